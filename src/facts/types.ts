@@ -1,0 +1,73 @@
+// What one SSH exec learns about a router (see gather.ts for the script, parse.ts for parsers).
+// Everything the planner needs, nothing it does not.
+
+export type PackageManager = 'ipkg' | 'opkg' | 'apk';
+
+/**
+ * MPPE option syntax pppd understands:
+ * - `mppc`: OpenWrt's MPPE-MPPC patch (`mppe required,no40,no56,stateless`), White Russian .. 23.05 (ppp < 2.5)
+ * - `upstream`: ppp 2.5 (`require-mppe-128`, `nomppe-stateful`), OpenWrt 24.10 and later
+ */
+export type MppeDialect = 'mppc' | 'upstream';
+
+/** How pppd reaches the PPTP server: the `pptp` binary via `pty`, or the `pptp.so` plugin. */
+export type PptpTransport = 'pty' | 'plugin';
+
+export type InitStyle = 'sysv' | 'procd';
+
+export interface FileFact {
+  path: string;
+  type: 'file' | 'symlink' | 'dir' | 'missing';
+  /** For symlinks: the link target as read by readlink. */
+  linkTarget?: string;
+  /** Octal permission bits, e.g. `600`. */
+  mode?: string;
+  uid?: number;
+  gid?: number;
+  md5?: string;
+  /** Content, for the small files the planner manages in blocks or diffs (text). */
+  content?: string;
+}
+
+export interface PppdProcess {
+  /** linkname from /var/run/ppp-<linkname>.pid */
+  linkname: string;
+  pid: number;
+  /** true when the pid in the pid file is alive. */
+  alive: boolean;
+  /** Interface from the pid file's second line (pppd writes it once the link is up), e.g. ppp0. */
+  iface?: string;
+}
+
+export interface Facts {
+  /** Raw `uname -n`-ish hostname, informational. */
+  hostname: string;
+  /** /etc/openwrt_release DISTRIB_RELEASE or /etc/openwrt_version, informational. */
+  release?: string;
+  packageManager: PackageManager | null;
+  /** e.g. `2.4.3`, `2.5.1`; null when pppd is not installed. */
+  pppdVersion: string | null;
+  /** Installed package names. */
+  packages: string[];
+  /** Modules listed by lsmod. */
+  loadedModules: string[];
+  /** Module names `insmod` can load (from /lib/modules/<ver>/ *.ko). */
+  availableModules: string[];
+  /** Where module lists live: `/etc/modules` (White Russian) or `/etc/modules.d/` (newer). */
+  modulesConfig: 'etc-modules' | 'modules.d';
+  initStyle: InitStyle;
+  /** `/usr/sbin/pptp` present. */
+  hasPptpBinary: boolean;
+  /** `pptp.so` plugin path if present, e.g. /usr/lib/pppd/2.4.9/pptp.so */
+  pptpPlugin: string | null;
+  /** Busybox has sha256sum (White Russian does not: md5sum only). */
+  hasSha256sum: boolean;
+  /** State of each managed path, keyed by absolute path. */
+  files: Record<string, FileFact>;
+  /** pppd processes found by pid file. */
+  pppd: PppdProcess[];
+  /** Default route: gateway and device, from the routing table (not via a tunnel). */
+  wan: { gateway: string | null; device: string | null };
+  /** Package manager lock held by another run right now. */
+  packageLockHeld: boolean;
+}

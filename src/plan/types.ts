@@ -1,0 +1,39 @@
+// The plan: a list of changes, plain data, serializable to the JSON report.
+// `plan(desired, facts)` is pure; apply turns the list into one remote script.
+
+export type Change =
+  | { kind: 'install'; resource: 'package'; target: string; packages: string[]; manager: 'ipkg' | 'opkg' | 'apk'; updateLists: boolean }
+  | { kind: 'remove-package'; resource: 'package'; target: string }
+  | { kind: 'load-module'; resource: 'module'; target: string }
+  | {
+      kind: 'write-file';
+      resource: 'file';
+      target: string;
+      /** Full new content, secrets included: never put this in a report (see describeChange). */
+      content: string;
+      /** Content with secrets masked, for --diff. */
+      maskedContent: string;
+      /** Previous content with secrets masked ('' when new), for --diff. */
+      maskedBefore: string;
+      mode: string;
+      /** Replace a symlink (e.g. into /rom) with a regular file instead of writing through it. */
+      replaceSymlink: boolean;
+      reason: string;
+    }
+  | { kind: 'delete-file'; resource: 'file'; target: string; maskedBefore: string; reason: string }
+  | { kind: 'chmod'; resource: 'file'; target: string; mode: string }
+  | { kind: 'enable-service'; resource: 'service'; target: string }
+  | { kind: 'disable-service'; resource: 'service'; target: string }
+  | { kind: 'tunnel-restart'; resource: 'tunnel'; target: string; reason: string }
+  | { kind: 'tunnel-stop'; resource: 'tunnel'; target: string; reason: string };
+
+/** What the report shows of a change: no content, so no secret can leak through it. */
+export interface ChangeSummary {
+  resource: Change['resource'];
+  target: string;
+  action: Change['kind'];
+}
+
+export function describeChange(c: Change): ChangeSummary {
+  return { resource: c.resource, target: c.target, action: c.kind };
+}
