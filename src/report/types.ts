@@ -11,7 +11,11 @@ export interface TunnelResult {
   remoteIp: string | null;
   hint: string | null;
   /** Verdict before a rollback, when one happened. */
-  previousVerdict?: Verdict;
+  previousVerdict?: Verdict | 'not_checked';
+  /** status command: is its pppd alive, on which interface, since when (ISO time). */
+  running?: boolean;
+  iface?: string | null;
+  since?: string | null;
 }
 
 export interface HostResult {

@@ -1,0 +1,77 @@
+// Plain-text views of a run for a terminal or a CI log. Pure: src/cli prints them.
+import type { Report, ReportHost } from './json.js';
+
+// One line, no terminal control: error text from a router must not move a CI log's cursor.
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+function tunnelsCell(h: ReportHost): string {
+  if (h.tunnels.length === 0) return '-';
+  return h.tunnels.map((t) => `${t.name}=${t.verdict}${t.previousVerdict !== undefined ? `(was ${t.previousVerdict})` : ''}`).join(' ');
+}
+
+function problemCell(h: ReportHost): string {
+  const parts = [h.step, h.error].filter((x): x is string => x !== null && x !== '');
+  const text = parts.length > 0 ? oneLine(parts.join(': ')) : '';
+  return h.rolledBack ? `${text}${text ? ' ' : ''}(rolled back)` : text || '-';
+}
+
+function pad(cells: string[], widths: number[]): string {
+  return cells
+    .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+    .join('  ')
+    .trimEnd();
+}
+
+/**
+ * The end-of-run table: one row per host (host, status, changes, tunnel verdicts,
+ * step/error), then the totals and, when the rollout stopped early, why.
+ *
+ * @example
+ * HOST  STATUS       CHANGES  TUNNELS                     STEP/ERROR
+ * r001  changed      3        office=up                   -
+ * r002  failed       1        office=up(was auth_failed)  verify: tunnel office: auth_failed (rolled back)
+ *
+ * 2 hosts: 0 ok, 1 changed, 1 failed, 0 unreachable, 0 skipped
+ * rollout stopped after batch 2: 1 of 1 hosts failed (100%) > --max-fail-percent 10
+ */
+export function summaryTable(report: Report): string {
+  const header = ['HOST', 'STATUS', 'CHANGES', 'TUNNELS', 'STEP/ERROR'];
+  const rows = report.hosts.map((h) => [oneLine(h.name), h.status, String(h.changes.length), oneLine(tunnelsCell(h)), problemCell(h)]);
+  const widths = header.map((hd, i) => Math.max(hd.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const lines = [pad(header, widths), ...rows.map((r) => pad(r, widths)), ''];
+  const s = report.summary;
+  const n = report.hosts.length;
+  lines.push(
+    `${n} host${n === 1 ? '' : 's'}${report.check ? ' (check mode)' : ''}: ${s.ok} ok, ${s.changed} changed, ${s.failed} failed, ${s.unreachable} unreachable, ${s.skipped} skipped`,
+  );
+  if (report.stopped) {
+    // shouldStop's reasons already start with "batch N: "; do not say it twice.
+    const reason = report.stopped.reason.replace(new RegExp(`^batch ${report.stopped.batch}: `), '');
+    lines.push(`rollout stopped after batch ${report.stopped.batch}: ${oneLine(reason)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export interface HostEvent {
+  time: Date;
+  host: string;
+  step: string;
+  status: string;
+  detail?: string;
+}
+
+/**
+ * One progress line for a non-TTY log (CI): UTC time to the second, host, step, status,
+ * and the detail in parentheses.
+ *
+ * @example formatHostEvent({ time, host: 'r001', step: 'facts', status: 'ok', detail: '2 changes' })
+ *   // '2026-11-26T23:40:42Z r001 facts ok (2 changes)'
+ */
+export function formatHostEvent(e: HostEvent): string {
+  const time = Number.isNaN(e.time.getTime()) ? '-' : e.time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const detail = e.detail !== undefined && oneLine(e.detail) !== '' ? ` (${oneLine(e.detail)})` : '';
+  return `${time} ${oneLine(e.host)} ${oneLine(e.step)} ${oneLine(e.status)}${detail}`;
+}
