@@ -40,6 +40,8 @@ export interface TunnelSpec {
   state: 'present' | 'absent';
   /** Extra pppd options, one per line, written after the generated ones. */
   extraOptions: string[];
+  /** Override of the host's WAN gateway for this tunnel's server route (`wan_gateway`). */
+  wanGateway?: string;
 }
 
 /** Global options written to /etc/ppp/options.pptp (only those the inventory sets). */

@@ -1,0 +1,285 @@
+// Reading user input files (inventory, playbook, settings): YAML with line/column errors,
+// dot-paths for messages, zod issues turned into InputProblems, "did you mean" hints.
+import { readFile } from 'node:fs/promises';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
+import type { z } from 'zod';
+import { InputError, type InputProblem } from '../errors.js';
+
+/** A path segment: a mapping key or a sequence index. */
+export type PathSegment = string | number;
+
+const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Formats a YAML location the way messages show it: `all.children.eu.hosts.r7.tunnels[0].server`.
+ * Keys that are not plain words are quoted: `all.hosts["r1.example.com"].ansible_port`.
+ */
+export function formatPath(segments: readonly PathSegment[]): string {
+  let out = '';
+  for (const seg of segments) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (PLAIN_KEY.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/** Joins an already formatted prefix with more segments. */
+export function joinPath(prefix: string, segments: readonly PathSegment[]): string {
+  const rest = formatPath(segments);
+  if (prefix === '') return rest;
+  if (rest === '' ) return prefix;
+  return rest.startsWith('[') ? prefix + rest : `${prefix}.${rest}`;
+}
+
+/** Marker for an Ansible Vault value (`!vault |`): we cannot decrypt it, so it is an error. */
+export class VaultValue {
+  toJSON(): string {
+    return '!vault';
+  }
+}
+
+const vaultTag = {
+  tag: '!vault',
+  resolve: (): VaultValue => new VaultValue(),
+};
+
+/**
+ * Parses YAML text the way Ansible reads inventories (PyYAML, YAML 1.1: `yes`/`no` are
+ * booleans, `<<` merge keys work). Syntax errors, duplicate keys and alias bombs become
+ * InputErrors with line and column.
+ */
+export function parseYaml(text: string, file: string): unknown {
+  let doc: Document;
+  try {
+    // logLevel 'error': the yaml package would otherwise print warnings (only the CLI prints).
+    doc = parseDocument(text, { version: '1.1', merge: true, customTags: [vaultTag], prettyErrors: true, logLevel: 'error' });
+  } catch (err) {
+    throw new InputError([{ file, path: '', message: `YAML syntax error: ${firstLine(err)}` }], { cause: err });
+  }
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+        return { file, path: '', message: `YAML syntax error${where}: ${stripPosition(e.message)}` };
+      }),
+    );
+  }
+  // Tags we do not know (`!include`, `!unsafe` ...) would silently turn into strings.
+  const problems: InputProblem[] = [];
+  visit(doc, {
+    Node(_key, node) {
+      const tag = (node as { tag?: string }).tag;
+      if (tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!') && tag !== '!vault' && (isScalar(node) || isMap(node) || isSeq(node))) {
+        const pos = node.range ? lineCol(text, node.range[0]) : undefined;
+        const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+        problems.push({ file, path: '', message: `unsupported YAML tag ${tag}${where}` });
+      }
+    },
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new InputError([{ file, path: '', message: `YAML error: ${firstLine(err)}` }], { cause: err });
+  }
+}
+
+/** Reads and parses a YAML file; a missing or unreadable file is an InputError naming it. */
+export async function readYamlFile(path: string, file: string = path): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new InputError([{ file, path: '', message: `cannot read file: ${describeFsError(err)}` }], { cause: err });
+  }
+  return parseYaml(text, file);
+}
+
+/** `ENOENT` → "no such file or directory", keeping the message short and stack-free. */
+export function describeFsError(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory, expected a file';
+    default:
+      return firstLine(err);
+  }
+}
+
+function firstLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n', 1)[0] ?? msg;
+}
+
+function stripPosition(message: string): string {
+  return (message.split('\n', 1)[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      last = i;
+    }
+  }
+  return { line, col: offset - last };
+}
+
+/** A short, safe description of a value for messages (strings quoted, long ones cut). */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (value instanceof VaultValue) return 'an Ansible Vault value';
+  if (typeof value === 'string') {
+    const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    return JSON.stringify(cut);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  if (typeof value === 'object') return 'a mapping';
+  return typeof value;
+}
+
+/** The closest candidate to `word` (edit distance ≤ 2), for "did you mean" hints. */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDist = 3;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDist) {
+      best = c;
+      bestDist = d;
+    }
+  }
+  return best;
+}
+
+/** ` (did you mean "children"?)` or ''. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const s = suggest(word, candidates);
+  return s === undefined ? '' : ` (did you mean "${s}"?)`;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  // Damerau (optimal string alignment): a swapped pair of letters counts as one edit.
+  const d: number[][] = [];
+  for (let i = 0; i <= a.length; i++) d.push(Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const at = (i: number, j: number): number => d[i]?.[j] ?? 0;
+  for (let i = 1; i <= a.length; i++) {
+    const row = d[i] as number[];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      row[j] = v;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/**
+ * Turns zod issues into InputProblems: `prefix` is where the validated value sits in the file.
+ * Messages say what was expected and what was found, never zod's internal wording where we
+ * can do better. Parse with `{ reportInput: true }` so issues carry the offending value.
+ */
+export function issuesToProblems(
+  issues: readonly z.core.$ZodIssue[],
+  file: string,
+  prefix: string,
+  knownKeys: (path: readonly PropertyKey[]) => readonly string[] = () => [],
+): InputProblem[] {
+  const out: InputProblem[] = [];
+  for (const issue of issues) {
+    const segs = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+    const path = joinPath(prefix, segs);
+    const input = (issue as { input?: unknown }).input;
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = knownKeys(issue.path);
+        for (const key of issue.keys) {
+          const hint = didYouMean(key, known);
+          const expected = known.length > 0 && hint === '' ? ` (expected one of ${known.join(', ')})` : '';
+          out.push({ file, path: joinPath(path, [key]), message: `unknown key "${key}"${hint}${expected}` });
+        }
+        break;
+      }
+      case 'invalid_type': {
+        const custom = isCustomMessage(issue.message);
+        if (input === undefined && !custom) {
+          out.push({ file, path, message: `required, expected ${expectedName(issue.expected)}` });
+        } else if (input instanceof VaultValue) {
+          out.push({ file, path, message: 'Ansible Vault values are not supported; use {env: VAR} or {file: PATH}' });
+        } else {
+          out.push({ file, path, message: custom ? issue.message : `expected ${expectedName(issue.expected)}, got ${describeValue(input)}` });
+        }
+        break;
+      }
+      case 'too_big':
+        out.push({ file, path, message: isCustomMessage(issue.message) ? issue.message : `expected at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : ''}, got ${describeSize(input, issue.origin)}` });
+        break;
+      case 'too_small':
+        out.push({ file, path, message: isCustomMessage(issue.message) ? issue.message : `expected at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : ''}, got ${describeSize(input, issue.origin)}` });
+        break;
+      case 'invalid_value':
+        out.push({ file, path, message: isCustomMessage(issue.message) ? issue.message : `expected one of ${issue.values.map((v) => String(v)).join(', ')}, got ${describeValue(input)}` });
+        break;
+      default:
+        out.push({ file, path, message: issue.message });
+    }
+  }
+  return out;
+}
+
+function describeSize(input: unknown, origin: string): string {
+  if (origin === 'string' && typeof input === 'string') return `${input.length}`;
+  if (origin === 'array' && Array.isArray(input)) return `${input.length}`;
+  return describeValue(input);
+}
+
+// zod's own messages start with "Invalid" / "Too"; ours are lower-case sentences.
+function isCustomMessage(message: string): boolean {
+  return !/^(Invalid|Too (big|small)|Expected|Unrecognized)/.test(message);
+}
+
+function expectedName(expected: string): string {
+  switch (expected) {
+    case 'string':
+      return 'a string';
+    case 'number':
+    case 'int':
+      return 'a number';
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return 'a list';
+    case 'object':
+    case 'record':
+      return 'a mapping';
+    default:
+      return expected;
+  }
+}
+
+/** Keeps the first of each identical problem (a bad group var is reported once, not per host). */
+export function dedupeProblems(problems: readonly InputProblem[]): InputProblem[] {
+  const seen = new Set<string>();
+  const out: InputProblem[] = [];
+  for (const p of problems) {
+    const k = `${p.file}\u0000${p.path}\u0000${p.message}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(p);
+    }
+  }
+  return out;
+}

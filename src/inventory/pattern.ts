@@ -1,0 +1,191 @@
+// Ansible host patterns for --limit: which hosts a run touches.
+import { InputError, type InputProblem } from '../errors.js';
+import type { GroupNode, Inventory } from './load.js';
+import type { HostSpec } from './types.js';
+
+const LIMIT = '--limit';
+
+/**
+ * Selects hosts with Ansible's pattern language (what `ansible PATTERN --list-hosts` selects):
+ *
+ * - `r001` a host, `branches` a group (its hosts and its child groups' hosts), `all` or `*`;
+ * - globs `web*`, `r0[0-4]?`, `r0[!5]*` (fnmatch: `*`, `?`, `[seq]`, `[!seq]`; case-sensitive;
+ *   a glob is matched against group names and host names);
+ * - `~r0(1|2)` a regular expression, anchored at the start like Python's `re.match`;
+ * - `a:b` or `a,b` union, `a:&b` intersection, `a:!b` exclusion; a pattern with only `&`/`!`
+ *   terms starts from `all`;
+ * - subscripts `group[0]`, `group[-1]`, `group[0:2]` (inclusive end, `[2:]` to the end).
+ *
+ * Order follows Ansible: union terms in the order written (each term's hosts in inventory
+ * order, duplicates dropped), then every `&` term, then every `!` term.
+ *
+ * Differences from Ansible, on purpose: a comma-separated pattern may also use `:` inside each
+ * comma part (`a,b:!c`; Ansible would read `b:!c` literally); `[x-y]` is an fnmatch character
+ * class, not the removed `[x-y]` subscript; a term matching no host or group name is an error,
+ * not a warning (a typo in `!canary` must not roll out to the canaries), and so is a pattern
+ * selecting nothing. Errors: InputError `--limit: no hosts matched "X"`.
+ *
+ * `undefined` selects every host.
+ */
+export function selectHosts(inv: Inventory, pattern: string | undefined): HostSpec[] {
+  if (pattern === undefined) return [...inv.hosts];
+  const terms = splitPattern(pattern);
+  if (terms.length === 0) throw new InputError([{ file: LIMIT, path: '', message: `no hosts matched "${pattern}" (empty pattern)` }]);
+
+  const ctx = new Context(inv);
+  const problems: InputProblem[] = [];
+  const regular = terms.filter((t) => !t.startsWith('&') && !t.startsWith('!'));
+  const ordered = [...(regular.length > 0 ? regular : ['all']), ...terms.filter((t) => t.startsWith('&')), ...terms.filter((t) => t.startsWith('!'))];
+
+  let selected: HostSpec[] = [];
+  for (const term of ordered) {
+    const op = term.startsWith('&') ? '&' : term.startsWith('!') ? '!' : '';
+    const body = op === '' ? term : term.slice(1);
+    const exact = op === '' ? ctx.hostByName.get(body) : undefined;
+    let matched: HostSpec[];
+    if (exact) {
+      matched = [exact];
+    } else {
+      const r = ctx.matchOne(body);
+      if (typeof r === 'string') {
+        problems.push({ file: LIMIT, path: '', message: r });
+        continue;
+      }
+      matched = r;
+    }
+    const set = new Set(matched);
+    if (op === '&') selected = selected.filter((h) => set.has(h));
+    else if (op === '!') selected = selected.filter((h) => !set.has(h));
+    else {
+      const have = new Set(selected);
+      selected.push(...matched.filter((h) => !have.has(h)));
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  if (selected.length === 0) throw new InputError([{ file: LIMIT, path: '', message: `no hosts matched "${pattern}"` }]);
+  return selected;
+}
+
+/**
+ * Splits a pattern into terms: on commas, then each part on colons that are not inside
+ * `[...]` (host ranges, subscripts). A regex term (`~...`) is not split on colons.
+ */
+export function splitPattern(pattern: string): string[] {
+  const out: string[] = [];
+  for (const part of pattern.split(',')) {
+    const p = part.trim();
+    if (p === '') continue;
+    if (p.startsWith('~') || /^[&!]~/.test(p)) {
+      out.push(p);
+      continue;
+    }
+    for (const m of p.matchAll(/(?:[^\s:[\]]|\[[^\]]*\])+/g)) out.push(m[0]);
+  }
+  return out;
+}
+
+class Context {
+  readonly hostByName = new Map<string, HostSpec>();
+  readonly groupNames: string[] = [];
+  private readonly members = new Map<string, Set<string>>();
+
+  constructor(private readonly inv: Inventory) {
+    for (const h of inv.hosts) this.hostByName.set(h.name, h);
+    const walk = (node: GroupNode): Set<string> => {
+      const cached = this.members.get(node.name);
+      if (cached) return cached;
+      const set = new Set(node.hosts);
+      this.members.set(node.name, set);
+      this.groupNames.push(node.name);
+      for (const c of node.children) for (const h of walk(c)) set.add(h);
+      return set;
+    };
+    walk(inv.groups);
+    // Every host is in `all`, whatever the tree says.
+    this.members.set('all', new Set(inv.hosts.map((h) => h.name)));
+  }
+
+  /** Hosts of one term (without its & or !), or a message when it names nothing. */
+  matchOne(term: string): HostSpec[] | string {
+    const { expr, subscript } = splitSubscript(term);
+    let test: (name: string) => boolean;
+    try {
+      test = compileTerm(expr);
+    } catch (err) {
+      return `invalid regular expression "${expr}": ${err instanceof Error ? err.message : String(err)}`;
+    }
+    const groups = this.groupNames.filter(test);
+    const wanted = new Set<string>();
+    for (const g of groups) for (const h of this.members.get(g) ?? []) wanted.add(h);
+    const special = expr.startsWith('~') || /[.?*[]/.test(expr);
+    let hostMatches = 0;
+    if (groups.length === 0 || special) {
+      for (const h of this.inv.hosts) {
+        if (test(h.name)) {
+          wanted.add(h.name);
+          hostMatches++;
+        }
+      }
+    }
+    if (groups.length === 0 && hostMatches === 0) return `no hosts matched "${term}"`;
+    const hosts = this.inv.hosts.filter((h) => wanted.has(h.name));
+    if (!subscript) return hosts;
+    const picked = applySubscript(hosts, subscript);
+    return picked ?? `no hosts matched the subscripted pattern "${term}" (it has ${hosts.length} hosts)`;
+  }
+}
+
+type Subscript = { index: number } | { start: number; end: number | undefined };
+
+function splitSubscript(term: string): { expr: string; subscript?: Subscript } {
+  if (term.startsWith('~')) return { expr: term };
+  const m = /^(.+)\[(?:(-?[0-9]+)|([0-9]+):([0-9]*))\]$/.exec(term);
+  if (!m) return { expr: term };
+  const expr = m[1] ?? term;
+  if (m[2] !== undefined) return { expr, subscript: { index: Number(m[2]) } };
+  return { expr, subscript: { start: Number(m[3]), end: m[4] ? Number(m[4]) : undefined } };
+}
+
+function applySubscript<T>(items: T[], s: Subscript): T[] | undefined {
+  if ('index' in s) {
+    const i = s.index < 0 ? items.length + s.index : s.index;
+    const item = items[i];
+    return item === undefined ? undefined : [item];
+  }
+  return items.slice(s.start, s.end === undefined ? undefined : s.end + 1);
+}
+
+/** Name test for a term: regex (`~`), fnmatch glob, or exact name. */
+function compileTerm(expr: string): (name: string) => boolean {
+  if (expr.startsWith('~')) {
+    const re = new RegExp(`^(?:${expr.slice(1)})`);
+    return (n) => re.test(n);
+  }
+  if (/[*?[]/.test(expr)) {
+    const re = new RegExp(`^${globToRegexSource(expr)}$`);
+    return (n) => re.test(n);
+  }
+  return (n) => n === expr;
+}
+
+/** Python's fnmatch.translate, enough of it: `*`, `?`, `[seq]`, `[!seq]`. */
+export function globToRegexSource(glob: string): string {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] ?? '';
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else if (c === '[') {
+      const close = glob.indexOf(']', glob[i + 1] === '!' ? i + 3 : i + 2);
+      if (close === -1) {
+        out += '\\[';
+        continue;
+      }
+      let body = glob.slice(i + 1, close);
+      if (body.startsWith('!')) body = `^${body.slice(1)}`;
+      out += `[${body.replace(/\\/g, '\\\\')}]`;
+      i = close;
+    } else out += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  return out;
+}

@@ -1,0 +1,272 @@
+// The group/host structure of an Ansible YAML inventory, read the way Ansible's `yaml`
+// inventory plugin reads it, keeping for every variable the YAML path where it is written.
+import type { InputProblem } from '../errors.js';
+import { describeValue, didYouMean, formatPath, type PathSegment } from '../config/input.js';
+
+/** One variable as written: its value and where (YAML path of the key). */
+export interface VarEntry {
+  value: unknown;
+  origin: PathSegment[];
+}
+
+export interface GroupData {
+  name: string;
+  /** Parent group names, in the order the links were made. */
+  parents: string[];
+  /** Child group names, in definition order. */
+  children: string[];
+  /** Hosts listed directly under this group, in definition order. */
+  hosts: string[];
+  vars: Map<string, VarEntry>;
+  /** YAML path of the first definition. */
+  path: PathSegment[];
+}
+
+export interface HostData {
+  name: string;
+  vars: Map<string, VarEntry>;
+  /** YAML path of the first definition (for problems about the host itself). */
+  path: PathSegment[];
+}
+
+export interface InventoryTree {
+  /** By name, in first-definition order; always has `all` and `ungrouped`. */
+  groups: Map<string, GroupData>;
+  /** By name, in first-definition order (the inventory order). */
+  hosts: Map<string, HostData>;
+}
+
+export const GROUP_KEYS = ['hosts', 'children', 'vars'] as const;
+
+/** Group names: what Ansible accepts without "invalid characters" warnings, plus `-` and `.`. */
+const GROUP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+/**
+ * Host names: host names, IPv4 addresses, FQDNs. Characters that mean something in --limit
+ * patterns (`, : ! & * ? [ ] ~`) and whitespace are refused, or the host could never be selected.
+ */
+const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/;
+const MAX_EXPANDED_HOSTS = 10_000;
+
+/**
+ * Reads the parsed YAML document into groups and hosts.
+ *
+ * - Top level: group names; `all` is the root, any other top-level group becomes a child of
+ *   `all` unless it is also listed under some `children:` (as Ansible reconciles it).
+ * - A group: `hosts:` (mapping host → vars or nothing), `children:` (mapping group → group),
+ *   `vars:`. Any other key is an error (a typo like `chidlren` must not drop hosts).
+ * - A group or host written in several places is one group or host; its vars are merged,
+ *   later definitions (in file order) overriding earlier ones.
+ * - Host names may use Ansible ranges: `r[01:20]`, `r[a:f]`, `r[0:20:5]`.
+ * - Hosts in no group but `all` are put in `ungrouped`.
+ */
+export function readTree(doc: unknown, file: string): { tree: InventoryTree; problems: InputProblem[] } {
+  const problems: InputProblem[] = [];
+  const tree: InventoryTree = { groups: new Map(), hosts: new Map() };
+  const problem = (path: PathSegment[], message: string): void => {
+    problems.push({ file, path: formatPath(path), message });
+  };
+  const group = (name: string, path: PathSegment[]): GroupData => {
+    let g = tree.groups.get(name);
+    if (!g) {
+      g = { name, parents: [], children: [], hosts: [], vars: new Map(), path };
+      tree.groups.set(name, g);
+    }
+    return g;
+  };
+  group('all', ['all']);
+  group('ungrouped', ['all']);
+  linkChild(tree, 'all', 'ungrouped');
+
+  if (doc === null || doc === undefined) {
+    problem([], 'the inventory is empty; expected `all:` with hosts, children and vars');
+    return { tree, problems };
+  }
+  if (!isMapping(doc)) {
+    problem([], `expected a mapping of groups (all: ...), got ${describeValue(doc)}`);
+    return { tree, problems };
+  }
+
+  const readGroup = (name: string, body: unknown, path: PathSegment[], parent: string | undefined): void => {
+    if (!GROUP_NAME.test(name)) {
+      problem(path, `invalid group name ${describeValue(name)}: use letters, digits, "_", "-" and "."`);
+      return;
+    }
+    if (parent !== undefined) {
+      if (name === 'all') {
+        problem(path, 'group "all" is the root of the inventory and cannot be a child group');
+        return;
+      }
+      if (name === parent || isDescendant(tree, name, parent)) {
+        problem(path, `group "${name}" cannot be a child of "${parent}": that makes a loop`);
+        return;
+      }
+    }
+    const g = group(name, path);
+    if (parent !== undefined) linkChild(tree, parent, name);
+    if (body === null || body === undefined) return;
+    if (!isMapping(body)) {
+      problem(path, `expected a group (a mapping with hosts, children or vars), got ${describeValue(body)}`);
+      return;
+    }
+    for (const [key, value] of Object.entries(body)) {
+      const here = [...path, key];
+      if (key === 'vars') {
+        if (value === null || value === undefined) continue;
+        if (!isMapping(value)) {
+          problem(here, `expected a mapping of variables, got ${describeValue(value)}`);
+          continue;
+        }
+        for (const [k, v] of Object.entries(value)) g.vars.set(k, { value: v, origin: [...here, k] });
+      } else if (key === 'children') {
+        if (value === null || value === undefined) continue;
+        if (!isMapping(value)) {
+          problem(here, `expected a mapping of child groups (name: {hosts, children, vars}), got ${describeValue(value)}`);
+          continue;
+        }
+        for (const [child, childBody] of Object.entries(value)) readGroup(child, childBody, [...here, child], name);
+      } else if (key === 'hosts') {
+        if (value === null || value === undefined) continue;
+        if (!isMapping(value)) {
+          problem(here, `expected a mapping of hosts (name: {vars}), got ${describeValue(value)}`);
+          continue;
+        }
+        for (const [pattern, hostBody] of Object.entries(value)) readHosts(g, pattern, hostBody, [...here, pattern]);
+      } else {
+        problem(here, `unknown group key "${key}"${didYouMean(key, GROUP_KEYS)}: a group has only hosts, children and vars`);
+      }
+    }
+  };
+
+  const readHosts = (g: GroupData, pattern: string, body: unknown, path: PathSegment[]): void => {
+    const expanded = expandHostRange(pattern);
+    if (typeof expanded === 'string') {
+      problem(path, expanded);
+      return;
+    }
+    if (body !== null && body !== undefined && !isMapping(body)) {
+      problem(path, `expected the host's variables (a mapping) or nothing, got ${describeValue(body)}`);
+      return;
+    }
+    for (const name of expanded) {
+      if (!HOST_NAME.test(name)) {
+        problem(path, `invalid host name ${describeValue(name)}: use letters, digits and "_", ".", "-", "@", "+"`);
+        continue;
+      }
+      let h = tree.hosts.get(name);
+      if (!h) {
+        h = { name, vars: new Map(), path };
+        tree.hosts.set(name, h);
+      }
+      if (!g.hosts.includes(name)) g.hosts.push(name);
+      if (body) for (const [k, v] of Object.entries(body)) h.vars.set(k, { value: v, origin: [...path, k] });
+    }
+  };
+
+  for (const [name, body] of Object.entries(doc)) readGroup(name, body, [name], undefined);
+
+  // Top-level groups no one lists as a child hang under `all`, after its own children.
+  for (const g of tree.groups.values()) {
+    if (g.name !== 'all' && g.parents.length === 0) linkChild(tree, 'all', g.name);
+  }
+  // Hosts in no group but `all` are `ungrouped` (ansible-inventory shows them there).
+  const grouped = new Set<string>();
+  for (const g of tree.groups.values()) if (g.name !== 'all') for (const h of g.hosts) grouped.add(h);
+  const ungrouped = tree.groups.get('ungrouped');
+  for (const h of tree.hosts.keys()) if (!grouped.has(h)) ungrouped?.hosts.push(h);
+  return { tree, problems };
+}
+
+function linkChild(tree: InventoryTree, parent: string, child: string): void {
+  const p = tree.groups.get(parent);
+  const c = tree.groups.get(child);
+  if (!p || !c) return;
+  if (!p.children.includes(child)) p.children.push(child);
+  if (!c.parents.includes(parent)) c.parents.push(parent);
+}
+
+/** Whether `maybe` is below `group` (reachable through children). */
+function isDescendant(tree: InventoryTree, group: string, maybe: string): boolean {
+  const seen = new Set<string>();
+  const stack = [group];
+  while (stack.length > 0) {
+    const g = tree.groups.get(stack.pop() ?? '');
+    if (!g || seen.has(g.name)) continue;
+    seen.add(g.name);
+    for (const c of g.children) {
+      if (c === maybe) return true;
+      stack.push(c);
+    }
+  }
+  return false;
+}
+
+/**
+ * Depth of each group as Ansible computes it: `all` is 0, a group is one deeper than its
+ * deepest parent. Depth orders variable merging (deeper wins).
+ */
+export function groupDepths(tree: InventoryTree): Map<string, number> {
+  const depth = new Map<string, number>();
+  const visit = (name: string, d: number): void => {
+    if ((depth.get(name) ?? -1) >= d) return;
+    depth.set(name, d);
+    for (const c of tree.groups.get(name)?.children ?? []) visit(c, d + 1);
+  };
+  visit('all', 0);
+  return depth;
+}
+
+/** Every group a host is in, directly or through a child group (`all` included). */
+export function groupsOfHost(tree: InventoryTree, host: string): Set<string> {
+  const out = new Set<string>();
+  const stack: string[] = [];
+  for (const g of tree.groups.values()) if (g.hosts.includes(host)) stack.push(g.name);
+  while (stack.length > 0) {
+    const name = stack.pop() ?? '';
+    if (out.has(name)) continue;
+    out.add(name);
+    for (const p of tree.groups.get(name)?.parents ?? []) stack.push(p);
+  }
+  out.add('all');
+  return out;
+}
+
+/**
+ * Expands Ansible host ranges: `web[01:03]` → web01, web02, web03 (width kept),
+ * `db-[a:c]` → db-a, db-b, db-c, `r[0:10:5]` → r0, r5, r10. Several ranges multiply.
+ * Returns the names, or a message saying what is wrong.
+ */
+export function expandHostRange(pattern: string): string[] | string {
+  const m = /^(.*?)\[([^\]]*)\](.*)$/.exec(pattern);
+  if (!m) return [pattern];
+  const [, head = '', range = '', tail = ''] = m;
+  const parts = range.split(':');
+  if (parts.length < 2 || parts.length > 3) return `invalid host range [${range}] in ${describeValue(pattern)}: expected [start:end] or [start:end:step]`;
+  const [beg = '', end = '', stepText] = parts;
+  const step = stepText === undefined || stepText === '' ? 1 : Number(stepText);
+  if (!Number.isInteger(step) || step < 1) return `invalid step in host range [${range}]`;
+  let items: string[] = [];
+  if (/^[0-9]*$/.test(beg) && /^[0-9]+$/.test(end)) {
+    const b = beg === '' ? 0 : Number(beg);
+    const e = Number(end);
+    if (b > e) return `host range [${range}] runs backwards`;
+    if ((e - b) / step >= MAX_EXPANDED_HOSTS) return `host range [${range}] is too large (at most ${MAX_EXPANDED_HOSTS} hosts)`;
+    const width = beg.length > 1 && beg.startsWith('0') ? beg.length : 0;
+    for (let i = b; i <= e; i += step) items.push(String(i).padStart(width, '0'));
+  } else if (/^[a-z]$/.test(beg) && /^[a-z]$/.test(end) || /^[A-Z]$/.test(beg) && /^[A-Z]$/.test(end)) {
+    const b = beg.charCodeAt(0);
+    const e = end.charCodeAt(0);
+    if (b > e) return `host range [${range}] runs backwards`;
+    for (let i = b; i <= e; i += step) items.push(String.fromCharCode(i));
+  } else {
+    return `invalid host range [${range}] in ${describeValue(pattern)}: expected numbers or single letters`;
+  }
+  const rest = expandHostRange(tail);
+  if (typeof rest === 'string') return rest;
+  if (items.length * rest.length > MAX_EXPANDED_HOSTS) return `host range in ${describeValue(pattern)} is too large (at most ${MAX_EXPANDED_HOSTS} hosts)`;
+  items = items.flatMap((i) => rest.map((r) => `${head}${i}${r}`));
+  return items;
+}
+
+export function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && Object.getPrototypeOf(v) === Object.prototype;
+}

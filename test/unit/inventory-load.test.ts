@@ -1,0 +1,347 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError, type InputProblem } from '../../src/errors.js';
+import { maskedHostJson, renderGraph } from '../../src/inventory/format.js';
+import { loadInventory, loadInventoryText, type Inventory } from '../../src/inventory/load.js';
+import { Secret } from '../../src/secret.js';
+import type { HostSpec } from '../../src/inventory/types.js';
+
+const FIX = 'test/fixtures/inventory';
+
+function host(inv: Inventory, name: string): HostSpec {
+  const h = inv.hosts.find((x) => x.name === name);
+  if (!h) throw new Error(`no host ${name}`);
+  return h;
+}
+
+async function problemsOf(file: string, env: NodeJS.ProcessEnv = { PW: 'pw' }): Promise<InputProblem[]> {
+  try {
+    await loadInventory(file, { env });
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    return [...(err as InputError).problems];
+  }
+  throw new Error(`${file} loaded without problems`);
+}
+
+describe('variable precedence (as ansible-inventory resolves it)', () => {
+  it('host vars beat every group', async () => {
+    const inv = await loadInventory(`${FIX}/precedence.yaml`);
+    expect(host(inv, 'h1').vars.v_host).toBe('h1');
+  });
+
+  it('a deeper group beats its parent even when the parent sorts later by name', async () => {
+    const inv = await loadInventory(`${FIX}/precedence.yaml`);
+    expect(host(inv, 'h1').vars.v_deep).toBe('adeep');
+    expect(host(inv, 'h1').vars.v_parent).toBe('zparent');
+  });
+
+  it('all is the weakest level', async () => {
+    const inv = await loadInventory(`${FIX}/precedence.yaml`);
+    expect(host(inv, 'h1').vars.from_all).toBe('all');
+  });
+
+  it('without ansible_group_priority the alphabetically later group wins', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'inv-'));
+    const text = (await readFile(`${FIX}/precedence.yaml`, 'utf8')).replace('ansible_group_priority: 10', 'other: 1');
+    await writeFile(join(dir, 'inv.yaml'), text);
+    const inv = await loadInventory(join(dir, 'inv.yaml'));
+    expect(host(inv, 'h2').vars.v_same_depth).toBe('beta');
+    expect(host(inv, 'h2').vars.v_priority).toBe('beta');
+  });
+
+  it('ansible_group_priority raises a group above same-depth groups', async () => {
+    const inv = await loadInventory(`${FIX}/precedence.yaml`);
+    expect(host(inv, 'h2').vars.v_priority).toBe('alpha');
+  });
+
+  it('lists groups in resolution order, ancestors included, without all', async () => {
+    const inv = await loadInventory(`${FIX}/precedence.yaml`);
+    // alpha has ansible_group_priority 10, so it merges after zparent (same depth, priority 1).
+    expect(host(inv, 'h1').groups).toEqual(['beta', 'zparent', 'alpha', 'adeep']);
+    expect(host(inv, 'h2').groups).toEqual(['beta', 'alpha']);
+  });
+});
+
+describe('structure', () => {
+  it('a host in several groups is one host with the union of groups and merged vars', async () => {
+    const inv = await loadInventory(`${FIX}/two-groups.yaml`);
+    expect(inv.hosts.map((h) => h.name)).toEqual(['r1', 'r2']);
+    const r1 = host(inv, 'r1');
+    expect(r1.groups.sort()).toEqual(['east', 'shared', 'west']);
+    expect(r1.vars.note).toBe('second');
+    expect(r1.port).toBe(2222);
+    expect(r1.address).toBe('192.0.2.1');
+  });
+
+  it('top-level groups hang under all; ranges expand; hosts only in all are ungrouped', async () => {
+    const inv = await loadInventory(`${FIX}/top-level-groups.yaml`);
+    expect(inv.hosts.map((h) => h.name)).toEqual(['b1', 'b02', 'b03', 'b04', 'la', 'lb', 'lc', 'lonely']);
+    expect(host(inv, 'lonely').groups).toEqual(['ungrouped']);
+    expect(host(inv, 'b03').groups).toEqual(['lab', 'branches']);
+    expect(renderGraph(inv.groups)).toEqual([
+      '@all:',
+      '  |--@ungrouped:',
+      '  |  |--lonely',
+      '  |--@lab:',
+      '  |  |--@branches:',
+      '  |  |  |--b1',
+      '  |  |  |--b02',
+      '  |  |  |--b03',
+      '  |  |  |--b04',
+      '  |  |--la',
+      '  |  |--lb',
+      '  |  |--lc',
+    ]);
+  });
+
+  it('draws a group under several parents under each of them, and filters with --limit', async () => {
+    const inv = await loadInventory(`${FIX}/two-groups.yaml`);
+    expect(renderGraph(inv.groups, new Set(['r2']))).toEqual([
+      '@all:',
+      '  |--@west:',
+      '  |  |--r2',
+      '  |--@shared:',
+      '  |  |--@west:',
+      '  |  |  |--r2',
+    ]);
+  });
+});
+
+describe('connection variables', () => {
+  it('reads plain host/port/user, prefers ansible_* over them, defaults to the name, 22 and root', async () => {
+    const inv = await loadInventory(`${FIX}/aliases.yaml`, { env: { SSH_PW: 'sshpw' } });
+    expect(host(inv, 'plain')).toMatchObject({ address: '192.0.2.10', port: 2200, user: 'admin' });
+    expect(host(inv, 'both')).toMatchObject({ address: '192.0.2.11', port: 2201 });
+    expect(host(inv, 'bare')).toMatchObject({ address: 'bare', port: 22, user: 'admin', sshLegacyAlgorithms: false });
+  });
+
+  it('maps key file (relative to the inventory), jump host, legacy algorithms, WAN gateway and SSH password', async () => {
+    const inv = await loadInventory(`${FIX}/aliases.yaml`, { env: { SSH_PW: 'sshpw' } });
+    const h = host(inv, 'keyed');
+    expect(h.sshPrivateKeyFile).toBe(resolve(FIX, 'keys/id_ed25519'));
+    expect(h.jumpHost).toBe('ops@bastion.example.com:2222');
+    expect(h.sshLegacyAlgorithms).toBe(true);
+    expect(h.wanGateway).toBe('192.0.2.254');
+    expect(h.sshPassword?.reveal()).toBe('sshpw');
+  });
+
+  it('masks secrets in --list output, including secret-looking unknown vars', async () => {
+    const inv = await loadInventory(`${FIX}/aliases.yaml`, { env: { SSH_PW: 'sshpw' } });
+    const json = JSON.stringify(maskedHostJson(host(inv, 'keyed')));
+    expect(json).not.toContain('sshpw');
+    expect(json).not.toContain('s3cr3t');
+    expect(maskedHostJson(host(inv, 'keyed'))).toMatchObject({ sshPassword: '***', vars: { vault_token: '***' } });
+  });
+});
+
+describe('tunnels', () => {
+  it('fills the documented defaults', async () => {
+    const inv = await loadInventory(`${FIX}/tunnel-defaults.yaml`, { env: { PW: 'pw' } });
+    const [minimal] = host(inv, 'r1').tunnels;
+    expect(minimal).toMatchObject({
+      name: 'minimal',
+      mppe: { required: true, stateless: true, no40: true, no56: true },
+      refuseEap: false,
+      persist: false,
+      demand: false,
+      defaultRoute: 'none',
+      routes: [],
+      masquerade: false,
+      forward: { outbound: true, inbound: false },
+      startOnBoot: true,
+      state: 'present',
+      extraOptions: [],
+    });
+    expect(minimal?.idle).toBeUndefined();
+  });
+
+  it('maps every snake_case key to the TunnelSpec field', async () => {
+    const inv = await loadInventory(`${FIX}/tunnel-defaults.yaml`, { env: { PW: 'pw' } });
+    const full = host(inv, 'r1').tunnels[1];
+    expect(full).toMatchObject({
+      name: 'full', server: '198.51.100.7', mppe: false, refuseEap: true, lcpEchoInterval: 20, lcpEchoFailure: 3,
+      idle: 3600, persist: true, demand: true, defaultRoute: 'replace', routes: ['192.168.0.0/24', '10.0.0.0/8'],
+      masquerade: true, forward: { outbound: true, inbound: true }, startOnBoot: false,
+      extraOptions: ['mtu 1400', 'noipdefault'], wanGateway: '192.0.2.254',
+    });
+    expect(host(inv, 'r1').pppOptions).toEqual({ lcpEchoFailure: 4, mppe: { required: true, stateless: false, no40: true, no56: true } });
+  });
+
+  it('resolves passwords from a file next to the inventory, from env, and warns about literals', async () => {
+    const inv = await loadInventory(`${FIX}/secrets.yaml`, { env: { VPN_PW: 'env-secret' } });
+    const t = host(inv, 'r1').tunnels;
+    expect(t.map((x) => x.password.reveal())).toEqual(['file-secret', 'env-secret', 'pa ss"word', '']);
+    expect(t[0]?.username).toBe('DOMAIN\\user');
+    expect(t[0]?.password).toBeInstanceOf(Secret);
+    expect(String(t[0]?.password)).toBe('***');
+    expect(t[3]).toMatchObject({ name: 'gone', state: 'absent' });
+    expect(inv.warnings).toEqual([
+      `${FIX}/secrets.yaml: all.hosts.r1.tunnels[2].password: password written in plain text in the inventory; prefer {env: VAR} or {file: PATH}`,
+    ]);
+    expect(JSON.stringify(inv)).not.toContain('pa ss');
+  });
+
+  it('loads the example inventories', async () => {
+    const inv = await loadInventory('inventory/branch-offices.yaml', { env: { VPN_HQ_PASSWORD: 'a', VPN_DR_PASSWORD: 'b' } });
+    expect(inv.hosts).toHaveLength(6);
+    expect(host(inv, 'ber-01').jumpHost).toBe('ops@bastion.emea.example.com:2222');
+    expect(host(inv, 'mad-01').tunnels.map((t) => t.name)).toEqual(['hq', 'dr']);
+    expect(host(inv, 'lis-01').pppOptions).toEqual({ lcpEchoInterval: 60, lcpEchoFailure: 5, refuseEap: true });
+
+    const dir = await mkdtemp(join(tmpdir(), 'lab-'));
+    await writeFile(join(dir, 'inventory.yaml'), await readFile('inventory/lab.yaml'));
+    await writeFile(join(dir, 'vpn-password'), 'labpw\n');
+    const lab = await loadInventory(join(dir, 'inventory.yaml'));
+    expect(lab.hosts[0]).toMatchObject({ name: 'r001', address: '127.0.0.1', port: 40123, user: 'root' });
+    expect(lab.hosts[0]?.tunnels[0]?.password.reveal()).toBe('labpw');
+  });
+});
+
+// Every error: file as given, YAML path where the bad value is written, what was expected.
+const ERRORS: { file: string; env?: NodeJS.ProcessEnv; problems: [path: string, message: string | RegExp][] }[] = [
+  {
+    file: 'bad-server.yaml',
+    problems: [['all.children.branches.hosts.r7.tunnels[0].server', 'expected a hostname or IPv4 address, got "10.0.0.300"']],
+  },
+  {
+    file: 'bad-routes.yaml',
+    problems: [
+      ['all.hosts.r1.tunnels[0].routes[0]', '10.20.1.0/16 has host bits set (did you mean 10.20.0.0/16?)'],
+      ['all.hosts.r1.tunnels[0].routes[1]', 'prefix length /33 in "10.0.0.0/33" is out of range (0-32)'],
+      ['all.hosts.r1.tunnels[0].routes[2]', 'expected an IPv4 network like 10.20.0.0/16, got "10.0.0.0"'],
+      ['all.hosts.r1.tunnels[0].routes[3]', '"10.0.0.256" in "10.0.0.256/24" is not a valid IPv4 address'],
+      ['all.hosts.r1.tunnels[0].routes[4]', '0.0.0.0/0 is the default route; use default_route: replace instead'],
+    ],
+  },
+  {
+    file: 'bad-names.yaml',
+    problems: [
+      ['all.hosts.r1.tunnels[2].name', 'duplicate tunnel name "office" (already used by tunnels[1])'],
+      ['all.hosts.r1.tunnels[0].name', 'expected 1-32 letters, digits, "_" or "-", got "my tunnel"'],
+      ['all.hosts.r1.tunnels[3].name', 'expected 1-32 letters, digits, "_" or "-", got "this-name-is-way-too-long-for-a-peer-file"'],
+    ],
+  },
+  {
+    file: 'control-chars.yaml',
+    problems: [
+      ['all.hosts.r1.tunnels[0].username', 'must not contain a carriage return'],
+      ['all.hosts.r1.tunnels[0].password', 'must not contain a newline'],
+      ['all.hosts.r1.tunnels[0].extra_options[0]', 'must not contain a newline'],
+      ['all.hosts.r1.tunnels[0].extra_options[1]', '"persist" is managed by pptp-fleet; set persist instead'],
+      ['all.hosts.r1.tunnels[0].extra_options[2]', 'must not contain a NUL byte'],
+      ['all.hosts.r1.tunnels[0].extra_options[3]', '"refuse-eap" is managed by pptp-fleet; set refuse_eap instead'],
+    ],
+  },
+  {
+    file: 'missing-secrets.yaml',
+    problems: [
+      ['all.hosts.r1.tunnels[0].password', 'environment variable PPTP_FLEET_TEST_SURELY_UNSET is not set'],
+      ['all.hosts.r1.tunnels[1].password', /^cannot read password file "no\/such\/password-file" \(\/.*\/errors\/no\/such\/password-file\): no such file or directory$/],
+    ],
+  },
+  {
+    file: 'typo-children.yaml',
+    problems: [['all.chidlren', 'unknown group key "chidlren" (did you mean "children"?): a group has only hosts, children and vars']],
+  },
+  {
+    file: 'yaml-syntax.yaml',
+    problems: [['', /^YAML syntax error at line 4, column 5: /]],
+  },
+  {
+    file: 'inherited.yaml',
+    problems: [['all.children.eu.vars.tunnels[0].server', 'expected a hostname or IPv4 address, got "vpn..example.com"']],
+  },
+  {
+    file: 'many.yaml',
+    problems: [
+      ['all.children.eu.hots', 'unknown group key "hots" (did you mean "hosts"?): a group has only hosts, children and vars'],
+      ['all.vars.ansible_port', 'expected a port number (1-65535), got 70000'],
+      ['all.children.eu.hosts.r1.jump_host', 'port 99999 is out of range (1-65535)'],
+      ['all.children.eu.hosts.r1.ssh_legacy_algorithms', 'expected true or false, got "maybe"'],
+      ['all.children.eu.hosts.r1.wan_gateway', 'expected an IPv4 address, got "192.0.2"'],
+      ['all.children.eu.hosts.r1.tunnels[0].mppe.stateles', 'unknown key "stateles" (did you mean "stateless"?)'],
+      ['all.children.eu.hosts.r1.tunnels[0].lcp_echo_interval', 'expected a whole number from 1 to 3600, got 1.5'],
+      ['all.children.eu.hosts.r1.tunnels[0].default_route', 'expected none or replace, got "always"'],
+      ['all.children.eu.hosts.r1.tunnels[0].forward.outbound', 'expected true or false, got 1'],
+      ['all.children.eu.hosts.r1.tunnels[0].mppee', 'unknown key "mppee" (did you mean "mppe"?)'],
+    ],
+  },
+  {
+    file: 'structure.yaml',
+    problems: [
+      ['all.hosts', 'expected a mapping of hosts (name: {vars}), got a list'],
+      ['all.children.eu', 'expected a group (a mapping with hosts, children or vars), got a list'],
+      ['all.children["bad group"]', 'invalid group name "bad group": use letters, digits, "_", "-" and "."'],
+      ['all.children.loop_a.children.loop_b.children.loop_a', 'group "loop_a" cannot be a child of "loop_b": that makes a loop'],
+      ['all.children.all', 'group "all" is the root of the inventory and cannot be a child group'],
+    ],
+  },
+  { file: 'not-a-mapping.yaml', problems: [['', 'expected a mapping of groups (all: ...), got a list']] },
+  { file: 'empty.yaml', problems: [['', 'the inventory is empty; expected `all:` with hosts, children and vars']] },
+  {
+    file: 'vault.yaml',
+    problems: [['all.hosts.r1.ansible_password', 'Ansible Vault values are not supported; use {env: VAR} or {file: PATH}']],
+  },
+  {
+    file: 'missing-fields.yaml',
+    problems: [
+      ['all.hosts.r1.tunnels[0].server', 'required for a tunnel (state: present)'],
+      ['all.hosts.r1.tunnels[0].username', 'required for a tunnel (state: present)'],
+      ['all.hosts.r1.tunnels[0].password', 'required for a tunnel (state: present)'],
+      ['all.hosts.r1.tunnels[1].name', 'required, expected a string'],
+      ['all.hosts.r1.ppp_options.idle', 'expected a whole number from 0 to 2147483647, got -1'],
+      ['all.hosts.r1.ppp_options.mppe', 'expected a mapping, got false'],
+      ['all.hosts.r_underscore', 'host name "r_underscore" is not an address to connect to; set ansible_host'],
+    ],
+  },
+];
+
+describe('errors: every problem at once, with file, YAML path and message', () => {
+  for (const c of ERRORS) {
+    it(`${c.file} reports ${c.problems.length} problem(s)`, async () => {
+      const file = `${FIX}/errors/${c.file}`;
+      const got = await problemsOf(file, c.env);
+      expect(got.map((p) => p.file)).toEqual(got.map(() => file));
+      expect(got.map((p) => p.path).sort()).toEqual(c.problems.map(([p]) => p).sort());
+      for (const [path, message] of c.problems) {
+        const match = got.filter((p) => p.path === path);
+        expect(match.some((p) => (typeof message === 'string' ? p.message === message : message.test(p.message))), `${path}: ${JSON.stringify(match)}`).toBe(true);
+      }
+    });
+  }
+
+  it('a missing inventory file is an InputError naming it, without a stack trace in the message', async () => {
+    const got = await problemsOf(`${FIX}/nope.yaml`);
+    expect(got).toEqual([{ file: `${FIX}/nope.yaml`, path: '', message: 'cannot read file: no such file or directory' }]);
+  });
+
+  it('the error message is one line per problem, `file: path: message`', async () => {
+    await expect(loadInventory(`${FIX}/errors/bad-server.yaml`, { env: { PW: 'x' } })).rejects.toThrow(
+      `${FIX}/errors/bad-server.yaml: all.children.branches.hosts.r7.tunnels[0].server: expected a hostname or IPv4 address, got "10.0.0.300"`,
+    );
+  });
+
+  it('a literal password in the inventory is a warning, not an error, and never in the message', async () => {
+    const got = await problemsOf(`${FIX}/errors/control-chars.yaml`);
+    expect(JSON.stringify(got)).not.toContain('line1');
+  });
+});
+
+describe('YAML as Ansible reads it (YAML 1.1)', () => {
+  it('accepts merge keys and yes/no booleans', async () => {
+    const inv = await loadInventoryText(
+      'all:\n  vars:\n    base: &base { ansible_user: admin, ssh_legacy_algorithms: yes }\n  hosts:\n    r1:\n      <<: *base\n      ansible_host: 192.0.2.1\n',
+      'inline.yaml',
+    );
+    expect(inv.hosts[0]).toMatchObject({ user: 'admin', sshLegacyAlgorithms: true });
+  });
+
+  it('rejects tags it cannot honour instead of reading them as strings', async () => {
+    await expect(loadInventoryText('all:\n  hosts:\n    r1: !include other.yaml\n', 'inline.yaml')).rejects.toThrow(
+      /^inline.yaml: unsupported YAML tag !include at line 3, column \d+$/,
+    );
+  });
+});

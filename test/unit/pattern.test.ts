@@ -1,0 +1,91 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { loadInventory, type Inventory } from '../../src/inventory/load.js';
+import { selectHosts, splitPattern } from '../../src/inventory/pattern.js';
+
+let inv: Inventory;
+beforeAll(async () => {
+  inv = await loadInventory('test/fixtures/inventory/patterns.yaml');
+});
+
+const names = (pattern: string | undefined): string[] => selectHosts(inv, pattern).map((h) => h.name);
+
+// pattern → hosts, in the order Ansible would run them.
+const CASES: [pattern: string | undefined, hosts: string[]][] = [
+  [undefined, ['r01', 'r02', 'r03', 'r04', 'r10', 'web1', 'web2', 'db1']],
+  ['all', ['r01', 'r02', 'r03', 'r04', 'r10', 'web1', 'web2', 'db1']],
+  ['*', ['r01', 'r02', 'r03', 'r04', 'r10', 'web1', 'web2', 'db1']],
+  ['r03', ['r03']],
+  ['routers', ['r02', 'r03', 'r04', 'r10']],
+  ['canary', ['r03']],
+  ['ungrouped', ['r01']],
+  ['web*', ['r02', 'web1', 'web2']], // the glob matches group "web" and hosts web1, web2
+  ['r0[2-4]', ['r02', 'r03', 'r04']],
+  ['r0[!2]', ['r01', 'r03', 'r04']],
+  ['r?0', ['r10']],
+  ['~r0(1|2)', ['r01', 'r02']],
+  ['~web', ['r02', 'web1', 'web2']], // anchored at the start only, like re.match
+  ['db:web', ['db1', 'r02', 'web1', 'web2']],
+  ['db,web', ['db1', 'r02', 'web1', 'web2']],
+  ['routers:&web', ['r02']],
+  ['routers:!canary', ['r02', 'r04', 'r10']],
+  ['!canary:routers', ['r02', 'r04', 'r10']], // exclusions apply after unions whatever the order written
+  ['&routers:!r04:web', ['r02']],
+  ['!routers', ['r01', 'web1', 'web2', 'db1']], // only exclusions: start from all
+  ['routers[0]', ['r02']],
+  ['routers[-1]', ['r10']],
+  ['routers[1:2]', ['r03', 'r04']],
+  ['routers[2:]', ['r04', 'r10']],
+  ['web,r01:!r02', ['web1', 'web2', 'r01']],
+  ['r10,r01', ['r10', 'r01']],
+];
+
+describe('selectHosts (Ansible host patterns)', () => {
+  for (const [pattern, hosts] of CASES) {
+    it(`${String(pattern)} → ${hosts.join(' ')}`, () => {
+      expect(names(pattern)).toEqual(hosts);
+    });
+  }
+
+  const NO_MATCH: [pattern: string, messages: string[]][] = [
+    ['nosuch', ['no hosts matched "nosuch"']],
+    ['routers:!typo', ['no hosts matched "typo"']],
+    ['r0[0-4]?', ['no hosts matched "r0[0-4]?"']],
+    ['empty', ['no hosts matched "empty"']], // the group exists but selects nothing
+    ['routers:&db', ['no hosts matched "routers:&db"']],
+    ['db[3]', ['no hosts matched the subscripted pattern "db[3]" (it has 1 hosts)']],
+    ['~(', [expect.stringMatching(/^invalid regular expression "~\(":/) as unknown as string]],
+    ['a,b', ['no hosts matched "a"', 'no hosts matched "b"']],
+  ];
+  for (const [pattern, messages] of NO_MATCH) {
+    it(`${pattern} is an InputError: ${messages.join('; ')}`, () => {
+      let err: unknown;
+      try {
+        selectHosts(inv, pattern);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(InputError);
+      const problems = (err as InputError).problems;
+      expect(problems.map((p) => p.message)).toEqual(messages);
+      expect(problems.every((p) => p.file === '--limit')).toBe(true);
+    });
+  }
+
+  it('formats as `--limit: no hosts matched "X"`', () => {
+    expect(() => selectHosts(inv, 'nosuch')).toThrow('--limit: no hosts matched "nosuch"');
+  });
+});
+
+describe('splitPattern', () => {
+  it.each([
+    ['a:b', ['a', 'b']],
+    ['a,b', ['a', 'b']],
+    ['a:&b:!c', ['a', '&b', '!c']],
+    ['g[1:3]:x', ['g[1:3]', 'x']],
+    ['~r(1|2):x', ['~r(1|2):x']],
+    [' a , b ', ['a', 'b']],
+  ])('%s → %j', (p, terms) => {
+    expect(splitPattern(p)).toEqual(terms);
+  });
+});
