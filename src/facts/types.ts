@@ -37,6 +37,8 @@ export interface PppdProcess {
   alive: boolean;
   /** Interface from the pid file's second line (pppd writes it once the link is up), e.g. ppp0. */
   iface?: string;
+  /** Last syslog lines of this pid (alive processes only), as logread prints them. */
+  recentLog?: string;
 }
 
 export interface Facts {
@@ -45,8 +47,10 @@ export interface Facts {
   /** /etc/openwrt_release DISTRIB_RELEASE or /etc/openwrt_version, informational. */
   release?: string;
   packageManager: PackageManager | null;
-  /** e.g. `2.4.3`, `2.5.1`; null when pppd is not installed. */
+  /** e.g. `2.4.3`, `2.5.1`; null when pppd is not installed (or its version could not be told). */
   pppdVersion: string | null;
+  /** `/usr/sbin/pppd` exists (its version may still be unknown: see pppdVersion). */
+  hasPppd: boolean;
   /** Installed package names. */
   packages: string[];
   /** Modules listed by lsmod. */

@@ -1,0 +1,426 @@
+// Pure parsers: the facts script's output (see gather.ts for the format) and the raw outputs of
+// the router tools it relies on. Each sub-parser is table-tested on fixtures of real outputs in
+// test/fixtures/facts/<parser>/.
+
+import type { Facts, FileFact, PackageManager, PppdProcess } from './types.js';
+
+/**
+ * The facts output was not what our script prints (a foreign shell, a cut-off session, a
+ * mismatched script version). The message names the section and line; its excerpt of the raw
+ * output has every content line (`|...`) redacted, so file contents (chap-secrets!) never leak.
+ */
+export class FactsParseError extends Error {
+  override readonly name = 'FactsParseError';
+  constructor(
+    readonly reason: string,
+    readonly section: string | null,
+    readonly lineNumber: number | null,
+    readonly excerpt: string,
+    what = 'facts output',
+  ) {
+    super(
+      `${what} not understood: ${reason}` +
+        (section !== null ? ` (section ${section}` + (lineNumber !== null ? `, line ${lineNumber})` : ')') : lineNumber !== null ? ` (line ${lineNumber})` : '') +
+        `; output begins: ${JSON.stringify(excerpt)}`,
+    );
+  }
+}
+
+/** At most ~200 chars of the output, with content lines replaced by `|…`. */
+export function redactedExcerpt(stdout: string, max = 200): string {
+  const redacted = stdout
+    .split('\n')
+    .map((l) => (l.startsWith('|') ? '|…' : /^(md5|ls|tls|target)=/.test(l) ? `${l.slice(0, l.indexOf('=') + 1)}…` : l))
+    .join('\n');
+  return redacted.length > max ? `${redacted.slice(0, max)}…` : redacted;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sub-parsers of raw tool outputs
+
+const MODULE_NAME = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Loaded module names from `lsmod` in any of its dialects: busybox on 2.4 kernels (header with
+ * "Not tainted", `(unused)` markers), busybox pretty 2.6 output, OpenWrt's ubox lsmod (no
+ * header), or just the first column. Example: "slhc 4208 1 ppp_generic" → ['slhc'].
+ */
+export function parseLsmod(text: string): string[] {
+  const names: string[] = [];
+  for (const line of text.split('\n')) {
+    const first = line.trim().split(/\s+/)[0] ?? '';
+    if (first === '' || first === 'Module') continue;
+    if (MODULE_NAME.test(first) && !names.includes(first)) names.push(first);
+  }
+  return names;
+}
+
+export interface DefaultRoute {
+  gateway: string | null;
+  device: string | null;
+}
+
+// pppd names its own interfaces pppN; PPTP tunnels get those. OpenWrt's netifd PPPoE WAN is
+// `pppoe-wan`, so it is kept. (A White Russian PPPoE WAN on ppp0 is not told apart: no WAN found.)
+const TUNNEL_IFACE = /^ppp\d+$/;
+
+function pickDefault(cands: Array<{ gateway: string; device: string; metric: number }>): DefaultRoute | null {
+  const best = cands.filter((c) => !TUNNEL_IFACE.test(c.device)).sort((a, b) => a.metric - b.metric)[0];
+  if (!best) return null;
+  return { gateway: best.gateway === '0.0.0.0' || best.gateway === '*' ? null : best.gateway, device: best.device };
+}
+
+/**
+ * The WAN default route from `route -n` (busybox or net-tools): the 0.0.0.0/0.0.0.0 route with
+ * the lowest metric that is not via a pppN interface (a tunnel). Null when there is none.
+ */
+export function parseRouteN(text: string): DefaultRoute | null {
+  const cands: Array<{ gateway: string; device: string; metric: number }> = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8) continue;
+    const [dest, gw, mask, flags, metric] = f;
+    const iface = f[f.length - 1];
+    if (dest !== '0.0.0.0' && dest !== 'default') continue;
+    if (mask !== '0.0.0.0' || !flags?.includes('U') || !gw || !iface) continue;
+    cands.push({ gateway: gw, device: iface, metric: Number(metric) || 0 });
+  }
+  return pickDefault(cands);
+}
+
+/**
+ * The WAN default route from `ip route show` lines starting with `default` (iproute2 or busybox
+ * ip). Example: "default via 192.0.2.254 dev eth1  proto static" → {192.0.2.254, eth1}.
+ */
+export function parseIpRouteDefault(text: string): DefaultRoute | null {
+  const cands: Array<{ gateway: string; device: string; metric: number }> = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f[0] !== 'default') continue;
+    const at = (k: string): string | undefined => {
+      const i = f.indexOf(k);
+      return i >= 0 ? f[i + 1] : undefined;
+    };
+    const dev = at('dev');
+    if (!dev) continue;
+    cands.push({ gateway: at('via') ?? '0.0.0.0', device: dev, metric: Number(at('metric') ?? 0) || 0 });
+  }
+  return pickDefault(cands);
+}
+
+/**
+ * Installed package names from an ipkg/opkg status file (Debian-control paragraphs): a package
+ * counts when its `Status:` state word is `installed` (`install ok installed`,
+ * `install user installed`), not `not-installed`/`half-installed`/`config-files`.
+ */
+export function parseIpkgStatus(text: string): string[] {
+  const names: string[] = [];
+  let pkg: string | null = null;
+  let installed = false;
+  const flush = (): void => {
+    if (pkg !== null && installed && !names.includes(pkg)) names.push(pkg);
+    pkg = null;
+    installed = false;
+  };
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (line.trim() === '') {
+      flush();
+      continue;
+    }
+    const m = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
+    if (!m) continue;
+    if (m[1] === 'Package') {
+      flush();
+      pkg = (m[2] ?? '').trim();
+    } else if (m[1] === 'Status') {
+      installed = (m[2] ?? '').trim().split(/\s+/)[2] === 'installed';
+    }
+  }
+  flush();
+  return names;
+}
+
+/** Installed package names from apk's `/lib/apk/db/installed` (`P:name` lines). */
+export function parseApkInstalled(text: string): string[] {
+  const names: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('P:')) continue;
+    const name = line.slice(2).trim();
+    if (name && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+export interface LsLn {
+  type: 'file' | 'dir' | 'symlink' | 'other';
+  /** Octal permission bits: `644`, or 4 digits with setuid/setgid/sticky (`4755`). */
+  mode: string;
+  uid: number;
+  gid: number;
+  /** Byte size (absent for device nodes, which show major, minor). */
+  size?: number;
+}
+
+/**
+ * One `ls -ln`/`ls -ldn` line (busybox or coreutils). Example:
+ * "-rw-------    1 0        0              58 Jan  1 00:00 /etc/ppp/chap-secrets"
+ * → { type: 'file', mode: '600', uid: 0, gid: 0, size: 58 }. Null when not an ls line.
+ */
+export function parseLsLn(line: string): LsLn | null {
+  const f = line.trim().split(/\s+/);
+  const [perm, , uid, gid, size] = f;
+  if (!perm || !/^[-dlcbps][-rwxsStT]{9}[.+@]?$/.test(perm) || !uid || !gid) return null;
+  if (!/^\d+$/.test(uid) || !/^\d+$/.test(gid)) return null;
+  const t = perm[0];
+  const type = t === '-' ? 'file' : t === 'd' ? 'dir' : t === 'l' ? 'symlink' : 'other';
+  const triplet = (s: string, special: string): [number, boolean] => {
+    const r = s[0] === 'r' ? 4 : 0;
+    const w = s[1] === 'w' ? 2 : 0;
+    const x = s[2] === 'x' || s[2] === special ? 1 : 0;
+    return [r + w + x, s[2] === special || s[2] === special.toUpperCase()];
+  };
+  const [u, suid] = triplet(perm.slice(1, 4), 's');
+  const [g, sgid] = triplet(perm.slice(4, 7), 's');
+  const [o, sticky] = triplet(perm.slice(7, 10), 't');
+  const extra = (suid ? 4 : 0) + (sgid ? 2 : 0) + (sticky ? 1 : 0);
+  const mode = `${extra ? extra : ''}${u}${g}${o}`;
+  const out: LsLn = { type, mode, uid: Number(uid), gid: Number(gid) };
+  if (size && /^\d+$/.test(size)) out.size = Number(size);
+  return out;
+}
+
+/**
+ * pppd's version from `pppd --version` (stderr before ppp 2.4.8, stdout after), e.g.
+ * "pppd version 2.4.3" → '2.4.3'. Null when the output does not say (e.g. pppd refused
+ * /etc/ppp/options before printing it).
+ */
+export function parsePppdVersion(text: string): string | null {
+  const m = /pppd version (\d+\.\d+(?:\.\d+)?[^\s]*)/.exec(text);
+  return m?.[1] ?? null;
+}
+
+/** DISTRIB_RELEASE from /etc/openwrt_release text (quotes removed), or null. */
+export function parseOpenwrtRelease(text: string): string | null {
+  for (const line of text.split('\n')) {
+    const m = /^DISTRIB_RELEASE=(.*)$/.exec(line.trim());
+    if (m) return unquote(m[1] ?? '') || null;
+  }
+  return null;
+}
+
+function unquote(v: string): string {
+  const s = v.trim();
+  if (s.length >= 2 && (s[0] === "'" || s[0] === '"') && s[s.length - 1] === s[0]) return s.slice(1, -1);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole facts output
+
+const MAGIC = '@@pptp-fleet-facts 1';
+
+/** One `@@name arg` section of a framed output: its key=value lines and `|` data lines. */
+export interface Section {
+  name: string;
+  arg: string;
+  line: number;
+  kv: Array<[string, string, number]>;
+  data: string[];
+}
+
+const SECTION_KEYS: Record<string, readonly string[] | 'any'> = {
+  hostname: [],
+  release: ['distrib_release', 'openwrt_version'],
+  pkgmgr: [],
+  packages: [],
+  'pppd-version': ['pppd'],
+  'pppd-libdirs': [],
+  lsmod: [],
+  'modules-available': [],
+  flags: ['modules.d', 'procd', 'pptp', 'sha256sum'],
+  'pptp-plugin': [],
+  file: ['type', 'ls', 'target', 'tls', 'md5', 'content', 'nl'],
+  pppd: ['pid', 'iface', 'alive'],
+  'route-n': [],
+  'ip-route-default': [],
+  lock: ['lock'],
+};
+const ONCE = ['hostname', 'release', 'pkgmgr', 'packages', 'pppd-version', 'pppd-libdirs', 'lsmod', 'modules-available', 'flags', 'pptp-plugin', 'route-n', 'ip-route-default', 'lock'];
+
+/** Splits the output into sections, checking framing; throws FactsParseError on anything else. */
+export function splitSections(stdout: string, magic: string = MAGIC, what = 'facts output'): Section[] {
+  const lines = stdout.replace(/\r\n/g, '\n').split('\n');
+  const fail = (reason: string, section: string | null, line: number | null): never => {
+    throw new FactsParseError(reason, section, line, redactedExcerpt(stdout), what);
+  };
+  const start = lines.findIndex((l) => l === magic);
+  if (start < 0) fail(`no "${magic}" header line (not our script's output)`, null, null);
+  const sections: Section[] = [];
+  let cur: Section | null = null;
+  let ended = false;
+  for (let i = start + 1; i < lines.length; i++) {
+    const l = lines[i] ?? '';
+    const n = i + 1;
+    if (ended) {
+      if (l.trim() !== '') fail('output continues after @@end', null, n);
+      continue;
+    }
+    if (l === '@@end') {
+      ended = true;
+      continue;
+    }
+    if (l.startsWith('@@')) {
+      const sp = l.indexOf(' ');
+      const name = sp < 0 ? l.slice(2) : l.slice(2, sp);
+      cur = { name, arg: sp < 0 ? '' : l.slice(sp + 1), line: n, kv: [], data: [] };
+      sections.push(cur);
+      continue;
+    }
+    if (l === '') continue;
+    if (!cur) return fail('data before the first section', null, n);
+    if (l.startsWith('|')) {
+      cur.data.push(l.slice(1));
+      continue;
+    }
+    const eq = l.indexOf('=');
+    if (eq > 0 && cur.data.length === 0) {
+      cur.kv.push([l.slice(0, eq), l.slice(eq + 1), n]);
+      continue;
+    }
+    fail(`unexpected line ${JSON.stringify(l.slice(0, 40))}`, cur.name, n);
+  }
+  if (!ended) fail('output ends without @@end (session cut short?)', cur?.name ?? null, lines.length);
+  return sections;
+}
+
+function get(s: Section, key: string): string | undefined {
+  return s.kv.find(([k]) => k === key)?.[1];
+}
+
+/**
+ * Parses the facts script's output into Facts. Throws FactsParseError (never quoting file
+ * contents) when the output is foreign, garbled or cut short.
+ */
+export function parseFacts(stdout: string): Facts {
+  const sections = splitSections(stdout);
+  const fail = (reason: string, s: Section | null): never => {
+    throw new FactsParseError(reason, s ? `${s.name}${s.arg ? ` ${s.arg}` : ''}` : null, s?.line ?? null, redactedExcerpt(stdout));
+  };
+  for (const s of sections) {
+    const allowed = SECTION_KEYS[s.name];
+    if (allowed === undefined) fail(`unknown section "${s.name}"`, s);
+    else if (allowed !== 'any') {
+      for (const [k] of s.kv) if (!allowed.includes(k)) fail(`unknown key "${k}"`, s);
+    }
+  }
+  const one = (name: string): Section => {
+    const found = sections.filter((s) => s.name === name);
+    if (found.length !== 1) return fail(`expected one "${name}" section, found ${found.length}`, null);
+    return found[0] as Section;
+  };
+  for (const name of ONCE) one(name);
+
+  const release = one('release');
+  const rel = get(release, 'distrib_release');
+  const ver = get(release, 'openwrt_version');
+  const releaseValue = (rel !== undefined ? unquote(rel) : '') || (ver !== undefined ? ver.trim() : '') || undefined;
+
+  const pmRaw = one('pkgmgr').data[0];
+  let packageManager: PackageManager | null = null;
+  if (pmRaw !== undefined) {
+    if (pmRaw !== 'ipkg' && pmRaw !== 'opkg' && pmRaw !== 'apk') return fail(`unknown package manager "${pmRaw.slice(0, 20)}"`, one('pkgmgr'));
+    packageManager = pmRaw;
+  }
+
+  const pv = one('pppd-version');
+  const hasPppd = get(pv, 'pppd') === '1';
+  let pppdVersion: string | null = null;
+  if (hasPppd) {
+    pppdVersion = parsePppdVersion(pv.data.join('\n'));
+    // pppd parses /etc/ppp/options before --version: a bad option there hides the version, but
+    // the plugin directory (/usr/lib/pppd/<version>/) still tells it.
+    if (pppdVersion === null) pppdVersion = one('pppd-libdirs').data.find((d) => /^\d+\.\d+\.\d+$/.test(d.trim()))?.trim() ?? null;
+  }
+
+  const flags = one('flags');
+  const flag = (k: string): boolean => {
+    const v = get(flags, k);
+    if (v !== '0' && v !== '1') return fail(`flag "${k}" missing or not 0/1`, flags);
+    return v === '1';
+  };
+
+  const files: Record<string, FileFact> = {};
+  for (const s of sections.filter((x) => x.name === 'file')) {
+    if (!s.arg.startsWith('/')) fail('file section without an absolute path', s);
+    files[s.arg] = fileFact(s, (r) => fail(r, s));
+  }
+
+  const pppd: PppdProcess[] = [];
+  for (const s of sections.filter((x) => x.name === 'pppd')) {
+    const pidRaw = get(s, 'pid') ?? '';
+    if (!/^\d+$/.test(pidRaw)) continue; // an empty or corrupt pid file: no process to speak of
+    const proc: PppdProcess = { linkname: s.arg, pid: Number(pidRaw), alive: get(s, 'alive') === '1' };
+    const iface = get(s, 'iface');
+    if (iface) proc.iface = iface;
+    if (proc.alive) proc.recentLog = s.data.join('\n');
+    pppd.push(proc);
+  }
+
+  const wan = parseRouteN(one('route-n').data.join('\n')) ?? parseIpRouteDefault(one('ip-route-default').data.join('\n')) ?? { gateway: null, device: null };
+
+  const packageLockHeld = one('lock').kv.some(([k, v]) => k === 'lock' && v.startsWith('1 '));
+
+  const facts: Facts = {
+    hostname: (one('hostname').data[0] ?? '').trim(),
+    packageManager,
+    pppdVersion,
+    hasPppd,
+    packages: one('packages').data.map((p) => p.trim()).filter((p) => p !== ''),
+    loadedModules: parseLsmod(one('lsmod').data.join('\n')),
+    availableModules: [...new Set(one('modules-available').data.map((m) => m.trim()).filter((m) => MODULE_NAME.test(m)))],
+    modulesConfig: flag('modules.d') ? 'modules.d' : 'etc-modules',
+    initStyle: flag('procd') ? 'procd' : 'sysv',
+    hasPptpBinary: flag('pptp'),
+    pptpPlugin: one('pptp-plugin').data[0]?.trim() || null,
+    hasSha256sum: flag('sha256sum'),
+    files,
+    pppd,
+    wan,
+    packageLockHeld,
+  };
+  if (releaseValue !== undefined) facts.release = releaseValue;
+  return facts;
+}
+
+// One @@file section → FileFact. For a symlink, mode/owner/md5/content are the target's (what
+// pppd sees when it opens the path); the link's own `ls` line only proves it is a link.
+function fileFact(s: Section, fail: (reason: string) => never): FileFact {
+  const path = s.arg;
+  const type = get(s, 'type');
+  if (type === 'missing') return { path, type: 'missing' };
+  const ls = parseLsLn(get(s, 'ls') ?? '');
+  if (!ls) return fail('file section without a readable ls line');
+  if (type === 'dir') return { path, type: 'dir', mode: ls.mode, uid: ls.uid, gid: ls.gid };
+  if (type === 'other') return { path, type: 'file', mode: ls.mode, uid: ls.uid, gid: ls.gid };
+  if (type !== 'file' && type !== 'symlink') return fail(`unknown file type "${String(type).slice(0, 20)}"`);
+  const fact: FileFact = { path, type };
+  let meta: LsLn = ls;
+  if (type === 'symlink') {
+    fact.linkTarget = get(s, 'target') ?? '';
+    const tls = get(s, 'tls');
+    const t = tls !== undefined ? parseLsLn(tls) : null;
+    if (!t) return fact; // dangling link (or to a directory): nothing more to say
+    meta = t;
+  }
+  fact.mode = meta.mode;
+  fact.uid = meta.uid;
+  fact.gid = meta.gid;
+  const md5 = get(s, 'md5');
+  if (md5 && /^[0-9a-f]{32}$/.test(md5)) fact.md5 = md5;
+  if (get(s, 'content') === 'text') {
+    const nl = get(s, 'nl') !== '0';
+    fact.content = s.data.length === 0 ? '' : s.data.join('\n') + (nl ? '\n' : '');
+  }
+  return fact;
+}

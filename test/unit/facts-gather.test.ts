@@ -1,0 +1,167 @@
+// Runs the real facts script (dash, and busybox ash when available) against fake roots laid out
+// like each firmware flavour, then parses the output.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FACTS_COMMAND, factsScript, managedPaths } from '../../src/facts/gather.js';
+import { parseFacts, parseIpkgStatus } from '../../src/facts/parse.js';
+import { CHAP_SECRETS, IP_UP, makeRoot, runScript, shells, startFakeDaemon } from '../fixtures/facts/fakeroot.js';
+
+const roots: string[] = [];
+const pids: number[] = [];
+afterAll(() => {
+  for (const p of pids) {
+    try {
+      process.kill(p);
+    } catch {
+      /* already gone */
+    }
+  }
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+function root(flavour: Parameters<typeof makeRoot>[0]): string {
+  const r = makeRoot(flavour);
+  roots.push(r);
+  return r;
+}
+
+async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+describe('managedPaths', () => {
+  it('lists the shared files once and the per-tunnel files for each tunnel', () => {
+    const paths = managedPaths(['office', 'lab']);
+    expect(paths).toContain('/etc/ppp/chap-secrets');
+    expect(paths).toContain('/etc/modules.d/60-pptp-fleet');
+    expect(paths).toContain('/etc/ppp/peers/lab');
+    expect(paths).toContain('/etc/init.d/S70pptp-office');
+    expect(paths).toContain('/etc/init.d/pptp-lab');
+    expect(new Set(paths).size).toBe(paths.length);
+  });
+});
+
+describe('factsScript', () => {
+  it('is what the router sees on its command line: no script, no secrets', () => {
+    expect(FACTS_COMMAND).toBe('/bin/sh -s -- pptp-fleet:facts');
+  });
+
+  it('passes sh -n (dash) and rejects relative paths', () => {
+    const res = spawnSync('/bin/sh', ['-n'], { input: factsScript(managedPaths(['office'])) });
+    expect(res.status).toBe(0);
+    expect(() => factsScript(['etc/x'])).toThrow(RangeError);
+  });
+
+  it('quotes paths so a hostile path cannot run commands', () => {
+    expect(factsScript(["/tmp/x'; reboot; '"])).toContain(`file_fact '/tmp/x'\\''; reboot; '\\'''`);
+  });
+});
+
+for (const sh of shells()) {
+  describe(`facts script under ${sh.name}`, () => {
+    it('passes sh -n', () => {
+      const res = spawnSync(sh.cmd, ['-n'], { input: factsScript(managedPaths(['office'])), env: { PATH: sh.path } });
+      expect(res.status).toBe(0);
+    });
+
+    it('reads a White Russian root: ipkg, /etc/modules, sysv, pptp binary, no plugin', () => {
+      const r = root('whiterussian');
+      const out = runScript(sh, factsScript(managedPaths(['office']), { root: r }));
+      expect(out.stderr).toBe('');
+      const f = parseFacts(out.stdout);
+      expect(f.packageManager).toBe('ipkg');
+      expect(f.release).toBe('whiterussian-rc6');
+      expect(f.packages).toEqual(parseIpkgStatus(readFileSync(join(r, 'usr/lib/ipkg/status'), 'utf8')));
+      expect(f.modulesConfig).toBe('etc-modules');
+      expect(f.initStyle).toBe('sysv');
+      expect(f.hasPptpBinary).toBe(true);
+      expect(f.pptpPlugin).toBeNull();
+      expect(f.hasPppd).toBe(true);
+      expect(f.pppdVersion).toBe('2.4.9');
+      expect(f.loadedModules).toContain('ppp_mppe_mppc');
+      expect(f.availableModules).toEqual(expect.arrayContaining(['ppp_mppe_mppc', 'arc4', 'sha1', 'ip_gre']));
+      expect(f.wan).toEqual({ gateway: '192.0.2.254', device: 'vlan1' });
+      expect(f.files['/etc/modules']).toMatchObject({ type: 'file', mode: '644', content: 'wl\nslhc\nppp_generic\nppp_async\n' });
+      expect(f.hasSha256sum).toBe(sh.name === 'dash'); // the busybox PATH has no sha256sum applet
+      expect(f.packageLockHeld).toBe(false);
+    });
+
+    it('reads an OpenWrt 23.05 root, the chap-secrets symlink into /rom and tricky file content', () => {
+      const r = root('openwrt');
+      const out = runScript(sh, factsScript(managedPaths(['office']), { root: r }));
+      const f = parseFacts(out.stdout);
+      expect(f).toMatchObject({
+        packageManager: 'opkg',
+        release: '23.05.5',
+        packages: ['kmod-ppp', 'ppp', 'ppp-mod-pptp'],
+        modulesConfig: 'modules.d',
+        initStyle: 'procd',
+        hasPptpBinary: false,
+        pptpPlugin: '/usr/lib/pppd/2.4.9/pptp.so',
+        wan: { gateway: '192.0.2.254', device: 'eth1' },
+      });
+      expect(f.loadedModules).toContain('pptp');
+      const secrets = f.files['/etc/ppp/chap-secrets'];
+      expect(secrets).toMatchObject({ type: 'symlink', linkTarget: '/rom/etc/ppp/chap-secrets', mode: '600', content: CHAP_SECRETS });
+      expect(secrets?.md5).toMatch(/^[0-9a-f]{32}$/);
+      expect(f.files['/etc/ppp/ip-up']).toMatchObject({ type: 'file', mode: '755', content: IP_UP });
+      // No final newline: kept exactly.
+      expect(f.files['/etc/ppp/peers/office']?.content).toBe(readFileSync(join(r, 'etc/ppp/peers/office'), 'utf8'));
+      expect(f.files['/etc/ppp/peers/office']?.content?.endsWith('ipparam office')).toBe(true);
+      expect(f.files['/etc/init.d/pptp-office']).toEqual({ path: '/etc/init.d/pptp-office', type: 'missing' });
+      expect(f.files['/etc/modules.d/60-pptp-fleet']?.type).toBe('missing');
+    });
+
+    it('reads an apk root (OpenWrt 25)', () => {
+      const r = root('openwrt-apk');
+      const f = parseFacts(runScript(sh, factsScript(managedPaths([]), { root: r })).stdout);
+      expect(f.packageManager).toBe('apk');
+      expect(f.release).toBe('25.12.0');
+      expect(f.packages).toEqual(['ppp', 'kmod-ppp', 'ppp-mod-pptp']);
+    });
+
+    it('finds pppd by pid file: alive with its syslog lines, stale pid files dead', async () => {
+      const r = root('openwrt');
+      const pid = startFakeDaemon(r, 'office', 3);
+      pids.push(pid);
+      await waitFor(() => readFileSync(join(r, 'var/log/messages'), 'utf8').includes('ip-up finished'));
+      writeFileSync(join(r, 'var/run/ppp-stale.pid'), '999999\n');
+      writeFileSync(join(r, 'var/run/ppp-garbage.pid'), 'x\n');
+      const f = parseFacts(runScript(sh, factsScript(['/etc/ppp/options'], { root: r })).stdout);
+      const office = f.pppd.find((p) => p.linkname === 'office');
+      expect(office).toMatchObject({ pid, alive: true, iface: 'ppp3' });
+      expect(office?.recentLog).toContain(`pppd[${pid}]: Script /etc/ppp/ip-up finished`);
+      expect(f.pppd.find((p) => p.linkname === 'stale')).toMatchObject({ pid: 999999, alive: false });
+      expect(f.pppd.find((p) => p.linkname === 'garbage')).toBeUndefined();
+    });
+
+    it('sees a package manager lock held by a live pid, not a stale one', () => {
+      const r = root('openwrt');
+      mkdirSync(join(r, 'var/lock'), { recursive: true });
+      writeFileSync(join(r, 'var/lock/opkg.lock'), '999999\n');
+      expect(parseFacts(runScript(sh, factsScript([], { root: r })).stdout).packageLockHeld).toBe(false);
+      writeFileSync(join(r, 'var/lock/opkg.lock'), `${process.pid}\n`);
+      expect(parseFacts(runScript(sh, factsScript([], { root: r })).stdout).packageLockHeld).toBe(true);
+    });
+
+    it('stays well under 14 KB for a typical router (measured)', async () => {
+      const r = root('openwrt');
+      const pid = startFakeDaemon(r, 'office', 0);
+      pids.push(pid);
+      await waitFor(() => readFileSync(join(r, 'var/log/messages'), 'utf8').includes('ip-up finished'));
+      // 40 lines of pppd debug for that pid, as a chatty real session leaves behind.
+      const line = `Thu Nov 27 10:00:00 2025 daemon.debug pppd[${pid}]: rcvd [LCP EchoRep id=0x12 magic=0x71251209]\n`;
+      writeFileSync(join(r, 'var/log/messages'), line.repeat(60), { flag: 'a' });
+      const out = runScript(sh, factsScript(managedPaths(['office']), { root: r })).stdout;
+      const bytes = Buffer.byteLength(out);
+      console.log(`facts output size (${sh.name}, openwrt, one tunnel up): ${bytes} bytes`);
+      expect(bytes).toBeLessThan(14_000);
+    });
+  });
+}

@@ -1,0 +1,100 @@
+// Table tests: test/fixtures/facts/<parser>/<case>.txt (raw output) → <case>.json (parsed).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  FactsParseError,
+  parseApkInstalled,
+  parseFacts,
+  parseIpRouteDefault,
+  parseIpkgStatus,
+  parseLsLn,
+  parseLsmod,
+  parseOpenwrtRelease,
+  parsePppdVersion,
+  parseRouteN,
+} from '../../src/facts/parse.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/facts/', import.meta.url));
+
+const PARSERS: Record<string, (raw: string) => unknown> = {
+  lsmod: parseLsmod,
+  'route-n': parseRouteN,
+  'ip-route-default': parseIpRouteDefault,
+  'ipkg-status': parseIpkgStatus,
+  'apk-installed': parseApkInstalled,
+  'ls-ln': parseLsLn,
+  'pppd-version': parsePppdVersion,
+  'openwrt-release': parseOpenwrtRelease,
+  facts: parseFacts,
+};
+
+for (const [dir, parse] of Object.entries(PARSERS)) {
+  describe(`${dir} fixtures`, () => {
+    const cases = readdirSync(join(FIXTURES, dir)).filter((f) => f.endsWith('.txt'));
+    it('has fixtures', () => expect(cases.length).toBeGreaterThan(0));
+    for (const file of cases) {
+      const name = file.replace(/\.txt$/, '');
+      it(`parses ${name}`, () => {
+        const raw = readFileSync(join(FIXTURES, dir, file), 'utf8');
+        const expected: unknown = JSON.parse(readFileSync(join(FIXTURES, dir, `${name}.json`), 'utf8'));
+        expect(parse(raw)).toEqual(expected);
+      });
+    }
+  });
+}
+
+describe('parseFacts on foreign or broken output', () => {
+  const good = readFileSync(join(FIXTURES, 'facts', 'openwrt-23-tunnel-up.txt'), 'utf8');
+
+  it('rejects output that is not from our script', () => {
+    expect(() => parseFacts('sh: syntax error: unexpected "("\n')).toThrow(FactsParseError);
+    expect(() => parseFacts('')).toThrow(/no "@@pptp-fleet-facts 1" header/);
+  });
+
+  it('rejects output cut short before @@end', () => {
+    const cut = good.slice(0, good.indexOf('@@route-n'));
+    expect(() => parseFacts(cut)).toThrow(/without @@end/);
+  });
+
+  it('names the section and line of an unexpected line', () => {
+    const bad = good.replace('@@lsmod\n', '@@lsmod\nthis is not framed\n');
+    let err: unknown;
+    try {
+      parseFacts(bad);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FactsParseError);
+    expect((err as FactsParseError).section).toBe('lsmod');
+    expect((err as FactsParseError).message).toMatch(/section lsmod, line \d+/);
+  });
+
+  it('never quotes file content (chap-secrets) in its error message', () => {
+    expect(good).toContain('|LAB\\\\fleet office');
+    const bad = good.replace(/\n@@end\n$/, '\n@@bogus\n@@end\n');
+    let msg = '';
+    try {
+      parseFacts(bad);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toMatch(/unknown section "bogus"/);
+    expect(msg.length).toBeLessThan(400);
+    expect(msg).not.toContain('fleet office');
+    // Even when the first 200 chars are content lines.
+    const secretFirst = '@@pptp-fleet-facts 1\n@@file /etc/ppp/chap-secrets\ntype=file\nls=-rw------- 1 0 0 9 Jan 1 00:00 x\nmd5=0\ncontent=text\nnl=1\n|user * s3cr3t-PASSWORD *\n@@nonsense\n';
+    try {
+      parseFacts(secretFirst);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).not.toContain('s3cr3t');
+  });
+
+  it('keeps content lines that look like section markers', () => {
+    const facts = parseFacts(good);
+    expect(facts.files['/etc/ppp/ip-up']?.content).toContain('@@end\n');
+  });
+});
