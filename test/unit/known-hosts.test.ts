@@ -1,0 +1,146 @@
+// known_hosts parsing and lookup, as OpenSSH does it.
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  appendKnownHost,
+  checkHostKey,
+  fingerprint,
+  keyTypeOfBlob,
+  knownHostsName,
+  knownKeyTypes,
+  matchPatternList,
+  parseKnownHosts,
+  readKnownHosts,
+} from '../../src/ssh/known-hosts.js';
+
+const fixtureDir = new URL('../fixtures/ssh/', import.meta.url);
+const keys = JSON.parse(readFileSync(new URL('keys.json', fixtureDir), 'utf8')) as Record<'A' | 'B' | 'C' | 'D' | 'E' | 'RSA', string>;
+const blob = (k: keyof typeof keys): Buffer => Buffer.from(keys[k].split(' ')[1] ?? '', 'base64');
+const fixture = parseKnownHosts(readFileSync(new URL('known_hosts', fixtureDir), 'utf8'));
+const unseen = Buffer.from('AAAAC3NzaC1lZDI1NTE5AAAAIFZXcA1kSXbn2r2Sbl2SbJP7YB7bDHTQnkVC9Vxq1RDs', 'base64');
+
+describe('known_hosts basics', () => {
+  it('names port 22 plainly and other ports as [host]:port', () => {
+    expect(knownHostsName('10.0.0.1', 22)).toBe('10.0.0.1');
+    expect(knownHostsName('10.0.0.1', 2222)).toBe('[10.0.0.1]:2222');
+  });
+
+  it('computes OpenSSH SHA256 fingerprints (same as ssh-keygen -l)', () => {
+    expect(fingerprint(blob('A'))).toBe('SHA256:CTLaXee71X3UbIyykgepoMQUfIxZBDnsoWXGnJPOttw');
+  });
+
+  it('reads the key type from the blob', () => {
+    expect(keyTypeOfBlob(blob('A'))).toBe('ssh-ed25519');
+    expect(keyTypeOfBlob(blob('RSA'))).toBe('ssh-rsa');
+    expect(keyTypeOfBlob(Buffer.from([0, 0, 0]))).toBeUndefined();
+  });
+
+  it('skips comments, blank, malformed lines and unknown markers', () => {
+    expect(fixture.map((e) => e.line)).toEqual([4, 5, 6, 9, 10, 11, 12, 13, 14]);
+    expect(fixture.filter((e) => e.marker === 'revoked')).toHaveLength(1);
+    expect(fixture.filter((e) => e.marker === 'cert-authority')).toHaveLength(1);
+  });
+});
+
+describe('pattern lists', () => {
+  it.each([
+    ['a.lab.example', ['*.lab.example'], 1],
+    ['bad.lab.example', ['*.lab.example', '!bad.lab.example'], -1],
+    ['BAD.LAB.EXAMPLE', ['*.lab.example', '!bad.lab.example'], -1],
+    ['lab.example', ['*.lab.example'], 0],
+    ['10.1.5.1', ['10.1.?.1'], 1],
+    ['10.1.55.1', ['10.1.?.1'], 0],
+    ['[10.0.0.2]:2222', ['[10.0.0.2]:*'], 1],
+    ['x', ['!y'], 0],
+  ] as const)('%s against %j → %i', (name, patterns, expected) => {
+    expect(matchPatternList(name, patterns)).toBe(expected);
+  });
+});
+
+describe('checkHostKey', () => {
+  const cases: Array<[string, string, number, keyof typeof keys | 'unseen', string]> = [
+    ['plain name, port 22', 'router1.example.net', 22, 'A', 'match'],
+    ['plain name, other key type known too', 'router1.example.net', 22, 'RSA', 'match'],
+    ['plain name on another port is a different entry', 'router1.example.net', 2222, 'A', 'unknown'],
+    ['comma list: name', 'r2.example.net', 22, 'B', 'match'],
+    ['comma list: address', '10.0.0.2', 22, 'B', 'match'],
+    ['comma list: [address]:port', '10.0.0.2', 2222, 'B', 'match'],
+    ['[host]:port entry', '10.0.0.3', 2200, 'A', 'match'],
+    ['[host]:port entry does not cover port 22', '10.0.0.3', 22, 'A', 'unknown'],
+    ['wildcard', 'r7.lab.example', 22, 'C', 'match'],
+    ['negated wildcard', 'bad.lab.example', 22, 'C', 'unknown'],
+    ['? wildcard', '10.1.4.1', 22, 'C', 'match'],
+    ['hashed |1| entry', '10.9.9.9', 2222, 'E', 'match'],
+    ['hashed entry for another name', '10.9.9.9', 22, 'E', 'unknown'],
+    ['@cert-authority lines do not vouch for plain host keys', 'x.example.net', 22, 'E', 'unknown'],
+    ['@revoked key, even when otherwise unknown', 'anything', 22, 'D', 'revoked'],
+    ['changed key', 'router1.example.net', 22, 'unseen', 'changed'],
+    ['changed key on a [host]:port entry', '10.0.0.3', 2200, 'unseen', 'changed'],
+  ];
+  it.each(cases)('%s', (_title, host, port, key, status) => {
+    const b = key === 'unseen' ? unseen : blob(key);
+    expect(checkHostKey(fixture, host, port, keyTypeOfBlob(b) ?? '', b).status).toBe(status);
+  });
+
+  it('a changed key lists every expected fingerprint', () => {
+    const r = checkHostKey(fixture, 'router1.example.net', 22, 'ssh-ed25519', unseen);
+    expect(r).toEqual({
+      status: 'changed',
+      expectedFingerprints: [fingerprint(blob('A')), fingerprint(blob('RSA'))],
+      expectedKeys: [
+        { keyType: 'ssh-ed25519', fingerprint: fingerprint(blob('A')) },
+        { keyType: 'ssh-rsa', fingerprint: fingerprint(blob('RSA')) },
+      ],
+    });
+  });
+
+  it('matches hashed entries generated with a random salt, as ssh-keygen -H writes them', () => {
+    const salt = randomBytes(20);
+    const hash = createHmac('sha1', salt).update('[192.0.2.7]:2022').digest();
+    const entries = parseKnownHosts(`|1|${salt.toString('base64')}|${hash.toString('base64')} ${keys.A}\n`);
+    expect(checkHostKey(entries, '192.0.2.7', 2022, 'ssh-ed25519', blob('A')).status).toBe('match');
+    expect(checkHostKey(entries, '192.0.2.7', 2022, 'ssh-ed25519', blob('B')).status).toBe('changed');
+    expect(checkHostKey(entries, '192.0.2.8', 2022, 'ssh-ed25519', blob('A')).status).toBe('unknown');
+  });
+
+  it('lists known key types so the client can prefer them', () => {
+    expect(knownKeyTypes(fixture, 'router1.example.net', 22)).toEqual(['ssh-ed25519', 'ssh-rsa']);
+    expect(knownKeyTypes(fixture, 'nowhere', 22)).toEqual([]);
+  });
+});
+
+describe('appendKnownHost', () => {
+  it('creates the directory (0700) and file (0600) and writes one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kh-'));
+    const file = join(dir, 'sub', 'known_hosts');
+    await appendKnownHost(file, '127.0.0.1', 2222, 'ssh-ed25519', blob('A'));
+    expect(readFileSync(file, 'utf8')).toBe(`[127.0.0.1]:2222 ${keys.A}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'sub')).mode & 0o777).toBe(0o700);
+    expect(checkHostKey(await readKnownHosts(file), '127.0.0.1', 2222, 'ssh-ed25519', blob('A')).status).toBe('match');
+  });
+
+  it('adds a newline first when the file does not end with one', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kh-')), 'known_hosts');
+    writeFileSync(file, `host1 ${keys.B}`);
+    await appendKnownHost(file, 'host2', 22, 'ssh-ed25519', blob('A'));
+    expect(readFileSync(file, 'utf8')).toBe(`host1 ${keys.B}\nhost2 ${keys.A}\n`);
+  });
+
+  it('serializes concurrent appends to one file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kh-')), 'known_hosts');
+    writeFileSync(file, '# no trailing newline');
+    await Promise.all(Array.from({ length: 50 }, (_, i) => appendKnownHost(file, `h${i}`, 22, 'ssh-ed25519', blob('A'))));
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines[0]).toBe('# no trailing newline');
+    expect(lines.at(-1)).toBe('');
+    expect(new Set(lines.slice(1, -1))).toEqual(new Set(Array.from({ length: 50 }, (_, i) => `h${i} ${keys.A}`)));
+  });
+
+  it('reads a missing file as empty', async () => {
+    expect(await readKnownHosts(join(tmpdir(), 'does-not-exist-known-hosts'))).toEqual([]);
+  });
+});
