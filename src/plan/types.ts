@@ -2,9 +2,9 @@
 // `plan(desired, facts)` is pure; apply turns the list into one remote script.
 
 export type Change =
-  | { kind: 'install'; resource: 'package'; target: string; packages: string[]; manager: 'ipkg' | 'opkg' | 'apk'; updateLists: boolean }
-  | { kind: 'remove-package'; resource: 'package'; target: string }
-  | { kind: 'load-module'; resource: 'module'; target: string }
+  | { kind: 'install'; resource: 'package'; target: string; packages: string[]; manager: 'ipkg' | 'opkg' | 'apk'; updateLists: boolean; reason: string }
+  | { kind: 'remove-package'; resource: 'package'; target: string; reason: string }
+  | { kind: 'load-module'; resource: 'module'; target: string; reason: string }
   | {
       kind: 'write-file';
       resource: 'file';
@@ -19,11 +19,13 @@ export type Change =
       /** Replace a symlink (e.g. into /rom) with a regular file instead of writing through it. */
       replaceSymlink: boolean;
       reason: string;
+      /** Tunnels whose own configuration this write changes (peer file, their chap-secrets block, their ip-up/ip-down arm; all for options.pptp). */
+      tunnels?: string[];
     }
-  | { kind: 'delete-file'; resource: 'file'; target: string; maskedBefore: string; reason: string }
-  | { kind: 'chmod'; resource: 'file'; target: string; mode: string }
-  | { kind: 'enable-service'; resource: 'service'; target: string }
-  | { kind: 'disable-service'; resource: 'service'; target: string }
+  | { kind: 'delete-file'; resource: 'file'; target: string; maskedBefore: string; reason: string; tunnels?: string[] }
+  | { kind: 'chmod'; resource: 'file'; target: string; mode: string; reason: string }
+  | { kind: 'enable-service'; resource: 'service'; target: string; reason: string }
+  | { kind: 'disable-service'; resource: 'service'; target: string; reason: string }
   | { kind: 'tunnel-restart'; resource: 'tunnel'; target: string; reason: string }
   | { kind: 'tunnel-stop'; resource: 'tunnel'; target: string; reason: string };
 

@@ -1,0 +1,221 @@
+// Changes → one POSIX-sh script for busybox ash, sent on stdin of one exec
+// (`/bin/sh -s -- pptp-fleet:apply`): file contents and secrets never appear on a command line.
+//
+// Protocol on stdout, one line per change, in order:
+//   PF-OK <kind> <target>
+//   PF-FAIL <kind> <target> <exit code> <message>     (then the script exits 1: nothing later runs)
+//   PF-END                                            (every change done; a trailer's output follows)
+// Targets have `%` and white space percent-encoded (they never hold any in practice).
+import { createHash, randomBytes } from 'node:crypto';
+import type { Change } from '../plan/types.js';
+import { shQuote } from '../shell/quote.js';
+
+export const APPLY_COMMAND = '/bin/sh -s -- pptp-fleet:apply';
+
+export interface ApplyScriptOptions {
+  /** sha256sum exists on the router (White Russian has md5sum only). */
+  hasSha256sum: boolean;
+  /** Script appended after PF-END (the facts gatherer), so one exec applies and re-gathers. */
+  trailer?: string;
+  /** Prefix for every file path: tests only, to apply into a temp dir. */
+  root?: string;
+}
+
+const encodeTarget = (t: string): string =>
+  t.replace(/[%\s]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+const decodeTarget = (t: string): string => t.replace(/%([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+
+/** A here-document delimiter that is not a line of `content`. */
+function delimiter(content: string): string {
+  for (;;) {
+    const d = `PFEOF_${randomBytes(6).toString('hex')}`;
+    if (!content.includes(d)) return d;
+  }
+}
+
+const PREAMBLE = [
+  '# pptp-fleet apply script: one change after another, stop at the first failure.',
+  'set -u',
+  'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
+  'export PATH',
+  // Temp files stay private until chmod gives them their final mode (chap-secrets holds secrets).
+  'umask 077',
+  'pf_tmp=',
+  'pf_fail() {',
+  '  [ -n "$pf_tmp" ] && rm -f "$pf_tmp"',
+  '  echo "PF-FAIL $1 $2 $3 $(printf %s "$4" | tr \'\\n\' \' \')"',
+  '  exit 1',
+  '}',
+  '',
+];
+
+/** Package manager commands: list update, install. */
+const MANAGER: Record<'ipkg' | 'opkg' | 'apk', { update: string; install: string }> = {
+  ipkg: { update: 'ipkg update', install: 'ipkg install' },
+  opkg: { update: 'opkg update', install: 'opkg install' },
+  apk: { update: 'apk update', install: 'apk add' },
+};
+
+/** Output of a package manager that could not take its lock (another run holds it). */
+const LOCK_PATTERNS = '*"ould not lock"*|*"nable to lock"*|*opkg.lock*|*"ipkg.lock"*|*"Resource temporarily unavailable"*';
+const LOCK_TRIES = 10;
+const LOCK_WAIT_S = 3;
+
+function writeFile(c: Extract<Change, { kind: 'write-file' }>, opts: ApplyScriptOptions): string[] {
+  const root = opts.root ?? '';
+  const dst = root + c.target;
+  const dir = dst.replace(/\/[^/]*$/, '') || '/';
+  const base = c.target.replace(/^.*\//, '');
+  const t = shQuote(encodeTarget(c.target));
+  const fail = (msg: string): string => `pf_fail write-file ${t} $? ${shQuote(msg)}`;
+  const d = delimiter(c.content);
+  const hash = createHash(opts.hasSha256sum ? 'sha256' : 'md5').update(c.content, 'utf8').digest('hex');
+  const sum = opts.hasSha256sum ? 'sha256sum' : 'md5sum';
+  const lines = [
+    `# write-file ${c.target} (mode ${c.mode})`,
+    `pf_dst=${shQuote(dst)}`,
+    `[ -d ${shQuote(dir)} ] || mkdir -p ${shQuote(dir)} </dev/null || ${fail(`cannot create ${dir}`)}`,
+    `pf_tmp=${shQuote(`${dir}/.pptp-fleet.${base}.`)}"$$"${shQuote('.tmp')}`,
+  ];
+  // A here-document ends every line with "\n"; content without a final newline goes through
+  // a command substitution, which strips exactly that one newline.
+  if (c.content === '') {
+    lines.push(`: > "$pf_tmp" || ${fail('cannot write temp file')}`);
+  } else if (c.content.endsWith('\n')) {
+    lines.push(`cat > "$pf_tmp" <<'${d}' || ${fail('cannot write temp file')}`, c.content + d);
+  } else {
+    lines.push(`printf %s "$(cat <<'${d}'`, c.content, d, `)" > "$pf_tmp" || ${fail('cannot write temp file')}`);
+  }
+  lines.push(
+    `pf_sum=$(${sum} < "$pf_tmp") || ${fail(`${sum} failed`)}`,
+    `case "$pf_sum" in ${hash}*) ;; *) ${fail('content changed in transfer (checksum mismatch)')} ;; esac`,
+    // Mode before the rename: the file is right the moment it appears under its name.
+    `chmod ${shQuote(c.mode)} "$pf_tmp" || ${fail('chmod failed')}`,
+  );
+  if (c.replaceSymlink) {
+    // rename() replaces a symlink itself, never its target; removing it first also covers a
+    // link to a directory, into which mv would move the file.
+    lines.push(`if [ -L "$pf_dst" ]; then rm -f "$pf_dst" || ${fail('cannot remove symlink')}; fi`);
+  }
+  lines.push(`mv -f "$pf_tmp" "$pf_dst" </dev/null || ${fail('rename failed')}`, 'pf_tmp=', `echo PF-OK write-file ${t}`);
+  return lines;
+}
+
+function step(c: Change, opts: ApplyScriptOptions): string[] {
+  const root = opts.root ?? '';
+  const t = shQuote(encodeTarget(c.target));
+  const ok = `echo PF-OK ${c.kind} ${t}`;
+  const fail = (msg: string, code = '$?'): string => `pf_fail ${c.kind} ${t} ${code} ${msg}`;
+  switch (c.kind) {
+    case 'write-file':
+      return writeFile(c, opts);
+    case 'chmod':
+      return [`chmod ${shQuote(c.mode)} ${shQuote(root + c.target)} || ${fail(shQuote('chmod failed'))}`, ok];
+    case 'delete-file':
+      return [`rm -f ${shQuote(root + c.target)} </dev/null || ${fail(shQuote('rm failed'))}`, ok];
+    case 'install': {
+      const m = MANAGER[c.manager];
+      const pkgs = c.packages.map(shQuote).join(' ');
+      const cmd = c.updateLists ? `${m.update} && ${m.install} ${pkgs}` : `${m.install} ${pkgs}`;
+      return [
+        `# install ${c.packages.join(' ')} (retried while another run holds the package lock)`,
+        'pf_n=0',
+        'while :; do',
+        `  pf_out=$( { ${cmd}; } </dev/null 2>&1 ); pf_rc=$?`,
+        '  [ "$pf_rc" -eq 0 ] && break',
+        `  case "$pf_out" in ${LOCK_PATTERNS}) ;; *) ${fail('"$(echo "$pf_out" | tail -n 3)"', '"$pf_rc"')} ;; esac`,
+        '  pf_n=$((pf_n + 1))',
+        `  [ "$pf_n" -ge ${LOCK_TRIES} ] && ${fail(`"package manager still locked after ${LOCK_TRIES} tries: $(echo "$pf_out" | tail -n 1)"`, '"$pf_rc"')}`,
+        `  sleep ${LOCK_WAIT_S}`,
+        'done',
+        ok,
+      ];
+    }
+    case 'remove-package':
+      return [
+        'pf_out=$( { if command -v opkg >/dev/null; then opkg remove ' + shQuote(c.target) + '; elif command -v apk >/dev/null; then apk del ' + shQuote(c.target) + '; else ipkg remove ' + shQuote(c.target) + '; fi; } </dev/null 2>&1 ) || ' + fail('"$pf_out"'),
+        ok,
+      ];
+    case 'load-module': {
+      const m = shQuote(c.target);
+      return [
+        `if ! lsmod </dev/null | grep -q ${shQuote(`^${c.target}[ \t]`)}; then`,
+        `  pf_out=$(insmod ${m} </dev/null 2>&1) || ${fail('"$pf_out"')}`,
+        'fi',
+        ok,
+      ];
+    }
+    case 'enable-service':
+    case 'disable-service': {
+      const verb = c.kind === 'enable-service' ? 'enable' : 'disable';
+      return [`pf_out=$(${shQuote(root + c.target)} ${verb} </dev/null 2>&1) || ${fail('"$pf_out"')}`, ok];
+    }
+    case 'tunnel-stop':
+    case 'tunnel-restart': {
+      const pf = shQuote(`${root}/var/run/ppp-${c.target}.pid`);
+      const lines = [
+        // By the tunnel's own pid file, never killall pppd (a PPPoE WAN link is a pppd too).
+        `pf_pid=$(head -n 1 ${pf} 2>/dev/null)`,
+        'if [ -n "$pf_pid" ] && kill -0 "$pf_pid" 2>/dev/null; then',
+        '  kill "$pf_pid"',
+        '  pf_n=0',
+        '  while kill -0 "$pf_pid" 2>/dev/null && [ "$pf_n" -lt 10 ]; do sleep 1; pf_n=$((pf_n + 1)); done',
+        `  kill -0 "$pf_pid" 2>/dev/null && ${fail('"pppd $pf_pid did not stop"', '1')}`,
+        'fi',
+      ];
+      if (c.kind === 'tunnel-restart') {
+        lines.push(`pf_out=$(/usr/sbin/pppd call ${shQuote(c.target)} </dev/null 2>&1) || ${fail('"$pf_out"')}`);
+      }
+      return [...lines, ok];
+    }
+  }
+}
+
+/**
+ * The script applying `changes` in order. A write goes to `.pptp-fleet.<base>.<pid>.tmp` in
+ * the target's directory, is checked against the planned checksum (md5sum, or sha256sum when
+ * the router has it), gets its mode, then is renamed over the target: a dropped connection
+ * leaves the old file or the new one, never half of one.
+ */
+export function applyScript(changes: Change[], opts: ApplyScriptOptions): string {
+  const lines = [...PREAMBLE];
+  for (const c of changes) lines.push(...step(c, opts), '');
+  lines.push('echo PF-END');
+  if (opts.trailer) lines.push('set +u', opts.trailer);
+  return lines.join('\n') + '\n';
+}
+
+export interface ApplyOutput {
+  /** Changes the script reported done, in order. */
+  done: Array<{ kind: string; target: string }>;
+  /** The change that failed (the script stopped there). */
+  failed?: { kind: string; target: string; exitCode: number; message: string };
+  /** PF-END was reached: every change was applied. */
+  complete: boolean;
+  /** Everything the trailer printed (after PF-END). */
+  trailerOutput: string;
+}
+
+/** Reads the script's stdout back into what was done and what failed. */
+export function parseApplyOutput(stdout: string): ApplyOutput {
+  const out: ApplyOutput = { done: [], complete: false, trailerOutput: '' };
+  const lines = stdout.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line === 'PF-END') {
+      out.complete = true;
+      out.trailerOutput = lines.slice(i + 1).join('\n');
+      break;
+    }
+    const ok = /^PF-OK (\S+) (\S+)$/.exec(line);
+    if (ok) {
+      out.done.push({ kind: ok[1] ?? '', target: decodeTarget(ok[2] ?? '') });
+      continue;
+    }
+    const f = /^PF-FAIL (\S+) (\S+) (-?\d+) ?(.*)$/.exec(line);
+    if (f && !out.failed) {
+      out.failed = { kind: f[1] ?? '', target: decodeTarget(f[2] ?? ''), exitCode: parseInt(f[3] ?? '1', 10), message: (f[4] ?? '').trim() };
+    }
+  }
+  return out;
+}

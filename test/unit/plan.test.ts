@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { HostError } from '../../src/errors.js';
+import type { Facts } from '../../src/facts/types.js';
+import type { HostSpec } from '../../src/inventory/types.js';
+import { planStep, plannerPaths, tunnelsToRestart } from '../../src/plan/plan.js';
+import type { Change } from '../../src/plan/types.js';
+import type { PlaybookStep } from '../../src/playbook/types.js';
+import { Secret } from '../../src/secret.js';
+import { FIRMWARES, PASSWORD, ROM_CHAP, factsFor, host, tunnel } from '../fixtures/resources/firmware.js';
+import { applyToFacts } from '../fixtures/resources/simulate.js';
+
+const STEPS: PlaybookStep[] = [{ kind: 'packages' }, { kind: 'modules', encryption: true }, { kind: 'pppd-files' }, { kind: 'routing' }, { kind: 'boot' }];
+
+/** Plans and applies each step in turn, like the engine does (facts re-gathered per step). */
+function run(h: HostSpec, facts: Facts, steps: PlaybookStep[] = STEPS): { facts: Facts; changes: Change[] } {
+  const all: Change[] = [];
+  let f = facts;
+  for (const s of steps) {
+    const c = planStep(s, h, f);
+    all.push(...c);
+    f = applyToFacts(f, c);
+  }
+  return { facts: f, changes: all };
+}
+
+describe('planStep: a fresh router of every firmware', () => {
+  for (const fw of FIRMWARES) {
+    it(`${fw}: converges and a second run plans nothing`, () => {
+      const h = host([tunnel({ defaultRoute: 'replace' }), tunnel({ name: 'lab', mppe: false, startOnBoot: false })], { pppOptions: { lcpEchoInterval: 20 } });
+      const first = run(h, factsFor(fw));
+      const kinds = first.changes.map((c) => `${c.kind} ${c.target}`);
+      expect(kinds).toContain('write-file /etc/ppp/peers/office');
+      expect(kinds).toContain('write-file /etc/ppp/chap-secrets');
+      expect(kinds).toContain('write-file /etc/ppp/ip-up');
+      expect(kinds).toContain('write-file /etc/ppp/ip-down');
+      expect(kinds).toContain('write-file /etc/ppp/options.pptp');
+      expect(first.changes.every((c) => 'reason' in c && typeof c.reason === 'string' && c.reason.length > 0)).toBe(true);
+      expect(run(h, first.facts).changes).toEqual([]);
+    });
+  }
+});
+
+describe('pppd-files', () => {
+  it('replaces the /rom symlink with a regular file holding the template and our block', () => {
+    const c = planStep({ kind: 'pppd-files' }, host(), factsFor('openwrt'));
+    const chap = c.find((x) => x.target === '/etc/ppp/chap-secrets');
+    expect(chap?.kind).toBe('write-file');
+    if (chap?.kind !== 'write-file') return;
+    expect(chap.replaceSymlink).toBe(true);
+    expect(chap.mode).toBe('600');
+    expect(chap.content.startsWith(ROM_CHAP)).toBe(true);
+    expect(chap.content).toContain('LAB\\\\fleet office "pa ss\\"w\\\\o#rd\'" *\n');
+    expect(chap.maskedContent).not.toContain('rd\'');
+    expect(chap.maskedContent).toContain('LAB\\\\fleet office *** *');
+    expect(chap.tunnels).toEqual(['office']);
+  });
+  it('never leaks the password into a masked diff, whatever file', () => {
+    const h = host([tunnel({ extraOptions: [`password ${PASSWORD}`] })]);
+    const { changes } = run(h, factsFor('openwrt-24'));
+    for (const c of changes) {
+      if (c.kind === 'write-file') {
+        expect(c.maskedContent).not.toContain(PASSWORD);
+        expect(c.maskedBefore).not.toContain(PASSWORD);
+      }
+    }
+    expect(JSON.stringify(changes.map((c) => ({ ...c, content: undefined })))).not.toContain('w\\\\o#rd');
+  });
+  it('corrects a shipped mppe line on ppp 2.5 with its own reason', () => {
+    const c = planStep({ kind: 'pppd-files' }, host(), factsFor('openwrt-24'));
+    const opt = c.find((x) => x.target === '/etc/ppp/options.pptp');
+    expect(opt?.kind).toBe('write-file');
+    if (opt?.kind !== 'write-file') return;
+    expect(opt.reason).toMatch(/MPPE-MPPC syntax that this pppd \(ppp 2\.5\) rejects/);
+    expect(opt.content).toContain('require-mppe-128\n');
+    // ppp 2.4 firmware with the package file and no global options: untouched.
+    expect(planStep({ kind: 'pppd-files' }, host(), factsFor('openwrt')).some((x) => x.target === '/etc/ppp/options.pptp')).toBe(false);
+  });
+  it('only fixes the mode when content already matches', () => {
+    const done = run(host(), factsFor('openwrt')).facts;
+    const f = structuredClone(done);
+    const peer = f.files['/etc/ppp/peers/office'];
+    if (peer) peer.mode = '644';
+    expect(planStep({ kind: 'pppd-files' }, host(), f)).toEqual([{ kind: 'chmod', resource: 'file', target: '/etc/ppp/peers/office', mode: '600', reason: 'mode 644 → 600' }]);
+  });
+  it('stops and removes a tunnel marked absent', () => {
+    const done = run(host([tunnel(), tunnel({ name: 'lab' })]), factsFor('openwrt'));
+    const f = { ...done.facts, pppd: [{ linkname: 'lab', pid: 42, alive: true }] };
+    const c = planStep({ kind: 'pppd-files' }, host([tunnel(), tunnel({ name: 'lab', state: 'absent' })]), f);
+    expect(c.map((x) => `${x.kind} ${x.target}`)).toEqual(['tunnel-stop lab', 'delete-file /etc/ppp/peers/lab', 'write-file /etc/ppp/chap-secrets']);
+    const chap = c[2];
+    expect(chap?.kind === 'write-file' && chap.content.includes('pptp-fleet lab')).toBe(false);
+  });
+  it('refuses a password pppd cannot read, as a HostError for the host and step', () => {
+    const h = host([tunnel({ password: new Secret('@/etc/x', 't') })]);
+    expect(() => planStep({ kind: 'pppd-files' }, h, factsFor('openwrt'))).toThrow(HostError);
+  });
+});
+
+describe('packages and modules', () => {
+  it('installs only what is missing, lists updated first', () => {
+    const f = { ...factsFor('whiterussian'), packages: ['kmod-crypto'] };
+    expect(planStep({ kind: 'packages' }, host(), f)).toEqual([
+      { kind: 'install', resource: 'package', target: 'pptp,kmod-mppe,kmod-gre,kmod-ppp,ppp', packages: ['pptp', 'kmod-mppe', 'kmod-gre', 'kmod-ppp', 'ppp'], manager: 'ipkg', updateLists: true, reason: 'not installed: pptp kmod-mppe kmod-gre kmod-ppp ppp' },
+    ]);
+    expect(planStep({ kind: 'packages' }, host(), factsFor('openwrt-apk'))).toEqual([]);
+  });
+  it('fails clearly without a package manager', () => {
+    const f = { ...factsFor('openwrt'), packageManager: null, packages: [] };
+    expect(() => planStep({ kind: 'packages' }, host(), f)).toThrow('no package manager found (ipkg/opkg/apk)');
+  });
+  it('White Russian: /etc/modules gets the seed lines in order, then insmod each', () => {
+    const c = planStep({ kind: 'modules', encryption: true }, host(), factsFor('whiterussian'));
+    const w = c[0];
+    expect(w?.kind === 'write-file' && w.content).toBe('wl\nswitch-core\n# BEGIN pptp-fleet modules\nslhc\nppp_generic\nppp_async\nppp_mppe_mppc\narc4\nsha1\n# END pptp-fleet modules\n');
+    expect(c.slice(1).map((x) => x.target)).toEqual(['slhc', 'ppp_generic', 'ppp_async', 'ppp_mppe_mppc', 'arc4', 'sha1']);
+  });
+  it('newer firmware: our modules.d file, only unloaded modules loaded', () => {
+    const c = planStep({ kind: 'modules', encryption: true }, host(), factsFor('openwrt-24'));
+    expect(c[0]?.target).toBe('/etc/modules.d/60-pptp-fleet');
+    expect(c[0]?.kind === 'write-file' && c[0].content).toBe('slhc\nppp_generic\nppp_async\ngre\npptp\nlibarc4\nsha1_generic\nppp_mppe\n');
+    expect(c.slice(1).map((x) => x.target)).toEqual(['gre', 'pptp', 'libarc4', 'sha1_generic', 'ppp_mppe']);
+  });
+});
+
+describe('boot', () => {
+  it('procd: writes the rc.common script and enables it once', () => {
+    const c = planStep({ kind: 'boot' }, host(), factsFor('openwrt'));
+    expect(c.map((x) => `${x.kind} ${x.target}`)).toEqual(['write-file /etc/init.d/pptp-office', 'enable-service /etc/init.d/pptp-office']);
+  });
+  it('White Russian: an S70 sysv script, nothing to enable', () => {
+    const c = planStep({ kind: 'boot' }, host(), factsFor('whiterussian'));
+    expect(c.map((x) => `${x.kind} ${x.target}`)).toEqual(['write-file /etc/init.d/S70pptp-office']);
+  });
+});
+
+describe('remove', () => {
+  for (const fw of FIRMWARES) {
+    it(`${fw}: takes out everything of ours and keeps what others wrote`, () => {
+      const h = host([tunnel(), tunnel({ name: 'lab' })], { pppOptions: { lcpEchoInterval: 20 } });
+      const start = factsFor(fw);
+      const userIpUp = '#!/bin/sh\ncase "$6" in\n home)\n  /sbin/route add -net 192.168.9.0 netmask 255.255.255.0 $1\n  ;;\nesac\n';
+      start.files['/etc/ppp/ip-up'] = { path: '/etc/ppp/ip-up', type: 'file', mode: '755', content: userIpUp };
+      const installed = run(h, start).facts;
+      const removed = run(h, { ...installed, pppd: [{ linkname: 'office', pid: 7, alive: true }] }, [{ kind: 'remove' }]);
+      const kinds = removed.changes.map((c) => `${c.kind} ${c.target}`);
+      expect(kinds[0]).toBe('tunnel-stop office');
+      expect(kinds).toContain('delete-file /etc/ppp/peers/office');
+      expect(kinds).toContain('delete-file /etc/ppp/ip-down');
+      const f = removed.facts.files;
+      expect(f['/etc/ppp/ip-up']?.content).toBe(userIpUp);
+      expect(f['/etc/ppp/chap-secrets']?.content).toBe(ROM_CHAP);
+      expect(f['/etc/ppp/options.pptp']?.content).not.toContain('pptp-fleet options');
+      if (fw === 'whiterussian') expect(f['/etc/modules']?.content).toBe('wl\nswitch-core\n');
+      else expect(f['/etc/modules.d/60-pptp-fleet']?.type).toBe('missing');
+      expect(Object.keys(f).filter((p) => p.includes('init.d') && f[p]?.type !== 'missing')).toEqual([]);
+      // And again: nothing left to do.
+      expect(run(h, removed.facts, [{ kind: 'remove' }]).changes).toEqual([]);
+    });
+  }
+});
+
+describe('tunnelsToRestart', () => {
+  it('restarts tunnels whose own files changed, or that are not running', () => {
+    const h = host([tunnel(), tunnel({ name: 'lab' })]);
+    const installed = run(h, factsFor('openwrt')).facts;
+    const running = { ...installed, pppd: [{ linkname: 'office', pid: 1, alive: true }, { linkname: 'lab', pid: 2, alive: true }] };
+    expect(tunnelsToRestart(h, running, [])).toEqual([]);
+    const h2 = host([tunnel({ password: new Secret('changed', 't') }), tunnel({ name: 'lab' })]);
+    const c = planStep({ kind: 'pppd-files' }, h2, running);
+    expect(c.map((x) => x.target)).toEqual(['/etc/ppp/chap-secrets']);
+    expect(tunnelsToRestart(h2, applyToFacts(running, c), c)).toEqual(['office']);
+    expect(tunnelsToRestart(h, { ...running, pppd: [{ linkname: 'office', pid: 1, alive: false }] }, [])).toEqual(['office', 'lab']);
+  });
+  it('options.pptp concerns every tunnel', () => {
+    const h = host([tunnel(), tunnel({ name: 'lab' })], { pppOptions: { idle: 60 } });
+    const c = planStep({ kind: 'pppd-files' }, h, factsFor('openwrt'));
+    const running = { ...factsFor('openwrt'), pppd: [{ linkname: 'office', pid: 1, alive: true }, { linkname: 'lab', pid: 2, alive: true }] };
+    expect(tunnelsToRestart(h, running, c.filter((x) => x.target === '/etc/ppp/options.pptp'))).toEqual(['office', 'lab']);
+  });
+});
+
+it('plannerPaths lists every file the planner reads', () => {
+  expect(plannerPaths(['office'])).toEqual(expect.arrayContaining(['/etc/ppp/peers/office', '/etc/rc.d/S70pptp-office', '/etc/init.d/S70pptp-office', '/etc/ppp/chap-secrets']));
+});
