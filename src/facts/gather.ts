@@ -33,26 +33,6 @@ export interface FactsScriptOptions {
   logLines?: number;
 }
 
-/**
- * The paths the planner manages for the given tunnels: the single source of truth shared by the
- * facts script and the planner. Example: managedPaths(['office']) includes
- * `/etc/ppp/peers/office` and `/etc/init.d/pptp-office`.
- */
-export function managedPaths(tunnelNames: string[]): string[] {
-  const paths = [
-    '/etc/ppp/options.pptp',
-    '/etc/ppp/options',
-    '/etc/ppp/chap-secrets',
-    '/etc/ppp/ip-up',
-    '/etc/ppp/ip-down',
-    '/etc/modules',
-    '/etc/modules.d/60-pptp-fleet',
-  ];
-  for (const name of tunnelNames) {
-    paths.push(`/etc/ppp/peers/${name}`, `/etc/init.d/S70pptp-${name}`, `/etc/init.d/pptp-${name}`);
-  }
-  return [...new Set(paths)];
-}
 
 /** Lock files of ipkg/opkg/apk; held when locked in /proc/locks or naming a live pid. */
 const LOCK_FILES = ['/var/lock/opkg.lock', '/var/lock/ipkg.lock', '/usr/lib/ipkg/lock', '/lib/apk/db/lock'];

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FACTS_COMMAND, factsScript, managedPaths } from '../../src/facts/gather.js';
+import { FACTS_COMMAND, factsScript } from '../../src/facts/gather.js';
+import { plannerPaths as managedPaths } from '../../src/plan/plan.js';
 import { parseFacts, parseIpkgStatus } from '../../src/facts/parse.js';
 import { CHAP_SECRETS, IP_UP, makeRoot, runScript, shells, startFakeDaemon } from '../fixtures/facts/fakeroot.js';
 
@@ -35,7 +36,7 @@ async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-describe('managedPaths', () => {
+describe('plannerPaths (the paths facts report)', () => {
   it('lists the shared files once and the per-tunnel files for each tunnel', () => {
     const paths = managedPaths(['office', 'lab']);
     expect(paths).toContain('/etc/ppp/chap-secrets');

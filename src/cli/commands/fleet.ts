@@ -1,0 +1,252 @@
+// The commands that talk to routers: apply, up, down, status, ping.
+//
+// Example:
+//   pptp-fleet apply -i inventory.yaml --limit 'branches:!r007' --check --diff
+//   pptp-fleet apply -i inv.yaml --serial 1,10%,100% --max-fail-percent 5 --junit out.xml
+//   pptp-fleet status -i inv.yaml --tunnel office
+import type { Command } from 'commander';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import os from 'node:os';
+import { InputError } from '../../errors.js';
+import { loadInventory } from '../../inventory/load.js';
+import { selectHosts } from '../../inventory/pattern.js';
+import { loadPlaybook } from '../../playbook/load.js';
+import type { Playbook } from '../../playbook/types.js';
+import { defaultOptions, loadSettings, resolveOptions } from '../../config/settings.js';
+import { parseSerial, batches as makeBatches } from '../../rollout/serial.js';
+import { parseShard, shard } from '../../rollout/shard.js';
+import { loadRetryFailed } from '../../rollout/retry.js';
+import { parseMaxFailPercent } from '../../rollout/thresholds.js';
+import { buildReport, writeReportAtomic, writeTextAtomic } from '../../report/json.js';
+import { buildJUnit } from '../../report/junit.js';
+import { summaryTable } from '../../report/summary.js';
+import { runFleet } from '../../engine/run.js';
+import type { CommandName, RunContext } from '../../engine/context.js';
+import { createUi } from '../ui.js';
+import { EXIT } from '../exit.js';
+
+const packageRoot = fileURLToPath(new URL('../../..', import.meta.url));
+export const DEFAULT_PLAYBOOK = path.join(packageRoot, 'playbooks', 'pptp-client.yaml');
+
+interface FleetFlags {
+  inventory?: string;
+  limit?: string;
+  forks?: string;
+  knownHosts?: string;
+  key?: string;
+  acceptNewHostKeys?: boolean;
+  connectTimeout?: string;
+  commandTimeout?: string;
+  retries?: string;
+  reportJson?: string;
+  junit?: string;
+  quiet?: boolean;
+  playbook?: string;
+  check?: boolean;
+  diff?: boolean;
+  serial?: string;
+  maxFailPercent?: string;
+  anyErrorsFatal?: boolean;
+  shard?: string;
+  retryFailed?: string;
+  rollback?: boolean;
+  tunnel?: string;
+  tunnelTimeout?: string;
+}
+
+function commonOptions(cmd: Command): Command {
+  return cmd
+    .option('-i, --inventory <file>', 'inventory file (Ansible YAML layout)')
+    .option('-l, --limit <pattern>', "hosts to act on, Ansible pattern: 'r001', 'branches:&wr', 'all:!r007', 'r0*'")
+    .option('-f, --forks <n>', 'hosts at once (default 20)')
+    .option('--known-hosts <file>', 'OpenSSH known_hosts to verify routers against (default ~/.ssh/known_hosts)')
+    .option('--key <file>', 'SSH private key (default: ssh-agent, then ~/.ssh/id_ed25519, id_rsa)')
+    .option('--accept-new-host-keys', 'trust and record unknown host keys (never changed ones)')
+    .option('--connect-timeout <ms>', 'TCP + SSH handshake timeout per attempt (default 10000)')
+    .option('--command-timeout <ms>', 'timeout for one remote command (default 60000)')
+    .option('--retries <n>', 'connection retries with backoff (default 2)')
+    .option('--report-json <file>', 'write a JSON report')
+    .option('--junit <file>', 'write JUnit XML (one testsuite per batch, one testcase per host)')
+    .option('--tunnel <name>', 'only this tunnel')
+    .option('-q, --quiet', 'only the summary and errors');
+}
+
+function rolloutOptions(cmd: Command): Command {
+  return cmd
+    .option('--serial <spec>', "batches: a number, a percentage or a list, e.g. '1,10%,100%' (last repeats)")
+    .option('--max-fail-percent <p>', 'stop the rollout when a batch has more than P% failed or unreachable hosts')
+    .option('--any-errors-fatal', 'stop the rollout at the first failed or unreachable host')
+    .option('--shard <k/n>', 'run only shard K of N (deterministic by host name; for CI matrices)')
+    .option('--retry-failed <report.json>', 'only the hosts that failed or were unreachable in that report');
+}
+
+export function registerFleetCommands(program: Command): void {
+  rolloutOptions(
+    commonOptions(
+      program
+        .command('apply')
+        .description('provision routers as the playbook says (default playbooks/pptp-client.yaml)'),
+    ),
+  )
+    .option('-p, --playbook <file>', 'playbook to run')
+    .option('-C, --check', 'plan only: read the routers, change nothing')
+    .option('-D, --diff', 'show unified diffs of planned file changes (passwords as ***)')
+    .option('--no-rollback', 'keep a new config even when its tunnel does not verify')
+    .option('--tunnel-timeout <s>', 'seconds to wait for a tunnel to come up (default 30)')
+    .action((flags: FleetFlags) => runCommand('apply', flags));
+
+  rolloutOptions(commonOptions(program.command('up').description('bring tunnels up (those down or whose config changed) and verify them')))
+    .option('--tunnel-timeout <s>', 'seconds to wait for a tunnel to come up (default 30)')
+    .action((flags: FleetFlags) => runCommand('up', flags));
+
+  rolloutOptions(commonOptions(program.command('down').description('stop tunnels by their own pid (never killall pppd)'))).action(
+    (flags: FleetFlags) => runCommand('down', flags),
+  );
+
+  commonOptions(program.command('status').description('per tunnel: running, interface, addresses, since when, last verdict')).action(
+    (flags: FleetFlags) => runCommand('status', flags),
+  );
+
+  commonOptions(program.command('ping').description('connect and run `true` on every router (SSH reachability)')).action(
+    (flags: FleetFlags) => runCommand('ping', flags),
+  );
+}
+
+function intFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new InputError([{ file: '<command line>', path: name, message: `expected an integer from ${min} to ${max}, got "${value}"` }]);
+  }
+  return n;
+}
+
+function runtimePlaybook(command: CommandName, timeoutSec: number): Playbook {
+  const steps: Playbook['steps'] =
+    command === 'up'
+      ? [{ kind: 'tunnels-up', timeoutSec }, { kind: 'verify' }]
+      : command === 'down'
+        ? [{ kind: 'tunnels-down' }]
+        : [];
+  return { file: `<${command}>`, name: command, steps };
+}
+
+async function runCommand(command: CommandName, flags: FleetFlags): Promise<void> {
+  const startedAt = new Date();
+  const { settings } = await loadSettings({ cwd: process.cwd() });
+  // Flags override settings; settings override defaults. Everything is validated before any
+  // router is contacted.
+  const opts = resolveOptions(
+    {
+      inventory: flags.inventory,
+      playbook: flags.playbook,
+      forks: intFlag('--forks', flags.forks, 1, 10_000),
+      knownHosts: flags.knownHosts,
+      privateKey: flags.key,
+      acceptNewHostKeys: flags.acceptNewHostKeys,
+      timeouts: {
+        connectMs: intFlag('--connect-timeout', flags.connectTimeout, 100, 600_000),
+        commandMs: intFlag('--command-timeout', flags.commandTimeout, 100, 3_600_000),
+        tunnelSec: intFlag('--tunnel-timeout', flags.tunnelTimeout, 1, 600),
+      },
+      retries: intFlag('--retries', flags.retries, 0, 10),
+      reportJson: flags.reportJson,
+      junit: flags.junit,
+    },
+    settings,
+    defaultOptions(),
+  );
+  const inventoryFile = opts.inventory;
+  if (!inventoryFile) {
+    throw new InputError([{ file: '<command line>', path: '--inventory', message: 'no inventory given (-i FILE or `inventory` in pptp-fleet settings)' }]);
+  }
+  const { forks, retries } = opts;
+  const { connectMs: connectTimeoutMs, commandMs: commandTimeoutMs, tunnelSec: tunnelTimeoutSec } = opts.timeouts;
+  const maxFailPercent = flags.maxFailPercent === undefined ? undefined : parseMaxFailPercent(flags.maxFailPercent);
+  const serial = parseSerial(flags.serial);
+  const shardSpec = flags.shard ? parseShard(flags.shard) : undefined;
+  const reportJson = opts.reportJson;
+  const junitFile = opts.junit;
+
+  const inventory = await loadInventory(inventoryFile);
+  let hosts = selectHosts(inventory, flags.limit);
+  // Shard first, then keep the failed ones: a CI job K re-reading its own report must get
+  // back exactly its own failures, not a reshuffled subset.
+  if (shardSpec) hosts = shard(hosts, shardSpec.k, shardSpec.n);
+  if (flags.retryFailed) {
+    const failed = await loadRetryFailed(flags.retryFailed);
+    hosts = hosts.filter((h) => failed.has(h.name));
+  }
+  if (flags.tunnel && !hosts.some((h) => h.tunnels.some((t) => t.name === flags.tunnel))) {
+    throw new InputError([{ file: inventoryFile, path: '--tunnel', message: `no selected host has a tunnel named "${flags.tunnel}"` }]);
+  }
+  const playbook =
+    command === 'apply' ? await loadPlaybook(opts.playbook ?? DEFAULT_PLAYBOOK) : runtimePlaybook(command, tunnelTimeoutSec);
+
+  const ui = createUi({ quiet: Boolean(flags.quiet), command, diff: Boolean(flags.diff) });
+  for (const w of inventory.warnings) ui.warn(w);
+
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    if (abort.signal.aborted) return;
+    ui.warn('interrupted: no new hosts are started; hosts in flight finish their current step');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  const ctx: RunContext = {
+    command,
+    playbook,
+    check: Boolean(flags.check),
+    diff: Boolean(flags.diff),
+    ssh: {
+      knownHostsFile: expandHome(opts.knownHosts),
+      acceptNewHostKeys: opts.acceptNewHostKeys,
+      connectTimeoutMs,
+      commandTimeoutMs,
+      retries,
+      // Honour ~/.ssh/config (HostName, User, Port, IdentityFile, ProxyJump) where it matches.
+      sshConfigFile: path.join(os.homedir(), '.ssh', 'config'),
+    },
+    defaultKeyFile: opts.privateKey ? expandHome(opts.privateKey) : undefined,
+    tunnelTimeoutSec,
+    tunnel: flags.tunnel,
+    rollback: flags.rollback !== false,
+    emit: ui.onEvent,
+    signal: abort.signal,
+  };
+
+  const batchList = makeBatches(hosts, serial);
+  ui.start(batchList.map((b) => b.map((h) => h.name)), forks);
+  const outcome = await runFleet(ctx, {
+    forks,
+    batches: batchList,
+    maxFailPercent,
+    anyErrorsFatal: Boolean(flags.anyErrorsFatal),
+  });
+  await ui.stop();
+  process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigint);
+
+  const report = buildReport({
+    command,
+    check: ctx.check,
+    startedAt,
+    durationMs: Date.now() - startedAt.getTime(),
+    hosts: outcome.hosts,
+    batches: serial.length > 0 ? outcome.batches : undefined,
+    stoppedBy: outcome.stoppedBy,
+  });
+  if (reportJson) await writeReportAtomic(reportJson, report);
+  if (junitFile) await writeTextAtomic(junitFile, buildJUnit(report));
+  ui.summary(summaryTable(report), report);
+
+  const bad = outcome.hosts.some((h) => h.status === 'failed' || h.status === 'unreachable');
+  process.exitCode = outcome.interrupted ? EXIT.interrupted : bad || outcome.stoppedBy ? EXIT.failed : EXIT.ok;
+}
+
+function expandHome(p: string): string {
+  return p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
+}

@@ -1,0 +1,204 @@
+// End to end: `pptp-fleet apply` on a 20-router lab across all four firmware flavours.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile, stat, writeFile, mkdir, lstat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Lab } from '../../src/lab/index.js';
+import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, treeHash } from './helpers.js';
+
+interface ReportHost {
+  name: string;
+  status: string;
+  changes: Array<{ resource: string; target: string; action: string }>;
+  tunnels: Array<{ name: string; verdict: string; localIp: string | null; hint: string | null }>;
+  sshExecs: number;
+  error?: string | null;
+}
+
+const FAILING: Record<string, string> = {
+  r005: 'auth_failed', // wrong_password
+  r010: 'no_response', // gre_blocked
+  r015: 'control_refused',
+};
+
+const USER_IP_UP = `#!/bin/sh
+# my own script, written by hand
+case "$6" in
+ lab-mine)
+  /bin/echo "user section kept" >> /tmp/user-section
+  ;;
+esac
+exit 0
+`;
+
+describe('apply on a 20-router lab (all firmware flavours)', () => {
+  let lab: Lab;
+  const romHashes = new Map<string, string>();
+  const firstRun: { code: number | null; stdout: string; stderr: string; report: { hosts: ReportHost[] } } = {
+    code: null,
+    stdout: '',
+    stderr: '',
+    report: { hosts: [] },
+  };
+  let password = '';
+
+  beforeAll(async () => {
+    lab = await startLab({
+      routers: 20,
+      firmware: [
+        ['whiterussian', 5],
+        ['openwrt', 5],
+        ['openwrt-24', 5],
+        ['openwrt-apk', 5],
+      ],
+      scenario: [
+        ['ok', 4],
+        ['wrong_password', 1],
+        ['ok', 4],
+        ['gre_blocked', 1],
+        ['ok', 4],
+        ['control_refused', 1],
+      ],
+    });
+    password = (await readFile(lab.passwordPath, 'utf8')).trim();
+    for (const r of lab.routers) romHashes.set(r.name, await treeHash(path.join(r.rootfs, 'rom')));
+    // A hand-written ip-up on r002 (whiterussian) and r007 (openwrt) must survive.
+    for (const name of ['r002', 'r007']) {
+      await mkdir(routerPath(lab, name, 'etc/ppp'), { recursive: true });
+      await writeFile(routerPath(lab, name, 'etc/ppp/ip-up'), USER_IP_UP, { mode: 0o755 });
+    }
+    const reportFile = path.join(lab.dir, 'first.json');
+    const r = await runCli(['apply', ...labArgs(lab), '--report-json', reportFile, '--forks', '10']);
+    Object.assign(firstRun, r, { report: JSON.parse(await readFile(reportFile, 'utf8')) });
+  });
+
+  afterAll(async () => {
+    await stopLab(lab);
+  });
+
+  it('exits 1 because three simulated VPN servers are broken, and brings every other tunnel up', () => {
+    expect(firstRun.code, firstRun.stderr + firstRun.stdout).toBe(1);
+    for (const h of firstRun.report.hosts) {
+      const expected = FAILING[h.name] ?? 'up';
+      expect({ host: h.name, verdict: h.tunnels[0]?.verdict }, JSON.stringify(h)).toEqual({ host: h.name, verdict: expected });
+      expect(h.status).toBe(expected === 'up' ? 'changed' : 'failed');
+    }
+  });
+
+  it('gives each failed tunnel a fix hint', () => {
+    for (const name of Object.keys(FAILING)) {
+      const h = firstRun.report.hosts.find((x) => x.name === name)!;
+      expect(h.tunnels[0]?.hint, name).toBeTruthy();
+    }
+  });
+
+  it('uses at most 4 SSH execs per router for the first apply', async () => {
+    for (const r of lab.routers) {
+      const lines = await auditLines(lab, r.name);
+      expect(lines.length, `${r.name}: ${lines.join(' | ')}`).toBeLessThanOrEqual(4);
+      expect(lines[0]).toContain('pptp-fleet:facts');
+    }
+  });
+
+  it('never puts the password on a command line, in output or in the report', async () => {
+    expect(password.length).toBeGreaterThan(0);
+    for (const r of lab.routers) {
+      const audit = (await auditLines(lab, r.name)).join('\n');
+      expect(audit.includes(password), r.name).toBe(false);
+    }
+    expect(firstRun.stdout.includes(password)).toBe(false);
+    expect(firstRun.stderr.includes(password)).toBe(false);
+    expect(JSON.stringify(firstRun.report).includes(password)).toBe(false);
+  });
+
+  it('writes chap-secrets and the peer file mode 600 on every firmware, and never touches /rom', async () => {
+    for (const r of lab.routers) {
+      const chap = await lstat(routerPath(lab, r.name, 'etc/ppp/chap-secrets'));
+      expect(chap.isFile(), `${r.name} chap-secrets is a regular file now`).toBe(true);
+      expect((chap.mode & 0o777).toString(8), r.name).toBe('600');
+      const peer = await stat(routerPath(lab, r.name, 'etc/ppp/peers/office'));
+      expect((peer.mode & 0o777).toString(8), r.name).toBe('600');
+      expect(await treeHash(path.join(r.rootfs, 'rom')), `${r.name} /rom`).toBe(romHashes.get(r.name));
+      const content = await readFile(routerPath(lab, r.name, 'etc/ppp/chap-secrets'), 'utf8');
+      // The template's own lines from /rom are kept.
+      const rom = await readFile(routerPath(lab, r.name, 'rom/etc/ppp/chap-secrets'), 'utf8');
+      for (const line of rom.split('\n').filter(Boolean)) expect(content).toContain(line);
+    }
+  });
+
+  it('writes the MPPE option in the dialect of each firmware’s pppd', async () => {
+    for (const r of lab.routers) {
+      const peer = await readFile(routerPath(lab, r.name, 'etc/ppp/peers/office'), 'utf8');
+      if (r.firmware === 'whiterussian' || r.firmware === 'openwrt') {
+        expect(peer, r.name).toMatch(/^mppe required,no40,no56,stateless$/m);
+      } else {
+        expect(peer, r.name).toMatch(/^require-mppe-128$/m);
+        expect(peer, r.name).toMatch(/^nomppe-stateful$/m);
+        expect(peer, r.name).not.toMatch(/^mppe /m);
+        const opts = await readFile(routerPath(lab, r.name, 'etc/ppp/options.pptp'), 'utf8');
+        expect(opts, `${r.name} options.pptp`).not.toMatch(/^\s*mppe\s/m);
+      }
+      expect(peer).toMatch(/^linkname office$/m);
+      expect(peer).toMatch(/^name "?LAB\\\\fleet"?$/m);
+    }
+  });
+
+  it('keeps a hand-written ip-up section next to its own', async () => {
+    for (const name of ['r002', 'r007']) {
+      const ipUp = await readFile(routerPath(lab, name, 'etc/ppp/ip-up'), 'utf8');
+      expect(ipUp).toContain('/bin/echo "user section kept" >> /tmp/user-section');
+      expect(ipUp).toContain('office');
+      expect(ipUp.startsWith('#!/bin/sh\n')).toBe(true);
+    }
+  });
+
+  it('reports 0 changes and writes nothing on a second apply', async () => {
+    const before = new Map<string, number>();
+    for (const r of lab.routers) before.set(r.name, (await auditLines(lab, r.name)).length);
+    const reportFile = path.join(lab.dir, 'second.json');
+    const r = await runCli(['apply', ...labArgs(lab), '--report-json', reportFile]);
+    const report = JSON.parse(await readFile(reportFile, 'utf8')) as { hosts: ReportHost[] };
+    for (const h of report.hosts) {
+      expect({ host: h.name, changes: h.changes }).toEqual({ host: h.name, changes: [] });
+      const added = (await auditLines(lab, h.name)).slice(before.get(h.name));
+      if (!FAILING[h.name]) {
+        expect(h.status, JSON.stringify(h)).toBe('ok');
+        // Facts only: no write, no tunnel restart.
+        expect(added.length, `${h.name}: ${added.join(' | ')}`).toBeLessThanOrEqual(2);
+        expect(added.some((l) => l.includes('pptp-fleet:apply') || l.includes('tunnels-up'))).toBe(false);
+      }
+    }
+    expect(r.code).toBe(1);
+  });
+
+  it('--check --diff writes nothing and shows diffs with the password masked', async () => {
+    // Change one router's inventory-facing state: edit its peer file by hand.
+    const peerFile = routerPath(lab, 'r001', 'etc/ppp/peers/office');
+    const edited = (await readFile(peerFile, 'utf8')).replace(/^linkname office$/m, 'linkname office\n# hand edit');
+    await writeFile(peerFile, edited);
+    const before = await treeHash(lab.routers[0]!.rootfs, (rel) => rel.startsWith('tmp') || rel.startsWith('var') || rel.startsWith('lab'));
+    const auditBefore = (await auditLines(lab, 'r001')).length;
+    const r = await runCli(['apply', ...labArgs(lab), '--limit', 'r001', '--check', '--diff']);
+    expect(r.stdout).toContain('/etc/ppp/peers/office');
+    expect(r.stdout).toContain('-# hand edit');
+    expect(r.stdout.includes(password)).toBe(false);
+    const after = await treeHash(lab.routers[0]!.rootfs, (rel) => rel.startsWith('tmp') || rel.startsWith('var') || rel.startsWith('lab'));
+    expect(after).toBe(before);
+    const added = (await auditLines(lab, 'r001')).slice(auditBefore);
+    expect(added.length).toBe(1);
+    expect(added[0]).toContain('pptp-fleet:facts');
+  });
+
+  it('pptp-remove.yaml takes the tunnel down and removes what pptp-fleet wrote', async () => {
+    const reportFile = path.join(lab.dir, 'remove.json');
+    const r = await runCli(['apply', ...labArgs(lab), '--limit', 'r003,r008', '-p', 'playbooks/pptp-remove.yaml', '--report-json', reportFile]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    for (const name of ['r003', 'r008']) {
+      await expect(stat(routerPath(lab, name, 'etc/ppp/peers/office'))).rejects.toThrow();
+      await expect(stat(routerPath(lab, name, 'var/run/ppp-office.pid'))).rejects.toThrow();
+      const chap = await readFile(routerPath(lab, name, 'etc/ppp/chap-secrets'), 'utf8');
+      expect(chap).not.toContain('office');
+      const rom = await readFile(routerPath(lab, name, 'rom/etc/ppp/chap-secrets'), 'utf8');
+      for (const line of rom.split('\n').filter(Boolean)) expect(chap).toContain(line);
+    }
+  });
+});

@@ -1,0 +1,81 @@
+// Shared helpers for the lab tests: start a lab in a temp dir, run the built CLI against it.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, lstat, readlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { labUp, labDown, type Lab } from '../../src/lab/index.js';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+const cliJs = path.join(root, 'dist', 'cli.js');
+
+export async function startLab(opts: Omit<Parameters<typeof labUp>[0], 'dir'>): Promise<Lab> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pf-lab-'));
+  return labUp({ ...opts, dir });
+}
+
+export async function stopLab(lab: Lab | undefined): Promise<void> {
+  if (lab) await labDown(lab.dir);
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `node dist/cli.js ARGS` without a TTY (plain output), as CI would. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliJs, ...args], {
+      cwd: root,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** The CLI flags that point at a lab's inventory, known_hosts and admin key. */
+export function labArgs(lab: Lab): string[] {
+  return ['-i', lab.inventoryPath, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath];
+}
+
+export async function auditLines(lab: Lab, name: string): Promise<string[]> {
+  const r = lab.routers.find((x) => x.name === name);
+  if (!r) throw new Error(`no router ${name}`);
+  const text = await readFile(r.auditLog, 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => l.length > 0);
+}
+
+/** A content hash of a directory tree (names, modes, link targets, bytes). */
+export async function treeHash(dir: string, skip: (rel: string) => boolean = () => false): Promise<string> {
+  const h = createHash('sha256');
+  async function walk(rel: string): Promise<void> {
+    const abs = path.join(dir, rel);
+    const st = await lstat(abs);
+    h.update(`${rel}\0${st.mode}\0`);
+    if (st.isSymbolicLink()) h.update(await readlink(abs));
+    else if (st.isDirectory()) {
+      for (const e of (await readdir(abs)).sort()) {
+        const r = path.join(rel, e);
+        if (!skip(r)) await walk(r);
+      }
+    } else if (st.isFile()) h.update(await readFile(abs));
+  }
+  await walk('.');
+  return h.digest('hex');
+}
+
+export function routerPath(lab: Lab, name: string, p: string): string {
+  const r = lab.routers.find((x) => x.name === name);
+  if (!r) throw new Error(`no router ${name}`);
+  return path.join(r.rootfs, p);
+}
