@@ -58,6 +58,8 @@ export interface Attempt {
   verdict: Verdict;
   /** Log lines that decided the verdict. */
   evidence: string[];
+  /** pppd's process id when the log lines carry one (syslog/logread), else null. (additive) */
+  pid?: string | null;
 }
 
 /** The `diagnose --json` shape (issue 5). */
@@ -72,4 +74,13 @@ export interface Diagnosis {
   endedBy: string | null;
   hint: string | null;
   evidence: string[];
+}
+
+// ---- Additions by the parser (additive; the fields above are the contract). ----
+
+/** What `parsePppdLog` returns: every attempt in log order, and whether the text was pppd's at all. */
+export interface ParsedLog {
+  attempts: Attempt[];
+  /** False when nothing in the text looks like pppd or pptp output. */
+  isPppdLog: boolean;
 }

@@ -1,0 +1,69 @@
+// Verdict accuracy over a corpus of labelled logs: a confusion table (expected × got).
+// No test framework here, so scripts/verdict-accuracy.mjs can run it from dist/.
+
+import { diagnose } from './parse.js';
+import { VERDICTS, type Verdict } from './types.js';
+
+export interface AccuracyCase {
+  name: string;
+  text: string;
+  expected: Verdict;
+}
+
+export interface ConfusionTable {
+  /** rows[expected][got] = count. */
+  rows: Record<Verdict, Record<Verdict, number>>;
+  total: number;
+  correct: number;
+  misses: { name: string; expected: Verdict; got: Verdict }[];
+}
+
+/** Runs `diagnose` on every case and counts expected × got. */
+export function confusionTable(cases: readonly AccuracyCase[]): ConfusionTable {
+  const rows = Object.fromEntries(VERDICTS.map((e) => [e, Object.fromEntries(VERDICTS.map((g) => [g, 0]))])) as Record<
+    Verdict,
+    Record<Verdict, number>
+  >;
+  const misses: ConfusionTable['misses'] = [];
+  let correct = 0;
+  for (const c of cases) {
+    const got = diagnose(c.text).verdict;
+    rows[c.expected][got] += 1;
+    if (got === c.expected) correct += 1;
+    else misses.push({ name: c.name, expected: c.expected, got });
+  }
+  return { rows, total: cases.length, correct, misses };
+}
+
+const SHORT: Record<Verdict, string> = {
+  up: 'up',
+  mppe_failed: 'mppe',
+  auth_failed: 'auth',
+  eap_refused_or_unsupported: 'eap',
+  no_response: 'noresp',
+  control_refused: 'ctrl',
+  no_kernel_support: 'kernel',
+  config_error: 'config',
+  link_dead: 'dead',
+  terminated_by_peer: 'peer',
+  ip_script_failed: 'script',
+  idle_disconnect: 'idle',
+  stopped_locally: 'stopped',
+  other: 'other',
+};
+
+/** The table as text: one row per expected verdict that occurs, one column per verdict. */
+export function formatConfusionTable(t: ConfusionTable): string {
+  const head = ['expected \\ got'.padEnd(28), ...VERDICTS.map((v) => SHORT[v].padStart(8))].join('');
+  const lines = [head];
+  for (const e of VERDICTS) {
+    const row = t.rows[e];
+    const n = VERDICTS.reduce((a, g) => a + row[g], 0);
+    if (n === 0) continue;
+    lines.push([e.padEnd(28), ...VERDICTS.map((g) => (row[g] === 0 ? '.' : String(row[g])).padStart(8))].join(''));
+  }
+  const pct = t.total === 0 ? 0 : (100 * t.correct) / t.total;
+  lines.push(`${t.correct}/${t.total} correct (${pct.toFixed(1)}%)`);
+  for (const m of t.misses) lines.push(`  miss: ${m.name}: expected ${m.expected}, got ${m.got}`);
+  return lines.join('\n');
+}

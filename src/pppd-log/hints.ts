@@ -1,0 +1,113 @@
+// Verdict → what to change, from the seed page's troubleshooting knowledge and pppd/pptp docs.
+// The attempt's evidence refines the hint (which MPPE side failed, which MS-CHAP error...).
+
+import type { Attempt, Verdict } from './types.js';
+
+/** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
+const MSCHAP_ERRORS: Record<string, string> = {
+  'E=646': 'the account may not log in at this time of day (E=646)',
+  'E=647': 'the account is disabled (E=647)',
+  'E=648': 'the password has expired (E=648)',
+  'E=649': 'the account has no dial-in permission on the server (E=649)',
+  'E=691': 'wrong user name or password (E=691)',
+  'E=709': 'the server wants a password change (E=709)',
+};
+
+function has(attempt: Attempt, re: RegExp): boolean {
+  return attempt.evidence.some((l) => re.test(l)) || attempt.lcp.received.some((l) => re.test(l)) || attempt.lcp.sent.some((l) => re.test(l));
+}
+
+/** A fix hint for a verdict, or null for `up`. */
+export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
+  switch (verdict) {
+    case 'up':
+      return null;
+    case 'mppe_failed':
+      if (has(attempt, /Refusing MPPE stateful/i)) {
+        return 'The server only offers stateful MPPE: allow it with `mppe-stateful` (ppp 2.5 / require-mppe-128 syntax) or drop `stateless` from `mppe required,...` (MPPE-MPPC pppd).';
+      }
+      if (has(attempt, /Protocol-Reject for 'Compression Control Protocol'|ProtRej.* 80 fd/i)) {
+        return 'The server does not do CCP/MPPE at all: enable encryption on the server, or remove the MPPE requirement (`mppe required` / `require-mppe-128`) if an unencrypted tunnel is acceptable.';
+      }
+      if (has(attempt, /Unsupported protocol 'Compression Control Protocol'/i)) {
+        return 'This pppd runs without CCP (`noccp`) but the server wants MPPE: remove `noccp` and add `require-mppe-128` (ppp 2.5) or `mppe required,no40,no56,stateless` (MPPE-MPPC pppd).';
+      }
+      if (has(attempt, /auth not performed|MS-CHAP/i) && has(attempt, /MPPE required/i)) {
+        return 'MPPE keys come from MS-CHAP: authenticate with MS-CHAPv2 (`refuse-pap`, `refuse-chap`, `refuse-eap`) or drop the MPPE requirement.';
+      }
+      if (has(attempt, /\\3777|\\[0-7]{3}|M-/)) {
+        return 'The server hung up right after authentication with an unreadable reason: it requires encryption your pppd did not negotiate. Add `mppe required,no40,no56,stateless` (MPPE-MPPC pppd, OpenWrt <= 23.05) or `require-mppe-128` (ppp 2.5, OpenWrt 24.10+), and install kmod-mppe.';
+      }
+      if (has(attempt, /MPPE required but not available/i)) {
+        return 'One side requires MPPE that the other cannot provide: load ppp_mppe (kmod-mppe) and add `mppe required,no40,no56,stateless` (or `require-mppe-128` on ppp 2.5) so both ends encrypt.';
+      }
+      return 'MPPE negotiation failed: add `mppe required,no40,no56,stateless` to /etc/ppp/options.pptp (seed Troubleshooting; on ppp 2.5 / OpenWrt 24.10 write `require-mppe-128` and `nomppe-stateful`), or `stateless` alone if MPPE is already required.';
+    case 'auth_failed': {
+      const code = attempt.auth.error && /^E=\d+$/.test(attempt.auth.error) ? MSCHAP_ERRORS[attempt.auth.error] : undefined;
+      if (has(attempt, /No (?:CHAP |PAP |EAP )?secret found|couldn't find any suitable secret/i)) {
+        return 'pppd found no password for this peer: the `name` in the peer file must match the first field of /etc/ppp/chap-secrets (DOMAIN\\\\Username) and `remotename` the second; /etc/ppp/chap-secrets may still be the read-only /rom symlink.';
+      }
+      if (has(attempt, /peer refused to authenticate/i)) {
+        return 'pppd asked the server to authenticate itself and it refused: add `noauth` to the peer file.';
+      }
+      if (code) {
+        return `Authentication refused: ${code}. Check the password in /etc/ppp/chap-secrets and the DOMAIN\\\\ prefix of \`name\` (it must match chap-secrets exactly; some servers want user@domain instead).`;
+      }
+      return 'Authentication failed: check the user name (with or without DOMAIN\\\\ prefix, matching `name` and chap-secrets) and the password in /etc/ppp/chap-secrets; E=691 means the server rejected the credentials.';
+    }
+    case 'eap_refused_or_unsupported':
+      return 'The server asked for EAP, which fails with this pppd/server pair: add `refuse-eap` (and usually `refuse-pap`, `refuse-chap`, `refuse-mschap`) so MS-CHAPv2 is used.';
+    case 'no_response':
+      return 'The server never answered LCP: GRE (IP protocol 47) is blocked on the way, or a NAT router lacks the PPTP helper (nf_conntrack_pptp / nf_nat_pptp). TCP 1723 worked; allow GRE and load the helper.';
+    case 'control_refused':
+      if (has(attempt, /gethostbyname|Unknown host|resolve|Name or service/i)) {
+        return 'The PPTP server name does not resolve: check the server name in the pty/pptp_server line and the router\'s DNS.';
+      }
+      return 'pptp could not open its control connection (TCP 1723): wrong server address, server down, or port 1723 blocked/refused on the way. Check the address and that `nc SERVER 1723` connects.';
+    case 'no_kernel_support':
+      if (has(attempt, /MPPE/i)) {
+        return 'The kernel lacks MPPE: install kmod-mppe (and kmod-crypto), then load ppp_mppe (or ppp_mppe_mppc, sha1, arc4 on White Russian) and list it in /etc/modules.';
+      }
+      if (has(attempt, /PPTP socket/i)) {
+        return 'The kernel lacks PPTP sockets for pppd\'s pptp.so: install kmod-pptp (and kmod-gre) and load pptp.';
+      }
+      return 'The kernel lacks PPP: install kmod-ppp and load slhc, ppp_generic and ppp_async (add them to /etc/modules); /dev/ppp must exist.';
+    case 'config_error': {
+      const opt = /unrecognized option '([^']*)'/.exec(attempt.evidence.join('\n'))?.[1];
+      if (opt === 'mppe' || (opt && /^mppe/.test(opt))) {
+        return 'This pppd (ppp 2.5, OpenWrt 24.10+) does not know the MPPE-MPPC syntax `mppe required,...`: write `require-mppe-128` (plus `nomppe-stateful` for stateless) instead.';
+      }
+      if (opt && /^(?:require-mppe|nomppe|mppe-stateful|refuse-mschap)/.test(opt)) {
+        return `This pppd lacks the option '${opt}': it is the MPPE-MPPC build (OpenWrt <= 23.05) that wants \`mppe required,no40,no56,stateless\`, or it was built without MPPE/MS-CHAP.`;
+      }
+      if (opt && /^pptp_/.test(opt)) {
+        return `'${opt}' belongs to the pptp.so plugin: put \`plugin pptp.so\` before it (install ppp-mod-pptp).`;
+      }
+      if (has(attempt, /The remote system is required to authenticate itself/i)) {
+        return 'pppd wants the server to authenticate itself (a default route exists): add `noauth` to the peer file.';
+      }
+      if (has(attempt, /Can't open options file|Can't find peer file/i)) {
+        return 'An options or peer file is missing or unreadable: check /etc/ppp/peers/NAME exists (pppd call NAME) and every `file` it includes.';
+      }
+      return opt ? `pppd does not know the option '${opt}': remove it or fix its spelling.` : 'pppd rejected its options: fix the option shown in the evidence.';
+    }
+    case 'link_dead':
+      return 'The tunnel was up and then stopped answering LCP echoes: often the route to the server went through ppp0 (delete it in ip-up with full paths) or the path drops GRE intermittently; raise `lcp-echo-failure` / `lcp-echo-interval` if the link is just slow.';
+    case 'terminated_by_peer':
+      return 'The server closed the connection: check the server log for the reason (session limit, idle or session timeout, policy); the reason it sent is in the evidence.';
+    case 'ip_script_failed': {
+      const s = attempt.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null);
+      if (s?.exitCode === 127) {
+        return `${s.script} exited with 127 (command not found): pppd runs scripts with a restricted PATH, so use full paths (/sbin/route, /usr/sbin/iptables) or set PATH at the top of the script.`;
+      }
+      if (s?.exitCode === 126) return `${s.script} exited with 126: it is not executable (chmod 755) or lacks the #!/bin/sh line.`;
+      return `${s?.script ?? 'ip-up/ip-down'} failed: run it by hand with the six pppd arguments to see which command fails; use full paths because pppd restricts PATH.`;
+    }
+    case 'idle_disconnect':
+      return 'pppd hung up because the link was idle: remove or raise `idle N` (and `demand`) if the tunnel should stay up.';
+    case 'stopped_locally':
+      return 'pppd was stopped by a signal on the router (pppd kill, poff, netifd or a reboot): nothing is wrong with the tunnel itself.';
+    case 'other':
+      return 'The log does not show a known failure: run `pppd call NAME debug nodetach` and look at the last LCP/CCP/IPCP lines.';
+  }
+}

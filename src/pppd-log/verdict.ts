@@ -1,0 +1,234 @@
+// One attempt's facts → one verdict word (DESIGN.md vocabulary), how it ended, and the lines
+// that decided it. Order matters: the first matching rule is the root cause, the rest are
+// consequences (an auth failure is followed by a TermReq, a modem hangup, "Connection terminated").
+
+import type { Verdict } from './types.js';
+import type { EndEvent, Session } from './parse.js';
+import type { LogLine } from './lines.js';
+
+export interface Decision {
+  verdict: Verdict;
+  endedBy: string | null;
+  evidence: string[];
+}
+
+function ev(...lines: (LogLine | null | undefined)[]): string[] {
+  const out: string[] = [];
+  for (const l of lines) if (l && !out.includes(l.raw)) out.push(l.raw);
+  return out;
+}
+
+const AUTH_REASON = /authenticat|E=\d{3}|password|login incorrect|access denied|not authorized|dial-?in/i;
+const MPPE_REASON = /MPPE|MPPC|encrypt/i;
+
+function firstEnd(s: Session, after: number, kinds?: EndEvent['kind'][]): EndEvent | undefined {
+  return s.ends.find((e) => e.line.index >= after && (!kinds || kinds.includes(e.kind)));
+}
+
+function describe(e: EndEvent): string {
+  switch (e.kind) {
+    case 'peer-term':
+      return e.detail ? `terminated by peer (${e.detail})` : 'terminated by peer';
+    case 'local-term':
+      return e.detail ? `terminated locally (${e.detail})` : 'terminated locally';
+    case 'signal':
+      return `stopped by ${e.detail}`;
+    case 'child-signal':
+      return `stopped by ${e.detail} (seen on pppd's pptp child)`;
+    default:
+      return e.detail;
+  }
+}
+
+function failedScript(s: Session) {
+  return s.scripts.find((x) => (x.exitCode !== null && x.exitCode !== 0) || x.signal !== null);
+}
+
+function scriptWords(x: { script: string; exitCode: number | null; signal: number | null }): string {
+  if (x.signal !== null) return `${x.script} killed by signal ${x.signal}`;
+  return `${x.script} exited with status ${x.exitCode}${x.exitCode === 127 ? ' (command not found: pppd restricts PATH)' : ''}`;
+}
+
+/** Decides the verdict of one attempt. */
+export function decideVerdict(s: Session): Decision {
+  // Logs pasted into forums are often only the tail: echo timeouts, idle hang-ups, ip-up runs
+  // only happen on a link that was up, even when the IPCP lines are cut off.
+  const up =
+    s.upLine !== null ||
+    s.scripts.some((x) => /(?:^|[-_/])(?:ip|ppp)-?up/.test(x.script)) ||
+    s.ends.some((e) => e.kind === 'echo' || e.kind === 'idle');
+  const firstTerm = s.ends.find((e) => e.kind !== 'terminated' && e.kind !== 'hangup');
+  const ended = s.ends[0];
+
+  // 1. pppd refused its own options: nothing else happened.
+  if (s.configErr) {
+    return { verdict: 'config_error', endedBy: `pppd rejected its options: ${s.configErr.msg}`, evidence: ev(s.configErr) };
+  }
+  // 2. The kernel lacks PPP (or MPPE, or PPTP sockets).
+  if (s.noKernel) {
+    return { verdict: 'no_kernel_support', endedBy: `kernel support missing: ${s.noKernel.msg}`, evidence: ev(s.noKernel) };
+  }
+  if (s.mppeKernel) {
+    return { verdict: 'no_kernel_support', endedBy: `kernel lacks MPPE: ${s.mppeKernel.msg}`, evidence: ev(s.mppeKernel, s.mppeFail) };
+  }
+
+  if (!up) {
+    // 3. pptp could not open (or keep) its TCP 1723 control connection.
+    if (s.controlErr) {
+      return { verdict: 'control_refused', endedBy: `pptp control connection failed: ${s.controlErr.msg}`, evidence: ev(s.controlErr, ended?.line) };
+    }
+    // 4. EAP: the peer insisted on EAP, or EAP ran and failed / used a method pppd lacks.
+    const eapOnly = s.peerAuthAsked.length > 0 && s.peerAuthAsked.every((a) => a === 'EAP') && s.authAcked === null;
+    const eapLine = s.eapFail ?? s.eapUnsupported;
+    if (eapLine || (s.authProtocol === 'EAP' && s.authResult === 'failure') || (eapOnly && s.authRefused && s.authResult !== 'success')) {
+      const lcpEap = s.lines.find((l) => /rcvd \[LCP ConfReq.*<auth eap>/.test(l.msg));
+      return {
+        verdict: 'eap_refused_or_unsupported',
+        endedBy: eapLine ? `EAP authentication failed: ${eapLine.msg}` : 'the peer asked for EAP and nothing else',
+        evidence: ev(lcpEap, s.eapUnsupported, s.eapFail, s.authFail),
+      };
+    }
+    // 5. Authentication failed (wrong password, E=691, no secret, PAP refused...).
+    const peerAuthTerm = s.ends.find((e) => (e.kind === 'peer-term' || e.kind === 'local-term') && AUTH_REASON.test(e.detail) && !MPPE_REASON.test(e.detail));
+    if (s.authResult === 'failure' || s.noAuthSecret || s.peerRefusedAuth || peerAuthTerm) {
+      const why = s.authError ? ` (${s.authError})` : '';
+      return {
+        verdict: 'auth_failed',
+        endedBy: `authentication failed${why}`,
+        evidence: ev(s.authFail, s.noAuthSecret, s.peerRefusedAuth, peerAuthTerm?.line),
+      };
+    }
+    // 6. MPPE could not be agreed (seed Troubleshooting), incl. the binary TermReq Windows sends.
+    const garbled =
+      s.ends.find((e) => e.kind === 'peer-term' && isGarbledReason(e.detail)) ??
+      (s.ccpUnsupportedLocal ? s.ends.find((e) => e.kind === 'peer-term' && e.line.index > (s.ccpUnsupportedLocal?.index ?? 0)) : undefined);
+    if (s.mppeFail || garbled) {
+      const stateful = s.lines.find((l) => /Refusing MPPE stateful/i.test(l.msg));
+      const ccpReq = [...s.lines].reverse().find((l) => /rcvd \[CCP ConfReq/.test(l.msg));
+      const protRej = s.lines.find((l) => /Protocol-Reject for 'Compression Control Protocol'|rcvd \[LCP ProtRej.* 80 fd/i.test(l.msg));
+      const line = s.mppeFail ?? garbled?.line;
+      const noCcp = s.ccpUnsupportedLocal;
+      return {
+        verdict: 'mppe_failed',
+        endedBy: s.mppeFail ? `MPPE negotiation failed: ${s.mppeFail.msg}` : `terminated by peer with an unreadable reason right after authentication (encryption not agreed)`,
+        evidence: ev(ccpReq, stateful, protRej, noCcp, line),
+      };
+    }
+    // "MPPE disabled" without a stop signal: CCP went down on its own.
+    const mppeDown = s.ends.find((e) => e.kind === 'mppe-disabled');
+    if (mppeDown && !s.ends.some((e) => e.kind === 'signal' || e.kind === 'child-signal')) {
+      return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled (CCP went down)', evidence: ev(mppeDown.line) };
+    }
+    // 7. LCP never answered: GRE (IP protocol 47) does not get through.
+    if (s.lcpTimeout && !s.lcpAckRcvd) {
+      return {
+        verdict: 'no_response',
+        endedBy: 'no answer to LCP Config-Requests',
+        evidence: ev(s.lines.find((l) => /sent \[LCP ConfReq/.test(l.msg)), s.lcpTimeout),
+      };
+    }
+    // 8. pptp went away before the peer ever answered: the control connection failed
+    //    (its own message is in pptp's log, not pppd's).
+    const hangup = s.ends.find((e) => e.kind === 'hangup');
+    const negotiated = s.lcpRcvdAny || s.authResult !== 'none' || s.lines.some((l) => /^(?:CHAP|PAP|EAP|MS-CHAP)|CCP|IPCP|MPPE|IP address/i.test(l.msg));
+    if ((hangup || s.ptyFailed) && !negotiated && !s.controlUp && !s.ends.some((e) => e.kind === 'signal')) {
+      const h = hangup?.line ?? s.ptyFailed;
+      return {
+        verdict: 'control_refused',
+        endedBy: 'pptp exited before the peer answered (control connection to TCP 1723 failed)',
+        evidence: ev(s.lines.find((l) => /Connect:\s*\S+\s*<-->/.test(l.msg)), s.ptyFailed, h),
+      };
+    }
+    if (s.lcpTimeout) {
+      return { verdict: 'no_response', endedBy: 'LCP negotiation never completed', evidence: ev(s.lcpTimeout) };
+    }
+    const peer = s.ends.find((e) => e.kind === 'peer-term');
+    const sig = s.ends.find((e) => e.kind === 'signal') ?? s.ends.find((e) => e.kind === 'child-signal');
+    if (sig && (!peer || sig.line.index < peer.line.index)) {
+      return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(sig.line) };
+    }
+    if (peer) {
+      return { verdict: 'terminated_by_peer', endedBy: describe(peer), evidence: ev(peer.line) };
+    }
+    const pptpClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed');
+    if (pptpClosed) {
+      return { verdict: 'terminated_by_peer', endedBy: describe(pptpClosed), evidence: ev(pptpClosed.line, hangup?.line) };
+    }
+    return {
+      verdict: 'other',
+      endedBy: ended ? describe(firstTerm ?? ended) : null,
+      evidence: ev(s.otherTimeout, firstTerm?.line ?? ended?.line, s.lines[s.lines.length - 1]),
+    };
+  }
+
+  // The link came up (IPCP: local and remote address).
+  const upIdx = s.upLine?.index ?? 0;
+  const script = failedScript(s);
+  if (script) {
+    return {
+      verdict: 'ip_script_failed',
+      endedBy: firstEndAfterUp(s, upIdx) ?? scriptWords(script),
+      evidence: ev(s.upLine, script.line),
+    };
+  }
+  const after = s.ends.filter((e) => e.line.index >= upIdx);
+  // The first cause after IPCP came up is the reason; what follows is its consequence.
+  // "MPPE disabled" and a pty child killed by a signal are consequences of most stops: they
+  // count only when nothing else does.
+  const weak = (k: EndEvent['kind']): boolean => k === 'mppe-disabled' || k === 'child-signal';
+  const cause =
+    after.find((e) => e.kind !== 'terminated' && e.kind !== 'hangup' && e.kind !== 'local-term' && !weak(e.kind)) ??
+    after.find((e) => e.kind === 'child-signal') ??
+    after.find((e) => e.kind === 'mppe-disabled');
+  const hang = after.find((e) => e.kind === 'hangup');
+  const term = after.find((e) => e.kind === 'terminated');
+  const pick = cause && hang && hang.line.index < cause.line.index && cause.kind !== 'pptp-peer-closed' && cause.kind !== 'pptp-link-error' ? hang : (cause ?? hang);
+  if (!pick) {
+    const local = after.find((e) => e.kind === 'local-term');
+    if (local) return { verdict: 'other', endedBy: describe(local), evidence: ev(s.upLine, local.line) };
+    if (term) return { verdict: 'other', endedBy: 'connection terminated', evidence: ev(s.upLine, term.line) };
+    return { verdict: 'up', endedBy: null, evidence: ev(s.authOk, s.upLine) };
+  }
+  switch (pick.kind) {
+    case 'echo':
+      return { verdict: 'link_dead', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
+    case 'idle':
+      return { verdict: 'idle_disconnect', endedBy: describe(pick), evidence: ev(pick.line) };
+    case 'signal':
+    case 'child-signal':
+      return { verdict: 'stopped_locally', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
+    case 'mppe-disabled':
+      return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled while the link was up', evidence: ev(pick.line) };
+    case 'peer-term':
+      if (MPPE_REASON.test(pick.detail)) return { verdict: 'mppe_failed', endedBy: describe(pick), evidence: ev(pick.line) };
+      return { verdict: 'terminated_by_peer', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
+    case 'pptp-peer-closed':
+      return { verdict: 'terminated_by_peer', endedBy: `the server closed the PPTP call (${pick.detail})`, evidence: ev(s.upLine, pick.line) };
+    case 'pptp-link-error':
+      return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${pick.detail})`, evidence: ev(s.upLine, pick.line) };
+    case 'maxconnect':
+      return { verdict: 'other', endedBy: describe(pick), evidence: ev(pick.line) };
+    case 'hangup': {
+      const pc = after.find((e) => e.kind === 'pptp-peer-closed');
+      if (pc) return { verdict: 'terminated_by_peer', endedBy: `the server closed the PPTP call (${pc.detail})`, evidence: ev(pc.line, pick.line) };
+      const le = after.find((e) => e.kind === 'pptp-link-error');
+      if (le) return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${le.detail})`, evidence: ev(le.line, pick.line) };
+      return { verdict: 'other', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
+    }
+    default:
+      return { verdict: 'other', endedBy: describe(pick), evidence: ev(pick.line) };
+  }
+}
+
+function firstEndAfterUp(s: Session, upIdx: number): string | null {
+  const e = firstEnd(s, upIdx, ['echo', 'idle', 'signal', 'peer-term', 'hangup', 'pptp-peer-closed', 'pptp-link-error']);
+  const sc = failedScript(s);
+  if (!sc) return null;
+  return e ? `${scriptWords(sc)}; then ${describe(e)}` : scriptWords(sc);
+}
+
+function isGarbledReason(reason: string): boolean {
+  if (reason === '') return false;
+  const escapes = (reason.match(/\\(?:3777777\d{4}|[0-7]{3})|M-|\^[@A-Z[\\\]^_]/g) ?? []).length;
+  return escapes >= 2;
+}

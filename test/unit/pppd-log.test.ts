@@ -1,0 +1,220 @@
+// The parser against the corpus in test/fixtures/pppd-logs: <case>.log → <case>.expected.json
+// (the verdict and the Diagnosis fields that matter for that case), plus its pure decoders.
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  authFromOption,
+  decodeScriptStatus,
+  diagnose,
+  hintFor,
+  mppeFromOption,
+  parsePppdLog,
+  VERDICTS,
+  type Verdict,
+} from '../../src/pppd-log/index.js';
+
+const dir = path.join(import.meta.dirname, '..', 'fixtures', 'pppd-logs');
+const cases = readdirSync(dir)
+  .filter((f) => f.endsWith('.log') && existsSync(path.join(dir, f.replace(/\.log$/, '.expected.json'))))
+  .map((f) => f.replace(/\.log$/, ''))
+  .sort();
+
+describe('pppd log corpus', () => {
+  it('has at least 30 cases covering every verdict', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(30);
+    const seen = new Set(cases.map((c) => (JSON.parse(readFileSync(path.join(dir, `${c}.expected.json`), 'utf8')) as { verdict: Verdict }).verdict));
+    expect([...VERDICTS].filter((v) => !seen.has(v))).toEqual([]);
+  });
+
+  it('says where every non-lab log comes from', () => {
+    for (const c of cases.filter((x) => !x.startsWith('lab-'))) {
+      const src = path.join(dir, `${c}.source.txt`);
+      expect(existsSync(src), `${c}.source.txt`).toBe(true);
+      const text = readFileSync(src, 'utf8');
+      if (c.startsWith('synthetic-')) expect(text).toMatch(/^Synthetic/);
+      else expect(text).toMatch(/Real|https?:\/\/|file id/);
+    }
+  });
+
+  it.each(cases)('%s gives the expected diagnosis', (c) => {
+    const text = readFileSync(path.join(dir, `${c}.log`), 'utf8');
+    const expected = JSON.parse(readFileSync(path.join(dir, `${c}.expected.json`), 'utf8')) as Record<string, unknown>;
+    expect(parsePppdLog(text).isPppdLog).toBe(true);
+    const d = diagnose(text);
+    expect(d).toMatchObject(expected);
+    if (d.verdict === 'up') expect(d.hint).toBeNull();
+    else expect(d.hint).toEqual(expect.any(String));
+    expect(d.evidence.length).toBeGreaterThan(0);
+  });
+});
+
+describe('parsePppdLog', () => {
+  it('says a text without pppd or pptp lines is not a pppd log', () => {
+    expect(parsePppdLog('hello\nworld\n').isPppdLog).toBe(false);
+    expect(parsePppdLog('').isPppdLog).toBe(false);
+    expect(parsePppdLog('Nov 26 23:40:42 host sshd[12]: Accepted publickey for root\nNov 26 23:40:43 host kernel: eth0 up').isPppdLog).toBe(false);
+    expect(diagnose('just text').attempts).toBe(0);
+  });
+
+  it('keeps LCP options both ways and the interface', () => {
+    const a = parsePppdLog(readFileSync(path.join(dir, 'seed-sample-up.log'), 'utf8')).attempts[0];
+    expect(a?.iface).toBe('ppp1');
+    expect(a?.lcp.sent[0]).toMatch(/^ConfReq id=0x1 <mru 1490>/);
+    expect(a?.lcp.received.some((l) => l.includes('<auth eap>'))).toBe(true);
+    expect(a?.dns).toEqual([]);
+  });
+
+  it('groups interleaved pppd processes by pid and reports the last attempt', () => {
+    const text = [
+      'Nov 26 10:00:00 gw pppd[10]: Connect: ppp0 <--> /dev/pts/0',
+      'Nov 26 10:00:00 gw pppd[20]: Connect: ppp1 <--> /dev/pts/1',
+      'Nov 26 10:00:01 gw pppd[10]: local  IP address 10.0.0.2',
+      'Nov 26 10:00:02 gw pppd[20]: LCP: timeout sending Config-Requests',
+      'Nov 26 10:00:03 gw pppd[10]: remote IP address 10.0.0.1',
+      'Nov 26 10:00:04 gw pppd[20]: Connection terminated.',
+    ].join('\n');
+    const p = parsePppdLog(text);
+    expect(p.attempts.map((a) => [a.pid, a.verdict])).toEqual([
+      ['10', 'up'],
+      ['20', 'no_response'],
+    ]);
+  });
+
+  it('splits persist retries into attempts', () => {
+    const p = parsePppdLog(readFileSync(path.join(dir, 'synthetic-persist-lcp-timeout-then-up.log'), 'utf8'));
+    expect(p.attempts.map((a) => a.verdict)).toEqual(['no_response', 'up']);
+  });
+
+  it('reads DNS servers and ignores the pptp pty program when collecting scripts', () => {
+    const p = parsePppdLog(readFileSync(path.join(dir, 'ubuntu-nm-relakks-many-sessions.log'), 'utf8'));
+    const first = p.attempts[0];
+    expect(first?.dns).toEqual(['93.182.182.85']);
+    expect(first?.scripts).toEqual([]);
+    expect(first?.endedBy).toMatch(/signal 15/);
+  });
+});
+
+describe('decoders', () => {
+  it('decodes pppd script status both ways it has printed it', () => {
+    expect(decodeScriptStatus(0x0)).toEqual({ exitCode: 0, signal: null });
+    expect(decodeScriptStatus(0x7f00)).toEqual({ exitCode: 127, signal: null });
+    expect(decodeScriptStatus(0x7f)).toEqual({ exitCode: 127, signal: null });
+    expect(decodeScriptStatus(0x1)).toEqual({ exitCode: 1, signal: null });
+    expect(decodeScriptStatus(0x10f)).toEqual({ exitCode: null, signal: 15 });
+  });
+
+  it('names the auth protocol from the LCP option', () => {
+    expect(authFromOption('<auth chap MS-v2> <magic 0x1>')).toBe('MS-CHAPv2');
+    expect(authFromOption('<auth chap MS>')).toBe('MS-CHAP');
+    expect(authFromOption('<auth chap MD5>')).toBe('CHAP-MD5');
+    expect(authFromOption('<auth pap>')).toBe('PAP');
+    expect(authFromOption('<auth eap>')).toBe('EAP');
+    expect(authFromOption('<mru 1400>')).toBeNull();
+  });
+
+  it('reads MPPE bits, statelessness and compression from the CCP option', () => {
+    expect(mppeFromOption('<mppe +H -M +S -L -D -C>')).toEqual({ bits: 128, stateless: true, compression: false });
+    expect(mppeFromOption('<mppe -H -M +S -L -D +C>')).toEqual({ bits: 128, stateless: false, compression: true });
+    expect(mppeFromOption('<mppe +H -M -S +L -D -C>')).toEqual({ bits: 40, stateless: true, compression: false });
+    expect(mppeFromOption('<mppe -H +M -S -L -D -C>')).toEqual({ bits: 56, stateless: false, compression: false });
+  });
+});
+
+describe('hintFor', () => {
+  const base = parsePppdLog(readFileSync(path.join(dir, 'seed-sample-up.log'), 'utf8')).attempts[0]!;
+  it('has no hint for up and one for every other verdict', () => {
+    expect(hintFor('up', base)).toBeNull();
+    for (const v of VERDICTS.filter((x) => x !== 'up')) expect(hintFor(v, base), v).toEqual(expect.any(String));
+  });
+
+  it('gives the seed fixes', () => {
+    expect(diagnose(readFileSync(path.join(dir, 'seed-troubleshooting-mppe.log'), 'utf8')).hint).toMatch(/mppe required,no40,no56,stateless/);
+    expect(diagnose(readFileSync(path.join(dir, 'synthetic-ip-up-127-raw-status.log'), 'utf8')).hint).toMatch(/full paths/);
+    expect(diagnose(readFileSync(path.join(dir, 'synthetic-ppp25-unrecognized-mppe.log'), 'utf8')).hint).toMatch(/require-mppe-128/);
+    expect(diagnose(readFileSync(path.join(dir, 'ubuntu-nm-eap-peer-failure.log'), 'utf8')).hint).toMatch(/refuse-eap/);
+    expect(diagnose(readFileSync(path.join(dir, 'ubuntu-nm-mschap-e691-debug.log'), 'utf8')).hint).toMatch(/DOMAIN/);
+    expect(diagnose(readFileSync(path.join(dir, 'ubuntu-nm-lcp-timeout.log'), 'utf8')).hint).toMatch(/GRE/);
+  });
+});
+
+describe('robustness', () => {
+  it('never throws and always answers with a known verdict, whatever the text', async () => {
+    const fc = await import('fast-check');
+    const seedLines = readFileSync(path.join(dir, 'seed-sample-up.log'), 'utf8').split('\n');
+    const line = fc.oneof(fc.string(), fc.constantFrom(...seedLines), fc.constantFrom('Connection terminated.', 'Modem hangup', 'Exit.', '\r', '\t'));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 60 }), (lines) => {
+        const d = diagnose(lines.join('\n'));
+        expect(VERDICTS).toContain(d.verdict);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('handles a 60 000-line logread quickly', () => {
+    const one = readFileSync(path.join(dir, 'synthetic-busybox-link-dead.log'), 'utf8');
+    const big = Array.from({ length: 2000 }, () => one).join('');
+    const t0 = Date.now();
+    const p = parsePppdLog(big);
+    expect(p.attempts.length).toBeGreaterThan(1);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
+
+// Logs the lab's pppd stand-in writes (another part of the project drops them here as
+// lab-<scenario>.log); each scenario has one right verdict.
+const LAB: Record<string, Verdict[]> = {
+  ok: ['up', 'stopped_locally'],
+  config_error: ['config_error'],
+  control_refused: ['control_refused'],
+  eap_first: ['eap_refused_or_unsupported'],
+  gre_blocked: ['no_response'],
+  ip_script_failed: ['ip_script_failed'],
+  no_kernel_support: ['no_kernel_support'],
+  requires_stateless: ['mppe_failed'],
+  wrong_password: ['auth_failed'],
+};
+const labCases = Object.keys(LAB).filter((s) => existsSync(path.join(dir, `lab-${s}.log`)));
+
+describe('lab stand-in logs', () => {
+  it.skipIf(labCases.length === 0).each(labCases)('lab-%s.log gets its scenario verdict', (scenario) => {
+    const d = diagnose(readFileSync(path.join(dir, `lab-${scenario}.log`), 'utf8'));
+    expect(LAB[scenario]).toContain(d.verdict);
+  });
+
+  it('keeps one session across the pid change of updetach', () => {
+    const text = [
+      'Nov 26 23:59:27 (none) daemon.notice pppd[3]: Connect: ppp0 <--> /dev/pts/0',
+      'Nov 26 23:59:27 (none) daemon.notice pppd[3]: local  IP address 192.168.255.8',
+      'Nov 26 23:59:27 (none) daemon.notice pppd[3]: remote IP address 192.168.0.1',
+      'Nov 26 23:59:27 (none) daemon.debug pppd[122]: Script /etc/ppp/ip-up finished (pid 125), status = 0x0',
+    ].join('\n');
+    const p = parsePppdLog(text);
+    expect(p.attempts).toHaveLength(1);
+    expect(p.attempts[0]?.verdict).toBe('up');
+    expect(p.attempts[0]?.scripts).toEqual([{ script: '/etc/ppp/ip-up', exitCode: 0, signal: null }]);
+  });
+});
+
+describe('line framings', () => {
+  const body = ['Connect: ppp0 <--> /dev/pts/0', 'MS-CHAP authentication failed: E=691 Authentication failure', 'Connection terminated.'];
+  const framings: [string, (m: string) => string][] = [
+    ['raw nodetach', (m) => m],
+    ['OpenWrt logread', (m) => `Thu Nov 26 23:40:42 2026 daemon.info pppd[1234]: ${m}`],
+    ['busybox syslogd', (m) => `Nov 26 23:40:42 (none) daemon.info pppd[1234]: ${m}`],
+    ['rsyslog', (m) => `Nov 26 23:40:42 host pppd[1234]: ${m}`],
+    ['rsyslog without pid', (m) => `Nov 26 23:40:42 host pppd: ${m}`],
+    ['journal --no-hostname', (m) => `Nov 26 23:40:42 pppd[1234]: ${m}`],
+    ['ISO timestamp', (m) => `2026-11-26T23:40:42.123456+01:00 host pppd[1234]: ${m}`],
+    ['RFC 3164 with PRI', (m) => `<30>Nov 26 23:40:42 host pppd[1234]: ${m}`],
+    ['tabs and CRLF', (m) => `Nov 26 23:40:42\thost\tpppd[1234]:\t${m}\r`],
+    ['netifd relay', (m) => `Thu Nov 26 23:40:42 2026 daemon.notice netifd: vpn (2145): ${m}`],
+  ];
+  it.each(framings)('%s', (_name, frame) => {
+    const text = ['garbage ### line', ...body.map(frame), 'Nov 26 23:40:43 host sshd[9]: Connection closed'].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('auth_failed');
+    expect(d.auth.error).toBe('E=691');
+  });
+});
