@@ -346,6 +346,7 @@ class HostRun {
       hint = 'pppd is no longer running although its log shows the link came up';
     }
     const t: TunnelResult = { name, verdict, localIp: d.localIp, remoteIp: d.remoteIp, hint };
+    if (verdict !== 'up' && d.evidence.length > 0) t.evidence = d.evidence.slice(-8);
     this.tunnels.set(name, t);
     return t;
   }
@@ -373,6 +374,7 @@ class HostRun {
       changes: this.changes.map(describeChange),
       tunnels: [...this.tunnels.values()],
       sshExecs: this.execs,
+      bytesSent: this.session?.bytesSent ?? 0,
       durationMs,
       ...(failed ? { step: this.step, error: this.error } : {}),
       ...(this.rolledBack ? { rolledBack: true } : {}),

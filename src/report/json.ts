@@ -20,6 +20,10 @@ export interface ReportTunnel {
   remoteIp: string | null;
   hint: string | null;
   previousVerdict?: Verdict | 'not_checked';
+  running?: boolean;
+  iface?: string | null;
+  since?: string | null;
+  evidence?: string[];
 }
 
 export interface ReportHost {
@@ -28,6 +32,7 @@ export interface ReportHost {
   changes: ChangeSummary[];
   tunnels: ReportTunnel[];
   sshExecs: number;
+  bytesSent?: number;
   durationMs: number;
   error: string | null;
   step: string | null;
@@ -98,9 +103,15 @@ export function buildReport(input: ReportInput): Report {
     tunnels: h.tunnels.map((t) => {
       const out: ReportTunnel = { name: t.name, verdict: t.verdict, localIp: t.localIp, remoteIp: t.remoteIp, hint: t.hint };
       if (t.previousVerdict !== undefined) out.previousVerdict = t.previousVerdict;
+      // status fields and evidence only where the command produced them
+      if (t.running !== undefined) out.running = t.running;
+      if (t.iface !== undefined) out.iface = t.iface;
+      if (t.since !== undefined) out.since = t.since;
+      if (t.evidence !== undefined && t.evidence.length > 0) out.evidence = t.evidence;
       return out;
     }),
     sshExecs: h.sshExecs,
+    ...(h.bytesSent !== undefined ? { bytesSent: h.bytesSent } : {}),
     durationMs: h.durationMs,
     error: h.error ?? null,
     step: h.step ?? null,

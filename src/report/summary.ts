@@ -55,6 +55,42 @@ export function summaryTable(report: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The `status` command's table: one row per tunnel.
+ *
+ * @example
+ * HOST  TUNNEL  RUNNING  IFACE  LOCAL          REMOTE       SINCE                 VERDICT
+ * r001  office  yes      ppp0   192.168.255.2  192.168.0.1  2026-11-26T23:40:42Z  up
+ */
+export function statusTable(report: Report): string {
+  const header = ['HOST', 'TUNNEL', 'RUNNING', 'IFACE', 'LOCAL', 'REMOTE', 'SINCE', 'VERDICT'];
+  const rows: string[][] = [];
+  for (const h of report.hosts) {
+    if (h.tunnels.length === 0) {
+      rows.push([oneLine(h.name), '-', '-', '-', '-', '-', '-', oneLine(h.error ?? h.status)]);
+      continue;
+    }
+    for (const t of h.tunnels) {
+      const verdict = t.verdict === 'up' || !t.hint ? t.verdict : `${t.verdict}: ${oneLine(t.hint)}`;
+      rows.push([
+        oneLine(h.name),
+        oneLine(t.name),
+        t.running === undefined ? '-' : t.running ? 'yes' : 'no',
+        t.iface ?? '-',
+        t.localIp ?? '-',
+        t.remoteIp ?? '-',
+        t.since ? t.since.replace(/\.\d{3}Z$/, 'Z') : '-',
+        verdict,
+      ]);
+    }
+  }
+  const widths = header.map((hd, i) => Math.max(hd.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const up = report.hosts.flatMap((h) => h.tunnels).filter((t) => t.verdict === 'up' && t.running !== false).length;
+  const all = report.hosts.flatMap((h) => h.tunnels).length;
+  const unreachable = report.hosts.filter((h) => h.status === 'unreachable' || h.status === 'failed').length;
+  return `${[pad(header, widths), ...rows.map((r) => pad(r, widths)), '', `${up} of ${all} tunnels up${unreachable ? `, ${unreachable} host(s) not read` : ''}`].join('\n')}\n`;
+}
+
 export interface HostEvent {
   time: Date;
   host: string;

@@ -16,6 +16,8 @@ export interface TunnelResult {
   running?: boolean;
   iface?: string | null;
   since?: string | null;
+  /** Log lines that decided a non-`up` verdict. */
+  evidence?: string[];
 }
 
 export interface HostResult {
@@ -24,6 +26,8 @@ export interface HostResult {
   changes: ChangeSummary[];
   tunnels: TunnelResult[];
   sshExecs: number;
+  /** Bytes sent to the router (command lines + stdin). */
+  bytesSent?: number;
   durationMs: number;
   /** Step that failed, when status is failed/unreachable. */
   step?: string;

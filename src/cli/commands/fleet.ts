@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import os from 'node:os';
+import { existsSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { loadInventory } from '../../inventory/load.js';
 import { selectHosts } from '../../inventory/pattern.js';
@@ -20,7 +21,7 @@ import { loadRetryFailed } from '../../rollout/retry.js';
 import { parseMaxFailPercent } from '../../rollout/thresholds.js';
 import { buildReport, writeReportAtomic, writeTextAtomic } from '../../report/json.js';
 import { buildJUnit } from '../../report/junit.js';
-import { summaryTable } from '../../report/summary.js';
+import { statusTable, summaryTable } from '../../report/summary.js';
 import { runFleet } from '../../engine/run.js';
 import type { CommandName, RunContext } from '../../engine/context.js';
 import { createUi } from '../ui.js';
@@ -61,7 +62,7 @@ function commonOptions(cmd: Command): Command {
     .option('-l, --limit <pattern>', "hosts to act on, Ansible pattern: 'r001', 'branches:&wr', 'all:!r007', 'r0*'")
     .option('-f, --forks <n>', 'hosts at once (default 20)')
     .option('--known-hosts <file>', 'OpenSSH known_hosts to verify routers against (default ~/.ssh/known_hosts)')
-    .option('--key <file>', 'SSH private key (default: ssh-agent, then ~/.ssh/id_ed25519, id_rsa)')
+    .option('--key <file>', 'SSH private key (default: ssh-agent if SSH_AUTH_SOCK is set, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
     .option('--accept-new-host-keys', 'trust and record unknown host keys (never changed ones)')
     .option('--connect-timeout <ms>', 'TCP + SSH handshake timeout per attempt (default 10000)')
     .option('--command-timeout <ms>', 'timeout for one remote command (default 60000)')
@@ -210,7 +211,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
       // Honour ~/.ssh/config (HostName, User, Port, IdentityFile, ProxyJump) where it matches.
       sshConfigFile: path.join(os.homedir(), '.ssh', 'config'),
     },
-    defaultKeyFile: opts.privateKey ? expandHome(opts.privateKey) : undefined,
+    defaultKeyFile: opts.privateKey ? expandHome(opts.privateKey) : process.env.SSH_AUTH_SOCK ? undefined : defaultIdentity(),
     tunnelTimeoutSec,
     tunnel: flags.tunnel,
     rollback: flags.rollback !== false,
@@ -241,10 +242,21 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   });
   if (reportJson) await writeReportAtomic(reportJson, report);
   if (junitFile) await writeTextAtomic(junitFile, buildJUnit(report));
-  ui.summary(summaryTable(report), report);
+  ui.summary(command === 'status' ? statusTable(report) : summaryTable(report), report);
 
-  const bad = outcome.hosts.some((h) => h.status === 'failed' || h.status === 'unreachable');
+  // status fails when a tunnel is not up, so `pptp-fleet status` can gate a pipeline.
+  const tunnelDown = command === 'status' && outcome.hosts.some((h) => h.tunnels.some((t) => t.verdict !== 'up' || t.running === false));
+  const bad = tunnelDown || outcome.hosts.some((h) => h.status === 'failed' || h.status === 'unreachable');
   process.exitCode = outcome.interrupted ? EXIT.interrupted : bad || outcome.stoppedBy ? EXIT.failed : EXIT.ok;
+}
+
+/** Without ssh-agent, the first of OpenSSH's default identities that exists. */
+function defaultIdentity(): string | undefined {
+  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+    const file = path.join(os.homedir(), '.ssh', name);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
 }
 
 function expandHome(p: string): string {
