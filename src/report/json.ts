@@ -8,23 +8,12 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { ChangeSummary } from '../plan/types.js';
 import { VERDICTS } from '../pppd-log/types.js';
-import type { Verdict } from '../pppd-log/types.js';
-import type { HostResult, HostStatus } from './types.js';
+import type { HostResult, HostStatus, TunnelResult } from './types.js';
 
 export const REPORT_VERSION = 1;
 
-export interface ReportTunnel {
-  name: string;
-  verdict: Verdict | 'not_checked';
-  localIp: string | null;
-  remoteIp: string | null;
-  hint: string | null;
-  previousVerdict?: Verdict | 'not_checked';
-  running?: boolean;
-  iface?: string | null;
-  since?: string | null;
-  evidence?: string[];
-}
+/** A tunnel in the report: exactly the engine's TunnelResult (no file content, no secret). */
+export type ReportTunnel = TunnelResult;
 
 export interface ReportHost {
   name: string;
