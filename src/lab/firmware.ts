@@ -1,0 +1,595 @@
+// The firmware layer of a lab router: what makes a bare busybox rootfs look like a White Russian,
+// OpenWrt 23.05, 24.10 or 25.12 router. It writes the OpenWrt files (/etc/openwrt_release,
+// /etc/modules or /etc/modules.d, init scripts, /etc/ppp, /rom), the simulated kernel and network
+// state (/lab/state), the local package feed (/lab/feed) and the stand-in programs from
+// src/lab/standins (busybox sh + awk): insmod/rmmod/lsmod, route, ip, ifconfig, iptables,
+// logread/logger, ipkg/opkg/apk, pppd and pptp. See /tmp/labcontract.md for the layout.
+import { chmod, lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Firmware, Scenario } from './types.js';
+
+export { FIRMWARES, SCENARIOS } from './types.js';
+export type { Firmware, Scenario } from './types.js';
+
+/** Where the stand-in scripts live; works from src/lab and from dist/lab. */
+export function standinsDir(): string {
+  return join(fileURLToPath(new URL('../..', import.meta.url)), 'src', 'lab', 'standins');
+}
+
+/** A file a feed package installs: a stand-in script, literal text, or an empty marker. */
+export type FeedFile = { standin: string } | { text: string; mode?: number };
+
+export interface FeedPackage {
+  name: string;
+  version: string;
+  depends: string[];
+  description: string;
+  /** rootfs path → content */
+  files: Record<string, FeedFile>;
+}
+
+/** A kernel module the simulated kernel knows: size, symbol dependencies, runtime needs. */
+export interface ModuleInfo {
+  name: string;
+  size: number;
+  /** Modules whose symbols it uses: insmod fails with "unknown symbol" unless they are loaded. */
+  deps: string[];
+  /** Modules its init needs registered (e.g. ppp_mppe needs a sha1): else "No such device". */
+  needs: string[];
+}
+
+export interface FirmwareProfile {
+  release: string;
+  kernel: string;
+  pppVersion: '2.4.3' | '2.4.9' | '2.5.0' | '2.5.2';
+  /** `mppc`: the MPPE-MPPC patch (`mppe required,stateless`); `upstream`: `require-mppe-128`. */
+  mppeDialect: 'mppc' | 'upstream';
+  packageManager: 'ipkg' | 'opkg' | 'apk';
+  packageManagerPath: string;
+  lockPath: string;
+  arch: string;
+  feedUrl: string;
+  wan: string;
+  lan: string;
+  /**
+   * Whether iptables has the fw3-era user chains (forwarding_rule, postrouting_rule...).
+   * Kept on `openwrt` as the lab contract asks, although real 23.05 runs fw4/nftables.
+   */
+  legacyChains: boolean;
+  /** Packages in the default image, installed at first boot. */
+  preinstalled: string[];
+  /** Modules loaded at boot. */
+  bootModules: string[];
+}
+
+export const FIRMWARE_PROFILES: Readonly<Record<Firmware, FirmwareProfile>> = {
+  whiterussian: {
+    release: '0.9',
+    kernel: '2.4.30',
+    pppVersion: '2.4.3',
+    mppeDialect: 'mppc',
+    packageManager: 'ipkg',
+    packageManagerPath: '/bin/ipkg',
+    lockPath: '/var/lock/ipkg.lock',
+    arch: 'mipsel',
+    feedUrl: 'http://downloads.openwrt.org/whiterussian/packages',
+    wan: 'vlan1',
+    lan: 'br0',
+    legacyChains: true,
+    preinstalled: [],
+    bootModules: ['switch-core', 'switch-robo', 'diag', 'wl'],
+  },
+  openwrt: {
+    release: '23.05.5',
+    kernel: '5.15.167',
+    pppVersion: '2.4.9',
+    mppeDialect: 'mppc',
+    packageManager: 'opkg',
+    packageManagerPath: '/bin/opkg',
+    lockPath: '/var/lock/opkg.lock',
+    arch: 'mipsel_24kc',
+    feedUrl: 'https://downloads.openwrt.org/releases/23.05.5/packages/mipsel_24kc/base',
+    wan: 'eth1',
+    lan: 'br-lan',
+    legacyChains: true,
+    preinstalled: ['kmod-ppp', 'ppp'],
+    bootModules: ['nf_conntrack', 'slhc', 'ppp_generic', 'ppp_async'],
+  },
+  'openwrt-24': {
+    release: '24.10.0',
+    kernel: '6.6.73',
+    pppVersion: '2.5.0',
+    mppeDialect: 'upstream',
+    packageManager: 'opkg',
+    packageManagerPath: '/bin/opkg',
+    lockPath: '/var/lock/opkg.lock',
+    arch: 'mipsel_24kc',
+    feedUrl: 'https://downloads.openwrt.org/releases/24.10.0/packages/mipsel_24kc/base',
+    wan: 'eth1',
+    lan: 'br-lan',
+    legacyChains: false,
+    preinstalled: ['kmod-ppp', 'ppp'],
+    bootModules: ['nf_conntrack', 'slhc', 'ppp_generic', 'ppp_async'],
+  },
+  'openwrt-apk': {
+    release: '25.12.0',
+    kernel: '6.12.57',
+    pppVersion: '2.5.2',
+    mppeDialect: 'upstream',
+    packageManager: 'apk',
+    packageManagerPath: '/sbin/apk',
+    lockPath: '/lib/apk/db/lock',
+    arch: 'mipsel_24kc',
+    feedUrl: 'https://downloads.openwrt.org/releases/25.12.0/packages/mipsel_24kc/base',
+    wan: 'eth1',
+    lan: 'br-lan',
+    legacyChains: false,
+    preinstalled: ['kmod-ppp', 'ppp'],
+    bootModules: ['nf_conntrack', 'slhc', 'ppp_generic', 'ppp_async'],
+  },
+};
+
+const OPTIONS_PPTP_MPPC = `lock
+noauth
+nobsdcomp
+nodeflate
+idle 0
+mppe required,no40,no56,stateless
+`;
+
+// OpenWrt's ppp-mod-pptp options.pptp; 24.10 still ships the MPPE-MPPC line that ppp 2.5 rejects.
+const OPTIONS_PPTP_OPENWRT = `noipdefault
+noauth
+nobsdcomp
+nodeflate
+idle 0
+mppe required,no40,no56,stateless
+maxfail 0
+`;
+
+const OPTIONS_PPTP_UPSTREAM = `noipdefault
+noauth
+nobsdcomp
+nodeflate
+idle 0
+require-mppe-128
+maxfail 0
+`;
+
+function ko(kernel: string, ...names: string[]): Record<string, FeedFile> {
+  const files: Record<string, FeedFile> = {};
+  for (const n of names) files[`/lib/modules/${kernel}/${n}.ko`] = { text: `lab kernel module ${n}\n`, mode: 0o644 };
+  return files;
+}
+
+function modulesD(name: string, modules: string[]): Record<string, FeedFile> {
+  return { [`/etc/modules.d/${name}`]: { text: modules.map((m) => `${m}\n`).join(''), mode: 0o644 } };
+}
+
+/** The local package feed of a firmware flavour. */
+export function feedPackages(firmware: Firmware): FeedPackage[] {
+  const p = FIRMWARE_PROFILES[firmware];
+  const k = p.kernel;
+  if (firmware === 'whiterussian') {
+    const kv = '2.4.30-brcm-5';
+    return [
+      { name: 'kmod-ppp', version: kv, depends: [], description: 'PPP support', files: ko(k, 'slhc', 'ppp_generic', 'ppp_async') },
+      { name: 'kmod-crypto', version: kv, depends: [], description: 'CryptoAPI modules', files: ko(k, 'arc4', 'sha1') },
+      {
+        name: 'kmod-mppe',
+        version: kv,
+        depends: ['kmod-crypto', 'kmod-ppp'],
+        description: 'Microsoft PPP compression/encryption',
+        files: ko(k, 'ppp_mppe_mppc'),
+      },
+      { name: 'kmod-gre', version: kv, depends: [], description: 'GRE support', files: ko(k, 'ip_gre') },
+      {
+        name: 'ppp',
+        version: '2.4.3-7',
+        depends: ['kmod-ppp'],
+        description: 'a PPP (Point-to-Point Protocol) daemon (with MPPE/MPPC support)',
+        files: { '/usr/sbin/pppd': { standin: 'bin/pppd' } },
+      },
+      {
+        name: 'pptp',
+        version: '1.6.0-1',
+        depends: ['ppp', 'kmod-gre'],
+        description: 'a Point-to-Point Tunneling Protocol (PPTP) client',
+        files: { '/usr/sbin/pptp': { standin: 'bin/pptp' }, '/etc/ppp/options.pptp': { text: OPTIONS_PPTP_MPPC, mode: 0o644 } },
+      },
+    ];
+  }
+  const kv = firmware === 'openwrt-apk' ? `${k}-r1` : `${k}-1`;
+  const pppVer = { openwrt: '2.4.9.git-2021-01-04-4', 'openwrt-24': '2.5.0-3', 'openwrt-apk': '2.5.2-r1' }[firmware];
+  const optionsPptp = firmware === 'openwrt-apk' ? OPTIONS_PPTP_UPSTREAM : OPTIONS_PPTP_OPENWRT;
+  return [
+    {
+      name: 'kmod-ppp',
+      version: kv,
+      depends: [],
+      description: 'Kernel modules for PPP support',
+      files: { ...ko(k, 'slhc', 'ppp_generic', 'ppp_async'), ...modulesD('ppp', ['ppp_async']) },
+    },
+    { name: 'kmod-lib-arc4', version: kv, depends: [], description: 'ARC4 library', files: ko(k, 'libarc4') },
+    {
+      name: 'kmod-crypto-sha1',
+      version: kv,
+      depends: [],
+      description: 'SHA1 digest CryptoAPI module',
+      files: { ...ko(k, 'sha1_generic'), ...modulesD('09-crypto-sha1', ['sha1_generic']) },
+    },
+    {
+      name: 'kmod-mppe',
+      version: kv,
+      depends: ['kmod-ppp', 'kmod-crypto-sha1', 'kmod-lib-arc4'],
+      description: 'Microsoft PPP compression/encryption',
+      files: { ...ko(k, 'ppp_mppe'), ...modulesD('mppe', ['ppp_mppe']) },
+    },
+    { name: 'kmod-gre', version: kv, depends: [], description: 'GRE support', files: { ...ko(k, 'gre'), ...modulesD('39-gre', ['gre']) } },
+    {
+      name: 'kmod-pptp',
+      version: kv,
+      depends: ['kmod-ppp', 'kmod-gre'],
+      description: 'PPtP support',
+      files: { ...ko(k, 'pptp'), ...modulesD('pptp', ['pptp']) },
+    },
+    {
+      name: 'ppp',
+      version: pppVer,
+      depends: ['kmod-ppp'],
+      description: 'PPP daemon',
+      files: { '/usr/sbin/pppd': { standin: 'bin/pppd' } },
+    },
+    {
+      name: 'ppp-mod-pptp',
+      version: pppVer,
+      depends: ['ppp', 'kmod-pptp'],
+      description: 'PPtP plugin for pppd',
+      files: {
+        [`/usr/lib/pppd/${p.pppVersion}/pptp.so`]: { text: 'lab pppd plugin pptp.so\n', mode: 0o755 },
+        '/etc/ppp/options.pptp': { text: optionsPptp, mode: 0o644 },
+      },
+    },
+  ];
+}
+
+/** The modules the simulated kernel of a flavour knows about. */
+export function moduleTable(firmware: Firmware): ModuleInfo[] {
+  const m = (name: string, size: number, deps: string[] = [], needs: string[] = []): ModuleInfo => ({ name, size, deps, needs });
+  if (firmware === 'whiterussian') {
+    return [
+      m('switch-core', 5456),
+      m('switch-robo', 5204, ['switch-core']),
+      m('diag', 5512),
+      m('wl', 424740),
+      m('slhc', 4640),
+      m('ppp_generic', 19804, ['slhc']),
+      m('ppp_async', 6944, ['ppp_generic']),
+      m('arc4', 1024),
+      m('sha1', 6400),
+      m('ppp_mppe_mppc', 14336, ['ppp_generic']),
+      m('ip_gre', 9216),
+    ];
+  }
+  return [
+    m('nf_conntrack', 92176),
+    m('slhc', 4480),
+    m('ppp_generic', 23872, ['slhc']),
+    m('ppp_async', 8720, ['ppp_generic']),
+    m('libarc4', 1872),
+    m('sha1_generic', 2272),
+    m('ppp_mppe', 5280, ['ppp_generic', 'libarc4'], ['sha1_generic']),
+    m('gre', 1728),
+    m('pptp', 11104, ['gre', 'ppp_generic']),
+  ];
+}
+
+/** Rootfs path → stand-in script (relative to standinsDir()) placed for every router. */
+function standinPlacements(firmware: Firmware): Record<string, string> {
+  const p = FIRMWARE_PROFILES[firmware];
+  const out: Record<string, string> = {
+    '/lab/lib/common.sh': 'lib/common.sh',
+    '/lab/lib/pppd-opts.awk': 'lib/pppd-opts.awk',
+    '/lab/lib/secrets.awk': 'lib/secrets.awk',
+    '/lab/bin/hold-lock': 'bin/hold-lock',
+    '/sbin/insmod': 'bin/insmod',
+    '/sbin/rmmod': 'bin/rmmod',
+    '/sbin/lsmod': 'bin/lsmod',
+    '/sbin/route': 'bin/route',
+    '/sbin/ifconfig': 'bin/ifconfig',
+    '/sbin/logread': 'bin/logread',
+    '/usr/bin/logger': 'bin/logger',
+    '/usr/sbin/iptables': 'bin/iptables',
+    [p.packageManagerPath]: 'bin/pkg',
+  };
+  if (firmware !== 'whiterussian') {
+    out['/sbin/ip'] = 'bin/ip';
+    out['/etc/rc.common'] = 'bin/rc.common';
+  }
+  return out;
+}
+
+function statusEntry(pm: FirmwareProfile['packageManager'], pkg: { name: string; version: string; depends: string[] }, arch: string, files: string[]): string {
+  const time = 1_700_000_000;
+  if (pm === 'apk') {
+    const lines = [`P:${pkg.name}`, `V:${pkg.version}`, `A:${arch}`, `T:${pkg.name}`, 'U:https://openwrt.org/', 'L:GPL-2.0', `o:${pkg.name}`, `t:${time}`];
+    if (pkg.depends.length > 0) lines.push(`D:${pkg.depends.join(' ')}`);
+    let lastDir = '';
+    for (const f of [...files].sort()) {
+      const dir = dirname(f).slice(1);
+      if (dir !== lastDir) {
+        lines.push(`F:${dir}`);
+        lastDir = dir;
+      }
+      lines.push(`R:${f.slice(f.lastIndexOf('/') + 1)}`);
+    }
+    return `${lines.join('\n')}\n\n`;
+  }
+  const lines = [`Package: ${pkg.name}`, `Version: ${pkg.version}`];
+  if (pkg.depends.length > 0) lines.push(`Depends: ${pkg.depends.join(', ')}`);
+  lines.push('Status: install ok installed', `Architecture: ${arch}`, `Installed-Time: ${time}`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** Base-image packages that exist only as status entries (their files are the rootfs itself). */
+function basePackages(firmware: Firmware): Array<{ name: string; version: string; depends: string[] }> {
+  if (firmware === 'whiterussian') {
+    return [
+      { name: 'base-files', version: '7', depends: [] },
+      { name: 'busybox', version: '1.00-5', depends: [] },
+      { name: 'dropbear', version: '0.45-3', depends: [] },
+      { name: 'iptables', version: '1.3.3-1', depends: [] },
+      { name: 'wificonf', version: '1', depends: [] },
+    ];
+  }
+  const rel = FIRMWARE_PROFILES[firmware].release;
+  const r = firmware === 'openwrt-apk' ? '-r1' : '-1';
+  return [
+    { name: 'base-files', version: `${firmware === 'openwrt' ? '1532' : '1628'}${r}`, depends: [] },
+    { name: 'busybox', version: `1.36.1${r}`, depends: [] },
+    { name: 'dropbear', version: `2022.82${r}`, depends: [] },
+    { name: firmware === 'openwrt-apk' ? 'apk-mbedtls' : 'opkg', version: firmware === 'openwrt-apk' ? '3.0.0-r1' : `2022-02-24${r}`, depends: [] },
+    { name: 'firewall4', version: `2023-09-01${r}`, depends: [] },
+    { name: firmware === 'openwrt' ? 'iptables-zz-legacy' : 'iptables-nft', version: `1.8.8${r}`, depends: [] },
+    { name: 'netifd', version: `${rel}${r}`, depends: [] },
+  ];
+}
+
+// Replace whatever is at path (the base layer may have put a busybox link there: writing
+// through it would overwrite busybox itself).
+async function put(path: string, content: string | Buffer, mode: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await rm(path, { force: true });
+  await writeFile(path, content, { mode });
+  await chmod(path, mode);
+}
+
+async function putLink(path: string, target: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await rm(path, { force: true });
+  await symlink(target, path);
+}
+
+async function isPresent(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function initScripts(firmware: Firmware): { files: Record<string, string>; enabled: string[] } {
+  if (firmware === 'whiterussian') {
+    const s = (what: string): string => `#!/bin/sh\n# ${what}\nexit 0\n`;
+    return {
+      files: {
+        rcS: '#!/bin/sh\n# run the S* scripts in order\nfor i in /etc/init.d/S*; do\n\t$i start 2>&1\ndone | logger -s -p 6 -t \'\' &\n',
+        S10boot: s('mount filesystems, load /etc/modules, apply nvram settings'),
+        S40network: s('bring up lan and wan from nvram'),
+        S45firewall: s('iptables rules incl. forwarding_rule / postrouting_rule user chains'),
+        S50dropbear: s('dropbear ssh server'),
+        S50httpd: s('httpd on the lan'),
+        S60cron: s('crond'),
+      },
+      enabled: [],
+    };
+  }
+  const procd = (start: number, what: string, stop?: number): string =>
+    `#!/bin/sh /etc/rc.common\n# ${what}\nSTART=${start}\n${stop === undefined ? '' : `STOP=${stop}\n`}USE_PROCD=1\n\nstart_service() {\n\treturn 0\n}\n`;
+  const files: Record<string, string> = {
+    boot: procd(10, 'boot: mounts, /etc/modules.d, sysctl'),
+    log: procd(12, 'logd', 89),
+    network: procd(20, 'netifd', 90),
+    firewall: procd(19, 'fw4'),
+    dropbear: procd(19, 'dropbear ssh server', 50),
+    cron: procd(50, 'crond'),
+    sysntpd: procd(98, 'ntpd'),
+    done: procd(95, 'rc.local'),
+  };
+  return { files, enabled: Object.keys(files) };
+}
+
+function startOf(script: string): string {
+  return /START=(\d+)/.exec(script)?.[1] ?? '50';
+}
+
+/**
+ * Lays the firmware-specific files of one router into a rootfs that already has busybox at
+ * /bin/busybox with its harmless applet links, /lab/firmware, /lab/scenario and
+ * /lab/server/password (see rootfs.ts). Stand-ins replace anything at their paths.
+ * @example await populateRootfs('/tmp/lab/routers/r001/root', { name: 'r001', firmware: 'openwrt', scenario: 'ok' });
+ */
+export async function populateRootfs(rootfs: string, opts: { name: string; firmware: Firmware; scenario: Scenario }): Promise<void> {
+  const { firmware, scenario } = opts;
+  const p = FIRMWARE_PROFILES[firmware];
+  const r = (path: string): string => join(rootfs, path);
+  const src = standinsDir();
+  const isWr = firmware === 'whiterussian';
+
+  for (const d of ['tmp', 'var/run', 'var/lock', 'var/log', 'etc/ppp', 'lab/state/iptables', 'lab/feed', 'lab/server', 'usr/lib', `lib/modules/${p.kernel}`]) {
+    await mkdir(r(d), { recursive: true });
+  }
+  await chmod(r('tmp'), 0o1777);
+
+  // -- lab metadata read by the stand-ins --
+  const meta: Record<string, string> = {
+    firmware,
+    scenario,
+    name: opts.name,
+    kver: p.kernel,
+    pppver: p.pppVersion,
+    'mppe-dialect': p.mppeDialect,
+    arch: p.arch,
+    'feed-url': p.feedUrl,
+    'pkg-lock': p.lockPath,
+    modinfo: moduleTable(firmware)
+      .map((m) => `${m.name} ${m.size} ${m.deps.join(',') || '-'} ${m.needs.join(',') || '-'}\n`)
+      .join(''),
+  };
+  for (const [k, v] of Object.entries(meta)) await put(r(`lab/${k}`), v.endsWith('\n') ? v : `${v}\n`, 0o644);
+
+  // -- stand-ins --
+  for (const [dest, from] of Object.entries(standinPlacements(firmware))) {
+    await put(r(dest), await readFile(join(src, from)), from.startsWith('lib/') ? 0o644 : 0o755);
+  }
+
+  // -- release files --
+  if (isWr) {
+    await put(r('etc/openwrt_version'), `${p.release}\n`, 0o644);
+    await put(r('etc/banner'), ' WHITE RUSSIAN (0.9) -------------------------------\n  * 2 oz Vodka   Mix the Vodka and Kahlua together\n  * 1 oz Kahlua  over ice, then float the cream or\n  * 1/2oz cream  milk on the top.\n ---------------------------------------------------\n', 0o644);
+  } else {
+    const rev = { openwrt: 'r24106-10cc5fcd00', 'openwrt-24': 'r28427-6df0e3d02a', 'openwrt-apk': 'r31455-1f9c0e2b7a' }[firmware];
+    await put(
+      r('etc/openwrt_release'),
+      `DISTRIB_ID='OpenWrt'\nDISTRIB_RELEASE='${p.release}'\nDISTRIB_REVISION='${rev}'\nDISTRIB_TARGET='ramips/mt7621'\n` +
+        `DISTRIB_ARCH='${p.arch}'\nDISTRIB_DESCRIPTION='OpenWrt ${p.release} ${rev}'\nDISTRIB_TAINTS=''\n`,
+      0o644,
+    );
+  }
+
+  // -- ppp configuration: options, and chap-secrets as a link into read-only /rom --
+  await put(
+    r('etc/ppp/options'),
+    isWr ? '#debug\nlogfile /dev/null\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n' : '#debug\nlogfile /dev/null\nnoipdefault\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\nlcp-echo-failure 5\nlcp-echo-interval 1\n',
+    0o644,
+  );
+  await put(
+    r('rom/etc/ppp/chap-secrets'),
+    '#USERNAME  PROVIDER  PASSWORD  IPADDRESS\n#\n# Secrets for authentication using CHAP\n# client\tserver\tsecret\t\t\tIP addresses\n',
+    0o600,
+  );
+  await putLink(r('etc/ppp/chap-secrets'), '/rom/etc/ppp/chap-secrets');
+
+  // -- init system and module autoload lists --
+  const init = initScripts(firmware);
+  for (const [n, content] of Object.entries(init.files)) await put(r(`etc/init.d/${n}`), content, 0o755);
+  if (isWr) {
+    await put(r('etc/modules'), 'switch-core\nswitch-robo\ndiag\nwl\n', 0o644);
+  } else {
+    await mkdir(r('etc/rc.d'), { recursive: true });
+    for (const n of init.enabled) await putLink(r(`etc/rc.d/S${startOf(init.files[n] ?? '')}${n}`), `../init.d/${n}`);
+    await put(r('etc/modules.d/nf-conntrack'), 'nf_conntrack\n', 0o644);
+  }
+
+  // -- the feed --
+  const feed = feedPackages(firmware);
+  for (const pkg of feed) {
+    const dir = r(`lab/feed/${pkg.name}`);
+    await mkdir(join(dir, 'root'), { recursive: true });
+    const control =
+      `Package: ${pkg.name}\nVersion: ${pkg.version}\n` +
+      (pkg.depends.length > 0 ? `Depends: ${pkg.depends.join(', ')}\n` : '') +
+      `Architecture: ${p.arch}\nDescription: ${pkg.description}\n`;
+    await put(join(dir, 'control'), control, 0o644);
+    for (const [path, f] of Object.entries(pkg.files)) {
+      const dest = join(dir, 'root', path);
+      if ('standin' in f) await put(dest, await readFile(join(src, f.standin)), 0o755);
+      else await put(dest, f.text, f.mode ?? 0o644);
+    }
+  }
+
+  // -- installed packages: the base image, then the preinstalled feed packages with their files --
+  const statusPath = { ipkg: 'usr/lib/ipkg/status', opkg: 'usr/lib/opkg/status', apk: 'lib/apk/db/installed' }[p.packageManager];
+  let status = basePackages(firmware)
+    .map((b) => statusEntry(p.packageManager, b, p.arch, []))
+    .join('');
+  for (const name of p.preinstalled) {
+    const pkg = feed.find((f) => f.name === name);
+    if (!pkg) throw new Error(`internal error: preinstalled package ${name} is not in the ${firmware} feed`);
+    for (const [path, f] of Object.entries(pkg.files)) {
+      if ('standin' in f) await put(r(path.slice(1)), await readFile(join(src, f.standin)), 0o755);
+      else await put(r(path.slice(1)), f.text, f.mode ?? 0o644);
+    }
+    status += statusEntry(p.packageManager, pkg, p.arch, Object.keys(pkg.files));
+    if (p.packageManager !== 'apk') {
+      const info = r(`usr/lib/${p.packageManager}/info`);
+      await mkdir(info, { recursive: true });
+      await put(join(info, `${name}.list`), Object.keys(pkg.files).map((f) => `${f}\n`).join(''), 0o644);
+    }
+  }
+  await put(r(statusPath), status, 0o644);
+  if (p.packageManager === 'apk') {
+    await put(r('etc/apk/world'), [...basePackages(firmware).map((b) => b.name), ...p.preinstalled].map((n) => `${n}\n`).join(''), 0o644);
+    await put(r('etc/apk/repositories.d/distfeeds.list'), `${p.feedUrl}/packages.adb\n`, 0o644);
+  } else if (p.packageManager === 'opkg') {
+    await mkdir(r('var/opkg-lists'), { recursive: true });
+    await put(r('etc/opkg/distfeeds.conf'), `src/gz openwrt_base ${p.feedUrl}\n`, 0o644);
+  } else {
+    await mkdir(r('usr/lib/ipkg/lists'), { recursive: true });
+    await put(r('etc/ipkg.conf'), `src whiterussian ${p.feedUrl}\ndest root /\ndest ram /tmp\n`, 0o644);
+  }
+  for (const m of moduleTable(firmware)) {
+    if (!feed.some((f) => Object.keys(f.files).some((path) => path.endsWith(`/${m.name}.ko`)))) {
+      await put(r(`lib/modules/${p.kernel}/${m.name}.ko`), `lab kernel module ${m.name}\n`, 0o644);
+    }
+  }
+
+  // -- simulated kernel and network state --
+  const lanAddr = '192.168.1.1';
+  const wanAddr = '192.0.2.10';
+  await put(r('lab/state/modules'), p.bootModules.map((m) => `${m}\n`).join(''), 0o644);
+  await put(
+    r('lab/state/ifaces'),
+    'lo Local - 127.0.0.1 - 255.0.0.0 UP,LOOPBACK,RUNNING 65536\n' +
+      `${p.lan} Ethernet 02:00:00:00:01:01 ${lanAddr} 192.168.1.255 255.255.255.0 UP,BROADCAST,RUNNING,MULTICAST 1500\n` +
+      `${p.wan} Ethernet 02:00:00:00:01:02 ${wanAddr} 192.0.2.255 255.255.255.0 UP,BROADCAST,RUNNING,MULTICAST 1500\n`,
+    0o644,
+  );
+  await put(
+    r('lab/state/routes'),
+    `0.0.0.0 192.0.2.254 0.0.0.0 UG 0 ${p.wan}\n192.0.2.0 0.0.0.0 255.255.255.0 U 0 ${p.wan}\n192.168.1.0 0.0.0.0 255.255.255.0 U 0 ${p.lan}\n`,
+    0o644,
+  );
+  const chains = (base: string[], user: string[]): string => [...base.map((c) => `${c} ACCEPT`), ...user.map((c) => `${c} -`)].join('\n') + '\n';
+  const legacy = p.legacyChains;
+  await put(
+    r('lab/state/iptables/filter.chains'),
+    chains(['INPUT', 'FORWARD', 'OUTPUT'], legacy ? ['input_rule', 'output_rule', 'forwarding_rule'] : []),
+    0o644,
+  );
+  await put(
+    r('lab/state/iptables/filter.rules'),
+    legacy ? `INPUT -j input_rule\nOUTPUT -j output_rule\nFORWARD -j forwarding_rule\nFORWARD -i ${p.lan} -o ${p.wan} -j ACCEPT\n` : '',
+    0o644,
+  );
+  await put(
+    r('lab/state/iptables/nat.chains'),
+    chains(isWr ? ['PREROUTING', 'POSTROUTING', 'OUTPUT'] : ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'], legacy ? ['prerouting_rule', 'postrouting_rule'] : []),
+    0o644,
+  );
+  await put(
+    r('lab/state/iptables/nat.rules'),
+    legacy ? `PREROUTING -j prerouting_rule\nPOSTROUTING -j postrouting_rule\nPOSTROUTING -o ${p.wan} -j MASQUERADE\n` : '',
+    0o644,
+  );
+  await put(r('lab/state/iptables/mangle.chains'), chains(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'], []), 0o644);
+  await put(r('lab/state/iptables/mangle.rules'), '', 0o644);
+  if (!(await isPresent(r('lab/state/syslog')))) {
+    const boot = isWr
+      ? `Jan  1 00:00:12 (none) syslog.info syslogd started: BusyBox v1.00 (2007.01.30-11:42+0000)\nJan  1 00:00:13 (none) kern.notice kernel: Linux version 2.4.30\n`
+      : `Thu Jan  1 00:00:12 1970 kern.notice kernel: [    0.000000] Linux version ${p.kernel}\nThu Jan  1 00:00:20 1970 daemon.info procd: - init complete -\n`;
+    await put(r('lab/state/syslog'), boot, 0o644);
+  }
+}

@@ -1,0 +1,46 @@
+# Shared helpers for the lab stand-ins (busybox ash, sourced, never executed).
+# The firmware flavour and scenario are plain words written by populateRootfs.
+LAB=/lab
+STATE=$LAB/state
+FW=$(cat $LAB/firmware 2>/dev/null || echo openwrt)
+SCENARIO=$(cat $LAB/scenario 2>/dev/null || echo ok)
+KVER=$(cat $LAB/kver 2>/dev/null || echo unknown)
+SYSLOG=$STATE/syslog
+
+# lab_log FACILITY.LEVEL TAG MESSAGE -- append one line in the firmware's syslog format.
+# A multi-line message becomes one record per line.
+lab_log() {
+	_prio=$1 _tag=$2
+	shift 2
+	if [ "$FW" = whiterussian ]; then
+		# busybox 1.00 syslogd: "Mmm dd hh:mm:ss HOST fac.prio tag: msg"
+		_stamp="$(date '+%b %e %H:%M:%S') (none)"
+	else
+		# OpenWrt logd as printed by logread: ctime date, then fac.prio
+		_stamp=$(date '+%a %b %e %H:%M:%S %Y')
+	fi
+	printf '%s\n' "$*" | while IFS= read -r _line; do
+		printf '%s %s %s: %s\n' "$_stamp" "$_prio" "$_tag" "$_line"
+	done >>"$SYSLOG"
+}
+
+# pid_alive PID -- true when a process with that pid exists (there is no ps on the router).
+pid_alive() {
+	[ -n "$1" ] && [ -d "/proc/$1" ]
+}
+
+# set_mypid -- MYPID = pid of the calling shell process (works inside ( ) subshells, unlike $$;
+# must not run inside $(...), which is a subshell of its own).
+set_mypid() {
+	read -r MYPID _rest </proc/self/stat
+}
+
+# module_loaded NAME
+module_loaded() {
+	grep -qx "$1" $STATE/modules 2>/dev/null
+}
+
+# iface_exists NAME
+iface_exists() {
+	awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' $STATE/ifaces 2>/dev/null
+}
