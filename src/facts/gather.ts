@@ -180,7 +180,15 @@ for _f in "$R"/var/run/ppp-*.pid; do
   echo "iface=$(sed -n 2p "$_f" | tr -d ' \\r\\t')"
   if alive "$_p"; then
     echo alive=1
-    syslog | grep "pppd\\[$_p\\]" | tail -n "$LOGN" | pfx
+    # The pppd pptp-fleet started (recorded in .daemon) logged its negotiation to the captured
+    # output before it detached; its syslog lines after that only tell about ip-up and later.
+    _d=$(sed -n 1p "$R/tmp/pptp-fleet-$_n.daemon" 2>/dev/null | tr -d ' \\r\\t')
+    if [ "$_p" = "$_d" ] && [ -f "$R/tmp/pptp-fleet-$_n.out" ]; then
+      tail -n "$LOGN" "$R/tmp/pptp-fleet-$_n.out" | pfx; echo '|'
+      syslog | grep "pppd\\[$_p\\]" | tail -n "$LOGN" | sed 's/^.*pppd\\[[0-9]*\\]: \\{0,1\\}//' | pfx
+    else
+      syslog | grep "pppd\\[$_p\\]" | tail -n "$LOGN" | pfx
+    fi
   else
     echo alive=0
   fi

@@ -13,6 +13,13 @@
 // stopped (its foreground pid and the pid in its pid file are sent SIGTERM), so a broken config
 // (wrong password with `persist`, GRE blocked, ...) does not keep retrying unattended. The run
 // reports exit=timeout; the captured output says why.
+//
+// Which log belongs to a tunnel (its current attempt only): the foreground `pppd ... debug`
+// output the up script captured in /tmp/pptp-fleet-NAME.out, then the syslog lines of the pid
+// that attempt left running (recorded in /tmp/pptp-fleet-NAME.daemon: with updetach the daemon
+// has another pid than the foreground pppd, and only the foreground saw LCP/auth/IPCP). A pppd
+// the tool did not start (boot script, by hand) is judged by the syslog lines of its own pid.
+// Lines of an earlier pid (a stopped or restarted pppd) are never part of it.
 
 import { FactsParseError, splitSections, type Section } from '../facts/parse.js';
 import { SH_HELPERS } from '../facts/gather.js';
@@ -97,6 +104,7 @@ start_one() {
     if wait_gone "$_p" ${RESTART_STOP_WAIT_SEC}; then :; else echo stop-failed >"$W/$_n.action"; return 0; fi
   fi
   echo started >"$W/$_n.action"
+  rm -f "$R/tmp/pptp-fleet-$_n.daemon"
   "$R/usr/sbin/pppd" call "$_n" updetach debug >"$R/tmp/pptp-fleet-$_n.out" 2>&1 </dev/null &
   echo $! >"$W/$_n.fg"
   wait $!
@@ -154,8 +162,12 @@ for _n in ${q}; do
   echo "fgpid=$_f"
   echo '@@stdout'
   if [ -n "$_f" ] && [ -f "$R/tmp/pptp-fleet-$_n.out" ]; then pfx <"$R/tmp/pptp-fleet-$_n.out"; echo; fi
+  # The pppd this attempt left behind is the tunnel's until the next start (status reads it).
+  [ -n "$_f" ] && [ -n "$_p" ] && [ "$(cat "$W/$_n.rc" 2>/dev/null)" = 0 ] && echo "$_p" >"$R/tmp/pptp-fleet-$_n.daemon"
   echo '@@syslog'
-  [ -z "$_p" ] && _p=$(cat "$W/$_n.old" 2>/dev/null)
+  # Kept or not restarted: the running (old) pid's lines. Started: only the new daemon's lines,
+  # never those of the pppd this run stopped.
+  [ -z "$_p" ] && [ -z "$_f" ] && _p=$(cat "$W/$_n.old" 2>/dev/null)
   [ -n "$_p" ] && [ "$_p" != "$_f" ] && log_of "$_p" 60
 done
 echo '@@end'
@@ -203,7 +215,10 @@ rm -rf "$W"
 `;
 }
 
-/** The script that reports each tunnel's pid file, liveness, interface, age and recent log. */
+/**
+ * The script that reports each tunnel's pid file, liveness, interface, age and the log of its
+ * current (or, when none runs, last) attempt; see the header for which lines that is.
+ */
 export function tunnelsStatusScript(names: string[], options: TunnelScriptOptions = {}): string {
   checkNames(names);
   const q = names.map(shQuote).join(' ');
@@ -220,8 +235,23 @@ for _n in ${q}; do
   echo "iface=$(iface_of "$_n")"
   echo "since=$(date -r "$_f" +%s 2>/dev/null)"
   echo "now=$(date +%s)"
+  # The tool's last attempt counts when the pppd it left is the one running, or none runs.
+  _o=$R/tmp/pptp-fleet-$_n.out
+  _d=$(sed -n 1p "$R/tmp/pptp-fleet-$_n.daemon" 2>/dev/null | tr -d ' \\r\\t')
+  _l=$_p
+  _mine=0
+  if [ -f "$_o" ]; then
+    if alive "$_p"; then
+      [ "$_p" = "$_d" ] && _mine=1
+    else
+      _mine=1; _l=$_d
+    fi
+  fi
+  echo "attempt=$_mine"
+  echo '@@stdout'
+  if [ "$_mine" = 1 ]; then pfx <"$_o"; echo; fi
   echo '@@syslog'
-  log_of "$_p" 60
+  log_of "$_l" 60
 done
 echo '@@end'
 rm -rf "$W"
@@ -269,8 +299,19 @@ export interface TunnelStatus {
   since: number | null;
   /** The router's clock when asked (compare with since, not with the local clock). */
   now: number | null;
-  /** Last ~60 syslog lines of that pid (raw). */
+  /**
+   * What the verdict is read from: the output of the attempt pptp-fleet started (when that
+   * attempt's pppd is the one running, or none runs), then the syslog messages of the running
+   * pid (else of the pid that attempt left), prefixes removed; without such an attempt, the
+   * running pid's raw syslog lines.
+   */
   log: string;
+  /** True when `log` starts with the output of the attempt pptp-fleet started. */
+  fromAttempt: boolean;
+  /** That attempt's captured foreground output (empty when not used). */
+  stdout: string;
+  /** Last ~60 syslog lines of that pid (raw). */
+  syslog: string;
 }
 
 /** Removes syslog prefixes: "Thu Nov 26 ... daemon.notice pppd[123]: msg" → "msg". */
@@ -361,6 +402,9 @@ export function parseTunnelsDownOutput(stdout: string): TunnelStop[] {
 export function parseTunnelsStatusOutput(stdout: string): TunnelStatus[] {
   return groups(stdout, STATUS_MAGIC, 'tunnels-status output').map(({ head, sub }) => {
     const iface = kv(head, 'iface');
+    const out = data(sub.stdout);
+    const sys = data(sub.syslog);
+    const fromAttempt = kv(head, 'attempt') === '1' && out !== '';
     return {
       name: head.arg,
       pidFile: kv(head, 'pidfile') === '1',
@@ -369,7 +413,10 @@ export function parseTunnelsStatusOutput(stdout: string): TunnelStatus[] {
       iface: iface || null,
       since: intOrNull(kv(head, 'since')),
       now: intOrNull(kv(head, 'now')),
-      log: data(sub.syslog),
+      log: fromAttempt ? [out, stripSyslogPrefix(sys)].filter((x) => x !== '').join('\n') : sys,
+      fromAttempt,
+      stdout: fromAttempt ? out : '',
+      syslog: sys,
     };
   });
 }

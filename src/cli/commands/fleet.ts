@@ -73,13 +73,18 @@ function commonOptions(cmd: Command): Command {
     .option('-q, --quiet', 'only the summary and errors');
 }
 
-function rolloutOptions(cmd: Command): Command {
+/** Narrow the selected hosts: every command that contacts routers takes these. */
+function selectionOptions(cmd: Command): Command {
   return cmd
-    .option('--serial <spec>', "batches: a number, a percentage or a list, e.g. '1,10%,100%' (last repeats)")
-    .option('--max-fail-percent <p>', 'stop the rollout when a batch has more than P% failed or unreachable hosts')
-    .option('--any-errors-fatal', 'stop the rollout at the first failed or unreachable host')
     .option('--shard <k/n>', 'run only shard K of N (deterministic by host name; for CI matrices)')
     .option('--retry-failed <report.json>', 'only the hosts that failed or were unreachable in that report');
+}
+
+function rolloutOptions(cmd: Command): Command {
+  return selectionOptions(cmd)
+    .option('--serial <spec>', "batches: a number, a percentage or a list, e.g. '1,10%,100%' (last repeats)")
+    .option('--max-fail-percent <p>', 'stop the rollout when a batch has more than P% failed or unreachable hosts')
+    .option('--any-errors-fatal', 'stop the rollout at the first failed or unreachable host');
 }
 
 export function registerFleetCommands(program: Command): void {
@@ -105,11 +110,11 @@ export function registerFleetCommands(program: Command): void {
     (flags: FleetFlags) => runCommand('down', flags),
   );
 
-  commonOptions(program.command('status').description('per tunnel: running, interface, addresses, since when, last verdict')).action(
+  selectionOptions(commonOptions(program.command('status').description('per tunnel: running, interface, addresses, since when, last verdict'))).action(
     (flags: FleetFlags) => runCommand('status', flags),
   );
 
-  commonOptions(program.command('ping').description('connect and run `true` on every router (SSH reachability)')).action(
+  selectionOptions(commonOptions(program.command('ping').description('connect and run `true` on every router (SSH reachability)'))).action(
     (flags: FleetFlags) => runCommand('ping', flags),
   );
 }
