@@ -1,6 +1,6 @@
-// Turns engine events into output. On a TTY: listr2, one task per batch whose output shows
-// the hosts in flight (a fixed number of rows however large the fleet: 1000 hosts must not
-// mean 1000 live rows). Without a TTY, with CI=true or NO_COLOR: plain timestamped lines.
+// Turns engine events into output. On a TTY: listr2, one task per batch whose title counts
+// hosts done and whose one output line shows the hosts in flight (a fixed size however large
+// the fleet: 1000 hosts must not mean 1000 live rows). Without a TTY, with CI=true or NO_COLOR: plain timestamped lines.
 import { Listr } from 'listr2';
 import type { EngineEvent } from '../engine/events.js';
 import type { CommandName } from '../engine/context.js';
@@ -14,8 +14,6 @@ export interface Ui {
   warn(message: string): void;
   summary(table: string, report: unknown): void;
 }
-
-const MAX_LIVE_ROWS = 10;
 
 export function createUi(opts: { quiet: boolean; command: CommandName; diff: boolean }): Ui {
   const live = process.stdout.isTTY === true && !process.env.CI && !opts.quiet && process.env.TERM !== 'dumb';
@@ -118,7 +116,7 @@ class ListrUi implements Ui {
           this.render(b, i);
           if (b.skipped) task.skip(`batch ${i + 1}: skipped (${b.hosts.length} host(s) not contacted)`);
         },
-        rendererOptions: { outputBar: MAX_LIVE_ROWS + 1, persistentOutput: false },
+        rendererOptions: { outputBar: 1, persistentOutput: false },
       })),
       { concurrent: false, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: true } },
     );
@@ -130,9 +128,19 @@ class ListrUi implements Ui {
     const c = b.counts;
     const parts = ['ok', 'changed', 'failed', 'unreachable', 'skipped'].filter((k) => c[k]).map((k) => `${c[k]} ${k}`);
     b.task.title = `batch ${i + 1}: ${b.done}/${b.hosts.length} done${parts.length ? ` (${parts.join(', ')})` : ''}${b.stopReason ? ` — stopped: ${b.stopReason}` : ''}`;
-    const rows = [...b.inFlight.entries()].slice(0, MAX_LIVE_ROWS).map(([h, s]) => `${h}: ${s}`);
-    if (b.inFlight.size > MAX_LIVE_ROWS) rows.push(`… and ${b.inFlight.size - MAX_LIVE_ROWS} more in flight`);
-    b.task.output = rows.join('\n');
+    // One line of hosts in flight, cut to the terminal's width: the bottom bar keeps a history
+    // of lines, so a multi-line output would scroll instead of being replaced.
+    const width = Math.max(40, (process.stdout.columns ?? 100) - 6);
+    let line = '';
+    let shown = 0;
+    for (const [h, st] of b.inFlight) {
+      const item = `${shown ? ' · ' : ''}${h} ${st}`;
+      if (line.length + item.length > width - 12) break;
+      line += item;
+      shown++;
+    }
+    if (b.inFlight.size > shown) line += ` · +${b.inFlight.size - shown} more`;
+    b.task.output = line;
   }
 
   onEvent = (e: EngineEvent): void => {
@@ -146,7 +154,7 @@ class ListrUi implements Ui {
       case 'step': {
         const b = this.batches.find((x) => x.inFlight.has(e.host));
         if (!b) break;
-        b.inFlight.set(e.host, `${e.step}${e.status === 'start' ? '…' : ` ${e.status}`}${e.detail ? ` — ${e.detail.slice(0, 60)}` : ''}`);
+        b.inFlight.set(e.host, `${e.step}${e.status === 'start' ? '…' : ` ${e.status}`}`);
         this.render(b, this.batches.indexOf(b));
         break;
       }
