@@ -75,7 +75,7 @@ class HostRun {
     this.session = await SshSession.connect(toTarget(this.host, this.ctx.defaultKeyFile), this.ctx.ssh);
     this.emitStep('ok');
 
-    if (this.ctx.command === 'status') return this.status_();
+    if (this.ctx.command === 'status') return this.showStatus();
     if (this.ctx.command === 'ping') return this.ping();
 
     this.step = 'facts';
@@ -211,7 +211,7 @@ class HostRun {
     for (const t of present) {
       const proc = this.facts.pppd.find((p) => p.linkname === t.name && p.alive);
       if (!proc) todo.push({ name: t.name, restart: false });
-      else if (restart.has(t.name) || this.ctx.command === 'up' && restart.has(t.name)) todo.push({ name: t.name, restart: true });
+      else if (restart.has(t.name)) todo.push({ name: t.name, restart: true });
       else this.setTunnelFromLog(t.name, proc.recentLog ?? '', true);
     }
     if (todo.length === 0) {
@@ -310,7 +310,7 @@ class HostRun {
     this.emitStep('changed', `stopped ${running.join(', ')}`);
   }
 
-  private async status_(): Promise<void> {
+  private async showStatus(): Promise<void> {
     this.step = 'status';
     const names = this.selectedTunnels.map((t) => t.name);
     const r = await this.exec(TUNNELS_STATUS_COMMAND, tunnelsStatusScript(names));
