@@ -227,7 +227,8 @@ class HostRun {
         this.setTunnel(t.name, 'other', 'the router printed no result for this tunnel');
         continue;
       }
-      this.setTunnelFromLog(t.name, runOut.log, runOut.alive);
+      if (runOut.timedOut) this.setTunnelTimedOut(t.name, runOut.log, timeoutSec);
+      else this.setTunnelFromLog(t.name, runOut.log, runOut.alive);
     }
     if (this.status === 'ok') this.status = 'changed';
     const bad = [...this.tunnels.values()].filter((t) => t.verdict !== 'up');
@@ -348,6 +349,24 @@ class HostRun {
     const t: TunnelResult = { name, verdict, localIp: d.localIp, remoteIp: d.remoteIp, hint };
     if (verdict !== 'up' && d.evidence.length > 0) t.evidence = d.evidence.slice(-8);
     this.tunnels.set(name, t);
+    return t;
+  }
+
+  /**
+   * No outcome within --tunnel-timeout: the up script stopped this pppd itself, so its own
+   * "Terminating on signal 15" must not read as `stopped_locally`. Judge what came before it;
+   * if that says nothing definite, say plainly that it timed out.
+   */
+  private setTunnelTimedOut(name: string, log: string, timeoutSec: number): TunnelResult {
+    const lines = log.split('\n');
+    const cut = lines.findLastIndex((l) => /Terminating on signal/.test(l));
+    const t = this.setTunnelFromLog(name, (cut >= 0 ? lines.slice(0, cut) : lines).join('\n'), false);
+    if (t.verdict === 'other' || t.verdict === 'stopped_locally' || t.verdict === 'up') {
+      t.verdict = 'other';
+      t.hint =
+        `no outcome within ${timeoutSec} s (--tunnel-timeout); pptp-fleet stopped this pppd. ` +
+        'A slow server or a long LCP retry cycle: raise --tunnel-timeout, or run `pptp-fleet diagnose` on the router\'s logread.';
+    }
     return t;
   }
 

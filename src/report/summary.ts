@@ -37,11 +37,13 @@ function pad(cells: string[], widths: number[]): string {
  * 2 hosts: 0 ok, 1 changed, 1 failed, 0 unreachable, 0 skipped
  * rollout stopped after batch 2: 1 of 1 hosts failed (100%) > --max-fail-percent 10
  */
-export function summaryTable(report: Report): string {
+export function summaryTable(report: Report, opts: { onlyProblems?: boolean } = {}): string {
   const header = ['HOST', 'STATUS', 'CHANGES', 'TUNNELS', 'STEP/ERROR'];
-  const rows = report.hosts.map((h) => [oneLine(h.name), h.status, String(h.changes.length), oneLine(tunnelsCell(h)), problemCell(h)]);
+  // --quiet on a large fleet: the rows worth reading are the ones that did not go well.
+  const shown = opts.onlyProblems ? report.hosts.filter((h) => h.status !== 'ok' && h.status !== 'changed') : report.hosts;
+  const rows = shown.map((h) => [oneLine(h.name), h.status, String(h.changes.length), oneLine(tunnelsCell(h)), problemCell(h)]);
   const widths = header.map((hd, i) => Math.max(hd.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const lines = [pad(header, widths), ...rows.map((r) => pad(r, widths)), ''];
+  const lines = rows.length > 0 ? [pad(header, widths), ...rows.map((r) => pad(r, widths)), ''] : [];
   const s = report.summary;
   const n = report.hosts.length;
   lines.push(

@@ -8,7 +8,7 @@
 // listed by address. Within the file the first value obtained wins, as in OpenSSH;
 // IdentityFile accumulates. Not supported (skipped): Match blocks, Include, tokens other than
 // `%d`, `%h` in HostName, `%%`.
-import { readFile } from 'node:fs/promises';
+import { readParsed } from './file-cache.js';
 import { homedir, userInfo } from 'node:os';
 import { matchPatternList } from './known-hosts.js';
 
@@ -138,12 +138,7 @@ export function resolveSshConfig(
 
 /** Read and parse an ssh config file; a missing file is an empty config. */
 export async function readSshConfig(file: string): Promise<SshConfig> {
-  try {
-    return parseSshConfig(await readFile(file, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { blocks: [] };
-    throw err;
-  }
+  return readParsed(file, parseSshConfig, { blocks: [] });
 }
 
 export interface JumpSpec {

@@ -3,8 +3,9 @@
 // the lookup name is `host` for port 22 and `[host]:port` otherwise, patterns may use `*`, `?`
 // and `!negation`, hashed names are `|1|base64(salt)|base64(HMAC-SHA1(salt, name))`.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { readParsed } from './file-cache.js';
 
 /** Which hosts one known_hosts line is for. */
 export type HostMatcher =
@@ -198,12 +199,7 @@ function uniqueKeys(entries: readonly KnownHostEntry[]): KnownKey[] {
 
 /** Read and parse a known_hosts file; a missing file is an empty one. */
 export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
-  try {
-    return parseKnownHosts(await readFile(file, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  return readParsed(file, parseKnownHosts, []);
 }
 
 /** The line appendKnownHost writes: `name type base64`. */

@@ -247,7 +247,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   });
   if (reportJson) await writeReportAtomic(reportJson, report);
   if (junitFile) await writeTextAtomic(junitFile, buildJUnit(report));
-  ui.summary(command === 'status' ? statusTable(report) : summaryTable(report), report);
+  ui.summary(command === 'status' ? statusTable(report) : summaryTable(report, { onlyProblems: Boolean(flags.quiet) }), report);
 
   // status fails when a tunnel is not up, so `pptp-fleet status` can gate a pipeline.
   const tunnelDown = command === 'status' && outcome.hosts.some((h) => h.tunnels.some((t) => t.verdict !== 'up' || t.running === false));
