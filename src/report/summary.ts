@@ -43,7 +43,7 @@ export function summaryTable(report: Report, opts: { onlyProblems?: boolean } = 
   const shown = opts.onlyProblems ? report.hosts.filter((h) => h.status !== 'ok' && h.status !== 'changed') : report.hosts;
   const rows = shown.map((h) => [oneLine(h.name), h.status, String(h.changes.length), oneLine(tunnelsCell(h)), problemCell(h)]);
   const widths = header.map((hd, i) => Math.max(hd.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const lines = rows.length > 0 ? [pad(header, widths), ...rows.map((r) => pad(r, widths)), ''] : [];
+  const lines = rows.length > 0 || !opts.onlyProblems ? [pad(header, widths), ...rows.map((r) => pad(r, widths)), ''] : [];
   const s = report.summary;
   const n = report.hosts.length;
   lines.push(

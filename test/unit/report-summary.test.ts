@@ -40,6 +40,16 @@ describe('summaryTable', () => {
     expect(lines.at(-1)).toBe('5 hosts (check mode): 1 ok, 1 changed, 1 failed, 1 unreachable, 1 skipped');
   });
 
+  it('lists only hosts that did not go well when asked for problems only', async () => {
+    const r = await fixtureReport();
+    const out = summaryTable(r, { onlyProblems: true });
+    for (const h of r.hosts) {
+      const row = out.split('\n').some((l) => l.startsWith(`${h.name} `));
+      expect({ host: h.name, listed: row }).toEqual({ host: h.name, listed: h.status !== 'ok' && h.status !== 'changed' });
+    }
+    expect(out).toContain(`${r.hosts.length} hosts`);
+  });
+
   it('prints a header and zero totals for no hosts', async () => {
     const r: Report = { ...(await fixtureReport()), hosts: [], batches: [], stopped: null, summary: { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0 } };
     expect(summaryTable(r)).toBe('HOST  STATUS  CHANGES  TUNNELS  STEP/ERROR\n\n0 hosts: 0 ok, 0 changed, 0 failed, 0 unreachable, 0 skipped\n');
