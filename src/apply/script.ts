@@ -9,6 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Change } from '../plan/types.js';
 import { shQuote } from '../shell/quote.js';
+import { restartMarkerPath } from '../plan/plan.js';
 
 export const APPLY_COMMAND = '/bin/sh -s -- pptp-fleet:apply';
 
@@ -97,8 +98,22 @@ function writeFile(c: Extract<Change, { kind: 'write-file' }>, opts: ApplyScript
     // link to a directory, into which mv would move the file.
     lines.push(`if [ -L "$pf_dst" ]; then rm -f "$pf_dst" || ${fail('cannot remove symlink')}; fi`);
   }
+  lines.push(...restartMarkers(c, root));
   lines.push(`mv -f "$pf_tmp" "$pf_dst" </dev/null || ${fail('rename failed')}`, 'pf_tmp=', `echo PF-OK write-file ${t}`);
   return lines;
+}
+
+/**
+ * Before a tunnel's file changes, leave /var/run/pptp-fleet/restart-NAME: if the connection
+ * drops between this write and the tunnels-up exec, the next run still knows that tunnel runs
+ * an old config and restarts it (tunnels-up removes the marker when it starts the tunnel).
+ */
+export function restartMarkers(c: { tunnels?: string[] }, root: string): string[] {
+  const names = c.tunnels ?? [];
+  if (names.length === 0) return [];
+  const files = names.map((n) => root + restartMarkerPath(n));
+  const dir = files[0]!.replace(/\/[^/]*$/, '');
+  return [`mkdir -p ${shQuote(dir)} </dev/null 2>&1 && : > ${files.map(shQuote).join(' && : > ')} || true`];
 }
 
 function step(c: Change, opts: ApplyScriptOptions): string[] {
@@ -112,7 +127,7 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
     case 'chmod':
       return [`chmod ${shQuote(c.mode)} ${shQuote(root + c.target)} || ${fail(shQuote('chmod failed'))}`, ok];
     case 'delete-file':
-      return [`rm -f ${shQuote(root + c.target)} </dev/null || ${fail(shQuote('rm failed'))}`, ok];
+      return [...restartMarkers(c, root), `rm -f ${shQuote(root + c.target)} </dev/null || ${fail(shQuote('rm failed'))}`, ok];
     case 'install': {
       const m = MANAGER[c.manager];
       const pkgs = c.packages.map(shQuote).join(' ');

@@ -175,7 +175,9 @@ class HostRun {
     const out = parseApplyOutput(r.stdout);
     if (out.failed) {
       const f = out.failed;
-      throw new HostError(this.host.name, this.step, `${f.kind} ${f.target} failed (exit ${f.exitCode}): ${f.message}`);
+      // The command's own complaint (e.g. cat: "No space left on device") is on stderr.
+      const why = firstLine(r.stderr);
+      throw new HostError(this.host.name, this.step, `${f.kind} ${f.target} failed (exit ${f.exitCode}): ${f.message}${why ? ` (${why})` : ''}`);
     }
     if (r.exitCode !== 0) {
       throw new HostError(this.host.name, this.step, `apply script exited ${r.exitCode}: ${firstLine(r.stderr)}`);
@@ -377,7 +379,8 @@ class HostRun {
       (err instanceof SshError && (err.reason === 'closed' || err.reason === 'timeout'));
     this.status = unreachable ? 'unreachable' : 'failed';
     this.error = errorMessage(err);
-    if (err instanceof HostError && err.step) this.step = err.step;
+    // An SSH error knows only "exec"; the step this run was in says more (facts, packages, …).
+    if (err instanceof HostError && err.step && !(err instanceof SshError && err.step === 'exec')) this.step = err.step;
     this.emitStep('failed', this.error);
   }
 

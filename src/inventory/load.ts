@@ -171,7 +171,7 @@ async function buildHost(
   for (const [i, t] of ((get('tunnels') ?? []) as ParsedTunnel[]).entries()) {
     const password = t.password === undefined
       ? new Secret('', 'not needed: state absent')
-      : await secrets.resolve(t.password, joinPath(origin('tunnels'), [i, 'password']), problems, warnings);
+      : await secrets.resolve(t.password, joinPath(origin('tunnels'), [i, 'password']), problems, warnings, 'pppd');
     if (password) tunnels.push({ ...t, password });
   }
 
@@ -214,15 +214,25 @@ class SecretResolver {
   private readonly files = new Map<string, Promise<{ value: string } | { error: string }>>();
   constructor(private readonly file: string, private readonly env: NodeJS.ProcessEnv) {}
 
-  async resolve(ref: SecretRef, path: string, problems: InputProblem[], warnings: string[]): Promise<Secret | undefined> {
+  async resolve(
+    ref: SecretRef,
+    path: string,
+    problems: InputProblem[],
+    warnings: string[],
+    use: 'pppd' | 'ssh' = 'ssh',
+  ): Promise<Secret | undefined> {
     const fail = (message: string): undefined => {
       problems.push({ file: this.file, path, message });
       return undefined;
     };
+    const secretProblem = (value: string): string | undefined => (use === 'pppd' ? pppdSecretProblem : lineProblem)(value);
     switch (ref.kind) {
-      case 'literal':
+      case 'literal': {
         warnings.push(`${this.file}: ${path}: password written in plain text in the inventory; prefer {env: VAR} or {file: PATH}`);
+        const bad = secretProblem(ref.value);
+        if (bad) return fail(`the password ${bad}`);
         return new Secret(ref.value, `${this.file}: ${path}`);
+      }
       case 'env': {
         const value = this.env[ref.name];
         if (value === undefined) return fail(`environment variable ${ref.name} is not set`);
@@ -251,10 +261,19 @@ class SecretResolver {
   }
 }
 
-function secretProblem(value: string): string | undefined {
+function lineProblem(value: string): string | undefined {
   if (value.length === 0) return 'is empty';
   if (/[\r\n]/.test(value)) return 'must hold one line (it contains a newline)';
   if (value.includes('\u0000')) return 'must not contain a NUL byte';
+  return undefined;
+}
+
+/** What pppd cannot take from chap-secrets (see render/chap-secrets.ts): checked before any connection. */
+function pppdSecretProblem(value: string): string | undefined {
+  const line = lineProblem(value);
+  if (line) return line;
+  if (value.startsWith('@/')) return 'starts with "@/", which pppd reads as the name of a file holding the secret';
+  if (Buffer.byteLength(value) > 255) return 'is longer than 255 bytes, the most pppd reads from chap-secrets';
   return undefined;
 }
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { describeValue, VaultValue } from '../config/input.js';
 import type { GlobalPppOptions, MppeSettings, TunnelSpec } from './types.js';
+import { pppdReadWords } from '../render/pppd-words.js';
 
 /** Where a password comes from, before it is read. */
 export type SecretRef =
@@ -103,12 +104,21 @@ export const MANAGED_PPP_OPTIONS: Readonly<Record<string, string>> = {
 export function extraOptionProblem(line: string): string | undefined {
   const text = textProblem(line);
   if (text) return text;
-  const word = line.trim().split(/\s+/, 1)[0] ?? '';
-  if (word === '') return 'must not be empty';
-  const key = MANAGED_PPP_OPTIONS[word];
-  if (key !== undefined) return `"${word}" is managed by pptp-fleet; set ${key} instead`;
+  if (line.trim() === '') return 'must not be empty';
+  // pppd reads words, not lines: `mtu 1400 name evil`, `"name" evil` and `na\me evil` all set
+  // `name`. Judge every word as pppd reads it; an option's argument that happens to spell a
+  // managed option is refused too, which costs nothing real.
+  if (/\\$/.test(line.trimEnd())) return 'must not end with a backslash (pppd would join it to the next line)';
+  for (const w of pppdReadWords(line)) {
+    const key = MANAGED_PPP_OPTIONS[w.word];
+    if (key !== undefined) return `"${w.word}" is managed by pptp-fleet; set ${key} instead`;
+    if (RUNS_PROGRAMS.has(w.word)) return `"${w.word}" runs a program on the router; not accepted in extra_options`;
+  }
   return undefined;
 }
+
+/** pppd options that run a program or load code: an inventory must not smuggle them in. */
+const RUNS_PROGRAMS = new Set(['connect', 'disconnect', 'init', 'welcome', 'pty', 'plugin', 'ip-up-script', 'ip-down-script', 'ipv6-up-script', 'ipv6-down-script', 'auth-up-script', 'auth-down-script', 'net-init-script', 'net-pre-up-script', 'net-down-script', 'socket', 'notty', 'record']);
 
 /** Why `text` is not `[user@]host[:port]`, or undefined. */
 export function jumpHostProblem(text: string): string | undefined {

@@ -42,7 +42,7 @@ export function plannerPaths(tunnelNames: string[]): string[] {
     IP_DOWN,
     ETC_MODULES,
     MODULES_D_FILE,
-    ...tunnelNames.flatMap((n) => [peerPath(n), `/etc/init.d/S70pptp-${n}`, `/etc/init.d/pptp-${n}`, rcdLinkPath(n)]),
+    ...tunnelNames.flatMap((n) => [peerPath(n), `/etc/init.d/S70pptp-${n}`, `/etc/init.d/pptp-${n}`, rcdLinkPath(n), restartMarkerPath(n)]),
   ];
 }
 
@@ -260,7 +260,17 @@ export function tunnelsToRestart(host: HostSpec, facts: Facts, changes: Change[]
   for (const c of changes) {
     if (c.kind === 'write-file' || c.kind === 'delete-file') for (const n of c.tunnels ?? []) touched.add(n);
   }
+  // A marker left by an earlier apply whose tunnels-up never ran (connection lost) counts too.
+  const marked = (n: string): boolean => (facts.files[restartMarkerPath(n)]?.type ?? 'missing') !== 'missing';
   return present(host)
     .map((t) => t.name)
-    .filter((n) => touched.has(n) || !facts.pppd.some((p) => p.linkname === n && p.alive));
+    .filter((n) => touched.has(n) || marked(n) || !facts.pppd.some((p) => p.linkname === n && p.alive));
+}
+
+/**
+ * The restart marker of one tunnel (written by apply/script.ts restartMarkers, removed by
+ * tunnels-up). /var/run is tmpfs on OpenWrt: a reboot restarts every tunnel anyway.
+ */
+export function restartMarkerPath(name: string): string {
+  return `/var/run/pptp-fleet/restart-${name}`;
 }

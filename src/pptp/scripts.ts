@@ -104,7 +104,7 @@ start_one() {
     if wait_gone "$_p" ${RESTART_STOP_WAIT_SEC}; then :; else echo stop-failed >"$W/$_n.action"; return 0; fi
   fi
   echo started >"$W/$_n.action"
-  rm -f "$R/tmp/pptp-fleet-$_n.daemon"
+  rm -f "$R/tmp/pptp-fleet-$_n.daemon" "$R/var/run/pptp-fleet/restart-$_n"
   "$R/usr/sbin/pppd" call "$_n" updetach debug >"$R/tmp/pptp-fleet-$_n.out" 2>&1 </dev/null &
   echo $! >"$W/$_n.fg"
   wait $!

@@ -313,6 +313,9 @@ export class SshSession {
       }
       const force = setTimeout(() => {
         this.client.destroy();
+        // After end(), ssh2's destroy() skips a socket that is no longer writable, and a peer
+        // that stalled never closes its side: without this the process would never exit.
+        (this.client as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
         resolve();
       }, 2_000);
       this.client.once('close', () => {

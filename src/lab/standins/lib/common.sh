@@ -35,6 +35,26 @@ set_mypid() {
 	read -r MYPID _rest </proc/self/stat
 }
 
+# kernel_lock / kernel_unlock -- one change to the simulated kernel state (routes, interfaces,
+# iptables, modules) at a time, as the real kernel serializes them: two ip-up scripts running
+# at once must not lose each other's routes. A holder that died (SIGKILL) does not wedge it.
+kernel_lock() {
+	read -r _kl_me _kl_rest </proc/self/stat
+	_kl_n=0
+	until mkdir "$STATE/.kernel-lock" 2>/dev/null; do
+		_kl_p=$(cat "$STATE/.kernel-lock/pid" 2>/dev/null)
+		[ "$_kl_p" = "$_kl_me" ] && return 0
+		if [ -n "$_kl_p" ] && [ ! -d "/proc/$_kl_p" ]; then rm -rf "$STATE/.kernel-lock"; continue; fi
+		_kl_n=$((_kl_n + 1))
+		[ "$_kl_n" -gt 3000 ] && break
+		sleep 0.01
+	done
+	echo "$_kl_me" >"$STATE/.kernel-lock/pid" 2>/dev/null
+}
+kernel_unlock() {
+	rm -rf "$STATE/.kernel-lock"
+}
+
 # module_loaded NAME
 module_loaded() {
 	grep -qx "$1" $STATE/modules 2>/dev/null
