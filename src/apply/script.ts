@@ -20,6 +20,11 @@ export interface ApplyScriptOptions {
   trailer?: string;
   /** Prefix for every file path: tests only, to apply into a temp dir. */
   root?: string;
+  /**
+   * Tunnels that will run after this apply: only they get restart markers (a tunnel being
+   * removed must not leave one behind). Default: every tunnel a change names.
+   */
+  runningTunnels?: readonly string[];
 }
 
 const encodeTarget = (t: string): string =>
@@ -98,7 +103,7 @@ function writeFile(c: Extract<Change, { kind: 'write-file' }>, opts: ApplyScript
     // link to a directory, into which mv would move the file.
     lines.push(`if [ -L "$pf_dst" ]; then rm -f "$pf_dst" || ${fail('cannot remove symlink')}; fi`);
   }
-  lines.push(...restartMarkers(c, root));
+  lines.push(...restartMarkers(c, root, opts.runningTunnels));
   lines.push(`mv -f "$pf_tmp" "$pf_dst" </dev/null || ${fail('rename failed')}`, 'pf_tmp=', `echo PF-OK write-file ${t}`);
   return lines;
 }
@@ -108,8 +113,8 @@ function writeFile(c: Extract<Change, { kind: 'write-file' }>, opts: ApplyScript
  * drops between this write and the tunnels-up exec, the next run still knows that tunnel runs
  * an old config and restarts it (tunnels-up removes the marker when it starts the tunnel).
  */
-export function restartMarkers(c: { tunnels?: string[] }, root: string): string[] {
-  const names = c.tunnels ?? [];
+export function restartMarkers(c: { tunnels?: string[] }, root: string, running?: readonly string[]): string[] {
+  const names = (c.tunnels ?? []).filter((n) => !running || running.includes(n));
   if (names.length === 0) return [];
   const files = names.map((n) => root + restartMarkerPath(n));
   const dir = files[0]!.replace(/\/[^/]*$/, '');
@@ -127,7 +132,7 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
     case 'chmod':
       return [`chmod ${shQuote(c.mode)} ${shQuote(root + c.target)} || ${fail(shQuote('chmod failed'))}`, ok];
     case 'delete-file':
-      return [...restartMarkers(c, root), `rm -f ${shQuote(root + c.target)} </dev/null || ${fail(shQuote('rm failed'))}`, ok];
+      return [...restartMarkers(c, root, opts.runningTunnels), `rm -f ${shQuote(root + c.target)} </dev/null || ${fail(shQuote('rm failed'))}`, ok];
     case 'install': {
       const m = MANAGER[c.manager];
       const pkgs = c.packages.map(shQuote).join(' ');

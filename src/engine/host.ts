@@ -168,7 +168,10 @@ class HostRun {
     // Snapshot only a working setup: a broken one is not worth going back to.
     const wasUp = this.initialFacts.pppd.some((p) => p.alive);
     const backups = this.ctx.rollback && wasUp ? backupScript(changes) : '';
-    const script = backups + applyScript(changes, { hasSha256sum: this.facts.hasSha256sum, trailer });
+    // After a `remove` step no tunnel runs: nothing to mark for a restart.
+    const removes = this.ctx.playbook.steps.some((st) => st.kind === 'remove');
+    const runningTunnels = removes ? [] : this.host.tunnels.filter((t) => t.state === 'present').map((t) => t.name);
+    const script = backups + applyScript(changes, { hasSha256sum: this.facts.hasSha256sum, trailer, runningTunnels });
     // The audit log names the phase: packages (with re-gathered facts) or config.
     const command = refreshFacts ? APPLY_COMMAND.replace(/apply$/, 'packages') : APPLY_COMMAND;
     const r = await this.exec(command, script, this.ctx.ssh.commandTimeoutMs * 3);

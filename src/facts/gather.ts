@@ -53,9 +53,17 @@ pfx() { sed 's/^/|/'; }
 alive() {
   case "$1" in ''|*[!0-9]*) return 1 ;; esac
   if kill -0 "$1" 2>/dev/null || [ -d "/proc/$1" ]; then :; else return 1; fi
-  if [ -r "/proc/$1/status" ] && grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; then return 1; fi
+  # Builtins only (a fork costs milliseconds on a small router): ash's read skips the NULs
+  # that separate cmdline's arguments, so "/bin/sh\0/usr/sbin/pppd\0..." still mentions pppd.
+  if [ -r "/proc/$1/status" ]; then
+    while read -r _k _v _x; do
+      case $_k in State:) case $_v in *Z*) return 1 ;; esac; break ;; esac
+    done 2>/dev/null <"/proc/$1/status"
+  fi
   if [ -r "/proc/$1/cmdline" ]; then
-    if tr '\000' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q pppd; then :; else return 1; fi
+    _c=
+    read -r _c 2>/dev/null <"/proc/$1/cmdline"
+    case $_c in *pppd*) ;; *) return 1 ;; esac
   fi
   return 0
 }
@@ -63,10 +71,100 @@ alive() {
 syslog() { tool logread 2>/dev/null || cat "$R/var/log/messages" 2>/dev/null; }
 `;
 
+// The managed files' sections, framed by one awk from one ls, one md5sum and one NUL count over
+// all files (see factsScript). Input: "#S" then five lines per path (type, path, path under $R,
+// link target, target under $R when a regular file), "#L" ls -ldn lines, "#M" md5sum lines, "#N"
+// the byte count of all regular files with NULs deleted. No single quotes: it is shell-quoted as is.
+const FILES_AWK = String.raw`
+function lsof(f,   i, l) {
+  for (i = 1; i <= nls; i++) {
+    l = LS[i]
+    if (substr(l, 1, 1) == "l") { if (index(l, " " f " -> ")) return l }
+    else if (length(l) > length(f) && substr(l, length(l) - length(f)) == " " f) return l
+  }
+  return ""
+}
+function size(l,   a) { split(l, a, " "); return a[5] }
+function q(s,   o, i, c) {
+  o = sq
+  for (i = 1; i <= length(s); i++) { c = substr(s, i, 1); o = o (c == sq ? sq "\\" sq sq : c) }
+  return o sq
+}
+function content(f, l,   s, r, cmd, t, nn, x, i) {
+  print "md5=" MD[f]
+  s = size(l)
+  if (s !~ /^[0-9]+$/) { print "content=binary"; return }
+  if (s + 0 >= MAXC + 0) { print "content=too-large"; return }
+  if (!nulok) {
+    r = ""; cmd = "tr -d " sq "\\000" sq " <" q(f) " | wc -c"
+    cmd | getline r; close(cmd)
+    if (r + 0 != s + 0) { print "content=binary"; return }
+  }
+  t = 0; nn = 0
+  while ((getline x < f) > 0) { B[++nn] = x; t += length(x) + 1 }
+  close(f)
+  if (t == s + 0) nl = 1
+  else if (t == s + 1) nl = 0
+  else { print "content=binary"; return }
+  print "content=text"; print "nl=" nl
+  for (i = 1; i <= nn; i++) print "|" B[i]
+}
+sec == "#S" && k > 0 {
+  k++
+  if (k == 2) P[n] = $0; else if (k == 3) F[n] = $0; else if (k == 4) TG[n] = $0; else { TF[n] = $0; k = 0 }
+  next
+}
+$0 == "#S" || $0 == "#L" || $0 == "#M" || $0 == "#N" { sec = $0; next }
+sec == "#S" { if ($0 != "") { T[++n] = $0; k = 1 }; next }
+sec == "#L" { LS[++nls] = $0; next }
+sec == "#M" { if (substr($0, 33, 2) == "  ") MD[substr($0, 35)] = substr($0, 1, 32); next }
+sec == "#N" { nz = $1; hasnz = 1 }
+END {
+  sum = 0
+  for (i = 1; i <= n; i++) {
+    if (T[i] == "file") sum += size(lsof(F[i]))
+    else if (T[i] == "symlink" && TF[i] != "") sum += size(lsof(TF[i]))
+  }
+  nulok = hasnz && nz + 0 == sum
+  for (i = 1; i <= n; i++) {
+    print "@@file " P[i]; print "type=" T[i]
+    if (T[i] == "missing") continue
+    l = lsof(F[i]); print "ls=" l
+    if (T[i] == "symlink") {
+      print "target=" TG[i]
+      if (TF[i] != "") { l = lsof(TF[i]); print "tls=" l; content(TF[i], l) }
+    } else if (T[i] == "file") content(F[i], l)
+  }
+}
+`;
+
+// The last LOGN lines of a pppd's captured output (file $PF_OUT, if set) and of its syslog lines
+// (stdin, matching "pppd[PID]"), tail and framing in one process. With captured output, syslog
+// lines lose their "date host pppd[PID]: " prefix like the captured lines never had it.
+const LOG_AWK = String.raw`
+BEGIN {
+  n = LOGN + 0; o = ENVIRON["PF_OUT"]; pat = "pppd[" PID "]"
+  if (o != "") {
+    k = 0
+    while ((getline l < o) > 0) { B[k % n] = l; k++ }
+    close(o)
+    for (i = (k > n ? k - n : 0); i < k; i++) print "|" B[i % n]
+    print "|"
+  }
+}
+index($0, pat) { s = $0; if (o != "") sub(/^.*pppd\[[0-9]*\]: ?/, "", s); C[m % n] = s; m++ }
+END { for (i = (m > n ? m - n : 0); i < m; i++) print "|" C[i % n] }
+`;
+
 /**
  * The facts script for busybox ash. `paths` are absolute paths whose state (type, link target,
  * mode, owner, md5, small content) is reported. Example:
  * `factsScript(managedPaths(['office']))` → script text to pipe into FACTS_COMMAND.
+ *
+ * Cost: forks are what a facts run pays for on a router (milliseconds each on a MIPS box), so
+ * the script tests files with builtins, reads small files with `read`, lists directories with
+ * globs and handles all managed files with a fixed handful of processes (ls, md5sum, cat|tr|wc,
+ * awk) whatever their number: ~20 processes in all, against ~120 when every file had its own.
  */
 export function factsScript(paths: string[], options: FactsScriptOptions = {}): string {
   const root = options.root ?? '';
@@ -75,50 +173,38 @@ export function factsScript(paths: string[], options: FactsScriptOptions = {}): 
   for (const p of paths) {
     if (!p.startsWith('/') || /[\n\r]/.test(p)) throw new RangeError(`not an absolute one-line path: ${JSON.stringify(p)}`);
   }
-  const fileCalls = paths.map((p) => `file_fact ${shQuote(p)}`).join('\n');
+  const pathWords = paths.map(shQuote).join(' ');
   const lockCalls = LOCK_FILES.map((p) => `lock_fact ${shQuote(p)}`).join('\n');
-  return `# pptp-fleet facts v1
+  return withoutComments(`# pptp-fleet facts v1
 R=${shQuote(root)}
 LOGN=${logLines}
 MAXC=${MAX_CONTENT_BYTES}
 LC_ALL=C; export LC_ALL
+NL='
+'
+CR='\r'
+_ifs=$IFS
 ${SH_HELPERS}
-# content FILE SIZE: md5 and, when small text, the content framed with '|'.
-content() {
-  echo "md5=$(md5sum "$1" 2>/dev/null | sed 's/ .*//')"
-  if [ "$2" -ge "$MAXC" ] 2>/dev/null; then echo content=too-large; return; fi
-  _n=$(tr -d '\\000' <"$1" | wc -c); _n=$(echo $_n)
-  if [ "$_n" != "$2" ]; then echo content=binary; return; fi
-  if [ "$2" = 0 ]; then echo content=text; echo nl=1; return; fi
-  if [ -z "$(tail -c 1 "$1")" ]; then _nl=1; else _nl=0; fi
-  echo content=text; echo "nl=$_nl"
-  pfx <"$1"
-  [ "$_nl" = 1 ] || echo
+# findtool NAME: _w=NAME's path in the router's sbin/bin dirs (under $R in tests), else fails.
+findtool() {
+  _w=
+  for _d in /sbin /usr/sbin /bin /usr/bin; do
+    if [ -x "$R$_d/$1" ]; then _w=$R$_d/$1; return 0; fi
+  done
+  return 1
 }
-# file_fact PATH: type, ls -ln line, link target, md5 and content.
-file_fact() {
-  _f=$R$1
-  echo "@@file $1"
-  if [ -L "$_f" ]; then
-    echo type=symlink
-    echo "ls=$(ls -ldn "$_f")"
-    _l=$(readlink "$_f")
-    echo "target=$_l"
-    case "$_l" in /*) _tf=$R$_l ;; *) _tf=$(dirname "$_f")/$_l ;; esac
-    if [ -f "$_tf" ]; then
-      echo "tls=$(ls -ldn "$_tf")"
-      set -- $(ls -ldn "$_tf"); content "$_tf" "$5"
-    fi
-  elif [ -d "$_f" ]; then
-    echo type=dir; echo "ls=$(ls -ldn "$_f")"
-  elif [ -f "$_f" ]; then
-    echo type=file; echo "ls=$(ls -ldn "$_f")"
-    set -- $(ls -ldn "$_f"); content "$_f" "$5"
-  elif [ -e "$_f" ]; then
-    echo type=other; echo "ls=$(ls -ldn "$_f")"
-  else
-    echo type=missing
-  fi
+# lines TEXT [first|default]: TEXT's lines framed with '|' by builtins (a pipe into sed would cost
+# a fork): all of them, only their first word, or only those starting with "default".
+lines() {
+  set -f; IFS=$NL
+  for _x in $1; do
+    case $2 in
+      first) echo "|\${_x%%[ 	]*}" ;;
+      default) case $_x in default*) echo "|$_x" ;; esac ;;
+      *) echo "|$_x" ;;
+    esac
+  done
+  set +f; IFS=$_ifs
 }
 # lock_fact PATH: a package manager lock file, held when locked (/proc/locks) or naming a live pid.
 lock_fact() {
@@ -126,17 +212,30 @@ lock_fact() {
   _h=0
   set -- "$1" $(ls -di "$R$1"); _ino=$2
   if [ -n "$_ino" ] && grep -q ":$_ino " /proc/locks 2>/dev/null; then _h=1; fi
-  _p=$(head -n 1 "$R$1" 2>/dev/null | tr -cd '0-9')
+  _p=
+  read -r _p 2>/dev/null <"$R$1"
+  _p=\${_p%"$CR"}
+  case $_p in *[!0-9]*) _p= ;; esac
   if [ -n "$_p" ] && kill -0 "$_p" 2>/dev/null; then _h=1; fi
   echo "lock=$_h $1"
 }
 
 echo '@@pptp-fleet-facts 1'
 echo '@@hostname'
-{ uname -n 2>/dev/null || cat /proc/sys/kernel/hostname 2>/dev/null; } | head -n 1 | pfx
+_h=
+[ -r /proc/sys/kernel/hostname ] && read -r _h </proc/sys/kernel/hostname
+[ -n "$_h" ] || _h=$(uname -n 2>/dev/null)
+echo "|$_h"
 echo '@@release'
-[ -f "$R/etc/openwrt_release" ] && sed -n 's/^DISTRIB_RELEASE=/distrib_release=/p' "$R/etc/openwrt_release" | head -n 1
-[ -f "$R/etc/openwrt_version" ] && echo "openwrt_version=$(head -n 1 "$R/etc/openwrt_version")"
+if [ -f "$R/etc/openwrt_release" ]; then
+  while read -r _l || [ -n "$_l" ]; do
+    case $_l in DISTRIB_RELEASE=*) echo "distrib_release=\${_l#DISTRIB_RELEASE=}"; break ;; esac
+    _l=
+  done <"$R/etc/openwrt_release"
+fi
+if [ -f "$R/etc/openwrt_version" ]; then
+  _l=; read -r _l <"$R/etc/openwrt_version"; echo "openwrt_version=$_l"
+fi
 echo '@@pkgmgr'
 PM=
 for _n in apk opkg ipkg; do
@@ -153,52 +252,104 @@ esac
 echo '@@pppd-version'
 if [ -x "$R/usr/sbin/pppd" ]; then
   echo pppd=1
-  "$R/usr/sbin/pppd" --version 2>&1 </dev/null | head -n 5 | pfx
+  "$R/usr/sbin/pppd" --version 2>&1 </dev/null | head -n 5 | tr -d '\\000' | cut -c1-200 | awk '{ print "|" $0 }'
 else
   echo pppd=0
 fi
 echo '@@pppd-libdirs'
-ls "$R/usr/lib/pppd" 2>/dev/null | pfx
+for _d in "$R"/usr/lib/pppd/*; do [ -e "$_d" ] && echo "|\${_d##*/}"; done
 echo '@@lsmod'
-tool lsmod 2>/dev/null | sed 's/[ 	].*//' | pfx
+findtool lsmod && lines "$("$_w" 2>/dev/null </dev/null)" first
 echo '@@modules-available'
-for _d in "$R"/lib/modules/*/; do [ -d "$_d" ] && ls "$_d"; done | sed -n 's/\\.k*o$//p' | pfx
+for _m in "$R"/lib/modules/*/*o; do
+  _m=\${_m##*/}
+  case $_m in *.o|*.ko) echo "|\${_m%.*}" ;; esac
+done
 echo '@@flags'
 if [ -d "$R/etc/modules.d" ]; then echo modules.d=1; else echo modules.d=0; fi
 if [ -e "$R/sbin/procd" ] || [ -e "$R/etc/rc.common" ]; then echo procd=1; else echo procd=0; fi
 if [ -x "$R/usr/sbin/pptp" ]; then echo pptp=1; else echo pptp=0; fi
-if echo | sha256sum >/dev/null 2>&1; then echo sha256sum=1; else echo sha256sum=0; fi
+_s=0
+IFS=:
+for _d in $PATH; do [ -x "\${_d:-.}/sha256sum" ] && _s=1; done
+IFS=$_ifs
+echo "sha256sum=$_s"
 echo '@@pptp-plugin'
 for _f in "$R"/usr/lib/pppd/*/pptp.so; do [ -f "$_f" ] && echo "|\${_f#$R}"; done
-${fileCalls}
+
+# Managed files: typed with test builtins, then one ls for the links' targets, and one ls, one
+# md5sum, one NUL count and one awk for all of them. Lists are newline-separated, no globbing.
+IFS=$NL
+set -f
+set -- ${pathWords}
+LNK=
+for _p in "$@"; do [ -L "$R$_p" ] && LNK=$LNK$R$_p$NL; done
+_lo=
+[ -n "$LNK" ] && _lo=$(ls -ldn $LNK 2>/dev/null </dev/null)
+SPEC=; LSL=; REG=
+for _p in "$@"; do
+  _f=$R$_p; _l=; _tf=
+  if [ -L "$_f" ]; then
+    _t=symlink
+    for _x in $_lo; do case $_x in *" $_f -> "*) _l=\${_x#*" $_f -> "}; break ;; esac; done
+    case $_l in '') ;; /*) _tf=$R$_l ;; *) _tf=\${_f%/*}/$_l ;; esac
+    if [ -n "$_tf" ] && [ -f "$_tf" ]; then LSL=$LSL$_tf$NL; REG=$REG$_tf$NL; else _tf=; fi
+  elif [ -d "$_f" ]; then _t=dir
+  elif [ -f "$_f" ]; then _t=file; REG=$REG$_f$NL
+  elif [ -e "$_f" ]; then _t=other
+  else _t=missing
+  fi
+  [ "$_t" = missing ] || LSL=$LSL$_f$NL
+  SPEC=$SPEC$_t$NL$_p$NL$_f$NL$_l$NL$_tf$NL
+done
+{
+  echo '#S'; echo "$SPEC"
+  if [ -n "$LSL" ]; then echo '#L'; ls -ldn $LSL 2>/dev/null; fi
+  if [ -n "$REG" ]; then
+    echo '#M'; md5sum $REG 2>/dev/null
+    echo '#N'; cat $REG 2>/dev/null | tr -d '\\000' | wc -c
+  fi
+} </dev/null | awk -v MAXC="$MAXC" -v sq="'" '${FILES_AWK}'
+set +f
+IFS=$_ifs
+
 for _f in "$R"/var/run/ppp-*.pid; do
   [ -f "$_f" ] || continue
   _n=\${_f##*/ppp-}; _n=\${_n%.pid}
   echo "@@pppd $_n"
-  _p=$(sed -n 1p "$_f" | tr -d ' \\r\\t')
+  _p=; _i=
+  { read -r _p; read -r _i; } 2>/dev/null <"$_f"
+  _p=\${_p%"$CR"}; _i=\${_i%"$CR"}
   echo "pid=$_p"
-  echo "iface=$(sed -n 2p "$_f" | tr -d ' \\r\\t')"
+  echo "iface=$_i"
   if alive "$_p"; then
     echo alive=1
     # The pppd pptp-fleet started (recorded in .daemon) logged its negotiation to the captured
     # output before it detached; its syslog lines after that only tell about ip-up and later.
-    _d=$(sed -n 1p "$R/tmp/pptp-fleet-$_n.daemon" 2>/dev/null | tr -d ' \\r\\t')
-    if [ "$_p" = "$_d" ] && [ -f "$R/tmp/pptp-fleet-$_n.out" ]; then
-      tail -n "$LOGN" "$R/tmp/pptp-fleet-$_n.out" | pfx; echo '|'
-      syslog | grep "pppd\\[$_p\\]" | tail -n "$LOGN" | sed 's/^.*pppd\\[[0-9]*\\]: \\{0,1\\}//' | pfx
-    else
-      syslog | grep "pppd\\[$_p\\]" | tail -n "$LOGN" | pfx
-    fi
+    _d=; _o=
+    [ -f "$R/tmp/pptp-fleet-$_n.daemon" ] && read -r _d 2>/dev/null <"$R/tmp/pptp-fleet-$_n.daemon"
+    _d=\${_d%"$CR"}
+    [ "$_p" = "$_d" ] && [ -f "$R/tmp/pptp-fleet-$_n.out" ] && _o=$R/tmp/pptp-fleet-$_n.out
+    syslog | PF_OUT=$_o awk -v LOGN="$LOGN" -v PID="$_p" '${LOG_AWK}'
   else
     echo alive=0
   fi
 done
 echo '@@route-n'
-tool route -n 2>/dev/null | pfx
+findtool route && lines "$("$_w" -n 2>/dev/null </dev/null)"
 echo '@@ip-route-default'
-tool ip route show 2>/dev/null | grep '^default' | pfx
+findtool ip && lines "$("$_w" route show 2>/dev/null </dev/null)" default
 echo '@@lock'
 ${lockCalls}
 echo '@@end'
-`;
+`);
+}
+
+// Comment lines are for readers of this file: the router need not receive them (~1.3 KB of the
+// script). Safe because no line of the script's quoted strings (awk programs) starts with '#'.
+function withoutComments(script: string): string {
+  return script
+    .split('\n')
+    .filter((l, i) => i === 0 || !/^\s*#/.test(l))
+    .join('\n');
 }

@@ -1,13 +1,14 @@
 // Runs the real facts script (dash, and busybox ash when available) against fake roots laid out
 // like each firmware flavour, then parses the output.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FACTS_COMMAND, factsScript } from '../../src/facts/gather.js';
 import { plannerPaths as managedPaths } from '../../src/plan/plan.js';
 import { parseFacts, parseIpkgStatus } from '../../src/facts/parse.js';
-import { CHAP_SECRETS, IP_UP, makeRoot, runScript, shells, startFakeDaemon } from '../fixtures/facts/fakeroot.js';
+import { CHAP_SECRETS, IP_UP, countingShell, makeRoot, runScript, shells, startFakeDaemon } from '../fixtures/facts/fakeroot.js';
 
 const roots: string[] = [];
 const pids: number[] = [];
@@ -60,7 +61,7 @@ describe('factsScript', () => {
   });
 
   it('quotes paths so a hostile path cannot run commands', () => {
-    expect(factsScript(["/tmp/x'; reboot; '"])).toContain(`file_fact '/tmp/x'\\''; reboot; '\\'''`);
+    expect(factsScript(["/tmp/x'; reboot; '"])).toContain(`set -- '/tmp/x'\\''; reboot; '\\'''`);
   });
 });
 
@@ -149,6 +150,87 @@ for (const sh of shells()) {
       expect(parseFacts(runScript(sh, factsScript([], { root: r })).stdout).packageLockHeld).toBe(false);
       writeFileSync(join(r, 'var/lock/opkg.lock'), `${process.pid}\n`);
       expect(parseFacts(runScript(sh, factsScript([], { root: r })).stdout).packageLockHeld).toBe(true);
+    });
+
+    it('reports every kind of managed file exactly: NULs, no final newline, empty, size limit, links, odd names', () => {
+      const r = root('openwrt');
+      const files: Record<string, string | Buffer> = {
+        '/etc/pf/nonl': 'x\ny',
+        '/etc/pf/empty': '',
+        '/etc/pf/blank': '\n',
+        '/etc/pf/utf8': 'passwörd é\n',
+        '/etc/pf/limit-1': 'a'.repeat(8190) + '\n',
+        '/etc/pf/limit': 'a'.repeat(8191) + '\n',
+        "/etc/pf/odd name 'q' * $(x)": 'odd\n',
+      };
+      for (const [p, c] of Object.entries(files)) {
+        mkdirSync(join(r, p, '..'), { recursive: true });
+        writeFileSync(join(r, p), c);
+      }
+      chmodSync(join(r, 'etc/pf/nonl'), 0o600);
+      mkdirSync(join(r, 'etc/pf/dir'));
+      symlinkSync('../ppp/ip-up', join(r, 'etc/pf/rel')); // relative, like /etc/rc.d/S70pptp-x
+      symlinkSync('/etc/pf/nonl', join(r, 'etc/pf/abs')); // a second path to a managed file
+      symlinkSync('/nowhere', join(r, 'etc/pf/dangling'));
+      symlinkSync('/etc/ppp', join(r, 'etc/pf/todir'));
+      spawnSync('mkfifo', [join(r, 'etc/pf/fifo')]);
+      const paths = [...Object.keys(files), '/etc/pf/dir', '/etc/pf/rel', '/etc/pf/abs', '/etc/pf/dangling', '/etc/pf/todir', '/etc/pf/fifo', '/etc/pf/missing', '/etc/ppp/ip-up'];
+      const md5 = (p: string): string => createHash('md5').update(readFileSync(join(r, p))).digest('hex');
+      const check = (label: string): void => {
+        const out = runScript(sh, factsScript(paths, { root: r }));
+        expect(out.stderr, label).toBe('');
+        const f = parseFacts(out.stdout).files;
+        for (const p of ['/etc/pf/nonl', '/etc/pf/empty', '/etc/pf/blank', '/etc/pf/utf8', '/etc/pf/limit-1', "/etc/pf/odd name 'q' * $(x)"]) {
+          expect(f[p], `${label} ${p}`).toMatchObject({ type: 'file', content: readFileSync(join(r, p), 'utf8'), md5: md5(p) });
+        }
+        expect(f['/etc/pf/nonl']?.mode).toBe('600');
+        expect(f['/etc/pf/limit'], `${label}: 8192 bytes is too large for content`).toEqual({ path: '/etc/pf/limit', type: 'file', mode: '644', uid: expect.any(Number), gid: expect.any(Number), md5: md5('/etc/pf/limit') });
+        expect(f['/etc/pf/dir']).toMatchObject({ type: 'dir' });
+        expect(f['/etc/pf/rel']).toMatchObject({ type: 'symlink', linkTarget: '../ppp/ip-up', mode: '755', content: IP_UP, md5: md5('/etc/ppp/ip-up') });
+        expect(f['/etc/pf/abs']).toMatchObject({ type: 'symlink', linkTarget: '/etc/pf/nonl', mode: '600', content: 'x\ny' });
+        expect(f['/etc/pf/dangling']).toEqual({ path: '/etc/pf/dangling', type: 'symlink', linkTarget: '/nowhere' });
+        expect(f['/etc/pf/todir']).toEqual({ path: '/etc/pf/todir', type: 'symlink', linkTarget: '/etc/ppp' });
+        expect(f['/etc/pf/fifo']).toMatchObject({ type: 'file', mode: expect.any(String) });
+        expect(f['/etc/pf/fifo']?.content).toBeUndefined();
+        expect(f['/etc/pf/missing']).toEqual({ path: '/etc/pf/missing', type: 'missing' });
+        expect(f['/etc/ppp/ip-up']).toMatchObject({ type: 'file', content: IP_UP });
+      };
+      check('no NUL anywhere (one count for all files)');
+      // A file with NULs sends the script down its per-file path: that file has no content,
+      // every other file still has its own.
+      writeFileSync(join(r, 'etc/pf/nul'), Buffer.from('a\0b\n'));
+      paths.push('/etc/pf/nul');
+      check('one file with a NUL');
+      const f = parseFacts(runScript(sh, factsScript(paths, { root: r })).stdout).files;
+      expect(f['/etc/pf/nul']).toMatchObject({ type: 'file', md5: md5('/etc/pf/nul') });
+      expect(f['/etc/pf/nul']?.content).toBeUndefined();
+    });
+
+    it('runs no command hidden in a path, and globs nothing', () => {
+      const r = root('openwrt');
+      const marker = join(r, 'pwned');
+      writeFileSync(join(r, 'etc/a1'), '1\n');
+      writeFileSync(join(r, 'etc/a2'), '2\n');
+      const paths = [`/x'; touch '${marker}'; '`, `/$(touch ${marker})`, `/\`touch ${marker}\``, '/etc/a*'];
+      const f = parseFacts(runScript(sh, factsScript(paths, { root: r })).stdout).files;
+      expect(existsSync(marker)).toBe(false);
+      for (const p of paths) expect(f[p]).toEqual({ path: p, type: 'missing' });
+    });
+
+    it('costs a fixed number of processes however many files it reports', () => {
+      const r = root('openwrt');
+      const count = (names: string[]): number => {
+        const { shell, log } = countingShell(sh);
+        const out = runScript(shell, factsScript(managedPaths(names), { root: r }));
+        expect(parseFacts(out.stdout).files['/etc/ppp/ip-up']?.content).toBe(IP_UP);
+        return readFileSync(log, 'utf8').split('\n').filter((l) => l !== '').length;
+      };
+      const one = count(['office']);
+      const many = count(['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8']);
+      console.log(`facts script tool runs (${sh.name}): ${one} for 1 tunnel, ${many} for 8 tunnels`);
+      expect(many).toBe(one);
+      // The per-file script ran ~10 tools per file (~100 for one tunnel's files).
+      expect(one).toBeLessThanOrEqual(20);
     });
 
     it('stays well under 14 KB for a typical router (measured)', async () => {

@@ -2,9 +2,10 @@
 # The firmware flavour and scenario are plain words written by populateRootfs.
 LAB=/lab
 STATE=$LAB/state
-FW=$(cat $LAB/firmware 2>/dev/null || echo openwrt)
-SCENARIO=$(cat $LAB/scenario 2>/dev/null || echo ok)
-KVER=$(cat $LAB/kver 2>/dev/null || echo unknown)
+# read, not $(cat): every stand-in sources this, and a real router's tool is one process.
+read -r FW 2>/dev/null <$LAB/firmware || FW=openwrt
+read -r SCENARIO 2>/dev/null <$LAB/scenario || SCENARIO=ok
+read -r KVER 2>/dev/null <$LAB/kver || KVER=unknown
 SYSLOG=$STATE/syslog
 
 # lab_log FACILITY.LEVEL TAG MESSAGE -- append one line in the firmware's syslog format.
