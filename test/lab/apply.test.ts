@@ -3,16 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, stat, writeFile, mkdir, lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Lab } from '../../src/lab/index.js';
-import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, treeHash } from './helpers.js';
-
-interface ReportHost {
-  name: string;
-  status: string;
-  changes: Array<{ resource: string; target: string; action: string }>;
-  tunnels: Array<{ name: string; verdict: string; localIp: string | null; hint: string | null }>;
-  sshExecs: number;
-  error?: string | null;
-}
+import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, treeHash, type ReportHost } from './helpers.js';
 
 const FAILING: Record<string, string> = {
   r005: 'auth_failed', // wrong_password

@@ -13,22 +13,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Lab } from '../../src/lab/index.js';
-import { auditLines, labArgs, runCli, startLab, stopLab, type CliResult } from './helpers.js';
-
-interface ReportHost {
-  name: string;
-  status: string;
-  changes: unknown[];
-  sshExecs: number;
-  durationMs: number;
-  error: string | null;
-  step: string | null;
-}
-interface Report {
-  startedAt: string;
-  durationMs: number;
-  hosts: ReportHost[];
-}
+import { auditLines, labArgs, runCli, startLab, stopLab, type CliResult, readReport, hostOf } from './helpers.js';
 
 const PING_FLEET = Array.from({ length: 50 }, (_, i) => `r${String(i + 2).padStart(3, '0')}`);
 const HANG = 'r001';
@@ -39,16 +24,6 @@ const NOT_PING_FLEET = `all:!${HANG}:!${UNKNOWN_KEY}:!${CHANGED_KEY}`;
 /** OpenSSH's fingerprint of a base64 key blob: `SHA256:` + unpadded base64 of its sha256. */
 function fingerprint(blobBase64: string): string {
   return `SHA256:${createHash('sha256').update(Buffer.from(blobBase64, 'base64')).digest('base64').replace(/=+$/, '')}`;
-}
-
-async function readReport(file: string): Promise<Report> {
-  return JSON.parse(await readFile(file, 'utf8')) as Report;
-}
-
-function hostOf(report: Report, name: string): ReportHost {
-  const h = report.hosts.find((x) => x.name === name);
-  if (!h) throw new Error(`${name} is not in the report`);
-  return h;
 }
 
 function expectNoStackTrace(r: CliResult): void {

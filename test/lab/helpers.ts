@@ -6,6 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labUp, labDown, type Lab } from '../../src/lab/index.js';
+import type { Report, ReportHost, ReportTunnel } from '../../src/report/json.js';
+
+export type { Report, ReportHost, ReportTunnel };
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const cliJs = path.join(root, 'dist', 'cli.js');
@@ -78,4 +81,14 @@ export function routerPath(lab: Lab, name: string, p: string): string {
   const r = lab.routers.find((x) => x.name === name);
   if (!r) throw new Error(`no router ${name}`);
   return path.join(r.rootfs, p);
+}
+
+export async function readReport(file: string): Promise<Report> {
+  return JSON.parse(await readFile(file, 'utf8')) as Report;
+}
+
+export function hostOf(report: Report, name: string): ReportHost {
+  const h = report.hosts.find((x) => x.name === name);
+  if (!h) throw new Error(`${name} is not in the report`);
+  return h;
 }

@@ -11,31 +11,7 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { parseDocument } from 'yaml';
 import type { Lab } from '../../src/lab/index.js';
-import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliResult } from './helpers.js';
-
-interface ReportTunnel {
-  name: string;
-  verdict: string;
-  hint: string | null;
-  previousVerdict?: string;
-  running?: boolean;
-}
-interface ReportHost {
-  name: string;
-  status: string;
-  tunnels: ReportTunnel[];
-  sshExecs: number;
-  error: string | null;
-  step: string | null;
-  rolledBack: boolean;
-  batch: number | null;
-}
-interface Report {
-  summary: Record<string, number>;
-  batches: Array<{ index: number; hosts: string[]; failed: number; stopped?: string }>;
-  stopped: { batch: number; reason: string } | null;
-  hosts: ReportHost[];
-}
+import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliResult, readReport, hostOf, type Report, type ReportHost, type ReportTunnel } from './helpers.js';
 
 const names = (from: number, to: number): string[] =>
   Array.from({ length: to - from + 1 }, (_, i) => `r${String(from + i).padStart(3, '0')}`);
@@ -50,16 +26,6 @@ const FAILING: Record<string, { step: string; verdict: string | null }> = {
 const BATCH1 = names(1, 2);
 const BATCH2 = names(3, 7);
 const BATCH3 = names(8, 20);
-
-async function readReport(file: string): Promise<Report> {
-  return JSON.parse(await readFile(file, 'utf8')) as Report;
-}
-
-function hostOf(report: Report, name: string): ReportHost {
-  const h = report.hosts.find((x) => x.name === name);
-  if (!h) throw new Error(`${name} is not in the report`);
-  return h;
-}
 
 const out = (r: CliResult): string => `${r.stdout}\n${r.stderr}`;
 

@@ -19,30 +19,7 @@ import {
   type TunnelStatus,
 } from '../../src/pptp/scripts.js';
 import { diagnose } from '../../src/pppd-log/index.js';
-import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliResult } from './helpers.js';
-
-interface ReportTunnel {
-  name: string;
-  verdict: string;
-  localIp: string | null;
-  remoteIp: string | null;
-  hint: string | null;
-  running?: boolean;
-  iface?: string | null;
-  since?: string | null;
-}
-interface ReportHost {
-  name: string;
-  status: string;
-  tunnels: ReportTunnel[];
-  sshExecs: number;
-  error: string | null;
-}
-interface Report {
-  command: string;
-  durationMs: number;
-  hosts: ReportHost[];
-}
+import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliResult, type Report, type ReportTunnel } from './helpers.js';
 
 // r001..r010: firmware and simulated VPN server per router, and what `up` must conclude.
 const FIRMWARE: Array<[Firmware, number]> = [
