@@ -41,7 +41,7 @@ const SUPERVISOR_SCRIPT = 'supervisor.js';
 /**
  * The compiled supervisor. It runs as its own node process, so even when labUp runs from the
  * TypeScript sources (vitest) it needs the build output.
- * @example supervisorPath() // '/work/main/dist/lab/supervisor.js'
+ * @example supervisorPath() // '<package root>/dist/lab/supervisor.js'
  */
 export function supervisorPath(): string {
   // ../.. is the package root from both src/lab and dist/lab.
