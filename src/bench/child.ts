@@ -4,6 +4,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
+import type { Cleanups } from './cleanup.js';
+import { readReportFigures } from './report.js';
+import type { Sample } from './summary.js';
 
 /** GNU time reports the kernel's rusage ru_maxrss of its child: exact, nothing sampled. */
 export const GNU_TIME = '/usr/bin/time';
@@ -161,5 +164,36 @@ export async function runCli(cliPath: string, opts: CliRunOptions): Promise<CliR
     peakRssMb: peakKb === null ? null : peakKb / 1024,
     cpuMs,
     rssSource: useTime ? 'rusage' : 'VmHWM-poll',
+  };
+}
+
+/**
+ * One measured CLI run: the child is registered for Ctrl-C cleanup while it runs, and the
+ * figures of the JSON report it wrote are read back. The caller adds what the routers saw.
+ * @example const s = await measureCli(cli, cleanups, 'floor', report, { args, cwd, logFile, timeoutMs });
+ */
+export async function measureCli(
+  cliPath: string,
+  cleanups: Cleanups,
+  label: string,
+  reportPath: string,
+  opts: Omit<CliRunOptions, 'onSpawn' | 'onExit'>,
+): Promise<Omit<Sample, 'execs' | 'routerBytes'>> {
+  let undo: (() => void) | undefined;
+  const run = await runCli(cliPath, {
+    ...opts,
+    onSpawn: (pid) => {
+      undo = cleanups.add(`pptp-fleet ${label} (pid ${pid})`, () => killGroup(pid, 'SIGKILL'));
+    },
+    onExit: () => undo?.(),
+  });
+  return {
+    wallMs: run.wallMs,
+    report: await readReportFigures(reportPath),
+    peakRssMb: run.peakRssMb,
+    cpuMs: run.cpuMs,
+    rssSource: run.rssSource,
+    exitCode: run.exitCode,
+    timedOut: run.timedOut,
   };
 }

@@ -8,10 +8,9 @@ import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { labDown, labUp, type Lab } from '../lab/index.js';
 import { auditSnapshot, execsBetween } from './audit.js';
-import { runCli, killGroup } from './child.js';
+import { measureCli } from './child.js';
 import type { Cleanups } from './cleanup.js';
 import type { LabPhase } from './options.js';
-import { readReportFigures } from './report.js';
 import type { Sample } from './summary.js';
 
 export interface SizeRuns {
@@ -96,8 +95,7 @@ async function measure(lab: Lab, phase: LabPhase, command: string[], opts: LabBe
   const reportPath = join(logDir, `${phase}.report.json`);
   const auditLogs = lab.routers.map((r) => r.auditLog);
   const before = await auditSnapshot(auditLogs);
-  let undo: (() => void) | undefined;
-  const run = await runCli(opts.cliPath, {
+  const sample = await measureCli(opts.cliPath, opts.cleanups, phase, reportPath, {
     args: [
       ...command,
       '-i', lab.inventoryPath,
@@ -110,20 +108,7 @@ async function measure(lab: Lab, phase: LabPhase, command: string[], opts: LabBe
     cwd: lab.dir,
     logFile: join(logDir, `${phase}.log`),
     timeoutMs: opts.timeoutMs,
-    onSpawn: (pid) => {
-      undo = opts.cleanups.add(`pptp-fleet ${phase} (pid ${pid})`, () => killGroup(pid, 'SIGKILL'));
-    },
-    onExit: () => undo?.(),
   });
   const after = await auditSnapshot(auditLogs);
-  return {
-    wallMs: run.wallMs,
-    execs: execsBetween(before, after),
-    report: await readReportFigures(reportPath),
-    peakRssMb: run.peakRssMb,
-    cpuMs: run.cpuMs,
-    rssSource: run.rssSource,
-    exitCode: run.exitCode,
-    timedOut: run.timedOut,
-  };
+  return { ...sample, execs: execsBetween(before, after) };
 }

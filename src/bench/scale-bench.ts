@@ -5,11 +5,10 @@ import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PASSWORD_FILE, renderLabInventory } from '../lab/inventory.js';
 import { knownHostsLine } from '../lab/keys.js';
-import { runCli, killGroup } from './child.js';
+import { measureCli } from './child.js';
 import type { Cleanups } from './cleanup.js';
 import { FIXTURE_PASSWORD, loadFactsFixture } from './facts-fixture.js';
 import { generateKeyPair, startFakeFleet, type FakeFleet } from './fake-router.js';
-import { readReportFigures } from './report.js';
 import { maxMean } from './stats.js';
 import type { Sample } from './summary.js';
 
@@ -86,29 +85,18 @@ async function measure(fleet: FakeFleet, args: string[], label: string, dir: str
   const reportPath = join(dir, `${label}.report.json`);
   const execsBefore = fleet.execCounts();
   const bytesBefore = fleet.bytesReceived();
-  let undo: (() => void) | undefined;
-  const run = await runCli(opts.cliPath, {
+  const sample = await measureCli(opts.cliPath, opts.cleanups, label, reportPath, {
     args: [...args, '--report-json', reportPath, '--quiet'],
     nodeArgs: opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir, '--cpu-prof-name', `${label}.cpuprofile`] : [],
     cwd: dir,
     logFile: join(dir, `${label}.log`),
     timeoutMs: opts.timeoutMs,
-    onSpawn: (pid) => {
-      undo = opts.cleanups.add(`pptp-fleet ${label} (pid ${pid})`, () => killGroup(pid, 'SIGKILL'));
-    },
-    onExit: () => undo?.(),
   });
   const execsAfter = fleet.execCounts();
   const bytesAfter = fleet.bytesReceived();
   return {
-    wallMs: run.wallMs,
+    ...sample,
     execs: maxMean(execsAfter.map((n, i) => n - (execsBefore[i] ?? 0))),
     routerBytes: maxMean(bytesAfter.map((n, i) => n - (bytesBefore[i] ?? 0))),
-    report: await readReportFigures(reportPath),
-    peakRssMb: run.peakRssMb,
-    cpuMs: run.cpuMs,
-    rssSource: run.rssSource,
-    exitCode: run.exitCode,
-    timedOut: run.timedOut,
   };
 }
