@@ -26,7 +26,7 @@ import type { HostResult, TunnelResult } from '../report/types.js';
 import { SshError, SshSession, type ExecResult, type SshTarget } from '../ssh/session.js';
 import { jumpTarget } from '../ssh/target.js';
 import type { RunContext } from './context.js';
-import { backupScript, restoreScript, BACKUP_FILES } from './rollback.js';
+import { backupScript, restoreScript, ROLLBACK_COMMAND } from './rollback.js';
 
 /** Run the context's playbook on one host and describe what happened. */
 export async function runHost(host: HostSpec, batch: number, ctx: RunContext): Promise<HostResult> {
@@ -279,7 +279,7 @@ class HostRun {
     if (wasUp.length === 0 || writtenFiles.length === 0) return false;
     this.step = 'rollback';
     this.emitStep('start', `restoring previous files for ${wasUp.join(', ')}`);
-    const r = await this.exec(BACKUP_FILES.command, restoreScript(), this.ctx.ssh.commandTimeoutMs);
+    const r = await this.exec(ROLLBACK_COMMAND, restoreScript(), this.ctx.ssh.commandTimeoutMs);
     if (r.exitCode !== 0) {
       throw new HostError(this.host.name, 'rollback', `restoring previous files failed: ${firstLine(r.stderr || r.stdout)}`);
     }
@@ -376,11 +376,8 @@ class HostRun {
   }
 
   fail(err: unknown): void {
-    const unreachable =
-      (err instanceof SshError && this.step === 'connect') ||
-      (err instanceof HostError && err.kind === 'unreachable') ||
-      (err instanceof SshError && (err.reason === 'closed' || err.reason === 'timeout'));
-    this.status = unreachable ? 'unreachable' : 'failed';
+    // SshError marks every connection-level failure (refused, handshake, closed mid-command) unreachable.
+    this.status = err instanceof HostError && err.kind === 'unreachable' ? 'unreachable' : 'failed';
     this.error = errorMessage(err);
     // An SSH error knows only "exec"; the step this run was in says more (facts, packages, …).
     if (err instanceof HostError && err.step && !(err instanceof SshError && err.step === 'exec')) this.step = err.step;

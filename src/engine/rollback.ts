@@ -7,10 +7,8 @@ import type { Change } from '../plan/types.js';
 
 const DIR = '/etc/pptp-fleet/prev';
 
-export const BACKUP_FILES = {
-  dir: DIR,
-  command: '/bin/sh -s -- pptp-fleet:rollback',
-} as const;
+/** The command line a router's audit log shows for a restore. */
+export const ROLLBACK_COMMAND = '/bin/sh -s -- pptp-fleet:rollback';
 
 /**
  * Shell that snapshots the files `changes` will touch into /etc/pptp-fleet/prev, with a
