@@ -3,7 +3,6 @@
 // the fleet: 1000 hosts must not mean 1000 live rows). Without a TTY, with CI=true or NO_COLOR: plain timestamped lines.
 import { Listr } from 'listr2';
 import type { EngineEvent } from '../engine/events.js';
-import type { CommandName } from '../engine/context.js';
 import type { HostResult } from '../report/types.js';
 import { formatHostEvent } from '../report/summary.js';
 
@@ -12,12 +11,12 @@ export interface Ui {
   start(batches: string[][], forks: number): void;
   stop(): Promise<void>;
   warn(message: string): void;
-  summary(table: string, report: unknown): void;
+  summary(table: string): void;
 }
 
-export function createUi(opts: { quiet: boolean; command: CommandName; diff: boolean }): Ui {
+export function createUi(opts: { quiet: boolean }): Ui {
   const live = process.stdout.isTTY === true && !process.env.CI && !opts.quiet && process.env.TERM !== 'dumb';
-  return live ? new ListrUi(opts) : new PlainUi(opts);
+  return live ? new ListrUi() : new PlainUi(opts);
 }
 
 function out(line: string): void {
@@ -25,7 +24,7 @@ function out(line: string): void {
 }
 
 class PlainUi implements Ui {
-  constructor(private readonly opts: { quiet: boolean; command: CommandName; diff: boolean }) {}
+  constructor(private readonly opts: { quiet: boolean }) {}
 
   onEvent = (e: EngineEvent): void => {
     if (e.type === 'diff') {
@@ -98,7 +97,6 @@ class ListrUi implements Ui {
   private diffs: string[] = [];
   private failures: string[] = [];
 
-  constructor(private readonly opts: { quiet: boolean; command: CommandName; diff: boolean }) {}
 
   start(batches: string[][]): void {
     this.batches = batches.map((hosts) => {

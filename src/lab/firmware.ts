@@ -9,8 +9,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Firmware, Scenario } from './types.js';
 
-export { FIRMWARES, SCENARIOS } from './types.js';
-export type { Firmware, Scenario } from './types.js';
 
 /** Where the stand-in scripts live; works from src/lab and from dist/lab. */
 export function standinsDir(): string {

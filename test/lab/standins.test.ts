@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBusybox } from '../../src/lab/deps.js';
 import { run } from '../../src/lab/exec.js';
-import { type Firmware, type Scenario, FIRMWARES, populateRootfs } from '../../src/lab/firmware.js';
+import { populateRootfs } from '../../src/lab/firmware.js';
+import { FIRMWARES, type Firmware, type Scenario } from '../../src/lab/types.js';
 import { appletLinks, parseLdd } from '../../src/lab/rootfs.js';
 
 const PASSWORD = 's3cret "pass" #1';

@@ -190,7 +190,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   const playbook =
     command === 'apply' ? await loadPlaybook(opts.playbook ?? DEFAULT_PLAYBOOK) : runtimePlaybook(command, tunnelTimeoutSec);
 
-  const ui = createUi({ quiet: Boolean(flags.quiet), command, diff: Boolean(flags.diff) });
+  const ui = createUi({ quiet: Boolean(flags.quiet) });
   for (const w of inventory.warnings) ui.warn(w);
 
   const abort = new AbortController();
@@ -247,7 +247,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   });
   if (reportJson) await writeReportAtomic(reportJson, report);
   if (junitFile) await writeTextAtomic(junitFile, buildJUnit(report));
-  ui.summary(command === 'status' ? statusTable(report) : summaryTable(report, { onlyProblems: Boolean(flags.quiet) }), report);
+  ui.summary(command === 'status' ? statusTable(report) : summaryTable(report, { onlyProblems: Boolean(flags.quiet) }));
 
   // status fails when a tunnel is not up, so `pptp-fleet status` can gate a pipeline.
   const tunnelDown = command === 'status' && outcome.hosts.some((h) => h.tunnels.some((t) => t.verdict !== 'up' || t.running === false));
