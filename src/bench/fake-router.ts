@@ -22,9 +22,23 @@ export interface KeyPair {
   public: string;
 }
 
-/** A fresh ed25519 key pair (ssh2 generates it in-process, no ssh-keygen needed). */
+/**
+ * A fresh key pair that ssh2 itself can read back (generated in-process, no ssh-keygen needed).
+ * ssh2's keygen strips leading zero bytes from an ed25519 public key, so about one pair in 256
+ * comes out 31 bytes long and `parseKey` rejects it as malformed (mscdex/ssh2#1390, #1513):
+ * such pairs are thrown away and drawn again.
+ */
+export function generateSshKeyPair(type: 'ed25519' | 'rsa' = 'ed25519'): { private: string; public: string } {
+  for (let attempt = 1; ; attempt++) {
+    const kp = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 }) : utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(kp.private) instanceof Error) && !(utils.parseKey(kp.public) instanceof Error)) return kp;
+    if (attempt >= 16) throw new Error(`ssh2 generated ${attempt} unreadable ${type} key pairs in a row`);
+  }
+}
+
+/** A fresh ed25519 key pair with the public half as `type base64`. */
 export function generateKeyPair(): KeyPair {
-  const kp = utils.generateKeyPairSync('ed25519');
+  const kp = generateSshKeyPair('ed25519');
   return { private: kp.private, public: kp.public.split(' ').slice(0, 2).join(' ') };
 }
 
