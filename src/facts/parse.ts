@@ -2,6 +2,7 @@
 // the router tools it relies on. Each sub-parser is table-tested on fixtures of real outputs in
 // test/fixtures/facts/<parser>/.
 
+import { createHash } from 'node:crypto';
 import type { Facts, FileFact, PackageManager, PppdProcess } from './types.js';
 
 /**
@@ -337,7 +338,8 @@ export function parseFacts(stdout: string): Facts {
   const hasPppd = get(pv, 'pppd') === '1';
   let pppdVersion: string | null = null;
   if (hasPppd) {
-    pppdVersion = parsePppdVersion(pv.data.join('\n'));
+    // The script frames pppd's first 5 lines as they come: lines are capped here.
+    pppdVersion = parsePppdVersion(pv.data.map((l) => l.slice(0, 200)).join('\n'));
     // pppd parses /etc/ppp/options before --version: a bad option there hides the version, but
     // the plugin directory (/usr/lib/pppd/<version>/) still tells it.
     if (pppdVersion === null) pppdVersion = one('pppd-libdirs').data.find((d) => /^\d+\.\d+\.\d+$/.test(d.trim()))?.trim() ?? null;
@@ -393,6 +395,17 @@ export function parseFacts(stdout: string): Facts {
   return facts;
 }
 
+/**
+ * Content read line by line on the router is kept only when it hashes to the file's md5 (awk
+ * may have cut a line at a NUL, or read through a file that changed meanwhile) and holds no NUL
+ * (a file the tool could not write back through the shell). Without an md5 the script counted
+ * the file's NULs itself before sending it.
+ */
+function trustworthyContent(content: string, md5: string | undefined): boolean {
+  if (content.includes('\0')) return false;
+  return md5 === undefined || createHash('md5').update(content, 'utf8').digest('hex') === md5;
+}
+
 // One @@file section → FileFact. For a symlink, mode/owner/md5/content are the target's (what
 // pppd sees when it opens the path); the link's own `ls` line only proves it is a link.
 function fileFact(s: Section, fail: (reason: string) => never): FileFact {
@@ -420,7 +433,8 @@ function fileFact(s: Section, fail: (reason: string) => never): FileFact {
   if (md5 && /^[0-9a-f]{32}$/.test(md5)) fact.md5 = md5;
   if (get(s, 'content') === 'text') {
     const nl = get(s, 'nl') !== '0';
-    fact.content = s.data.length === 0 ? '' : s.data.join('\n') + (nl ? '\n' : '');
+    const content = s.data.length === 0 ? '' : s.data.join('\n') + (nl ? '\n' : '');
+    if (trustworthyContent(content, fact.md5)) fact.content = content;
   }
   return fact;
 }

@@ -1,4 +1,5 @@
 // Table tests: test/fixtures/facts/<parser>/<case>.txt (raw output) → <case>.json (parsed).
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +92,20 @@ describe('parseFacts on foreign or broken output', () => {
       msg = (e as Error).message;
     }
     expect(msg).not.toContain('s3cr3t');
+  });
+
+  it('keeps a file\'s content only when it hashes to the md5 the router reported and holds no NUL', () => {
+    const md5 = (t: string): string => createHash('md5').update(t).digest('hex');
+    const file = (content: string, lines: string[], nl: 0 | 1, sum: string): string =>
+      good.replace('@@file ', `@@file /etc/x\ntype=file\nls=-rw-r--r-- 1 0 0 ${Buffer.byteLength(content)} Jan 1 00:00 /etc/x\nmd5=${sum}\ncontent=text\nnl=${nl}\n${lines.map((l) => `|${l}\n`).join('')}@@file `);
+    // Read right: kept.
+    expect(parseFacts(file('a\nb\n', ['a', 'b'], 1, md5('a\nb\n'))).files['/etc/x']?.content).toBe('a\nb\n');
+    // "abc\0" read by busybox awk as the line "abc": same length, but not the same bytes.
+    const cut = parseFacts(file('abc\0', ['abc'], 1, md5('abc\0'))).files['/etc/x'];
+    expect(cut).toMatchObject({ type: 'file', md5: md5('abc\0') });
+    expect(cut?.content).toBeUndefined();
+    // gawk keeps NULs: the bytes are right, but the shell could not write them back.
+    expect(parseFacts(file('a\0b\n', ['a\0b'], 1, md5('a\0b\n'))).files['/etc/x']?.content).toBeUndefined();
   });
 
   it('keeps content lines that look like section markers', () => {

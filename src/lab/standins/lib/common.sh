@@ -7,6 +7,8 @@ read -r FW 2>/dev/null <$LAB/firmware || FW=openwrt
 read -r SCENARIO 2>/dev/null <$LAB/scenario || SCENARIO=ok
 read -r KVER 2>/dev/null <$LAB/kver || KVER=unknown
 SYSLOG=$STATE/syslog
+LAB_NL='
+'
 
 # lab_log FACILITY.LEVEL TAG MESSAGE -- append one line in the firmware's syslog format.
 # A multi-line message becomes one record per line.
@@ -20,9 +22,14 @@ lab_log() {
 		# OpenWrt logd as printed by logread: ctime date, then fac.prio
 		_stamp=$(date '+%a %b %e %H:%M:%S %Y')
 	fi
-	printf '%s\n' "$*" | while IFS= read -r _line; do
-		printf '%s %s %s: %s\n' "$_stamp" "$_prio" "$_tag" "$_line"
-	done >>"$SYSLOG"
+	case $* in
+		*"$LAB_NL"*)
+			printf '%s\n' "$*" | while IFS= read -r _line; do
+				printf '%s %s %s: %s\n' "$_stamp" "$_prio" "$_tag" "$_line"
+			done >>"$SYSLOG" ;;
+		# one line (nearly always): no pipeline, no subshell
+		*) printf '%s %s %s: %s\n' "$_stamp" "$_prio" "$_tag" "$*" >>"$SYSLOG" ;;
+	esac
 }
 
 # pid_alive PID -- true when a process with that pid exists (there is no ps on the router).

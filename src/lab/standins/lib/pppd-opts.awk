@@ -5,7 +5,9 @@
 # option, and on error a single line "ERR <exit status> <message>".
 # Environment: PPPVER (2.4.3 | 2.4.9 | 2.5.0 | 2.5.2), DIALECT (mppc | upstream), PLUGINDIR.
 
-function shq(s) { gsub(/'/, "'\\''", s); return "'" s "'" }
+# One line per assignment, whatever the value holds: a newline becomes '"$NL"' (pppd's shell
+# defines NL), so the stand-in can read the assignments line by line.
+function shq(s) { gsub(/'/, "'\\''", s); gsub(/\n/, "'\"$NL\"'", s); return "'" s "'" }
 
 function fail(code, msg) { print "ERR " code " " msg; failed = 1; exit code }
 
