@@ -71,15 +71,53 @@ alive() {
 syslog() { tool logread 2>/dev/null || cat "$R/var/log/messages" 2>/dev/null; }
 `;
 
-// The managed files' sections, framed by one awk from one ls and one md5sum over all files (see
-// factsScript). Input: "#S" then five lines per path (type, path, path under $R, link target,
+// One awk for the sections that need a program (see factsScript): the package database
+// (@@packages, with the pppd package's version as ppp=), @@pppd-version, and the managed files.
+//
+// Packages: PKGDB is opkg/ipkg's status file (stanzas of Package:/Version:/Status:) or apk's
+// installed database (P:/V: lines). pppd's version comes from the package that installs it (ppp
+// or ppp-multilink, whose version is pppd's own); only when no package tells it, pppd itself is
+// asked (`pppd --version`, its first 5 lines, each capped at 200 characters).
+//
+// Files: stdin holds "#S" then five lines per path (type, path, path under $R, link target,
 // target under $R when a regular file), "#L" ls -ldn lines, "#M" md5sum lines. Content is sent
 // when awk's lines add up to the file's size; the parser then checks it against the md5, which
 // catches what awk cannot see (a NUL cuts busybox awk's line short, or is kept by gawk): a file
 // whose content does not hash to its md5, or holds a NUL, is reported without content. Only a
 // file without an md5 (md5sum missing) pays for its own NUL count. No single quotes: it is
 // shell-quoted as is.
-const FILES_AWK = String.raw`
+const MAIN_AWK = String.raw`
+function pkgdone() {
+  if (st == "installed" && p != "") { NAMES[++np] = p; if (p == "ppp" || p == "ppp-multilink") pv = v }
+  p = ""; v = ""; st = ""
+}
+function packages(   l, a, i) {
+  np = 0; pv = ""; p = ""; v = ""; st = ""
+  if (PKGDB != "") {
+    while ((getline l < PKGDB) > 0) {
+      if (PM == "apk") {
+        if (substr(l, 1, 2) == "P:") { p = substr(l, 3); NAMES[++np] = p }
+        else if (substr(l, 1, 2) == "V:" && (p == "ppp" || p == "ppp-multilink")) pv = substr(l, 3)
+      } else if (l ~ /^Package:/) { pkgdone(); split(l, a, " "); p = a[2] }
+      else if (l ~ /^Version:/) { split(l, a, " "); v = a[2] }
+      else if (l ~ /^Status:/) { split(l, a, " "); st = a[4] }
+    }
+    close(PKGDB)
+    if (PM != "apk") pkgdone()
+  }
+  print "@@packages"
+  if (pv != "") print "ppp=" pv
+  for (i = 1; i <= np; i++) print "|" NAMES[i]
+}
+function pppdversion(   cmd, l, k) {
+  print "@@pppd-version"
+  print "pppd=" (PPPD != "" ? 1 : 0)
+  if (PPPD == "" || pv != "") return
+  cmd = q(PPPD) " --version 2>&1 </dev/null"; k = 0
+  while (k < 5 && (cmd | getline l) > 0) { print "|" substr(l, 1, 200); k++ }
+  close(cmd)
+}
+BEGIN { packages(); pppdversion() }
 function lsof(f,   i, l) {
   for (i = 1; i <= nls; i++) {
     l = LS[i]
@@ -136,9 +174,12 @@ END {
 `;
 
 // The last LOGN lines of a pppd's captured output (file $PF_OUT, if set) and of its syslog lines
-// (stdin, matching "pppd[PID]"), tail and framing in one process. With captured output, syslog
-// lines lose their "date host pppd[PID]: " prefix like the captured lines never had it.
+// matching "pppd[PID]", tail and framing in one process. The syslog is stdin (logread's output);
+// when logread printed nothing (no logread, or syslogd writing to a file instead of its ring
+// buffer), it is MSGS, /var/log/messages. With captured output, syslog lines lose their
+// "date host pppd[PID]: " prefix like the captured lines never had it.
 const LOG_AWK = String.raw`
+function take(s) { if (index(s, pat)) { if (o != "") sub(/^.*pppd\[[0-9]*\]: ?/, "", s); C[m % n] = s; m++ } }
 BEGIN {
   n = LOGN + 0; o = ENVIRON["PF_OUT"]; pat = "pppd[" PID "]"
   if (o != "") {
@@ -149,8 +190,11 @@ BEGIN {
     print "|"
   }
 }
-index($0, pat) { s = $0; if (o != "") sub(/^.*pppd\[[0-9]*\]: ?/, "", s); C[m % n] = s; m++ }
-END { for (i = (m > n ? m - n : 0); i < m; i++) print "|" C[i % n] }
+{ take($0) }
+END {
+  if (NR == 0 && MSGS != "") { while ((getline l < MSGS) > 0) take(l); close(MSGS) }
+  for (i = (m > n ? m - n : 0); i < m; i++) print "|" C[i % n]
+}
 `;
 
 /**
@@ -241,19 +285,15 @@ for _n in apk opkg ipkg; do
   done
 done
 [ -n "$PM" ] && echo "|$PM"
-echo '@@packages'
+# The package database and pppd are read by the awk that frames the managed files (below).
+PKGDB=
 case "$PM" in
-  apk) [ -f "$R/lib/apk/db/installed" ] && sed -n 's/^P:/|/p' "$R/lib/apk/db/installed" ;;
-  opkg|ipkg) [ -f "$R/usr/lib/$PM/status" ] && awk '/^Package:/ { p = $2 } /^Status:/ { if ($4 == "installed") print "|" p }' "$R/usr/lib/$PM/status" ;;
+  apk) PKGDB=$R/lib/apk/db/installed ;;
+  opkg|ipkg) PKGDB=$R/usr/lib/$PM/status ;;
 esac
-echo '@@pppd-version'
-if [ -x "$R/usr/sbin/pppd" ]; then
-  echo pppd=1
-  # Framed by builtins (ash drops NULs from a command substitution); the parser caps line length.
-  lines "$("$R/usr/sbin/pppd" --version 2>&1 </dev/null | head -n 5)"
-else
-  echo pppd=0
-fi
+[ -n "$PKGDB" ] && [ -f "$PKGDB" ] || PKGDB=
+PPPD=
+[ -x "$R/usr/sbin/pppd" ] && PPPD=$R/usr/sbin/pppd
 echo '@@pppd-libdirs'
 for _d in "$R"/usr/lib/pppd/*; do [ -e "$_d" ] && echo "|\${_d##*/}"; done
 echo '@@lsmod'
@@ -304,10 +344,12 @@ done
   echo '#S'; echo "$SPEC"
   if [ -n "$LSL" ]; then echo '#L'; ls -ldn $LSL 2>/dev/null; fi
   if [ -n "$REG" ]; then echo '#M'; md5sum $REG 2>/dev/null; fi
-} </dev/null | awk -v MAXC="$MAXC" -v sq="'" '${FILES_AWK}'
+} </dev/null | awk -v MAXC="$MAXC" -v sq="'" -v PM="$PM" -v PKGDB="$PKGDB" -v PPPD="$PPPD" '${MAIN_AWK}'
 set +f
 IFS=$_ifs
 
+# logread straight into awk (no subshell between them); ':' prints nothing when it is missing.
+if findtool logread; then LOGREAD=$_w; else LOGREAD=:; fi
 for _f in "$R"/var/run/ppp-*.pid; do
   [ -f "$_f" ] || continue
   _n=\${_f##*/ppp-}; _n=\${_n%.pid}
@@ -325,7 +367,7 @@ for _f in "$R"/var/run/ppp-*.pid; do
     [ -f "$R/tmp/pptp-fleet-$_n.daemon" ] && read -r _d 2>/dev/null <"$R/tmp/pptp-fleet-$_n.daemon"
     _d=\${_d%"$CR"}
     [ "$_p" = "$_d" ] && [ -f "$R/tmp/pptp-fleet-$_n.out" ] && _o=$R/tmp/pptp-fleet-$_n.out
-    syslog | PF_OUT=$_o awk -v LOGN="$LOGN" -v PID="$_p" '${LOG_AWK}'
+    "$LOGREAD" 2>/dev/null </dev/null | PF_OUT=$_o awk -v LOGN="$LOGN" -v PID="$_p" -v MSGS="$R/var/log/messages" '${LOG_AWK}'
   else
     echo alive=0
   fi

@@ -201,6 +201,14 @@ export function parsePppdVersion(text: string): string | null {
   return m?.[1] ?? null;
 }
 
+/**
+ * The upstream version in a package version: `2.4.3-7` → `2.4.3`, `2.4.9.git-2021-01-04-r5` →
+ * `2.4.9`, `2.5.1-r1` → `2.5.1`; null for anything without a leading dotted number.
+ */
+export function packageUpstreamVersion(version: string | undefined): string | null {
+  return /^(\d+\.\d+(?:\.\d+)?)(?![\d])/.exec(version?.trim() ?? '')?.[1] ?? null;
+}
+
 /** DISTRIB_RELEASE from /etc/openwrt_release text (quotes removed), or null. */
 export function parseOpenwrtRelease(text: string): string | null {
   for (const line of text.split('\n')) {
@@ -234,7 +242,7 @@ const SECTION_KEYS: Record<string, readonly string[] | 'any'> = {
   hostname: [],
   release: ['distrib_release', 'openwrt_version'],
   pkgmgr: [],
-  packages: [],
+  packages: ['ppp'],
   'pppd-version': ['pppd'],
   'pppd-libdirs': [],
   lsmod: [],
@@ -338,8 +346,9 @@ export function parseFacts(stdout: string): Facts {
   const hasPppd = get(pv, 'pppd') === '1';
   let pppdVersion: string | null = null;
   if (hasPppd) {
-    // The script frames pppd's first 5 lines as they come: lines are capped here.
-    pppdVersion = parsePppdVersion(pv.data.map((l) => l.slice(0, 200)).join('\n'));
+    // The version of the package that installed pppd (ppp, ppp-multilink) is pppd's own; the
+    // script asks pppd itself only when no package tells it.
+    pppdVersion = packageUpstreamVersion(get(one('packages'), 'ppp')) ?? parsePppdVersion(pv.data.join('\n'));
     // pppd parses /etc/ppp/options before --version: a bad option there hides the version, but
     // the plugin directory (/usr/lib/pppd/<version>/) still tells it.
     if (pppdVersion === null) pppdVersion = one('pppd-libdirs').data.find((d) => /^\d+\.\d+\.\d+$/.test(d.trim()))?.trim() ?? null;

@@ -85,7 +85,7 @@ for (const sh of shells()) {
       expect(f.hasPptpBinary).toBe(true);
       expect(f.pptpPlugin).toBeNull();
       expect(f.hasPppd).toBe(true);
-      expect(f.pppdVersion).toBe('2.4.9');
+      expect(f.pppdVersion).toBe('2.4.3'); // the ppp package's 2.4.3-7, pppd itself not asked
       expect(f.loadedModules).toContain('ppp_mppe_mppc');
       expect(f.availableModules).toEqual(expect.arrayContaining(['ppp_mppe_mppc', 'arc4', 'sha1', 'ip_gre']));
       expect(f.wan).toEqual({ gateway: '192.0.2.254', device: 'vlan1' });
@@ -150,6 +150,19 @@ for (const sh of shells()) {
       expect(parseFacts(runScript(sh, factsScript([], { root: r })).stdout).packageLockHeld).toBe(false);
       writeFileSync(join(r, 'var/lock/opkg.lock'), `${process.pid}\n`);
       expect(parseFacts(runScript(sh, factsScript([], { root: r })).stdout).packageLockHeld).toBe(true);
+    });
+
+    it('takes pppd\'s version from the package that installed it, and asks pppd only when none did', () => {
+      const r = root('openwrt');
+      const marker = join(r, 'pppd-was-run');
+      writeFileSync(join(r, 'usr/sbin/pppd'), `#!/bin/sh\n: >'${marker}'\necho "pppd version 2.4.7" >&2\n`, { mode: 0o755 });
+      const version = (): string | null => parseFacts(runScript(sh, factsScript([], { root: r })).stdout).pppdVersion;
+      expect(version()).toBe('2.4.9'); // opkg-23.05 status: ppp 2.4.9.git-2021-01-04-4
+      expect(existsSync(marker)).toBe(false);
+      const status = join(r, 'usr/lib/opkg/status');
+      writeFileSync(status, readFileSync(status, 'utf8').replace(/^Package: ppp$/m, 'Package: ppp-custom'));
+      expect(version()).toBe('2.4.7');
+      expect(existsSync(marker)).toBe(true);
     });
 
     it('reports every kind of managed file exactly: NULs, no final newline, empty, size limit, links, odd names', () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   FactsParseError,
+  packageUpstreamVersion,
   parseApkInstalled,
   parseFacts,
   parseIpRouteDefault,
@@ -45,6 +46,21 @@ for (const [dir, parse] of Object.entries(PARSERS)) {
     }
   });
 }
+
+describe('packageUpstreamVersion', () => {
+  it.each([
+    ['2.4.3-7', '2.4.3'], // White Russian ipkg
+    ['2.4.9.git-2021-01-04-4', '2.4.9'], // OpenWrt 21.02-23.05 opkg
+    ['2.5.0-r1', '2.5.0'],
+    ['2.5.2-r2', '2.5.2'], // apk
+    ['2.4', '2.4'],
+    ['git-2021', null],
+    ['', null],
+    [undefined, null],
+  ])('%s → %s', (input, want) => {
+    expect(packageUpstreamVersion(input)).toBe(want);
+  });
+});
 
 describe('parseFacts on foreign or broken output', () => {
   const good = readFileSync(join(FIXTURES, 'facts', 'openwrt-23-tunnel-up.txt'), 'utf8');
