@@ -87,6 +87,7 @@ syslog() { tool logread 2>/dev/null || cat "$R/var/log/messages" 2>/dev/null; }
 // file without an md5 (md5sum missing) pays for its own NUL count. No single quotes: it is
 // shell-quoted as is.
 const MAIN_AWK = String.raw`
+function emit(s) { OUT = OUT s "\n" }
 function pkgdone() {
   if (st == "installed" && p != "") { NAMES[++np] = p; if (p == "ppp" || p == "ppp-multilink") pv = v }
   p = ""; v = ""; st = ""
@@ -105,16 +106,16 @@ function packages(   l, a, i) {
     close(PKGDB)
     if (PM != "apk") pkgdone()
   }
-  print "@@packages"
-  if (pv != "") print "ppp=" pv
-  for (i = 1; i <= np; i++) print "|" NAMES[i]
+  emit("@@packages")
+  if (pv != "") emit("ppp=" pv)
+  for (i = 1; i <= np; i++) emit("|" NAMES[i])
 }
 function pppdversion(   cmd, l, k) {
-  print "@@pppd-version"
-  print "pppd=" (PPPD != "" ? 1 : 0)
+  emit("@@pppd-version")
+  emit("pppd=" (PPPD != "" ? 1 : 0))
   if (PPPD == "" || pv != "") return
   cmd = q(PPPD) " --version 2>&1 </dev/null"; k = 0
-  while (k < 5 && (cmd | getline l) > 0) { print "|" substr(l, 1, 200); k++ }
+  while (k < 5 && (cmd | getline l) > 0) { emit("|" substr(l, 1, 200)); k++ }
   close(cmd)
 }
 BEGIN { packages(); pppdversion() }
@@ -133,23 +134,23 @@ function q(s,   o, i, c) {
   return o sq
 }
 function content(f, l,   s, r, cmd, t, nn, x, i) {
-  print "md5=" MD[f]
+  emit("md5=" MD[f])
   s = size(l)
-  if (s !~ /^[0-9]+$/) { print "content=binary"; return }
-  if (s + 0 >= MAXC + 0) { print "content=too-large"; return }
+  if (s !~ /^[0-9]+$/) { emit("content=binary"); return }
+  if (s + 0 >= MAXC + 0) { emit("content=too-large"); return }
   if (MD[f] == "") {
     r = ""; cmd = "tr -d " sq "\\000" sq " <" q(f) " | wc -c"
     cmd | getline r; close(cmd)
-    if (r + 0 != s + 0) { print "content=binary"; return }
+    if (r + 0 != s + 0) { emit("content=binary"); return }
   }
   t = 0; nn = 0
   while ((getline x < f) > 0) { B[++nn] = x; t += length(x) + 1 }
   close(f)
   if (t == s + 0) nl = 1
   else if (t == s + 1) nl = 0
-  else { print "content=binary"; return }
-  print "content=text"; print "nl=" nl
-  for (i = 1; i <= nn; i++) print "|" B[i]
+  else { emit("content=binary"); return }
+  emit("content=text"); emit("nl=" nl)
+  for (i = 1; i <= nn; i++) emit("|" B[i])
 }
 sec == "#S" && k > 0 {
   k++
@@ -162,14 +163,15 @@ sec == "#L" { LS[++nls] = $0; next }
 sec == "#M" { if (substr($0, 33, 2) == "  ") MD[substr($0, 35)] = substr($0, 1, 32); next }
 END {
   for (i = 1; i <= n; i++) {
-    print "@@file " P[i]; print "type=" T[i]
+    emit("@@file " P[i]); emit("type=" T[i])
     if (T[i] == "missing") continue
-    l = lsof(F[i]); print "ls=" l
+    l = lsof(F[i]); emit("ls=" l)
     if (T[i] == "symlink") {
-      print "target=" TG[i]
-      if (TF[i] != "") { l = lsof(TF[i]); print "tls=" l; content(TF[i], l) }
+      emit("target=" TG[i])
+      if (TF[i] != "") { l = lsof(TF[i]); emit("tls=" l); content(TF[i], l) }
     } else if (T[i] == "file") content(F[i], l)
   }
+  printf "%s", OUT
 }
 `;
 
@@ -179,6 +181,7 @@ END {
 // buffer), it is MSGS, /var/log/messages. With captured output, syslog lines lose their
 // "date host pppd[PID]: " prefix like the captured lines never had it.
 const LOG_AWK = String.raw`
+function emit(s) { OUT = OUT s "\n" }
 function take(s) { if (index(s, pat)) { if (o != "") sub(/^.*pppd\[[0-9]*\]: ?/, "", s); C[m % n] = s; m++ } }
 BEGIN {
   n = LOGN + 0; o = ENVIRON["PF_OUT"]; pat = "pppd[" PID "]"
@@ -186,14 +189,15 @@ BEGIN {
     k = 0
     while ((getline l < o) > 0) { B[k % n] = l; k++ }
     close(o)
-    for (i = (k > n ? k - n : 0); i < k; i++) print "|" B[i % n]
-    print "|"
+    for (i = (k > n ? k - n : 0); i < k; i++) emit("|" B[i % n])
+    emit("|")
   }
 }
 { take($0) }
 END {
   if (NR == 0 && MSGS != "") { while ((getline l < MSGS) > 0) take(l); close(MSGS) }
-  for (i = (m > n ? m - n : 0); i < m; i++) print "|" C[i % n]
+  for (i = (m > n ? m - n : 0); i < m; i++) emit("|" C[i % n])
+  printf "%s", OUT
 }
 `;
 
@@ -234,15 +238,20 @@ findtool() {
   done
   return 1
 }
+# Output is gathered in $O and written once at the end (sections may come in any order), and
+# the awks print once at their END: every write is an SSH channel packet from the router, and
+# one per line made ~280 of them. Only the first line and the pppd sections go out as they come.
+# o TEXT: one line of output.
+o() { O=$O$1$NL; }
 # lines TEXT [first|default]: TEXT's lines framed with '|' by builtins (a pipe into sed would cost
 # a fork): all of them, only their first word, or only those starting with "default".
 lines() {
   set -f; IFS=$NL
   for _x in $1; do
     case $2 in
-      first) echo "|\${_x%%[ 	]*}" ;;
-      default) case $_x in default*) echo "|$_x" ;; esac ;;
-      *) echo "|$_x" ;;
+      first) O=$O"|\${_x%%[ 	]*}"$NL ;;
+      default) case $_x in default*) O=$O"|$_x"$NL ;; esac ;;
+      *) O=$O"|$_x"$NL ;;
     esac
   done
   set +f; IFS=$_ifs
@@ -258,33 +267,34 @@ lock_fact() {
   _p=\${_p%"$CR"}
   case $_p in *[!0-9]*) _p= ;; esac
   if [ -n "$_p" ] && kill -0 "$_p" 2>/dev/null; then _h=1; fi
-  echo "lock=$_h $1"
+  o "lock=$_h $1"
 }
 
 echo '@@pptp-fleet-facts 1'
-echo '@@hostname'
+O=
+o '@@hostname'
 _h=
 [ -r /proc/sys/kernel/hostname ] && read -r _h </proc/sys/kernel/hostname
 [ -n "$_h" ] || _h=$(uname -n 2>/dev/null)
-echo "|$_h"
-echo '@@release'
+o "|$_h"
+o '@@release'
 if [ -f "$R/etc/openwrt_release" ]; then
   while read -r _l || [ -n "$_l" ]; do
-    case $_l in DISTRIB_RELEASE=*) echo "distrib_release=\${_l#DISTRIB_RELEASE=}"; break ;; esac
+    case $_l in DISTRIB_RELEASE=*) o "distrib_release=\${_l#DISTRIB_RELEASE=}"; break ;; esac
     _l=
   done <"$R/etc/openwrt_release"
 fi
 if [ -f "$R/etc/openwrt_version" ]; then
-  _l=; read -r _l <"$R/etc/openwrt_version"; echo "openwrt_version=$_l"
+  _l=; read -r _l <"$R/etc/openwrt_version"; o "openwrt_version=$_l"
 fi
-echo '@@pkgmgr'
+o '@@pkgmgr'
 PM=
 for _n in apk opkg ipkg; do
   for _d in /bin /sbin /usr/bin /usr/sbin; do
     if [ -z "$PM" ] && [ -x "$R$_d/$_n" ]; then PM=$_n; fi
   done
 done
-[ -n "$PM" ] && echo "|$PM"
+[ -n "$PM" ] && o "|$PM"
 # The package database and pppd are read by the awk that frames the managed files (below).
 PKGDB=
 case "$PM" in
@@ -294,26 +304,26 @@ esac
 [ -n "$PKGDB" ] && [ -f "$PKGDB" ] || PKGDB=
 PPPD=
 [ -x "$R/usr/sbin/pppd" ] && PPPD=$R/usr/sbin/pppd
-echo '@@pppd-libdirs'
-for _d in "$R"/usr/lib/pppd/*; do [ -e "$_d" ] && echo "|\${_d##*/}"; done
-echo '@@lsmod'
+o '@@pppd-libdirs'
+for _d in "$R"/usr/lib/pppd/*; do [ -e "$_d" ] && o "|\${_d##*/}"; done
+o '@@lsmod'
 findtool lsmod && lines "$("$_w" 2>/dev/null </dev/null)" first
-echo '@@modules-available'
+o '@@modules-available'
 for _m in "$R"/lib/modules/*/*o; do
   _m=\${_m##*/}
-  case $_m in *.o|*.ko) echo "|\${_m%.*}" ;; esac
+  case $_m in *.o|*.ko) o "|\${_m%.*}" ;; esac
 done
-echo '@@flags'
-if [ -d "$R/etc/modules.d" ]; then echo modules.d=1; else echo modules.d=0; fi
-if [ -e "$R/sbin/procd" ] || [ -e "$R/etc/rc.common" ]; then echo procd=1; else echo procd=0; fi
-if [ -x "$R/usr/sbin/pptp" ]; then echo pptp=1; else echo pptp=0; fi
+o '@@flags'
+if [ -d "$R/etc/modules.d" ]; then o modules.d=1; else o modules.d=0; fi
+if [ -e "$R/sbin/procd" ] || [ -e "$R/etc/rc.common" ]; then o procd=1; else o procd=0; fi
+if [ -x "$R/usr/sbin/pptp" ]; then o pptp=1; else o pptp=0; fi
 _s=0
 IFS=:
 for _d in $PATH; do [ -x "\${_d:-.}/sha256sum" ] && _s=1; done
 IFS=$_ifs
-echo "sha256sum=$_s"
-echo '@@pptp-plugin'
-for _f in "$R"/usr/lib/pppd/*/pptp.so; do [ -f "$_f" ] && echo "|\${_f#$R}"; done
+o "sha256sum=$_s"
+o '@@pptp-plugin'
+for _f in "$R"/usr/lib/pppd/*/pptp.so; do [ -f "$_f" ] && o "|\${_f#$R}"; done
 
 # Managed files: typed with test builtins, then one ls for the links' targets, and one ls, one
 # md5sum and one awk for all of them. Lists are newline-separated, no globbing.
@@ -353,40 +363,41 @@ if findtool logread; then LOGREAD=$_w; else LOGREAD=:; fi
 for _f in "$R"/var/run/ppp-*.pid; do
   [ -f "$_f" ] || continue
   _n=\${_f##*/ppp-}; _n=\${_n%.pid}
-  echo "@@pppd $_n"
   _p=; _i=
   { read -r _p; read -r _i; } 2>/dev/null <"$_f"
   _p=\${_p%"$CR"}; _i=\${_i%"$CR"}
-  echo "pid=$_p"
-  echo "iface=$_i"
   if alive "$_p"; then
-    echo alive=1
     # The pppd pptp-fleet started (recorded in .daemon) logged its negotiation to the captured
     # output before it detached; its syslog lines after that only tell about ip-up and later.
     _d=; _o=
     [ -f "$R/tmp/pptp-fleet-$_n.daemon" ] && read -r _d 2>/dev/null <"$R/tmp/pptp-fleet-$_n.daemon"
     _d=\${_d%"$CR"}
     [ "$_p" = "$_d" ] && [ -f "$R/tmp/pptp-fleet-$_n.out" ] && _o=$R/tmp/pptp-fleet-$_n.out
+    # The section's head goes out right before the awk that prints its lines.
+    printf '@@pppd %s\npid=%s\niface=%s\nalive=1\n' "$_n" "$_p" "$_i"
     "$LOGREAD" 2>/dev/null </dev/null | PF_OUT=$_o awk -v LOGN="$LOGN" -v PID="$_p" -v MSGS="$R/var/log/messages" '${LOG_AWK}'
   else
-    echo alive=0
+    o "@@pppd $_n"; o "pid=$_p"; o "iface=$_i"; o alive=0
   fi
 done
-echo '@@route-n'
+o '@@route-n'
 findtool route && lines "$("$_w" -n 2>/dev/null </dev/null)"
-echo '@@ip-route-default'
+o '@@ip-route-default'
 findtool ip && lines "$("$_w" route show 2>/dev/null </dev/null)" default
-echo '@@lock'
+o '@@lock'
 ${lockCalls}
-echo '@@end'
+printf '%s@@end\n' "$O"
 `);
 }
 
-// Comment lines are for readers of this file: the router need not receive them (~1.3 KB of the
-// script). Safe because no line of the script's quoted strings (awk programs) starts with '#'.
+// Comment lines and indentation are for readers of this file: the router need not receive them
+// (~3 KB of the script, which it must read and parse on every run). Safe because no line of the
+// script's quoted strings (awk programs) starts with '#', and no quoted string spans lines in a
+// way where leading blanks matter.
 function withoutComments(script: string): string {
   return script
     .split('\n')
     .filter((l, i) => i === 0 || !/^\s*#/.test(l))
+    .map((l) => l.replace(/^[ \t]+/, ''))
     .join('\n');
 }
