@@ -23,12 +23,25 @@ import {
   tunnelsUpScript,
 } from '../pptp/scripts.js';
 import type { HostResult, TunnelResult } from '../report/types.js';
+import { gzipOutputFor } from '../shell/compress.js';
 import { SshError, SshSession, type ExecResult, type SshTarget } from '../ssh/session.js';
 import { jumpTarget } from '../ssh/target.js';
 import type { RunContext } from './context.js';
 import { backupScript, restoreScript, ROLLBACK_COMMAND } from './rollback.js';
 
 /** Run the context's playbook on one host and describe what happened. */
+// Hosts with the same tunnel names get the same facts script: it is built once per name list.
+const factsScripts = new Map<string, string>();
+function factsScriptFor(names: string[]): string {
+  const key = names.join('\n');
+  let script = factsScripts.get(key);
+  if (script === undefined) {
+    script = factsScript(plannerPaths(names));
+    factsScripts.set(key, script);
+  }
+  return script;
+}
+
 export async function runHost(host: HostSpec, batch: number, ctx: RunContext): Promise<HostResult> {
   const started = Date.now();
   const run = new HostRun(host, batch, ctx);
@@ -146,7 +159,8 @@ class HostRun {
   private async exec(command: string, stdin: string, timeoutMs?: number): Promise<ExecResult> {
     if (!this.session) throw new HostError(this.host.name, this.step, 'not connected', 'unreachable');
     this.execs++;
-    const r = await this.session.exec(command, { stdin, timeoutMs });
+    // Scripts whose output grows with the tunnels compress it (shell/compress.ts).
+    const r = await this.session.exec(command, { stdin, timeoutMs, gunzipStdout: true });
     if (r.timedOut) {
       throw new HostError(this.host.name, this.step, `command timed out after ${r.durationMs} ms`);
     }
@@ -154,8 +168,8 @@ class HostRun {
   }
 
   private async gatherFacts(): Promise<Facts> {
-    const script = factsScript(plannerPaths(this.host.tunnels.map((t) => t.name)));
-    const r = await this.exec(FACTS_COMMAND, script);
+    const names = this.host.tunnels.map((t) => t.name);
+    const r = await this.exec(FACTS_COMMAND, gzipOutputFor(names.length, factsScriptFor(names)));
     if (r.exitCode !== 0) {
       throw new HostError(this.host.name, 'facts', `fact gathering exited ${r.exitCode}: ${firstLine(r.stderr)}`);
     }
@@ -164,14 +178,17 @@ class HostRun {
 
   /** Send changes as one script; optionally re-gather facts in the same exec. */
   private async apply(changes: Change[], refreshFacts: boolean): Promise<Facts> {
-    const trailer = refreshFacts ? factsScript(plannerPaths(this.host.tunnels.map((t) => t.name))) : undefined;
+    const names = this.host.tunnels.map((t) => t.name);
+    const trailer = refreshFacts ? factsScriptFor(names) : undefined;
     // Snapshot only a working setup: a broken one is not worth going back to.
     const wasUp = this.initialFacts.pppd.some((p) => p.alive);
     const backups = this.ctx.rollback && wasUp ? backupScript(changes) : '';
     // After a `remove` step no tunnel runs: nothing to mark for a restart.
     const removes = this.ctx.playbook.steps.some((st) => st.kind === 'remove');
     const runningTunnels = removes ? [] : this.host.tunnels.filter((t) => t.state === 'present').map((t) => t.name);
-    const script = backups + applyScript(changes, { hasSha256sum: this.facts.hasSha256sum, trailer, runningTunnels });
+    const body = backups + applyScript(changes, { hasSha256sum: this.facts.hasSha256sum, trailer, runningTunnels });
+    // With re-gathered facts the output is as large as the facts' own.
+    const script = trailer ? gzipOutputFor(names.length, body) : body;
     // The audit log names the phase: packages (with re-gathered facts) or config.
     const command = refreshFacts ? APPLY_COMMAND.replace(/apply$/, 'packages') : APPLY_COMMAND;
     const r = await this.exec(command, script, this.ctx.ssh.commandTimeoutMs * 3);
@@ -224,7 +241,7 @@ class HostRun {
       return;
     }
     this.emitStep('start', `starting ${todo.map((t) => t.name).join(', ')}`);
-    const r = await this.exec(TUNNELS_UP_COMMAND, tunnelsUpScript(todo, timeoutSec), (timeoutSec + 30) * 1000);
+    const r = await this.exec(TUNNELS_UP_COMMAND, gzipOutputFor(todo.length, tunnelsUpScript(todo, timeoutSec)), (timeoutSec + 30) * 1000);
     const runs = parseTunnelsUpOutput(r.stdout);
     for (const t of todo) {
       const runOut = runs.find((x) => x.name === t.name);
@@ -286,7 +303,7 @@ class HostRun {
     const failedVerdicts = new Map(wasUp.map((n) => [n, this.tunnels.get(n)!.verdict]));
     const again = await this.exec(
       TUNNELS_UP_COMMAND,
-      tunnelsUpScript(wasUp.map((name) => ({ name, restart: true })), this.ctx.tunnelTimeoutSec),
+      gzipOutputFor(wasUp.length, tunnelsUpScript(wasUp.map((name) => ({ name, restart: true })), this.ctx.tunnelTimeoutSec)),
       (this.ctx.tunnelTimeoutSec + 30) * 1000,
     );
     for (const runOut of parseTunnelsUpOutput(again.stdout)) {
@@ -319,7 +336,7 @@ class HostRun {
   private async showStatus(): Promise<void> {
     this.step = 'status';
     const names = this.selectedTunnels.map((t) => t.name);
-    const r = await this.exec(TUNNELS_STATUS_COMMAND, tunnelsStatusScript(names));
+    const r = await this.exec(TUNNELS_STATUS_COMMAND, gzipOutputFor(names.length, tunnelsStatusScript(names)));
     for (const s of parseTunnelsStatusOutput(r.stdout)) {
       const tr = this.setTunnelFromLog(s.name, s.log, s.alive);
       if (!s.alive && tr.verdict === 'up') tr.verdict = 'other';

@@ -66,13 +66,16 @@ const BASE_DIRS = [
  * networking applets, and nothing the stand-ins provide (insmod, route, logread, logger...).
  */
 const APPLETS: Readonly<Record<'bin' | 'usr/bin', readonly string[]>> = {
-  bin: ['sh', 'ash', 'cat', 'ls', 'mkdir', 'mv', 'rm', 'rmdir', 'chmod', 'chown', 'ln', 'grep', 'egrep', 'sed', 'sleep', 'kill', 'date', 'echo', 'touch', 'cp', 'hostname', 'uname', 'true', 'false', 'mktemp', 'sync', 'usleep'],
+  bin: ['sh', 'ash', 'cat', 'ls', 'mkdir', 'mv', 'rm', 'rmdir', 'chmod', 'chown', 'ln', 'grep', 'egrep', 'sed', 'sleep', 'kill', 'date', 'echo', 'touch', 'cp', 'hostname', 'uname', 'true', 'false', 'mktemp', 'sync', 'usleep', 'gzip', 'gunzip', 'zcat'],
   'usr/bin': ['readlink', 'md5sum', 'sha256sum', 'awk', 'head', 'tail', 'wc', 'cut', 'tr', 'sort', 'uniq', 'printf', 'test', '[', '[[', 'find', 'xargs', 'basename', 'dirname', 'env', 'id', 'expr', 'seq', 'tee', 'stat', 'od', 'hexdump', 'which'],
 };
 
-/** White Russian's busybox was built without these. */
+/**
+ * White Russian's busybox was built without these. Its gzip is assumed missing too (not
+ * verified on a White Russian image): routers without gzip are where output goes uncompressed.
+ */
 const MISSING_ON: Readonly<Partial<Record<Firmware, readonly string[]>>> = {
-  whiterussian: ['sha256sum', 'stat'],
+  whiterussian: ['sha256sum', 'stat', 'gzip', 'gunzip', 'zcat'],
 };
 
 /**

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import ssh2 from 'ssh2';
 import type { AuthenticationType, ClientChannel, ConnectConfig, Client as SshClient } from 'ssh2';
 import { localUserName, readSshConfig } from './config.js';
@@ -55,6 +56,8 @@ export interface ExecResult {
   timedOut: boolean;
   /** Bytes of command line plus stdin sent for this exec. */
   bytesSent: number;
+  /** Bytes of stdout as they came over the wire (compressed, with `gunzipStdout`). */
+  stdoutWireBytes: number;
 }
 
 /** stdout + stderr of one command beyond this is an error (a runaway `logread`, say). */
@@ -192,7 +195,12 @@ export class SshSession {
    * runaway output rejects with SshError (`command-timeout`, `output-too-large`) carrying the
    * partial result.
    */
-  exec(command: string, options: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+  /**
+   * Runs COMMAND with STDIN. With `gunzipStdout`, stdout that starts with gzip's magic bytes is
+   * decompressed (the scripts of shell/compress.ts compress their output on routers with gzip);
+   * a stream cut short yields what arrived, so parsers see a truncated output, not garbage.
+   */
+  exec(command: string, options: { stdin?: string; timeoutMs?: number; gunzipStdout?: boolean } = {}): Promise<ExecResult> {
     const timeoutMs = options.timeoutMs ?? this.opts.commandTimeoutMs;
     const secrets = this.target.password ? [this.target.password.reveal()] : [];
     if (this.closedDetail !== undefined || this.closing) {
@@ -216,16 +224,20 @@ export class SshSession {
       let timer: NodeJS.Timeout | undefined;
       let channel: ClientChannel | undefined;
 
-      const result = (timedOut: boolean): ExecResult => ({
-        command,
-        exitCode,
-        signal,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-        durationMs: Math.round(performance.now() - start),
-        timedOut,
-        bytesSent,
-      });
+      const result = (timedOut: boolean): ExecResult => {
+        const out = Buffer.concat(stdout);
+        return {
+          command,
+          exitCode,
+          signal,
+          stdout: (options.gunzipStdout ? gunzipIfCompressed(out) : out).toString('utf8'),
+          stderr: Buffer.concat(stderr).toString('utf8'),
+          durationMs: Math.round(performance.now() - start),
+          timedOut,
+          bytesSent,
+          stdoutWireBytes: out.length,
+        };
+      };
       const fail = (details: SshErrorDetails, timedOut: boolean, cause?: unknown): void => {
         if (settled) return;
         settled = true;
@@ -523,4 +535,18 @@ async function connectOnce(t: SshTarget, opts: SshOptions, endpoint: Endpoint, j
       onError(err as Error);
     }
   });
+}
+
+/**
+ * BUF decompressed when it is gzip data (magic 1f 8b), else BUF. A truncated stream gives what
+ * could be decompressed; output beyond MAX_OUTPUT_BYTES or data that is not gzip after all gives
+ * BUF untouched (the caller's parser then reports output it does not understand).
+ */
+export function gunzipIfCompressed(buf: Buffer): Buffer {
+  if (buf.length < 2 || buf[0] !== 0x1f || buf[1] !== 0x8b) return buf;
+  try {
+    return gunzipSync(buf, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: MAX_OUTPUT_BYTES });
+  } catch {
+    return buf;
+  }
 }

@@ -325,7 +325,8 @@ export async function routerExec(lab: Lab, router: LabRouter, command: string, s
     { knownHostsFile: lab.knownHostsPath, acceptNewHostKeys: false, connectTimeoutMs: 10_000, commandTimeoutMs: timeoutMs, retries: 2 },
   );
   try {
-    return await s.exec(command, { stdin });
+    // Compressed output (shell/compress.ts) comes back as text, its wire size in stdoutWireBytes.
+    return await s.exec(command, { stdin, gunzipStdout: true });
   } finally {
     await s.close();
   }

@@ -1,0 +1,43 @@
+// Router output that can grow with the number of tunnels (facts, the packages step's re-gathered
+// facts, tunnels-up, status) leaves the router gzip-compressed when there are several tunnels
+// and the router has gzip: dropbear on OpenWrt 18.06+ drops sessions whose command output
+// exceeds about 14 KB, and with three tunnels the facts alone come to ~18 KB of text (~4 KB
+// compressed). With one tunnel the output stays plain text (~8 KB), and a router without gzip
+// (White Russian's busybox) sends plain text whatever the count.
+//
+// SshSession.exec({ gunzipStdout: true }) undoes it: gzip's magic bytes tell the two apart.
+
+/** Tunnel count from which script output is compressed. */
+export const COMPRESS_FROM_TUNNELS = 2;
+
+export interface CompressOptions {
+  /** Tests only: a fake router root where gzip is looked up (as the scripts' own $R). */
+  root?: string;
+}
+
+/**
+ * SCRIPT run as a function whose stdout is piped through the router's gzip when it has one,
+ * keeping the script's exit status (a pipeline's status is gzip's: the script's travels on fd 5)
+ * and its stderr as is. A script that calls `exit` exits only its own subshell. The script runs
+ * without fds 4 and 5, so a daemon it starts cannot hold the session's stdout open through them.
+ * @example gzipOutput(factsScript(paths)) // → the same facts, compressed when gzip exists
+ */
+export function gzipOutput(script: string, options: CompressOptions = {}): string {
+  const root = options.root ?? '';
+  if (!/^[^'\n]*$/.test(root)) throw new RangeError('root must be a one-line path without quotes');
+  return `pf_body() {
+${script}
+}
+_gz=
+for _d in /bin /usr/bin /sbin /usr/sbin; do [ -z "$_gz" ] && [ -x '${root}'"$_d/gzip" ] && _gz='${root}'$_d/gzip; done
+if [ -z "$_gz" ]; then pf_body; exit $?; fi
+exec 4>&1
+_rc=$( { { ( pf_body ) 4>&- 5>&-; echo $? >&5; } | "$_gz" -c >&4 5>&-; } 5>&1 )
+exit \${_rc:-1}
+`;
+}
+
+/** gzipOutput(script) when COUNT tunnels make the output large, else SCRIPT unchanged. */
+export function gzipOutputFor(count: number, script: string, options: CompressOptions = {}): string {
+  return count >= COMPRESS_FROM_TUNNELS ? gzipOutput(script, options) : script;
+}
