@@ -11,9 +11,10 @@
 //   (empty line)                filler, ignored (it ends a file that lacks a final newline)
 //   @@end                       last line: a missing @@end means the output was cut short
 //
-// Size: a typical router (openwrt, one tunnel up) prints ~4-6 KB; see the report in
-// test/unit/facts-gather.test.ts which measures a realistic fake root. Content is sent only
-// for files under 8 KiB, and only installed package NAMES are sent (never the status file).
+// Size: a lab router with one tunnel up prints 7-8 KB, ~4.5 KB more per tunnel (measured in
+// test/lab/faults.test.ts); from two tunnels on the engine has it gzip-compressed on routers
+// with gzip (shell/compress.ts). Content is sent only for files under 8 KiB, and only installed
+// package NAMES are sent (never the status file).
 
 import { shQuote } from '../shell/quote.js';
 
@@ -208,8 +209,9 @@ END {
  *
  * Cost: forks are what a facts run pays for on a router (milliseconds each on a MIPS box), so
  * the script tests files with builtins, reads small files with `read`, lists directories with
- * globs and handles all managed files with a fixed handful of processes (ls, md5sum, awk) whatever
- * their number: ~15 processes in all, against ~120 when every file had its own.
+ * globs and handles all managed files and the package database with a fixed handful of
+ * processes (ls, md5sum, awk) whatever their number: ~8 processes in all (with lsmod, route,
+ * logread and one awk per running pppd), against ~120 when every file had its own.
  */
 export function factsScript(paths: string[], options: FactsScriptOptions = {}): string {
   const root = options.root ?? '';
