@@ -376,7 +376,7 @@ for _f in "$R"/var/run/ppp-*.pid; do
     _d=\${_d%"$CR"}
     [ "$_p" = "$_d" ] && [ -f "$R/tmp/pptp-fleet-$_n.out" ] && _o=$R/tmp/pptp-fleet-$_n.out
     # The section's head goes out right before the awk that prints its lines.
-    printf '@@pppd %s\npid=%s\niface=%s\nalive=1\n' "$_n" "$_p" "$_i"
+    echo "@@pppd $_n\${NL}pid=$_p\${NL}iface=$_i\${NL}alive=1"
     "$LOGREAD" 2>/dev/null </dev/null | PF_OUT=$_o awk -v LOGN="$LOGN" -v PID="$_p" -v MSGS="$R/var/log/messages" '${LOG_AWK}'
   else
     o "@@pppd $_n"; o "pid=$_p"; o "iface=$_i"; o alive=0
@@ -388,7 +388,8 @@ o '@@ip-route-default'
 findtool ip && lines "$("$_w" route show 2>/dev/null </dev/null)" default
 o '@@lock'
 ${lockCalls}
-printf '%s@@end\n' "$O"
+# echo, not printf: White Russian's ash may lack a printf builtin (and its busybox the applet).
+echo "$O@@end"
 `);
 }
 
