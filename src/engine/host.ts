@@ -340,6 +340,12 @@ class HostRun {
     for (const s of parseTunnelsStatusOutput(r.stdout)) {
       const tr = this.setTunnelFromLog(s.name, s.log, s.alive);
       if (!s.alive && tr.verdict === 'up') tr.verdict = 'other';
+      // Nothing to judge: say so rather than leave a bare "other".
+      if (!s.alive && s.log.trim() === '' && tr.hint === null) {
+        tr.hint = s.pidFile
+          ? 'not running (a stale pid file) and no log lines of it are left'
+          : 'not running, and no log lines of it: never started on this router, or its log has rotated out';
+      }
       tr.running = s.alive;
       tr.iface = s.iface ?? null;
       tr.since = s.since == null ? null : new Date(s.since * 1000).toISOString();

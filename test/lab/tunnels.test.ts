@@ -274,6 +274,21 @@ describe('up / down / status on a 10-router lab (every scenario)', () => {
     expect(r.stdout).toMatch(/since|up \d|\d\d:\d\d/);
   });
 
+  it('status: a tunnel that never ran says so instead of a bare verdict', async () => {
+    const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
+    const office = (doc.toJS() as { all: { vars: { tunnels: Array<Record<string, unknown>> } } }).all.vars.tunnels[0]!;
+    doc.setIn(['all', 'hosts', 'r002', 'tunnels'], doc.createNode([office, { ...office, name: 'ghost', routes: ['10.50.0.0/16'] }]));
+    const inv = path.join(lab.dir, 'ghost.yaml');
+    await writeFile(inv, doc.toString({ lineWidth: 0 }));
+    const file = path.join(lab.dir, 'status-ghost.json');
+    const r = await runCli(['status', '-i', inv, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--limit', 'r002', '--report-json', file]);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    const report = JSON.parse(await readFile(file, 'utf8')) as Report;
+    expect(tunnel(report, 'r002', 'ghost')).toMatchObject({ verdict: 'other', running: false, hint: expect.stringContaining('never started on this router') });
+    expect(tunnel(report, 'r002', 'office')).toMatchObject({ verdict: 'up', running: true });
+    expect(r.stdout).toContain('never started on this router');
+  });
+
   it('down --tunnel backup stops that pppd only (ip-down ran, its routes and rules gone); office keeps running', async () => {
     const office = (await pidFile(lab, 'r001', 'office'))!;
     const backup = (await pidFile(lab, 'r001', 'backup'))!;
