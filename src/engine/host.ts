@@ -147,7 +147,13 @@ class HostRun {
     if (!this.ctx.diff) return;
     for (const c of changes) {
       if (c.kind === 'write-file') {
-        const diff = createTwoFilesPatch(c.target, c.target, c.maskedBefore, c.maskedContent, 'router', 'planned');
+        let diff = createTwoFilesPatch(c.target, c.target, c.maskedBefore, c.maskedContent, 'router', 'planned');
+        // Masked alike on both sides: say why there is no hunk rather than show none.
+        if (c.maskedBefore === c.maskedContent) {
+          diff += c.replaceSymlink
+            ? '(no line changes: the symlink is replaced by a regular file with the same content)\n'
+            : '(no visible line changes: only a masked secret (***) changed)\n';
+        }
         this.ctx.emit({ type: 'diff', host: this.host.name, file: c.target, diff });
       } else if (c.kind === 'delete-file') {
         const diff = createTwoFilesPatch(c.target, '/dev/null', c.maskedBefore, '', 'router', 'planned');

@@ -166,8 +166,9 @@ describe('secrets on a 5-router lab with a hostile password', () => {
     await collect('check --diff', r);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     // The change is planned and its diff shown, but masked on both sides a password-only change
-    // has no visible hunk (nothing to leak, nothing to see: see the report).
+    // has no visible hunk (nothing to leak): the diff says so instead.
     expect(r.stdout).toContain('--- r001: /etc/ppp/chap-secrets');
+    expect(r.stdout).toContain('only a masked secret (***) changed');
     expect(r.stdout).toMatch(/r001 +changed +1 /);
   });
 
