@@ -165,8 +165,36 @@ function planOptionsPptp(host: HostSpec, facts: Facts, on: TunnelSpec[]): Change
   return tagged(fileChanges({ path: OPTIONS_PPTP, state: 'present', content: r.content, mode, reason, mask: maskFor(host) }, facts), on.map((t) => t.name));
 }
 
+/**
+ * The WAN gateway and device the servers' host routes go through: the inventory's wan_gateway,
+ * else the routing table's default route not via a tunnel, else, when the table has no WAN
+ * default at all, the ones our ip-up already uses. That last case is a tunnel with
+ * `default_route: replace` that is up: pppd has replaced the WAN default route, and forgetting
+ * the gateway would plan an ip-up without the server's host route (the route loop the seed warns
+ * about) on the very next run.
+ */
 function routeContext(host: HostSpec, facts: Facts): RouteContext {
-  return { chains: firewallChains(facts), wanGateway: host.wanGateway ?? facts.wan.gateway, wanDevice: facts.wan.device };
+  const noWan = facts.wan.gateway === null && facts.wan.device === null;
+  const known = noWan ? (lastWanOfIpUp(currentContent(facts, IP_UP)) ?? facts.wan) : facts.wan;
+  return { chains: firewallChains(facts), wanGateway: host.wanGateway ?? known.gateway, wanDevice: known.device };
+}
+
+/**
+ * Gateway and device of the first server host route in our own ip-up blocks, or null.
+ * @example lastWanOfIpUp('  # host route to the VPN server through the WAN, ...\n  pf_run /sbin/route add -host 198.51.100.1 gw 192.0.2.254 dev vlan1\n')
+ * // → { gateway: '192.0.2.254', device: 'vlan1' }
+ */
+export function lastWanOfIpUp(content: string | null | undefined): { gateway: string; device: string | null } | null {
+  if (!content) return null;
+  const lines = content.split('\n');
+  for (let i = 0; i < lines.length - 1; i++) {
+    if (!lines[i]!.includes('# host route to the VPN server through the WAN')) continue;
+    for (const l of lines.slice(i + 1, i + 5)) {
+      const m = /route add -host \S+ gw '?(\d{1,3}(?:\.\d{1,3}){3})'?(?: dev '?([A-Za-z0-9_.@-]+)'?)?/.exec(l);
+      if (m?.[1]) return { gateway: m[1], device: m[2] ?? null };
+    }
+  }
+  return null;
 }
 
 function planIpScript(kind: IpScriptKind, host: HostSpec, facts: Facts, on: TunnelSpec[], remove: string[], deleteWhenOnlyOurs: boolean): Change[] {

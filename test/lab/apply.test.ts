@@ -193,3 +193,32 @@ describe('apply on a 20-router lab (all firmware flavours)', () => {
     }
   });
 });
+
+describe('default_route: replace on a 2-router lab', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({ routers: 2, firmware: [['whiterussian', 1], ['openwrt-apk', 1]] });
+    const inv = await readFile(lab.inventoryPath, 'utf8');
+    await writeFile(lab.inventoryPath, inv.replace(/^( +)routes: \[ 10\.20\.0\.0\/16 \]$/m, '$1routes: [ 10.20.0.0/16 ]\n$1default_route: replace'));
+  });
+  afterAll(async () => {
+    await stopLab(lab);
+  });
+
+  it('keeps the server route through the WAN once pppd has replaced the default route: the next run changes nothing', async () => {
+    expect(await readFile(lab.inventoryPath, 'utf8')).toContain('default_route: replace');
+    const first = await runCli(['apply', ...labArgs(lab)]);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    for (const r of lab.routers) {
+      const routes = await readFile(routerPath(lab, r.name, 'lab/state/routes'), 'utf8');
+      // pppd's default now; the server still reached through the WAN gateway, not the tunnel.
+      expect(routes, r.name).toMatch(/^0\.0\.0\.0 0\.0\.0\.0 0\.0\.0\.0 U 0 ppp\d+$/m);
+      expect(routes, r.name).toMatch(/^198\.51\.100\.1 192\.0\.2\.254 255\.255\.255\.255 UGH 0 (vlan1|eth1)$/m);
+    }
+    const file = path.join(lab.dir, 'second.json');
+    const second = await runCli(['apply', ...labArgs(lab), '--report-json', file]);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    const report = JSON.parse(await readFile(file, 'utf8')) as { hosts: ReportHost[] };
+    for (const h of report.hosts) expect({ host: h.name, changes: h.changes }).toEqual({ host: h.name, changes: [] });
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HostError } from '../../src/errors.js';
 import type { Facts } from '../../src/facts/types.js';
 import type { HostSpec } from '../../src/inventory/types.js';
-import { planStep, plannerPaths, tunnelsToRestart } from '../../src/plan/plan.js';
+import { lastWanOfIpUp, planStep, plannerPaths, tunnelsToRestart } from '../../src/plan/plan.js';
 import type { Change } from '../../src/plan/types.js';
 import type { PlaybookStep } from '../../src/playbook/types.js';
 import { Secret } from '../../src/secret.js';
@@ -38,6 +38,28 @@ describe('planStep: a fresh router of every firmware', () => {
       expect(run(h, first.facts).changes).toEqual([]);
     });
   }
+});
+
+describe('routing when a tunnel has replaced the WAN default route', () => {
+  // `default_route: replace` up: pppd swapped the WAN default for one via ppp0, so the facts show
+  // no WAN default route. The server's host route must survive the next run (was planned away).
+  for (const fw of FIRMWARES) {
+    it(`${fw}: the next run keeps ip-up's server route through the last known WAN gateway`, () => {
+      const h = host([tunnel({ defaultRoute: 'replace' }), tunnel({ name: 'lab', server: 'vpn.example.net', routes: ['10.30.0.0/16'] })]);
+      const first = run(h, factsFor(fw));
+      const upNow = { ...first.facts, wan: { gateway: null, device: null } };
+      expect(run(h, upNow).changes).toEqual([]);
+      const ipUp = upNow.files['/etc/ppp/ip-up']?.content;
+      expect(ipUp).toContain('route add -host 198.51.100.1 gw 192.0.2.254');
+      expect(lastWanOfIpUp(ipUp)).toEqual({ gateway: '192.0.2.254', device: fw === 'whiterussian' ? 'vlan1' : 'eth1' });
+    });
+  }
+
+  it('reads nothing from an ip-up without our server route', () => {
+    expect(lastWanOfIpUp(null)).toBeNull();
+    expect(lastWanOfIpUp('#!/bin/sh\n/sbin/route add -host 10.0.0.1 gw 10.0.0.254\n')).toBeNull();
+    expect(lastWanOfIpUp('  # host route to the VPN server through the WAN, so...\n  pf_run /sbin/route add -host "$pf_srv" gw \'192.0.2.1\'\n')).toEqual({ gateway: '192.0.2.1', device: null });
+  });
 });
 
 describe('pppd-files', () => {
