@@ -29,7 +29,6 @@ import { jumpTarget } from '../ssh/target.js';
 import type { RunContext } from './context.js';
 import { backupScript, restoreScript, ROLLBACK_COMMAND } from './rollback.js';
 
-/** Run the context's playbook on one host and describe what happened. */
 // Hosts with the same tunnel names get the same facts script: it is built once per name list.
 const factsScripts = new Map<string, string>();
 function factsScriptFor(names: string[]): string {
@@ -42,6 +41,7 @@ function factsScriptFor(names: string[]): string {
   return script;
 }
 
+/** Run the context's playbook on one host and describe what happened. */
 export async function runHost(host: HostSpec, batch: number, ctx: RunContext): Promise<HostResult> {
   const started = Date.now();
   const run = new HostRun(host, batch, ctx);

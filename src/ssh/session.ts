@@ -193,10 +193,7 @@ export class SshSession {
    * Run one command. `stdin` is written and closed (file contents and secrets go there,
    * never on the command line). A non-zero exit is a result, not an error; a timeout or
    * runaway output rejects with SshError (`command-timeout`, `output-too-large`) carrying the
-   * partial result.
-   */
-  /**
-   * Runs COMMAND with STDIN. With `gunzipStdout`, stdout that starts with gzip's magic bytes is
+   * partial result. With `gunzipStdout`, stdout that starts with gzip's magic bytes is
    * decompressed (the scripts of shell/compress.ts compress their output on routers with gzip);
    * a stream cut short yields what arrived, so parsers see a truncated output, not garbage.
    */
