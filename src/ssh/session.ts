@@ -534,16 +534,20 @@ async function connectOnce(t: SshTarget, opts: SshOptions, endpoint: Endpoint, j
   });
 }
 
+/** What stdout reads when gzip data could not be decompressed. */
+export const UNREADABLE_COMPRESSED = '(compressed output that could not be decompressed)\n';
+
 /**
  * BUF decompressed when it is gzip data (magic 1f 8b), else BUF. A truncated stream gives what
- * could be decompressed; output beyond MAX_OUTPUT_BYTES or data that is not gzip after all gives
- * BUF untouched (the caller's parser then reports output it does not understand).
+ * could be decompressed. Data that is not gzip after all, or inflates beyond MAX_OUTPUT_BYTES,
+ * gives UNREADABLE_COMPRESSED: never the raw bytes, which parsers would quote in their errors
+ * (a stored deflate block carries file contents, chap-secrets included, verbatim).
  */
 export function gunzipIfCompressed(buf: Buffer): Buffer {
   if (buf.length < 2 || buf[0] !== 0x1f || buf[1] !== 0x8b) return buf;
   try {
     return gunzipSync(buf, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: MAX_OUTPUT_BYTES });
   } catch {
-    return buf;
+    return Buffer.from(UNREADABLE_COMPRESSED);
   }
 }
