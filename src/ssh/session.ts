@@ -3,6 +3,7 @@
 // Order of events on connect: TCP (or a forwarded channel through the jump host) → key
 // exchange → host key checked against known_hosts in `hostVerifier` (before any auth is
 // sent) → auth (key file, else agent; password only when configured) → ready.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
@@ -44,6 +45,8 @@ export interface SshOptions {
   sshConfigFile?: string;
   /** ssh-agent socket; default process.env.SSH_AUTH_SOCK. */
   agentSocket?: string;
+  /** Share one connection per jump host among the routers behind it (see JumpHosts). */
+  jumpHosts?: JumpHosts;
 }
 
 export interface ExecResult {
@@ -99,6 +102,60 @@ export function backoffDelay(attempt: number, baseMs: number): number {
   return Math.round(d + Math.random() * d * 0.5);
 }
 
+/**
+ * One connection per jump host, shared by the routers behind it (OpenSSH's ControlMaster, in
+ * process): 200 routers behind one bastion cost it one login and 200 forwarded channels instead
+ * of 200 logins. A jump connection is opened on first use, closed when its last router hands it
+ * back, and opened anew if it died meanwhile. A failed jump connection fails every router that
+ * waited for it, and the next router tries again.
+ */
+export class JumpHosts {
+  private readonly shared = new Map<string, { session: Promise<SshSession>; users: number; open?: SshSession }>();
+
+  /** The shared connection to TARGET; give it back with release(). */
+  acquire(target: SshTarget, opts: SshOptions): Promise<SshSession> {
+    const key = jumpKey(target);
+    let entry = this.shared.get(key);
+    if (!entry || (entry.open !== undefined && !entry.open.isOpen)) {
+      const fresh: { session: Promise<SshSession>; users: number; open?: SshSession } = { session: SshSession.connect(target, opts), users: 0 };
+      fresh.session.then(
+        (s) => {
+          fresh.open = s;
+        },
+        () => {
+          if (this.shared.get(key) === fresh) this.shared.delete(key);
+        },
+      );
+      this.shared.set(key, fresh);
+      entry = fresh;
+    }
+    const e = entry;
+    e.users++;
+    return e.session.catch((err: unknown) => {
+      e.users--;
+      throw err;
+    });
+  }
+
+  /** Hands SESSION back; the last router behind a jump host closes its connection. */
+  async release(session: SshSession): Promise<void> {
+    for (const [key, e] of this.shared) {
+      if (e.open !== session) continue;
+      e.users--;
+      if (e.users > 0) return;
+      this.shared.delete(key);
+      break;
+    }
+    await session.close();
+  }
+}
+
+/** Jump hosts are the same connection when reached the same way, as the same user with the same key. */
+function jumpKey(t: SshTarget): string {
+  const password = t.password ? createHash('sha256').update(t.password.reveal()).digest('hex') : '';
+  return JSON.stringify([t.user, t.address, t.port, t.privateKeyFile ?? '', password, t.legacyAlgorithms ?? false, t.jump ? jumpKey(t.jump) : '']);
+}
+
 function describeTarget(t: SshTarget): string {
   return `${t.user}@${t.address}:${t.port}`;
 }
@@ -114,7 +171,8 @@ export class SshSession {
     readonly target: SshTarget,
     private readonly opts: SshOptions,
     private readonly endpoint: Endpoint,
-    private readonly jumpSession: SshSession | undefined,
+    /** Closes or hands back the jump host's connection, once this one is closed. */
+    private readonly releaseJump: () => Promise<void>,
   ) {
     client.on('error', (err: Error) => {
       this.closedDetail ??= err.message;
@@ -122,6 +180,11 @@ export class SshSession {
     client.on('close', () => {
       this.closedDetail ??= 'the server closed the connection';
     });
+  }
+
+  /** Connected, and neither closed nor closing. */
+  get isOpen(): boolean {
+    return this.closedDetail === undefined && this.closing === undefined;
   }
 
   /** Commands run on this connection so far. */
@@ -150,12 +213,16 @@ export class SshSession {
     }
     const secrets = t.password ? [t.password.reveal()] : [];
     let jumpSession: SshSession | undefined;
+    let releaseJump = (): Promise<void> => Promise.resolve();
     if (t.jump) {
       try {
         // The jump chain is already resolved (jumpTarget reads the ssh config per hop);
         // re-reading the config for the jump host could make it jump through itself.
         const { sshConfigFile: _ignored, ...jumpOpts } = opts;
-        jumpSession = await SshSession.connect(t.jump, jumpOpts);
+        const pool = opts.jumpHosts;
+        const js = pool ? await pool.acquire(t.jump, jumpOpts) : await SshSession.connect(t.jump, jumpOpts);
+        jumpSession = js;
+        releaseJump = pool ? () => pool.release(js) : () => js.close();
       } catch (err) {
         if (err instanceof SshError && 'address' in err.details) {
           // Same reason, reported on the router, saying it was the jump host that failed.
@@ -171,7 +238,7 @@ export class SshSession {
       for (;;) {
         try {
           const client = await connectOnce(t, opts, endpoint, jumpSession);
-          return new SshSession(client, t, opts, endpoint, jumpSession);
+          return new SshSession(client, t, opts, endpoint, releaseJump);
         } catch (err) {
           if (!(err instanceof Failure)) throw err;
           const d = err.details;
@@ -184,7 +251,7 @@ export class SshSession {
         }
       }
     } catch (err) {
-      await jumpSession?.close();
+      await releaseJump();
       throw err;
     }
   }
@@ -313,7 +380,7 @@ export class SshSession {
     });
   }
 
-  /** Close the connection (and the jump host's); resolves once the socket is closed. */
+  /** Close the connection (and hand back the jump host's); resolves once the socket is closed. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       if (this.closedDetail !== undefined) {
@@ -332,7 +399,7 @@ export class SshSession {
         resolve();
       });
       this.client.end();
-    }).then(() => this.jumpSession?.close());
+    }).then(() => this.releaseJump());
     return this.closing;
   }
 

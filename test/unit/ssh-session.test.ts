@@ -4,7 +4,7 @@ import { createServer, type AddressInfo, type Server as NetServer, type Socket }
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/secret.js';
 import { fingerprint } from '../../src/ssh/known-hosts.js';
-import { SshError, SshSession, type SshOptions, type SshTarget } from '../../src/ssh/session.js';
+import { JumpHosts, SshError, SshSession, type SshOptions, type SshTarget } from '../../src/ssh/session.js';
 import { makeClientDir, makeKeyPair, startTestServer, type KeyPair, type TestServer } from '../fixtures/ssh/server.js';
 
 const hostKey = makeKeyPair();
@@ -393,6 +393,75 @@ describe('SshSession through a jump host', () => {
       expect(err.reason).toBe('host-key-changed');
       expect(err.host).toBe('r9');
       expect(err.message).toContain('jump host');
+    } finally {
+      await jump.close();
+      await router.close();
+    }
+  });
+});
+
+describe('JumpHosts: routers behind one bastion share its connection', () => {
+  it('logs in to the jump host once for many routers, closes it after the last one, and opens it again on demand', async () => {
+    const client = makeClientDir(clientKey);
+    const jumpKey = makeKeyPair();
+    const jump = await startTestServer({ hostKey: jumpKey, clientKey, allowForwarding: true });
+    const routers = await Promise.all([1, 2, 3].map(() => startTestServer({ hostKey, clientKey })));
+    try {
+      writeFileSync(client.knownHosts, knownLine(jump.port, jumpKey) + routers.map((r) => knownLine(r.port, hostKey)).join(''));
+      const bastion: SshTarget = { host: 'bastion', address: '127.0.0.1', port: jump.port, user: 'admin', privateKeyFile: client.keyFile };
+      const target = (i: number): SshTarget => ({ host: `r${i}`, address: '127.0.0.1', port: routers[i]!.port, user: 'root', privateKeyFile: client.keyFile, jump: bastion });
+      const pool = new JumpHosts();
+      const opts = options(client.knownHosts, { jumpHosts: pool });
+
+      // Connected at once, like --forks does: one login on the bastion.
+      const sessions = await Promise.all([0, 1, 2].map((i) => SshSession.connect(target(i), opts)));
+      for (const [i, s] of sessions.entries()) expect((await s.exec('cat', { stdin: `via bastion ${i}` })).stdout).toBe(`via bastion ${i}`);
+      expect(jump.connections).toBe(1);
+      expect(jump.authAttempts.filter((a) => a.method === 'publickey').length).toBeGreaterThan(0);
+
+      // Still shared while any router uses it; after the last one, a new router opens it anew.
+      await sessions[0]!.close();
+      await sessions[1]!.close();
+      const again = await SshSession.connect(target(0), opts);
+      expect(jump.connections).toBe(1);
+      await sessions[2]!.close();
+      await again.close();
+      const later = await SshSession.connect(target(1), opts);
+      expect((await later.exec('exit 0')).exitCode).toBe(0);
+      expect(jump.connections).toBe(2);
+      await later.close();
+
+      // Without the pool every router logs in on its own (the behaviour this replaces).
+      const alone = await Promise.all([0, 1].map((i) => SshSession.connect(target(i), options(client.knownHosts))));
+      expect(jump.connections).toBe(4);
+      for (const s of alone) await s.close();
+    } finally {
+      await jump.close();
+      for (const r of routers) await r.close();
+    }
+  });
+
+  it('fails every router waiting on a jump host that fails, and lets the next one try again', async () => {
+    const client = makeClientDir(clientKey);
+    const jumpKey = makeKeyPair();
+    const jump = await startTestServer({ hostKey: jumpKey, clientKey, allowForwarding: true });
+    const router = await startTestServer({ hostKey, clientKey });
+    try {
+      writeFileSync(client.knownHosts, knownLine(jump.port, otherKey) + knownLine(router.port, hostKey));
+      const bastion: SshTarget = { host: 'bastion', address: '127.0.0.1', port: jump.port, user: 'admin', privateKeyFile: client.keyFile };
+      const target: SshTarget = { host: 'r1', address: '127.0.0.1', port: router.port, user: 'root', privateKeyFile: client.keyFile, jump: bastion };
+      const opts = options(client.knownHosts, { jumpHosts: new JumpHosts() });
+      const errs = await Promise.all([1, 2].map(() => expectSshError(SshSession.connect(target, opts))));
+      for (const e of errs) {
+        expect(e.reason).toBe('host-key-changed');
+        expect(e.message).toContain('jump host');
+      }
+      expect(router.connections).toBe(0);
+      // The key is fixed: the next router gets a fresh try at the jump host.
+      writeFileSync(client.knownHosts, knownLine(jump.port, jumpKey) + knownLine(router.port, hostKey));
+      const s = await SshSession.connect(target, opts);
+      expect((await s.exec('exit 0')).exitCode).toBe(0);
+      await s.close();
     } finally {
       await jump.close();
       await router.close();

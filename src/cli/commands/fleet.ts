@@ -23,6 +23,7 @@ import { buildReport, writeReportAtomic, writeTextAtomic } from '../../report/js
 import { buildJUnit } from '../../report/junit.js';
 import { statusTable, summaryTable } from '../../report/summary.js';
 import { runFleet } from '../../engine/run.js';
+import { JumpHosts } from '../../ssh/session.js';
 import type { CommandName, RunContext } from '../../engine/context.js';
 import { createUi } from '../ui.js';
 import { EXIT } from '../exit.js';
@@ -215,6 +216,8 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
       retries,
       // Honour ~/.ssh/config (HostName, User, Port, IdentityFile, ProxyJump) where it matches.
       sshConfigFile: path.join(os.homedir(), '.ssh', 'config'),
+      // Routers behind one bastion share its connection.
+      jumpHosts: new JumpHosts(),
     },
     defaultKeyFile: opts.privateKey ? expandHome(opts.privateKey) : process.env.SSH_AUTH_SOCK ? undefined : defaultIdentity(),
     tunnelTimeoutSec,
