@@ -295,6 +295,28 @@ describe('orchestrator core on a 53-router lab', () => {
     }
   });
 
+  it('routers behind one jump host share its connection: one login on the bastion for 8 routers', async () => {
+    // r052 is the bastion (dropbear forwards TCP); r044-r051 are reached through it. Its
+    // dropbear log has a line per login.
+    const bastion = lab.routers.find((x) => x.name === 'r052')!;
+    const logins = async (): Promise<number> =>
+      (await readFile(path.join(lab.dir, 'routers', 'r052', 'dropbear.log'), 'utf8')).split('\n').filter((l) => /Pubkey auth succeeded/.test(l)).length;
+    const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
+    const behind = ['r044', 'r045', 'r046', 'r047', 'r048', 'r049', 'r050', 'r051'];
+    for (const name of behind) doc.setIn(['all', 'hosts', name, 'jump_host'], `root@127.0.0.1:${bastion.port}`);
+    const inv = path.join(lab.dir, 'jump.yaml');
+    await writeFile(inv, doc.toString({ lineWidth: 0 }));
+    const before = await logins();
+    const bastionAudit = await auditLines(lab, 'r052');
+    const report = path.join(lab.dir, 'jump.json');
+    const r = await runCli(['ping', '-i', inv, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--forks', '8', '--limit', behind.join(','), '--report-json', report]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const rep = await readReport(report);
+    expect(rep.hosts.map((h) => [h.name, h.status])).toEqual(behind.map((n) => [n, 'ok']));
+    expect((await logins()) - before).toBe(1);
+    expect(await auditLines(lab, 'r052')).toEqual(bastionAudit); // a bastion only forwards: no command ran on it
+  });
+
   describe('inventory --list', () => {
     it('masks the password as ***', async () => {
       const password = (await readFile(lab.passwordPath, 'utf8')).replace(/\r?\n$/, '');
