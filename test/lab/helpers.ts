@@ -1,7 +1,7 @@
 // Shared helpers for the lab tests: start a lab in a temp dir, run the built CLI against it.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, lstat, readlink } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, lstat, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +18,11 @@ export async function startLab(opts: Omit<Parameters<typeof labUp>[0], 'dir'>): 
   return labUp({ ...opts, dir });
 }
 
+/** Stops the lab's routers and removes its directory (each lab is tens of MB under /tmp). */
 export async function stopLab(lab: Lab | undefined): Promise<void> {
-  if (lab) await labDown(lab.dir);
+  if (!lab) return;
+  await labDown(lab.dir);
+  await rm(lab.dir, { recursive: true, force: true });
 }
 
 export interface CliResult {
