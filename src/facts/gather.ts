@@ -222,7 +222,7 @@ export function factsScript(paths: string[], options: FactsScriptOptions = {}): 
   }
   const pathWords = paths.map(shQuote).join(' ');
   const lockCalls = LOCK_FILES.map((p) => `lock_fact ${shQuote(p)}`).join('\n');
-  return withoutComments(`# pptp-fleet facts v1
+  return forTheRouter(`# pptp-fleet facts v1
 R=${shQuote(root)}
 LOGN=${logLines}
 MAXC=${MAX_CONTENT_BYTES}
@@ -251,9 +251,9 @@ lines() {
   set -f; IFS=$NL
   for _x in $1; do
     case $2 in
-      first) O=$O"|\${_x%%[ 	]*}"$NL ;;
-      default) case $_x in default*) O=$O"|$_x"$NL ;; esac ;;
-      *) O=$O"|$_x"$NL ;;
+      first) o "|\${_x%%[ 	]*}" ;;
+      default) case $_x in default*) o "|$_x" ;; esac ;;
+      *) o "|$_x" ;;
     esac
   done
   set +f; IFS=$_ifs
@@ -397,7 +397,7 @@ echo "$O@@end"
 // (~3 KB of the script, which it must read and parse on every run). Safe because no line of the
 // script's quoted strings (awk programs) starts with '#', and no quoted string spans lines in a
 // way where leading blanks matter.
-function withoutComments(script: string): string {
+function forTheRouter(script: string): string {
   return script
     .split('\n')
     .filter((l, i) => i === 0 || !/^\s*#/.test(l))

@@ -38,6 +38,6 @@ exit \${_rc:-1}
 }
 
 /** gzipOutput(script) when COUNT tunnels make the output large, else SCRIPT unchanged. */
-export function gzipOutputFor(count: number, script: string, options: CompressOptions = {}): string {
-  return count >= COMPRESS_FROM_TUNNELS ? gzipOutput(script, options) : script;
+export function gzipOutputFor(count: number, script: string): string {
+  return count >= COMPRESS_FROM_TUNNELS ? gzipOutput(script) : script;
 }
