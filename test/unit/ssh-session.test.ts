@@ -363,108 +363,107 @@ describe('SshSession connection failures', () => {
   });
 });
 
+/**
+ * A jump host (forwarding allowed) and ROUTERS routers behind it, with known_hosts holding the
+ * jump host's key (or JUMP_KNOWN instead) and the routers'. `target(i)` reaches router i through it.
+ */
+async function jumpSetup(routers: number) {
+  const client = makeClientDir(clientKey);
+  const jumpKey = makeKeyPair();
+  const jump = await startTestServer({ hostKey: jumpKey, clientKey, allowForwarding: true });
+  const behind = await Promise.all(Array.from({ length: routers }, () => startTestServer({ hostKey, clientKey })));
+  const trust = (jumpKnown: KeyPair): void =>
+    writeFileSync(client.knownHosts, knownLine(jump.port, jumpKnown) + behind.map((r) => knownLine(r.port, hostKey)).join(''));
+  trust(jumpKey);
+  const bastion: SshTarget = { host: 'bastion', address: '127.0.0.1', port: jump.port, user: 'admin', privateKeyFile: client.keyFile };
+  return {
+    client,
+    jump,
+    jumpKey,
+    routers: behind,
+    trust,
+    target: (i: number): SshTarget => ({ host: `r${i}`, address: '127.0.0.1', port: behind[i]!.port, user: 'root', privateKeyFile: client.keyFile, jump: bastion }),
+    close: async (): Promise<void> => {
+      await jump.close();
+      for (const r of behind) await r.close();
+    },
+  };
+}
+
 describe('SshSession through a jump host', () => {
   it('verifies both host keys and runs commands on the router', async () => {
-    const client = makeClientDir(clientKey);
-    const jumpKey = makeKeyPair();
-    const jump = await startTestServer({ hostKey: jumpKey, clientKey, allowForwarding: true });
-    const router = await startTestServer({ hostKey, clientKey });
+    const j = await jumpSetup(1);
     try {
-      writeFileSync(client.knownHosts, knownLine(jump.port, jumpKey) + knownLine(router.port, hostKey));
-      const jumpTarget: SshTarget = { host: 'bastion', address: '127.0.0.1', port: jump.port, user: 'admin', privateKeyFile: client.keyFile };
-      const s = await SshSession.connect(
-        { host: 'r9', address: '127.0.0.1', port: router.port, user: 'root', privateKeyFile: client.keyFile, jump: jumpTarget },
-        options(client.knownHosts),
-      );
+      const s = await SshSession.connect(j.target(0), options(j.client.knownHosts));
       const r = await s.exec('cat', { stdin: 'via bastion' });
       expect(r.stdout).toBe('via bastion');
-      expect(jump.execs).toEqual([]);
-      expect(router.execs).toEqual(['cat']);
+      expect(j.jump.execs).toEqual([]);
+      expect(j.routers[0]!.execs).toEqual(['cat']);
       await s.close();
 
       // A wrong jump host key is the jump host's failure, reported on the router.
-      writeFileSync(client.knownHosts, knownLine(jump.port, otherKey) + knownLine(router.port, hostKey));
-      const err = await expectSshError(
-        SshSession.connect(
-          { host: 'r9', address: '127.0.0.1', port: router.port, user: 'root', privateKeyFile: client.keyFile, jump: jumpTarget },
-          options(client.knownHosts),
-        ),
-      );
+      j.trust(otherKey);
+      const err = await expectSshError(SshSession.connect(j.target(0), options(j.client.knownHosts)));
       expect(err.reason).toBe('host-key-changed');
-      expect(err.host).toBe('r9');
+      expect(err.host).toBe('r0');
       expect(err.message).toContain('jump host');
     } finally {
-      await jump.close();
-      await router.close();
+      await j.close();
     }
   });
 });
 
 describe('JumpHosts: routers behind one bastion share its connection', () => {
   it('logs in to the jump host once for many routers, closes it after the last one, and opens it again on demand', async () => {
-    const client = makeClientDir(clientKey);
-    const jumpKey = makeKeyPair();
-    const jump = await startTestServer({ hostKey: jumpKey, clientKey, allowForwarding: true });
-    const routers = await Promise.all([1, 2, 3].map(() => startTestServer({ hostKey, clientKey })));
+    const j = await jumpSetup(3);
     try {
-      writeFileSync(client.knownHosts, knownLine(jump.port, jumpKey) + routers.map((r) => knownLine(r.port, hostKey)).join(''));
-      const bastion: SshTarget = { host: 'bastion', address: '127.0.0.1', port: jump.port, user: 'admin', privateKeyFile: client.keyFile };
-      const target = (i: number): SshTarget => ({ host: `r${i}`, address: '127.0.0.1', port: routers[i]!.port, user: 'root', privateKeyFile: client.keyFile, jump: bastion });
-      const pool = new JumpHosts();
-      const opts = options(client.knownHosts, { jumpHosts: pool });
+      const opts = options(j.client.knownHosts, { jumpHosts: new JumpHosts() });
 
       // Connected at once, like --forks does: one login on the bastion.
-      const sessions = await Promise.all([0, 1, 2].map((i) => SshSession.connect(target(i), opts)));
+      const sessions = await Promise.all([0, 1, 2].map((i) => SshSession.connect(j.target(i), opts)));
       for (const [i, s] of sessions.entries()) expect((await s.exec('cat', { stdin: `via bastion ${i}` })).stdout).toBe(`via bastion ${i}`);
-      expect(jump.connections).toBe(1);
-      expect(jump.authAttempts.filter((a) => a.method === 'publickey').length).toBeGreaterThan(0);
+      expect(j.jump.connections).toBe(1);
+      expect(j.jump.authAttempts.filter((a) => a.method === 'publickey').length).toBeGreaterThan(0);
 
       // Still shared while any router uses it; after the last one, a new router opens it anew.
       await sessions[0]!.close();
       await sessions[1]!.close();
-      const again = await SshSession.connect(target(0), opts);
-      expect(jump.connections).toBe(1);
+      const again = await SshSession.connect(j.target(0), opts);
+      expect(j.jump.connections).toBe(1);
       await sessions[2]!.close();
       await again.close();
-      const later = await SshSession.connect(target(1), opts);
+      const later = await SshSession.connect(j.target(1), opts);
       expect((await later.exec('exit 0')).exitCode).toBe(0);
-      expect(jump.connections).toBe(2);
+      expect(j.jump.connections).toBe(2);
       await later.close();
 
       // Without the pool every router logs in on its own (the behaviour this replaces).
-      const alone = await Promise.all([0, 1].map((i) => SshSession.connect(target(i), options(client.knownHosts))));
-      expect(jump.connections).toBe(4);
+      const alone = await Promise.all([0, 1].map((i) => SshSession.connect(j.target(i), options(j.client.knownHosts))));
+      expect(j.jump.connections).toBe(4);
       for (const s of alone) await s.close();
     } finally {
-      await jump.close();
-      for (const r of routers) await r.close();
+      await j.close();
     }
   });
 
   it('fails every router waiting on a jump host that fails, and lets the next one try again', async () => {
-    const client = makeClientDir(clientKey);
-    const jumpKey = makeKeyPair();
-    const jump = await startTestServer({ hostKey: jumpKey, clientKey, allowForwarding: true });
-    const router = await startTestServer({ hostKey, clientKey });
+    const j = await jumpSetup(1);
     try {
-      writeFileSync(client.knownHosts, knownLine(jump.port, otherKey) + knownLine(router.port, hostKey));
-      const bastion: SshTarget = { host: 'bastion', address: '127.0.0.1', port: jump.port, user: 'admin', privateKeyFile: client.keyFile };
-      const target: SshTarget = { host: 'r1', address: '127.0.0.1', port: router.port, user: 'root', privateKeyFile: client.keyFile, jump: bastion };
-      const opts = options(client.knownHosts, { jumpHosts: new JumpHosts() });
-      const errs = await Promise.all([1, 2].map(() => expectSshError(SshSession.connect(target, opts))));
+      j.trust(otherKey);
+      const opts = options(j.client.knownHosts, { jumpHosts: new JumpHosts() });
+      const errs = await Promise.all([1, 2].map(() => expectSshError(SshSession.connect(j.target(0), opts))));
       for (const e of errs) {
         expect(e.reason).toBe('host-key-changed');
         expect(e.message).toContain('jump host');
       }
-      expect(router.connections).toBe(0);
+      expect(j.routers[0]!.connections).toBe(0);
       // The key is fixed: the next router gets a fresh try at the jump host.
-      writeFileSync(client.knownHosts, knownLine(jump.port, jumpKey) + knownLine(router.port, hostKey));
-      const s = await SshSession.connect(target, opts);
+      j.trust(j.jumpKey);
+      const s = await SshSession.connect(j.target(0), opts);
       expect((await s.exec('exit 0')).exitCode).toBe(0);
       await s.close();
     } finally {
-      await jump.close();
-      await router.close();
+      await j.close();
     }
   });
 });
