@@ -6,7 +6,7 @@ import { InputError, errorMessage } from './errors.js';
 import { registerFleetCommands } from './cli/commands/fleet.js';
 import { registerDiagnose } from './cli/commands/diagnose.js';
 import { registerInventory } from './cli/commands/inventory.js';
-import { registerLab } from './cli/commands/lab.js';
+import { runLab } from './cli/commands/lab.js';
 import { EXIT } from './cli/exit.js';
 
 export function buildProgram(): Command {
@@ -18,11 +18,16 @@ export function buildProgram(): Command {
   registerFleetCommands(program);
   registerInventory(program);
   registerDiagnose(program);
-  registerLab(program);
+  // Listed in --help; `lab …` itself is dispatched before parsing (see main), to the lab package.
+  program.command('lab').description('a simulated OpenWrt fleet on 127.0.0.1 (the pptp-fleet-lab package): lab up|down --help');
   return program;
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[2] === 'lab') {
+    process.exitCode = await runLab(argv.slice(3));
+    return;
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

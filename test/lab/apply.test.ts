@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, stat, writeFile, mkdir, lstat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Lab } from '../../src/lab/index.js';
+import type { Lab } from '../../packages/lab/src/index.js';
 import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, treeHash, type ReportHost } from './helpers.js';
 
 const FAILING: Record<string, string> = {

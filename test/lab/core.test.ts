@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import type { Lab } from '../../src/lab/index.js';
+import type { Lab } from '../../packages/lab/src/index.js';
 import { auditLines, labArgs, runCli, startLab, stopLab, type CliResult, readReport, hostOf } from './helpers.js';
 
 const PING_FLEET = Array.from({ length: 50 }, (_, i) => `r${String(i + 2).padStart(3, '0')}`);

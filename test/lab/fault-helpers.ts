@@ -7,8 +7,8 @@ import { lstat, readFile, readdir, readlink, writeFile } from 'node:fs/promises'
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import { Document, parseDocument, isMap } from 'yaml';
-import type { Lab, LabRouter } from '../../src/lab/index.js';
-import { sandboxArgv } from '../../src/lab/sandbox.js';
+import type { Lab, LabRouter } from '../../packages/lab/src/index.js';
+import { sandboxArgv } from '../../packages/lab/src/sandbox.js';
 import { SshSession, type ExecResult } from '../../src/ssh/session.js';
 import { labArgs, root, type CliResult } from './helpers.js';
 

@@ -9,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab, LabRouter } from '../../src/lab/index.js';
+import type { Lab, LabRouter } from '../../packages/lab/src/index.js';
 import { FACTS_COMMAND, factsScript } from '../../src/facts/gather.js';
 import { parseFacts } from '../../src/facts/parse.js';
 import { gzipOutputFor } from '../../src/shell/compress.js';
 import { plannerPaths, restartMarkerPath } from '../../src/plan/plan.js';
-import { LOGIN_SHELL } from '../../src/lab/rootfs.js';
+import { LOGIN_SHELL } from '../../packages/lab/src/rootfs.js';
 import { auditLines, labArgs, root, routerPath, startLab, stopLab } from './helpers.js';
 import {
   FaultProxy,

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, readdir, lstat, readlink, rm } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { labUp, labDown, type Lab } from '../../src/lab/index.js';
+import { labUp, labDown, type Lab } from '../../packages/lab/src/index.js';
 import type { Report, ReportHost, ReportTunnel } from '../../src/report/json.js';
 
 export type { Report, ReportHost, ReportTunnel };

@@ -10,17 +10,17 @@ import ssh2 from 'ssh2';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { InputError } from '../../src/errors.js';
-import { labSummary, registerLab } from '../../src/cli/commands/lab.js';
-import { labDown, labUp, loadLab, passwordFromFile, randomPassword, type Lab } from '../../src/lab/index.js';
-import { renderLabInventory } from '../../src/lab/inventory.js';
-import { parsePublicKey } from '../../src/lab/keys.js';
-import { assignRouters, parseCounts, routerName } from '../../src/lab/options.js';
-import { bytesWithin, parseListeningPorts } from '../../src/lab/ports.js';
-import { findSandboxedProcesses, isAlive } from '../../src/lab/procs.js';
-import { appletLinks, parseLdd } from '../../src/lab/rootfs.js';
-import { readState } from '../../src/lab/state.js';
-import { FIRMWARES } from '../../src/lab/types.js';
+import { InputError } from '../../packages/lab/src/errors.js';
+import { labSummary, registerLab } from '../../packages/lab/src/commands.js';
+import { labDown, labUp, loadLab, passwordFromFile, randomPassword, type Lab } from '../../packages/lab/src/index.js';
+import { renderLabInventory } from '../../packages/lab/src/inventory.js';
+import { parsePublicKey } from '../../packages/lab/src/keys.js';
+import { assignRouters, parseCounts, routerName } from '../../packages/lab/src/options.js';
+import { bytesWithin, parseListeningPorts } from '../../packages/lab/src/ports.js';
+import { findSandboxedProcesses, isAlive } from '../../packages/lab/src/procs.js';
+import { appletLinks, parseLdd } from '../../packages/lab/src/rootfs.js';
+import { readState } from '../../packages/lab/src/state.js';
+import { FIRMWARES } from '../../packages/lab/src/types.js';
 
 interface SshResult {
   code: number | null;
@@ -87,7 +87,7 @@ describe('lab options', () => {
 
   it('the CLI turns a bad --scenario into an InputError naming the command line', async () => {
     const program = new Command().exitOverride();
-    registerLab(program);
+    registerLab(program.command('lab'));
     const run = program.parseAsync(['lab', 'up', '--routers', '3', '--dir', '/nonexistent/x', '--scenario', 'flaky:1'], { from: 'user' });
     await expect(run).rejects.toThrow(InputError);
     await expect(run).rejects.toThrow(/<command line>: --scenario: unknown name "flaky"/);
@@ -105,7 +105,7 @@ describe('lab options', () => {
   it('the CLI rejects a missing or out-of-range --routers', async () => {
     for (const routers of [[], ['--routers', '0'], ['--routers', 'ten']]) {
       const program = new Command().exitOverride();
-      registerLab(program);
+      registerLab(program.command('lab'));
       await expect(program.parseAsync(['lab', 'up', ...routers, '--dir', '/nonexistent/x'], { from: 'user' })).rejects.toThrow(/--routers/);
     }
   });
@@ -308,7 +308,7 @@ describe('the lab command', () => {
     const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
     try {
       const up = new Command().exitOverride();
-      registerLab(up);
+      registerLab(up.command('lab'));
       await up.parseAsync(['lab', 'up', '--routers', '2', '--dir', dir, '--firmware', 'openwrt-apk:1', '--scenario', 'slow:1'], { from: 'user' });
       const out = printed.join('\n');
       expect(out).toMatch(/^r001 +\d+ +openwrt-apk +slow$/m);
@@ -318,7 +318,7 @@ describe('the lab command', () => {
       expect(pids).toHaveLength(3);
 
       const down = new Command().exitOverride();
-      registerLab(down);
+      registerLab(down.command('lab'));
       await down.parseAsync(['lab', 'down', '--dir', dir], { from: 'user' });
       for (const pid of pids) expect(isAlive(pid)).toBe(false);
     } finally {

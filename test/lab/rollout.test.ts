@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { parseDocument } from 'yaml';
-import type { Lab } from '../../src/lab/index.js';
+import type { Lab } from '../../packages/lab/src/index.js';
 import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliResult, readReport, hostOf, type Report, type ReportHost, type ReportTunnel } from './helpers.js';
 
 const names = (from: number, to: number): string[] =>

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyScript } from '../../src/apply/script.js';
 import type { Change } from '../../src/plan/types.js';
-import type { Lab } from '../../src/lab/index.js';
+import type { Lab } from '../../packages/lab/src/index.js';
 import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliResult } from './helpers.js';
 import { hostOf, routerExec, sleep, writeInventory, type Report } from './fault-helpers.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { Lab, LabRouter } from '../../src/lab/index.js';
+import type { Lab, LabRouter } from '../../packages/lab/src/index.js';
 import { makeKeyPair } from '../fixtures/ssh/server.js';
 import { SshError, SshSession, type SshOptions, type SshTarget } from '../../src/ssh/session.js';
 import { startLab, stopLab } from './helpers.js';

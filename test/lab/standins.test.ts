@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBusybox } from '../../src/lab/deps.js';
-import { run } from '../../src/lab/exec.js';
-import { populateRootfs } from '../../src/lab/firmware.js';
-import { FIRMWARES, type Firmware, type Scenario } from '../../src/lab/types.js';
-import { appletLinks, parseLdd } from '../../src/lab/rootfs.js';
+import { ensureBusybox } from '../../packages/lab/src/deps.js';
+import { run } from '../../packages/lab/src/exec.js';
+import { populateRootfs } from '../../packages/lab/src/firmware.js';
+import { FIRMWARES, type Firmware, type Scenario } from '../../packages/lab/src/types.js';
+import { appletLinks, parseLdd } from '../../packages/lab/src/rootfs.js';
 
 const PASSWORD = 's3cret "pass" #1';
 const FIXTURES = fileURLToPath(new URL('../fixtures/pppd-logs/', import.meta.url));

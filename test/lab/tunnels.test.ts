@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import type { Lab } from '../../src/lab/index.js';
-import type { Firmware, Scenario } from '../../src/lab/types.js';
+import type { Lab } from '../../packages/lab/src/index.js';
+import type { Firmware, Scenario } from '../../packages/lab/src/types.js';
 import { SshSession } from '../../src/ssh/session.js';
 import {
   TUNNELS_STATUS_COMMAND,

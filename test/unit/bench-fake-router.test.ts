@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFactsFixture } from '../../src/bench/facts-fixture.js';
-import { generateKeyPair, startFakeFleet, type FakeFleet } from '../../src/bench/fake-router.js';
+import { loadFactsFixture } from '../../packages/bench/src/facts-fixture.js';
+import { generateKeyPair, startFakeFleet, type FakeFleet } from '../../packages/bench/src/fake-router.js';
 import { FACTS_COMMAND } from '../../src/facts/gather.js';
 import { parseFacts } from '../../src/facts/parse.js';
-import { knownHostsLine } from '../../src/lab/keys.js';
+import { knownHostsLine } from '../../packages/lab/src/keys.js';
 import { SshSession, type SshOptions } from '../../src/ssh/session.js';
 
 describe('fake routers', () => {

@@ -2,15 +2,15 @@
 // the report figures, the facts fixture's sanitizing, options and the PASS/FAIL arithmetic.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { countLines, execsBetween } from '../../src/bench/audit.js';
-import { parseGnuTime, statCpuMs, vmHwmKb } from '../../src/bench/child.js';
-import { FIXTURE_PASSWORD, HOSTNAME_MARK, loadFactsFixture, renderFacts, sanitizeFacts } from '../../src/bench/facts-fixture.js';
-import { fakeRouterName } from '../../src/bench/fake-router.js';
-import { BenchUsageError, parseBenchOptions } from '../../src/bench/options.js';
-import { reportFigures } from '../../src/bench/report.js';
-import { combineMaxMean, maxMean, median } from '../../src/bench/stats.js';
-import { evaluateTargets, summarize, type Row, type Sample } from '../../src/bench/summary.js';
-import { fmt, formatTable } from '../../src/bench/table.js';
+import { countLines, execsBetween } from '../../packages/bench/src/audit.js';
+import { parseGnuTime, statCpuMs, vmHwmKb } from '../../packages/bench/src/child.js';
+import { FIXTURE_PASSWORD, HOSTNAME_MARK, loadFactsFixture, renderFacts, sanitizeFacts } from '../../packages/bench/src/facts-fixture.js';
+import { fakeRouterName } from '../../packages/bench/src/fake-router.js';
+import { BenchUsageError, parseBenchOptions } from '../../packages/bench/src/options.js';
+import { reportFigures } from '../../packages/bench/src/report.js';
+import { combineMaxMean, maxMean, median } from '../../packages/bench/src/stats.js';
+import { evaluateTargets, summarize, type Row, type Sample } from '../../packages/bench/src/summary.js';
+import { fmt, formatTable } from '../../packages/bench/src/table.js';
 import { parseFacts } from '../../src/facts/parse.js';
 
 describe('stats', () => {

@@ -25,7 +25,7 @@ const SHELLS: Array<[string, string[]]> = [
   ['dash', ['/bin/sh']],
   ...(existsSync(BUSYBOX) ? ([['busybox ash', [BUSYBOX, 'sh']]] as Array<[string, string[]]>) : []),
 ];
-const SECRETS_AWK = new URL('../../src/lab/standins/lib/secrets.awk', import.meta.url).pathname;
+const SECRETS_AWK = new URL('../../packages/lab/standins/lib/secrets.awk', import.meta.url).pathname;
 
 /** Characters that break naive quoting, in every combination fast-check likes. */
 const HOSTILE = ['$(touch /tmp/pwned)', '`touch /tmp/pwned`', '"; touch /tmp/pwned2; "', "'", '"', '\\', '\\\\', ';', '#', ' ', '\t', '$HOME', '${x}', '|', '&', '>', '<', '*', '?', '[', '~', '!', '\n', 'é', '€', '@/', '-', '=', '%', 'PFEOF_', 'EOF'];

@@ -2,7 +2,7 @@
 // bytes of ed25519 public keys about once in 256 draws (mscdex/ssh2#1390), which once failed CI.
 import { describe, expect, it } from 'vitest';
 import ssh2 from 'ssh2';
-import { generateKeyPair, generateSshKeyPair } from '../../src/bench/fake-router.js';
+import { generateKeyPair, generateSshKeyPair } from '../../packages/bench/src/fake-router.js';
 
 const { utils } = ssh2;
 

@@ -1,102 +1,35 @@
-// `pptp-fleet lab up` / `lab down`: a simulated OpenWrt fleet of real dropbear routers on this
-// machine, for the demo and the end-to-end tests (see src/lab/).
+// `pptp-fleet lab …`: the simulated OpenWrt fleet is a package of its own, pptp-fleet-lab (linked
+// by this repository's npm workspaces; elsewhere `npm install -g pptp-fleet-lab`). The product
+// ships none of it: this command only hands its arguments over.
 //
 // Example:
 //   pptp-fleet lab up --routers 10 --dir /tmp/lab --firmware openwrt:4 --scenario wrong_password:1
-//   pptp-fleet apply -i /tmp/lab/inventory.yaml --known-hosts /tmp/lab/known_hosts --key /tmp/lab/id_ed25519
 //   pptp-fleet lab down --dir /tmp/lab
-import type { Command } from 'commander';
-import { InputError } from '../../errors.js';
-import { labDown, labUp, type Lab } from '../../lab/index.js';
-import { COMMAND_LINE, parseCounts, parseRouterCount } from '../../lab/options.js';
-import { FIRMWARES, SCENARIOS } from '../../lab/types.js';
 
-interface LabUpFlags {
-  routers?: string;
-  dir?: string;
-  firmware: string[];
-  scenario: string[];
-  passwordFile?: string;
-  basePort?: string;
-}
+/** The lab package, imported only when a `lab` command runs. */
+export const LAB_PACKAGE = 'pptp-fleet-lab';
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new InputError([{ file: COMMAND_LINE, path: flag, message: 'is required' }]);
-  return value;
-}
-
-function parseBasePort(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!(n >= 1024 && n <= 65535)) {
-    throw new InputError([{ file: COMMAND_LINE, path: '--base-port', message: `expected a port from 1024 to 65535, got ${JSON.stringify(value)}` }]);
-  }
-  return n;
-}
-
-/** Above this many routers the table shows the first rows and a count per firmware/scenario. */
-const FULL_TABLE_MAX = 30;
-
-/**
- * The table `lab up` prints: one row per router (the first 10 and totals for big labs).
- * @example labSummary(lab) // 'router  port   firmware      scenario\nr001    40123  whiterussian  ok\n...'
- */
-export function labSummary(lab: Lab): string {
-  const shown = lab.routers.length > FULL_TABLE_MAX ? lab.routers.slice(0, 10) : lab.routers;
-  const rows = [['router', 'port', 'firmware', 'scenario'], ...shown.map((r) => [r.name, String(r.port), r.firmware, r.scenario])];
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
-  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
-  if (shown.length < lab.routers.length) {
-    const tally = (key: 'firmware' | 'scenario'): string => {
-      const counts = new Map<string, number>();
-      for (const r of lab.routers) counts.set(r[key], (counts.get(r[key]) ?? 0) + 1);
-      return [...counts].map(([name, n]) => `${name}:${n}`).join(' ');
-    };
-    lines.push(`… and ${lab.routers.length - shown.length} more (see ${lab.inventoryPath})`);
-    lines.push(`firmware: ${tally('firmware')}`, `scenario: ${tally('scenario')}`);
-  }
-  return lines.join('\n');
+interface LabCli {
+  runLabCli(args: readonly string[], name: string): Promise<number>;
 }
 
 /**
- * Registers `lab up` and `lab down`.
- * @example registerLab(program); // pptp-fleet lab up --routers 5 --dir /tmp/lab --firmware openwrt-24:2
+ * Runs `pptp-fleet lab ARGS…` through the lab package and returns its exit code; 2 with an
+ * install hint when the package is not installed.
+ * @example await runLab(['down', '--dir', '/tmp/lab']) // 0
  */
-export function registerLab(program: Command): void {
-  const lab = program.command('lab').description('a simulated OpenWrt fleet (real dropbear routers in bubblewrap) on 127.0.0.1');
-
-  lab
-    .command('up')
-    .description('build and start N routers, write DIR/inventory.yaml, DIR/known_hosts and an admin key')
-    .option('--routers <n>', 'number of routers (r001..)')
-    .option('--dir <dir>', 'lab directory (new or empty, or a stopped lab)')
-    .option('--firmware <name:count>', `firmware of the next COUNT routers, repeatable (${FIRMWARES.join(', ')}; rest: whiterussian)`, collect, [])
-    .option('--scenario <name:count>', `scenario of the next COUNT routers, repeatable (${SCENARIOS.join(', ')}; rest: ok)`, collect, [])
-    .option('--password-file <file>', 'VPN password for the simulated server and the inventory (default: random)')
-    .option('--base-port <port>', 'take ports from here upward (default: any free ports)')
-    .action(async (flags: LabUpFlags) => {
-      const routers = parseRouterCount(required(flags.routers, '--routers'));
-      const dir = required(flags.dir, '--dir');
-      const firmware = parseCounts('--firmware', flags.firmware, FIRMWARES);
-      const scenario = parseCounts('--scenario', flags.scenario, SCENARIOS);
-      const basePort = parseBasePort(flags.basePort);
-      const started = Date.now();
-      const up = await labUp({ dir, routers, firmware, scenario, passwordFile: flags.passwordFile, basePort });
-      console.log(labSummary(up));
-      console.log(`\n${up.routers.length} routers up in ${((Date.now() - started) / 1000).toFixed(1)} s. Try:`);
-      console.log(`  pptp-fleet apply -i ${up.inventoryPath} --known-hosts ${up.knownHostsPath} --key ${up.keyPath}`);
-      console.log(`Stop it with: pptp-fleet lab down --dir ${up.dir}`);
-    });
-
-  lab
-    .command('down')
-    .description('stop every router of the lab in DIR (files are kept)')
-    .option('--dir <dir>', 'lab directory')
-    .action(async (flags: { dir?: string }) => {
-      const dir = required(flags.dir, '--dir');
-      await labDown(dir);
-      console.log(`lab in ${dir} stopped`);
-    });
+export async function runLab(args: readonly string[]): Promise<number> {
+  let lab: LabCli;
+  try {
+    // A computed specifier: the product builds and type-checks without the lab installed.
+    const specifier = `${LAB_PACKAGE}/commands`;
+    lab = (await import(specifier)) as LabCli;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(LAB_PACKAGE)) {
+      process.stderr.write(`error: pptp-fleet lab needs the ${LAB_PACKAGE} package: npm install -g ${LAB_PACKAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  return lab.runLabCli(args, 'pptp-fleet lab');
 }

@@ -13,15 +13,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GNU_TIME } from './child.js';
 import { Cleanups } from './cleanup.js';
 import { benchLabSize, type SizeRuns } from './lab-bench.js';
 import { BenchUsageError, LAB_PHASES, USAGE, parseBenchOptions, type BenchOptions, type LabPhase } from './options.js';
 import { benchScale, type ScaleSamples } from './scale-bench.js';
 import { evaluateTargets, resultsTable, summarize, targetsTable, type Row } from './summary.js';
+import { productCli } from './paths.js';
 
-const cliPath = fileURLToPath(new URL('../cli.js', import.meta.url));
+const cliPath = productCli();
 const log = (line: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 };
@@ -50,7 +50,7 @@ function warnings(rows: readonly Row[]): string[] {
     if (r.killedRuns > 0) out.push(`${r.phase} at ${r.hosts} hosts: ${r.killedRuns} run(s) killed after --timeout-ms`);
   }
   for (const r of rows.filter((x) => x.phase === 'scale-nochange' && (x.changedHosts > 0 || (x.execs?.max ?? 0) > 1))) {
-    out.push(`scale-nochange at ${r.hosts} hosts planned changes: the facts fixture no longer matches the planner; re-record it with \`node dist/bench/record-facts.js\``);
+    out.push(`scale-nochange at ${r.hosts} hosts planned changes: the facts fixture no longer matches the planner; re-record it with \`npm run record-facts -w pptp-fleet-bench\``);
   }
   return out;
 }
@@ -98,7 +98,8 @@ async function run(opts: BenchOptions, cleanups: Cleanups): Promise<number> {
   console.log(targetsTable(targets));
   for (const n of notes) console.log(`note: ${n}`);
 
-  const out = resolve(opts.out);
+  // npm runs this from packages/bench; a relative --out is taken from where `npm run bench` was typed.
+  const out = resolve(process.env['INIT_CWD'] ?? process.cwd(), opts.out);
   await mkdir(dirname(out), { recursive: true });
   const results = {
     version: 1,

@@ -1,19 +1,19 @@
 // The canned facts output the fake routers answer with: recorded once from a real lab router
-// after a successful apply (`node dist/bench/record-facts.js`), with the VPN password replaced by
+// after a successful apply (`npm run record-facts -w pptp-fleet-bench`), with the VPN password replaced by
 // a placeholder so no real secret is committed. An inventory whose tunnel password is that
 // placeholder plans no change against it, so a no-change apply costs exactly one exec per host.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { benchFixture } from './paths.js';
 
 /** The password in the fixture's chap-secrets, and what the fake fleet's inventory must use. */
 export const FIXTURE_PASSWORD = 'BenchPlaceholder0000';
 /** Stands for the router's name in the fixture's `@@hostname` section. */
 export const HOSTNAME_MARK = '{{hostname}}';
 
-/** src/bench/fixtures/ (the build does not copy fixtures, so dist/bench reads them from src). */
+/** A file of the benchmark's fixtures/. */
 export function fixturePath(name: string): string {
-  return fileURLToPath(new URL(`../../src/bench/fixtures/${name}`, import.meta.url));
+  return benchFixture(name);
 }
 
 export const FACTS_FIXTURE = 'facts-whiterussian-converged.txt';

@@ -1,6 +1,6 @@
 // What `lab up` is asked for: NAME:COUNT flags parsed and checked, and routers r001.. given
 // their firmware and scenario in the order the flags were given.
-import { InputError, type InputProblem } from '../errors.js';
+import { InputError, type InputProblem } from './errors.js';
 import { FIRMWARES, SCENARIOS, type Firmware, type Scenario } from './types.js';
 
 /** Where problems with lab options are reported from (InputError's `file`). */

@@ -3,8 +3,8 @@
 // cost next to nothing here, so what grows is the CLI's own time and memory.
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PASSWORD_FILE, renderLabInventory } from '../lab/inventory.js';
-import { knownHostsLine } from '../lab/keys.js';
+import { PASSWORD_FILE, renderLabInventory } from 'pptp-fleet-lab/inventory';
+import { knownHostsLine } from 'pptp-fleet-lab/keys';
 import { measureCli } from './child.js';
 import type { Cleanups } from './cleanup.js';
 import { FIXTURE_PASSWORD, loadFactsFixture } from './facts-fixture.js';

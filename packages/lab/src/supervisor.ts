@@ -1,4 +1,4 @@
-// The lab supervisor: `node dist/lab/supervisor.js DIR`, started detached by `labUp`, its output
+// The lab supervisor: `node dist/supervisor.js DIR` (in the lab package), started detached by `labUp`, its output
 // going to DIR/supervisor.log. It owns every router process of the lab (bwrap with
 // --die-with-parent, so routers never outlive it), records their pids in DIR/lab.json, serves
 // the `ssh_hang` routers itself (accept TCP, never send a byte), and on SIGTERM stops it all.

@@ -10,7 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Connection, ParsedKey, ServerChannel } from 'ssh2';
-import { FACTS_COMMAND } from '../facts/gather.js';
+import { FACTS_COMMAND } from '../../../src/facts/gather.js';
 import { renderFacts } from './facts-fixture.js';
 
 const { Server, utils } = ssh2;

@@ -1,22 +1,22 @@
-// Re-records src/bench/fixtures/facts-whiterussian-converged.txt, the facts the fake routers
+// Re-records packages/bench/fixtures/facts-whiterussian-converged.txt, the facts the fake routers
 // answer with: a one-router lab, a real apply until its tunnel is up, then the facts script run
 // on it as the CLI runs it (engine/host.ts). The lab's random VPN password is replaced by
 // FIXTURE_PASSWORD before anything is written.
 //
-// Usage: npm run build && node dist/bench/record-facts.js
+// Usage: npm run build && npm run record-facts -w pptp-fleet-bench
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FACTS_COMMAND, factsScript } from '../facts/gather.js';
-import { parseFacts } from '../facts/parse.js';
-import { plannerPaths } from '../plan/plan.js';
-import { labDown, labUp } from '../lab/index.js';
-import { SshSession } from '../ssh/session.js';
+import { FACTS_COMMAND, factsScript } from '../../../src/facts/gather.js';
+import { parseFacts } from '../../../src/facts/parse.js';
+import { plannerPaths } from '../../../src/plan/plan.js';
+import { labDown, labUp } from 'pptp-fleet-lab';
+import { SshSession } from '../../../src/ssh/session.js';
 import { runCli } from './child.js';
 import { FACTS_FIXTURE, FIXTURE_PASSWORD, fixturePath, sanitizeFacts } from './facts-fixture.js';
+import { productCli } from './paths.js';
 
-const cliPath = fileURLToPath(new URL('../cli.js', import.meta.url));
+const cliPath = productCli();
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'pptp-fleet-record-facts-'));

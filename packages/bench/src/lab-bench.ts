@@ -6,7 +6,7 @@
 //   check     `--check --diff` after one file per host was edited behind the tool's back
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { labDown, labUp, type Lab } from '../lab/index.js';
+import { labDown, labUp, type Lab } from 'pptp-fleet-lab';
 import { auditSnapshot, execsBetween } from './audit.js';
 import { measureCli } from './child.js';
 import type { Cleanups } from './cleanup.js';

@@ -41,12 +41,12 @@ const SUPERVISOR_SCRIPT = 'supervisor.js';
 /**
  * The compiled supervisor. It runs as its own node process, so even when labUp runs from the
  * TypeScript sources (vitest) it needs the build output.
- * @example supervisorPath() // '<package root>/dist/lab/supervisor.js'
+ * @example supervisorPath() // '<lab package root>/dist/supervisor.js'
  */
 export function supervisorPath(): string {
-  // ../.. is the package root from both src/lab and dist/lab.
-  const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
-  const path = join(packageRoot, 'dist', 'lab', SUPERVISOR_SCRIPT);
+  // .. is the lab package's root from both src/ and dist/.
+  const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+  const path = join(packageRoot, 'dist', SUPERVISOR_SCRIPT);
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first`);
   return path;
 }

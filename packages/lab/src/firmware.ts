@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import type { Firmware, Scenario } from './types.js';
 
 
-/** Where the stand-in scripts live; works from src/lab and from dist/lab. */
+/** Where the stand-in scripts live: `standins/` at the lab package's root, one level above both src/ and dist/. */
 export function standinsDir(): string {
-  return join(fileURLToPath(new URL('../..', import.meta.url)), 'src', 'lab', 'standins');
+  return fileURLToPath(new URL('../standins', import.meta.url));
 }
 
 /** A file a feed package installs: a stand-in script, literal text, or an empty marker. */
