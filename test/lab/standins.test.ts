@@ -663,3 +663,98 @@ describe('init scripts', () => {
     expect(res.stdout).toContain('dump\t\t# (from command line)\n');
   });
 });
+
+// ---- Field facts (../shared/FIELD-FACTS.md): each a test of the lab itself ----
+
+describe('field facts: pppd logging as OpenWrt ships it', () => {
+  it('every OpenWrt /etc/ppp/options says "logfile /dev/null"; only current trees (25.x) enable debug', async () => {
+    const want: Record<Firmware, string> = {
+      whiterussian: '#debug\nlogfile /dev/null\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n',
+      'openwrt-19': '#debug\nlogfile /dev/null\nnoipdefault\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n',
+      openwrt: '#debug\nlogfile /dev/null\nnoipdefault\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n',
+      'openwrt-24': '#debug\nlogfile /dev/null\nnoipdefault\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n',
+      'openwrt-apk': 'debug\nlogfile /dev/null\nnoipdefault\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n',
+    };
+    for (const fw of FIRMWARES) expect(await file(await router(fw), 'etc/ppp/options'), fw).toBe(want[fw]);
+  });
+
+  for (const fw of FIRMWARES) {
+    it(`${fw}: with logfile /dev/null nothing reaches stdout (nodetach or updetach), syslog has it all; logfd N sends it to fd N`, async () => {
+      const r = await router(fw, 'wrong_password');
+      await provision(r, peer(r));
+      const quiet = await sh(r, 'pppd call office nodetach; echo rc=$?; pppd call office updetach; echo rc=$?');
+      expect(quiet).toMatchObject({ stdout: 'rc=19\nrc=19\n', stderr: '' });
+      expect((await pppLog(r)).match(/MS-CHAP authentication failed: E=691 Authentication failure\n/g)).toHaveLength(2);
+      const fd1 = await sh(r, 'pppd call office nodetach logfd 1; echo rc=$?');
+      expect(fd1.stdout).toMatch(/Using interface ppp0\n[\s\S]*MS-CHAP authentication failed: E=691 Authentication failure\n[\s\S]*Exit\.\nrc=19\n$/);
+      const fd2 = await sh(r, 'pppd call office updetach logfd 2 2>/tmp/log2; echo rc=$?; cat /tmp/log2');
+      expect(fd2.stdout).toMatch(/^rc=19\n[\s\S]*CHAP authentication failed\n/);
+      const fd3 = await sh(r, 'pppd call office nodetach logfd 3 3>/tmp/log3 >/tmp/out; echo rc=$?; wc -c </tmp/out; grep -c "^CHAP authentication failed" /tmp/log3');
+      expect(fd3.stdout).toBe('rc=19\n0\n1\n');
+      const file2 = await sh(r, 'pppd call office nodetach logfile /tmp/ppp.log; echo rc=$?; grep -c "^CHAP authentication failed" /tmp/ppp.log');
+      expect(file2.stdout).toBe('rc=19\n1\n');
+      // debug lines go to syslog only with debug (25.x's /etc/ppp/options has it)
+      const debugLines = (await pppLog(r)).includes('sent [LCP ConfReq');
+      expect(debugLines).toBe(fw === 'openwrt-apk');
+    });
+  }
+
+  it('without the logfile line pppd logs to stdout until it detaches (pppd default: log fd 1)', async () => {
+    const r = await router('openwrt');
+    await provision(r, peer(r, [], {}), ipUpFor('openwrt'));
+    await writeFile(join(r.root, 'etc/ppp/options'), 'noipdefault\nlock\n');
+    const res = await sh(r, `pppd call office updetach; echo rc=$?; ${WAIT_IP_UP}${KILL_AND_WAIT}`);
+    expect(res.stdout).toMatch(/CHAP authentication succeeded\n[\s\S]*local {2}IP address 192\.168\.255\.8\nremote IP address 192\.168\.0\.1\nrc=0\n$/);
+    expect(res.stdout).not.toContain('Terminating on signal');
+  });
+
+  it('option errors go to stderr whatever the log fd says, and a bad logfd value is an option error', async () => {
+    const r = await router('openwrt');
+    await provision(r, peer(r));
+    expect(await sh(r, 'pppd call office nosuchoption')).toMatchObject({ code: 2, stdout: '', stderr: "pppd: unrecognized option 'nosuchoption'\n" });
+    expect(await sh(r, 'pppd call office logfd x')).toMatchObject({ code: 2, stderr: "pppd: invalid numeric parameter 'x' for logfd option\n" });
+  });
+});
+
+describe('field facts: pid files and interface names', () => {
+  for (const fw of ['openwrt-19', 'openwrt', 'openwrt-24', 'openwrt-apk'] as const) {
+    it(`${fw}: pid files in ${pidDir(fw)} (IFNAME.pid; ppp-LINK.pid holds pid then interface), ifname renames the interface`, async () => {
+      const r = await router(fw);
+      await provision(r, peer(r, ['ifname pptp-office', 'debug']), '#!/bin/sh\necho "$1 $IFNAME" > /tmp/ip-up.args\n');
+      const d = pidDir(fw);
+      const before = await sh(r, 'ls -d /var/run/pppd 2>/dev/null; echo .');
+      expect(before.stdout).toBe('.\n');
+      // one sandbox session: the router's processes end with it
+      const res = await sh(
+        r,
+        `pppd call office updetach; echo rc=$?; ${WAIT_IP_UP}cat ${d}/ppp-office.pid ${d}/pptp-office.pid; ls /var/run | grep -c "ppp-office.pid\\|pptp-office.pid"; ` +
+          'ifconfig pptp-office | head -n 1; route -n | grep -c pptp-office; ' +
+          // a second pppd for the same ifname cannot rename its unit
+          // (it wrote the linkname pid file at start and removes it as it dies, as pppd's main() does)
+          `pppd call office updetach logfd 1 | grep rename; echo rc=$?; ls ${d}; kill $(cat ${d}/pptp-office.pid); ` +
+          `i=0; while [ -e ${d}/pptp-office.pid ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; ls ${d}; echo end`,
+      );
+      const [rc, pid, ifn, pid2, inVarRun, ifc, routes, rename, rc2, left, ...rest] = res.stdout.split('\n');
+      expect(rc).toBe('rc=0');
+      expect(pid).toMatch(/^\d+$/);
+      expect(ifn).toBe('pptp-office');
+      expect(pid2).toBe(pid);
+      // 2.5 keeps nothing in /var/run itself
+      expect(inVarRun).toBe(d === '/var/run' ? '2' : '0');
+      expect(ifc).toMatch(/^pptp-office Link encap:Point-to-Point Protocol/);
+      expect(routes).toBe('1');
+      expect(rename).toBe("Couldn't rename interface ppp1 to pptp-office: File exists");
+      expect(rc2).toBe('rc=0');
+      expect(left).toBe('pptp-office.pid');
+      // after SIGTERM no pid file is left
+      expect(rest.join('\n')).toBe('end\n');
+      expect(await file(r, 'tmp/ip-up.args')).toBe('pptp-office pptp-office\n');
+    });
+  }
+
+  it("white russian's pppd 2.4.3 rejects ifname", async () => {
+    const r = await router('whiterussian');
+    await provision(r, peer(r, ['ifname pptp-office']));
+    expect(await sh(r, 'pppd call office updetach')).toMatchObject({ code: 2, stderr: "pppd: In file /etc/ppp/peers/office: unrecognized option 'ifname'\n" });
+  });
+});
