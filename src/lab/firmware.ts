@@ -353,6 +353,7 @@ function standinPlacements(firmware: Firmware): Record<string, string> {
     '/sbin/ifconfig': 'bin/ifconfig',
     '/sbin/logread': 'bin/logread',
     '/usr/bin/logger': 'bin/logger',
+    '/bin/uname': 'bin/uname',
     [p.packageManagerPath]: 'bin/pkg',
   };
   // 22.03+ (firewall4 on nftables) ship no iptables at all

@@ -758,3 +758,136 @@ describe('field facts: pid files and interface names', () => {
     expect(await sh(r, 'pppd call office updetach')).toMatchObject({ code: 2, stderr: "pppd: In file /etc/ppp/peers/office: unrecognized option 'ifname'\n" });
   });
 });
+
+describe('field facts: UCI and the firmware firewall', () => {
+  it('uci shows the shipped lan/wan zones with @zone[n] names, gets lists unquoted, errors like uci', async () => {
+    const r = await router('openwrt');
+    const show = await sh(r, 'uci show firewall');
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain("firewall.@zone[0]=zone\nfirewall.@zone[0].name='lan'\nfirewall.@zone[0].network='lan'\n");
+    expect(show.stdout).toContain("firewall.@zone[1].network='wan' 'wan6'\n");
+    expect(show.stdout).toContain("firewall.@forwarding[0]=forwarding\nfirewall.@forwarding[0].src='lan'\nfirewall.@forwarding[0].dest='wan'\n");
+    expect((await sh(r, 'uci get firewall.@zone[1].network; uci get firewall.@zone[-1].name; uci get firewall.@zone[0]')).stdout).toBe('wan wan6\nwan\nzone\n');
+    expect(await sh(r, 'uci get firewall.@zone[7].name')).toMatchObject({ code: 1, stdout: '', stderr: 'uci: Entry not found\n' });
+    expect(await sh(r, 'uci get firewall.nosuch')).toMatchObject({ code: 1, stderr: 'uci: Entry not found\n' });
+    expect(await sh(r, 'uci -q get firewall.nosuch')).toMatchObject({ code: 1, stderr: '' });
+    expect(await sh(r, 'uci get nosuchconfig.x')).toMatchObject({ code: 1, stderr: 'uci: Entry not found\n' });
+    // section and option names are [A-Za-z0-9_]: a "-" is an invalid argument
+    expect(await sh(r, 'uci set firewall.pptp-office=zone')).toMatchObject({ code: 1, stderr: 'uci: Invalid argument\n' });
+    expect(await sh(r, 'uci set firewall.nosuch.name=x')).toMatchObject({ code: 1, stderr: 'uci: Invalid argument\n' });
+    const usage = await sh(r, 'uci get');
+    expect(usage.code).toBe(255);
+    expect(usage.stderr).toMatch(/^Usage: uci \[<options>\] <command> \[<arguments>\]\n/);
+    expect((await sh(r, 'uci changes')).stdout).toBe('');
+  });
+
+  it('uci set/add/add_list keep changes pending until commit; an unchanged option records nothing, a section type always does', async () => {
+    const r = await router('openwrt-24');
+    const res = await sh(
+      r,
+      'uci set firewall.vpn_office=zone && uci set firewall.vpn_office.name=vpn_office && uci add_list firewall.vpn_office.device=pptp-office && ' +
+        'uci set firewall.vpn_office.masq=1 && uci add firewall forwarding >/tmp/id && uci set firewall.@forwarding[-1].src=lan && ' +
+        'uci set firewall.@forwarding[-1].dest=vpn_office && uci changes firewall',
+    );
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(
+      /^firewall\.vpn_office='zone'\nfirewall\.vpn_office\.name='vpn_office'\nfirewall\.vpn_office\.device\+='pptp-office'\nfirewall\.vpn_office\.masq='1'\nfirewall\.(cfg[0-9a-f]{6})='forwarding'\nfirewall\.\1\.src='lan'\nfirewall\.\1\.dest='vpn_office'\n$/,
+    );
+    expect(await file(r, 'tmp/id')).toMatch(/^cfg[0-9a-f]{6}\n$/);
+    expect(await file(r, 'etc/config/firewall')).not.toContain('vpn_office');
+    const commit = await sh(r, 'uci commit firewall && uci changes; uci set firewall.vpn_office.masq=1; uci changes; uci set firewall.vpn_office=zone; uci changes');
+    expect(commit.stdout).toBe("firewall.vpn_office='zone'\n");
+    const cfg = await file(r, 'etc/config/firewall');
+    expect(cfg).toContain("\nconfig zone 'vpn_office'\n\toption name 'vpn_office'\n\tlist device 'pptp-office'\n\toption masq '1'\n");
+    expect(cfg).toContain("\nconfig forwarding\n\toption src 'lan'\n\toption dest 'vpn_office'\n");
+    const revert = await sh(r, 'uci revert firewall; uci changes; uci delete firewall.vpn_office; uci changes; uci commit firewall; uci -q get firewall.vpn_office; echo rc=$?');
+    expect(revert.stdout).toBe('-firewall.vpn_office\nrc=1\n');
+  });
+
+  it('uci batch runs each line (quotes, comments), reports errors and goes on, and exits 0', async () => {
+    const r = await router('openwrt-apk');
+    const batch = "set firewall.t1=zone\nset firewall.t1.name='t 1' # comment\nbogus cmd\nset firewall.a-b=zone\nadd_list firewall.t1.network=\"lan\"\ncommit firewall\n";
+    const res = await sh(r, 'uci batch; echo rc=$?; uci get firewall.t1.name; uci get firewall.t1.network', batch);
+    expect(res.stdout).toBe('rc=0\nt 1\nlan\n');
+    expect(res.stderr).toBe('Unknown command\nuci: Invalid argument\n');
+  });
+
+  it('uci reports a syntax error in a config file with its line', async () => {
+    const r = await router('openwrt');
+    await writeFile(join(r.root, 'etc/config/firewall'), "config zone\n\toption name 'lan\n");
+    expect(await sh(r, 'uci show firewall')).toMatchObject({ code: 1, stderr: 'uci: Parse error (unterminated quote) at line 2, byte 1\n' });
+    expect(await sh(r, 'fw4 reload')).toMatchObject({ code: 1, stderr: 'uci: Parse error (unterminated quote) at line 2, byte 1\n' });
+  });
+
+  for (const fw of ['openwrt', 'openwrt-24', 'openwrt-apk', 'openwrt-19'] as const) {
+    const tool = fw === 'openwrt-19' ? 'fw3' : 'fw4';
+    it(`${fw}: /etc/init.d/firewall reload and ${tool} reload compile the UCI zones into the running firewall; an untouched reload changes nothing`, async () => {
+      const r = await router(fw);
+      const before = await file(r, 'lab/state/fw/compiled');
+      const tablesBefore = fw === 'openwrt-19' ? await sh(r, 'iptables -S | sort; iptables -t nat -S | sort') : null;
+      expect(await sh(r, `/etc/init.d/firewall reload && ${tool} reload`)).toMatchObject({ code: 0 });
+      expect(await file(r, 'lab/state/fw/compiled')).toBe(before);
+      if (tablesBefore) expect((await sh(r, 'iptables -S | sort; iptables -t nat -S | sort')).stdout).toBe(tablesBefore.stdout);
+      expect(before).toContain('zone lan input=ACCEPT output=ACCEPT forward=ACCEPT masq=0 devices=br-lan\n');
+      expect(before).toMatch(/zone wan input=REJECT output=ACCEPT forward=(DROP|REJECT) masq=1 devices=eth1\n/);
+      expect(before).toContain('forwarding lan wan\n');
+      await sh(r, 'uci set firewall.vpn=zone; uci set firewall.vpn.name=vpn; uci add_list firewall.vpn.device=pptp-vpn; uci set firewall.vpn.masq=1; uci add firewall forwarding >/dev/null; uci set firewall.@forwarding[-1].src=lan; uci set firewall.@forwarding[-1].dest=vpn; uci commit firewall');
+      // committed but not reloaded: the running firewall does not know it yet
+      expect(await file(r, 'lab/state/fw/compiled')).toBe(before);
+      const reload = await sh(r, '/etc/init.d/firewall reload; echo rc=$?');
+      expect(reload.stdout).toBe('rc=0\n');
+      const after = await file(r, 'lab/state/fw/compiled');
+      // unset policies come from the defaults section (fw3's defaults: input ACCEPT)
+      expect(after).toMatch(/zone vpn input=(REJECT|ACCEPT) output=ACCEPT forward=REJECT masq=1 devices=pptp-vpn\n/);
+      expect(after).toContain('forwarding lan vpn\n');
+      if (fw === 'openwrt-19') {
+        const t = await sh(r, 'iptables -S zone_lan_forward; iptables -t nat -S zone_vpn_postrouting');
+        expect(t.stdout).toContain('-j zone_vpn_dest_ACCEPT\n');
+        expect(t.stdout).toContain('-A zone_vpn_postrouting -j MASQUERADE\n');
+      }
+      // a forwarding to a zone that does not exist is skipped with a warning
+      const bad = await sh(r, `uci add firewall forwarding >/dev/null; uci set firewall.@forwarding[-1].src=lan; uci set firewall.@forwarding[-1].dest=nowhere; ${tool} reload; echo rc=$?`);
+      expect(bad.stdout).toBe('rc=0\n');
+      expect(bad.stderr).toContain("specifies unknown destination zone 'nowhere'");
+    });
+  }
+
+  it('fw3 reload keeps the rules in the user chains (forwarding_rule, postrouting_rule)', async () => {
+    const r = await router('openwrt-19');
+    const res = await sh(r, 'iptables -A forwarding_rule -o ppp0 -j ACCEPT && iptables -t nat -A postrouting_rule -o ppp0 -j MASQUERADE && fw3 reload 2>/dev/null && iptables -S forwarding_rule && iptables -t nat -S postrouting_rule');
+    expect(res.stdout).toBe('-N forwarding_rule\n-A forwarding_rule -o ppp0 -j ACCEPT\n-N postrouting_rule\n-A postrouting_rule -o ppp0 -j MASQUERADE\n');
+  });
+});
+
+describe('field facts: feeds and kernels', () => {
+  it('kmod-pptp brings kmod-gre and kmod-pppox; kmod-mppe brings kmod-crypto-arc4 (arc4.ko, and libarc4.ko on kernels >= 5.4)', async () => {
+    for (const [fw, libarc4] of [['openwrt', true], ['openwrt-19', false]] as const) {
+      const r = await router(fw);
+      const res = await sh(r, 'opkg update >/dev/null && opkg install kmod-pptp kmod-mppe && opkg files kmod-crypto-arc4');
+      expect(res).toMatchObject({ code: 0, stderr: '' });
+      for (const p of ['kmod-gre', 'kmod-pppox', 'kmod-pptp', 'kmod-crypto-arc4', 'kmod-crypto-sha1', 'kmod-mppe']) expect(res.stdout, fw).toContain(`Installing ${p} (`);
+      expect(res.stdout).toContain(`/lib/modules/${fw === 'openwrt' ? '5.15.167' : '4.14.275'}/arc4.ko`);
+      expect(res.stdout.includes('libarc4.ko')).toBe(libarc4);
+      expect(await file(r, 'usr/lib/opkg/status')).toMatch(/Package: kmod-pptp\nVersion: [^\n]+\nDepends: kernel \(= [^)]+\), kmod-ppp, kmod-gre, kmod-pppox\n/);
+      // pptp needs pppox loaded first
+      expect((await sh(r, 'insmod gre; insmod pptp')).stderr).toContain("insmod: can't insert 'pptp.ko': unknown symbol in module");
+    }
+  });
+
+  it('kernel_mismatch: kmods are built for the feed kernel, so opkg and apk refuse them on a router running another kernel', async () => {
+    const o = await router('openwrt', 'kernel_mismatch');
+    expect((await sh(o, 'uname -r; ls /lib/modules')).stdout).toBe('5.15.150\n5.15.150\n');
+    const res = await sh(o, 'opkg update >/dev/null; opkg install ppp-mod-pptp; echo rc=$?; opkg list-installed | grep -c "kmod-pptp\\|ppp-mod-pptp"');
+    expect(res.stderr).toBe(
+      'Collected errors:\n * satisfy_dependencies_for: Cannot satisfy the following dependencies for ppp-mod-pptp:\n' +
+        ' * \tkernel (= 5.15.167-1-0ff9d6d3e1c4d4b9b8d3b3b1e3f4e5a6) *\n * opkg_install_cmd: Cannot install package ppp-mod-pptp.\n',
+    );
+    expect(res.stdout).toBe('rc=255\n0\n');
+    const a = await router('openwrt-apk', 'kernel_mismatch');
+    const apk = await sh(a, 'apk add kmod-mppe; echo rc=$?');
+    expect(apk.stdout).toBe('rc=1\n');
+    expect(apk.stderr).toMatch(/^ERROR: unable to select packages:\n {2}kernel-6\.12\.40~[0-9a-f]+-r1:\n {4}breaks: kernel=6\.12\.57~4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a-r1\n$/);
+    // the same feed installs on a router running its kernel
+    expect((await sh(await router('openwrt-apk'), 'apk add kmod-mppe >/dev/null; echo rc=$?')).stdout).toBe('rc=0\n');
+  });
+});
