@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBusybox } from '../../src/lab/deps.js';
 import { run } from '../../src/lab/exec.js';
 import { populateRootfs } from '../../src/lab/firmware.js';
+import { lanClientCheck, routerNetState } from '../../src/lab/lanclient.js';
 import { FIRMWARES, type Firmware, type Scenario } from '../../src/lab/types.js';
 import { appletLinks, parseLdd } from '../../src/lab/rootfs.js';
 
@@ -890,4 +891,35 @@ describe('field facts: feeds and kernels', () => {
     // the same feed installs on a router running its kernel
     expect((await sh(await router('openwrt-apk'), 'apk add kmod-mppe >/dev/null; echo rc=$?')).stdout).toBe('rc=0\n');
   });
+});
+
+describe('field facts: a LAN client through the tunnel, on the stand-ins', () => {
+  const ROUTE_UP = '#!/bin/sh\n/sbin/route add -net 10.20.0.0 netmask 255.255.0.0 $1\n';
+  const check = async (r: Router): Promise<ReturnType<typeof lanClientCheck>> => lanClientCheck(await routerNetState(r.root, r.firmware), '10.20.0.5');
+
+  it('white russian: the seed\'s ip-up iptables lines make it pass; the forward rule alone does not', async () => {
+    const r = await router('whiterussian');
+    await provision(r, peer(r, ['debug']), `${ROUTE_UP}/usr/sbin/iptables -A forwarding_rule -o $1 -j ACCEPT\n`);
+    // the sandbox session ends with the tunnel still up in the kernel state
+    await sh(r, `pppd call office updetach; ${WAIT_IP_UP}`);
+    expect(await check(r)).toMatchObject({ device: 'ppp0', tunnel: true, forwarded: true, masqueraded: false, ok: false });
+    await sh(r, 'iptables -t nat -A postrouting_rule -o ppp0 -j MASQUERADE');
+    expect((await check(r)).ok).toBe(true);
+  });
+
+  for (const fw of ['openwrt-19', 'openwrt', 'openwrt-24', 'openwrt-apk'] as const) {
+    const tool = fw === 'openwrt-19' ? 'fw3' : 'fw4';
+    it(`${fw}: a UCI zone for pptp-office with masq and a forwarding from lan pass once the firewall reloads`, async () => {
+      const r = await router(fw);
+      await provision(r, peer(r, ['debug', 'ifname pptp-office']), ROUTE_UP);
+      await sh(r, `pppd call office updetach; ${WAIT_IP_UP}`);
+      const before = await check(r);
+      expect(before).toMatchObject({ device: 'pptp-office', tunnel: true, forwarded: false, ok: false });
+      await sh(r, 'uci set firewall.office=zone; uci set firewall.office.name=office; uci add_list firewall.office.device=pptp-office; uci set firewall.office.masq=1; uci set firewall.office_fwd=forwarding; uci set firewall.office_fwd.src=lan; uci set firewall.office_fwd.dest=office; uci commit firewall');
+      // committed, not reloaded: the running firewall still rejects it
+      expect((await check(r)).ok).toBe(false);
+      await sh(r, `${tool} reload`);
+      expect(await check(r)).toMatchObject({ ok: true, forwarded: true, masqueraded: true });
+    });
+  }
 });
