@@ -23,6 +23,8 @@ export interface ApplyScriptOptions {
   trailer?: string;
   /** Prefix for every file path: tests only, to apply into a temp dir. */
   root?: string;
+  /** The router's pppd version (facts.pppdVersion): where tunnel-stop finds pid files. */
+  pppdVersion?: string | null;
   /**
    * Tunnels that will run after this apply: only they get restart markers (a tunnel being
    * removed must not leave one behind). Default: every tunnel a change names.
@@ -43,8 +45,8 @@ function delimiter(content: string): string {
 }
 
 /** The script's fixed part: header, then the shared helpers and the apply functions. */
-function preamble(root: string): string {
-  return program('apply', { ...commonVars(root), PPPD }, 'common.sh', 'apply-lib.sh');
+function preamble(root: string, pppdVersion: string | null | undefined): string {
+  return program('apply', { ...commonVars(root, pppdVersion), PPPD }, 'common.sh', 'pppd-pid.sh', 'apply-lib.sh');
 }
 
 function writeFile(c: Extract<Change, { kind: 'write-file' }>, opts: ApplyScriptOptions): string[] {
@@ -143,7 +145,7 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
  * leaves the old file or the new one, never half of one.
  */
 export function applyScript(changes: Change[], opts: ApplyScriptOptions): string {
-  const lines = [preamble(opts.root ?? '')];
+  const lines = [preamble(opts.root ?? '', opts.pppdVersion)];
   for (const c of changes) lines.push(...step(c, opts), '');
   lines.push('echo PF-END');
   if (opts.trailer) lines.push('set +u', opts.trailer);

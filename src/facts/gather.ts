@@ -6,7 +6,8 @@
 // Sections, in the order printed: @@hostname, @@release, @@pkgmgr, @@packages (ppp=VERSION),
 // @@pppd-version, @@pppd-libdirs, @@lsmod, @@modules-available, @@flags, @@pptp-plugin,
 // @@file PATH (type, ls, target, tls, md5, content, nl, then the content lines) per managed
-// path, @@pppd LINK (pid, iface, alive, then its log lines) per pid file, @@route-n,
+// path, @@pppd LINK (pid, iface, alive, then its log lines) per pid file (in /var/run and,
+// for pppd 2.5, /var/run/pppd), @@route-n,
 // @@ip-route-default, @@lock.
 //
 // Size: a lab router with one tunnel up prints 7-8 KB, ~4.5 KB more per tunnel (measured in
@@ -20,7 +21,7 @@
 // processes (ls, md5sum, awk) whatever their number: ~8 processes in all (with lsmod, route,
 // logread and one awk per running pppd), against ~120 when every file had its own.
 
-import { PACKAGE_LOCK_FILES, TUNNEL_STATE_PREFIX } from '../remote/paths.js';
+import { PACKAGE_LOCK_FILES, PPP_PID_DIRS, TUNNEL_STATE_PREFIX } from '../remote/paths.js';
 import { PROGRAMS, commonVars, program } from '../remote/program.js';
 
 /** What the router's audit log shows: the script itself arrives on stdin. */
@@ -41,10 +42,10 @@ export interface FactsScriptOptions {
 
 /**
  * The shell helpers every router program shares (src/remote/programs/common.sh): tool, findtool,
- * pfx, syslog, alive, wait_gone, stop_pid, link_pid, link_iface. They expect R, CR and PIDDIR
+ * pfx, syslog, link_pid, link_iface; then pppd-pid.sh: alive, wait_gone, stop_pid. They expect R, CR and PIDDIR
  * from a header (src/remote/program.ts commonVars).
  */
-export const SH_HELPERS = PROGRAMS['common.sh'];
+export const SH_HELPERS = PROGRAMS['common.sh'] + PROGRAMS['pppd-pid.sh'];
 
 /**
  * The facts script for busybox ash. `paths` are absolute paths whose state (type, link target,
@@ -62,6 +63,7 @@ export function factsScript(paths: string[], options: FactsScriptOptions = {}): 
     'facts',
     {
       ...commonVars(root),
+      PIDDIRS: PPP_PID_DIRS.join(' '),
       LOGN: logLines,
       MAXC: MAX_CONTENT_BYTES,
       PATHS: paths.join('\n'),
@@ -71,6 +73,7 @@ export function factsScript(paths: string[], options: FactsScriptOptions = {}): 
       LOG_AWK: PROGRAMS['facts-log.awk'],
     },
     'common.sh',
+    'pppd-pid.sh',
     'facts.sh',
   );
 }

@@ -30,7 +30,7 @@ export interface FileFact {
 }
 
 export interface PppdProcess {
-  /** linkname from /var/run/ppp-<linkname>.pid */
+  /** linkname from ppp-<linkname>.pid (in /var/run, or /var/run/pppd for pppd 2.5) */
   linkname: string;
   pid: number;
   /** true when the pid in the pid file is alive. */

@@ -223,7 +223,7 @@ function planBoot(host: HostSpec, facts: Facts): Change[] {
   for (const t of host.tunnels) {
     const path = initScriptPath(facts, t.name);
     if (t.state === 'present' && t.startOnBoot) {
-      changes.push(...fileChanges({ path, state: 'present', content: renderInitScript(t, facts.initStyle), mode: '755', reason: why(facts, path, `boot script of tunnel ${t.name}`) }, facts));
+      changes.push(...fileChanges({ path, state: 'present', content: renderInitScript(t, facts.initStyle, facts.pppdVersion), mode: '755', reason: why(facts, path, `boot script of tunnel ${t.name}`) }, facts));
       if (facts.initStyle === 'procd' && fileFact(facts, rcdLinkPath(t.name)).type === 'missing') {
         changes.push({ kind: 'enable-service', resource: 'service', target: path, reason: `start tunnel ${t.name} at boot` });
       }

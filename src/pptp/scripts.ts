@@ -3,7 +3,8 @@
 // of what they print.
 //
 // A tunnel is one `pppd call NAME` whose peer file sets `linkname NAME`, so its pid file is
-// /var/run/ppp-NAME.pid (pid on line 1, interface on line 2 once up). Only that pid is ever
+// ppp-NAME.pid in /var/run (pppd <= 2.4.9) or /var/run/pppd (2.5), pid on line 1, interface on
+// line 2 once up: the scripts are told which from the pppd version in the facts. Only that pid is ever
 // signalled: never killall (it would also kill a PPPoE WAN pppd).
 //
 // Output framing is the facts format (src/remote/frame.ts): `@@section arg` headers, key=value
@@ -38,6 +39,11 @@ export const IP_UP_WAIT_SEC = 3;
 export interface TunnelScriptOptions {
   /** Tests only: prefix of every absolute path (fake router root, incl. its usr/sbin/pppd). */
   root?: string;
+  /**
+   * The router's pppd version (facts.pppdVersion): where its pid files are (2.5: /var/run/pppd,
+   * else /var/run; src/remote/paths.ts). Default: unknown, counted as 2.4.
+   */
+  pppdVersion?: string | null;
 }
 
 const NAME = /^[A-Za-z0-9_-]+$/;
@@ -52,8 +58,8 @@ function checkTimeout(t: number): void {
 }
 
 /** The header values the three tunnel programs share (src/remote/programs/tunnels-lib.sh). */
-function tunnelVars(root: string, names: readonly string[], timeoutSec: number, magic: string): Record<string, HeaderValue> {
-  return { ...commonVars(root), T: timeoutSec, NAMES: names.join(' '), ST: TUNNEL_STATE_PREFIX, WORK: WORK_DIR_PREFIX, MAGIC: magic };
+function tunnelVars(options: TunnelScriptOptions, names: readonly string[], timeoutSec: number, magic: string): Record<string, HeaderValue> {
+  return { ...commonVars(options.root ?? '', options.pppdVersion), T: timeoutSec, NAMES: names.join(' '), ST: TUNNEL_STATE_PREFIX, WORK: WORK_DIR_PREFIX, MAGIC: magic };
 }
 
 /**
@@ -71,7 +77,7 @@ export function tunnelsUpScript(tunnels: Array<{ name: string; restart: boolean 
   return program(
     'tunnels-up',
     {
-      ...tunnelVars(options.root ?? '', names, timeoutSec, TUNNELS_UP_MAGIC),
+      ...tunnelVars(options, names, timeoutSec, TUNNELS_UP_MAGIC),
       TUNNELS: tunnels.map((t) => `${t.name}:${t.restart ? 1 : 0}`).join(' '),
       LIMIT: timeoutSec + (anyRestart ? RESTART_STOP_WAIT_SEC : 0),
       STOPWAIT: RESTART_STOP_WAIT_SEC,
@@ -80,6 +86,7 @@ export function tunnelsUpScript(tunnels: Array<{ name: string; restart: boolean 
       PPPD,
     },
     'common.sh',
+    'pppd-pid.sh',
     'tunnels-lib.sh',
     'tunnels-up.sh',
   );
@@ -93,7 +100,7 @@ export function tunnelsUpScript(tunnels: Array<{ name: string; restart: boolean 
 export function tunnelsDownScript(names: string[], timeoutSec: number, options: TunnelScriptOptions = {}): string {
   checkNames(names);
   checkTimeout(timeoutSec);
-  return program('tunnels-down', tunnelVars(options.root ?? '', names, timeoutSec, TUNNELS_DOWN_MAGIC), 'common.sh', 'tunnels-lib.sh', 'tunnels-down.sh');
+  return program('tunnels-down', tunnelVars(options, names, timeoutSec, TUNNELS_DOWN_MAGIC), 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-down.sh');
 }
 
 /**
@@ -103,7 +110,7 @@ export function tunnelsDownScript(names: string[], timeoutSec: number, options: 
  */
 export function tunnelsStatusScript(names: string[], options: TunnelScriptOptions = {}): string {
   checkNames(names);
-  return program('tunnels-status', tunnelVars(options.root ?? '', names, 1, TUNNELS_STATUS_MAGIC), 'common.sh', 'tunnels-lib.sh', 'tunnels-status.sh');
+  return program('tunnels-status', tunnelVars(options, names, 1, TUNNELS_STATUS_MAGIC), 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-status.sh');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,12 +5,31 @@
 /** pppd on every supported firmware. */
 export const PPPD = '/usr/sbin/pppd';
 
-/** Where pppd keeps `ppp-LINKNAME.pid` (pid, then the interface once up). */
-export const PPP_PID_DIR = '/var/run';
+/**
+ * Where pppd keeps `ppp-LINKNAME.pid` (pid, then the interface once up), by pppd version:
+ * up to 2.4.9 in /var/run; 2.5 in its runtime dir, /var/run/pppd (ppp-project/ppp
+ * pppd/pathnames.h: PPP_PATH_VARRUN = PPPD_RUNTIME_DIR, by default ${localstatedir}/run/pppd;
+ * OpenWrt's patch 102 makes pppd create that dir before its pid files). Facts read both.
+ */
+export const PPP_PID_DIR_24 = '/var/run';
+export const PPP_PID_DIR_25 = '/var/run/pppd';
+export const PPP_PID_DIRS: readonly string[] = [PPP_PID_DIR_24, PPP_PID_DIR_25];
 
-/** Tunnel NAME's pid file: its peer file sets `linkname NAME`. */
-export function pidFile(name: string): string {
-  return `${PPP_PID_DIR}/ppp-${name}.pid`;
+/**
+ * The pid file dir of a router's pppd from its version in the facts (`2.4.9`, `2.5.1`); an
+ * unknown version (pppd not installed yet, or not told) counts as 2.4.
+ * @example pppdPidDir('2.5.1') // '/var/run/pppd'
+ */
+export function pppdPidDir(pppdVersion: string | null | undefined): string {
+  const m = /^(\d+)\.(\d+)/.exec(pppdVersion ?? '');
+  if (!m) return PPP_PID_DIR_24;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > 2 || (major === 2 && minor >= 5) ? PPP_PID_DIR_25 : PPP_PID_DIR_24;
+}
+
+/** Tunnel NAME's pid file on a router whose pppd is PPPDVERSION (its peer sets `linkname NAME`). */
+export function pidFile(name: string, pppdVersion?: string | null): string {
+  return `${pppdPidDir(pppdVersion)}/ppp-${name}.pid`;
 }
 
 /** The system log where syslogd writes to a file (logread is tried first). */

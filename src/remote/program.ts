@@ -2,7 +2,7 @@
 // with shQuote) followed by fixed program text from ./programs, embedded at build time
 // (./programs.gen.ts, made by scripts/embed-remote.mjs). Only the header varies with the run.
 import { shQuote } from '../shell/quote.js';
-import { PPP_PID_DIR } from './paths.js';
+import { pppdPidDir } from './paths.js';
 import { PROGRAMS, type ProgramName } from './programs.gen.js';
 
 export { PROGRAMS, type ProgramName };
@@ -24,9 +24,12 @@ export function header(vars: Record<string, HeaderValue>): string {
   return out;
 }
 
-/** The header every program that includes common.sh needs: root, newline, CR, pid dir. */
-export function commonVars(root: string): Record<string, HeaderValue> {
-  return { R: root, NL: '\n', CR: '\r', PIDDIR: PPP_PID_DIR };
+/**
+ * The header every program that includes common.sh needs: root, newline, CR, and the pid file
+ * dir of the router's pppd (from its version in the facts; see paths.ts pppdPidDir).
+ */
+export function commonVars(root: string, pppdVersion?: string | null): Record<string, HeaderValue> {
+  return { R: root, NL: '\n', CR: '\r', PIDDIR: pppdPidDir(pppdVersion) };
 }
 
 /**

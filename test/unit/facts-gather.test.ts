@@ -152,6 +152,17 @@ for (const sh of shells()) {
       expect(f.pppd.find((p) => p.linkname === 'garbage')).toBeUndefined();
     });
 
+    it('finds pppd 2.5 tunnels by their pid files in /var/run/pppd', async () => {
+      const r = root('openwrt');
+      writeFileSync(join(r, 'fake', 'piddir'), '/var/run/pppd');
+      const pid = startFakeDaemon(r, 'office', 2);
+      pids.push(pid);
+      await waitFor(() => readFileSync(join(r, 'var/log/messages'), 'utf8').includes('ip-up finished'));
+      writeFileSync(join(r, 'var/run/pppd/pppoe-wan.pid'), `${process.pid}\n`); // pppd's IFNAME.pid: not a tunnel
+      const f = parseFacts(runScript(sh, factsScript(['/etc/ppp/options'], { root: r })).stdout);
+      expect(f.pppd).toEqual([expect.objectContaining({ linkname: 'office', pid, alive: true, iface: 'ppp2' })]);
+    });
+
     it('sees a package manager lock held by a live pid, not a stale one', () => {
       const r = root('openwrt');
       mkdirSync(join(r, 'var/lock'), { recursive: true });

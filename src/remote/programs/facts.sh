@@ -1,11 +1,11 @@
 # shellcheck shell=sh
 # The facts round trip: prints everything the planner needs in the framed format
 # (src/remote/frame.ts) that src/facts/parse.ts reads back. See src/facts/gather.ts.
-# Header: R, NL, CR, PIDDIR, LOGN (syslog lines per alive pppd), MAXC (content size limit),
+# Header: R, NL, CR, PIDDIRS (every dir pppd keeps pid files in, space-separated), LOGN (syslog lines per alive pppd), MAXC (content size limit),
 # PATHS (managed paths, one a line), LOCKS (package manager lock files, one a line),
 # ST (prefix of the tool's per-tunnel state files: ST-NAME.out, .daemon),
 # FILES_AWK and LOG_AWK (the programs facts-files.awk and facts-log.awk).
-# shellcheck disable=SC2154 # R, NL, CR, PIDDIR, LOGN, MAXC, PATHS, LOCKS, ST, *_AWK: header
+# shellcheck disable=SC2154 # R, NL, CR, PIDDIRS, LOGN, MAXC, PATHS, LOCKS, ST, *_AWK: header
 LC_ALL=C; export LC_ALL
 _ifs=$IFS
 # Output is gathered in $O and written once at the end (sections may come in any order), and
@@ -135,8 +135,9 @@ IFS=$_ifs
 
 # logread straight into awk (no subshell between them); ':' prints nothing when it is missing.
 if findtool logread; then LOGREAD=$_w; else LOGREAD=:; fi
-for _f in "$R$PIDDIR"/ppp-*.pid; do
-  [ -f "$_f" ] || continue
+# pppd_fact PIDFILE: the @@pppd section of one pid file.
+pppd_fact() {
+  _f=$1
   _n=${_f##*/ppp-}; _n=${_n%.pid}
   _p=; _i=
   { read -r _p; read -r _i; } 2>/dev/null <"$_f"
@@ -154,6 +155,12 @@ for _f in "$R$PIDDIR"/ppp-*.pid; do
   else
     o "@@pppd $_n"; o "pid=$_p"; o "iface=$_i"; o alive=0
   fi
+}
+# Every pid dir any pppd version uses (the version is what these facts tell).
+for _pd in $PIDDIRS; do
+  for _f in "$R$_pd"/ppp-*.pid; do
+    [ -f "$_f" ] && pppd_fact "$_f"
+  done
 done
 o '@@route-n'
 findtool route && lines "$("$_w" -n 2>/dev/null </dev/null)"

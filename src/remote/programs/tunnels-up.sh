@@ -17,7 +17,9 @@ start_one() {
   fi
   echo started >"$W/$_n.action"
   rm -f "$R$ST$_n.daemon" "$R$MARK$_n"
-  "$R$PPPD" call "$_n" updetach debug >"$R$ST$_n.out" 2>&1 </dev/null &
+  # `logfd 1`: pppd logs to the captured stdout whatever /etc/ppp/options says (OpenWrt's says
+  # `logfile /dev/null`); the command line is parsed after it and has the higher priority.
+  "$R$PPPD" call "$_n" updetach debug logfd 1 >"$R$ST$_n.out" 2>&1 </dev/null &
   echo $! >"$W/$_n.fg"
   wait $!
   echo $? >"$W/$_n.rc"
@@ -70,6 +72,11 @@ for _n in $NAMES; do
   if alive "$_p"; then echo alive=1; else echo alive=0; fi
   echo "iface=$(link_iface "$_n")"
   echo "fgpid=$_f"
+  # A pppd that logged nothing to its stdout (a log option we could not override) still logged
+  # to syslog: the attempt's output is then the foreground pid's syslog lines, prefixes removed.
+  if [ -n "$_f" ] && [ ! -s "$R$ST$_n.out" ]; then
+    syslog | grep "pppd\[$_f\]" | sed 's/^.*pppd\[[0-9]*\]: *//' >"$R$ST$_n.out"
+  fi
   echo '@@stdout'
   if [ -n "$_f" ] && [ -f "$R$ST$_n.out" ]; then pfx <"$R$ST$_n.out"; echo; fi
   # The pppd this attempt left behind is the tunnel's until the next start (status reads it).
