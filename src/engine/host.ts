@@ -342,7 +342,7 @@ class HostRun {
   private async showStatus(): Promise<void> {
     this.step = 'status';
     const names = this.selectedTunnels.map((t) => t.name);
-    const r = await this.exec(TUNNELS_STATUS_COMMAND, gzipOutputFor(names.length, tunnelsStatusScript(names, { pppdVersion: this.facts.pppdVersion })));
+    const r = await this.exec(TUNNELS_STATUS_COMMAND, gzipOutputFor(names.length, tunnelsStatusScript(names)));
     for (const s of parseTunnelsStatusOutput(r.stdout)) {
       const tr = this.setTunnelFromLog(s.name, s.log, s.alive);
       if (!s.alive && tr.verdict === 'up') tr.verdict = 'other';

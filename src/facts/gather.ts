@@ -21,7 +21,7 @@
 // processes (ls, md5sum, awk) whatever their number: ~8 processes in all (with lsmod, route,
 // logread and one awk per running pppd), against ~120 when every file had its own.
 
-import { PACKAGE_LOCK_FILES, PPP_PID_DIRS, TUNNEL_STATE_PREFIX } from '../remote/paths.js';
+import { PACKAGE_LOCK_FILES, TUNNEL_STATE_PREFIX } from '../remote/paths.js';
 import { PROGRAMS, commonVars, program } from '../remote/program.js';
 
 /** What the router's audit log shows: the script itself arrives on stdin. */
@@ -63,7 +63,6 @@ export function factsScript(paths: string[], options: FactsScriptOptions = {}): 
     'facts',
     {
       ...commonVars(root),
-      PIDDIRS: PPP_PID_DIRS.join(' '),
       LOGN: logLines,
       MAXC: MAX_CONTENT_BYTES,
       PATHS: paths.join('\n'),

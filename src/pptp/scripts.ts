@@ -41,7 +41,8 @@ export interface TunnelScriptOptions {
   root?: string;
   /**
    * The router's pppd version (facts.pppdVersion): where its pid files are (2.5: /var/run/pppd,
-   * else /var/run; src/remote/paths.ts). Default: unknown, counted as 2.4.
+   * else /var/run; src/remote/paths.ts). Unknown (status reads no facts): each tunnel's pid
+   * file is looked for in both.
    */
   pppdVersion?: string | null;
 }

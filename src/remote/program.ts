@@ -2,7 +2,7 @@
 // with shQuote) followed by fixed program text from ./programs, embedded at build time
 // (./programs.gen.ts, made by scripts/embed-remote.mjs). Only the header varies with the run.
 import { shQuote } from '../shell/quote.js';
-import { pppdPidDir } from './paths.js';
+import { PPP_PID_DIRS, pppdPidDir } from './paths.js';
 import { PROGRAMS, type ProgramName } from './programs.gen.js';
 
 export { PROGRAMS, type ProgramName };
@@ -26,10 +26,12 @@ export function header(vars: Record<string, HeaderValue>): string {
 
 /**
  * The header every program that includes common.sh needs: root, newline, CR, and the pid file
- * dir of the router's pppd (from its version in the facts; see paths.ts pppdPidDir).
+ * dir of the router's pppd from its version in the facts (paths.ts pppdPidDir); without a
+ * version (`status` reads no facts) PIDDIR is empty and the programs use whichever of PIDDIRS
+ * holds the tunnel's pid file.
  */
 export function commonVars(root: string, pppdVersion?: string | null): Record<string, HeaderValue> {
-  return { R: root, NL: '\n', CR: '\r', PIDDIR: pppdPidDir(pppdVersion) };
+  return { R: root, NL: '\n', CR: '\r', PIDDIR: pppdVersion ? pppdPidDir(pppdVersion) : '', PIDDIRS: PPP_PID_DIRS.join(' ') };
 }
 
 /**

@@ -80,8 +80,17 @@ function tunnel(report: Report, host: string, name = 'office'): ReportTunnel {
   return t;
 }
 
+/** The lab router's pppd version (what its firmware profile ships). */
+const pppVersion = async (lab: Lab, host: string): Promise<string> => (await readFile(routerPath(lab, host, 'lab/pppver'), 'utf8')).trim();
+
+/** Where that pppd keeps ppp-NAME.pid: pppd 2.5 in /var/run/pppd, older ones in /var/run. */
+async function pidFilePath(lab: Lab, host: string, name: string): Promise<string> {
+  const dir = (await pppVersion(lab, host)).startsWith('2.5') ? 'var/run/pppd' : 'var/run';
+  return routerPath(lab, host, `${dir}/ppp-${name}.pid`);
+}
+
 async function pidFile(lab: Lab, host: string, name: string): Promise<{ pid: string; iface: string } | null> {
-  const text = await readFile(routerPath(lab, host, `var/run/ppp-${name}.pid`), 'utf8').catch(() => null);
+  const text = await readFile(await pidFilePath(lab, host, name), 'utf8').catch(() => null);
   if (text === null) return null;
   const [pid = '', iface = ''] = text.split('\n');
   return { pid: pid.trim(), iface: iface.trim() };
@@ -115,9 +124,9 @@ describe('up / down / status on a 10-router lab (every scenario)', () => {
     }
   }
   const upScript = async (host: string, restart: boolean): Promise<TunnelRun> =>
-    parseTunnelsUpOutput(await remote(host, TUNNELS_UP_COMMAND, tunnelsUpScript([{ name: 'office', restart }], 20)))[0]!;
+    parseTunnelsUpOutput(await remote(host, TUNNELS_UP_COMMAND, tunnelsUpScript([{ name: 'office', restart }], 20, { pppdVersion: await pppVersion(lab, host) })))[0]!;
   const statusScript = async (host: string): Promise<TunnelStatus> =>
-    parseTunnelsStatusOutput(await remote(host, TUNNELS_STATUS_COMMAND, tunnelsStatusScript(['office'])))[0]!;
+    parseTunnelsStatusOutput(await remote(host, TUNNELS_STATUS_COMMAND, tunnelsStatusScript(['office'], { pppdVersion: await pppVersion(lab, host) })))[0]!;
   const setServer = (host: string, scenario: string): Promise<void> => writeFile(routerPath(lab, host, 'lab/scenario'), `${scenario}\n`);
 
   beforeAll(async () => {
@@ -381,6 +390,7 @@ describe('up / down / status on a 10-router lab (every scenario)', () => {
     expect(ppplog).toMatch(/\/etc\/ppp\/ip-down ppp\d+ /);
     const status = await cli(['status'], 'status-after-down');
     for (const h of status.report.hosts) for (const t of h.tunnels) expect(t.running, `${h.name}/${t.name}`).toBe(false);
-    await expect(stat(routerPath(lab, 'r001', 'var/run/ppp-office.pid'))).rejects.toThrow();
+    await expect(stat(await pidFilePath(lab, 'r001', 'office'))).rejects.toThrow();
+    await expect(stat(await pidFilePath(lab, 'r007', 'office'))).rejects.toThrow(); // pppd 2.5
   });
 });

@@ -249,6 +249,9 @@ for (const sh of shells()) {
       expect(as24).toMatchObject({ pidFile: false, alive: false });
       const [st] = parseTunnelsStatusOutput((await runScriptAsync(sh, tunnelsStatusScript(['office'], v25))).stdout);
       expect(st).toMatchObject({ pidFile: true, pid: up?.pid, alive: true, iface: 'ppp0', fromAttempt: true });
+      // `status` reads no facts: without a version it finds the pid file in either dir.
+      const [unknown] = parseTunnelsStatusOutput((await runScriptAsync(sh, tunnelsStatusScript(['office'], { root: r }))).stdout);
+      expect(unknown).toMatchObject({ pidFile: true, pid: up?.pid, alive: true, iface: 'ppp0' });
       const [down] = parseTunnelsDownOutput((await runScriptAsync(sh, tunnelsDownScript(['office'], 10, v25))).stdout);
       expect(down).toMatchObject({ wasRunning: true, stopped: true, pid: up?.pid });
       expect(isAlive(up?.pid ?? 0)).toBe(false);

@@ -2,11 +2,11 @@
 # Reports each tunnel's pid file, liveness, interface, age and the log of its current (or, when
 # none runs, last) attempt (see src/pptp/scripts.ts for which lines that is).
 # Header: MAGIC (first output line).
-# shellcheck disable=SC2154 # R, W, PIDDIR, ST, NAMES, MAGIC: assigned by the generated header
+# shellcheck disable=SC2154 # R, W, ST, NAMES, MAGIC: assigned by the generated header
 echo "$MAGIC"
 for _n in $NAMES; do
   echo "@@tunnel $_n"
-  _f=$R$PIDDIR/ppp-$_n.pid
+  pidfile_of "$_n"; _f=$_pf
   if [ -f "$_f" ]; then echo pidfile=1; else echo pidfile=0; fi
   _p=$(link_pid "$_n")
   echo "pid=$_p"
