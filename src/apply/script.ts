@@ -10,6 +10,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Change } from '../plan/types.js';
 import { shQuote } from '../shell/quote.js';
 import { restartMarkerPath } from '../plan/plan.js';
+import { explainInstallFailure } from '../resources/package.js';
+import { uciBatchLines } from './uci.js';
 
 export const APPLY_COMMAND = '/bin/sh -s -- pptp-fleet:apply';
 
@@ -143,7 +145,9 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
         'while :; do',
         `  pf_out=$( { ${cmd}; } </dev/null 2>&1 ); pf_rc=$?`,
         '  [ "$pf_rc" -eq 0 ] && break',
-        `  case "$pf_out" in ${LOCK_PATTERNS}) ;; *) ${fail('"$(echo "$pf_out" | tail -n 3)"', '"$pf_rc"')} ;; esac`,
+        // The kernel lines of a kmod/kernel mismatch (and the router's kernel) are read back by
+        // explainInstallFailure: tail alone loses them behind apk's list of what the kernel satisfies.
+        `  case "$pf_out" in ${LOCK_PATTERNS}) ;; *) ${fail('"$(echo "$pf_out" | grep -e \'kernel\' -e \'incompatible with the arch\' | head -n 4; echo "$pf_out" | tail -n 3; echo "(router kernel: $(uname -r 2>/dev/null))")"', '"$pf_rc"')} ;; esac`,
         '  pf_n=$((pf_n + 1))',
         `  [ "$pf_n" -ge ${LOCK_TRIES} ] && ${fail(`"package manager still locked after ${LOCK_TRIES} tries: $(echo "$pf_out" | tail -n 1)"`, '"$pf_rc"')}`,
         `  sleep ${LOCK_WAIT_S}`,
@@ -188,6 +192,8 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
       }
       return [...lines, ok];
     }
+    case 'uci-batch':
+      return [...uciBatchLines(c, root, fail), ok];
   }
 }
 
@@ -234,7 +240,8 @@ export function parseApplyOutput(stdout: string): ApplyOutput {
     }
     const f = /^PF-FAIL (\S+) (\S+) (-?\d+) ?(.*)$/.exec(line);
     if (f && !out.failed) {
-      out.failed = { kind: f[1] ?? '', target: decodeTarget(f[2] ?? ''), exitCode: parseInt(f[3] ?? '1', 10), message: (f[4] ?? '').trim() };
+      const message = (f[4] ?? '').trim();
+      out.failed = { kind: f[1] ?? '', target: decodeTarget(f[2] ?? ''), exitCode: parseInt(f[3] ?? '1', 10), message: f[1] === 'install' ? explainInstallFailure(message) : message };
     }
   }
   return out;

@@ -50,7 +50,7 @@ describe('routing when a tunnel has replaced the WAN default route', () => {
       const upNow = { ...first.facts, wan: { gateway: null, device: null } };
       expect(run(h, upNow).changes).toEqual([]);
       const ipUp = upNow.files['/etc/ppp/ip-up']?.content;
-      expect(ipUp).toContain('route add -host 198.51.100.1 gw 192.0.2.254');
+      expect(ipUp).toContain(`pf_wan='192.0.2.254 ${fw === 'whiterussian' ? 'vlan1' : 'eth1'}'`);
       expect(lastWanOfIpUp(ipUp)).toEqual({ gateway: '192.0.2.254', device: fw === 'whiterussian' ? 'vlan1' : 'eth1' });
     });
   }
