@@ -122,7 +122,7 @@ export function requiredPackages(facts: Facts): string[] {
 /**
  * Kernel modules to list and load, in dependency order (slhc before ppp_generic before
  * ppp_async and the MPPE module). White Russian: the seed's lists, in the seed's order.
- * Newer kernels: PPP, then GRE and PPTP for the pptp.so plugin, then the MPPE ciphers
+ * Newer kernels: PPP, then GRE, PPPoX and PPTP for the pptp.so plugin, then the MPPE ciphers
  * (whichever of `libarc4`/`arc4`, `sha1_generic`/`sha1` the kernel has as a module:
  * built-in ones need no loading) and `ppp_mppe`.
  */
@@ -136,7 +136,8 @@ export function requiredModules(facts: Facts, encryption: boolean): string[] {
     return found ? [found] : [];
   };
   const mods = ['slhc', 'ppp_generic', 'ppp_async'];
-  if (pptpTransport(facts) === 'plugin') mods.push('gre', 'pptp');
+  // kmod-pptp's pptp.ko links against gre.ko and kmod-pppox's pppox.ko (when those are modules).
+  if (pptpTransport(facts) === 'plugin') mods.push('gre', ...pick(['pppox']), 'pptp');
   if (encryption) mods.push(...pick(['libarc4', 'arc4']), ...pick(['sha1_generic', 'sha1']), 'ppp_mppe');
   return mods;
 }
