@@ -4,37 +4,10 @@
 
 import { createHash } from 'node:crypto';
 import type { Facts, FileFact, FirewallFacts, FirewallKind, PackageManager, PppdProcess, UciSectionFact } from './types.js';
+import { FactsParseError, redactedExcerpt, splitSections, type Section } from '../remote/frame.js';
 
-/**
- * The facts output was not what our script prints (a foreign shell, a cut-off session, a
- * mismatched script version). The message names the section and line; its excerpt of the raw
- * output has every content line (`|...`) redacted, so file contents (chap-secrets!) never leak.
- */
-export class FactsParseError extends Error {
-  override readonly name = 'FactsParseError';
-  constructor(
-    readonly reason: string,
-    readonly section: string | null,
-    readonly lineNumber: number | null,
-    readonly excerpt: string,
-    what = 'facts output',
-  ) {
-    super(
-      `${what} not understood: ${reason}` +
-        (section !== null ? ` (section ${section}` + (lineNumber !== null ? `, line ${lineNumber})` : ')') : lineNumber !== null ? ` (line ${lineNumber})` : '') +
-        `; output begins: ${JSON.stringify(excerpt)}`,
-    );
-  }
-}
-
-/** At most ~200 chars of the output, with content lines replaced by `|…`. */
-export function redactedExcerpt(stdout: string, max = 200): string {
-  const redacted = stdout
-    .split('\n')
-    .map((l) => (l.startsWith('|') ? '|…' : /^(md5|ls|tls|target)=/.test(l) ? `${l.slice(0, l.indexOf('=') + 1)}…` : l))
-    .join('\n');
-  return redacted.length > max ? `${redacted.slice(0, max)}…` : redacted;
-}
+// The framed-output protocol lives in src/remote/frame.ts; re-exported for existing importers.
+export { FactsParseError, redactedExcerpt, splitSections, type Section };
 
 // ---------------------------------------------------------------------------------------------
 // Sub-parsers of raw tool outputs
@@ -320,17 +293,6 @@ function unquote(v: string): string {
 // ---------------------------------------------------------------------------------------------
 // The whole facts output
 
-const MAGIC = '@@pptp-fleet-facts 1';
-
-/** One `@@name arg` section of a framed output: its key=value lines and `|` data lines. */
-export interface Section {
-  name: string;
-  arg: string;
-  line: number;
-  kv: Array<[string, string, number]>;
-  data: string[];
-}
-
 const SECTION_KEYS: Record<string, readonly string[] | 'any'> = {
   hostname: [],
   release: ['distrib_release', 'openwrt_version'],
@@ -351,52 +313,6 @@ const SECTION_KEYS: Record<string, readonly string[] | 'any'> = {
   'uci-firewall': [],
 };
 const ONCE = ['hostname', 'release', 'pkgmgr', 'packages', 'pppd-version', 'pppd-libdirs', 'lsmod', 'modules-available', 'flags', 'pptp-plugin', 'route-n', 'ip-route-default', 'lock'];
-
-/** Splits the output into sections, checking framing; throws FactsParseError on anything else. */
-export function splitSections(stdout: string, magic: string = MAGIC, what = 'facts output'): Section[] {
-  const lines = stdout.replace(/\r\n/g, '\n').split('\n');
-  const fail = (reason: string, section: string | null, line: number | null): never => {
-    throw new FactsParseError(reason, section, line, redactedExcerpt(stdout), what);
-  };
-  const start = lines.findIndex((l) => l === magic);
-  if (start < 0) fail(`no "${magic}" header line (not our script's output)`, null, null);
-  const sections: Section[] = [];
-  let cur: Section | null = null;
-  let ended = false;
-  for (let i = start + 1; i < lines.length; i++) {
-    const l = lines[i] ?? '';
-    const n = i + 1;
-    if (ended) {
-      if (l.trim() !== '') fail('output continues after @@end', null, n);
-      continue;
-    }
-    if (l === '@@end') {
-      ended = true;
-      continue;
-    }
-    if (l.startsWith('@@')) {
-      const sp = l.indexOf(' ');
-      const name = sp < 0 ? l.slice(2) : l.slice(2, sp);
-      cur = { name, arg: sp < 0 ? '' : l.slice(sp + 1), line: n, kv: [], data: [] };
-      sections.push(cur);
-      continue;
-    }
-    if (l === '') continue;
-    if (!cur) return fail('data before the first section', null, n);
-    if (l.startsWith('|')) {
-      cur.data.push(l.slice(1));
-      continue;
-    }
-    const eq = l.indexOf('=');
-    if (eq > 0 && cur.data.length === 0) {
-      cur.kv.push([l.slice(0, eq), l.slice(eq + 1), n]);
-      continue;
-    }
-    fail(`unexpected line ${JSON.stringify(l.slice(0, 40))}`, cur.name, n);
-  }
-  if (!ended) fail('output ends without @@end (session cut short?)', cur?.name ?? null, lines.length);
-  return sections;
-}
 
 function get(s: Section, key: string): string | undefined {
   return s.kv.find(([k]) => k === key)?.[1];

@@ -2,6 +2,7 @@
 // `--check --diff` prints exactly what apply would do. Idempotency lives here: a file whose
 // content, mode and symlink state already match produces no change.
 import { HostError } from '../errors.js';
+import { restartMarkerPath } from '../remote/paths.js';
 import type { Facts, UciSectionFact } from '../facts/types.js';
 import type { HostSpec, TunnelSpec } from '../inventory/types.js';
 import type { PlaybookStep } from '../playbook/types.js';
@@ -341,10 +342,5 @@ export function tunnelsToRestart(host: HostSpec, facts: Facts, changes: Change[]
     .filter((n) => touched.has(n) || marked(n) || !facts.pppd.some((p) => p.linkname === n && p.alive));
 }
 
-/**
- * The restart marker of one tunnel (written by apply/script.ts restartMarkers, removed by
- * tunnels-up). /var/run is tmpfs on OpenWrt: a reboot restarts every tunnel anyway.
- */
-export function restartMarkerPath(name: string): string {
-  return `/var/run/pptp-fleet/restart-${name}`;
-}
+// The restart marker of one tunnel: defined with every router path in src/remote/paths.ts.
+export { restartMarkerPath };

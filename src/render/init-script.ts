@@ -4,11 +4,10 @@ import type { TunnelSpec } from '../inventory/types.js';
 import { shQuote } from '../shell/quote.js';
 import { cidrToNetmask } from './ip-scripts.js';
 import { MANAGED_HEADER } from './peer.js';
+import { PPPD, pidFile } from '../remote/paths.js';
 
-const PPPD = '/usr/sbin/pppd';
-
-/** pppd's pid file for a tunnel (pppd writes `/var/run/ppp-LINKNAME.pid`: pid, then interface). */
-export const pidFile = (name: string): string => `/var/run/ppp-${name}.pid`;
+// pppd's pid file for a tunnel: defined with every router path in src/remote/paths.ts.
+export { pidFile };
 
 /** Shell lines adding a demand tunnel's routes once pppd has made its interface (the seed's on-demand section). */
 function demandRoutes(t: TunnelSpec, indent: string): string[] {

@@ -61,7 +61,16 @@ describe('factsScript', () => {
   });
 
   it('quotes paths so a hostile path cannot run commands', () => {
-    expect(factsScript(["/tmp/x'; reboot; '"])).toContain(`set -- '/tmp/x'\\''; reboot; '\\'''`);
+    // The header carries the paths shQuote'd; run for real, a hostile path is only a path.
+    expect(factsScript(["/tmp/x'; reboot; '"])).toContain(`PATHS='/tmp/x'\\''; reboot; '\\'''`);
+    const r = makeRoot('openwrt');
+    roots.push(r);
+    const hostile = `/tmp/x'; touch ${r}/pwned; '`;
+    const res = runScript(shells()[0]!, factsScript([hostile, `/tmp/$(touch ${r}/pwned2)`], { root: r }));
+    expect(res.status).toBe(0);
+    expect(existsSync(join(r, 'pwned'))).toBe(false);
+    expect(existsSync(join(r, 'pwned2'))).toBe(false);
+    expect(parseFacts(res.stdout).files[hostile]).toMatchObject({ type: 'missing' });
   });
 });
 

@@ -88,8 +88,9 @@ describe('tunnel script generation', () => {
   it('never uses killall and quotes every name', () => {
     const s = tunnelsUpScript([{ name: 'office', restart: true }], 30) + tunnelsDownScript(['office'], 10) + tunnelsStatusScript(['office']);
     expect(s).not.toMatch(/killall|pkill/);
-    expect(s).toContain('start_one office 1 &');
-    expect(tunnelsDownScript(['a-b_1'], 5)).toContain('for _n in a-b_1; do');
+    // Names and restart flags travel in the generated header, each value shell-quoted.
+    expect(s).toContain('\nTUNNELS=office:1\n');
+    expect(tunnelsDownScript(['a-b_1', 'c'], 5)).toContain("\nNAMES='a-b_1 c'\n");
   });
 
   for (const sh of shells()) {
