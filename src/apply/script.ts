@@ -13,6 +13,8 @@ import type { Change } from '../plan/types.js';
 import { shQuote } from '../shell/quote.js';
 import { PPPD, restartMarkerPath } from '../remote/paths.js';
 import { commonVars, program } from '../remote/program.js';
+import { explainInstallFailure } from '../resources/package.js';
+import { uciBatchLines } from './uci.js';
 
 export const APPLY_COMMAND = '/bin/sh -s -- pptp-fleet:apply';
 
@@ -135,6 +137,8 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
       return [`pf_stop_tunnel tunnel-stop ${t} ${shQuote(c.target)}`, ok];
     case 'tunnel-restart':
       return [`pf_restart_tunnel ${t} ${shQuote(c.target)}`, ok];
+    case 'uci-batch':
+      return [...uciBatchLines(c, root, fail), ok];
   }
 }
 
@@ -181,7 +185,8 @@ export function parseApplyOutput(stdout: string): ApplyOutput {
     }
     const f = /^PF-FAIL (\S+) (\S+) (-?\d+) ?(.*)$/.exec(line);
     if (f && !out.failed) {
-      out.failed = { kind: f[1] ?? '', target: decodeTarget(f[2] ?? ''), exitCode: parseInt(f[3] ?? '1', 10), message: (f[4] ?? '').trim() };
+      const message = (f[4] ?? '').trim();
+      out.failed = { kind: f[1] ?? '', target: decodeTarget(f[2] ?? ''), exitCode: parseInt(f[3] ?? '1', 10), message: f[1] === 'install' ? explainInstallFailure(message) : message };
     }
   }
   return out;

@@ -158,6 +158,10 @@ class HostRun {
       } else if (c.kind === 'delete-file') {
         const diff = createTwoFilesPatch(c.target, '/dev/null', c.maskedBefore, '', 'router', 'planned');
         this.ctx.emit({ type: 'diff', host: this.host.name, file: c.target, diff });
+      } else if (c.kind === 'uci-batch') {
+        // Our UCI sections as `uci show` prints them (nothing secret in them).
+        const diff = createTwoFilesPatch(`uci show ${c.target}`, `uci show ${c.target}`, c.before, c.after, 'router', 'planned');
+        this.ctx.emit({ type: 'diff', host: this.host.name, file: `uci:${c.target}`, diff });
       }
     }
   }

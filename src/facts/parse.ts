@@ -3,7 +3,7 @@
 // test/fixtures/facts/<parser>/.
 
 import { createHash } from 'node:crypto';
-import type { Facts, FileFact, PackageManager, PppdProcess } from './types.js';
+import type { Facts, FileFact, FirewallFacts, FirewallKind, PackageManager, PppdProcess, UciSectionFact } from './types.js';
 import { FactsParseError, redactedExcerpt, splitSections, type Section } from '../remote/frame.js';
 
 // The framed-output protocol lives in src/remote/frame.ts; re-exported for existing importers.
@@ -36,7 +36,8 @@ export interface DefaultRoute {
 
 // pppd names its own interfaces pppN; PPTP tunnels get those. OpenWrt's netifd PPPoE WAN is
 // `pppoe-wan`, so it is kept. (A White Russian PPPoE WAN on ppp0 is not told apart: no WAN found.)
-const TUNNEL_IFACE = /^ppp\d+$/;
+// With `ifname` (fw3/fw4 routers) a tunnel is `pptp-NAME`, as netifd names its PPTP interfaces.
+const TUNNEL_IFACE = /^(ppp\d+|pptp-.+)$/;
 
 function pickDefault(cands: Array<{ gateway: string; device: string; metric: number }>): DefaultRoute | null {
   const best = cands.filter((c) => !TUNNEL_IFACE.test(c.device)).sort((a, b) => a.metric - b.metric)[0];
@@ -191,6 +192,98 @@ export function parseOpenwrtRelease(text: string): string | null {
   return null;
 }
 
+/**
+ * The values of one `uci show` line's right-hand side: `'lan'` → ['lan'], `'a' 'b'` → ['a', 'b']
+ * (a list), `'it'\''s'` → ["it's"] (uci's escaped quote). Null when it is not that syntax.
+ */
+export function parseUciValues(text: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== "'") return null;
+    let v = '';
+    i++;
+    for (;;) {
+      const end = text.indexOf("'", i);
+      if (end < 0) return null;
+      v += text.slice(i, end);
+      i = end + 1;
+      // 'it'\''s': a closing quote, an escaped quote, an opening quote
+      if (text.startsWith("\\''", i)) {
+        v += "'";
+        i += 3;
+        continue;
+      }
+      break;
+    }
+    out.push(v);
+    if (i < text.length) {
+      if (text[i] !== ' ') return null;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Sections from `uci show CONFIG` lines (`firewall.lan=zone`, `firewall.lan.name='lan'`,
+ * `firewall.@zone[0].name='lan'`), keyed by section name as shown. Lines it cannot read are
+ * skipped: the caller compares what it manages and would rewrite a section it cannot read.
+ * @example parseUciShow(["firewall.x=zone", "firewall.x.name='office'"], 'firewall')
+ * // → { x: { type: 'zone', options: [['name', ['office']]] } }
+ */
+export function parseUciShow(lines: string[], config: string): Record<string, UciSectionFact> {
+  const sections: Record<string, UciSectionFact> = {};
+  const prefix = `${config}.`;
+  for (const line of lines) {
+    if (!line.startsWith(prefix)) continue;
+    const eq = line.indexOf('=');
+    if (eq < 0) continue;
+    const key = line.slice(prefix.length, eq);
+    const value = line.slice(eq + 1);
+    const dot = key.indexOf('.');
+    if (dot < 0) {
+      if (/^[A-Za-z0-9_@[\]-]+$/.test(key) && /^[!-~]+$/.test(value)) sections[key] = { type: value, options: [] };
+      continue;
+    }
+    const sec = sections[key.slice(0, dot)];
+    const values = parseUciValues(value);
+    if (sec && values) sec.options.push([key.slice(dot + 1), values]);
+  }
+  return sections;
+}
+
+/** The prefix of every UCI section pptp-fleet owns (in /etc/config/firewall). */
+export const OUR_UCI_PREFIX = 'pptp_fleet_';
+
+const FIREWALL_KINDS: readonly FirewallKind[] = ['fw4', 'fw3', 'iptables', 'none'];
+
+/**
+ * The firewall facts from `@@firmware firewall=` and the `@@uci-firewall` lines (filtered
+ * `uci show firewall`). Output without them (an older facts script) is told from the firmware:
+ * ipkg → iptables, a release before 22.03 → fw3, else fw4.
+ */
+function firewallFacts(kind: string | undefined, uciLines: string[], fallback: { packageManager: PackageManager | null; release: string | undefined }): FirewallFacts {
+  let k: FirewallKind;
+  if (kind !== undefined && (FIREWALL_KINDS as readonly string[]).includes(kind)) k = kind as FirewallKind;
+  else if (fallback.packageManager === 'ipkg') k = 'iptables';
+  else {
+    const m = /^(\d+)\.(\d+)/.exec(fallback.release ?? '');
+    k = m && (Number(m[1]) < 22 || (Number(m[1]) === 22 && Number(m[2]) < 3)) ? 'fw3' : 'fw4';
+  }
+  const all = parseUciShow(uciLines, 'firewall');
+  const sections: Record<string, UciSectionFact> = {};
+  const otherZones: string[] = [];
+  for (const [name, sec] of Object.entries(all)) {
+    if (name.startsWith(OUR_UCI_PREFIX)) sections[name] = sec;
+    else if (sec.type === 'zone') {
+      const zn = sec.options.find(([o]) => o === 'name')?.[1][0];
+      if (zn !== undefined) otherZones.push(zn);
+    }
+  }
+  return { kind: k, sections, otherZones };
+}
+
 function unquote(v: string): string {
   const s = v.trim();
   if (s.length >= 2 && (s[0] === "'" || s[0] === '"') && s[s.length - 1] === s[0]) return s.slice(1, -1);
@@ -216,6 +309,8 @@ const SECTION_KEYS: Record<string, readonly string[] | 'any'> = {
   'route-n': [],
   'ip-route-default': [],
   lock: ['lock'],
+  firmware: ['firewall', 'banner'],
+  'uci-firewall': [],
 };
 const ONCE = ['hostname', 'release', 'pkgmgr', 'packages', 'pppd-version', 'pppd-libdirs', 'lsmod', 'modules-available', 'flags', 'pptp-plugin', 'route-n', 'ip-route-default', 'lock'];
 
@@ -298,6 +393,13 @@ export function parseFacts(stdout: string): Facts {
 
   const packageLockHeld = one('lock').kv.some(([k, v]) => k === 'lock' && v.startsWith('1 '));
 
+  // Optional sections (facts scripts before issue 15 print neither).
+  const firmware = sections.filter((s) => s.name === 'firmware');
+  const uciFirewall = sections.filter((s) => s.name === 'uci-firewall');
+  if (firmware.length > 1 || uciFirewall.length > 1) fail('expected at most one "firmware" and one "uci-firewall" section', null);
+  const fwKind = firmware[0] ? get(firmware[0], 'firewall') : undefined;
+  const banner = firmware[0] ? get(firmware[0], 'banner')?.trim() : undefined;
+
   const facts: Facts = {
     hostname: (one('hostname').data[0] ?? '').trim(),
     packageManager,
@@ -315,8 +417,10 @@ export function parseFacts(stdout: string): Facts {
     pppd,
     wan,
     packageLockHeld,
+    firewall: firewallFacts(fwKind, uciFirewall[0]?.data ?? [], { packageManager, release: releaseValue }),
   };
   if (releaseValue !== undefined) facts.release = releaseValue;
+  if (banner) facts.banner = banner;
   return facts;
 }
 

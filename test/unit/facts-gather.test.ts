@@ -103,6 +103,32 @@ for (const sh of shells()) {
       expect(f.packageLockHeld).toBe(false);
     });
 
+    it('reads the firewall: fw4 with our UCI sections and the other zones (uci show, filtered), and an old release banner', () => {
+      const r = root('openwrt');
+      mkdirSync(join(r, 'sbin'), { recursive: true });
+      writeFileSync(join(r, 'sbin/fw4'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      // uci as the router prints `uci -q show firewall` (the -c dir must be the root's)
+      writeFileSync(
+        join(r, 'sbin/uci'),
+        `#!/bin/sh\n[ "$1 $2 $3 $4 $5" = "-c ${r}/etc/config -q show firewall" ] || exit 1\ncat <<'EOF'\n` +
+          "firewall.@defaults[0]=defaults\nfirewall.@defaults[0].input='ACCEPT'\nfirewall.@zone[0]=zone\nfirewall.@zone[0].name='lan'\nfirewall.@zone[0].network='lan'\n" +
+          "firewall.@zone[1]=zone\nfirewall.@zone[1].name='wan'\nfirewall.@rule[0]=rule\nfirewall.@rule[0].name='Allow-Ping'\n" +
+          "firewall.pptp_fleet_zone_office=zone\nfirewall.pptp_fleet_zone_office.name='office'\nfirewall.pptp_fleet_zone_office.device='pptp-office'\nEOF\n",
+        { mode: 0o755 },
+      );
+      writeFileSync(join(r, 'etc/banner'), '  _______\n |__| W I R E L E S S   F R E E D O M\n KAMIKAZE (8.09, r14127) ----------------------------\n');
+      const out = runScript(sh, factsScript(managedPaths(['office']), { root: r }));
+      expect(out.stderr).toBe('');
+      const f = parseFacts(out.stdout);
+      expect(f.firewall).toEqual({
+        kind: 'fw4',
+        sections: { pptp_fleet_zone_office: { type: 'zone', options: [['name', ['office']], ['device', ['pptp-office']]] } },
+        otherZones: ['lan', 'wan'],
+      });
+      expect(out.stdout).not.toContain("input='ACCEPT'");
+      expect(f.banner).toBe('KAMIKAZE (8.09, r14127) ----------------------------');
+    });
+
     it('reads an OpenWrt 23.05 root, the chap-secrets symlink into /rom and tricky file content', () => {
       const r = root('openwrt');
       const out = runScript(sh, factsScript(managedPaths(['office']), { root: r }));

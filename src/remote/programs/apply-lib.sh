@@ -30,7 +30,9 @@ pf_install() {
     # Output of a package manager that could not take its lock (another run holds it).
     case "$pf_out" in
       *"ould not lock"*|*"nable to lock"*|*opkg.lock*|*"ipkg.lock"*|*"Resource temporarily unavailable"*) ;;
-      *) pf_fail install "$_tg" "$pf_rc" "$(echo "$pf_out" | tail -n 3)" ;;
+      # The kernel lines of a kmod/kernel mismatch and the router's kernel are read back by
+      # explainInstallFailure (resources/package.ts): tail alone loses them behind apk's list.
+      *) pf_fail install "$_tg" "$pf_rc" "$(echo "$pf_out" | grep -e 'kernel' -e 'incompatible with the arch' | head -n 4; echo "$pf_out" | tail -n 3; echo "(router kernel: $(uname -r 2>/dev/null))")" ;;
     esac
     pf_n=$((pf_n + 1))
     [ "$pf_n" -ge 10 ] && pf_fail install "$_tg" "$pf_rc" "package manager still locked after 10 tries: $(echo "$pf_out" | tail -n 1)"

@@ -21,6 +21,7 @@ lines() {
     case $2 in
       first) o "|${_x%%[ 	]*}" ;;
       default) case $_x in default*) o "|$_x" ;; esac ;;
+      uci) case $_x in firewall.pptp_fleet_*|firewall.*=zone|firewall.*.name=*) o "|$_x" ;; esac ;;
       *) o "|$_x" ;;
     esac
   done
@@ -166,6 +167,16 @@ o '@@route-n'
 findtool route && lines "$("$_w" -n 2>/dev/null </dev/null)"
 o '@@ip-route-default'
 findtool ip && lines "$("$_w" route show 2>/dev/null </dev/null)" default
+# The firewall (fw4/fw3 are configured through UCI), our own UCI firewall sections and the other
+# zones' names (uci show, filtered), and a banner naming an unsupported old release (issue 15).
+if [ -x "$R/sbin/fw4" ]; then _fw=fw4; elif [ -x "$R/sbin/fw3" ]; then _fw=fw3; elif findtool iptables; then _fw=iptables; else _fw=none; fi
+o '@@firmware'
+o "firewall=$_fw"
+if [ -f "$R/etc/banner" ]; then
+  while read -r _l; do case $_l in *KAMIKAZE*|*Kamikaze*|*BACKFIRE*|*Backfire*) o "banner=$_l"; break ;; esac; done <"$R/etc/banner"
+fi
+o '@@uci-firewall'
+case $_fw in fw3|fw4) findtool uci && lines "$("$_w" -c "$R/etc/config" -q show firewall 2>/dev/null </dev/null)" uci ;; esac
 o '@@lock'
 IFS=$NL
 set -f
