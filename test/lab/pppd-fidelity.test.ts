@@ -7,6 +7,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Lab } from '../../src/lab/index.js';
 import type { Firmware, Scenario } from '../../src/lab/types.js';
+import { SshSession } from '../../src/ssh/session.js';
 import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliResult, type Report, type ReportTunnel } from './helpers.js';
 
 // r001 r002: pppd 2.5 with a working server; r003..r006: a wrong password on every release
@@ -43,16 +44,6 @@ async function pid25(lab: Lab, host: string): Promise<string | null> {
   return text === null ? null : (text.split('\n')[0] ?? '').trim();
 }
 
-function alive(pid: string | null): boolean {
-  if (!pid || !/^\d+$/.test(pid)) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('pppd as OpenWrt ships it: logfile /dev/null, pppd 2.5 pid files', () => {
   let lab: Lab;
   const configure: { r?: CliResult } = {};
@@ -62,6 +53,20 @@ describe('pppd as OpenWrt ships it: logfile /dev/null, pppd 2.5 pid files', () =
     const file = path.join(lab.dir, `${name}.json`);
     const r = await runCli([...args, ...labArgs(lab), '--report-json', file]);
     return { r, report: JSON.parse(await readFile(file, 'utf8')) as Report };
+  }
+  /** Whether PID is a live process on the router (its own pid namespace), asked over SSH. */
+  async function alive(host: string, pid: string | null | undefined): Promise<boolean> {
+    if (!pid || !/^\d+$/.test(pid)) return false;
+    const r = lab.routers.find((x) => x.name === host)!;
+    const s = await SshSession.connect(
+      { host, address: '127.0.0.1', port: r.port, user: 'root', privateKeyFile: lab.keyPath },
+      { knownHostsFile: lab.knownHostsPath, acceptNewHostKeys: false, connectTimeoutMs: 15_000, commandTimeoutMs: 30_000, retries: 2 },
+    );
+    try {
+      return (await s.exec(`kill -0 ${pid} && grep -q pppd /proc/${pid}/cmdline && echo alive`)).stdout.trim() === 'alive';
+    } finally {
+      await s.close();
+    }
   }
   const tunnel = (report: Report, host: string): ReportTunnel => {
     const t = report.hosts.find((h) => h.name === host)?.tunnels.find((x) => x.name === 'office');
@@ -103,7 +108,7 @@ describe('pppd as OpenWrt ships it: logfile /dev/null, pppd 2.5 pid files', () =
       const t = tunnel(up1.report!, host);
       expect({ host, verdict: t.verdict }, JSON.stringify(t)).toEqual({ host, verdict: 'up' });
       const pid = await pid25(lab, host);
-      expect(alive(pid), `${host} pid ${pid}`).toBe(true);
+      expect(await alive(host, pid), `${host} pid ${pid}`).toBe(true);
       await expect(stat(routerPath(lab, host, 'var/run/ppp-office.pid'))).rejects.toThrow();
     }
   });
@@ -141,7 +146,7 @@ describe('pppd as OpenWrt ships it: logfile /dev/null, pppd 2.5 pid files', () =
     expect(down.r.code, down.r.stdout + down.r.stderr).toBe(0);
     for (const host of OK) {
       expect(tunnel(down.report, host).verdict, host).toBe('stopped_locally');
-      expect(alive(pids.get(host) ?? null), host).toBe(false);
+      expect(await alive(host, pids.get(host)), host).toBe(false);
       expect(await pid25(lab, host), host).toBeNull();
     }
     const st = await cli(['status', '--limit', OK.join(',')], 'status2');
@@ -150,7 +155,7 @@ describe('pppd as OpenWrt ships it: logfile /dev/null, pppd 2.5 pid files', () =
     for (const host of OK) {
       expect(tunnel(again.report, host).verdict, host).toBe('up');
       const pid = await pid25(lab, host);
-      expect(alive(pid), host).toBe(true);
+      expect(await alive(host, pid), host).toBe(true);
       expect(pid, host).not.toBe(pids.get(host));
     }
   });

@@ -367,7 +367,8 @@ describe('up / down / status on a 10-router lab (every scenario)', () => {
     expect(st.pid).toBe(Number(now.pid));
     // This attempt's own output (it started this pppd), then only the new daemon's syslog lines.
     expect(st.fromAttempt).toBe(true);
-    expect(st.stdout).toMatch(/^Connect: ppp\d+/m);
+    // The interface is ppp<N>, or pptp-NAME where pppd takes `ifname` (OpenWrt).
+    expect(st.stdout).toMatch(/^Connect: (ppp\d+|pptp-office) /m);
     const pids = new Set([...st.syslog.matchAll(/pppd\[(\d+)\]/g)].map((m) => m[1]));
     expect([...pids]).toEqual([now.pid]);
     expect(st.log).not.toMatch(/Terminating on signal/);
