@@ -24,7 +24,8 @@ import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliRes
 // r001..r010: firmware and simulated VPN server per router, and what `up` must conclude.
 const FIRMWARE: Array<[Firmware, number]> = [
   ['openwrt', 3],
-  ['whiterussian', 2],
+  ['whiterussian', 1],
+  ['openwrt-19', 1],
   ['openwrt-24', 3],
   ['openwrt-apk', 1],
   ['whiterussian', 1],
@@ -44,7 +45,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   r002: { office: 'up' }, // ok
   r003: { office: 'auth_failed' }, // wrong_password
   r004: { office: 'mppe_failed' }, // requires_stateless, inventory asks stateful MPPE
-  r005: { office: 'up' }, // requires_stateless, stateless (lab default)
+  r005: { office: 'up' }, // requires_stateless, stateless (lab default); 19.07, ppp 2.4.7
   r006: { office: 'eap_refused_or_unsupported' }, // eap_first, refuse_eap: false
   r007: { office: 'up' }, // eap_first, refuse_eap: true (lab default)
   r008: { office: 'no_response' }, // gre_blocked
