@@ -373,6 +373,16 @@ describe('iptables', () => {
     });
   }
 
+  it('openwrt: iptables-nft installs an iptables, but firewall4 still rejects LAN traffic to a device in no zone', async () => {
+    const r = await router('openwrt');
+    await provision(r, peer(r, ['debug']), '#!/bin/sh\n/sbin/route add -net 10.20.0.0 netmask 255.255.0.0 $1\n/usr/sbin/iptables -I FORWARD -o $1 -j ACCEPT\n/usr/sbin/iptables -t nat -A POSTROUTING -o $1 -j MASQUERADE\n');
+    expect((await sh(r, 'opkg install iptables-nft >/dev/null; echo rc=$?')).stdout).toBe('rc=0\n');
+    await sh(r, `pppd call office updetach; ${WAIT_IP_UP}`);
+    expect(await pppLog(r)).toMatch(/ip-up finished \(pid \d+\), status = 0x0\n/);
+    expect((await sh(r, 'iptables -S FORWARD')).stdout).toContain('-A FORWARD -o ppp0 -j ACCEPT\n');
+    expect(lanClientCheck(await routerNetState(r.root, r.firmware), '10.20.0.5')).toMatchObject({ tunnel: true, forwarded: false, ok: false });
+  });
+
   it('openwrt-19 (firewall3) has iptables with the user chains, and the zones rendered as fw3 does', async () => {
     const r = await router('openwrt-19');
     const res = await sh(r, 'iptables -A forwarding_rule -o ppp0 -j ACCEPT && iptables -t nat -A postrouting_rule -o ppp0 -j MASQUERADE && iptables -S FORWARD && iptables -t nat -S POSTROUTING');
