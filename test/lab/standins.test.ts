@@ -399,6 +399,20 @@ describe('logread and logger', () => {
     expect(res.stdout).toMatch(/^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4} user\.notice fleet: hello world\n$/);
   });
 
+  it('logread shows only the ring: the newest 64 KB (16 KB on white russian); older pppd lines are gone', async () => {
+    for (const [fw, ring] of [['openwrt', 65536], ['whiterussian', 16384]] as const) {
+      const r = await router(fw);
+      const filler = Array.from({ length: 1200 }, (_, i) => `Jan  1 00:00:02 (none) user.notice noise: filler line ${i} of the log ring\n`).join('');
+      await writeFile(join(r.root, 'lab/state/syslog'), `Jan  1 00:00:01 (none) daemon.err pppd[9]: MS-CHAP authentication failed: E=691\n${filler}`);
+      const res = await sh(r, 'logger -t fleet last; logread | wc -c; logread | grep -c E=691; logread | tail -n 1 | grep -c "fleet: last"');
+      const [size, found, newest] = res.stdout.trim().split('\n');
+      expect(newest, fw).toBe('1');
+      expect(Number(size), fw).toBeLessThanOrEqual(ring);
+      expect(Number(size), fw).toBeGreaterThan(ring - 200);
+      expect(found, fw).toBe('0');
+    }
+  });
+
   it('white russian logread uses the busybox syslogd format and has no -e', async () => {
     const r = await router('whiterussian');
     const res = await sh(r, 'logger -t fleet hi && logread | tail -n 1; logread -e x; echo rc=$?');
