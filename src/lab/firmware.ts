@@ -283,6 +283,25 @@ export function feedPackages(firmware: Firmware): FeedPackage[] {
     kmod('kmod-pppox', ['kmod-ppp'], 'PPPoX helper', { ...ko(k, 'pppox'), ...modulesD('pppox', ['pppox']) }),
     kmod('kmod-pptp', ['kmod-ppp', 'kmod-gre', 'kmod-pppox'], 'PPtP support', { ...ko(k, 'pptp'), ...modulesD('pptp', ['pptp']) }),
     { name: 'resolveip', version: apk ? '2-r10' : '2-10', depends: [], description: 'Simple DNS resolver with configurable timeout', files: {} },
+    // 22.03+: iptables only as the nftables-backed compatibility tool, in its own table that
+    // firewall4's forward chain never consults (the LAN client check ignores it there)
+    ...(p.firewall === 'fw4'
+      ? [
+          {
+            name: 'iptables-nft',
+            version: apk ? '1.8.10-r1' : '1.8.8-7',
+            depends: [],
+            description: 'IP firewall administration tool nft',
+            files: {
+              '/usr/sbin/iptables': { standin: 'bin/iptables' },
+              '/lab/state/iptables/filter.chains': { text: 'INPUT ACCEPT\nFORWARD ACCEPT\nOUTPUT ACCEPT\n' },
+              '/lab/state/iptables/filter.rules': { text: '' },
+              '/lab/state/iptables/nat.chains': { text: 'PREROUTING ACCEPT\nINPUT ACCEPT\nOUTPUT ACCEPT\nPOSTROUTING ACCEPT\n' },
+              '/lab/state/iptables/nat.rules': { text: '' },
+            },
+          },
+        ]
+      : []),
     {
       name: 'ppp',
       version: p.pppPackage,

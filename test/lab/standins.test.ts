@@ -135,7 +135,8 @@ async function provision(r: Router, peerText: string, ipUp?: string): Promise<vo
   expect(pm.stderr).toBe('');
   expect(pm.code).toBe(0);
   const mods = MODULES[r.firmware].filter((m) => !['slhc', 'ppp_generic', 'ppp_async'].includes(m) || r.firmware === 'whiterussian');
-  const ins = await sh(r, mods.map((m) => `insmod ${m}`).join(' && '));
+  // OpenWrt's kmods load themselves on install; load what is not loaded yet, as the tool does
+  const ins = await sh(r, mods.map((m) => `{ lsmod | grep -q "^${m} " || insmod ${m}; }`).join(' && '));
   expect(ins.stderr).toBe('');
   await mkdir(join(r.root, 'etc/ppp/peers'), { recursive: true });
   await writeFile(join(r.root, 'etc/ppp/peers/office'), peerText, { mode: 0o600 });
@@ -284,7 +285,9 @@ describe('package managers', () => {
 describe('kernel modules', () => {
   it('insmod loads from /lib/modules/<kver> only when the dependencies are loaded; lsmod shows users', async () => {
     const r = await router('openwrt');
-    await sh(r, 'opkg update >/dev/null && opkg install kmod-mppe ppp-mod-pptp >/dev/null');
+    // installing loads them (kmod postinst); unload them to load them by hand
+    const auto = await sh(r, 'opkg update >/dev/null && opkg install kmod-mppe ppp-mod-pptp >/dev/null; lsmod | cut -d" " -f1 | sort | tr "\\n" " "; for m in pptp pppox gre ppp_mppe ecb arc4 libarc4 sha1_generic; do rmmod $m; done');
+    expect(auto).toMatchObject({ stdout: 'Module arc4 ecb gre libarc4 nf_conntrack ppp_async ppp_generic ppp_mppe pppox pptp sha1_generic slhc ', stderr: '' });
     const res = await sh(r, 'insmod ppp_mppe; echo rc=$?; insmod libarc4; insmod ppp_mppe; echo rc=$?; insmod sha1_generic; insmod ppp_mppe; echo rc=$?; insmod ppp_mppe; echo rc=$?; lsmod');
     expect(res.stderr).toContain("insmod: can't insert 'ppp_mppe.ko': unknown symbol in module, or unknown parameter\n");
     expect(res.stderr).toContain("insmod: can't insert 'ppp_mppe.ko': No such device\n");
@@ -373,6 +376,16 @@ describe('iptables', () => {
     });
   }
 
+  it('openwrt: iptables-nft installs an iptables, but firewall4 still rejects LAN traffic to a device in no zone', async () => {
+    const r = await router('openwrt');
+    await provision(r, peer(r, ['debug']), '#!/bin/sh\n/sbin/route add -net 10.20.0.0 netmask 255.255.0.0 $1\n/usr/sbin/iptables -I FORWARD -o $1 -j ACCEPT\n/usr/sbin/iptables -t nat -A POSTROUTING -o $1 -j MASQUERADE\n');
+    expect((await sh(r, 'opkg install iptables-nft >/dev/null; echo rc=$?')).stdout).toBe('rc=0\n');
+    await sh(r, `pppd call office updetach; ${WAIT_IP_UP}`);
+    expect(await pppLog(r)).toMatch(/ip-up finished \(pid \d+\), status = 0x0\n/);
+    expect((await sh(r, 'iptables -S FORWARD')).stdout).toContain('-A FORWARD -o ppp0 -j ACCEPT\n');
+    expect(lanClientCheck(await routerNetState(r.root, r.firmware), '10.20.0.5')).toMatchObject({ tunnel: true, forwarded: false, ok: false });
+  });
+
   it('openwrt-19 (firewall3) has iptables with the user chains, and the zones rendered as fw3 does', async () => {
     const r = await router('openwrt-19');
     const res = await sh(r, 'iptables -A forwarding_rule -o ppp0 -j ACCEPT && iptables -t nat -A postrouting_rule -o ppp0 -j MASQUERADE && iptables -S FORWARD && iptables -t nat -S POSTROUTING');
@@ -387,6 +400,20 @@ describe('logread and logger', () => {
     const r = await router('openwrt');
     const res = await sh(r, 'logger -t fleet "hello world" && logread -e fleet');
     expect(res.stdout).toMatch(/^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4} user\.notice fleet: hello world\n$/);
+  });
+
+  it('logread shows only the ring: the newest 64 KB (16 KB on white russian); older pppd lines are gone', async () => {
+    for (const [fw, ring] of [['openwrt', 65536], ['whiterussian', 16384]] as const) {
+      const r = await router(fw);
+      const filler = Array.from({ length: 1200 }, (_, i) => `Jan  1 00:00:02 (none) user.notice noise: filler line ${i} of the log ring\n`).join('');
+      await writeFile(join(r.root, 'lab/state/syslog'), `Jan  1 00:00:01 (none) daemon.err pppd[9]: MS-CHAP authentication failed: E=691\n${filler}`);
+      const res = await sh(r, 'logger -t fleet last; logread | wc -c; logread | grep -c E=691; logread | tail -n 1 | grep -c "fleet: last"');
+      const [size, found, newest] = res.stdout.trim().split('\n');
+      expect(newest, fw).toBe('1');
+      expect(Number(size), fw).toBeLessThanOrEqual(ring);
+      expect(Number(size), fw).toBeGreaterThan(ring - 200);
+      expect(found, fw).toBe('0');
+    }
   });
 
   it('white russian logread uses the busybox syslogd format and has no -e', async () => {
@@ -610,7 +637,7 @@ describe('pppd', () => {
     await saveFixture('no_kernel_support', await pppLog(r));
     expect(await sh(r, 'pppd call nope')).toMatchObject({ code: 2, stderr: "pppd: Can't open options file /etc/ppp/peers/nope: No such file or directory\n" });
     const o = await router('openwrt');
-    await sh(o, 'opkg update >/dev/null; opkg install ppp-mod-pptp >/dev/null; insmod gre; insmod pppox; insmod pptp');
+    await sh(o, 'opkg update >/dev/null; opkg install ppp-mod-pptp >/dev/null; rmmod ppp_mppe');
     await mkdir(join(o.root, 'etc/ppp/peers'), { recursive: true });
     await writeFile(join(o.root, 'etc/ppp/peers/office'), peer(o));
     await rm(join(o.root, 'etc/ppp/chap-secrets'));
@@ -870,8 +897,9 @@ describe('field facts: feeds and kernels', () => {
       expect(res.stdout).toContain(`/lib/modules/${fw === 'openwrt' ? '5.15.167' : '4.14.275'}/arc4.ko`);
       expect(res.stdout.includes('libarc4.ko')).toBe(libarc4);
       expect(await file(r, 'usr/lib/opkg/status')).toMatch(/Package: kmod-pptp\nVersion: [^\n]+\nDepends: kernel \(= [^)]+\), kmod-ppp, kmod-gre, kmod-pppox\n/);
-      // pptp needs pppox loaded first
-      expect((await sh(r, 'insmod gre; insmod pptp')).stderr).toContain("insmod: can't insert 'pptp.ko': unknown symbol in module");
+      // installed kmods are loaded at once (postinst), pptp after gre and pppox; by hand pptp needs pppox first
+      expect((await sh(r, 'lsmod | grep -c "^gre \\|^pppox \\|^pptp "')).stdout).toBe('3\n');
+      expect((await sh(r, 'rmmod pptp; rmmod pppox; insmod pptp')).stderr).toContain("insmod: can't insert 'pptp.ko': unknown symbol in module");
     }
   });
 
