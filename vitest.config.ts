@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { defineConfig } from 'vitest/config';
+
+// Tests import the router programs as embedded by the build step: keep them current.
+execFileSync(process.execPath, ['scripts/embed-remote.mjs'], { stdio: 'inherit' });
 
 export default defineConfig({
   test: {

@@ -1,5 +1,7 @@
 // Changes → one POSIX-sh script for busybox ash, sent on stdin of one exec
 // (`/bin/sh -s -- pptp-fleet:apply`): file contents and secrets never appear on a command line.
+// Its fixed part is src/remote/programs/apply-lib.sh (after common.sh); this module writes the
+// header and one block of lines per change, which call that part's functions.
 //
 // Protocol on stdout, one line per change, in order:
 //   PF-OK <kind> <target>
@@ -9,7 +11,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Change } from '../plan/types.js';
 import { shQuote } from '../shell/quote.js';
-import { restartMarkerPath } from '../plan/plan.js';
+import { PPPD, restartMarkerPath } from '../remote/paths.js';
+import { commonVars, program } from '../remote/program.js';
+import { explainInstallFailure } from '../resources/package.js';
+import { uciBatchLines } from './uci.js';
 
 export const APPLY_COMMAND = '/bin/sh -s -- pptp-fleet:apply';
 
@@ -20,6 +25,8 @@ export interface ApplyScriptOptions {
   trailer?: string;
   /** Prefix for every file path: tests only, to apply into a temp dir. */
   root?: string;
+  /** The router's pppd version (facts.pppdVersion): where tunnel-stop finds pid files. */
+  pppdVersion?: string | null;
   /**
    * Tunnels that will run after this apply: only they get restart markers (a tunnel being
    * removed must not leave one behind). Default: every tunnel a change names.
@@ -39,33 +46,10 @@ function delimiter(content: string): string {
   }
 }
 
-const PREAMBLE = [
-  '# pptp-fleet apply script: one change after another, stop at the first failure.',
-  'set -u',
-  'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
-  'export PATH',
-  // Temp files stay private until chmod gives them their final mode (chap-secrets holds secrets).
-  'umask 077',
-  'pf_tmp=',
-  'pf_fail() {',
-  '  [ -n "$pf_tmp" ] && rm -f "$pf_tmp"',
-  '  echo "PF-FAIL $1 $2 $3 $(printf %s "$4" | tr \'\\n\' \' \')"',
-  '  exit 1',
-  '}',
-  '',
-];
-
-/** Package manager commands: list update, install. */
-const MANAGER: Record<'ipkg' | 'opkg' | 'apk', { update: string; install: string }> = {
-  ipkg: { update: 'ipkg update', install: 'ipkg install' },
-  opkg: { update: 'opkg update', install: 'opkg install' },
-  apk: { update: 'apk update', install: 'apk add' },
-};
-
-/** Output of a package manager that could not take its lock (another run holds it). */
-const LOCK_PATTERNS = '*"ould not lock"*|*"nable to lock"*|*opkg.lock*|*"ipkg.lock"*|*"Resource temporarily unavailable"*';
-const LOCK_TRIES = 10;
-const LOCK_WAIT_S = 3;
+/** The script's fixed part: header, then the shared helpers and the apply functions. */
+function preamble(root: string, pppdVersion: string | null | undefined): string {
+  return program('apply', { ...commonVars(root, pppdVersion), PPPD }, 'common.sh', 'pppd-pid.sh', 'apply-lib.sh');
+}
 
 function writeFile(c: Extract<Change, { kind: 'write-file' }>, opts: ApplyScriptOptions): string[] {
   const root = opts.root ?? '';
@@ -133,61 +117,28 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
       return [`chmod ${shQuote(c.mode)} ${shQuote(root + c.target)} || ${fail(shQuote('chmod failed'))}`, ok];
     case 'delete-file':
       return [...restartMarkers(c, root, opts.runningTunnels), `rm -f ${shQuote(root + c.target)} </dev/null || ${fail(shQuote('rm failed'))}`, ok];
-    case 'install': {
-      const m = MANAGER[c.manager];
-      const pkgs = c.packages.map(shQuote).join(' ');
-      const cmd = c.updateLists ? `${m.update} && ${m.install} ${pkgs}` : `${m.install} ${pkgs}`;
+    case 'install':
       return [
         `# install ${c.packages.join(' ')} (retried while another run holds the package lock)`,
-        'pf_n=0',
-        'while :; do',
-        `  pf_out=$( { ${cmd}; } </dev/null 2>&1 ); pf_rc=$?`,
-        '  [ "$pf_rc" -eq 0 ] && break',
-        `  case "$pf_out" in ${LOCK_PATTERNS}) ;; *) ${fail('"$(echo "$pf_out" | tail -n 3)"', '"$pf_rc"')} ;; esac`,
-        '  pf_n=$((pf_n + 1))',
-        `  [ "$pf_n" -ge ${LOCK_TRIES} ] && ${fail(`"package manager still locked after ${LOCK_TRIES} tries: $(echo "$pf_out" | tail -n 1)"`, '"$pf_rc"')}`,
-        `  sleep ${LOCK_WAIT_S}`,
-        'done',
+        `pf_install ${c.manager} ${c.updateLists ? 1 : 0} ${t} ${c.packages.map(shQuote).join(' ')}`,
         ok,
       ];
-    }
     case 'remove-package':
-      return [
-        'pf_out=$( { if command -v opkg >/dev/null; then opkg remove ' + shQuote(c.target) + '; elif command -v apk >/dev/null; then apk del ' + shQuote(c.target) + '; else ipkg remove ' + shQuote(c.target) + '; fi; } </dev/null 2>&1 ) || ' + fail('"$pf_out"'),
-        ok,
-      ];
-    case 'load-module': {
-      const m = shQuote(c.target);
-      return [
-        `if ! lsmod </dev/null | grep -q ${shQuote(`^${c.target}[ \t]`)}; then`,
-        `  pf_out=$(insmod ${m} </dev/null 2>&1) || ${fail('"$pf_out"')}`,
-        'fi',
-        ok,
-      ];
-    }
+      return [`pf_remove ${t} ${shQuote(c.target)}`, ok];
+    case 'load-module':
+      return [`pf_load ${t} ${shQuote(c.target)}`, ok];
     case 'enable-service':
     case 'disable-service': {
       const verb = c.kind === 'enable-service' ? 'enable' : 'disable';
       return [`pf_out=$(${shQuote(root + c.target)} ${verb} </dev/null 2>&1) || ${fail('"$pf_out"')}`, ok];
     }
     case 'tunnel-stop':
-    case 'tunnel-restart': {
-      const pf = shQuote(`${root}/var/run/ppp-${c.target}.pid`);
-      const lines = [
-        // By the tunnel's own pid file, never killall pppd (a PPPoE WAN link is a pppd too).
-        `pf_pid=$(head -n 1 ${pf} 2>/dev/null)`,
-        'if [ -n "$pf_pid" ] && kill -0 "$pf_pid" 2>/dev/null; then',
-        '  kill "$pf_pid"',
-        '  pf_n=0',
-        '  while kill -0 "$pf_pid" 2>/dev/null && [ "$pf_n" -lt 10 ]; do sleep 1; pf_n=$((pf_n + 1)); done',
-        `  kill -0 "$pf_pid" 2>/dev/null && ${fail('"pppd $pf_pid did not stop"', '1')}`,
-        'fi',
-      ];
-      if (c.kind === 'tunnel-restart') {
-        lines.push(`pf_out=$(/usr/sbin/pppd call ${shQuote(c.target)} </dev/null 2>&1) || ${fail('"$pf_out"')}`);
-      }
-      return [...lines, ok];
-    }
+      // By the tunnel's own pid file, never killall pppd (a PPPoE WAN link is a pppd too).
+      return [`pf_stop_tunnel tunnel-stop ${t} ${shQuote(c.target)}`, ok];
+    case 'tunnel-restart':
+      return [`pf_restart_tunnel ${t} ${shQuote(c.target)}`, ok];
+    case 'uci-batch':
+      return [...uciBatchLines(c, root, fail), ok];
   }
 }
 
@@ -198,7 +149,7 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
  * leaves the old file or the new one, never half of one.
  */
 export function applyScript(changes: Change[], opts: ApplyScriptOptions): string {
-  const lines = [...PREAMBLE];
+  const lines = [preamble(opts.root ?? '', opts.pppdVersion)];
   for (const c of changes) lines.push(...step(c, opts), '');
   lines.push('echo PF-END');
   if (opts.trailer) lines.push('set +u', opts.trailer);
@@ -234,7 +185,8 @@ export function parseApplyOutput(stdout: string): ApplyOutput {
     }
     const f = /^PF-FAIL (\S+) (\S+) (-?\d+) ?(.*)$/.exec(line);
     if (f && !out.failed) {
-      out.failed = { kind: f[1] ?? '', target: decodeTarget(f[2] ?? ''), exitCode: parseInt(f[3] ?? '1', 10), message: (f[4] ?? '').trim() };
+      const message = (f[4] ?? '').trim();
+      out.failed = { kind: f[1] ?? '', target: decodeTarget(f[2] ?? ''), exitCode: parseInt(f[3] ?? '1', 10), message: f[1] === 'install' ? explainInstallFailure(message) : message };
     }
   }
   return out;

@@ -158,6 +158,10 @@ class HostRun {
       } else if (c.kind === 'delete-file') {
         const diff = createTwoFilesPatch(c.target, '/dev/null', c.maskedBefore, '', 'router', 'planned');
         this.ctx.emit({ type: 'diff', host: this.host.name, file: c.target, diff });
+      } else if (c.kind === 'uci-batch') {
+        // Our UCI sections as `uci show` prints them (nothing secret in them).
+        const diff = createTwoFilesPatch(`uci show ${c.target}`, `uci show ${c.target}`, c.before, c.after, 'router', 'planned');
+        this.ctx.emit({ type: 'diff', host: this.host.name, file: `uci:${c.target}`, diff });
       }
     }
   }
@@ -192,7 +196,7 @@ class HostRun {
     // After a `remove` step no tunnel runs: nothing to mark for a restart.
     const removes = this.ctx.playbook.steps.some((st) => st.kind === 'remove');
     const runningTunnels = removes ? [] : this.host.tunnels.filter((t) => t.state === 'present').map((t) => t.name);
-    const body = backups + applyScript(changes, { hasSha256sum: this.facts.hasSha256sum, trailer, runningTunnels });
+    const body = backups + applyScript(changes, { hasSha256sum: this.facts.hasSha256sum, trailer, runningTunnels, pppdVersion: this.facts.pppdVersion });
     // With re-gathered facts the output is as large as the facts' own.
     const script = trailer ? gzipOutputFor(names.length, body) : body;
     // The audit log names the phase: packages (with re-gathered facts) or config.
@@ -247,7 +251,7 @@ class HostRun {
       return;
     }
     this.emitStep('start', `starting ${todo.map((t) => t.name).join(', ')}`);
-    const r = await this.exec(TUNNELS_UP_COMMAND, gzipOutputFor(todo.length, tunnelsUpScript(todo, timeoutSec)), (timeoutSec + 30) * 1000);
+    const r = await this.exec(TUNNELS_UP_COMMAND, gzipOutputFor(todo.length, tunnelsUpScript(todo, timeoutSec, { pppdVersion: this.facts.pppdVersion })), (timeoutSec + 30) * 1000);
     const runs = parseTunnelsUpOutput(r.stdout);
     for (const t of todo) {
       const runOut = runs.find((x) => x.name === t.name);
@@ -309,7 +313,7 @@ class HostRun {
     const failedVerdicts = new Map(wasUp.map((n) => [n, this.tunnels.get(n)!.verdict]));
     const again = await this.exec(
       TUNNELS_UP_COMMAND,
-      gzipOutputFor(wasUp.length, tunnelsUpScript(wasUp.map((name) => ({ name, restart: true })), this.ctx.tunnelTimeoutSec)),
+      gzipOutputFor(wasUp.length, tunnelsUpScript(wasUp.map((name) => ({ name, restart: true })), this.ctx.tunnelTimeoutSec, { pppdVersion: this.facts.pppdVersion })),
       (this.ctx.tunnelTimeoutSec + 30) * 1000,
     );
     for (const runOut of parseTunnelsUpOutput(again.stdout)) {
@@ -330,7 +334,7 @@ class HostRun {
       this.emitStep(running.length ? 'skipped' : 'ok', running.length ? 'check mode' : 'nothing running');
       return;
     }
-    const r = await this.exec(TUNNELS_DOWN_COMMAND, tunnelsDownScript(running, 15), 60_000);
+    const r = await this.exec(TUNNELS_DOWN_COMMAND, tunnelsDownScript(running, 15, { pppdVersion: this.facts.pppdVersion }), 60_000);
     const out = parseTunnelsDownOutput(r.stdout);
     const stuck = out.filter((t) => t.wasRunning && !t.stopped).map((t) => t.name);
     for (const t of out) this.setTunnelFromLog(t.name, t.log, !t.stopped);

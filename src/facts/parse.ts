@@ -3,38 +3,11 @@
 // test/fixtures/facts/<parser>/.
 
 import { createHash } from 'node:crypto';
-import type { Facts, FileFact, PackageManager, PppdProcess } from './types.js';
+import type { Facts, FileFact, FirewallFacts, FirewallKind, PackageManager, PppdProcess, UciSectionFact } from './types.js';
+import { FactsParseError, redactedExcerpt, splitSections, type Section } from '../remote/frame.js';
 
-/**
- * The facts output was not what our script prints (a foreign shell, a cut-off session, a
- * mismatched script version). The message names the section and line; its excerpt of the raw
- * output has every content line (`|...`) redacted, so file contents (chap-secrets!) never leak.
- */
-export class FactsParseError extends Error {
-  override readonly name = 'FactsParseError';
-  constructor(
-    readonly reason: string,
-    readonly section: string | null,
-    readonly lineNumber: number | null,
-    readonly excerpt: string,
-    what = 'facts output',
-  ) {
-    super(
-      `${what} not understood: ${reason}` +
-        (section !== null ? ` (section ${section}` + (lineNumber !== null ? `, line ${lineNumber})` : ')') : lineNumber !== null ? ` (line ${lineNumber})` : '') +
-        `; output begins: ${JSON.stringify(excerpt)}`,
-    );
-  }
-}
-
-/** At most ~200 chars of the output, with content lines replaced by `|…`. */
-export function redactedExcerpt(stdout: string, max = 200): string {
-  const redacted = stdout
-    .split('\n')
-    .map((l) => (l.startsWith('|') ? '|…' : /^(md5|ls|tls|target)=/.test(l) ? `${l.slice(0, l.indexOf('=') + 1)}…` : l))
-    .join('\n');
-  return redacted.length > max ? `${redacted.slice(0, max)}…` : redacted;
-}
+// The framed-output protocol lives in src/remote/frame.ts; re-exported for existing importers.
+export { FactsParseError, redactedExcerpt, splitSections, type Section };
 
 // ---------------------------------------------------------------------------------------------
 // Sub-parsers of raw tool outputs
@@ -63,7 +36,8 @@ export interface DefaultRoute {
 
 // pppd names its own interfaces pppN; PPTP tunnels get those. OpenWrt's netifd PPPoE WAN is
 // `pppoe-wan`, so it is kept. (A White Russian PPPoE WAN on ppp0 is not told apart: no WAN found.)
-const TUNNEL_IFACE = /^ppp\d+$/;
+// With `ifname` (fw3/fw4 routers) a tunnel is `pptp-NAME`, as netifd names its PPTP interfaces.
+const TUNNEL_IFACE = /^(ppp\d+|pptp-.+)$/;
 
 function pickDefault(cands: Array<{ gateway: string; device: string; metric: number }>): DefaultRoute | null {
   const best = cands.filter((c) => !TUNNEL_IFACE.test(c.device)).sort((a, b) => a.metric - b.metric)[0];
@@ -218,6 +192,98 @@ export function parseOpenwrtRelease(text: string): string | null {
   return null;
 }
 
+/**
+ * The values of one `uci show` line's right-hand side: `'lan'` → ['lan'], `'a' 'b'` → ['a', 'b']
+ * (a list), `'it'\''s'` → ["it's"] (uci's escaped quote). Null when it is not that syntax.
+ */
+export function parseUciValues(text: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== "'") return null;
+    let v = '';
+    i++;
+    for (;;) {
+      const end = text.indexOf("'", i);
+      if (end < 0) return null;
+      v += text.slice(i, end);
+      i = end + 1;
+      // 'it'\''s': a closing quote, an escaped quote, an opening quote
+      if (text.startsWith("\\''", i)) {
+        v += "'";
+        i += 3;
+        continue;
+      }
+      break;
+    }
+    out.push(v);
+    if (i < text.length) {
+      if (text[i] !== ' ') return null;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Sections from `uci show CONFIG` lines (`firewall.lan=zone`, `firewall.lan.name='lan'`,
+ * `firewall.@zone[0].name='lan'`), keyed by section name as shown. Lines it cannot read are
+ * skipped: the caller compares what it manages and would rewrite a section it cannot read.
+ * @example parseUciShow(["firewall.x=zone", "firewall.x.name='office'"], 'firewall')
+ * // → { x: { type: 'zone', options: [['name', ['office']]] } }
+ */
+export function parseUciShow(lines: string[], config: string): Record<string, UciSectionFact> {
+  const sections: Record<string, UciSectionFact> = {};
+  const prefix = `${config}.`;
+  for (const line of lines) {
+    if (!line.startsWith(prefix)) continue;
+    const eq = line.indexOf('=');
+    if (eq < 0) continue;
+    const key = line.slice(prefix.length, eq);
+    const value = line.slice(eq + 1);
+    const dot = key.indexOf('.');
+    if (dot < 0) {
+      if (/^[A-Za-z0-9_@[\]-]+$/.test(key) && /^[!-~]+$/.test(value)) sections[key] = { type: value, options: [] };
+      continue;
+    }
+    const sec = sections[key.slice(0, dot)];
+    const values = parseUciValues(value);
+    if (sec && values) sec.options.push([key.slice(dot + 1), values]);
+  }
+  return sections;
+}
+
+/** The prefix of every UCI section pptp-fleet owns (in /etc/config/firewall). */
+export const OUR_UCI_PREFIX = 'pptp_fleet_';
+
+const FIREWALL_KINDS: readonly FirewallKind[] = ['fw4', 'fw3', 'iptables', 'none'];
+
+/**
+ * The firewall facts from `@@firmware firewall=` and the `@@uci-firewall` lines (filtered
+ * `uci show firewall`). Output without them (an older facts script) is told from the firmware:
+ * ipkg → iptables, a release before 22.03 → fw3, else fw4.
+ */
+function firewallFacts(kind: string | undefined, uciLines: string[], fallback: { packageManager: PackageManager | null; release: string | undefined }): FirewallFacts {
+  let k: FirewallKind;
+  if (kind !== undefined && (FIREWALL_KINDS as readonly string[]).includes(kind)) k = kind as FirewallKind;
+  else if (fallback.packageManager === 'ipkg') k = 'iptables';
+  else {
+    const m = /^(\d+)\.(\d+)/.exec(fallback.release ?? '');
+    k = m && (Number(m[1]) < 22 || (Number(m[1]) === 22 && Number(m[2]) < 3)) ? 'fw3' : 'fw4';
+  }
+  const all = parseUciShow(uciLines, 'firewall');
+  const sections: Record<string, UciSectionFact> = {};
+  const otherZones: string[] = [];
+  for (const [name, sec] of Object.entries(all)) {
+    if (name.startsWith(OUR_UCI_PREFIX)) sections[name] = sec;
+    else if (sec.type === 'zone') {
+      const zn = sec.options.find(([o]) => o === 'name')?.[1][0];
+      if (zn !== undefined) otherZones.push(zn);
+    }
+  }
+  return { kind: k, sections, otherZones };
+}
+
 function unquote(v: string): string {
   const s = v.trim();
   if (s.length >= 2 && (s[0] === "'" || s[0] === '"') && s[s.length - 1] === s[0]) return s.slice(1, -1);
@@ -226,17 +292,6 @@ function unquote(v: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // The whole facts output
-
-const MAGIC = '@@pptp-fleet-facts 1';
-
-/** One `@@name arg` section of a framed output: its key=value lines and `|` data lines. */
-export interface Section {
-  name: string;
-  arg: string;
-  line: number;
-  kv: Array<[string, string, number]>;
-  data: string[];
-}
 
 const SECTION_KEYS: Record<string, readonly string[] | 'any'> = {
   hostname: [],
@@ -254,54 +309,10 @@ const SECTION_KEYS: Record<string, readonly string[] | 'any'> = {
   'route-n': [],
   'ip-route-default': [],
   lock: ['lock'],
+  firmware: ['firewall', 'banner'],
+  'uci-firewall': [],
 };
 const ONCE = ['hostname', 'release', 'pkgmgr', 'packages', 'pppd-version', 'pppd-libdirs', 'lsmod', 'modules-available', 'flags', 'pptp-plugin', 'route-n', 'ip-route-default', 'lock'];
-
-/** Splits the output into sections, checking framing; throws FactsParseError on anything else. */
-export function splitSections(stdout: string, magic: string = MAGIC, what = 'facts output'): Section[] {
-  const lines = stdout.replace(/\r\n/g, '\n').split('\n');
-  const fail = (reason: string, section: string | null, line: number | null): never => {
-    throw new FactsParseError(reason, section, line, redactedExcerpt(stdout), what);
-  };
-  const start = lines.findIndex((l) => l === magic);
-  if (start < 0) fail(`no "${magic}" header line (not our script's output)`, null, null);
-  const sections: Section[] = [];
-  let cur: Section | null = null;
-  let ended = false;
-  for (let i = start + 1; i < lines.length; i++) {
-    const l = lines[i] ?? '';
-    const n = i + 1;
-    if (ended) {
-      if (l.trim() !== '') fail('output continues after @@end', null, n);
-      continue;
-    }
-    if (l === '@@end') {
-      ended = true;
-      continue;
-    }
-    if (l.startsWith('@@')) {
-      const sp = l.indexOf(' ');
-      const name = sp < 0 ? l.slice(2) : l.slice(2, sp);
-      cur = { name, arg: sp < 0 ? '' : l.slice(sp + 1), line: n, kv: [], data: [] };
-      sections.push(cur);
-      continue;
-    }
-    if (l === '') continue;
-    if (!cur) return fail('data before the first section', null, n);
-    if (l.startsWith('|')) {
-      cur.data.push(l.slice(1));
-      continue;
-    }
-    const eq = l.indexOf('=');
-    if (eq > 0 && cur.data.length === 0) {
-      cur.kv.push([l.slice(0, eq), l.slice(eq + 1), n]);
-      continue;
-    }
-    fail(`unexpected line ${JSON.stringify(l.slice(0, 40))}`, cur.name, n);
-  }
-  if (!ended) fail('output ends without @@end (session cut short?)', cur?.name ?? null, lines.length);
-  return sections;
-}
 
 function get(s: Section, key: string): string | undefined {
   return s.kv.find(([k]) => k === key)?.[1];
@@ -382,6 +393,13 @@ export function parseFacts(stdout: string): Facts {
 
   const packageLockHeld = one('lock').kv.some(([k, v]) => k === 'lock' && v.startsWith('1 '));
 
+  // Optional sections (facts scripts before issue 15 print neither).
+  const firmware = sections.filter((s) => s.name === 'firmware');
+  const uciFirewall = sections.filter((s) => s.name === 'uci-firewall');
+  if (firmware.length > 1 || uciFirewall.length > 1) fail('expected at most one "firmware" and one "uci-firewall" section', null);
+  const fwKind = firmware[0] ? get(firmware[0], 'firewall') : undefined;
+  const banner = firmware[0] ? get(firmware[0], 'banner')?.trim() : undefined;
+
   const facts: Facts = {
     hostname: (one('hostname').data[0] ?? '').trim(),
     packageManager,
@@ -399,8 +417,10 @@ export function parseFacts(stdout: string): Facts {
     pppd,
     wan,
     packageLockHeld,
+    firewall: firewallFacts(fwKind, uciFirewall[0]?.data ?? [], { packageManager, release: releaseValue }),
   };
   if (releaseValue !== undefined) facts.release = releaseValue;
+  if (banner) facts.banner = banner;
   return facts;
 }
 

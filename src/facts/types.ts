@@ -15,6 +15,28 @@ export type PptpTransport = 'pty' | 'plugin';
 
 export type InitStyle = 'sysv' | 'procd';
 
+/**
+ * The router's firewall: `fw4` (22.03+, nftables, UCI), `fw3` (19.07/21.02, iptables, UCI),
+ * `iptables` (no UCI firewall: White Russian's S45firewall, or a build without fw3/fw4),
+ * `none` (neither). Told from /sbin/fw4, /sbin/fw3 and an iptables binary.
+ */
+export type FirewallKind = 'fw4' | 'fw3' | 'iptables' | 'none';
+
+/** One UCI section as `uci show` prints it: its type and option lines (`name='office'`). */
+export interface UciSectionFact {
+  type: string;
+  /** Options in `uci show` order: option name → values (one for an option, several for a list). */
+  options: Array<[string, string[]]>;
+}
+
+export interface FirewallFacts {
+  kind: FirewallKind;
+  /** pptp-fleet's own sections of /etc/config/firewall (named `pptp_fleet_*`), keyed by section name. */
+  sections: Record<string, UciSectionFact>;
+  /** Names (`option name`) of the other zones, e.g. lan, wan: ours must not clash, forwardings need `lan`. */
+  otherZones: string[];
+}
+
 export interface FileFact {
   path: string;
   type: 'file' | 'symlink' | 'dir' | 'missing';
@@ -30,7 +52,7 @@ export interface FileFact {
 }
 
 export interface PppdProcess {
-  /** linkname from /var/run/ppp-<linkname>.pid */
+  /** linkname from ppp-<linkname>.pid (in /var/run, or /var/run/pppd for pppd 2.5) */
   linkname: string;
   pid: number;
   /** true when the pid in the pid file is alive. */
@@ -74,4 +96,11 @@ export interface Facts {
   wan: { gateway: string | null; device: string | null };
   /** Package manager lock held by another run right now. */
   packageLockHeld: boolean;
+  /** The firewall and the UCI state of our firewall sections. */
+  firewall: FirewallFacts;
+  /**
+   * The release line of /etc/banner when it names an old release (`KAMIKAZE (8.09, r14127)`,
+   * `Backfire (10.03, r20728)`): those firmwares have no PPTP client packages.
+   */
+  banner?: string;
 }

@@ -1,6 +1,9 @@
 // What the router's firmware needs, told from its facts: packages, kernel modules,
 // pppd's MPPE dialect, the PPTP transport and the firewall chains. Pure lookups.
 import type { Facts, MppeDialect, PptpTransport } from '../facts/types.js';
+import type { TunnelSpec } from '../inventory/types.js';
+import { MAX_IFNAME_TUNNEL, tunnelDevice } from '../render/firewall.js';
+import { ResourceError } from '../resources/problem.js';
 
 /** Our own modules.d file on OpenWrt 10.03+ (a file per package, read in name order at boot). */
 export const MODULES_D_FILE = '/etc/modules.d/60-pptp-fleet';
@@ -41,7 +44,7 @@ export function pptpTransport(facts: Facts): PptpTransport {
 
 /** iptables chains the ip-up/ip-down rules go into. */
 export interface FirewallChains {
-  /** `legacy`: the user chains `forwarding_rule` / `postrouting_rule` of White Russian and fw3 (≤ 21.02). */
+  /** `legacy`: White Russian's user chains `forwarding_rule` / `postrouting_rule`. */
   style: 'legacy' | 'builtin';
   /** Filter rule for traffic into/out of the tunnel: `-A forwarding_rule` or `-I FORWARD`. */
   forwardAdd: string[];
@@ -50,11 +53,22 @@ export interface FirewallChains {
   natDel: string[];
 }
 
-/** White Russian and fw3-era OpenWrt (≤ 21.02) have user chains; fw4 (22.03+) only the built-in ones. */
-export function firewallChains(facts: Facts): FirewallChains {
-  const release = facts.release?.match(/^(\d+)\.(\d+)/);
-  const fw3 = release !== null && release !== undefined && compareVersions(`${release[1]}.${release[2]}`, '22.03') < 0;
-  if (facts.packageManager === 'ipkg' || fw3) {
+/**
+ * fw3 (19.07/21.02) and fw4 (22.03+) are configured through UCI: the tunnel gets a zone there
+ * (render/firewall.ts), and ip-up has no iptables lines (22.03+ ships no iptables at all).
+ */
+export function usesUciFirewall(facts: Facts): boolean {
+  return facts.firewall.kind === 'fw3' || facts.firewall.kind === 'fw4';
+}
+
+/**
+ * iptables chains for ip-up/ip-down, or null when the firewall is not iptables run by hand: a
+ * UCI firewall (fw3/fw4) or none. White Russian has the user chains its S45firewall sets up;
+ * any other iptables router only the built-in ones.
+ */
+export function firewallChains(facts: Facts): FirewallChains | null {
+  if (facts.firewall.kind !== 'iptables') return null;
+  if (facts.packageManager === 'ipkg') {
     return {
       style: 'legacy',
       forwardAdd: ['-A', 'forwarding_rule'],
@@ -73,6 +87,29 @@ export function firewallChains(facts: Facts): FirewallChains {
 }
 
 /**
+ * Why this firmware cannot be a PPTP client, or null. Kamikaze (7.x, 8.09) and Backfire (10.03)
+ * have neither White Russian's `pptp` package nor `ppp-mod-pptp`/`kmod-pptp` (FIELD-FACTS.md):
+ * told from /etc/openwrt_release, /etc/openwrt_version or the /etc/banner line.
+ * @example unsupportedFirmware({ ...facts, release: '10.03.1' })
+ * // → 'unsupported firmware: OpenWrt Backfire 10.03.1 ...'
+ */
+export function unsupportedFirmware(facts: Pick<Facts, 'release' | 'banner'>): string | null {
+  const rel = facts.release ?? '';
+  const banner = facts.banner ?? '';
+  const bannerVersion = /\(\s*([0-9][0-9.]*)/.exec(banner)?.[1];
+  let name: string | null = null;
+  if (/kamikaze/i.test(banner) || /kamikaze/i.test(rel) || /^(7\.0[0-9]|8\.09)(\.|$|\s|-)/.test(rel)) name = 'Kamikaze';
+  else if (/backfire/i.test(banner) || /backfire/i.test(rel) || /^10\.03(\.|$|\s|-)/.test(rel)) name = 'Backfire';
+  if (name === null) return null;
+  const version = /^[0-9]/.test(rel) ? rel : (bannerVersion ?? '');
+  return (
+    `unsupported firmware: OpenWrt ${name}${version ? ` ${version}` : ''} has no PPTP client packages ` +
+    '(neither White Russian\'s pptp nor ppp-mod-pptp/kmod-pptp, which start with 12.09); ' +
+    'upgrade the router to OpenWrt 12.09 or later (19.07+ recommended)'
+  );
+}
+
+/**
  * Packages a PPTP client needs. White Russian: the seed's `pptp kmod-mppe kmod-crypto` plus
  * what its RC5 note says ipkg pulls in (`kmod-gre kmod-ppp ppp`), listed so a partial install
  * is completed; newer OpenWrt: pppd, the pptp.so plugin and the kernel's PPTP, GRE and MPPE.
@@ -85,7 +122,7 @@ export function requiredPackages(facts: Facts): string[] {
 /**
  * Kernel modules to list and load, in dependency order (slhc before ppp_generic before
  * ppp_async and the MPPE module). White Russian: the seed's lists, in the seed's order.
- * Newer kernels: PPP, then GRE and PPTP for the pptp.so plugin, then the MPPE ciphers
+ * Newer kernels: PPP, then GRE, PPPoX and PPTP for the pptp.so plugin, then the MPPE ciphers
  * (whichever of `libarc4`/`arc4`, `sha1_generic`/`sha1` the kernel has as a module:
  * built-in ones need no loading) and `ppp_mppe`.
  */
@@ -99,7 +136,8 @@ export function requiredModules(facts: Facts, encryption: boolean): string[] {
     return found ? [found] : [];
   };
   const mods = ['slhc', 'ppp_generic', 'ppp_async'];
-  if (pptpTransport(facts) === 'plugin') mods.push('gre', 'pptp');
+  // kmod-pptp's pptp.ko links against gre.ko and kmod-pppox's pppox.ko (when those are modules).
+  if (pptpTransport(facts) === 'plugin') mods.push('gre', ...pick(['pppox']), 'pptp');
   if (encryption) mods.push(...pick(['libarc4', 'arc4']), ...pick(['sha1_generic', 'sha1']), 'ppp_mppe');
   return mods;
 }
@@ -112,4 +150,18 @@ export function initScriptPath(facts: Facts, tunnel: string): string {
 /** The /etc/rc.d link `/etc/init.d/pptp-NAME enable` creates on procd firmware (START=70). */
 export function rcdLinkPath(tunnel: string): string {
   return `/etc/rc.d/S70pptp-${tunnel}`;
+}
+
+/**
+ * The fixed interface name `pptp-NAME` on routers whose firewall zone needs it (fw3/fw4), else
+ * null (White Russian's pppd has no `ifname`). Throws when it would not fit Linux's 15 characters.
+ */
+export function tunnelIfname(t: TunnelSpec, facts: Facts): string | null {
+  if (!usesUciFirewall(facts)) return null;
+  if (t.name.length > MAX_IFNAME_TUNNEL) {
+    throw new ResourceError(
+      `tunnel ${t.name}: its interface pptp-${t.name} would be longer than Linux's 15 characters; on this firmware a tunnel name has at most ${MAX_IFNAME_TUNNEL} (its firewall zone is bound to that interface)`,
+    );
+  }
+  return tunnelDevice(t.name);
 }

@@ -2,7 +2,8 @@
 // `--check --diff` prints exactly what apply would do. Idempotency lives here: a file whose
 // content, mode and symlink state already match produces no change.
 import { HostError } from '../errors.js';
-import type { Facts } from '../facts/types.js';
+import { restartMarkerPath } from '../remote/paths.js';
+import type { Facts, UciSectionFact } from '../facts/types.js';
 import type { HostSpec, TunnelSpec } from '../inventory/types.js';
 import type { PlaybookStep } from '../playbook/types.js';
 import { blockBody } from '../render/blocks.js';
@@ -12,6 +13,8 @@ import { IP_DOWN, IP_UP, isOnlyOurs, renderIpScript, type IpScriptKind, type Rou
 import { removeFromEtcModules, renderEtcModules, renderModulesD } from '../render/modules.js';
 import { OPTIONS_PPTP, peerPath, renderPeer } from '../render/peer.js';
 import { removeFromOptionsPptp, renderOptionsPptp } from '../render/options-pptp.js';
+import { FIREWALL_CONFIG, FIREWALL_RELOAD, LAN_ZONE, firewallSections, tunnelSections } from '../render/firewall.js';
+import { uciChanges } from '../resources/uci.js';
 import { blockChanges } from '../resources/managed-block.js';
 import { currentContent, fileChanges, fileFact, type DesiredFile, type MaskSpec } from '../resources/file.js';
 import { moduleChanges } from '../resources/module.js';
@@ -26,6 +29,9 @@ import {
   rcdLinkPath,
   requiredModules,
   requiredPackages,
+  tunnelIfname,
+  unsupportedFirmware,
+  usesUciFirewall,
 } from './firmware.js';
 import type { Change } from './types.js';
 
@@ -53,6 +59,9 @@ export function plannerPaths(tunnelNames: string[]): string[] {
  * brought there (no package manager, a password pppd cannot read, content not gathered).
  */
 export function planStep(step: PlaybookStep, host: HostSpec, facts: Facts): Change[] {
+  // Before any change, packages included: nothing this tool writes would work there.
+  const unsupported = unsupportedFirmware(facts);
+  if (unsupported !== null) throw new HostError(host.name, step.kind, unsupported, 'failed');
   try {
     switch (step.kind) {
       case 'packages':
@@ -176,11 +185,14 @@ function planOptionsPptp(host: HostSpec, facts: Facts, on: TunnelSpec[]): Change
 function routeContext(host: HostSpec, facts: Facts): RouteContext {
   const noWan = facts.wan.gateway === null && facts.wan.device === null;
   const known = noWan ? (lastWanOfIpUp(currentContent(facts, IP_UP)) ?? facts.wan) : facts.wan;
-  return { chains: firewallChains(facts), wanGateway: host.wanGateway ?? known.gateway, wanDevice: known.device };
+  const ctx: RouteContext = { chains: firewallChains(facts), wanGateway: known.gateway, wanDevice: known.device };
+  if (host.wanGateway !== undefined) ctx.fixedGateway = host.wanGateway;
+  return ctx;
 }
 
 /**
- * Gateway and device of the first server host route in our own ip-up blocks, or null.
+ * Gateway and device of the first server host route in our own ip-up blocks (the planning-time
+ * fallback `pf_wan='GW DEV'`, or a fixed `route add -host ... gw GW`), or null.
  * @example lastWanOfIpUp('  # host route to the VPN server through the WAN, ...\n  pf_run /sbin/route add -host 198.51.100.1 gw 192.0.2.254 dev vlan1\n')
  * // → { gateway: '192.0.2.254', device: 'vlan1' }
  */
@@ -190,6 +202,8 @@ export function lastWanOfIpUp(content: string | null | undefined): { gateway: st
   for (let i = 0; i < lines.length - 1; i++) {
     if (!lines[i]!.includes('# host route to the VPN server through the WAN')) continue;
     for (const l of lines.slice(i + 1, i + 5)) {
+      const f = /pf_wan='(\d{1,3}(?:\.\d{1,3}){3}) ([A-Za-z0-9_.@-]+)'/.exec(l);
+      if (f?.[1]) return { gateway: f[1], device: f[2] === '-' ? null : (f[2] ?? null) };
       const m = /route add -host \S+ gw '?(\d{1,3}(?:\.\d{1,3}){3})'?(?: dev '?([A-Za-z0-9_.@-]+)'?)?/.exec(l);
       if (m?.[1]) return { gateway: m[1], device: m[2] ?? null };
     }
@@ -214,15 +228,47 @@ function planIpScript(kind: IpScriptKind, host: HostSpec, facts: Facts, on: Tunn
 function planRouting(host: HostSpec, facts: Facts): Change[] {
   const on = present(host);
   const off = absent(host).map((t) => t.name);
-  return [...planIpScript('up', host, facts, on, off, false), ...planIpScript('down', host, facts, on, off, false)];
+  return [...planIpScript('up', host, facts, on, off, false), ...planIpScript('down', host, facts, on, off, false), ...planFirewall(host, facts, on, off)];
 }
+
+/**
+ * fw3/fw4: each present tunnel's zone and forwardings (render/firewall.ts), the sections of
+ * `remove` tunnels deleted, in one uci-batch change (none when they already match). A zone name
+ * someone else uses, or no `lan` zone to forward from, is an error before anything is written.
+ */
+function planFirewall(host: HostSpec, facts: Facts, on: TunnelSpec[], remove: string[]): Change[] {
+  if (!usesUciFirewall(facts)) return [];
+  const sections: Record<string, UciSectionFact> = {};
+  const unwanted: string[] = [];
+  for (const t of on) {
+    tunnelIfname(t, facts);
+    if (facts.firewall.otherZones.includes(t.name)) {
+      throw new ResourceError(`tunnel ${t.name}: /etc/config/firewall already has a zone named "${t.name}" that pptp-fleet does not manage; rename the tunnel or that zone`);
+    }
+    if ((t.forward.outbound || t.forward.inbound) && !facts.firewall.otherZones.includes(LAN_ZONE)) {
+      throw new ResourceError(`tunnel ${t.name}: forward asks for a forwarding with the "${LAN_ZONE}" zone, and /etc/config/firewall has no zone named ${LAN_ZONE}`);
+    }
+    const want = firewallSections(t);
+    for (const name of Object.keys(want)) {
+      if (name in sections) throw new ResourceError(`tunnel ${t.name}: its firewall section ${name} is another tunnel's too (names differing only in "-" and "_")`);
+    }
+    Object.assign(sections, want);
+    unwanted.push(...Object.values(tunnelSections(t.name)).filter((n) => !(n in want)));
+  }
+  for (const n of remove) unwanted.push(...Object.values(tunnelSections(n)));
+  return uciChanges(
+    { config: FIREWALL_CONFIG, sections, remove: unwanted, reload: FIREWALL_RELOAD, what: `firewall zone and forwardings of ${[...on.map((t) => t.name), ...remove].join(', ')}` },
+    facts.firewall.sections,
+  );
+}
+
 
 function planBoot(host: HostSpec, facts: Facts): Change[] {
   const changes: Change[] = [];
   for (const t of host.tunnels) {
     const path = initScriptPath(facts, t.name);
     if (t.state === 'present' && t.startOnBoot) {
-      changes.push(...fileChanges({ path, state: 'present', content: renderInitScript(t, facts.initStyle), mode: '755', reason: why(facts, path, `boot script of tunnel ${t.name}`) }, facts));
+      changes.push(...fileChanges({ path, state: 'present', content: renderInitScript(t, facts.initStyle, facts.pppdVersion), mode: '755', reason: why(facts, path, `boot script of tunnel ${t.name}`) }, facts));
       if (facts.initStyle === 'procd' && fileFact(facts, rcdLinkPath(t.name)).type === 'missing') {
         changes.push({ kind: 'enable-service', resource: 'service', target: path, reason: `start tunnel ${t.name} at boot` });
       }
@@ -258,6 +304,7 @@ function planRemove(host: HostSpec, facts: Facts): Change[] {
   for (const n of names) changes.push(...tagged(fileChanges({ path: peerPath(n), state: 'absent', reason, mask: maskFor(host) }, facts), [n]));
   changes.push(...planChapSecrets(host, facts, [], names));
   changes.push(...planIpScript('up', host, facts, [], names, true), ...planIpScript('down', host, facts, [], names, true));
+  changes.push(...planFirewall(host, facts, [], names));
   const opts = mustRead(facts, OPTIONS_PPTP);
   if (opts !== null) {
     const after = removeFromOptionsPptp(opts);
@@ -295,10 +342,5 @@ export function tunnelsToRestart(host: HostSpec, facts: Facts, changes: Change[]
     .filter((n) => touched.has(n) || marked(n) || !facts.pppd.some((p) => p.linkname === n && p.alive));
 }
 
-/**
- * The restart marker of one tunnel (written by apply/script.ts restartMarkers, removed by
- * tunnels-up). /var/run is tmpfs on OpenWrt: a reboot restarts every tunnel anyway.
- */
-export function restartMarkerPath(name: string): string {
-  return `/var/run/pptp-fleet/restart-${name}`;
-}
+// The restart marker of one tunnel: defined with every router path in src/remote/paths.ts.
+export { restartMarkerPath };

@@ -27,7 +27,26 @@ export type Change =
   | { kind: 'enable-service'; resource: 'service'; target: string; reason: string }
   | { kind: 'disable-service'; resource: 'service'; target: string; reason: string }
   | { kind: 'tunnel-restart'; resource: 'tunnel'; target: string; reason: string }
-  | { kind: 'tunnel-stop'; resource: 'tunnel'; target: string; reason: string };
+  | { kind: 'tunnel-stop'; resource: 'tunnel'; target: string; reason: string }
+  | {
+      /**
+       * UCI commands for one config (`uci batch` lines: delete/set/add_list), then `uci commit
+       * CONFIG` and `reload` (e.g. `/etc/init.d/firewall reload`). Only pptp-fleet's own sections.
+       */
+      kind: 'uci-batch';
+      resource: 'uci';
+      /** The config: `firewall`. */
+      target: string;
+      commands: string[];
+      /** Sections the commands touch: reverted (uncommitted) when the batch reports an error. */
+      sections: string[];
+      /** Command run after the commit, with its full path. */
+      reload: string;
+      /** Our sections as `uci show` prints them, before and after, for --diff (no secrets in them). */
+      before: string;
+      after: string;
+      reason: string;
+    };
 
 /** What the report shows of a change: no content, so no secret can leak through it. */
 export interface ChangeSummary {

@@ -4,16 +4,19 @@ import type { TunnelSpec } from '../inventory/types.js';
 import { shQuote } from '../shell/quote.js';
 import { cidrToNetmask } from './ip-scripts.js';
 import { MANAGED_HEADER } from './peer.js';
+import { PPPD, pidFile } from '../remote/paths.js';
+import { PROGRAMS } from '../remote/program.js';
 
-const PPPD = '/usr/sbin/pppd';
+// pppd's pid file for a tunnel: defined with every router path in src/remote/paths.ts.
+export { pidFile };
 
-/** pppd's pid file for a tunnel (pppd writes `/var/run/ppp-LINKNAME.pid`: pid, then interface). */
-export const pidFile = (name: string): string => `/var/run/ppp-${name}.pid`;
+/** Seconds `stop` waits for the tunnel's pppd to exit (it runs ip-down first). */
+const STOP_WAIT_SEC = 10;
 
 /** Shell lines adding a demand tunnel's routes once pppd has made its interface (the seed's on-demand section). */
-function demandRoutes(t: TunnelSpec, indent: string): string[] {
+function demandRoutes(t: TunnelSpec, indent: string, pppdVersion: string | null | undefined): string[] {
   if (!t.demand || t.routes.length === 0) return [];
-  const pf = shQuote(pidFile(t.name));
+  const pf = shQuote(pidFile(t.name, pppdVersion));
   return [
     `${indent}# demand: the routes must exist before the link is up, so they are set here (seed: on demand dial)`,
     `${indent}sleep 2`,
@@ -26,22 +29,27 @@ function demandRoutes(t: TunnelSpec, indent: string): string[] {
   ];
 }
 
-function stopLines(t: TunnelSpec, indent: string): string[] {
-  const pf = shQuote(pidFile(t.name));
-  // By its own pid file, never `killall pppd`: that would also end a PPPoE WAN link.
-  return [`${indent}[ -f ${pf} ] && kill "$(head -n 1 ${pf})" 2>/dev/null`];
+function stopLines(t: TunnelSpec, indent: string, pppdVersion: string | null | undefined): string[] {
+  const pf = shQuote(pidFile(t.name, pppdVersion));
+  // By its own pid file, never `killall pppd`: that would also end a PPPoE WAN link. stop_pid
+  // (src/remote/programs/pppd-pid.sh) signals it only while it is a live pppd.
+  return [`${indent}stop_pid "$(head -n 1 ${pf} 2>/dev/null)" ${STOP_WAIT_SEC}`];
 }
 
+/** pppd-pid.sh's functions (alive, wait_gone, stop_pid) as the boot script carries them. */
+const PPPD_PID_FUNCTIONS = PROGRAMS['pppd-pid.sh'].trimEnd();
+
 /**
- * The boot script of tunnel `t` (mode 755), ending in "\n".
+ * The boot script of tunnel `t` (mode 755), ending in "\n", for a router whose pppd is
+ * `pppdVersion` (facts.pppdVersion: where its pid files are; unknown counts as 2.4).
  * White Russian (`sysv`, `/etc/init.d/S70pptp-office`, run with `start` by rcS):
  *
  *     #!/bin/sh
  *     # Managed by pptp-fleet — changes here are overwritten
+ *     alive() { ... }  wait_gone() { ... }  stop_pid() { ... }
  *     case "$1" in
  *       stop)
- *         [ -f /var/run/ppp-office.pid ] && kill "$(head -n 1 /var/run/ppp-office.pid)" 2>/dev/null
- *         ...
+ *         stop_pid "$(head -n 1 /var/run/ppp-office.pid 2>/dev/null)" 10
  *         ;;
  *       *)
  *         /usr/sbin/pppd call office
@@ -50,22 +58,24 @@ function stopLines(t: TunnelSpec, indent: string): string[] {
  *
  * procd firmware (`/etc/init.d/pptp-office`, enabled with `/etc/init.d/pptp-office enable`):
  * an rc.common script with `START=70`, `start()` running `pppd call office` (pppd
- * daemonizes itself) and `stop()` killing the pid from its pid file.
+ * daemonizes itself) and `stop()` stopping the pid from its pid file (in /var/run/pppd with
+ * pppd 2.5).
  */
-export function renderInitScript(t: TunnelSpec, style: InitStyle): string {
+export function renderInitScript(t: TunnelSpec, style: InitStyle, pppdVersion?: string | null): string {
   const call = `${PPPD} call ${shQuote(t.name)}`;
   if (style === 'sysv') {
     return [
       '#!/bin/sh',
       MANAGED_HEADER,
       `# Starts PPTP tunnel ${t.name} at boot.`,
+      PPPD_PID_FUNCTIONS,
       'case "$1" in',
       '  stop)',
-      ...stopLines(t, '    '),
+      ...stopLines(t, '    ', pppdVersion),
       '    ;;',
       '  *)',
       `    ${call}`,
-      ...demandRoutes(t, '    '),
+      ...demandRoutes(t, '    ', pppdVersion),
       '    ;;',
       'esac',
       'exit 0',
@@ -78,14 +88,15 @@ export function renderInitScript(t: TunnelSpec, style: InitStyle): string {
     `# Starts PPTP tunnel ${t.name} at boot.`,
     'START=70',
     'STOP=30',
+    PPPD_PID_FUNCTIONS,
     '',
     'start() {',
     `\t${call}`,
-    ...demandRoutes(t, '\t'),
+    ...demandRoutes(t, '\t', pppdVersion),
     '}',
     '',
     'stop() {',
-    ...stopLines(t, '\t'),
+    ...stopLines(t, '\t', pppdVersion),
     '\treturn 0',
     '}',
     '',

@@ -22,10 +22,16 @@ export type IpScriptKind = 'up' | 'down';
 
 /** What the arms need to know about the router. */
 export interface RouteContext {
-  chains: FirewallChains;
-  /** WAN default gateway (facts or the inventory's wan_gateway), null when unknown. */
+  /** iptables chains for the forward/masquerade lines, null on a UCI firewall (fw3/fw4: a zone does it). */
+  chains: FirewallChains | null;
+  /**
+   * The WAN gateway and device known when planning (facts, or what our ip-up used last): only a
+   * fallback, ip-up reads the routing table's WAN default route when it runs.
+   */
   wanGateway: string | null;
   wanDevice: string | null;
+  /** The inventory's `wan_gateway` for the host: used as is, never looked up at run time. */
+  fixedGateway?: string;
 }
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -42,6 +48,11 @@ export function cidrToNetmask(cidr: string): [string, string] {
 
 const AWK = '/usr/bin/awk';
 const NSLOOKUP = '/usr/bin/nslookup';
+/**
+ * Prints "GATEWAY DEVICE" of the routing table's first default route (busybox `route -n`) that
+ * is not via this tunnel ($1, as t) nor another pppd tunnel (pppN, pptp-NAME).
+ */
+const WAN_AWK = `$1=="0.0.0.0" && $3=="0.0.0.0" && $8!=t && $8!~/^ppp[0-9]+$/ && $8!~/^pptp-/ {print $2, $8; exit}`;
 /** Prints the first IPv4 address of the answer in busybox nslookup's output (old and new format). */
 const NSLOOKUP_AWK = `/^Name:/{n=1} n&&/^Address/{for(i=2;i<=NF;i++)if($i~/^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$/){print $i;exit}}`;
 
@@ -53,10 +64,26 @@ export function armBody(kind: IpScriptKind, t: TunnelSpec, ctx: RouteContext): s
     `  pf_run() { "$@"; echo " $? $*" >> ${LOGFILE}; }`,
   ];
   const serverRoute = (): string[] => {
-    const gw = t.wanGateway ?? ctx.wanGateway;
-    if (!gw) return ['  # no WAN gateway known (facts or wan_gateway): no host route to the VPN server'];
-    const via = [`gw ${shQuote(gw)}`, ...(ctx.wanDevice ? [`dev ${shQuote(ctx.wanDevice)}`] : [])].join(' ');
-    const lines = ['  # host route to the VPN server through the WAN, so the tunnel never carries itself (seed: route loop)'];
+    const fixed = t.wanGateway ?? ctx.fixedGateway;
+    const lines = [
+      fixed
+        ? '  # host route to the VPN server through the WAN (wan_gateway), so the tunnel never carries itself (seed: route loop)'
+        : '  # host route to the VPN server through the WAN gateway of the moment, so the tunnel never carries itself (seed: route loop)',
+    ];
+    let via: string;
+    if (fixed) {
+      via = [`gw ${shQuote(fixed)}`, ...(ctx.wanDevice ? [`dev ${shQuote(ctx.wanDevice)}`] : [])].join(' ');
+    } else {
+      // Read when ip-up runs (a DHCP or PPPoE renewal may have moved the gateway since planning);
+      // the planning-time one only when the table has no WAN default (replacedefaultroute swapped it).
+      lines.push(`  pf_wan=$(${ROUTE} -n 2>/dev/null | ${AWK} -v t="$1" ${shQuote(WAN_AWK)})`);
+      if (ctx.wanGateway) lines.push(`  [ -n "$pf_wan" ] || pf_wan=${shQuote(`${ctx.wanGateway} ${ctx.wanDevice ?? '-'}`)}`);
+      lines.push('  pf_gw=${pf_wan%% *}; pf_dev=${pf_wan#* }');
+      via = '$pf_via';
+      lines.push('  pf_via="gw $pf_gw"; [ "$pf_gw" = 0.0.0.0 ] && pf_via=; [ "$pf_dev" = - ] || pf_via="$pf_via dev $pf_dev"');
+      lines.push(`  [ -n "$pf_wan" ] || echo " no WAN default route now nor at planning: no host route to ${t.server}" >> ${LOGFILE}`);
+    }
+    const have = fixed ? '' : '[ -n "$pf_wan" ] && ';
     let server = shQuote(t.server);
     if (!IPV4.test(t.server)) {
       lines.push(
@@ -64,21 +91,26 @@ export function armBody(kind: IpScriptKind, t: TunnelSpec, ctx: RouteContext): s
         `  [ -n "$pf_srv" ] || echo " cannot resolve ${t.server}: no server route" >> ${LOGFILE}`,
       );
       server = '"$pf_srv"';
-      const guard = '[ -n "$pf_srv" ] && ';
+      const guard = `${have}[ -n "$pf_srv" ] && `;
       if (up) {
         lines.push(`  [ "$5" = "$pf_srv" ] && pf_run ${ROUTE} del -host "$5" dev "$1"`);
         lines.push(`  ${guard}pf_run ${ROUTE} add -host ${server} ${via}`);
-      } else lines.push(`  ${guard}pf_run ${ROUTE} del -host ${server} ${via}`);
-      return lines;
+      } else lines.push(`  [ -n "$pf_srv" ] && pf_run ${ROUTE} del -host ${server}`);
+      return up ? lines : [lines[0] as string, ...lines.filter((l) => l.includes('pf_srv'))];
     }
     // pppd's own host route to the peer goes through the tunnel when the peer is the server.
-    if (up) lines.push(`  [ "$5" = ${server} ] && pf_run ${ROUTE} del -host "$5" dev "$1"`);
-    lines.push(`  pf_run ${ROUTE} ${up ? 'add' : 'del'} -host ${server} ${via}`);
-    return lines;
+    if (up) {
+      lines.push(`  [ "$5" = ${server} ] && pf_run ${ROUTE} del -host "$5" dev "$1"`);
+      lines.push(`  ${have}pf_run ${ROUTE} add -host ${server} ${via}`);
+      return lines;
+    }
+    // ip-down removes it by destination: the gateway may have changed since ip-up.
+    return [lines[0] as string, `  pf_run ${ROUTE} del -host ${server}`];
   };
   const fw = (add: boolean): string[] => {
     const c = ctx.chains;
     const lines: string[] = [];
+    if (c === null) return lines;
     const f = (add ? c.forwardAdd : c.forwardDel).join(' ');
     const n = (add ? c.natAdd : c.natDel).join(' ');
     if (t.forward.outbound) lines.push(`  pf_run ${IPTABLES} ${f} -o "$1" -j ACCEPT`);

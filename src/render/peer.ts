@@ -1,7 +1,7 @@
 // /etc/ppp/peers/NAME: everything pppd needs to know about one tunnel (`pppd call NAME`).
 import type { Facts } from '../facts/types.js';
 import type { TunnelSpec } from '../inventory/types.js';
-import { mppeDialect, pptpTransport } from '../plan/firmware.js';
+import { mppeDialect, pptpTransport, tunnelIfname } from '../plan/firmware.js';
 import { shQuote } from '../shell/quote.js';
 import { mppeLines } from './mppe.js';
 import { pppdQuote } from './pppd-words.js';
@@ -46,6 +46,9 @@ export function renderPeer(tunnel: TunnelSpec, facts: Facts): string {
     `ipparam ${pppdQuote(tunnel.name)}`,
     `linkname ${pppdQuote(tunnel.name)}`,
   );
+  // fw3/fw4: the interface its firewall zone names (OpenWrt's pppd; White Russian's has no ifname).
+  const ifname = tunnelIfname(tunnel, facts);
+  if (ifname !== null) lines.push(`ifname ${pppdQuote(ifname)}`);
   if (tunnel.defaultRoute === 'replace') lines.push('defaultroute', 'replacedefaultroute');
   if (tunnel.refuseEap) lines.push('refuse-eap');
   if (tunnel.lcpEchoInterval !== undefined) lines.push(`lcp-echo-interval ${tunnel.lcpEchoInterval}`);

@@ -6,6 +6,8 @@
 // (White Russian's busybox) sends plain text whatever the count.
 //
 // SshSession.exec({ gunzipStdout: true }) undoes it: gzip's magic bytes tell the two apart.
+// The wrapper's fixed part is src/remote/programs/gzip-output.sh.
+import { header, PROGRAMS } from '../remote/program.js';
 
 /** Tunnel count from which script output is compressed. */
 export const COMPRESS_FROM_TUNNELS = 2;
@@ -25,16 +27,8 @@ export interface CompressOptions {
 export function gzipOutput(script: string, options: CompressOptions = {}): string {
   const root = options.root ?? '';
   if (!/^[^'\n]*$/.test(root)) throw new RangeError('root must be a one-line path without quotes');
-  return `pf_body() {
-${script}
-}
-_gz=
-for _d in /bin /usr/bin /sbin /usr/sbin; do [ -z "$_gz" ] && [ -x '${root}'"$_d/gzip" ] && _gz='${root}'$_d/gzip; done
-if [ -z "$_gz" ]; then pf_body; exit $?; fi
-exec 4>&1
-_rc=$( { { ( pf_body ) 4>&- 5>&-; echo $? >&5; } | "$_gz" -c >&4 5>&-; } 5>&1 )
-exit \${_rc:-1}
-`;
+  // The wrapper's R is set after the body's definition: the body sets its own when it runs.
+  return `pf_body() {\n${script}\n}\n${header({ R: root })}${PROGRAMS['gzip-output.sh']}`;
 }
 
 /** gzipOutput(script) when COUNT tunnels make the output large, else SCRIPT unchanged. */

@@ -289,6 +289,7 @@ export function startExtraRouter(router: LabRouter, port: number): ChildProcess 
   const argv = sandboxArgv({
     name: router.name,
     port,
+    firmware: router.firmware,
     rootfs: router.rootfs,
     auditLog: router.auditLog,
     bwrap: '/usr/bin/bwrap',

@@ -1,7 +1,7 @@
 // The lab's infrastructure: real dropbear routers in bubblewrap on 127.0.0.1, their rootfs,
 // login shell and audit log, the supervisor, and that `labDown` leaves nothing running.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -223,7 +223,9 @@ describe('a small lab (whiterussian ok, openwrt slow, openwrt ssh_hang, openwrt 
     const known = await readFile(lab.knownHostsPath, 'utf8');
     const r001 = lab.routers.find((x) => x.name === 'r001');
     const r004 = lab.routers.find((x) => x.name === 'r004');
-    expect(known).toMatch(new RegExp(`^\\[127\\.0\\.0\\.1\\]:${r001?.port} ssh-ed25519 AAAA[A-Za-z0-9+/=]+$`, 'm'));
+    // White Russian's dropbear 0.4x has no ed25519: an RSA host key
+    expect(known).toMatch(new RegExp(`^\\[127\\.0\\.0\\.1\\]:${r001?.port} ssh-rsa AAAA[A-Za-z0-9+/=]+$`, 'm'));
+    expect(known).toMatch(new RegExp(`^\\[127\\.0\\.0\\.1\\]:${r004?.port} ssh-ed25519 AAAA[A-Za-z0-9+/=]+$`, 'm'));
     expect((await ssh(lab, 'r001', 'true')).code).toBe(0);
     // r004's key filed under r001's port: the server's real key no longer matches.
     const r004Key = known.split('\n').find((l) => l.startsWith(`[127.0.0.1]:${r004?.port} `))?.split(' ').slice(1).join(' ');
@@ -232,6 +234,47 @@ describe('a small lab (whiterussian ok, openwrt slow, openwrt ssh_hang, openwrt 
     const bad = await ssh(lab, 'r001', 'true', wrong);
     expect(bad.code).toBe(255);
     expect(bad.stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
+  });
+
+  it('white russian offers no ed25519 host key, and ssh2 connects verifying its RSA key', async () => {
+    const r001 = lab.routers.find((x) => x.name === 'r001');
+    const scan = await new Promise<string>((resolve) => {
+      const child = spawn('ssh-keyscan', ['-p', String(r001?.port), '-t', 'ed25519,rsa', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', () => resolve(out));
+    });
+    expect(scan).toMatch(/ ssh-rsa AAAA/);
+    expect(scan).not.toMatch(/ssh-ed25519/);
+    const known = (await readFile(lab.knownHostsPath, 'utf8')).split('\n').find((l) => l.startsWith(`[127.0.0.1]:${r001?.port} `)) ?? '';
+    const expected = Buffer.from(known.split(' ')[2] ?? '', 'base64');
+    const out = await new Promise<string>((resolve, reject) => {
+      const conn = new ssh2.Client();
+      let seenKey: Buffer | undefined;
+      conn.on('ready', () => {
+        conn.exec('cat /lab/firmware', (err, stream) => {
+          if (err) return reject(err);
+          let o = '';
+          stream.on('data', (d: Buffer) => (o += d.toString()));
+          stream.on('close', () => {
+            conn.end();
+            resolve(`${o}${seenKey?.equals(expected) ? 'key ok' : 'key mismatch'}`);
+          });
+        });
+      });
+      conn.on('error', reject);
+      conn.connect({
+        host: '127.0.0.1',
+        port: r001?.port,
+        username: 'root',
+        privateKey: readFileSync(lab.keyPath),
+        hostVerifier: (key: Buffer) => {
+          seenKey = key;
+          return key.equals(expected);
+        },
+      });
+    });
+    expect(out).toBe('whiterussian\nkey ok');
   });
 
   it('writes an OpenSSH-format admin key that ssh2 reads', async () => {

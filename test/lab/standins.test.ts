@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBusybox } from '../../packages/lab/src/deps.js';
 import { run } from '../../packages/lab/src/exec.js';
 import { populateRootfs } from '../../packages/lab/src/firmware.js';
+import { lanClientCheck, routerNetState } from '../../packages/lab/src/lanclient.js';
 import { FIRMWARES, type Firmware, type Scenario } from '../../packages/lab/src/types.js';
 import { appletLinks, parseLdd } from '../../packages/lab/src/rootfs.js';
 
@@ -115,12 +116,14 @@ function peer(r: Router, extra: string[] = [], opts: { refuseEap?: boolean; mppe
 const SECRETS = `LAB\\\\fleet office "${PASSWORD.replace(/"/g, '\\"')}" *\n`;
 const MODULES: Record<Firmware, string[]> = {
   whiterussian: ['slhc', 'ppp_generic', 'ppp_async', 'ppp_mppe_mppc', 'arc4', 'sha1'],
-  openwrt: ['libarc4', 'sha1_generic', 'ppp_mppe', 'gre', 'pptp'],
-  'openwrt-24': ['libarc4', 'sha1_generic', 'ppp_mppe', 'gre', 'pptp'],
-  'openwrt-apk': ['libarc4', 'sha1_generic', 'ppp_mppe', 'gre', 'pptp'],
+  'openwrt-19': ['arc4', 'sha1_generic', 'ppp_mppe', 'gre', 'pppox', 'pptp'],
+  openwrt: ['libarc4', 'sha1_generic', 'ppp_mppe', 'gre', 'pppox', 'pptp'],
+  'openwrt-24': ['libarc4', 'sha1_generic', 'ppp_mppe', 'gre', 'pppox', 'pptp'],
+  'openwrt-apk': ['libarc4', 'sha1_generic', 'ppp_mppe', 'gre', 'pppox', 'pptp'],
 };
 const PACKAGES: Record<Firmware, string> = {
   whiterussian: 'ipkg update && ipkg install pptp kmod-mppe kmod-crypto',
+  'openwrt-19': 'opkg update && opkg install ppp-mod-pptp kmod-mppe',
   openwrt: 'opkg update && opkg install ppp-mod-pptp kmod-mppe',
   'openwrt-24': 'opkg update && opkg install ppp-mod-pptp kmod-mppe',
   'openwrt-apk': 'apk add ppp-mod-pptp kmod-mppe',
@@ -132,7 +135,8 @@ async function provision(r: Router, peerText: string, ipUp?: string): Promise<vo
   expect(pm.stderr).toBe('');
   expect(pm.code).toBe(0);
   const mods = MODULES[r.firmware].filter((m) => !['slhc', 'ppp_generic', 'ppp_async'].includes(m) || r.firmware === 'whiterussian');
-  const ins = await sh(r, mods.map((m) => `insmod ${m}`).join(' && '));
+  // OpenWrt's kmods load themselves on install; load what is not loaded yet, as the tool does
+  const ins = await sh(r, mods.map((m) => `{ lsmod | grep -q "^${m} " || insmod ${m}; }`).join(' && '));
   expect(ins.stderr).toBe('');
   await mkdir(join(r.root, 'etc/ppp/peers'), { recursive: true });
   await writeFile(join(r.root, 'etc/ppp/peers/office'), peerText, { mode: 0o600 });
@@ -187,7 +191,7 @@ describe('populateRootfs', () => {
   });
 
   it('reports the pppd version of every flavour', async () => {
-    const want: Record<Firmware, string> = { whiterussian: '2.4.3', openwrt: '2.4.9', 'openwrt-24': '2.5.0', 'openwrt-apk': '2.5.2' };
+    const want: Record<Firmware, string> = { whiterussian: '2.4.3', 'openwrt-19': '2.4.7', openwrt: '2.4.9', 'openwrt-24': '2.5.1', 'openwrt-apk': '2.5.2' };
     for (const fw of FIRMWARES) {
       const r = await router(fw);
       if (fw === 'whiterussian') expect((await sh(r, 'ipkg update >/dev/null && ipkg install ppp >/dev/null')).code).toBe(0);
@@ -216,7 +220,7 @@ describe('package managers', () => {
     expect(await file(r, 'etc/ppp/options.pptp')).toContain('mppe required,no40,no56,stateless');
     expect((await lstat(join(r.root, 'usr/lib/pppd/2.4.9/pptp.so'))).isFile()).toBe(true);
     expect(await file(r, 'etc/modules.d/pptp')).toBe('pptp\n');
-    expect(await file(r, 'usr/lib/opkg/status')).toMatch(/Package: ppp-mod-pptp\nVersion: 2\.4\.9\.git-2021-01-04-4\nDepends: ppp, kmod-pptp\nStatus: install ok installed\n/);
+    expect(await file(r, 'usr/lib/opkg/status')).toMatch(/Package: ppp-mod-pptp\nVersion: 2\.4\.9\.git-2021-01-04-4\nDepends: ppp, kmod-pptp, kmod-mppe, resolveip\nStatus: install ok installed\n/);
     const again = await sh(r, 'opkg install ppp-mod-pptp; opkg list-installed');
     expect(again.stdout).toContain('Package ppp-mod-pptp (2.4.9.git-2021-01-04-4) installed in root is up to date.');
     expect(again.stdout).toContain('kmod-pptp - 5.15.167-1\n');
@@ -259,10 +263,12 @@ describe('package managers', () => {
     const r = await router('openwrt-apk');
     const res = await sh(r, 'apk add ppp-mod-pptp && apk info');
     expect(res).toMatchObject({ code: 0, stderr: '' });
-    expect(res.stdout).toMatch(/\(1\/3\) Installing kmod-gre \(6\.12\.57-r1\)\n\(2\/3\) Installing kmod-pptp \(6\.12\.57-r1\)\n\(3\/3\) Installing ppp-mod-pptp \(2\.5\.2-r1\)\n/);
+    expect(res.stdout).toMatch(/\(1\/9\) Installing kmod-gre \(6\.12\.57-r1\)\n\(2\/9\) Installing kmod-pppox \(6\.12\.57-r1\)\n\(3\/9\) Installing kmod-pptp \(6\.12\.57-r1\)\n\(4\/9\) Installing kmod-crypto-arc4 /);
+    expect(res.stdout).toContain('(9/9) Installing ppp-mod-pptp (2.5.2-r1)\n');
     expect(res.stdout).toContain('\nppp-mod-pptp\n');
     expect(await file(r, 'lib/apk/db/installed')).toMatch(/P:ppp-mod-pptp\nV:2\.5\.2-r1\n/);
-    expect(await file(r, 'etc/ppp/options.pptp')).toContain('require-mppe-128');
+    // 25.x ships the MPPE-MPPC line its ppp 2.5 rejects, as 24.10 does
+    expect(await file(r, 'etc/ppp/options.pptp')).toContain('mppe required,no40,no56,stateless');
     const bad = await sh(r, 'apk add nonexistent');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('ERROR: unable to select packages:\n  nonexistent (no such package):\n');
@@ -279,7 +285,9 @@ describe('package managers', () => {
 describe('kernel modules', () => {
   it('insmod loads from /lib/modules/<kver> only when the dependencies are loaded; lsmod shows users', async () => {
     const r = await router('openwrt');
-    await sh(r, 'opkg update >/dev/null && opkg install kmod-mppe ppp-mod-pptp >/dev/null');
+    // installing loads them (kmod postinst); unload them to load them by hand
+    const auto = await sh(r, 'opkg update >/dev/null && opkg install kmod-mppe ppp-mod-pptp >/dev/null; lsmod | cut -d" " -f1 | sort | tr "\\n" " "; for m in pptp pppox gre ppp_mppe ecb arc4 libarc4 sha1_generic; do rmmod $m; done');
+    expect(auto).toMatchObject({ stdout: 'Module arc4 ecb gre libarc4 nf_conntrack ppp_async ppp_generic ppp_mppe pppox pptp sha1_generic slhc ', stderr: '' });
     const res = await sh(r, 'insmod ppp_mppe; echo rc=$?; insmod libarc4; insmod ppp_mppe; echo rc=$?; insmod sha1_generic; insmod ppp_mppe; echo rc=$?; insmod ppp_mppe; echo rc=$?; lsmod');
     expect(res.stderr).toContain("insmod: can't insert 'ppp_mppe.ko': unknown symbol in module, or unknown parameter\n");
     expect(res.stderr).toContain("insmod: can't insert 'ppp_mppe.ko': No such device\n");
@@ -352,18 +360,38 @@ describe('iptables', () => {
     const del = await sh(r, 'iptables -D forwarding_rule -j ACCEPT -o ppp0 && iptables -D forwarding_rule -o ppp0 -j ACCEPT');
     expect(del).toMatchObject({ code: 1, stderr: 'iptables: Bad rule (does a matching rule exist in that chain?).\n' });
     const ins = await sh(r, 'iptables -t filter -I FORWARD -i br0 -m state --state NEW,ESTABLISHED,RELATED -j ACCEPT && iptables -S FORWARD | head -n 2');
-    expect(ins.stdout).toBe('-P FORWARD ACCEPT\n-A FORWARD -i br0 -m state --state NEW,ESTABLISHED,RELATED -j ACCEPT\n');
+    // S45firewall: the FORWARD policy is DROP
+    expect(ins.stdout).toBe('-P FORWARD DROP\n-A FORWARD -i br0 -m state --state NEW,ESTABLISHED,RELATED -j ACCEPT\n');
     const masq = await sh(r, 'iptables -A FORWARD -o ppp0 -j MASQUERADE');
     expect(masq.code).toBe(1);
   });
 
-  it('has no fw3 user chains on openwrt-24 (fw4), but accepts FORWARD and POSTROUTING', async () => {
-    const r = await router('openwrt-24');
-    const res = await sh(r, 'iptables -A forwarding_rule -o ppp0 -j ACCEPT');
-    expect(res).toMatchObject({ code: 1, stderr: 'iptables: No chain/target/match by that name.\n' });
-    const ok = await sh(r, 'iptables -A FORWARD -o ppp0 -j ACCEPT && iptables -t nat -A POSTROUTING -o ppp0 -j MASQUERADE && iptables -t nat -L POSTROUTING');
-    expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('MASQUERADE all  --  0.0.0.0/0            0.0.0.0/0            -o ppp0\n');
+  for (const fw of ['openwrt', 'openwrt-24', 'openwrt-apk'] as const) {
+    it(`${fw} (firewall4 on nftables) has no iptables anywhere: "not found", 127 under pppd's PATH`, async () => {
+      const r = await router(fw);
+      const res = await sh(r, 'iptables -A FORWARD -o ppp0 -j ACCEPT; echo rc=$?; env -i PATH=/sbin:/usr/sbin:/bin:/usr/bin /bin/sh -c "iptables -L"; echo rc=$?; ls /usr/sbin/iptables /sbin/iptables /usr/sbin/iptables-nft /usr/sbin/ip6tables 2>&1 | grep -c "No such file"');
+      expect(res.stdout).toBe('rc=127\nrc=127\n4\n');
+      expect(res.stderr).toContain('iptables: not found');
+      expect(await file(r, 'usr/lib/opkg/status').catch(() => file(r, 'lib/apk/db/installed'))).not.toMatch(/iptables/);
+    });
+  }
+
+  it('openwrt: iptables-nft installs an iptables, but firewall4 still rejects LAN traffic to a device in no zone', async () => {
+    const r = await router('openwrt');
+    await provision(r, peer(r, ['debug']), '#!/bin/sh\n/sbin/route add -net 10.20.0.0 netmask 255.255.0.0 $1\n/usr/sbin/iptables -I FORWARD -o $1 -j ACCEPT\n/usr/sbin/iptables -t nat -A POSTROUTING -o $1 -j MASQUERADE\n');
+    expect((await sh(r, 'opkg install iptables-nft >/dev/null; echo rc=$?')).stdout).toBe('rc=0\n');
+    await sh(r, `pppd call office updetach; ${WAIT_IP_UP}`);
+    expect(await pppLog(r)).toMatch(/ip-up finished \(pid \d+\), status = 0x0\n/);
+    expect((await sh(r, 'iptables -S FORWARD')).stdout).toContain('-A FORWARD -o ppp0 -j ACCEPT\n');
+    expect(lanClientCheck(await routerNetState(r.root, r.firmware), '10.20.0.5')).toMatchObject({ tunnel: true, forwarded: false, ok: false });
+  });
+
+  it('openwrt-19 (firewall3) has iptables with the user chains, and the zones rendered as fw3 does', async () => {
+    const r = await router('openwrt-19');
+    const res = await sh(r, 'iptables -A forwarding_rule -o ppp0 -j ACCEPT && iptables -t nat -A postrouting_rule -o ppp0 -j MASQUERADE && iptables -S FORWARD && iptables -t nat -S POSTROUTING');
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    expect(res.stdout).toContain('-P FORWARD DROP\n-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -j forwarding_rule\n-A FORWARD -i br-lan -j zone_lan_forward\n-A FORWARD -i eth1 -j zone_wan_forward\n-A FORWARD -j reject\n');
+    expect(res.stdout).toContain('-A POSTROUTING -j postrouting_rule\n-A POSTROUTING -o br-lan -j zone_lan_postrouting\n-A POSTROUTING -o eth1 -j zone_wan_postrouting\n');
   });
 });
 
@@ -372,6 +400,20 @@ describe('logread and logger', () => {
     const r = await router('openwrt');
     const res = await sh(r, 'logger -t fleet "hello world" && logread -e fleet');
     expect(res.stdout).toMatch(/^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4} user\.notice fleet: hello world\n$/);
+  });
+
+  it('logread shows only the ring: the newest 64 KB (16 KB on white russian); older pppd lines are gone', async () => {
+    for (const [fw, ring] of [['openwrt', 65536], ['whiterussian', 16384]] as const) {
+      const r = await router(fw);
+      const filler = Array.from({ length: 1200 }, (_, i) => `Jan  1 00:00:02 (none) user.notice noise: filler line ${i} of the log ring\n`).join('');
+      await writeFile(join(r.root, 'lab/state/syslog'), `Jan  1 00:00:01 (none) daemon.err pppd[9]: MS-CHAP authentication failed: E=691\n${filler}`);
+      const res = await sh(r, 'logger -t fleet last; logread | wc -c; logread | grep -c E=691; logread | tail -n 1 | grep -c "fleet: last"');
+      const [size, found, newest] = res.stdout.trim().split('\n');
+      expect(newest, fw).toBe('1');
+      expect(Number(size), fw).toBeLessThanOrEqual(ring);
+      expect(Number(size), fw).toBeGreaterThan(ring - 200);
+      expect(found, fw).toBe('0');
+    }
   });
 
   it('white russian logread uses the busybox syslogd format and has no -e', async () => {
@@ -391,30 +433,36 @@ async function pppLog(r: Router): Promise<string> {
     .join('');
 }
 
+// Where pppd keeps its pid files: ppp 2.5 (24.10, 25.x) in /var/run/pppd, older ones in /var/run.
+const pidDir = (fw: Firmware): string => (fw === 'openwrt-24' || fw === 'openwrt-apk' ? '/var/run/pppd' : '/var/run');
+const isFw4 = (fw: Firmware): boolean => fw === 'openwrt' || fw === 'openwrt-24' || fw === 'openwrt-apk';
+
 // Shell snippets that wait (up to 10 s) instead of sleeping a fixed time.
 const WAIT_IP_UP = 'i=0; until grep -q "ip-up finished" /lab/state/syslog || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; ';
-const KILL_AND_WAIT =
-  'kill $(head -n 1 /var/run/ppp-office.pid); i=0; until grep -q "Exit\\.$" /lab/state/syslog || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; sleep 0.1; ';
+const killAndWait = (fw: Firmware): string =>
+  `kill $(head -n 1 ${pidDir(fw)}/ppp-office.pid); i=0; until grep -q "Exit\\.$" /lab/state/syslog || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; sleep 0.1; `;
+const KILL_AND_WAIT = killAndWait('openwrt');
 
 const IP_UP_FULL = `#!/bin/sh
 /usr/sbin/iptables -A forwarding_rule -o $1 -j ACCEPT
 /sbin/route add -net 10.20.0.0 netmask 255.255.0.0 $1
 echo "$1 $2 $3 $4 $5 $6 PATH=$PATH" >> /tmp/ip-up.args
 `;
+// firewall4 releases have no iptables: their ip-up only routes
+const ipUpFor = (fw: Firmware): string => (isFw4(fw) ? IP_UP_FULL.replace(/^\/usr\/sbin\/iptables.*\n/m, '') : IP_UP_FULL);
 
 describe('pppd', () => {
   for (const fw of FIRMWARES) {
     it(`${fw}: comes up under updetach, runs ip-up with six arguments, and tears down on SIGTERM`, async () => {
       const r = await router(fw);
-      const up = fw === 'openwrt-24' || fw === 'openwrt-apk' ? IP_UP_FULL.replace(/forwarding_rule/, 'FORWARD') : IP_UP_FULL;
-      await provision(r, peer(r, ['debug']), up);
+      await provision(r, peer(r, ['debug']), ipUpFor(fw));
       const res = await sh(
         r,
-        `pppd call office updetach; echo rc=$?; ${WAIT_IP_UP}cat /var/run/ppp-office.pid; ifconfig ppp0 | head -n 2; route -n | grep ppp0; ` +
-          `${KILL_AND_WAIT}ls /var/run; ifconfig ppp0; route -n | grep -c ppp0`,
+        `pppd call office updetach; echo rc=$?; ${WAIT_IP_UP}cat ${pidDir(fw)}/ppp-office.pid; ifconfig ppp0 | head -n 2; route -n | grep ppp0; ` +
+          `${killAndWait(fw)}ls ${pidDir(fw)}; ifconfig ppp0; route -n | grep -c ppp0`,
       );
-      expect(res.stdout).toContain('local  IP address 192.168.255.8\nremote IP address 192.168.0.1\nrc=0\n');
-      expect(res.stdout).toMatch(/rc=0\n\d+\nppp0\nppp0 {6}Link encap:Point-to-Point Protocol {2}\n {10}inet addr:192\.168\.255\.8 {2}P-t-P:192\.168\.0\.1 {2}Mask:255\.255\.255\.255\n/);
+      // /etc/ppp/options says "logfile /dev/null": not one line on stdout, even under updetach
+      expect(res.stdout).toMatch(/^rc=0\n\d+\nppp0\nppp0 {6}Link encap:Point-to-Point Protocol {2}\n {10}inet addr:192\.168\.255\.8 {2}P-t-P:192\.168\.0\.1 {2}Mask:255\.255\.255\.255\n/);
       expect(res.stdout).toContain('192.168.0.1     0.0.0.0         255.255.255.255 UH    0      0        0 ppp0\n');
       expect(res.stdout).toContain('10.20.0.0       0.0.0.0         255.255.0.0     U     0      0        0 ppp0\n');
       // ip-up runs after the detach: its lines are only in syslog
@@ -438,8 +486,7 @@ describe('pppd', () => {
         'Connection terminated.',
         'Exit.',
       ]) expect(log).toContain(line);
-      const chain = fw === 'openwrt-24' || fw === 'openwrt-apk' ? 'FORWARD' : 'forwarding_rule';
-      expect((await sh(r, `iptables -S ${chain} | grep -c ppp0`)).stdout).toBe('0\n');
+      if (!isFw4(fw)) expect((await sh(r, 'iptables -S forwarding_rule | grep -c ppp0')).stdout).toBe('0\n');
       if (fw === 'openwrt') await saveFixture('ok', log);
     });
   }
@@ -447,7 +494,7 @@ describe('pppd', () => {
   it('nodetach debug prints the negotiation like the seed sample, and exits 5 on SIGTERM', async () => {
     const r = await router('whiterussian');
     await provision(r, peer(r), IP_UP_FULL);
-    const res = await sh(r, `( pppd call office debug nodetach & echo $! > /tmp/p; wait $!; echo rc=$? ) & ${WAIT_IP_UP}cat /var/run/ppp-office.pid; kill $(cat /tmp/p); wait`);
+    const res = await sh(r, `( pppd call office debug nodetach logfd 1 & echo $! > /tmp/p; wait $!; echo rc=$? ) & ${WAIT_IP_UP}cat /var/run/ppp-office.pid; kill $(cat /tmp/p); wait`);
     expect(res.stdout).toMatch(/^using channel 1\nUsing interface ppp0\nConnect: ppp0 <--> \/dev\/pts\/0\nsent \[LCP ConfReq id=0x1 <asyncmap 0x0> <magic 0x[0-9a-f]{8}>\]\n/);
     expect(res.stdout).toContain('rcvd [LCP ConfReq id=0x1 <mru 1400> <auth chap MS-v2> <magic 0x');
     expect(res.stdout).toContain('name = "LAB\\\\fleet"]\n');
@@ -455,7 +502,7 @@ describe('pppd', () => {
     expect(res.stdout).toMatch(/Terminating on signal 15\n[\s\S]*Connection terminated\.\n[\s\S]*Exit\.\nrc=5\n$/);
   });
 
-  it('ip-up commands without a full path fail with 127 on white russian (pppd passes no PATH)', async () => {
+  it('ip-up commands without a full path fail with 127 on white russian (pppd passes no PATH), not on 19.07', async () => {
     const r = await router('whiterussian');
     await provision(r, peer(r, ['debug']), '#!/bin/sh\niptables -A forwarding_rule -o $1 -j ACCEPT\n');
     const res = await sh(r, `pppd call office updetach; ${WAIT_IP_UP}iptables -S forwarding_rule; ${KILL_AND_WAIT}`);
@@ -463,7 +510,7 @@ describe('pppd', () => {
     const log = await pppLog(r);
     expect(log).toMatch(/Script \/etc\/ppp\/ip-up finished \(pid \d+\), status = 0x7f00\n/);
     await saveFixture('ip_script_failed', log);
-    const o = await router('openwrt');
+    const o = await router('openwrt-19');
     await provision(o, peer(o, ['debug']), '#!/bin/sh\niptables -A forwarding_rule -o $1 -j ACCEPT\n');
     await sh(o, `pppd call office updetach; ${WAIT_IP_UP}${KILL_AND_WAIT}`);
     expect(await pppLog(o)).toMatch(/ip-up finished \(pid \d+\), status = 0x0\n/);
@@ -472,7 +519,7 @@ describe('pppd', () => {
   it('wrong_password: MS-CHAP E=691, exit 19', async () => {
     const r = await router('whiterussian', 'wrong_password');
     await provision(r, peer(r, ['debug']));
-    const res = await sh(r, 'pppd call office nodetach; echo rc=$?; ls /var/run');
+    const res = await sh(r, 'pppd call office nodetach logfd 1; echo rc=$?; ls /var/run');
     expect(res.stdout).toContain('rcvd [CHAP Failure id=0x0 "E=691 R=1 C=');
     expect(res.stdout).toContain('MS-CHAP authentication failed: E=691 Authentication failure\nCHAP authentication failed\n');
     expect(res.stdout).toContain('sent [LCP TermReq id=0x2 "Failed to authenticate ourselves to peer"]');
@@ -484,14 +531,14 @@ describe('pppd', () => {
     const r = await router('openwrt');
     await provision(r, peer(r));
     await writeFile(join(r.root, 'etc/ppp/chap-secrets'), 'LAB\\\\fleet office wrong *\n');
-    expect((await sh(r, 'pppd call office nodetach')).code).toBe(19);
+    expect((await sh(r, 'pppd call office nodetach logfd 1')).code).toBe(19);
     await writeFile(join(r.root, 'etc/ppp/chap-secrets'), '# nothing\n');
-    const none = await sh(r, 'pppd call office nodetach');
+    const none = await sh(r, 'pppd call office nodetach logfd 1');
     expect(none.stdout).toContain('No CHAP secret found for authenticating us to office\n');
     expect(none.code).toBe(19);
     await writeFile(join(r.root, 'etc/ppp/chap-secrets'), SECRETS);
     await writeFile(join(r.root, 'etc/ppp/peers/office'), peer(r, ['debug']).replace('LAB\\\\fleet', 'LAB\\fleet'));
-    const ff = await sh(r, 'pppd call office nodetach');
+    const ff = await sh(r, 'pppd call office nodetach logfd 1');
     expect(ff.stdout).toContain('name = "LAB^Lleet"]');
     expect(ff.code).toBe(19);
   });
@@ -499,7 +546,7 @@ describe('pppd', () => {
   it('requires_stateless: the seed troubleshooting sequence without "stateless", up with it', async () => {
     const r = await router('whiterussian', 'requires_stateless');
     await provision(r, peer(r, ['debug'], { mppe: 'mppe required,no40,no56' }));
-    const res = await sh(r, 'pppd call office nodetach; echo rc=$?');
+    const res = await sh(r, 'pppd call office nodetach logfd 1; echo rc=$?');
     expect(res.stdout).toContain(
       'rcvd [CCP ConfReq id=0x1 <mppe +H -M +S -L -D -C>]\n' +
         'sent [CCP ConfNak id=0x1 <mppe -H -M +S -L -D -C>]\n' +
@@ -509,24 +556,24 @@ describe('pppd', () => {
     expect(res.stdout).toMatch(/Modem hangup\nConnection terminated\.\nExit\.\nrc=16\n$/);
     await saveFixture('requires_stateless', await pppLog(r));
     await writeFile(join(r.root, 'etc/ppp/peers/office'), peer(r, [], { mppe: 'mppe required,no40,no56,stateless' }));
-    const ok = await sh(r, 'pppd call office updetach; echo rc=$?');
+    const ok = await sh(r, 'pppd call office updetach logfd 1; echo rc=$?');
     expect(ok.stdout).toContain('MPPE 128-bit stateless compression enabled\nlocal  IP address');
     // ppp 2.5 always offers stateless first
     const apk = await router('openwrt-apk', 'requires_stateless');
     await provision(apk, peer(apk));
-    expect((await sh(apk, 'pppd call office updetach')).stdout).toContain('MPPE 128-bit stateless compression enabled');
+    expect((await sh(apk, 'pppd call office updetach logfd 1')).stdout).toContain('MPPE 128-bit stateless compression enabled');
   });
 
   it('eap_first: without refuse-eap pppd answers EAP and fails; with it, it Naks to MS-CHAPv2', async () => {
     const r = await router('openwrt', 'eap_first');
     await provision(r, peer(r, ['debug'], { refuseEap: false }));
-    const res = await sh(r, 'pppd call office nodetach; echo rc=$?');
+    const res = await sh(r, 'pppd call office nodetach logfd 1; echo rc=$?');
     expect(res.stdout).toContain('<auth eap>');
     expect(res.stdout).toContain('EAP: peer reports authentication failure\n');
     expect(res.stdout).toMatch(/rc=19\n$/);
     await saveFixture('eap_first', await pppLog(r));
     await writeFile(join(r.root, 'etc/ppp/peers/office'), peer(r, ['debug']));
-    const ok = await sh(r, 'pppd call office updetach; echo rc=$?');
+    const ok = await sh(r, 'pppd call office updetach logfd 1; echo rc=$?');
     expect(ok.stdout).toContain('sent [LCP ConfNak id=0x1 <auth chap MS-v2>]\n');
     expect(ok.stdout).toContain('CHAP authentication succeeded\n');
     expect(ok.stdout).toMatch(/rc=0\n$/);
@@ -535,7 +582,7 @@ describe('pppd', () => {
   it('gre_blocked: LCP ConfReqs go unanswered until "LCP: timeout sending Config-Requests", exit 10', async () => {
     const r = await router('openwrt', 'gre_blocked');
     await provision(r, peer(r, ['debug']));
-    const res = await sh(r, 'pppd call office nodetach; echo rc=$?');
+    const res = await sh(r, 'pppd call office nodetach logfd 1; echo rc=$?');
     expect(res.stdout.match(/sent \[LCP ConfReq id=0x1 /g)).toHaveLength(10);
     expect(res.stdout).toContain('LCP: timeout sending Config-Requests\n');
     expect(res.stdout).toMatch(/rc=10\n$/);
@@ -545,14 +592,14 @@ describe('pppd', () => {
   it('control_refused: the pptp binary cannot open the control connection and pppd sees a hangup', async () => {
     const r = await router('whiterussian', 'control_refused');
     await provision(r, peer(r));
-    const res = await sh(r, 'pppd call office updetach; echo rc=$?');
+    const res = await sh(r, 'pppd call office updetach logfd 1; echo rc=$?');
     expect(res.stdout).toMatch(/Modem hangup\nConnection terminated\.\nExit\.\nrc=16\n$/);
     const log = await pppLog(r);
     expect(log).toMatch(/pptp\[\d+\]: anon fatal\[callmgr_main:pptp_callmgr\.c:127\]: Could not open control connection to 198\.51\.100\.1\n/);
     await saveFixture('control_refused', log);
     const o = await router('openwrt', 'control_refused');
     await provision(o, peer(o));
-    const p = await sh(o, 'pppd call office updetach; echo rc=$?');
+    const p = await sh(o, 'pppd call office updetach logfd 1; echo rc=$?');
     expect(p.stdout).toMatch(/rc=8\n$/);
     expect(await pppLog(o)).toContain('connect: Connection refused');
   });
@@ -561,7 +608,7 @@ describe('pppd', () => {
     const r = await router('openwrt', 'wrong_password');
     await provision(r, peer(r, ['persist', 'maxfail 2', 'holdoff 1']));
     const t0 = Date.now();
-    const res = await sh(r, 'pppd call office nodetach; echo rc=$?');
+    const res = await sh(r, 'pppd call office nodetach logfd 1; echo rc=$?');
     expect(res.stdout.match(/CHAP authentication failed\n/g)).toHaveLength(2);
     expect(res.stdout).toMatch(/rc=19\n$/);
     expect(Date.now() - t0).toBeGreaterThan(1000);
@@ -590,16 +637,16 @@ describe('pppd', () => {
     await saveFixture('no_kernel_support', await pppLog(r));
     expect(await sh(r, 'pppd call nope')).toMatchObject({ code: 2, stderr: "pppd: Can't open options file /etc/ppp/peers/nope: No such file or directory\n" });
     const o = await router('openwrt');
-    await sh(o, 'opkg update >/dev/null; opkg install ppp-mod-pptp >/dev/null; insmod gre; insmod pptp');
+    await sh(o, 'opkg update >/dev/null; opkg install ppp-mod-pptp >/dev/null; rmmod ppp_mppe');
     await mkdir(join(o.root, 'etc/ppp/peers'), { recursive: true });
     await writeFile(join(o.root, 'etc/ppp/peers/office'), peer(o));
     await rm(join(o.root, 'etc/ppp/chap-secrets'));
     await writeFile(join(o.root, 'etc/ppp/chap-secrets'), SECRETS);
-    const mppe = await sh(o, 'pppd call office nodetach; echo rc=$?');
+    const mppe = await sh(o, 'pppd call office nodetach logfd 1; echo rc=$?');
     expect(mppe.stdout).toContain('MPPE required, but kernel has no support.\n');
     expect(mppe.stdout).toMatch(/rc=10\n$/);
     await sh(o, 'rmmod pptp');
-    const sock = await sh(o, 'pppd call office nodetach; echo rc=$?');
+    const sock = await sh(o, 'pppd call office nodetach logfd 1; echo rc=$?');
     expect(sock.stdout).toContain('PPTP: failed to create PPTP socket');
     expect(sock.stdout).toMatch(/rc=8\n$/);
   });
@@ -614,9 +661,9 @@ describe('pppd', () => {
   it('without nodetach/updetach detaches at once and keeps running in the background', async () => {
     const r = await router('openwrt-apk');
     await provision(r, peer(r));
-    const res = await sh(r, `pppd call office; echo rc=$?; ${WAIT_IP_UP}ifconfig ppp0 >/dev/null && echo up; ${KILL_AND_WAIT}ls /var/run`);
-    // the plugin is loaded while options are parsed, before the detach: that line reaches the terminal
-    expect(res.stdout).toBe('Plugin pptp.so loaded.\nrc=0\nup\n');
+    const res = await sh(r, `pppd call office; echo rc=$?; ${WAIT_IP_UP}ifconfig ppp0 >/dev/null && echo up; ${killAndWait('openwrt-apk')}ls /var/run/pppd`);
+    // logfile /dev/null: not even the plugin line (logged before the detach) reaches the terminal
+    expect(res.stdout).toBe('rc=0\nup\n');
     const log = await pppLog(r);
     expect(log).toContain('Terminating on signal 15');
     expect(log).toMatch(/Exit\.\n$/);
@@ -636,11 +683,271 @@ describe('init scripts', () => {
   it('pppd dump lists the options in effect and where they came from', async () => {
     const r = await router('openwrt');
     await provision(r, peer(r));
-    const res = await sh(r, 'pppd call office dump dryrun');
+    const res = await sh(r, 'pppd call office dump dryrun logfd 1');
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('pppd options in effect:\n');
     expect(res.stdout).toContain('pptp_server 198.51.100.1\t\t# (from /etc/ppp/peers/office)\n');
     expect(res.stdout).toContain('mppe required,no40,no56,stateless\t\t# (from /etc/ppp/options.pptp)\n');
     expect(res.stdout).toContain('dump\t\t# (from command line)\n');
   });
+});
+
+// ---- Field facts (../shared/FIELD-FACTS.md): each a test of the lab itself ----
+
+describe('field facts: pppd logging as OpenWrt ships it', () => {
+  it('every OpenWrt /etc/ppp/options says "logfile /dev/null"; only current trees (25.x) enable debug', async () => {
+    const want: Record<Firmware, string> = {
+      whiterussian: '#debug\nlogfile /dev/null\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n',
+      'openwrt-19': '#debug\nlogfile /dev/null\nnoipdefault\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n',
+      openwrt: '#debug\nlogfile /dev/null\nnoipdefault\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n',
+      'openwrt-24': '#debug\nlogfile /dev/null\nnoipdefault\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n',
+      'openwrt-apk': 'debug\nlogfile /dev/null\nnoipdefault\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n',
+    };
+    for (const fw of FIRMWARES) expect(await file(await router(fw), 'etc/ppp/options'), fw).toBe(want[fw]);
+  });
+
+  for (const fw of FIRMWARES) {
+    it(`${fw}: with logfile /dev/null nothing reaches stdout (nodetach or updetach), syslog has it all; logfd N sends it to fd N`, async () => {
+      const r = await router(fw, 'wrong_password');
+      await provision(r, peer(r));
+      const quiet = await sh(r, 'pppd call office nodetach; echo rc=$?; pppd call office updetach; echo rc=$?');
+      expect(quiet).toMatchObject({ stdout: 'rc=19\nrc=19\n', stderr: '' });
+      expect((await pppLog(r)).match(/MS-CHAP authentication failed: E=691 Authentication failure\n/g)).toHaveLength(2);
+      const fd1 = await sh(r, 'pppd call office nodetach logfd 1; echo rc=$?');
+      expect(fd1.stdout).toMatch(/Using interface ppp0\n[\s\S]*MS-CHAP authentication failed: E=691 Authentication failure\n[\s\S]*Exit\.\nrc=19\n$/);
+      const fd2 = await sh(r, 'pppd call office updetach logfd 2 2>/tmp/log2; echo rc=$?; cat /tmp/log2');
+      expect(fd2.stdout).toMatch(/^rc=19\n[\s\S]*CHAP authentication failed\n/);
+      const fd3 = await sh(r, 'pppd call office nodetach logfd 3 3>/tmp/log3 >/tmp/out; echo rc=$?; wc -c </tmp/out; grep -c "^CHAP authentication failed" /tmp/log3');
+      expect(fd3.stdout).toBe('rc=19\n0\n1\n');
+      const file2 = await sh(r, 'pppd call office nodetach logfile /tmp/ppp.log; echo rc=$?; grep -c "^CHAP authentication failed" /tmp/ppp.log');
+      expect(file2.stdout).toBe('rc=19\n1\n');
+      // debug lines go to syslog only with debug (25.x's /etc/ppp/options has it)
+      const debugLines = (await pppLog(r)).includes('sent [LCP ConfReq');
+      expect(debugLines).toBe(fw === 'openwrt-apk');
+    });
+  }
+
+  it('without the logfile line pppd logs to stdout until it detaches (pppd default: log fd 1)', async () => {
+    const r = await router('openwrt');
+    await provision(r, peer(r, [], {}), ipUpFor('openwrt'));
+    await writeFile(join(r.root, 'etc/ppp/options'), 'noipdefault\nlock\n');
+    const res = await sh(r, `pppd call office updetach; echo rc=$?; ${WAIT_IP_UP}${KILL_AND_WAIT}`);
+    expect(res.stdout).toMatch(/CHAP authentication succeeded\n[\s\S]*local {2}IP address 192\.168\.255\.8\nremote IP address 192\.168\.0\.1\nrc=0\n$/);
+    expect(res.stdout).not.toContain('Terminating on signal');
+  });
+
+  it('option errors go to stderr whatever the log fd says, and a bad logfd value is an option error', async () => {
+    const r = await router('openwrt');
+    await provision(r, peer(r));
+    expect(await sh(r, 'pppd call office nosuchoption')).toMatchObject({ code: 2, stdout: '', stderr: "pppd: unrecognized option 'nosuchoption'\n" });
+    expect(await sh(r, 'pppd call office logfd x')).toMatchObject({ code: 2, stderr: "pppd: invalid numeric parameter 'x' for logfd option\n" });
+  });
+});
+
+describe('field facts: pid files and interface names', () => {
+  for (const fw of ['openwrt-19', 'openwrt', 'openwrt-24', 'openwrt-apk'] as const) {
+    it(`${fw}: pid files in ${pidDir(fw)} (IFNAME.pid; ppp-LINK.pid holds pid then interface), ifname renames the interface`, async () => {
+      const r = await router(fw);
+      await provision(r, peer(r, ['ifname pptp-office', 'debug']), '#!/bin/sh\necho "$1 $IFNAME" > /tmp/ip-up.args\n');
+      const d = pidDir(fw);
+      const before = await sh(r, 'ls -d /var/run/pppd 2>/dev/null; echo .');
+      expect(before.stdout).toBe('.\n');
+      // one sandbox session: the router's processes end with it
+      const res = await sh(
+        r,
+        `pppd call office updetach; echo rc=$?; ${WAIT_IP_UP}cat ${d}/ppp-office.pid ${d}/pptp-office.pid; ls /var/run | grep -c "ppp-office.pid\\|pptp-office.pid"; ` +
+          'ifconfig pptp-office | head -n 1; route -n | grep -c pptp-office; ' +
+          // a second pppd for the same ifname cannot rename its unit
+          // (it wrote the linkname pid file at start and removes it as it dies, as pppd's main() does)
+          `pppd call office updetach logfd 1 | grep rename; echo rc=$?; ls ${d}; kill $(cat ${d}/pptp-office.pid); ` +
+          `i=0; while [ -e ${d}/pptp-office.pid ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; ls ${d}; echo end`,
+      );
+      const [rc, pid, ifn, pid2, inVarRun, ifc, routes, rename, rc2, left, ...rest] = res.stdout.split('\n');
+      expect(rc).toBe('rc=0');
+      expect(pid).toMatch(/^\d+$/);
+      expect(ifn).toBe('pptp-office');
+      expect(pid2).toBe(pid);
+      // 2.5 keeps nothing in /var/run itself
+      expect(inVarRun).toBe(d === '/var/run' ? '2' : '0');
+      expect(ifc).toMatch(/^pptp-office Link encap:Point-to-Point Protocol/);
+      expect(routes).toBe('1');
+      expect(rename).toBe("Couldn't rename interface ppp1 to pptp-office: File exists");
+      expect(rc2).toBe('rc=0');
+      expect(left).toBe('pptp-office.pid');
+      // after SIGTERM no pid file is left
+      expect(rest.join('\n')).toBe('end\n');
+      expect(await file(r, 'tmp/ip-up.args')).toBe('pptp-office pptp-office\n');
+    });
+  }
+
+  it("white russian's pppd 2.4.3 rejects ifname", async () => {
+    const r = await router('whiterussian');
+    await provision(r, peer(r, ['ifname pptp-office']));
+    expect(await sh(r, 'pppd call office updetach')).toMatchObject({ code: 2, stderr: "pppd: In file /etc/ppp/peers/office: unrecognized option 'ifname'\n" });
+  });
+});
+
+describe('field facts: UCI and the firmware firewall', () => {
+  it('uci shows the shipped lan/wan zones with @zone[n] names, gets lists unquoted, errors like uci', async () => {
+    const r = await router('openwrt');
+    const show = await sh(r, 'uci show firewall');
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain("firewall.@zone[0]=zone\nfirewall.@zone[0].name='lan'\nfirewall.@zone[0].network='lan'\n");
+    expect(show.stdout).toContain("firewall.@zone[1].network='wan' 'wan6'\n");
+    expect(show.stdout).toContain("firewall.@forwarding[0]=forwarding\nfirewall.@forwarding[0].src='lan'\nfirewall.@forwarding[0].dest='wan'\n");
+    expect((await sh(r, 'uci get firewall.@zone[1].network; uci get firewall.@zone[-1].name; uci get firewall.@zone[0]')).stdout).toBe('wan wan6\nwan\nzone\n');
+    expect(await sh(r, 'uci get firewall.@zone[7].name')).toMatchObject({ code: 1, stdout: '', stderr: 'uci: Entry not found\n' });
+    expect(await sh(r, 'uci get firewall.nosuch')).toMatchObject({ code: 1, stderr: 'uci: Entry not found\n' });
+    expect(await sh(r, 'uci -q get firewall.nosuch')).toMatchObject({ code: 1, stderr: '' });
+    expect(await sh(r, 'uci get nosuchconfig.x')).toMatchObject({ code: 1, stderr: 'uci: Entry not found\n' });
+    // section and option names are [A-Za-z0-9_]: a "-" is an invalid argument
+    expect(await sh(r, 'uci set firewall.pptp-office=zone')).toMatchObject({ code: 1, stderr: 'uci: Invalid argument\n' });
+    expect(await sh(r, 'uci set firewall.nosuch.name=x')).toMatchObject({ code: 1, stderr: 'uci: Invalid argument\n' });
+    const usage = await sh(r, 'uci get');
+    expect(usage.code).toBe(255);
+    expect(usage.stderr).toMatch(/^Usage: uci \[<options>\] <command> \[<arguments>\]\n/);
+    expect((await sh(r, 'uci changes')).stdout).toBe('');
+  });
+
+  it('uci set/add/add_list keep changes pending until commit; an unchanged option records nothing, a section type always does', async () => {
+    const r = await router('openwrt-24');
+    const res = await sh(
+      r,
+      'uci set firewall.vpn_office=zone && uci set firewall.vpn_office.name=vpn_office && uci add_list firewall.vpn_office.device=pptp-office && ' +
+        'uci set firewall.vpn_office.masq=1 && uci add firewall forwarding >/tmp/id && uci set firewall.@forwarding[-1].src=lan && ' +
+        'uci set firewall.@forwarding[-1].dest=vpn_office && uci changes firewall',
+    );
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(
+      /^firewall\.vpn_office='zone'\nfirewall\.vpn_office\.name='vpn_office'\nfirewall\.vpn_office\.device\+='pptp-office'\nfirewall\.vpn_office\.masq='1'\nfirewall\.(cfg[0-9a-f]{6})='forwarding'\nfirewall\.\1\.src='lan'\nfirewall\.\1\.dest='vpn_office'\n$/,
+    );
+    expect(await file(r, 'tmp/id')).toMatch(/^cfg[0-9a-f]{6}\n$/);
+    expect(await file(r, 'etc/config/firewall')).not.toContain('vpn_office');
+    const commit = await sh(r, 'uci commit firewall && uci changes; uci set firewall.vpn_office.masq=1; uci changes; uci set firewall.vpn_office=zone; uci changes');
+    expect(commit.stdout).toBe("firewall.vpn_office='zone'\n");
+    const cfg = await file(r, 'etc/config/firewall');
+    expect(cfg).toContain("\nconfig zone 'vpn_office'\n\toption name 'vpn_office'\n\tlist device 'pptp-office'\n\toption masq '1'\n");
+    expect(cfg).toContain("\nconfig forwarding\n\toption src 'lan'\n\toption dest 'vpn_office'\n");
+    const revert = await sh(r, 'uci revert firewall; uci changes; uci delete firewall.vpn_office; uci changes; uci commit firewall; uci -q get firewall.vpn_office; echo rc=$?');
+    expect(revert.stdout).toBe('-firewall.vpn_office\nrc=1\n');
+  });
+
+  it('uci batch runs each line (quotes, comments), reports errors and goes on, and exits 0', async () => {
+    const r = await router('openwrt-apk');
+    const batch = "set firewall.t1=zone\nset firewall.t1.name='t 1' # comment\nbogus cmd\nset firewall.a-b=zone\nadd_list firewall.t1.network=\"lan\"\ncommit firewall\n";
+    const res = await sh(r, 'uci batch; echo rc=$?; uci get firewall.t1.name; uci get firewall.t1.network', batch);
+    expect(res.stdout).toBe('rc=0\nt 1\nlan\n');
+    expect(res.stderr).toBe('Unknown command\nuci: Invalid argument\n');
+  });
+
+  it('uci reports a syntax error in a config file with its line', async () => {
+    const r = await router('openwrt');
+    await writeFile(join(r.root, 'etc/config/firewall'), "config zone\n\toption name 'lan\n");
+    expect(await sh(r, 'uci show firewall')).toMatchObject({ code: 1, stderr: 'uci: Parse error (unterminated quote) at line 2, byte 1\n' });
+    expect(await sh(r, 'fw4 reload')).toMatchObject({ code: 1, stderr: 'uci: Parse error (unterminated quote) at line 2, byte 1\n' });
+  });
+
+  for (const fw of ['openwrt', 'openwrt-24', 'openwrt-apk', 'openwrt-19'] as const) {
+    const tool = fw === 'openwrt-19' ? 'fw3' : 'fw4';
+    it(`${fw}: /etc/init.d/firewall reload and ${tool} reload compile the UCI zones into the running firewall; an untouched reload changes nothing`, async () => {
+      const r = await router(fw);
+      const before = await file(r, 'lab/state/fw/compiled');
+      const tablesBefore = fw === 'openwrt-19' ? await sh(r, 'iptables -S | sort; iptables -t nat -S | sort') : null;
+      expect(await sh(r, `/etc/init.d/firewall reload && ${tool} reload`)).toMatchObject({ code: 0 });
+      expect(await file(r, 'lab/state/fw/compiled')).toBe(before);
+      if (tablesBefore) expect((await sh(r, 'iptables -S | sort; iptables -t nat -S | sort')).stdout).toBe(tablesBefore.stdout);
+      expect(before).toContain('zone lan input=ACCEPT output=ACCEPT forward=ACCEPT masq=0 devices=br-lan\n');
+      expect(before).toMatch(/zone wan input=REJECT output=ACCEPT forward=(DROP|REJECT) masq=1 devices=eth1\n/);
+      expect(before).toContain('forwarding lan wan\n');
+      await sh(r, 'uci set firewall.vpn=zone; uci set firewall.vpn.name=vpn; uci add_list firewall.vpn.device=pptp-vpn; uci set firewall.vpn.masq=1; uci add firewall forwarding >/dev/null; uci set firewall.@forwarding[-1].src=lan; uci set firewall.@forwarding[-1].dest=vpn; uci commit firewall');
+      // committed but not reloaded: the running firewall does not know it yet
+      expect(await file(r, 'lab/state/fw/compiled')).toBe(before);
+      const reload = await sh(r, '/etc/init.d/firewall reload; echo rc=$?');
+      expect(reload.stdout).toBe('rc=0\n');
+      const after = await file(r, 'lab/state/fw/compiled');
+      // unset policies come from the defaults section (fw3's defaults: input ACCEPT)
+      expect(after).toMatch(/zone vpn input=(REJECT|ACCEPT) output=ACCEPT forward=REJECT masq=1 devices=pptp-vpn\n/);
+      expect(after).toContain('forwarding lan vpn\n');
+      if (fw === 'openwrt-19') {
+        const t = await sh(r, 'iptables -S zone_lan_forward; iptables -t nat -S zone_vpn_postrouting');
+        expect(t.stdout).toContain('-j zone_vpn_dest_ACCEPT\n');
+        expect(t.stdout).toContain('-A zone_vpn_postrouting -j MASQUERADE\n');
+      }
+      // a forwarding to a zone that does not exist is skipped with a warning
+      const bad = await sh(r, `uci add firewall forwarding >/dev/null; uci set firewall.@forwarding[-1].src=lan; uci set firewall.@forwarding[-1].dest=nowhere; ${tool} reload; echo rc=$?`);
+      expect(bad.stdout).toBe('rc=0\n');
+      expect(bad.stderr).toContain("specifies unknown destination zone 'nowhere'");
+    });
+  }
+
+  it('fw3 reload keeps the rules in the user chains (forwarding_rule, postrouting_rule)', async () => {
+    const r = await router('openwrt-19');
+    const res = await sh(r, 'iptables -A forwarding_rule -o ppp0 -j ACCEPT && iptables -t nat -A postrouting_rule -o ppp0 -j MASQUERADE && fw3 reload 2>/dev/null && iptables -S forwarding_rule && iptables -t nat -S postrouting_rule');
+    expect(res.stdout).toBe('-N forwarding_rule\n-A forwarding_rule -o ppp0 -j ACCEPT\n-N postrouting_rule\n-A postrouting_rule -o ppp0 -j MASQUERADE\n');
+  });
+});
+
+describe('field facts: feeds and kernels', () => {
+  it('kmod-pptp brings kmod-gre and kmod-pppox; kmod-mppe brings kmod-crypto-arc4 (arc4.ko, and libarc4.ko on kernels >= 5.4)', async () => {
+    for (const [fw, libarc4] of [['openwrt', true], ['openwrt-19', false]] as const) {
+      const r = await router(fw);
+      const res = await sh(r, 'opkg update >/dev/null && opkg install kmod-pptp kmod-mppe && opkg files kmod-crypto-arc4');
+      expect(res).toMatchObject({ code: 0, stderr: '' });
+      for (const p of ['kmod-gre', 'kmod-pppox', 'kmod-pptp', 'kmod-crypto-arc4', 'kmod-crypto-sha1', 'kmod-mppe']) expect(res.stdout, fw).toContain(`Installing ${p} (`);
+      expect(res.stdout).toContain(`/lib/modules/${fw === 'openwrt' ? '5.15.167' : '4.14.275'}/arc4.ko`);
+      expect(res.stdout.includes('libarc4.ko')).toBe(libarc4);
+      expect(await file(r, 'usr/lib/opkg/status')).toMatch(/Package: kmod-pptp\nVersion: [^\n]+\nDepends: kernel \(= [^)]+\), kmod-ppp, kmod-gre, kmod-pppox\n/);
+      // installed kmods are loaded at once (postinst), pptp after gre and pppox; by hand pptp needs pppox first
+      expect((await sh(r, 'lsmod | grep -c "^gre \\|^pppox \\|^pptp "')).stdout).toBe('3\n');
+      expect((await sh(r, 'rmmod pptp; rmmod pppox; insmod pptp')).stderr).toContain("insmod: can't insert 'pptp.ko': unknown symbol in module");
+    }
+  });
+
+  it('kernel_mismatch: kmods are built for the feed kernel, so opkg and apk refuse them on a router running another kernel', async () => {
+    const o = await router('openwrt', 'kernel_mismatch');
+    expect((await sh(o, 'uname -r; ls /lib/modules')).stdout).toBe('5.15.150\n5.15.150\n');
+    const res = await sh(o, 'opkg update >/dev/null; opkg install ppp-mod-pptp; echo rc=$?; opkg list-installed | grep -c "kmod-pptp\\|ppp-mod-pptp"');
+    expect(res.stderr).toBe(
+      'Collected errors:\n * satisfy_dependencies_for: Cannot satisfy the following dependencies for ppp-mod-pptp:\n' +
+        ' * \tkernel (= 5.15.167-1-0ff9d6d3e1c4d4b9b8d3b3b1e3f4e5a6) *\n * opkg_install_cmd: Cannot install package ppp-mod-pptp.\n',
+    );
+    expect(res.stdout).toBe('rc=255\n0\n');
+    const a = await router('openwrt-apk', 'kernel_mismatch');
+    const apk = await sh(a, 'apk add kmod-mppe; echo rc=$?');
+    expect(apk.stdout).toBe('rc=1\n');
+    expect(apk.stderr).toMatch(/^ERROR: unable to select packages:\n {2}kernel-6\.12\.40~[0-9a-f]+-r1:\n {4}breaks: kernel=6\.12\.57~4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a-r1\n$/);
+    // the same feed installs on a router running its kernel
+    expect((await sh(await router('openwrt-apk'), 'apk add kmod-mppe >/dev/null; echo rc=$?')).stdout).toBe('rc=0\n');
+  });
+});
+
+describe('field facts: a LAN client through the tunnel, on the stand-ins', () => {
+  const ROUTE_UP = '#!/bin/sh\n/sbin/route add -net 10.20.0.0 netmask 255.255.0.0 $1\n';
+  const check = async (r: Router): Promise<ReturnType<typeof lanClientCheck>> => lanClientCheck(await routerNetState(r.root, r.firmware), '10.20.0.5');
+
+  it('white russian: the seed\'s ip-up iptables lines make it pass; the forward rule alone does not', async () => {
+    const r = await router('whiterussian');
+    await provision(r, peer(r, ['debug']), `${ROUTE_UP}/usr/sbin/iptables -A forwarding_rule -o $1 -j ACCEPT\n`);
+    // the sandbox session ends with the tunnel still up in the kernel state
+    await sh(r, `pppd call office updetach; ${WAIT_IP_UP}`);
+    expect(await check(r)).toMatchObject({ device: 'ppp0', tunnel: true, forwarded: true, masqueraded: false, ok: false });
+    await sh(r, 'iptables -t nat -A postrouting_rule -o ppp0 -j MASQUERADE');
+    expect((await check(r)).ok).toBe(true);
+  });
+
+  for (const fw of ['openwrt-19', 'openwrt', 'openwrt-24', 'openwrt-apk'] as const) {
+    const tool = fw === 'openwrt-19' ? 'fw3' : 'fw4';
+    it(`${fw}: a UCI zone for pptp-office with masq and a forwarding from lan pass once the firewall reloads`, async () => {
+      const r = await router(fw);
+      await provision(r, peer(r, ['debug', 'ifname pptp-office']), ROUTE_UP);
+      await sh(r, `pppd call office updetach; ${WAIT_IP_UP}`);
+      const before = await check(r);
+      expect(before).toMatchObject({ device: 'pptp-office', tunnel: true, forwarded: false, ok: false });
+      await sh(r, 'uci set firewall.office=zone; uci set firewall.office.name=office; uci add_list firewall.office.device=pptp-office; uci set firewall.office.masq=1; uci set firewall.office_fwd=forwarding; uci set firewall.office_fwd.src=lan; uci set firewall.office_fwd.dest=office; uci commit firewall');
+      // committed, not reloaded: the running firewall still rejects it
+      expect((await check(r)).ok).toBe(false);
+      await sh(r, `${tool} reload`);
+      expect(await check(r)).toMatchObject({ ok: true, forwarded: true, masqueraded: true });
+    });
+  }
 });

@@ -61,7 +61,16 @@ describe('factsScript', () => {
   });
 
   it('quotes paths so a hostile path cannot run commands', () => {
-    expect(factsScript(["/tmp/x'; reboot; '"])).toContain(`set -- '/tmp/x'\\''; reboot; '\\'''`);
+    // The header carries the paths shQuote'd; run for real, a hostile path is only a path.
+    expect(factsScript(["/tmp/x'; reboot; '"])).toContain(`PATHS='/tmp/x'\\''; reboot; '\\'''`);
+    const r = makeRoot('openwrt');
+    roots.push(r);
+    const hostile = `/tmp/x'; touch ${r}/pwned; '`;
+    const res = runScript(shells()[0]!, factsScript([hostile, `/tmp/$(touch ${r}/pwned2)`], { root: r }));
+    expect(res.status).toBe(0);
+    expect(existsSync(join(r, 'pwned'))).toBe(false);
+    expect(existsSync(join(r, 'pwned2'))).toBe(false);
+    expect(parseFacts(res.stdout).files[hostile]).toMatchObject({ type: 'missing' });
   });
 });
 
@@ -92,6 +101,32 @@ for (const sh of shells()) {
       expect(f.files['/etc/modules']).toMatchObject({ type: 'file', mode: '644', content: 'wl\nslhc\nppp_generic\nppp_async\n' });
       expect(f.hasSha256sum).toBe(sh.name === 'dash'); // the busybox PATH has no sha256sum applet
       expect(f.packageLockHeld).toBe(false);
+    });
+
+    it('reads the firewall: fw4 with our UCI sections and the other zones (uci show, filtered), and an old release banner', () => {
+      const r = root('openwrt');
+      mkdirSync(join(r, 'sbin'), { recursive: true });
+      writeFileSync(join(r, 'sbin/fw4'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      // uci as the router prints `uci -q show firewall` (the -c dir must be the root's)
+      writeFileSync(
+        join(r, 'sbin/uci'),
+        `#!/bin/sh\n[ "$1 $2 $3 $4 $5" = "-c ${r}/etc/config -q show firewall" ] || exit 1\ncat <<'EOF'\n` +
+          "firewall.@defaults[0]=defaults\nfirewall.@defaults[0].input='ACCEPT'\nfirewall.@zone[0]=zone\nfirewall.@zone[0].name='lan'\nfirewall.@zone[0].network='lan'\n" +
+          "firewall.@zone[1]=zone\nfirewall.@zone[1].name='wan'\nfirewall.@rule[0]=rule\nfirewall.@rule[0].name='Allow-Ping'\n" +
+          "firewall.pptp_fleet_zone_office=zone\nfirewall.pptp_fleet_zone_office.name='office'\nfirewall.pptp_fleet_zone_office.device='pptp-office'\nEOF\n",
+        { mode: 0o755 },
+      );
+      writeFileSync(join(r, 'etc/banner'), '  _______\n |__| W I R E L E S S   F R E E D O M\n KAMIKAZE (8.09, r14127) ----------------------------\n');
+      const out = runScript(sh, factsScript(managedPaths(['office']), { root: r }));
+      expect(out.stderr).toBe('');
+      const f = parseFacts(out.stdout);
+      expect(f.firewall).toEqual({
+        kind: 'fw4',
+        sections: { pptp_fleet_zone_office: { type: 'zone', options: [['name', ['office']], ['device', ['pptp-office']]] } },
+        otherZones: ['lan', 'wan'],
+      });
+      expect(out.stdout).not.toContain("input='ACCEPT'");
+      expect(f.banner).toBe('KAMIKAZE (8.09, r14127) ----------------------------');
     });
 
     it('reads an OpenWrt 23.05 root, the chap-secrets symlink into /rom and tricky file content', () => {
@@ -141,6 +176,17 @@ for (const sh of shells()) {
       expect(office?.recentLog).toContain(`pppd[${pid}]: Script /etc/ppp/ip-up finished`);
       expect(f.pppd.find((p) => p.linkname === 'stale')).toMatchObject({ pid: 999999, alive: false });
       expect(f.pppd.find((p) => p.linkname === 'garbage')).toBeUndefined();
+    });
+
+    it('finds pppd 2.5 tunnels by their pid files in /var/run/pppd', async () => {
+      const r = root('openwrt');
+      writeFileSync(join(r, 'fake', 'piddir'), '/var/run/pppd');
+      const pid = startFakeDaemon(r, 'office', 2);
+      pids.push(pid);
+      await waitFor(() => readFileSync(join(r, 'var/log/messages'), 'utf8').includes('ip-up finished'));
+      writeFileSync(join(r, 'var/run/pppd/pppoe-wan.pid'), `${process.pid}\n`); // pppd's IFNAME.pid: not a tunnel
+      const f = parseFacts(runScript(sh, factsScript(['/etc/ppp/options'], { root: r })).stdout);
+      expect(f.pppd).toEqual([expect.objectContaining({ linkname: 'office', pid, alive: true, iface: 'ppp2' })]);
     });
 
     it('sees a package manager lock held by a live pid, not a stale one', () => {

@@ -50,7 +50,7 @@ describe('routing when a tunnel has replaced the WAN default route', () => {
       const upNow = { ...first.facts, wan: { gateway: null, device: null } };
       expect(run(h, upNow).changes).toEqual([]);
       const ipUp = upNow.files['/etc/ppp/ip-up']?.content;
-      expect(ipUp).toContain('route add -host 198.51.100.1 gw 192.0.2.254');
+      expect(ipUp).toContain(`pf_wan='192.0.2.254 ${fw === 'whiterussian' ? 'vlan1' : 'eth1'}'`);
       expect(lastWanOfIpUp(ipUp)).toEqual({ gateway: '192.0.2.254', device: fw === 'whiterussian' ? 'vlan1' : 'eth1' });
     });
   }
@@ -203,4 +203,82 @@ describe('tunnelsToRestart', () => {
 
 it('plannerPaths lists every file the planner reads', () => {
   expect(plannerPaths(['office'])).toEqual(expect.arrayContaining(['/etc/ppp/peers/office', '/etc/rc.d/S70pptp-office', '/etc/init.d/S70pptp-office', '/etc/ppp/chap-secrets']));
+});
+
+describe('firewall: a UCI zone per tunnel on fw3/fw4, iptables in ip-up only on White Russian', () => {
+  const uciOf = (changes: Change[]): Extract<Change, { kind: 'uci-batch' }> | undefined => changes.find((c): c is Extract<Change, { kind: 'uci-batch' }> => c.kind === 'uci-batch');
+  for (const fw of ['openwrt-19', 'openwrt', 'openwrt-24', 'openwrt-apk'] as const) {
+    it(`${fw}: zone office (device pptp-office, masq) and lan→office; peer file fixes the device with ifname; rerun sends nothing`, () => {
+      const h = host([tunnel({ forward: { outbound: true, inbound: true } })]);
+      const first = run(h, factsFor(fw));
+      const uci = uciOf(first.changes);
+      expect(uci?.reload).toBe('/etc/init.d/firewall reload');
+      expect(uci?.after).toContain("firewall.pptp_fleet_zone_office.device='pptp-office'\n");
+      expect(uci?.after).toContain("firewall.pptp_fleet_zone_office.masq='1'\n");
+      expect(uci?.after).toContain("firewall.pptp_fleet_out_office.src='lan'\nfirewall.pptp_fleet_out_office.dest='office'\n");
+      expect(uci?.after).toContain("firewall.pptp_fleet_in_office.src='office'\nfirewall.pptp_fleet_in_office.dest='lan'\n");
+      expect(first.facts.files['/etc/ppp/peers/office']?.content).toContain('\nifname pptp-office\n');
+      expect(first.facts.files['/etc/ppp/ip-up']?.content).not.toContain('iptables');
+      expect(run(h, first.facts).changes).toEqual([]);
+      // forward.inbound off, masquerade off: the reverse forwarding goes, the zone is rewritten
+      const h2 = host([tunnel({ masquerade: false })]);
+      const second = planStep({ kind: 'routing' }, h2, first.facts);
+      expect(uciOf(second)?.commands).toEqual(expect.arrayContaining(['delete firewall.pptp_fleet_in_office', 'delete firewall.pptp_fleet_zone_office']));
+      expect(uciOf(second)?.after).not.toContain('masq');
+    });
+  }
+  it('White Russian: no UCI batch, iptables lines in ip-up, no ifname (its pppd 2.4.3 has none)', () => {
+    const first = run(host(), factsFor('whiterussian'));
+    expect(uciOf(first.changes)).toBeUndefined();
+    expect(first.facts.files['/etc/ppp/ip-up']?.content).toContain('/usr/sbin/iptables -A forwarding_rule -o "$1" -j ACCEPT');
+    expect(first.facts.files['/etc/ppp/peers/office']?.content).not.toContain('ifname');
+  });
+  it('state: absent and pptp-remove delete only our sections', () => {
+    const first = run(host(), factsFor('openwrt'));
+    expect(Object.keys(first.facts.firewall.sections).sort()).toEqual(['pptp_fleet_out_office', 'pptp_fleet_zone_office']);
+    const gone = run(host([tunnel({ state: 'absent' })]), first.facts);
+    expect(uciOf(gone.changes)?.commands).toEqual(['delete firewall.pptp_fleet_zone_office', 'delete firewall.pptp_fleet_out_office']);
+    expect(gone.facts.firewall.sections).toEqual({});
+    const removed = planStep({ kind: 'remove' }, host(), first.facts);
+    expect(uciOf(removed)?.commands).toEqual(['delete firewall.pptp_fleet_zone_office', 'delete firewall.pptp_fleet_out_office']);
+    expect(uciOf(planStep({ kind: 'remove' }, host(), gone.facts))).toBeUndefined();
+  });
+  it('refuses, before writing anything: a zone name the user has, no lan zone to forward from, a name too long for pptp-NAME', () => {
+    const f = factsFor('openwrt');
+    const err = (h: HostSpec, facts: Facts): string => {
+      try {
+        planStep({ kind: 'routing' }, h, facts);
+      } catch (e) {
+        expect(e).toBeInstanceOf(HostError);
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(err(host(), { ...f, firewall: { ...f.firewall, otherZones: ['lan', 'wan', 'office'] } })).toMatch(/already has a zone named "office" that pptp-fleet does not manage/);
+    expect(err(host(), { ...f, firewall: { ...f.firewall, otherZones: ['wan'] } })).toMatch(/no zone named lan/);
+    expect(err(host([tunnel({ name: 'headquarters' })]), f)).toMatch(/pptp-headquarters would be longer than Linux's 15 characters/);
+    expect(err(host([tunnel({ name: 'a-b' }), tunnel({ name: 'a_b' })]), f)).toMatch(/another tunnel's too/);
+    expect(() => planStep({ kind: 'routing' }, host([tunnel({ name: 'headquarters' })]), factsFor('whiterussian'))).not.toThrow();
+  });
+});
+
+describe('unsupported firmware: Kamikaze and Backfire fail the host at its first step', () => {
+  const cases: Array<[string, Partial<Facts>, RegExp | null]> = [
+    ['Backfire by release', { release: '10.03.1' }, /unsupported firmware: OpenWrt Backfire 10\.03\.1 has no PPTP client packages/],
+    ['Kamikaze by release', { release: '8.09' }, /unsupported firmware: OpenWrt Kamikaze 8\.09/],
+    ['Kamikaze by banner', { release: undefined, banner: 'KAMIKAZE (8.09.2, r18961) -------------------------' }, /OpenWrt Kamikaze 8\.09\.2/],
+    ['Backfire by banner', { release: undefined, banner: 'Backfire (10.03, r20728) --------------------------' }, /OpenWrt Backfire 10\.03/],
+    ['12.09 is fine', { release: '12.09' }, null],
+    ['White Russian is fine', { release: 'whiterussian-rc5' }, null],
+    ['10.3 is not 10.03', { release: '10.30' }, null],
+  ];
+  for (const [name, over, want] of cases) {
+    it(name, () => {
+      const f = { ...factsFor('openwrt'), ...over };
+      if (over.release === undefined && 'release' in over) delete f.release;
+      const go = (): Change[] => planStep({ kind: 'packages' }, host(), f);
+      if (want === null) expect(go).not.toThrow();
+      else expect(go).toThrow(want);
+    });
+  }
 });

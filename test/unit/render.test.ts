@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -123,7 +123,10 @@ describe('renderIpScript', () => {
     expect(up.startsWith('#!/bin/sh\n# parameters\n')).toBe(true);
     expect(up).toContain('logfile=/var/log/ppp\n');
     expect(up).toContain('case "$6" in\n # BEGIN pptp-fleet office\n office)\n');
-    expect(up).toContain('pf_run /sbin/route add -host 198.51.100.1 gw 192.0.2.254 dev vlan1\n');
+    // the WAN gateway is read when ip-up runs; the planning-time one only as a fallback
+    expect(up).toContain('  pf_wan=$(/sbin/route -n 2>/dev/null | /usr/bin/awk -v t="$1" \'');
+    expect(up).toContain("  [ -n \"$pf_wan\" ] || pf_wan='192.0.2.254 vlan1'\n");
+    expect(up).toContain('[ -n "$pf_wan" ] && pf_run /sbin/route add -host 198.51.100.1 $pf_via\n');
     expect(up).toContain('pf_run /usr/sbin/iptables -A forwarding_rule -o "$1" -j ACCEPT\n');
     expect(up).toContain('pf_run /usr/sbin/iptables -t nat -A postrouting_rule -o "$1" -j MASQUERADE\n');
     expect(up).toContain('pf_run /sbin/route add -net 10.20.0.0 netmask 255.255.0.0 "$1"\n');
@@ -133,11 +136,20 @@ describe('renderIpScript', () => {
     expect(down).toContain('pf_run /usr/sbin/iptables -D forwarding_rule -o "$1" -j ACCEPT\n');
     expect(down).toContain('pf_run /usr/sbin/iptables -t nat -D postrouting_rule -o "$1" -j MASQUERADE\n');
     expect(down).toContain('pf_run /sbin/route del -net 10.20.0.0 netmask 255.255.0.0\n');
-    expect(down).toContain('pf_run /sbin/route del -host 198.51.100.1 gw 192.0.2.254 dev vlan1\n');
+    expect(down).toContain('pf_run /sbin/route del -host 198.51.100.1\n');
+    expect(down).not.toContain('pf_wan');
     shSyntaxOk(down);
   });
-  it('uses the built-in chains on fw4 firmware', () => {
-    const up = renderIpScript('up', null, [tunnel({ forward: { outbound: true, inbound: true } })], [], ctx('openwrt-24'));
+  for (const fw of ['openwrt-19', 'openwrt', 'openwrt-24', 'openwrt-apk'] as const) {
+    it(`${fw}: no iptables line at all (its UCI firewall zone forwards and masquerades)`, () => {
+      const t = [tunnel({ forward: { outbound: true, inbound: true } })];
+      for (const kind of ['up', 'down'] as const) expect(renderIpScript(kind, null, t, [], ctx(fw))).not.toContain('iptables');
+    });
+  }
+  it('uses the built-in chains on an iptables router without fw3/fw4', () => {
+    const f = factsFor('openwrt');
+    const plain: RouteContext = { chains: firewallChains({ ...f, firewall: { ...f.firewall, kind: 'iptables' } }), wanGateway: '192.0.2.254', wanDevice: 'eth1' };
+    const up = renderIpScript('up', null, [tunnel({ forward: { outbound: true, inbound: true } })], [], plain);
     expect(up).toContain('/usr/sbin/iptables -t filter -I FORWARD -o "$1" -j ACCEPT');
     expect(up).toContain('/usr/sbin/iptables -t filter -I FORWARD -i "$1" -j ACCEPT');
     expect(up).toContain('/usr/sbin/iptables -t nat -A POSTROUTING -o "$1" -j MASQUERADE');
@@ -176,6 +188,39 @@ describe('renderIpScript', () => {
     const other = spawnSync('/bin/sh', ['-s', 'ppp0', '', '', '', '', 'nope'], { input: script, encoding: 'utf8' });
     expect(other.status).toBe(0);
     expect(other.stdout).not.toContain('route add');
+  });
+  describe('the server route through the WAN gateway of the moment', () => {
+    const HEAD = 'Kernel IP routing table\nDestination     Gateway         Genmask         Flags Metric Ref    Use Iface\n';
+    const row = (dest: string, gw: string, mask: string, flags: string, iface: string): string => `${dest.padEnd(16)}${gw.padEnd(16)}${mask.padEnd(16)}${flags.padEnd(6)}0      0        0 ${iface}\n`;
+    // ip-up as pppd runs it, with /sbin/route a fake that prints TABLE for -n and records the rest.
+    const runUp = (table: string, kind: 'up' | 'down' = 'up'): string => {
+      const dir = mkdtempSync(join(tmpdir(), 'pf-ipup-gw-'));
+      const route = join(dir, 'route');
+      writeFileSync(route, `#!/bin/sh\nif [ "$1" = -n ]; then cat ${dir}/table; exit 0; fi\necho "route $*" >> ${dir}/calls\n`, { mode: 0o755 });
+      writeFileSync(join(dir, 'table'), HEAD + table);
+      const script = renderIpScript(kind, null, [tunnel()], [], ctx('openwrt')).replace(/\/var\/log\/ppp/g, join(dir, 'log')).replaceAll('/sbin/route', route);
+      const r = spawnSync('/bin/sh', ['-s', 'pptp-office', '', '0', '192.168.255.2', '192.168.0.1', 'office'], { input: script, encoding: 'utf8', env: {} });
+      expect(r.status).toBe(0);
+      return existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8') : '';
+    };
+    it('reads the gateway from the routing table when ip-up runs, not the one planned', () => {
+      const calls = runUp(row('0.0.0.0', '203.0.113.1', '0.0.0.0', 'UG', 'eth1') + row('203.0.113.0', '0.0.0.0', '255.255.255.0', 'U', 'eth1'));
+      expect(calls).toContain('route add -host 198.51.100.1 gw 203.0.113.1 dev eth1\n');
+      expect(calls).not.toContain('192.0.2.254');
+    });
+    it('skips default routes through this or another tunnel', () => {
+      const calls = runUp(row('0.0.0.0', '0.0.0.0', '0.0.0.0', 'U', 'pptp-office') + row('0.0.0.0', '0.0.0.0', '0.0.0.0', 'U', 'ppp1') + row('0.0.0.0', '198.18.0.1', '0.0.0.0', 'UG', 'eth0.2'));
+      expect(calls).toContain('route add -host 198.51.100.1 gw 198.18.0.1 dev eth0.2\n');
+    });
+    it('a point-to-point WAN (PPPoE) has no gateway: the route names only its device', () => {
+      expect(runUp(row('0.0.0.0', '0.0.0.0', '0.0.0.0', 'U', 'pppoe-wan'))).toContain('route add -host 198.51.100.1 dev pppoe-wan\n');
+    });
+    it('falls back to the planning-time gateway when the table has no WAN default (replacedefaultroute)', () => {
+      expect(runUp(row('0.0.0.0', '0.0.0.0', '0.0.0.0', 'U', 'pptp-office'))).toContain('route add -host 198.51.100.1 gw 192.0.2.254 dev vlan1\n');
+    });
+    it('ip-down removes the route by its destination, whatever the gateway now', () => {
+      expect(runUp(row('0.0.0.0', '203.0.113.1', '0.0.0.0', 'UG', 'eth1'), 'down')).toContain('route del -host 198.51.100.1\n');
+    });
   });
   it('cidrToNetmask', () => {
     expect(cidrToNetmask('10.0.0.0/8')).toEqual(['10.0.0.0', '255.0.0.0']);

@@ -17,6 +17,23 @@ function runScript(script: string): { status: number | null; stdout: string; std
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const UCI_CHANGE: Change = {
+  kind: 'uci-batch', resource: 'uci', target: 'firewall', reason: 't', reload: '/etc/init.d/firewall reload', before: '', after: '',
+  sections: ['pptp_fleet_zone_office'],
+  commands: ['set firewall.pptp_fleet_zone_office=zone', "set firewall.pptp_fleet_zone_office.name='office'", "add_list firewall.pptp_fleet_zone_office.device='pptp-office'"],
+};
+
+/** A root with stand-in `uci` (logs its arguments and stdin; BATCH_ERR makes batch complain) and /etc/init.d/firewall. */
+function uciRoot(batchErr = ''): { root: string; bin: string; log: () => string } {
+  const root = mkdtempSync(join(tmpdir(), 'pf-apply-uci-'));
+  const bin = join(root, 'bin');
+  mkdirSync(bin);
+  mkdirSync(join(root, 'etc/init.d'), { recursive: true });
+  writeFileSync(join(bin, 'uci'), `#!/bin/sh\necho "uci $*" >> ${root}/log\ncase "$3" in batch) cat >> ${root}/log; ${batchErr ? `echo ${JSON.stringify(batchErr)} >&2` : ':'} ;; esac\nexit 0\n`, { mode: 0o755 });
+  writeFileSync(join(root, 'etc/init.d/firewall'), `#!/bin/sh\necho "firewall $*" >> ${root}/log\n`, { mode: 0o755 });
+  return { root, bin, log: () => readFileSync(join(root, 'log'), 'utf8') };
+}
+
 const mode = (p: string): string => (statSync(p).mode & 0o777).toString(8);
 
 describe('applyScript', () => {
@@ -34,6 +51,7 @@ describe('applyScript', () => {
       { kind: 'disable-service', resource: 'service', target: '/etc/init.d/pptp-office', reason: 't' },
       { kind: 'tunnel-stop', resource: 'tunnel', target: 'office', reason: 't' },
       { kind: 'tunnel-restart', resource: 'tunnel', target: 'office', reason: 't' },
+      UCI_CHANGE,
     ];
     for (const hasSha256sum of [false, true]) {
       const r = spawnSync('/bin/sh', ['-n'], { input: applyScript(all, { hasSha256sum, trailer: 'echo facts' }), encoding: 'utf8' });
@@ -130,5 +148,52 @@ describe('applyScript', () => {
     const r = runScript(script);
     expect(parseApplyOutput(r.stdout)).toMatchObject({ done: [{ kind: 'install', target: 'pptp' }], complete: true });
     expect(readFileSync(join(root, 'n'), 'utf8').trim()).toBe('3');
+  });
+
+  it('uci-batch: the batch on stdin, then commit, then the reload', () => {
+    const { root, bin, log } = uciRoot();
+    const script = applyScript([UCI_CHANGE], { hasSha256sum: false, root }).replace('export PATH', `PATH=${bin}:$PATH; export PATH`);
+    const r = runScript(script);
+    expect(parseApplyOutput(r.stdout)).toMatchObject({ done: [{ kind: 'uci-batch', target: 'firewall' }], complete: true });
+    const c = `-c ${root}/etc/config`;
+    expect(log()).toBe(`uci ${c} batch\n${(UCI_CHANGE as { commands: string[] }).commands.join('\n')}\nuci ${c} commit firewall\nfirewall reload\n`);
+  });
+
+  it('uci-batch: a line uci batch complains about fails the change, reverts our sections, commits nothing and does not reload', () => {
+    const { root, bin, log } = uciRoot('uci: Invalid argument');
+    const script = applyScript([UCI_CHANGE, write('/etc/after', 'x\n')], { hasSha256sum: false, root }).replace('export PATH', `PATH=${bin}:$PATH; export PATH`);
+    const out = parseApplyOutput(runScript(script).stdout);
+    expect(out.failed).toMatchObject({ kind: 'uci-batch', target: 'firewall', message: 'uci batch: uci: Invalid argument' });
+    expect(out.complete).toBe(false);
+    expect(log()).toContain(`uci -c ${root}/etc/config revert firewall.pptp_fleet_zone_office\n`);
+    expect(log()).not.toContain('commit');
+    expect(log()).not.toContain('firewall reload');
+    expect(existsSync(join(root, 'etc/after'))).toBe(false);
+  });
+
+  it('install: a kmod built for another kernel fails with both kernels named', () => {
+    const root = mkdtempSync(join(tmpdir(), 'pf-apply-'));
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    // opkg as it answers on a router whose kernel is older than the feed's kmods (openwrt/packages#14606)
+    writeFileSync(join(bin, 'opkg'), `#!/bin/sh
+[ "$1" = update ] && { echo "Updated list of available packages in /var/opkg-lists/openwrt_core"; exit 0; }
+echo "Installing kmod-gre (5.15.167-1) to root..."
+echo "Collected errors:" >&2
+echo " * satisfy_dependencies_for: Cannot satisfy the following dependencies for kmod-gre:" >&2
+printf ' * \\tkernel (= 5.15.167-1-0ff9d6d3e1c4d4b9b8d3b3b1e3f4e5a6) *\\n' >&2
+echo " * opkg_install_cmd: Cannot install package kmod-gre." >&2
+echo " * satisfy_dependencies_for: Cannot satisfy the following dependencies for kmod-pptp:" >&2
+echo " * opkg_install_cmd: Cannot install package kmod-pptp." >&2
+echo " * opkg_install_cmd: Cannot install package kmod-mppe." >&2
+exit 255
+`, { mode: 0o755 });
+    writeFileSync(join(bin, 'uname'), '#!/bin/sh\necho 5.15.150\n', { mode: 0o755 });
+    const script = applyScript([{ kind: 'install', resource: 'package', target: 'kmod-gre,kmod-pptp', packages: ['kmod-gre', 'kmod-pptp'], manager: 'opkg', updateLists: true, reason: 't' }], { hasSha256sum: false })
+      .replace('export PATH', `PATH=${bin}:$PATH; export PATH`);
+    const f = parseApplyOutput(runScript(script).stdout).failed;
+    expect(f?.kind).toBe('install');
+    expect(f?.message).toMatch(/^kernel mismatch: the router runs Linux 5\.15\.150, the package feed's kernel modules are built for 5\.15\.167 \(kernel 5\.15\.167-1-0ff9d6d3e1c4d4b9b8d3b3b1e3f4e5a6\);/);
+    expect(f?.message).toContain('Nothing was configured.');
   });
 });

@@ -1,7 +1,7 @@
 // The up/down/status scripts, run for real (dash, and busybox ash when available) against a fake
 // root whose usr/sbin/pppd is test/fixtures/tunnels/fake-pppd.sh; parsers on fixtures too.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,9 +36,12 @@ function isAlive(pid: number): boolean {
 afterAll(() => {
   for (const r of roots) {
     // Kill every fake pppd left in this root, by its pid file only.
-    for (const f of readdirSync(join(r, 'var/run'))) {
-      const pid = Number(readFileSync(join(r, 'var/run', f), 'utf8').split('\n')[0]);
-      if (pid > 0) pids.add(pid);
+    for (const dir of ['var/run', 'var/run/pppd']) {
+      if (!existsSync(join(r, dir))) continue;
+      for (const f of readdirSync(join(r, dir)).filter((x) => x.endsWith('.pid'))) {
+        const pid = Number(readFileSync(join(r, dir, f), 'utf8').split('\n')[0]);
+        if (pid > 0) pids.add(pid);
+      }
     }
     rmSync(r, { recursive: true, force: true });
   }
@@ -88,8 +91,9 @@ describe('tunnel script generation', () => {
   it('never uses killall and quotes every name', () => {
     const s = tunnelsUpScript([{ name: 'office', restart: true }], 30) + tunnelsDownScript(['office'], 10) + tunnelsStatusScript(['office']);
     expect(s).not.toMatch(/killall|pkill/);
-    expect(s).toContain('start_one office 1 &');
-    expect(tunnelsDownScript(['a-b_1'], 5)).toContain('for _n in a-b_1; do');
+    // Names and restart flags travel in the generated header, each value shell-quoted.
+    expect(s).toContain('\nTUNNELS=office:1\n');
+    expect(tunnelsDownScript(['a-b_1', 'c'], 5)).toContain("\nNAMES='a-b_1 c'\n");
   });
 
   for (const sh of shells()) {
@@ -228,6 +232,53 @@ for (const sh of shells()) {
 
       const after = parseTunnelsStatusOutput((await runScriptAsync(sh, tunnelsStatusScript(['a'], { root: r }))).stdout);
       expect(after[0]).toMatchObject({ pidFile: false, alive: false });
+    });
+
+    it('pppd 2.5: up, status and down find the tunnel by its pid file in /var/run/pppd', async () => {
+      const r = root();
+      writeFileSync(join(r, 'fake', 'piddir'), '/var/run/pppd');
+      const v25 = { root: r, pppdVersion: '2.5.1' };
+      const [up] = parseTunnelsUpOutput((await runScriptAsync(sh, tunnelsUpScript([{ name: 'office', restart: false }], 10, v25))).stdout);
+      if (up?.pid) pids.add(up.pid);
+      expect(up).toMatchObject({ action: 'started', exitCode: 0, alive: true, iface: 'ppp0' });
+      expect(readFileSync(join(r, 'var/run/pppd/ppp-office.pid'), 'utf8').split('\n')[0]).toBe(String(up?.pid));
+      // A second up keeps it (no second pppd beside it); told 2.4.9, the scripts would not see it.
+      const [again] = parseTunnelsUpOutput((await runScriptAsync(sh, tunnelsUpScript([{ name: 'office', restart: false }], 10, v25))).stdout);
+      expect(again).toMatchObject({ action: 'kept', pid: up?.pid, alive: true });
+      const [as24] = parseTunnelsStatusOutput((await runScriptAsync(sh, tunnelsStatusScript(['office'], { root: r, pppdVersion: '2.4.9' }))).stdout);
+      expect(as24).toMatchObject({ pidFile: false, alive: false });
+      const [st] = parseTunnelsStatusOutput((await runScriptAsync(sh, tunnelsStatusScript(['office'], v25))).stdout);
+      expect(st).toMatchObject({ pidFile: true, pid: up?.pid, alive: true, iface: 'ppp0', fromAttempt: true });
+      // `status` reads no facts: without a version it finds the pid file in either dir.
+      const [unknown] = parseTunnelsStatusOutput((await runScriptAsync(sh, tunnelsStatusScript(['office'], { root: r }))).stdout);
+      expect(unknown).toMatchObject({ pidFile: true, pid: up?.pid, alive: true, iface: 'ppp0' });
+      const [down] = parseTunnelsDownOutput((await runScriptAsync(sh, tunnelsDownScript(['office'], 10, v25))).stdout);
+      expect(down).toMatchObject({ wasRunning: true, stopped: true, pid: up?.pid });
+      expect(isAlive(up?.pid ?? 0)).toBe(false);
+    });
+
+    it('captures a failed attempt under `logfile /dev/null` by `logfd 1` (with no syslog to read)', async () => {
+      const r = root();
+      mode(r, 'quiet', 'fail');
+      writeFileSync(join(r, 'fake', 'quiet.log'), 'logfile');
+      writeFileSync(join(r, 'sbin/logread'), '#!/bin/sh\nexit 0\n'); // a syslog that shows nothing
+      const [run] = parseTunnelsUpOutput((await runScriptAsync(sh, tunnelsUpScript([{ name: 'quiet', restart: false }], 10, { root: r }))).stdout);
+      expect(run).toMatchObject({ action: 'started', exitCode: 16, alive: false });
+      expect(run?.log).toContain('LCP: timeout sending Config-Requests');
+    });
+
+    it('captures a failed attempt of a pppd that ignores `logfd` from its foreground pid\'s syslog', async () => {
+      const r = root();
+      mode(r, 'deaf', 'fail');
+      writeFileSync(join(r, 'fake', 'deaf.log'), 'deaf');
+      const [run] = parseTunnelsUpOutput((await runScriptAsync(sh, tunnelsUpScript([{ name: 'deaf', restart: false }], 10, { root: r }))).stdout);
+      expect(run).toMatchObject({ action: 'started', exitCode: 16, alive: false });
+      expect(run?.stdout).toContain('LCP: timeout sending Config-Requests');
+      expect(run?.log).not.toMatch(/pppd\[/);
+      // The status of that attempt reads the same capture.
+      const [st] = parseTunnelsStatusOutput((await runScriptAsync(sh, tunnelsStatusScript(['deaf'], { root: r }))).stdout);
+      expect(st).toMatchObject({ alive: false, fromAttempt: true });
+      expect(st?.log).toContain('LCP: timeout sending Config-Requests');
     });
 
     it('down reports a pppd that will not exit within the timeout', async () => {

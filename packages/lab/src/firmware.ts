@@ -7,6 +7,7 @@
 import { chmod, lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileDefaultFirewall, FIREWALL_CONFIG_FW3, FIREWALL_CONFIG_FW4, fw3Tables, networkConfig, whiteRussianTables } from './firewall-state.js';
 import type { Firmware, Scenario } from './types.js';
 
 
@@ -37,10 +38,18 @@ export interface ModuleInfo {
   needs: string[];
 }
 
+/** Which firewall the firmware runs (FIELD-FACTS.md, "Firewall"). */
+export type FirewallKind = 'wr-iptables' | 'fw3' | 'fw4';
+
 export interface FirmwareProfile {
   release: string;
+  /** The kernel the feed's kmods are built for (and the router runs, but for `kernel_mismatch`). */
   kernel: string;
-  pppVersion: '2.4.3' | '2.4.9' | '2.5.0' | '2.5.2';
+  /** Version of the `kernel` package: what every kmod of the feed depends on, exactly. */
+  kernelPackage: string;
+  pppVersion: '2.4.3' | '2.4.7' | '2.4.9' | '2.5.1' | '2.5.2';
+  /** Version of the `ppp` and `ppp-mod-pptp` packages. */
+  pppPackage: string;
   /** `mppc`: the MPPE-MPPC patch (`mppe required,stateless`); `upstream`: `require-mppe-128`. */
   mppeDialect: 'mppc' | 'upstream';
   packageManager: 'ipkg' | 'opkg' | 'apk';
@@ -50,11 +59,10 @@ export interface FirmwareProfile {
   feedUrl: string;
   wan: string;
   lan: string;
-  /**
-   * Whether iptables has the fw3-era user chains (forwarding_rule, postrouting_rule...).
-   * Kept on `openwrt` as the lab contract asks, although real 23.05 runs fw4/nftables.
-   */
-  legacyChains: boolean;
+  firewall: FirewallKind;
+  /** Whether the shipped /etc/ppp/options has `debug` enabled (current trees) or `#debug`. */
+  optionsDebug: boolean;
+  dropbearVersion: string;
   /** Packages in the default image, installed at first boot. */
   preinstalled: string[];
   /** Modules loaded at boot. */
@@ -65,7 +73,9 @@ export const FIRMWARE_PROFILES: Readonly<Record<Firmware, FirmwareProfile>> = {
   whiterussian: {
     release: '0.9',
     kernel: '2.4.30',
+    kernelPackage: '2.4.30-brcm-5',
     pppVersion: '2.4.3',
+    pppPackage: '2.4.3-7',
     mppeDialect: 'mppc',
     packageManager: 'ipkg',
     packageManagerPath: '/bin/ipkg',
@@ -74,14 +84,38 @@ export const FIRMWARE_PROFILES: Readonly<Record<Firmware, FirmwareProfile>> = {
     feedUrl: 'http://downloads.openwrt.org/whiterussian/packages',
     wan: 'vlan1',
     lan: 'br0',
-    legacyChains: true,
+    firewall: 'wr-iptables',
+    optionsDebug: false,
+    dropbearVersion: '0.45-3',
     preinstalled: [],
     bootModules: ['switch-core', 'switch-robo', 'diag', 'wl'],
+  },
+  'openwrt-19': {
+    release: '19.07.10',
+    kernel: '4.14.275',
+    kernelPackage: '4.14.275-1-5b2b0a1f8e1e5e0a0c8bb6e6f6e6b0a3',
+    pppVersion: '2.4.7',
+    pppPackage: '2.4.7.git-2019-10-04-3',
+    mppeDialect: 'mppc',
+    packageManager: 'opkg',
+    packageManagerPath: '/bin/opkg',
+    lockPath: '/var/lock/opkg.lock',
+    arch: 'mipsel_24kc',
+    feedUrl: 'https://downloads.openwrt.org/releases/19.07.10/packages/mipsel_24kc/base',
+    wan: 'eth1',
+    lan: 'br-lan',
+    firewall: 'fw3',
+    optionsDebug: false,
+    dropbearVersion: '2019.78-2',
+    preinstalled: ['kmod-ppp', 'ppp'],
+    bootModules: ['nf_conntrack', 'slhc', 'ppp_generic', 'ppp_async'],
   },
   openwrt: {
     release: '23.05.5',
     kernel: '5.15.167',
+    kernelPackage: '5.15.167-1-0ff9d6d3e1c4d4b9b8d3b3b1e3f4e5a6',
     pppVersion: '2.4.9',
+    pppPackage: '2.4.9.git-2021-01-04-4',
     mppeDialect: 'mppc',
     packageManager: 'opkg',
     packageManagerPath: '/bin/opkg',
@@ -90,14 +124,18 @@ export const FIRMWARE_PROFILES: Readonly<Record<Firmware, FirmwareProfile>> = {
     feedUrl: 'https://downloads.openwrt.org/releases/23.05.5/packages/mipsel_24kc/base',
     wan: 'eth1',
     lan: 'br-lan',
-    legacyChains: true,
+    firewall: 'fw4',
+    optionsDebug: false,
+    dropbearVersion: '2022.82-6',
     preinstalled: ['kmod-ppp', 'ppp'],
     bootModules: ['nf_conntrack', 'slhc', 'ppp_generic', 'ppp_async'],
   },
   'openwrt-24': {
     release: '24.10.0',
     kernel: '6.6.73',
-    pppVersion: '2.5.0',
+    kernelPackage: '6.6.73-1-8b4c5e6d7f8091a2b3c4d5e6f708192a',
+    pppVersion: '2.5.1',
+    pppPackage: '2.5.1-r1',
     mppeDialect: 'upstream',
     packageManager: 'opkg',
     packageManagerPath: '/bin/opkg',
@@ -106,14 +144,18 @@ export const FIRMWARE_PROFILES: Readonly<Record<Firmware, FirmwareProfile>> = {
     feedUrl: 'https://downloads.openwrt.org/releases/24.10.0/packages/mipsel_24kc/base',
     wan: 'eth1',
     lan: 'br-lan',
-    legacyChains: false,
+    firewall: 'fw4',
+    optionsDebug: false,
+    dropbearVersion: '2024.86-r1',
     preinstalled: ['kmod-ppp', 'ppp'],
     bootModules: ['nf_conntrack', 'slhc', 'ppp_generic', 'ppp_async'],
   },
   'openwrt-apk': {
     release: '25.12.0',
     kernel: '6.12.57',
+    kernelPackage: '6.12.57~4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a-r1',
     pppVersion: '2.5.2',
+    pppPackage: '2.5.2-r1',
     mppeDialect: 'upstream',
     packageManager: 'apk',
     packageManagerPath: '/sbin/apk',
@@ -122,21 +164,30 @@ export const FIRMWARE_PROFILES: Readonly<Record<Firmware, FirmwareProfile>> = {
     feedUrl: 'https://downloads.openwrt.org/releases/25.12.0/packages/mipsel_24kc/base',
     wan: 'eth1',
     lan: 'br-lan',
-    legacyChains: false,
+    firewall: 'fw4',
+    optionsDebug: true,
+    dropbearVersion: '2025.88-r1',
     preinstalled: ['kmod-ppp', 'ppp'],
     bootModules: ['nf_conntrack', 'slhc', 'ppp_generic', 'ppp_async'],
   },
 };
 
-const OPTIONS_PPTP_MPPC = `lock
-noauth
-nobsdcomp
-nodeflate
-idle 0
-mppe required,no40,no56,stateless
-`;
+/**
+ * The kernel a router runs: the profile's, except under `kernel_mismatch`, where it is an older
+ * build of the same series (a router left on an older release or snapshot while the feed moved).
+ * @example runningKernel('openwrt', 'kernel_mismatch') // '5.15.150'
+ */
+export function runningKernel(firmware: Firmware, scenario: Scenario): { kernel: string; kernelPackage: string } {
+  const p = FIRMWARE_PROFILES[firmware];
+  if (scenario !== 'kernel_mismatch' || firmware === 'whiterussian') return { kernel: p.kernel, kernelPackage: p.kernelPackage };
+  const [maj, min, patch] = p.kernel.split('.');
+  const kernel = `${maj}.${min}.${Math.max(1, Number(patch) - 17)}`;
+  const kernelPackage = p.packageManager === 'apk' ? `${kernel}~0a1b2c3d4e5f60718293a4b5c6d7e8f9-r1` : `${kernel}-1-0a1b2c3d4e5f60718293a4b5c6d7e8f9`;
+  return { kernel, kernelPackage };
+}
 
-// OpenWrt's ppp-mod-pptp options.pptp; 24.10 still ships the MPPE-MPPC line that ppp 2.5 rejects.
+// options.pptp as OpenWrt's ppp-mod-pptp ships it, every release from 12.09 on (ppp 2.5 included:
+// 24.10 and 25.x still carry the MPPE-MPPC line ppp 2.5 rejects).
 const OPTIONS_PPTP_OPENWRT = `noipdefault
 noauth
 nobsdcomp
@@ -146,13 +197,13 @@ mppe required,no40,no56,stateless
 maxfail 0
 `;
 
-const OPTIONS_PPTP_UPSTREAM = `noipdefault
+// White Russian's pptp package.
+const OPTIONS_PPTP_MPPC = `lock
 noauth
 nobsdcomp
 nodeflate
 idle 0
-require-mppe-128
-maxfail 0
+mppe required,no40,no56,stateless
 `;
 
 function ko(kernel: string, ...names: string[]): Record<string, FeedFile> {
@@ -165,12 +216,18 @@ function modulesD(name: string, modules: string[]): Record<string, FeedFile> {
   return { [`/etc/modules.d/${name}`]: { text: modules.map((m) => `${m}\n`).join(''), mode: 0o644 } };
 }
 
-/** The local package feed of a firmware flavour. */
+/** Kernel ≥ 5.4: ARC4 is a library (libarc4.ko) that ppp_mppe links against. */
+function hasLibArc4(kernel: string): boolean {
+  const [maj, min] = kernel.split('.').map(Number);
+  return (maj ?? 0) > 5 || ((maj ?? 0) === 5 && (min ?? 0) >= 4);
+}
+
+/** The local package feed of a firmware flavour, built for the profile's kernel. */
 export function feedPackages(firmware: Firmware): FeedPackage[] {
   const p = FIRMWARE_PROFILES[firmware];
   const k = p.kernel;
   if (firmware === 'whiterussian') {
-    const kv = '2.4.30-brcm-5';
+    const kv = p.kernelPackage;
     return [
       { name: 'kmod-ppp', version: kv, depends: [], description: 'PPP support', files: ko(k, 'slhc', 'ppp_generic', 'ppp_async') },
       { name: 'kmod-crypto', version: kv, depends: [], description: 'CryptoAPI modules', files: ko(k, 'arc4', 'sha1') },
@@ -184,7 +241,7 @@ export function feedPackages(firmware: Firmware): FeedPackage[] {
       { name: 'kmod-gre', version: kv, depends: [], description: 'GRE support', files: ko(k, 'ip_gre') },
       {
         name: 'ppp',
-        version: '2.4.3-7',
+        version: p.pppPackage,
         depends: ['kmod-ppp'],
         description: 'a PPP (Point-to-Point Protocol) daemon (with MPPE/MPPC support)',
         files: { '/usr/sbin/pppd': { standin: 'bin/pppd' } },
@@ -198,55 +255,68 @@ export function feedPackages(firmware: Firmware): FeedPackage[] {
       },
     ];
   }
-  const kv = firmware === 'openwrt-apk' ? `${k}-r1` : `${k}-1`;
-  const pppVer = { openwrt: '2.4.9.git-2021-01-04-4', 'openwrt-24': '2.5.0-3', 'openwrt-apk': '2.5.2-r1' }[firmware];
-  const optionsPptp = firmware === 'openwrt-apk' ? OPTIONS_PPTP_UPSTREAM : OPTIONS_PPTP_OPENWRT;
+  const apk = p.packageManager === 'apk';
+  const kv = apk ? `${k}-r1` : `${k}-1`;
+  // every kmod depends on the exact kernel it was built for
+  const kdep = apk ? `kernel=${p.kernelPackage}` : `kernel (= ${p.kernelPackage})`;
+  const kmod = (name: string, depends: string[], description: string, files: Record<string, FeedFile>): FeedPackage => ({
+    name,
+    version: kv,
+    depends: [kdep, ...depends],
+    description,
+    files,
+  });
+  const libarc4 = hasLibArc4(k);
   return [
-    {
-      name: 'kmod-ppp',
-      version: kv,
-      depends: [],
-      description: 'Kernel modules for PPP support',
-      files: { ...ko(k, 'slhc', 'ppp_generic', 'ppp_async'), ...modulesD('ppp', ['ppp_async']) },
-    },
-    { name: 'kmod-lib-arc4', version: kv, depends: [], description: 'ARC4 library', files: ko(k, 'libarc4') },
-    {
-      name: 'kmod-crypto-sha1',
-      version: kv,
-      depends: [],
-      description: 'SHA1 digest CryptoAPI module',
-      files: { ...ko(k, 'sha1_generic'), ...modulesD('09-crypto-sha1', ['sha1_generic']) },
-    },
-    {
-      name: 'kmod-mppe',
-      version: kv,
-      depends: ['kmod-ppp', 'kmod-crypto-sha1', 'kmod-lib-arc4'],
-      description: 'Microsoft PPP compression/encryption',
-      files: { ...ko(k, 'ppp_mppe'), ...modulesD('mppe', ['ppp_mppe']) },
-    },
-    { name: 'kmod-gre', version: kv, depends: [], description: 'GRE support', files: { ...ko(k, 'gre'), ...modulesD('39-gre', ['gre']) } },
-    {
-      name: 'kmod-pptp',
-      version: kv,
-      depends: ['kmod-ppp', 'kmod-gre'],
-      description: 'PPtP support',
-      files: { ...ko(k, 'pptp'), ...modulesD('pptp', ['pptp']) },
-    },
+    kmod('kmod-ppp', [], 'Kernel modules for PPP support', { ...ko(k, 'slhc', 'ppp_generic', 'ppp_async'), ...modulesD('ppp', ['ppp_async']) }),
+    kmod('kmod-crypto-arc4', [], 'ARC4 cipher CryptoAPI module', {
+      ...ko(k, 'arc4', ...(libarc4 ? ['libarc4'] : [])),
+      ...modulesD('09-crypto-arc4', ['arc4']),
+    }),
+    kmod('kmod-crypto-sha1', [], 'SHA1 digest CryptoAPI module', { ...ko(k, 'sha1_generic'), ...modulesD('09-crypto-sha1', ['sha1_generic']) }),
+    kmod('kmod-crypto-ecb', [], 'ECB digest CryptoAPI module', { ...ko(k, 'ecb'), ...modulesD('09-crypto-ecb', ['ecb']) }),
+    kmod('kmod-mppe', ['kmod-ppp', 'kmod-crypto-arc4', 'kmod-crypto-sha1', 'kmod-crypto-ecb'], 'Microsoft PPP compression/encryption', {
+      ...ko(k, 'ppp_mppe'),
+      ...modulesD('mppe', ['ppp_mppe']),
+    }),
+    kmod('kmod-gre', [], 'GRE support', { ...ko(k, 'gre'), ...modulesD('39-gre', ['gre']) }),
+    kmod('kmod-pppox', ['kmod-ppp'], 'PPPoX helper', { ...ko(k, 'pppox'), ...modulesD('pppox', ['pppox']) }),
+    kmod('kmod-pptp', ['kmod-ppp', 'kmod-gre', 'kmod-pppox'], 'PPtP support', { ...ko(k, 'pptp'), ...modulesD('pptp', ['pptp']) }),
+    { name: 'resolveip', version: apk ? '2-r10' : '2-10', depends: [], description: 'Simple DNS resolver with configurable timeout', files: {} },
+    // 22.03+: iptables only as the nftables-backed compatibility tool, in its own table that
+    // firewall4's forward chain never consults (the LAN client check ignores it there)
+    ...(p.firewall === 'fw4'
+      ? [
+          {
+            name: 'iptables-nft',
+            version: apk ? '1.8.10-r1' : '1.8.8-7',
+            depends: [],
+            description: 'IP firewall administration tool nft',
+            files: {
+              '/usr/sbin/iptables': { standin: 'bin/iptables' },
+              '/lab/state/iptables/filter.chains': { text: 'INPUT ACCEPT\nFORWARD ACCEPT\nOUTPUT ACCEPT\n' },
+              '/lab/state/iptables/filter.rules': { text: '' },
+              '/lab/state/iptables/nat.chains': { text: 'PREROUTING ACCEPT\nINPUT ACCEPT\nOUTPUT ACCEPT\nPOSTROUTING ACCEPT\n' },
+              '/lab/state/iptables/nat.rules': { text: '' },
+            },
+          },
+        ]
+      : []),
     {
       name: 'ppp',
-      version: pppVer,
+      version: p.pppPackage,
       depends: ['kmod-ppp'],
       description: 'PPP daemon',
       files: { '/usr/sbin/pppd': { standin: 'bin/pppd' } },
     },
     {
       name: 'ppp-mod-pptp',
-      version: pppVer,
-      depends: ['ppp', 'kmod-pptp'],
+      version: p.pppPackage,
+      depends: ['ppp', 'kmod-pptp', 'kmod-mppe', 'resolveip'],
       description: 'PPtP plugin for pppd',
       files: {
         [`/usr/lib/pppd/${p.pppVersion}/pptp.so`]: { text: 'lab pppd plugin pptp.so\n', mode: 0o755 },
-        '/etc/ppp/options.pptp': { text: optionsPptp, mode: 0o644 },
+        '/etc/ppp/options.pptp': { text: OPTIONS_PPTP_OPENWRT, mode: 0o644 },
       },
     },
   ];
@@ -270,16 +340,20 @@ export function moduleTable(firmware: Firmware): ModuleInfo[] {
       m('ip_gre', 9216),
     ];
   }
+  const libarc4 = hasLibArc4(FIRMWARE_PROFILES[firmware].kernel);
   return [
     m('nf_conntrack', 92176),
     m('slhc', 4480),
     m('ppp_generic', 23872, ['slhc']),
     m('ppp_async', 8720, ['ppp_generic']),
-    m('libarc4', 1872),
+    ...(libarc4 ? [m('libarc4', 1872), m('arc4', 1120, ['libarc4'])] : [m('arc4', 1856)]),
     m('sha1_generic', 2272),
-    m('ppp_mppe', 5280, ['ppp_generic', 'libarc4'], ['sha1_generic']),
+    m('ecb', 1536),
+    // kernel < 5.4: ppp_mppe finds ARC4 through the crypto API at init; later it links libarc4
+    libarc4 ? m('ppp_mppe', 5280, ['ppp_generic', 'libarc4'], ['sha1_generic']) : m('ppp_mppe', 7344, ['ppp_generic'], ['sha1_generic', 'arc4']),
     m('gre', 1728),
-    m('pptp', 11104, ['gre', 'ppp_generic']),
+    m('pppox', 1392, ['ppp_generic']),
+    m('pptp', 11104, ['gre', 'ppp_generic', 'pppox']),
   ];
 }
 
@@ -298,12 +372,17 @@ function standinPlacements(firmware: Firmware): Record<string, string> {
     '/sbin/ifconfig': 'bin/ifconfig',
     '/sbin/logread': 'bin/logread',
     '/usr/bin/logger': 'bin/logger',
-    '/usr/sbin/iptables': 'bin/iptables',
+    '/bin/uname': 'bin/uname',
     [p.packageManagerPath]: 'bin/pkg',
   };
+  // 22.03+ (firewall4 on nftables) ship no iptables at all
+  if (p.firewall !== 'fw4') out['/usr/sbin/iptables'] = 'bin/iptables';
   if (firmware !== 'whiterussian') {
     out['/sbin/ip'] = 'bin/ip';
     out['/etc/rc.common'] = 'bin/rc.common';
+    out['/sbin/uci'] = 'bin/uci';
+    out['/lab/lib/uci.awk'] = 'lib/uci.awk';
+    out[p.firewall === 'fw3' ? '/sbin/fw3' : '/sbin/fw4'] = 'bin/fw';
   }
   return out;
 }
@@ -331,7 +410,7 @@ function statusEntry(pm: FirmwareProfile['packageManager'], pkg: { name: string;
 }
 
 /** Base-image packages that exist only as status entries (their files are the rootfs itself). */
-function basePackages(firmware: Firmware): Array<{ name: string; version: string; depends: string[] }> {
+function basePackages(firmware: Firmware, kernelPackage: string): Array<{ name: string; version: string; depends: string[] }> {
   if (firmware === 'whiterussian') {
     return [
       { name: 'base-files', version: '7', depends: [] },
@@ -341,17 +420,24 @@ function basePackages(firmware: Firmware): Array<{ name: string; version: string
       { name: 'wificonf', version: '1', depends: [] },
     ];
   }
-  const rel = FIRMWARE_PROFILES[firmware].release;
-  const r = firmware === 'openwrt-apk' ? '-r1' : '-1';
-  return [
-    { name: 'base-files', version: `${firmware === 'openwrt' ? '1532' : '1628'}${r}`, depends: [] },
-    { name: 'busybox', version: `1.36.1${r}`, depends: [] },
-    { name: 'dropbear', version: `2022.82${r}`, depends: [] },
-    { name: firmware === 'openwrt-apk' ? 'apk-mbedtls' : 'opkg', version: firmware === 'openwrt-apk' ? '3.0.0-r1' : `2022-02-24${r}`, depends: [] },
-    { name: 'firewall4', version: `2023-09-01${r}`, depends: [] },
-    { name: firmware === 'openwrt' ? 'iptables-zz-legacy' : 'iptables-nft', version: `1.8.8${r}`, depends: [] },
-    { name: 'netifd', version: `${rel}${r}`, depends: [] },
+  const p = FIRMWARE_PROFILES[firmware];
+  const apk = p.packageManager === 'apk';
+  const r = apk ? '-r1' : '-1';
+  const base = [
+    { name: 'base-files', version: `${{ 'openwrt-19': '204.2', openwrt: '1532', 'openwrt-24': '1628', 'openwrt-apk': '1720' }[firmware]}${r}`, depends: [] },
+    { name: 'busybox', version: `${firmware === 'openwrt-19' ? '1.30.1' : '1.36.1'}${r}`, depends: [] },
+    { name: 'dropbear', version: p.dropbearVersion, depends: [] },
+    { name: apk ? 'apk-mbedtls' : 'opkg', version: apk ? '3.0.0-r1' : `2022-02-24${r}`, depends: [] },
+    // the kmods of the feed depend on this exact version (see runningKernel for kernel_mismatch)
+    { name: 'kernel', version: kernelPackage, depends: [] },
+    { name: 'netifd', version: `${p.release}${r}`, depends: [] },
+    { name: 'uci', version: `2019-09-01${r}`, depends: [] },
   ];
+  if (p.firewall === 'fw3') {
+    return [...base, { name: 'firewall', version: '2019-11-22-8174814a-3', depends: [] }, { name: 'iptables', version: '1.8.3-1', depends: [] }, { name: 'ip6tables', version: '1.8.3-1', depends: [] }];
+  }
+  // 22.03+: firewall4 on nftables, no iptables (include/target.mk DEFAULT_PACKAGES.router)
+  return [...base, { name: 'firewall4', version: `2023-09-01${r}`, depends: [] }, { name: 'nftables-json', version: `1.0.8${r}`, depends: [] }, { name: 'kmod-nft-offload', version: kernelPackage, depends: [] }];
 }
 
 // Replace whatever is at path (the base layer may have put a busybox link there: writing
@@ -378,6 +464,11 @@ async function isPresent(path: string): Promise<boolean> {
   }
 }
 
+// /etc/init.d/firewall: start, restart and reload compile the UCI config (the fw3/fw4 stand-in).
+function firewallInit(fw: 'fw3' | 'fw4'): string {
+  return `#!/bin/sh /etc/rc.common\n# ${fw === 'fw4' ? 'firewall4' : 'firewall3'}\nSTART=19\nUSE_PROCD=1\n\nstart_service() {\n\t${fw} start\n}\n\nreload_service() {\n\t${fw} reload\n}\n\nstop_service() {\n\t${fw} flush\n}\n`;
+}
+
 function initScripts(firmware: Firmware): { files: Record<string, string>; enabled: string[] } {
   if (firmware === 'whiterussian') {
     const s = (what: string): string => `#!/bin/sh\n# ${what}\nexit 0\n`;
@@ -400,7 +491,7 @@ function initScripts(firmware: Firmware): { files: Record<string, string>; enabl
     boot: procd(10, 'boot: mounts, /etc/modules.d, sysctl'),
     log: procd(12, 'logd', 89),
     network: procd(20, 'netifd', 90),
-    firewall: procd(19, 'fw4'),
+    firewall: firewallInit(FIRMWARE_PROFILES[firmware].firewall === 'fw3' ? 'fw3' : 'fw4'),
     dropbear: procd(19, 'dropbear ssh server', 50),
     cron: procd(50, 'crond'),
     sysntpd: procd(98, 'ntpd'),
@@ -411,6 +502,18 @@ function initScripts(firmware: Firmware): { files: Record<string, string>; enabl
 
 function startOf(script: string): string {
   return /START=(\d+)/.exec(script)?.[1] ?? '50';
+}
+
+// A feed package rebuilt for another kernel: its module paths and its kernel dependency.
+function forKernel(pkg: FeedPackage, p: FirmwareProfile, running: { kernel: string; kernelPackage: string }): FeedPackage {
+  const files: Record<string, FeedFile> = {};
+  for (const [path, f] of Object.entries(pkg.files)) files[path.replace(`/lib/modules/${p.kernel}/`, `/lib/modules/${running.kernel}/`)] = f;
+  return {
+    ...pkg,
+    version: pkg.version.replace(p.kernel, running.kernel),
+    depends: pkg.depends.map((d) => d.replace(p.kernelPackage, running.kernelPackage)),
+    files,
+  };
 }
 
 /**
@@ -425,8 +528,9 @@ export async function populateRootfs(rootfs: string, opts: { name: string; firmw
   const r = (path: string): string => join(rootfs, path);
   const src = standinsDir();
   const isWr = firmware === 'whiterussian';
+  const running = runningKernel(firmware, scenario);
 
-  for (const d of ['tmp', 'var/run', 'var/lock', 'var/log', 'etc/ppp', 'lab/state/iptables', 'lab/feed', 'lab/server', 'usr/lib', `lib/modules/${p.kernel}`]) {
+  for (const d of ['tmp', 'var/run', 'var/lock', 'var/log', 'etc/ppp', 'lab/state/fw', 'lab/feed', 'lab/server', 'usr/lib', `lib/modules/${running.kernel}`]) {
     await mkdir(r(d), { recursive: true });
   }
   await chmod(r('tmp'), 0o1777);
@@ -436,7 +540,7 @@ export async function populateRootfs(rootfs: string, opts: { name: string; firmw
     firmware,
     scenario,
     name: opts.name,
-    kver: p.kernel,
+    kver: running.kernel,
     pppver: p.pppVersion,
     'mppe-dialect': p.mppeDialect,
     arch: p.arch,
@@ -458,7 +562,7 @@ export async function populateRootfs(rootfs: string, opts: { name: string; firmw
     await put(r('etc/openwrt_version'), `${p.release}\n`, 0o644);
     await put(r('etc/banner'), ' WHITE RUSSIAN (0.9) -------------------------------\n  * 2 oz Vodka   Mix the Vodka and Kahlua together\n  * 1 oz Kahlua  over ice, then float the cream or\n  * 1/2oz cream  milk on the top.\n ---------------------------------------------------\n', 0o644);
   } else {
-    const rev = { openwrt: 'r24106-10cc5fcd00', 'openwrt-24': 'r28427-6df0e3d02a', 'openwrt-apk': 'r31455-1f9c0e2b7a' }[firmware];
+    const rev = { 'openwrt-19': 'r11427-9ce6aa9d8d', openwrt: 'r24106-10cc5fcd00', 'openwrt-24': 'r28427-6df0e3d02a', 'openwrt-apk': 'r31455-1f9c0e2b7a' }[firmware];
     await put(
       r('etc/openwrt_release'),
       `DISTRIB_ID='OpenWrt'\nDISTRIB_RELEASE='${p.release}'\nDISTRIB_REVISION='${rev}'\nDISTRIB_TARGET='ramips/mt7621'\n` +
@@ -470,7 +574,8 @@ export async function populateRootfs(rootfs: string, opts: { name: string; firmw
   // -- ppp configuration: options, and chap-secrets as a link into read-only /rom --
   await put(
     r('etc/ppp/options'),
-    isWr ? '#debug\nlogfile /dev/null\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n' : '#debug\nlogfile /dev/null\nnoipdefault\nnoaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\nlcp-echo-failure 5\nlcp-echo-interval 1\n',
+    // package/network/services/ppp/files/etc/ppp/options: `debug` is enabled on current trees only
+    `${p.optionsDebug ? 'debug' : '#debug'}\nlogfile /dev/null\n${isWr ? '' : 'noipdefault\n'}noaccomp\nnopcomp\nnocrtscts\nlock\nmaxfail 0\n`,
     0o644,
   );
   await put(
@@ -510,12 +615,14 @@ export async function populateRootfs(rootfs: string, opts: { name: string; firmw
 
   // -- installed packages: the base image, then the preinstalled feed packages with their files --
   const statusPath = { ipkg: 'usr/lib/ipkg/status', opkg: 'usr/lib/opkg/status', apk: 'lib/apk/db/installed' }[p.packageManager];
-  let status = basePackages(firmware)
+  let status = basePackages(firmware, running.kernelPackage)
     .map((b) => statusEntry(p.packageManager, b, p.arch, []))
     .join('');
   for (const name of p.preinstalled) {
-    const pkg = feed.find((f) => f.name === name);
-    if (!pkg) throw new Error(`internal error: preinstalled package ${name} is not in the ${firmware} feed`);
+    const fromFeed = feed.find((f) => f.name === name);
+    if (!fromFeed) throw new Error(`internal error: preinstalled package ${name} is not in the ${firmware} feed`);
+    // the image's own kmods were built for the kernel it runs
+    const pkg = running.kernel === p.kernel ? fromFeed : forKernel(fromFeed, p, running);
     for (const [path, f] of Object.entries(pkg.files)) {
       if ('standin' in f) await put(r(path.slice(1)), await readFile(join(src, f.standin)), 0o755);
       else await put(r(path.slice(1)), f.text, f.mode ?? 0o644);
@@ -529,7 +636,7 @@ export async function populateRootfs(rootfs: string, opts: { name: string; firmw
   }
   await put(r(statusPath), status, 0o644);
   if (p.packageManager === 'apk') {
-    await put(r('etc/apk/world'), [...basePackages(firmware).map((b) => b.name), ...p.preinstalled].map((n) => `${n}\n`).join(''), 0o644);
+    await put(r('etc/apk/world'), [...basePackages(firmware, running.kernelPackage).map((b) => b.name), ...p.preinstalled].map((n) => `${n}\n`).join(''), 0o644);
     await put(r('etc/apk/repositories.d/distfeeds.list'), `${p.feedUrl}/packages.adb\n`, 0o644);
   } else if (p.packageManager === 'opkg') {
     await mkdir(r('var/opkg-lists'), { recursive: true });
@@ -540,7 +647,7 @@ export async function populateRootfs(rootfs: string, opts: { name: string; firmw
   }
   for (const m of moduleTable(firmware)) {
     if (!feed.some((f) => Object.keys(f.files).some((path) => path.endsWith(`/${m.name}.ko`)))) {
-      await put(r(`lib/modules/${p.kernel}/${m.name}.ko`), `lab kernel module ${m.name}\n`, 0o644);
+      await put(r(`lib/modules/${running.kernel}/${m.name}.ko`), `lab kernel module ${m.name}\n`, 0o644);
     }
   }
 
@@ -560,34 +667,20 @@ export async function populateRootfs(rootfs: string, opts: { name: string; firmw
     `0.0.0.0 192.0.2.254 0.0.0.0 UG 0 ${p.wan}\n192.0.2.0 0.0.0.0 255.255.255.0 U 0 ${p.wan}\n192.168.1.0 0.0.0.0 255.255.255.0 U 0 ${p.lan}\n`,
     0o644,
   );
-  const chains = (base: string[], user: string[]): string => [...base.map((c) => `${c} ACCEPT`), ...user.map((c) => `${c} -`)].join('\n') + '\n';
-  const legacy = p.legacyChains;
-  await put(
-    r('lab/state/iptables/filter.chains'),
-    chains(['INPUT', 'FORWARD', 'OUTPUT'], legacy ? ['input_rule', 'output_rule', 'forwarding_rule'] : []),
-    0o644,
-  );
-  await put(
-    r('lab/state/iptables/filter.rules'),
-    legacy ? `INPUT -j input_rule\nOUTPUT -j output_rule\nFORWARD -j forwarding_rule\nFORWARD -i ${p.lan} -o ${p.wan} -j ACCEPT\n` : '',
-    0o644,
-  );
-  await put(
-    r('lab/state/iptables/nat.chains'),
-    chains(isWr ? ['PREROUTING', 'POSTROUTING', 'OUTPUT'] : ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'], legacy ? ['prerouting_rule', 'postrouting_rule'] : []),
-    0o644,
-  );
-  await put(
-    r('lab/state/iptables/nat.rules'),
-    legacy ? `PREROUTING -j prerouting_rule\nPOSTROUTING -j postrouting_rule\nPOSTROUTING -o ${p.wan} -j MASQUERADE\n` : '',
-    0o644,
-  );
-  await put(r('lab/state/iptables/mangle.chains'), chains(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'], []), 0o644);
-  await put(r('lab/state/iptables/mangle.rules'), '', 0o644);
+  if (p.firewall !== 'fw4') {
+    const t = p.firewall === 'fw3' ? fw3Tables(compileDefaultFirewall(p), p) : whiteRussianTables(p);
+    await mkdir(r('lab/state/iptables'), { recursive: true });
+    for (const [file, text] of Object.entries(t)) await put(r(`lab/state/iptables/${file}`), text, 0o644);
+  }
+  if (!isWr) {
+    await put(r('etc/config/firewall'), p.firewall === 'fw3' ? FIREWALL_CONFIG_FW3 : FIREWALL_CONFIG_FW4, 0o644);
+    await put(r('etc/config/network'), networkConfig(p), 0o644);
+    await put(r('lab/state/fw/compiled'), compileDefaultFirewall(p), 0o644);
+  }
   if (!(await isPresent(r('lab/state/syslog')))) {
     const boot = isWr
       ? `Jan  1 00:00:12 (none) syslog.info syslogd started: BusyBox v1.00 (2007.01.30-11:42+0000)\nJan  1 00:00:13 (none) kern.notice kernel: Linux version 2.4.30\n`
-      : `Thu Jan  1 00:00:12 1970 kern.notice kernel: [    0.000000] Linux version ${p.kernel}\nThu Jan  1 00:00:20 1970 daemon.info procd: - init complete -\n`;
+      : `Thu Jan  1 00:00:12 1970 kern.notice kernel: [    0.000000] Linux version ${running.kernel}\nThu Jan  1 00:00:20 1970 daemon.info procd: - init complete -\n`;
     await put(r('lab/state/syslog'), boot, 0o644);
   }
 }

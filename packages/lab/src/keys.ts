@@ -25,13 +25,14 @@ export function parsePublicKey(output: string): string | null {
 }
 
 /**
- * Generates a dropbear ed25519 host key at PATH and returns its public key as
- * `ssh-ed25519 AAAA…` (what a known_hosts line needs after the host).
- * @example const pub = await generateHostKey(`${rootfs}/etc/dropbear/dropbear_ed25519_host_key`)
+ * Generates a dropbear host key (ed25519, or a 2048-bit RSA key as old dropbears have) at PATH
+ * and returns its public key as `ssh-ed25519 AAAA…` / `ssh-rsa AAAA…` (what a known_hosts line
+ * needs after the host).
+ * @example const pub = await generateHostKey(`${rootfs}/etc/dropbear/dropbear_rsa_host_key`, 'dropbearkey', 'rsa')
  */
-export async function generateHostKey(path: string, dropbearkey = '/usr/bin/dropbearkey'): Promise<string> {
+export async function generateHostKey(path: string, dropbearkey = '/usr/bin/dropbearkey', type: 'ed25519' | 'rsa' = 'ed25519'): Promise<string> {
   await rm(path, { force: true });
-  const gen = await run(dropbearkey, ['-t', 'ed25519', '-f', path]);
+  const gen = await run(dropbearkey, ['-t', type, ...(type === 'rsa' ? ['-s', '2048'] : []), '-f', path]);
   // dropbearkey prints the public half when it generates; `-y` reads it back if a version does not.
   const pub = parsePublicKey(gen.stdout) ?? parsePublicKey((await run(dropbearkey, ['-y', '-f', path])).stdout);
   if (!pub) throw new Error(`dropbearkey gave no public key for ${path}`);

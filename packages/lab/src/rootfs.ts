@@ -12,7 +12,7 @@ import type { LabTools } from './deps.js';
 import { run } from './exec.js';
 import { populateRootfs } from './firmware.js';
 import { generateHostKey } from './keys.js';
-import { AUDIT_LOG_PATH, DROPBEAR_PATH, HOST_KEY_PATH, LOGIN_SHELL_PATH } from './paths.js';
+import { AUDIT_LOG_PATH, DROPBEAR_PATH, hostKeyPath, hostKeyType, LOGIN_SHELL_PATH } from './paths.js';
 import type { Firmware, Scenario } from './types.js';
 
 /**
@@ -151,7 +151,8 @@ async function writeMode(path: string, content: string, mode: number): Promise<v
 }
 
 /**
- * Creates the router's rootfs and returns its host public key (`ssh-ed25519 AAAA…`).
+ * Creates the router's rootfs and returns its host public key (`ssh-ed25519 AAAA…`, `ssh-rsa
+ * AAAA…` on White Russian and 19.07).
  * @example
  * const { hostPublicKey } = await buildRouterRootfs({ template, rootfs: `${dir}/routers/r001/root`,
  *   name: 'r001', firmware: 'openwrt', scenario: 'ok', adminPublicKey, serverPassword, dropbearkey });
@@ -194,6 +195,6 @@ export async function buildRouterRootfs(o: RouterRootfsOptions): Promise<{ hostP
 
   await populateRootfs(o.rootfs, { name: o.name, firmware: o.firmware, scenario: o.scenario });
 
-  const hostPublicKey = await generateHostKey(r(HOST_KEY_PATH.slice(1)), o.dropbearkey);
+  const hostPublicKey = await generateHostKey(r(hostKeyPath(o.firmware).slice(1)), o.dropbearkey, hostKeyType(o.firmware));
   return { hostPublicKey };
 }

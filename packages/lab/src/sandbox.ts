@@ -1,10 +1,13 @@
 // The command line that runs one router: dropbear inside bubblewrap, with the router's rootfs
 // as `/`, /rom read-only on top, and the host-side audit log bind-mounted at /lab/audit.log.
-import { AUDIT_LOG_PATH, DROPBEAR_PATH, HOST_KEY_PATH } from './paths.js';
+import { AUDIT_LOG_PATH, DROPBEAR_PATH, hostKeyPath } from './paths.js';
+import type { Firmware } from './types.js';
 
 export interface SandboxSpec {
   name: string;
   port: number;
+  /** Decides the host key dropbear serves (RSA on White Russian and 19.07). */
+  firmware: Firmware;
   rootfs: string;
   auditLog: string;
   bwrap: string;
@@ -16,7 +19,7 @@ export interface SandboxSpec {
  * argv for spawning a router (argv[0] is bwrap). `--die-with-parent` ties the router to the
  * supervisor; `--unshare-pid` makes bwrap's init the namespace's pid 1, so killing bwrap takes
  * every process of the router with it, sessions and stand-in daemons included.
- * @example sandboxArgv({ name: 'r001', port: 40123, rootfs, auditLog, bwrap: '/usr/bin/bwrap', asRoot: true })
+ * @example sandboxArgv({ name: 'r001', port: 40123, firmware: 'openwrt', rootfs, auditLog, bwrap: '/usr/bin/bwrap', asRoot: true })
  */
 export function sandboxArgv(s: SandboxSpec): string[] {
   return [
@@ -43,6 +46,6 @@ export function sandboxArgv(s: SandboxSpec): string[] {
     '-E', // log to stderr, i.e. DIR/routers/<name>/dropbear.log
     '-s', // no password logins: the admin key only
     '-p', `127.0.0.1:${s.port}`,
-    '-r', HOST_KEY_PATH,
+    '-r', hostKeyPath(s.firmware),
   ];
 }

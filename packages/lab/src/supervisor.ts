@@ -59,6 +59,7 @@ async function startRouter(r: LabStateRouter): Promise<void> {
   const argv = sandboxArgv({
     name: r.name,
     port: r.port,
+    firmware: r.firmware,
     rootfs: r.rootfs,
     auditLog: join(routerDir, 'audit.log'),
     bwrap: '/usr/bin/bwrap',

@@ -1,7 +1,7 @@
 // Shapes of a lab (see /tmp/labcontract.md, "The lab contract"): what `lab up` builds,
 // what lab.json records, and the vocabulary of firmware flavours and scenarios.
 
-export const FIRMWARES = ['whiterussian', 'openwrt', 'openwrt-24', 'openwrt-apk'] as const;
+export const FIRMWARES = ['whiterussian', 'openwrt', 'openwrt-24', 'openwrt-apk', 'openwrt-19'] as const;
 export type Firmware = (typeof FIRMWARES)[number];
 
 export const SCENARIOS = [
@@ -12,6 +12,7 @@ export const SCENARIOS = [
   'gre_blocked',
   'control_refused',
   'feed_down',
+  'kernel_mismatch',
   'ssh_hang',
   'slow',
 ] as const;

@@ -3,7 +3,7 @@
 # with pppd's word rules (quotes, backslash escapes, '#' comments at a word start).
 # Emits shell assignments O_<option>='value' for eval, "DUMP ..." lines for the dump
 # option, and on error a single line "ERR <exit status> <message>".
-# Environment: PPPVER (2.4.3 | 2.4.9 | 2.5.0 | 2.5.2), DIALECT (mppc | upstream), PLUGINDIR.
+# Environment: PPPVER (2.4.3 | 2.4.7 | 2.4.9 | 2.5.1 | 2.5.2), DIALECT (mppc | upstream), PLUGINDIR.
 
 # One line per assignment, whatever the value holds: a newline becomes '"$NL"' (pppd's shell
 # defines NL), so the stand-in can read the assignments line by line.
@@ -122,6 +122,11 @@ function process(words, n, src, file, depth,   i, w, na, arg, sub_words, m, path
 			for (k = 1; k <= m; k++) if (sub_words[k] !~ /^(required|stateless|no40|no56|no128|on|off)$/) fail(2, "mppe: unknown option '" sub_words[k] "'")
 		}
 		if (w == "require-mppe" || w == "+mppe" || w == "require-mppe-128" || w == "+mppe-128" || w == "require-mppe-40" || w == "+mppe-40") setopt("mppe_required_upstream", "1", src)
+		# where log messages go: the last of logfile / logfd / nolog wins (pppd's priority group)
+		if (w == "logfd" && arg !~ /^[0-9]+$/) fail(2, "invalid numeric parameter '" arg "' for logfd option")
+		if (w == "logfile") setopt("_logto", "file:" arg, src)
+		else if (w == "logfd") setopt("_logto", "fd:" arg, src)
+		else if (w == "nolog" || w == "nologfd") setopt("_logto", "none", src)
 		setopt(w, arg, src)
 	}
 }
@@ -134,7 +139,7 @@ BEGIN {
 		"novjccomp noaccomp nopcomp nocrtscts crtscts lock nolock dump dryrun passive silent local modem " \
 		"noproxyarp proxyarp ktune nomagic nomultilink multilink default-asyncmap noip noipv6 +ipv6 " \
 		"ipcp-accept-local ipcp-accept-remote show-password noendpoint nodefaultroute6 -d -detach " \
-		"ipcp-no-addresses ipcp-no-address hide-password noipx", tmp, " ")
+		"ipcp-no-addresses ipcp-no-address hide-password noipx nolog nologfd", tmp, " ")
 	for (k in tmp) ARG0[tmp[k]] = 1
 	split("name user password remotename file call pty plugin ipparam linkname idle maxfail holdoff " \
 		"lcp-echo-interval lcp-echo-failure lcp-max-configure lcp-restart lcp-max-terminate lcp-max-failure " \
@@ -142,6 +147,7 @@ BEGIN {
 		"remotenumber chap-restart chap-max-challenge chap-interval ipcp-restart ipcp-max-configure " \
 		"ipcp-max-failure ipcp-max-terminate kdebug init welcome speed escape mpshortseq ip-up-script ip-down-script", tmp, " ")
 	for (k in tmp) ARG1[tmp[k]] = 1
+	# OpenWrt's patch 320-custom_iface_names (every OpenWrt ppp since 2.4.5); not White Russian's 2.4.3
 	if (PPPVER ~ /^2\.[45]\.[5-9]|^2\.5/) ARG1["ifname"] = 1
 	# MPPE-MPPC patched pppd (White Russian, OpenWrt <= 23.05): "mppe required,stateless", "mppc"
 	split("mppc nomppc nomppe accept-mppe refuse-mppe", tmp, " ")
@@ -160,6 +166,7 @@ BEGIN {
 	for (k = 1; k <= norder; k++) {
 		v = order[k]
 		print "O_" v "=" shq(out[v])
+		if (v ~ /^_/) continue
 		if (v != "password") print "DUMP " dumpname[v] (dumpval[v] == "" ? "" : " " dumpval[v]) "\t\t# (from " dumpsrc[v] ")"
 		else print "DUMP password ??????\t\t# (from " dumpsrc[v] ")"
 	}

@@ -1,0 +1,62 @@
+# shellcheck shell=sh
+# The apply script's fixed part (src/apply/script.ts writes the per-change lines that call it).
+# Protocol on stdout, one line per change, in order:
+#   PF-OK <kind> <target>
+#   PF-FAIL <kind> <target> <exit code> <message>     (then the script exits 1: nothing later runs)
+#   PF-END                                            (every change done; a trailer's output follows)
+# Header: R, PIDDIR (common.sh), PPPD (pppd's path on the router).
+# shellcheck disable=SC2154 # PPPD: assigned by the generated header
+set -u
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+# Temp files stay private until chmod gives them their final mode (chap-secrets holds secrets).
+umask 077
+pf_tmp=
+# pf_fail KIND TARGET CODE MESSAGE: reports the failed change (message on one line) and exits.
+pf_fail() {
+  [ -n "$pf_tmp" ] && rm -f "$pf_tmp"
+  echo "PF-FAIL $1 $2 $3 $(printf %s "$4" | tr '\n' ' ')"
+  exit 1
+}
+# pf_install MANAGER UPDATE TARGET PACKAGE...: install with ipkg/opkg/apk (after updating the
+# lists when UPDATE is 1), retried while another run holds the package lock.
+pf_install() {
+  _m=$1; _u=$2; _tg=$3; shift 3
+  case $_m in apk) _a=add ;; *) _a=install ;; esac
+  pf_n=0
+  while :; do
+    pf_out=$( { if [ "$_u" = 1 ]; then "$_m" update && "$_m" "$_a" "$@"; else "$_m" "$_a" "$@"; fi; } </dev/null 2>&1 ); pf_rc=$?
+    [ "$pf_rc" -eq 0 ] && return 0
+    # Output of a package manager that could not take its lock (another run holds it).
+    case "$pf_out" in
+      *"ould not lock"*|*"nable to lock"*|*opkg.lock*|*"ipkg.lock"*|*"Resource temporarily unavailable"*) ;;
+      # The kernel lines of a kmod/kernel mismatch and the router's kernel are read back by
+      # explainInstallFailure (resources/package.ts): tail alone loses them behind apk's list.
+      *) pf_fail install "$_tg" "$pf_rc" "$(echo "$pf_out" | grep -e 'kernel' -e 'incompatible with the arch' | head -n 4; echo "$pf_out" | tail -n 3; echo "(router kernel: $(uname -r 2>/dev/null))")" ;;
+    esac
+    pf_n=$((pf_n + 1))
+    [ "$pf_n" -ge 10 ] && pf_fail install "$_tg" "$pf_rc" "package manager still locked after 10 tries: $(echo "$pf_out" | tail -n 1)"
+    sleep 3
+  done
+}
+# In the functions below, TARGET is the change's target as the protocol prints it.
+# pf_remove TARGET PACKAGE: removes PACKAGE with whichever package manager the router has.
+pf_remove() {
+  pf_out=$( { if command -v opkg >/dev/null; then opkg remove "$2"; elif command -v apk >/dev/null; then apk del "$2"; else ipkg remove "$2"; fi; } </dev/null 2>&1 ) || pf_fail remove-package "$1" $? "$pf_out"
+}
+# pf_load TARGET MODULE: insmod MODULE unless lsmod lists it.
+pf_load() {
+  if ! lsmod </dev/null | grep -q "^$2[ 	]"; then
+    pf_out=$(insmod "$2" </dev/null 2>&1) || pf_fail load-module "$1" $? "$pf_out"
+  fi
+}
+# pf_stop_tunnel KIND TARGET NAME: stops tunnel NAME by its own pid file (up to 10 s).
+pf_stop_tunnel() {
+  pf_pid=$(link_pid "$3")
+  stop_pid "$pf_pid" 10 || pf_fail "$1" "$2" 1 "pppd $pf_pid did not stop"
+}
+# pf_restart_tunnel TARGET NAME: stops, then starts tunnel NAME (pppd daemonizes itself).
+pf_restart_tunnel() {
+  pf_stop_tunnel tunnel-restart "$1" "$2"
+  pf_out=$("$PPPD" call "$2" </dev/null 2>&1) || pf_fail tunnel-restart "$1" $? "$pf_out"
+}

@@ -1,0 +1,189 @@
+# shellcheck shell=sh
+# The facts round trip: prints everything the planner needs in the framed format
+# (src/remote/frame.ts) that src/facts/parse.ts reads back. See src/facts/gather.ts.
+# Header: R, NL, CR, PIDDIRS (every dir pppd keeps pid files in, space-separated), LOGN (syslog lines per alive pppd), MAXC (content size limit),
+# PATHS (managed paths, one a line), LOCKS (package manager lock files, one a line),
+# ST (prefix of the tool's per-tunnel state files: ST-NAME.out, .daemon),
+# FILES_AWK and LOG_AWK (the programs facts-files.awk and facts-log.awk).
+# shellcheck disable=SC2154 # R, NL, CR, PIDDIRS, LOGN, MAXC, PATHS, LOCKS, ST, *_AWK: header
+LC_ALL=C; export LC_ALL
+_ifs=$IFS
+# Output is gathered in $O and written once at the end (sections may come in any order), and
+# the awks print once at their END: every write is an SSH channel packet from the router, and
+# one per line made ~280 of them. Only the first line and the pppd sections go out as they come.
+# o TEXT: one line of output.
+o() { O=$O$1$NL; }
+# lines TEXT [first|default]: TEXT's lines framed with '|' by builtins (a pipe into sed would cost
+# a fork): all of them, only their first word, or only those starting with "default".
+lines() {
+  set -f; IFS=$NL
+  for _x in $1; do
+    case $2 in
+      first) o "|${_x%%[ 	]*}" ;;
+      default) case $_x in default*) o "|$_x" ;; esac ;;
+      uci) case $_x in firewall.pptp_fleet_*|firewall.*=zone|firewall.*.name=*) o "|$_x" ;; esac ;;
+      *) o "|$_x" ;;
+    esac
+  done
+  set +f; IFS=$_ifs
+}
+# lock_fact PATH: a package manager lock file, held when locked (/proc/locks) or naming a live pid.
+lock_fact() {
+  [ -e "$R$1" ] || return 0
+  _h=0
+  # shellcheck disable=SC2046 # word splitting of ls's "INODE PATH" is the point
+  set -- "$1" $(ls -di "$R$1"); _ino=$2
+  if [ -n "$_ino" ] && grep -q ":$_ino " /proc/locks 2>/dev/null; then _h=1; fi
+  _p=
+  read -r _p 2>/dev/null <"$R$1"
+  _p=${_p%"$CR"}
+  case $_p in *[!0-9]*) _p= ;; esac
+  if [ -n "$_p" ] && kill -0 "$_p" 2>/dev/null; then _h=1; fi
+  o "lock=$_h $1"
+}
+
+echo '@@pptp-fleet-facts 1'
+O=
+o '@@hostname'
+_h=
+[ -r /proc/sys/kernel/hostname ] && read -r _h </proc/sys/kernel/hostname
+[ -n "$_h" ] || _h=$(uname -n 2>/dev/null)
+o "|$_h"
+o '@@release'
+if [ -f "$R/etc/openwrt_release" ]; then
+  while read -r _l || [ -n "$_l" ]; do
+    case $_l in DISTRIB_RELEASE=*) o "distrib_release=${_l#DISTRIB_RELEASE=}"; break ;; esac
+    _l=
+  done <"$R/etc/openwrt_release"
+fi
+if [ -f "$R/etc/openwrt_version" ]; then
+  _l=; read -r _l <"$R/etc/openwrt_version"; o "openwrt_version=$_l"
+fi
+o '@@pkgmgr'
+PM=
+for _n in apk opkg ipkg; do
+  for _d in /bin /sbin /usr/bin /usr/sbin; do
+    if [ -z "$PM" ] && [ -x "$R$_d/$_n" ]; then PM=$_n; fi
+  done
+done
+[ -n "$PM" ] && o "|$PM"
+# The package database and pppd are read by the awk that frames the managed files (below).
+PKGDB=
+case "$PM" in
+  apk) PKGDB=$R/lib/apk/db/installed ;;
+  opkg|ipkg) PKGDB=$R/usr/lib/$PM/status ;;
+esac
+[ -n "$PKGDB" ] && [ -f "$PKGDB" ] || PKGDB=
+PPPD=
+[ -x "$R/usr/sbin/pppd" ] && PPPD=$R/usr/sbin/pppd
+o '@@pppd-libdirs'
+for _d in "$R"/usr/lib/pppd/*; do [ -e "$_d" ] && o "|${_d##*/}"; done
+o '@@lsmod'
+findtool lsmod && lines "$("$_w" 2>/dev/null </dev/null)" first
+o '@@modules-available'
+for _m in "$R"/lib/modules/*/*o; do
+  _m=${_m##*/}
+  case $_m in *.o|*.ko) o "|${_m%.*}" ;; esac
+done
+o '@@flags'
+if [ -d "$R/etc/modules.d" ]; then o modules.d=1; else o modules.d=0; fi
+if [ -e "$R/sbin/procd" ] || [ -e "$R/etc/rc.common" ]; then o procd=1; else o procd=0; fi
+if [ -x "$R/usr/sbin/pptp" ]; then o pptp=1; else o pptp=0; fi
+_s=0
+IFS=:
+for _d in $PATH; do [ -x "${_d:-.}/sha256sum" ] && _s=1; done
+IFS=$_ifs
+o "sha256sum=$_s"
+o '@@pptp-plugin'
+for _f in "$R"/usr/lib/pppd/*/pptp.so; do [ -f "$_f" ] && o "|${_f#"$R"}"; done
+
+# Managed files: typed with test builtins, then one ls for the links' targets, and one ls, one
+# md5sum and one awk for all of them. Lists are newline-separated, no globbing.
+IFS=$NL
+set -f
+# shellcheck disable=SC2086 # PATHS is split on newlines (IFS), globbing off
+set -- $PATHS
+LNK=
+for _p in "$@"; do [ -L "$R$_p" ] && LNK=$LNK$R$_p$NL; done
+_lo=
+# shellcheck disable=SC2086,SC2217 # LNK is a newline-separated list (IFS), globbing off; every
+# command's stdin is /dev/null, as the program itself arrives on the shell's stdin
+[ -n "$LNK" ] && _lo=$(ls -ldn $LNK 2>/dev/null </dev/null)
+SPEC=; LSL=; REG=
+for _p in "$@"; do
+  _f=$R$_p; _l=; _tf=
+  if [ -L "$_f" ]; then
+    _t=symlink
+    for _x in $_lo; do case $_x in *" $_f -> "*) _l=${_x#*" $_f -> "}; break ;; esac; done
+    case $_l in '') ;; /*) _tf=$R$_l ;; *) _tf=${_f%/*}/$_l ;; esac
+    if [ -n "$_tf" ] && [ -f "$_tf" ]; then LSL=$LSL$_tf$NL; REG=$REG$_tf$NL; else _tf=; fi
+  elif [ -d "$_f" ]; then _t=dir
+  elif [ -f "$_f" ]; then _t='file'; REG=$REG$_f$NL
+  elif [ -e "$_f" ]; then _t=other
+  else _t=missing
+  fi
+  [ "$_t" = missing ] || LSL=$LSL$_f$NL
+  SPEC=$SPEC$_t$NL$_p$NL$_f$NL$_l$NL$_tf$NL
+done
+# shellcheck disable=SC2086 # LSL and REG are newline-separated lists (IFS), globbing off
+{
+  echo '#S'; echo "$SPEC"
+  if [ -n "$LSL" ]; then echo '#L'; ls -ldn $LSL 2>/dev/null; fi
+  if [ -n "$REG" ]; then echo '#M'; md5sum $REG 2>/dev/null; fi
+} </dev/null | awk -v MAXC="$MAXC" -v sq="'" -v PM="$PM" -v PKGDB="$PKGDB" -v PPPD="$PPPD" "$FILES_AWK"
+set +f
+IFS=$_ifs
+
+# logread straight into awk (no subshell between them); ':' prints nothing when it is missing.
+if findtool logread; then LOGREAD=$_w; else LOGREAD=:; fi
+# pppd_fact PIDFILE: the @@pppd section of one pid file.
+pppd_fact() {
+  _f=$1
+  _n=${_f##*/ppp-}; _n=${_n%.pid}
+  _p=; _i=
+  { read -r _p; read -r _i; } 2>/dev/null <"$_f"
+  _p=${_p%"$CR"}; _i=${_i%"$CR"}
+  if alive "$_p"; then
+    # The pppd pptp-fleet started (recorded in .daemon) logged its negotiation to the captured
+    # output before it detached; its syslog lines after that only tell about ip-up and later.
+    _d=; _o=
+    [ -f "$R$ST$_n.daemon" ] && read -r _d 2>/dev/null <"$R$ST$_n.daemon"
+    _d=${_d%"$CR"}
+    [ "$_p" = "$_d" ] && [ -f "$R$ST$_n.out" ] && _o=$R$ST$_n.out
+    # The section's head goes out right before the awk that prints its lines.
+    echo "@@pppd $_n${NL}pid=$_p${NL}iface=$_i${NL}alive=1"
+    "$LOGREAD" 2>/dev/null </dev/null | PF_OUT=$_o awk -v LOGN="$LOGN" -v PID="$_p" -v MSGS="$R/var/log/messages" "$LOG_AWK"
+  else
+    o "@@pppd $_n"; o "pid=$_p"; o "iface=$_i"; o alive=0
+  fi
+}
+# Every pid dir any pppd version uses (the version is what these facts tell).
+for _pd in $PIDDIRS; do
+  for _f in "$R$_pd"/ppp-*.pid; do
+    [ -f "$_f" ] && pppd_fact "$_f"
+  done
+done
+o '@@route-n'
+findtool route && lines "$("$_w" -n 2>/dev/null </dev/null)"
+o '@@ip-route-default'
+findtool ip && lines "$("$_w" route show 2>/dev/null </dev/null)" default
+# The firewall (fw4/fw3 are configured through UCI), our own UCI firewall sections and the other
+# zones' names (uci show, filtered), and a banner naming an unsupported old release (issue 15).
+if [ -x "$R/sbin/fw4" ]; then _fw=fw4; elif [ -x "$R/sbin/fw3" ]; then _fw=fw3; elif findtool iptables; then _fw=iptables; else _fw=none; fi
+o '@@firmware'
+o "firewall=$_fw"
+if [ -f "$R/etc/banner" ]; then
+  while read -r _l; do case $_l in *KAMIKAZE*|*Kamikaze*|*BACKFIRE*|*Backfire*) o "banner=$_l"; break ;; esac; done <"$R/etc/banner"
+fi
+o '@@uci-firewall'
+case $_fw in fw3|fw4) findtool uci && lines "$("$_w" -c "$R/etc/config" -q show firewall 2>/dev/null </dev/null)" uci ;; esac
+o '@@lock'
+IFS=$NL
+set -f
+# shellcheck disable=SC2086 # LOCKS is split on newlines (IFS), globbing off
+set -- $LOCKS
+set +f
+IFS=$_ifs
+for _x in "$@"; do lock_fact "$_x"; done
+# echo, not printf: White Russian's ash may lack a printf builtin (and its busybox the applet).
+echo "$O@@end"
