@@ -52,7 +52,7 @@ function addresses(cases: Case[]): { total: number; right: number; wrong: string
   const wrong: string[] = [];
   for (const c of ups) {
     const d = diagnose(c.text);
-    if (d.localIp !== c.localIp || d.remoteIp !== c.remoteIp) wrong.push(c.name);
+    if ((c.localIp !== undefined && d.localIp !== c.localIp) || (c.remoteIp !== undefined && d.remoteIp !== c.remoteIp)) wrong.push(c.name);
   }
   return { total: ups.length, right: ups.length - wrong.length, wrong };
 }
@@ -86,6 +86,10 @@ describe('verdict accuracy', () => {
       `HELD-OUT PART: ${table.correct}/${table.total} verdicts right (${pct.toFixed(1)}%), up addresses right: ${addr.right}/${addr.total}`,
     );
     expect(table.total).toBeGreaterThan(0);
+    // Measured once after the rules were changed (README, "Parser accuracy"): 13/14. A floor,
+    // so a change that loses held-out cases fails here; never raised by tuning on these cases.
+    expect(table.correct / table.total).toBeGreaterThanOrEqual(0.9);
+    expect(addr.wrong.length).toBe(0);
   });
 
   it('counts expected × got', () => {
