@@ -558,8 +558,17 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   { name: 'exit', re: /^Exit\.?$/, example: 'Exit.', on: (s) => void (s.finished = true) },
-  // --- pppd's, but carrying nothing the verdict needs ---
+  // --- pppd's, but carrying nothing the verdict needs (they still make the text a pppd log) ---
   { name: 'connect-time', re: /^Connect time [\d.]+ minutes|^Sent \d+ bytes, received \d+ bytes/, example: 'Connect time 2.0 minutes.', on: () => {} },
+  { name: 'proxy-arp', re: /^Cannot determine ethernet address for proxy ARP/, example: 'Cannot determine ethernet address for proxy ARP', on: () => {} },
+  { name: 'default-remote', re: /^Could not determine remote IP address/, example: 'Could not determine remote IP address: defaulting to 10.64.64.64', on: () => {} },
+  { name: 'secrets-mode', re: /^Warning - secret file \S+ has world and\/or group access/, example: 'Warning - secret file /etc/ppp/chap-secrets has world and/or group access', on: () => {} },
+  { name: 'calling-number', re: /^peer from calling number \S+ authorized/, example: 'peer from calling number 192.168.123.6 authorized', on: () => {} },
+  { name: 'discarded', re: /^Discarded non-LCP packet when LCP not open/, example: 'Discarded non-LCP packet when LCP not open', on: () => {} },
+  { name: 'ipv6-address', re: /^(?:local|remote)\s+LL address \S+/, example: 'local  LL address fe80::216e:1742:654e:9b91', on: () => {} },
+  { name: 'routes', re: /^(?:replacing|restoring) old default route to|^Overriding mtu \d+ to|^Couldn't increase M[TR]U to/, example: 'replacing old default route to eth0 [172.16.68.1]', on: () => {} },
+  { name: 'unsupported-protocol', re: /^Unsupported protocol (?:0x[0-9a-f]+|'[^']+') received/i, example: 'Unsupported protocol 0x3 received', on: () => {} },
+  { name: 'pppoe-session', re: /^PPP session is \d+|^Connected to \S+ via interface|^Renamed interface \S+ to|^Sent PADT$/, example: 'PPP session is 23303', on: () => {} },
 ];
 
 // ---------- the pptp table (pptp-linux, and the call manager inside pptp.so) ----------
