@@ -359,7 +359,18 @@ export const PPPD_RULES: Rule[] = [
     example: 'No response to PAP authenticate-requests',
     on: (s, _m, l) => authFailure(s, l, 'no response to authentication request'),
   },
-  { name: 'remote-message', re: /^Remote message: (.*)$/, example: 'Remote message: Authentication failed!', on: (s, m) => void (s.authError ??= m[1] ?? null) },
+  {
+    name: 'remote-message',
+    // upap.c logs the server's text for an AuthAck and for an AuthNak alike; the failure line
+    // that follows a Nak may be cut off a pasted log, so a text that says it failed counts.
+    re: /^Remote message: (.*)$/,
+    example: 'Remote message: Authentication failed!',
+    on: (s, m, l) => {
+      const text = (m[1] ?? '').trim();
+      s.authError ??= text || null;
+      if (s.authResult !== 'success' && /fail|denied|incorrect|invalid|wrong|reject|not authori[sz]ed/i.test(text)) authFailure(s, l, text);
+    },
+  },
   // --- CCP / MPPE ---
   {
     name: 'mppe-up',

@@ -132,7 +132,13 @@ export function decideVerdict(s: Session): Decision {
     // 8. pptp went away before the peer ever answered: the control connection failed
     //    (its own message is in pptp's log, not pppd's).
     const hangup = s.ends.find((e) => e.kind === 'hangup');
-    const negotiated = s.lcpRcvdAny || s.authResult !== 'none' || s.lines.some((l) => /^(?:CHAP|PAP|EAP|MS-CHAP)|CCP|IPCP|MPPE|IP address/i.test(l.msg));
+    // The peer spoke PPP: it sent LCP, authenticated, or terminated LCP itself; "Connect time"
+    // (main.c print_link_stats) is only logged once LCP had opened.
+    const negotiated =
+      s.lcpRcvdAny ||
+      s.authResult !== 'none' ||
+      s.ends.some((e) => e.kind === 'peer-term') ||
+      s.lines.some((l) => /^(?:CHAP|PAP|EAP|MS-CHAP)|CCP|IPCP|MPPE|IP address|^Connect time [\d.]+ minutes/i.test(l.msg));
     if ((hangup || s.ptyFailed) && !negotiated && !s.controlUp && !s.ends.some((e) => e.kind === 'signal')) {
       const h = hangup?.line ?? s.ptyFailed;
       return {

@@ -80,14 +80,6 @@ describe('verdict accuracy', () => {
   });
 
   it('held-out part: figures printed in totals', () => {
-    for (const [label, part] of [
-      ['batch 1 (split before the rules changed)', heldOut.filter((c) => c.name.startsWith('field-'))],
-      ['batch 2 (gathered after the rules were frozen)', heldOut.filter((c) => c.name.startsWith('field2-'))],
-    ] as const) {
-      const t = confusionTable(part);
-      const a = addresses(part);
-      console.log(`HELD-OUT ${label}: ${t.correct}/${t.total} verdicts right, up addresses right: ${a.right}/${a.total}`);
-    }
     const table = confusionTable(heldOut);
     const addr = addresses(heldOut);
     const pct = (100 * table.correct) / Math.max(1, table.total);
