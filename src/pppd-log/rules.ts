@@ -679,11 +679,6 @@ export function isPppdMessage(msg: string): boolean {
   return hit !== null && hit.rule.evidence !== false;
 }
 
-/** Whether pptp wrote this message: its own `who level[func:file:N]:` format, or a pptp row. */
-export function isPptpMessage(msg: string): boolean {
-  return pptpMessage(msg) !== null;
-}
-
 /** After a finished attempt, does this line start a new one? */
 export function isFreshLine(msg: string, pptp: boolean): boolean {
   if (pptp) {
