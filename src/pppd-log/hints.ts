@@ -1,5 +1,6 @@
-// Verdict → what to change, from the seed page's troubleshooting knowledge and pppd/pptp docs.
-// The attempt's evidence refines the hint (which MPPE side failed, which MS-CHAP error...).
+// Verdict → what to change, from the seed page's troubleshooting knowledge and pppd/pptp docs,
+// and the next command to run on the OpenWrt router. The attempt's evidence refines the hint
+// (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, Verdict } from './types.js';
 
@@ -17,8 +18,73 @@ function has(attempt: Attempt, re: RegExp): boolean {
   return attempt.evidence.some((l) => re.test(l)) || attempt.lcp.received.some((l) => re.test(l)) || attempt.lcp.sent.some((l) => re.test(l));
 }
 
+/** The UCI/peer name behind an interface: netifd names a PPTP interface `pptp-NAME`. */
+function tunnelName(attempt: Attempt): string {
+  const m = /^(?:pptp|ppp)-(.+)$/.exec(attempt.iface ?? '');
+  return m?.[1] ?? 'NAME';
+}
+
+/** The PPTP server as the evidence names it, or SERVER. */
+function serverOf(attempt: Attempt): string {
+  for (const l of attempt.evidence) {
+    const m =
+      /control connection to\s+(\S+)/.exec(l) ??
+      /(?:gethostbyname|getaddrinfo)\(?\)?:? '([^']+)'/.exec(l) ??
+      /Unknown host (\S+)/.exec(l) ??
+      /<-->\s*pptp \(([^)]+)\)/.exec(l);
+    if (m?.[1] && !/x{3}/i.test(m[1])) return m[1];
+  }
+  return 'SERVER';
+}
+
 /** A fix hint for a verdict, or null for `up`. */
 export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
+  const hint = fixFor(verdict, attempt);
+  const next = nextCommand(verdict, attempt);
+  return hint === null ? null : `${hint} Next on the router: ${next}`;
+}
+
+/** The command to run next on an OpenWrt router (busybox), for each verdict. */
+function nextCommand(verdict: Verdict, attempt: Attempt): string {
+  const name = tunnelName(attempt);
+  const server = serverOf(attempt);
+  switch (verdict) {
+    case 'up':
+      return `\`ifstatus ${name}\``;
+    case 'mppe_failed':
+      return "`lsmod | grep mppe` and `grep -i mppe /etc/ppp/options.pptp`";
+    case 'auth_failed':
+      return "`ls -l /etc/ppp/chap-secrets` (a symlink into /rom cannot be written) and `logread -e pppd | grep -i -e chap -e auth`";
+    case 'eap_refused_or_unsupported':
+      return `\`grep -n -e eap -e refuse /etc/ppp/options.pptp /etc/ppp/peers/${name}\``;
+    case 'no_response':
+      return "`lsmod | grep -e gre -e pptp` here, and on every NAT router on the way `lsmod | grep nf_nat_pptp`";
+    case 'control_refused':
+      return has(attempt, /gethostbyname|getaddrinfo|Unknown host|resolve|Name or service|HOST NOT FOUND|No address associated/i)
+        ? `\`nslookup ${server}\``
+        : `\`nc ${server} 1723\` (it must connect) and \`ip route get ${server}\``;
+    case 'no_kernel_support':
+      return has(attempt, /MPPE/i) ? '`lsmod | grep mppe` and `opkg list-installed | grep kmod-mppe`' : '`lsmod | grep ppp` and `ls -l /dev/ppp`';
+    case 'config_error':
+      return `\`ifstatus ${name}\` (netifd reports INVALID_OPTIONS) and \`pppd call ${name} debug nodetach\` to see the option`;
+    case 'link_dead':
+      return `\`ip route get ${server}\` (it must not go through the tunnel) and \`logread -e pppd | grep -i echo\``;
+    case 'terminated_by_peer':
+      return '`logread -e pppd` for the reason the server gave, then the server\'s own log';
+    case 'ip_script_failed': {
+      const s = attempt.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null)?.script ?? '/etc/ppp/ip-up';
+      return `\`sh -x ${s} ${attempt.iface ?? 'IFACE'} /dev/null 0 ${attempt.localIp ?? 'LOCAL'} ${attempt.remoteIp ?? 'REMOTE'} ${name}\``;
+    }
+    case 'idle_disconnect':
+      return `\`grep -n -e idle -e demand /etc/ppp/peers/${name}\` (or \`uci show network.${name}\`)`;
+    case 'stopped_locally':
+      return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
+    case 'other':
+      return '`logread -e pppd` (the whole attempt)';
+  }
+}
+
+function fixFor(verdict: Verdict, attempt: Attempt): string | null {
   switch (verdict) {
     case 'up':
       return null;

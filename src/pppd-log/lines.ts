@@ -1,6 +1,8 @@
 // Turns raw log text into messages: strips syslog/logread/journal/NetworkManager prefixes
 // and says which program wrote each line (pppd, pptp, or something to ignore).
 
+import { isPppdMessage, pptpMessage } from './rules.js';
+
 export type Source = 'pppd' | 'pptp' | 'unknown' | 'ignored';
 
 export interface LogLine {
@@ -41,7 +43,14 @@ const PPTP_PROGS = /^(?:pptp|pptpgw|pptp-client|nm-pptp-service.*|nm-pptp|pptp_c
 const IGNORED_PROGS =
   /^(?:kernel|NetworkManager|avahi-daemon|dnsmasq|dnsmasq-dhcp|odhcpd|netifd|systemd.*|dbus.*|dropbear|sshd|charon|ipsec.*|xl2tpd|pptpd|chat|wpa_supplicant|dhclient|udhcpc|firewall|fw3|fw4|procd|ntpd|cron|crond|nm-dispatcher|ModemManager|sudo|su|CRON|rsyslogd|syslogd|logread|hostapd|uhttpd|rpcd|odhcp6c)$/i;
 
-function stripTimestamp(line: string): { rest: string; stripped: boolean } {
+// A shell prompt in front of a line `tail -f` printed ("root@gw:~# Dec 20 10:35:27 gw daemon...").
+const PROMPT = /^[\w.@:~/-]+[#$]\s+(?=\S)/;
+// pppd's own prefix on a terminal: "pppd: ", "/usr/sbin/pppd: " (options.c, sys-linux.c errors).
+const PPPD_TERMINAL = /^(?:\/\S*\/)?pppd:\s+(.*)$/;
+
+function stripTimestamp(line0: string): { rest: string; stripped: boolean } {
+  const prompt = PROMPT.exec(line0);
+  const line = prompt && TIMESTAMPS.some((re) => re.test(line0.slice(prompt[0].length))) ? line0.slice(prompt[0].length) : line0;
   for (const re of TIMESTAMPS) {
     const m = re.exec(line);
     if (m) return { rest: line.slice(m[0].length), stripped: true };
@@ -57,11 +66,44 @@ function classify(prog: string | null): Source {
   return 'unknown';
 }
 
+const startsFramed = (line: string): boolean => {
+  const l = line.trim();
+  const p = PROMPT.exec(l);
+  const rest = p ? l.slice(p[0].length) : l;
+  return TIMESTAMPS.some((re) => re.test(rest));
+};
+
+/**
+ * Joins lines a mail client or terminal wrapped: in a log whose lines carry timestamps, a line
+ * without one right after a timestamped line is the rest of it. A line that starts with a
+ * blank, or follows a short line, was cut at a space; a line after a long one (a terminal's
+ * fixed width) was cut wherever the width ended.
+ */
+function unwrap(rawLines: string[]): { line: string; index: number }[] {
+  const framed = rawLines.filter(startsFramed).length;
+  const out: { line: string; index: number }[] = [];
+  let prevFramed = false;
+  rawLines.forEach((line, index) => {
+    const isFramed = startsFramed(line);
+    const last = out[out.length - 1];
+    const own = line.trim();
+    // A line that is a whole message by itself (raw pppd output between syslog lines) stays one.
+    if (framed >= 3 && !isFramed && prevFramed && last && own !== '' && !isPppdMessage(own) && !pptpMessage(own)) {
+      const cut = !/^\s/.test(line) && last.line.length >= 76 && !/\s$/.test(last.line);
+      last.line = cut ? last.line + line.trim() : `${last.line.trimEnd()} ${line.trim()}`;
+      return;
+    }
+    prevFramed = isFramed;
+    out.push({ line, index });
+  });
+  return out;
+}
+
 /** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
 export function splitLog(text: string): LogLine[] {
   const out: LogLine[] = [];
   const rawLines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  rawLines.forEach((line0, index) => {
+  unwrap(rawLines).forEach(({ line: line0, index }) => {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
     // eslint-disable-next-line no-control-regex
     const line = line0.replace(/[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, ' ').trim();
@@ -85,9 +127,13 @@ export function splitLog(text: string): LogLine[] {
       }
     } else {
       const w = WRAPPED.exec(rest);
+      const t = PPPD_TERMINAL.exec(rest);
       if (w) {
         prog = w[1] ?? null;
         msg = w[2] ?? '';
+      } else if (t) {
+        prog = 'pppd';
+        msg = t[1] ?? '';
       }
     }
     // busybox/syslog put the facility before the program: "daemon.info pppd[1]:" is handled
@@ -108,19 +154,4 @@ export function splitLog(text: string): LogLine[] {
     out.push({ index, raw: line, msg, source, prog, pid });
   });
   return out;
-}
-
-/** pptp (pptp-linux, also the call manager inside pppd's pptp.so) writes `who level[func:file.c:N]: text`. */
-export interface PptpMessage {
-  level: 'log' | 'warn' | 'fatal';
-  where: string;
-  text: string;
-}
-
-const PPTP_MSG = /\b(log|warn|fatal)\[([\w-]+:\s?[\w.]+:\d+)\]:\s?(.*)$/;
-
-export function pptpMessage(msg: string): PptpMessage | null {
-  const m = PPTP_MSG.exec(msg);
-  if (!m) return null;
-  return { level: m[1] as PptpMessage['level'], where: m[2] ?? '', text: (m[3] ?? '').trim() };
 }

@@ -3,7 +3,7 @@
 // consequences (an auth failure is followed by a TermReq, a modem hangup, "Connection terminated").
 
 import type { Verdict } from './types.js';
-import type { EndEvent, Session } from './parse.js';
+import type { EndEvent, Session } from './session.js';
 import type { LogLine } from './lines.js';
 
 export interface Decision {
@@ -53,10 +53,12 @@ function scriptWords(x: { script: string; exitCode: number | null; signal: numbe
 export function decideVerdict(s: Session): Decision {
   // Logs pasted into forums are often only the tail: echo timeouts, idle hang-ups, ip-up runs
   // only happen on a link that was up, even when the IPCP lines are cut off.
+  const tailEnd = s.ends.find((e) => e.kind === 'echo' || e.kind === 'idle');
   const up =
     s.upLine !== null ||
     s.scripts.some((x) => /(?:^|[-_/])(?:ip|ppp)-?up/.test(x.script)) ||
-    s.ends.some((e) => e.kind === 'echo' || e.kind === 'idle');
+    // ...unless the control connection failed after it: that is a later try that never came up.
+    (tailEnd !== undefined && !(s.controlErr && s.controlErr.index > tailEnd.line.index));
   const firstTerm = s.ends.find((e) => e.kind !== 'terminated' && e.kind !== 'hangup');
   const ended = s.ends[0];
 
@@ -130,7 +132,13 @@ export function decideVerdict(s: Session): Decision {
     // 8. pptp went away before the peer ever answered: the control connection failed
     //    (its own message is in pptp's log, not pppd's).
     const hangup = s.ends.find((e) => e.kind === 'hangup');
-    const negotiated = s.lcpRcvdAny || s.authResult !== 'none' || s.lines.some((l) => /^(?:CHAP|PAP|EAP|MS-CHAP)|CCP|IPCP|MPPE|IP address/i.test(l.msg));
+    // The peer spoke PPP: it sent LCP, authenticated, or terminated LCP itself; "Connect time"
+    // (main.c print_link_stats) is only logged once LCP had opened.
+    const negotiated =
+      s.lcpRcvdAny ||
+      s.authResult !== 'none' ||
+      s.ends.some((e) => e.kind === 'peer-term') ||
+      s.lines.some((l) => /^(?:CHAP|PAP|EAP|MS-CHAP)|CCP|IPCP|MPPE|IP address|^Connect time [\d.]+ minutes/i.test(l.msg));
     if ((hangup || s.ptyFailed) && !negotiated && !s.controlUp && !s.ends.some((e) => e.kind === 'signal')) {
       const h = hangup?.line ?? s.ptyFailed;
       return {

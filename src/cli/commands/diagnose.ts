@@ -7,7 +7,9 @@
 //   pptp-fleet diagnose --json a.log b.log    # one JSON object per line: {"file": ..., ...Diagnosis}
 //
 // Exit status: 0 when every log's verdict is `up`, 1 when one is not, 2 when a file is unreadable
-// or is not a pppd log at all (2 wins over 1).
+// or is not a pppd log at all (2 wins over 1). A text is a pppd log when one line says what pppd
+// or pptp says (a row of src/pppd-log/rules.ts), under any syslog tag or none: a single pasted
+// pppd message is diagnosed (exit 0/1), never rejected.
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { diagnose, parsePppdLog } from '../../pppd-log/parse.js';
@@ -54,7 +56,7 @@ export function formatDiagnosis(d: Diagnosis, file?: string): string {
 export function registerDiagnose(program: Command): void {
   program
     .command('diagnose')
-    .description('Read pppd logs (debug output, logread, syslog, journal) and give a verdict with a fix hint')
+    .description('Read pppd logs (debug output, logread, syslog, journal, terminal pastes) and give a verdict with a fix hint and the next command to run on the router')
     .argument('<files...>', 'log files, or - for stdin')
     .option('--json', 'print the Diagnosis as JSON (one object; one per line with several files)')
     .action(async (files: string[], flags: DiagnoseFlags) => {

@@ -1,0 +1,690 @@
+// The table of field messages: pattern → what it tells about the attempt. One row per message
+// (or family of messages) pppd, its plugins or pptp-linux print, each with a real example line
+// that test/unit/pppd-log-rules.test.ts checks the row matches (and that no earlier row steals).
+//
+// Sources of the strings: pppd main.c, auth.c, lcp.c, fsm.c, chap-new.c, chap_ms.c, upap.c, eap.c,
+// ccp.c, ipcp.c, options.c, sys-linux.c and plugins (pptp.so, pppoatm.so) in ppp-project/ppp;
+// pptp-linux pptp.c, pptp_callmgr.c, pptp_ctrl.c (`who level[func:file.c:N]: text`).
+//
+// From the table derive: whether a text is a pppd log at all (a line matches a row with
+// evidence), which lines start a fresh attempt after a finished one (rows marked fresh), and the
+// facts of each attempt (the rows' actions). Lines are judged by what they say, never by the
+// syslog tag in front of them: pppd started by pptpd or accel-ppp logs under `pptp[PID]:`.
+
+import type { AuthProtocol, MppeInfo } from './types.js';
+import type { LogLine } from './lines.js';
+import { authFailure, markUp, upsertScript, type Session } from './session.js';
+
+export interface Rule {
+  /** Short name, for tests and evidence. */
+  name: string;
+  /** Matched against the message with every prefix removed. */
+  re: RegExp;
+  /** A real line this row must match (and be the first row to match). */
+  example: string;
+  /** A line matching this row is pppd's or pptp's own (default true): the text is a pppd log. */
+  evidence?: boolean;
+  /** After a finished attempt, a line matching this row starts a new one. */
+  fresh?: boolean;
+  on: (s: Session, m: RegExpExecArray, l: LogLine) => void;
+}
+
+// ---------- decoders ----------
+
+/** `<auth chap MS-v2>` → MS-CHAPv2 (lcp.c prints "auth pap", "auth chap MD5|MS|MS-v2", "auth eap"). */
+export function authFromOption(opts: string): AuthProtocol | null {
+  const m = /<auth ([^>]*)>/i.exec(opts);
+  if (!m) return null;
+  const a = (m[1] ?? '').trim().toLowerCase();
+  if (a.startsWith('eap')) return 'EAP';
+  if (a.startsWith('pap') || a.startsWith('upap')) return 'PAP';
+  if (a.startsWith('chap')) {
+    if (/ms-?v2/.test(a)) return 'MS-CHAPv2';
+    if (/\bms\b/.test(a)) return 'MS-CHAP';
+    return 'CHAP-MD5';
+  }
+  return null;
+}
+
+/**
+ * `<mppe +H -M +S -L -D +C>` (ccp.c): H stateless ("history-less"), M 56-bit, S 128-bit,
+ * L 40-bit, D obsolete (RFC 3078: unused), C MPPC compression.
+ */
+export function mppeFromOption(opts: string): MppeInfo | null {
+  const m = /<mppe ([^>]*)>/i.exec(opts);
+  if (!m) return null;
+  const flags = m[1] ?? '';
+  const on = (f: string): boolean => new RegExp(`\\+${f}\\b`).test(flags);
+  const bits = on('S') ? 128 : on('M') ? 56 : on('L') ? 40 : null;
+  return { bits, stateless: on('H'), compression: on('C') };
+}
+
+/**
+ * pppd's "Script X finished (pid N), status = 0xS". pppd ≥ 2.4.5 prints WEXITSTATUS (0x7f is
+ * exit 127); older pppd printed the raw wait status (0x7f00 is exit 127). Signals are logged
+ * separately ("Child process X (pid N) terminated with signal S"), so a value ≤ 0xff is an
+ * exit code, and a raw status with low bits set is decoded as a signal.
+ */
+export function decodeScriptStatus(status: number): { exitCode: number | null; signal: number | null } {
+  if (status <= 0xff) return { exitCode: status, signal: null };
+  if ((status & 0x7f) === 0) return { exitCode: (status >> 8) & 0xff, signal: null };
+  return { exitCode: null, signal: status & 0x7f };
+}
+
+/** ip-up, ip-down, ppp-up (netifd), auth-up... — not the pty/connect program (pptp, chat). */
+export function isHookScript(path: string): boolean {
+  const first = path.trim().split(/\s+/)[0] ?? '';
+  const base = first.split('/').pop() ?? first;
+  if (/pptp|chat|pppoe|sstp/i.test(base)) return false;
+  return /(?:^|[-_.])(?:up|down)(?:\.local)?$/i.test(base) || /^(?:ip|ipv6|ip6|ppp|ppp6|auth)-?(?:pre-)?(?:up|down)/i.test(base);
+}
+
+function hookName(path: string): string {
+  return path.trim().split(/\s+/)[0] ?? path;
+}
+
+function signalName(n: number): string {
+  const names: Record<number, string> = { 1: ' (SIGHUP)', 2: ' (SIGINT)', 9: ' (SIGKILL)', 15: ' (SIGTERM)' };
+  return names[n] ?? '';
+}
+
+const addrOf = (body: string): string | null => /<addr (\d{1,3}(?:\.\d{1,3}){3})>/.exec(body)?.[1] ?? null;
+
+// ---------- packets (debug): sent/rcvd [PROTO Code ...] ----------
+
+export const PACKET = /\b(sent|rcvd) \[(LCP|CHAP|PAP|UPAP|EAP|CCP|IPCP|IPV6CP|IP6CP|CBCP|proto=\S+) (\w+)(.*)$/;
+
+function feedPacket(s: Session, l: LogLine, dir: 'sent' | 'rcvd', proto: string, code: string, body: string): void {
+  const text = `${code}${body ? ' ' + body : ''}`;
+  if (proto === 'LCP') {
+    s.started = true;
+    if (dir === 'sent') s.lcpSent.push(text);
+    else {
+      s.lcpReceived.push(text);
+      s.lcpRcvdAny = true;
+    }
+    const auth = authFromOption(body);
+    if (code === 'ConfReq' && dir === 'rcvd' && auth) s.peerAuthAsked.push(auth);
+    if (code === 'ConfAck' && dir === 'sent' && auth) {
+      s.authAcked = auth;
+      s.authProtocol = auth;
+    }
+    if (code === 'ConfAck' && dir === 'rcvd') s.lcpAckRcvd = true;
+    if ((code === 'ConfNak' || code === 'ConfRej') && dir === 'sent' && /<auth /.test(body)) s.authRefused = true;
+    if (code === 'TermReq') {
+      const reason = (/"(.*)"/.exec(body)?.[1] ?? '').trim();
+      if (dir === 'rcvd') {
+        // "LCP terminated by peer" follows; keep the packet only when that notice is missing.
+        s.ends.push({ kind: 'peer-term', detail: reason, line: l });
+        if (/MPPE|MPPC|encrypt/i.test(reason)) s.mppeFail ??= l;
+      } else {
+        s.ends.push({ kind: 'local-term', detail: reason, line: l });
+        if (/MPPE/i.test(reason)) s.mppeFail ??= l;
+      }
+    }
+    if (code === 'ProtRej' && dir === 'rcvd' && /^80 fd\b/i.test(body.replace(/^id=0x[0-9a-f]+\s*/i, ''))) s.ccpProtRej = true;
+    return;
+  }
+  if (proto === 'CHAP') {
+    if (!s.authProtocol) s.authProtocol = s.authAcked ?? null;
+    if (dir === 'rcvd' && code === 'Failure') {
+      const quoted = /"(.*)"/.exec(body)?.[1] ?? '';
+      const e = /\bE=(\d+)/.exec(quoted);
+      s.authResult = 'failure';
+      s.authFail ??= l;
+      s.authError = e ? `E=${e[1]}` : quoted || s.authError;
+      if (e && (!s.authProtocol || s.authProtocol === 'CHAP-MD5')) s.authProtocol = /V=3/.test(quoted) ? 'MS-CHAPv2' : 'MS-CHAP';
+    }
+    if (dir === 'rcvd' && code === 'Success') {
+      s.authResult = 'success';
+      s.authOk ??= l;
+      if (/S=[0-9A-F]{40}/i.test(body)) s.authProtocol = 'MS-CHAPv2';
+    }
+    return;
+  }
+  if (proto === 'PAP' || proto === 'UPAP') {
+    s.authProtocol = 'PAP';
+    if (dir === 'rcvd' && code === 'AuthNak') {
+      s.authResult = 'failure';
+      s.authFail ??= l;
+      s.authError = /"(.*)"/.exec(body)?.[1] || s.authError || 'PAP AuthNak';
+    }
+    if (dir === 'rcvd' && code === 'AuthAck') {
+      s.authResult = 'success';
+      s.authOk ??= l;
+    }
+    return;
+  }
+  if (proto === 'EAP') {
+    s.authProtocol = 'EAP';
+    if (dir === 'rcvd' && code === 'Failure') {
+      s.eapFail ??= l;
+      authFailure(s, l, 'EAP failure');
+    }
+    if (dir === 'rcvd' && code === 'Success') {
+      s.authResult = 'success';
+      s.authOk ??= l;
+    }
+    return;
+  }
+  if (proto === 'CCP') {
+    if (code === 'ConfAck' && /<mppe /.test(body)) {
+      if (dir === 'rcvd') s.ccpAckRcvd = body;
+      else s.ccpAckSent = body;
+    }
+    if (code === 'TermReq' && dir === 'rcvd' && s.upLine === null) s.ccpProtRej ||= /MPPE/i.test(body);
+    return;
+  }
+  if (proto === 'IPCP' && code === 'ConfAck') {
+    // ipcp.c: IPCP is up once both sides acked a ConfReq. The peer acks ours (with our address),
+    // we ack the peer's (with its address). Debug-only logs never show "local IP address".
+    if (dir === 'rcvd') {
+      s.ipcpAckRcvd = l;
+      s.ipcpLocal = addrOf(body);
+    } else {
+      s.ipcpAckSent = l;
+      s.ipcpRemote = addrOf(body);
+    }
+    return;
+  }
+}
+
+// ---------- the pppd table (first matching row wins) ----------
+
+const CONFIG_ERROR =
+  /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|The remote system is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
+
+export const PPPD_RULES: Rule[] = [
+  {
+    name: 'packet',
+    re: PACKET,
+    example: 'rcvd [LCP ConfReq id=0x1 <mru 1400> <auth chap MS-v2> <magic 0x71251209>]',
+    on: (s, m, l) => feedPacket(s, l, m[1] as 'sent' | 'rcvd', m[2] ?? '', m[3] ?? '', (m[4] ?? '').replace(/\].*$/, '').trim()),
+  },
+  // --- link start ---
+  {
+    name: 'connect',
+    re: /\bConnect:\s*(\S+?)\s*<-->\s*(\S*)/,
+    example: 'Connect: ppp0 <--> /dev/pts/0',
+    fresh: true,
+    on: (s, m) => {
+      s.started = true;
+      if (m[1]) s.iface = m[1];
+    },
+  },
+  { name: 'interface', re: /^Using interface (\S+)/, example: 'Using interface pptp-vpn', fresh: true, on: (s, m) => (s.iface = m[1] ?? s.iface) },
+  { name: 'channel', re: /^using channel \d+/, example: 'using channel 2', fresh: true, on: () => {} },
+  { name: 'serial', re: /^Serial connection established/, example: 'Serial connection established.', fresh: true, on: () => {} },
+  { name: 'started', re: /^pppd [\d.]+\S* started by/, example: 'pppd 2.4.7 started by root, uid 0', fresh: true, on: () => {} },
+  { name: 'plugin', re: /^Plugin \S+ loaded/, example: 'Plugin pptp.so loaded.', fresh: true, on: () => {} },
+  { name: 'pptp-plugin', re: /^PPTP plugin version/, example: 'PPTP plugin version 1.00', fresh: true, on: () => {} },
+  // --- warnings that are not failures (they must come before the kernel rows) ---
+  {
+    name: 'no-ppp-filtering',
+    // sys-linux.c set_filters(): PPPIOCSPASS → ENOTTY is a warn(); pppd carries on without filters.
+    re: /kernel does not support PPP filtering|Couldn't set (?:pass|active)-filter in kernel/i,
+    example: 'kernel does not support PPP filtering',
+    on: () => {},
+  },
+  // --- configuration and kernel problems (pppd exits before or right at start) ---
+  {
+    name: 'unrecognized-option',
+    re: /unrecognized option:? '?([^'\s]*)'?/i,
+    example: "In file /etc/ppp/options.pptp: unrecognized option 'mppe'",
+    fresh: true,
+    on: (s, m, l) => {
+      s.configErr ??= l;
+      s.configOption ??= m[1] ?? null;
+    },
+  },
+  {
+    name: 'config-error',
+    re: /Can't open options file|Can't find peer file|In file .*:|Couldn't load plugin|Plugin .* is for pppd version|The remote system is required to authenticate itself|unknown mode \(you must specify pptp_server/i,
+    example: "Can't open options file /etc/ppp/peers/vpn: No such file or directory",
+    fresh: true,
+    on: (s, _m, l) => void (s.configErr ??= l),
+  },
+  {
+    name: 'config-error-generic',
+    // Worded like many programs' errors: an attempt's fact, but no evidence that pppd wrote it.
+    re: CONFIG_ERROR,
+    example: 'too few parameters for option pty',
+    evidence: false,
+    on: (s, _m, l) => void (s.configErr ??= l),
+  },
+  {
+    name: 'no-ppp-kernel',
+    // sys-linux.c ppp_available() and its no_ppp_msg (printed over several lines on a terminal).
+    re: /lacks kernel support for PPP|Couldn't open the \/dev\/ppp device|\/dev\/ppp: No such (?:file|device)|unable to open the \/dev\/ppp device|You need to create the \/dev\/ppp device node|mknod \/dev\/ppp c 108 0|Please load the ppp_generic kernel module|Kernel doesn't support ppp_generic|PPP driver version .* (?:too old|out of date)|Couldn't set tty to PPP discipline/i,
+    example: 'Please load the ppp_generic kernel module.',
+    fresh: true,
+    on: (s, _m, l) => void (s.noKernel ??= l),
+  },
+  {
+    name: 'no-pptp-socket',
+    re: /PPTP: failed to create PPTP socket \((?:Address family not supported|Protocol not supported|Protocol not available)/i,
+    example: 'PPTP: failed to create PPTP socket (Address family not supported by protocol)',
+    on: (s, _m, l) => void (s.noKernel ??= l),
+  },
+  {
+    name: 'no-mppe-kernel',
+    re: /MPPE required,? but kernel has no support|kernel (?:has no|lacks) (?:MPPE|support for MPPE)|Couldn't (?:load|find) (?:MPPE|ppp_mppe)|MPPE .*not (?:available|supported) in (?:the )?kernel/i,
+    example: 'MPPE required, but kernel has no support.',
+    on: (s, _m, l) => void (s.mppeKernel ??= l),
+  },
+  // --- pptp.so plugin (control connection inside pppd) ---
+  {
+    name: 'pptp-plugin-connect',
+    re: /^PPTP: (?:Unknown host|connect failed|failed to connect PPTP socket|failed to bind PPTP socket)|Call manager exited with error|Could not launch call manager|Could not open control connection/i,
+    example: 'PPTP: Unknown host vpn.example.com',
+    on: (s, _m, l) => void (s.controlErr ??= l),
+  },
+  // --- authentication ---
+  {
+    name: 'mschap-failed',
+    re: /(?:MS-CHAP(?:v2|-v2)? authentication failed|Unknown MS-CHAP authentication failure):?\s*(.*)$/i,
+    example: 'MS-CHAP authentication failed: E=691 Authentication failure',
+    on: (s, m, l) => {
+      authFailure(s, l, m[1] ?? '');
+      if (!s.authProtocol || s.authProtocol === 'CHAP-MD5') s.authProtocol = 'MS-CHAPv2';
+    },
+  },
+  {
+    name: 'mschap-mutual',
+    re: /MS-CHAPv2 mutual authentication failed/i,
+    example: 'MS-CHAPv2 mutual authentication failed.',
+    on: (s, _m, l) => {
+      authFailure(s, l, 'mutual authentication failed');
+      s.authProtocol = 'MS-CHAPv2';
+    },
+  },
+  {
+    name: 'auth-failed',
+    re: /^(CHAP|PAP|EAP) authentication failed:?\s*(.*)$/i,
+    example: 'CHAP authentication failed: Authentication fail',
+    on: (s, m, l) => {
+      authFailure(s, l, m[2] ?? '');
+      s.authProtocol ??= m[1] === 'PAP' ? 'PAP' : m[1] === 'EAP' ? 'EAP' : s.authAcked;
+    },
+  },
+  {
+    name: 'auth-ok',
+    re: /^(CHAP|PAP|EAP) authentication succeeded/i,
+    example: 'CHAP authentication succeeded',
+    on: (s, m, l) => {
+      s.authResult = 'success';
+      s.authOk ??= l;
+      if (m[1]?.toUpperCase() === 'PAP') s.authProtocol = 'PAP';
+      else if (m[1]?.toUpperCase() === 'EAP') s.authProtocol = 'EAP';
+    },
+  },
+  {
+    name: 'eap-failed',
+    re: /^EAP: peer reports authentication failure|^EAP: .*(?:authentication failure|failed)|EAP unexpected failure message/i,
+    example: 'EAP: peer reports authentication failure',
+    on: (s, _m, l) => {
+      s.eapFail ??= l;
+      authFailure(s, l, 'EAP failure');
+      s.authProtocol = 'EAP';
+    },
+  },
+  {
+    name: 'eap-unsupported',
+    re: /^EAP: unknown authentication type|^EAP: unsupported|^EAP: .*Naking/i,
+    example: 'EAP: unknown authentication type 26; Naking',
+    on: (s, _m, l) => {
+      s.eapUnsupported ??= l;
+      s.authProtocol = 'EAP';
+    },
+  },
+  {
+    name: 'no-secret',
+    re: /No (?:CHAP |PAP |EAP |MS-CHAP )?secret found|no (?:PAP|CHAP) secret|couldn't find any suitable secret|No secret for/i,
+    example: 'No CHAP secret found for authenticating us to vpn',
+    on: (s, _m, l) => {
+      s.noAuthSecret ??= l;
+      authFailure(s, l, 'no secret found');
+    },
+  },
+  { name: 'peer-refused-auth', re: /peer refused to authenticate/i, example: 'peer refused to authenticate: terminating link', on: (s, _m, l) => void (s.peerRefusedAuth ??= l) },
+  {
+    name: 'peer-failed-auth',
+    re: /^Peer .* failed (?:CHAP|PAP|EAP|MS-CHAP\S*) authentication/i,
+    example: 'Peer yaya failed CHAP authentication',
+    on: (s, _m, l) => authFailure(s, l, 'peer failed our authentication'),
+  },
+  {
+    name: 'auth-timeout',
+    re: /^No response to (?:PAP|CHAP|EAP) |^(?:PAP|CHAP|EAP)(?: authentication)?: timeout/i,
+    example: 'No response to PAP authenticate-requests',
+    on: (s, _m, l) => authFailure(s, l, 'no response to authentication request'),
+  },
+  {
+    name: 'remote-message',
+    // upap.c logs the server's text for an AuthAck and for an AuthNak alike; the failure line
+    // that follows a Nak may be cut off a pasted log, so a text that says it failed counts.
+    re: /^Remote message: (.*)$/,
+    example: 'Remote message: Authentication failed!',
+    on: (s, m, l) => {
+      const text = (m[1] ?? '').trim();
+      s.authError ??= text || null;
+      if (s.authResult !== 'success' && /fail|denied|incorrect|invalid|wrong|reject|not authori[sz]ed/i.test(text)) authFailure(s, l, text);
+    },
+  },
+  // --- CCP / MPPE ---
+  {
+    name: 'mppe-up',
+    re: /(MPPC\/)?MPPE (\d+)-bit,? (stateless|stateful)/i,
+    example: 'MPPE 128-bit stateless compression enabled',
+    on: (s, m, l) => {
+      const bits = Number(m[2]);
+      s.mppe = {
+        bits: bits === 40 || bits === 56 || bits === 128 ? bits : null,
+        stateless: (m[3] ?? '').toLowerCase() === 'stateless',
+        compression: Boolean(m[1]) || /MPPC/i.test(l.msg),
+      };
+    },
+  },
+  { name: 'mppe-refuse-stateful', re: /Refusing MPPE stateful mode/i, example: 'Refusing MPPE stateful mode offered by peer', on: (s) => void (s.mppeRefusedStateful = true) },
+  {
+    name: 'mppe-needs-mschap',
+    re: /MPPE required, but MS-CHAP|MPPE required but .*MS-CHAP|MPPE.*auth not performed/i,
+    example: 'MPPE required, but MS-CHAP[v2] auth not performed.',
+    on: (s, _m, l) => {
+      s.mppeNeedsMsChap = true;
+      s.mppeFail ??= l;
+    },
+  },
+  {
+    name: 'ccp-unsupported-local',
+    // We run without CCP (noccp) while the peer negotiates MPPE: it will hang up on us.
+    re: /^Unsupported protocol 'Compression Control Protocol'/i,
+    example: "Unsupported protocol 'Compression Control Protocol' (0x80fd) received",
+    on: (s, _m, l) => void (s.ccpUnsupportedLocal ??= l),
+  },
+  {
+    name: 'ccp-protocol-reject',
+    re: /Protocol-Reject for 'Compression Control Protocol'/i,
+    example: "Protocol-Reject for 'Compression Control Protocol' (0x80fd) received",
+    on: (s) => void (s.ccpProtRej = true),
+  },
+  {
+    name: 'mppe-disabled',
+    // ccp.c logs this whenever CCP goes down while LCP is open: on every ordinary shutdown
+    // (signal, poff) too, so it is a cause only when nothing else explains the end.
+    re: /^MPPE disabled/i,
+    example: 'MPPE disabled',
+    on: (s, _m, l) => void s.ends.push({ kind: 'mppe-disabled', detail: 'MPPE disabled', line: l }),
+  },
+  {
+    name: 'terminated-by-peer',
+    // fsm.c fsm_rtermreq(): "%s terminated by peer (%s)" for LCP and for an NCP (IPCP...).
+    re: /\b(LCP|IPCP|IPV6CP|CCP) terminated by peer(?: \((.*)\))?\s*$/,
+    example: 'LCP terminated by peer (MPPE required but peer negotiation failed)',
+    on: (s, m, l) => {
+      const reason = (m[2] ?? '').trim();
+      if (m[1] === 'CCP') {
+        if (/MPPE|MPPC|encrypt/i.test(reason)) s.mppeFail ??= l;
+        return;
+      }
+      s.ends.push({ kind: 'peer-term', detail: m[1] === 'LCP' ? reason : `${m[1]}${reason ? `: ${reason}` : ''}`, line: l });
+      if (/MPPE|MPPC|encrypt/i.test(reason)) s.mppeFail ??= l;
+    },
+  },
+  {
+    name: 'mppe-failed',
+    re: /MPPE required but|MPPE\/MPPC required but|MPPE .*negotiation failed|MPPE .*not available|MPPE is required|Encryption required/i,
+    example: 'MPPE required but peer negotiation failed',
+    on: (s, _m, l) => void (s.mppeFail ??= l),
+  },
+  // --- IPCP ---
+  {
+    name: 'local-ip',
+    re: /^local\s+IP address (\S+)/,
+    example: 'local  IP address 192.168.0.2',
+    on: (s, m, l) => {
+      s.localIp = m[1] ?? null;
+      markUp(s, l);
+    },
+  },
+  {
+    name: 'remote-ip',
+    re: /^remote\s+IP address (\S+)/,
+    example: 'remote IP address 192.168.0.1',
+    on: (s, m, l) => {
+      s.remoteIp = m[1] ?? null;
+      markUp(s, l);
+    },
+  },
+  {
+    name: 'dns',
+    re: /^(?:primary|secondary)\s+DNS\s+address (\S+)/,
+    example: 'primary   DNS address 10.1.1.2',
+    on: (s, m) => {
+      if (m[1] && !s.dns.includes(m[1])) s.dns.push(m[1]);
+    },
+  },
+  // --- timeouts (fsm.c: "%s: timeout sending Config-Requests") ---
+  {
+    name: 'config-timeout',
+    re: /^(\S+): timeout sending Config-Requests/i,
+    example: 'LCP: timeout sending Config-Requests',
+    on: (s, m, l) => {
+      const proto = (m[1] ?? '').toUpperCase();
+      if (proto === 'LCP') s.lcpTimeout ??= l;
+      // An IPv6CP (or CCP) timeout leaves IPCP running: it ends nothing.
+      else if (!/^(?:IPV6CP|IP6CP|CCP)$/.test(proto)) s.otherTimeout ??= l;
+    },
+  },
+  // --- scripts (main.c: "Script %s finished (pid %d), status = 0x%x") ---
+  {
+    name: 'script-finished',
+    re: /^Script (.+?) finished \(pid \d+\s*\),?\s*status\s*=\s*(0x[0-9a-f]+|\d+)/i,
+    example: 'Script /etc/ppp/ip-up finished (pid 872), status = 0x0',
+    on: (s, m, l) => {
+      const path = m[1] ?? '';
+      const status = Number(m[2]);
+      const decoded = decodeScriptStatus(Number.isFinite(status) ? status : 0);
+      if (isHookScript(path)) upsertScript(s, { script: hookName(path), ...decoded, line: l });
+      else if ((decoded.exitCode ?? 0) !== 0 || decoded.signal !== null) s.ptyFailed ??= l;
+    },
+  },
+  {
+    name: 'script-started',
+    re: /^Script (.+?) started \(pid \d+\)/i,
+    example: 'Script /etc/ppp/ip-up started (pid 872)',
+    on: (s, m, l) => {
+      const path = m[1] ?? '';
+      if (isHookScript(path)) upsertScript(s, { script: hookName(path), exitCode: null, signal: null, line: l }, false);
+    },
+  },
+  {
+    name: 'child-signal',
+    re: /^Child process (.+?) \(pid \d+\) terminated with signal (\d+)/i,
+    example: 'Child process pptp 172.16.1.2 --nolaunchpppd (pid 7114) terminated with signal 2',
+    on: (s, m, l) => {
+      const path = m[1] ?? '';
+      const sig = Number(m[2]);
+      if (isHookScript(path)) upsertScript(s, { script: hookName(path), exitCode: null, signal: sig, line: l });
+      // The pty child (pptp) killed by the signal pppd itself got: a local stop whose
+      // "Terminating on signal" line may be cut off.
+      else if (sig === 1 || sig === 2 || sig === 15) s.ends.push({ kind: 'child-signal', detail: `signal ${sig}${signalName(sig)}`, line: l });
+    },
+  },
+  {
+    name: 'cant-execute',
+    re: /^Can't execute (\S+)/i,
+    example: "Can't execute /etc/ppp/ip-up: Permission denied",
+    on: (s, m, l) => {
+      if (isHookScript(m[1] ?? '')) upsertScript(s, { script: hookName(m[1] ?? ''), exitCode: 99, signal: null, line: l });
+    },
+  },
+  // --- how it ended ---
+  {
+    name: 'echo-timeout',
+    re: /^No response to (\d+) echo-requests/i,
+    example: 'No response to 5 echo-requests',
+    on: (s, m, l) => void s.ends.push({ kind: 'echo', detail: `no response to ${m[1]} LCP echo-requests`, line: l }),
+  },
+  {
+    name: 'link-disconnected',
+    re: /^Serial link appears to be disconnected/i,
+    example: 'Serial link appears to be disconnected.',
+    on: (s, _m, l) => {
+      if (!s.ends.some((e) => e.kind === 'echo')) s.ends.push({ kind: 'echo', detail: 'serial link appears to be disconnected', line: l });
+    },
+  },
+  {
+    name: 'idle',
+    re: /^Terminating connection due to lack of\s*activity|^Link inactive/i,
+    example: 'Terminating connection due to lack of activity.',
+    on: (s, _m, l) => void s.ends.push({ kind: 'idle', detail: 'idle timeout (no traffic)', line: l }),
+  },
+  {
+    name: 'signal',
+    re: /^Terminating on signal (\d+)/i,
+    example: 'Terminating on signal 15',
+    on: (s, m, l) => void s.ends.push({ kind: 'signal', detail: `signal ${m[1]}${signalName(Number(m[1]))}`, line: l }),
+  },
+  { name: 'sighup', re: /^Hangup \(SIGHUP\)/i, example: 'Hangup (SIGHUP)', on: (s, _m, l) => void s.ends.push({ kind: 'signal', detail: 'signal 1 (SIGHUP)', line: l }) },
+  {
+    name: 'maxconnect',
+    re: /^Connect time expired/i,
+    example: 'Connect time expired',
+    on: (s, _m, l) => void s.ends.push({ kind: 'maxconnect', detail: 'maximum connect time reached', line: l }),
+  },
+  {
+    name: 'modem-hangup',
+    re: /^Modem hangup/i,
+    example: 'Modem hangup',
+    on: (s, _m, l) => void s.ends.push({ kind: 'hangup', detail: 'modem hangup (the pptp transport closed)', line: l }),
+  },
+  {
+    name: 'terminated',
+    re: /^Connection terminated\.?/i,
+    example: 'Connection terminated.',
+    on: (s, _m, l) => {
+      s.ends.push({ kind: 'terminated', detail: 'connection terminated', line: l });
+      s.finished = true;
+    },
+  },
+  { name: 'exit', re: /^Exit\.?$/, example: 'Exit.', on: (s) => void (s.finished = true) },
+  // --- pppd's, but carrying nothing the verdict needs (they still make the text a pppd log) ---
+  { name: 'connect-time', re: /^Connect time [\d.]+ minutes|^Sent \d+ bytes, received \d+ bytes/, example: 'Connect time 2.0 minutes.', on: () => {} },
+  { name: 'proxy-arp', re: /^Cannot determine ethernet address for proxy ARP/, example: 'Cannot determine ethernet address for proxy ARP', on: () => {} },
+  { name: 'default-remote', re: /^Could not determine remote IP address/, example: 'Could not determine remote IP address: defaulting to 10.64.64.64', on: () => {} },
+  { name: 'secrets-mode', re: /^Warning - secret file \S+ has world and\/or group access/, example: 'Warning - secret file /etc/ppp/chap-secrets has world and/or group access', on: () => {} },
+  { name: 'calling-number', re: /^peer from calling number \S+ authorized/, example: 'peer from calling number 192.168.123.6 authorized', on: () => {} },
+  { name: 'discarded', re: /^Discarded non-LCP packet when LCP not open/, example: 'Discarded non-LCP packet when LCP not open', on: () => {} },
+  { name: 'ipv6-address', re: /^(?:local|remote)\s+LL address \S+/, example: 'local  LL address fe80::216e:1742:654e:9b91', on: () => {} },
+  { name: 'routes', re: /^(?:replacing|restoring) old default route to|^Overriding mtu \d+ to|^Couldn't increase M[TR]U to/, example: 'replacing old default route to eth0 [172.16.68.1]', on: () => {} },
+  { name: 'unsupported-protocol', re: /^Unsupported protocol (?:0x[0-9a-f]+|'[^']+') received/i, example: 'Unsupported protocol 0x3 received', on: () => {} },
+  { name: 'pppoe-session', re: /^PPP session is \d+|^Connected to \S+ via interface|^Renamed interface \S+ to|^Sent PADT$/, example: 'PPP session is 23303', on: () => {} },
+];
+
+// ---------- the pptp table (pptp-linux, and the call manager inside pptp.so) ----------
+
+/** pptp (pptp-linux, also the call manager inside pppd's pptp.so) writes `who level[func:file.c:N]: text`. */
+export interface PptpMessage {
+  level: 'log' | 'warn' | 'fatal';
+  where: string;
+  text: string;
+}
+
+const PPTP_MSG = /\b(log|warn|fatal)\[([\w-]+:\s?[\w.]+:\d+)\]:\s?(.*)$/;
+
+export function pptpMessage(msg: string): PptpMessage | null {
+  const m = PPTP_MSG.exec(msg);
+  if (!m) return null;
+  return { level: m[1] as PptpMessage['level'], where: m[2] ?? '', text: (m[3] ?? '').trim() };
+}
+
+const levelOf = (l: LogLine): PptpMessage['level'] => pptpMessage(l.msg)?.level ?? 'log';
+
+function controlFailed(s: Session, l: LogLine, text: string): void {
+  if (s.upLine === null) s.controlErr ??= l;
+  else s.ends.push({ kind: 'pptp-link-error', detail: `pptp: ${text}`, line: l });
+}
+
+/** Rows for pptp's text (the `who level[...]:` prefix removed). */
+export const PPTP_RULES: Rule[] = [
+  {
+    name: 'pptp-control-up',
+    re: /Client connection established|Outgoing call established|Received Start Control Connection Reply/i,
+    example: 'Client connection established.',
+    on: (s) => void (s.controlUp = true),
+  },
+  {
+    name: 'pptp-dns',
+    // pptp.c get_ip_address(): gethostbyname/getaddrinfo failures; the pptp.so plugin's "Unknown host".
+    re: /gethostbyname|getaddrinfo|Could not resolve|Unknown host|Name or service not known|Host name lookup failure|No address associated with hostname|Temporary failure in name resolution|HOST NOT FOUND/i,
+    example: "gethostbyname 'pptp.relakks.com': HOST NOT FOUND",
+    fresh: true,
+    on: (s, m, l) => controlFailed(s, l, m.input),
+  },
+  {
+    name: 'pptp-connect-failed',
+    re: /^connect: (.+)$|Could not open control connection|Call manager exited with error|Could not launch call manager/i,
+    example: 'connect: Connection refused',
+    fresh: true,
+    on: (s, m, l) => {
+      // "Could not open control connection to SERVER" names the server: the better evidence.
+      if (s.controlErr && s.upLine === null && /control connection to/i.test(m.input) && !/control connection to/i.test(s.controlErr.msg)) s.controlErr = l;
+      controlFailed(s, l, m.input);
+    },
+  },
+  {
+    name: 'pptp-call-refused',
+    re: /(?:Start[- ]Control[- ]Connection|Outgoing[- ]Call)[- ]Reply.*(?:result|error|reject|fail)|Outgoing call (?:rejected|failed)|Non-zero Result Code|negative reply|Peer refused/i,
+    example: 'Outgoing call rejected',
+    on: (s, m, l) => controlFailed(s, l, m.input),
+  },
+  {
+    name: 'pptp-missing-echo',
+    // pptp_ctrl.c pptp_handle_timer(): our keep-alive Echo-Request went unanswered, the control
+    // connection is closed. Like LCP echo failures, it ends a link that was up.
+    re: /closing control connection due to missing echo reply/i,
+    example: 'closing control connection due to missing echo reply',
+    on: (s, m, l) => void s.ends.push({ kind: 'echo', detail: `pptp: ${m.input}`, line: l }),
+  },
+  {
+    name: 'pptp-peer-closed',
+    re: /read returned zero, peer has closed|Received Call Clear Request|Call[- ]Disconnect[- ]Notify|Received Stop[- ]Control[- ]Connection|Stop-Control-Connection-Request received|Call disconnected/i,
+    example: 'read returned zero, peer has closed',
+    on: (s, m, l) => void s.ends.push({ kind: 'pptp-peer-closed', detail: `pptp: ${m.input}`, line: l }),
+  },
+  {
+    name: 'pptp-link-error',
+    re: /(?:read|write) error|Connection reset by peer|Connection timed out|timeout waiting for echo|no echo reply|Broken pipe|short read/i,
+    example: 'short read (-1): Message too long',
+    on: (s, m, l) => {
+      if (levelOf(l) !== 'log') s.ends.push({ kind: 'pptp-link-error', detail: `pptp: ${m.input}`, line: l });
+    },
+  },
+  { name: 'pptp-start', re: /The synchronous pptp option|Start-Control-Connection-Request/i, example: 'The synchronous pptp option is NOT activated', fresh: true, on: () => {} },
+];
+
+/** The first row of a table matching a message, with its match. */
+export function ruleFor(table: readonly Rule[], msg: string): { rule: Rule; m: RegExpExecArray } | null {
+  for (const rule of table) {
+    const m = rule.re.exec(msg);
+    if (m) return { rule, m };
+  }
+  return null;
+}
+
+/** Whether pppd wrote this message (a row with evidence matches it), whatever the tag said. */
+export function isPppdMessage(msg: string): boolean {
+  const hit = ruleFor(PPPD_RULES, msg);
+  return hit !== null && hit.rule.evidence !== false;
+}
+
+/** After a finished attempt, does this line start a new one? */
+export function isFreshLine(msg: string, pptp: boolean): boolean {
+  if (pptp) {
+    const text = pptpMessage(msg)?.text ?? msg;
+    return ruleFor(PPTP_RULES, text)?.rule.fresh === true;
+  }
+  if (/^(?:sent|rcvd) \[LCP ConfReq/.test(msg)) return true;
+  return ruleFor(PPPD_RULES, msg)?.rule.fresh === true;
+}

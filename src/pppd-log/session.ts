@@ -1,0 +1,167 @@
+// One connection attempt's facts, gathered line by line by the rules in rules.ts and judged by
+// verdict.ts. Pure data and small helpers; no parsing here.
+
+import type { AuthProtocol, MppeInfo, ScriptStatus } from './types.js';
+import type { LogLine } from './lines.js';
+
+/** A termination-related event, in log order. */
+export type EndKind =
+  | 'echo'
+  | 'idle'
+  | 'signal'
+  | 'peer-term'
+  | 'local-term'
+  | 'hangup'
+  | 'maxconnect'
+  | 'terminated'
+  | 'pptp-peer-closed'
+  | 'pptp-link-error'
+  | 'mppe-disabled'
+  /** pppd's pty child (pptp) died of SIGINT/SIGTERM/SIGHUP: pppd passes the signal it got on to its process group. */
+  | 'child-signal';
+
+export interface EndEvent {
+  kind: EndKind;
+  detail: string;
+  line: LogLine;
+}
+
+export interface HookScript extends ScriptStatus {
+  line: LogLine;
+}
+
+/** Everything gathered about one attempt before the verdict is decided. */
+export interface Session {
+  pid: string | null;
+  lines: LogLine[];
+  /** The link started: Connect:, or LCP packets. */
+  started: boolean;
+  /** "Connection terminated." or "Exit." seen: a later fresh line starts a new attempt. */
+  finished: boolean;
+  lcpSent: string[];
+  lcpReceived: string[];
+  lcpRcvdAny: boolean;
+  lcpAckRcvd: boolean;
+  /** Auth protocols the peer asked for in its LCP ConfReqs, in order. */
+  peerAuthAsked: AuthProtocol[];
+  /** Auth protocol we agreed to (our LCP ConfAck of the peer's <auth ...>). */
+  authAcked: AuthProtocol | null;
+  /** We ConfNak'd/ConfRej'd the peer's auth option at least once. */
+  authRefused: boolean;
+  authProtocol: AuthProtocol | null;
+  authResult: 'success' | 'failure' | 'none';
+  authError: string | null;
+  authFail: LogLine | null;
+  authOk: LogLine | null;
+  eapFail: LogLine | null;
+  /** pppd met an EAP method it lacks ("EAP: unknown authentication type 26; Naking"). */
+  eapUnsupported: LogLine | null;
+  noAuthSecret: LogLine | null;
+  peerRefusedAuth: LogLine | null;
+  ccpAckRcvd: string | null;
+  ccpAckSent: string | null;
+  mppe: MppeInfo | null;
+  mppeFail: LogLine | null;
+  mppeRefusedStateful: boolean;
+  mppeNeedsMsChap: boolean;
+  ccpProtRej: boolean;
+  /** "Unsupported protocol 'Compression Control Protocol'": this pppd has CCP off. */
+  ccpUnsupportedLocal: LogLine | null;
+  mppeKernel: LogLine | null;
+  noKernel: LogLine | null;
+  configErr: LogLine | null;
+  configOption: string | null;
+  controlErr: LogLine | null;
+  lcpTimeout: LogLine | null;
+  otherTimeout: LogLine | null;
+  localIp: string | null;
+  remoteIp: string | null;
+  dns: string[];
+  iface: string | null;
+  upLine: LogLine | null;
+  scripts: HookScript[];
+  /** The pty/connect program (pptp) exited with a non-zero status or a signal. */
+  ptyFailed: LogLine | null;
+  ends: EndEvent[];
+  /** pptp lines say its control connection was up (so a later failure is not about TCP 1723). */
+  controlUp: boolean;
+  /** IPCP as the debug packets tell it (logs without "local IP address"): our address the peer acked, the peer's address we acked. */
+  ipcpAckRcvd: LogLine | null;
+  ipcpAckSent: LogLine | null;
+  ipcpLocal: string | null;
+  ipcpRemote: string | null;
+}
+
+export function newSession(pid: string | null): Session {
+  return {
+    pid,
+    lines: [],
+    started: false,
+    finished: false,
+    lcpSent: [],
+    lcpReceived: [],
+    lcpRcvdAny: false,
+    lcpAckRcvd: false,
+    peerAuthAsked: [],
+    authAcked: null,
+    authRefused: false,
+    authProtocol: null,
+    authResult: 'none',
+    authError: null,
+    authFail: null,
+    authOk: null,
+    eapFail: null,
+    eapUnsupported: null,
+    noAuthSecret: null,
+    peerRefusedAuth: null,
+    ccpAckRcvd: null,
+    ccpAckSent: null,
+    mppe: null,
+    mppeFail: null,
+    mppeRefusedStateful: false,
+    mppeNeedsMsChap: false,
+    ccpProtRej: false,
+    ccpUnsupportedLocal: null,
+    mppeKernel: null,
+    noKernel: null,
+    configErr: null,
+    configOption: null,
+    controlErr: null,
+    lcpTimeout: null,
+    otherTimeout: null,
+    localIp: null,
+    remoteIp: null,
+    dns: [],
+    iface: null,
+    upLine: null,
+    scripts: [],
+    ptyFailed: null,
+    ends: [],
+    controlUp: false,
+    ipcpAckRcvd: null,
+    ipcpAckSent: null,
+    ipcpLocal: null,
+    ipcpRemote: null,
+  };
+}
+
+/** Records an authentication failure (the first failing line is the evidence). */
+export function authFailure(s: Session, l: LogLine, detail: string): void {
+  s.authResult = 'failure';
+  s.authFail ??= l;
+  const e = /\bE=(\d+)/.exec(detail);
+  if (e) s.authError = `E=${e[1]}`;
+  else if (detail && !s.authError) s.authError = detail.trim() || null;
+}
+
+/** The link is up once both addresses are known (ipcp.c "local/remote IP address"). */
+export function markUp(s: Session, l: LogLine): void {
+  if (s.localIp && s.remoteIp && s.upLine === null) s.upLine = l;
+}
+
+/** Adds or completes a hook script's record (started → finished). */
+export function upsertScript(s: Session, sc: HookScript, finished = true): void {
+  const i = s.scripts.findIndex((x) => x.script === sc.script && x.exitCode === null && x.signal === null);
+  if (i >= 0 && finished) s.scripts[i] = sc;
+  else if (finished || i < 0) s.scripts.push(sc);
+}

@@ -1,0 +1,207 @@
+// The table of field messages (src/pppd-log/rules.ts): every row matches its real example line
+// and is the first row to do so; the "is this a pppd log" test and the fresh-attempt markers
+// come from the same rows; lines are judged by what they say, not by their syslog tag.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Command } from 'commander';
+import { PPPD_RULES, PPTP_RULES, isFreshLine, isPppdMessage, ruleFor } from '../../src/pppd-log/rules.js';
+import { diagnose, hintFor, parsePppdLog, VERDICTS } from '../../src/pppd-log/index.js';
+import { registerDiagnose } from '../../src/cli/commands/diagnose.js';
+
+describe('rule table', () => {
+  it('has unique row names', () => {
+    const names = [...PPPD_RULES, ...PPTP_RULES].map((r) => r.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it.each(PPPD_RULES.map((r) => [r.name, r] as const))('pppd row %s matches its example first', (_n, rule) => {
+    expect(rule.re.test(rule.example), rule.example).toBe(true);
+    expect(ruleFor(PPPD_RULES, rule.example)?.rule.name).toBe(rule.name);
+  });
+
+  it.each(PPTP_RULES.map((r) => [r.name, r] as const))('pptp row %s matches its example first', (_n, rule) => {
+    expect(rule.re.test(rule.example), rule.example).toBe(true);
+    expect(ruleFor(PPTP_RULES, rule.example)?.rule.name).toBe(rule.name);
+  });
+
+  it('makes a text a pppd log exactly when a row with evidence matches', () => {
+    for (const r of PPPD_RULES) expect(isPppdMessage(r.example), r.name).toBe(r.evidence !== false);
+    for (const other of ['Accepted publickey for root', 'eth0: link up', 'DHCPACK(br-lan) 192.168.1.5', 'Exit status 0']) {
+      expect(isPppdMessage(other), other).toBe(false);
+    }
+  });
+
+  it('marks fresh attempts with the rows flagged fresh', () => {
+    for (const r of PPPD_RULES.filter((x) => x.name !== 'packet')) expect(isFreshLine(r.example, false), r.name).toBe(r.fresh === true);
+    for (const r of PPTP_RULES) expect(isFreshLine(r.example, true), r.name).toBe(r.fresh === true);
+    expect(isFreshLine('sent [LCP ConfReq id=0x1 <asyncmap 0x0>]', false)).toBe(true);
+    expect(isFreshLine('rcvd [LCP EchoRep id=0x0 magic=0x1]', false)).toBe(false);
+    expect(isFreshLine('Connect: ppp0 <--> /dev/pts/0', false)).toBe(true);
+    expect(isFreshLine('Connection terminated.', false)).toBe(false);
+    expect(isFreshLine("anon fatal[get_ip_address:pptp.c:377]: gethostbyname 'vpn': HOST NOT FOUND", true)).toBe(true);
+  });
+
+  it('does not take the PPP filtering warning for missing kernel support', () => {
+    const d = diagnose(['Connect: ppp0 <--> /dev/ttyS1', 'kernel does not support PPP filtering', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1'].join('\n'));
+    expect(d.verdict).toBe('up');
+    expect(d.localIp).toBe('10.0.0.2');
+  });
+});
+
+describe('content over tags', () => {
+  const body = ['Connect: ppp10 <--> pptp (192.0.2.7)', 'MPPE 128-bit stateless compression enabled', 'LCP terminated by peer (user request)', 'Connection terminated.'];
+  const tags: [string, (m: string) => string][] = [
+    ['pppd tag', (m) => `Apr 25 23:44:28 gw pppd[2682]: ${m}`],
+    ['pptp tag (accel-pptpd)', (m) => `Apr 25 23:44:28 pptp[2682]: ${m}`],
+    ['a distribution wrapper', (m) => `Apr 25 23:44:28 gw vpn-wrapper[2682]: ${m}`],
+    ['terminal', (m) => m],
+    ['terminal with pppd: prefix', (m) => `/usr/sbin/pppd: ${m}`],
+  ];
+  it.each(tags)('%s', (_n, frame) => {
+    const text = ['Apr 25 23:44:28 pptpd[2681]: CTRL: Starting call (launching pppd, opening GRE)', ...body.map(frame)].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('terminated_by_peer');
+    expect(d.mppe?.bits).toBe(128);
+  });
+});
+
+describe('framings the field produces', () => {
+  it('joins lines a mail client wrapped, so addresses on the next line are read', () => {
+    const text = [
+      'Wed Jul 31 20:37:06 2019 daemon.notice pppd[23800]: Connect: 3g-wan',
+      '<--> /dev/ttyUSB0',
+      'Wed Jul 31 20:37:10 2019 daemon.notice pppd[23800]: local  IP address',
+      '190.0.2.44',
+      'Wed Jul 31 20:37:10 2019 daemon.notice pppd[23800]: remote IP address',
+      '10.64.64.64',
+    ].join('\n');
+    const d = diagnose(text);
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '190.0.2.44', '10.64.64.64']);
+  });
+
+  it('joins a line a terminal cut at its width (inside a word)', () => {
+    const pad = 'Dec 20 10:35:43 mx4-gtt daemon.debug pppd[564]: Script /etc/ppp/ip-up finished (pid 569';
+    const text = [
+      'Dec 20 10:35:34 mx4-gtt daemon.notice pppd[564]: local  IP address 10.49.119.16',
+      'Dec 20 10:35:34 mx4-gtt daemon.notice pppd[564]: remote IP address 10.64.64.64',
+      'Dec 20 10:35:34 mx4-gtt daemon.debug pppd[564]: Script /etc/ppp/ip-up started (pid 569)',
+      pad.padEnd(88, ' ').trimEnd(),
+      '), status = 0x1',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('ip_script_failed');
+  });
+
+  it('reads a debug-only log (no "local IP address") from the IPCP exchange', () => {
+    const text = [
+      'sent [IPCP ConfReq id=0x1 <addr 0.0.0.0>]',
+      'rcvd [IPCP ConfReq id=0x1 <addr 192.0.2.1>]',
+      'sent [IPCP ConfAck id=0x1 <addr 192.0.2.1>]',
+      'rcvd [IPCP ConfNak id=0x1 <addr 192.0.2.20>]',
+      'sent [IPCP ConfReq id=0x2 <addr 192.0.2.20>]',
+      'rcvd [IPCP ConfAck id=0x2 <addr 192.0.2.20>]',
+      'Script /etc/ppp/ip-up started (pid 9)',
+      'Script /etc/ppp/ip-up finished (pid 9), status = 0x0',
+    ].join('\n');
+    const d = diagnose(text);
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '192.0.2.20', '192.0.2.1']);
+  });
+
+  it('reads the kernel instructions pppd prints over several lines on a terminal', () => {
+    const text = [
+      'root@OpenWrt:~# pppd call vpn',
+      'pppd: pppd is unable to open the /dev/ppp device.',
+      'You need to create the /dev/ppp device node by',
+      'executing the following command as root:',
+      '        mknod /dev/ppp c 108 0',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('no_kernel_support');
+    expect(diagnose(text).hint).toMatch(/lsmod \| grep ppp/);
+  });
+
+  it('says a pptp DNS failure is a refused control connection, with a DNS hint', () => {
+    const d = diagnose("anon fatal[get_ip_address:pptp.c:437]: getaddrinfo(): No address associated with hostname");
+    expect(d.verdict).toBe('control_refused');
+    expect(d.hint).toMatch(/nslookup/);
+  });
+
+  it('calls a link whose PPTP keep-alive went unanswered dead', () => {
+    const text = [
+      'Jan 30 16:36:30 mint pppd[22212]: local IP address 192.0.2.2',
+      'Jan 30 16:36:30 mint pppd[22212]: remote IP address 192.0.2.1',
+      'Jan 30 16:38:26 mint pptp[22223]: anon log[pptp_handle_timer:pptp_ctrl.c:1050]: closing control connection due to missing echo reply',
+      'Jan 30 16:38:26 mint pppd[22212]: Modem hangup',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('link_dead');
+  });
+});
+
+describe('hints', () => {
+  const base = parsePppdLog('Connect: pptp-office <--> pptp (192.0.2.9)\nlocal  IP address 10.0.0.2\nremote IP address 10.0.0.1').attempts[0]!;
+  it('name the next command to run on the router for every verdict but up', () => {
+    for (const v of VERDICTS.filter((x) => x !== 'up')) {
+      const h = hintFor(v, base) ?? '';
+      expect(h, v).toMatch(/Next on the router: `[^`]+`/);
+    }
+    expect(hintFor('up', base)).toBeNull();
+  });
+
+  it('fill in the tunnel and the server from the log', () => {
+    const d = diagnose(
+      [
+        'Mon Oct 23 17:02:36 2017 daemon.notice pppd[8040]: Connect: pptp-office <--> pptp (192.0.2.9)',
+        'Mon Oct 23 17:03:06 2017 daemon.warn pppd[8040]: LCP: timeout sending Config-Requests',
+      ].join('\n'),
+    );
+    expect(d.verdict).toBe('no_response');
+    const c = diagnose('anon warn[open_inetsock:pptp_callmgr.c:329]: connect: Connection refused\nanon fatal[callmgr_main:pptp_callmgr.c:127]: Could not open control connection to 192.0.2.9');
+    expect(c.hint).toMatch(/`nc 192\.0\.2\.9 1723`/);
+    const k = diagnose('Thu Nov 21 16:07:01 2024 daemon.err pppd[20613]: In file /etc/ppp/options.pptp: unrecognized option \'mppe\'');
+    expect(k.hint).toMatch(/`ifstatus NAME`/);
+  });
+});
+
+// ---- the CLI: exit 0 up / 1 other verdicts / 2 not a pppd log (never 2 on a pppd message) ----
+
+async function runDiagnose(text: string): Promise<{ out: string; err: string; code: number }> {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(tmpdir(), 'diag-'));
+  const file = path.join(dir, 'x.log');
+  writeFileSync(file, text);
+  let out = '';
+  let err = '';
+  vi.spyOn(console, 'log').mockImplementation((s: unknown) => void (out += `${String(s)}\n`));
+  vi.spyOn(console, 'error').mockImplementation((s: unknown) => void (err += `${String(s)}\n`));
+  process.exitCode = 0;
+  const program = new Command('pptp-fleet').exitOverride();
+  registerDiagnose(program);
+  await program.parseAsync(['node', 'pptp-fleet', 'diagnose', '--json', file]);
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  vi.restoreAllMocks();
+  return { out, err, code };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = 0;
+});
+
+describe('pptp-fleet diagnose exit codes', () => {
+  const cases: [string, string, number][] = [
+    ['up', 'Connect: ppp0 <--> /dev/pts/0\nlocal  IP address 10.0.0.2\nremote IP address 10.0.0.1', 0],
+    ['a failure', 'Connect: ppp0 <--> /dev/pts/0\nLCP: timeout sending Config-Requests\nConnection terminated.', 1],
+    ['one kernel line on a terminal', '/usr/sbin/pppd: Please load the ppp_generic kernel module.', 1],
+    ['one idle line without a timestamp', 'pppd[9913]: Terminating connection due to lack of activity.', 1],
+    ['one pptp DNS line', "nm-pptp-service-17371 fatal[get_ip_address:pptp.c:430]: gethostbyname 'vpn.example': HOST NOT FOUND", 1],
+    ['pppd under another tag', 'Apr 25 23:44:28 pptp[2682]: MPPE 128-bit stateless compression enabled', 1],
+    ['an unremarkable pppd line', 'Cannot determine ethernet address for proxy ARP', 1],
+    ['no pppd at all', 'Nov 26 23:40:42 host sshd[12]: Accepted publickey for root\nhello', 2],
+  ];
+  it.each(cases)('%s', async (_n, text, code) => {
+    const r = await runDiagnose(text);
+    expect(r.code).toBe(code);
+    if (code !== 2) expect(JSON.parse(r.out).verdict).toEqual(expect.any(String));
+    else expect(r.err).toMatch(/not a pppd log/);
+  });
+});
