@@ -95,3 +95,13 @@ export function hostOf(report: Report, name: string): ReportHost {
   if (!h) throw new Error(`${name} is not in the report`);
   return h;
 }
+
+/** Runs the CLI against LAB with a JSON report named NAME in the lab directory; returns both. */
+export async function runCliReport(lab: Lab, args: string[], name: string): Promise<{ r: CliResult; report: Report }> {
+  const file = path.join(lab.dir, `${name}.json`);
+  const r = await runCli([...args, ...labArgs(lab), '--report-json', file]);
+  return { r, report: await readReport(file) };
+}
+
+/** The lab router's pppd version (what its firmware profile ships). */
+export const pppVersion = async (lab: Lab, host: string): Promise<string> => (await readFile(routerPath(lab, host, 'lab/pppver'), 'utf8')).trim();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Lab } from '../../packages/lab/src/index.js';
 import type { Firmware, Scenario } from '../../packages/lab/src/types.js';
 import { SshSession } from '../../src/ssh/session.js';
-import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliResult, type Report, type ReportTunnel } from './helpers.js';
+import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliResult, type Report, type ReportTunnel, pppVersion, runCliReport } from './helpers.js';
 
 // r001 r002: pppd 2.5 with a working server; r003..r006: a wrong password on every release
 // whose options say `logfile /dev/null`.
@@ -37,7 +37,6 @@ steps:
 `;
 
 /** What the lab router's firmware ships in /etc/ppp/options and as pppd. */
-const pppVersion = async (lab: Lab, host: string): Promise<string> => (await readFile(routerPath(lab, host, 'lab/pppver'), 'utf8')).trim();
 
 async function pid25(lab: Lab, host: string): Promise<string | null> {
   const text = await readFile(routerPath(lab, host, 'var/run/pppd/ppp-office.pid'), 'utf8').catch(() => null);
@@ -49,11 +48,7 @@ describe('pppd as OpenWrt ships it: logfile /dev/null, pppd 2.5 pid files', () =
   const configure: { r?: CliResult } = {};
   const up1: { r?: CliResult; report?: Report } = {};
 
-  async function cli(args: string[], name: string): Promise<{ r: CliResult; report: Report }> {
-    const file = path.join(lab.dir, `${name}.json`);
-    const r = await runCli([...args, ...labArgs(lab), '--report-json', file]);
-    return { r, report: JSON.parse(await readFile(file, 'utf8')) as Report };
-  }
+  const cli = (args: string[], name: string): Promise<{ r: CliResult; report: Report }> => runCliReport(lab, args, name);
   /** Whether PID is a live process on the router (its own pid namespace), asked over SSH. */
   async function alive(host: string, pid: string | null | undefined): Promise<boolean> {
     if (!pid || !/^\d+$/.test(pid)) return false;

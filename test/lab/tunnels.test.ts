@@ -19,7 +19,7 @@ import {
   type TunnelStatus,
 } from '../../src/pptp/scripts.js';
 import { diagnose } from '../../src/pppd-log/index.js';
-import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliResult, type Report, type ReportTunnel } from './helpers.js';
+import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliResult, type Report, type ReportTunnel, pppVersion, runCliReport } from './helpers.js';
 
 // r001..r010: firmware and simulated VPN server per router, and what `up` must conclude.
 const FIRMWARE: Array<[Firmware, number]> = [
@@ -81,8 +81,6 @@ function tunnel(report: Report, host: string, name = 'office'): ReportTunnel {
   return t;
 }
 
-/** The lab router's pppd version (what its firmware profile ships). */
-const pppVersion = async (lab: Lab, host: string): Promise<string> => (await readFile(routerPath(lab, host, 'lab/pppver'), 'utf8')).trim();
 
 /** Where that pppd keeps ppp-NAME.pid: pppd 2.5 in /var/run/pppd, older ones in /var/run. */
 async function pidFilePath(lab: Lab, host: string, name: string): Promise<string> {
@@ -102,12 +100,7 @@ describe('up / down / status on a 10-router lab (every scenario)', () => {
   const configure: { r?: CliResult } = {};
   const upRun: { r?: CliResult; report?: Report } = {};
 
-  async function cli(args: string[], reportName: string): Promise<{ r: CliResult; report: Report }> {
-    const file = path.join(lab.dir, `${reportName}.json`);
-    const r = await runCli([...args, ...labArgs(lab), '--report-json', file]);
-    const report = JSON.parse(await readFile(file, 'utf8')) as Report;
-    return { r, report };
-  }
+  const cli = (args: string[], name: string): Promise<{ r: CliResult; report: Report }> => runCliReport(lab, args, name);
 
   /** Run one tunnel script on a router over the tool's own SSH transport. */
   async function remote(host: string, command: string, script: string): Promise<string> {
