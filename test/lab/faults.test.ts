@@ -245,8 +245,8 @@ describe('faults on a 15-router lab', () => {
           cuts.add(at + Math.floor((2 * len) / 3));
         }
         if (inDoc && len > 2) cuts.add(at + Math.floor(len / 2));
-        if (/<<'PFEOF_/.test(line)) inDoc = true;
-        else if (/^PFEOF_/.test(line)) inDoc = false;
+        if (/<<'\w?PFEOF_/.test(line)) inDoc = true;
+        else if (/^\w?PFEOF_/.test(line)) inDoc = false;
         at += len;
         if (critical) cuts.add(Math.min(at, Buffer.byteLength(script)));
       }

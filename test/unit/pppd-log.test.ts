@@ -13,6 +13,7 @@ import {
   VERDICTS,
   type Verdict,
 } from '../../src/pppd-log/index.js';
+import { seed } from '../fixtures/property.js';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'pppd-logs');
 const cases = readdirSync(dir)
@@ -148,7 +149,7 @@ describe('robustness', () => {
         const d = diagnose(lines.join('\n'));
         expect(VERDICTS).toContain(d.verdict);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: seed(401) },
     );
   });
 
