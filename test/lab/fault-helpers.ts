@@ -318,6 +318,25 @@ export async function freePort(): Promise<number> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Polls CHECK every 100 ms until it holds: a test waits on the condition it needs, not a fixed
+ * sleep that a loaded machine outlasts. Fails naming WHAT after timeoutMs (generous on purpose).
+ */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`waited ${timeoutMs} ms for: ${what}`);
+    await sleep(100);
+  }
+}
+
+/** True once nothing on ROUTER runs a pptp-fleet script (`sh -s -- pptp-fleet:...`). */
+export async function routerIdle(lab: Lab, router: LabRouter): Promise<boolean> {
+  // The bracket keeps this command's own argv from matching.
+  const r = await routerExec(lab, router, "for f in /proc/[0-9]*/cmdline; do tr '\\000' ' ' < \"$f\" 2>/dev/null; echo; done | grep -c 'pptp-flee[t]:' || true");
+  return r.stdout.trim() === '0';
+}
+
 /** Runs `command` on a lab router over SSH (its own connection), `stdin` on stdin. */
 export async function routerExec(lab: Lab, router: LabRouter, command: string, stdin = '', timeoutMs = 60_000): Promise<ExecResult> {
   const s = await SshSession.connect(

@@ -15,6 +15,7 @@ import { parseFacts } from '../../src/facts/parse.js';
 import { gzipOutputFor } from '../../src/shell/compress.js';
 import { plannerPaths, restartMarkerPath } from '../../src/plan/plan.js';
 import { LOGIN_SHELL } from '../../src/lab/rootfs.js';
+import { bytesWithin } from '../../src/lab/ports.js';
 import { auditLines, labArgs, root, routerPath, startLab, stopLab } from './helpers.js';
 import {
   FaultProxy,
@@ -25,12 +26,14 @@ import {
   leftoverTemps,
   mixedFiles,
   routerExec,
+  routerIdle,
   sleep,
   snapshot,
   startExtraRouter,
   stopExtraRouter,
   writeInventory,
   writeKnownHosts,
+  waitFor,
   type Report,
   type Snapshot,
 } from './fault-helpers.js';
@@ -353,7 +356,7 @@ restore
         expect(['ok', 'changed']).toContain(hostOf(cut.report, 'r002').status);
         const mid = await snapshot(r.rootfs, FILES);
         // Let whatever still runs on the router finish before judging convergence.
-        await sleep(3000);
+        await waitFor(`${c.name}: the cut scripts finished`, () => routerIdle(lab, r));
         const rerun = await applyWith(lab, { inventory: direct, reportName: `pk-rerun-${c.name}`, args: ['--limit', c.name] });
         expect(rerun.code, `${c.name}: ${rerun.stdout}${rerun.stderr}`).toBe(0);
         expect(hostOf(rerun.report, c.name).tunnels[0]?.verdict).toBe('up');
@@ -402,10 +405,11 @@ restore
       expect(byName['r006']!.error).toBeTruthy();
       // The healthy router was not held up by any of them.
       expect(['ok', 'changed']).toContain(byName['r002']!.status);
-      expect(byName['r002']!.durationMs).toBeLessThan(8000);
-      // Nobody waits longer than its own timeouts (+ close and backoff slack).
-      for (const n of ['r007', 'r008', 'r009']) expect(byName[n]!.durationMs, n).toBeLessThan(12_000);
-      if (!res.hung) expect(wall).toBeLessThan(25_000);
+      // (Bounds are generous: the machine is shared. A host that hangs instead waits the CLI's deadline.)
+      expect(byName['r002']!.durationMs).toBeLessThan(20_000);
+      // Nobody waits much longer than its own timeouts (+ close and backoff slack).
+      for (const n of ['r007', 'r008', 'r009']) expect(byName[n]!.durationMs, n).toBeLessThan(30_000);
+      if (!res.hung) expect(wall).toBeLessThan(60_000);
       const audit6 = await auditLines(lab, 'r006');
       expect(audit6.some((l) => l.includes('pptp-fleet:apply')), audit6.join(' | ')).toBe(false);
       await expect(readdir(routerPath(lab, 'r006', 'etc/ppp/peers'))).rejects.toThrow();
@@ -430,7 +434,7 @@ restore
       stallApply.proxy.plan = {};
       const h9 = hostOf(st.report, 'r009');
       expect(failedLike(h9.status), JSON.stringify(h9)).toBe(true);
-      if (!st.hung) expect(Date.now() - t1).toBeLessThan(20_000);
+      if (!st.hung) expect(Date.now() - t1).toBeLessThan(35_000);
       const fixed = await applyWith(lab, { inventory: await writeInventory(lab, path.join(work, 'stall-v2d.yaml'), {}, v2), reportName: 'stall-rerun', args: ['--limit', 'r009'] });
       expect(fixed.code, fixed.stdout).toBe(0);
     },
@@ -445,7 +449,7 @@ restore
       // hold-lock runs in the background on the router like a concurrent opkg.
       await routerExec(lab, r10, '/lab/bin/hold-lock 8 </dev/null >/dev/null 2>&1 &');
       await routerExec(lab, r11, '/lab/bin/hold-lock 90 </dev/null >/dev/null 2>&1 &');
-      await sleep(300);
+      for (const r of [r10, r11]) await waitFor(`${r.name}: the lock is held`, async () => (await routerExec(lab, r, '[ -s "$(cat /lab/pkg-lock)" ]')).exitCode === 0);
       const res = await applyWith(lab, { reportName: 'lock', args: ['--limit', 'r010,r011'] });
       const h10 = hostOf(res.report, 'r010');
       const h11 = hostOf(res.report, 'r011');
@@ -456,7 +460,7 @@ restore
       await expect(readdir(routerPath(lab, 'r011', 'etc/ppp/peers'))).rejects.toThrow();
       // Free the lock (the holder's pid is in the lock file), then a rerun converges.
       await routerExec(lab, r11, 'kill "$(cat "$(cat /lab/pkg-lock)")"; true');
-      await sleep(500);
+      await waitFor('r011: the lock is released', async () => (await routerExec(lab, r11, '[ ! -e "$(cat /lab/pkg-lock)" ]')).exitCode === 0);
       const again = await applyWith(lab, { reportName: 'lock-rerun', args: ['--limit', 'r011'] });
       expect(again.code, again.stdout + again.stderr).toBe(0);
     },
@@ -495,7 +499,7 @@ restore
       const port = await freePort();
       const extra = startExtraRouter(r12, port);
       extras.push(extra);
-      await sleep(1500);
+      await waitFor(`the second dropbear of r012 on port ${port} answers`, async () => /^SSH-2\.0-/.test(await bytesWithin(port, 1000)));
       const inventory = await writeInventory(lab, path.join(work, 'disk-v2.yaml'), { r012: { port } }, v2);
       const knownHosts = await writeKnownHosts(lab, path.join(work, 'disk-known_hosts'), [await hostKeyLine(lab, r12, port)]);
       const res = await applyWith(lab, { inventory, knownHosts, reportName: 'disk', args: ['--limit', 'r012,r002'] });
