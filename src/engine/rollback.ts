@@ -13,13 +13,13 @@ export const ROLLBACK_COMMAND = '/bin/sh -s -- pptp-fleet:rollback';
 /**
  * Shell that snapshots the files `changes` will touch into /etc/pptp-fleet/prev, with a
  * manifest line per file: `file PATH` (copy kept, symlinks as symlinks) or `absent PATH`.
- * Example line of the manifest: `file /etc/ppp/peers/office`.
+ * Example line of the manifest: `file 0 /etc/ppp/peers/office`. ROOT (tests only) prefixes every path.
  */
-export function backupScript(changes: Change[]): string {
-  const targets = [...new Set(changes.filter((c) => c.kind === 'write-file' || c.kind === 'delete-file').map((c) => c.target))];
+export function backupScript(changes: Change[], root = ''): string {
+  const targets = [...new Set(changes.filter((c) => c.kind === 'write-file' || c.kind === 'delete-file').map((c) => root + c.target))];
   if (targets.length === 0) return '';
   const lines = [
-    `pf_prev=${shQuote(DIR)}`,
+    `pf_prev=${shQuote(root + DIR)}`,
     'rm -rf "$pf_prev.new" && mkdir -p "$pf_prev.new" && chmod 700 "$pf_prev.new" || { echo "PF-FAIL backup - 1 cannot create $pf_prev.new"; exit 1; }',
     ': > "$pf_prev.new/manifest"',
   ];
@@ -33,11 +33,14 @@ export function backupScript(changes: Change[]): string {
   return lines.join('\n');
 }
 
-/** Shell that puts every file of the last snapshot back, each by an atomic rename. */
-export function restoreScript(): string {
+/**
+ * Shell that puts every file of the last snapshot back, each by an atomic rename. ROOT (tests
+ * only) prefixes the snapshot's directory; the manifest already holds prefixed paths.
+ */
+export function restoreScript(root = ''): string {
   return [
     'set -u',
-    `pf_prev=${shQuote(DIR)}`,
+    `pf_prev=${shQuote(root + DIR)}`,
     '[ -f "$pf_prev/manifest" ] || { echo "no snapshot in $pf_prev" >&2; exit 1; }',
     'rc=0',
     'while read -r state idx path; do',

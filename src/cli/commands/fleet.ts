@@ -23,6 +23,7 @@ import { buildReport, writeReportAtomic, writeTextAtomic } from '../../report/js
 import { buildJUnit } from '../../report/junit.js';
 import { statusTable, summaryTable } from '../../report/summary.js';
 import { runFleet } from '../../engine/run.js';
+import { sshConnect } from '../../engine/ssh-connect.js';
 import { JumpHosts } from '../../ssh/session.js';
 import type { CommandName, RunContext } from '../../engine/context.js';
 import { createUi } from '../ui.js';
@@ -208,18 +209,22 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
     playbook,
     check: Boolean(flags.check),
     diff: Boolean(flags.diff),
-    ssh: {
-      knownHostsFile: expandHome(opts.knownHosts),
-      acceptNewHostKeys: opts.acceptNewHostKeys,
-      connectTimeoutMs,
-      commandTimeoutMs,
-      retries,
-      // Honour ~/.ssh/config (HostName, User, Port, IdentityFile, ProxyJump) where it matches.
-      sshConfigFile: path.join(os.homedir(), '.ssh', 'config'),
-      // Routers behind one bastion share its connection.
-      jumpHosts: new JumpHosts(),
-    },
-    defaultKeyFile: opts.privateKey ? expandHome(opts.privateKey) : process.env.SSH_AUTH_SOCK ? undefined : defaultIdentity(),
+    connect: sshConnect(
+      {
+        knownHostsFile: expandHome(opts.knownHosts),
+        acceptNewHostKeys: opts.acceptNewHostKeys,
+        connectTimeoutMs,
+        commandTimeoutMs,
+        retries,
+        // Honour ~/.ssh/config (HostName, User, Port, IdentityFile, ProxyJump) where it matches.
+        sshConfigFile: path.join(os.homedir(), '.ssh', 'config'),
+        // Routers behind one bastion share its connection.
+        jumpHosts: new JumpHosts(),
+      },
+      // Hosts that name no key: --key or settings, else ssh-agent, else OpenSSH's defaults.
+      opts.privateKey ? expandHome(opts.privateKey) : process.env.SSH_AUTH_SOCK ? undefined : defaultIdentity(),
+    ),
+    commandTimeoutMs,
     tunnelTimeoutSec,
     tunnel: flags.tunnel,
     rollback: flags.rollback !== false,
