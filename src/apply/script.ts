@@ -191,7 +191,7 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
         'fi',
       ];
       if (c.kind === 'tunnel-restart') {
-        lines.push(`pf_out=$(/usr/sbin/pppd call ${shQuote(c.target)} </dev/null 2>&1) || ${fail('"$pf_out"')}`);
+        lines.push(`pf_out=$(${shQuote(`${root}/usr/sbin/pppd`)} call ${shQuote(c.target)} </dev/null 2>&1) || ${fail('"$pf_out"')}`);
       }
       return [...lines, ok];
     }
@@ -206,6 +206,8 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
  */
 export function applyScript(changes: Change[], opts: ApplyScriptOptions): string {
   const lines = [...PREAMBLE];
+  // Tests: a fake root's own tools (package manager, lsmod, insmod) come first.
+  if (opts.root) lines.splice(lines.indexOf('PATH=/usr/sbin:/usr/bin:/sbin:/bin'), 1, `PATH=${['/usr/sbin', '/usr/bin', '/sbin', '/bin'].map((d) => shQuote(opts.root + d)).join(':')}:/usr/sbin:/usr/bin:/sbin:/bin`);
   for (const c of changes) lines.push(...step(c, opts), '');
   lines.push('echo PF-END');
   if (opts.trailer) lines.push('set +u', opts.trailer);
