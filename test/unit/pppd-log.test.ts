@@ -159,7 +159,8 @@ describe('robustness', () => {
     const t0 = Date.now();
     const p = parsePppdLog(big);
     expect(p.attempts.length).toBeGreaterThan(1);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    // About 2 s on a loaded 2-core machine; a quadratic parser takes minutes.
+    expect(Date.now() - t0).toBeLessThan(15_000);
   });
 });
 
