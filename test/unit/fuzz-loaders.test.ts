@@ -129,7 +129,8 @@ function toYaml(v: Json): string {
   }
 }
 
-describe('fuzz: loaders fail only with InputError', () => {
+// Hundreds of loads each: seconds on an idle machine, far more on a loaded one (a time limit here only makes noise).
+describe('fuzz: loaders fail only with InputError', { timeout: 120_000 }, () => {
   it('the unmutated document loads', async () => {
     const inv = await loadInventoryText(toYaml(VALID), FILE, { env: ENV });
     expect(inv.hosts.map((h) => h.name)).toEqual(['r001', 'r002', 'r03', 'r04', 'r05']);
