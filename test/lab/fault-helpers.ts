@@ -18,6 +18,11 @@ export interface ProxyPlan {
   cutAfterBytes?: number;
   /** Cut both sides this long after the connection was accepted. */
   cutAfterMs?: number;
+  /**
+   * Cut both sides delayMs after the COUNT-th script (a client→router chunk of 1500 bytes or
+   * more, past the handshake) was forwarded whole: "while the router runs it", whatever the load.
+   */
+  cutAfterScripts?: { count: number; delayMs: number };
   /** Stop forwarding (both ways) after this many client→router bytes, keep the sockets open. */
   stallAfterBytes?: number;
   /** Stop forwarding this long after the connection was accepted, keep the sockets open. */
@@ -90,9 +95,16 @@ export class FaultProxy {
     if (plan.stallAfterMs !== undefined) timers.push(setTimeout(stall, plan.stallAfterMs));
     client.on('close', () => timers.forEach(clearTimeout));
 
+    let scripts = 0;
     client.on('data', (chunk: Buffer) => {
       if (conn.cut || conn.stalled) return;
       conn.upChunks.push([Date.now() - conn.openedAt, chunk.length]);
+      const after = plan.cutAfterScripts;
+      if (after && conn.upChunks.length > 3 && chunk.length >= 1500 && ++scripts === after.count) {
+        upstream.write(chunk, () => timers.push(setTimeout(cut, after.delayMs)));
+        conn.up += chunk.length;
+        return;
+      }
       let data = chunk;
       const limit = plan.cutAfterBytes ?? plan.stallAfterBytes;
       if (limit !== undefined && conn.up + data.length >= limit) {

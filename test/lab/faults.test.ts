@@ -34,6 +34,7 @@ import {
   writeInventory,
   writeKnownHosts,
   waitFor,
+  type ProxyPlan,
   type Report,
   type Snapshot,
 } from './fault-helpers.js';
@@ -324,13 +325,14 @@ restore
     'a cut during the package install or the first tunnel start leaves no half file, and the rerun converges',
     async () => {
       // r003 (whiterussian) and r004 (openwrt-apk) are fresh: their first apply installs packages.
-      const cases: Array<{ name: string; plan: (p: { start: number; end: number; at: number }[]) => { cutAfterBytes?: number; cutAfterMs?: number }; expectStep: string[] }> = [
+      const cases: Array<{ name: string; plan: (p: { start: number; end: number; at: number }[]) => ProxyPlan; expectStep: string[] }> = [
         // The packages script arrives whole, then the connection dies while the package manager runs.
         { name: 'r003', plan: (s) => ({ cutAfterBytes: s[1]!.end }), expectStep: ['packages'] },
         // Cut while the package manager runs, by time (timing varies with load: any step, but one).
         { name: 'r004', plan: (s) => ({ cutAfterMs: s[1]!.at + 60 }), expectStep: STEPS },
-        // Cut while the first tunnel start runs, by time.
-        { name: 'r005', plan: (s) => ({ cutAfterMs: s[3]!.at + 300 }), expectStep: STEPS },
+        // Cut while the first tunnel start runs: 300 ms after its script arrived (by time since
+        // connect, a loaded machine could finish the run first).
+        { name: 'r005', plan: () => ({ cutAfterScripts: { count: 4, delayMs: 300 } }), expectStep: STEPS },
       ];
       // The byte/time profile of a first apply, measured on fresh r015 (the garbage test reprovisions it anyway).
       const profile = await proxied('r015', () => undefined, 'pk-profile');
@@ -499,7 +501,7 @@ restore
       const port = await freePort();
       const extra = startExtraRouter(r12, port);
       extras.push(extra);
-      await waitFor(`the second dropbear of r012 on port ${port} answers`, async () => /^SSH-2\.0-/.test(await bytesWithin(port, 1000)));
+      await waitFor(`the second dropbear of r012 on port ${port} answers`, async () => /^SSH-2\.0-/.test(await bytesWithin(port, 1000).catch(() => '')));
       const inventory = await writeInventory(lab, path.join(work, 'disk-v2.yaml'), { r012: { port } }, v2);
       const knownHosts = await writeKnownHosts(lab, path.join(work, 'disk-known_hosts'), [await hostKeyLine(lab, r12, port)]);
       const res = await applyWith(lab, { inventory, knownHosts, reportName: 'disk', args: ['--limit', 'r012,r002'] });
