@@ -8,11 +8,12 @@ import { registerDiagnose } from './cli/commands/diagnose.js';
 import { registerInventory } from './cli/commands/inventory.js';
 import { runLab } from './cli/commands/lab.js';
 import { EXIT } from './cli/exit.js';
+import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('pptp-fleet')
     .description('Provision fleets of OpenWrt routers as PPTP VPN clients over SSH')
-    .version('0.1.0')
+    .version(packageVersion())
     .showHelpAfterError()
     .exitOverride();
   registerFleetCommands(program);

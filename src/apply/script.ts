@@ -38,12 +38,19 @@ const encodeTarget = (t: string): string =>
   t.replace(/[%\s]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
 const decodeTarget = (t: string): string => t.replace(/%([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 
-/** A here-document delimiter that is not a line of `content`. */
-function delimiter(content: string): string {
-  for (;;) {
-    const d = `PFEOF_${randomBytes(6).toString('hex')}`;
-    if (!content.includes(d)) return d;
-  }
+/** What a here-document delimiter may start with (itself inside the single quotes). */
+const DELIMITER_FIRST = 'PQXZYWVUTSRONMLKJIHGFEDCBAqxzywvutsrponmlkjihgfedcba0123456789_';
+
+/**
+ * A here-document delimiter whose first character starts no line of `content`, so no line is
+ * even a partial match: after one, dash 0.5.12 drops the line's next byte if it is ≥ 0x80
+ * ("PF\xc3\xa9" under PFEOF_… reads back "PF\xa9"; the checksum then refuses the file).
+ */
+export function delimiter(content: string): string {
+  const taken = new Set(content.split('\n').map((line) => line.charAt(0)));
+  const first = [...DELIMITER_FIRST].find((c) => !taken.has(c));
+  if (first === undefined) throw new RangeError('file content whose lines start with every letter and digit cannot be sent as a here-document');
+  return `${first === 'P' ? '' : first}PFEOF_${randomBytes(6).toString('hex')}`;
 }
 
 /** The script's fixed part: header, then the shared helpers and the apply functions. */
@@ -150,6 +157,8 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
  */
 export function applyScript(changes: Change[], opts: ApplyScriptOptions): string {
   const lines = [preamble(opts.root ?? '', opts.pppdVersion)];
+  // Tests: a fake root's own tools (package manager, lsmod, insmod) come first.
+  if (opts.root) lines.push(`PATH=${['/usr/sbin', '/usr/bin', '/sbin', '/bin'].map((d) => shQuote((opts.root ?? '') + d)).join(':')}:$PATH`);
   for (const c of changes) lines.push(...step(c, opts), '');
   lines.push('echo PF-END');
   if (opts.trailer) lines.push('set +u', opts.trailer);

@@ -5,6 +5,7 @@ import { Listr } from 'listr2';
 import type { EngineEvent } from '../engine/events.js';
 import type { HostResult } from '../report/types.js';
 import { formatHostEvent } from '../report/summary.js';
+import { fileDiff } from './diff.js';
 
 export interface Ui {
   onEvent: (e: EngineEvent) => void;
@@ -27,9 +28,12 @@ class PlainUi implements Ui {
   constructor(private readonly opts: { quiet: boolean }) {}
 
   onEvent = (e: EngineEvent): void => {
-    if (e.type === 'diff') {
-      out(`--- ${e.host}: ${e.file}`);
-      process.stdout.write(e.diff.endsWith('\n') ? e.diff : `${e.diff}\n`);
+    if (e.type === 'planned-files') {
+      for (const f of e.files) {
+        const diff = fileDiff(f);
+        out(`--- ${e.host}: ${f.target}`);
+        process.stdout.write(diff.endsWith('\n') ? diff : `${diff}\n`);
+      }
       return;
     }
     if (e.type === 'warning') return this.warn(e.message);
@@ -175,8 +179,8 @@ class ListrUi implements Ui {
         b.resolve();
         break;
       }
-      case 'diff':
-        this.diffs.push(`--- ${e.host}: ${e.file}\n${e.diff}`);
+      case 'planned-files':
+        for (const f of e.files) this.diffs.push(`--- ${e.host}: ${f.target}\n${fileDiff(f)}`);
         break;
       case 'warning':
         this.warn(e.message);

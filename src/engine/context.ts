@@ -1,5 +1,5 @@
 // Everything a host run needs besides the host itself. Built once per CLI invocation.
-import type { SshOptions } from '../ssh/session.js';
+import type { Connect } from '../transport.js';
 import type { Playbook } from '../playbook/types.js';
 import type { EventSink } from './events.js';
 
@@ -12,9 +12,10 @@ export interface RunContext {
   check: boolean;
   /** Emit unified diffs of planned file changes (passwords masked). */
   diff: boolean;
-  ssh: SshOptions;
-  /** Key for hosts that name none (--key or settings); else ssh-agent. */
-  defaultKeyFile?: string;
+  /** Opens the connection to a host: SSH (ssh-connect.ts), or a local shell in tests. */
+  connect: Connect;
+  /** Default per-command timeout (ms); an apply may take three times as long. */
+  commandTimeoutMs: number;
   tunnelTimeoutSec: number;
   /** Only this tunnel (--tunnel NAME). */
   tunnel?: string;

@@ -14,15 +14,19 @@ export const ROLLBACK_COMMAND = '/bin/sh -s -- pptp-fleet:rollback';
  * Shell that snapshots the files `changes` will touch into /etc/pptp-fleet/prev, with a
  * manifest line per file: `file INDEX PATH` (copy kept, symlinks as symlinks) or
  * `absent INDEX PATH`. Example line of the manifest: `file 0 /etc/ppp/peers/office`.
+ * ROOT (tests only) prefixes every path.
  */
-export function backupScript(changes: Change[]): string {
-  const targets = [...new Set(changes.filter((c) => c.kind === 'write-file' || c.kind === 'delete-file').map((c) => c.target))];
+export function backupScript(changes: Change[], root = ''): string {
+  const targets = [...new Set(changes.filter((c) => c.kind === 'write-file' || c.kind === 'delete-file').map((c) => root + c.target))];
   if (targets.length === 0) return '';
   for (const t of targets) if (/[\n\s]/.test(t)) throw new RangeError(`not a one-word path: ${JSON.stringify(t)}`);
-  return program('backup', { PREV: PREV_DIR, TARGETS: targets.join('\n'), NL: '\n' }, 'backup.sh');
+  return program('backup', { PREV: root + PREV_DIR, TARGETS: targets.join('\n'), NL: '\n' }, 'backup.sh');
 }
 
-/** Shell that puts every file of the last snapshot back, each by an atomic rename. */
-export function restoreScript(): string {
-  return program('rollback', { PREV: PREV_DIR }, 'restore.sh');
+/**
+ * Shell that puts every file of the last snapshot back, each by an atomic rename. ROOT (tests
+ * only) prefixes the snapshot's directory; the manifest already holds prefixed paths.
+ */
+export function restoreScript(root = ''): string {
+  return program('rollback', { PREV: root + PREV_DIR }, 'restore.sh');
 }

@@ -1,7 +1,7 @@
 // SSH failures as data, and the one pure function that turns them into messages.
 import { HostError } from '../errors.js';
 import type { KnownKey } from './known-hosts.js';
-import type { ExecResult } from './session.js';
+import type { ExecResult } from '../transport.js';
 
 export type SshErrorReason =
   | 'host-key-unknown'

@@ -22,10 +22,12 @@ import {
   readKnownHosts,
 } from './known-hosts.js';
 import { applySshConfig, type SshTarget } from './target.js';
+import type { ExecOptions, ExecResult, Transport } from '../transport.js';
 
 const { Client, utils } = ssh2;
 
 export type { SshTarget } from './target.js';
+export type { ExecResult } from '../transport.js';
 export { SshError, formatSshError, type SshErrorReason, type SshErrorDetails } from './errors.js';
 
 export interface SshOptions {
@@ -47,20 +49,6 @@ export interface SshOptions {
   agentSocket?: string;
   /** Share one connection per jump host among the routers behind it (see JumpHosts). */
   jumpHosts?: JumpHosts;
-}
-
-export interface ExecResult {
-  command: string;
-  exitCode: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  durationMs: number;
-  timedOut: boolean;
-  /** Bytes of command line plus stdin sent for this exec. */
-  bytesSent: number;
-  /** Bytes of stdout as they came over the wire (compressed, with `gunzipStdout`). */
-  stdoutWireBytes: number;
 }
 
 /** stdout + stderr of one command beyond this is an error (a runaway `logread`, say). */
@@ -160,7 +148,7 @@ function describeTarget(t: SshTarget): string {
   return `${t.user}@${t.address}:${t.port}`;
 }
 
-export class SshSession {
+export class SshSession implements Transport {
   private _execCount = 0;
   private _bytesSent = 0;
   private closedDetail: string | undefined;
@@ -264,7 +252,7 @@ export class SshSession {
    * decompressed (the scripts of shell/compress.ts compress their output on routers with gzip);
    * a stream cut short yields what arrived, so parsers see a truncated output, not garbage.
    */
-  exec(command: string, options: { stdin?: string; timeoutMs?: number; gunzipStdout?: boolean } = {}): Promise<ExecResult> {
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const timeoutMs = options.timeoutMs ?? this.opts.commandTimeoutMs;
     const secrets = this.target.password ? [this.target.password.reveal()] : [];
     if (this.closedDetail !== undefined || this.closing) {

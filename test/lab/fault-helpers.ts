@@ -18,6 +18,11 @@ export interface ProxyPlan {
   cutAfterBytes?: number;
   /** Cut both sides this long after the connection was accepted. */
   cutAfterMs?: number;
+  /**
+   * Cut both sides delayMs after the COUNT-th script (a client→router chunk of 1500 bytes or
+   * more, past the handshake) was forwarded whole: "while the router runs it", whatever the load.
+   */
+  cutAfterScripts?: { count: number; delayMs: number };
   /** Stop forwarding (both ways) after this many client→router bytes, keep the sockets open. */
   stallAfterBytes?: number;
   /** Stop forwarding this long after the connection was accepted, keep the sockets open. */
@@ -90,9 +95,16 @@ export class FaultProxy {
     if (plan.stallAfterMs !== undefined) timers.push(setTimeout(stall, plan.stallAfterMs));
     client.on('close', () => timers.forEach(clearTimeout));
 
+    let scripts = 0;
     client.on('data', (chunk: Buffer) => {
       if (conn.cut || conn.stalled) return;
       conn.upChunks.push([Date.now() - conn.openedAt, chunk.length]);
+      const after = plan.cutAfterScripts;
+      if (after && conn.upChunks.length > 3 && chunk.length >= 1500 && ++scripts === after.count) {
+        upstream.write(chunk, () => timers.push(setTimeout(cut, after.delayMs)));
+        conn.up += chunk.length;
+        return;
+      }
       let data = chunk;
       const limit = plan.cutAfterBytes ?? plan.stallAfterBytes;
       if (limit !== undefined && conn.up + data.length >= limit) {
@@ -318,6 +330,25 @@ export async function freePort(): Promise<number> {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls CHECK every 100 ms until it holds: a test waits on the condition it needs, not a fixed
+ * sleep that a loaded machine outlasts. Fails naming WHAT after timeoutMs (generous on purpose).
+ */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`waited ${timeoutMs} ms for: ${what}`);
+    await sleep(100);
+  }
+}
+
+/** True once nothing on ROUTER runs a pptp-fleet script (`sh -s -- pptp-fleet:...`). */
+export async function routerIdle(lab: Lab, router: LabRouter): Promise<boolean> {
+  // The bracket keeps this command's own argv from matching.
+  const r = await routerExec(lab, router, "for f in /proc/[0-9]*/cmdline; do tr '\\000' ' ' < \"$f\" 2>/dev/null; echo; done | grep -c 'pptp-flee[t]:' || true");
+  return r.stdout.trim() === '0';
+}
 
 /** Runs `command` on a lab router over SSH (its own connection), `stdin` on stdin. */
 export async function routerExec(lab: Lab, router: LabRouter, command: string, stdin = '', timeoutMs = 60_000): Promise<ExecResult> {

@@ -15,6 +15,7 @@ import { parseFacts } from '../../src/facts/parse.js';
 import { gzipOutputFor } from '../../src/shell/compress.js';
 import { plannerPaths, restartMarkerPath } from '../../src/plan/plan.js';
 import { LOGIN_SHELL } from '../../packages/lab/src/rootfs.js';
+import { bytesWithin } from '../../packages/lab/src/ports.js';
 import { auditLines, labArgs, root, routerPath, startLab, stopLab } from './helpers.js';
 import {
   FaultProxy,
@@ -25,12 +26,15 @@ import {
   leftoverTemps,
   mixedFiles,
   routerExec,
+  routerIdle,
   sleep,
   snapshot,
   startExtraRouter,
   stopExtraRouter,
   writeInventory,
   writeKnownHosts,
+  waitFor,
+  type ProxyPlan,
   type Report,
   type Snapshot,
 } from './fault-helpers.js';
@@ -245,8 +249,8 @@ describe('faults on a 15-router lab', () => {
           cuts.add(at + Math.floor((2 * len) / 3));
         }
         if (inDoc && len > 2) cuts.add(at + Math.floor(len / 2));
-        if (/<<'PFEOF_/.test(line)) inDoc = true;
-        else if (/^PFEOF_/.test(line)) inDoc = false;
+        if (/<<'\w?PFEOF_/.test(line)) inDoc = true;
+        else if (/^\w?PFEOF_/.test(line)) inDoc = false;
         at += len;
         if (critical) cuts.add(Math.min(at, Buffer.byteLength(script)));
       }
@@ -321,13 +325,14 @@ restore
     'a cut during the package install or the first tunnel start leaves no half file, and the rerun converges',
     async () => {
       // r003 (whiterussian) and r004 (openwrt-apk) are fresh: their first apply installs packages.
-      const cases: Array<{ name: string; plan: (p: { start: number; end: number; at: number }[]) => { cutAfterBytes?: number; cutAfterMs?: number }; expectStep: string[] }> = [
+      const cases: Array<{ name: string; plan: (p: { start: number; end: number; at: number }[]) => ProxyPlan; expectStep: string[] }> = [
         // The packages script arrives whole, then the connection dies while the package manager runs.
         { name: 'r003', plan: (s) => ({ cutAfterBytes: s[1]!.end }), expectStep: ['packages'] },
         // Cut while the package manager runs, by time (timing varies with load: any step, but one).
         { name: 'r004', plan: (s) => ({ cutAfterMs: s[1]!.at + 60 }), expectStep: STEPS },
-        // Cut while the first tunnel start runs, by time.
-        { name: 'r005', plan: (s) => ({ cutAfterMs: s[3]!.at + 300 }), expectStep: STEPS },
+        // Cut while the first tunnel start runs: 300 ms after its script arrived (by time since
+        // connect, a loaded machine could finish the run first).
+        { name: 'r005', plan: () => ({ cutAfterScripts: { count: 4, delayMs: 300 } }), expectStep: STEPS },
       ];
       // The byte/time profile of a first apply, measured on fresh r015 (the garbage test reprovisions it anyway).
       const profile = await proxied('r015', () => undefined, 'pk-profile');
@@ -353,7 +358,7 @@ restore
         expect(['ok', 'changed']).toContain(hostOf(cut.report, 'r002').status);
         const mid = await snapshot(r.rootfs, FILES);
         // Let whatever still runs on the router finish before judging convergence.
-        await sleep(3000);
+        await waitFor(`${c.name}: the cut scripts finished`, () => routerIdle(lab, r));
         const rerun = await applyWith(lab, { inventory: direct, reportName: `pk-rerun-${c.name}`, args: ['--limit', c.name] });
         expect(rerun.code, `${c.name}: ${rerun.stdout}${rerun.stderr}`).toBe(0);
         expect(hostOf(rerun.report, c.name).tunnels[0]?.verdict).toBe('up');
@@ -402,10 +407,11 @@ restore
       expect(byName['r006']!.error).toBeTruthy();
       // The healthy router was not held up by any of them.
       expect(['ok', 'changed']).toContain(byName['r002']!.status);
-      expect(byName['r002']!.durationMs).toBeLessThan(8000);
-      // Nobody waits longer than its own timeouts (+ close and backoff slack).
-      for (const n of ['r007', 'r008', 'r009']) expect(byName[n]!.durationMs, n).toBeLessThan(12_000);
-      if (!res.hung) expect(wall).toBeLessThan(25_000);
+      // (Bounds are generous: the machine is shared. A host that hangs instead waits the CLI's deadline.)
+      expect(byName['r002']!.durationMs).toBeLessThan(20_000);
+      // Nobody waits much longer than its own timeouts (+ close and backoff slack).
+      for (const n of ['r007', 'r008', 'r009']) expect(byName[n]!.durationMs, n).toBeLessThan(30_000);
+      if (!res.hung) expect(wall).toBeLessThan(60_000);
       const audit6 = await auditLines(lab, 'r006');
       expect(audit6.some((l) => l.includes('pptp-fleet:apply')), audit6.join(' | ')).toBe(false);
       await expect(readdir(routerPath(lab, 'r006', 'etc/ppp/peers'))).rejects.toThrow();
@@ -430,7 +436,7 @@ restore
       stallApply.proxy.plan = {};
       const h9 = hostOf(st.report, 'r009');
       expect(failedLike(h9.status), JSON.stringify(h9)).toBe(true);
-      if (!st.hung) expect(Date.now() - t1).toBeLessThan(20_000);
+      if (!st.hung) expect(Date.now() - t1).toBeLessThan(35_000);
       const fixed = await applyWith(lab, { inventory: await writeInventory(lab, path.join(work, 'stall-v2d.yaml'), {}, v2), reportName: 'stall-rerun', args: ['--limit', 'r009'] });
       expect(fixed.code, fixed.stdout).toBe(0);
     },
@@ -445,7 +451,7 @@ restore
       // hold-lock runs in the background on the router like a concurrent opkg.
       await routerExec(lab, r10, '/lab/bin/hold-lock 8 </dev/null >/dev/null 2>&1 &');
       await routerExec(lab, r11, '/lab/bin/hold-lock 90 </dev/null >/dev/null 2>&1 &');
-      await sleep(300);
+      for (const r of [r10, r11]) await waitFor(`${r.name}: the lock is held`, async () => (await routerExec(lab, r, '[ -s "$(cat /lab/pkg-lock)" ]')).exitCode === 0);
       const res = await applyWith(lab, { reportName: 'lock', args: ['--limit', 'r010,r011'] });
       const h10 = hostOf(res.report, 'r010');
       const h11 = hostOf(res.report, 'r011');
@@ -456,7 +462,7 @@ restore
       await expect(readdir(routerPath(lab, 'r011', 'etc/ppp/peers'))).rejects.toThrow();
       // Free the lock (the holder's pid is in the lock file), then a rerun converges.
       await routerExec(lab, r11, 'kill "$(cat "$(cat /lab/pkg-lock)")"; true');
-      await sleep(500);
+      await waitFor('r011: the lock is released', async () => (await routerExec(lab, r11, '[ ! -e "$(cat /lab/pkg-lock)" ]')).exitCode === 0);
       const again = await applyWith(lab, { reportName: 'lock-rerun', args: ['--limit', 'r011'] });
       expect(again.code, again.stdout + again.stderr).toBe(0);
     },
@@ -495,7 +501,7 @@ restore
       const port = await freePort();
       const extra = startExtraRouter(r12, port);
       extras.push(extra);
-      await sleep(1500);
+      await waitFor(`the second dropbear of r012 on port ${port} answers`, async () => /^SSH-2\.0-/.test(await bytesWithin(port, 1000).catch(() => '')));
       const inventory = await writeInventory(lab, path.join(work, 'disk-v2.yaml'), { r012: { port } }, v2);
       const knownHosts = await writeKnownHosts(lab, path.join(work, 'disk-known_hosts'), [await hostKeyLine(lab, r12, port)]);
       const res = await applyWith(lab, { inventory, knownHosts, reportName: 'disk', args: ['--limit', 'r012,r002'] });

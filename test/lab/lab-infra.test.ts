@@ -318,7 +318,8 @@ describe('a small lab (whiterussian ok, openwrt slow, openwrt ssh_hang, openwrt 
     const slow = await ssh(lab, 'r002', 'cat /lab/scenario');
     expect(slow.stdout).toBe('slow\n');
     expect(slow.ms).toBeGreaterThanOrEqual(3000);
-    expect(fast.ms).toBeLessThan(2500);
+    // The delay shows as the difference (both pay the same, load-dependent login cost).
+    expect(slow.ms - fast.ms).toBeGreaterThan(1500);
   });
 
   it('loadLab reads back what labUp returned', async () => {

@@ -12,7 +12,7 @@ import { applyScript } from '../../src/apply/script.js';
 import type { Change } from '../../src/plan/types.js';
 import type { Lab } from '../../packages/lab/src/index.js';
 import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, type CliResult } from './helpers.js';
-import { hostOf, routerExec, sleep, writeInventory, type Report } from './fault-helpers.js';
+import { hostOf, routerExec, waitFor, writeInventory, type Report } from './fault-helpers.js';
 
 // Distinctive cores make any partial leak visible; the rest is what breaks naive quoting.
 const CORE1 = 'Zq7Kx9Wm3Pv8Tn2R';
@@ -68,10 +68,12 @@ describe('secrets on a 5-router lab with a hostile password', () => {
       await routerExec(
         lab,
         r,
-        '( while [ ! -f /tmp/pf-watch-stop ]; do ls -lna /etc/ppp/ /etc/ppp/peers/ 2>/dev/null; usleep 1000; done > /tmp/pf-watch.log 2>&1 ) </dev/null >/dev/null 2>&1 &',
+        '( while [ ! -f /tmp/pf-watch-stop ]; do ls -lna /etc/ppp/ /etc/ppp/peers/ 2>/dev/null; usleep 1000; done > /tmp/pf-watch.log 2>&1; : > /tmp/pf-watch-done ) </dev/null >/dev/null 2>&1 &',
       );
     }
-    await sleep(300);
+    for (const rt of lab.routers) {
+      await waitFor(`${rt.name}: the watcher runs`, async () => ((await stat(routerPath(lab, rt.name, 'tmp/pf-watch.log')).catch(() => null))?.size ?? 0) > 0);
+    }
     const json = path.join(work, 'first.json');
     const junit = path.join(work, 'first.xml');
     const r = await runCli(['apply', ...labArgs(lab), '--report-json', json, '--junit', junit, '--forks', '5'], { PPTP_FLEET_DEBUG: '1' });
@@ -80,7 +82,9 @@ describe('secrets on a 5-router lab with a hostile password', () => {
     for (const rt of lab.routers) {
       await routerExec(lab, rt, 'touch /tmp/pf-watch-stop');
     }
-    await sleep(300);
+    for (const rt of lab.routers) {
+      await waitFor(`${rt.name}: the watcher stopped`, async () => (await stat(routerPath(lab, rt.name, 'tmp/pf-watch-done')).catch(() => null)) !== null);
+    }
     for (const rt of lab.routers) watchLogs.set(rt.name, await readFile(routerPath(lab, rt.name, 'tmp/pf-watch.log'), 'utf8'));
   });
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { Document } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { applyScript } from '../../src/apply/script.js';
+import { applyScript, delimiter } from '../../src/apply/script.js';
 import { InputError } from '../../src/errors.js';
 import { loadInventoryText } from '../../src/inventory/load.js';
 import { extraOptionProblem, MANAGED_PPP_OPTIONS } from '../../src/inventory/schema.js';
@@ -18,6 +18,7 @@ import { renderPeer } from '../../src/render/peer.js';
 import { pppdReadRecords, pppdReadWords } from '../../src/render/pppd-words.js';
 import { shQuote } from '../../src/shell/quote.js';
 import { FIRMWARES, factsFor, tunnel } from '../fixtures/resources/firmware.js';
+import { sample, seed } from '../fixtures/property.js';
 
 /** The lab's dynamic busybox (its ash is the router's shell), when a lab has been set up here. */
 const BUSYBOX = path.join(process.env['XDG_CACHE_HOME'] ?? path.join(homedir(), '.cache'), 'pptp-fleet', 'busybox', 'root', 'bin', 'busybox');
@@ -50,7 +51,7 @@ function shellReadBack(argv: string[], words: string[]): string[] {
 describe('shell quoting: the router shell reads back exactly the value', () => {
   for (const [name, argv] of SHELLS) {
     it(`${name}: shQuote round-trips hostile strings (quotes, $(), backticks, ;, newlines, #, unicode)`, () => {
-      const words = fc.sample(hostile({ newline: true, tab: true }), 400);
+      const words = sample(hostile({ newline: true, tab: true }), 400, 603);
       words.push(...HOSTILE, '', "'\\''", "a'b\"c`d$(e)f\\g\nh#i;j");
       expect(shellReadBack(argv, words)).toEqual(words);
     });
@@ -58,7 +59,7 @@ describe('shell quoting: the router shell reads back exactly the value', () => {
     it(`${name}: an apply script writes hostile file contents byte for byte and runs none of it`, () => {
       const root = mkdtempSync(path.join(tmpdir(), 'pf-inj-'));
       const contents = [
-        ...fc.sample(hostile({ newline: true, tab: true }), 30),
+        ...sample(hostile({ newline: true, tab: true }), 30, 604),
         'PFEOF_0123456789ab\n',
         "EOF\n'EOF'\n",
         '$(touch pwned)\n`touch pwned2`\n',
@@ -81,6 +82,34 @@ describe('shell quoting: the router shell reads back exactly the value', () => {
       }
     });
   }
+});
+
+describe('here-document delimiters: no content line is even a partial match', () => {
+  // dash 0.5.12 drops the first byte >= 0x80 after a partial match of the delimiter.
+  const CASES: Array<[string, string]> = [
+    ['a line starting with the usual delimiter letter, then UTF-8', 'P\u00e9\n'],
+    ['the delimiter\'s prefix, then UTF-8', 'PFEOF\u20ac\nPF\u00e9x\n'],
+    ['lines taking the first few candidate letters', 'P\u00e9\nQ\u00e9\nX\u00e9\nZ\u00e9\n'],
+    ['a full old-style delimiter line', 'PFEOF_0123456789ab\n\u00e9\n'],
+    ['no final newline', 'P\u00e9 no newline'],
+  ];
+  for (const [what, content] of CASES) {
+    it(`${what}: the delimiter's first character starts no line, and dash writes the file byte for byte`, () => {
+      const d = delimiter(content);
+      for (const line of content.split('\n')) expect(line.startsWith(d.charAt(0)), JSON.stringify(line)).toBe(false);
+      const root = mkdtempSync(path.join(tmpdir(), 'pf-delim-'));
+      const change: Change = { kind: 'write-file', resource: 'file', target: '/etc/ppp/f', content, maskedContent: '', maskedBefore: '', mode: '600', replaceSymlink: false, reason: 'test' };
+      const r = spawnSync('/bin/sh', ['-s'], { input: applyScript([change], { hasSha256sum: true, root }), encoding: 'utf8' });
+      expect(r.stdout, r.stderr).toContain('PF-END');
+      expect(readFileSync(path.join(root, 'etc/ppp/f'), 'utf8')).toBe(content);
+    });
+  }
+
+  it('refuses content whose lines start with every candidate character rather than send it corrupted', () => {
+    const all = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_'].map((c) => `${c}\n`).join('');
+    expect(() => delimiter(all)).toThrow(RangeError);
+    expect(delimiter(all.replace('k\n', ''))).toMatch(/^kPFEOF_[0-9a-f]{12}$/);
+  });
 });
 
 describe('pppd words: chap-secrets and peer files read back exactly', () => {
@@ -108,14 +137,14 @@ describe('pppd words: chap-secrets and peer files read back exactly', () => {
         // A second render (update in place) is stable.
         expect(renderChapSecrets(text, [{ name: 'office', username, password }], [])).toBe(text);
       }),
-      { numRuns: 1500 },
+      { numRuns: 1500, seed: seed(601) },
     );
   });
 
   it('the lab pppd’s own chap-secrets reader (secrets.awk) finds exactly the hostile password', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pf-inj-awk-'));
     // The lab reader knows \\ \" and quotes but not pppd's octal escapes: control characters stay out.
-    const cases = fc.sample(fc.tuple(hostile(), hostile().filter((p) => !p.startsWith('@/'))), 80);
+    const cases = sample(fc.tuple(hostile(), hostile().filter((p) => !p.startsWith('@/'))), 80, 605);
     cases.push(['LAB\\fleet', `$(touch /tmp/pwned)"; touch /tmp/pwned2; "\`id\`'#\\ x`]);
     for (const [username, password] of cases) {
       const file = path.join(dir, 'chap-secrets');
@@ -137,7 +166,7 @@ describe('pppd words: chap-secrets and peer files read back exactly', () => {
           expect(words[i + 1]).toBe(username);
           expect(words.filter((w, j) => j !== i + 1)).toEqual(benign.filter((_, j) => j !== i + 1));
         }),
-        { numRuns: 400 },
+        { numRuns: 400, seed: seed(602) },
       );
     });
   }
@@ -169,7 +198,7 @@ async function loadError(over: Record<string, unknown>, env: NodeJS.ProcessEnv =
 
 describe('validation rejects what cannot be written safely (exit 2 before any contact)', () => {
   it('rejects tunnel names with anything but letters, digits, _ and -, naming the path', async () => {
-    for (const name of fc.sample(hostile(), 60).concat(['a b', 'a/b', '..', 'x;y', '$(id)', '`id`', 'a\nb', '#x', '', 'x'.repeat(33)])) {
+    for (const name of sample(hostile(), 60, 606).concat(['a b', 'a/b', '..', 'x;y', '$(id)', '`id`', 'a\nb', '#x', '', 'x'.repeat(33)])) {
       if (/^[A-Za-z0-9_-]{1,32}$/.test(name)) continue;
       const err = await loadError({ name });
       expect(err, JSON.stringify(name)).toBeInstanceOf(InputError);

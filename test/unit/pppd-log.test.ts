@@ -14,6 +14,7 @@ import {
   VERDICTS,
   type Verdict,
 } from '../../src/pppd-log/index.js';
+import { seed } from '../fixtures/property.js';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'pppd-logs');
 const sourceOf = (c: string): string => {
@@ -156,7 +157,7 @@ describe('robustness', () => {
         const d = diagnose(lines.join('\n'));
         expect(VERDICTS).toContain(d.verdict);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: seed(401) },
     );
   });
 
@@ -166,7 +167,8 @@ describe('robustness', () => {
     const t0 = Date.now();
     const p = parsePppdLog(big);
     expect(p.attempts.length).toBeGreaterThan(1);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    // About 2 s on a loaded 2-core machine; a quadratic parser takes minutes.
+    expect(Date.now() - t0).toBeLessThan(15_000);
   });
 });
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseShard, shard } from '../../src/rollout/shard.js';
+import { seed } from '../fixtures/property.js';
 
 const named = (names: string[]): Array<{ name: string; port: number }> => names.map((name, i) => ({ name, port: 2200 + i }));
 const uniqueNames = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 60 });
@@ -39,6 +40,7 @@ describe('shard', () => {
         expect(seen.size).toBe(names.length);
         for (const count of seen.values()) expect(count).toBe(1);
       }),
+      { seed: seed(201) },
     );
   });
 
@@ -55,6 +57,7 @@ describe('shard', () => {
           }
         },
       ),
+      { seed: seed(202) },
     );
   });
 
@@ -64,6 +67,7 @@ describe('shard', () => {
         const sizes = Array.from({ length: n }, (_, i) => shard(named(names), i + 1, n).length);
         expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
       }),
+      { seed: seed(203) },
     );
   });
 
@@ -75,6 +79,7 @@ describe('shard', () => {
           expect(mine).toEqual(names.filter((x) => mine.includes(x)));
         }
       }),
+      { seed: seed(204) },
     );
   });
 

@@ -89,7 +89,8 @@ describe('SshSession with a known host', () => {
     expect(err.reason).toBe('command-timeout');
     expect(err.step).toBe('exec');
     expect(err.result?.timedOut).toBe(true);
-    expect(Date.now() - start).toBeLessThan(2_000);
+    // Generous (a loaded machine); a timeout that did not fire would run to the test's own limit.
+    expect(Date.now() - start).toBeLessThan(10_000);
     const r = await session.exec('exit 0');
     expect(r.exitCode).toBe(0);
   });
@@ -285,7 +286,7 @@ describe('SshSession connection failures', () => {
       expect(err.reason).toBe('timeout');
       expect(err.kind).toBe('unreachable');
       expect(elapsed).toBeGreaterThanOrEqual(350);
-      expect(elapsed).toBeLessThan(2_000);
+      expect(elapsed).toBeLessThan(10_000);
     } finally {
       for (const s of sockets) s.destroy();
       await closeServer(silent);

@@ -12,17 +12,20 @@ import { existsSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { loadInventory } from '../../inventory/load.js';
 import { selectHosts } from '../../inventory/pattern.js';
+import type { Inventory } from '../../inventory/load.js';
+import type { HostSpec } from '../../inventory/types.js';
 import { loadPlaybook } from '../../playbook/load.js';
 import type { Playbook } from '../../playbook/types.js';
-import { defaultOptions, loadSettings, resolveOptions } from '../../config/settings.js';
-import { parseSerial, batches as makeBatches } from '../../rollout/serial.js';
-import { parseShard, shard } from '../../rollout/shard.js';
+import { defaultOptions, loadSettings, resolveOptions, type Defaults, type ResolvedOptions, type Settings } from '../../config/settings.js';
+import { parseSerial, batches as makeBatches, type SerialEntry } from '../../rollout/serial.js';
+import { parseShard, shard, type ShardSpec } from '../../rollout/shard.js';
 import { loadRetryFailed } from '../../rollout/retry.js';
 import { parseMaxFailPercent } from '../../rollout/thresholds.js';
 import { buildReport, writeReportAtomic, writeTextAtomic } from '../../report/json.js';
 import { buildJUnit } from '../../report/junit.js';
 import { statusTable, summaryTable } from '../../report/summary.js';
 import { runFleet } from '../../engine/run.js';
+import { sshConnect } from '../../engine/ssh-connect.js';
 import { JumpHosts } from '../../ssh/session.js';
 import type { CommandName, RunContext } from '../../engine/context.js';
 import { createUi } from '../ui.js';
@@ -31,7 +34,7 @@ import { EXIT } from '../exit.js';
 const packageRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const DEFAULT_PLAYBOOK = path.join(packageRoot, 'playbooks', 'pptp-client.yaml');
 
-interface FleetFlags {
+export interface FleetFlags {
   inventory?: string;
   limit?: string;
   forks?: string;
@@ -139,11 +142,21 @@ function runtimePlaybook(command: CommandName, timeoutSec: number): Playbook {
   return { file: `<${command}>`, name: command, steps };
 }
 
-async function runCommand(command: CommandName, flags: FleetFlags): Promise<void> {
-  const startedAt = new Date();
-  const { settings } = await loadSettings({ cwd: process.cwd() });
-  // Flags override settings; settings override defaults. Everything is validated before any
-  // router is contacted.
+/** A fleet command's options: flags over settings over defaults, validated (pure). */
+export interface FleetSettings extends ResolvedOptions {
+  inventory: string;
+  maxFailPercent?: number;
+  serial: SerialEntry[];
+  shard?: ShardSpec;
+}
+
+/**
+ * Flags + settings + defaults → the options of a fleet command, before anything is read or
+ * contacted. Bad values are InputErrors naming the flag.
+ *
+ * @example resolveFleetSettings({ inventory: 'inv.yaml', forks: '5' }, {}, defaultOptions()).forks // 5
+ */
+export function resolveFleetSettings(flags: FleetFlags, settings: Settings, defaults: Defaults): FleetSettings {
   const opts = resolveOptions(
     {
       inventory: flags.inventory,
@@ -162,32 +175,57 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
       junit: flags.junit,
     },
     settings,
-    defaultOptions(),
+    defaults,
   );
-  const inventoryFile = opts.inventory;
-  if (!inventoryFile) {
+  const inventory = opts.inventory;
+  if (!inventory) {
     throw new InputError([{ file: '<command line>', path: '--inventory', message: 'no inventory given (-i FILE or `inventory` in pptp-fleet settings)' }]);
   }
-  const { forks, retries } = opts;
-  const { connectMs: connectTimeoutMs, commandMs: commandTimeoutMs, tunnelSec: tunnelTimeoutSec } = opts.timeouts;
-  const maxFailPercent = flags.maxFailPercent === undefined ? undefined : parseMaxFailPercent(flags.maxFailPercent);
-  const serial = parseSerial(flags.serial);
-  const shardSpec = flags.shard ? parseShard(flags.shard) : undefined;
-  const reportJson = opts.reportJson;
-  const junitFile = opts.junit;
+  return {
+    ...opts,
+    inventory,
+    maxFailPercent: flags.maxFailPercent === undefined ? undefined : parseMaxFailPercent(flags.maxFailPercent),
+    serial: parseSerial(flags.serial),
+    shard: flags.shard ? parseShard(flags.shard) : undefined,
+  };
+}
 
-  const inventory = await loadInventory(inventoryFile);
+/**
+ * The hosts a fleet command acts on: --limit, then the shard, then --retry-failed's hosts
+ * (FAILED: the names read from that report). --tunnel must name a tunnel of one of them.
+ */
+export function selectFleetHosts(
+  inventory: Inventory,
+  inventoryFile: string,
+  flags: Pick<FleetFlags, 'limit' | 'tunnel'>,
+  shardSpec: ShardSpec | undefined,
+  failed: ReadonlySet<string> | undefined,
+): HostSpec[] {
   let hosts = selectHosts(inventory, flags.limit);
   // Shard first, then keep the failed ones: a CI job K re-reading its own report must get
   // back exactly its own failures, not a reshuffled subset.
   if (shardSpec) hosts = shard(hosts, shardSpec.k, shardSpec.n);
-  if (flags.retryFailed) {
-    const failed = await loadRetryFailed(flags.retryFailed);
-    hosts = hosts.filter((h) => failed.has(h.name));
-  }
+  if (failed) hosts = hosts.filter((h) => failed.has(h.name));
   if (flags.tunnel && !hosts.some((h) => h.tunnels.some((t) => t.name === flags.tunnel))) {
     throw new InputError([{ file: inventoryFile, path: '--tunnel', message: `no selected host has a tunnel named "${flags.tunnel}"` }]);
   }
+  return hosts;
+}
+
+async function runCommand(command: CommandName, flags: FleetFlags): Promise<void> {
+  const startedAt = new Date();
+  const { settings } = await loadSettings({ cwd: process.cwd() });
+  // Everything is validated before any router is contacted.
+  const opts = resolveFleetSettings(flags, settings, defaultOptions());
+  const inventoryFile = opts.inventory;
+  const { forks, retries, maxFailPercent, serial } = opts;
+  const { connectMs: connectTimeoutMs, commandMs: commandTimeoutMs, tunnelSec: tunnelTimeoutSec } = opts.timeouts;
+  const reportJson = opts.reportJson;
+  const junitFile = opts.junit;
+
+  const inventory = await loadInventory(inventoryFile);
+  const failed = flags.retryFailed ? await loadRetryFailed(flags.retryFailed) : undefined;
+  const hosts = selectFleetHosts(inventory, inventoryFile, flags, opts.shard, failed);
   const playbook =
     command === 'apply' ? await loadPlaybook(opts.playbook ?? DEFAULT_PLAYBOOK) : runtimePlaybook(command, tunnelTimeoutSec);
 
@@ -208,18 +246,22 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
     playbook,
     check: Boolean(flags.check),
     diff: Boolean(flags.diff),
-    ssh: {
-      knownHostsFile: expandHome(opts.knownHosts),
-      acceptNewHostKeys: opts.acceptNewHostKeys,
-      connectTimeoutMs,
-      commandTimeoutMs,
-      retries,
-      // Honour ~/.ssh/config (HostName, User, Port, IdentityFile, ProxyJump) where it matches.
-      sshConfigFile: path.join(os.homedir(), '.ssh', 'config'),
-      // Routers behind one bastion share its connection.
-      jumpHosts: new JumpHosts(),
-    },
-    defaultKeyFile: opts.privateKey ? expandHome(opts.privateKey) : process.env.SSH_AUTH_SOCK ? undefined : defaultIdentity(),
+    connect: sshConnect(
+      {
+        knownHostsFile: expandHome(opts.knownHosts),
+        acceptNewHostKeys: opts.acceptNewHostKeys,
+        connectTimeoutMs,
+        commandTimeoutMs,
+        retries,
+        // Honour ~/.ssh/config (HostName, User, Port, IdentityFile, ProxyJump) where it matches.
+        sshConfigFile: path.join(os.homedir(), '.ssh', 'config'),
+        // Routers behind one bastion share its connection.
+        jumpHosts: new JumpHosts(),
+      },
+      // Hosts that name no key: --key or settings, else ssh-agent, else OpenSSH's defaults.
+      opts.privateKey ? expandHome(opts.privateKey) : process.env.SSH_AUTH_SOCK ? undefined : defaultIdentity(),
+    ),
+    commandTimeoutMs,
     tunnelTimeoutSec,
     tunnel: flags.tunnel,
     rollback: flags.rollback !== false,

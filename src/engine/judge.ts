@@ -1,0 +1,149 @@
+// The engine's decisions, as pure functions of what the router said: a tunnel's verdict, which
+// tunnels to start, whether to roll back, and the host's status. No I/O: tested as tables
+// (test/unit/engine-judge.test.ts); host.ts calls them between phases.
+import { errorMessage, HostError } from '../errors.js';
+import type { Facts } from '../facts/types.js';
+import type { TunnelSpec } from '../inventory/types.js';
+import type { Change } from '../plan/types.js';
+import { diagnose } from '../pppd-log/parse.js';
+import type { Verdict } from '../pppd-log/types.js';
+import type { TunnelStatus } from '../pptp/scripts.js';
+import type { HostResult, HostStatus, TunnelResult } from '../report/types.js';
+import { SshError } from '../ssh/errors.js';
+import type { HostStep } from './events.js';
+
+/** A tunnel judged without a log: not checked (check mode), or plainly explained. */
+export function tunnelWithoutLog(name: string, verdict: Verdict | 'not_checked', hint: string | null): TunnelResult {
+  return { name, verdict, localIp: null, remoteIp: null, hint };
+}
+
+/** A tunnel's verdict from its pppd log; `up` only while the pppd that earned it is alive. */
+export function tunnelFromLog(name: string, log: string, alive: boolean): TunnelResult {
+  const d = diagnose(log);
+  let verdict: Verdict = d.verdict;
+  let hint = d.hint;
+  if (verdict === 'up' && !alive) {
+    verdict = 'other';
+    hint = 'pppd is no longer running although its log shows the link came up';
+  }
+  const t: TunnelResult = { name, verdict, localIp: d.localIp, remoteIp: d.remoteIp, hint };
+  if (verdict !== 'up' && d.evidence.length > 0) t.evidence = d.evidence.slice(-8);
+  return t;
+}
+
+/**
+ * No outcome within --tunnel-timeout: the up script stopped this pppd itself, so its own
+ * "Terminating on signal 15" must not read as `stopped_locally`. Judge what came before it;
+ * if that says nothing definite, say plainly that it timed out.
+ */
+export function tunnelTimedOut(name: string, log: string, timeoutSec: number): TunnelResult {
+  const lines = log.split('\n');
+  const cut = lines.findLastIndex((l) => /Terminating on signal/.test(l));
+  const t = tunnelFromLog(name, (cut >= 0 ? lines.slice(0, cut) : lines).join('\n'), false);
+  if (t.verdict === 'other' || t.verdict === 'stopped_locally' || t.verdict === 'up') {
+    t.verdict = 'other';
+    t.hint =
+      `no outcome within ${timeoutSec} s (--tunnel-timeout); pptp-fleet stopped this pppd. ` +
+      'A slow server or a long LCP retry cycle: raise --tunnel-timeout, or run `pptp-fleet diagnose` on the router\'s logread.';
+  }
+  return t;
+}
+
+/** What `status` reports for one tunnel: its verdict plus running, interface and since. */
+export function tunnelStatus(s: TunnelStatus): TunnelResult {
+  const tr = tunnelFromLog(s.name, s.log, s.alive);
+  if (!s.alive && tr.verdict === 'up') tr.verdict = 'other';
+  // Nothing to judge: say so rather than leave a bare "other".
+  if (!s.alive && s.log.trim() === '' && tr.hint === null) {
+    tr.hint = s.pidFile
+      ? 'not running (a stale pid file) and no log lines of it are left'
+      : 'not running, and no log lines of it: never started on this router, or its log has rotated out';
+  }
+  tr.running = s.alive;
+  tr.iface = s.iface ?? null;
+  tr.since = s.since == null ? null : new Date(s.since * 1000).toISOString();
+  return tr;
+}
+
+const livePppd = (facts: Facts, name: string): Facts['pppd'][number] | undefined =>
+  facts.pppd.find((p) => p.linkname === name && p.alive);
+
+export interface TunnelsUpPlan {
+  /** Tunnels to start (restart: its pppd runs an old config). */
+  start: Array<{ name: string; restart: boolean }>;
+  /** Tunnels already up with a current config, judged from their running pppd's log. */
+  kept: TunnelResult[];
+}
+
+/** Which present tunnels the up step starts, restarts or keeps. */
+export function planTunnelsUp(present: TunnelSpec[], facts: Facts, restart: ReadonlySet<string>): TunnelsUpPlan {
+  const plan: TunnelsUpPlan = { start: [], kept: [] };
+  for (const t of present) {
+    const proc = livePppd(facts, t.name);
+    if (!proc) plan.start.push({ name: t.name, restart: false });
+    else if (restart.has(t.name)) plan.start.push({ name: t.name, restart: true });
+    else plan.kept.push(tunnelFromLog(t.name, proc.recentLog ?? '', true));
+  }
+  return plan;
+}
+
+/** Verify: the verdict of each present tunnel not judged yet, from the facts' running pppd. */
+export function verifyTunnels(present: TunnelSpec[], judged: ReadonlyMap<string, TunnelResult>, facts: Facts): TunnelResult[] {
+  return present
+    .filter((t) => !judged.has(t.name))
+    .map((t) => {
+      const proc = livePppd(facts, t.name);
+      return proc ? tunnelFromLog(t.name, proc.recentLog ?? '', true) : tunnelWithoutLog(t.name, 'other', 'tunnel is not running (no live pppd for it)');
+    });
+}
+
+/**
+ * The tunnels to roll back: those that were up before this run (alive, log says up) and do
+ * not verify now, when this run wrote or deleted files. Empty: no rollback.
+ */
+export function rollbackTunnels(input: { bad: string[]; initialFacts: Facts; changes: Change[]; enabled: boolean }): string[] {
+  if (!input.enabled) return [];
+  if (!input.changes.some((c) => c.kind === 'write-file' || c.kind === 'delete-file')) return [];
+  return input.bad.filter((name) => {
+    const proc = livePppd(input.initialFacts, name);
+    return proc !== undefined && diagnose(proc.recentLog ?? '').verdict === 'up';
+  });
+}
+
+/** Snapshot files before an apply only over a working setup: a broken one is not worth going back to. */
+export function takesSnapshot(rollback: boolean, initialFacts: Facts): boolean {
+  return rollback && initialFacts.pppd.some((p) => p.alive);
+}
+
+/** `name=verdict [ip]`, comma-separated: the detail of a tunnel step's line. */
+export function summarizeTunnels(ts: TunnelResult[]): string {
+  return ts.map((t) => `${t.name}=${t.verdict}${t.localIp ? ` ${t.localIp}` : ''}`).join(', ');
+}
+
+export interface Failure {
+  status: Extract<HostStatus, 'failed' | 'unreachable'>;
+  step: HostStep;
+  error: string;
+}
+
+/**
+ * What an error means for the host: unreachable for connection-level failures, else failed;
+ * at the error's own step, except an SSH error's generic "exec", where the run's step says more.
+ */
+export function failureOf(err: unknown, step: HostStep): Failure {
+  const status = err instanceof HostError && err.kind === 'unreachable' ? 'unreachable' : 'failed';
+  const ownStep = err instanceof HostError && err.step && !(err instanceof SshError && err.step === 'exec');
+  // HostErrors are raised with the engine's own steps (phases.ts) or SSH's `connect`.
+  return { status, step: ownStep ? (err.step as HostStep) : step, error: errorMessage(err) };
+}
+
+/** The host's status: failed when it failed, changed when it planned changes or acted on tunnels. */
+export function hostStatus(input: { failure?: Failure; changes: number; tunnelsActed: boolean }): HostResult['status'] {
+  if (input.failure) return input.failure.status;
+  return input.changes > 0 || input.tunnelsActed ? 'changed' : 'ok';
+}
+
+/** The first line of a command's complaint, short enough for a report. */
+export function firstLine(s: string): string {
+  return s.trim().split('\n')[0]?.slice(0, 300) ?? '';
+}

@@ -1,0 +1,129 @@
+// The engine's decisions as tables: facts and pppd logs (fixtures) in, verdicts, tunnels to
+// start, rollback decision and host status out. No shell, no transport.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  failureOf,
+  hostStatus,
+  planTunnelsUp,
+  rollbackTunnels,
+  takesSnapshot,
+  tunnelFromLog,
+  tunnelStatus,
+  tunnelTimedOut,
+  verifyTunnels,
+} from '../../src/engine/judge.js';
+import { HostError } from '../../src/errors.js';
+import type { Facts } from '../../src/facts/types.js';
+import type { Change } from '../../src/plan/types.js';
+import type { TunnelResult } from '../../src/report/types.js';
+import { SshError } from '../../src/ssh/errors.js';
+import { factsFor, tunnel } from '../fixtures/resources/firmware.js';
+
+const log = (name: string): string => readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'pppd-logs', `${name}.log`), 'utf8');
+const UP = log('seed-sample-up');
+const AUTH_FAILED = log('lab-wrong_password');
+/** Up, then stopped by a SIGTERM: what the up script's own timeout leaves. */
+const UP_THEN_TERM = log('lab-ok');
+
+/** Facts with these pppd processes: [linkname, alive, log]. */
+function withPppd(...procs: Array<[string, boolean, string]>): Facts {
+  return { ...factsFor('openwrt'), pppd: procs.map(([linkname, alive, recentLog], i) => ({ linkname, pid: 100 + i, alive, recentLog })) };
+}
+
+const WRITE: Change = { kind: 'write-file', resource: 'file', target: '/etc/ppp/peers/a', content: 'x', maskedContent: 'x', maskedBefore: '', mode: '600', replaceSymlink: false, reason: 't' };
+const INSTALL: Change = { kind: 'install', resource: 'package', target: 'kmod-gre', packages: ['kmod-gre'], manager: 'opkg', updateLists: false, reason: 't' };
+
+describe('tunnel verdicts', () => {
+  const CASES: Array<[string, () => TunnelResult, Partial<TunnelResult>]> = [
+    ['an up log with its pppd alive is up', () => tunnelFromLog('a', UP, true), { verdict: 'up' }],
+    ['an up log whose pppd died is not up', () => tunnelFromLog('a', UP, false), { verdict: 'other', hint: 'pppd is no longer running although its log shows the link came up' }],
+    ['an auth failure is that, alive or not', () => tunnelFromLog('a', AUTH_FAILED, false), { verdict: 'auth_failed' }],
+    ['a timed-out run whose log says nothing definite reads as timed out', () => tunnelTimedOut('a', UP_THEN_TERM, 7), { verdict: 'other' }],
+    ['a timed-out run keeps a definite failure', () => tunnelTimedOut('a', AUTH_FAILED, 7), { verdict: 'auth_failed' }],
+  ];
+  for (const [what, judge, expected] of CASES) it(what, () => expect(judge()).toMatchObject(expected));
+
+  it('a timed-out run names the timeout in its hint', () => {
+    expect(tunnelTimedOut('a', '', 7).hint).toMatch(/no outcome within 7 s \(--tunnel-timeout\)/);
+  });
+
+  it('a non-up verdict carries at most 8 evidence lines', () => {
+    const t = tunnelFromLog('a', AUTH_FAILED, true);
+    expect(t.evidence?.length).toBeGreaterThan(0);
+    expect(t.evidence!.length).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('status of a tunnel', () => {
+  const base = { name: 'a', pid: 1, iface: null, since: null, now: null, fromAttempt: false, stdout: '', syslog: '' };
+  const CASES: Array<[string, Parameters<typeof tunnelStatus>[0], Partial<TunnelResult>]> = [
+    ['running and up', { ...base, pidFile: true, alive: true, iface: 'ppp0', since: 1_700_000_000, log: UP }, { verdict: 'up', running: true, iface: 'ppp0', since: '2023-11-14T22:13:20.000Z' }],
+    ['stale pid file, no log', { ...base, pidFile: true, alive: false, log: '' }, { verdict: 'other', running: false, hint: 'not running (a stale pid file) and no log lines of it are left' }],
+    ['never started', { ...base, pidFile: false, alive: false, log: '' }, { running: false, hint: expect.stringMatching(/^not running, and no log lines of it/) as unknown as string }],
+    ['dead with an up log', { ...base, pidFile: false, alive: false, log: UP }, { verdict: 'other', running: false }],
+  ];
+  for (const [what, s, expected] of CASES) it(what, () => expect(tunnelStatus(s)).toMatchObject(expected));
+});
+
+describe('which tunnels the up step starts', () => {
+  const a = tunnel({ name: 'a' });
+  const b = tunnel({ name: 'b' });
+  const CASES: Array<[string, Facts, string[], Array<{ name: string; restart: boolean }>, string[]]> = [
+    ['none running: start both', withPppd(), [], [{ name: 'a', restart: false }, { name: 'b', restart: false }], []],
+    ['both up, nothing changed: keep both', withPppd(['a', true, UP], ['b', true, UP]), [], [], ['a', 'b']],
+    ['a changed: restart a, keep b', withPppd(['a', true, UP], ['b', true, UP]), ['a'], [{ name: 'a', restart: true }], ['b']],
+    ['a dead pid file: start it (not a restart)', withPppd(['a', false, ''], ['b', true, UP]), ['a'], [{ name: 'a', restart: false }], ['b']],
+  ];
+  for (const [what, facts, restart, start, kept] of CASES) {
+    it(what, () => {
+      const plan = planTunnelsUp([a, b], facts, new Set(restart));
+      expect(plan.start).toEqual(start);
+      expect(plan.kept.map((t) => t.name)).toEqual(kept);
+    });
+  }
+
+  it('verify judges only tunnels not judged yet, from the running pppd or as not running', () => {
+    const judged = new Map([['a', tunnelFromLog('a', AUTH_FAILED, false)]]);
+    expect(verifyTunnels([a, b, tunnel({ name: 'c' })], judged, withPppd(['b', true, UP]))).toMatchObject([
+      { name: 'b', verdict: 'up' },
+      { name: 'c', verdict: 'other', hint: 'tunnel is not running (no live pppd for it)' },
+    ]);
+  });
+});
+
+describe('rollback decision', () => {
+  const CASES: Array<[string, { bad: string[]; initialFacts: Facts; changes: Change[]; enabled: boolean }, string[]]> = [
+    ['was up, files written: roll back', { bad: ['a'], initialFacts: withPppd(['a', true, UP]), changes: [WRITE], enabled: true }, ['a']],
+    ['--no-rollback', { bad: ['a'], initialFacts: withPppd(['a', true, UP]), changes: [WRITE], enabled: false }, []],
+    ['no file written (only packages)', { bad: ['a'], initialFacts: withPppd(['a', true, UP]), changes: [INSTALL], enabled: true }, []],
+    ['was not running before', { bad: ['a'], initialFacts: withPppd(), changes: [WRITE], enabled: true }, []],
+    ['was running but failing before', { bad: ['a'], initialFacts: withPppd(['a', true, AUTH_FAILED]), changes: [WRITE], enabled: true }, []],
+    ['only the tunnels that worked', { bad: ['a', 'b'], initialFacts: withPppd(['a', true, UP], ['b', true, AUTH_FAILED]), changes: [WRITE], enabled: true }, ['a']],
+  ];
+  for (const [what, input, expected] of CASES) it(what, () => expect(rollbackTunnels(input)).toEqual(expected));
+
+  it('snapshots files only over a setup with a live pppd, and only with rollback on', () => {
+    expect([takesSnapshot(true, withPppd(['a', true, UP])), takesSnapshot(false, withPppd(['a', true, UP])), takesSnapshot(true, withPppd(['a', false, UP]))]).toEqual([true, false, false]);
+  });
+});
+
+describe('host status and failures', () => {
+  const sshExec = new SshError('r1', 'exec', { reason: 'closed', address: '127.0.0.1', port: 22, detail: 'reset' });
+  const CASES: Array<[string, unknown, { status: string; step: string }]> = [
+    ['a HostError keeps its own step', new HostError('r1', 'packages', 'x'), { status: 'failed', step: 'packages' }],
+    ['unreachable stays unreachable', new HostError('r1', 'connect', 'x', 'unreachable'), { status: 'unreachable', step: 'connect' }],
+    ["an SSH error's generic exec step gives way to the run's", sshExec, { status: 'unreachable', step: 'tunnels-up' }],
+    ['any other error fails at the current step', new Error('boom'), { status: 'failed', step: 'tunnels-up' }],
+  ];
+  for (const [what, err, expected] of CASES) it(what, () => expect(failureOf(err, 'tunnels-up')).toMatchObject(expected));
+
+  const STATUS: Array<[string, Parameters<typeof hostStatus>[0], string]> = [
+    ['nothing to do', { changes: 0, tunnelsActed: false }, 'ok'],
+    ['changes planned (also in check mode)', { changes: 2, tunnelsActed: false }, 'changed'],
+    ['a tunnel started or stopped', { changes: 0, tunnelsActed: true }, 'changed'],
+    ['a failure wins', { changes: 3, tunnelsActed: true, failure: { status: 'failed', step: 'verify', error: 'x' } }, 'failed'],
+  ];
+  for (const [what, input, expected] of STATUS) it(`status: ${what}`, () => expect(hostStatus(input)).toBe(expected));
+});
