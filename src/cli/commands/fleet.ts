@@ -11,6 +11,7 @@ import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { loadInventory } from '../../inventory/load.js';
+import { collect, inventorySources, NO_TUNNELS, vaultSecretsFromFlags } from './inventory.js';
 import { selectHosts } from '../../inventory/pattern.js';
 import { loadPlaybook } from '../../playbook/load.js';
 import type { Playbook } from '../../playbook/types.js';
@@ -32,7 +33,9 @@ const packageRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const DEFAULT_PLAYBOOK = path.join(packageRoot, 'playbooks', 'pptp-client.yaml');
 
 interface FleetFlags {
-  inventory?: string;
+  inventory?: string[];
+  vaultPasswordFile?: string[];
+  vaultId?: string[];
   limit?: string;
   forks?: string;
   knownHosts?: string;
@@ -59,7 +62,9 @@ interface FleetFlags {
 
 function commonOptions(cmd: Command): Command {
   return cmd
-    .option('-i, --inventory <file>', 'inventory file (Ansible YAML layout)')
+    .option('-i, --inventory <source>', 'inventory: YAML, INI, ansible-inventory JSON, script or directory (repeatable)', collect, [])
+    .option('--vault-password-file <file>', 'Ansible Vault password file, or a script printing it (repeatable)', collect, [])
+    .option('--vault-id <[label@]file>', 'Ansible Vault id: password file with an optional label (repeatable)', collect, [])
     .option('-l, --limit <pattern>', "hosts to act on, Ansible pattern: 'r001', 'branches:&wr', 'all:!r007', 'r0*'")
     .option('-f, --forks <n>', 'hosts at once (default 20)')
     .option('--known-hosts <file>', 'OpenSSH known_hosts to verify routers against (default ~/.ssh/known_hosts)')
@@ -146,7 +151,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   // router is contacted.
   const opts = resolveOptions(
     {
-      inventory: flags.inventory,
+      inventory: flags.inventory?.[0],
       playbook: flags.playbook,
       forks: intFlag('--forks', flags.forks, 1, 10_000),
       knownHosts: flags.knownHosts,
@@ -164,7 +169,8 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
     settings,
     defaultOptions(),
   );
-  const inventoryFile = opts.inventory;
+  const sources = inventorySources(flags.inventory, opts.inventory);
+  const inventoryFile = sources[0];
   if (!inventoryFile) {
     throw new InputError([{ file: '<command line>', path: '--inventory', message: 'no inventory given (-i FILE or `inventory` in pptp-fleet settings)' }]);
   }
@@ -176,7 +182,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   const reportJson = opts.reportJson;
   const junitFile = opts.junit;
 
-  const inventory = await loadInventory(inventoryFile);
+  const inventory = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags) });
   let hosts = selectHosts(inventory, flags.limit);
   // Shard first, then keep the failed ones: a CI job K re-reading its own report must get
   // back exactly its own failures, not a reshuffled subset.
@@ -188,6 +194,15 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   if (flags.tunnel && !hosts.some((h) => h.tunnels.some((t) => t.name === flags.tunnel))) {
     throw new InputError([{ file: inventoryFile, path: '--tunnel', message: `no selected host has a tunnel named "${flags.tunnel}"` }]);
   }
+  // A host with no tunnels has nothing to do (except ping): reported skipped, never contacted;
+  // when no selected host has one, the run is an input error, not a green run that did nothing.
+  const noTunnels = command === 'ping' ? [] : hosts.filter((h) => h.tunnels.length === 0);
+  if (noTunnels.length > 0 && noTunnels.length === hosts.length) {
+    throw new InputError([{ file: sources.join(', '), path: '', message: `${NO_TUNNELS} (selected: ${hosts.length} host(s), none has a tunnel)` }]);
+  }
+  hosts = hosts.filter((h) => !noTunnels.includes(h));
+  // Secrets only for the hosts this command contacts, and tunnel passwords only when needed.
+  hosts = await inventory.resolveSecrets(hosts, { tunnelPasswords: command === 'apply' || command === 'up' });
   const playbook =
     command === 'apply' ? await loadPlaybook(opts.playbook ?? DEFAULT_PLAYBOOK) : runtimePlaybook(command, tunnelTimeoutSec);
 
@@ -235,6 +250,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
     maxFailPercent,
     anyErrorsFatal: Boolean(flags.anyErrorsFatal),
   });
+  for (const h of noTunnels) outcome.hosts.push({ name: h.name, status: 'skipped', changes: [], tunnels: [], sshExecs: 0, durationMs: 0, error: NO_TUNNELS });
   await ui.stop();
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigint);
