@@ -129,8 +129,9 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
     const member = groupsOfHost(tree, host.name);
     const order = [...member].filter((g) => g !== 'all').sort((a, b) => compareGroups(a, b, depths, priorities));
     const merged = new Map<string, VarEntry>();
+    // ansible_group_priority is a property of the group it is set on, not a variable.
     const put = (vars: Map<string, VarEntry> | undefined): void => {
-      for (const [k, v] of vars ?? []) merged.set(k, v);
+      for (const [k, v] of vars ?? []) if (k !== 'ansible_group_priority') merged.set(k, v);
     };
     put(tree.groups.get('all')?.vars);
     put(tree.groupFileVars.get('all'));
