@@ -31,7 +31,8 @@ export function readIni(text: string, file: string, tree: InventoryTree): InputP
   const pending = new Map<string, { line: number; state: 'vars' | 'children'; parents: string[] }>();
   const known = (name: string): boolean => tree.groups.has(name);
   let group = 'ungrouped';
-  let state: 'hosts' | 'vars' | 'children' = 'hosts';
+  // 'skip': the lines of a section already reported as malformed.
+  let state: 'hosts' | 'vars' | 'children' | 'skip' = 'hosts';
 
   const define = (name: string): void => {
     addGroup(tree, name, [name]);
@@ -58,7 +59,7 @@ export function readIni(text: string, file: string, tree: InventoryTree): InputP
       if (kind !== 'hosts' && kind !== 'vars' && kind !== 'children') {
         problem(lineNo, `section [${name}:${kind}] has unknown type "${kind}": expected [${name}], [${name}:vars] or [${name}:children]`);
         group = name;
-        state = 'vars';
+        state = 'skip';
         continue;
       }
       if (!GROUP_NAME.test(name)) problem(lineNo, `invalid group name ${describeValue(name)}: use letters, digits, "_", "-" and "."`);
@@ -75,6 +76,7 @@ export function readIni(text: string, file: string, tree: InventoryTree): InputP
       problem(lineNo, `invalid section ${describeValue(line)}: no spaces or other characters are allowed in a section name`);
       continue;
     }
+    if (state === 'skip') continue;
     if (state === 'vars') {
       const eq = line.indexOf('=');
       if (eq < 0) {
@@ -252,10 +254,7 @@ class LiteralParser {
     const c = this.s[this.i];
     if (c === undefined) this.fail();
     if (c === '[') return this.seq(']');
-    if (c === '(') {
-      const items = this.seq(')', true);
-      return items;
-    }
+    if (c === '(') return this.seq(')', true);
     if (c === '{') return this.dict();
     if (c === "'" || c === '"') {
       let str = this.str();
@@ -326,17 +325,17 @@ class LiteralParser {
     return this.fail();
   }
 
-  private seq(close: string, tuple = false): unknown[] {
+  /** A list, or with `paren` a tuple (as a list) or a parenthesized value: `(1)` is 1, `(1,)` is [1]. */
+  private seq(close: string, paren = false): unknown {
     this.i++;
     const items: unknown[] = [];
     if (this.eat(close)) return items;
     for (;;) {
       items.push(this.value());
-      if (this.eat(close)) return items;
+      if (this.eat(close)) return paren && items.length === 1 ? items[0] : items;
       if (!this.eat(',')) this.fail();
       if (this.eat(close)) return items;
     }
-    void tuple;
   }
 
   private dict(): Record<string, unknown> {
