@@ -308,11 +308,29 @@ function buildHost(
   const sshPassKey = vars.has('ansible_password') ? 'ansible_password' : 'ansible_ssh_pass';
   const sshPassRef = get(sshPassKey) as SecretRef | undefined;
   const placeholder = (): Secret => new Secret('', 'not read yet');
-  const plain = (ref: SecretRef | undefined, w: { file: string; path: string }): void => {
-    if (ref?.kind === 'literal') warnings.push(`${w.file}: ${w.path}: password written in plain text in the inventory; prefer {env: VAR}, {file: PATH} or a vault value`);
+  // A literal that is (or refers, through {{ }}, to) a value from an encrypted vars file is not plain text.
+  const sealed = (key: string, raw: unknown): boolean => {
+    if (vars.get(key)?.encrypted) return true;
+    let v = raw;
+    for (let hops = 0; hops < 32 && typeof v === 'string'; hops++) {
+      const ref = VAR_REFERENCE.exec(v);
+      const target = ref ? vars.get(ref[1] ?? '') : undefined;
+      if (!target) return false;
+      if (target.encrypted) return true;
+      v = target.value;
+    }
+    return false;
   };
-  for (const [i, t] of parsedTunnels.entries()) plain(t.password, { file: at('tunnels').file, path: joinPath(at('tunnels').path, [i, 'password']) });
-  plain(sshPassRef, at(sshPassKey));
+  const rawTunnel = (i: number): unknown => {
+    const list = vars.get('tunnels')?.value;
+    const t = Array.isArray(list) ? (list as unknown[])[i] : undefined;
+    return isMapping(t) ? t.password : undefined;
+  };
+  const plain = (ref: SecretRef | undefined, w: { file: string; path: string }, key: string, raw: unknown): void => {
+    if (ref?.kind === 'literal' && !sealed(key, raw)) warnings.push(`${w.file}: ${w.path}: password written in plain text in the inventory; prefer {env: VAR}, {file: PATH} or a vault value`);
+  };
+  for (const [i, t] of parsedTunnels.entries()) plain(t.password, { file: at('tunnels').file, path: joinPath(at('tunnels').path, [i, 'password']) }, 'tunnels', rawTunnel(i));
+  plain(sshPassRef, at(sshPassKey), sshPassKey, vars.get(sshPassKey)?.value);
 
   const spec: HostSpec = {
     name,
@@ -323,7 +341,7 @@ function buildHost(
     tunnels: parsedTunnels.map((t) => ({ ...t, password: placeholder() })),
     pppOptions: (get('ppp_options') ?? {}) as GlobalPppOptions,
     sshLegacyAlgorithms: get('ssh_legacy_algorithms') ?? false,
-    vars: maskVars(Object.fromEntries([...vars].map(([k, v]) => [k, v.value]))),
+    vars: maskVars(Object.fromEntries([...vars].map(([k, v]) => [k, v.encrypted ? maskStrings(v.value, k) : v.value]))),
   };
   const wan = get('wan_gateway');
   if (wan !== undefined) spec.wanGateway = wan;
@@ -445,6 +463,14 @@ function pppdSecretProblem(value: string): string | undefined {
   if (value.startsWith('@/')) return 'starts with "@/", which pppd reads as the name of a file holding the secret';
   if (Buffer.byteLength(value) > 255) return 'is longer than 255 bytes, the most pppd reads from chap-secrets';
   return undefined;
+}
+
+/** A copy of `v` where every string is a Secret (values from vault-encrypted vars files). */
+function maskStrings(v: unknown, key: string): unknown {
+  if (typeof v === 'string') return new Secret(v, key);
+  if (Array.isArray(v)) return v.map((x) => maskStrings(x, key));
+  if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskStrings(x, k)]));
+  return v;
 }
 
 /** A copy of `vars` where string values under secret-looking keys are Secrets (print as ***). */

@@ -320,7 +320,8 @@ async function readVarsFile(file: string, secrets: readonly VaultSecret[]): Prom
   } catch (err) {
     return { problems: [{ file, path: '', message: `cannot read vars file: ${describeFsError(err)}` }] };
   }
-  if (isVaultText(text)) {
+  const encrypted = isVaultText(text);
+  if (encrypted) {
     try {
       text = decryptVault(text, secrets);
     } catch (err) {
@@ -339,7 +340,7 @@ async function readVarsFile(file: string, secrets: readonly VaultSecret[]): Prom
   if (!isMapping(doc)) return { problems: [{ file, path: '', message: `expected a mapping of variables, got ${describeValue(doc)}` }] };
   const vars = new Map<string, VarEntry>();
   for (const [k, v] of Object.entries(doc)) {
-    vars.set(k, { value: v, origin: [k], file });
+    vars.set(k, encrypted ? { value: v, origin: [k], file, encrypted } : { value: v, origin: [k], file });
   }
   return { vars };
 }

@@ -9,6 +9,8 @@ export interface VarEntry {
   origin: PathSegment[];
   /** The file it is written in (inventory source or group_vars/host_vars file). */
   file: string;
+  /** Read from a wholly vault-encrypted vars file: its strings are never shown. */
+  encrypted?: boolean;
 }
 
 export interface GroupData {

@@ -23,6 +23,8 @@ const hasVault = (() => {
 
 const PLAIN = 'S3cret-office!';
 const OPS_PLAIN = 'ops-only-secret';
+const B2_PLAIN = 'b2-own-password';
+const NOTE_PLAIN = 'emea-hidden-note';
 let dir = '';
 let inv = '';
 let pwFile = '';
@@ -91,7 +93,7 @@ beforeAll(async () => {
   await writeFile(join(inv, 'group_vars', 'ops', 'vault.yml'), vault(['encrypt_string', '--vault-id', `ops@${opsFile}`, '--name', 'vault_office_password', OPS_PLAIN]));
   // A wholly encrypted host_vars file: the port only it gets right.
   const hv = join(inv, 'host_vars', 'b2.yml');
-  await writeFile(hv, 'ansible_port: 2222\n');
+  await writeFile(hv, `ansible_port: 2222\nvault_office_password: ${B2_PLAIN}\nsite_note: ${NOTE_PLAIN}\n`);
   vault(['encrypt', '--vault-password-file', pwFile, hv]);
 });
 
@@ -117,12 +119,17 @@ describe.skipIf(!hasVault)('vault (fixtures made by Debian ansible-vault)', () =
     expect(b2?.port).toBe(2222);
     const [r1, r2] = await i.resolveSecrets(byName(i, ['b1', 'b2']));
     expect(r1?.tunnels[0]?.password.reveal()).toBe(PLAIN);
-    expect(r2?.tunnels[0]?.password.reveal()).toBe(PLAIN);
+    // b2's own password, from its encrypted host_vars file: not "plain text in the inventory".
+    expect(r2?.tunnels[0]?.password.reveal()).toBe(B2_PLAIN);
+    expect(i.warnings).toEqual([]);
+    // Strings from an encrypted file are never shown, whatever their name; numbers are.
+    expect(JSON.stringify(b2?.vars)).not.toContain(NOTE_PLAIN);
+    expect(JSON.parse(JSON.stringify(b2?.vars)).site_note).toBe('***');
     // Merged variables as ansible-inventory shows them (the vault value as ***).
     const theirs = JSON.parse(execFileSync('ansible-inventory', ['-i', inv, '--list', '--vault-password-file', pwFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { _meta: { hostvars: Record<string, Record<string, unknown>> } };
     // pptp-fleet shows vault values and strings under secret-looking keys as ***.
     const mask = (v: Record<string, unknown>): Record<string, unknown> =>
-      JSON.parse(JSON.stringify(v, (k, x: unknown) => ((typeof x === 'object' && x !== null && '__ansible_vault' in x) || (typeof x === 'string' && /pass/i.test(k)) ? '***' : x))) as Record<string, unknown>;
+      JSON.parse(JSON.stringify(v, (k, x: unknown) => ((typeof x === 'object' && x !== null && '__ansible_vault' in x) || (typeof x === 'string' && /pass|site_note/i.test(k)) ? '***' : x))) as Record<string, unknown>;
     for (const h of i.hosts) expect(JSON.parse(JSON.stringify(h.vars))).toEqual(mask(theirs._meta.hostvars[h.name] ?? {}));
   });
 
@@ -160,7 +167,7 @@ describe.skipIf(!hasVault)('vault (fixtures made by Debian ansible-vault)', () =
     await chmod(script, 0o755);
     const s = await readVaultSecrets({ passwordFiles: [script] });
     const text = await readFile(join(inv, 'host_vars', 'b2.yml'), 'utf8');
-    expect(decryptVault(text, s)).toBe('ansible_port: 2222\n');
+    expect(decryptVault(text, s)).toMatch(/^ansible_port: 2222\n/);
     await expect(readVaultSecrets({ passwordFiles: [join(dir, 'nope')] })).rejects.toThrow(/--vault-password-file: cannot read vault password file .*nope.*: no such file or directory/);
   });
 
@@ -199,7 +206,7 @@ describe.skipIf(!hasVault)('vault (fixtures made by Debian ansible-vault)', () =
     expect(await run('-i', inv, '--graph')).toContain('@americas:');
     const withPw = await run('-i', inv, '--list', '--vault-password-file', pwFile);
     expect(withPw).toContain('"ansible_port": 2222');
-    expect(list + withPw).not.toContain(PLAIN);
+    for (const p of [PLAIN, B2_PLAIN, NOTE_PLAIN]) expect(list + withPw).not.toContain(p);
     expect(list + withPw).not.toContain('correct horse');
   });
 });
