@@ -18,7 +18,7 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, join, resolve as resolvePath } from 'node:path';
 import type { InputProblem } from '../errors.js';
 import { describeFsError, describeValue, didYouMean, formatPath, parseYaml, type PathSegment } from '../config/input.js';
 import { InputError } from '../errors.js';
@@ -84,7 +84,12 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
     return;
   }
   const text = buf.toString('utf8');
-  if (text.startsWith('#!') || (await isExecutable(src))) {
+  const executable = await isExecutable(src);
+  if (text.startsWith('#!') && !executable) {
+    problems.push({ file: src, path: '', message: 'a dynamic inventory script (it starts with #!) that is not executable: chmod +x it' });
+    return;
+  }
+  if (executable) {
     problems.push(...(await readScript(src, tree)));
     return;
   }
@@ -218,7 +223,7 @@ export function readListForm(doc: Record<string, unknown>, file: string, tree: I
 async function readScript(file: string, tree: InventoryTree): Promise<InputProblem[]> {
   const run = async (args: string[]): Promise<unknown> => {
     const out = await new Promise<string>((resolve, reject) => {
-      execFile(file, args, { timeout: SCRIPT_TIMEOUT_MS, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      execFile(resolvePath(file), args, { timeout: SCRIPT_TIMEOUT_MS, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
         if (err) reject(new Error(`dynamic inventory ${args.join(' ')} failed: ${(stderr.trim().split('\n').pop() ?? '') || err.message.split('\n', 1)[0]}`));
         else resolve(stdout);
       });

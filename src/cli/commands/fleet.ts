@@ -183,6 +183,9 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   const junitFile = opts.junit;
 
   const inventory = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags) });
+  if (inventory.hosts.length === 0) {
+    throw new InputError([{ file: sources.join(', '), path: '', message: 'the inventory has no hosts' }]);
+  }
   let hosts = selectHosts(inventory, flags.limit);
   // Shard first, then keep the failed ones: a CI job K re-reading its own report must get
   // back exactly its own failures, not a reshuffled subset.
