@@ -20,7 +20,7 @@ import { constants } from 'node:fs';
 import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve as resolvePath } from 'node:path';
 import type { InputProblem } from '../errors.js';
-import { describeFsError, describeValue, didYouMean, formatPath, parseYaml, type PathSegment } from '../config/input.js';
+import { describeFsError, describeValue, didYouMean, formatPath, parseYaml, VaultValue, type PathSegment } from '../config/input.js';
 import { InputError } from '../errors.js';
 import { readIni } from './ini.js';
 import { addGroup, addHost, emptyTree, finishTree, GROUP_NAME, HOST_NAME, isDescendant, isMapping, linkChild, readTree, type InventoryTree, type VarEntry } from './tree.js';
@@ -111,6 +111,10 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
       problems.push(...yamlError.problems);
       return;
     }
+    if (isMapping(doc) && typeof doc.plugin === 'string') {
+      problems.push({ file: src, path: 'plugin', message: `inventory plugin configurations (plugin: ${doc.plugin}) are not supported; export the inventory with ansible-inventory --list > inventory.json` });
+      return;
+    }
     if (isListForm(doc)) problems.push(...readListForm(doc as Record<string, unknown>, src, tree));
     else problems.push(...readTree(doc, src, tree, false).problems);
     return;
@@ -173,7 +177,7 @@ export function readListForm(doc: Record<string, unknown>, file: string, tree: I
         else value.forEach((c, i) => children.push([name, c, [name, key, i]]));
       } else if (key === 'vars') {
         if (!isMapping(value)) problem([name, key], `expected a mapping of variables, got ${describeValue(value)}`);
-        else for (const [k, v] of Object.entries(value)) g.vars.set(k, { value: v, origin: [name, key, k], file });
+        else for (const [k, v] of Object.entries(value)) g.vars.set(k, { value: revive(v), origin: [name, key, k], file });
       } else {
         problem([name, key], `unknown group key "${key}"${didYouMean(key, LIST_GROUP_KEYS)}: a group has only hosts, children and vars`);
       }
@@ -211,12 +215,23 @@ export function readListForm(doc: Record<string, unknown>, file: string, tree: I
             continue;
           }
           const h = tree.hosts.get(name) ?? addHost(tree, addGroup(tree, 'ungrouped', ['ungrouped']), name, path);
-          for (const [k, v] of Object.entries(vars)) h.vars.set(k, { value: v, origin: [...path, k], file });
+          for (const [k, v] of Object.entries(vars)) h.vars.set(k, { value: revive(v), origin: [...path, k], file });
         }
       }
     }
   }
   return problems;
+}
+
+/** `ansible-inventory --list` prints vault values as `{"__ansible_vault": "$ANSIBLE_VAULT;..."}`. */
+function revive(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(revive);
+  if (isMapping(v)) {
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === '__ansible_vault' && typeof v.__ansible_vault === 'string') return new VaultValue(v.__ansible_vault);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+  }
+  return v;
 }
 
 /** Runs a dynamic inventory with `--list` (and `--host H` when there is no `_meta`). */

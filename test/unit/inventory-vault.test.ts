@@ -133,6 +133,16 @@ describe.skipIf(!hasVault)('vault (fixtures made by Debian ansible-vault)', () =
     for (const h of i.hosts) expect(JSON.parse(JSON.stringify(h.vars))).toEqual(mask(theirs._meta.hostvars[h.name] ?? {}));
   });
 
+  it('reads its own export: ansible-inventory --list JSON with {__ansible_vault} values', async () => {
+    const exported = join(dir, 'exported.json');
+    await writeFile(exported, execFileSync('ansible-inventory', ['-i', inv, '--list', '--vault-password-file', pwFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    expect(await readFile(exported, 'utf8')).toContain('__ansible_vault');
+    const i = await loadInventory([exported], { vaultSecrets: await secrets() });
+    const [b1] = await i.resolveSecrets(byName(i, ['b1']));
+    expect(b1?.tunnels[0]?.password.reveal()).toBe(PLAIN);
+    expect(JSON.stringify(i.hosts)).not.toContain(PLAIN);
+  });
+
   it('a wrong vault password: file and variable named, nothing of the plaintext shown', async () => {
     const i = await loadInventory([inv], { vaultSecrets: await secrets(wrongFile) });
     const got = (await problems(i.resolveSecrets(byName(i, ['b1', 'b2'])))).sort((a, b) => b.file.localeCompare(a.file));
