@@ -132,7 +132,7 @@ export function readIni(text: string, file: string, tree: InventoryTree): InputP
         continue;
       }
       const path: PathSegment[] = [group, 'hosts', name];
-      const h = addHost(tree, g, name, path);
+      const h = addHost(tree, g, name, path, file);
       if (port !== undefined) h.vars.set('ansible_port', { value: port, origin: [...path, 'ansible_port'], file });
       for (const [k, v] of vars) h.vars.set(k, { value: v, origin: [...path, k], file });
     }

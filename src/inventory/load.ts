@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { InputError, type InputProblem } from '../errors.js';
+import { InputError, InternalError, type InputProblem } from '../errors.js';
 import { Secret } from '../secret.js';
 import { dedupeProblems, describeFsError, formatPath, issuesToProblems, joinPath, parseYaml, VaultValue, type PathSegment } from '../config/input.js';
 import { HOST_VAR_SCHEMAS, nestedKeys, sshAddress, type HostVarName, type ParsedTunnel, type SecretRef } from './schema.js';
@@ -144,7 +144,7 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
       ...(tree.lockedFiles.hosts.get(host.name) ?? []),
     ];
     for (const l of locked) warnings.push(`${l}: vault-encrypted and not decrypted (no or wrong vault password): its variables are left out`);
-    const built = buildHost(host.name, { file, path: host.path }, order.length > 0 ? order : ['ungrouped'], merged, locked, opts.vaultSecrets ?? [], problems, warnings);
+    const built = buildHost(host.name, { file: host.file ?? file, path: host.path }, order.length > 0 ? order : ['ungrouped'], merged, locked, opts.vaultSecrets ?? [], problems, warnings);
     if (built) {
       hosts.push(built.spec);
       finishers.set(built.spec, built.finish);
@@ -168,7 +168,7 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
       const out: HostSpec[] = [];
       for (const h of selected) {
         const finish = finishers.get(h);
-        if (!finish) throw new Error(`host ${h.name} is not from this inventory`);
+        if (!finish) throw new InternalError(`host ${h.name} is not from this inventory`);
         const done = await finish(secrets, found, notes, ropts.tunnelPasswords ?? true);
         if (done) out.push(done);
       }

@@ -149,7 +149,7 @@ export function readListForm(doc: Record<string, unknown>, file: string, tree: I
   };
   const host = (g: string, name: unknown, path: PathSegment[]): void => {
     if (typeof name !== 'string' || !HOST_NAME.test(name)) return problem(path, `invalid host name ${describeValue(name)}`);
-    addHost(tree, addGroup(tree, g, [g]), name, path);
+    addHost(tree, addGroup(tree, g, [g]), name, path, file);
   };
   const children: [string, unknown, PathSegment[]][] = [];
   for (const [name, body] of Object.entries(doc)) {
@@ -214,7 +214,7 @@ export function readListForm(doc: Record<string, unknown>, file: string, tree: I
             problem(path, `invalid host name ${describeValue(name)}`);
             continue;
           }
-          const h = tree.hosts.get(name) ?? addHost(tree, addGroup(tree, 'ungrouped', ['ungrouped']), name, path);
+          const h = tree.hosts.get(name) ?? addHost(tree, addGroup(tree, 'ungrouped', ['ungrouped']), name, path, file);
           for (const [k, v] of Object.entries(vars)) h.vars.set(k, { value: revive(v), origin: [...path, k], file });
         }
       }

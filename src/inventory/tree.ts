@@ -31,6 +31,8 @@ export interface HostData {
   vars: Map<string, VarEntry>;
   /** YAML path of the first definition (for problems about the host itself). */
   path: PathSegment[];
+  /** The source file of the first definition. */
+  file?: string;
 }
 
 export interface InventoryTree {
@@ -72,10 +74,10 @@ export function addGroup(tree: InventoryTree, name: string, path: PathSegment[])
 }
 
 /** Puts host NAME in group G (creating the host if new) and returns it. */
-export function addHost(tree: InventoryTree, g: GroupData, name: string, path: PathSegment[]): HostData {
+export function addHost(tree: InventoryTree, g: GroupData, name: string, path: PathSegment[], file?: string): HostData {
   let h = tree.hosts.get(name);
   if (!h) {
-    h = { name, vars: new Map(), path };
+    h = file === undefined ? { name, vars: new Map(), path } : { name, vars: new Map(), path, file };
     tree.hosts.set(name, h);
   }
   if (!g.hosts.includes(name)) g.hosts.push(name);
@@ -202,7 +204,7 @@ export function readTree(doc: unknown, file: string, tree: InventoryTree = empty
         problem(path, `invalid host name ${describeValue(name)}: use letters, digits and "_", ".", "-", "@", "+"`);
         continue;
       }
-      const h = addHost(tree, g, name, path);
+      const h = addHost(tree, g, name, path, file);
       if (body) for (const [k, v] of Object.entries(body)) h.vars.set(k, { value: v, origin: [...path, k], file });
     }
   };
