@@ -106,7 +106,11 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
     if (!(err instanceof InputError)) throw err;
     yamlError = err;
   }
-  if (YAML_EXTS.has(ext) || (yamlError === undefined && isMapping(doc))) {
+  // Without a YAML extension, a file that reads as a YAML mapping but not as a YAML inventory
+  // (`r1:2222` alone) is tried as INI, as Ansible falls back from its yaml to its ini plugin.
+  const yamlLike = yamlError === undefined && isMapping(doc);
+  const iniFallback = !YAML_EXTS.has(ext) && yamlLike && !('_meta' in (doc as object)) && readTree(doc, src, emptyTree(), false).problems.length > 0 && readIni(text, src, emptyTree()).length === 0;
+  if (YAML_EXTS.has(ext) || (yamlLike && !iniFallback)) {
     if (yamlError) {
       problems.push(...yamlError.problems);
       return;

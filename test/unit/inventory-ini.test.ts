@@ -95,3 +95,16 @@ describe('bad vars files and list-form JSON', () => {
     expect(got.map((p) => [p.path, p.message])).toEqual([['g.hots', 'unknown group key "hots" (did you mean "hosts"?): a group has only hosts, children and vars']]);
   });
 });
+
+describe('which reader a file gets', () => {
+  it.each([
+    ['hosts', 'r1:2222\n', { r1: 2222 }],
+    ['hosts', 'all:\n  hosts:\n    r1: { ansible_port: 2200 }\n', { r1: 2200 }],
+    ['hosts.cfg', '[g]\nr1 ansible_port=2201\n', { r1: 2201 }],
+  ] as [string, string, Record<string, number>][])('%s: %j', async (name, text, ports) => {
+    const dir = await mkdtemp(join(tmpdir(), 'inv-kind-'));
+    await writeFile(join(dir, name), text);
+    const inv = await loadInventory(join(dir, name));
+    expect(Object.fromEntries(inv.hosts.map((h) => [h.name, h.port]))).toEqual(ports);
+  });
+});
