@@ -12,6 +12,7 @@ fi
 
 need=()
 command -v dropbear >/dev/null 2>&1 || need+=(dropbear-bin)
+command -v ansible-inventory >/dev/null 2>&1 || need+=(ansible-core)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 [ -x /usr/sbin/pppd ] || need+=(ppp)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)

@@ -32,16 +32,25 @@ export function joinPath(prefix: string, segments: readonly PathSegment[]): stri
   return rest.startsWith('[') ? prefix + rest : `${prefix}.${rest}`;
 }
 
-/** Marker for an Ansible Vault value (`!vault |`): we cannot decrypt it, so it is an error. */
+/**
+ * An Ansible Vault value (`!vault |`), kept encrypted until a command needs it (only passwords
+ * may be vault values). Prints as `***`; `where` is set by the inventory reader.
+ */
 export class VaultValue {
+  /** File and dot-path where the value is written, for messages. */
+  where?: { file: string; path: string };
+  constructor(readonly ciphertext: string) {}
   toJSON(): string {
-    return '!vault';
+    return '***';
+  }
+  toString(): string {
+    return '***';
   }
 }
 
 const vaultTag = {
   tag: '!vault',
-  resolve: (): VaultValue => new VaultValue(),
+  resolve: (text: string): VaultValue => new VaultValue(text),
 };
 
 /**
@@ -218,7 +227,7 @@ export function issuesToProblems(
         if (input === undefined && !custom) {
           out.push({ file, path, message: `required, expected ${expectedName(issue.expected)}` });
         } else if (input instanceof VaultValue) {
-          out.push({ file, path, message: 'Ansible Vault values are not supported; use {env: VAR} or {file: PATH}' });
+          out.push({ file, path, message: 'an Ansible Vault value is accepted only for passwords' });
         } else {
           out.push({ file, path, message: custom ? issue.message : `expected ${expectedName(issue.expected)}, got ${describeValue(input)}` });
         }

@@ -1,14 +1,16 @@
-// Reads an Ansible-layout YAML inventory into validated HostSpecs (issue 3): structure,
-// variable precedence, schemas, secrets. Every problem is collected and reported at once;
+// Reads Ansible inventories into validated HostSpecs: structure, variable precedence,
+// templates, schemas; secrets on demand. Every problem is collected and reported at once;
 // nothing is contacted.
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { InputError, type InputProblem } from '../errors.js';
+import { InputError, InternalError, type InputProblem } from '../errors.js';
 import { Secret } from '../secret.js';
-import { dedupeProblems, describeFsError, formatPath, issuesToProblems, joinPath, parseYaml, readYamlFile, type PathSegment } from '../config/input.js';
+import { dedupeProblems, describeFsError, formatPath, issuesToProblems, joinPath, parseYaml, VaultValue, type PathSegment } from '../config/input.js';
 import { HOST_VAR_SCHEMAS, nestedKeys, sshAddress, type HostVarName, type ParsedTunnel, type SecretRef } from './schema.js';
-import { groupDepths, groupsOfHost, readTree, type InventoryTree, type VarEntry } from './tree.js';
+import { readSources } from './sources.js';
+import { groupDepths, groupsOfHost, isMapping, readTree, type InventoryTree, type VarEntry } from './tree.js';
+import { decryptVault, VaultError, type VaultSecret } from './vault.js';
 import type { GlobalPppOptions, HostSpec, TunnelSpec } from './types.js';
 
 /** A group and what is under it, as `ansible-inventory --graph` shows it. */
@@ -21,19 +23,35 @@ export interface GroupNode {
 }
 
 export interface Inventory {
-  /** The inventory path as the user gave it. */
+  /** The first inventory source as the user gave it (for messages). */
   file: string;
-  /** Every host, in inventory order (first appearance in the file). */
+  /** Every source as given (`-i`, repeatable). */
+  sources: string[];
+  /** Every host, in inventory order (first appearance in the sources). */
   hosts: HostSpec[];
   /** The group tree rooted at `all` (a group under several parents appears under each). */
   groups: GroupNode;
   /** Things the caller should show but that do not stop a run (e.g. plain-text passwords). */
   warnings: string[];
+  /**
+   * The given hosts with their secrets read (env vars, password files, vault values, vars
+   * files that are wholly vault-encrypted). Until this is called every password is an empty
+   * placeholder: only the hosts a command will contact need their secrets. Throws InputError
+   * naming file and dot-path of every secret that cannot be read.
+   */
+  resolveSecrets(hosts: readonly HostSpec[], opts?: ResolveSecretsOptions): Promise<HostSpec[]>;
+}
+
+export interface ResolveSecretsOptions {
+  /** Read tunnel passwords too (apply, up); default true. SSH passwords are always read. */
+  tunnelPasswords?: boolean;
 }
 
 export interface LoadInventoryOptions {
   /** Where `{env: VAR}` secrets are looked up; default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Vault passwords (--vault-password-file, --vault-id); none by default. */
+  vaultSecrets?: readonly VaultSecret[];
 }
 
 const DEFAULT_PORT = 22;
@@ -43,18 +61,32 @@ const DEFAULT_GROUP_PRIORITY = 1;
 /** Variable names whose string values are secrets: masked in `HostSpec.vars`. */
 const SECRET_VAR = /pass|secret|token|psk/i;
 
+/** `{{ name }}`, whitespace allowed: a reference to another variable of the same host. */
+const VAR_REFERENCE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
+/** Any other Jinja: expressions, filters, lookups, statements, comments. */
+const JINJA = /\{\{|\{%|\{#/;
+
 /**
- * Loads, validates and resolves an inventory.
+ * Loads, validates and resolves an inventory from one or more sources (see sources.ts for the
+ * formats: YAML, INI, `ansible-inventory --list` JSON, dynamic inventory scripts, directories,
+ * and the group_vars/ and host_vars/ next to each source).
  *
- * Variable precedence is what `ansible-inventory --list` shows:
- *   host vars > group vars > `all` vars, where groups are merged in the order
- *   (depth, ansible_group_priority, name) and later wins:
+ * Variable precedence is what `ansible-inventory --list` shows, weakest first:
+ *   `all` in the sources < group_vars/all < other groups in the sources < group_vars/GROUP
+ *   < the host in the sources < host_vars/HOST,
+ * where groups are merged in the order (depth, ansible_group_priority, name), later winning:
  *   - a deeper group (more levels below `all`; a group under several parents takes its
  *     deepest position) beats its parents;
  *   - at the same depth the higher `ansible_group_priority` (default 1) wins;
  *   - at the same depth and priority the group whose name sorts last (alphabetically) wins.
  * Merging is per top-level variable (Ansible's `hash_behaviour = replace`): a host's
- * `tunnels` list replaces a group's, it is not appended to it.
+ * `tunnels` list replaces a group's, it is not appended to it. Of several sources, later ones
+ * win.
+ *
+ * Templates: in the variables pptp-fleet reads, a value that is exactly `{{ name }}` is the
+ * host's variable `name` (recursively; a loop is an error); any other `{{ }}`, `{% %}` or
+ * `{# #}` is an error naming file and dot-path (never used literally). Variables pptp-fleet
+ * does not read are kept as written.
  *
  * Connection aliases: `ansible_host` / `ansible_port` / `ansible_user` win over plain `host` /
  * `port` / `user` whatever level each is set at (Ansible also picks between aliases by name,
@@ -62,44 +94,91 @@ const SECRET_VAR = /pass|secret|token|psk/i;
  * inventory name, port 22, user root.
  *
  * Paths: `{file: PATH}` passwords and `ansible_ssh_private_key_file` are relative to the
- * inventory file's directory (`~/` is the home directory). Secrets are read here, so a missing
- * env var or file is an input error before anything is contacted.
+ * directory of the file they are written in (`~/` is the home directory). Secrets are read
+ * only by `resolveSecrets`, for the hosts a command contacts.
  *
  * Example:
- *   const inv = await loadInventory('inventory/branch-offices.yaml');
- *   inv.hosts[0].tunnels[0].password.reveal();
+ *   const inv = await loadInventory(['inventory/'], { vaultSecrets });
+ *   const [h] = await inv.resolveSecrets(inv.hosts.slice(0, 1));
+ *   h.tunnels[0].password.reveal();
  */
-export async function loadInventory(file: string, opts: LoadInventoryOptions = {}): Promise<Inventory> {
-  return resolveInventory(await readYamlFile(file, file), file, opts);
+export async function loadInventory(sources: string | readonly string[], opts: LoadInventoryOptions = {}): Promise<Inventory> {
+  const list = typeof sources === 'string' ? [sources] : [...sources];
+  const { tree, problems } = await readSources(list, { vaultSecrets: opts.vaultSecrets });
+  return resolveInventory(tree, list, opts, problems);
 }
 
-/** loadInventory for text already in memory; `file` names it in messages and anchors relative paths. */
+/** loadInventory for YAML text already in memory; `file` names it in messages and anchors relative paths. */
 export async function loadInventoryText(text: string, file: string, opts: LoadInventoryOptions = {}): Promise<Inventory> {
-  return resolveInventory(parseYaml(text, file), file, opts);
+  const { tree, problems } = readTree(parseYaml(text, file), file);
+  return resolveInventory(tree, [file], opts, problems);
 }
 
-async function resolveInventory(doc: unknown, file: string, opts: LoadInventoryOptions): Promise<Inventory> {
-  const { tree, problems } = readTree(doc, file);
+/** What a host needs before it can be contacted: its secrets, read on demand. */
+type Finish = (secrets: SecretResolver, problems: InputProblem[], warnings: string[], tunnelPasswords: boolean) => Promise<HostSpec | undefined>;
+
+function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInventoryOptions, problems: InputProblem[]): Inventory {
+  const file = sources[0] ?? '<inventory>';
   const warnings: string[] = [];
-  const secrets = new SecretResolver(file, opts.env ?? process.env);
   const hosts: HostSpec[] = [];
+  const finishers = new Map<HostSpec, Finish>();
   const depths = groupDepths(tree);
-  const priorities = groupPriorities(tree, file, problems);
+  const priorities = groupPriorities(tree, problems);
 
   for (const host of tree.hosts.values()) {
     const member = groupsOfHost(tree, host.name);
-    const order = [...member].sort((a, b) => compareGroups(a, b, depths, priorities));
+    const order = [...member].filter((g) => g !== 'all').sort((a, b) => compareGroups(a, b, depths, priorities));
     const merged = new Map<string, VarEntry>();
-    for (const g of order) for (const [k, v] of tree.groups.get(g)?.vars ?? []) merged.set(k, v);
-    for (const [k, v] of host.vars) merged.set(k, v);
-    const groups = order.filter((g) => g !== 'all');
-    const spec = await buildHost(host.name, host.path, groups.length > 0 ? groups : ['ungrouped'], merged, file, secrets, problems, warnings);
-    if (spec) hosts.push(spec);
+    // ansible_group_priority is a property of the group it is set on, not a variable.
+    const put = (vars: Map<string, VarEntry> | undefined): void => {
+      for (const [k, v] of vars ?? []) if (k !== 'ansible_group_priority') merged.set(k, v);
+    };
+    put(tree.groups.get('all')?.vars);
+    put(tree.groupFileVars.get('all'));
+    for (const g of order) put(tree.groups.get(g)?.vars);
+    for (const g of order) put(tree.groupFileVars.get(g));
+    put(host.vars);
+    put(tree.hostFileVars.get(host.name));
+    const locked = [
+      ...['all', ...order].flatMap((g) => tree.lockedFiles.groups.get(g) ?? []),
+      ...(tree.lockedFiles.hosts.get(host.name) ?? []),
+    ];
+    for (const l of locked) warnings.push(`${l}: vault-encrypted and not decrypted (no or wrong vault password): its variables are left out`);
+    const built = buildHost(host.name, { file: host.file ?? file, path: host.path }, order.length > 0 ? order : ['ungrouped'], merged, locked, opts.vaultSecrets ?? [], problems, warnings);
+    if (built) {
+      hosts.push(built.spec);
+      finishers.set(built.spec, built.finish);
+    }
   }
 
   const all = dedupeProblems(problems);
   if (all.length > 0) throw new InputError(all);
-  return { file, hosts, groups: groupTree(tree), warnings: [...new Set(warnings)] };
+  const env = opts.env ?? process.env;
+  const vaultSecrets = opts.vaultSecrets ?? [];
+  const inv: Inventory = {
+    file,
+    sources,
+    hosts,
+    groups: groupTree(tree),
+    warnings: [...new Set(warnings)],
+    async resolveSecrets(selected: readonly HostSpec[], ropts: ResolveSecretsOptions = {}): Promise<HostSpec[]> {
+      const secrets = new SecretResolver(env, vaultSecrets);
+      const found: InputProblem[] = [];
+      const notes: string[] = [];
+      const out: HostSpec[] = [];
+      for (const h of selected) {
+        const finish = finishers.get(h);
+        if (!finish) throw new InternalError(`host ${h.name} is not from this inventory`);
+        const done = await finish(secrets, found, notes, ropts.tunnelPasswords ?? true);
+        if (done) out.push(done);
+      }
+      for (const w of new Set(notes)) if (!inv.warnings.includes(w)) inv.warnings.push(w);
+      const problemsFound = dedupeProblems(found);
+      if (problemsFound.length > 0) throw new InputError(problemsFound);
+      return out;
+    },
+  };
+  return inv;
 }
 
 function compareGroups(a: string, b: string, depths: Map<string, number>, priorities: Map<string, number>): number {
@@ -111,51 +190,107 @@ function compareGroups(a: string, b: string, depths: Map<string, number>, priori
 }
 
 /** `ansible_group_priority` from each group's own vars (it is not inherited). */
-function groupPriorities(tree: InventoryTree, file: string, problems: InputProblem[]): Map<string, number> {
+function groupPriorities(tree: InventoryTree, problems: InputProblem[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const g of tree.groups.values()) {
-    const entry = g.vars.get('ansible_group_priority');
+    const entry = tree.groupFileVars.get(g.name)?.get('ansible_group_priority') ?? g.vars.get('ansible_group_priority');
     if (!entry) continue;
     const r = HOST_VAR_SCHEMAS.ansible_group_priority.safeParse(entry.value, { reportInput: true });
     if (r.success) out.set(g.name, r.data);
-    else problems.push(...issuesToProblems(r.error.issues, file, formatPath(entry.origin)));
+    else problems.push(...issuesToProblems(r.error.issues, entry.file, formatPath(entry.origin)));
   }
   return out;
 }
 
+/**
+ * Resolves `{{ name }}` references in one variable's value (recursively through what they
+ * name), leaving the value otherwise as is. Problems name the file and dot-path of the
+ * template that is not a plain reference, or of the reference that cannot be followed.
+ */
+function resolveTemplates(
+  entry: VarEntry,
+  vars: Map<string, VarEntry>,
+  problems: InputProblem[],
+  stack: string[],
+): unknown {
+  const walk = (v: unknown, path: PathSegment[]): unknown => {
+    if (v instanceof VaultValue) {
+      v.where ??= { file: entry.file, path: formatPath(path) };
+      return v;
+    }
+    if (typeof v === 'string') {
+      const ref = VAR_REFERENCE.exec(v);
+      if (ref) {
+        const name = ref[1] ?? '';
+        const target = vars.get(name);
+        if (stack.includes(name)) {
+          problems.push({ file: entry.file, path: formatPath(path), message: `"{{ ${name} }}" refers back to itself (${[...stack, name].join(' -> ')})` });
+          return undefined;
+        }
+        if (target === undefined) {
+          problems.push({ file: entry.file, path: formatPath(path), message: `"{{ ${name} }}": variable "${name}" is not defined for this host` });
+          return undefined;
+        }
+        return resolveTemplates(target, vars, problems, [...stack, name]);
+      }
+      if (JINJA.test(v)) {
+        problems.push({
+          file: entry.file,
+          path: formatPath(path),
+          message: 'Jinja templates are not evaluated: only a plain reference to another variable, "{{ name }}", is supported here (no filters, lookups or expressions)',
+        });
+        return undefined;
+      }
+      return v;
+    }
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
+    if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
+    return v;
+  };
+  return walk(entry.value, entry.origin);
+}
+
 /** Validates the merged vars of one host into a HostSpec; problems go to `problems`. */
-async function buildHost(
+function buildHost(
   name: string,
-  hostPath: PathSegment[],
+  where: { file: string; path: PathSegment[] },
   groups: string[],
   vars: Map<string, VarEntry>,
-  file: string,
-  secrets: SecretResolver,
+  lockedFiles: string[],
+  vaultSecrets: readonly VaultSecret[],
   problems: InputProblem[],
   warnings: string[],
-): Promise<HostSpec | undefined> {
+): { spec: HostSpec; finish: Finish } | undefined {
   const before = problems.length;
   const parsed: Partial<Record<HostVarName, unknown>> = {};
+  const used = new Map<string, VarEntry>();
   for (const key of Object.keys(HOST_VAR_SCHEMAS) as HostVarName[]) {
     const entry = vars.get(key);
-    if (entry === undefined) continue;
-    const r = HOST_VAR_SCHEMAS[key].safeParse(entry.value, { reportInput: true });
+    if (entry === undefined || key === 'ansible_group_priority') continue;
+    const n = problems.length;
+    const value = resolveTemplates(entry, vars, problems, [key]);
+    if (problems.length > n) continue;
+    used.set(key, { ...entry, value });
+    const r = HOST_VAR_SCHEMAS[key].safeParse(value, { reportInput: true });
     if (r.success) parsed[key] = r.data;
-    else problems.push(...issuesToProblems(r.error.issues, file, formatPath(entry.origin), (p) => nestedKeys(key, p)));
+    else problems.push(...issuesToProblems(r.error.issues, entry.file, formatPath(entry.origin), (p) => nestedKeys(key, p)));
   }
   const get = <K extends HostVarName>(k: K): (typeof HOST_VAR_SCHEMAS)[K]['_output'] | undefined =>
     parsed[k] as (typeof HOST_VAR_SCHEMAS)[K]['_output'] | undefined;
-  const origin = (k: string): string => formatPath(vars.get(k)?.origin ?? hostPath);
+  const at = (k: string): { file: string; path: string } => {
+    const e = vars.get(k);
+    return e ? { file: e.file, path: formatPath(e.origin) } : { file: where.file, path: formatPath(where.path) };
+  };
 
   let address = get('ansible_host') ?? get('host');
   if (address === undefined && !vars.has('ansible_host') && !vars.has('host')) {
     if (sshAddress.safeParse(name).success) address = name;
-    else problems.push({ file, path: formatPath(hostPath), message: `host name "${name}" is not an address to connect to; set ansible_host` });
+    else problems.push({ file: where.file, path: formatPath(where.path), message: `host name "${name}" is not an address to connect to; set ansible_host` });
   }
 
   // Tunnel names are unique per host; checked on the raw list so the problem shows up
   // together with any other problem in the same tunnels.
-  const rawTunnels = vars.get('tunnels')?.value;
+  const rawTunnels = used.get('tunnels')?.value;
   if (Array.isArray(rawTunnels)) {
     const seen = new Map<string, number>();
     for (const [i, t] of (rawTunnels as unknown[]).entries()) {
@@ -163,24 +298,39 @@ async function buildHost(
       if (typeof n !== 'string') continue;
       const first = seen.get(n);
       if (first === undefined) seen.set(n, i);
-      else problems.push({ file, path: joinPath(origin('tunnels'), [i, 'name']), message: `duplicate tunnel name "${n}" (already used by tunnels[${first}])` });
+      else problems.push({ file: at('tunnels').file, path: joinPath(at('tunnels').path, [i, 'name']), message: `duplicate tunnel name "${n}" (already used by tunnels[${first}])` });
     }
   }
 
-  const tunnels: TunnelSpec[] = [];
-  for (const [i, t] of ((get('tunnels') ?? []) as ParsedTunnel[]).entries()) {
-    const password = t.password === undefined
-      ? new Secret('', 'not needed: state absent')
-      : await secrets.resolve(t.password, joinPath(origin('tunnels'), [i, 'password']), problems, warnings, 'pppd');
-    if (password) tunnels.push({ ...t, password });
-  }
+  if (problems.length > before || address === undefined) return undefined;
 
-  let sshPassword: Secret | undefined;
+  const parsedTunnels = (get('tunnels') ?? []) as ParsedTunnel[];
   const sshPassKey = vars.has('ansible_password') ? 'ansible_password' : 'ansible_ssh_pass';
   const sshPassRef = get(sshPassKey) as SecretRef | undefined;
-  if (sshPassRef) sshPassword = await secrets.resolve(sshPassRef, origin(sshPassKey), problems, warnings);
-
-  if (problems.length > before || address === undefined) return undefined;
+  const placeholder = (): Secret => new Secret('', 'not read yet');
+  // A literal that is (or refers, through {{ }}, to) a value from an encrypted vars file is not plain text.
+  const sealed = (key: string, raw: unknown): boolean => {
+    if (vars.get(key)?.encrypted) return true;
+    let v = raw;
+    for (let hops = 0; hops < 32 && typeof v === 'string'; hops++) {
+      const ref = VAR_REFERENCE.exec(v);
+      const target = ref ? vars.get(ref[1] ?? '') : undefined;
+      if (!target) return false;
+      if (target.encrypted) return true;
+      v = target.value;
+    }
+    return false;
+  };
+  const rawTunnel = (i: number): unknown => {
+    const list = vars.get('tunnels')?.value;
+    const t = Array.isArray(list) ? (list as unknown[])[i] : undefined;
+    return isMapping(t) ? t.password : undefined;
+  };
+  const plain = (ref: SecretRef | undefined, w: { file: string; path: string }, key: string, raw: unknown): void => {
+    if (ref?.kind === 'literal' && !sealed(key, raw)) warnings.push(`${w.file}: ${w.path}: password written in plain text in the inventory; prefer {env: VAR}, {file: PATH} or a vault value`);
+  };
+  for (const [i, t] of parsedTunnels.entries()) plain(t.password, { file: at('tunnels').file, path: joinPath(at('tunnels').path, [i, 'password']) }, 'tunnels', rawTunnel(i));
+  plain(sshPassRef, at(sshPassKey), sshPassKey, vars.get(sshPassKey)?.value);
 
   const spec: HostSpec = {
     name,
@@ -188,19 +338,44 @@ async function buildHost(
     port: get('ansible_port') ?? get('port') ?? DEFAULT_PORT,
     user: get('ansible_user') ?? get('user') ?? DEFAULT_USER,
     groups,
-    tunnels,
+    tunnels: parsedTunnels.map((t) => ({ ...t, password: placeholder() })),
     pppOptions: (get('ppp_options') ?? {}) as GlobalPppOptions,
     sshLegacyAlgorithms: get('ssh_legacy_algorithms') ?? false,
-    vars: maskVars(Object.fromEntries([...vars].map(([k, v]) => [k, v.value]))),
+    vars: maskVars(Object.fromEntries([...vars].map(([k, v]) => [k, v.encrypted ? maskStrings(v.value, k) : v.value]))),
   };
   const wan = get('wan_gateway');
   if (wan !== undefined) spec.wanGateway = wan;
   const key = get('ansible_ssh_private_key_file');
-  if (key !== undefined) spec.sshPrivateKeyFile = resolveUserPath(key, dirname(file));
+  if (key !== undefined) spec.sshPrivateKeyFile = resolveUserPath(key, dirname(at('ansible_ssh_private_key_file').file));
   const jump = get('jump_host');
   if (jump !== undefined) spec.jumpHost = jump;
-  if (sshPassword) spec.sshPassword = sshPassword;
-  return spec;
+  if (sshPassRef) spec.sshPassword = placeholder();
+
+  const finish: Finish = async (secrets, found, warnings, tunnelPasswords) => {
+    const n = found.length;
+    for (const f of lockedFiles) {
+      found.push({
+        file: f,
+        path: '',
+        message: `vault-encrypted vars file for host ${name} cannot be decrypted: ${vaultSecrets.length === 0 ? 'no vault password given (--vault-password-file, --vault-id or ANSIBLE_VAULT_PASSWORD_FILE)' : `wrong vault password (tried ${vaultSecrets.map((s) => s.source).join(', ')})`}`,
+      });
+    }
+    const tunnels: TunnelSpec[] = [];
+    const tw = at('tunnels');
+    for (const [i, t] of parsedTunnels.entries()) {
+      const password = t.password === undefined || !tunnelPasswords
+        ? new Secret('', t.password === undefined ? 'not needed: state absent' : 'not needed by this command')
+        : await secrets.resolve(t.password, { file: tw.file, path: joinPath(tw.path, [i, 'password']) }, found, warnings, 'pppd');
+      if (password) tunnels.push({ ...t, password });
+    }
+    let sshPassword: Secret | undefined;
+    if (sshPassRef) sshPassword = await secrets.resolve(sshPassRef, at(sshPassKey), found, warnings);
+    if (found.length > n) return undefined;
+    const done: HostSpec = { ...spec, tunnels };
+    if (sshPassword) done.sshPassword = sshPassword;
+    return done;
+  };
+  return { spec, finish };
 }
 
 /** `~/x` → home/x; relative → against `base`; absolute unchanged. */
@@ -209,29 +384,42 @@ export function resolveUserPath(p: string, base: string): string {
   return isAbsolute(p) ? p : resolve(base, p);
 }
 
-/** Reads env vars and password files once each; problems name the YAML path and the file. */
+/** Reads env vars, password files and vault values once each; problems name the file and dot-path. */
 class SecretResolver {
   private readonly files = new Map<string, Promise<{ value: string } | { error: string }>>();
-  constructor(private readonly file: string, private readonly env: NodeJS.ProcessEnv) {}
+  constructor(private readonly env: NodeJS.ProcessEnv, private readonly vault: readonly VaultSecret[]) {}
 
   async resolve(
     ref: SecretRef,
-    path: string,
+    where: { file: string; path: string },
     problems: InputProblem[],
     warnings: string[],
     use: 'pppd' | 'ssh' = 'ssh',
   ): Promise<Secret | undefined> {
-    const fail = (message: string): undefined => {
-      problems.push({ file: this.file, path, message });
+    const { file, path } = where;
+    const fail = (message: string, at = where): undefined => {
+      problems.push({ file: at.file, path: at.path, message });
       return undefined;
     };
     const secretProblem = (value: string): string | undefined => (use === 'pppd' ? pppdSecretProblem : lineProblem)(value);
     switch (ref.kind) {
       case 'literal': {
-        warnings.push(`${this.file}: ${path}: password written in plain text in the inventory; prefer {env: VAR} or {file: PATH}`);
         const bad = secretProblem(ref.value);
         if (bad) return fail(`the password ${bad}`);
-        return new Secret(ref.value, `${this.file}: ${path}`);
+        return new Secret(ref.value, `${file}: ${path}`);
+      }
+      case 'vault': {
+        const at = ref.value.where ?? where;
+        let value: string;
+        try {
+          value = decryptVault(ref.value.ciphertext, this.vault);
+        } catch (err) {
+          if (err instanceof VaultError) return fail(`cannot decrypt the vault value: ${err.message}`, at);
+          throw err;
+        }
+        const bad = secretProblem(value);
+        if (bad) return fail(`the decrypted vault value ${bad}`, at);
+        return new Secret(value, `vault:${at.file}: ${at.path}`);
       }
       case 'env': {
         const value = this.env[ref.name];
@@ -241,7 +429,7 @@ class SecretResolver {
         return new Secret(value, `env:${ref.name}`);
       }
       case 'file': {
-        const abs = resolveUserPath(ref.path, dirname(this.file));
+        const abs = resolveUserPath(ref.path, dirname(file));
         let pending = this.files.get(abs);
         if (!pending) {
           pending = readFile(abs, 'utf8').then(
@@ -275,6 +463,14 @@ function pppdSecretProblem(value: string): string | undefined {
   if (value.startsWith('@/')) return 'starts with "@/", which pppd reads as the name of a file holding the secret';
   if (Buffer.byteLength(value) > 255) return 'is longer than 255 bytes, the most pppd reads from chap-secrets';
   return undefined;
+}
+
+/** A copy of `v` where every string is a Secret (values from vault-encrypted vars files). */
+function maskStrings(v: unknown, key: string): unknown {
+  if (typeof v === 'string') return new Secret(v, key);
+  if (Array.isArray(v)) return v.map((x) => maskStrings(x, key));
+  if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskStrings(x, k)]));
+  return v;
 }
 
 /** A copy of `vars` where string values under secret-looking keys are Secrets (print as ***). */

@@ -10,7 +10,8 @@ import { pppdReadWords } from '../render/pppd-words.js';
 export type SecretRef =
   | { kind: 'env'; name: string }
   | { kind: 'file'; path: string }
-  | { kind: 'literal'; value: string };
+  | { kind: 'literal'; value: string }
+  | { kind: 'vault'; value: VaultValue };
 
 /** A tunnel as the schema produces it: a TunnelSpec whose password is not yet resolved. */
 export type ParsedTunnel = Omit<TunnelSpec, 'password'> & { password: SecretRef | undefined };
@@ -138,12 +139,12 @@ export function jumpHostProblem(text: string): string | undefined {
  * Chooses a schema by the input's JavaScript type so that messages come from the branch the
  * user meant (a string with a newline says "newline", not "expected a mapping").
  */
-function byType<T>(expected: string, pick: (v: unknown) => z.ZodType<T> | undefined): z.ZodType<T> {
+function byType<T>(expected: string, pick: (v: unknown) => z.ZodType<T> | undefined, vaultOk = false): z.ZodType<T> {
   return z.unknown().transform((value, ctx): T => {
-    const schema = value instanceof VaultValue ? undefined : pick(value);
+    const schema = value instanceof VaultValue && !vaultOk ? undefined : pick(value);
     if (schema === undefined) {
       const message = value instanceof VaultValue
-        ? 'Ansible Vault values are not supported; use {env: VAR} or {file: PATH}'
+        ? 'an Ansible Vault value is accepted only for passwords'
         : value === undefined ? `required, expected ${expected}` : `expected ${expected}, got ${describeValue(value)}`;
       ctx.issues.push({ code: 'custom', message, input: value, path: [] });
       return z.NEVER;
@@ -209,8 +210,9 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   error: (iss) => `expected an environment variable name, got ${describeValue(iss.input)}`,
 });
 
-/** `{env: VAR}` | `{file: PATH}` | `"literal"` (a literal is accepted with a warning). */
-export const secretRef = byType<SecretRef>('{env: VAR}, {file: PATH} or a string', (v) => {
+/** `{env: VAR}` | `{file: PATH}` | `!vault` | `"literal"` (a literal is accepted with a warning). */
+export const secretRef = byType<SecretRef>('{env: VAR}, {file: PATH}, a vault value or a string', (v) => {
+  if (v instanceof VaultValue) return z.instanceof(VaultValue).transform((value): SecretRef => ({ kind: 'vault', value }));
   if (typeof v === 'string') {
     return nonEmptyText.transform((value): SecretRef => ({ kind: 'literal', value }));
   }
@@ -219,7 +221,7 @@ export const secretRef = byType<SecretRef>('{env: VAR}, {file: PATH} or a string
     if ('file' in v) return z.strictObject({ file: nonEmptyText }).transform((o): SecretRef => ({ kind: 'file', path: o.file }));
   }
   return undefined;
-});
+}, true);
 
 const mppeObject = z.strictObject({
   required: bool.default(true),

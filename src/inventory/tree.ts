@@ -7,6 +7,10 @@ import { describeValue, didYouMean, formatPath, type PathSegment } from '../conf
 export interface VarEntry {
   value: unknown;
   origin: PathSegment[];
+  /** The file it is written in (inventory source or group_vars/host_vars file). */
+  file: string;
+  /** Read from a wholly vault-encrypted vars file: its strings are never shown. */
+  encrypted?: boolean;
 }
 
 export interface GroupData {
@@ -27,6 +31,8 @@ export interface HostData {
   vars: Map<string, VarEntry>;
   /** YAML path of the first definition (for problems about the host itself). */
   path: PathSegment[];
+  /** The source file of the first definition. */
+  file?: string;
 }
 
 export interface InventoryTree {
@@ -34,17 +40,74 @@ export interface InventoryTree {
   groups: Map<string, GroupData>;
   /** By name, in first-definition order (the inventory order). */
   hosts: Map<string, HostData>;
+  /** Variables from group_vars/NAME next to the sources (a level above the sources' group vars). */
+  groupFileVars: Map<string, Map<string, VarEntry>>;
+  /** Variables from host_vars/NAME next to the sources (the strongest level). */
+  hostFileVars: Map<string, Map<string, VarEntry>>;
+  /** Vault-encrypted vars files that could not be decrypted, by group or host they apply to. */
+  lockedFiles: { groups: Map<string, string[]>; hosts: Map<string, string[]> };
+}
+
+/** An empty tree with `all` and `ungrouped`, to read sources into. */
+export function emptyTree(): InventoryTree {
+  const tree: InventoryTree = {
+    groups: new Map(),
+    hosts: new Map(),
+    groupFileVars: new Map(),
+    hostFileVars: new Map(),
+    lockedFiles: { groups: new Map(), hosts: new Map() },
+  };
+  addGroup(tree, 'all', ['all']);
+  addGroup(tree, 'ungrouped', ['all']);
+  linkChild(tree, 'all', 'ungrouped');
+  return tree;
+}
+
+/** The group NAME, created (with no parent yet) if new. */
+export function addGroup(tree: InventoryTree, name: string, path: PathSegment[]): GroupData {
+  let g = tree.groups.get(name);
+  if (!g) {
+    g = { name, parents: [], children: [], hosts: [], vars: new Map(), path };
+    tree.groups.set(name, g);
+  }
+  return g;
+}
+
+/** Puts host NAME in group G (creating the host if new) and returns it. */
+export function addHost(tree: InventoryTree, g: GroupData, name: string, path: PathSegment[], file?: string): HostData {
+  let h = tree.hosts.get(name);
+  if (!h) {
+    h = file === undefined ? { name, vars: new Map(), path } : { name, vars: new Map(), path, file };
+    tree.hosts.set(name, h);
+  }
+  if (!g.hosts.includes(name)) g.hosts.push(name);
+  return h;
+}
+
+/**
+ * After every source is read: groups no one lists as a child hang under `all`, and hosts in
+ * no group but `all` go to `ungrouped` (as ansible-inventory shows them).
+ */
+export function finishTree(tree: InventoryTree): void {
+  for (const g of tree.groups.values()) {
+    if (g.name !== 'all' && g.parents.length === 0) linkChild(tree, 'all', g.name);
+  }
+  const grouped = new Set<string>();
+  for (const g of tree.groups.values()) if (g.name !== 'all' && g.name !== 'ungrouped') for (const h of g.hosts) grouped.add(h);
+  const ungrouped = tree.groups.get('ungrouped');
+  if (ungrouped) ungrouped.hosts = ungrouped.hosts.filter((h) => !grouped.has(h));
+  for (const h of tree.hosts.keys()) if (!grouped.has(h) && !ungrouped?.hosts.includes(h)) ungrouped?.hosts.push(h);
 }
 
 export const GROUP_KEYS = ['hosts', 'children', 'vars'] as const;
 
 /** Group names: what Ansible accepts without "invalid characters" warnings, plus `-` and `.`. */
-const GROUP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+export const GROUP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 /**
  * Host names: host names, IPv4 addresses, FQDNs. Characters that mean something in --limit
  * patterns (`, : ! & * ? [ ] ~`) and whitespace are refused, or the host could never be selected.
  */
-const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/;
+export const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/;
 const MAX_EXPANDED_HOSTS = 10_000;
 
 /**
@@ -59,23 +122,12 @@ const MAX_EXPANDED_HOSTS = 10_000;
  * - Host names may use Ansible ranges: `r[01:20]`, `r[a:f]`, `r[0:20:5]`.
  * - Hosts in no group but `all` are put in `ungrouped`.
  */
-export function readTree(doc: unknown, file: string): { tree: InventoryTree; problems: InputProblem[] } {
+export function readTree(doc: unknown, file: string, tree: InventoryTree = emptyTree(), finish = true): { tree: InventoryTree; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
-  const tree: InventoryTree = { groups: new Map(), hosts: new Map() };
   const problem = (path: PathSegment[], message: string): void => {
     problems.push({ file, path: formatPath(path), message });
   };
-  const group = (name: string, path: PathSegment[]): GroupData => {
-    let g = tree.groups.get(name);
-    if (!g) {
-      g = { name, parents: [], children: [], hosts: [], vars: new Map(), path };
-      tree.groups.set(name, g);
-    }
-    return g;
-  };
-  group('all', ['all']);
-  group('ungrouped', ['all']);
-  linkChild(tree, 'all', 'ungrouped');
+  const group = (name: string, path: PathSegment[]): GroupData => addGroup(tree, name, path);
 
   if (doc === null || doc === undefined) {
     problem([], 'the inventory is empty; expected `all:` with hosts, children and vars');
@@ -116,7 +168,7 @@ export function readTree(doc: unknown, file: string): { tree: InventoryTree; pro
           problem(here, `expected a mapping of variables, got ${describeValue(value)}`);
           continue;
         }
-        for (const [k, v] of Object.entries(value)) g.vars.set(k, { value: v, origin: [...here, k] });
+        for (const [k, v] of Object.entries(value)) g.vars.set(k, { value: v, origin: [...here, k], file });
       } else if (key === 'children') {
         if (value === null || value === undefined) continue;
         if (!isMapping(value)) {
@@ -152,31 +204,17 @@ export function readTree(doc: unknown, file: string): { tree: InventoryTree; pro
         problem(path, `invalid host name ${describeValue(name)}: use letters, digits and "_", ".", "-", "@", "+"`);
         continue;
       }
-      let h = tree.hosts.get(name);
-      if (!h) {
-        h = { name, vars: new Map(), path };
-        tree.hosts.set(name, h);
-      }
-      if (!g.hosts.includes(name)) g.hosts.push(name);
-      if (body) for (const [k, v] of Object.entries(body)) h.vars.set(k, { value: v, origin: [...path, k] });
+      const h = addHost(tree, g, name, path, file);
+      if (body) for (const [k, v] of Object.entries(body)) h.vars.set(k, { value: v, origin: [...path, k], file });
     }
   };
 
   for (const [name, body] of Object.entries(doc)) readGroup(name, body, [name], undefined);
-
-  // Top-level groups no one lists as a child hang under `all`, after its own children.
-  for (const g of tree.groups.values()) {
-    if (g.name !== 'all' && g.parents.length === 0) linkChild(tree, 'all', g.name);
-  }
-  // Hosts in no group but `all` are `ungrouped` (ansible-inventory shows them there).
-  const grouped = new Set<string>();
-  for (const g of tree.groups.values()) if (g.name !== 'all') for (const h of g.hosts) grouped.add(h);
-  const ungrouped = tree.groups.get('ungrouped');
-  for (const h of tree.hosts.keys()) if (!grouped.has(h)) ungrouped?.hosts.push(h);
+  if (finish) finishTree(tree);
   return { tree, problems };
 }
 
-function linkChild(tree: InventoryTree, parent: string, child: string): void {
+export function linkChild(tree: InventoryTree, parent: string, child: string): void {
   const p = tree.groups.get(parent);
   const c = tree.groups.get(child);
   if (!p || !c) return;
@@ -185,7 +223,7 @@ function linkChild(tree: InventoryTree, parent: string, child: string): void {
 }
 
 /** Whether `maybe` is below `group` (reachable through children). */
-function isDescendant(tree: InventoryTree, group: string, maybe: string): boolean {
+export function isDescendant(tree: InventoryTree, group: string, maybe: string): boolean {
   const seen = new Set<string>();
   const stack = [group];
   while (stack.length > 0) {

@@ -10,19 +10,20 @@ const DEFAULTS = defaultOptions('/home/u');
 
 describe('resolveFleetSettings', () => {
   const CASES: Array<[string, FleetFlags, Settings, Record<string, unknown>]> = [
-    ['defaults fill what neither gives', { inventory: 'i.yaml' }, {}, { inventory: 'i.yaml', forks: 20, retries: 2, timeouts: { connectMs: 10_000, commandMs: 60_000, tunnelSec: 30 }, serial: [] }],
-    ['settings over defaults', {}, { inventory: 's.yaml', forks: 7, timeouts: { commandMs: 5000 } }, { inventory: 's.yaml', forks: 7, timeouts: { connectMs: 10_000, commandMs: 5000, tunnelSec: 30 } }],
-    ['flags over settings', { inventory: 'f.yaml', forks: '3', commandTimeout: '900' }, { inventory: 's.yaml', forks: 7, timeouts: { commandMs: 5000 } }, { inventory: 'f.yaml', forks: 3, timeouts: { connectMs: 10_000, commandMs: 900, tunnelSec: 30 } }],
-    ['rollout flags parsed', { inventory: 'i.yaml', serial: '1,50%', maxFailPercent: '10', shard: '2/3' }, {}, { serial: [{ kind: 'count', value: 1 }, { kind: 'percent', value: 50 }], maxFailPercent: 10, shard: { k: 2, n: 3 } }],
+    ['defaults fill what neither gives', { inventory: ['i.yaml'] }, {}, { inventory: ['i.yaml'], forks: 20, retries: 2, timeouts: { connectMs: 10_000, commandMs: 60_000, tunnelSec: 30 }, serial: [] }],
+    ['settings over defaults', {}, { inventory: 's.yaml', forks: 7, timeouts: { commandMs: 5000 } }, { inventory: ['s.yaml'], forks: 7, timeouts: { connectMs: 10_000, commandMs: 5000, tunnelSec: 30 } }],
+    ['flags over settings', { inventory: ['f.yaml'], forks: '3', commandTimeout: '900' }, { inventory: 's.yaml', forks: 7, timeouts: { commandMs: 5000 } }, { inventory: ['f.yaml'], forks: 3, timeouts: { connectMs: 10_000, commandMs: 900, tunnelSec: 30 } }],
+    ['-i repeated: every source, in order, over the settings', { inventory: ['hosts.ini', 'extra.yaml'] }, { inventory: 's.yaml' }, { inventory: ['hosts.ini', 'extra.yaml'] }],
+    ['rollout flags parsed', { inventory: ['i.yaml'], serial: '1,50%', maxFailPercent: '10', shard: '2/3' }, {}, { serial: [{ kind: 'count', value: 1 }, { kind: 'percent', value: 50 }], maxFailPercent: 10, shard: { k: 2, n: 3 } }],
   ];
   for (const [what, flags, settings, expected] of CASES) it(what, () => expect(resolveFleetSettings(flags, settings, DEFAULTS)).toMatchObject(expected));
 
   const BAD: Array<[string, FleetFlags, RegExp]> = [
     ['no inventory anywhere', {}, /--inventory: no inventory given/],
-    ['forks not a number', { inventory: 'i', forks: 'many' }, /--forks: expected an integer from 1 to 10000, got "many"/],
-    ['tunnel timeout out of range', { inventory: 'i', tunnelTimeout: '0' }, /--tunnel-timeout: expected an integer from 1 to 600/],
-    ['retries out of range', { inventory: 'i', retries: '11' }, /--retries/],
-    ['a shard past its count', { inventory: 'i', shard: '4/3' }, /--shard/],
+    ['forks not a number', { inventory: ['i'], forks: 'many' }, /--forks: expected an integer from 1 to 10000, got "many"/],
+    ['tunnel timeout out of range', { inventory: ['i'], tunnelTimeout: '0' }, /--tunnel-timeout: expected an integer from 1 to 600/],
+    ['retries out of range', { inventory: ['i'], retries: '11' }, /--retries/],
+    ['a shard past its count', { inventory: ['i'], shard: '4/3' }, /--shard/],
   ];
   for (const [what, flags, message] of BAD) {
     it(`refuses ${what}, naming the flag`, () => {

@@ -188,7 +188,8 @@ function inventoryWith(over: Record<string, unknown>): string {
 
 async function loadError(over: Record<string, unknown>, env: NodeJS.ProcessEnv = { PF_INJ_PW: 'ok-password' }): Promise<InputError | undefined> {
   try {
-    await loadInventoryText(inventoryWith(over), '/inv.yaml', { env });
+    const inv = await loadInventoryText(inventoryWith(over), '/inv.yaml', { env });
+    await inv.resolveSecrets(inv.hosts);
     return undefined;
   } catch (err) {
     if (err instanceof InputError) return err;
@@ -238,8 +239,9 @@ describe('validation rejects what cannot be written safely (exit 2 before any co
   it('accepts hostile but writable usernames and passwords (they are quoted, not refused)', async () => {
     const pw = `$(touch /tmp/pwned)"; touch /tmp/pwned2; "\`id\`'#\\ ;x`;
     const inv = await loadInventoryText(inventoryWith({ username: 'DOM\\u $(id) "#;' }), '/inv.yaml', { env: { PF_INJ_PW: pw } });
-    expect(inv.hosts[0]!.tunnels[0]!.password.reveal()).toBe(pw);
-    expect(inv.hosts[0]!.tunnels[0]!.username).toBe('DOM\\u $(id) "#;');
+    const [h] = await inv.resolveSecrets(inv.hosts);
+    expect(h!.tunnels[0]!.password.reveal()).toBe(pw);
+    expect(h!.tunnels[0]!.username).toBe('DOM\\u $(id) "#;');
   });
 });
 

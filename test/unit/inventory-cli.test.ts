@@ -35,6 +35,13 @@ describe('pptp-fleet inventory', () => {
     expect(err).toMatch(/^warning: .*tunnels\[2\]\.password: password written in plain text/);
   });
 
+  it('-i is repeatable: later sources add hosts and win on variables', async () => {
+    const L = 'test/fixtures/inventory/layouts/multi';
+    const { out } = await run('-i', `${L}/a.yml`, '-i', `${L}/b.ini`, '--list');
+    const json = JSON.parse(out) as { hosts: { name: string; vars: Record<string, unknown> }[] };
+    expect(json.hosts.map((h) => [h.name, h.vars.source, h.vars.who ?? null])).toEqual([['m1', 'b', 'b'], ['m2', 'b', null], ['m3', 'b', null]]);
+  });
+
   it('bad input is an InputError for the top-level handler (exit 2)', async () => {
     await expect(run('-i', 'test/fixtures/inventory/errors/typo-children.yaml', '--list')).rejects.toBeInstanceOf(InputError);
     await expect(run('-i', 'test/fixtures/inventory/patterns.yaml', '--list', '--limit', 'nosuch')).rejects.toThrow('--limit: no hosts matched "nosuch"');

@@ -16,9 +16,15 @@ function host(inv: Inventory, name: string): HostSpec {
   return h;
 }
 
+/** Loads and reads every host's secrets (what a command contacting every host does). */
+async function loadAll(file: string, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<Inventory> {
+  const inv = await loadInventory(file, opts);
+  return { ...inv, hosts: await inv.resolveSecrets(inv.hosts) };
+}
+
 async function problemsOf(file: string, env: NodeJS.ProcessEnv = { PW: 'pw' }): Promise<InputProblem[]> {
   try {
-    await loadInventory(file, { env });
+    await loadAll(file, { env });
   } catch (err) {
     expect(err).toBeInstanceOf(InputError);
     return [...(err as InputError).problems];
@@ -119,7 +125,7 @@ describe('connection variables', () => {
   });
 
   it('maps key file (relative to the inventory), jump host, legacy algorithms, WAN gateway and SSH password', async () => {
-    const inv = await loadInventory(`${FIX}/aliases.yaml`, { env: { SSH_PW: 'sshpw' } });
+    const inv = await loadAll(`${FIX}/aliases.yaml`, { env: { SSH_PW: 'sshpw' } });
     const h = host(inv, 'keyed');
     expect(h.sshPrivateKeyFile).toBe(resolve(FIX, 'keys/id_ed25519'));
     expect(h.jumpHost).toBe('ops@bastion.example.com:2222');
@@ -171,7 +177,7 @@ describe('tunnels', () => {
   });
 
   it('resolves passwords from a file next to the inventory, from env, and warns about literals', async () => {
-    const inv = await loadInventory(`${FIX}/secrets.yaml`, { env: { VPN_PW: 'env-secret' } });
+    const inv = await loadAll(`${FIX}/secrets.yaml`, { env: { VPN_PW: 'env-secret' } });
     const t = host(inv, 'r1').tunnels;
     expect(t.map((x) => x.password.reveal())).toEqual(['file-secret', 'env-secret', 'pa ss"word', '']);
     expect(t[0]?.username).toBe('DOMAIN\\user');
@@ -179,7 +185,7 @@ describe('tunnels', () => {
     expect(String(t[0]?.password)).toBe('***');
     expect(t[3]).toMatchObject({ name: 'gone', state: 'absent' });
     expect(inv.warnings).toEqual([
-      `${FIX}/secrets.yaml: all.hosts.r1.tunnels[2].password: password written in plain text in the inventory; prefer {env: VAR} or {file: PATH}`,
+      `${FIX}/secrets.yaml: all.hosts.r1.tunnels[2].password: password written in plain text in the inventory; prefer {env: VAR}, {file: PATH} or a vault value`,
     ]);
     expect(JSON.stringify(inv)).not.toContain('pa ss');
   });
@@ -194,7 +200,7 @@ describe('tunnels', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lab-'));
     await writeFile(join(dir, 'inventory.yaml'), await readFile('inventory/lab.yaml'));
     await writeFile(join(dir, 'vpn-password'), 'labpw\n');
-    const lab = await loadInventory(join(dir, 'inventory.yaml'));
+    const lab = await loadAll(join(dir, 'inventory.yaml'));
     expect(lab.hosts[0]).toMatchObject({ name: 'r001', address: '127.0.0.1', port: 40123, user: 'root' });
     expect(lab.hosts[0]?.tunnels[0]?.password.reveal()).toBe('labpw');
   });
@@ -283,7 +289,7 @@ const ERRORS: { file: string; env?: NodeJS.ProcessEnv; problems: [path: string, 
   { file: 'empty.yaml', problems: [['', 'the inventory is empty; expected `all:` with hosts, children and vars']] },
   {
     file: 'vault.yaml',
-    problems: [['all.hosts.r1.ansible_password', 'Ansible Vault values are not supported; use {env: VAR} or {file: PATH}']],
+    problems: [['all.hosts.r1.ansible_password', 'cannot decrypt the vault value: malformed vault payload (expected salt, HMAC and ciphertext)']],
   },
   {
     file: 'missing-fields.yaml',
@@ -315,7 +321,7 @@ describe('errors: every problem at once, with file, YAML path and message', () =
 
   it('a missing inventory file is an InputError naming it, without a stack trace in the message', async () => {
     const got = await problemsOf(`${FIX}/nope.yaml`);
-    expect(got).toEqual([{ file: `${FIX}/nope.yaml`, path: '', message: 'cannot read file: no such file or directory' }]);
+    expect(got).toEqual([{ file: `${FIX}/nope.yaml`, path: '', message: 'cannot read inventory: no such file or directory' }]);
   });
 
   it('the error message is one line per problem, `file: path: message`', async () => {

@@ -11,6 +11,7 @@ import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { loadInventory } from '../../inventory/load.js';
+import { collect, inventorySources, NO_TUNNELS, vaultSecretsFromFlags } from './inventory.js';
 import { selectHosts } from '../../inventory/pattern.js';
 import type { Inventory } from '../../inventory/load.js';
 import type { HostSpec } from '../../inventory/types.js';
@@ -35,7 +36,9 @@ const packageRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const DEFAULT_PLAYBOOK = path.join(packageRoot, 'playbooks', 'pptp-client.yaml');
 
 export interface FleetFlags {
-  inventory?: string;
+  inventory?: string[];
+  vaultPasswordFile?: string[];
+  vaultId?: string[];
   limit?: string;
   forks?: string;
   knownHosts?: string;
@@ -62,7 +65,9 @@ export interface FleetFlags {
 
 function commonOptions(cmd: Command): Command {
   return cmd
-    .option('-i, --inventory <file>', 'inventory file (Ansible YAML layout)')
+    .option('-i, --inventory <source>', 'inventory: YAML, INI, ansible-inventory JSON, script or directory (repeatable)', collect, [])
+    .option('--vault-password-file <file>', 'Ansible Vault password file, or a script printing it (repeatable)', collect, [])
+    .option('--vault-id <[label@]file>', 'Ansible Vault id: password file with an optional label (repeatable)', collect, [])
     .option('-l, --limit <pattern>', "hosts to act on, Ansible pattern: 'r001', 'branches:&wr', 'all:!r007', 'r0*'")
     .option('-f, --forks <n>', 'hosts at once (default 20)')
     .option('--known-hosts <file>', 'OpenSSH known_hosts to verify routers against (default ~/.ssh/known_hosts)')
@@ -143,8 +148,9 @@ function runtimePlaybook(command: CommandName, timeoutSec: number): Playbook {
 }
 
 /** A fleet command's options: flags over settings over defaults, validated (pure). */
-export interface FleetSettings extends ResolvedOptions {
-  inventory: string;
+export interface FleetSettings extends Omit<ResolvedOptions, 'inventory'> {
+  /** The inventory sources (-i, repeatable; else the settings' one). */
+  inventory: string[];
   maxFailPercent?: number;
   serial: SerialEntry[];
   shard?: ShardSpec;
@@ -159,7 +165,7 @@ export interface FleetSettings extends ResolvedOptions {
 export function resolveFleetSettings(flags: FleetFlags, settings: Settings, defaults: Defaults): FleetSettings {
   const opts = resolveOptions(
     {
-      inventory: flags.inventory,
+      inventory: flags.inventory?.[0],
       playbook: flags.playbook,
       forks: intFlag('--forks', flags.forks, 1, 10_000),
       knownHosts: flags.knownHosts,
@@ -177,8 +183,8 @@ export function resolveFleetSettings(flags: FleetFlags, settings: Settings, defa
     settings,
     defaults,
   );
-  const inventory = opts.inventory;
-  if (!inventory) {
+  const inventory = inventorySources(flags.inventory, opts.inventory);
+  if (inventory.length === 0) {
     throw new InputError([{ file: '<command line>', path: '--inventory', message: 'no inventory given (-i FILE or `inventory` in pptp-fleet settings)' }]);
   }
   return {
@@ -217,15 +223,27 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   const { settings } = await loadSettings({ cwd: process.cwd() });
   // Everything is validated before any router is contacted.
   const opts = resolveFleetSettings(flags, settings, defaultOptions());
-  const inventoryFile = opts.inventory;
+  const sources = opts.inventory;
   const { forks, retries, maxFailPercent, serial } = opts;
   const { connectMs: connectTimeoutMs, commandMs: commandTimeoutMs, tunnelSec: tunnelTimeoutSec } = opts.timeouts;
   const reportJson = opts.reportJson;
   const junitFile = opts.junit;
 
-  const inventory = await loadInventory(inventoryFile);
+  const inventory = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags) });
+  if (inventory.hosts.length === 0) {
+    throw new InputError([{ file: sources.join(', '), path: '', message: 'the inventory has no hosts' }]);
+  }
   const failed = flags.retryFailed ? await loadRetryFailed(flags.retryFailed) : undefined;
-  const hosts = selectFleetHosts(inventory, inventoryFile, flags, opts.shard, failed);
+  let hosts = selectFleetHosts(inventory, sources.join(', '), flags, opts.shard, failed);
+  // A host with no tunnels has nothing to do (except ping): reported skipped, never contacted;
+  // when no selected host has one, the run is an input error, not a green run that did nothing.
+  const noTunnels = command === 'ping' ? [] : hosts.filter((h) => h.tunnels.length === 0);
+  if (noTunnels.length > 0 && noTunnels.length === hosts.length) {
+    throw new InputError([{ file: sources.join(', '), path: '', message: `${NO_TUNNELS} (selected: ${hosts.length} host(s), none has a tunnel)` }]);
+  }
+  hosts = hosts.filter((h) => !noTunnels.includes(h));
+  // Secrets only for the hosts this command contacts, and tunnel passwords only when needed.
+  hosts = await inventory.resolveSecrets(hosts, { tunnelPasswords: command === 'apply' || command === 'up' });
   const playbook =
     command === 'apply' ? await loadPlaybook(opts.playbook ?? DEFAULT_PLAYBOOK) : runtimePlaybook(command, tunnelTimeoutSec);
 
@@ -277,6 +295,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
     maxFailPercent,
     anyErrorsFatal: Boolean(flags.anyErrorsFatal),
   });
+  for (const h of noTunnels) outcome.hosts.push({ name: h.name, status: 'skipped', changes: [], tunnels: [], sshExecs: 0, durationMs: 0, error: NO_TUNNELS });
   await ui.stop();
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigint);

@@ -5,28 +5,54 @@ import { loadSettings } from '../../config/settings.js';
 import { maskedHostJson, renderGraph } from '../../inventory/format.js';
 import { loadInventory } from '../../inventory/load.js';
 import { selectHosts } from '../../inventory/pattern.js';
+import { readVaultSecrets, type VaultSecret } from '../../inventory/vault.js';
 
 interface InventoryFlags {
-  inventory?: string;
+  inventory?: string[];
+  vaultPasswordFile?: string[];
+  vaultId?: string[];
   limit?: string;
   list?: boolean;
   graph?: boolean;
 }
 
+/** Why a host is skipped, and the message when no selected host has a tunnel. */
+export const NO_TUNNELS = 'no tunnels defined for this host: are they in group_vars/ next to the inventory?';
+
+/** commander collector for repeatable options (`-i a -i b`). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** The `-i` sources given, else the settings file's `inventory`. */
+export function inventorySources(flags: readonly string[] | undefined, fromSettings: string | undefined): string[] {
+  if (flags && flags.length > 0) return [...flags];
+  return fromSettings === undefined ? [] : [fromSettings];
+}
+
+/** Vault passwords from --vault-id, --vault-password-file, else ANSIBLE_VAULT_PASSWORD_FILE. */
+export function vaultSecretsFromFlags(flags: { vaultPasswordFile?: string[]; vaultId?: string[] }): Promise<VaultSecret[]> {
+  return readVaultSecrets({ passwordFiles: flags.vaultPasswordFile, ids: flags.vaultId });
+}
+
 /**
  * Registers `inventory`, the counterpart of `ansible-inventory`:
  *
- *   pptp-fleet inventory -i inventory/branch-offices.yaml --list            # JSON, secrets as ***
- *   pptp-fleet inventory -i inventory/branch-offices.yaml --graph --limit eu
+ *   pptp-fleet inventory -i inventory/ --list                 # JSON, every host's merged vars, secrets as ***
+ *   pptp-fleet inventory -i hosts.ini -i extra.yaml --graph --limit eu
  *
- * `-i` falls back to `inventory` in the settings file. Bad input (inventory, pattern) is an
+ * `-i` falls back to `inventory` in the settings file. No secret is ever read (passwords and
+ * vault values print as `***`); `--vault-password-file` / `--vault-id` only decrypt wholly
+ * encrypted group_vars/host_vars files so their variables can be shown. Bad input is an
  * InputError: the top of the CLI prints each problem on its own line to stderr and exits 2.
  */
 export function registerInventory(program: Command): void {
   program
     .command('inventory')
     .description('show hosts and merged variables (--list) or the group tree (--graph); contacts nothing')
-    .option('-i, --inventory <file>', 'inventory file (Ansible YAML layout)')
+    .option('-i, --inventory <source>', 'inventory: YAML, INI, ansible-inventory JSON, script or directory (repeatable)', collect, [])
+    .option('--vault-password-file <file>', 'Ansible Vault password file, or a script printing it (repeatable)', collect, [])
+    .option('--vault-id <[label@]file>', 'Ansible Vault id: password file with an optional label (repeatable)', collect, [])
     .option('-l, --limit <pattern>', 'host pattern: group, host, glob, ~regex, a:b, a:&b, a:!b')
     .option('--list', 'print hosts with merged variables as JSON (secrets masked)')
     .option('--graph', 'print the group tree like ansible-inventory --graph')
@@ -35,11 +61,11 @@ export function registerInventory(program: Command): void {
         throw new InputError([{ file: 'inventory', path: '', message: 'choose one of --list or --graph' }]);
       }
       const { settings } = await loadSettings();
-      const file = flags.inventory ?? settings.inventory;
-      if (file === undefined) {
-        throw new InputError([{ file: 'inventory', path: '', message: 'no inventory: pass -i FILE or set "inventory" in .pptp-fleetrc' }]);
+      const sources = inventorySources(flags.inventory, settings.inventory);
+      if (sources.length === 0) {
+        throw new InputError([{ file: 'inventory', path: '', message: 'no inventory: pass -i SOURCE or set "inventory" in .pptp-fleetrc' }]);
       }
-      const inv = await loadInventory(file);
+      const inv = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags) });
       for (const w of inv.warnings) process.stderr.write(`warning: ${w}\n`);
       const hosts = selectHosts(inv, flags.limit);
       if (flags.list) {

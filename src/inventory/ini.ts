@@ -1,0 +1,356 @@
+// Ansible's INI inventory format, read the way its `ini` inventory plugin reads it
+// (lib/ansible/plugins/inventory/ini.py):
+//
+//   r1 ansible_port=2222          # a host before any section is in `ungrouped`
+//   [branches]                    # hosts, one per line: NAME[:PORT] key=value ...
+//   web[01:10] ansible_user=root  # ranges as in YAML inventories
+//   [branches:vars]               # key=value, one per line
+//   tunnels=[{'name': 'office'}]  # values are Python literals when they parse as one
+//   [emea:children]               # child group names, one per line
+//   branches
+//
+// Host lines are split like a POSIX shell (quotes, backslashes, `#` comments); values are then
+// read as Python literals (`ast.literal_eval`: 22 → number, True → boolean, [..] → list,
+// '..' → string), anything else stays a string (`010`, `yes`, `{{ x }}` are strings).
+// `[g:vars]` for a group never defined, or a `[g:children]` entry naming a group never
+// defined, is an error, as in Ansible. Lines starting with `#` or `;` are comments.
+import type { InputProblem } from '../errors.js';
+import { describeValue, type PathSegment } from '../config/input.js';
+import { addGroup, addHost, expandHostRange, GROUP_NAME, HOST_NAME, isDescendant, linkChild, type InventoryTree } from './tree.js';
+
+const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
+const GROUP_LINE = /^([^:\]\s]+)\s*(?:#.*)?$/;
+
+/** Reads INI text into `tree` (shared with the other sources); returns the problems found. */
+export function readIni(text: string, file: string, tree: InventoryTree): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const problem = (line: number, message: string): void => {
+    problems.push({ file, path: `line ${line}`, message });
+  };
+  // Groups named in [x:vars] or [p:children] before they are defined.
+  const pending = new Map<string, { line: number; state: 'vars' | 'children'; parents: string[] }>();
+  const known = (name: string): boolean => tree.groups.has(name);
+  let group = 'ungrouped';
+  // 'skip': the lines of a section already reported as malformed.
+  let state: 'hosts' | 'vars' | 'children' | 'skip' = 'hosts';
+
+  const define = (name: string): void => {
+    addGroup(tree, name, [name]);
+    const p = pending.get(name);
+    if (p && p.state === 'children') {
+      pending.delete(name);
+      for (const parent of p.parents) link(parent, name, p.line);
+    } else if (p) pending.delete(name);
+  };
+  const link = (parent: string, child: string, line: number): void => {
+    if (child === 'all') return problem(line, 'group "all" is the root of the inventory and cannot be a child group');
+    if (child === parent || isDescendant(tree, child, parent)) return problem(line, `group "${child}" cannot be a child of "${parent}": that makes a loop`);
+    linkChild(tree, parent, child);
+  };
+
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const lineNo = i + 1;
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const sec = SECTION.exec(line);
+    if (sec) {
+      const [, name = '', tag] = sec;
+      const kind = tag ?? 'hosts';
+      if (kind !== 'hosts' && kind !== 'vars' && kind !== 'children') {
+        problem(lineNo, `section [${name}:${kind}] has unknown type "${kind}": expected [${name}], [${name}:vars] or [${name}:children]`);
+        group = name;
+        state = 'skip';
+        continue;
+      }
+      if (!GROUP_NAME.test(name)) problem(lineNo, `invalid group name ${describeValue(name)}: use letters, digits, "_", "-" and "."`);
+      group = name;
+      state = kind;
+      if (kind === 'vars') {
+        if (!known(name) && !pending.has(name)) pending.set(name, { line: lineNo, state: 'vars', parents: [] });
+      } else {
+        define(name);
+      }
+      continue;
+    }
+    if (line.startsWith('[') && line.endsWith(']')) {
+      problem(lineNo, `invalid section ${describeValue(line)}: no spaces or other characters are allowed in a section name`);
+      continue;
+    }
+    if (state === 'skip') continue;
+    if (state === 'vars') {
+      const eq = line.indexOf('=');
+      if (eq < 0) {
+        problem(lineNo, `expected key=value, got ${describeValue(line)}`);
+        continue;
+      }
+      const key = line.slice(0, eq).trim();
+      const g = addGroup(tree, group, [group]);
+      g.vars.set(key, { value: pythonLiteral(line.slice(eq + 1).trim()), origin: [group, 'vars', key], file });
+    } else if (state === 'children') {
+      const m = GROUP_LINE.exec(line);
+      const child = m?.[1];
+      if (child === undefined) {
+        problem(lineNo, `expected a group name, got ${describeValue(line)}`);
+        continue;
+      }
+      if (known(child)) link(group, child, lineNo);
+      else {
+        const p = pending.get(child);
+        if (p) p.parents.push(group);
+        else pending.set(child, { line: lineNo, state: 'children', parents: [group] });
+      }
+    } else {
+      hostLine(line, lineNo);
+    }
+  }
+  for (const [name, p] of pending) {
+    if (p.state === 'vars') problem(p.line, `section [${name}:vars] is for a group that is never defined`);
+    else problem(p.line, `section [${p.parents[p.parents.length - 1] ?? ''}:children] names a group that is never defined: "${name}"`);
+  }
+  return problems;
+
+  function hostLine(line: string, lineNo: number): void {
+    const tokens = shellWords(line);
+    if (typeof tokens === 'string') return problem(lineNo, `cannot parse the host line: ${tokens}`);
+    const [first, ...rest] = tokens;
+    if (first === undefined) return;
+    const { pattern, port } = splitPort(first);
+    if (first.endsWith(':') && port === undefined) return problem(lineNo, `invalid host ${describeValue(first)}: a trailing ":" must be followed by a port`);
+    if (pattern === '---') return problem(lineNo, 'a "---" line: this looks like a YAML file, not INI');
+    const names = expandHostRange(pattern);
+    if (typeof names === 'string') return problem(lineNo, names);
+    const vars: [string, unknown][] = [];
+    for (const t of rest) {
+      const eq = t.indexOf('=');
+      if (eq < 0) return problem(lineNo, `expected key=value host variable, got ${describeValue(t)}`);
+      vars.push([t.slice(0, eq), pythonLiteral(t.slice(eq + 1))]);
+    }
+    const g = addGroup(tree, group, [group]);
+    for (const name of names) {
+      if (!HOST_NAME.test(name)) {
+        problem(lineNo, `invalid host name ${describeValue(name)}: use letters, digits and "_", ".", "-", "@", "+"`);
+        continue;
+      }
+      const path: PathSegment[] = [group, 'hosts', name];
+      const h = addHost(tree, g, name, path, file);
+      if (port !== undefined) h.vars.set('ansible_port', { value: port, origin: [...path, 'ansible_port'], file });
+      for (const [k, v] of vars) h.vars.set(k, { value: v, origin: [...path, k], file });
+    }
+  }
+}
+
+/** `host:2222` → port 2222; `[::1]:22` → ::1 and 22; anything else has no port. */
+function splitPort(token: string): { pattern: string; port?: number } {
+  const v6 = /^\[([0-9A-Fa-f:.]+)\]:([0-9]+)$/.exec(token);
+  if (v6) return { pattern: v6[1] ?? '', port: Number(v6[2]) };
+  const m = /^([^:]+):([0-9]+)$/.exec(token);
+  if (m) return { pattern: m[1] ?? '', port: Number(m[2]) };
+  return { pattern: token };
+}
+
+/**
+ * Splits a line like Python's `shlex.split(line, comments=True)`: whitespace separates words;
+ * '...' is literal; in "..." a backslash escapes only `"` and `\`; outside quotes a backslash
+ * escapes any character; `#` outside quotes ends the line. Returns a message on an open quote.
+ */
+export function shellWords(line: string): string[] | string {
+  const out: string[] = [];
+  let word = '';
+  let inWord = false;
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i] ?? '';
+    if (/\s/.test(c)) {
+      if (inWord) out.push(word);
+      word = '';
+      inWord = false;
+      i++;
+    } else if (c === '#') {
+      break;
+    } else if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) return 'no closing quotation';
+      word += line.slice(i + 1, end);
+      inWord = true;
+      i = end + 1;
+    } else if (c === '"') {
+      i++;
+      let closed = false;
+      while (i < line.length) {
+        const d = line[i] ?? '';
+        if (d === '"') {
+          closed = true;
+          i++;
+          break;
+        }
+        if (d === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) {
+          word += line[i + 1];
+          i += 2;
+          continue;
+        }
+        word += d;
+        i++;
+      }
+      if (!closed) return 'no closing quotation';
+      inWord = true;
+    } else if (c === '\\') {
+      if (i + 1 >= line.length) return 'no escaped character';
+      word += line[i + 1];
+      inWord = true;
+      i += 2;
+    } else {
+      word += c;
+      inWord = true;
+      i++;
+    }
+  }
+  if (inWord) out.push(word);
+  return out;
+}
+
+/**
+ * The value of `text` read as Python's `ast.literal_eval` reads it (numbers, strings, True,
+ * False, None, lists, tuples as lists, dicts), or `text` itself when it is not a literal.
+ */
+export function pythonLiteral(text: string): unknown {
+  const p = new LiteralParser(text);
+  try {
+    const v = p.value();
+    p.ws();
+    if (!p.done()) return text;
+    return v;
+  } catch {
+    return text;
+  }
+}
+
+class LiteralParser {
+  private i = 0;
+  constructor(private readonly s: string) {}
+
+  done(): boolean {
+    return this.i >= this.s.length;
+  }
+
+  ws(): void {
+    while (this.i < this.s.length && /[ \t]/.test(this.s[this.i] ?? '')) this.i++;
+  }
+
+  private fail(): never {
+    throw new Error('not a literal');
+  }
+
+  private eat(c: string): boolean {
+    this.ws();
+    if (this.s[this.i] === c) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+
+  value(): unknown {
+    this.ws();
+    const c = this.s[this.i];
+    if (c === undefined) this.fail();
+    if (c === '[') return this.seq(']');
+    if (c === '(') return this.seq(')', true);
+    if (c === '{') return this.dict();
+    if (c === "'" || c === '"') {
+      let str = this.str();
+      // Adjacent literals concatenate: 'a' 'b'.
+      for (;;) {
+        this.ws();
+        const n = this.s[this.i];
+        if (n !== "'" && n !== '"') break;
+        str += this.str();
+      }
+      return str;
+    }
+    if (c === '-' || c === '+') {
+      this.i++;
+      const v = this.value();
+      if (typeof v !== 'number') this.fail();
+      return c === '-' ? -v : v;
+    }
+    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.i))?.[0];
+    if (word !== undefined) {
+      this.i += word.length;
+      if (word === 'True') return true;
+      if (word === 'False') return false;
+      if (word === 'None') return null;
+      this.fail();
+    }
+    return this.num();
+  }
+
+  private num(): number {
+    const rest = this.s.slice(this.i);
+    const m =
+      /^0[xX](?:_?[0-9a-fA-F])+/.exec(rest) ?? /^0[oO](?:_?[0-7])+/.exec(rest) ?? /^0[bB](?:_?[01])+/.exec(rest) ??
+      /^(?:[0-9](?:_?[0-9])*\.(?:[0-9](?:_?[0-9])*)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9]+)?/.exec(rest) ??
+      /^[0-9](?:_?[0-9])*[eE][+-]?[0-9]+/.exec(rest) ??
+      /^(?:[1-9](?:_?[0-9])*|0+(?:_?0)*)/.exec(rest);
+    if (!m) this.fail();
+    const t = m[0].replace(/_/g, '');
+    this.i += m[0].length;
+    if (/^[0-9A-Za-z_.]/.test(this.s[this.i] ?? ' ')) this.fail();
+    if (/^0[xX]/.test(t)) return parseInt(t.slice(2), 16);
+    if (/^0[oO]/.test(t)) return parseInt(t.slice(2), 8);
+    if (/^0[bB]/.test(t)) return parseInt(t.slice(2), 2);
+    return Number(t);
+  }
+
+  private str(): string {
+    const q = this.s[this.i] ?? '';
+    this.i++;
+    let out = '';
+    while (this.i < this.s.length) {
+      const c = this.s[this.i] ?? '';
+      if (c === q) {
+        this.i++;
+        return out;
+      }
+      if (c === '\\') {
+        const n = this.s[this.i + 1] ?? '';
+        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
+        const mapped = map[n];
+        out += mapped ?? `\\${n}`;
+        this.i += 2;
+        continue;
+      }
+      out += c;
+      this.i++;
+    }
+    return this.fail();
+  }
+
+  /** A list, or with `paren` a tuple (as a list) or a parenthesized value: `(1)` is 1, `(1,)` is [1]. */
+  private seq(close: string, paren = false): unknown {
+    this.i++;
+    const items: unknown[] = [];
+    if (this.eat(close)) return items;
+    for (;;) {
+      items.push(this.value());
+      if (this.eat(close)) return paren && items.length === 1 ? items[0] : items;
+      if (!this.eat(',')) this.fail();
+      if (this.eat(close)) return items;
+    }
+  }
+
+  private dict(): Record<string, unknown> {
+    this.i++;
+    const out: Record<string, unknown> = {};
+    if (this.eat('}')) return out;
+    for (;;) {
+      const k = this.value();
+      if (!this.eat(':')) this.fail();
+      const v = this.value();
+      if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean') this.fail();
+      out[String(k)] = v;
+      if (this.eat('}')) return out;
+      if (!this.eat(',')) this.fail();
+      if (this.eat('}')) return out;
+    }
+  }
+}

@@ -1,0 +1,375 @@
+// Reads inventory sources (`-i`, repeatable) the way `ansible-inventory` does:
+//
+// - a YAML file (`.yml`, `.yaml`, or no extension holding a YAML mapping);
+// - an INI file (anything else that is not YAML: Ansible's ini plugin rules, see ini.ts);
+// - a JSON file in `ansible-inventory --list` form (`_meta.hostvars`, groups with host lists);
+// - an executable (or `#!` script): a dynamic inventory, run with `--list` (and `--host H` per
+//   host when its output has no `_meta`);
+// - a directory: every entry in name order, each read as above, except names Ansible ignores
+//   (hidden, `group_vars`, `host_vars`, `vars_plugins`, and the extensions .pyc .pyo .swp .bak ~
+//   .rpm .md .txt .rst .orig .ini .cfg .retry).
+//
+// Then group_vars/ and host_vars/ next to each source (the directory holding a file source, or
+// the directory source itself), as Ansible's host_group_vars plugin finds them: for group or
+// host NAME the first of NAME, NAME.yml, NAME.yaml, NAME.json that exists; when that is a
+// directory, every file in it (recursively, name order, skipping hidden files and `~` backups;
+// no extension or .yml/.yaml/.json) is merged, later files winning. Vars files may be wholly
+// vault-encrypted.
+import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join, resolve as resolvePath } from 'node:path';
+import type { InputProblem } from '../errors.js';
+import { describeFsError, describeValue, didYouMean, formatPath, parseYaml, VaultValue, type PathSegment } from '../config/input.js';
+import { InputError } from '../errors.js';
+import { readIni } from './ini.js';
+import { addGroup, addHost, emptyTree, finishTree, GROUP_NAME, HOST_NAME, isDescendant, isMapping, linkChild, readTree, type InventoryTree, type VarEntry } from './tree.js';
+import { decryptVault, isVaultText, VaultError, type VaultSecret } from './vault.js';
+
+const IGNORED = /^\.|^host_vars$|^group_vars$|^vars_plugins$|(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$/;
+const YAML_EXTS = new Set(['.yml', '.yaml', '.json']);
+const SCRIPT_TIMEOUT_MS = 60_000;
+
+export interface ReadSourcesOptions {
+  vaultSecrets?: readonly VaultSecret[];
+}
+
+/**
+ * Reads every source into one tree, then the group_vars/host_vars next to each source.
+ * Problems are returned, not thrown, so they are reported together with the variables' problems.
+ */
+export async function readSources(sources: readonly string[], opts: ReadSourcesOptions = {}): Promise<{ tree: InventoryTree; problems: InputProblem[] }> {
+  const tree = emptyTree();
+  const problems: InputProblem[] = [];
+  const basedirs: string[] = [];
+  for (const src of sources) {
+    let st;
+    try {
+      st = await stat(src);
+    } catch (err) {
+      problems.push({ file: src, path: '', message: `cannot read inventory: ${describeFsError(err)}` });
+      continue;
+    }
+    basedirs.push(st.isDirectory() ? src : dirname(src));
+    await readSource(src, st.isDirectory(), tree, problems);
+  }
+  finishTree(tree);
+  for (const dir of basedirs) await readVarsDirs(dir, tree, problems, opts.vaultSecrets ?? []);
+  return { tree, problems };
+}
+
+async function readSource(src: string, isDir: boolean, tree: InventoryTree, problems: InputProblem[]): Promise<void> {
+  if (isDir) {
+    let names: string[];
+    try {
+      names = (await readdir(src)).sort();
+    } catch (err) {
+      problems.push({ file: src, path: '', message: `cannot read inventory directory: ${describeFsError(err)}` });
+      return;
+    }
+    for (const name of names) {
+      if (IGNORED.test(name)) continue;
+      const full = join(src, name);
+      const st = await stat(full).catch(() => undefined);
+      if (!st) continue;
+      await readSource(full, st.isDirectory(), tree, problems);
+    }
+    return;
+  }
+  let buf: Buffer;
+  try {
+    buf = await readFile(src);
+  } catch (err) {
+    problems.push({ file: src, path: '', message: `cannot read inventory: ${describeFsError(err)}` });
+    return;
+  }
+  const text = buf.toString('utf8');
+  const executable = await isExecutable(src);
+  if (text.startsWith('#!') && !executable) {
+    problems.push({ file: src, path: '', message: 'a dynamic inventory script (it starts with #!) that is not executable: chmod +x it' });
+    return;
+  }
+  if (executable) {
+    problems.push(...(await readScript(src, tree)));
+    return;
+  }
+  if (isVaultText(text)) {
+    problems.push({ file: src, path: '', message: 'an inventory source cannot be vault-encrypted (only group_vars/host_vars files and values)' });
+    return;
+  }
+  const ext = extname(src).toLowerCase();
+  let doc: unknown;
+  let yamlError: InputError | undefined;
+  try {
+    doc = parseYaml(text, src);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    yamlError = err;
+  }
+  // Without a YAML extension, a file that reads as a YAML mapping but not as a YAML inventory
+  // (`r1:2222` alone) is tried as INI, as Ansible falls back from its yaml to its ini plugin.
+  const yamlLike = yamlError === undefined && isMapping(doc);
+  const iniFallback = !YAML_EXTS.has(ext) && yamlLike && !('_meta' in (doc as object)) && readTree(doc, src, emptyTree(), false).problems.length > 0 && readIni(text, src, emptyTree()).length === 0;
+  if (YAML_EXTS.has(ext) || (yamlLike && !iniFallback)) {
+    if (yamlError) {
+      problems.push(...yamlError.problems);
+      return;
+    }
+    if (isMapping(doc) && typeof doc.plugin === 'string') {
+      problems.push({ file: src, path: 'plugin', message: `inventory plugin configurations (plugin: ${doc.plugin}) are not supported; export the inventory with ansible-inventory --list > inventory.json` });
+      return;
+    }
+    if (isListForm(doc)) problems.push(...readListForm(doc as Record<string, unknown>, src, tree));
+    else problems.push(...readTree(doc, src, tree, false).problems);
+    return;
+  }
+  problems.push(...readIni(text, src, tree));
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a parsed file is `ansible-inventory --list` output (it always has `_meta`) rather than a YAML inventory. */
+function isListForm(doc: unknown): boolean {
+  return isMapping(doc) && '_meta' in doc;
+}
+
+const LIST_GROUP_KEYS = ['hosts', 'children', 'vars'] as const;
+
+/**
+ * `ansible-inventory --list` / dynamic inventory JSON: `{GROUP: {hosts: [..], vars: {..},
+ * children: [..]} | [hosts..], _meta: {hostvars: {HOST: {..}}}}`.
+ */
+export function readListForm(doc: Record<string, unknown>, file: string, tree: InventoryTree): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const problem = (path: PathSegment[], message: string): void => {
+    problems.push({ file, path: formatPath(path), message });
+  };
+  const host = (g: string, name: unknown, path: PathSegment[]): void => {
+    if (typeof name !== 'string' || !HOST_NAME.test(name)) return problem(path, `invalid host name ${describeValue(name)}`);
+    addHost(tree, addGroup(tree, g, [g]), name, path, file);
+  };
+  const children: [string, unknown, PathSegment[]][] = [];
+  for (const [name, body] of Object.entries(doc)) {
+    if (name === '_meta') continue;
+    if (!GROUP_NAME.test(name)) {
+      problem([name], `invalid group name ${describeValue(name)}`);
+      continue;
+    }
+    const g = addGroup(tree, name, [name]);
+    if (Array.isArray(body)) {
+      body.forEach((h, i) => host(name, h, [name, i]));
+      continue;
+    }
+    if (body === null || body === undefined) continue;
+    if (!isMapping(body)) {
+      problem([name], `expected a group (hosts, children, vars) or a list of hosts, got ${describeValue(body)}`);
+      continue;
+    }
+    for (const [key, value] of Object.entries(body)) {
+      if (key === 'hosts') {
+        if (!Array.isArray(value)) problem([name, key], `expected a list of host names, got ${describeValue(value)}`);
+        else value.forEach((h, i) => host(name, h, [name, key, i]));
+      } else if (key === 'children') {
+        if (!Array.isArray(value)) problem([name, key], `expected a list of group names, got ${describeValue(value)}`);
+        else value.forEach((c, i) => children.push([name, c, [name, key, i]]));
+      } else if (key === 'vars') {
+        if (!isMapping(value)) problem([name, key], `expected a mapping of variables, got ${describeValue(value)}`);
+        else for (const [k, v] of Object.entries(value)) g.vars.set(k, { value: revive(v), origin: [name, key, k], file });
+      } else {
+        problem([name, key], `unknown group key "${key}"${didYouMean(key, LIST_GROUP_KEYS)}: a group has only hosts, children and vars`);
+      }
+    }
+  }
+  for (const [parent, child, path] of children) {
+    if (typeof child !== 'string' || !GROUP_NAME.test(child)) {
+      problem(path, `invalid group name ${describeValue(child)}`);
+      continue;
+    }
+    if (child === 'all') continue;
+    if (child === parent || isDescendant(tree, child, parent)) {
+      problem(path, `group "${child}" cannot be a child of "${parent}": that makes a loop`);
+      continue;
+    }
+    addGroup(tree, child, path);
+    linkChild(tree, parent, child);
+  }
+  const meta = doc._meta;
+  if (meta !== undefined) {
+    if (!isMapping(meta)) problem(['_meta'], `expected a mapping with hostvars, got ${describeValue(meta)}`);
+    else {
+      for (const key of Object.keys(meta)) if (key !== 'hostvars') problem(['_meta', key], `unknown key "${key}" (expected hostvars)`);
+      const hv = meta.hostvars ?? {};
+      if (!isMapping(hv)) problem(['_meta', 'hostvars'], `expected a mapping of hosts to variables, got ${describeValue(hv)}`);
+      else {
+        for (const [name, vars] of Object.entries(hv)) {
+          const path: PathSegment[] = ['_meta', 'hostvars', name];
+          if (!isMapping(vars)) {
+            if (vars !== null) problem(path, `expected a mapping of variables, got ${describeValue(vars)}`);
+            continue;
+          }
+          if (!HOST_NAME.test(name)) {
+            problem(path, `invalid host name ${describeValue(name)}`);
+            continue;
+          }
+          const h = tree.hosts.get(name) ?? addHost(tree, addGroup(tree, 'ungrouped', ['ungrouped']), name, path, file);
+          for (const [k, v] of Object.entries(vars)) h.vars.set(k, { value: revive(v), origin: [...path, k], file });
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** `ansible-inventory --list` prints vault values as `{"__ansible_vault": "$ANSIBLE_VAULT;..."}`. */
+function revive(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(revive);
+  if (isMapping(v)) {
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === '__ansible_vault' && typeof v.__ansible_vault === 'string') return new VaultValue(v.__ansible_vault);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+  }
+  return v;
+}
+
+/** Runs a dynamic inventory with `--list` (and `--host H` when there is no `_meta`). */
+async function readScript(file: string, tree: InventoryTree): Promise<InputProblem[]> {
+  const run = async (args: string[]): Promise<unknown> => {
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(resolvePath(file), args, { timeout: SCRIPT_TIMEOUT_MS, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`dynamic inventory ${args.join(' ')} failed: ${(stderr.trim().split('\n').pop() ?? '') || err.message.split('\n', 1)[0]}`));
+        else resolve(stdout);
+      });
+    });
+    try {
+      return JSON.parse(out) as unknown;
+    } catch {
+      throw new Error(`dynamic inventory ${args.join(' ')} did not print JSON`);
+    }
+  };
+  let doc: unknown;
+  try {
+    doc = await run(['--list']);
+  } catch (err) {
+    return [{ file, path: '', message: (err as Error).message }];
+  }
+  if (!isMapping(doc)) return [{ file, path: '', message: `dynamic inventory --list printed ${describeValue(doc)}, expected a JSON object of groups` }];
+  const problems = readListForm(doc, file, tree);
+  if (!('_meta' in doc)) {
+    const names = new Set<string>();
+    for (const [g, body] of Object.entries(doc)) {
+      const hosts = Array.isArray(body) ? body : isMapping(body) && Array.isArray(body.hosts) ? body.hosts : [];
+      for (const h of hosts) if (typeof h === 'string' && tree.groups.get(g)?.hosts.includes(h)) names.add(h);
+    }
+    for (const name of names) {
+      try {
+        const vars = await run(['--host', name]);
+        if (!isMapping(vars)) throw new Error(`dynamic inventory --host ${name} printed ${describeValue(vars)}, expected a JSON object`);
+        const h = tree.hosts.get(name);
+        for (const [k, v] of Object.entries(vars)) h?.vars.set(k, { value: v, origin: ['--host', name, k], file });
+      } catch (err) {
+        problems.push({ file, path: '', message: (err as Error).message });
+      }
+    }
+  }
+  return problems;
+}
+
+/** group_vars/ and host_vars/ under `dir`, for every group and host in the tree. */
+async function readVarsDirs(dir: string, tree: InventoryTree, problems: InputProblem[], secrets: readonly VaultSecret[]): Promise<void> {
+  const kinds = [
+    { sub: 'group_vars', names: [...tree.groups.keys()], into: tree.groupFileVars, locked: tree.lockedFiles.groups },
+    { sub: 'host_vars', names: [...tree.hosts.keys()], into: tree.hostFileVars, locked: tree.lockedFiles.hosts },
+  ];
+  for (const k of kinds) {
+    const base = join(dir, k.sub);
+    const st = await stat(base).catch(() => undefined);
+    if (!st?.isDirectory()) continue;
+    for (const name of k.names) {
+      for (const file of await findVarsFiles(base, name)) {
+        const r = await readVarsFile(file, secrets);
+        if ('locked' in r) {
+          k.locked.set(name, [...(k.locked.get(name) ?? []), file]);
+          continue;
+        }
+        if ('problems' in r) {
+          problems.push(...r.problems);
+          continue;
+        }
+        let vars = k.into.get(name);
+        if (!vars) k.into.set(name, (vars = new Map()));
+        for (const [key, entry] of r.vars) vars.set(key, entry);
+      }
+    }
+  }
+}
+
+/** What Ansible's DataLoader.find_vars_files finds for NAME under `base`. */
+async function findVarsFiles(base: string, name: string): Promise<string[]> {
+  for (const ext of ['', '.yml', '.yaml', '.json']) {
+    const full = join(base, name + ext);
+    const st = await stat(full).catch(() => undefined);
+    if (!st) continue;
+    return st.isDirectory() ? dirVarsFiles(full) : [full];
+  }
+  return [];
+}
+
+async function dirVarsFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of (await readdir(dir)).sort()) {
+    if (name.startsWith('.') || name.endsWith('~')) continue;
+    const full = join(dir, name);
+    const ext = extname(name);
+    const st = await stat(full).catch(() => undefined);
+    if (st?.isDirectory() && ext === '') out.push(...(await dirVarsFiles(full)));
+    else if (st?.isFile() && (ext === '' || YAML_EXTS.has(ext))) out.push(full);
+  }
+  return out;
+}
+
+type VarsFileResult = { vars: Map<string, VarEntry> } | { problems: InputProblem[] } | { locked: string };
+
+/** One vars file: a YAML/JSON mapping, possibly wholly vault-encrypted. */
+async function readVarsFile(file: string, secrets: readonly VaultSecret[]): Promise<VarsFileResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return { problems: [{ file, path: '', message: `cannot read vars file: ${describeFsError(err)}` }] };
+  }
+  const encrypted = isVaultText(text);
+  if (encrypted) {
+    try {
+      text = decryptVault(text, secrets);
+    } catch (err) {
+      if (err instanceof VaultError) return { locked: err.message };
+      throw err;
+    }
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, file);
+  } catch (err) {
+    if (err instanceof InputError) return { problems: [...err.problems] };
+    throw err;
+  }
+  if (doc === null || doc === undefined) return { vars: new Map() };
+  if (!isMapping(doc)) return { problems: [{ file, path: '', message: `expected a mapping of variables, got ${describeValue(doc)}` }] };
+  const vars = new Map<string, VarEntry>();
+  for (const [k, v] of Object.entries(doc)) {
+    vars.set(k, encrypted ? { value: v, origin: [k], file, encrypted } : { value: v, origin: [k], file });
+  }
+  return { vars };
+}
+
+/** For tests: a tree from one YAML document already parsed. */
+export function treeFromDoc(doc: unknown, file: string): { tree: InventoryTree; problems: InputProblem[] } {
+  return readTree(doc, file, emptyTree(), true);
+}

@@ -1,0 +1,122 @@
+// pptp-fleet's inventory reading against Debian's real Ansible: for each fixture layout (INI,
+// directory, `ansible-inventory --list` JSON, dynamic script, several -i), `ansible-inventory
+// --list` and `ansible --list-hosts PATTERN` must give the same hosts, groups, merged
+// variables and --limit selections as `pptp-fleet inventory`.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { loadInventory, type GroupNode, type Inventory } from '../../src/inventory/load.js';
+import { selectHosts } from '../../src/inventory/pattern.js';
+
+const L = 'test/fixtures/inventory/layouts';
+const hasAnsible = (() => {
+  try {
+    execFileSync('ansible-inventory', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const ANSIBLE_ENV = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_DEPRECATION_WARNINGS: '0', ANSIBLE_LOCALHOST_WARNING: '0', ANSIBLE_INVENTORY_UNPARSED_WARNING: '0' };
+
+interface Layout {
+  name: string;
+  /** What pptp-fleet is given. */
+  sources: string[];
+  /** What ansible is given, when it differs (it has no static reader for --list JSON). */
+  ansible?: string[];
+  limits: string[];
+}
+
+const LAYOUTS: Layout[] = [
+  { name: 'INI file with group_vars/ and host_vars/', sources: [`${L}/ini/hosts.ini`], limits: ['all', 'emea', 'branches:!r3', 'emea:&branches', 'r*', 'ungrouped', '~r[0-9]$'] },
+  { name: 'directory of YAML and INI files', sources: [`${L}/dir`], limits: ['all', 'office', 'lab:!o1', 'o*'] },
+  { name: 'ansible-inventory --list JSON', sources: [`${L}/listjson/list.json`], ansible: [`${L}/listjson/list.sh`], limits: ['all', 'dc', 'core:!j2', 'ungrouped'] },
+  { name: 'dynamic inventory script without _meta', sources: [`${L}/script/inventory.sh`], limits: ['all', 'edge', 'routers:!edge'] },
+  { name: 'several -i, later sources winning', sources: [`${L}/multi/a.yml`, `${L}/multi/b.ini`], limits: ['all', 'g', 'h:g', 'g:!m1'] },
+];
+
+type Json = Record<string, unknown>;
+
+/** Ansible shows vault values as {__ansible_vault: ...}; pptp-fleet as ***; secret-looking keys are *** in pptp-fleet. */
+function normalize(v: unknown, key = ''): unknown {
+  if (typeof v === 'string' && /pass|secret|token|psk/i.test(key)) return '***';
+  if (Array.isArray(v)) return v.map((x) => normalize(x));
+  if (typeof v === 'object' && v !== null) {
+    if ('__ansible_vault' in v) return '***';
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalize(x, k)]));
+  }
+  return v;
+}
+
+function ansibleList(sources: string[], extra: string[] = []): Json {
+  const args = [...sources.flatMap((s) => ['-i', s]), '--list', ...extra];
+  return JSON.parse(execFileSync('ansible-inventory', args, { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Json;
+}
+
+function ansibleLimit(sources: string[], pattern: string): string[] {
+  const out = execFileSync('ansible', [...sources.flatMap((s) => ['-i', s]), '--list-hosts', pattern], { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return out.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== '');
+}
+
+/** ansible-inventory's group map: group → direct hosts and children. */
+function ourGroups(root: GroupNode): Record<string, { hosts: string[]; children: string[] }> {
+  const out: Record<string, { hosts: string[]; children: string[] }> = {};
+  const walk = (g: GroupNode): void => {
+    if (out[g.name]) return;
+    out[g.name] = { hosts: [...g.hosts].sort(), children: g.children.map((c) => c.name).sort() };
+    g.children.forEach(walk);
+  };
+  walk(root);
+  return out;
+}
+
+function theirGroups(list: Json): Record<string, { hosts: string[]; children: string[] }> {
+  const out: Record<string, { hosts: string[]; children: string[] }> = {};
+  for (const [name, g] of Object.entries(list)) {
+    if (name === '_meta') continue;
+    const body = g as { hosts?: string[]; children?: string[] };
+    out[name] = { hosts: [...(body.hosts ?? [])].sort(), children: [...(body.children ?? [])].sort() };
+  }
+  // Listed under all.children but not printed when empty.
+  out.ungrouped ??= { hosts: [], children: [] };
+  return out;
+}
+
+/** pptp-fleet's groups, leaving out the empty ones ansible-inventory --list does not print (it always prints ungrouped). */
+function nonEmpty(groups: Record<string, { hosts: string[]; children: string[] }>): Record<string, { hosts: string[]; children: string[] }> {
+  const full = (name: string): boolean => {
+    const g = groups[name];
+    return name === 'ungrouped' || (g !== undefined && (g.hosts.length > 0 || g.children.some(full)));
+  };
+  return Object.fromEntries(
+    Object.entries(groups)
+      .filter(([n]) => n === 'all' || full(n))
+      .map(([n, g]) => [n, { hosts: g.hosts, children: g.children.filter((c) => full(c)) }]),
+  );
+}
+
+function ourVars(inv: Inventory): Json {
+  return Object.fromEntries(inv.hosts.map((h) => [h.name, JSON.parse(JSON.stringify(h.vars)) as unknown]));
+}
+
+describe.skipIf(!hasAnsible)('inventories read as Debian ansible-inventory reads them', () => {
+  describe.each(LAYOUTS)('$name', (layout) => {
+    const theirSources = layout.ansible ?? layout.sources;
+
+    it('the same hosts, groups and merged variables', async () => {
+      const inv = await loadInventory(layout.sources);
+      const list = ansibleList(theirSources);
+      const hostvars = (list._meta as { hostvars: Json }).hostvars;
+      expect(inv.hosts.map((h) => h.name).sort()).toEqual(Object.keys(hostvars).sort());
+      expect(normalize(ourVars(inv))).toEqual(normalize(hostvars));
+      expect(nonEmpty(ourGroups(inv.groups))).toEqual(theirGroups(list));
+    });
+
+    it.each(layout.limits)('--limit %s selects the same hosts as ansible --list-hosts', async (pattern) => {
+      const inv = await loadInventory(layout.sources);
+      const ours = selectHosts(inv, pattern).map((h) => h.name);
+      expect(ours.sort()).toEqual(ansibleLimit(theirSources, pattern).sort());
+    });
+  });
+});
