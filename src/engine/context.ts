@@ -1,5 +1,5 @@
 // Everything a host run needs besides the host itself. Built once per CLI invocation.
-import type { SshOptions } from '../ssh/session.js';
+import type { SshOptions, SshTarget } from '../ssh/session.js';
 import type { Playbook } from '../playbook/types.js';
 import type { EventSink } from './events.js';
 
@@ -15,6 +15,8 @@ export interface RunContext {
   ssh: SshOptions;
   /** Key for hosts that name none (--key or settings); else ssh-agent. */
   defaultKeyFile?: string;
+  /** Each host's SSH target resolved before the run (ssh/host-settings.ts), by host name. */
+  targets?: ReadonlyMap<string, SshTarget>;
   tunnelTimeoutSec: number;
   /** Only this tunnel (--tunnel NAME). */
   tunnel?: string;

@@ -85,7 +85,8 @@ class HostRun {
 
   async execute(): Promise<void> {
     this.emitStep('start');
-    this.session = await SshSession.connect(toTarget(this.host, this.ctx.defaultKeyFile), this.ctx.ssh);
+    const target = this.ctx.targets?.get(this.host.name) ?? toTarget(this.host, this.ctx.defaultKeyFile);
+    this.session = await SshSession.connect(target, this.ctx.ssh);
     this.emitStep('ok');
 
     if (this.ctx.command === 'status') return this.showStatus();

@@ -19,7 +19,7 @@ import {
   keyTypeOfBlob,
   knownHostsName,
   knownKeyTypes,
-  readKnownHosts,
+  readKnownHostsFiles,
 } from './known-hosts.js';
 import { applySshConfig, type SshTarget } from './target.js';
 
@@ -507,8 +507,12 @@ function classify(err: Error & { level?: string; code?: string }, t: SshTarget, 
 /** One connection attempt; resolves with a ready client or rejects with a Failure. */
 async function connectOnce(t: SshTarget, opts: SshOptions, endpoint: Endpoint, jump: SshSession | undefined): Promise<SshClient> {
   const auth = await planAuth(t, opts, endpoint);
-  const entries = await readKnownHosts(opts.knownHostsFile).catch((err: unknown) => {
-    throw new Failure({ reason: 'connect', ...endpoint, detail: `cannot read ${opts.knownHostsFile}: ${(err as Error).message}`, attempts: 1 }, false, err);
+  // The target's own trust settings (ssh config, inventory, flags) or the run's defaults.
+  const trust = t.knownHosts ?? { files: [opts.knownHostsFile], globalFiles: [], acceptNew: opts.acceptNewHostKeys, hash: false };
+  const knownHostsFile = trust.files[0] ?? opts.knownHostsFile;
+  const readable = [...trust.files, ...trust.globalFiles];
+  const entries = await readKnownHostsFiles(readable).catch((err: unknown) => {
+    throw new Failure({ reason: 'connect', ...endpoint, detail: `cannot read ${readable.join(' or ')}: ${(err as Error).message}`, attempts: 1 }, false, err);
   });
   const name = knownHostsName(t.address, t.port);
 
@@ -530,7 +534,7 @@ async function connectOnce(t: SshTarget, opts: SshOptions, endpoint: Endpoint, j
   const verifyHostKey = async (key: Buffer): Promise<boolean> => {
     const keyType = keyTypeOfBlob(key) ?? 'unknown';
     const fp = fingerprint(key);
-    const base = { ...endpoint, knownHostsFile: opts.knownHostsFile, name, keyType, fingerprint: fp };
+    const base = { ...endpoint, knownHostsFile, name, keyType, fingerprint: fp };
     const status = checkHostKey(entries, t.address, t.port, keyType, key);
     switch (status.status) {
       case 'match':
@@ -542,11 +546,11 @@ async function connectOnce(t: SshTarget, opts: SshOptions, endpoint: Endpoint, j
         hostKeyFailure = new Failure({ reason: 'host-key-changed', ...base, expected: status.expectedKeys }, false);
         return false;
       case 'unknown':
-        if (!opts.acceptNewHostKeys) {
+        if (!trust.acceptNew) {
           hostKeyFailure = new Failure({ reason: 'host-key-unknown', ...base }, false);
           return false;
         }
-        await appendKnownHost(opts.knownHostsFile, t.address, t.port, keyType, key);
+        await appendKnownHost(knownHostsFile, t.address, t.port, keyType, key, { hash: trust.hash });
         return true;
     }
   };
@@ -561,7 +565,7 @@ async function connectOnce(t: SshTarget, opts: SshOptions, endpoint: Endpoint, j
     algorithms: algorithmsFor(t, knownKeyTypes(entries, t.address, t.port)),
     hostVerifier: (key: Buffer, verify: (valid: boolean) => void): void => {
       verifyHostKey(key).then(verify, (err: unknown) => {
-        hostKeyFailure = new Failure({ reason: 'connect', ...endpoint, detail: `cannot record the host key in ${opts.knownHostsFile}: ${(err as Error).message}`, attempts: 1 }, false, err);
+        hostKeyFailure = new Failure({ reason: 'connect', ...endpoint, detail: `cannot record the host key in ${knownHostsFile}: ${(err as Error).message}`, attempts: 1 }, false, err);
         verify(false);
       });
     },

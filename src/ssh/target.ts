@@ -16,6 +16,12 @@ export interface SshTarget {
   jump?: SshTarget;
   /** Opt-in legacy algorithms for old dropbear (White Russian). */
   legacyAlgorithms?: boolean;
+  /**
+   * Host key trust for this host (host-settings.ts); absent: SshOptions' knownHostsFile and
+   * acceptNewHostKeys. `files` are read and the first records accepted keys; `globalFiles` are
+   * only read (OpenSSH's GlobalKnownHostsFile, /etc/ssh/ssh_known_hosts by default).
+   */
+  knownHosts?: { files: string[]; globalFiles: string[]; acceptNew: boolean; hash: boolean };
 }
 
 /** What the inventory says about a host; unset fields may come from the ssh config. */

@@ -24,6 +24,10 @@ import { buildJUnit } from '../../report/junit.js';
 import { statusTable, summaryTable } from '../../report/summary.js';
 import { runFleet } from '../../engine/run.js';
 import { JumpHosts } from '../../ssh/session.js';
+import { expandLimitFiles } from '../../inventory/limit-file.js';
+import { resolveHostTargets, sshRequestFor } from '../../ssh/host-settings.js';
+import { openSshConfigSource } from '../../ssh/openssh-config.js';
+import { localUserName } from '../../ssh/config.js';
 import type { CommandName, RunContext } from '../../engine/context.js';
 import { createUi } from '../ui.js';
 import { EXIT } from '../exit.js';
@@ -37,6 +41,8 @@ interface FleetFlags {
   forks?: string;
   knownHosts?: string;
   key?: string;
+  privateKey?: string;
+  user?: string;
   acceptNewHostKeys?: boolean;
   connectTimeout?: string;
   commandTimeout?: string;
@@ -64,6 +70,8 @@ function commonOptions(cmd: Command): Command {
     .option('-f, --forks <n>', 'hosts at once (default 20)')
     .option('--known-hosts <file>', 'OpenSSH known_hosts to verify routers against (default ~/.ssh/known_hosts)')
     .option('--key <file>', 'SSH private key (default: ssh-agent if SSH_AUTH_SOCK is set, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
+    .option('--private-key <file>', "SSH private key, as Ansible's --private-key (same as --key; a host's ansible_ssh_private_key_file wins)")
+    .option('-u, --user <user>', "SSH user, as Ansible's -u (a host's ansible_user wins; default: ssh config User, else root)")
     .option('--accept-new-host-keys', 'trust and record unknown host keys (never changed ones)')
     .option('--connect-timeout <ms>', 'TCP + SSH handshake timeout per attempt (default 10000)')
     .option('--command-timeout <ms>', 'timeout for one remote command (default 60000)')
@@ -150,7 +158,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
       playbook: flags.playbook,
       forks: intFlag('--forks', flags.forks, 1, 10_000),
       knownHosts: flags.knownHosts,
-      privateKey: flags.key,
+      privateKey: flags.privateKey ?? flags.key,
       acceptNewHostKeys: flags.acceptNewHostKeys,
       timeouts: {
         connectMs: intFlag('--connect-timeout', flags.connectTimeout, 100, 600_000),
@@ -177,7 +185,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   const junitFile = opts.junit;
 
   const inventory = await loadInventory(inventoryFile);
-  let hosts = selectHosts(inventory, flags.limit);
+  let hosts = selectHosts(inventory, await expandLimitFiles(flags.limit));
   // Shard first, then keep the failed ones: a CI job K re-reading its own report must get
   // back exactly its own failures, not a reshuffled subset.
   if (shardSpec) hosts = shard(hosts, shardSpec.k, shardSpec.n);
@@ -191,8 +199,28 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   const playbook =
     command === 'apply' ? await loadPlaybook(opts.playbook ?? DEFAULT_PLAYBOOK) : runtimePlaybook(command, tunnelTimeoutSec);
 
+  // Every selected host's SSH settings (inventory, flags, ansible_ssh_*_args, ssh config as
+  // OpenSSH resolves it), before anything is contacted: a bad one is exit 2.
+  const explicitKnownHosts = flags.knownHosts ?? settings.knownHosts;
+  const sshResolved = await resolveHostTargets(
+    hosts.map(sshRequestFor),
+    {
+      ...(flags.user !== undefined ? { user: flags.user } : {}),
+      ...(opts.privateKey ? { privateKeyFile: expandHome(opts.privateKey) } : {}),
+      ...(explicitKnownHosts !== undefined ? { knownHostsFile: expandHome(opts.knownHosts) } : {}),
+      acceptNewHostKeys: opts.acceptNewHostKeys,
+      ...(process.env.SSH_AUTH_SOCK ? {} : { fallbackKeyFile: defaultIdentity() }),
+    },
+    await openSshConfigSource(),
+    { home: os.homedir(), localUser: localUserName() },
+  );
+  if (sshResolved.problems.length > 0) {
+    throw new InputError(sshResolved.problems.map((p) => ({ file: p.field.startsWith('ssh config') ? '~/.ssh/config' : inventoryFile, path: `${p.host}.${p.field.replace(/^ssh config /, '')}`, message: p.message })));
+  }
+
   const ui = createUi({ quiet: Boolean(flags.quiet) });
   for (const w of inventory.warnings) ui.warn(w);
+  for (const w of sshResolved.warnings) ui.warn(w);
 
   const abort = new AbortController();
   const onSigint = (): void => {
@@ -214,12 +242,11 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
       connectTimeoutMs,
       commandTimeoutMs,
       retries,
-      // Honour ~/.ssh/config (HostName, User, Port, IdentityFile, ProxyJump) where it matches.
-      sshConfigFile: path.join(os.homedir(), '.ssh', 'config'),
       // Routers behind one bastion share its connection.
       jumpHosts: new JumpHosts(),
     },
     defaultKeyFile: opts.privateKey ? expandHome(opts.privateKey) : process.env.SSH_AUTH_SOCK ? undefined : defaultIdentity(),
+    targets: sshResolved.targets,
     tunnelTimeoutSec,
     tunnel: flags.tunnel,
     rollback: flags.rollback !== false,
