@@ -455,6 +455,6 @@ export function toTarget(host: HostSpec, defaultKeyFile?: string): SshTarget {
     password: host.sshPassword,
     legacyAlgorithms: host.sshLegacyAlgorithms,
   };
-  if (host.jumpHost) target.jump = jumpTarget(host.jumpHost, undefined, undefined, privateKeyFile);
+  if (host.jumpHost) target.jump = jumpTarget(host.jumpHost, privateKeyFile);
   return target;
 }

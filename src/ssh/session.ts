@@ -5,12 +5,10 @@
 // sent) → auth (key file, else agent; password only when configured) → ready.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import ssh2 from 'ssh2';
 import type { AuthenticationType, ClientChannel, ConnectConfig, Client as SshClient } from 'ssh2';
-import { localUserName, readSshConfig } from './config.js';
 import { SshError, type Endpoint, type SshErrorDetails } from './errors.js';
 import {
   appendKnownHost,
@@ -21,7 +19,7 @@ import {
   knownKeyTypes,
   readKnownHostsFiles,
 } from './known-hosts.js';
-import { applySshConfig, type SshTarget } from './target.js';
+import type { SshTarget } from './target.js';
 
 const { Client, utils } = ssh2;
 
@@ -42,7 +40,6 @@ export interface SshOptions {
   retries: number;
   /** First backoff delay (default 500 ms), doubled per attempt, plus up to 50 % jitter. */
   retryBaseDelayMs?: number;
-  sshConfigFile?: string;
   /** ssh-agent socket; default process.env.SSH_AUTH_SOCK. */
   agentSocket?: string;
   /** Share one connection per jump host among the routers behind it (see JumpHosts). */
@@ -204,23 +201,14 @@ export class SshSession {
    * @example const s = await SshSession.connect({ host: 'r001', address: '127.0.0.1', port: 2222, user: 'root', privateKeyFile: 'id' }, opts)
    */
   static async connect(target: SshTarget, opts: SshOptions): Promise<SshSession> {
-    let t = target;
-    if (opts.sshConfigFile) {
-      t = applySshConfig(target, await readSshConfig(opts.sshConfigFile), {
-        home: homedir(),
-        localUser: localUserName(),
-      });
-    }
+    const t = target;
     const secrets = t.password ? [t.password.reveal()] : [];
     let jumpSession: SshSession | undefined;
     let releaseJump = (): Promise<void> => Promise.resolve();
     if (t.jump) {
       try {
-        // The jump chain is already resolved (jumpTarget reads the ssh config per hop);
-        // re-reading the config for the jump host could make it jump through itself.
-        const { sshConfigFile: _ignored, ...jumpOpts } = opts;
         const pool = opts.jumpHosts;
-        const js = pool ? await pool.acquire(t.jump, jumpOpts) : await SshSession.connect(t.jump, jumpOpts);
+        const js = pool ? await pool.acquire(t.jump, opts) : await SshSession.connect(t.jump, opts);
         jumpSession = js;
         releaseJump = pool ? () => pool.release(js) : () => js.close();
       } catch (err) {
