@@ -72,3 +72,12 @@ describe('parseSshArgs', () => {
     expect(r.options).toMatchObject({ user: 'first', proxyjump: 'j1', userknownhostsfile: ['/x'] });
   });
 });
+
+describe("the lab inventory's ansible_ssh_common_args reads back as its known_hosts path", () => {
+  it.each(['/tmp/pf-lab-x1/known_hosts', '/tmp/lab dir/known_hosts'])('%s', async (path) => {
+    const { knownHostsArg } = await import('../../src/lab/inventory.js');
+    const r = parseSshArgs(knownHostsArg(path), V);
+    expect(r.problems).toEqual([]);
+    expect(r.options.userknownhostsfile).toEqual([path]);
+  });
+});
