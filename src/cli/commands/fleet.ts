@@ -215,7 +215,13 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
     { home: os.homedir(), localUser: localUserName() },
   );
   if (sshResolved.problems.length > 0) {
-    throw new InputError(sshResolved.problems.map((p) => ({ file: p.field.startsWith('ssh config') ? '~/.ssh/config' : inventoryFile, path: `${p.host}.${p.field.replace(/^ssh config /, '')}`, message: p.message })));
+    throw new InputError(
+      sshResolved.problems.map((p) =>
+        p.field.startsWith('ssh config')
+          ? { file: 'ssh config', path: p.host, message: p.message }
+          : { file: inventoryFile, path: `${p.host}.${p.field}`, message: p.message },
+      ),
+    );
   }
 
   const ui = createUi({ quiet: Boolean(flags.quiet) });
