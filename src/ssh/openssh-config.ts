@@ -4,6 +4,8 @@
 // construction. `ssh -G` never connects and does no DNS lookup; it does run the command of a
 // `Match exec` line, exactly as a plain `ssh DEST` would (it is the user's own config): we warn
 // when the config has one, bound the number of `ssh -G` at once, and kill one that hangs.
+// Cost: one `ssh -G` (~10 ms of CPU) per distinct destination and user, so a fleet whose routers
+// all have their own address pays it per router, once per run (ansible pays it per ssh it runs).
 // `PPTP_FLEET_SSH_CONFIG=parser` skips `ssh -G` and so never runs a Match exec command.
 //
 // Without an OpenSSH client, the `ssh-config` package parses ~/.ssh/config and
@@ -11,7 +13,7 @@
 // Match canonical/final/localnetwork/tagged, CanonicalizeHostname).
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import pLimit from 'p-limit';
 import SSHConfig from 'ssh-config';
 import { localUserName } from './config.js';
@@ -42,7 +44,8 @@ export interface SshConfigQuery {
 /** OpenSSH's identity files when none is configured, in the order `ssh -G` prints them. */
 const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'].map((n) => `~/.ssh/${n}`);
 const SSH_G_TIMEOUT_MS = 10_000;
-const SSH_G_PARALLEL = 4;
+/** ssh -G is ~10 ms of CPU: a few at once use the cores without swamping a small CI runner. */
+const SSH_G_PARALLEL = Math.min(8, Math.max(2, availableParallelism() * 2));
 
 export interface SshConfigEnvironment {
   home: string;
@@ -256,7 +259,7 @@ export function parserLookup(texts: readonly string[], query: SshConfigQuery, en
 /**
  * The source for this run: `ssh -G` when an OpenSSH client is installed (and not overridden by
  * `prefer` or `PPTP_FLEET_SSH_CONFIG=parser`), else the parser. Lookups are cached per
- * destination and user, and at most four `ssh -G` run at once.
+ * destination and user, and at most SSH_G_PARALLEL `ssh -G` run at once.
  */
 export async function openSshConfigSource(options: SshConfigSourceOptions = {}): Promise<SshConfigSource> {
   const env = options.env ?? defaultEnvironment();
