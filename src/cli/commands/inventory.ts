@@ -5,6 +5,7 @@ import { loadSettings } from '../../config/settings.js';
 import { maskedHostJson, renderGraph } from '../../inventory/format.js';
 import { loadInventory } from '../../inventory/load.js';
 import { selectHosts } from '../../inventory/pattern.js';
+import { expandLimitFiles } from '../../inventory/limit-file.js';
 
 interface InventoryFlags {
   inventory?: string;
@@ -41,7 +42,7 @@ export function registerInventory(program: Command): void {
       }
       const inv = await loadInventory(file);
       for (const w of inv.warnings) process.stderr.write(`warning: ${w}\n`);
-      const hosts = selectHosts(inv, flags.limit);
+      const hosts = selectHosts(inv, await expandLimitFiles(flags.limit));
       if (flags.list) {
         process.stdout.write(`${JSON.stringify({ hosts: hosts.map(maskedHostJson) }, null, 2)}\n`);
       } else {
