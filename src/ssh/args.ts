@@ -113,7 +113,8 @@ export function parseSshArgs(text: string, varName: string, into?: ParsedSshArgs
   const out: ParsedSshArgs = into ?? { options: { identityfile: [] }, warnings: [], problems: [] };
   const words = shellSplit(text);
   if (!words) {
-    out.problems.push(`${varName}: unterminated quote in ${JSON.stringify(text)}`);
+    // The text itself is not quoted back: it may hold anything, a password included.
+    out.problems.push(`${varName}: unterminated quote`);
     return out;
   }
   const set = (keyword: string, value: string): void => applyOption(out, varName, keyword, value);
@@ -131,7 +132,7 @@ export function parseSshArgs(text: string, varName: string, into?: ParsedSshArgs
       if (flag === '-o') {
         const m = /^\s*([A-Za-z][A-Za-z0-9]*)\s*(?:=\s*|\s+)(.*)$/.exec(arg);
         if (!m || (m[2] ?? '').trim() === '') {
-          out.problems.push(`${varName}: cannot read "-o ${arg}", expected -o Key=Value`);
+          out.problems.push(`${varName}: cannot read the -o option at word ${i + 1}, expected -o Key=Value`);
           continue;
         }
         set(m[1] as string, (m[2] as string).trim());
@@ -145,7 +146,9 @@ export function parseSshArgs(text: string, varName: string, into?: ParsedSshArgs
       out.warnings.push(`${varName}: ${w} ignored (it changes nothing pptp-fleet does)`);
       continue;
     }
-    out.problems.push(`${varName}: "${w}" is not supported (supported: -o Key=Value for ${SUPPORTED_NAMES}, -J, -p, -l, -i)`);
+    // Only option-looking words are quoted back (a stray word may be a secret).
+    const shown = /^-[A-Za-z0-9]+$/.test(w) ? `"${w}"` : `word ${i + 1} (not an option)`;
+    out.problems.push(`${varName}: ${shown} is not supported (supported: -o Key=Value for ${SUPPORTED_NAMES}, -J, -p, -l, -i)`);
   }
   return out;
 }

@@ -139,7 +139,8 @@ async function resolveOne(
   } else if (jumpSpec === undefined && cfg.proxyCommand !== undefined) {
     throw new HostSettingProblem(
       'ssh config ProxyCommand',
-      `ProxyCommand "${cfg.proxyCommand}" is not supported (pptp-fleet speaks SSH itself and cannot run a proxy command); use ProxyJump for a bastion, or set ProxyCommand none for this host`,
+      // The command is not quoted back: it may carry a password (sshpass -p …).
+      'ProxyCommand is not supported (pptp-fleet speaks SSH itself and cannot run a proxy command); use ProxyJump for a bastion, or set ProxyCommand none for this host',
     );
   }
   return target;

@@ -56,14 +56,21 @@ describe('parseSshArgs', () => {
     ['-o HostName=elsewhere', /-o HostName is not supported/],
     ['-o Ciphers=aes128-cbc', /-o Ciphers is not supported/],
     ['-L 8080:localhost:80', /"-L" is not supported/],
+    ['-o User=x hunter2', /word 3 \(not an option\) is not supported/],
     ['-o Port=99999', /Port: expected a port number/],
     ['-o StrictHostKeyChecking=maybe', /StrictHostKeyChecking: expected yes, no, ask/],
     ['-o', /-o needs an argument/],
     ["-o 'User=x", /unterminated quote/],
-    ['-o User', /expected -o Key=Value/],
+    ['-o User', /-o option at word 2, expected -o Key=Value/],
   ])('%s is a problem', (text, message) => {
     const r = parseSshArgs(text, V);
     expect(r.problems.join('\n')).toMatch(message);
+  });
+
+  it('never quotes back a word that is not an option (it may be a secret)', () => {
+    const r = parseSshArgs("-o User=x s3cret-pw '-o User", V);
+    const all = [...r.problems, ...parseSshArgs('-o User=x s3cret-pw', V).problems].join('\n');
+    expect(all).not.toContain('s3cret-pw');
   });
 
   it('common args come first: their values win over the extra args', () => {

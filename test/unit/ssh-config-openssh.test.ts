@@ -152,7 +152,7 @@ describe('host settings agree with ssh -G given the command line Ansible builds'
     for (const source of [await sshG, await parser]) {
       const r = await resolveHostTargets([req('legacy')], flagsFor({} as Row), source, env);
       expect(r.targets.size).toBe(0);
-      expect(r.problems).toEqual([{ host: 'legacy', field: 'ssh config ProxyCommand', message: expect.stringMatching(/ProxyCommand "nc %h %p" is not supported/) as unknown as string }]);
+      expect(r.problems).toEqual([{ host: 'legacy', field: 'ssh config ProxyCommand', message: expect.stringMatching(/^ProxyCommand is not supported/) as unknown as string }]);
     }
   });
 
