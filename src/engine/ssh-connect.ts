@@ -4,9 +4,13 @@ import { SshSession, type SshOptions, type SshTarget } from '../ssh/session.js';
 import { jumpTarget } from '../ssh/target.js';
 import type { Connect } from '../transport.js';
 
-/** Connects to each host over SSH with OPTS; hosts that name no key use defaultKeyFile, else ssh-agent. */
-export function sshConnect(opts: SshOptions, defaultKeyFile?: string): Connect {
-  return (host) => SshSession.connect(toTarget(host, defaultKeyFile), opts);
+/**
+ * Connects to each host over SSH with OPTS, to its target resolved before the run (TARGETS:
+ * ssh/host-settings.ts); else from the inventory alone, where hosts that name no key use
+ * defaultKeyFile, else ssh-agent.
+ */
+export function sshConnect(opts: SshOptions, defaultKeyFile?: string, targets?: ReadonlyMap<string, SshTarget>): Connect {
+  return (host) => SshSession.connect(targets?.get(host.name) ?? toTarget(host, defaultKeyFile), opts);
 }
 
 /** Inventory host → SSH target (jump host `user@host:port`, chains with commas). */
@@ -21,6 +25,6 @@ export function toTarget(host: HostSpec, defaultKeyFile?: string): SshTarget {
     password: host.sshPassword,
     legacyAlgorithms: host.sshLegacyAlgorithms,
   };
-  if (host.jumpHost) target.jump = jumpTarget(host.jumpHost, undefined, undefined, privateKeyFile);
+  if (host.jumpHost) target.jump = jumpTarget(host.jumpHost, privateKeyFile);
   return target;
 }

@@ -358,6 +358,9 @@ export const HOST_VAR_SCHEMAS = {
   ansible_password: secretRef,
   ansible_ssh_pass: secretRef,
   jump_host: jumpHost,
+  // ssh command-line options, read by ssh/args.ts (one line of shell words).
+  ansible_ssh_common_args: textLine,
+  ansible_ssh_extra_args: textLine,
   ssh_legacy_algorithms: bool,
   wan_gateway: ipv4,
   tunnels: tunnelsSchema,

@@ -2,7 +2,7 @@
 // Matching follows OpenSSH (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT", hostfile.c, match.c):
 // the lookup name is `host` for port 22 and `[host]:port` otherwise, patterns may use `*`, `?`
 // and `!negation`, hashed names are `|1|base64(salt)|base64(HMAC-SHA1(salt, name))`.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { readParsed } from './file-cache.js';
@@ -202,9 +202,23 @@ export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
   return readParsed(file, parseKnownHosts, []);
 }
 
-/** The line appendKnownHost writes: `name type base64`. */
-export function formatKnownHostLine(host: string, port: number, keyType: string, keyBlob: Buffer): string {
-  return `${knownHostsName(host, port)} ${keyType} ${keyBlob.toString('base64')}`;
+/**
+ * Read and parse several known_hosts files into one list, in order (OpenSSH reads every
+ * UserKnownHostsFile and GlobalKnownHostsFile); missing files are empty.
+ */
+export async function readKnownHostsFiles(files: readonly string[]): Promise<KnownHostEntry[]> {
+  const lists = await Promise.all(files.map((f) => readKnownHosts(f)));
+  return lists.flat();
+}
+
+/**
+ * The line appendKnownHost writes: `name type base64`, or with `salt` (HashKnownHosts yes) the
+ * name hashed as `ssh-keygen -H` does: `|1|base64(salt)|base64(HMAC-SHA1(salt, name))`.
+ */
+export function formatKnownHostLine(host: string, port: number, keyType: string, keyBlob: Buffer, salt?: Buffer): string {
+  const name = knownHostsName(host, port);
+  const field = salt ? `|1|${salt.toString('base64')}|${hashHostName(name, salt).toString('base64')}` : name;
+  return `${field} ${keyType} ${keyBlob.toString('base64')}`;
 }
 
 // Appends to the same file are chained so concurrent connections never interleave or race
@@ -222,9 +236,10 @@ export function appendKnownHost(
   port: number,
   keyType: string,
   keyBlob: Buffer,
+  options: { hash?: boolean } = {},
 ): Promise<void> {
   const path = resolve(file);
-  const line = formatKnownHostLine(host, port, keyTypeOfBlob(keyBlob) ?? keyType, keyBlob);
+  const line = formatKnownHostLine(host, port, keyTypeOfBlob(keyBlob) ?? keyType, keyBlob, options.hash ? randomBytes(20) : undefined);
   const previous = appendQueues.get(path) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(() => appendLine(path, line));
   appendQueues.set(path, next);

@@ -5,12 +5,10 @@
 // sent) → auth (key file, else agent; password only when configured) → ready.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import ssh2 from 'ssh2';
 import type { AuthenticationType, ClientChannel, ConnectConfig, Client as SshClient } from 'ssh2';
-import { localUserName, readSshConfig } from './config.js';
 import { SshError, type Endpoint, type SshErrorDetails } from './errors.js';
 import {
   appendKnownHost,
@@ -19,9 +17,9 @@ import {
   keyTypeOfBlob,
   knownHostsName,
   knownKeyTypes,
-  readKnownHosts,
+  readKnownHostsFiles,
 } from './known-hosts.js';
-import { applySshConfig, type SshTarget } from './target.js';
+import type { SshTarget } from './target.js';
 import type { ExecOptions, ExecResult, Transport } from '../transport.js';
 
 const { Client, utils } = ssh2;
@@ -44,7 +42,6 @@ export interface SshOptions {
   retries: number;
   /** First backoff delay (default 500 ms), doubled per attempt, plus up to 50 % jitter. */
   retryBaseDelayMs?: number;
-  sshConfigFile?: string;
   /** ssh-agent socket; default process.env.SSH_AUTH_SOCK. */
   agentSocket?: string;
   /** Share one connection per jump host among the routers behind it (see JumpHosts). */
@@ -192,23 +189,14 @@ export class SshSession implements Transport {
    * @example const s = await SshSession.connect({ host: 'r001', address: '127.0.0.1', port: 2222, user: 'root', privateKeyFile: 'id' }, opts)
    */
   static async connect(target: SshTarget, opts: SshOptions): Promise<SshSession> {
-    let t = target;
-    if (opts.sshConfigFile) {
-      t = applySshConfig(target, await readSshConfig(opts.sshConfigFile), {
-        home: homedir(),
-        localUser: localUserName(),
-      });
-    }
+    const t = target;
     const secrets = t.password ? [t.password.reveal()] : [];
     let jumpSession: SshSession | undefined;
     let releaseJump = (): Promise<void> => Promise.resolve();
     if (t.jump) {
       try {
-        // The jump chain is already resolved (jumpTarget reads the ssh config per hop);
-        // re-reading the config for the jump host could make it jump through itself.
-        const { sshConfigFile: _ignored, ...jumpOpts } = opts;
         const pool = opts.jumpHosts;
-        const js = pool ? await pool.acquire(t.jump, jumpOpts) : await SshSession.connect(t.jump, jumpOpts);
+        const js = pool ? await pool.acquire(t.jump, opts) : await SshSession.connect(t.jump, opts);
         jumpSession = js;
         releaseJump = pool ? () => pool.release(js) : () => js.close();
       } catch (err) {
@@ -495,8 +483,12 @@ function classify(err: Error & { level?: string; code?: string }, t: SshTarget, 
 /** One connection attempt; resolves with a ready client or rejects with a Failure. */
 async function connectOnce(t: SshTarget, opts: SshOptions, endpoint: Endpoint, jump: SshSession | undefined): Promise<SshClient> {
   const auth = await planAuth(t, opts, endpoint);
-  const entries = await readKnownHosts(opts.knownHostsFile).catch((err: unknown) => {
-    throw new Failure({ reason: 'connect', ...endpoint, detail: `cannot read ${opts.knownHostsFile}: ${(err as Error).message}`, attempts: 1 }, false, err);
+  // The target's own trust settings (ssh config, inventory, flags) or the run's defaults.
+  const trust = t.knownHosts ?? { files: [opts.knownHostsFile], globalFiles: [], acceptNew: opts.acceptNewHostKeys, hash: false };
+  const knownHostsFile = trust.files[0] ?? opts.knownHostsFile;
+  const readable = [...trust.files, ...trust.globalFiles];
+  const entries = await readKnownHostsFiles(readable).catch((err: unknown) => {
+    throw new Failure({ reason: 'connect', ...endpoint, detail: `cannot read ${readable.join(' or ')}: ${(err as Error).message}`, attempts: 1 }, false, err);
   });
   const name = knownHostsName(t.address, t.port);
 
@@ -518,7 +510,7 @@ async function connectOnce(t: SshTarget, opts: SshOptions, endpoint: Endpoint, j
   const verifyHostKey = async (key: Buffer): Promise<boolean> => {
     const keyType = keyTypeOfBlob(key) ?? 'unknown';
     const fp = fingerprint(key);
-    const base = { ...endpoint, knownHostsFile: opts.knownHostsFile, name, keyType, fingerprint: fp };
+    const base = { ...endpoint, knownHostsFile, name, keyType, fingerprint: fp };
     const status = checkHostKey(entries, t.address, t.port, keyType, key);
     switch (status.status) {
       case 'match':
@@ -530,11 +522,11 @@ async function connectOnce(t: SshTarget, opts: SshOptions, endpoint: Endpoint, j
         hostKeyFailure = new Failure({ reason: 'host-key-changed', ...base, expected: status.expectedKeys }, false);
         return false;
       case 'unknown':
-        if (!opts.acceptNewHostKeys) {
+        if (!trust.acceptNew) {
           hostKeyFailure = new Failure({ reason: 'host-key-unknown', ...base }, false);
           return false;
         }
-        await appendKnownHost(opts.knownHostsFile, t.address, t.port, keyType, key);
+        await appendKnownHost(knownHostsFile, t.address, t.port, keyType, key, { hash: trust.hash });
         return true;
     }
   };
@@ -549,7 +541,7 @@ async function connectOnce(t: SshTarget, opts: SshOptions, endpoint: Endpoint, j
     algorithms: algorithmsFor(t, knownKeyTypes(entries, t.address, t.port)),
     hostVerifier: (key: Buffer, verify: (valid: boolean) => void): void => {
       verifyHostKey(key).then(verify, (err: unknown) => {
-        hostKeyFailure = new Failure({ reason: 'connect', ...endpoint, detail: `cannot record the host key in ${opts.knownHostsFile}: ${(err as Error).message}`, attempts: 1 }, false, err);
+        hostKeyFailure = new Failure({ reason: 'connect', ...endpoint, detail: `cannot record the host key in ${knownHostsFile}: ${(err as Error).message}`, attempts: 1 }, false, err);
         verify(false);
       });
     },

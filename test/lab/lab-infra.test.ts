@@ -357,7 +357,11 @@ describe('the lab command', () => {
       const out = printed.join('\n');
       expect(out).toMatch(/^r001 +\d+ +openwrt-apk +slow$/m);
       expect(out).toMatch(/^r002 +\d+ +whiterussian +ok$/m);
-      expect(out).toContain(`pptp-fleet apply -i ${dir}/inventory.yaml --known-hosts ${dir}/known_hosts --key ${dir}/id_ed25519`);
+      // The inventory names its key and known_hosts: the hint needs no other flag.
+      expect(out).toMatch(new RegExp(`pptp-fleet apply -i ${dir}/inventory\\.yaml$`, 'm'));
+      const inv = await readFile(join(dir, 'inventory.yaml'), 'utf8');
+      expect(inv).toContain(`ansible_ssh_private_key_file: ${dir}/id_ed25519`);
+      expect(inv).toContain(`ansible_ssh_common_args: -o UserKnownHostsFile=${dir}/known_hosts`);
       const pids = recordedPids(await readState(dir));
       expect(pids).toHaveLength(3);
 

@@ -1,4 +1,5 @@
 // known_hosts parsing and lookup, as OpenSSH does it.
+import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,12 +9,14 @@ import {
   appendKnownHost,
   checkHostKey,
   fingerprint,
+  formatKnownHostLine,
   keyTypeOfBlob,
   knownHostsName,
   knownKeyTypes,
   matchPatternList,
   parseKnownHosts,
   readKnownHosts,
+  readKnownHostsFiles,
 } from '../../src/ssh/known-hosts.js';
 
 const fixtureDir = new URL('../fixtures/ssh/', import.meta.url);
@@ -142,5 +145,37 @@ describe('appendKnownHost', () => {
 
   it('reads a missing file as empty', async () => {
     expect(await readKnownHosts(join(tmpdir(), 'does-not-exist-known-hosts'))).toEqual([]);
+  });
+});
+
+describe('several files: user known_hosts, then global ones (hashed by ssh-keygen -H itself)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pptp-fleet-kh-'));
+  const user = join(dir, 'known_hosts');
+  const global = join(dir, 'ssh_known_hosts');
+  writeFileSync(user, `[10.0.0.1]:2222 ${keys.A}\nrouter-b ${keys.B}\n`);
+  writeFileSync(global, `10.0.0.3 ${keys.C}\n[10.0.0.4]:2200,gw ${keys.D}\n`);
+  // OpenSSH hashes the user file (what HashKnownHosts users have), keeping a .old copy.
+  execFileSync('ssh-keygen', ['-H', '-f', user], { stdio: 'ignore' });
+
+  it.each([
+    ['[host]:port, hashed, user file', '10.0.0.1', 2222, 'A', 'match'],
+    ['same host on port 22 is another name', '10.0.0.1', 22, 'A', 'unknown'],
+    ['port 22 name, hashed', 'router-b', 22, 'B', 'match'],
+    ['global file only', '10.0.0.3', 22, 'C', 'match'],
+    ['global file, [host]:port in a list', '10.0.0.4', 2200, 'D', 'match'],
+    ['global file, other key of the host', '10.0.0.3', 22, 'A', 'changed'],
+    ['in neither file', '10.0.0.9', 22, 'A', 'unknown'],
+  ] as const)('%s', async (_name, host, port, key, status) => {
+    expect(readFileSync(user, 'utf8')).not.toContain('10.0.0.1');
+    const entries = await readKnownHostsFiles([user, global, join(dir, 'missing')]);
+    expect(checkHostKey(entries, host, port, 'ssh-ed25519', blob(key)).status).toBe(status);
+  });
+
+  it('formatKnownHostLine with a salt writes what ssh-keygen -F finds', () => {
+    const file = join(dir, 'hashed_by_us');
+    writeFileSync(file, `${formatKnownHostLine('10.0.0.7', 2201, 'ssh-ed25519', blob('E'), randomBytes(20))}\n`);
+    const found = execFileSync('ssh-keygen', ['-F', '[10.0.0.7]:2201', '-f', file], { encoding: 'utf8' });
+    expect(found).toContain(keys.E.split(' ')[1]);
+    expect(() => execFileSync('ssh-keygen', ['-F', '10.0.0.7', '-f', file], { stdio: 'ignore' })).toThrow();
   });
 });

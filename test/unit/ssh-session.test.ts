@@ -1,5 +1,7 @@
 // SshSession against a real in-process SSH server (ssh2 Server) on 127.0.0.1.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/secret.js';
@@ -152,6 +154,41 @@ describe('SshSession host key checking', () => {
     const again = await SshSession.connect(target(), options(client.knownHosts));
     await again.close();
     expect(readFileSync(client.knownHosts, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('a key found only in a global known_hosts (GlobalKnownHostsFile, /etc/ssh/ssh_known_hosts) is trusted; nothing is written', async () => {
+    const global = join(client.dir, 'ssh_known_hosts');
+    writeFileSync(global, knownLine(server.port, hostKey));
+    writeFileSync(client.knownHosts, '');
+    const t = { ...target(), knownHosts: { files: [client.knownHosts], globalFiles: [global], acceptNew: false, hash: false } };
+    const s = await SshSession.connect(t, options('/nonexistent/unused'));
+    await s.close();
+    expect(readFileSync(client.knownHosts, 'utf8')).toBe('');
+  });
+
+  it('a changed key in the global file is refused even with accept-new', async () => {
+    const global = join(client.dir, 'ssh_known_hosts');
+    writeFileSync(global, knownLine(server.port, otherKey));
+    writeFileSync(client.knownHosts, '');
+    const t = { ...target(), knownHosts: { files: [client.knownHosts], globalFiles: [global], acceptNew: true, hash: false } };
+    const err = await expectSshError(SshSession.connect(t, options('/nonexistent/unused')));
+    expect(err.reason).toBe('host-key-changed');
+    expect(readFileSync(client.knownHosts, 'utf8')).toBe('');
+    expect(server.authAttempts).toEqual([]);
+  });
+
+  it('HashKnownHosts yes: the accepted key is recorded under a hashed name that ssh-keygen -F finds', async () => {
+    writeFileSync(client.knownHosts, '');
+    const t = { ...target(), knownHosts: { files: [client.knownHosts, join(client.dir, 'unused2')], globalFiles: [], acceptNew: true, hash: true } };
+    const s = await SshSession.connect(t, options('/nonexistent/unused'));
+    await s.close();
+    const text = readFileSync(client.knownHosts, 'utf8');
+    expect(text).toMatch(/^\|1\|[A-Za-z0-9+/]{27}=\|[A-Za-z0-9+/]{27}= ssh-ed25519 [A-Za-z0-9+/]+=*\n$/);
+    expect(text).not.toContain('127.0.0.1');
+    const found = execFileSync('ssh-keygen', ['-F', `[127.0.0.1]:${server.port}`, '-f', client.knownHosts], { encoding: 'utf8' });
+    expect(found).toContain(hostKey.blob.toString('base64'));
+    const again = await SshSession.connect({ ...t, knownHosts: { ...t.knownHosts, acceptNew: false } }, options('/nonexistent/unused'));
+    await again.close();
   });
 
   it('concurrent accept-new connections append without corrupting known_hosts', async () => {

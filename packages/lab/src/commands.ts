@@ -110,7 +110,7 @@ export function registerLab(lab: Command): void {
       const up = await labUp({ dir, routers, firmware, scenario, passwordFile: flags.passwordFile, basePort });
       console.log(labSummary(up));
       console.log(`\n${up.routers.length} routers up in ${((Date.now() - started) / 1000).toFixed(1)} s. Try:`);
-      console.log(`  pptp-fleet apply -i ${up.inventoryPath} --known-hosts ${up.knownHostsPath} --key ${up.keyPath}`);
+      console.log(`  pptp-fleet apply -i ${up.inventoryPath}`);
       console.log(`Stop it with: pptp-fleet lab down --dir ${up.dir}`);
     });
 

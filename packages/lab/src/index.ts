@@ -212,7 +212,7 @@ export async function labUp(opts: LabUpOptions): Promise<Lab> {
     // ssh_hang routers get a line too (one per router): their key exists, they just never show it.
     const knownHosts = built.map((r) => knownHostsLine(r.port, r.hostPublicKey));
     await writeFile(join(dir, 'known_hosts'), `${knownHosts.join('\n')}\n`);
-    await writeLabInventory(join(dir, 'inventory.yaml'), built);
+    await writeLabInventory(join(dir, 'inventory.yaml'), built, { keyFile: join(dir, 'id_ed25519'), knownHostsFile: join(dir, 'known_hosts') });
 
     // The ports stay held until here so nothing else takes them while the rootfs are built.
     await release();

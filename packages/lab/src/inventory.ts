@@ -7,6 +7,21 @@ import type { Firmware, Scenario } from './types.js';
 /** Name of the password file next to the inventory (inventory `password: { file: ... }`). */
 export const PASSWORD_FILE = 'vpn-password';
 
+/** The lab's own SSH files, named in the inventory so `apply -i DIR/inventory.yaml` needs no flag. */
+export interface LabSshFiles {
+  /** Absolute path of the admin's private key. */
+  keyFile: string;
+  /** Absolute path of the lab's known_hosts. */
+  knownHostsFile: string;
+}
+
+/** `-o UserKnownHostsFile=PATH` as Ansible's shlex and OpenSSH both read it back. */
+export function knownHostsArg(file: string): string {
+  if (/^[A-Za-z0-9_./@%+=:,-]+$/.test(file)) return `-o UserKnownHostsFile=${file}`;
+  if (/["'\\]/.test(file)) throw new Error(`lab directory path ${JSON.stringify(file)}: quotes and backslashes are not supported`);
+  return `'-o UserKnownHostsFile="${file}"'`;
+}
+
 export interface InventoryHost {
   name: string;
   port: number;
@@ -21,11 +36,12 @@ export interface InventoryHost {
  * renderLabInventory([{ name: 'r001', port: 40123, firmware: 'openwrt', scenario: 'ok' }])
  * // all:\n  vars:\n    ansible_user: root\n ... hosts:\n    r001: { ansible_host: 127.0.0.1, ansible_port: 40123, ... }
  */
-export function renderLabInventory(hosts: readonly InventoryHost[]): string {
+export function renderLabInventory(hosts: readonly InventoryHost[], ssh?: LabSshFiles): string {
   const doc = new Document({
     all: {
       vars: {
         ansible_user: 'root',
+        ...(ssh ? { ansible_ssh_private_key_file: ssh.keyFile, ansible_ssh_common_args: knownHostsArg(ssh.knownHostsFile) } : {}),
         tunnels: [
           {
             name: 'office',
@@ -73,6 +89,6 @@ export function renderLabInventory(hosts: readonly InventoryHost[]): string {
  * Writes the lab inventory to PATH.
  * @example await writeLabInventory('/tmp/lab/inventory.yaml', hosts)
  */
-export async function writeLabInventory(path: string, hosts: readonly InventoryHost[]): Promise<void> {
-  await writeFile(path, renderLabInventory(hosts));
+export async function writeLabInventory(path: string, hosts: readonly InventoryHost[], ssh?: LabSshFiles): Promise<void> {
+  await writeFile(path, renderLabInventory(hosts, ssh));
 }

@@ -28,6 +28,10 @@ import { statusTable, summaryTable } from '../../report/summary.js';
 import { runFleet } from '../../engine/run.js';
 import { sshConnect } from '../../engine/ssh-connect.js';
 import { JumpHosts } from '../../ssh/session.js';
+import { expandLimitFiles } from '../../inventory/limit-file.js';
+import { resolveHostTargets, sshRequestFor } from '../../ssh/host-settings.js';
+import { openSshConfigSource } from '../../ssh/openssh-config.js';
+import { localUserName } from '../../ssh/config.js';
 import type { CommandName, RunContext } from '../../engine/context.js';
 import { createUi } from '../ui.js';
 import { EXIT } from '../exit.js';
@@ -43,6 +47,8 @@ export interface FleetFlags {
   forks?: string;
   knownHosts?: string;
   key?: string;
+  privateKey?: string;
+  user?: string;
   acceptNewHostKeys?: boolean;
   connectTimeout?: string;
   commandTimeout?: string;
@@ -72,6 +78,8 @@ function commonOptions(cmd: Command): Command {
     .option('-f, --forks <n>', 'hosts at once (default 20)')
     .option('--known-hosts <file>', 'OpenSSH known_hosts to verify routers against (default ~/.ssh/known_hosts)')
     .option('--key <file>', 'SSH private key (default: ssh-agent if SSH_AUTH_SOCK is set, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
+    .option('--private-key <file>', "SSH private key, as Ansible's --private-key (same as --key; a host's ansible_ssh_private_key_file wins)")
+    .option('-u, --user <user>', "SSH user, as Ansible's -u (a host's ansible_user wins; default: ssh config User, else root)")
     .option('--accept-new-host-keys', 'trust and record unknown host keys (never changed ones)')
     .option('--connect-timeout <ms>', 'TCP + SSH handshake timeout per attempt (default 10000)')
     .option('--command-timeout <ms>', 'timeout for one remote command (default 60000)')
@@ -169,7 +177,7 @@ export function resolveFleetSettings(flags: FleetFlags, settings: Settings, defa
       playbook: flags.playbook,
       forks: intFlag('--forks', flags.forks, 1, 10_000),
       knownHosts: flags.knownHosts,
-      privateKey: flags.key,
+      privateKey: flags.privateKey ?? flags.key,
       acceptNewHostKeys: flags.acceptNewHostKeys,
       timeouts: {
         connectMs: intFlag('--connect-timeout', flags.connectTimeout, 100, 600_000),
@@ -234,7 +242,9 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
     throw new InputError([{ file: sources.join(', '), path: '', message: 'the inventory has no hosts' }]);
   }
   const failed = flags.retryFailed ? await loadRetryFailed(flags.retryFailed) : undefined;
-  let hosts = selectFleetHosts(inventory, sources.join(', '), flags, opts.shard, failed);
+  // --limit @FILE: one pattern per line, as Ansible's retry files.
+  const limit = await expandLimitFiles(flags.limit);
+  let hosts = selectFleetHosts(inventory, sources.join(', '), { limit, tunnel: flags.tunnel }, opts.shard, failed);
   // A host with no tunnels has nothing to do (except ping): reported skipped, never contacted;
   // when no selected host has one, the run is an input error, not a green run that did nothing.
   const noTunnels = command === 'ping' ? [] : hosts.filter((h) => h.tunnels.length === 0);
@@ -247,8 +257,34 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   const playbook =
     command === 'apply' ? await loadPlaybook(opts.playbook ?? DEFAULT_PLAYBOOK) : runtimePlaybook(command, tunnelTimeoutSec);
 
+  // Every selected host's SSH settings (inventory, flags, ansible_ssh_*_args, ssh config as
+  // OpenSSH resolves it), before anything is contacted: a bad one is exit 2.
+  const explicitKnownHosts = flags.knownHosts ?? settings.knownHosts;
+  const sshResolved = await resolveHostTargets(
+    hosts.map(sshRequestFor),
+    {
+      ...(flags.user !== undefined ? { user: flags.user } : {}),
+      ...(opts.privateKey ? { privateKeyFile: expandHome(opts.privateKey) } : {}),
+      ...(explicitKnownHosts !== undefined ? { knownHostsFile: expandHome(opts.knownHosts) } : {}),
+      acceptNewHostKeys: opts.acceptNewHostKeys,
+      ...(process.env.SSH_AUTH_SOCK ? {} : { fallbackKeyFile: defaultIdentity() }),
+    },
+    await openSshConfigSource(),
+    { home: os.homedir(), localUser: localUserName() },
+  );
+  if (sshResolved.problems.length > 0) {
+    throw new InputError(
+      sshResolved.problems.map((p) =>
+        p.field.startsWith('ssh config')
+          ? { file: 'ssh config', path: p.host, message: p.message }
+          : { file: sources.join(', '), path: `${p.host}.${p.field}`, message: p.message },
+      ),
+    );
+  }
+
   const ui = createUi({ quiet: Boolean(flags.quiet) });
   for (const w of inventory.warnings) ui.warn(w);
+  for (const w of sshResolved.warnings) ui.warn(w);
 
   const abort = new AbortController();
   const onSigint = (): void => {
@@ -271,13 +307,12 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
         connectTimeoutMs,
         commandTimeoutMs,
         retries,
-        // Honour ~/.ssh/config (HostName, User, Port, IdentityFile, ProxyJump) where it matches.
-        sshConfigFile: path.join(os.homedir(), '.ssh', 'config'),
         // Routers behind one bastion share its connection.
         jumpHosts: new JumpHosts(),
       },
       // Hosts that name no key: --key or settings, else ssh-agent, else OpenSSH's defaults.
       opts.privateKey ? expandHome(opts.privateKey) : process.env.SSH_AUTH_SOCK ? undefined : defaultIdentity(),
+      sshResolved.targets,
     ),
     commandTimeoutMs,
     tunnelTimeoutSec,

@@ -6,6 +6,7 @@ import { maskedHostJson, renderGraph } from '../../inventory/format.js';
 import { loadInventory } from '../../inventory/load.js';
 import { selectHosts } from '../../inventory/pattern.js';
 import { readVaultSecrets, type VaultSecret } from '../../inventory/vault.js';
+import { expandLimitFiles } from '../../inventory/limit-file.js';
 
 interface InventoryFlags {
   inventory?: string[];
@@ -67,7 +68,7 @@ export function registerInventory(program: Command): void {
       }
       const inv = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags) });
       for (const w of inv.warnings) process.stderr.write(`warning: ${w}\n`);
-      const hosts = selectHosts(inv, flags.limit);
+      const hosts = selectHosts(inv, await expandLimitFiles(flags.limit));
       if (flags.list) {
         process.stdout.write(`${JSON.stringify({ hosts: hosts.map(maskedHostJson) }, null, 2)}\n`);
       } else {
