@@ -15,6 +15,7 @@ command -v dropbear >/dev/null 2>&1 || need+=(dropbear-bin)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 [ -x /usr/sbin/pppd ] || need+=(ppp)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+[ -x /usr/bin/chromium ] || need+=(chromium)   # renders the HTML report in the tests (never a downloaded browser)
 command -v apt-get >/dev/null 2>&1 && { dpkg -s ca-certificates >/dev/null 2>&1 || true; }
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -182,7 +182,7 @@ function hostDetails(view: FleetView, h: ViewHost, i: number): string {
   }
   if (h.changes.length > 0) {
     const list = `<ul class="changes">${h.changes.map((c) => `<li><code>${e(c.action)}</code> ${e(c.resource)} <code>${e(c.target)}</code></li>`).join('')}</ul>`;
-    out.push(`<details class="changes"><summary>${h.changes.length} change${h.changes.length === 1 ? '' : 's'}${h.status === 'ok' || (h.status === 'changed' && !failing(h)) ? '' : ' (planned or made before the failure)'}</summary>${list}</details>`);
+    out.push(`<details class="changes"><summary>${h.changes.length} change${h.changes.length === 1 ? '' : 's'}${view.sources[h.source]?.report.check ? ' pending (check mode)' : ''}</summary>${list}</details>`);
   }
   out.push('</details>');
   return out.join('\n');
