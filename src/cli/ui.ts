@@ -61,7 +61,7 @@ const RESET = '\u001b[0m';
  *
  * @example
  * const d = new DiffGroups(); d.add('r001', '/etc/ppp/options.pptp', text); d.add('r002', '/etc/ppp/options.pptp', text);
- * d.render(false) // '--- /etc/ppp/options.pptp on 2 hosts: r001, r002\n' + text
+ * d.render(false) // '### /etc/ppp/options.pptp on 2 hosts: r001, r002\n' + text
  */
 export class DiffGroups {
   private readonly groups = new Map<string, { file: string; diff: string; hosts: string[] }>();
@@ -81,8 +81,9 @@ export class DiffGroups {
   render(color: boolean): string {
     const out: string[] = [];
     for (const g of this.groups.values()) {
-      const who = g.hosts.length === 1 ? oneLine(g.hosts[0] ?? '') : `${g.hosts.length} hosts: ${g.hosts.map(oneLine).join(', ')}`;
-      const head = `--- ${oneLine(g.file)} on ${who}`;
+      const hosts = [...g.hosts].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      const who = hosts.length === 1 ? oneLine(hosts[0] ?? '') : `${hosts.length} hosts: ${hosts.map(oneLine).join(', ')}`;
+      const head = `### ${oneLine(g.file)} on ${who}`;
       out.push(color ? `${BOLD}${head}${RESET}` : head);
       const body = terminalSafe(g.diff.endsWith('\n') ? g.diff.slice(0, -1) : g.diff);
       for (const line of body.split('\n')) out.push(color ? colorDiffLine(line) : line);

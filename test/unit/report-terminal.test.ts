@@ -9,12 +9,12 @@ const DIFF = '==================================================================
 describe('DiffGroups', () => {
   it('prints a diff identical on several hosts once, with the hosts', () => {
     const d = new DiffGroups();
-    for (const h of ['r001', 'r002', 'r003']) d.add(h, '/etc/ppp/options.pptp', DIFF);
+    for (const h of ['r010', 'r002', 'r001']) d.add(h, '/etc/ppp/options.pptp', DIFF);
     d.add('r004', '/etc/ppp/options.pptp', DIFF.replace('30', '45'));
     const out = d.render(false);
-    expect(out.split('\n').filter((l) => l.startsWith('--- /etc/ppp/options.pptp on'))).toEqual([
-      '--- /etc/ppp/options.pptp on 3 hosts: r001, r002, r003',
-      '--- /etc/ppp/options.pptp on r004',
+    expect(out.split('\n').filter((l) => l.startsWith('### '))).toEqual([
+      '### /etc/ppp/options.pptp on 3 hosts: r001, r002, r010',
+      '### /etc/ppp/options.pptp on r004',
     ]);
     expect(out.match(/\+lcp-echo-interval 30/g)).toHaveLength(1);
     expect(out.match(/\+lcp-echo-interval 45/g)).toHaveLength(1);
