@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { loadReport } from '../../src/cli/commands/report.js';
 import { buildProgram } from '../../src/cli/program.js';
@@ -48,5 +49,28 @@ describe('pptp-fleet report', () => {
 
   it('asks for an output when given none', async () => {
     await expect(buildProgram().exitOverride().parseAsync(['node', 'pptp-fleet', 'report', fixture('rollout-stopped.json')])).rejects.toThrow(/--html: nothing to write/);
+  });
+});
+
+describe('usage errors', () => {
+  // Every command writes its errors to `err`; commander throws instead of exiting.
+  async function usageError(args: string[]): Promise<string> {
+    const program = buildProgram();
+    let err = '';
+    const capture = (cmd: Command): void => {
+      cmd.exitOverride().configureOutput({ writeOut: () => undefined, writeErr: (s) => void (err += s) });
+      cmd.commands.forEach(capture);
+    };
+    capture(program);
+    await program.parseAsync(['node', 'pptp-fleet', ...args]).catch(() => undefined);
+    return err;
+  }
+
+  it.each([
+    [['apply', '-i', 'x.yaml', '--chekc'], ["error: unknown option '--chekc'", '(Did you mean --check?)', "(run 'pptp-fleet apply --help' for the options)"]],
+    [['lab', 'up', '--bogus'], ["error: unknown option '--bogus'", "(run 'pptp-fleet lab up --help' for the options)"]],
+    [['status', '--forks'], ["error: option '-f, --forks <n>' argument missing", "(run 'pptp-fleet status --help' for the options)"]],
+  ])('%j prints the error and where to look, not the whole help', async (args, lines) => {
+    expect((await usageError(args)).trimEnd().split('\n')).toEqual(lines);
   });
 });
