@@ -3,6 +3,7 @@
 // package feed URL carries a terminal escape and markup. Terminal output, JSON on stdout, the
 // Markdown step summary, JUnit and the HTML page (rendered in headless chromium) must show
 // that text inert; `--detailed-exitcode` tells drift from no drift.
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -162,6 +163,27 @@ describe('reports on a lab with every scenario and a hostile router', () => {
     expect(bad.code).toBe(2);
     const notApply = await runCli(['status', ...labArgs(lab), '--detailed-exitcode']);
     expect(notApply.code).toBe(2);
+  });
+
+  it('on a terminal, a batch with a failed router ends with a red ✖, a good one with a green ✔', async () => {
+    // A real pseudo-terminal through util-linux `script`, 120 columns wide, colour allowed.
+    const cli = path.join(process.cwd(), 'dist', 'cli.js');
+    const cmd = `stty cols 120 rows 40; ${process.execPath} ${cli} up ${labArgs(lab).join(' ')} --limit r002:r007:r008 --serial 2`;
+    const env = { ...process.env };
+    delete env.CI;
+    delete env.NO_COLOR;
+    const r = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn('script', ['-qec', cmd, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, out: text }));
+    });
+    expect(r.code).toBe(1);
+    // eslint-disable-next-line no-control-regex
+    const marks = new Set([...r.out.matchAll(/\u001b\[(3\dm)([✖✔])\u001b\[39m (batch \d)/g)].map((m) => `${m[1]}${m[2]} ${m[3]}`));
+    expect([...marks].sort()).toEqual(['31m✖ batch 1', '32m✔ batch 2']);
   });
 
   it('ping prints its own columns', async () => {
