@@ -5,7 +5,7 @@
 // (per-host details are <details> elements). Every piece of router text goes through
 // escapeHtml(); host ids are indexes, never names.
 import { createHash } from 'node:crypto';
-import type { Report, ReportHost } from './json.js';
+import { tunnelDown, type Report, type ReportHost } from './json.js';
 import { escapeHtml as e } from './text.js';
 
 const STATUSES = ['ok', 'changed', 'failed', 'unreachable', 'skipped'] as const;
@@ -50,6 +50,11 @@ function duration(ms: number): string {
 }
 
 const failing = (h: ReportHost): boolean => h.status === 'failed' || h.status === 'unreachable';
+
+// `status` reports a reachable router `ok` even when its tunnel is down: say so.
+function statusLabel(view: FleetView, h: ViewHost): string {
+  return view.sources[h.source]?.report.command === 'status' && tunnelDown(h) ? `${h.status}, tunnel down` : h.status;
+}
 
 function verdictsOf(h: ReportHost): string[] {
   return h.tunnels.map((t) => t.verdict);
@@ -142,7 +147,7 @@ function gridSection(view: FleetView): string {
       out.push(`<h4>${e(group)}</h4><div class="cells">`);
       for (const [h, i] of hosts) {
         const v = h.tunnels.filter((t) => t.verdict !== 'up').map((t) => t.verdict);
-        out.push(`<a class="cell s-${h.status}" href="#h${i}"${dataAttrs(h)} title="${e(`${h.name}: ${h.status}${v.length ? ` (${v.join(', ')})` : ''}`)}">${e(h.name)}<i>${h.status}</i></a>`);
+        out.push(`<a class="cell s-${h.status}${statusLabel(view, h) !== h.status ? ' down' : ''}" href="#h${i}"${dataAttrs(h)} title="${e(`${h.name}: ${statusLabel(view, h)}${v.length ? ` (${v.join(', ')})` : ''}`)}">${e(h.name)}<i>${h.status}</i></a>`);
       }
       out.push('</div>');
     }
@@ -153,7 +158,7 @@ function gridSection(view: FleetView): string {
 }
 
 function hostDetails(view: FleetView, h: ViewHost, i: number): string {
-  const rows: Array<[string, string]> = [['status', `<span class="badge s-${h.status}">${h.status}</span>${h.rolledBack ? ' rolled back to the previous config' : ''}`]];
+  const rows: Array<[string, string]> = [['status', `<span class="badge s-${h.status}">${statusLabel(view, h)}</span>${h.rolledBack ? ' rolled back to the previous config' : ''}`]];
   if (view.sources.length > 1) rows.push(['report', e(view.sources[h.source]?.label ?? '')]);
   if (h.batch !== null) rows.push(['batch', String(h.batch)]);
   if (h.groups && h.groups.length > 0) rows.push(['groups', e(h.groups.join(', '))]);
@@ -161,8 +166,8 @@ function hostDetails(view: FleetView, h: ViewHost, i: number): string {
   if (h.error !== null) rows.push([h.status === 'skipped' ? 'why' : 'error', `<span class="err">${e(h.error)}</span>`]);
   rows.push(['ssh execs', String(h.sshExecs)], ['duration', duration(h.durationMs)]);
   const out: string[] = [
-    `<details id="h${i}" class="host s-${h.status}"${dataAttrs(h)}${failing(h) ? ' open' : ''}>`,
-    `<summary><b>${e(h.name)}</b> <span class="badge s-${h.status}">${h.status}</span> ${h.tunnels.map((t) => `<span class="v ${t.verdict === 'up' ? 'v-up' : 'v-bad'}">${e(t.name)}=${e(t.verdict)}</span>`).join(' ')}${h.changes.length ? ` <small>${h.changes.length} change${h.changes.length === 1 ? '' : 's'}</small>` : ''}</summary>`,
+    `<details id="h${i}" class="host s-${h.status}"${dataAttrs(h)}${failing(h) || statusLabel(view, h) !== h.status ? ' open' : ''}>`,
+    `<summary><b>${e(h.name)}</b> <span class="badge s-${h.status}">${statusLabel(view, h)}</span> ${h.tunnels.map((t) => `<span class="v ${t.verdict === 'up' ? 'v-up' : 'v-bad'}">${e(t.name)}=${e(t.verdict)}</span>`).join(' ')}${h.changes.length ? ` <small>${h.changes.length} change${h.changes.length === 1 ? '' : 's'}</small>` : ''}</summary>`,
     `<table class="kv">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`,
   ];
   if (h.tunnels.length > 0) {
@@ -199,7 +204,7 @@ h3{font-size:1.05em;margin:1em 0 .3em}h4{font-size:.9em;margin:.5em 0 .2em;color
 table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}th{background:#eee}
 .stopped,.stopped-row td{color:var(--failed);font-weight:bold}
 .cells{display:flex;flex-wrap:wrap;gap:3px}.cell{color:#fff;text-decoration:none;padding:.15em .4em;border-radius:3px;font:12px monospace}
-.cell i{display:none}.cell.s-failed,.cell.s-unreachable{outline:2px solid #000}
+.cell i{display:none}.cell.s-failed,.cell.s-unreachable{outline:2px solid #000}.cell.down{background:repeating-linear-gradient(45deg,var(--ok),var(--ok) 4px,var(--failed) 4px,var(--failed) 8px)}
 .v{white-space:nowrap;font:12px monospace;padding:0 .3em;border-radius:3px}.v-up{background:#e8f5e9;color:var(--ok)}.v-bad{background:#ffebee;color:var(--failed)}
 details.host{background:#fff;border-left:6px solid var(--c);margin:.3em 0;padding:.3em .6em}details.host>summary{cursor:pointer}
 .err{color:var(--failed);white-space:pre-wrap;word-break:break-word}pre{margin:0;white-space:pre-wrap;word-break:break-all;font-size:12px;background:#f5f5f5;padding:.3em}

@@ -169,6 +169,14 @@ function lastRunBatch(batches: readonly ReportBatch[], hosts: readonly ReportHos
   return [...batches].reverse().find((b) => b.hosts.some((n) => ran.has(n)))?.index;
 }
 
+/**
+ * A router that answered but whose tunnel is not up (`status` reports such a host `ok`: the
+ * run itself went fine). The views show it as "tunnel down".
+ */
+export function tunnelDown(h: Pick<ReportHost, 'status' | 'tunnels'>): boolean {
+  return h.status === 'ok' && h.tunnels.some((t) => t.verdict !== 'up' || t.running === false);
+}
+
 /** The report as text: two-space indented JSON and a final newline. */
 export function serializeReport(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;

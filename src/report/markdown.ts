@@ -2,7 +2,7 @@
 // written with `--report-md FILE` elsewhere. Counts first, then only the hosts that need a
 // person (failed, unreachable; skipped when a rollout stopped). Router text goes through
 // markdownText(): no line breaks, no markup, no HTML.
-import type { Report, ReportHost } from './json.js';
+import { tunnelDown, type Report, type ReportHost } from './json.js';
 import { markdownText } from './text.js';
 
 /** Rows beyond this are summed up in one line: GitHub caps a step summary at 1 MiB. */
@@ -40,21 +40,24 @@ function durationText(ms: number): string {
 export function buildMarkdown(report: Report): string {
   const s = report.summary;
   const n = report.hosts.length;
-  const bad = s.failed + s.unreachable;
+  // For `status`, a reachable router whose tunnel is down needs a person as much as a failed one.
+  const needsAttention = (h: ReportHost): boolean => h.status === 'failed' || h.status === 'unreachable' || (report.command === 'status' && tunnelDown(h));
+  const failing = report.hosts.filter(needsAttention);
+  const bad = failing.length;
   const title = `pptp-fleet ${report.command}${report.check ? ' --check' : ''}`;
-  const outcome = bad > 0 ? `${bad} of ${n} host${n === 1 ? '' : 's'} failed` : report.stopped ? 'rollout stopped' : `${n} host${n === 1 ? '' : 's'}, none failed`;
+  const outcome = bad > 0 ? `${bad} of ${n} host${n === 1 ? '' : 's'} ${report.command === 'status' ? 'failed or with a tunnel down' : 'failed'}` : report.stopped ? 'rollout stopped' : `${n} host${n === 1 ? '' : 's'}, none failed`;
   const out: string[] = [`### ${bad > 0 || report.stopped ? '❌' : '✅'} ${title}: ${outcome}`, ''];
   out.push('| ok | changed | failed | unreachable | skipped | duration |', '| ---: | ---: | ---: | ---: | ---: | ---: |');
   out.push(`| ${s.ok} | ${s.changed} | ${s.failed} | ${s.unreachable} | ${s.skipped} | ${durationText(report.durationMs)} |`, '');
   if (report.stopped) {
     out.push(`**Rollout stopped after batch ${report.stopped.batch}:** ${markdownText(report.stopped.reason)}`, '');
   }
-  const failing = report.hosts.filter((h) => h.status === 'failed' || h.status === 'unreachable');
   if (failing.length > 0) {
     out.push('| host | status | step | tunnels | hint or error |', '| --- | --- | --- | --- | --- |');
     for (const h of failing.slice(0, MARKDOWN_MAX_ROWS)) {
       const rolled = h.rolledBack ? ' (rolled back)' : '';
-      out.push(`| ${markdownText(h.name)} | ${h.status}${rolled} | ${markdownText(h.step ?? '-')} | ${verdicts(h)} | ${hintOrError(h)} |`);
+      const status = tunnelDown(h) ? 'tunnel down' : h.status;
+      out.push(`| ${markdownText(h.name)} | ${status}${rolled} | ${markdownText(h.step ?? '-')} | ${verdicts(h)} | ${hintOrError(h)} |`);
     }
     if (failing.length > MARKDOWN_MAX_ROWS) out.push('', `…and ${failing.length - MARKDOWN_MAX_ROWS} more failing hosts (see the JSON or HTML report).`);
     out.push('');

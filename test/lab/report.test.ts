@@ -153,7 +153,10 @@ describe('reports on a lab with every scenario and a hostile router', () => {
     expect(r.stdout).toMatch(/ r002 tunnel down \(/);
     expect(r.stdout).toMatch(/ r007 ok \(/);
     expect(r.stdout).not.toMatch(RAW_CONTROL);
-    expect(await readFile(path.join(out, 'status.html'), 'utf8')).toContain('pptp-fleet status');
+    const html = await readFile(path.join(out, 'status.html'), 'utf8');
+    expect(html).toContain('<title>pptp-fleet status: 8 hosts');
+    expect(html).toMatch(/<summary><b>r002<\/b> <span class="badge s-ok">ok, tunnel down<\/span>/);
+    expect(html).toMatch(/<summary><b>r007<\/b> <span class="badge s-ok">ok<\/span>/);
   });
 
   it('a converged router: --check --detailed-exitcode exits 0; bad input still exits 2', async () => {

@@ -46,6 +46,19 @@ describe('buildMarkdown', () => {
     expect(HOSTILE).toContain('<script>');
   });
 
+  it('for status, lists a reachable router whose tunnel is down as "tunnel down"', () => {
+    const up = { name: 'office', verdict: 'up' as const, localIp: '10.0.0.2', remoteIp: '10.0.0.1', hint: null, running: true };
+    const down = { ...up, verdict: 'auth_failed' as const, running: false, hint: 'check the password' };
+    const hosts = [
+      { name: 'r001', status: 'ok' as const, changes: [], tunnels: [up], sshExecs: 1, durationMs: 5 },
+      { name: 'r002', status: 'ok' as const, changes: [], tunnels: [down], sshExecs: 1, durationMs: 5 },
+    ];
+    const out = buildMarkdown(buildReport({ command: 'status', check: false, startedAt: new Date(0), durationMs: 10, hosts }));
+    expect(out.split('\n')[0]).toBe('### ❌ pptp-fleet status: 1 of 2 hosts failed or with a tunnel down');
+    expect(out).toContain('| r002 | tunnel down | - | office: `auth_failed` | office: check the password |');
+    expect(out).not.toContain('| r001 |');
+  });
+
   it('says so when nothing failed', () => {
     const ok = buildReport({ command: 'status', check: false, startedAt: new Date(0), durationMs: 1500, hosts: [] });
     expect(buildMarkdown(ok)).toBe(
