@@ -85,7 +85,7 @@ function selectionOptions(cmd: Command): Command {
     .option('--retry-failed <report.json>', 'only the hosts that failed or were unreachable in that report');
 }
 
-/** The self-contained HTML fleet report (apply, up, status). */
+/** The self-contained HTML fleet report (apply, up, down, status). */
 function htmlReportOption(cmd: Command): Command {
   return cmd.option('--report-html <file>', 'write a self-contained HTML fleet report');
 }
@@ -184,9 +184,6 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   const serial = parseSerial(flags.serial);
   const shardSpec = flags.shard ? parseShard(flags.shard) : undefined;
   const reportJson = opts.reportJson;
-  if (flags.detailedExitcode && command !== 'apply') {
-    throw new InputError([{ file: '<command line>', path: '--detailed-exitcode', message: 'only apply has it' }]);
-  }
   const junitFile = opts.junit;
 
   const inventory = await loadInventory(inventoryFile);
