@@ -4,7 +4,7 @@
 // Markdown step summary, JUnit and the HTML page (rendered in headless chromium) must show
 // that text inert; `--detailed-exitcode` tells drift from no drift.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -41,6 +41,7 @@ describe('reports on a lab with every scenario and a hostile router', () => {
   afterAll(async () => {
     await browser?.close();
     await stopLab(lab);
+    if (out) await rm(out, { recursive: true, force: true });
   });
 
   it('apply --check --detailed-exitcode exits 4 while changes are pending', async () => {

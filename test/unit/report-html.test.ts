@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // page.evaluate() callbacks run in the browser: they use the DOM types.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -54,6 +54,7 @@ describe('the HTML report in headless chromium', () => {
   });
   afterAll(async () => {
     await browser?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('merges two shards: every host of both, counts summed, each shard listed, no request, no script injected', async () => {
