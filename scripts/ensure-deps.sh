@@ -17,6 +17,7 @@ command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 [ -x /usr/sbin/pppd ] || need+=(ppp)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+[ -x /usr/bin/chromium ] || need+=(chromium)   # renders the HTML report in the tests (never a downloaded browser)
 command -v apt-get >/dev/null 2>&1 && { dpkg -s ca-certificates >/dev/null 2>&1 || true; }
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

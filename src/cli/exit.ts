@@ -5,6 +5,8 @@ export const EXIT = {
   failed: 1,
   /** Bad input: inventory, playbook, settings or flags. Nothing was contacted. */
   badInput: 2,
+  /** `apply --detailed-exitcode`: nothing failed and some host has changes (pending with --check). */
+  changes: 4,
   /** Interrupted (SIGINT). */
   interrupted: 130,
 } as const;

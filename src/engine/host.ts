@@ -123,7 +123,8 @@ class HostRun {
             // The install changes pppd, pptp and options.pptp: re-gather facts in the same exec.
             this.facts = (await this.apply(changes, this.allNames)) ?? this.facts;
           }
-          this.emitStep(changes.length > 0 ? 'changed' : 'ok');
+          // Name what was installed or removed: "packages changed" alone says nothing.
+          this.emitStep(changes.length > 0 ? 'changed' : 'ok', changes.length > 0 ? changes.map((c) => `${c.kind} ${c.target.replace(/,/g, ' ')}`).join('; ') : undefined);
           break;
         }
         case 'modules':

@@ -27,6 +27,8 @@ export interface ReportHost {
   step: string | null;
   rolledBack: boolean;
   batch: number | null;
+  /** Inventory groups the host is in (ancestors included, `all` left out), when known. */
+  groups?: string[];
 }
 
 export interface ReportBatch {
@@ -74,6 +76,8 @@ export interface ReportInput {
   batches?: readonly BatchInfo[];
   /** Why the rollout stopped early: the reason, or the runner's `{ batch, reason }`. */
   stoppedBy?: string | { batch: number; reason: string };
+  /** The inventory groups of a host, for views that group hosts (HTML report). */
+  groupsOf?: (host: string) => readonly string[] | undefined;
 }
 
 const isFailure = (s: HostStatus): boolean => s === 'failed' || s === 'unreachable';
@@ -106,6 +110,7 @@ export function buildReport(input: ReportInput): Report {
     step: h.step ?? null,
     rolledBack: h.rolledBack ?? false,
     batch: h.batch ?? null,
+    ...groupsField(input.groupsOf?.(h.name)),
   }));
 
   const summary: ReportSummary = { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0 };
@@ -153,10 +158,23 @@ export function buildReport(input: ReportInput): Report {
   };
 }
 
+function groupsField(groups: readonly string[] | undefined): { groups?: string[] } {
+  if (groups === undefined) return {};
+  return { groups: groups.filter((g) => g !== 'all') };
+}
+
 // The last batch in which some host actually ran (was not skipped).
 function lastRunBatch(batches: readonly ReportBatch[], hosts: readonly ReportHost[]): number | undefined {
   const ran = new Set(hosts.filter((h) => h.status !== 'skipped').map((h) => h.name));
   return [...batches].reverse().find((b) => b.hosts.some((n) => ran.has(n)))?.index;
+}
+
+/**
+ * A router that answered but whose tunnel is not up (`status` reports such a host `ok`: the
+ * run itself went fine). The views show it as "tunnel down".
+ */
+export function tunnelDown(h: Pick<ReportHost, 'status' | 'tunnels'>): boolean {
+  return h.status === 'ok' && h.tunnels.some((t) => t.verdict !== 'up' || t.running === false);
 }
 
 /** The report as text: two-space indented JSON and a final newline. */
@@ -226,6 +244,10 @@ export const reportSchema = z.object({
           remoteIp: z.string().nullable(),
           hint: z.string().nullable(),
           previousVerdict: verdict.optional(),
+          running: z.boolean().optional(),
+          iface: z.string().nullable().optional(),
+          since: z.string().nullable().optional(),
+          evidence: z.array(z.string()).optional(),
         }),
       ),
       sshExecs: z.number(),
@@ -234,6 +256,8 @@ export const reportSchema = z.object({
       step: z.string().nullable(),
       rolledBack: z.boolean(),
       batch: z.number().int().nullable(),
+      bytesSent: z.number().optional(),
+      groups: z.array(z.string()).optional(),
     }),
   ),
 });

@@ -1,11 +1,6 @@
 // Plain-text views of a run for a terminal or a CI log. Pure: src/cli prints them.
 import type { Report, ReportHost } from './json.js';
-
-// One line, no terminal control: error text from a router must not move a CI log's cursor.
-function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
+import { oneLine } from './text.js';
 
 function tunnelsCell(h: ReportHost): string {
   if (h.tunnels.length === 0) return '-';
@@ -73,15 +68,15 @@ export function statusTable(report: Report): string {
       continue;
     }
     for (const t of h.tunnels) {
-      const verdict = t.verdict === 'up' || !t.hint ? t.verdict : `${t.verdict}: ${oneLine(t.hint)}`;
+      const verdict = t.verdict === 'up' || !t.hint ? oneLine(t.verdict) : `${t.verdict}: ${oneLine(t.hint)}`;
       rows.push([
         oneLine(h.name),
         oneLine(t.name),
         t.running === undefined ? '-' : t.running ? 'yes' : 'no',
-        t.iface ?? '-',
-        t.localIp ?? '-',
-        t.remoteIp ?? '-',
-        t.since ? t.since.replace(/\.\d{3}Z$/, 'Z') : '-',
+        oneLine(t.iface ?? '-'),
+        oneLine(t.localIp ?? '-'),
+        oneLine(t.remoteIp ?? '-'),
+        t.since ? oneLine(t.since.replace(/\.\d{3}Z$/, 'Z')) : '-',
         verdict,
       ]);
     }
@@ -112,4 +107,24 @@ export function formatHostEvent(e: HostEvent): string {
   const time = Number.isNaN(e.time.getTime()) ? '-' : e.time.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const detail = e.detail !== undefined && oneLine(e.detail) !== '' ? ` (${oneLine(e.detail)})` : '';
   return `${time} ${oneLine(e.host)} ${oneLine(e.step)} ${oneLine(e.status)}${detail}`;
+}
+
+/**
+ * The `ping` command's table: reachable or not, how long connect + `true` took, and why not.
+ *
+ * @example
+ * HOST  REACHABLE  MS   ERROR
+ * r001  yes        212  -
+ * r002  no         -    connect: connect ECONNREFUSED 127.0.0.1:2203
+ */
+export function pingTable(report: Report): string {
+  const header = ['HOST', 'REACHABLE', 'MS', 'ERROR'];
+  const rows = report.hosts.map((h) => {
+    const ok = h.status === 'ok' || h.status === 'changed';
+    return [oneLine(h.name), h.status === 'skipped' ? 'skipped' : ok ? 'yes' : 'no', ok ? String(Math.round(h.durationMs)) : '-', ok ? '-' : problemCell(h)];
+  });
+  const widths = header.map((hd, i) => Math.max(hd.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const reachable = report.hosts.filter((h) => h.status === 'ok' || h.status === 'changed').length;
+  const n = report.hosts.length;
+  return `${[pad(header, widths), ...rows.map((r) => pad(r, widths)), '', `${reachable} of ${n} host${n === 1 ? '' : 's'} reachable`].join('\n')}\n`;
 }

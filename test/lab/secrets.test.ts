@@ -171,7 +171,8 @@ describe('secrets on a 5-router lab with a hostile password', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     // The change is planned and its diff shown, but masked on both sides a password-only change
     // has no visible hunk (nothing to leak): the diff says so instead.
-    expect(r.stdout).toContain('--- r001: /etc/ppp/chap-secrets');
+    // Identical on both routers (masked alike): printed once with both names.
+    expect(r.stdout).toMatch(/^### \/etc\/ppp\/chap-secrets on (r001|2 hosts: r001, r002)$/m);
     expect(r.stdout).toContain('only a masked secret (***) changed');
     expect(r.stdout).toMatch(/r001 +changed +1 /);
   });

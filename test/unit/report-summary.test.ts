@@ -30,7 +30,7 @@ describe('summaryTable', () => {
     if (h) h.error = 'line one\nline two\r\n\u001b[31mred\u001b[0m\ttab';
     const table = summaryTable(r);
     expect(table.split('\n')).toHaveLength(10);
-    expect(table).toContain('verify: line one line two [31mred [0m tab (rolled back)');
+    expect(table).toContain('verify: line one line two \\x1b[31mred\\x1b[0m tab (rolled back)');
     expect(table).not.toContain('\u001b');
   });
 
@@ -77,7 +77,7 @@ describe('formatHostEvent', () => {
 
   it('keeps a multi-line or escape-laden detail on one line', () => {
     expect(formatHostEvent({ time, host: 'r002', step: 'verify', status: 'failed', detail: 'auth_failed\n\u001b[2Khint: check chap-secrets' })).toBe(
-      '2026-11-26T23:40:42Z r002 verify failed (auth_failed [2Khint: check chap-secrets)',
+      '2026-11-26T23:40:42Z r002 verify failed (auth_failed \\x1b[2Khint: check chap-secrets)',
     );
   });
 });

@@ -64,13 +64,25 @@ export function labSummary(lab: Lab): string {
 export const LAB_DESCRIPTION = 'a simulated OpenWrt fleet (real dropbear routers in bubblewrap) on 127.0.0.1';
 
 /**
+ * The lab's command tree under NAME. A usage error (a typo in a flag) prints commander's one
+ * line and where to look, not the whole help.
+ * @example buildLabProgram('pptp-fleet lab').parseAsync(['up', '--routers', '2', '--dir', 'd'], { from: 'user' })
+ */
+export function buildLabProgram(name: string): Command {
+  const program = new Command(name).description(LAB_DESCRIPTION).exitOverride();
+  registerLab(program);
+  program.showHelpAfterError(`(run '${name} --help' for the options)`);
+  for (const sub of program.commands) sub.showHelpAfterError(`(run '${name} ${sub.name()} --help' for the options)`);
+  return program;
+}
+
+/**
  * Runs one lab command line (ARGS without the program name) and returns its exit code: 0 done,
  * 2 bad input (the message names the flag), 1 anything else. NAME is how usage lines call it.
  * @example await runLabCli(['up', '--routers', '5', '--dir', '/tmp/lab'], 'pptp-fleet lab') // 0
  */
 export async function runLabCli(args: readonly string[], name = 'pptp-fleet-lab'): Promise<number> {
-  const program = new Command(name).description(LAB_DESCRIPTION).showHelpAfterError().exitOverride();
-  registerLab(program);
+  const program = buildLabProgram(name);
   try {
     await program.parseAsync([...args], { from: 'user' });
     return 0;

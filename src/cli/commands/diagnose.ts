@@ -16,6 +16,7 @@ import { diagnose, parsePppdLog } from '../../pppd-log/parse.js';
 import type { Diagnosis } from '../../pppd-log/types.js';
 import { errorMessage } from '../../errors.js';
 import { EXIT } from '../exit.js';
+import { terminalSafe } from '../../report/text.js';
 
 interface DiagnoseFlags {
   json?: boolean;
@@ -83,7 +84,8 @@ export function registerDiagnose(program: Command): void {
           console.log(JSON.stringify(files.length === 1 ? d : { file, ...d }));
         } else {
           if (files.length > 1 && file !== files[0]) console.log('');
-          console.log(formatDiagnosis(d, files.length > 1 ? file : undefined));
+          // A pasted log is router text: its escapes are shown, not executed.
+          console.log(terminalSafe(formatDiagnosis(d, files.length > 1 ? file : undefined)));
         }
         if (d.verdict !== 'up') raise(EXIT.failed);
       }

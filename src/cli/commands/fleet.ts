@@ -22,9 +22,9 @@ import { parseSerial, batches as makeBatches, type SerialEntry } from '../../rol
 import { parseShard, shard, type ShardSpec } from '../../rollout/shard.js';
 import { loadRetryFailed } from '../../rollout/retry.js';
 import { parseMaxFailPercent } from '../../rollout/thresholds.js';
-import { buildReport, writeReportAtomic, writeTextAtomic } from '../../report/json.js';
-import { buildJUnit } from '../../report/junit.js';
-import { statusTable, summaryTable } from '../../report/summary.js';
+import { buildReport } from '../../report/json.js';
+import { pingTable, statusTable, summaryTable } from '../../report/summary.js';
+import { writeReportOutputs, reportExitCode, type ReportOutputFlags } from '../reports.js';
 import { runFleet } from '../../engine/run.js';
 import { sshConnect } from '../../engine/ssh-connect.js';
 import { JumpHosts } from '../../ssh/session.js';
@@ -67,6 +67,9 @@ export interface FleetFlags {
   rollback?: boolean;
   tunnel?: string;
   tunnelTimeout?: string;
+  reportHtml?: string;
+  reportMd?: string;
+  detailedExitcode?: boolean;
 }
 
 function commonOptions(cmd: Command): Command {
@@ -84,7 +87,8 @@ function commonOptions(cmd: Command): Command {
     .option('--connect-timeout <ms>', 'TCP + SSH handshake timeout per attempt (default 10000)')
     .option('--command-timeout <ms>', 'timeout for one remote command (default 60000)')
     .option('--retries <n>', 'connection retries with backoff (default 2)')
-    .option('--report-json <file>', 'write a JSON report')
+    .option('--report-json <file>', 'write a JSON report (- for stdout: then progress and summary go to stderr)')
+    .option('--report-md <file>', 'write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)')
     .option('--junit <file>', 'write JUnit XML (one testsuite per batch, one testcase per host)')
     .option('--tunnel <name>', 'only this tunnel')
     .option('-q, --quiet', 'only the summary and errors');
@@ -97,8 +101,13 @@ function selectionOptions(cmd: Command): Command {
     .option('--retry-failed <report.json>', 'only the hosts that failed or were unreachable in that report');
 }
 
+/** The self-contained HTML fleet report (apply, up, down, status). */
+function htmlReportOption(cmd: Command): Command {
+  return cmd.option('--report-html <file>', 'write a self-contained HTML fleet report');
+}
+
 function rolloutOptions(cmd: Command): Command {
-  return selectionOptions(cmd)
+  return htmlReportOption(selectionOptions(cmd))
     .option('--serial <spec>', "batches: a number, a percentage or a list, e.g. '1,10%,100%' (last repeats)")
     .option('--max-fail-percent <p>', 'stop the rollout when a batch has more than P% failed or unreachable hosts')
     .option('--any-errors-fatal', 'stop the rollout at the first failed or unreachable host');
@@ -117,6 +126,7 @@ export function registerFleetCommands(program: Command): void {
     .option('-D, --diff', 'show unified diffs of planned file changes (passwords as ***)')
     .option('--no-rollback', 'keep a new config even when its tunnel does not verify')
     .option('--tunnel-timeout <s>', 'seconds to wait for a tunnel to come up (default 30)')
+    .option('--detailed-exitcode', 'exit 4 when hosts have changes (pending with --check), 0 when none, 1 on failure')
     .action((flags: FleetFlags) => runCommand('apply', flags));
 
   rolloutOptions(commonOptions(program.command('up').description('bring tunnels up (those down or whose config changed) and verify them')))
@@ -127,7 +137,7 @@ export function registerFleetCommands(program: Command): void {
     (flags: FleetFlags) => runCommand('down', flags),
   );
 
-  selectionOptions(commonOptions(program.command('status').description('per tunnel: running, interface, addresses, since when, last verdict'))).action(
+  htmlReportOption(selectionOptions(commonOptions(program.command('status').description('per tunnel: running, interface, addresses, since when, last verdict')))).action(
     (flags: FleetFlags) => runCommand('status', flags),
   );
 
@@ -282,7 +292,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
     );
   }
 
-  const ui = createUi({ quiet: Boolean(flags.quiet) });
+  const ui = createUi({ quiet: Boolean(flags.quiet), command, stderrOnly: reportJson === '-' });
   for (const w of inventory.warnings) ui.warn(w);
   for (const w of sshResolved.warnings) ui.warn(w);
 
@@ -322,6 +332,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
     signal: abort.signal,
   };
 
+  const groupsByHost = new Map(hosts.map((h) => [h.name, h.groups]));
   const batchList = makeBatches(hosts, serial);
   ui.start(batchList.map((b) => b.map((h) => h.name)), forks);
   const outcome = await runFleet(ctx, {
@@ -343,15 +354,22 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
     hosts: outcome.hosts,
     batches: serial.length > 0 ? outcome.batches : undefined,
     stoppedBy: outcome.stoppedBy,
+    groupsOf: (name) => groupsByHost.get(name),
   });
-  if (reportJson) await writeReportAtomic(reportJson, report);
-  if (junitFile) await writeTextAtomic(junitFile, buildJUnit(report));
-  ui.summary(command === 'status' ? statusTable(report) : summaryTable(report, { onlyProblems: Boolean(flags.quiet) }));
+  const outputs: ReportOutputFlags = { json: reportJson, junit: junitFile, html: flags.reportHtml, md: flags.reportMd };
+  await writeReportOutputs(report, outputs);
+  ui.summary(
+    command === 'status' ? statusTable(report) : command === 'ping' ? pingTable(report) : summaryTable(report, { onlyProblems: Boolean(flags.quiet) }),
+  );
 
   // status fails when a tunnel is not up, so `pptp-fleet status` can gate a pipeline.
   const tunnelDown = command === 'status' && outcome.hosts.some((h) => h.tunnels.some((t) => t.verdict !== 'up' || t.running === false));
   const bad = tunnelDown || outcome.hosts.some((h) => h.status === 'failed' || h.status === 'unreachable');
-  process.exitCode = outcome.interrupted ? EXIT.interrupted : bad || outcome.stoppedBy ? EXIT.failed : EXIT.ok;
+  process.exitCode = outcome.interrupted
+    ? EXIT.interrupted
+    : bad || outcome.stoppedBy
+      ? EXIT.failed
+      : reportExitCode(report, Boolean(flags.detailedExitcode));
 }
 
 /** Without ssh-agent, the first of OpenSSH's default identities that exists. */
