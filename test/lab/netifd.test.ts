@@ -7,6 +7,7 @@ import { readFile, writeFile, chmod, access } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labReboot, type Lab, type LabRouter } from '../../packages/lab/src/index.js';
 import { InputError } from '../../packages/lab/src/errors.js';
+import { parseNetifdStatusOutput, netifdStatusScript } from '../../src/pptp/netifd-status.js';
 import { routerExec, waitFor } from './fault-helpers.js';
 import { routerPath, startLab, stopLab } from './helpers.js';
 
@@ -68,7 +69,7 @@ const OFFICE = [
 let password = '';
 
 beforeAll(async () => {
-  lab = await startLab({ routers: 3, firmware: [['openwrt-24', 2], ['whiterussian', 1]] });
+  lab = await startLab({ routers: 5, firmware: [['openwrt-24', 2], ['whiterussian', 1], ['openwrt-19', 1], ['openwrt-apk', 1]] });
   password = (await readFile(lab.passwordPath, 'utf8')).replace(/\n$/, '');
   for (const name of ['r001', 'r002']) {
     await exec(name, 'opkg update >/dev/null && opkg install ppp-mod-pptp >/dev/null');
@@ -109,6 +110,16 @@ describe('netifd stand-in on 24.10', () => {
     expect(routes).toMatch(/^10\.20\.0\.0 0\.0\.0\.0 255\.255\.0\.0 U 0 pptp-office$/m);
     expect(await exec('r001', 'ifstatus office')).toContain('"l3_device": "pptp-office"');
   }, 60_000);
+
+  it('the netifd-status program reports it: up, pptp-office, and the pid of the pppd whose syslog lines are the attempt', async () => {
+    const out = await exec('r001', 'sh -s', netifdStatusScript(['office', 'nosuch']));
+    const [office, nosuch] = parseNetifdStatusOutput(out);
+    expect(office).toMatchObject({ iface: 'office', exists: true, status: { up: true, l3Device: 'pptp-office', errors: [] } });
+    const pid = office?.pppdPid ?? 0;
+    expect(pid).toBeGreaterThan(0);
+    expect(await exec('r001', 'logread')).toContain(`pppd[${pid}]: local  IP address`);
+    expect(nosuch).toMatchObject({ exists: false, status: null });
+  });
 
   it("pppd's command line is ppp.sh's; without a UCI password it is empty there and pppd uses chap-secrets", async () => {
     const [argv, ...more] = await pppdArgvs('r001');
@@ -157,6 +168,24 @@ describe('netifd stand-in on 24.10', () => {
   }, 60_000);
 });
 
+describe('netifd stand-in on 19.07 (ppp 2.4.7, MPPE-MPPC dialect) and 25.x (apk, ppp 2.5)', () => {
+  for (const [name, install, mppe, fixOptions] of [
+    ['r004', 'opkg update >/dev/null && opkg install ppp-mod-pptp >/dev/null', 'mppe required,no40,no56,stateless', false],
+    ['r005', 'apk update >/dev/null && apk add ppp-mod-pptp >/dev/null', 'require-mppe-128', true],
+  ] as const) {
+    it(`${name}: the interface comes up with chap-secrets and the dialect's MPPE option in pppd_options`, async () => {
+      await exec(name, install);
+      await exec(name, WRITE_CHAP, CHAP(password));
+      if (fixOptions) await exec(name, 'cat > /etc/ppp/options.pptp', OPTIONS_PPTP);
+      await exec(name, 'uci batch', OFFICE.replace("'require-mppe-128 refuse-eap'", `'remotename office ${mppe} refuse-eap'`));
+      await exec(name, 'ifup office');
+      await waitFor(`${name} office up`, async () => (await status(name, 'office')).up, 30_000);
+      expect((await status(name, 'office')).l3_device).toBe('pptp-office');
+      expect(await exec(name, 'logread')).toContain('MPPE 128-bit stateless compression enabled');
+    }, 60_000);
+  }
+});
+
 describe('lab reboot', () => {
   it('names an unknown router as bad input', async () => {
     await expect(labReboot((lab as Lab).dir, ['r999'])).rejects.toBeInstanceOf(InputError);
@@ -175,6 +204,8 @@ describe('lab reboot', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
     const log = await exec('r001', 'logread');
     expect(log).toContain("Interface 'wan' is now up");
+    // netifd's pppd starts only once the WAN gives a route to the server (the host dependency)
+    expect(log.indexOf('Using interface pptp-office')).toBeGreaterThan(log.indexOf("Interface 'wan' is now up"));
     // the hand-run pppd tried before the WAN, found no route and exited (no persist)
     expect(log).toContain('connect: Network is unreachable');
     const argvs = await pppdArgvs('r001');
