@@ -156,6 +156,17 @@ describe('netifd stand-in on 24.10', () => {
     }, 30_000);
   }, 90_000);
 
+  it('a changed `config route` is applied by a reload without restarting the interface', async () => {
+    const pid = (await exec('r001', 'cat /var/run/pppd/pptp-office.pid')).trim();
+    await exec('r001', 'uci batch', "set network.office_net.target='10.30.0.0'\nset network.office_net.netmask='255.255.255.0'\ncommit network\n");
+    await exec('r001', '/etc/init.d/network reload');
+    const routes = await readFile(routerPath(lab as Lab, 'r001', 'lab/state/routes'), 'utf8');
+    expect(routes).toMatch(/^10\.30\.0\.0 0\.0\.0\.0 255\.255\.255\.0 U 0 pptp-office$/m);
+    expect(routes).not.toContain('10.20.0.0');
+    expect((await exec('r001', 'cat /var/run/pppd/pptp-office.pid')).trim()).toBe(pid);
+    expect((await status('r001', 'office')).up).toBe(true);
+  });
+
   it('ifdown stops it and keeps it down across a reload; ifup brings it back', async () => {
     await exec('r001', 'ifdown office');
     expect(await status('r001', 'office')).toMatchObject({ up: false, autostart: false });
