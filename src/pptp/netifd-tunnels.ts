@@ -8,7 +8,7 @@
 // Unlike a hand-run tunnel, one that does not come up within the timeout is left to netifd,
 // which keeps retrying (that is what the interface is for); the run reports exit=timeout.
 import { TUNNELS_DOWN_MAGIC, TUNNELS_UP_MAGIC } from '../remote/frame.js';
-import { TUNNEL_STATE_PREFIX, WORK_DIR_PREFIX } from '../remote/paths.js';
+import { RESTART_MARKER_PREFIX, TUNNEL_STATE_PREFIX, WORK_DIR_PREFIX } from '../remote/paths.js';
 import { commonVars, program } from '../remote/program.js';
 import { netifdInterface } from '../render/netifd.js';
 
@@ -30,7 +30,7 @@ function words(tunnels: ReadonlyArray<{ name: string; mode: NetifdUpMode | 'down
 
 function vars(act: 'up' | 'down', tunnelWords: string, timeoutSec: number, magic: string, root: string): Record<string, string | number> {
   if (!Number.isInteger(timeoutSec) || timeoutSec < 1) throw new RangeError('timeoutSec must be a positive integer');
-  return { ...commonVars(root), ACT: act, TUNNELS: tunnelWords, T: timeoutSec, NAMES: '', ST: TUNNEL_STATE_PREFIX, WORK: WORK_DIR_PREFIX, MAGIC: magic };
+  return { ...commonVars(root), ACT: act, TUNNELS: tunnelWords, T: timeoutSec, NAMES: '', ST: TUNNEL_STATE_PREFIX, WORK: WORK_DIR_PREFIX, MAGIC: magic, MARK: RESTART_MARKER_PREFIX };
 }
 
 /**

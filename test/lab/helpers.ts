@@ -1,10 +1,11 @@
 // Shared helpers for the lab tests: start a lab in a temp dir, run the built CLI against it.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, lstat, readlink, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, lstat, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
 import { labUp, labDown, type Lab } from '../../packages/lab/src/index.js';
 import type { Report, ReportHost, ReportTunnel } from '../../src/report/json.js';
 
@@ -13,9 +14,22 @@ export type { Report, ReportHost, ReportTunnel };
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const cliJs = path.join(root, 'dist', 'cli.js');
 
-export async function startLab(opts: Omit<Parameters<typeof labUp>[0], 'dir'>): Promise<Lab> {
+/**
+ * Starts a lab in a temp dir. MANAGER pins every tunnel of the lab inventory to one manager
+ * (`manager:` in all.vars); 'auto' leaves the choice to the tool (netifd on OpenWrt routers,
+ * pppd on White Russian). The default, pppd, is what the suites written before netifd
+ * interfaces existed test: hand-run pppd with its peer files, ip-up and boot scripts.
+ */
+export async function startLab(opts: Omit<Parameters<typeof labUp>[0], 'dir'> & { manager?: 'netifd' | 'pppd' | 'auto' }): Promise<Lab> {
+  const { manager = 'pppd', ...rest } = opts;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pf-lab-'));
-  return labUp({ ...opts, dir });
+  const lab = await labUp({ ...rest, dir });
+  if (manager !== 'auto') {
+    const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
+    doc.setIn(['all', 'vars', 'manager'], manager);
+    await writeFile(lab.inventoryPath, doc.toString());
+  }
+  return lab;
 }
 
 /** Stops the lab's routers and removes its directory (each lab is tens of MB under /tmp). */

@@ -4,8 +4,8 @@
 # The output is the tunnels-up or tunnels-down program's, so the same parsers and verdicts apply.
 # Header: ACT (up or down), TUNNELS (NAME:IFACE:MODE words; MODE restart = ifup even while it is
 # up, ensure = ifup only when netifd is neither up nor setting it up), T (seconds to wait),
-# MAGIC (first output line).
-# shellcheck disable=SC2154 # R, W, T, ACT, TUNNELS, MAGIC, PIDDIRS: assigned by the generated header
+# MAGIC (first output line), MARK (prefix of the restart markers the apply script leaves).
+# shellcheck disable=SC2154 # R, W, T, ACT, TUNNELS, MAGIC, MARK, PIDDIRS: assigned by the generated header
 
 # ifpid IFACE: the pid in pptp-IFACE.pid (pppd's pid file by interface; ppp.sh gives no linkname).
 ifpid() {
@@ -50,9 +50,10 @@ up() {
     echo "$_i" >"$W/$_n.iface"
     case $_m:$_s in
       ensure:*'"up": true'*) echo kept >"$W/$_n.action"; echo 0 >"$W/$_n.rc"; echo "$_old" >"$W/$_n.pids"; continue ;;
-      ensure:*'"pending": true'*) echo started >"$W/$_n.action"; continue ;;
+      ensure:*'"pending": true'*) echo started >"$W/$_n.action"; rm -f "$R$MARK$_n"; continue ;;
     esac
     echo started >"$W/$_n.action"
+    rm -f "$R$MARK$_n"
     # A restart's old pppd is not part of the new attempt.
     echo "$_old" >"$W/$_n.old"
     _o=$(tool ifup "$_i" </dev/null 2>&1)

@@ -11,11 +11,11 @@ for _n in $NAMES; do
   # No hand-run pppd: netifd's, whose only pid file is by interface (pptp-IFACE.pid, pid only;
   # IFACE is the tunnel name with "-" as "_").
   if ! alive "$_p"; then
-    _x=$(echo "$_n" | tr - _)
+    _ifx=$(echo "$_n" | tr - _)
     for _pd in $PIDDIRS; do
-      [ -f "$R$_pd/pptp-$_x.pid" ] || continue
-      _q=$(sed -n 1p "$R$_pd/pptp-$_x.pid" | tr -d ' \r\t')
-      if alive "$_q"; then _f=$R$_pd/pptp-$_x.pid; _p=$_q; _i=pptp-$_x; fi
+      [ -f "$R$_pd/pptp-$_ifx.pid" ] || continue
+      _q=$(sed -n 1p "$R$_pd/pptp-$_ifx.pid" | tr -d ' \r\t')
+      if alive "$_q"; then _f=$R$_pd/pptp-$_ifx.pid; _p=$_q; _i=pptp-$_ifx; fi
     done
   fi
   if [ -f "$_f" ]; then echo pidfile=1; else echo pidfile=0; fi
