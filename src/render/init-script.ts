@@ -50,7 +50,7 @@ const WAIT_WAN = [
   'wait_wan() {',
   '	_w=0',
   `	while [ "$_w" -lt ${WAN_WAIT_SEC} ]; do`,
-  "		/sbin/route -n 2>/dev/null | grep -q '^0\.0\.0\.0 ' && return 0",
+  "		/sbin/route -n 2>/dev/null | grep -q '^0\\.0\\.0\\.0 ' && return 0",
   '		sleep 1; _w=$((_w + 1))',
   '	done',
   '	return 1',
