@@ -3,11 +3,12 @@
 // password in neither /etc/config/network nor any process's command line; a rerun is one exec
 // and changes nothing; after `lab reboot` netifd brings it back by itself. White Russian keeps
 // the hand-run pppd, whose boot script brings it back too.
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labReboot, type Lab, type LabRouter } from '../../packages/lab/src/index.js';
 import { routerExec, waitFor } from './fault-helpers.js';
-import { auditLines, hostOf, routerPath, runCliReport, startLab, stopLab, type Report } from './helpers.js';
+import { auditLines, hostOf, readReport, routerPath, runCli, runCliReport, startLab, stopLab, type Report } from './helpers.js';
 
 const NETIFD = ['r001', 'r002', 'r003', 'r004'];
 const WR = 'r005';
@@ -77,9 +78,10 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
       expect(procs, name).toMatch(/pppd/);
       expect(procs.includes(password), name).toBe(false);
     }
-    // netifd's pppd runs with ppp.sh's command line: no `password` word in it
-    expect(await cmdlines('r003')).toMatch(/pppd nodetach ipparam office ifname pptp-office .*file \/etc\/ppp\/options.pptp/);
-    expect(await cmdlines('r003')).not.toMatch(/ password /);
+    // netifd's pppd runs with ppp.sh's command line, whose `password` argument is empty: no UCI password
+    const line = (await cmdlines('r003')).split('\n').find((l) => /pppd nodetach ipparam office /.test(l)) ?? '';
+    expect(line).toMatch(/ifname pptp-office .*file \/etc\/ppp\/options.pptp/);
+    expect(line).toMatch(/ user LAB\\fleet password {2}ip-up-script /);
   });
 
   it('White Russian unchanged: peer file, S70 boot script, pppd by its linkname pid file', async () => {
@@ -103,6 +105,39 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
     const { report } = await runCliReport(lab, ['status'], 'status');
     for (const name of NETIFD) expect(hostOf(report, name).tunnels[0], name).toMatchObject({ verdict: 'up', running: true, iface: 'pptp-office' });
   }, 60_000);
+
+  it('switching managers both ways never runs two pppds for the tunnel and leaves nothing of the old one', async () => {
+    const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
+    doc.setIn(['all', 'vars', 'manager'], 'pppd');
+    const pinned = `${lab.dir}/inventory-pppd.yaml`;
+    await writeFile(pinned, doc.toString());
+    // pppds of tunnel office on r003 (netifd's `ipparam office`, the tool's `call office`), sampled during each apply
+    let most = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const n = (await cmdlines('r003')).split('\n').filter((l) => /pppd (nodetach ipparam office |call office )/.test(l)).length;
+        most = Math.max(most, n);
+      }
+    })();
+    const file = `${lab.dir}/to-pppd.json`;
+    const toPppd = { r: await runCli(['apply', '-i', pinned, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--limit', 'r003', '--report-json', file]), report: await readReport(file).catch(() => ({ hosts: [] }) as unknown as Report) };
+    expect(toPppd.r.code, toPppd.r.stdout + toPppd.r.stderr).toBe(0);
+    expect(hostOf(toPppd.report, 'r003').changes.map((c) => `${c.action} ${c.target}`)[0]).toBe('interface-down office');
+    expect(await sh('r003', 'uci -q show network.office || echo none')).toBe('none\n');
+    expect(await exists(routerPath(lab, 'r003', 'etc/ppp/peers/office'))).toBe(true);
+    expect(await cmdlines('r003')).toMatch(/pppd call office updetach/);
+    const back = await runCliReport(lab, ['apply', '--limit', 'r003'], 'to-netifd');
+    sampling = false;
+    await sampler;
+    expect(back.r.code, back.r.stdout + back.r.stderr).toBe(0);
+    expect(hostOf(back.report, 'r003').changes.map((c) => `${c.action} ${c.target}`)[0]).toBe('tunnel-stop office');
+    expect(hostOf(back.report, 'r003').tunnels[0]?.verdict).toBe('up');
+    for (const gone of ['etc/ppp/peers/office', 'etc/init.d/pptp-office', 'etc/rc.d/S70pptp-office']) expect(await exists(routerPath(lab, 'r003', gone)), gone).toBe(false);
+    expect(await sh('r003', 'ls /var/run/pppd')).not.toContain('ppp-office.pid');
+    expect(await ifaceUp('r003')).toBe(true);
+    expect(most).toBe(1);
+  }, 120_000);
 
   it('after lab reboot every tunnel is up again within 60 s without the tool', async () => {
     const t0 = Date.now();
