@@ -59,6 +59,9 @@ up() {
     _o=$(tool ifup "$_i" </dev/null 2>&1)
     [ -n "$_o" ] && echo "$_o" >"$W/$_n.ifup"
   done
+  # Five passes a second where busybox sleeps fractions: a pppd that fails fast lives briefly.
+  _step=5
+  sleep 0.2 2>/dev/null || _step=1
   _k=0
   while :; do
     scan
@@ -76,8 +79,9 @@ up() {
       esac
     done
     [ "$_busy" = 0 ] && break
-    [ "$_k" -ge "$T" ] && break
-    sleep 1; _k=$((_k + 1))
+    [ "$_k" -ge $((T * _step)) ] && break
+    if [ "$_step" = 5 ]; then sleep 0.2; else sleep 1; fi
+    _k=$((_k + 1))
   done
   # Came up: give ppp-up a moment to log "Script /lib/netifd/ppp-up finished".
   sleep 1
