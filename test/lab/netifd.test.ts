@@ -93,6 +93,18 @@ describe('netifd stand-in on 24.10', () => {
     expect(await pppdArgvs('r002')).toEqual([]);
   }, 60_000);
 
+  it('after an authentication failure netifd reports AUTH_TOPEER_FAILED and sets the interface up again (no authfail)', async () => {
+    await exec('r002', 'cat > /etc/ppp/options.pptp', OPTIONS_PPTP);
+    await exec('r002', WRITE_CHAP, CHAP(`${password}-wrong`));
+    await exec('r002', 'ifup office');
+    await waitFor('a second attempt', async () => ((await exec('r002', 'logread')).match(/Using interface pptp-office/g) ?? []).length >= 2, 30_000);
+    const st = await status('r002', 'office');
+    expect(st.up).toBe(false);
+    expect(st.errors).toEqual([{ subsystem: 'pptp', code: 'AUTH_TOPEER_FAILED' }]);
+    await exec('r002', 'ifdown office');
+    expect(await pppdArgvs('r002')).toEqual([]);
+  }, 60_000);
+
   it('ifup brings a hand-written interface up; ubus shows up, l3_device pptp-office, the address and the static route', async () => {
     await exec('r001', WRITE_CHAP, CHAP(password));
     await exec('r001', 'cat > /etc/ppp/options.pptp', OPTIONS_PPTP);

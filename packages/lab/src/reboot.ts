@@ -27,7 +27,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  */
 export async function labReboot(dir: string, hosts: readonly string[] = []): Promise<string[]> {
   const abs = resolve(dir);
-  const state = await readState(abs);
+  const state = await readState(abs).catch((err: unknown) => {
+    throw new Error(`no lab in ${abs} (${err instanceof Error ? err.message : String(err)}): start one with \`pptp-fleet lab up --dir ${abs}\``, { cause: err });
+  });
   if (state.status !== 'running' || state.supervisorPid === null || !isOurProcess(state.supervisorPid, [SUPERVISOR_SCRIPT, abs])) {
     throw new Error(`no lab is running in ${abs}: start one with \`pptp-fleet lab up --dir ${abs}\``);
   }
