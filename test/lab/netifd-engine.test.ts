@@ -106,6 +106,19 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
     for (const name of NETIFD) expect(hostOf(report, name).tunnels[0], name).toMatchObject({ verdict: 'up', running: true, iface: 'pptp-office' });
   }, 60_000);
 
+  it('down takes a netifd tunnel down with ifdown (netifd keeps it down); up brings it back', async () => {
+    const down = await runCliReport(lab, ['down', '--limit', 'r002'], 'down');
+    expect(down.r.code, down.r.stdout + down.r.stderr).toBe(0);
+    const st = await sh('r002', 'ubus call network.interface.office status');
+    expect(st).toMatch(/"up": false/);
+    expect(st).toMatch(/"autostart": false/);
+    expect((await cmdlines('r002')).includes('ipparam office')).toBe(false);
+    const up = await runCliReport(lab, ['up', '--limit', 'r002'], 'up');
+    expect(up.r.code, up.r.stdout + up.r.stderr).toBe(0);
+    expect(hostOf(up.report, 'r002').tunnels[0]?.verdict).toBe('up');
+    expect(await ifaceUp('r002')).toBe(true);
+  }, 120_000);
+
   it('switching managers both ways never runs two pppds for the tunnel and leaves nothing of the old one', async () => {
     const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
     doc.setIn(['all', 'vars', 'manager'], 'pppd');
