@@ -74,7 +74,7 @@ export function factsScript(paths: string[], options: FactsScriptOptions = {}): 
       ST: TUNNEL_STATE_PREFIX,
       FILES_AWK: PROGRAMS['facts-files.awk'],
       LOG_AWK: PROGRAMS['facts-log.awk'],
-      NETIFS: interfaces.join(' '),
+      NETIFS: interfaces.join('\n'),
     },
     'common.sh',
     'pppd-pid.sh',

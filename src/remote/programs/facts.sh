@@ -5,7 +5,7 @@
 # PATHS (managed paths, one a line), LOCKS (package manager lock files, one a line),
 # ST (prefix of the tool's per-tunnel state files: ST-NAME.out, .daemon),
 # FILES_AWK and LOG_AWK (the programs facts-files.awk and facts-log.awk), NETIFS (the netifd
-# interface names of the host's tunnels, space-separated: their /etc/config/network sections).
+# interface names of the host's tunnels, one a line: their /etc/config/network sections).
 # shellcheck disable=SC2154 # R, NL, CR, PIDDIRS, LOGN, MAXC, PATHS, LOCKS, ST, *_AWK, NETIFS: header
 LC_ALL=C; export LC_ALL
 _ifs=$IFS
@@ -26,6 +26,7 @@ lines() {
       network)
         case $_x in
           network.pptp_fleet_*) o "|$_x" ;;
+          # NETIFS is split on newlines (IFS here)
           *) for _i in $NETIFS; do case $_x in "network.$_i="*|"network.$_i."*) o "|$_x"; break ;; esac; done ;;
         esac ;;
       *) o "|$_x" ;;
