@@ -43,6 +43,8 @@ logs() {
 }
 
 up() {
+  # syslog's length before the attempts: their "Using interface" lines come after it
+  _mark=$(syslog | wc -l)
   for _t in $TUNNELS; do
     _n=${_t%%:*}; _i=${_t#*:}; _m=${_i#*:}; _i=${_i%%:*}
     _s=$(ustat "$_i")
@@ -88,6 +90,10 @@ up() {
   echo "$MAGIC"
   for _t in $TUNNELS; do
     _n=${_t%%:*}; _i=$(cat "$W/$_n.iface")
+    # A pppd that exited between two scans is still found by the line pppd logs when it
+    # creates its interface (OpenWrt's ifname patch: "Using interface pptp-IFACE").
+    syslog | sed -n "$((_mark + 1)),\$p" | sed -n "s/.*pppd\[\([0-9]*\)\]: Using interface pptp-$_i\$/\1/p" >>"$W/$_n.pids"
+    sort -u "$W/$_n.pids" -o "$W/$_n.pids" 2>/dev/null
     _o=$(cat "$W/$_n.old" 2>/dev/null)
     [ -n "$_o" ] && grep -vx "$_o" "$W/$_n.pids" >"$W/$_n.p2" 2>/dev/null && mv "$W/$_n.p2" "$W/$_n.pids"
     _s=$(ustat "$_i")
