@@ -2,7 +2,7 @@
 // busybox ash when available) against a fake root whose ubus/ifup/ifdown are
 // test/fixtures/tunnels/fake-netifd.sh: which interfaces it brings up, which pppds' lines it
 // judges, and its output read by the pppd programs' parsers.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { makeRoot, runScriptAsync, shells } from '../fixtures/facts/fakeroot.js'
 const FAKE = fileURLToPath(new URL('../fixtures/tunnels/fake-netifd.sh', import.meta.url));
 const roots: string[] = [];
 
-function netifdRoot(modes: Record<string, 'ok' | 'auth' | 'slow'>): string {
+function netifdRoot(modes: Record<string, 'ok' | 'auth' | 'refused' | 'slow'>): string {
   const r = makeRoot('openwrt');
   roots.push(r);
   for (const p of ['bin/ubus', 'sbin/ifup', 'sbin/ifdown', 'fake/pppd-netifd']) {
@@ -54,6 +54,20 @@ for (const sh of shells()) {
       expect(lab).toMatchObject({ name: 'lab', action: 'started', exitCode: 1, alive: false, netifdError: 'AUTH_TOPEER_FAILED' });
       expect(tunnelFromLog('lab', lab!.log, lab!.alive).verdict).toBe('auth_failed');
       expect(calls(r)).toEqual(['ifup office', 'ifup lab']);
+    }, 30_000);
+
+    it('a pppd that fails before it has an interface is the lone unclaimed pppd of the attempt; a PPPoE WAN\'s lines are not', async () => {
+      // (a name no other test's pppd has: the program reads every process of the machine)
+      const r = netifdRoot({ branch: 'refused' });
+      // the WAN's pppd (pid file pppoe-wan.pid) logs during the attempt too
+      writeFileSync(join(r, 'var/run/pppoe-wan.pid'), '4242\n');
+      const wan = setInterval(() => appendFileSync(join(r, 'var/log/messages'), 'Dec  4 16:00:00 r001 daemon.info pppd[4242]: LCP echo\n'), 100);
+      const out = await runScriptAsync(sh, netifdUpScript([{ name: 'branch', mode: 'restart' }], 5, r)).finally(() => clearInterval(wan));
+      const [branch] = parseTunnelsUpOutput(out.stdout);
+      expect(branch).toMatchObject({ action: 'started', exitCode: 1, netifdError: 'CONNECT_FAILED' });
+      expect(branch?.log).toContain('could not open control connection');
+      expect(branch?.syslog).not.toContain('pppd[4242]');
+      expect(tunnelFromLog('branch', branch!.log, branch!.alive).verdict).toBe('control_refused');
     }, 30_000);
 
     it('ensure: an interface netifd has up is kept (no ifup), one it is setting up is waited for, one down is brought up', async () => {

@@ -87,15 +87,32 @@ up() {
   done
   # Came up: give ppp-up a moment to log "Script /lib/netifd/ppp-up finished".
   sleep 1
-  echo "$MAGIC"
+  syslog | sed -n "$((_mark + 1)),\$p" >"$W/log"
+  _lone=; _nl=0
   for _t in $TUNNELS; do
     _n=${_t%%:*}; _i=$(cat "$W/$_n.iface")
     # A pppd that exited between two scans is still found by the line pppd logs when it
     # creates its interface (OpenWrt's ifname patch: "Using interface pptp-IFACE").
-    syslog | sed -n "$((_mark + 1)),\$p" | sed -n "s/.*pppd\[\([0-9]*\)\]: Using interface pptp-$_i\$/\1/p" >>"$W/$_n.pids"
+    sed -n "s/.*pppd\[\([0-9]*\)\]: Using interface pptp-$_i\$/\1/p" "$W/log" >>"$W/$_n.pids"
     sort -u "$W/$_n.pids" -o "$W/$_n.pids" 2>/dev/null
     _o=$(cat "$W/$_n.old" 2>/dev/null)
     [ -n "$_o" ] && grep -vx "$_o" "$W/$_n.pids" >"$W/$_n.p2" 2>/dev/null && mv "$W/$_n.p2" "$W/$_n.pids"
+    if [ "$(cat "$W/$_n.action")" = started ] && [ ! -s "$W/$_n.pids" ]; then _lone=$_n; _nl=$((_nl + 1)); fi
+  done
+  # One that failed before it had an interface (the PPTP control connection refused) and between
+  # two scans left no trace of its own. When a single started tunnel has no pppd, the pppds that
+  # logged during the attempts, that no other tunnel claims and no pid file names (a PPPoE WAN),
+  # are its.
+  if [ "$_nl" = 1 ]; then
+    { echo x; cat "$W"/*.pids "$W"/*.old 2>/dev/null
+      for _pd in $PIDDIRS; do for _f in "$R$_pd"/*.pid; do [ -f "$_f" ] && sed -n 1p "$_f"; done; done
+    } >"$W/claimed"
+    grep -v '^$' "$W/claimed" >"$W/claimed2"
+    sed -n 's/.*pppd\[\([0-9]*\)\]:.*/\1/p' "$W/log" | sort -u | grep -vxF -f "$W/claimed2" >"$W/$_lone.pids"
+  fi
+  echo "$MAGIC"
+  for _t in $TUNNELS; do
+    _n=${_t%%:*}; _i=$(cat "$W/$_n.iface")
     _s=$(ustat "$_i")
     echo "@@tunnel $_n"
     echo "action=$(cat "$W/$_n.action")"
