@@ -5,7 +5,6 @@ import { mkdtemp, readFile, readdir, lstat, readlink, rm, writeFile } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
 import { labUp, labDown, type Lab } from '../../packages/lab/src/index.js';
 import type { Report, ReportHost, ReportTunnel } from '../../src/report/json.js';
 
@@ -25,9 +24,10 @@ export async function startLab(opts: Omit<Parameters<typeof labUp>[0], 'dir'> & 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pf-lab-'));
   const lab = await labUp({ ...rest, dir });
   if (manager !== 'auto') {
-    const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
-    doc.setIn(['all', 'vars', 'manager'], manager);
-    await writeFile(lab.inventoryPath, doc.toString());
+    // One line under all.vars, the rest byte for byte (tests edit the file as text).
+    const text = await readFile(lab.inventoryPath, 'utf8');
+    if (!text.startsWith('all:\n  vars:\n')) throw new Error(`lab inventory ${lab.inventoryPath} does not start with all.vars`);
+    await writeFile(lab.inventoryPath, text.replace('all:\n  vars:\n', `all:\n  vars:\n    manager: ${manager}\n`));
   }
   return lab;
 }
