@@ -1,4 +1,4 @@
-// `pptp-fleet lab up` / `lab down` (or `pptp-fleet-lab up` / `down`): a simulated OpenWrt fleet
+// `pptp-fleet lab up` / `lab reboot` / `lab down` (or `pptp-fleet-lab up` / `reboot` / `down`): a simulated OpenWrt fleet
 // of real dropbear routers on this machine, for the demo and the end-to-end tests.
 //
 // Example:
@@ -8,6 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from './errors.js';
 import { labDown, labUp, type Lab } from './index.js';
+import { labReboot } from './reboot.js';
 import { COMMAND_LINE, parseCounts, parseRouterCount } from './options.js';
 import { FIRMWARES, SCENARIOS } from './types.js';
 
@@ -98,7 +99,7 @@ export async function runLabCli(args: readonly string[], name = 'pptp-fleet-lab'
 }
 
 /**
- * Registers `up` and `down` on LAB (the lab's own program, or a `lab` command).
+ * Registers `up`, `reboot` and `down` on LAB (the lab's own program, or a `lab` command).
  * @example registerLab(new Command('pptp-fleet-lab')); // pptp-fleet-lab up --routers 5 --dir /tmp/lab
  */
 export function registerLab(lab: Command): void {
@@ -124,6 +125,18 @@ export function registerLab(lab: Command): void {
       console.log(`\n${up.routers.length} routers up in ${((Date.now() - started) / 1000).toFixed(1)} s. Try:`);
       console.log(`  pptp-fleet apply -i ${up.inventoryPath}`);
       console.log(`Stop it with: pptp-fleet lab down --dir ${up.dir}`);
+    });
+
+  lab
+    .command('reboot')
+    .description('reboot routers of the lab in DIR: processes killed, /tmp and /var/run emptied, boot scripts run, WAN up after a few seconds')
+    .option('--dir <dir>', 'lab directory')
+    .option('--host <name>', 'router to reboot, repeatable (default: all)', collect, [])
+    .action(async (flags: { dir?: string; host: string[] }) => {
+      const dir = required(flags.dir, '--dir');
+      const started = Date.now();
+      const names = await labReboot(dir, flags.host);
+      console.log(`rebooted ${names.join(' ')} in ${((Date.now() - started) / 1000).toFixed(1)} s (SSH answers; boot scripts and the WAN follow)`);
     });
 
   lab

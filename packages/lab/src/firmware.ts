@@ -19,6 +19,9 @@ export function standinsDir(): string {
 /** A file a feed package installs: a stand-in script, literal text, or an empty marker. */
 export type FeedFile = { standin: string } | { text: string; mode?: number };
 
+/** Seconds from `lab reboot` until the WAN has its address and default route. */
+export const WAN_DELAY_SEC = 3;
+
 export interface FeedPackage {
   name: string;
   version: string;
@@ -365,6 +368,8 @@ function standinPlacements(firmware: Firmware): Record<string, string> {
     '/lab/lib/pppd-opts.awk': 'lib/pppd-opts.awk',
     '/lab/lib/secrets.awk': 'lib/secrets.awk',
     '/lab/bin/hold-lock': 'bin/hold-lock',
+    '/lab/bin/init': 'bin/init',
+    '/lab/bin/boot': 'bin/boot',
     '/sbin/insmod': 'bin/insmod',
     '/sbin/rmmod': 'bin/rmmod',
     '/sbin/lsmod': 'bin/lsmod',
@@ -383,6 +388,10 @@ function standinPlacements(firmware: Firmware): Record<string, string> {
     out['/sbin/uci'] = 'bin/uci';
     out['/lab/lib/uci.awk'] = 'lib/uci.awk';
     out[p.firewall === 'fw3' ? '/sbin/fw3' : '/sbin/fw4'] = 'bin/fw';
+    // netifd and its command-line tools, and ppp's netifd hooks: one stand-in acting by its name
+    for (const path of ['/sbin/netifd', '/bin/ubus', '/sbin/ifup', '/sbin/ifdown', '/sbin/ifstatus', '/lib/netifd/ppp-up', '/lib/netifd/ppp-down']) {
+      out[path] = 'bin/netifd';
+    }
   }
   return out;
 }
@@ -469,6 +478,27 @@ function firewallInit(fw: 'fw3' | 'fw4'): string {
   return `#!/bin/sh /etc/rc.common\n# ${fw === 'fw4' ? 'firewall4' : 'firewall3'}\nSTART=19\nUSE_PROCD=1\n\nstart_service() {\n\t${fw} start\n}\n\nreload_service() {\n\t${fw} reload\n}\n\nstop_service() {\n\t${fw} flush\n}\n`;
 }
 
+// /etc/init.d/network as netifd's package ships it, less the switch and wifi parts: start runs
+// netifd (which brings up every autostart interface), reload is `ubus call network reload`.
+const NETWORK_INIT = `#!/bin/sh /etc/rc.common
+# netifd
+START=20
+STOP=90
+USE_PROCD=1
+
+start_service() {
+\t/sbin/netifd
+}
+
+reload_service() {
+\tubus call network reload
+}
+
+stop_service() {
+\tifdown -a
+}
+`;
+
 function initScripts(firmware: Firmware): { files: Record<string, string>; enabled: string[] } {
   if (firmware === 'whiterussian') {
     const s = (what: string): string => `#!/bin/sh\n# ${what}\nexit 0\n`;
@@ -490,7 +520,7 @@ function initScripts(firmware: Firmware): { files: Record<string, string>; enabl
   const files: Record<string, string> = {
     boot: procd(10, 'boot: mounts, /etc/modules.d, sysctl'),
     log: procd(12, 'logd', 89),
-    network: procd(20, 'netifd', 90),
+    network: NETWORK_INIT,
     firewall: firewallInit(FIRMWARE_PROFILES[firmware].firewall === 'fw3' ? 'fw3' : 'fw4'),
     dropbear: procd(19, 'dropbear ssh server', 50),
     cron: procd(50, 'crond'),
@@ -543,6 +573,9 @@ export async function populateRootfs(rootfs: string, opts: { name: string; firmw
     kver: running.kernel,
     pppver: p.pppVersion,
     'mppe-dialect': p.mppeDialect,
+    // the WAN device and how long it takes to come up after `lab reboot` (see standins/bin/boot)
+    wan: p.wan,
+    'wan-delay': String(WAN_DELAY_SEC),
     arch: p.arch,
     'feed-url': p.feedUrl,
     'pkg-lock': p.lockPath,
@@ -677,10 +710,16 @@ export async function populateRootfs(rootfs: string, opts: { name: string; firmw
     await put(r('etc/config/network'), networkConfig(p), 0o644);
     await put(r('lab/state/fw/compiled'), compileDefaultFirewall(p), 0o644);
   }
-  if (!(await isPresent(r('lab/state/syslog')))) {
-    const boot = isWr
-      ? `Jan  1 00:00:12 (none) syslog.info syslogd started: BusyBox v1.00 (2007.01.30-11:42+0000)\nJan  1 00:00:13 (none) kern.notice kernel: Linux version 2.4.30\n`
-      : `Thu Jan  1 00:00:12 1970 kern.notice kernel: [    0.000000] Linux version ${running.kernel}\nThu Jan  1 00:00:20 1970 daemon.info procd: - init complete -\n`;
-    await put(r('lab/state/syslog'), boot, 0o644);
+  const boot = isWr
+    ? `Jan  1 00:00:12 (none) syslog.info syslogd started: BusyBox v1.00 (2007.01.30-11:42+0000)\nJan  1 00:00:13 (none) kern.notice kernel: Linux version 2.4.30\n`
+    : `Thu Jan  1 00:00:12 1970 kern.notice kernel: [    0.000000] Linux version ${running.kernel}\nThu Jan  1 00:00:20 1970 daemon.info procd: - init complete -\n`;
+  if (!(await isPresent(r('lab/state/syslog')))) await put(r('lab/state/syslog'), boot, 0o644);
+
+  // -- the kernel state at power-on, which `lab reboot` restores (standins/bin/boot) --
+  for (const f of ['modules', 'ifaces', 'routes']) await put(r(`lab/boot-state/${f}`), await readFile(r(`lab/state/${f}`)), 0o644);
+  await put(r('lab/boot-state/syslog'), `${boot.split('\n')[0] ?? ''}\n`, 0o644);
+  if (p.firewall !== 'fw4') {
+    const t = p.firewall === 'fw3' ? fw3Tables(compileDefaultFirewall(p), p) : whiteRussianTables(p);
+    for (const [file, text] of Object.entries(t)) await put(r(`lab/boot-state/iptables/${file}`), text, 0o644);
   }
 }

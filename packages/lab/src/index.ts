@@ -20,6 +20,7 @@ import type { Firmware, Lab, LabRouter, LabState, Scenario } from './types.js';
 
 export type { Firmware, Lab, LabRouter, LabState, Scenario } from './types.js';
 export { FIRMWARES, SCENARIOS } from './types.js';
+export { labReboot } from './reboot.js';
 export { labLanClientCheck, lanClientCheck, routerNetState, type LanClientVerdict, type RouterNetState } from './lanclient.js';
 
 export interface LabUpOptions {

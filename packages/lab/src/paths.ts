@@ -25,3 +25,7 @@ export const LOGIN_SHELL_PATH = '/lab/bin/login-shell';
 export const DROPBEAR_PATH = '/usr/sbin/dropbear';
 /** Mount point of the router's host-side audit log. */
 export const AUDIT_LOG_PATH = '/lab/audit.log';
+/** The sandbox's first program: runs the boot sequence after `lab reboot`, then execs dropbear. */
+export const INIT_PATH = '/lab/bin/init';
+/** Marker file (rootfs-relative) that makes INIT_PATH boot the router: written by the supervisor on reboot. */
+export const BOOT_PENDING = 'lab/boot-pending';

@@ -1,6 +1,6 @@
 // The command line that runs one router: dropbear inside bubblewrap, with the router's rootfs
 // as `/`, /rom read-only on top, and the host-side audit log bind-mounted at /lab/audit.log.
-import { AUDIT_LOG_PATH, DROPBEAR_PATH, hostKeyPath } from './paths.js';
+import { AUDIT_LOG_PATH, DROPBEAR_PATH, hostKeyPath, INIT_PATH } from './paths.js';
 import type { Firmware } from './types.js';
 
 export interface SandboxSpec {
@@ -41,6 +41,8 @@ export function sandboxArgv(s: SandboxSpec): string[] {
     '--cap-add', 'CAP_SETGID',
     '--cap-add', 'CAP_CHOWN',
     '--chdir', '/',
+    // /lab/bin/init starts the boot sequence when `lab reboot` asked for one, then execs dropbear
+    '/bin/sh', INIT_PATH,
     DROPBEAR_PATH,
     '-F', // foreground: the supervisor owns it
     '-E', // log to stderr, i.e. DIR/routers/<name>/dropbear.log

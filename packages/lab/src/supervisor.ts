@@ -4,11 +4,13 @@
 // the `ssh_hang` routers itself (accept TCP, never send a byte), and on SIGTERM stops it all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { parseListeningPorts } from './ports.js';
+import { BOOT_PENDING } from './paths.js';
+import { REBOOT_DIR, REBOOT_SIGNAL } from './reboot.js';
 import { sandboxArgv } from './sandbox.js';
 import { readState, writeState } from './state.js';
 import type { LabState, LabStateRouter } from './types.js';
@@ -129,6 +131,57 @@ function kill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+// A reboot of router R: every process of it killed (its sandbox's init, i.e. the whole pid
+// namespace), the RAM filesystems emptied (/tmp, and /var, which is /tmp on OpenWrt), then
+// dropbear started again with /lab/boot-pending, so the sandbox's init runs the boot sequence.
+async function rebootRouter(r: LabStateRouter): Promise<void> {
+  if (r.scenario === 'ssh_hang') return;
+  const child = children.get(r.name);
+  if (child?.pid !== undefined) {
+    const inits = sandboxInits(child.pid);
+    if (inits.length > 0) for (const pid of inits) kill(pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+    const gone = await Promise.race([exitOf(child).then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+    if (!gone) {
+      child.kill('SIGKILL');
+      await exitOf(child);
+    }
+  }
+  for (const d of ['tmp', 'var/run', 'var/lock']) {
+    const path = join(r.rootfs, d);
+    for (const entry of await readdir(path).catch(() => [] as string[])) await rm(join(path, entry), { recursive: true, force: true });
+  }
+  await writeFile(join(r.rootfs, BOOT_PENDING), '');
+  log(`rebooting router ${r.name}`);
+  await startRouter(r);
+  await persist();
+}
+
+// Serves the reboot requests in DIR/reboot (NAME.request → NAME.done holding "ok" or the error),
+// one batch after the other.
+let rebooting: Promise<void> = Promise.resolve();
+async function serveReboots(): Promise<void> {
+  if (!state || stopping) return;
+  const st = state;
+  const rdir = join(dir, REBOOT_DIR);
+  const names = (await readdir(rdir).catch(() => [] as string[])).filter((f) => f.endsWith('.request')).map((f) => f.slice(0, -'.request'.length));
+  await Promise.all(
+    names.map(async (name) => {
+      const r = st.routers.find((x) => x.name === name);
+      let result = 'ok';
+      try {
+        if (!r) throw new Error(`no router ${name} in this lab`);
+        await rebootRouter(r);
+      } catch (err) {
+        result = err instanceof Error ? err.message : String(err);
+        log(`reboot of ${name} failed: ${result}`);
+      }
+      await writeFile(join(rdir, `${name}.done`), result);
+      await rm(join(rdir, `${name}.request`), { force: true });
+    }),
+  );
+}
+
 async function shutdown(code: number, why: string): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -166,6 +219,9 @@ async function main(): Promise<void> {
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(sig, () => void shutdown(0, sig));
   }
+  process.on(REBOOT_SIGNAL, () => {
+    rebooting = rebooting.then(serveReboots).catch((err: unknown) => log(`serving reboots failed: ${String(err)}`));
+  });
   log(`starting ${st.routers.length} routers in ${dir}`);
   const started = Date.now();
   const limit = pLimit(START_CONCURRENCY);

@@ -72,3 +72,25 @@ module_loaded() {
 iface_exists() {
 	awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' $STATE/ifaces 2>/dev/null
 }
+
+# route_to IP -- true when the kernel has a route to IP (a matching destination/mask in
+# /lab/state/routes through an interface that exists)
+route_to() {
+	awk -v ip="$1" -v ifs="$STATE/ifaces" 'function n(a,  p) { split(a, p, "."); return ((p[1] * 256 + p[2]) * 256 + p[3]) * 256 + p[4] }
+		function band(a, b,  r, bit) { r = 0; bit = 1; while (a > 0 || b > 0) { if ((a % 2) && (b % 2)) r += bit; a = int(a / 2); b = int(b / 2); bit *= 2 } return r }
+		BEGIN { while ((getline l < ifs) > 0) { split(l, f, " "); up[f[1]] = 1 } }
+		(up[$6]) && band(n(ip), n($3)) == band(n($1), n($3)) { found = 1 }
+		END { exit !found }' "$STATE/routes" 2>/dev/null
+}
+
+# load_module NAME -- loads NAME after the modules whose symbols it uses, like kmodloader does
+# for /etc/modules.d and modprobe; quiet, false when it could not be loaded
+load_module() {
+	module_loaded "$1" && return 0
+	_lm_deps=$(awk -v n="$1" '$1 == n { print $3; exit }' "$LAB/modinfo")
+	[ -n "$_lm_deps" ] || return 1
+	if [ "$_lm_deps" != - ]; then
+		for _lm_d in $(echo "$_lm_deps" | tr ',' ' '); do load_module "$_lm_d"; done
+	fi
+	/sbin/insmod "$1" >/dev/null 2>&1
+}

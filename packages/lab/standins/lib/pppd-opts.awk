@@ -149,6 +149,12 @@ BEGIN {
 	for (k in tmp) ARG1[tmp[k]] = 1
 	# OpenWrt's patch 320-custom_iface_names (every OpenWrt ppp since 2.4.5); not White Russian's 2.4.3
 	if (PPPVER ~ /^2\.[45]\.[5-9]|^2\.5/) ARG1["ifname"] = 1
+	# OpenWrt's ppp patches that netifd's ppp.sh relies on (not in White Russian's 2.4.3):
+	# 120-debian_ipv6_updown_option, 121-debian_adaptive_lcp_echo, 310-precompile_filter
+	if (PPPVER ~ /^2\.[45]\.[5-9]|^2\.5/) {
+		ARG1["ipv6-up-script"] = 1; ARG1["ipv6-down-script"] = 1; ARG1["precompiled-active-filter"] = 1
+		ARG0["lcp-echo-adaptive"] = 1
+	}
 	# MPPE-MPPC patched pppd (White Russian, OpenWrt <= 23.05): "mppe required,stateless", "mppc"
 	split("mppc nomppc nomppe accept-mppe refuse-mppe", tmp, " ")
 	for (k in tmp) MPPC0[tmp[k]] = 1
