@@ -9,7 +9,7 @@
 import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
-import { PPPD_RULES, PPTP_RULES, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { PPPD_RULES, PPTP_RULES, PPTPD_RULES, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -22,6 +22,8 @@ type Speaker = 'pppd' | 'pptp' | null;
 
 function speakerOf(l: LogLine): Speaker {
   if (l.source === 'ignored') return null;
+  // pptpd's own lines: only its rows about the client's control connection.
+  if (l.source === 'pptpd') return ruleFor(PPTPD_RULES, l.msg) ? 'pptp' : null;
   if (pptpMessage(l.msg)) return 'pptp';
   if (isPppdMessage(l.msg)) return 'pppd';
   if (l.source === 'pppd') return 'pppd';
@@ -32,6 +34,11 @@ function speakerOf(l: LogLine): Speaker {
 /** Feeds one line to an attempt: the first matching row of the speaker's table acts on it. */
 function feed(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): void {
   s.lines.push(l);
+  if (l.source === 'pptpd') {
+    const hit = ruleFor(PPTPD_RULES, l.msg);
+    hit?.rule.on(s, hit.m, l);
+    return;
+  }
   if (speaker === 'pptp') {
     const hit = ruleFor(PPTP_RULES, pptpMessage(l.msg)?.text ?? l.msg);
     hit?.rule.on(s, hit.m, l);
@@ -99,7 +106,8 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   for (const l of lines) {
     const speaker = speakerOf(l);
     if (speaker === null) continue;
-    seen = true;
+    // pptpd's rows tell about a pppd session; they are not pppd's messages themselves.
+    if (l.source !== 'pptpd') seen = true;
     if (speaker === 'pptp') {
       if (current) add(current, l, speaker);
       else pending.push(l);

@@ -664,6 +664,35 @@ export const PPTP_RULES: Rule[] = [
   { name: 'pptp-start', re: /The synchronous pptp option|Start-Control-Connection-Request/i, example: 'The synchronous pptp option is NOT activated', fresh: true, on: () => {} },
 ];
 
+/**
+ * Rows for pptpd's control process (pptpctrl.c, ctrlpacket.c), a server's view of the client.
+ * When the client hangs up, pptpd reads EOF on TCP 1723 ("CTRL: EOF or bad error reading ctrl
+ * packet length.", "CTRL: CTRL read failed"), or gets a Call-Clear / Stop-Control-Connection
+ * request; it then stops its pppd with SIGTERM ("CTRL: Client pppd TERM sending", pppd's
+ * "Terminating on signal 15") or reaps it ("Modem hangup"). The signal is pptpd's consequence
+ * of the client leaving, not a local stop. Its echo keep-alive gives up with "CTRL: Session
+ * timed out, ending call" when the client stopped answering. Only these rows are read from
+ * pptpd's lines: they never make a text a pppd log by themselves.
+ */
+export const PPTPD_RULES: Rule[] = [
+  {
+    name: 'pptpd-client-closed',
+    re: /^CTRL: (?:EOF or bad error reading ctrl packet|Error reading ctrl packet|CTRL read failed|Received (?:CALL CLR|STOP CTRL CONN) request|Request to close control connection)/i,
+    example: 'CTRL: EOF or bad error reading ctrl packet length.',
+    evidence: false,
+    on: (s, m, l) => {
+      if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) s.ends.push({ kind: 'pptp-peer-closed', detail: `pptpd: the client closed the PPTP connection (${m.input})`, line: l });
+    },
+  },
+  {
+    name: 'pptpd-echo-timeout',
+    re: /^CTRL: Session timed out, ending call/i,
+    example: 'CTRL: Session timed out, ending call',
+    evidence: false,
+    on: (s, m, l) => void s.ends.push({ kind: 'echo', detail: `pptpd: the client stopped answering PPTP echo requests (${m.input})`, line: l }),
+  },
+];
+
 /** The first row of a table matching a message, with its match. */
 export function ruleFor(table: readonly Rule[], msg: string): { rule: Rule; m: RegExpExecArray } | null {
   for (const rule of table) {

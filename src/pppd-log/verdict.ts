@@ -152,13 +152,16 @@ export function decideVerdict(s: Session): Decision {
     }
     const peer = s.ends.find((e) => e.kind === 'peer-term');
     const sig = s.ends.find((e) => e.kind === 'signal') ?? s.ends.find((e) => e.kind === 'child-signal');
-    if (sig && (!peer || sig.line.index < peer.line.index)) {
+    const pptpClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed');
+    // A signal after the PPTP peer closed the connection is its consequence (pptpd stops its
+    // pppd with SIGTERM when the client hangs up).
+    const sigFirst = sig && (!peer || sig.line.index < peer.line.index) && !(pptpClosed && pptpClosed.line.index < sig.line.index);
+    if (sig && sigFirst) {
       return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(sig.line) };
     }
     if (peer) {
       return { verdict: 'terminated_by_peer', endedBy: describe(peer), evidence: ev(peer.line) };
     }
-    const pptpClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed');
     if (pptpClosed) {
       return { verdict: 'terminated_by_peer', endedBy: describe(pptpClosed), evidence: ev(pptpClosed.line, hangup?.line) };
     }
@@ -211,14 +214,14 @@ export function decideVerdict(s: Session): Decision {
       if (MPPE_REASON.test(pick.detail)) return { verdict: 'mppe_failed', endedBy: describe(pick), evidence: ev(pick.line) };
       return { verdict: 'terminated_by_peer', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
     case 'pptp-peer-closed':
-      return { verdict: 'terminated_by_peer', endedBy: `the server closed the PPTP call (${pick.detail})`, evidence: ev(s.upLine, pick.line) };
+      return { verdict: 'terminated_by_peer', endedBy: peerClosedWords(pick.detail), evidence: ev(s.upLine, pick.line) };
     case 'pptp-link-error':
       return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${pick.detail})`, evidence: ev(s.upLine, pick.line) };
     case 'maxconnect':
       return { verdict: 'other', endedBy: describe(pick), evidence: ev(pick.line) };
     case 'hangup': {
       const pc = after.find((e) => e.kind === 'pptp-peer-closed');
-      if (pc) return { verdict: 'terminated_by_peer', endedBy: `the server closed the PPTP call (${pc.detail})`, evidence: ev(pc.line, pick.line) };
+      if (pc) return { verdict: 'terminated_by_peer', endedBy: peerClosedWords(pc.detail), evidence: ev(pc.line, pick.line) };
       const le = after.find((e) => e.kind === 'pptp-link-error');
       if (le) return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${le.detail})`, evidence: ev(le.line, pick.line) };
       return { verdict: 'other', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
@@ -233,6 +236,11 @@ function firstEndAfterUp(s: Session, upIdx: number): string | null {
   const sc = failedScript(s);
   if (!sc) return null;
   return e ? `${scriptWords(sc)}; then ${describe(e)}` : scriptWords(sc);
+}
+
+/** pptp's rows say the server closed the call; pptpd's (a server's log) say the client did. */
+function peerClosedWords(detail: string): string {
+  return detail.startsWith('pptpd:') ? detail.slice('pptpd: '.length) : `the server closed the PPTP call (${detail})`;
 }
 
 function isGarbledReason(reason: string): boolean {

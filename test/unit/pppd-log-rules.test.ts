@@ -3,13 +3,13 @@
 // come from the same rows; lines are judged by what they say, not by their syslog tag.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
-import { PPPD_RULES, PPTP_RULES, isFreshLine, isPppdMessage, ruleFor } from '../../src/pppd-log/rules.js';
+import { PPPD_RULES, PPTPD_RULES, PPTP_RULES, isFreshLine, isPppdMessage, ruleFor } from '../../src/pppd-log/rules.js';
 import { diagnose, hintFor, parsePppdLog, VERDICTS } from '../../src/pppd-log/index.js';
 import { registerDiagnose } from '../../src/cli/commands/diagnose.js';
 
 describe('rule table', () => {
   it('has unique row names', () => {
-    const names = [...PPPD_RULES, ...PPTP_RULES].map((r) => r.name);
+    const names = [...PPPD_RULES, ...PPTP_RULES, ...PPTPD_RULES].map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -21,6 +21,17 @@ describe('rule table', () => {
   it.each(PPTP_RULES.map((r) => [r.name, r] as const))('pptp row %s matches its example first', (_n, rule) => {
     expect(rule.re.test(rule.example), rule.example).toBe(true);
     expect(ruleFor(PPTP_RULES, rule.example)?.rule.name).toBe(rule.name);
+  });
+
+  it.each(PPTPD_RULES.map((r) => [r.name, r] as const))('pptpd row %s matches its example first', (_n, rule) => {
+    expect(rule.re.test(rule.example)).toBe(true);
+    expect(ruleFor(PPTPD_RULES, rule.example)?.rule.name).toBe(rule.name);
+    expect(rule.evidence).toBe(false);
+  });
+
+  it('does not take pptpd lines alone for a pppd log', () => {
+    const text = PPTPD_RULES.map((r) => `Sep  2 01:23:25 gw pptpd[32009]: ${r.example}`).join('\n');
+    expect(parsePppdLog(text).isPppdLog).toBe(false);
   });
 
   it('makes a text a pppd log exactly when a row with evidence matches', () => {
@@ -131,6 +142,75 @@ describe('framings the field produces', () => {
       'Jan 30 16:38:26 mint pppd[22212]: Modem hangup',
     ].join('\n');
     expect(diagnose(text).verdict).toBe('link_dead');
+  });
+});
+
+describe('what a server (pptpd) sees', () => {
+  const up = [
+    'Jan 30 16:36:26 gw pptp[14909]: pppd 2.4.5 started by admin, uid 0',
+    'Jan 30 16:36:26 gw pptp[14909]: Connect: ppp10 <--> pptp (198.51.100.7)',
+    'Jan 30 16:36:30 gw pptp[14909]: local IP address 192.168.1.1',
+    'Jan 30 16:36:30 gw pptp[14909]: remote IP address 192.168.10.2',
+  ];
+  it('calls a client that hung up (EOF on TCP 1723, then pppd sent SIGTERM by pptpd) terminated by peer', () => {
+    const text = [
+      ...up,
+      'Jan 30 16:37:54 gw pptpd[14901]: CTRL: EOF or bad error reading ctrl packet length.',
+      "Jan 30 16:37:54 gw pptpd[14901]: CTRL: couldn't read packet header (exit)",
+      'Jan 30 16:37:54 gw pptpd[14901]: CTRL: CTRL read failed',
+      'Jan 30 16:37:54 gw pptpd[14901]: CTRL: Client pppd TERM sending',
+      'Jan 30 16:37:54 gw pptp[14909]: Terminating on signal 15',
+      'Jan 30 16:38:00 gw pptp[14909]: Connection terminated.',
+      'Jan 30 16:38:01 gw pptp[14909]: Exit.',
+    ].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('terminated_by_peer');
+    expect(d.endedBy).toMatch(/client closed/);
+  });
+
+  it('still calls a SIGTERM with no word from pptpd a local stop', () => {
+    const text = [...up, 'Jan 30 16:37:54 gw pptp[14909]: Terminating on signal 15', 'Jan 30 16:38:01 gw pptp[14909]: Exit.'].join('\n');
+    expect(diagnose(text).verdict).toBe('stopped_locally');
+  });
+
+  it("calls pptpd's own echo time-out a dead link", () => {
+    const text = [...up, 'Apr 27 00:17:49 gw pptpd[14901]: CTRL: Session timed out, ending call', 'Apr 27 00:17:49 gw pptp[14909]: Modem hangup'].join('\n');
+    expect(diagnose(text).verdict).toBe('link_dead');
+  });
+
+  it('keeps the auth failure a client caused before it hung up', () => {
+    const text = [
+      'Dec 10 10:48:21 gw pppd[6781]: Connect: ppp0 <--> /dev/pts/9',
+      'Dec 10 10:48:21 gw pppd[6781]: Peer birdee failed CHAP authentication',
+      'Dec 10 10:48:21 gw pptpd[6780]: CTRL: EOF or bad error reading ctrl packet length.',
+      'Dec 10 10:48:21 gw pppd[6781]: Modem hangup',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('auth_failed');
+  });
+});
+
+describe('text pasted through word processors and forums', () => {
+  it('reads typographic apostrophes, quotes, dashes and odd spaces as pppd wrote them', () => {
+    const text = [
+      'pppd 2.4.7 started by root, uid 0',
+      'Using interface ppp0',
+      'Connect: ppp0 <\u2013> /dev/pts/0',
+      'Couldn\u2019t open the /dev/ppp device: No such file or directory',
+    ].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('no_kernel_support');
+  });
+
+  it('reads fullwidth forms, no-break and zero-width spaces', () => {
+    const text = 'pppd[1]:\u00a0local\u00a0 IP address 10.0.0.2\npppd[1]: remote IP address\u200b \uff11\uff10.0.0.1\npppd[1]: MS\u2010CHAP authentication failed: E=691';
+    const p = parsePppdLog(text).attempts[0]!;
+    expect(p.localIp).toBe('10.0.0.2');
+    expect(p.remoteIp).toBe('10.0.0.1');
+  });
+
+  it('reads a TermReq reason in typographic quotes', () => {
+    const text = 'Connect: ppp0 <--> /dev/pts/0\nrcvd [LCP TermReq id=0x2 \u201cMPPE required but peer negotiation failed\u201d]\nLCP terminated by peer (MPPE required but peer negotiation failed)';
+    expect(diagnose(text).verdict).toBe('mppe_failed');
   });
 });
 
