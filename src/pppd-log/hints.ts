@@ -80,6 +80,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'stopped_locally':
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
     case 'other':
+      if (attempt.endedBy?.includes('IPCP could not agree')) return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
       return '`logread -e pppd` (the whole attempt)';
   }
 }
@@ -174,6 +175,10 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'stopped_locally':
       return 'pppd was stopped by a signal on the router (pppd kill, poff, netifd or a reboot): nothing is wrong with the tunnel itself.';
     case 'other':
+      if (attempt.endedBy?.includes('IPCP could not agree')) {
+        return 'The two ends did not agree on IP addresses (ipcp.c): let the server assign them with `ipcp-accept-local ipcp-accept-remote` and no fixed local address (`noipdefault`), or fix the address the server expects.';
+      }
+      if (attempt.endedBy?.includes('pppd crashed')) return 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.';
       return 'The log does not show a known failure: run `pppd call NAME debug nodetach` and look at the last LCP/CCP/IPCP lines.';
   }
 }

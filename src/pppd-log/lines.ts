@@ -1,7 +1,7 @@
 // Turns raw log text into messages: strips syslog/logread/journal/NetworkManager prefixes
 // and says which program wrote each line (pppd, pptp, or something to ignore).
 
-import { isPppdMessage, pptpMessage } from './rules.js';
+import { isBarePptpMessage, isPppdMessage, pptpMessage } from './rules.js';
 
 export type Source = 'pppd' | 'pptp' | 'pptpd' | 'unknown' | 'ignored';
 
@@ -90,7 +90,7 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
     const last = out[out.length - 1];
     const own = line.trim();
     // A line that is a whole message by itself (raw pppd output between syslog lines) stays one.
-    if (framed >= 3 && !isFramed && prevFramed && last && own !== '' && !isPppdMessage(own) && !pptpMessage(own)) {
+    if (framed >= 3 && !isFramed && prevFramed && last && own !== '' && !isPppdMessage(own) && !pptpMessage(own) && !isBarePptpMessage(own)) {
       const cut = !/^\s/.test(line) && last.line.length >= 76 && !/\s$/.test(last.line);
       last.line = cut ? last.line + line.trim() : `${last.line.trimEnd()} ${line.trim()}`;
       return;

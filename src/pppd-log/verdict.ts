@@ -121,6 +121,17 @@ export function decideVerdict(s: Session): Decision {
     if (mppeDown && !s.ends.some((e) => e.kind === 'signal' || e.kind === 'child-signal')) {
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled (CCP went down)', evidence: ev(mppeDown.line) };
     }
+    // 7a. The server closed the PPTP control connection (pptp_ctrl.c "read returned zero, peer
+    //     has closed") before the peer ever spoke PPP: the call was never set up, so LCP times
+    //     out as a consequence. (pptpd's view of a client leaving is a server log, not this.)
+    const ctrlClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed' && !e.detail.startsWith('pptpd:'));
+    if (ctrlClosed && !s.lcpRcvdAny && !s.lcpAckRcvd && s.authResult === 'none' && !(s.lcpTimeout && s.lcpTimeout.index < ctrlClosed.line.index)) {
+      return {
+        verdict: 'control_refused',
+        endedBy: `the server closed the PPTP control connection before PPP started (${ctrlClosed.detail})`,
+        evidence: ev(ctrlClosed.line, s.lcpTimeout),
+      };
+    }
     // 7. LCP never answered: GRE (IP protocol 47) does not get through.
     if (s.lcpTimeout && !s.lcpAckRcvd) {
       return {
@@ -211,7 +222,10 @@ export function decideVerdict(s: Session): Decision {
     case 'mppe-disabled':
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled while the link was up', evidence: ev(pick.line) };
     case 'peer-term':
-      if (MPPE_REASON.test(pick.detail)) return { verdict: 'mppe_failed', endedBy: describe(pick), evidence: ev(pick.line) };
+      // A peer closing CCP on its way down says "MPPE disabled" in its Terminate-Request (iOS,
+      // macOS, Android clients do on every hang-up): once MPPE was up, that is a plain hang-up.
+      if (MPPE_REASON.test(pick.detail) && !(s.mppe !== null && /^MPPE disabled\.?$/i.test(pick.detail.trim())))
+        return { verdict: 'mppe_failed', endedBy: describe(pick), evidence: ev(pick.line) };
       return { verdict: 'terminated_by_peer', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
     case 'pptp-peer-closed':
       return { verdict: 'terminated_by_peer', endedBy: peerClosedWords(pick.detail), evidence: ev(s.upLine, pick.line) };

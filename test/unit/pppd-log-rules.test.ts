@@ -189,6 +189,104 @@ describe('what a server (pptpd) sees', () => {
   });
 });
 
+describe('pptp text without its usual prefix', () => {
+  it('reads the call manager of the pptp.so plugin logging bare text (OpenWrt, raw output)', () => {
+    const text = [
+      'Using interface pptp-vpn',
+      'Connect: pptp-vpn <--> pptp (192.0.2.9)',
+      'read returned zero, peer has closed',
+      'LCP: timeout sending Config-Requests',
+      'Connection terminated.',
+      'Modem hangup',
+    ].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('control_refused');
+    expect(d.endedBy).toMatch(/closed the PPTP control connection before PPP started/);
+  });
+
+  it('still calls an LCP time-out with no word from pptp no response', () => {
+    const text = ['Connect: pptp-vpn <--> pptp (192.0.2.9)', 'LCP: timeout sending Config-Requests', 'Connection terminated.'].join('\n');
+    expect(diagnose(text).verdict).toBe('no_response');
+  });
+
+  it('reads pptp lines whose level word was stripped, or whose ":p" a forum ate', () => {
+    for (const prefix of ['[pptp_read_some:pptp_ctrl.c:543]: ', 'anon log[pptp_read_some ptp_ctrl.c:544]: ']) {
+      const text = [
+        'Jan  9 12:05:40 ws pppd[7099]: Connect: ppp0 <--> /dev/pts/1',
+        `Jan  9 12:05:41 ws pptp[7109]: ${prefix}read returned zero, peer has closed`,
+        'Jan  9 12:06:09 ws pppd[7099]: LCP: timeout sending Config-Requests',
+      ].join('\n');
+      expect(diagnose(text).verdict, prefix).toBe('control_refused');
+    }
+  });
+
+  it("counts pptp_ctrl.c's refusals of the control connection and of the call", () => {
+    for (const msg of [
+      "Reply result code is 2 'General error'. Error code is 6",
+      'Our outgoing call request [callid 0] has not been accepted.',
+    ]) {
+      const text = ['Connect: ppp0 <--> /dev/pts/1', `anon log[ctrlp_disp:pptp_ctrl.c:787]: ${msg}`, 'Modem hangup'].join('\n');
+      expect(diagnose(text).verdict, msg).toBe('control_refused');
+    }
+  });
+
+  it("reads pppd's lines NetworkManager passes on under its own tag", () => {
+    const text = [
+      'Sep  3 09:50:01 dev pppd[25950]: local  IP address 192.0.2.2',
+      'Sep  3 09:50:01 dev pppd[25950]: remote IP address 192.0.2.1',
+      'Sep  3 09:55:21 dev pptp[25953]: nm-pptp-service-25931 log[pptp_read_some:pptp_ctrl.c:586]: read returned zero, peer has closed',
+      'Sep  3 09:55:21 dev NetworkManager[722]: Modem hangup',
+      'Sep  3 09:55:21 dev NetworkManager[722]: Connection terminated.',
+      'Sep  3 09:55:21 dev NetworkManager[722]: <info>  [1519658356.7556] vpn-connection: VPN service disappeared',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('terminated_by_peer');
+    expect(parsePppdLog('Sep  3 09:55:21 dev NetworkManager[722]: <info>  Modem hangup').isPppdLog).toBe(false);
+  });
+});
+
+describe('endings pppd prints that were missing', () => {
+  it('calls an IPCP that could not agree on addresses other (ipcp.c)', () => {
+    for (const msg of ['Peer refused to agree to our IP address', 'Peer refused to agree to his IP address.', 'Could not determine local IP address', 'Peer is not authorized to use remote address 10.0.0.1']) {
+      const p = parsePppdLog(`Connect: ppp0 <--> /dev/pts/0\n${msg}\nConnection terminated.`);
+      expect(p.isPppdLog, msg).toBe(true);
+      expect(p.attempts[0]?.verdict, msg).toBe('other');
+    }
+    expect(parsePppdLog('Peer refused to agree to his IP address.').isPppdLog).toBe(true);
+    const hint = diagnose('Connect: pptp-office <--> pptp (192.0.2.9)\nPeer refused to agree to our IP address').hint ?? '';
+    expect(hint).toMatch(/ipcp-accept-local/);
+    expect(hint).toMatch(/ifstatus office/);
+  });
+
+  it('calls a crash or a looped-back line other, a traffic limit like maxconnect', () => {
+    expect(diagnose('Connect: ppp0 <--> pptp (192.0.2.1)\nFatal signal 11\nExit.').endedBy).toMatch(/crashed/);
+    expect(diagnose('Connect: ppp0 <--> pptp (192.0.2.1)\nFatal signal 11\nExit.').verdict).toBe('other');
+    expect(diagnose('Connect: ppp0 <--> /dev/ttyS0\nSerial line is looped back.\nConnection terminated.').verdict).toBe('other');
+    const up = 'local  IP address 10.0.0.2\nremote IP address 10.0.0.1\n';
+    expect(diagnose(`${up}Traffic limit reached. Limit: 1000 Used: 1200\nConnection terminated.`).endedBy).toMatch(/traffic limit/);
+  });
+
+  it('calls a peer that says "MPPE disabled" while hanging up an encrypted link terminated by peer, not an MPPE failure', () => {
+    const up = 'MPPE 128-bit stateless compression enabled\nlocal  IP address 192.168.0.100\nremote IP address 192.168.0.110\n';
+    expect(diagnose(`${up}LCP terminated by peer (MPPE disabled)\nModem hangup`).verdict).toBe('terminated_by_peer');
+    // Without MPPE ever up, the same words are a failed negotiation.
+    expect(diagnose('local  IP address 192.168.0.100\nremote IP address 192.168.0.110\nLCP terminated by peer (MPPE disabled)').verdict).toBe('mppe_failed');
+    expect(diagnose(`${up}LCP terminated by peer (MPPE required but peer negotiation failed)`).verdict).toBe('mppe_failed');
+  });
+
+  it("gives pptpd's lines about the next call to that call, not to the one that ended", () => {
+    const text = [
+      'Apr 26 22:56:19 vps pppd[26192]: Connection terminated.',
+      'Apr 26 22:56:19 vps pppd[26192]: Exit.',
+      'Apr 27 00:17:49 vps pptpd[24637]: CTRL: Session timed out, ending call',
+      'Apr 27 00:17:49 vps pppd[24638]: Modem hangup',
+      'Apr 27 00:17:49 vps pppd[24638]: Connect time 387.1 minutes.',
+      'Apr 27 00:17:50 vps pppd[24638]: MPPE disabled',
+      'Apr 27 00:17:50 vps pppd[24638]: Connection terminated.',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('link_dead');
+  });
+});
+
 describe('text pasted through word processors and forums', () => {
   it('reads typographic apostrophes, quotes, dashes and odd spaces as pppd wrote them', () => {
     const text = [
