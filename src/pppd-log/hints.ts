@@ -70,6 +70,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'link_dead':
       return `\`ip route get ${server}\` (it must not go through the tunnel) and \`logread -e pppd | grep -i echo\``;
     case 'terminated_by_peer':
+      if (attempt.endedBy?.includes('the client closed')) return '`logread -e pptpd -e pppd` around the hang-up, and the client\'s own log';
       return '`logread -e pppd` for the reason the server gave, then the server\'s own log';
     case 'ip_script_failed': {
       const s = attempt.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null)?.script ?? '/etc/ppp/ip-up';
@@ -161,6 +162,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'link_dead':
       return 'The tunnel was up and then stopped answering LCP echoes: often the route to the server went through ppp0 (delete it in ip-up with full paths) or the path drops GRE intermittently; raise `lcp-echo-failure` / `lcp-echo-interval` if the link is just slow.';
     case 'terminated_by_peer':
+      if (attempt.endedBy?.includes('the client closed')) {
+        return 'This is the server side (pptpd): the client hung up (it closed TCP 1723 and pptpd stopped its pppd). Nothing failed here; if the client did not mean to leave, its own log says why.';
+      }
       return 'The server closed the connection: check the server log for the reason (session limit, idle or session timeout, policy); the reason it sent is in the evidence.';
     case 'ip_script_failed': {
       const s = attempt.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null);

@@ -166,6 +166,8 @@ describe('what a server (pptpd) sees', () => {
     const d = diagnose(text);
     expect(d.verdict).toBe('terminated_by_peer');
     expect(d.endedBy).toMatch(/client closed/);
+    expect(d.hint).toMatch(/server side \(pptpd\): the client hung up/);
+    expect(d.hint).toMatch(/logread -e pptpd/);
   });
 
   it('still calls a SIGTERM with no word from pptpd a local stop', () => {
