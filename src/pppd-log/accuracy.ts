@@ -74,11 +74,12 @@ export function formatConfusionTable(t: ConfusionTable): string {
 /** Which part of the corpus a case belongs to. */
 export type CorpusPart = 'tuned' | 'held-out';
 
-const DERIVED_FROM = /Derived from a real log: (field-[a-z0-9-]+)/;
+const DERIVED_FROM = /(?:Derived from a real log|Family): (field\d?-[a-z0-9-]+)/;
 
 /**
  * The family of a case: a log derived from another one (a debug-only view, a `logfile /dev/null`
- * capture) belongs with the log it was derived from, so the two never sit on both sides.
+ * capture) belongs with the log it was derived from, and two logs from one post name a common
+ * family ("Family: NAME" in the source), so the two never sit on both sides.
  */
 export function corpusFamily(name: string, source: string): string {
   return DERIVED_FROM.exec(source)?.[1] ?? name;
@@ -94,7 +95,9 @@ export function corpusPart(name: string, source: string): CorpusPart {
   // it is tuned now.
   // A third batch (`field3-*`) was gathered after the last rule change: held out as a whole.
   if (name.startsWith('field3-')) return 'held-out';
-  if (!name.startsWith('field-')) return 'tuned';
+  // Batches 4 and 5 (`field4-*`, `field5-*`) were split by the same hash rule when gathered,
+  // before they were measured or any rule changed for them.
+  if (!/^field[45]?-/.test(name)) return 'tuned';
   const h = createHash('sha256').update(corpusFamily(name, source)).digest('hex').slice(0, 8);
   return Number.parseInt(h, 16) % 3 === 0 ? 'held-out' : 'tuned';
 }

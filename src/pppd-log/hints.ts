@@ -70,6 +70,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'link_dead':
       return `\`ip route get ${server}\` (it must not go through the tunnel) and \`logread -e pppd | grep -i echo\``;
     case 'terminated_by_peer':
+      if (attempt.endedBy?.includes('the client closed')) return '`logread -e pptpd -e pppd` around the hang-up, and the client\'s own log';
       return '`logread -e pppd` for the reason the server gave, then the server\'s own log';
     case 'ip_script_failed': {
       const s = attempt.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null)?.script ?? '/etc/ppp/ip-up';
@@ -80,6 +81,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'stopped_locally':
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
     case 'other':
+      if (attempt.endedBy?.includes('IPCP could not agree')) return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
       return '`logread -e pppd` (the whole attempt)';
   }
 }
@@ -160,6 +162,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'link_dead':
       return 'The tunnel was up and then stopped answering LCP echoes: often the route to the server went through ppp0 (delete it in ip-up with full paths) or the path drops GRE intermittently; raise `lcp-echo-failure` / `lcp-echo-interval` if the link is just slow.';
     case 'terminated_by_peer':
+      if (attempt.endedBy?.includes('the client closed')) {
+        return 'This is the server side (pptpd): the client hung up (it closed TCP 1723 and pptpd stopped its pppd). Nothing failed here; if the client did not mean to leave, its own log says why.';
+      }
       return 'The server closed the connection: check the server log for the reason (session limit, idle or session timeout, policy); the reason it sent is in the evidence.';
     case 'ip_script_failed': {
       const s = attempt.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null);
@@ -174,6 +179,10 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'stopped_locally':
       return 'pppd was stopped by a signal on the router (pppd kill, poff, netifd or a reboot): nothing is wrong with the tunnel itself.';
     case 'other':
+      if (attempt.endedBy?.includes('IPCP could not agree')) {
+        return 'The two ends did not agree on IP addresses (ipcp.c): let the server assign them with `ipcp-accept-local ipcp-accept-remote` and no fixed local address (`noipdefault`), or fix the address the server expects.';
+      }
+      if (attempt.endedBy?.includes('pppd crashed')) return 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.';
       return 'The log does not show a known failure: run `pppd call NAME debug nodetach` and look at the last LCP/CCP/IPCP lines.';
   }
 }

@@ -1,9 +1,9 @@
 // Turns raw log text into messages: strips syslog/logread/journal/NetworkManager prefixes
 // and says which program wrote each line (pppd, pptp, or something to ignore).
 
-import { isPppdMessage, pptpMessage } from './rules.js';
+import { isBarePptpMessage, isPppdMessage, pptpMessage } from './rules.js';
 
-export type Source = 'pppd' | 'pptp' | 'unknown' | 'ignored';
+export type Source = 'pppd' | 'pptp' | 'pptpd' | 'unknown' | 'ignored';
 
 export interface LogLine {
   /** 0-based position among the text's lines. */
@@ -41,7 +41,7 @@ const WRAPPED = /^(?:\w+:\s*)?\[(pppd|pptp)\]\s?(.*)$/;
 const PPTP_PROGS = /^(?:pptp|pptpgw|pptp-client|nm-pptp-service.*|nm-pptp|pptp_callmgr)$/i;
 // Programs whose lines never carry pppd's story and could only confuse the matchers.
 const IGNORED_PROGS =
-  /^(?:kernel|NetworkManager|avahi-daemon|dnsmasq|dnsmasq-dhcp|odhcpd|netifd|systemd.*|dbus.*|dropbear|sshd|charon|ipsec.*|xl2tpd|pptpd|chat|wpa_supplicant|dhclient|udhcpc|firewall|fw3|fw4|procd|ntpd|cron|crond|nm-dispatcher|ModemManager|sudo|su|CRON|rsyslogd|syslogd|logread|hostapd|uhttpd|rpcd|odhcp6c)$/i;
+  /^(?:kernel|NetworkManager|avahi-daemon|dnsmasq|dnsmasq-dhcp|odhcpd|netifd|systemd.*|dbus.*|dropbear|sshd|charon|ipsec.*|xl2tpd|chat|wpa_supplicant|dhclient|udhcpc|firewall|fw3|fw4|procd|ntpd|cron|crond|nm-dispatcher|ModemManager|sudo|su|CRON|rsyslogd|syslogd|logread|hostapd|uhttpd|rpcd|odhcp6c)$/i;
 
 // A shell prompt in front of a line `tail -f` printed ("root@gw:~# Dec 20 10:35:27 gw daemon...").
 const PROMPT = /^[\w.@:~/-]+[#$]\s+(?=\S)/;
@@ -62,6 +62,8 @@ function classify(prog: string | null): Source {
   if (prog === null) return 'unknown';
   if (/^pppd$/i.test(prog) || /\/pppd$/.test(prog)) return 'pppd';
   if (PPTP_PROGS.test(prog)) return 'pptp';
+  // pptpd's control process (pptpctrl logs as pptpd[PID]): only its CTRL rows count (parse.ts).
+  if (/^pptpd$/i.test(prog)) return 'pptpd';
   if (IGNORED_PROGS.test(prog)) return 'ignored';
   return 'unknown';
 }
@@ -88,7 +90,7 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
     const last = out[out.length - 1];
     const own = line.trim();
     // A line that is a whole message by itself (raw pppd output between syslog lines) stays one.
-    if (framed >= 3 && !isFramed && prevFramed && last && own !== '' && !isPppdMessage(own) && !pptpMessage(own)) {
+    if (framed >= 3 && !isFramed && prevFramed && last && own !== '' && !isPppdMessage(own) && !pptpMessage(own) && !isBarePptpMessage(own)) {
       const cut = !/^\s/.test(line) && last.line.length >= 76 && !/\s$/.test(last.line);
       last.line = cut ? last.line + line.trim() : `${last.line.trimEnd()} ${line.trim()}`;
       return;
@@ -99,10 +101,34 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
   return out;
 }
 
+/**
+ * Pasted logs go through word processors, forums and chat clients that "improve" the text:
+ * typographic apostrophes and quotes ("Couldn’t", “MPPE disabled”), en/em dashes for "--"
+ * (WordPress turns "<-->" into "<–>"), non-breaking and zero-width spaces, fullwidth forms
+ * from CJK input methods, U+2028 line separators. pppd and pptp only ever print ASCII, so the
+ * look-alikes are mapped back before any pattern sees the text.
+ */
+export function normalizeText(text: string): string {
+  return (
+    text
+      .replace(/^\uFEFF/, '')
+      // NFKC: fullwidth letters/digits/punctuation, no-break spaces, "…", ligatures → ASCII.
+      .normalize('NFKC')
+      .replace(/[\u2028\u2029\u0085]/g, '\n')
+      .replace(/[\u200B-\u200D\u2060\uFEFF\u00AD]/g, '')
+      .replace(/[\u2018\u2019\u201A\u201B\u2032\u02BC\u00B4]/g, "'")
+      .replace(/[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g, '"')
+      .replace(/[\u2010-\u2015\u2212\uFE58\uFE63]/g, '-')
+      .replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' ')
+      // pppd's "Connect: ppp0 <--> /dev/pts/0" after a dash was merged: "<–>" → "<->".
+      .replace(/<-{1,3}>/g, '<-->')
+  );
+}
+
 /** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
 export function splitLog(text: string): LogLine[] {
   const out: LogLine[] = [];
-  const rawLines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const rawLines = normalizeText(text).split(/\r\n|\r|\n/);
   unwrap(rawLines).forEach(({ line: line0, index }) => {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
     // eslint-disable-next-line no-control-regex

@@ -9,7 +9,7 @@
 import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
-import { PPPD_RULES, PPTP_RULES, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { PPPD_RULES, PPTP_RULES, PPTPD_RULES, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -21,9 +21,15 @@ export type { EndEvent, EndKind, HookScript, Session } from './session.js';
 type Speaker = 'pppd' | 'pptp' | null;
 
 function speakerOf(l: LogLine): Speaker {
+  // NetworkManager's pppd plugin passes pppd's own lines on under its tag ("NetworkManager[722]:
+  // Modem hangup"); NetworkManager's own lines start with "<level>".
+  if (l.source === 'ignored' && /^NetworkManager$/i.test(l.prog ?? '') && !l.msg.startsWith('<') && isPppdMessage(l.msg)) return 'pppd';
   if (l.source === 'ignored') return null;
+  // pptpd's own lines: only its rows about the client's control connection.
+  if (l.source === 'pptpd') return ruleFor(PPTPD_RULES, l.msg) ? 'pptp' : null;
   if (pptpMessage(l.msg)) return 'pptp';
   if (isPppdMessage(l.msg)) return 'pppd';
+  if (isBarePptpMessage(l.msg)) return 'pptp';
   if (l.source === 'pppd') return 'pppd';
   if (l.source === 'pptp') return 'pptp';
   return null;
@@ -32,6 +38,11 @@ function speakerOf(l: LogLine): Speaker {
 /** Feeds one line to an attempt: the first matching row of the speaker's table acts on it. */
 function feed(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): void {
   s.lines.push(l);
+  if (l.source === 'pptpd') {
+    const hit = ruleFor(PPTPD_RULES, l.msg);
+    hit?.rule.on(s, hit.m, l);
+    return;
+  }
   if (speaker === 'pptp') {
     const hit = ruleFor(PPTP_RULES, pptpMessage(l.msg)?.text ?? l.msg);
     hit?.rule.on(s, hit.m, l);
@@ -99,14 +110,21 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   for (const l of lines) {
     const speaker = speakerOf(l);
     if (speaker === null) continue;
-    seen = true;
+    // pptpd's rows tell about a pppd session; they are not pppd's messages themselves.
+    if (l.source !== 'pptpd') seen = true;
     if (speaker === 'pptp') {
-      if (current) add(current, l, speaker);
+      // pptpd logs about the next call before its pppd starts ("CTRL: ..." from a control
+      // process whose pppd has not written yet): after a finished attempt, its lines wait.
+      const last = current?.sessions[current.sessions.length - 1];
+      if (current && !(l.source === 'pptpd' && last?.finished)) add(current, l, speaker);
       else pending.push(l);
       continue;
     }
     // pppd's lines carry its pid whatever program name the tag shows (pptp[PID] under pptpd).
-    const key = l.pid ? `pid:${l.pid}` : 'raw';
+    // pppd's lines relayed by NetworkManager carry NetworkManager's pid: they go on the pppd
+    // session that was running.
+    const relayed = l.source === 'ignored';
+    const key = relayed && current ? current.key : l.pid && !relayed ? `pid:${l.pid}` : 'raw';
     // `updetach` (and detaching after start) forks: the same session goes on under a new pid.
     // A new pid whose first line continues a session (not a start line) joins the session
     // the previous pppd line belonged to, while that one is still running.
@@ -122,6 +140,9 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     }
     add(g, l, speaker);
   }
+  // pptpd lines about a call whose pppd never wrote (or was cut off) tell nothing about the
+  // attempts that are there.
+  if (order.length > 0) pending = pending.filter((l) => l.source !== 'pptpd');
   if (pending.length > 0) {
     const g = groupFor('raw', null);
     for (const p of pending) add(g, p, 'pptp');

@@ -26,6 +26,12 @@ export interface Rule {
   evidence?: boolean;
   /** After a finished attempt, a line matching this row starts a new one. */
   fresh?: boolean;
+  /**
+   * pptp rows only: the text is pptp's own even without its `log[func:file.c:N]:` prefix. The
+   * pptp.so plugin's call manager logs through pppd (OpenWrt: "pppd[PID]: read returned zero,
+   * peer has closed"), and front ends print the bare text.
+   */
+  bare?: boolean;
   on: (s: Session, m: RegExpExecArray, l: LogLine) => void;
 }
 
@@ -464,6 +470,16 @@ export const PPPD_RULES: Rule[] = [
       if (m[1] && !s.dns.includes(m[1])) s.dns.push(m[1]);
     },
   },
+  {
+    name: 'ipcp-address-failed',
+    // ipcp.c ipcp_up(): IPCP finished negotiating but the addresses are unusable, so pppd closes
+    // IPCP (and, with no other network protocol, the link): "Peer refused to agree to our IP
+    // address", 2.5's "... his IP address", "Could not determine local IP address", "Peer is
+    // not authorized to use remote address %I"; sys-linux.c "Interface configuration failed".
+    re: /^(?:Peer refused to agree to (?:our|his) IP address|Could not determine local IP address|Peer is not authorized to use remote address|Interface configuration failed)/i,
+    example: 'Peer refused to agree to our IP address',
+    on: (s, _m, l) => void s.ends.push({ kind: 'local-term', detail: 'IPCP could not agree on the IP addresses', line: l }),
+  },
   // --- timeouts (fsm.c: "%s: timeout sending Config-Requests") ---
   {
     name: 'config-timeout',
@@ -548,6 +564,27 @@ export const PPPD_RULES: Rule[] = [
   },
   { name: 'sighup', re: /^Hangup \(SIGHUP\)/i, example: 'Hangup (SIGHUP)', on: (s, _m, l) => void s.ends.push({ kind: 'signal', detail: 'signal 1 (SIGHUP)', line: l }) },
   {
+    name: 'fatal-signal',
+    // main.c: pppd itself crashed (SIGSEGV, SIGBUS...): not a stop anybody asked for.
+    re: /^Fatal signal (\d+)/i,
+    example: 'Fatal signal 11',
+    on: (s, m, l) => void s.ends.push({ kind: 'local-term', detail: `pppd crashed (fatal signal ${m[1]})`, line: l }),
+  },
+  {
+    name: 'looped-back',
+    // lcp.c: our own magic number came back: the link is a loop, not a peer.
+    re: /^Serial line is looped back/i,
+    example: 'Serial line is looped back.',
+    on: (s, _m, l) => void s.ends.push({ kind: 'local-term', detail: 'the link is looped back (our own LCP requests came back)', line: l }),
+  },
+  {
+    name: 'traffic-limit',
+    // auth.c check_maxoctets(): the maxoctets limit closes the link like maxconnect.
+    re: /^Traffic limit reached/i,
+    example: 'Traffic limit reached. Limit: 1000000 Used: 1000512',
+    on: (s, _m, l) => void s.ends.push({ kind: 'maxconnect', detail: 'traffic limit (maxoctets) reached', line: l }),
+  },
+  {
     name: 'maxconnect',
     re: /^Connect time expired/i,
     example: 'Connect time expired',
@@ -591,12 +628,14 @@ export interface PptpMessage {
   text: string;
 }
 
-const PPTP_MSG = /\b(log|warn|fatal)\[([\w-]+:\s?[\w.]+:\d+)\]:\s?(.*)$/;
+// The level word is missing when a front end strips it ("[pptp_read_some:pptp_ctrl.c:543]: ..."),
+// and forums turn ":p" into a smiley, leaving "log[pptp_read_some ptp_ctrl.c:544]: ...".
+const PPTP_MSG = /(?:\b(log|warn|fatal))?\[([A-Za-z_][\w-]*(?::\s?|\s)[\w.]+\.c:\d+)\]:\s?(.*)$/;
 
 export function pptpMessage(msg: string): PptpMessage | null {
   const m = PPTP_MSG.exec(msg);
   if (!m) return null;
-  return { level: m[1] as PptpMessage['level'], where: m[2] ?? '', text: (m[3] ?? '').trim() };
+  return { level: (m[1] ?? 'log') as PptpMessage['level'], where: m[2] ?? '', text: (m[3] ?? '').trim() };
 }
 
 const levelOf = (l: LogLine): PptpMessage['level'] => pptpMessage(l.msg)?.level ?? 'log';
@@ -610,6 +649,7 @@ function controlFailed(s: Session, l: LogLine, text: string): void {
 export const PPTP_RULES: Rule[] = [
   {
     name: 'pptp-control-up',
+    bare: true,
     re: /Client connection established|Outgoing call established|Received Start Control Connection Reply/i,
     example: 'Client connection established.',
     on: (s) => void (s.controlUp = true),
@@ -635,12 +675,17 @@ export const PPTP_RULES: Rule[] = [
   },
   {
     name: 'pptp-call-refused',
-    re: /(?:Start[- ]Control[- ]Connection|Outgoing[- ]Call)[- ]Reply.*(?:result|error|reject|fail)|Outgoing call (?:rejected|failed)|Non-zero Result Code|negative reply|Peer refused/i,
+    bare: true,
+    // pptp_ctrl.c: a failed Start-Control-Connection-Reply is logged by ctrlp_error() as "Reply
+    // result code is N 'TEXT'. Error code is N"; a refused Outgoing-Call-Reply as "Our outgoing
+    // call request [callid N] has not been accepted." (then "Result code is ...").
+    re: /(?:Start[- ]Control[- ]Connection|Outgoing[- ]Call)[- ]Reply.*(?:result|error|reject|fail)|Outgoing call (?:rejected|failed)|outgoing call request .*has not been accepted|^Reply result code is \d+|Non-zero Result Code|negative reply|Peer refused/i,
     example: 'Outgoing call rejected',
     on: (s, m, l) => controlFailed(s, l, m.input),
   },
   {
     name: 'pptp-missing-echo',
+    bare: true,
     // pptp_ctrl.c pptp_handle_timer(): our keep-alive Echo-Request went unanswered, the control
     // connection is closed. Like LCP echo failures, it ends a link that was up.
     re: /closing control connection due to missing echo reply/i,
@@ -649,7 +694,10 @@ export const PPTP_RULES: Rule[] = [
   },
   {
     name: 'pptp-peer-closed',
-    re: /read returned zero, peer has closed|Received Call Clear Request|Call[- ]Disconnect[- ]Notify|Received Stop[- ]Control[- ]Connection|Stop-Control-Connection-Request received|Call disconnected/i,
+    bare: true,
+    // pptp_ctrl.c: the server closed TCP 1723, cleared the call, or stopped the control
+    // connection ("Received Stop Control Connection Reply" answers our own stop: not here).
+    re: /read returned zero, peer has closed|Received Call Clear Request|Call[- ]Disconnect[- ]Notify|Call disconnect notification received|Received Stop[- ]Control[- ]Connection[- ]Request|Stop-Control-Connection-Request received|Call disconnected/i,
     example: 'read returned zero, peer has closed',
     on: (s, m, l) => void s.ends.push({ kind: 'pptp-peer-closed', detail: `pptp: ${m.input}`, line: l }),
   },
@@ -664,6 +712,35 @@ export const PPTP_RULES: Rule[] = [
   { name: 'pptp-start', re: /The synchronous pptp option|Start-Control-Connection-Request/i, example: 'The synchronous pptp option is NOT activated', fresh: true, on: () => {} },
 ];
 
+/**
+ * Rows for pptpd's control process (pptpctrl.c, ctrlpacket.c), a server's view of the client.
+ * When the client hangs up, pptpd reads EOF on TCP 1723 ("CTRL: EOF or bad error reading ctrl
+ * packet length.", "CTRL: CTRL read failed"), or gets a Call-Clear / Stop-Control-Connection
+ * request; it then stops its pppd with SIGTERM ("CTRL: Client pppd TERM sending", pppd's
+ * "Terminating on signal 15") or reaps it ("Modem hangup"). The signal is pptpd's consequence
+ * of the client leaving, not a local stop. Its echo keep-alive gives up with "CTRL: Session
+ * timed out, ending call" when the client stopped answering. Only these rows are read from
+ * pptpd's lines: they never make a text a pppd log by themselves.
+ */
+export const PPTPD_RULES: Rule[] = [
+  {
+    name: 'pptpd-client-closed',
+    re: /^CTRL: (?:EOF or bad error reading ctrl packet|Error reading ctrl packet|CTRL read failed|Received (?:CALL CLR|STOP CTRL CONN) request|Request to close control connection)/i,
+    example: 'CTRL: EOF or bad error reading ctrl packet length.',
+    evidence: false,
+    on: (s, m, l) => {
+      if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) s.ends.push({ kind: 'pptp-peer-closed', detail: `pptpd: the client closed the PPTP connection (${m.input})`, line: l });
+    },
+  },
+  {
+    name: 'pptpd-echo-timeout',
+    re: /^CTRL: Session timed out, ending call/i,
+    example: 'CTRL: Session timed out, ending call',
+    evidence: false,
+    on: (s, m, l) => void s.ends.push({ kind: 'echo', detail: `pptpd: the client stopped answering PPTP echo requests (${m.input})`, line: l }),
+  },
+];
+
 /** The first row of a table matching a message, with its match. */
 export function ruleFor(table: readonly Rule[], msg: string): { rule: Rule; m: RegExpExecArray } | null {
   for (const rule of table) {
@@ -671,6 +748,11 @@ export function ruleFor(table: readonly Rule[], msg: string): { rule: Rule; m: R
     if (m) return { rule, m };
   }
   return null;
+}
+
+/** pptp's text without its prefix: only rows marked bare (distinctive enough) count. */
+export function isBarePptpMessage(msg: string): boolean {
+  return ruleFor(PPTP_RULES, msg)?.rule.bare === true;
 }
 
 /** Whether pppd wrote this message (a row with evidence matches it), whatever the tag said. */

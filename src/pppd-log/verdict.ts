@@ -121,6 +121,17 @@ export function decideVerdict(s: Session): Decision {
     if (mppeDown && !s.ends.some((e) => e.kind === 'signal' || e.kind === 'child-signal')) {
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled (CCP went down)', evidence: ev(mppeDown.line) };
     }
+    // 7a. The server closed the PPTP control connection (pptp_ctrl.c "read returned zero, peer
+    //     has closed") before the peer ever spoke PPP: the call was never set up, so LCP times
+    //     out as a consequence. (pptpd's view of a client leaving is a server log, not this.)
+    const ctrlClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed' && !e.detail.startsWith('pptpd:'));
+    if (ctrlClosed && !s.lcpRcvdAny && !s.lcpAckRcvd && s.authResult === 'none' && !(s.lcpTimeout && s.lcpTimeout.index < ctrlClosed.line.index)) {
+      return {
+        verdict: 'control_refused',
+        endedBy: `the server closed the PPTP control connection before PPP started (${ctrlClosed.detail})`,
+        evidence: ev(ctrlClosed.line, s.lcpTimeout),
+      };
+    }
     // 7. LCP never answered: GRE (IP protocol 47) does not get through.
     if (s.lcpTimeout && !s.lcpAckRcvd) {
       return {
@@ -152,13 +163,16 @@ export function decideVerdict(s: Session): Decision {
     }
     const peer = s.ends.find((e) => e.kind === 'peer-term');
     const sig = s.ends.find((e) => e.kind === 'signal') ?? s.ends.find((e) => e.kind === 'child-signal');
-    if (sig && (!peer || sig.line.index < peer.line.index)) {
+    const pptpClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed');
+    // A signal after the PPTP peer closed the connection is its consequence (pptpd stops its
+    // pppd with SIGTERM when the client hangs up).
+    const sigFirst = sig && (!peer || sig.line.index < peer.line.index) && !(pptpClosed && pptpClosed.line.index < sig.line.index);
+    if (sig && sigFirst) {
       return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(sig.line) };
     }
     if (peer) {
       return { verdict: 'terminated_by_peer', endedBy: describe(peer), evidence: ev(peer.line) };
     }
-    const pptpClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed');
     if (pptpClosed) {
       return { verdict: 'terminated_by_peer', endedBy: describe(pptpClosed), evidence: ev(pptpClosed.line, hangup?.line) };
     }
@@ -208,17 +222,20 @@ export function decideVerdict(s: Session): Decision {
     case 'mppe-disabled':
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled while the link was up', evidence: ev(pick.line) };
     case 'peer-term':
-      if (MPPE_REASON.test(pick.detail)) return { verdict: 'mppe_failed', endedBy: describe(pick), evidence: ev(pick.line) };
+      // A peer closing CCP on its way down says "MPPE disabled" in its Terminate-Request (iOS,
+      // macOS, Android clients do on every hang-up): once MPPE was up, that is a plain hang-up.
+      if (MPPE_REASON.test(pick.detail) && !(s.mppe !== null && /^MPPE disabled\.?$/i.test(pick.detail.trim())))
+        return { verdict: 'mppe_failed', endedBy: describe(pick), evidence: ev(pick.line) };
       return { verdict: 'terminated_by_peer', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
     case 'pptp-peer-closed':
-      return { verdict: 'terminated_by_peer', endedBy: `the server closed the PPTP call (${pick.detail})`, evidence: ev(s.upLine, pick.line) };
+      return { verdict: 'terminated_by_peer', endedBy: peerClosedWords(pick.detail), evidence: ev(s.upLine, pick.line) };
     case 'pptp-link-error':
       return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${pick.detail})`, evidence: ev(s.upLine, pick.line) };
     case 'maxconnect':
       return { verdict: 'other', endedBy: describe(pick), evidence: ev(pick.line) };
     case 'hangup': {
       const pc = after.find((e) => e.kind === 'pptp-peer-closed');
-      if (pc) return { verdict: 'terminated_by_peer', endedBy: `the server closed the PPTP call (${pc.detail})`, evidence: ev(pc.line, pick.line) };
+      if (pc) return { verdict: 'terminated_by_peer', endedBy: peerClosedWords(pc.detail), evidence: ev(pc.line, pick.line) };
       const le = after.find((e) => e.kind === 'pptp-link-error');
       if (le) return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${le.detail})`, evidence: ev(le.line, pick.line) };
       return { verdict: 'other', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
@@ -233,6 +250,11 @@ function firstEndAfterUp(s: Session, upIdx: number): string | null {
   const sc = failedScript(s);
   if (!sc) return null;
   return e ? `${scriptWords(sc)}; then ${describe(e)}` : scriptWords(sc);
+}
+
+/** pptp's rows say the server closed the call; pptpd's (a server's log) say the client did. */
+function peerClosedWords(detail: string): string {
+  return detail.startsWith('pptpd:') ? detail.slice('pptpd: '.length) : `the server closed the PPTP call (${detail})`;
 }
 
 function isGarbledReason(reason: string): boolean {

@@ -66,8 +66,10 @@ describe('corpus split', () => {
   it('holds out exactly the cases SPLIT.md lists (fixed before the rules changed)', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     expect(heldOut.map((c) => c.name)).toEqual(listed);
-    const batch1 = all.filter((c) => c.name.startsWith('field-'));
-    expect(heldOut.filter((c) => c.name.startsWith('field-')).length).toBeGreaterThanOrEqual(Math.floor(batch1.length / 3) - 1);
+    for (const prefix of ['field-', 'field4-', 'field5-']) {
+      const batch = all.filter((c) => c.name.startsWith(prefix));
+      expect(heldOut.filter((c) => c.name.startsWith(prefix)).length, prefix).toBeGreaterThanOrEqual(Math.floor(batch.length / 3) - 1);
+    }
   });
 });
 
@@ -83,7 +85,9 @@ describe('verdict accuracy', () => {
   it('held-out part: figures printed in totals', () => {
     for (const [label, part] of [
       ['batch 1 (split before the rules changed)', heldOut.filter((c) => c.name.startsWith('field-'))],
-      ['batch 3 (gathered after the last rule change)', heldOut.filter((c) => c.name.startsWith('field3-'))],
+      ['batch 3 (gathered after the batch 2 rule change)', heldOut.filter((c) => c.name.startsWith('field3-'))],
+      ['batch 4 (hash-split third, measured frozen)', heldOut.filter((c) => c.name.startsWith('field4-'))],
+      ['batch 5 (hash-split third, measured frozen)', heldOut.filter((c) => c.name.startsWith('field5-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -96,9 +100,10 @@ describe('verdict accuracy', () => {
       `HELD-OUT PART: ${table.correct}/${table.total} verdicts right (${pct.toFixed(1)}%), up addresses right: ${addr.right}/${addr.total}`,
     );
     expect(table.total).toBeGreaterThan(0);
-    // Measured with the rules frozen (README, "Parser accuracy"): batch 1 13/14, batch 3 11/12.
+    // README, "Parser accuracy": batch 1 13/14, batch 3 12/12 (11/12 before the Unicode fix),
+    // batch 4 2/3 (measured frozen, unchanged since), batch 5 2/2: 29/31. Under the 0.95 target.
     // A floor, so a change that loses held-out cases fails here; never met by tuning on them.
-    expect(table.correct / table.total).toBeGreaterThanOrEqual(0.9);
+    expect(table.correct / table.total).toBeGreaterThanOrEqual(0.93);
     expect(addr.wrong.length).toBe(0);
   });
 

@@ -3,13 +3,13 @@
 // come from the same rows; lines are judged by what they say, not by their syslog tag.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
-import { PPPD_RULES, PPTP_RULES, isFreshLine, isPppdMessage, ruleFor } from '../../src/pppd-log/rules.js';
+import { PPPD_RULES, PPTPD_RULES, PPTP_RULES, isFreshLine, isPppdMessage, ruleFor } from '../../src/pppd-log/rules.js';
 import { diagnose, hintFor, parsePppdLog, VERDICTS } from '../../src/pppd-log/index.js';
 import { registerDiagnose } from '../../src/cli/commands/diagnose.js';
 
 describe('rule table', () => {
   it('has unique row names', () => {
-    const names = [...PPPD_RULES, ...PPTP_RULES].map((r) => r.name);
+    const names = [...PPPD_RULES, ...PPTP_RULES, ...PPTPD_RULES].map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -21,6 +21,17 @@ describe('rule table', () => {
   it.each(PPTP_RULES.map((r) => [r.name, r] as const))('pptp row %s matches its example first', (_n, rule) => {
     expect(rule.re.test(rule.example), rule.example).toBe(true);
     expect(ruleFor(PPTP_RULES, rule.example)?.rule.name).toBe(rule.name);
+  });
+
+  it.each(PPTPD_RULES.map((r) => [r.name, r] as const))('pptpd row %s matches its example first', (_n, rule) => {
+    expect(rule.re.test(rule.example)).toBe(true);
+    expect(ruleFor(PPTPD_RULES, rule.example)?.rule.name).toBe(rule.name);
+    expect(rule.evidence).toBe(false);
+  });
+
+  it('does not take pptpd lines alone for a pppd log', () => {
+    const text = PPTPD_RULES.map((r) => `Sep  2 01:23:25 gw pptpd[32009]: ${r.example}`).join('\n');
+    expect(parsePppdLog(text).isPppdLog).toBe(false);
   });
 
   it('makes a text a pppd log exactly when a row with evidence matches', () => {
@@ -131,6 +142,175 @@ describe('framings the field produces', () => {
       'Jan 30 16:38:26 mint pppd[22212]: Modem hangup',
     ].join('\n');
     expect(diagnose(text).verdict).toBe('link_dead');
+  });
+});
+
+describe('what a server (pptpd) sees', () => {
+  const up = [
+    'Jan 30 16:36:26 gw pptp[14909]: pppd 2.4.5 started by admin, uid 0',
+    'Jan 30 16:36:26 gw pptp[14909]: Connect: ppp10 <--> pptp (198.51.100.7)',
+    'Jan 30 16:36:30 gw pptp[14909]: local IP address 192.168.1.1',
+    'Jan 30 16:36:30 gw pptp[14909]: remote IP address 192.168.10.2',
+  ];
+  it('calls a client that hung up (EOF on TCP 1723, then pppd sent SIGTERM by pptpd) terminated by peer', () => {
+    const text = [
+      ...up,
+      'Jan 30 16:37:54 gw pptpd[14901]: CTRL: EOF or bad error reading ctrl packet length.',
+      "Jan 30 16:37:54 gw pptpd[14901]: CTRL: couldn't read packet header (exit)",
+      'Jan 30 16:37:54 gw pptpd[14901]: CTRL: CTRL read failed',
+      'Jan 30 16:37:54 gw pptpd[14901]: CTRL: Client pppd TERM sending',
+      'Jan 30 16:37:54 gw pptp[14909]: Terminating on signal 15',
+      'Jan 30 16:38:00 gw pptp[14909]: Connection terminated.',
+      'Jan 30 16:38:01 gw pptp[14909]: Exit.',
+    ].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('terminated_by_peer');
+    expect(d.endedBy).toMatch(/client closed/);
+    expect(d.hint).toMatch(/server side \(pptpd\): the client hung up/);
+    expect(d.hint).toMatch(/logread -e pptpd/);
+  });
+
+  it('still calls a SIGTERM with no word from pptpd a local stop', () => {
+    const text = [...up, 'Jan 30 16:37:54 gw pptp[14909]: Terminating on signal 15', 'Jan 30 16:38:01 gw pptp[14909]: Exit.'].join('\n');
+    expect(diagnose(text).verdict).toBe('stopped_locally');
+  });
+
+  it("calls pptpd's own echo time-out a dead link", () => {
+    const text = [...up, 'Apr 27 00:17:49 gw pptpd[14901]: CTRL: Session timed out, ending call', 'Apr 27 00:17:49 gw pptp[14909]: Modem hangup'].join('\n');
+    expect(diagnose(text).verdict).toBe('link_dead');
+  });
+
+  it('keeps the auth failure a client caused before it hung up', () => {
+    const text = [
+      'Dec 10 10:48:21 gw pppd[6781]: Connect: ppp0 <--> /dev/pts/9',
+      'Dec 10 10:48:21 gw pppd[6781]: Peer birdee failed CHAP authentication',
+      'Dec 10 10:48:21 gw pptpd[6780]: CTRL: EOF or bad error reading ctrl packet length.',
+      'Dec 10 10:48:21 gw pppd[6781]: Modem hangup',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('auth_failed');
+  });
+});
+
+describe('pptp text without its usual prefix', () => {
+  it('reads the call manager of the pptp.so plugin logging bare text (OpenWrt, raw output)', () => {
+    const text = [
+      'Using interface pptp-vpn',
+      'Connect: pptp-vpn <--> pptp (192.0.2.9)',
+      'read returned zero, peer has closed',
+      'LCP: timeout sending Config-Requests',
+      'Connection terminated.',
+      'Modem hangup',
+    ].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('control_refused');
+    expect(d.endedBy).toMatch(/closed the PPTP control connection before PPP started/);
+  });
+
+  it('still calls an LCP time-out with no word from pptp no response', () => {
+    const text = ['Connect: pptp-vpn <--> pptp (192.0.2.9)', 'LCP: timeout sending Config-Requests', 'Connection terminated.'].join('\n');
+    expect(diagnose(text).verdict).toBe('no_response');
+  });
+
+  it('reads pptp lines whose level word was stripped, or whose ":p" a forum ate', () => {
+    for (const prefix of ['[pptp_read_some:pptp_ctrl.c:543]: ', 'anon log[pptp_read_some ptp_ctrl.c:544]: ']) {
+      const text = [
+        'Jan  9 12:05:40 ws pppd[7099]: Connect: ppp0 <--> /dev/pts/1',
+        `Jan  9 12:05:41 ws pptp[7109]: ${prefix}read returned zero, peer has closed`,
+        'Jan  9 12:06:09 ws pppd[7099]: LCP: timeout sending Config-Requests',
+      ].join('\n');
+      expect(diagnose(text).verdict, prefix).toBe('control_refused');
+    }
+  });
+
+  it("counts pptp_ctrl.c's refusals of the control connection and of the call", () => {
+    for (const msg of [
+      "Reply result code is 2 'General error'. Error code is 6",
+      'Our outgoing call request [callid 0] has not been accepted.',
+    ]) {
+      const text = ['Connect: ppp0 <--> /dev/pts/1', `anon log[ctrlp_disp:pptp_ctrl.c:787]: ${msg}`, 'Modem hangup'].join('\n');
+      expect(diagnose(text).verdict, msg).toBe('control_refused');
+    }
+  });
+
+  it("reads pppd's lines NetworkManager passes on under its own tag", () => {
+    const text = [
+      'Sep  3 09:50:01 dev pppd[25950]: local  IP address 192.0.2.2',
+      'Sep  3 09:50:01 dev pppd[25950]: remote IP address 192.0.2.1',
+      'Sep  3 09:55:21 dev pptp[25953]: nm-pptp-service-25931 log[pptp_read_some:pptp_ctrl.c:586]: read returned zero, peer has closed',
+      'Sep  3 09:55:21 dev NetworkManager[722]: Modem hangup',
+      'Sep  3 09:55:21 dev NetworkManager[722]: Connection terminated.',
+      'Sep  3 09:55:21 dev NetworkManager[722]: <info>  [1519658356.7556] vpn-connection: VPN service disappeared',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('terminated_by_peer');
+    expect(parsePppdLog('Sep  3 09:55:21 dev NetworkManager[722]: <info>  Modem hangup').isPppdLog).toBe(false);
+  });
+});
+
+describe('endings pppd prints that were missing', () => {
+  it('calls an IPCP that could not agree on addresses other (ipcp.c)', () => {
+    for (const msg of ['Peer refused to agree to our IP address', 'Peer refused to agree to his IP address.', 'Could not determine local IP address', 'Peer is not authorized to use remote address 10.0.0.1']) {
+      const p = parsePppdLog(`Connect: ppp0 <--> /dev/pts/0\n${msg}\nConnection terminated.`);
+      expect(p.isPppdLog, msg).toBe(true);
+      expect(p.attempts[0]?.verdict, msg).toBe('other');
+    }
+    expect(parsePppdLog('Peer refused to agree to his IP address.').isPppdLog).toBe(true);
+    const hint = diagnose('Connect: pptp-office <--> pptp (192.0.2.9)\nPeer refused to agree to our IP address').hint ?? '';
+    expect(hint).toMatch(/ipcp-accept-local/);
+    expect(hint).toMatch(/ifstatus office/);
+  });
+
+  it('calls a crash or a looped-back line other, a traffic limit like maxconnect', () => {
+    expect(diagnose('Connect: ppp0 <--> pptp (192.0.2.1)\nFatal signal 11\nExit.').endedBy).toMatch(/crashed/);
+    expect(diagnose('Connect: ppp0 <--> pptp (192.0.2.1)\nFatal signal 11\nExit.').verdict).toBe('other');
+    expect(diagnose('Connect: ppp0 <--> /dev/ttyS0\nSerial line is looped back.\nConnection terminated.').verdict).toBe('other');
+    const up = 'local  IP address 10.0.0.2\nremote IP address 10.0.0.1\n';
+    expect(diagnose(`${up}Traffic limit reached. Limit: 1000 Used: 1200\nConnection terminated.`).endedBy).toMatch(/traffic limit/);
+  });
+
+  it('calls a peer that says "MPPE disabled" while hanging up an encrypted link terminated by peer, not an MPPE failure', () => {
+    const up = 'MPPE 128-bit stateless compression enabled\nlocal  IP address 192.168.0.100\nremote IP address 192.168.0.110\n';
+    expect(diagnose(`${up}LCP terminated by peer (MPPE disabled)\nModem hangup`).verdict).toBe('terminated_by_peer');
+    // Without MPPE ever up, the same words are a failed negotiation.
+    expect(diagnose('local  IP address 192.168.0.100\nremote IP address 192.168.0.110\nLCP terminated by peer (MPPE disabled)').verdict).toBe('mppe_failed');
+    expect(diagnose(`${up}LCP terminated by peer (MPPE required but peer negotiation failed)`).verdict).toBe('mppe_failed');
+  });
+
+  it("gives pptpd's lines about the next call to that call, not to the one that ended", () => {
+    const text = [
+      'Apr 26 22:56:19 vps pppd[26192]: Connection terminated.',
+      'Apr 26 22:56:19 vps pppd[26192]: Exit.',
+      'Apr 27 00:17:49 vps pptpd[24637]: CTRL: Session timed out, ending call',
+      'Apr 27 00:17:49 vps pppd[24638]: Modem hangup',
+      'Apr 27 00:17:49 vps pppd[24638]: Connect time 387.1 minutes.',
+      'Apr 27 00:17:50 vps pppd[24638]: MPPE disabled',
+      'Apr 27 00:17:50 vps pppd[24638]: Connection terminated.',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('link_dead');
+  });
+});
+
+describe('text pasted through word processors and forums', () => {
+  it('reads typographic apostrophes, quotes, dashes and odd spaces as pppd wrote them', () => {
+    const text = [
+      'pppd 2.4.7 started by root, uid 0',
+      'Using interface ppp0',
+      'Connect: ppp0 <\u2013> /dev/pts/0',
+      'Couldn\u2019t open the /dev/ppp device: No such file or directory',
+    ].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('no_kernel_support');
+  });
+
+  it('reads fullwidth forms, no-break and zero-width spaces', () => {
+    const text = 'pppd[1]:\u00a0local\u00a0 IP address 10.0.0.2\npppd[1]: remote IP address\u200b \uff11\uff10.0.0.1\npppd[1]: MS\u2010CHAP authentication failed: E=691';
+    const p = parsePppdLog(text).attempts[0]!;
+    expect(p.localIp).toBe('10.0.0.2');
+    expect(p.remoteIp).toBe('10.0.0.1');
+  });
+
+  it('reads a TermReq reason in typographic quotes', () => {
+    const text = 'Connect: ppp0 <--> /dev/pts/0\nrcvd [LCP TermReq id=0x2 \u201cMPPE required but peer negotiation failed\u201d]\nLCP terminated by peer (MPPE required but peer negotiation failed)';
+    expect(diagnose(text).verdict).toBe('mppe_failed');
   });
 });
 
