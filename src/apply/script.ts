@@ -144,6 +144,8 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
       return [`pf_stop_tunnel tunnel-stop ${t} ${shQuote(c.target)}`, ok];
     case 'tunnel-restart':
       return [`pf_restart_tunnel ${t} ${shQuote(c.target)}`, ok];
+    case 'interface-down':
+      return [`pf_ifdown ${t} ${shQuote(c.target)}`, ok];
     case 'uci-batch':
       return [...uciBatchLines(c, root, fail), ok];
   }

@@ -27,7 +27,10 @@ import {
   type Failure,
 } from './judge.js';
 import { HostError } from '../errors.js';
-import { applyChanges, gatherFacts, HostLink, ping, readStatus, restoreSnapshot, startTunnels, stopTunnels } from './phases.js';
+import { applyChanges, gatherFacts, HostLink, ping, readStatus, restoreSnapshot, startNetifdTunnels, startTunnels, stopNetifdTunnels, stopTunnels } from './phases.js';
+import { handRunPppd } from '../plan/manager.js';
+import { isPptpInterface, netifdInterface } from '../render/netifd.js';
+import type { TunnelStop } from '../pptp/scripts.js';
 
 /** Run the context's playbook on one host and describe what happened. */
 export async function runHost(host: HostSpec, batch: number, ctx: RunContext): Promise<HostResult> {
@@ -203,11 +206,25 @@ class HostRun {
       return;
     }
     this.emitStep('start', `starting ${plan.start.map((t) => t.name).join(', ')}`);
-    const runs = await startTunnels(this.l, 'tunnels-up', plan.start, timeoutSec, this.facts.pppdVersion);
+    const byPppd = plan.start.filter((t) => t.manager === 'pppd');
+    const viaNetifd = plan.start.filter((t) => t.manager === 'netifd');
+    // netifd restarts an interface whose section the apply's `network reload` changed: wait for
+    // that attempt instead of starting another; `ifup` the others that must restart.
+    const reloaded = new Set(this.changes.flatMap((c) => (c.kind === 'uci-batch' ? (c.tunnels ?? []) : [])));
+    const runs = [
+      ...(byPppd.length > 0 ? await startTunnels(this.l, 'tunnels-up', byPppd, timeoutSec, this.facts.pppdVersion) : []),
+      ...(viaNetifd.length > 0
+        ? await startNetifdTunnels(this.l, 'tunnels-up', viaNetifd.map((t) => ({ name: t.name, mode: t.restart && !reloaded.has(t.name) ? 'restart' : 'ensure' })), timeoutSec)
+        : []),
+    ];
     for (const t of plan.start) {
       const run = runs.find((x) => x.name === t.name);
       if (!run) this.setTunnels([tunnelWithoutLog(t.name, 'other', 'the router printed no result for this tunnel')]);
-      else this.setTunnels([run.timedOut ? tunnelTimedOut(t.name, run.log, timeoutSec) : tunnelFromLog(t.name, run.log, run.alive)]);
+      else {
+        const r = run.timedOut ? tunnelTimedOut(t.name, run.log, timeoutSec, t.manager) : tunnelFromLog(t.name, run.log, run.alive);
+        if (run.netifdError && r.verdict !== 'up' && r.hint === null) r.hint = `netifd: ${run.netifdError}`;
+        this.setTunnels([r]);
+      }
     }
     this.tunnelsActed = true;
     const all = [...this.tunnels.values()];
@@ -258,12 +275,20 @@ class HostRun {
   }
 
   private async tunnelsDown(): Promise<void> {
-    const running = this.selectedTunnels.map((t) => t.name).filter((n) => this.facts.pppd.some((p) => p.linkname === n && p.alive));
+    // Hand-run pppds by their pid files; netifd interfaces of ours (running or retrying) by ifdown.
+    const handRun = this.selectedTunnels.map((t) => t.name).filter((n) => handRunPppd(this.facts, n) !== undefined);
+    const viaNetifd = this.facts.netifd
+      ? this.selectedTunnels.map((t) => t.name).filter((n) => !handRun.includes(n) && this.facts.network[netifdInterface(n)] !== undefined && isPptpInterface(this.facts.network[netifdInterface(n)]!))
+      : [];
+    const running = [...handRun, ...viaNetifd];
     if (running.length === 0 || this.ctx.check) {
       this.emitStep(running.length ? 'skipped' : 'ok', running.length ? 'check mode' : 'nothing running');
       return;
     }
-    const out = await stopTunnels(this.l, running, this.facts.pppdVersion);
+    const out: TunnelStop[] = [
+      ...(handRun.length > 0 ? await stopTunnels(this.l, handRun, this.facts.pppdVersion) : []),
+      ...(viaNetifd.length > 0 ? await stopNetifdTunnels(this.l, viaNetifd) : []),
+    ];
     this.setTunnels(out.map((t) => tunnelFromLog(t.name, t.log, !t.stopped)));
     this.tunnelsActed = true;
     const stuck = out.filter((t) => t.wasRunning && !t.stopped).map((t) => t.name);

@@ -3,7 +3,8 @@
 // (test/unit/engine-judge.test.ts); host.ts calls them between phases.
 import { errorMessage, HostError } from '../errors.js';
 import type { Facts } from '../facts/types.js';
-import type { TunnelSpec } from '../inventory/types.js';
+import type { TunnelManager, TunnelSpec } from '../inventory/types.js';
+import { handRunPppd, tunnelManager, tunnelPppd } from '../plan/manager.js';
 import type { Change } from '../plan/types.js';
 import { diagnose } from '../pppd-log/parse.js';
 import type { Verdict } from '../pppd-log/types.js';
@@ -36,14 +37,14 @@ export function tunnelFromLog(name: string, log: string, alive: boolean): Tunnel
  * "Terminating on signal 15" must not read as `stopped_locally`. Judge what came before it;
  * if that says nothing definite, say plainly that it timed out.
  */
-export function tunnelTimedOut(name: string, log: string, timeoutSec: number): TunnelResult {
+export function tunnelTimedOut(name: string, log: string, timeoutSec: number, manager: TunnelManager = 'pppd'): TunnelResult {
   const lines = log.split('\n');
   const cut = lines.findLastIndex((l) => /Terminating on signal/.test(l));
   const t = tunnelFromLog(name, (cut >= 0 ? lines.slice(0, cut) : lines).join('\n'), false);
   if (t.verdict === 'other' || t.verdict === 'stopped_locally' || t.verdict === 'up') {
     t.verdict = 'other';
     t.hint =
-      `no outcome within ${timeoutSec} s (--tunnel-timeout); pptp-fleet stopped this pppd. ` +
+      `no outcome within ${timeoutSec} s (--tunnel-timeout); ${manager === 'netifd' ? 'netifd keeps trying (`ifdown` stops it)' : 'pptp-fleet stopped this pppd'}. ` +
       'A slow server or a long LCP retry cycle: raise --tunnel-timeout, or run `pptp-fleet diagnose` on the router\'s logread.';
   }
   return t;
@@ -65,12 +66,9 @@ export function tunnelStatus(s: TunnelStatus): TunnelResult {
   return tr;
 }
 
-const livePppd = (facts: Facts, name: string): Facts['pppd'][number] | undefined =>
-  facts.pppd.find((p) => p.linkname === name && p.alive);
-
 export interface TunnelsUpPlan {
-  /** Tunnels to start (restart: its pppd runs an old config). */
-  start: Array<{ name: string; restart: boolean }>;
+  /** Tunnels to start (restart: its pppd runs an old config), with who runs them. */
+  start: Array<{ name: string; restart: boolean; manager: TunnelManager }>;
   /** Tunnels already up with a current config, judged from their running pppd's log. */
   kept: TunnelResult[];
 }
@@ -79,9 +77,10 @@ export interface TunnelsUpPlan {
 export function planTunnelsUp(present: TunnelSpec[], facts: Facts, restart: ReadonlySet<string>): TunnelsUpPlan {
   const plan: TunnelsUpPlan = { start: [], kept: [] };
   for (const t of present) {
-    const proc = livePppd(facts, t.name);
-    if (!proc) plan.start.push({ name: t.name, restart: false });
-    else if (restart.has(t.name)) plan.start.push({ name: t.name, restart: true });
+    const proc = tunnelPppd(t, facts);
+    const manager = tunnelManager(t, facts);
+    if (!proc) plan.start.push({ name: t.name, restart: false, manager });
+    else if (restart.has(t.name)) plan.start.push({ name: t.name, restart: true, manager });
     else plan.kept.push(tunnelFromLog(t.name, proc.recentLog ?? '', true));
   }
   return plan;
@@ -92,7 +91,7 @@ export function verifyTunnels(present: TunnelSpec[], judged: ReadonlyMap<string,
   return present
     .filter((t) => !judged.has(t.name))
     .map((t) => {
-      const proc = livePppd(facts, t.name);
+      const proc = tunnelPppd(t, facts);
       return proc ? tunnelFromLog(t.name, proc.recentLog ?? '', true) : tunnelWithoutLog(t.name, 'other', 'tunnel is not running (no live pppd for it)');
     });
 }
@@ -104,8 +103,9 @@ export function verifyTunnels(present: TunnelSpec[], judged: ReadonlyMap<string,
 export function rollbackTunnels(input: { bad: string[]; initialFacts: Facts; changes: Change[]; enabled: boolean }): string[] {
   if (!input.enabled) return [];
   if (!input.changes.some((c) => c.kind === 'write-file' || c.kind === 'delete-file')) return [];
+  // Hand-run tunnels only: a rollback restores files and restarts pppd, not netifd's UCI state.
   return input.bad.filter((name) => {
-    const proc = livePppd(input.initialFacts, name);
+    const proc = handRunPppd(input.initialFacts, name);
     return proc !== undefined && diagnose(proc.recentLog ?? '').verdict === 'up';
   });
 }

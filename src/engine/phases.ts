@@ -21,6 +21,8 @@ import {
   type TunnelStatus,
   type TunnelStop,
 } from '../pptp/scripts.js';
+import { NETIFD_DOWN_COMMAND, NETIFD_UP_COMMAND, netifdDownScript, netifdUpScript, type NetifdUpMode } from '../pptp/netifd-tunnels.js';
+import { netifdInterface } from '../render/netifd.js';
 import { gzipOutputFor } from '../shell/compress.js';
 import type { ExecResult, Transport } from '../transport.js';
 import type { HostStep } from './events.js';
@@ -56,7 +58,9 @@ function factsScriptFor(names: string[], root: string): string {
   const key = `${root}\n${names.join('\n')}`;
   let script = factsScripts.get(key);
   if (script === undefined) {
-    script = factsScript(plannerPaths(names), root ? { root } : {});
+    // Every tunnel's possible netifd interface: its manager is known only once the facts are.
+    const interfaces = [...new Set(names.map(netifdInterface))];
+    script = factsScript(plannerPaths(names), root ? { root, interfaces } : { interfaces });
     factsScripts.set(key, script);
   }
   return script;
@@ -115,6 +119,18 @@ export async function startTunnels(link: HostLink, step: HostStep, tunnels: Arra
   const script = tunnelsUpScript(tunnels, timeoutSec, { pppdVersion, ...(link.root ? { root: link.root } : {}) });
   const r = await link.exec(step, TUNNELS_UP_COMMAND, gzipOutputFor(tunnels.length, script), (timeoutSec + 30) * 1000);
   return parseTunnelsUpOutput(r.stdout);
+}
+
+/** Brings netifd tunnels up (`ifup`) and waits up to timeoutSec each for netifd's outcome. */
+export async function startNetifdTunnels(link: HostLink, step: HostStep, tunnels: Array<{ name: string; mode: NetifdUpMode }>, timeoutSec: number): Promise<TunnelRun[]> {
+  const r = await link.exec(step, NETIFD_UP_COMMAND, gzipOutputFor(tunnels.length, netifdUpScript(tunnels, timeoutSec, link.root)), (timeoutSec + 30) * 1000);
+  return parseTunnelsUpOutput(r.stdout);
+}
+
+/** Takes netifd tunnels NAMES down (`ifdown`: netifd keeps them down until the next ifup or boot). */
+export async function stopNetifdTunnels(link: HostLink, names: string[]): Promise<TunnelStop[]> {
+  const r = await link.exec('tunnels-down', NETIFD_DOWN_COMMAND, netifdDownScript(names, 15, link.root), 60_000);
+  return parseTunnelsDownOutput(r.stdout);
 }
 
 /** Stops the tunnels NAMES by their own pid files. */

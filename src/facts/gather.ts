@@ -38,6 +38,8 @@ export interface FactsScriptOptions {
   root?: string;
   /** Syslog lines kept per alive pppd (default 40). */
   logLines?: number;
+  /** netifd interface names whose /etc/config/network sections are reported (render/netifd.ts netifdInterface). */
+  interfaces?: string[];
 }
 
 /**
@@ -59,6 +61,8 @@ export function factsScript(paths: string[], options: FactsScriptOptions = {}): 
   for (const p of paths) {
     if (!p.startsWith('/') || /[\n\r]/.test(p)) throw new RangeError(`not an absolute one-line path: ${JSON.stringify(p)}`);
   }
+  const interfaces = options.interfaces ?? [];
+  for (const i of interfaces) if (!/^[A-Za-z0-9_]+$/.test(i)) throw new RangeError(`not a netifd interface name: ${JSON.stringify(i)}`);
   return program(
     'facts',
     {
@@ -70,6 +74,7 @@ export function factsScript(paths: string[], options: FactsScriptOptions = {}): 
       ST: TUNNEL_STATE_PREFIX,
       FILES_AWK: PROGRAMS['facts-files.awk'],
       LOG_AWK: PROGRAMS['facts-log.awk'],
+      NETIFS: interfaces.join('\n'),
     },
     'common.sh',
     'pppd-pid.sh',

@@ -302,15 +302,16 @@ const SECTION_KEYS: Record<string, readonly string[] | 'any'> = {
   'pppd-libdirs': [],
   lsmod: [],
   'modules-available': [],
-  flags: ['modules.d', 'procd', 'pptp', 'sha256sum'],
+  flags: ['modules.d', 'procd', 'pptp', 'sha256sum', 'netifd'],
   'pptp-plugin': [],
   file: ['type', 'ls', 'target', 'tls', 'md5', 'content', 'nl'],
-  pppd: ['pid', 'iface', 'alive'],
+  pppd: ['pid', 'iface', 'alive', 'by'],
   'route-n': [],
   'ip-route-default': [],
   lock: ['lock'],
   firmware: ['firewall', 'banner'],
   'uci-firewall': [],
+  'uci-network': [],
 };
 const ONCE = ['hostname', 'release', 'pkgmgr', 'packages', 'pppd-version', 'pppd-libdirs', 'lsmod', 'modules-available', 'flags', 'pptp-plugin', 'route-n', 'ip-route-default', 'lock'];
 
@@ -383,6 +384,7 @@ export function parseFacts(stdout: string): Facts {
     const pidRaw = get(s, 'pid') ?? '';
     if (!/^\d+$/.test(pidRaw)) continue; // an empty or corrupt pid file: no process to speak of
     const proc: PppdProcess = { linkname: s.arg, pid: Number(pidRaw), alive: get(s, 'alive') === '1' };
+    if (get(s, 'by') === 'ifname') proc.by = 'ifname';
     const iface = get(s, 'iface');
     if (iface) proc.iface = iface;
     if (proc.alive) proc.recentLog = s.data.join('\n');
@@ -398,6 +400,8 @@ export function parseFacts(stdout: string): Facts {
   const uciFirewall = sections.filter((s) => s.name === 'uci-firewall');
   if (firmware.length > 1 || uciFirewall.length > 1) fail('expected at most one "firmware" and one "uci-firewall" section', null);
   const fwKind = firmware[0] ? get(firmware[0], 'firewall') : undefined;
+  const uciNetwork = sections.filter((s) => s.name === 'uci-network');
+  if (uciNetwork.length > 1) fail('expected at most one "uci-network" section', null);
   const banner = firmware[0] ? get(firmware[0], 'banner')?.trim() : undefined;
 
   const facts: Facts = {
@@ -418,6 +422,9 @@ export function parseFacts(stdout: string): Facts {
     wan,
     packageLockHeld,
     firewall: firewallFacts(fwKind, uciFirewall[0]?.data ?? [], { packageManager, release: releaseValue }),
+    // Facts scripts before issue 12 print no netifd flag: no netifd known.
+    netifd: get(flags, 'netifd') === '1',
+    network: parseUciShow(uciNetwork[0]?.data ?? [], 'network'),
   };
   if (releaseValue !== undefined) facts.release = releaseValue;
   if (banner) facts.banner = banner;

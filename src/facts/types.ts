@@ -57,6 +57,12 @@ export interface PppdProcess {
   pid: number;
   /** true when the pid in the pid file is alive. */
   alive: boolean;
+  /**
+   * `ifname`: from IFNAME.pid (pptp-NAME.pid), pppd's pid file by interface and the only one a
+   * pppd run by netifd has (linkname is then the interface, e.g. `pptp-office`). Absent: from
+   * ppp-LINKNAME.pid, a pppd the tool (or its boot script) started with `linkname`.
+   */
+  by?: 'ifname';
   /** Interface from the pid file's second line (pppd writes it once the link is up), e.g. ppp0. */
   iface?: string;
   /** Last syslog lines of this pid (alive processes only), as logread prints them. */
@@ -98,6 +104,16 @@ export interface Facts {
   packageLockHeld: boolean;
   /** The firewall and the UCI state of our firewall sections. */
   firewall: FirewallFacts;
+  /**
+   * netifd with the ppp package's protocol handler (/sbin/netifd, /lib/netifd/proto/ppp.sh): the
+   * router can run a tunnel as a `proto 'pptp'` interface (OpenWrt >= 12.09; not White Russian).
+   */
+  netifd: boolean;
+  /**
+   * Sections of /etc/config/network the tool may own or must not clash with: the interfaces
+   * named like the host's tunnels and the `pptp_fleet_*` route sections. Empty without netifd.
+   */
+  network: Record<string, UciSectionFact>;
   /**
    * The release line of /etc/banner when it names an old release (`KAMIKAZE (8.09, r14127)`,
    * `Backfire (10.03, r20728)`): those firmwares have no PPTP client packages.

@@ -304,7 +304,9 @@ function buildHost(
 
   if (problems.length > before || address === undefined) return undefined;
 
-  const parsedTunnels = (get('tunnels') ?? []) as ParsedTunnel[];
+  // A host-wide `manager` is every tunnel's that does not set its own.
+  const hostManager = get('manager');
+  const parsedTunnels = ((get('tunnels') ?? []) as ParsedTunnel[]).map((t) => (t.manager === undefined && hostManager !== undefined ? { ...t, manager: hostManager } : t));
   const sshPassKey = vars.has('ansible_password') ? 'ansible_password' : 'ansible_ssh_pass';
   const sshPassRef = get(sshPassKey) as SecretRef | undefined;
   const placeholder = (): Secret => new Secret('', 'not read yet');
@@ -345,6 +347,7 @@ function buildHost(
   };
   const wan = get('wan_gateway');
   if (wan !== undefined) spec.wanGateway = wan;
+  if (hostManager !== undefined) spec.manager = hostManager;
   const key = get('ansible_ssh_private_key_file');
   if (key !== undefined) spec.sshPrivateKeyFile = resolveUserPath(key, dirname(at('ansible_ssh_private_key_file').file));
   const jump = get('jump_host');

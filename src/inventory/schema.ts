@@ -3,7 +3,7 @@
 // which load.ts resolves (env / file) before anything is contacted.
 import { z } from 'zod';
 import { describeValue, VaultValue } from '../config/input.js';
-import type { GlobalPppOptions, MppeSettings, TunnelSpec } from './types.js';
+import type { GlobalPppOptions, MppeSettings, TunnelManager, TunnelSpec } from './types.js';
 import { pppdReadWords } from '../render/pppd-words.js';
 
 /** Where a password comes from, before it is read. */
@@ -253,8 +253,11 @@ export const jumpHost = z.string().superRefine((v, ctx) => {
 export const TUNNEL_KEYS = [
   'name', 'server', 'username', 'password', 'mppe', 'refuse_eap', 'lcp_echo_interval', 'lcp_echo_failure',
   'idle', 'persist', 'demand', 'default_route', 'routes', 'masquerade', 'forward', 'start_on_boot', 'state',
-  'extra_options', 'wan_gateway',
+  'extra_options', 'wan_gateway', 'manager',
 ] as const;
+
+/** `manager`: netifd (a UCI interface) or pppd (hand-run `pppd call`). */
+export const tunnelManager = z.enum(['netifd', 'pppd'], { error: (iss) => `expected netifd or pppd, got ${describeValue(iss.input)}` }) as z.ZodType<TunnelManager>;
 
 /**
  * One tunnel, YAML snake_case → TunnelSpec camelCase. Defaults: mppe {required, stateless,
@@ -284,6 +287,7 @@ export const tunnelSchema = z
     state: z.enum(['present', 'absent'], { error: (iss) => `expected present or absent, got ${describeValue(iss.input)}` }).default('present'),
     extra_options: z.array(extraOption).default([]),
     wan_gateway: ipv4.optional(),
+    manager: tunnelManager.optional(),
   })
   .superRefine((t, ctx) => {
     if (t.state === 'absent') return;
@@ -313,6 +317,7 @@ export const tunnelSchema = z
     if (t.lcp_echo_failure !== undefined) out.lcpEchoFailure = t.lcp_echo_failure;
     if (t.idle !== undefined) out.idle = t.idle;
     if (t.wan_gateway !== undefined) out.wanGateway = t.wan_gateway;
+    if (t.manager !== undefined) out.manager = t.manager;
     return out;
   });
 
@@ -363,6 +368,7 @@ export const HOST_VAR_SCHEMAS = {
   ansible_ssh_extra_args: textLine,
   ssh_legacy_algorithms: bool,
   wan_gateway: ipv4,
+  manager: tunnelManager,
   tunnels: tunnelsSchema,
   ppp_options: pppOptionsSchema,
   ansible_group_priority: intIn(-1_000_000, 1_000_000),

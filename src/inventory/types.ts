@@ -42,7 +42,16 @@ export interface TunnelSpec {
   extraOptions: string[];
   /** Override of the host's WAN gateway for this tunnel's server route (`wan_gateway`). */
   wanGateway?: string;
+  /**
+   * Who runs the tunnel on the router (`manager`, tunnel or host variable): a netifd interface
+   * (`netifd`) or a hand-run `pppd call` (`pppd`). Unset: decided from the router's facts
+   * (plan/manager.ts): netifd where it has netifd's PPTP protocol, else pppd.
+   */
+  manager?: TunnelManager;
 }
+
+/** Who runs a tunnel: netifd (a `proto 'pptp'` interface) or pppd started by the tool. */
+export type TunnelManager = 'netifd' | 'pppd';
 
 /** Global options written to /etc/ppp/options.pptp (only those the inventory sets). */
 export interface GlobalPppOptions {
@@ -67,6 +76,8 @@ export interface HostSpec {
   pppOptions: GlobalPppOptions;
   /** Override for the WAN gateway found on the router. */
   wanGateway?: string;
+  /** Host-wide `manager` (a tunnel's own wins); already applied to the tunnels that set none. */
+  manager?: TunnelManager;
   /** Opt-in legacy SSH algorithms (old dropbear on White Russian). */
   sshLegacyAlgorithms: boolean;
   /** Per-host private key path. */

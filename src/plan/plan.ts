@@ -14,6 +14,9 @@ import { removeFromEtcModules, renderEtcModules, renderModulesD } from '../rende
 import { OPTIONS_PPTP, peerPath, renderPeer } from '../render/peer.js';
 import { removeFromOptionsPptp, renderOptionsPptp } from '../render/options-pptp.js';
 import { FIREWALL_CONFIG, FIREWALL_RELOAD, LAN_ZONE, firewallSections, tunnelSections } from '../render/firewall.js';
+import { NETWORK_CONFIG, NETWORK_RELOAD, isPptpInterface, netifdClash, netifdFirewallSections, netifdInterface, netifdProblems, netifdSections, netifdStaleSections } from '../render/netifd.js';
+import { SYSUPGRADE_CONF, renderSysupgradeConf } from '../render/sysupgrade.js';
+import { byNetifd, handRunPppd, tunnelPppd } from './manager.js';
 import { uciChanges } from '../resources/uci.js';
 import { blockChanges } from '../resources/managed-block.js';
 import { currentContent, fileChanges, fileFact, type DesiredFile, type MaskSpec } from '../resources/file.js';
@@ -48,6 +51,7 @@ export function plannerPaths(tunnelNames: string[]): string[] {
     IP_DOWN,
     ETC_MODULES,
     MODULES_D_FILE,
+    SYSUPGRADE_CONF,
     ...tunnelNames.flatMap((n) => [peerPath(n), `/etc/init.d/S70pptp-${n}`, `/etc/init.d/pptp-${n}`, rcdLinkPath(n), restartMarkerPath(n)]),
   ];
 }
@@ -91,6 +95,10 @@ export function planStep(step: PlaybookStep, host: HostSpec, facts: Facts): Chan
 
 const present = (host: HostSpec): TunnelSpec[] => host.tunnels.filter((t) => t.state === 'present');
 const absent = (host: HostSpec): TunnelSpec[] => host.tunnels.filter((t) => t.state === 'absent');
+/** Present tunnels netifd runs on this router (plan/manager.ts). */
+const netifdOn = (host: HostSpec, facts: Facts): TunnelSpec[] => present(host).filter((t) => byNetifd(t, facts));
+/** Present tunnels the tool runs with `pppd call`. */
+const pppdOn = (host: HostSpec, facts: Facts): TunnelSpec[] => present(host).filter((t) => !byNetifd(t, facts));
 
 /** Passwords of every tunnel, to mask in diffs wherever they appear. */
 const secretsOf = (host: HostSpec): string[] => host.tunnels.map((t) => t.password.reveal());
@@ -115,8 +123,19 @@ function tagged(changes: Change[], tunnels: string[]): Change[] {
 
 function stopIfRunning(facts: Facts, names: string[], reason: string): Change[] {
   return names
-    .filter((n) => facts.pppd.some((p) => p.linkname === n && p.alive))
+    .filter((n) => handRunPppd(facts, n) !== undefined)
     .map((n): Change => ({ kind: 'tunnel-stop', resource: 'tunnel', target: n, reason }));
+}
+
+/**
+ * `ifdown` for the netifd interfaces of NAMES that /etc/config/network has (a PPTP interface of
+ * ours): before its section goes, so netifd's pppd is gone before anything else runs the tunnel.
+ */
+function interfacesDown(facts: Facts, names: string[], reason: string): Change[] {
+  return names
+    .map(netifdInterface)
+    .filter((i) => facts.network[i] !== undefined && isPptpInterface(facts.network[i]!))
+    .map((i): Change => ({ kind: 'interface-down', resource: 'tunnel', target: i, reason }));
 }
 
 function planModules(host: HostSpec, facts: Facts, encryption: boolean): Change[] {
@@ -139,10 +158,21 @@ function changedBlocks(before: string | null, after: string, names: string[]): s
   return names.filter((n) => blockBody(before ?? '', n) !== blockBody(after, n));
 }
 
+/**
+ * Peer files, chap-secrets, options.pptp. A tunnel changing hands is stopped first, so no moment
+ * has two pppds for it: one netifd now runs loses its hand-run pppd (by ppp-NAME.pid) and its
+ * peer file; one pppd now runs (or an absent one) loses its netifd interface (`ifdown`, its
+ * section deleted by the routing step) before its peer file is written.
+ */
 function planPppdFiles(host: HostSpec, facts: Facts): Change[] {
-  const on = present(host);
+  const on = pppdOn(host, facts);
+  const viaNetifd = netifdOn(host, facts);
   const off = absent(host);
-  const changes: Change[] = [...stopIfRunning(facts, off.map((t) => t.name), 'tunnel is absent from the inventory')];
+  const changes: Change[] = [
+    ...stopIfRunning(facts, off.map((t) => t.name), 'tunnel is absent from the inventory'),
+    ...stopIfRunning(facts, viaNetifd.map((t) => t.name), 'netifd runs this tunnel now: its hand-run pppd stops first'),
+    ...(facts.netifd ? interfacesDown(facts, [...on, ...off].map((t) => t.name), 'this tunnel is no longer a netifd interface') : []),
+  ];
   const mask = maskFor(host);
   for (const t of on) {
     const path = peerPath(t.name);
@@ -151,8 +181,14 @@ function planPppdFiles(host: HostSpec, facts: Facts): Change[] {
   for (const t of off) {
     changes.push(...tagged(fileChanges({ path: peerPath(t.name), state: 'absent', reason: `tunnel ${t.name} is absent`, mask }, facts), [t.name]));
   }
-  changes.push(...planChapSecrets(host, facts, on, off.map((t) => t.name)));
-  if (on.length > 0) changes.push(...planOptionsPptp(host, facts, on));
+  for (const t of viaNetifd) {
+    changes.push(...tagged(fileChanges({ path: peerPath(t.name), state: 'absent', reason: `netifd runs tunnel ${t.name}: no peer file`, mask }, facts), [t.name]));
+  }
+  const allOn = present(host);
+  // netifd's pppd reads both too: the secret from chap-secrets (no UCI password), and ppp.sh
+  // passes `file /etc/ppp/options.pptp`.
+  changes.push(...planChapSecrets(host, facts, allOn, off.map((t) => t.name)));
+  if (allOn.length > 0) changes.push(...planOptionsPptp(host, facts, allOn));
   return changes;
 }
 
@@ -225,10 +261,59 @@ function planIpScript(kind: IpScriptKind, host: HostSpec, facts: Facts, on: Tunn
   return tagged(fileChanges({ path, state: 'present', content: after, mode: '755', reason, mask: maskFor(host) }, facts), touched);
 }
 
+/**
+ * ip-up/ip-down arms for the tunnels the tool runs with pppd (netifd runs /lib/netifd/ppp-up,
+ * not /etc/ppp/ip-up, and keeps the route to the server itself: the arms of a tunnel netifd now
+ * runs go), the netifd interfaces with their routes, and the firewall zones.
+ */
 function planRouting(host: HostSpec, facts: Facts): Change[] {
-  const on = present(host);
+  const on = pppdOn(host, facts);
+  const viaNetifd = netifdOn(host, facts);
   const off = absent(host).map((t) => t.name);
-  return [...planIpScript('up', host, facts, on, off, false), ...planIpScript('down', host, facts, on, off, false), ...planFirewall(host, facts, on, off)];
+  const noArms = [...off, ...viaNetifd.map((t) => t.name)];
+  return [
+    ...planIpScript('up', host, facts, on, noArms, false),
+    ...planIpScript('down', host, facts, on, noArms, false),
+    ...planNetwork(host, facts),
+    ...planFirewall(host, facts, present(host), off),
+  ];
+}
+
+/**
+ * /etc/config/network on netifd routers: the interface and `config route` sections of each
+ * tunnel netifd runs (render/netifd.ts), and the sections of every other tunnel of the host
+ * (run by pppd now, or absent) deleted, in one uci-batch change whose reload (`network reload`)
+ * makes netifd start new interfaces and restart changed ones. Nothing when they match.
+ */
+function planNetwork(host: HostSpec, facts: Facts, remove: string[] = []): Change[] {
+  if (!facts.netifd) return [];
+  const on = remove.length > 0 ? [] : netifdOn(host, facts);
+  const dialect = mppeDialect(facts);
+  const sections: Record<string, UciSectionFact> = {};
+  const owner = new Map<string, string>();
+  const stale: string[] = [];
+  for (const t of on) {
+    const problems = netifdProblems(t);
+    const clash = netifdClash(t, facts.network);
+    if (clash !== null) problems.push(clash);
+    if (problems.length > 0) throw new ResourceError(`tunnel ${t.name}: ${problems.join('; ')}`);
+    const want = netifdSections(t, dialect);
+    for (const name of Object.keys(want)) {
+      const other = owner.get(name);
+      if (other !== undefined) throw new ResourceError(`tunnel ${t.name}: its netifd section ${name} is tunnel ${other}'s too (names differing only in "-" and "_")`);
+      owner.set(name, t.name);
+    }
+    Object.assign(sections, want);
+    stale.push(...netifdStaleSections(t.name, facts.network, want));
+  }
+  const others = remove.length > 0 ? remove : host.tunnels.filter((t) => !on.includes(t)).map((t) => t.name);
+  for (const n of others) stale.push(...netifdStaleSections(n, facts.network, {}));
+  const changes = uciChanges(
+    { config: NETWORK_CONFIG, sections, remove: stale, reload: NETWORK_RELOAD, what: `netifd interfaces of ${[...on.map((t) => t.name), ...others].join(', ')}` },
+    facts.network,
+  );
+  // The tunnels whose interface or routes change: the reload restarts them.
+  return changes.map((c) => (c.kind === 'uci-batch' ? { ...c, tunnels: on.filter((t) => c.sections.some((s) => owner.get(s) === t.name)).map((t) => t.name) } : c));
 }
 
 /**
@@ -241,14 +326,16 @@ function planFirewall(host: HostSpec, facts: Facts, on: TunnelSpec[], remove: st
   const sections: Record<string, UciSectionFact> = {};
   const unwanted: string[] = [];
   for (const t of on) {
-    tunnelIfname(t, facts);
+    const viaNetifd = byNetifd(t, facts);
+    if (!viaNetifd) tunnelIfname(t, facts);
     if (facts.firewall.otherZones.includes(t.name)) {
       throw new ResourceError(`tunnel ${t.name}: /etc/config/firewall already has a zone named "${t.name}" that pptp-fleet does not manage; rename the tunnel or that zone`);
     }
     if ((t.forward.outbound || t.forward.inbound) && !facts.firewall.otherZones.includes(LAN_ZONE)) {
       throw new ResourceError(`tunnel ${t.name}: forward asks for a forwarding with the "${LAN_ZONE}" zone, and /etc/config/firewall has no zone named ${LAN_ZONE}`);
     }
-    const want = firewallSections(t);
+    // A netifd tunnel's zone names its interface (`list network`), a hand-run one's its device.
+    const want = viaNetifd ? netifdFirewallSections(t) : firewallSections(t);
     for (const name of Object.keys(want)) {
       if (name in sections) throw new ResourceError(`tunnel ${t.name}: its firewall section ${name} is another tunnel's too (names differing only in "-" and "_")`);
     }
@@ -267,7 +354,10 @@ function planBoot(host: HostSpec, facts: Facts): Change[] {
   const changes: Change[] = [];
   for (const t of host.tunnels) {
     const path = initScriptPath(facts, t.name);
-    if (t.state === 'present' && t.startOnBoot) {
+    if (t.state === 'present' && byNetifd(t, facts)) {
+      // netifd starts the interface at boot (`auto`), after the WAN.
+      changes.push(...unboot(facts, t.name, `netifd runs tunnel ${t.name}: no boot script`));
+    } else if (t.state === 'present' && t.startOnBoot) {
       changes.push(...fileChanges({ path, state: 'present', content: renderInitScript(t, facts.initStyle, facts.pppdVersion), mode: '755', reason: why(facts, path, `boot script of tunnel ${t.name}`) }, facts));
       if (facts.initStyle === 'procd' && fileFact(facts, rcdLinkPath(t.name)).type === 'missing') {
         changes.push({ kind: 'enable-service', resource: 'service', target: path, reason: `start tunnel ${t.name} at boot` });
@@ -276,7 +366,37 @@ function planBoot(host: HostSpec, facts: Facts): Change[] {
       changes.push(...unboot(facts, t.name, t.state === 'absent' ? `tunnel ${t.name} is absent` : `tunnel ${t.name} does not start on boot`));
     }
   }
+  changes.push(...planSysupgrade(facts, keptFiles(host, facts)));
   return changes;
+}
+
+/**
+ * The files the tool keeps on the router outside /etc/config for these tunnels: what sysupgrade
+ * must be told to keep. netifd tunnels need only chap-secrets and options.pptp (their interface
+ * is in /etc/config/network); pppd ones also their peer file, ip-up/ip-down, boot script and
+ * its rc.d link.
+ */
+export function keptFiles(host: HostSpec, facts: Facts): string[] {
+  if (present(host).length === 0) return [];
+  const files = [CHAP_SECRETS, OPTIONS_PPTP];
+  if (facts.modulesConfig === 'modules.d') files.push(MODULES_D_FILE);
+  const on = pppdOn(host, facts);
+  if (on.length > 0) files.push(IP_UP, IP_DOWN);
+  for (const t of on) {
+    files.push(peerPath(t.name));
+    if (t.startOnBoot) files.push(initScriptPath(facts, t.name), ...(facts.initStyle === 'procd' ? [rcdLinkPath(t.name)] : []));
+  }
+  return files;
+}
+
+/** /etc/sysupgrade.conf's pptp-fleet block listing FILES, on OpenWrt (procd; White Russian has no sysupgrade). */
+function planSysupgrade(facts: Facts, files: string[]): Change[] {
+  if (facts.initStyle !== 'procd') return [];
+  const before = mustRead(facts, SYSUPGRADE_CONF);
+  if (before === null && files.length === 0) return [];
+  const after = renderSysupgradeConf(before ?? '', files);
+  if (after === before) return [];
+  return fileChanges({ path: SYSUPGRADE_CONF, state: 'present', content: after, mode: fileFact(facts, SYSUPGRADE_CONF).mode ?? '644', reason: why(facts, SYSUPGRADE_CONF, 'files sysupgrade keeps') }, facts);
 }
 
 function unboot(facts: Facts, name: string, reason: string): Change[] {
@@ -299,12 +419,14 @@ function unboot(facts: Facts, name: string, reason: string): Change[] {
 function planRemove(host: HostSpec, facts: Facts): Change[] {
   const names = host.tunnels.map((t) => t.name);
   const reason = 'pptp-fleet remove';
-  const changes: Change[] = [...stopIfRunning(facts, names, reason)];
+  const changes: Change[] = [...stopIfRunning(facts, names, reason), ...(facts.netifd ? interfacesDown(facts, names, reason) : [])];
   for (const n of names) changes.push(...unboot(facts, n, reason));
   for (const n of names) changes.push(...tagged(fileChanges({ path: peerPath(n), state: 'absent', reason, mask: maskFor(host) }, facts), [n]));
   changes.push(...planChapSecrets(host, facts, [], names));
   changes.push(...planIpScript('up', host, facts, [], names, true), ...planIpScript('down', host, facts, [], names, true));
+  changes.push(...planNetwork(host, facts, names));
   changes.push(...planFirewall(host, facts, [], names));
+  changes.push(...planSysupgrade(facts, []));
   const opts = mustRead(facts, OPTIONS_PPTP);
   if (opts !== null) {
     const after = removeFromOptionsPptp(opts);
@@ -333,13 +455,13 @@ function planRemove(host: HostSpec, facts: Facts): Change[] {
 export function tunnelsToRestart(host: HostSpec, facts: Facts, changes: Change[]): string[] {
   const touched = new Set<string>();
   for (const c of changes) {
-    if (c.kind === 'write-file' || c.kind === 'delete-file') for (const n of c.tunnels ?? []) touched.add(n);
+    if (c.kind === 'write-file' || c.kind === 'delete-file' || c.kind === 'uci-batch') for (const n of c.tunnels ?? []) touched.add(n);
   }
   // A marker left by an earlier apply whose tunnels-up never ran (connection lost) counts too.
   const marked = (n: string): boolean => (facts.files[restartMarkerPath(n)]?.type ?? 'missing') !== 'missing';
   return present(host)
-    .map((t) => t.name)
-    .filter((n) => touched.has(n) || marked(n) || !facts.pppd.some((p) => p.linkname === n && p.alive));
+    .filter((t) => touched.has(t.name) || marked(t.name) || tunnelPppd(t, facts) === undefined)
+    .map((t) => t.name);
 }
 
 // The restart marker of one tunnel: defined with every router path in src/remote/paths.ts.

@@ -28,6 +28,8 @@ export type Change =
   | { kind: 'disable-service'; resource: 'service'; target: string; reason: string }
   | { kind: 'tunnel-restart'; resource: 'tunnel'; target: string; reason: string }
   | { kind: 'tunnel-stop'; resource: 'tunnel'; target: string; reason: string }
+  /** `ifdown IFACE`, then up to 10 s for its pppd (pid in pptp-IFACE.pid) to exit: a netifd tunnel stopped for good. */
+  | { kind: 'interface-down'; resource: 'tunnel'; target: string; reason: string }
   | {
       /**
        * UCI commands for one config (`uci batch` lines: delete/set/add_list), then `uci commit
@@ -46,6 +48,8 @@ export type Change =
       before: string;
       after: string;
       reason: string;
+      /** netifd tunnels whose interface or routes this batch changes (the reload restarts them). */
+      tunnels?: string[];
     };
 
 /** What the report shows of a change: no content, so no secret can leak through it. */

@@ -134,6 +134,8 @@ export interface TunnelRun {
   stdout: string;
   /** Raw syslog lines of the daemon pid, as logread prints them. */
   syslog: string;
+  /** netifd tunnels: netifd's name for pppd's last exit (`AUTH_TOPEER_FAILED`, ...), if any. */
+  netifdError?: string;
 }
 
 export interface TunnelStop {
@@ -228,6 +230,7 @@ export function parseTunnelsUpOutput(stdout: string): TunnelRun[] {
       action,
       stdout: out,
       syslog: sys,
+      ...(kv(head, 'netifd_error') ? { netifdError: kv(head, 'netifd_error') } : {}),
     };
   });
 }

@@ -36,6 +36,27 @@ function stopLines(t: TunnelSpec, indent: string, pppdVersion: string | null | u
   return [`${indent}stop_pid "$(head -n 1 ${pf} 2>/dev/null)" ${STOP_WAIT_SEC}`];
 }
 
+/** Seconds the boot script waits for the WAN's default route before starting pppd anyway. */
+export const WAN_WAIT_SEC = 60;
+/** Seconds pppd waits between attempts after a failure at boot (`holdoff`). */
+export const BOOT_HOLDOFF_SEC = 10;
+
+/**
+ * wait_wan: up to WAN_WAIT_SEC for a default route (the WAN is up), from `route -n` (busybox on
+ * every firmware). At boot the init scripts run before the WAN has its address; a pppd started
+ * then fails its first attempt.
+ */
+const WAIT_WAN = [
+  'wait_wan() {',
+  '	_w=0',
+  `	while [ "$_w" -lt ${WAN_WAIT_SEC} ]; do`,
+  "		/sbin/route -n 2>/dev/null | grep -q '^0\\.0\\.0\\.0 ' && return 0",
+  '		sleep 1; _w=$((_w + 1))',
+  '	done',
+  '	return 1',
+  '}',
+].join('\n');
+
 /** pppd-pid.sh's functions (alive, wait_gone, stop_pid) as the boot script carries them. */
 const PPPD_PID_FUNCTIONS = PROGRAMS['pppd-pid.sh'].trimEnd();
 
@@ -46,36 +67,43 @@ const PPPD_PID_FUNCTIONS = PROGRAMS['pppd-pid.sh'].trimEnd();
  *
  *     #!/bin/sh
  *     # Managed by pptp-fleet — changes here are overwritten
- *     alive() { ... }  wait_gone() { ... }  stop_pid() { ... }
+ *     alive() { ... }  wait_gone() { ... }  stop_pid() { ... }  wait_wan() { ... }
  *     case "$1" in
  *       stop)
  *         stop_pid "$(head -n 1 /var/run/ppp-office.pid 2>/dev/null)" 10
  *         ;;
  *       *)
- *         /usr/sbin/pppd call office
+ *         (
+ *           wait_wan
+ *           /usr/sbin/pppd call office persist maxfail 0 holdoff 10
+ *         ) </dev/null >/dev/null 2>&1 &
  *         ;;
  *     esac
  *
  * procd firmware (`/etc/init.d/pptp-office`, enabled with `/etc/init.d/pptp-office enable`):
- * an rc.common script with `START=70`, `start()` running `pppd call office` (pppd
+ * an rc.common script with `START=70`, `start()` running the same in the background (pppd
  * daemonizes itself) and `stop()` stopping the pid from its pid file (in /var/run/pppd with
  * pppd 2.5).
  */
 export function renderInitScript(t: TunnelSpec, style: InitStyle, pppdVersion?: string | null): string {
-  const call = `${PPPD} call ${shQuote(t.name)}`;
+  // In the background after the WAN, and kept up: options after `call NAME` win over the peer
+  // file's, so the boot-time pppd retries for ever (`persist`, `maxfail 0`) every holdoff
+  // seconds, whatever the peer says for the tool's own supervised attempts.
+  const call = `${PPPD} call ${shQuote(t.name)} persist maxfail 0 holdoff ${BOOT_HOLDOFF_SEC}`;
+  const start = (indent: string): string[] => [`${indent}(`, `${indent}  wait_wan`, `${indent}  ${call}`, ...demandRoutes(t, `${indent}  `, pppdVersion), `${indent}) </dev/null >/dev/null 2>&1 &`];
   if (style === 'sysv') {
     return [
       '#!/bin/sh',
       MANAGED_HEADER,
       `# Starts PPTP tunnel ${t.name} at boot.`,
       PPPD_PID_FUNCTIONS,
+      WAIT_WAN.replace(/\t/g, '  '),
       'case "$1" in',
       '  stop)',
       ...stopLines(t, '    ', pppdVersion),
       '    ;;',
       '  *)',
-      `    ${call}`,
-      ...demandRoutes(t, '    ', pppdVersion),
+      ...start('    '),
       '    ;;',
       'esac',
       'exit 0',
@@ -89,10 +117,10 @@ export function renderInitScript(t: TunnelSpec, style: InitStyle, pppdVersion?: 
     'START=70',
     'STOP=30',
     PPPD_PID_FUNCTIONS,
+    WAIT_WAN,
     '',
     'start() {',
-    `\t${call}`,
-    ...demandRoutes(t, '\t', pppdVersion),
+    ...start('\t'),
     '}',
     '',
     'stop() {',

@@ -1,7 +1,7 @@
 // Shared helpers for the lab tests: start a lab in a temp dir, run the built CLI against it.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, lstat, readlink, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, lstat, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +13,23 @@ export type { Report, ReportHost, ReportTunnel };
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const cliJs = path.join(root, 'dist', 'cli.js');
 
-export async function startLab(opts: Omit<Parameters<typeof labUp>[0], 'dir'>): Promise<Lab> {
+/**
+ * Starts a lab in a temp dir. MANAGER pins every tunnel of the lab inventory to one manager
+ * (`manager:` in all.vars); 'auto' leaves the choice to the tool (netifd on OpenWrt routers,
+ * pppd on White Russian). The default, pppd, is what the suites written before netifd
+ * interfaces existed test: hand-run pppd with its peer files, ip-up and boot scripts.
+ */
+export async function startLab(opts: Omit<Parameters<typeof labUp>[0], 'dir'> & { manager?: 'netifd' | 'pppd' | 'auto' }): Promise<Lab> {
+  const { manager = 'pppd', ...rest } = opts;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pf-lab-'));
-  return labUp({ ...opts, dir });
+  const lab = await labUp({ ...rest, dir });
+  if (manager !== 'auto') {
+    // One line under all.vars, the rest byte for byte (tests edit the file as text).
+    const text = await readFile(lab.inventoryPath, 'utf8');
+    if (!text.startsWith('all:\n  vars:\n')) throw new Error(`lab inventory ${lab.inventoryPath} does not start with all.vars`);
+    await writeFile(lab.inventoryPath, text.replace('all:\n  vars:\n', `all:\n  vars:\n    manager: ${manager}\n`));
+  }
+  return lab;
 }
 
 /** Stops the lab's routers and removes its directory (each lab is tens of MB under /tmp). */

@@ -37,6 +37,7 @@ const FIRST_APPLY: Record<Firmware, string[]> = {
     'write-file /etc/ppp/chap-secrets',
     'write-file /etc/ppp/ip-up',
     'write-file /etc/ppp/ip-down',
+    'write-file /etc/sysupgrade.conf',
   ],
   openwrt: [
     'install kmod-pptp,kmod-gre,kmod-mppe',
@@ -45,6 +46,7 @@ const FIRST_APPLY: Record<Firmware, string[]> = {
     'write-file /etc/ppp/chap-secrets',
     'write-file /etc/ppp/ip-up',
     'write-file /etc/ppp/ip-down',
+    'write-file /etc/sysupgrade.conf',
   ],
   'openwrt-24': [
     'install kmod-pptp,kmod-gre,kmod-mppe',
@@ -53,6 +55,7 @@ const FIRST_APPLY: Record<Firmware, string[]> = {
     'write-file /etc/ppp/chap-secrets',
     'write-file /etc/ppp/ip-up',
     'write-file /etc/ppp/ip-down',
+    'write-file /etc/sysupgrade.conf',
   ],
   'openwrt-apk': [
     'install kmod-pptp,kmod-gre,kmod-mppe',
@@ -62,6 +65,7 @@ const FIRST_APPLY: Record<Firmware, string[]> = {
     'write-file /etc/ppp/options.pptp',
     'write-file /etc/ppp/ip-up',
     'write-file /etc/ppp/ip-down',
+    'write-file /etc/sysupgrade.conf',
   ],
 };
 

@@ -70,11 +70,11 @@ describe('status of a tunnel', () => {
 describe('which tunnels the up step starts', () => {
   const a = tunnel({ name: 'a' });
   const b = tunnel({ name: 'b' });
-  const CASES: Array<[string, Facts, string[], Array<{ name: string; restart: boolean }>, string[]]> = [
-    ['none running: start both', withPppd(), [], [{ name: 'a', restart: false }, { name: 'b', restart: false }], []],
+  const CASES: Array<[string, Facts, string[], Array<{ name: string; restart: boolean; manager: 'pppd' | 'netifd' }>, string[]]> = [
+    ['none running: start both', withPppd(), [], [{ name: 'a', restart: false, manager: 'pppd' }, { name: 'b', restart: false, manager: 'pppd' }], []],
     ['both up, nothing changed: keep both', withPppd(['a', true, UP], ['b', true, UP]), [], [], ['a', 'b']],
-    ['a changed: restart a, keep b', withPppd(['a', true, UP], ['b', true, UP]), ['a'], [{ name: 'a', restart: true }], ['b']],
-    ['a dead pid file: start it (not a restart)', withPppd(['a', false, ''], ['b', true, UP]), ['a'], [{ name: 'a', restart: false }], ['b']],
+    ['a changed: restart a, keep b', withPppd(['a', true, UP], ['b', true, UP]), ['a'], [{ name: 'a', restart: true, manager: 'pppd' }], ['b']],
+    ['a dead pid file: start it (not a restart)', withPppd(['a', false, ''], ['b', true, UP]), ['a'], [{ name: 'a', restart: false, manager: 'pppd' }], ['b']],
   ];
   for (const [what, facts, restart, start, kept] of CASES) {
     it(what, () => {

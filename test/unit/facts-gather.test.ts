@@ -189,6 +189,46 @@ for (const sh of shells()) {
       expect(f.pppd).toEqual([expect.objectContaining({ linkname: 'office', pid, alive: true, iface: 'ppp2' })]);
     });
 
+    it('reads netifd: its PPP protocol, our interfaces and routes in /etc/config/network, and pppds by their interface pid file', async () => {
+      const r = root('openwrt');
+      mkdirSync(join(r, 'lib/netifd/proto'), { recursive: true });
+      mkdirSync(join(r, 'sbin'), { recursive: true });
+      writeFileSync(join(r, 'sbin/netifd'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      writeFileSync(join(r, 'lib/netifd/proto/ppp.sh'), '#!/bin/sh\n', { mode: 0o755 });
+      writeFileSync(
+        join(r, 'sbin/uci'),
+        `#!/bin/sh\n[ "$1 $2 $3 $4 $5" = "-c ${r}/etc/config -q show network" ] || exit 0\ncat <<'EOF'\n` +
+          "network.lan=interface\nnetwork.lan.proto='static'\nnetwork.office=interface\nnetwork.office.proto='pptp'\nnetwork.office.server='198.51.100.1'\n" +
+          "network.office2=interface\nnetwork.office2.proto='dhcp'\nnetwork.pptp_fleet_rt_office_1=route\nnetwork.pptp_fleet_rt_office_1.interface='office'\nEOF\n",
+        { mode: 0o755 },
+      );
+      // a hand-run tunnel with `ifname pptp-office`: both pid files, reported once by its linkname
+      const hand = startFakeDaemon(r, 'office', 0);
+      // a pppd netifd runs for `lab`: only pptp-lab.pid (no linkname)
+      const byNetifd = startFakeDaemon(r, 'labx', 1);
+      pids.push(hand, byNetifd);
+      await waitFor(() => existsSync(join(r, 'var/run/ppp-office.pid')) && existsSync(join(r, 'var/run/ppp-labx.pid')));
+      writeFileSync(join(r, 'var/run/pptp-office.pid'), `${hand}\n`);
+      rmSync(join(r, 'var/run/ppp-labx.pid'));
+      writeFileSync(join(r, 'var/run/pptp-lab.pid'), `${byNetifd}\n`);
+      const f = parseFacts(runScript(sh, factsScript(['/etc/ppp/options'], { root: r, interfaces: ['office', 'lab'] })).stdout);
+      expect(f.netifd).toBe(true);
+      expect(f.network).toEqual({
+        office: { type: 'interface', options: [['proto', ['pptp']], ['server', ['198.51.100.1']]] },
+        pptp_fleet_rt_office_1: { type: 'route', options: [['interface', ['office']]] },
+      });
+      expect(f.pppd.map((p) => [p.linkname, p.pid, p.alive, p.by])).toEqual([['office', hand, true, undefined], ['pptp-lab', byNetifd, true, 'ifname']]);
+    });
+
+    it('without /lib/netifd/proto/ppp.sh (no ppp package) netifd has no PPTP', () => {
+      const r = root('openwrt');
+      mkdirSync(join(r, 'sbin'), { recursive: true });
+      writeFileSync(join(r, 'sbin/netifd'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      const f = parseFacts(runScript(sh, factsScript(['/etc/ppp/options'], { root: r, interfaces: ['office'] })).stdout);
+      expect(f.netifd).toBe(false);
+      expect(f.network).toEqual({});
+    });
+
     it('sees a package manager lock held by a live pid, not a stale one', () => {
       const r = root('openwrt');
       mkdirSync(join(r, 'var/lock'), { recursive: true });

@@ -145,9 +145,9 @@ describe('packages and modules', () => {
 });
 
 describe('boot', () => {
-  it('procd: writes the rc.common script and enables it once', () => {
+  it('procd: writes the rc.common script and enables it once, and lists it for sysupgrade', () => {
     const c = planStep({ kind: 'boot' }, host(), factsFor('openwrt'));
-    expect(c.map((x) => `${x.kind} ${x.target}`)).toEqual(['write-file /etc/init.d/pptp-office', 'enable-service /etc/init.d/pptp-office']);
+    expect(c.map((x) => `${x.kind} ${x.target}`)).toEqual(['write-file /etc/init.d/pptp-office', 'enable-service /etc/init.d/pptp-office', 'write-file /etc/sysupgrade.conf']);
   });
   it('White Russian: an S70 sysv script, nothing to enable', () => {
     const c = planStep({ kind: 'boot' }, host(), factsFor('whiterussian'));

@@ -19,6 +19,9 @@ export function standinsDir(): string {
 /** A file a feed package installs: a stand-in script, literal text, or an empty marker. */
 export type FeedFile = { standin: string } | { text: string; mode?: number };
 
+/** /lib/netifd/proto/ppp.sh in the lab: a marker; /sbin/netifd (standins/bin/netifd) acts for it. */
+const NETIFD_PPP_SH = '#!/bin/sh\n# lab: the ppp package\'s netifd protocol handler (ppp, pptp once pptp.so is installed),\n# played by /sbin/netifd (the lab\'s netifd stand-in)\n';
+
 /** Seconds from `lab reboot` until the WAN has its address and default route. */
 export const WAN_DELAY_SEC = 3;
 
@@ -310,7 +313,9 @@ export function feedPackages(firmware: Firmware): FeedPackage[] {
       version: p.pppPackage,
       depends: ['kmod-ppp'],
       description: 'PPP daemon',
-      files: { '/usr/sbin/pppd': { standin: 'bin/pppd' } },
+      // ppp's netifd protocol handler, which registers pptp once pptp.so is there (the lab's
+      // /sbin/netifd plays what it does); the tool tells netifd routers by this file.
+      files: { '/usr/sbin/pppd': { standin: 'bin/pppd' }, '/lib/netifd/proto/ppp.sh': { text: NETIFD_PPP_SH, mode: 0o755 } },
     },
     {
       name: 'ppp-mod-pptp',

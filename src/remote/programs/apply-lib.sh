@@ -60,3 +60,14 @@ pf_restart_tunnel() {
   pf_stop_tunnel tunnel-restart "$1" "$2"
   pf_out=$("$PPPD" call "$2" </dev/null 2>&1) || pf_fail tunnel-restart "$1" $? "$pf_out"
 }
+# pf_ifdown TARGET IFACE: `ifdown IFACE` (netifd stops its pppd and keeps the interface down),
+# then up to 10 s for that pppd (pid in pptp-IFACE.pid) to exit; a pppd netifd left running is
+# stopped by its pid.
+pf_ifdown() {
+  pf_pid=
+  for _pd in $PIDDIRS; do
+    [ -f "$R$_pd/pptp-$2.pid" ] && pf_pid=$(sed -n 1p "$R$_pd/pptp-$2.pid" | tr -d ' \r\t')
+  done
+  pf_out=$(tool ifdown "$2" </dev/null 2>&1) || pf_fail interface-down "$1" $? "ifdown: $pf_out"
+  wait_gone "$pf_pid" 10 || stop_pid "$pf_pid" 5 || pf_fail interface-down "$1" 1 "pppd $pf_pid did not stop"
+}

@@ -4,8 +4,9 @@
 # Header: R, NL, CR, PIDDIRS (every dir pppd keeps pid files in, space-separated), LOGN (syslog lines per alive pppd), MAXC (content size limit),
 # PATHS (managed paths, one a line), LOCKS (package manager lock files, one a line),
 # ST (prefix of the tool's per-tunnel state files: ST-NAME.out, .daemon),
-# FILES_AWK and LOG_AWK (the programs facts-files.awk and facts-log.awk).
-# shellcheck disable=SC2154 # R, NL, CR, PIDDIRS, LOGN, MAXC, PATHS, LOCKS, ST, *_AWK: header
+# FILES_AWK and LOG_AWK (the programs facts-files.awk and facts-log.awk), NETIFS (the netifd
+# interface names of the host's tunnels, one a line: their /etc/config/network sections).
+# shellcheck disable=SC2154 # R, NL, CR, PIDDIRS, LOGN, MAXC, PATHS, LOCKS, ST, *_AWK, NETIFS: header
 LC_ALL=C; export LC_ALL
 _ifs=$IFS
 # Output is gathered in $O and written once at the end (sections may come in any order), and
@@ -22,6 +23,12 @@ lines() {
       first) o "|${_x%%[ 	]*}" ;;
       default) case $_x in default*) o "|$_x" ;; esac ;;
       uci) case $_x in firewall.pptp_fleet_*|firewall.*=zone|firewall.*.name=*) o "|$_x" ;; esac ;;
+      network)
+        case $_x in
+          network.pptp_fleet_*) o "|$_x" ;;
+          # NETIFS is split on newlines (IFS here)
+          *) for _i in $NETIFS; do case $_x in "network.$_i="*|"network.$_i."*) o "|$_x"; break ;; esac; done ;;
+        esac ;;
       *) o "|$_x" ;;
     esac
   done
@@ -94,6 +101,9 @@ IFS=:
 for _d in $PATH; do [ -x "${_d:-.}/sha256sum" ] && _s=1; done
 IFS=$_ifs
 o "sha256sum=$_s"
+# netifd's PPTP protocol: /lib/netifd/proto/ppp.sh (the ppp package) registers `pptp` with
+# netifd once ppp-mod-pptp's pptp.so is installed (openwrt/openwrt package/network/services/ppp).
+if [ -x "$R/sbin/netifd" ] && [ -f "$R/lib/netifd/proto/ppp.sh" ]; then o netifd=1; else o netifd=0; fi
 o '@@pptp-plugin'
 for _f in "$R"/usr/lib/pppd/*/pptp.so; do [ -f "$_f" ] && o "|${_f#"$R"}"; done
 
@@ -136,13 +146,21 @@ IFS=$_ifs
 
 # logread straight into awk (no subshell between them); ':' prints nothing when it is missing.
 if findtool logread; then LOGREAD=$_w; else LOGREAD=:; fi
-# pppd_fact PIDFILE: the @@pppd section of one pid file.
+# pppd_fact PIDFILE [ifname]: the @@pppd section of one pid file: ppp-LINKNAME.pid (pid, then
+# the interface), or with `ifname` IFNAME.pid (pid only: pppd's pid file by interface, the only
+# one a pppd run by netifd has, as ppp.sh gives it no linkname).
+PIDS=' '
 pppd_fact() {
   _f=$1
-  _n=${_f##*/ppp-}; _n=${_n%.pid}
+  if [ "$2" = ifname ]; then _n=${_f##*/}; else _n=${_f##*/ppp-}; fi
+  _n=${_n%.pid}
   _p=; _i=
   { read -r _p; read -r _i; } 2>/dev/null <"$_f"
   _p=${_p%"$CR"}; _i=${_i%"$CR"}
+  # A pppd with both (a hand-run tunnel with `ifname`) is reported once, by its linkname.
+  case $PIDS in *" $_p "*) [ "$2" = ifname ] && return 0 ;; esac
+  PIDS="$PIDS$_p "
+  if [ "$2" = ifname ]; then _by="${NL}by=ifname"; else _by=; fi
   if alive "$_p"; then
     # The pppd pptp-fleet started (recorded in .daemon) logged its negotiation to the captured
     # output before it detached; its syslog lines after that only tell about ip-up and later.
@@ -151,16 +169,21 @@ pppd_fact() {
     _d=${_d%"$CR"}
     [ "$_p" = "$_d" ] && [ -f "$R$ST$_n.out" ] && _o=$R$ST$_n.out
     # The section's head goes out right before the awk that prints its lines.
-    echo "@@pppd $_n${NL}pid=$_p${NL}iface=$_i${NL}alive=1"
+    echo "@@pppd $_n${NL}pid=$_p${NL}iface=$_i${NL}alive=1$_by"
     "$LOGREAD" 2>/dev/null </dev/null | PF_OUT=$_o awk -v LOGN="$LOGN" -v PID="$_p" -v MSGS="$R/var/log/messages" "$LOG_AWK"
   else
-    o "@@pppd $_n"; o "pid=$_p"; o "iface=$_i"; o alive=0
+    o "@@pppd $_n"; o "pid=$_p"; o "iface=$_i"; o "alive=0$_by"
   fi
 }
 # Every pid dir any pppd version uses (the version is what these facts tell).
 for _pd in $PIDDIRS; do
   for _f in "$R$_pd"/ppp-*.pid; do
     [ -f "$_f" ] && pppd_fact "$_f"
+  done
+done
+for _pd in $PIDDIRS; do
+  for _f in "$R$_pd"/pptp-*.pid; do
+    [ -f "$_f" ] && pppd_fact "$_f" ifname
   done
 done
 o '@@route-n'
@@ -177,6 +200,11 @@ if [ -f "$R/etc/banner" ]; then
 fi
 o '@@uci-firewall'
 case $_fw in fw3|fw4) findtool uci && lines "$("$_w" -c "$R/etc/config" -q show firewall 2>/dev/null </dev/null)" uci ;; esac
+# Our tunnels' interfaces and static routes in /etc/config/network (netifd routers only).
+if [ -x "$R/sbin/netifd" ]; then
+  o '@@uci-network'
+  findtool uci && lines "$("$_w" -c "$R/etc/config" -q show network 2>/dev/null </dev/null)" network
+fi
 o '@@lock'
 IFS=$NL
 set -f

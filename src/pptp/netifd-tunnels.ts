@@ -1,0 +1,51 @@
+// Tunnel control for tunnels netifd runs (manager netifd): the router program
+// (src/remote/programs/tunnels-netifd.sh) that brings interfaces up with `ifup` and takes them
+// down with `ifdown`, watching `ubus call network.interface.IFACE status`. Its output is the
+// pppd tunnel programs' (scripts.ts), so parseTunnelsUpOutput / parseTunnelsDownOutput read it
+// and the verdict comes from the same pppd syslog lines: those of the pppds netifd started for
+// the interface during the attempt (found by ppp.sh's command line, `ipparam IFACE ifname`).
+//
+// Unlike a hand-run tunnel, one that does not come up within the timeout is left to netifd,
+// which keeps retrying (that is what the interface is for); the run reports exit=timeout.
+import { TUNNELS_DOWN_MAGIC, TUNNELS_UP_MAGIC } from '../remote/frame.js';
+import { RESTART_MARKER_PREFIX, TUNNEL_STATE_PREFIX, WORK_DIR_PREFIX } from '../remote/paths.js';
+import { commonVars, program } from '../remote/program.js';
+import { netifdInterface } from '../render/netifd.js';
+
+export const NETIFD_UP_COMMAND = '/bin/sh -s -- pptp-fleet:tunnels-up';
+export const NETIFD_DOWN_COMMAND = '/bin/sh -s -- pptp-fleet:tunnels-down';
+
+/** restart: `ifup` whatever its state; ensure: `ifup` only when netifd is neither up nor setting it up. */
+export type NetifdUpMode = 'restart' | 'ensure';
+
+const NAME = /^[A-Za-z0-9_-]+$/;
+
+function words(tunnels: ReadonlyArray<{ name: string; mode: NetifdUpMode | 'down' }>): string {
+  const names = tunnels.map((t) => t.name);
+  for (const n of names) if (!NAME.test(n)) throw new RangeError(`tunnel name must match [A-Za-z0-9_-]+: ${JSON.stringify(n)}`);
+  if (new Set(names).size !== names.length) throw new RangeError('duplicate tunnel name');
+  if (new Set(names.map(netifdInterface)).size !== names.length) throw new RangeError('two tunnels with one netifd interface');
+  return tunnels.map((t) => `${t.name}:${netifdInterface(t.name)}:${t.mode}`).join(' ');
+}
+
+function vars(act: 'up' | 'down', tunnelWords: string, timeoutSec: number, magic: string, root: string): Record<string, string | number> {
+  if (!Number.isInteger(timeoutSec) || timeoutSec < 1) throw new RangeError('timeoutSec must be a positive integer');
+  return { ...commonVars(root), ACT: act, TUNNELS: tunnelWords, T: timeoutSec, NAMES: '', ST: TUNNEL_STATE_PREFIX, WORK: WORK_DIR_PREFIX, MAGIC: magic, MARK: RESTART_MARKER_PREFIX };
+}
+
+/**
+ * The program bringing netifd tunnels up and waiting up to timeoutSec for each (netifd up, or
+ * netifd's `errors` after pppd exited).
+ * @example netifdUpScript([{ name: 'office', mode: 'ensure' }], 30) // '# pptp-fleet tunnels-netifd-up v1\n…'
+ */
+export function netifdUpScript(tunnels: ReadonlyArray<{ name: string; mode: NetifdUpMode }>, timeoutSec: number, root = ''): string {
+  return program('tunnels-netifd-up', vars('up', words(tunnels), timeoutSec, TUNNELS_UP_MAGIC, root), 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-netifd.sh');
+}
+
+/**
+ * The program taking netifd tunnels NAMES down (`ifdown`), waiting up to timeoutSec for each pppd.
+ * @example netifdDownScript(['office'], 15) // '# pptp-fleet tunnels-netifd-down v1\n…'
+ */
+export function netifdDownScript(names: readonly string[], timeoutSec: number, root = ''): string {
+  return program('tunnels-netifd-down', vars('down', words(names.map((name) => ({ name, mode: 'down' as const }))), timeoutSec, TUNNELS_DOWN_MAGIC, root), 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-netifd.sh');
+}

@@ -1,0 +1,163 @@
+# shellcheck shell=sh
+# Tunnels netifd runs (manager netifd): interfaces brought up with `ifup`, taken down with
+# `ifdown`, watched through `ubus call network.interface.IFACE status` (see src/pptp/netifd-tunnels.ts).
+# The output is the tunnels-up or tunnels-down program's, so the same parsers and verdicts apply.
+# Header: ACT (up or down), TUNNELS (NAME:IFACE:MODE words; MODE restart = ifup even while it is
+# up, ensure = ifup only when netifd is neither up nor setting it up), T (seconds to wait),
+# MAGIC (first output line), MARK (prefix of the restart markers the apply script leaves).
+# shellcheck disable=SC2154 # R, W, T, ACT, TUNNELS, MAGIC, MARK, PIDDIRS: assigned by the generated header
+
+# ifpid IFACE: the pid in pptp-IFACE.pid (pppd's pid file by interface; ppp.sh gives no linkname).
+ifpid() {
+  for _pd in $PIDDIRS; do
+    if [ -f "$R$_pd/pptp-$1.pid" ]; then sed -n 1p "$R$_pd/pptp-$1.pid" | tr -d ' \r\t'; return 0; fi
+  done
+}
+# ustat IFACE: netifd's status of IFACE, JSON (empty when ubus fails).
+ustat() { tool ubus call "network.interface.$1" status 2>/dev/null; }
+# scan: adds to W/NAME.pids every live pppd netifd runs for a waiting tunnel's interface, told by
+# the head of the command line ppp.sh builds (`nodetach ipparam IFACE ifname ...`; read drops the
+# NULs between arguments). Builtins only: one pass over /proc a second.
+scan() {
+  for _d in /proc/[0-9]*; do
+    _c=
+    read -r _c 2>/dev/null <"$_d/cmdline"
+    case $_c in *pppd*ipparam*) ;; *) continue ;; esac
+    for _t in $TUNNELS; do
+      _n=${_t%%:*}; _i=${_t#*:}; _i=${_i%%:*}
+      [ -f "$W/$_n.rc" ] && continue
+      case $_c in *"ipparam${_i}ifname"*)
+        grep -qx "${_d#/proc/}" "$W/$_n.pids" 2>/dev/null || echo "${_d#/proc/}" >>"$W/$_n.pids" ;;
+      esac
+    done
+  done
+}
+# logs NAME: the syslog lines of the pppds of NAME's attempt (W/NAME.pids), framed.
+logs() {
+  [ -s "$W/$1.pids" ] || { echo; return 0; }
+  _e=
+  while read -r _p; do _e="$_e -e pppd\\[$_p\\]"; done <"$W/$1.pids"
+  # shellcheck disable=SC2086 # _e is a list of grep -e patterns
+  syslog | grep $_e | tail -n 80 | pfx
+  echo
+}
+
+up() {
+  # syslog's length before the attempts: their "Using interface" lines come after it
+  _mark=$(syslog | wc -l)
+  for _t in $TUNNELS; do
+    _n=${_t%%:*}; _i=${_t#*:}; _m=${_i#*:}; _i=${_i%%:*}
+    _s=$(ustat "$_i")
+    _old=$(ifpid "$_i")
+    echo "$_i" >"$W/$_n.iface"
+    case $_m:$_s in
+      ensure:*'"up": true'*) echo kept >"$W/$_n.action"; echo 0 >"$W/$_n.rc"; echo "$_old" >"$W/$_n.pids"; continue ;;
+      ensure:*'"pending": true'*) echo started >"$W/$_n.action"; rm -f "$R$MARK$_n"; continue ;;
+    esac
+    echo started >"$W/$_n.action"
+    rm -f "$R$MARK$_n"
+    # A restart's old pppd is not part of the new attempt.
+    echo "$_old" >"$W/$_n.old"
+    _o=$(tool ifup "$_i" </dev/null 2>&1)
+    [ -n "$_o" ] && echo "$_o" >"$W/$_n.ifup"
+  done
+  # Five passes a second where busybox sleeps fractions: a pppd that fails fast lives briefly.
+  _step=5
+  sleep 0.2 2>/dev/null || _step=1
+  _k=0
+  while :; do
+    scan
+    _busy=0
+    for _t in $TUNNELS; do
+      _n=${_t%%:*}
+      [ -f "$W/$_n.rc" ] && continue
+      _s=$(ustat "$(cat "$W/$_n.iface")")
+      case $_s in
+        *'"up": true'*) echo 0 >"$W/$_n.rc" ;;
+        # netifd recorded why pppd exited (it retries on its own): the attempt is over
+        *'"errors"'*) echo 1 >"$W/$_n.rc" ;;
+        '') echo 1 >"$W/$_n.rc"; echo 'ubus: no status' >"$W/$_n.ifup" ;;
+        *) _busy=1 ;;
+      esac
+    done
+    [ "$_busy" = 0 ] && break
+    [ "$_k" -ge $((T * _step)) ] && break
+    if [ "$_step" = 5 ]; then sleep 0.2; else sleep 1; fi
+    _k=$((_k + 1))
+  done
+  # Came up: give ppp-up a moment to log "Script /lib/netifd/ppp-up finished".
+  sleep 1
+  syslog | sed -n "$((_mark + 1)),\$p" >"$W/log"
+  _lone=; _nl=0
+  for _t in $TUNNELS; do
+    _n=${_t%%:*}; _i=$(cat "$W/$_n.iface")
+    # A pppd that exited between two scans is still found by the line pppd logs when it
+    # creates its interface (OpenWrt's ifname patch: "Using interface pptp-IFACE").
+    sed -n "s/.*pppd\[\([0-9]*\)\]: Using interface pptp-$_i\$/\1/p" "$W/log" >>"$W/$_n.pids"
+    sort -u "$W/$_n.pids" -o "$W/$_n.pids" 2>/dev/null
+    _o=$(cat "$W/$_n.old" 2>/dev/null)
+    [ -n "$_o" ] && grep -vx "$_o" "$W/$_n.pids" >"$W/$_n.p2" 2>/dev/null && mv "$W/$_n.p2" "$W/$_n.pids"
+    if [ "$(cat "$W/$_n.action")" = started ] && [ ! -s "$W/$_n.pids" ]; then _lone=$_n; _nl=$((_nl + 1)); fi
+  done
+  # One that failed before it had an interface (the PPTP control connection refused) and between
+  # two scans left no trace of its own. When a single started tunnel has no pppd, the pppds that
+  # logged during the attempts, that no other tunnel claims and no pid file names (a PPPoE WAN),
+  # are its.
+  if [ "$_nl" = 1 ]; then
+    { echo x; cat "$W"/*.pids "$W"/*.old 2>/dev/null
+      for _pd in $PIDDIRS; do for _f in "$R$_pd"/*.pid; do [ -f "$_f" ] && sed -n 1p "$_f"; done; done
+    } >"$W/claimed"
+    grep -v '^$' "$W/claimed" >"$W/claimed2"
+    sed -n 's/.*pppd\[\([0-9]*\)\]:.*/\1/p' "$W/log" | sort -u | grep -vxF -f "$W/claimed2" >"$W/$_lone.pids"
+  fi
+  echo "$MAGIC"
+  for _t in $TUNNELS; do
+    _n=${_t%%:*}; _i=$(cat "$W/$_n.iface")
+    _s=$(ustat "$_i")
+    echo "@@tunnel $_n"
+    echo "action=$(cat "$W/$_n.action")"
+    if [ -f "$W/$_n.rc" ]; then echo "exit=$(cat "$W/$_n.rc")"; else echo exit=timeout; fi
+    _p=$(ifpid "$_i")
+    echo "pid=$_p"
+    if alive "$_p"; then echo alive=1; else echo alive=0; fi
+    case $_s in *'"up": true'*) echo "iface=pptp-$_i" ;; *) echo iface= ;; esac
+    echo fgpid=
+    # netifd's name for pppd's exit status (ppp.sh: AUTH_TOPEER_FAILED, CONNECT_FAILED, ...)
+    echo "netifd_error=$(printf '%s\n' "$_s" | sed -n 's/.*"code": *"\([A-Z_]*\)".*/\1/p' | tail -n 1)"
+    echo '@@stdout'
+    if [ -f "$W/$_n.ifup" ]; then pfx <"$W/$_n.ifup"; echo; fi
+    echo '@@syslog'
+    logs "$_n"
+  done
+  echo '@@end'
+}
+
+down() {
+  for _t in $TUNNELS; do
+    _n=${_t%%:*}; _i=${_t#*:}; _i=${_i%%:*}
+    _p=$(ifpid "$_i")
+    echo "$_p" >"$W/$_n.pid"
+    syslog | grep -c "pppd\[$_p\]" >"$W/$_n.before"
+    tool ifdown "$_i" </dev/null >/dev/null 2>&1
+    if wait_gone "$_p" "$T" || stop_pid "$_p" 5; then echo 1 >"$W/$_n.stopped"; else echo 0 >"$W/$_n.stopped"; fi
+  done
+  echo "$MAGIC"
+  for _t in $TUNNELS; do
+    _n=${_t%%:*}
+    _p=$(cat "$W/$_n.pid")
+    echo "@@tunnel $_n"
+    if [ -n "$_p" ]; then
+      echo was=1; echo "pid=$_p"; echo "stopped=$(cat "$W/$_n.stopped")"
+      echo '@@syslog'
+      _b=$(cat "$W/$_n.before" 2>/dev/null); _b=${_b:-0}
+      syslog | grep "pppd\[$_p\]" | sed -n "$((_b + 1)),\$p" | tail -n 60 | pfx
+    else
+      echo was=0; echo pid=; echo stopped=1
+      echo '@@syslog'
+    fi
+  done
+  echo '@@end'
+}
+
+if [ "$ACT" = down ]; then down; else up; fi
+rm -rf "$W"

@@ -1,0 +1,164 @@
+// End to end, the tool's default tunnel manager: on OpenWrt lab routers (19.07, 23.05, 24.10,
+// 25.x) `apply` makes `office` a netifd interface (proto pptp) in a firewall zone, with the
+// password in neither /etc/config/network nor any process's command line; a rerun is one exec
+// and changes nothing; after `lab reboot` netifd brings it back by itself. White Russian keeps
+// the hand-run pppd, whose boot script brings it back too.
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labReboot, type Lab, type LabRouter } from '../../packages/lab/src/index.js';
+import { routerExec, waitFor } from './fault-helpers.js';
+import { auditLines, hostOf, readReport, routerPath, runCli, runCliReport, startLab, stopLab, type Report } from './helpers.js';
+
+const NETIFD = ['r001', 'r002', 'r003', 'r004'];
+const WR = 'r005';
+
+let lab: Lab;
+let password = '';
+let first: { code: number | null; out: string; report: Report };
+
+const router = (name: string): LabRouter => {
+  const r = lab.routers.find((x) => x.name === name);
+  if (!r) throw new Error(`no router ${name}`);
+  return r;
+};
+const sh = async (name: string, command: string): Promise<string> => {
+  const r = await routerExec(lab, router(name), command);
+  if (r.exitCode !== 0) throw new Error(`${name}: ${command}: exit ${String(r.exitCode)}: ${r.stderr}`);
+  return r.stdout;
+};
+const ifaceUp = async (name: string): Promise<boolean> => /"up": true/.test(await sh(name, 'ubus call network.interface.office status'));
+const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+/** Every process's command line on the router, arguments joined by spaces. */
+const cmdlines = (name: string): Promise<string> => sh(name, "for f in /proc/[0-9]*/cmdline; do tr '\\000' ' ' < \"$f\" 2>/dev/null; echo; done");
+
+beforeAll(async () => {
+  lab = await startLab({
+    routers: 5,
+    firmware: [['openwrt-19', 1], ['openwrt', 1], ['openwrt-24', 1], ['openwrt-apk', 1], ['whiterussian', 1]],
+    manager: 'auto',
+  });
+  password = (await readFile(lab.passwordPath, 'utf8')).trim();
+  const { r, report } = await runCliReport(lab, ['apply', '--forks', '5'], 'first');
+  first = { code: r.code, out: r.stdout + r.stderr, report };
+}, 240_000);
+
+afterAll(async () => {
+  await stopLab(lab);
+}, 60_000);
+
+describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () => {
+  it('brings every tunnel up', () => {
+    expect(first.code, first.out).toBe(0);
+    for (const h of first.report.hosts) expect({ host: h.name, status: h.status, verdict: h.tunnels[0]?.verdict }, JSON.stringify(h)).toEqual({ host: h.name, status: 'changed', verdict: 'up' });
+  });
+
+  it('OpenWrt: office is a pptp interface netifd reports up on pptp-office, in a firewall zone by network; no peer file, no boot script', async () => {
+    for (const name of NETIFD) {
+      const show = await sh(name, 'uci show network.office');
+      expect(show, name).toContain("network.office.proto='pptp'");
+      expect(show, name).toContain("network.office.server='198.51.100.1'");
+      expect(show, name).not.toContain('password');
+      const st = await sh(name, 'ubus call network.interface.office status');
+      expect(st, name).toMatch(/"up": true/);
+      expect(st, name).toContain('"l3_device": "pptp-office"');
+      expect(await sh(name, 'uci show firewall.pptp_fleet_zone_office'), name).toContain("firewall.pptp_fleet_zone_office.network='office'");
+      expect(await exists(routerPath(lab, name, 'etc/ppp/peers/office')), name).toBe(false);
+      expect(await exists(routerPath(lab, name, 'etc/init.d/pptp-office')), name).toBe(false);
+      const keep = await readFile(routerPath(lab, name, 'etc/sysupgrade.conf'), 'utf8');
+      expect(keep, name).toMatch(/# BEGIN pptp-fleet sysupgrade\n\/etc\/modules.d\/60-pptp-fleet\n\/etc\/ppp\/chap-secrets\n\/etc\/ppp\/options.pptp\n# END pptp-fleet sysupgrade/);
+    }
+  });
+
+  it('the password is in neither /etc/config/network nor any command line (pppd reads chap-secrets)', async () => {
+    expect(password.length).toBeGreaterThan(0);
+    for (const name of [...NETIFD, WR]) {
+      if (name !== WR) expect((await readFile(routerPath(lab, name, 'etc/config/network'), 'utf8')).includes(password), name).toBe(false);
+      const procs = await cmdlines(name);
+      expect(procs, name).toMatch(/pppd/);
+      expect(procs.includes(password), name).toBe(false);
+    }
+    // netifd's pppd runs with ppp.sh's command line, whose `password` argument is empty: no UCI password
+    const line = (await cmdlines('r003')).split('\n').find((l) => /pppd nodetach ipparam office /.test(l)) ?? '';
+    expect(line).toMatch(/ifname pptp-office .*file \/etc\/ppp\/options.pptp/);
+    expect(line).toMatch(/ user LAB\\fleet password {2}ip-up-script /);
+  });
+
+  it('White Russian unchanged: peer file, S70 boot script, pppd by its linkname pid file', async () => {
+    expect(await exists(routerPath(lab, WR, 'etc/ppp/peers/office'))).toBe(true);
+    expect(await readFile(routerPath(lab, WR, 'etc/init.d/S70pptp-office'), 'utf8')).toContain('/usr/sbin/pppd call office persist maxfail 0 holdoff 10');
+    expect(await exists(routerPath(lab, WR, 'etc/sysupgrade.conf'))).toBe(false);
+  });
+
+  it('a rerun changes nothing with one exec per router', async () => {
+    const before = new Map<string, number>();
+    for (const r of lab.routers) before.set(r.name, (await auditLines(lab, r.name)).length);
+    const { r, report } = await runCliReport(lab, ['apply'], 'second');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    for (const h of report.hosts) {
+      expect({ host: h.name, status: h.status, changes: h.changes, verdict: h.tunnels[0]?.verdict }).toEqual({ host: h.name, status: 'ok', changes: [], verdict: 'up' });
+      expect((await auditLines(lab, h.name)).length - (before.get(h.name) ?? 0), h.name).toBe(1);
+    }
+  }, 120_000);
+
+  it('status reads netifd tunnels too: running, pptp-office, up', async () => {
+    const { report } = await runCliReport(lab, ['status'], 'status');
+    for (const name of NETIFD) expect(hostOf(report, name).tunnels[0], name).toMatchObject({ verdict: 'up', running: true, iface: 'pptp-office' });
+  }, 60_000);
+
+  it('down takes a netifd tunnel down with ifdown (netifd keeps it down); up brings it back', async () => {
+    const down = await runCliReport(lab, ['down', '--limit', 'r002'], 'down');
+    expect(down.r.code, down.r.stdout + down.r.stderr).toBe(0);
+    const st = await sh('r002', 'ubus call network.interface.office status');
+    expect(st).toMatch(/"up": false/);
+    expect(st).toMatch(/"autostart": false/);
+    expect((await cmdlines('r002')).includes('ipparam office')).toBe(false);
+    const up = await runCliReport(lab, ['up', '--limit', 'r002'], 'up');
+    expect(up.r.code, up.r.stdout + up.r.stderr).toBe(0);
+    expect(hostOf(up.report, 'r002').tunnels[0]?.verdict).toBe('up');
+    expect(await ifaceUp('r002')).toBe(true);
+  }, 120_000);
+
+  it('switching managers both ways never runs two pppds for the tunnel and leaves nothing of the old one', async () => {
+    const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
+    doc.setIn(['all', 'vars', 'manager'], 'pppd');
+    const pinned = `${lab.dir}/inventory-pppd.yaml`;
+    await writeFile(pinned, doc.toString());
+    // pppds of tunnel office on r003 (netifd's `ipparam office`, the tool's `call office`), sampled during each apply
+    let most = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const n = (await cmdlines('r003')).split('\n').filter((l) => /pppd (nodetach ipparam office |call office )/.test(l)).length;
+        most = Math.max(most, n);
+      }
+    })();
+    const file = `${lab.dir}/to-pppd.json`;
+    const toPppd = { r: await runCli(['apply', '-i', pinned, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--limit', 'r003', '--report-json', file]), report: await readReport(file).catch(() => ({ hosts: [] }) as unknown as Report) };
+    expect(toPppd.r.code, toPppd.r.stdout + toPppd.r.stderr).toBe(0);
+    expect(hostOf(toPppd.report, 'r003').changes.map((c) => `${c.action} ${c.target}`)[0]).toBe('interface-down office');
+    expect(await sh('r003', 'uci -q show network.office || echo none')).toBe('none\n');
+    expect(await exists(routerPath(lab, 'r003', 'etc/ppp/peers/office'))).toBe(true);
+    expect(await cmdlines('r003')).toMatch(/pppd call office updetach/);
+    const back = await runCliReport(lab, ['apply', '--limit', 'r003'], 'to-netifd');
+    sampling = false;
+    await sampler;
+    expect(back.r.code, back.r.stdout + back.r.stderr).toBe(0);
+    expect(hostOf(back.report, 'r003').changes.map((c) => `${c.action} ${c.target}`)[0]).toBe('tunnel-stop office');
+    expect(hostOf(back.report, 'r003').tunnels[0]?.verdict).toBe('up');
+    for (const gone of ['etc/ppp/peers/office', 'etc/init.d/pptp-office', 'etc/rc.d/S70pptp-office']) expect(await exists(routerPath(lab, 'r003', gone)), gone).toBe(false);
+    expect(await sh('r003', 'ls /var/run/pppd')).not.toContain('ppp-office.pid');
+    expect(await ifaceUp('r003')).toBe(true);
+    expect(most).toBe(1);
+  }, 120_000);
+
+  it('after lab reboot every tunnel is up again within 60 s without the tool', async () => {
+    const t0 = Date.now();
+    await labReboot(lab.dir);
+    await Promise.all(NETIFD.map((name) => waitFor(`${name}: office up after reboot`, () => ifaceUp(name), 60_000 - (Date.now() - t0))));
+    await waitFor(`${WR}: pppd up after reboot`, async () => / UP /.test(await sh(WR, 'ifconfig 2>/dev/null; true')) || (await sh(WR, 'cat /var/run/ppp-office.pid 2>/dev/null; true')).split('\n').length > 2, 60_000 - (Date.now() - t0));
+    const { report } = await runCliReport(lab, ['status'], 'after-reboot');
+    for (const h of report.hosts) expect({ host: h.name, verdict: h.tunnels[0]?.verdict }).toEqual({ host: h.name, verdict: 'up' });
+    expect(Date.now() - t0).toBeLessThan(60_000);
+  }, 120_000);
+});

@@ -1,0 +1,97 @@
+// The netifd tunnel program (src/remote/programs/tunnels-netifd.sh), run for real (dash, and
+// busybox ash when available) against a fake root whose ubus/ifup/ifdown are
+// test/fixtures/tunnels/fake-netifd.sh: which interfaces it brings up, which pppds' lines it
+// judges, and its output read by the pppd programs' parsers.
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tunnelFromLog } from '../../src/engine/judge.js';
+import { netifdDownScript, netifdUpScript } from '../../src/pptp/netifd-tunnels.js';
+import { parseTunnelsDownOutput, parseTunnelsUpOutput } from '../../src/pptp/scripts.js';
+import { makeRoot, runScriptAsync, shells } from '../fixtures/facts/fakeroot.js';
+
+const FAKE = fileURLToPath(new URL('../fixtures/tunnels/fake-netifd.sh', import.meta.url));
+const roots: string[] = [];
+
+function netifdRoot(modes: Record<string, 'ok' | 'auth' | 'refused' | 'slow'>): string {
+  const r = makeRoot('openwrt');
+  roots.push(r);
+  for (const p of ['bin/ubus', 'sbin/ifup', 'sbin/ifdown', 'fake/pppd-netifd']) {
+    mkdirSync(join(r, p, '..'), { recursive: true });
+    copyFileSync(FAKE, join(r, p));
+    chmodSync(join(r, p), 0o755);
+  }
+  for (const [i, m] of Object.entries(modes)) writeFileSync(join(r, 'fake', `${i}.netifd-mode`), m);
+  return r;
+}
+
+const calls = (r: string): string[] => (existsSync(join(r, 'fake/calls')) ? readFileSync(join(r, 'fake/calls'), 'utf8').trim().split('\n') : []);
+
+afterAll(() => {
+  // The fake pppds left running, by the pids the fake ifup recorded.
+  for (const r of roots) {
+    for (const f of readdirSync(join(r, 'fake')).filter((x) => x.endsWith('.handler'))) {
+      try {
+        process.kill(Number(readFileSync(join(r, 'fake', f), 'utf8')), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    rmSync(r, { recursive: true, force: true });
+  }
+});
+
+for (const sh of shells()) {
+  describe(`netifd tunnels under ${sh.name}`, () => {
+    it('restart: ifup, waits for up, judges the new pppd\'s lines; a fast authentication failure is caught with its lines', async () => {
+      const r = netifdRoot({ office: 'ok', lab: 'auth' });
+      const out = await runScriptAsync(sh, netifdUpScript([{ name: 'office', mode: 'restart' }, { name: 'lab', mode: 'restart' }], 10, r));
+      expect(out.stderr).toBe('');
+      const [office, lab] = parseTunnelsUpOutput(out.stdout);
+      expect(office).toMatchObject({ name: 'office', action: 'started', exitCode: 0, alive: true, iface: 'pptp-office' });
+      expect(tunnelFromLog('office', office!.log, office!.alive)).toMatchObject({ verdict: 'up', localIp: '192.168.255.7' });
+      expect(lab).toMatchObject({ name: 'lab', action: 'started', exitCode: 1, alive: false, netifdError: 'AUTH_TOPEER_FAILED' });
+      expect(tunnelFromLog('lab', lab!.log, lab!.alive).verdict).toBe('auth_failed');
+      expect(calls(r)).toEqual(['ifup office', 'ifup lab']);
+    }, 30_000);
+
+    it('a pppd that fails before it has an interface is the lone unclaimed pppd of the attempt; a PPPoE WAN\'s lines are not', async () => {
+      // (a name no other test's pppd has: the program reads every process of the machine)
+      const r = netifdRoot({ branch: 'refused' });
+      // the WAN's pppd (pid file pppoe-wan.pid) logs during the attempt too
+      writeFileSync(join(r, 'var/run/pppoe-wan.pid'), '4242\n');
+      const wan = setInterval(() => appendFileSync(join(r, 'var/log/messages'), 'Dec  4 16:00:00 r001 daemon.info pppd[4242]: LCP echo\n'), 100);
+      const out = await runScriptAsync(sh, netifdUpScript([{ name: 'branch', mode: 'restart' }], 5, r)).finally(() => clearInterval(wan));
+      const [branch] = parseTunnelsUpOutput(out.stdout);
+      expect(branch).toMatchObject({ action: 'started', exitCode: 1, netifdError: 'CONNECT_FAILED' });
+      expect(branch?.log).toContain('could not open control connection');
+      expect(branch?.syslog).not.toContain('pppd[4242]');
+      expect(tunnelFromLog('branch', branch!.log, branch!.alive).verdict).toBe('control_refused');
+    }, 30_000);
+
+    it('ensure: an interface netifd has up is kept (no ifup), one it is setting up is waited for, one down is brought up', async () => {
+      const r = netifdRoot({ office: 'ok', lab: 'ok', slow: 'slow' });
+      await runScriptAsync(sh, netifdUpScript([{ name: 'office', mode: 'restart' }], 10, r));
+      // netifd is setting `slow` up on its own (as after a network reload)
+      writeFileSync(join(r, 'fake/slow.state'), 'setup');
+      const before = calls(r).length;
+      const out = await runScriptAsync(sh, netifdUpScript([{ name: 'office', mode: 'ensure' }, { name: 'lab', mode: 'ensure' }, { name: 'slow', mode: 'ensure' }], 2, r));
+      const [office, lab, slow] = parseTunnelsUpOutput(out.stdout);
+      expect(office).toMatchObject({ action: 'kept', exitCode: 0, alive: true });
+      expect(office?.log).toContain('local  IP address');
+      expect(lab).toMatchObject({ action: 'started', exitCode: 0, alive: true });
+      expect(slow).toMatchObject({ action: 'started', timedOut: true });
+      expect(calls(r).slice(before)).toEqual(['ifup lab']);
+    }, 30_000);
+
+    it('down: ifdown, the pppd gone, its last lines reported', async () => {
+      const r = netifdRoot({ office: 'ok' });
+      const up = parseTunnelsUpOutput((await runScriptAsync(sh, netifdUpScript([{ name: 'office', mode: 'restart' }], 10, r))).stdout);
+      const [down] = parseTunnelsDownOutput((await runScriptAsync(sh, netifdDownScript(['office'], 5, r))).stdout);
+      expect(down).toMatchObject({ name: 'office', wasRunning: true, stopped: true, pid: up[0]?.pid });
+      expect(down?.log).toContain('Terminating on signal 15');
+      expect(calls(r).at(-1)).toBe('ifdown office');
+    }, 30_000);
+  });
+}
