@@ -261,7 +261,7 @@ export const PPPD_RULES: Rule[] = [
   {
     name: 'no-ppp-kernel',
     // sys-linux.c ppp_available() and its no_ppp_msg (printed over several lines on a terminal).
-    re: /lacks kernel support for PPP|Couldn't open the \/dev\/ppp device|\/dev\/ppp: No such (?:file|device)|unable to open the \/dev\/ppp device|You need to create the \/dev\/ppp device node|mknod \/dev\/ppp c 108 0|Please load the ppp_generic kernel module|Kernel doesn't support ppp_generic|PPP driver version .* (?:too old|out of date)|Couldn't set tty to PPP discipline/i,
+    re: /lacks kernel support for PPP|Couldn't open the \/dev\/ppp device|\/dev\/ppp: No such (?:file|device)|unable to open the \/dev\/ppp device|You need to create the \/dev\/ppp device node|mknod \/dev\/ppp c 108 0|Please load the ppp_generic kernel module|Kernel doesn't support ppp_generic|PPP driver version .* (?:too old|out of date)|Couldn't set tty to PPP discipline|Couldn't create new ppp unit|Couldn't attach to PPP unit/i,
     example: 'Please load the ppp_generic kernel module.',
     fresh: true,
     on: (s, _m, l) => void (s.noKernel ??= l),
@@ -355,7 +355,7 @@ export const PPPD_RULES: Rule[] = [
   { name: 'peer-refused-auth', re: /peer refused to authenticate/i, example: 'peer refused to authenticate: terminating link', on: (s, _m, l) => void (s.peerRefusedAuth ??= l) },
   {
     name: 'peer-failed-auth',
-    re: /^Peer .* failed (?:CHAP|PAP|EAP|MS-CHAP\S*) authentication/i,
+    re: /^Peer .* failed (?:CHAP|PAP|EAP|MS-CHAP\S*) authentication|^PAP peer authentication failed for/i,
     example: 'Peer yaya failed CHAP authentication',
     on: (s, _m, l) => authFailure(s, l, 'peer failed our authentication'),
   },
@@ -375,6 +375,16 @@ export const PPPD_RULES: Rule[] = [
       const text = (m[1] ?? '').trim();
       s.authError ??= text || null;
       if (s.authResult !== 'success' && /fail|denied|incorrect|invalid|wrong|reject|not authori[sz]ed/i.test(text)) authFailure(s, l, text);
+    },
+  },
+  {
+    name: 'peer-auth-ok',
+    // chap-new.c / upap.c on the authenticating side (a server): the client passed.
+    re: /^(?:CHAP|PAP|EAP) peer authentication succeeded for/i,
+    example: 'CHAP peer authentication succeeded for vpnuser',
+    on: (s, _m, l) => {
+      s.authResult = 'success';
+      s.authOk ??= l;
     },
   },
   // --- CCP / MPPE ---
@@ -535,6 +545,23 @@ export const PPPD_RULES: Rule[] = [
       if (isHookScript(m[1] ?? '')) upsertScript(s, { script: hookName(m[1] ?? ''), exitCode: 99, signal: null, line: l });
     },
   },
+  {
+    name: 'connect-script-failed',
+    // tty.c connect_tty(): the connect program (chat, or a pty helper) exited non-zero before
+    // PPP started: the transport never came up.
+    re: /^Connect script failed/i,
+    example: 'Connect script failed',
+    on: (s, _m, l) => void (s.ptyFailed ??= l),
+  },
+  {
+    name: 'pppoe-no-answer',
+    // rp-pppoe plugin discovery.c: no access concentrator answered PADI/PADR. A fresh attempt
+    // after a finished one (persist): the server does not answer.
+    re: /Timeout waiting for PAD[OS] packets|Unable to complete PPPoE Discovery/i,
+    example: 'Timeout waiting for PADO packets',
+    fresh: true,
+    on: (s, _m, l) => void (s.discoveryTimeout ??= l),
+  },
   // --- how it ended ---
   {
     name: 'echo-timeout',
@@ -616,6 +643,10 @@ export const PPPD_RULES: Rule[] = [
   { name: 'ipv6-address', re: /^(?:local|remote)\s+LL address \S+/, example: 'local  LL address fe80::216e:1742:654e:9b91', on: () => {} },
   { name: 'routes', re: /^(?:replacing|restoring) old default route to|^Overriding mtu \d+ to|^Couldn't increase M[TR]U to/, example: 'replacing old default route to eth0 [172.16.68.1]', on: () => {} },
   { name: 'unsupported-protocol', re: /^Unsupported protocol (?:0x[0-9a-f]+|'[^']+') received/i, example: 'Unsupported protocol 0x3 received', on: () => {} },
+  { name: 'default-route-kept', re: /^not replacing (?:existing )?default route/i, example: 'not replacing existing default route via 192.168.1.1', on: () => {} },
+  { name: 'device-locked', re: /^Device \S+ is locked by pid \d+/, example: 'Device ttyUSB0 is locked by pid 1234', on: () => {} },
+  { name: 'set-mru-failed', re: /^Couldn't set PPP MRU/, example: "Couldn't set PPP MRU: Transport endpoint is not connected", on: () => {} },
+  { name: 'not-8bit-clean', re: /^Receive serial link is not 8-bit clean|^Problem: all had bit 7 set to [01]/, example: 'Receive serial link is not 8-bit clean:', on: () => {} },
   { name: 'pppoe-session', re: /^PPP session is \d+|^Connected to \S+ via interface|^Renamed interface \S+ to|^Sent PADT$/, example: 'PPP session is 23303', on: () => {} },
 ];
 

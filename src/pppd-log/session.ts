@@ -73,6 +73,8 @@ export interface Session {
   configOption: string | null;
   controlErr: LogLine | null;
   lcpTimeout: LogLine | null;
+  /** PPPoE discovery got no answer (rp-pppoe "Timeout waiting for PADO packets"). */
+  discoveryTimeout: LogLine | null;
   otherTimeout: LogLine | null;
   localIp: string | null;
   remoteIp: string | null;
@@ -128,6 +130,7 @@ export function newSession(pid: string | null): Session {
     configOption: null,
     controlErr: null,
     lcpTimeout: null,
+    discoveryTimeout: null,
     otherTimeout: null,
     localIp: null,
     remoteIp: null,

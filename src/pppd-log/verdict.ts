@@ -161,6 +161,9 @@ export function decideVerdict(s: Session): Decision {
     if (s.lcpTimeout) {
       return { verdict: 'no_response', endedBy: 'LCP negotiation never completed', evidence: ev(s.lcpTimeout) };
     }
+    if (s.discoveryTimeout && !s.lcpRcvdAny) {
+      return { verdict: 'no_response', endedBy: 'no access concentrator answered PPPoE discovery', evidence: ev(s.discoveryTimeout) };
+    }
     const peer = s.ends.find((e) => e.kind === 'peer-term');
     const sig = s.ends.find((e) => e.kind === 'signal') ?? s.ends.find((e) => e.kind === 'child-signal');
     const pptpClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed');
