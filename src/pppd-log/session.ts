@@ -17,6 +17,8 @@ export type EndKind =
   | 'pptp-peer-closed'
   | 'pptp-link-error'
   | 'mppe-disabled'
+  /** ccp.c: too many MPPE decryption errors, pppd closed LCP. */
+  | 'mppe-error'
   /** pppd's pty child (pptp) died of SIGINT/SIGTERM/SIGHUP: pppd passes the signal it got on to its process group. */
   | 'child-signal';
 

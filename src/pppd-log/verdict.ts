@@ -224,6 +224,8 @@ export function decideVerdict(s: Session): Decision {
       return { verdict: 'stopped_locally', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
     case 'mppe-disabled':
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled while the link was up', evidence: ev(pick.line) };
+    case 'mppe-error':
+      return { verdict: 'mppe_failed', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
     case 'peer-term':
       // A peer closing CCP on its way down says "MPPE disabled" in its Terminate-Request (iOS,
       // macOS, Android clients do on every hang-up): once MPPE was up, that is a plain hang-up.
