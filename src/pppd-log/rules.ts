@@ -261,7 +261,7 @@ export const PPPD_RULES: Rule[] = [
   {
     name: 'no-ppp-kernel',
     // sys-linux.c ppp_available() and its no_ppp_msg (printed over several lines on a terminal).
-    re: /lacks kernel support for PPP|Couldn't open the \/dev\/ppp device|\/dev\/ppp: No such (?:file|device)|unable to open the \/dev\/ppp device|You need to create the \/dev\/ppp device node|mknod \/dev\/ppp c 108 0|Please load the ppp_generic kernel module|Kernel doesn't support ppp_generic|PPP driver version .* (?:too old|out of date)|Couldn't set tty to PPP discipline|Couldn't create new ppp unit|Couldn't attach to PPP unit/i,
+    re: /lacks kernel support for PPP|Couldn't open the \/dev\/ppp device|\/dev\/ppp: No such (?:file|device)|unable to open the \/dev\/ppp device|You need to create the \/dev\/ppp device node|mknod \/dev\/ppp c 108 0|Please load the ppp_generic kernel module|Kernel doesn't support ppp_generic|PPP driver version .* (?:too old|out of date)|Couldn't set tty to PPP discipline|lacks PPP kernel support|Couldn't determine if PPP is supported|couldn't verify kernel driver version|Couldn't create new ppp unit|Couldn't attach to PPP unit/i,
     example: 'Please load the ppp_generic kernel module.',
     fresh: true,
     on: (s, _m, l) => void (s.noKernel ??= l),
