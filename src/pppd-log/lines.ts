@@ -48,7 +48,13 @@ const PROMPT = /^[\w.@:~/-]+[#$]\s+(?=\S)/;
 // pppd's own prefix on a terminal: "pppd: ", "/usr/sbin/pppd: " (options.c, sys-linux.c errors).
 const PPPD_TERMINAL = /^(?:\/\S*\/)?pppd:\s+(.*)$/;
 
+// pppd's own `logfile` as macOS's pppd writes it (openfortivpn --pppd-log): "Sat May 11 13:03:32
+// 2024 : message". No program name follows: the rest is pppd's message as it is.
+const LOGFILE_DATE = /^[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4} : /;
+
 function stripTimestamp(line0: string): { rest: string; stripped: boolean } {
+  const lf = LOGFILE_DATE.exec(line0);
+  if (lf) return { rest: line0.slice(lf[0].length), stripped: false };
   const prompt = PROMPT.exec(line0);
   const line = prompt && TIMESTAMPS.some((re) => re.test(line0.slice(prompt[0].length))) ? line0.slice(prompt[0].length) : line0;
   for (const re of TIMESTAMPS) {

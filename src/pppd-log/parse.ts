@@ -9,6 +9,7 @@
 import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
+import { isSourceMessage } from './source-messages.js';
 import { PPPD_RULES, PPTP_RULES, PPTPD_RULES, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
@@ -107,9 +108,15 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     if (OTHER_TRANSPORT.test(l.msg) && speaker === 'pppd') g.otherTransport = true;
   };
 
+  // Lines no row reads but that pppd or pptp print (their sources' formats): they make the
+  // text a pppd log even when nothing else does.
+  const known: LogLine[] = [];
   for (const l of lines) {
     const speaker = speakerOf(l);
-    if (speaker === null) continue;
+    if (speaker === null) {
+      if (l.source !== 'pptpd' && isSourceMessage(l.msg)) known.push(l);
+      continue;
+    }
     // pptpd's rows tell about a pppd session; they are not pppd's messages themselves.
     if (l.source !== 'pptpd') seen = true;
     if (speaker === 'pptp') {
@@ -148,6 +155,11 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     for (const p of pending) add(g, p, 'pptp');
   }
 
+  if (order.length === 0 && known.length > 0) {
+    const g = groupFor('raw', null);
+    for (const l of known) add(g, l, 'pppd');
+    seen = true;
+  }
   // A logread holds the PPPoE WAN's pppd too: prefer PPTP processes when there are any.
   const hasPptp = order.some((g) => g.pptp && !g.otherTransport);
   const kept = hasPptp ? order.filter((g) => !(g.otherTransport && !g.pptp)) : order;

@@ -261,14 +261,14 @@ export const PPPD_RULES: Rule[] = [
   {
     name: 'no-ppp-kernel',
     // sys-linux.c ppp_available() and its no_ppp_msg (printed over several lines on a terminal).
-    re: /lacks kernel support for PPP|Couldn't open the \/dev\/ppp device|\/dev\/ppp: No such (?:file|device)|unable to open the \/dev\/ppp device|You need to create the \/dev\/ppp device node|mknod \/dev\/ppp c 108 0|Please load the ppp_generic kernel module|Kernel doesn't support ppp_generic|PPP driver version .* (?:too old|out of date)|Couldn't set tty to PPP discipline/i,
+    re: /lacks kernel support for PPP|Couldn't open the \/dev\/ppp device|\/dev\/ppp: No such (?:file|device)|unable to open the \/dev\/ppp device|You need to create the \/dev\/ppp device node|mknod \/dev\/ppp c 108 0|Please load the ppp_generic kernel module|Kernel doesn't support ppp_generic|PPP driver version .* (?:too old|out of date)|Couldn't set tty to PPP discipline|lacks PPP kernel support|Couldn't determine if PPP is supported|couldn't verify kernel driver version|Couldn't create new ppp unit|Couldn't attach to PPP unit/i,
     example: 'Please load the ppp_generic kernel module.',
     fresh: true,
     on: (s, _m, l) => void (s.noKernel ??= l),
   },
   {
     name: 'no-pptp-socket',
-    re: /PPTP: failed to create PPTP socket \((?:Address family not supported|Protocol not supported|Protocol not available)/i,
+    re: /PPTP: failed to create PPTP socket \((?:Address family not supported|Protocol not supported|Protocol not available)|^Failed to create PPPoE socket: (?:Address family not supported|Protocol not supported)/i,
     example: 'PPTP: failed to create PPTP socket (Address family not supported by protocol)',
     on: (s, _m, l) => void (s.noKernel ??= l),
   },
@@ -336,7 +336,7 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     name: 'eap-unsupported',
-    re: /^EAP: unknown authentication type|^EAP: unsupported|^EAP: .*Naking/i,
+    re: /^EAP: unknown authentication type|^EAP: unsupported|^EAP: .*Naking|^eap required to authenticate us but no suitable secrets|^peer doesn't want to authenticate us with eap|^EAP MSCHAPv2 not supported/i,
     example: 'EAP: unknown authentication type 26; Naking',
     on: (s, _m, l) => {
       s.eapUnsupported ??= l;
@@ -345,23 +345,23 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     name: 'no-secret',
-    re: /No (?:CHAP |PAP |EAP |MS-CHAP )?secret found|no (?:PAP|CHAP) secret|couldn't find any suitable secret|No secret for/i,
+    re: /No (?:CHAP |PAP |EAP |MS-CHAP )?secret found|no (?:PAP|CHAP) secret|couldn't find any suitable secret|No secret for|^Unable to obtain (?:CHAP|EAP-TLS) password/i,
     example: 'No CHAP secret found for authenticating us to vpn',
     on: (s, _m, l) => {
       s.noAuthSecret ??= l;
       authFailure(s, l, 'no secret found');
     },
   },
-  { name: 'peer-refused-auth', re: /peer refused to authenticate/i, example: 'peer refused to authenticate: terminating link', on: (s, _m, l) => void (s.peerRefusedAuth ??= l) },
+  { name: 'peer-refused-auth', re: /peer refused to authenticate|^(?:PAP|EAP) authentication of peer failed (?:\(protocol-reject\)|on Protocol-Reject)|^PAP authentication failed due to protocol-reject/i, example: 'peer refused to authenticate: terminating link', on: (s, _m, l) => void (s.peerRefusedAuth ??= l) },
   {
     name: 'peer-failed-auth',
-    re: /^Peer .* failed (?:CHAP|PAP|EAP|MS-CHAP\S*) authentication/i,
+    re: /^Peer .* failed (?:CHAP|PAP|EAP|MS-CHAP\S*) (?:authentication|Session verification)|^PAP peer authentication failed for|^calling number \S+ is not authorized|^\d+ LOGIN FAILURES ON |^EAP: MSCHAPv2 failure for peer/i,
     example: 'Peer yaya failed CHAP authentication',
     on: (s, _m, l) => authFailure(s, l, 'peer failed our authentication'),
   },
   {
     name: 'auth-timeout',
-    re: /^No response to (?:PAP|CHAP|EAP) |^(?:PAP|CHAP|EAP)(?: authentication)?: timeout/i,
+    re: /^No response to (?:PAP|CHAP|EAP) |^(?:PAP|CHAP|EAP)(?: authentication)?: timeout|^CHAP authentication timed out|^EAP: no response to Requests|^EAP: too many Requests sent/i,
     example: 'No response to PAP authenticate-requests',
     on: (s, _m, l) => authFailure(s, l, 'no response to authentication request'),
   },
@@ -375,6 +375,16 @@ export const PPPD_RULES: Rule[] = [
       const text = (m[1] ?? '').trim();
       s.authError ??= text || null;
       if (s.authResult !== 'success' && /fail|denied|incorrect|invalid|wrong|reject|not authori[sz]ed/i.test(text)) authFailure(s, l, text);
+    },
+  },
+  {
+    name: 'peer-auth-ok',
+    // chap-new.c / upap.c on the authenticating side (a server): the client passed.
+    re: /^(?:CHAP|PAP|EAP) peer authentication succeeded for/i,
+    example: 'CHAP peer authentication succeeded for vpnuser',
+    on: (s, _m, l) => {
+      s.authResult = 'success';
+      s.authOk ??= l;
     },
   },
   // --- CCP / MPPE ---
@@ -443,6 +453,24 @@ export const PPPD_RULES: Rule[] = [
     example: 'MPPE required but peer negotiation failed',
     on: (s, _m, l) => void (s.mppeFail ??= l),
   },
+  {
+    name: 'mppe-required-unusable',
+    // ccp.c ccp_resetci(): "require-mppe" that cannot work with the other options (auth in both
+    // directions, 40- and 128-bit both refused): CCP never offers MPPE.
+    re: /^MPPE required, but/i,
+    example: 'MPPE required, but both 40-bit and 128-bit disabled.',
+    on: (s, _m, l) => void (s.mppeFail ??= l),
+  },
+  {
+    name: 'mppe-errors',
+    // ccp.c ccp_datainput(): decryption kept failing on a running link; pppd closes LCP.
+    re: /^Too many MPPE errors, closing LCP/i,
+    example: 'Too many MPPE errors, closing LCP',
+    on: (s, _m, l) => {
+      s.mppeFail ??= l;
+      s.ends.push({ kind: 'mppe-error', detail: 'too many MPPE errors (decryption failed), pppd closed the link', line: l });
+    },
+  },
   // --- IPCP ---
   {
     name: 'local-ip',
@@ -476,7 +504,7 @@ export const PPPD_RULES: Rule[] = [
     // IPCP (and, with no other network protocol, the link): "Peer refused to agree to our IP
     // address", 2.5's "... his IP address", "Could not determine local IP address", "Peer is
     // not authorized to use remote address %I"; sys-linux.c "Interface configuration failed".
-    re: /^(?:Peer refused to agree to (?:our|his) IP address|Could not determine local IP address|Peer is not authorized to use remote address|Interface configuration failed)/i,
+    re: /^(?:Peer refused to agree to (?:our|his) IP address|Could not determine local IP address|Peer is not authorized to use remote address|Interface configuration failed|Interface failed to come up)/i,
     example: 'Peer refused to agree to our IP address',
     on: (s, _m, l) => void s.ends.push({ kind: 'local-term', detail: 'IPCP could not agree on the IP addresses', line: l }),
   },
@@ -534,6 +562,23 @@ export const PPPD_RULES: Rule[] = [
     on: (s, m, l) => {
       if (isHookScript(m[1] ?? '')) upsertScript(s, { script: hookName(m[1] ?? ''), exitCode: 99, signal: null, line: l });
     },
+  },
+  {
+    name: 'connect-script-failed',
+    // tty.c connect_tty(): the connect program (chat, or a pty helper) exited non-zero before
+    // PPP started: the transport never came up.
+    re: /^Connect script failed|^Initializer script failed/i,
+    example: 'Connect script failed',
+    on: (s, _m, l) => void (s.ptyFailed ??= l),
+  },
+  {
+    name: 'pppoe-no-answer',
+    // rp-pppoe plugin discovery.c: no access concentrator answered PADI/PADR. A fresh attempt
+    // after a finished one (persist): the server does not answer.
+    re: /Timeout waiting for PAD[OS] packets|Unable to complete PPPoE Discovery/i,
+    example: 'Timeout waiting for PADO packets',
+    fresh: true,
+    on: (s, _m, l) => void (s.discoveryTimeout ??= l),
   },
   // --- how it ended ---
   {
@@ -616,6 +661,18 @@ export const PPPD_RULES: Rule[] = [
   { name: 'ipv6-address', re: /^(?:local|remote)\s+LL address \S+/, example: 'local  LL address fe80::216e:1742:654e:9b91', on: () => {} },
   { name: 'routes', re: /^(?:replacing|restoring) old default route to|^Overriding mtu \d+ to|^Couldn't increase M[TR]U to/, example: 'replacing old default route to eth0 [172.16.68.1]', on: () => {} },
   { name: 'unsupported-protocol', re: /^Unsupported protocol (?:0x[0-9a-f]+|'[^']+') received/i, example: 'Unsupported protocol 0x3 received', on: () => {} },
+  { name: 'default-route-kept', re: /^not replacing (?:existing )?default route/i, example: 'not replacing existing default route via 192.168.1.1', on: () => {} },
+  { name: 'device-locked', re: /^Device \S+ is locked by pid \d+/, example: 'Device ttyUSB0 is locked by pid 1234', on: () => {} },
+  { name: 'set-mru-failed', re: /^Couldn't set PPP MRU/, example: "Couldn't set PPP MRU: Transport endpoint is not connected", on: () => {} },
+  { name: 'not-8bit-clean', re: /^Receive serial link is not 8-bit clean|^Problem: all had bit 7 set to [01]/, example: 'Receive serial link is not 8-bit clean:', on: () => {} },
+  {
+    name: 'pppd-notices',
+    // main.c, auth.c, fsm.c, lcp.c, ccp.c, ipcp.c, ipv6cp.c, tty.c notices that describe a step,
+    // not a cause (the cause is logged on its own line).
+    re: /^(?:Link terminated\.|Starting link$|Starting negotiation on |Last channel has disconnected|Warning: couldn't open ppp database|Received bad configure-(?:ack|nak|rej)|\S+: Rcvd Code-Reject for |Protocol-Reject for unsupported protocol|appear to have received our own echo-reply|Peer \S+ authenticated with |(?:Local|Remote) (?:IP|LL) address changed to|Lost compression sync|Compression disabled by peer|Serial port initialized|Serial link disconnected|local and remote LL addresses are equal|Could not determine (?:local|remote) LL address)/,
+    example: 'Link terminated.',
+    on: () => {},
+  },
   { name: 'pppoe-session', re: /^PPP session is \d+|^Connected to \S+ via interface|^Renamed interface \S+ to|^Sent PADT$/, example: 'PPP session is 23303', on: () => {} },
 ];
 
@@ -657,14 +714,14 @@ export const PPTP_RULES: Rule[] = [
   {
     name: 'pptp-dns',
     // pptp.c get_ip_address(): gethostbyname/getaddrinfo failures; the pptp.so plugin's "Unknown host".
-    re: /gethostbyname|getaddrinfo|Could not resolve|Unknown host|Name or service not known|Host name lookup failure|No address associated with hostname|Temporary failure in name resolution|HOST NOT FOUND/i,
+    re: /gethostbyname|getaddrinfo|Could not resolve|Unknown host|possesses no IPv4 address|Name or service not known|Host name lookup failure|No address associated with hostname|Temporary failure in name resolution|HOST NOT FOUND/i,
     example: "gethostbyname 'pptp.relakks.com': HOST NOT FOUND",
     fresh: true,
     on: (s, m, l) => controlFailed(s, l, m.input),
   },
   {
     name: 'pptp-connect-failed',
-    re: /^connect: (.+)$|Could not open control connection|Call manager exited with error|Could not launch call manager/i,
+    re: /^connect: (.+)$|Could not open control connection|Call manager exited with error|Could not launch call manager|^Could not open connection\.?$|^Cannot bind GRE socket/i,
     example: 'connect: Connection refused',
     fresh: true,
     on: (s, m, l) => {
@@ -679,7 +736,7 @@ export const PPTP_RULES: Rule[] = [
     // pptp_ctrl.c: a failed Start-Control-Connection-Reply is logged by ctrlp_error() as "Reply
     // result code is N 'TEXT'. Error code is N"; a refused Outgoing-Call-Reply as "Our outgoing
     // call request [callid N] has not been accepted." (then "Result code is ...").
-    re: /(?:Start[- ]Control[- ]Connection|Outgoing[- ]Call)[- ]Reply.*(?:result|error|reject|fail)|Outgoing call (?:rejected|failed)|outgoing call request .*has not been accepted|^Reply result code is \d+|Non-zero Result Code|negative reply|Peer refused/i,
+    re: /(?:Start[- ]Control[- ]Connection|Outgoing[- ]Call)[- ]Reply.*(?:result|error|reject|fail)|Outgoing call (?:rejected|failed)|outgoing call request .*has not been accepted|^Reply result code is \d+|^Result code is \d+ |Non-zero Result Code|negative reply|Peer refused/i,
     example: 'Outgoing call rejected',
     on: (s, m, l) => controlFailed(s, l, m.input),
   },
@@ -731,6 +788,15 @@ export const PPTPD_RULES: Rule[] = [
     on: (s, m, l) => {
       if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) s.ends.push({ kind: 'pptp-peer-closed', detail: `pptpd: the client closed the PPTP connection (${m.input})`, line: l });
     },
+  },
+  {
+    name: 'pptpd-gre-failed',
+    // pptpctrl.c pptp_handle_ctrl_connection(): GRE from the client stopped or the control
+    // stream lost sync: the tunnel's transport broke (not the client hanging up).
+    re: /^CTRL: (?:GRE-tunnel has collapsed|GRE read or PTY write failed|Error sending GRE, aborting call|Bad magic cookie - lost syncronization)/i,
+    example: 'CTRL: GRE-tunnel has collapsed (GRE read or PTY write failed (gre,pty)=(6,-1))',
+    evidence: false,
+    on: (s, m, l) => void s.ends.push({ kind: 'pptp-link-error', detail: `pptpd: ${m.input}`, line: l }),
   },
   {
     name: 'pptpd-echo-timeout',

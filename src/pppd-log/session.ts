@@ -17,6 +17,8 @@ export type EndKind =
   | 'pptp-peer-closed'
   | 'pptp-link-error'
   | 'mppe-disabled'
+  /** ccp.c: too many MPPE decryption errors, pppd closed LCP. */
+  | 'mppe-error'
   /** pppd's pty child (pptp) died of SIGINT/SIGTERM/SIGHUP: pppd passes the signal it got on to its process group. */
   | 'child-signal';
 
@@ -73,6 +75,8 @@ export interface Session {
   configOption: string | null;
   controlErr: LogLine | null;
   lcpTimeout: LogLine | null;
+  /** PPPoE discovery got no answer (rp-pppoe "Timeout waiting for PADO packets"). */
+  discoveryTimeout: LogLine | null;
   otherTimeout: LogLine | null;
   localIp: string | null;
   remoteIp: string | null;
@@ -128,6 +132,7 @@ export function newSession(pid: string | null): Session {
     configOption: null,
     controlErr: null,
     lcpTimeout: null,
+    discoveryTimeout: null,
     otherTimeout: null,
     localIp: null,
     remoteIp: null,

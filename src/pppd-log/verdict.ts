@@ -161,6 +161,9 @@ export function decideVerdict(s: Session): Decision {
     if (s.lcpTimeout) {
       return { verdict: 'no_response', endedBy: 'LCP negotiation never completed', evidence: ev(s.lcpTimeout) };
     }
+    if (s.discoveryTimeout && !s.lcpRcvdAny) {
+      return { verdict: 'no_response', endedBy: 'no access concentrator answered PPPoE discovery', evidence: ev(s.discoveryTimeout) };
+    }
     const peer = s.ends.find((e) => e.kind === 'peer-term');
     const sig = s.ends.find((e) => e.kind === 'signal') ?? s.ends.find((e) => e.kind === 'child-signal');
     const pptpClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed');
@@ -221,6 +224,8 @@ export function decideVerdict(s: Session): Decision {
       return { verdict: 'stopped_locally', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
     case 'mppe-disabled':
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled while the link was up', evidence: ev(pick.line) };
+    case 'mppe-error':
+      return { verdict: 'mppe_failed', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
     case 'peer-term':
       // A peer closing CCP on its way down says "MPPE disabled" in its Terminate-Request (iOS,
       // macOS, Android clients do on every hang-up): once MPPE was up, that is a plain hang-up.

@@ -1,0 +1,22 @@
+// Recognises any message pppd or pptp prints, from the formats enumerated out of their sources
+// (messages.gen.ts): a log holding only messages no rule gives a meaning to is still a pppd log
+// (verdict `other`, exit 1), never "not a pppd log" (exit 2).
+
+import { SOURCE_MESSAGES } from './messages.gen.js';
+
+const CONVERSION = /%[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:ll|l|h|z)?[diuxXsqvBIPmcf]|%%/g;
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A printf format as a pattern: literal text kept, every conversion any text. */
+export function formatPattern(fmt: string): string {
+  const parts = fmt.trim().split(CONVERSION);
+  return parts.map((p) => escape(p).replace(/\s+/g, '\\s+')).join('.*?');
+}
+
+const ALL = new RegExp(`^(?:${SOURCE_MESSAGES.map(([, , , fmt]) => formatPattern(fmt)).join('|')})\\s*$`);
+
+/** Whether a message (prefixes removed) is one pppd or pptp prints, by their sources. */
+export function isSourceMessage(msg: string): boolean {
+  return ALL.test(msg.trim());
+}
