@@ -4,7 +4,7 @@
 // the `ssh_hang` routers itself (accept TCP, never send a byte), and on SIGTERM stops it all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
@@ -176,7 +176,9 @@ async function serveReboots(): Promise<void> {
         result = err instanceof Error ? err.message : String(err);
         log(`reboot of ${name} failed: ${result}`);
       }
-      await writeFile(join(rdir, `${name}.done`), result);
+      // Written aside then renamed: `lab reboot` polls for the file and must never read it half-written.
+      await writeFile(join(rdir, `${name}.done.tmp`), result || 'failed');
+      await rename(join(rdir, `${name}.done.tmp`), join(rdir, `${name}.done`));
       await rm(join(rdir, `${name}.request`), { force: true });
     }),
   );
