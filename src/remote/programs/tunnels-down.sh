@@ -5,28 +5,14 @@
 
 # stop_one NAME: stops NAME's pppd, recording its pid, the syslog line count before, and the outcome.
 stop_one() {
-  _n=$1
-  _p=$(link_pid "$_n")
+  _p=$(link_pid "$1")
   alive "$_p" || return 0
-  echo "$_p" >"$W/$_n.pid"
-  syslog | grep -c "pppd\[$_p\]" >"$W/$_n.before"
-  if stop_pid "$_p" "$T"; then echo 1 >"$W/$_n.stopped"; else echo 0 >"$W/$_n.stopped"; fi
+  stop_begin "$1" "$_p"
+  stop_pid "$_p" "$T"; stop_end "$1" $?
 }
 for _n in $NAMES; do stop_one "$_n" & done
 wait
 echo "$MAGIC"
-for _n in $NAMES; do
-  echo "@@tunnel $_n"
-  _p=$(cat "$W/$_n.pid" 2>/dev/null)
-  if [ -n "$_p" ]; then
-    echo was=1; echo "pid=$_p"; echo "stopped=$(cat "$W/$_n.stopped" 2>/dev/null)"
-    echo '@@syslog'
-    _b=$(cat "$W/$_n.before" 2>/dev/null); _b=${_b:-0}
-    syslog | grep "pppd\[$_p\]" | sed -n "$((_b + 1)),\$p" | tail -n 60 | pfx
-  else
-    echo was=0; echo pid=; echo stopped=1
-    echo '@@syslog'
-  fi
-done
+for _n in $NAMES; do stop_report "$_n"; done
 echo '@@end'
 rm -rf "$W"

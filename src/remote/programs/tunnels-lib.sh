@@ -1,5 +1,6 @@
 # shellcheck shell=sh
-# What the three tunnel programs (tunnels-up/down/status.sh) share, after common.sh.
+# What the tunnel programs (tunnels-up/down/status.sh, tunnels-netifd.sh) share, after common.sh
+# and pppd-pid.sh.
 # Header: T (timeout, seconds), NAMES (tunnel names, space-separated, each [A-Za-z0-9_-]+),
 # ST (prefix of the per-tunnel state files: ST-NAME.out, ST-NAME.daemon), WORK (prefix of this
 # run's private work dir).
@@ -7,6 +8,28 @@
 
 # log_of PID [MAX]: syslog lines of pppd[PID], framed.
 log_of() { [ -n "$1" ] && syslog | grep "pppd\[$1\]" | tail -n "${2:-60}" | pfx; echo; }
+# stop_begin NAME PID: records the pppd a stop is about to end and its syslog line count so far.
+stop_begin() {
+  echo "$2" >"$W/$1.pid"
+  syslog | grep -c "pppd\[$2\]" >"$W/$1.before"
+}
+# stop_end NAME OK: records whether the stop ended it (OK 0: it did).
+stop_end() { if [ "$2" = 0 ]; then echo 1 >"$W/$1.stopped"; else echo 0 >"$W/$1.stopped"; fi; }
+# stop_report NAME: NAME's frame of a down program: was it running, stopped, and the lines its
+# pppd logged since the stop began.
+stop_report() {
+  echo "@@tunnel $1"
+  _p=$(cat "$W/$1.pid" 2>/dev/null)
+  if [ -n "$_p" ]; then
+    echo was=1; echo "pid=$_p"; echo "stopped=$(cat "$W/$1.stopped" 2>/dev/null)"
+    echo '@@syslog'
+    _b=$(cat "$W/$1.before" 2>/dev/null); _b=${_b:-0}
+    syslog | grep "pppd\[$_p\]" | sed -n "$((_b + 1)),\$p" | tail -n 60 | pfx
+  else
+    echo was=0; echo pid=; echo stopped=1
+    echo '@@syslog'
+  fi
+}
 LC_ALL=C; export LC_ALL
 mkdir -p "$R/tmp"
 W=$R$WORK$$

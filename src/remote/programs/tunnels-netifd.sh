@@ -136,26 +136,12 @@ down() {
   for _t in $TUNNELS; do
     _n=${_t%%:*}; _i=${_t#*:}; _i=${_i%%:*}
     _p=$(ifpid "$_i")
-    echo "$_p" >"$W/$_n.pid"
-    syslog | grep -c "pppd\[$_p\]" >"$W/$_n.before"
+    [ -n "$_p" ] && stop_begin "$_n" "$_p"
     tool ifdown "$_i" </dev/null >/dev/null 2>&1
-    if wait_gone "$_p" "$T" || stop_pid "$_p" 5; then echo 1 >"$W/$_n.stopped"; else echo 0 >"$W/$_n.stopped"; fi
+    [ -n "$_p" ] && { wait_gone "$_p" "$T" || stop_pid "$_p" 5; stop_end "$_n" $?; }
   done
   echo "$MAGIC"
-  for _t in $TUNNELS; do
-    _n=${_t%%:*}
-    _p=$(cat "$W/$_n.pid")
-    echo "@@tunnel $_n"
-    if [ -n "$_p" ]; then
-      echo was=1; echo "pid=$_p"; echo "stopped=$(cat "$W/$_n.stopped")"
-      echo '@@syslog'
-      _b=$(cat "$W/$_n.before" 2>/dev/null); _b=${_b:-0}
-      syslog | grep "pppd\[$_p\]" | sed -n "$((_b + 1)),\$p" | tail -n 60 | pfx
-    else
-      echo was=0; echo pid=; echo stopped=1
-      echo '@@syslog'
-    fi
-  done
+  for _t in $TUNNELS; do stop_report "${_t%%:*}"; done
   echo '@@end'
 }
 
