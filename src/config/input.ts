@@ -1,6 +1,6 @@
 // Reading user input files (inventory, playbook, settings): YAML with line/column errors,
 // dot-paths for messages, zod issues turned into InputProblems, "did you mean" hints.
-import { readFile } from 'node:fs/promises';
+import { access, constants, readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type InputProblem } from '../errors.js';
@@ -104,6 +104,16 @@ export async function readYamlFile(path: string, file: string = path): Promise<u
     throw new InputError([{ file, path: '', message: `cannot read file: ${describeFsError(err)}` }], { cause: err });
   }
   return parseYaml(text, file);
+}
+
+/** Whether FILE may be executed by this process (inventory scripts, vault password scripts). */
+export async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `ENOENT` → "no such file or directory", keeping the message short and stack-free. */

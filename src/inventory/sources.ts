@@ -16,11 +16,10 @@
 // no extension or .yml/.yaml/.json) is merged, later files winning. Vars files may be wholly
 // vault-encrypted.
 import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve as resolvePath } from 'node:path';
 import type { InputProblem } from '../errors.js';
-import { describeFsError, describeValue, didYouMean, formatPath, parseYaml, VaultValue, type PathSegment } from '../config/input.js';
+import { describeFsError, describeValue, isExecutable, didYouMean, formatPath, parseYaml, VaultValue, type PathSegment } from '../config/input.js';
 import { InputError } from '../errors.js';
 import { readIni } from './ini.js';
 import { addGroup, addHost, emptyTree, finishTree, GROUP_NAME, HOST_NAME, isDescendant, isMapping, linkChild, readTree, type InventoryTree, type VarEntry } from './tree.js';
@@ -126,14 +125,6 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
   problems.push(...readIni(text, src, tree));
 }
 
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Whether a parsed file is `ansible-inventory --list` output (it always has `_meta`) rather than a YAML inventory. */
 function isListForm(doc: unknown): boolean {

@@ -13,8 +13,8 @@
 // password is one typed error whose message never holds key material or plaintext.
 import { execFile } from 'node:child_process';
 import { createDecipheriv, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
-import { access, constants, readFile } from 'node:fs/promises';
-import { describeFsError } from '../config/input.js';
+import { readFile } from 'node:fs/promises';
+import { describeFsError, isExecutable } from '../config/input.js';
 import { InputError } from '../errors.js';
 
 export const VAULT_HEADER = '$ANSIBLE_VAULT;';
@@ -116,14 +116,6 @@ export async function readVaultSecrets(
   return out;
 }
 
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function runClient(file: string, label: string): Promise<Buffer> {
   const args = label === 'default' ? [] : ['--vault-id', label];

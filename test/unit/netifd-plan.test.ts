@@ -8,28 +8,17 @@ import { describe, expect, it } from 'vitest';
 import { HostError, InputError } from '../../src/errors.js';
 import type { Facts, PppdProcess } from '../../src/facts/types.js';
 import { loadInventory } from '../../src/inventory/load.js';
-import type { HostSpec, TunnelManager } from '../../src/inventory/types.js';
+import type { TunnelManager } from '../../src/inventory/types.js';
 import { tunnelManager, tunnelPppd } from '../../src/plan/manager.js';
 import { planStep, tunnelsToRestart } from '../../src/plan/plan.js';
 import type { Change } from '../../src/plan/types.js';
-import type { PlaybookStep } from '../../src/playbook/types.js';
 import { keptByTool } from '../../src/render/sysupgrade.js';
 import { factsFor, host, netifdFactsFor, PASSWORD, tunnel, type Firmware } from '../fixtures/resources/firmware.js';
-import { applyToFacts } from '../fixtures/resources/simulate.js';
+import { planAndApply } from '../fixtures/resources/simulate.js';
 
-const STEPS: PlaybookStep[] = [{ kind: 'packages' }, { kind: 'modules', encryption: true }, { kind: 'pppd-files' }, { kind: 'routing' }, { kind: 'boot' }];
 const NETIFD_FW: Array<Exclude<Firmware, 'whiterussian'>> = ['openwrt-19', 'openwrt', 'openwrt-24', 'openwrt-apk'];
 
-function run(h: HostSpec, facts: Facts, steps: PlaybookStep[] = STEPS): { facts: Facts; changes: Change[] } {
-  const all: Change[] = [];
-  let f = facts;
-  for (const s of steps) {
-    const c = planStep(s, h, f);
-    all.push(...c);
-    f = applyToFacts(f, c);
-  }
-  return { facts: f, changes: all };
-}
+const run = planAndApply;
 
 const kinds = (cs: Change[]): string[] => cs.map((c) => `${c.kind} ${c.target}`);
 const uci = (cs: Change[], config: string): Extract<Change, { kind: 'uci-batch' }> | undefined =>

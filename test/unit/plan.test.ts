@@ -4,24 +4,12 @@ import type { Facts } from '../../src/facts/types.js';
 import type { HostSpec } from '../../src/inventory/types.js';
 import { lastWanOfIpUp, planStep, plannerPaths, tunnelsToRestart } from '../../src/plan/plan.js';
 import type { Change } from '../../src/plan/types.js';
-import type { PlaybookStep } from '../../src/playbook/types.js';
 import { Secret } from '../../src/secret.js';
 import { FIRMWARES, PASSWORD, ROM_CHAP, factsFor, host, tunnel } from '../fixtures/resources/firmware.js';
-import { applyToFacts } from '../fixtures/resources/simulate.js';
+import { applyToFacts, planAndApply } from '../fixtures/resources/simulate.js';
 
-const STEPS: PlaybookStep[] = [{ kind: 'packages' }, { kind: 'modules', encryption: true }, { kind: 'pppd-files' }, { kind: 'routing' }, { kind: 'boot' }];
 
-/** Plans and applies each step in turn, like the engine does (facts re-gathered per step). */
-function run(h: HostSpec, facts: Facts, steps: PlaybookStep[] = STEPS): { facts: Facts; changes: Change[] } {
-  const all: Change[] = [];
-  let f = facts;
-  for (const s of steps) {
-    const c = planStep(s, h, f);
-    all.push(...c);
-    f = applyToFacts(f, c);
-  }
-  return { facts: f, changes: all };
-}
+const run = planAndApply;
 
 describe('planStep: a fresh router of every firmware', () => {
   for (const fw of FIRMWARES) {
