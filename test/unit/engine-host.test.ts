@@ -19,6 +19,29 @@ import { FIRMWARES, host, PASSWORD, tunnel, type Firmware } from '../fixtures/re
 
 const PLAYBOOK: Playbook = await loadPlaybook(new URL('../../playbooks/pptp-client.yaml', import.meta.url).pathname);
 
+/** The first apply on a ppp 2.4 OpenWrt fake root (19.07, 23.05): its options.pptp is kept. */
+const OPKG_FIRST_APPLY = [
+  'install kmod-pptp,kmod-gre,kmod-mppe',
+  'write-file /etc/modules.d/60-pptp-fleet',
+  'write-file /etc/ppp/peers/office',
+  'write-file /etc/ppp/chap-secrets',
+  'write-file /etc/ppp/ip-up',
+  'write-file /etc/ppp/ip-down',
+  'write-file /etc/sysupgrade.conf',
+];
+
+/** The first apply on a ppp 2.5 fake root (24.10, 25.x): options.pptp's `mppe` line is rewritten. */
+const PPP25_FIRST_APPLY = [
+  'install kmod-pptp,kmod-gre,kmod-mppe',
+  'write-file /etc/modules.d/60-pptp-fleet',
+  'write-file /etc/ppp/peers/office',
+  'write-file /etc/ppp/chap-secrets',
+  'write-file /etc/ppp/options.pptp',
+  'write-file /etc/ppp/ip-up',
+  'write-file /etc/ppp/ip-down',
+  'write-file /etc/sysupgrade.conf',
+];
+
 /** What the first apply changes on each fresh fake root (a fixture per flavour, not the planner's code). */
 const FIRST_APPLY: Record<Firmware, string[]> = {
   whiterussian: [
@@ -30,43 +53,10 @@ const FIRST_APPLY: Record<Firmware, string[]> = {
     'write-file /etc/ppp/ip-down',
     'write-file /etc/init.d/S70pptp-office',
   ],
-  'openwrt-19': [
-    'install kmod-pptp,kmod-gre,kmod-mppe',
-    'write-file /etc/modules.d/60-pptp-fleet',
-    'write-file /etc/ppp/peers/office',
-    'write-file /etc/ppp/chap-secrets',
-    'write-file /etc/ppp/ip-up',
-    'write-file /etc/ppp/ip-down',
-    'write-file /etc/sysupgrade.conf',
-  ],
-  openwrt: [
-    'install kmod-pptp,kmod-gre,kmod-mppe',
-    'write-file /etc/modules.d/60-pptp-fleet',
-    'write-file /etc/ppp/peers/office',
-    'write-file /etc/ppp/chap-secrets',
-    'write-file /etc/ppp/ip-up',
-    'write-file /etc/ppp/ip-down',
-    'write-file /etc/sysupgrade.conf',
-  ],
-  'openwrt-24': [
-    'install kmod-pptp,kmod-gre,kmod-mppe',
-    'write-file /etc/modules.d/60-pptp-fleet',
-    'write-file /etc/ppp/peers/office',
-    'write-file /etc/ppp/chap-secrets',
-    'write-file /etc/ppp/ip-up',
-    'write-file /etc/ppp/ip-down',
-    'write-file /etc/sysupgrade.conf',
-  ],
-  'openwrt-apk': [
-    'install kmod-pptp,kmod-gre,kmod-mppe',
-    'write-file /etc/modules.d/60-pptp-fleet',
-    'write-file /etc/ppp/peers/office',
-    'write-file /etc/ppp/chap-secrets',
-    'write-file /etc/ppp/options.pptp',
-    'write-file /etc/ppp/ip-up',
-    'write-file /etc/ppp/ip-down',
-    'write-file /etc/sysupgrade.conf',
-  ],
+  'openwrt-19': OPKG_FIRST_APPLY,
+  openwrt: OPKG_FIRST_APPLY,
+  'openwrt-24': PPP25_FIRST_APPLY,
+  'openwrt-apk': PPP25_FIRST_APPLY,
 };
 
 const roots: string[] = [];
