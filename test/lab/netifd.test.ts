@@ -7,7 +7,6 @@ import { readFile, writeFile, chmod, access } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labReboot, type Lab, type LabRouter } from '../../packages/lab/src/index.js';
 import { InputError } from '../../packages/lab/src/errors.js';
-import { parseNetifdStatusOutput, netifdStatusScript } from '../../src/pptp/netifd-status.js';
 import { routerExec, waitFor } from './fault-helpers.js';
 import { routerPath, startLab, stopLab } from './helpers.js';
 
@@ -122,16 +121,6 @@ describe('netifd stand-in on 24.10', () => {
     expect(routes).toMatch(/^10\.20\.0\.0 0\.0\.0\.0 255\.255\.0\.0 U 0 pptp-office$/m);
     expect(await exec('r001', 'ifstatus office')).toContain('"l3_device": "pptp-office"');
   }, 60_000);
-
-  it('the netifd-status program reports it: up, pptp-office, and the pid of the pppd whose syslog lines are the attempt', async () => {
-    const out = await exec('r001', 'sh -s', netifdStatusScript(['office', 'nosuch']));
-    const [office, nosuch] = parseNetifdStatusOutput(out);
-    expect(office).toMatchObject({ iface: 'office', exists: true, status: { up: true, l3Device: 'pptp-office', errors: [] } });
-    const pid = office?.pppdPid ?? 0;
-    expect(pid).toBeGreaterThan(0);
-    expect(await exec('r001', 'logread')).toContain(`pppd[${pid}]: local  IP address`);
-    expect(nosuch).toMatchObject({ exists: false, status: null });
-  });
 
   it("pppd's command line is ppp.sh's; without a UCI password it is empty there and pppd uses chap-secrets", async () => {
     const [argv, ...more] = await pppdArgvs('r001');

@@ -1,14 +1,8 @@
 // netifd mode's pure parts: the UCI sections of a tunnel's interface and routes (uci batch via
-// resources/uci.ts), its firewall zone by network, the sysupgrade.conf block, and the
-// netifd-status program run on a fake root with a tiny `ubus` fixture, then parsed.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// resources/uci.ts), its firewall zone by network, the sysupgrade.conf block.
 import { describe, expect, it } from 'vitest';
 import type { MppeDialect, UciSectionFact } from '../../src/facts/types.js';
 import type { TunnelSpec } from '../../src/inventory/types.js';
-import { parseNetifdStatus, parseNetifdStatusOutput, netifdStatusScript } from '../../src/pptp/netifd-status.js';
 import { uciShowLines } from '../../src/render/firewall.js';
 import {
   NETWORK_CONFIG,
@@ -188,80 +182,5 @@ describe('sysupgrade.conf block', () => {
   it('refuses what is not an absolute path sysupgrade can read', () => {
     expect(() => sysupgradeKeepPaths(['etc/x'])).toThrow(/not a path/);
     expect(() => sysupgradeKeepPaths(['/etc/a b'])).toThrow(/not a path/);
-  });
-});
-
-const UP_JSON = `{
-	"up": true,
-	"pending": false,
-	"available": true,
-	"autostart": true,
-	"dynamic": false,
-	"uptime": 42,
-	"l3_device": "pptp-office",
-	"proto": "pptp",
-	"ipv4-address": [
-		{
-			"address": "192.168.255.2",
-			"mask": 32,
-			"ptpaddress": "192.168.0.1"
-		}
-	],
-	"route": [
-		{
-			"target": "10.20.0.0",
-			"mask": 16,
-			"nexthop": "0.0.0.0",
-			"source": "0.0.0.0/0"
-		}
-	],
-	"data": {
-	}
-}`;
-const DOWN_JSON = '{ "up": false, "pending": false, "autostart": true, "proto": "pptp", "errors": [ { "subsystem": "pptp", "code": "AUTH_TOPEER_FAILED" } ], "data": { } }';
-
-describe('parseNetifdStatus', () => {
-  it.each([
-    ['up', UP_JSON, { up: true, pending: false, l3Device: 'pptp-office', uptimeSec: 42, ipv4: [{ address: '192.168.255.2', mask: 32, ptpaddress: '192.168.0.1' }], routes: [{ target: '10.20.0.0', mask: 16, nexthop: '0.0.0.0' }], errors: [] }],
-    ['down after an authentication failure', DOWN_JSON, { up: false, l3Device: null, errors: [{ subsystem: 'pptp', code: 'AUTH_TOPEER_FAILED' }] }],
-    ['waiting for the WAN', '{"up": false, "pending": true, "autostart": true, "proto": "pptp"}', { up: false, pending: true, errors: [] }],
-    ['after ifdown', '{"up": false, "pending": false, "autostart": false, "proto": "pptp"}', { autostart: false }],
-  ])('%s', (_what, json, want) => {
-    expect(parseNetifdStatus(json)).toMatchObject(want);
-  });
-  it('throws on what is not a JSON object', () => {
-    expect(() => parseNetifdStatus('[1]')).toThrow(/not a JSON object/);
-    expect(() => parseNetifdStatus('Command failed: Not found')).toThrow();
-  });
-});
-
-describe('netifd-status program on a fake root', () => {
-  it('reports netifd’s status, the pppd pid of pptp-NAME, and a missing interface', () => {
-    const root = mkdtempSync(join(tmpdir(), 'netifd-status-'));
-    mkdirSync(join(root, 'sbin'), { recursive: true });
-    mkdirSync(join(root, 'var/run/pppd'), { recursive: true });
-    mkdirSync(join(root, 'fixtures'), { recursive: true });
-    writeFileSync(join(root, 'fixtures/office.json'), `${UP_JSON}\n`);
-    // ubus as a tiny executable: the object's status from fixtures/, else ubus's "Not found" (exit 4)
-    writeFileSync(
-      join(root, 'sbin/ubus'),
-      `#!/bin/sh\nf="${root}/fixtures/\${2#network.interface.}.json"\n[ "$1 $3" = "call status" ] && [ -f "$f" ] && exec cat "$f"\necho "Command failed: Not found" >&2\nexit 4\n`,
-    );
-    chmodSync(join(root, 'sbin/ubus'), 0o755);
-    writeFileSync(join(root, 'var/run/pppd/pptp-office.pid'), '1234\n');
-    const r = spawnSync('/bin/sh', ['-s'], { input: netifdStatusScript(['office', 'gone'], root), encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const [office, gone, ...rest] = parseNetifdStatusOutput(r.stdout);
-    expect(rest).toEqual([]);
-    expect(office).toMatchObject({ iface: 'office', exists: true, pppdPid: 1234, ubusError: null, status: { up: true, l3Device: 'pptp-office' } });
-    expect(gone).toMatchObject({ iface: 'gone', exists: false, status: null, pppdPid: null, ubusError: 'Command failed: Not found' });
-  });
-  it('refuses interface names that are not UCI names', () => {
-    expect(() => netifdStatusScript(['a-b'])).toThrow(RangeError);
-    expect(() => netifdStatusScript(['x; reboot'])).toThrow(RangeError);
-  });
-  it('output cut short is an error, not an empty report', () => {
-    expect(() => parseNetifdStatusOutput('@@pptp-fleet-netifd-status 1\n@@iface office\nrc=0\n|{')).toThrow(/@@end/);
   });
 });
