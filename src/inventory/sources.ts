@@ -359,8 +359,3 @@ async function readVarsFile(file: string, secrets: readonly VaultSecret[]): Prom
   }
   return { vars };
 }
-
-/** For tests: a tree from one YAML document already parsed. */
-export function treeFromDoc(doc: unknown, file: string): { tree: InventoryTree; problems: InputProblem[] } {
-  return readTree(doc, file, emptyTree(), true);
-}
