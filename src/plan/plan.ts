@@ -274,20 +274,19 @@ function planRouting(host: HostSpec, facts: Facts): Change[] {
   return [
     ...planIpScript('up', host, facts, on, noArms, false),
     ...planIpScript('down', host, facts, on, noArms, false),
-    ...planNetwork(host, facts),
+    ...planNetwork(facts, viaNetifd, host.tunnels.filter((t) => !viaNetifd.includes(t)).map((t) => t.name)),
     ...planFirewall(host, facts, present(host), off),
   ];
 }
 
 /**
  * /etc/config/network on netifd routers: the interface and `config route` sections of each
- * tunnel netifd runs (render/netifd.ts), and the sections of every other tunnel of the host
- * (run by pppd now, or absent) deleted, in one uci-batch change whose reload (`network reload`)
- * makes netifd start new interfaces and restart changed ones. Nothing when they match.
+ * tunnel of ON (those netifd runs, render/netifd.ts) and the sections of the tunnels named in
+ * OTHERS (run by pppd now, or absent) deleted, in one uci-batch change whose reload (`network
+ * reload`) makes netifd start new interfaces and restart changed ones. Nothing when they match.
  */
-function planNetwork(host: HostSpec, facts: Facts, remove: string[] = []): Change[] {
+function planNetwork(facts: Facts, on: TunnelSpec[], others: string[]): Change[] {
   if (!facts.netifd) return [];
-  const on = remove.length > 0 ? [] : netifdOn(host, facts);
   const dialect = mppeDialect(facts);
   const sections: Record<string, UciSectionFact> = {};
   const owner = new Map<string, string>();
@@ -306,7 +305,6 @@ function planNetwork(host: HostSpec, facts: Facts, remove: string[] = []): Chang
     Object.assign(sections, want);
     stale.push(...netifdStaleSections(t.name, facts.network, want));
   }
-  const others = remove.length > 0 ? remove : host.tunnels.filter((t) => !on.includes(t)).map((t) => t.name);
   for (const n of others) stale.push(...netifdStaleSections(n, facts.network, {}));
   const changes = uciChanges(
     { config: NETWORK_CONFIG, sections, remove: stale, reload: NETWORK_RELOAD, what: `netifd interfaces of ${[...on.map((t) => t.name), ...others].join(', ')}` },
@@ -424,7 +422,7 @@ function planRemove(host: HostSpec, facts: Facts): Change[] {
   for (const n of names) changes.push(...tagged(fileChanges({ path: peerPath(n), state: 'absent', reason, mask: maskFor(host) }, facts), [n]));
   changes.push(...planChapSecrets(host, facts, [], names));
   changes.push(...planIpScript('up', host, facts, [], names, true), ...planIpScript('down', host, facts, [], names, true));
-  changes.push(...planNetwork(host, facts, names));
+  changes.push(...planNetwork(facts, [], names));
   changes.push(...planFirewall(host, facts, [], names));
   changes.push(...planSysupgrade(facts, []));
   const opts = mustRead(facts, OPTIONS_PPTP);
