@@ -28,8 +28,7 @@ import {
 } from './judge.js';
 import { HostError } from '../errors.js';
 import { applyChanges, gatherFacts, HostLink, ping, readStatus, restoreSnapshot, startNetifdTunnels, startTunnels, stopNetifdTunnels, stopTunnels } from './phases.js';
-import { handRunPppd } from '../plan/manager.js';
-import { isPptpInterface, netifdInterface } from '../render/netifd.js';
+import { handRunPppd, hasNetifdInterface } from '../plan/manager.js';
 import type { TunnelStop } from '../pptp/scripts.js';
 
 /** Run the context's playbook on one host and describe what happened. */
@@ -277,9 +276,7 @@ class HostRun {
   private async tunnelsDown(): Promise<void> {
     // Hand-run pppds by their pid files; netifd interfaces of ours (running or retrying) by ifdown.
     const handRun = this.selectedTunnels.map((t) => t.name).filter((n) => handRunPppd(this.facts, n) !== undefined);
-    const viaNetifd = this.facts.netifd
-      ? this.selectedTunnels.map((t) => t.name).filter((n) => !handRun.includes(n) && this.facts.network[netifdInterface(n)] !== undefined && isPptpInterface(this.facts.network[netifdInterface(n)]!))
-      : [];
+    const viaNetifd = this.selectedTunnels.map((t) => t.name).filter((n) => !handRun.includes(n) && hasNetifdInterface(this.facts, n));
     const running = [...handRun, ...viaNetifd];
     if (running.length === 0 || this.ctx.check) {
       this.emitStep(running.length ? 'skipped' : 'ok', running.length ? 'check mode' : 'nothing running');

@@ -4,7 +4,7 @@
 // Pure: decided from the inventory and the facts, and the one place that finds a tunnel's pppd.
 import type { Facts, PppdProcess } from '../facts/types.js';
 import type { TunnelManager, TunnelSpec } from '../inventory/types.js';
-import { netifdDevice } from '../render/netifd.js';
+import { isPptpInterface, netifdDevice, netifdInterface } from '../render/netifd.js';
 import { ResourceError } from '../resources/problem.js';
 
 /**
@@ -43,4 +43,10 @@ export function netifdPppd(facts: Pick<Facts, 'pppd'>, name: string): PppdProces
 /** The live pppd of tunnel T under its manager on this router, if any. */
 export function tunnelPppd(t: Pick<TunnelSpec, 'name' | 'manager'>, facts: Pick<Facts, 'pppd' | 'netifd'>): PppdProcess | undefined {
   return byNetifd(t, facts) ? netifdPppd(facts, t.name) : handRunPppd(facts, t.name);
+}
+
+/** Whether this netifd router's /etc/config/network has tunnel NAME's PPTP interface (ours, up or not). */
+export function hasNetifdInterface(facts: Pick<Facts, 'netifd' | 'network'>, name: string): boolean {
+  const section = facts.network[netifdInterface(name)];
+  return facts.netifd && section !== undefined && isPptpInterface(section);
 }

@@ -14,9 +14,9 @@ import { removeFromEtcModules, renderEtcModules, renderModulesD } from '../rende
 import { OPTIONS_PPTP, peerPath, renderPeer } from '../render/peer.js';
 import { removeFromOptionsPptp, renderOptionsPptp } from '../render/options-pptp.js';
 import { FIREWALL_CONFIG, FIREWALL_RELOAD, LAN_ZONE, firewallSections, tunnelSections } from '../render/firewall.js';
-import { NETWORK_CONFIG, NETWORK_RELOAD, isPptpInterface, netifdClash, netifdFirewallSections, netifdInterface, netifdProblems, netifdSections, netifdStaleSections } from '../render/netifd.js';
+import { NETWORK_CONFIG, NETWORK_RELOAD, netifdClash, netifdFirewallSections, netifdInterface, netifdProblems, netifdSections, netifdStaleSections } from '../render/netifd.js';
 import { SYSUPGRADE_CONF, renderSysupgradeConf } from '../render/sysupgrade.js';
-import { byNetifd, handRunPppd, tunnelPppd } from './manager.js';
+import { byNetifd, handRunPppd, hasNetifdInterface, tunnelPppd } from './manager.js';
 import { uciChanges } from '../resources/uci.js';
 import { blockChanges } from '../resources/managed-block.js';
 import { currentContent, fileChanges, fileFact, type DesiredFile, type MaskSpec } from '../resources/file.js';
@@ -133,9 +133,8 @@ function stopIfRunning(facts: Facts, names: string[], reason: string): Change[] 
  */
 function interfacesDown(facts: Facts, names: string[], reason: string): Change[] {
   return names
-    .map(netifdInterface)
-    .filter((i) => facts.network[i] !== undefined && isPptpInterface(facts.network[i]!))
-    .map((i): Change => ({ kind: 'interface-down', resource: 'tunnel', target: i, reason }));
+    .filter((n) => hasNetifdInterface(facts, n))
+    .map((n): Change => ({ kind: 'interface-down', resource: 'tunnel', target: netifdInterface(n), reason }));
 }
 
 function planModules(host: HostSpec, facts: Facts, encryption: boolean): Change[] {
@@ -171,7 +170,7 @@ function planPppdFiles(host: HostSpec, facts: Facts): Change[] {
   const changes: Change[] = [
     ...stopIfRunning(facts, off.map((t) => t.name), 'tunnel is absent from the inventory'),
     ...stopIfRunning(facts, viaNetifd.map((t) => t.name), 'netifd runs this tunnel now: its hand-run pppd stops first'),
-    ...(facts.netifd ? interfacesDown(facts, [...on, ...off].map((t) => t.name), 'this tunnel is no longer a netifd interface') : []),
+    ...interfacesDown(facts, [...on, ...off].map((t) => t.name), 'this tunnel is no longer a netifd interface'),
   ];
   const mask = maskFor(host);
   for (const t of on) {
@@ -417,7 +416,7 @@ function unboot(facts: Facts, name: string, reason: string): Change[] {
 function planRemove(host: HostSpec, facts: Facts): Change[] {
   const names = host.tunnels.map((t) => t.name);
   const reason = 'pptp-fleet remove';
-  const changes: Change[] = [...stopIfRunning(facts, names, reason), ...(facts.netifd ? interfacesDown(facts, names, reason) : [])];
+  const changes: Change[] = [...stopIfRunning(facts, names, reason), ...interfacesDown(facts, names, reason)];
   for (const n of names) changes.push(...unboot(facts, n, reason));
   for (const n of names) changes.push(...tagged(fileChanges({ path: peerPath(n), state: 'absent', reason, mask: maskFor(host) }, facts), [n]));
   changes.push(...planChapSecrets(host, facts, [], names));
