@@ -14,6 +14,7 @@
 // '..' → string), anything else stays a string (`010`, `yes`, `{{ x }}` are strings).
 // `[g:vars]` for a group never defined, or a `[g:children]` entry naming a group never
 // defined, is an error, as in Ansible. Lines starting with `#` or `;` are comments.
+import { shlexSplit } from '../shell/shlex.js';
 import type { InputProblem } from '../errors.js';
 import { describeValue, type PathSegment } from '../config/input.js';
 import { addGroup, addHost, expandHostRange, GROUP_NAME, HOST_NAME, isDescendant, linkChild, type InventoryTree } from './tree.js';
@@ -148,65 +149,8 @@ function splitPort(token: string): { pattern: string; port?: number } {
   return { pattern: token };
 }
 
-/**
- * Splits a line like Python's `shlex.split(line, comments=True)`: whitespace separates words;
- * '...' is literal; in "..." a backslash escapes only `"` and `\`; outside quotes a backslash
- * escapes any character; `#` outside quotes ends the line. Returns a message on an open quote.
- */
-export function shellWords(line: string): string[] | string {
-  const out: string[] = [];
-  let word = '';
-  let inWord = false;
-  let i = 0;
-  while (i < line.length) {
-    const c = line[i] ?? '';
-    if (/\s/.test(c)) {
-      if (inWord) out.push(word);
-      word = '';
-      inWord = false;
-      i++;
-    } else if (c === '#') {
-      break;
-    } else if (c === "'") {
-      const end = line.indexOf("'", i + 1);
-      if (end < 0) return 'no closing quotation';
-      word += line.slice(i + 1, end);
-      inWord = true;
-      i = end + 1;
-    } else if (c === '"') {
-      i++;
-      let closed = false;
-      while (i < line.length) {
-        const d = line[i] ?? '';
-        if (d === '"') {
-          closed = true;
-          i++;
-          break;
-        }
-        if (d === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) {
-          word += line[i + 1];
-          i += 2;
-          continue;
-        }
-        word += d;
-        i++;
-      }
-      if (!closed) return 'no closing quotation';
-      inWord = true;
-    } else if (c === '\\') {
-      if (i + 1 >= line.length) return 'no escaped character';
-      word += line[i + 1];
-      inWord = true;
-      i += 2;
-    } else {
-      word += c;
-      inWord = true;
-      i++;
-    }
-  }
-  if (inWord) out.push(word);
-  return out;
-}
+/** A host line's words as Ansible's INI plugin splits them: `shlex.split(line, comments=True)`. */
+export const shellWords = (line: string): string[] | string => shlexSplit(line, { comments: true });
 
 /**
  * The value of `text` read as Python's `ast.literal_eval` reads it (numbers, strings, True,

@@ -8,6 +8,7 @@
 // ControlPersist, ServerAliveInterval, ConnectTimeout, LogLevel, `-C`, `-q`, `-v`…) are ignored
 // with a warning: pptp-fleet has its own connection handling. Anything else is an error: an option
 // that changes where or how we connect must never be dropped silently.
+import { shlexSplit } from '../shell/shlex.js';
 
 /** Options read from the args, OpenSSH's keyword names lower-cased; first value wins. */
 export interface SshArgOptions {
@@ -30,56 +31,10 @@ export interface ParsedSshArgs {
   problems: string[];
 }
 
-/**
- * POSIX shell-like word splitting as Python's `shlex.split` does it: single quotes literal,
- * double quotes with `\"`, `\\`, `\$`, `` \` `` escapes, backslash escapes outside quotes.
- * Returns undefined on an unterminated quote.
- */
+/** Words of an ansible_ssh_*_args value as Ansible splits them (`shlex.split`); undefined on an open quote. */
 export function shellSplit(text: string): string[] | undefined {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i] as string;
-    if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-      i++;
-      continue;
-    }
-    inWord = true;
-    if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      if (end < 0) return undefined;
-      word += text.slice(i + 1, end);
-      i = end + 1;
-    } else if (c === '"') {
-      i++;
-      for (;;) {
-        if (i >= text.length) return undefined;
-        const d = text[i] as string;
-        if (d === '"') break;
-        if (d === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1] as string)) {
-          word += text[i + 1];
-          i += 2;
-          continue;
-        }
-        word += d;
-        i++;
-      }
-      i++;
-    } else if (c === '\\') {
-      if (i + 1 < text.length) word += text[i + 1];
-      i += 2;
-    } else {
-      word += c;
-      i++;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
+  const words = shlexSplit(text);
+  return typeof words === 'string' ? undefined : words;
 }
 
 /** Options OpenSSH takes that only tune its own process or the connection's upkeep. */

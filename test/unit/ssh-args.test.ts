@@ -14,6 +14,7 @@ describe('shellSplit matches Python shlex.split', () => {
     `-o ProxyCommand="ssh -W %h:%p -q user@gateway"`,
     `  -o   User=x\\ y  `,
     `-o "say \\"hi\\" \\\\ ok" 'single \\ kept'`,
+    `-o "ProxyCommand=nc \\$h \\\`p\\\`" x#y`,
     ``,
   ];
   it.each(CASES)('%j', (text) => {
