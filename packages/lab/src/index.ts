@@ -17,6 +17,7 @@ import { findSandboxedProcesses, isAlive, isOurProcess, stopProcess } from './pr
 import { buildRouterRootfs, buildTemplate } from './rootfs.js';
 import { readState, statePath, writeState } from './state.js';
 import type { Firmware, Lab, LabRouter, LabState, Scenario } from './types.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export type { Firmware, Lab, LabRouter, LabState, Scenario } from './types.js';
 export { FIRMWARES, SCENARIOS } from './types.js';
@@ -114,7 +115,6 @@ async function tail(path: string, lines = 20): Promise<string> {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // Waits for the supervisor to report all routers started, or to fail, or to die.
 async function waitForSupervisor(dir: string, pid: number, timeoutMs: number): Promise<LabState> {

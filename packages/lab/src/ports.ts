@@ -1,6 +1,7 @@
 // TCP helpers for the lab, all on 127.0.0.1: free ports, and waiting for a port to accept or to
 // greet with an SSH banner.
 import { createConnection, createServer, type Server } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const LAB_HOST = '127.0.0.1';
 
@@ -39,7 +40,6 @@ export async function allocatePorts(count: number, base?: number): Promise<{ por
   return { ports, release };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One attempt: connect, and resolve with the first line the server sends (or '' when it only accepts). */
 function firstLine(port: number, waitMs: number): Promise<string> {

@@ -1,6 +1,7 @@
 // Process checks for stopping a lab: always by PID, and only after /proc says the PID is still
 // the process we started (PIDs get reused).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The process's argv from /proc, or null when it does not exist (or is a zombie, which is dead
@@ -34,7 +35,6 @@ export function isAlive(pid: number): boolean {
   return processArgv(pid) !== null;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends SIGTERM to PID (if it is still ours), waits up to GRACE_MS, then SIGKILLs it and waits

@@ -8,6 +8,7 @@ import { COMMAND_LINE } from './options.js';
 import { waitForSshBanner } from './ports.js';
 import { isOurProcess } from './procs.js';
 import { readState } from './state.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Directory of the lab dir holding reboot requests (NAME.request) and answers (NAME.done). */
 export const REBOOT_DIR = 'reboot';
@@ -16,7 +17,6 @@ export const REBOOT_SIGNAL = 'SIGUSR2';
 const SUPERVISOR_SCRIPT = 'supervisor.js';
 const REBOOT_TIMEOUT_MS = 60_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Reboots HOSTS of the lab in DIR (every router when HOSTS is empty): each router's processes are

@@ -14,6 +14,7 @@ import { REBOOT_DIR, REBOOT_SIGNAL } from './reboot.js';
 import { sandboxArgv } from './sandbox.js';
 import { readState, writeState } from './state.js';
 import type { LabState, LabStateRouter } from './types.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Routers started at once: each start is a bwrap + dropbear fork on a 2-core machine. */
 const START_CONCURRENCY = 8;
@@ -28,7 +29,6 @@ if (!process.argv[2]) {
 }
 
 const log = (msg: string): void => console.log(`${new Date().toISOString()} [${process.pid}] ${msg}`);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const children = new Map<string, ChildProcess>();
 const hangServers: Server[] = [];
