@@ -32,16 +32,11 @@ export function pidFile(name: string, pppdVersion?: string | null): string {
   return `${pppdPidDir(pppdVersion)}/ppp-${name}.pid`;
 }
 
-/** The system log where syslogd writes to a file (logread is tried first). */
-export const SYSLOG_FILE = '/var/log/messages';
-
 /**
  * Prefix of the tool's per-tunnel state files: `/tmp/pptp-fleet-NAME.out` (the foreground
  * output of the tool's last attempt) and `/tmp/pptp-fleet-NAME.daemon` (the pid it left).
  */
 export const TUNNEL_STATE_PREFIX = '/tmp/pptp-fleet-';
-export const attemptOutputPath = (name: string): string => `${TUNNEL_STATE_PREFIX}${name}.out`;
-export const attemptDaemonPath = (name: string): string => `${TUNNEL_STATE_PREFIX}${name}.daemon`;
 
 /** Prefix of a tunnel program's private work dir (`/tmp/pptp-fleet.PID`). */
 export const WORK_DIR_PREFIX = '/tmp/pptp-fleet.';
