@@ -1,9 +1,9 @@
 // The firmware layer of a lab router: what makes a bare busybox rootfs look like a White Russian,
-// OpenWrt 23.05, 24.10 or 25.12 router. It writes the OpenWrt files (/etc/openwrt_release,
+// OpenWrt 19.07, 23.05, 24.10 or 25.12 router. It writes the OpenWrt files (/etc/openwrt_release,
 // /etc/modules or /etc/modules.d, init scripts, /etc/ppp, /rom), the simulated kernel and network
 // state (/lab/state), the local package feed (/lab/feed) and the stand-in programs from
-// src/lab/standins (busybox sh + awk): insmod/rmmod/lsmod, route, ip, ifconfig, iptables,
-// logread/logger, ipkg/opkg/apk, pppd and pptp. See /tmp/labcontract.md for the layout.
+// packages/lab/standins (busybox sh + awk): insmod/rmmod/lsmod, route, ip, ifconfig, iptables,
+// logread/logger, ipkg/opkg/apk, uci, netifd/ubus/ifup, pppd and pptp. The layout is described in the README, "The lab".
 import { chmod, lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

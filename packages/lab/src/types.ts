@@ -1,4 +1,4 @@
-// Shapes of a lab (see /tmp/labcontract.md, "The lab contract"): what `lab up` builds,
+// Shapes of a lab (the README, "The lab"): what `lab up` builds,
 // what lab.json records, and the vocabulary of firmware flavours and scenarios.
 
 export const FIRMWARES = ['whiterussian', 'openwrt', 'openwrt-24', 'openwrt-apk', 'openwrt-19'] as const;
