@@ -316,6 +316,19 @@ for (const sh of shells()) {
       for (const p of paths) expect(f[p]).toEqual({ path: p, type: 'missing' });
     });
 
+    it('asks `ip route` for the default route only when `route -n` printed nothing', () => {
+      const r = root('whiterussian');
+      const ip = (marker: string): string => `#!/bin/sh\n: > "\${0%/sbin/ip}/${marker}"\necho 'default via 192.0.2.9 dev eth9'\n`;
+      writeFileSync(join(r, 'sbin/ip'), ip('ip-ran'), { mode: 0o755 });
+      const both = parseFacts(runScript(sh, factsScript(managedPaths(['office']), { root: r })).stdout);
+      expect(both.wan).toEqual({ gateway: '192.0.2.254', device: 'vlan1' });
+      expect(existsSync(join(r, 'ip-ran')), 'route -n had the default: ip not run').toBe(false);
+      writeFileSync(join(r, 'sbin/route'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+      const ipOnly = parseFacts(runScript(sh, factsScript(managedPaths(['office']), { root: r })).stdout);
+      expect(ipOnly.wan).toEqual({ gateway: '192.0.2.9', device: 'eth9' });
+      expect(existsSync(join(r, 'ip-ran'))).toBe(true);
+    });
+
     it('costs a fixed number of processes however many files it reports', () => {
       const r = root('openwrt');
       const count = (names: string[]): number => {
