@@ -48,6 +48,15 @@ const PROMPT = /^[\w.@:~/-]+[#$]\s+(?=\S)/;
 // pppd's own prefix on a terminal: "pppd: ", "/usr/sbin/pppd: " (options.c, sys-linux.c errors).
 const PPPD_TERMINAL = /^(?:\/\S*\/)?pppd:\s+(.*)$/;
 
+// accel-ppp (accel-pppd, a PPP server; its own PPP code, not pppd): the log_file target writes
+// "[YYYY-MM-DD hh:mm:ss]: level: ifname: text" (logs/log_file.c set_hdr, levels "  msg", "error",
+// " warn", " info", "debug"), its debug/stdout form "[YYYY-MM-DD hh:mm:ss.mmm] ifname: sessionid:
+// text"; under syslog it logs as accel-pppd (accel-sstp, ...) with "ifname:username: " in front
+// of a session's text (":: " before the session has either).
+const ACCEL_FILE = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\](?::?\s+(?:msg|error|warn|info|debug):)?\s+/;
+const ACCEL_PROG = /^accel-(?:ppp|pppd|sstp|pptp|l2tp|pppoe|ipoe)$/i;
+const ACCEL_SESSION = /^(?:[\w.-]*:[^\s:]*:\s+|[\w.-]+:\s+(?:[0-9a-f]{16}:\s+)?)/;
+
 // pppd's own `logfile` as macOS's pppd writes it (openfortivpn --pppd-log): "Sat May 11 13:03:32
 // 2024 : message". No program name follows: the rest is pppd's message as it is.
 const LOGFILE_DATE = /^[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4} : /;
@@ -140,14 +149,17 @@ export function splitLog(text: string): LogLine[] {
     // eslint-disable-next-line no-control-regex
     const line = line0.replace(/[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, ' ').trim();
     if (line === '') return;
-    const { rest, stripped } = stripTimestamp(line);
+    const accelFile = ACCEL_FILE.exec(line);
+    const { rest, stripped } = accelFile ? { rest: line.slice(accelFile[0].length), stripped: false } : stripTimestamp(line);
     let prog: string | null = null;
     let pid: string | null = null;
     let msg = rest;
     const pp = PROG_PID.exec(rest);
     // The prog[pid] must start the line or follow a short host/facility prefix; a later
     // match would be inside a message.
-    if (pp && pp.index <= 60 && !/^(?:sent|rcvd) \[/.test(rest)) {
+    if (accelFile) {
+      prog = 'accel-ppp';
+    } else if (pp && pp.index <= 60 && !/^(?:sent|rcvd) \[/.test(rest)) {
       prog = pp[1] ?? null;
       pid = pp[2] ?? null;
       msg = pp[3] ?? '';
@@ -177,6 +189,13 @@ export function splitLog(text: string): LogLine[] {
     if (relayed) {
       msg = (relayed[1] ?? '').replace(/^pppd(?:\[\d+\])?: /, '');
       source = 'unknown';
+    }
+    // accel-ppp's session lines: the session prefix off, its packet dumps ("send [LCP TermReq
+    // id=2]", "recv [...]", ppp/ppp_lcp.c) read like pppd's "sent [...]"/"rcvd [...]". It is the
+    // PPP daemon of that log, so its lines go to the pppd table (rules.ts has its own rows).
+    if (ACCEL_PROG.test(prog ?? '')) {
+      msg = msg.trim().replace(ACCEL_SESSION, '').replace(/^send \[/, 'sent [').replace(/^recv \[/, 'rcvd [');
+      source = 'pppd';
     }
     // A program we do not know may be a hostname used as tag (ISO logs: "host: msg"):
     // its messages are still checked, but only strong pppd patterns count (see parse.ts).

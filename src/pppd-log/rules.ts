@@ -673,6 +673,59 @@ export const PPPD_RULES: Rule[] = [
     example: 'Link terminated.',
     on: () => {},
   },
+  // --- accel-ppp, a PPP server with its own PPP code (accel-pppd/ppp/*.c); its lines reach this
+  //     table with the session prefix removed and "send/recv [" read as "sent/rcvd [" (lines.ts) ---
+  {
+    // ppp/ppp.c establish_ppp(): the session's channel is up, LCP starts.
+    name: 'accel-connect',
+    re: /^connect: (\S+) <--> (\w+)\(([^)]*)\)$/,
+    example: 'connect: ppp0 <--> sstp(192.168.2.119:3054)',
+    fresh: true,
+    on: (s, m) => {
+      s.started = true;
+      if (m[1]) s.iface = m[1];
+    },
+  },
+  {
+    // ppp/ppp_auth.c __ppp_auth_started(): "%s: authentication succeeded" (the user name first).
+    name: 'accel-auth-ok',
+    re: /^(?:\S+: )?authentication succeeded$/,
+    example: 'test: authentication succeeded',
+    on: (s, _m, l) => {
+      s.authResult = 'success';
+      s.authOk ??= l;
+    },
+  },
+  {
+    // ppp/ppp_auth.c ppp_auth_failed(): "%s: authentication failed", then the session ends.
+    name: 'accel-auth-failed',
+    re: /^(?:\S+: )?authentication failed$/,
+    example: 'user1: authentication failed',
+    on: (s, _m, l) => authFailure(s, l, ''),
+  },
+  {
+    // ppp/ppp_lcp.c send_echo_request(): lcp-echo-failure echo requests unanswered.
+    name: 'accel-echo-timeout',
+    re: /^lcp: no echo reply$/,
+    example: 'lcp: no echo reply',
+    on: (s, _m, l) => void s.ends.push({ kind: 'echo', detail: 'no reply to LCP echo-requests', line: l }),
+  },
+  {
+    // ppp/ppp_auth.c: the peer Nak'd or rejected the authentication protocol offered in LCP.
+    name: 'accel-auth-negotiation',
+    re: /^auth: unexcepcted configure-(?:nak|reject)$|^cann't negotiate authentication type$/,
+    example: 'auth: unexcepcted configure-nak',
+    on: () => {},
+  },
+  // --- OpenWrt's proto pptp handler (netifd's ppp.sh, relayed as "netifd: IFACE (PID): text"):
+  //     resolveip found no address for the server, pppd is never started ---
+  {
+    name: 'openwrt-pptp-unresolved',
+    re: /^Could not resolve server address$/,
+    example: 'Could not resolve server address',
+    fresh: true,
+    on: (s, _m, l) => void (s.controlErr ??= l),
+  },
   { name: 'pppoe-session', re: /^PPP session is \d+|^Connected to \S+ via interface|^Renamed interface \S+ to|^Sent PADT$/, example: 'PPP session is 23303', on: () => {} },
 ];
 

@@ -57,6 +57,9 @@ export function decideVerdict(s: Session): Decision {
   const up =
     s.upLine !== null ||
     s.scripts.some((x) => /(?:^|[-_/])(?:ip|ppp)-?up/.test(x.script)) ||
+    // ipcp.c runs ip-down only when it ran ip-up (ipcp_script_state == s_up); netifd's ppp-down
+    // is its ip-down (and ipv6-down) script: a down script means a network protocol was up.
+    s.scripts.some((x) => /(?:^|[-_/])(?:ip|ppp)-?down/.test(x.script)) ||
     // ...unless the control connection failed after it: that is a later try that never came up.
     (tailEnd !== undefined && !(s.controlErr && s.controlErr.index > tailEnd.line.index));
   const firstTerm = s.ends.find((e) => e.kind !== 'terminated' && e.kind !== 'hangup');
