@@ -295,7 +295,7 @@ class HostRun {
 
   private async showStatus(): Promise<void> {
     this.step = 'status';
-    const statuses = await readStatus(this.l, this.selectedTunnels.map((t) => t.name));
+    const statuses = await readStatus(this.l, this.selectedTunnels.map((t) => ({ name: t.name, manager: t.manager })));
     this.setTunnels(statuses.map(tunnelStatus));
     this.emitStep('ok', summarizeTunnels([...this.tunnels.values()]));
   }

@@ -23,6 +23,7 @@ import {
 } from '../pptp/scripts.js';
 import { NETIFD_DOWN_COMMAND, NETIFD_UP_COMMAND, netifdDownScript, netifdUpScript, type NetifdUpMode } from '../pptp/netifd-tunnels.js';
 import { netifdInterface } from '../render/netifd.js';
+import type { TunnelManager } from '../inventory/types.js';
 import { gzipOutputFor } from '../shell/compress.js';
 import type { ExecResult, Transport } from '../transport.js';
 import type { HostStep } from './events.js';
@@ -139,9 +140,9 @@ export async function stopTunnels(link: HostLink, names: string[], pppdVersion: 
   return parseTunnelsDownOutput(r.stdout);
 }
 
-/** Each tunnel's pppd, interface, since when and log. */
-export async function readStatus(link: HostLink, names: string[]): Promise<TunnelStatus[]> {
-  const r = await link.exec('status', TUNNELS_STATUS_COMMAND, gzipOutputFor(names.length, tunnelsStatusScript(names, link.root ? { root: link.root } : {})));
+/** Each tunnel's pppd or netifd interface, device, since when and log (manager: the inventory's, if it names one). */
+export async function readStatus(link: HostLink, tunnels: Array<{ name: string; manager?: TunnelManager }>): Promise<TunnelStatus[]> {
+  const r = await link.exec('status', TUNNELS_STATUS_COMMAND, gzipOutputFor(tunnels.length, tunnelsStatusScript(tunnels, link.root ? { root: link.root } : {})));
   return parseTunnelsStatusOutput(r.stdout);
 }
 
