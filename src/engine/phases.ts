@@ -134,9 +134,9 @@ export async function stopNetifdTunnels(link: HostLink, names: string[]): Promis
   return parseTunnelsDownOutput(r.stdout);
 }
 
-/** Stops the tunnels NAMES by their own pid files. */
-export async function stopTunnels(link: HostLink, names: string[], pppdVersion: string | null): Promise<TunnelStop[]> {
-  const r = await link.exec('tunnels-down', TUNNELS_DOWN_COMMAND, tunnelsDownScript(names, 15, { pppdVersion, ...(link.root ? { root: link.root } : {}) }), 60_000);
+/** Stops the hand-run tunnels NAMES by their own pid files and takes the netifd tunnels VIANETIFD down (`ifdown`), in one exec. */
+export async function stopTunnels(link: HostLink, names: string[], pppdVersion: string | null, viaNetifd: string[] = []): Promise<TunnelStop[]> {
+  const r = await link.exec('tunnels-down', TUNNELS_DOWN_COMMAND, tunnelsDownScript(names, 15, { pppdVersion, netifd: viaNetifd, ...(link.root ? { root: link.root } : {}) }), 60_000);
   return parseTunnelsDownOutput(r.stdout);
 }
 

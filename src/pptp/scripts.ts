@@ -97,14 +97,19 @@ export function tunnelsUpScript(tunnels: Array<{ name: string; restart: boolean 
 }
 
 /**
- * The script that stops tunnels concurrently (src/remote/programs/tunnels-down.sh): SIGTERM to
- * the pid in each tunnel's pid file only, then up to timeoutSec for it to exit (pppd runs
- * ip-down before exiting).
+ * The script that stops tunnels concurrently (src/remote/programs/tunnels-down.sh): the hand-run
+ * NAMES by SIGTERM to the pid in each one's pid file only, the netifd tunnels NETIFD by `ifdown`
+ * of their interfaces (netifd keeps them down), in the same exec; then up to timeoutSec for each
+ * pppd to exit (pppd runs ip-down before exiting).
+ * @example tunnelsDownScript(['wr-office'], 15, { netifd: ['office'] })
  */
-export function tunnelsDownScript(names: string[], timeoutSec: number, options: TunnelScriptOptions = {}): string {
-  checkNames(names);
+export function tunnelsDownScript(names: readonly string[], timeoutSec: number, options: TunnelScriptOptions & { netifd?: readonly string[] } = {}): string {
+  const viaNetifd = options.netifd ?? [];
+  checkNames([...names, ...viaNetifd]);
+  if (new Set(viaNetifd.map(netifdInterface)).size !== viaNetifd.length) throw new RangeError('two tunnels with one netifd interface');
   checkTimeout(timeoutSec);
-  return program('tunnels-down', tunnelVars(options, names, timeoutSec, TUNNELS_DOWN_MAGIC), 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-down.sh');
+  const vars = { ...tunnelVars(options, names, timeoutSec, TUNNELS_DOWN_MAGIC), NETIFD: viaNetifd.map((n) => `${n}:${netifdInterface(n)}`).join(' ') };
+  return program('tunnels-down', vars, 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-down.sh');
 }
 
 /** A tunnel `status` asks about: its name and, when the inventory names one, its manager. */

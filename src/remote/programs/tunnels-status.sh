@@ -20,12 +20,7 @@ for _t in $TUNNELS; do
   fi
   if [ "$_m" = netifd ]; then
     echo manager=netifd
-    # pppd's pid file by interface (pptp-IFACE.pid, pid only).
-    _p=
-    for _pd in $PIDDIRS; do
-      [ -f "$R$_pd/pptp-$_i.pid" ] && _p=$(sed -n 1p "$R$_pd/pptp-$_i.pid" | tr -d ' \r\t')
-    done
-    alive "$_p" || _p=
+    _p=$(netifd_pid "$_i")
     if [ -n "$_p" ]; then echo alive=1; else echo alive=0; fi
     # Not up: the attempt to judge is the last one that ended (netifd may have started the next,
     # whose lines say nothing yet), i.e. the last exited pppd that had the interface (OpenWrt's
