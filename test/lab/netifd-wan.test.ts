@@ -59,20 +59,23 @@ describe('lab wan', () => {
       down = await tunnels();
       return [...down.values()].every((t) => t?.running === false);
     }, 30_000);
-    const downMs = Date.now() - tDown;
-    if (process.env.WAN_DEBUG) console.log(JSON.stringify([...down.entries()]), await readFile(routerPath(lab, 'r001', 'lab/state/syslog'), 'utf8'));
+    // 3 echo requests a second apart, then the next status run
+    expect(Date.now() - tDown).toBeLessThan(15_000);
     for (const name of ROUTERS) {
       const t = down.get(name);
       const syslog = await readFile(routerPath(lab, name, 'lab/state/syslog'), 'utf8');
       expect(syslog, name).toMatch(/pppd\[\d+\]: No response to 3 echo-requests/);
       expect(syslog, name).toMatch(/pppd\[\d+\]: Serial link appears to be disconnected\./);
-      expect({ name, verdict: t?.verdict, running: t?.running }, JSON.stringify(t)).toEqual({ name, verdict: 'link_dead', running: false });
+      // netifd's pppd (no persist) exited: its lines end with the echo timeout until the WAN is
+      // back. The hand-run pppd with persist tries again after its holdoff (capped at 2 s in the
+      // lab), and then its last attempt is a control connection that found no route.
+      const expected = name === 'r001' ? ['link_dead'] : ['link_dead', 'control_refused'];
+      expect({ name, running: t?.running, ok: expected.includes(t?.verdict ?? '') }, JSON.stringify(t)).toEqual({ name, running: false, ok: true });
     }
+    expect(down.get('r001')?.evidence).toContain('netifd: PEER_DEAD');
     const t0 = Date.now();
     await labWan(lab.dir, 'up', ROUTERS);
     await waitFor('both tunnels up again', async () => [...(await tunnels()).values()].every((t) => t?.verdict === 'up' && t.running === true), 60_000);
-    const upMs = Date.now() - t0;
-    if (process.env.WAN_DEBUG) console.log(`WAN down to status down: ${downMs} ms; WAN up to status up: ${upMs} ms`);
-    expect(upMs).toBeLessThan(60_000);
+    expect(Date.now() - t0).toBeLessThan(60_000);
   }, 180_000);
 });
