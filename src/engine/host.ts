@@ -27,7 +27,7 @@ import {
   type Failure,
 } from './judge.js';
 import { HostError } from '../errors.js';
-import { applyChanges, gatherFacts, HostLink, ping, readStatus, restoreSnapshot, startNetifdTunnels, startTunnels, stopNetifdTunnels, stopTunnels } from './phases.js';
+import { applyChanges, gatherFacts, HostLink, ping, readStatus, restoreSnapshot, startNetifdTunnels, startTunnels, stopTunnels } from './phases.js';
 import { handRunPppd, hasNetifdInterface } from '../plan/manager.js';
 import type { TunnelStop } from '../pptp/scripts.js';
 
@@ -282,10 +282,8 @@ class HostRun {
       this.emitStep(running.length ? 'skipped' : 'ok', running.length ? 'check mode' : 'nothing running');
       return;
     }
-    const out: TunnelStop[] = [
-      ...(handRun.length > 0 ? await stopTunnels(this.l, handRun, this.facts.pppdVersion) : []),
-      ...(viaNetifd.length > 0 ? await stopNetifdTunnels(this.l, viaNetifd) : []),
-    ];
+    // Both managers' tunnels in one exec.
+    const out: TunnelStop[] = await stopTunnels(this.l, handRun, this.facts.pppdVersion, viaNetifd);
     this.setTunnels(out.map((t) => tunnelFromLog(t.name, t.log, !t.stopped)));
     this.tunnelsActed = true;
     const stuck = out.filter((t) => t.wasRunning && !t.stopped).map((t) => t.name);
@@ -295,7 +293,7 @@ class HostRun {
 
   private async showStatus(): Promise<void> {
     this.step = 'status';
-    const statuses = await readStatus(this.l, this.selectedTunnels.map((t) => t.name));
+    const statuses = await readStatus(this.l, this.selectedTunnels.map((t) => ({ name: t.name, manager: t.manager })));
     this.setTunnels(statuses.map(tunnelStatus));
     this.emitStep('ok', summarizeTunnels([...this.tunnels.values()]));
   }

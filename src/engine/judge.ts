@@ -52,6 +52,7 @@ export function tunnelTimedOut(name: string, log: string, timeoutSec: number, ma
 
 /** What `status` reports for one tunnel: its verdict plus running, interface and since. */
 export function tunnelStatus(s: TunnelStatus): TunnelResult {
+  if (s.manager === 'netifd') return netifdTunnelStatus(s);
   const tr = tunnelFromLog(s.name, s.log, s.alive);
   if (!s.alive && tr.verdict === 'up') tr.verdict = 'other';
   // Nothing to judge: say so rather than leave a bare "other".
@@ -62,6 +63,61 @@ export function tunnelStatus(s: TunnelStatus): TunnelResult {
   }
   tr.running = s.alive;
   tr.iface = s.iface ?? null;
+  tr.since = s.since == null ? null : new Date(s.since * 1000).toISOString();
+  return tr;
+}
+
+/**
+ * netifd's error codes (ppp.sh's names for pppd's exit status) that mean exactly one verdict.
+ * Others (AUTH_FAILED: exit 11 or 19; CONNECT_FAILED: any failed connect, refused or
+ * unreachable; HANGUP, NEGOTIATION_FAILED...) fit several, so only pppd's lines decide.
+ */
+export const NETIFD_ERROR_VERDICTS: Readonly<Record<string, Verdict>> = {
+  AUTH_TOPEER_FAILED: 'auth_failed', // exit 19: we failed to authenticate ourselves to the peer
+  OPTION_ERROR: 'config_error', // exit 2
+  INVALID_OPTIONS: 'config_error', // exit 2, older ppp.sh's name
+  NO_KERNEL_SUPPORT: 'no_kernel_support', // exit 4
+  IDLE_TIMEOUT: 'idle_disconnect', // exit 12
+  PEER_DEAD: 'link_dead', // exit 15: the peer stopped answering LCP echo requests
+};
+
+/**
+ * A netifd tunnel's status: running when netifd reports the interface up; the verdict from the
+ * syslog lines of its pppd (the running one, else the last that had the interface), as for a
+ * hand-run tunnel. netifd's error codes are evidence; one decides the verdict only when pppd's
+ * lines say nothing definite (rotated out) and the code means exactly one verdict.
+ */
+function netifdTunnelStatus(s: TunnelStatus): TunnelResult {
+  const u = s.netifd ?? null;
+  const running = u?.up === true;
+  const tr = tunnelFromLog(s.name, s.log, s.alive);
+  if (tr.verdict === 'up' && !running) {
+    tr.verdict = 'other';
+    tr.hint = u?.pending ? "pppd's log shows the link up, and netifd is setting the interface up again" : "pppd's log shows the link up, and netifd reports the interface down";
+  }
+  const codes = running ? [] : (u?.errors ?? []);
+  if (codes.length > 0) {
+    const exact = codes.map((c) => NETIFD_ERROR_VERDICTS[c]).find((v) => v !== undefined);
+    const definite = tr.verdict !== 'other' || (tr.evidence?.length ?? 0) > 0;
+    if (exact && !definite) {
+      tr.verdict = exact;
+      tr.hint = null;
+    }
+    tr.evidence = [...(tr.evidence ?? []), ...codes.map((c) => `netifd: ${c}`)].slice(-8);
+    tr.hint ??= `netifd: ${codes.join(', ')}`;
+  }
+  if (!running && tr.hint === null) {
+    if (!u) tr.hint = 'netifd has no interface for this tunnel (not applied on this router, or manager pppd)';
+    else if (!u.autostart) tr.hint = 'interface down (ifdown, or auto 0): netifd leaves it down until the next ifup';
+    else if (u.pending) tr.hint = 'netifd is setting the interface up (waiting for a route to the server, or pppd negotiating)';
+    else if (s.log.trim() === '') tr.hint = 'interface down, and no log lines of its pppd: never started, or its log has rotated out';
+  }
+  if (running) {
+    tr.localIp = u.localIp ?? tr.localIp;
+    tr.remoteIp = u.remoteIp ?? tr.remoteIp;
+  }
+  tr.running = running;
+  tr.iface = running ? u.l3Device : null;
   tr.since = s.since == null ? null : new Date(s.since * 1000).toISOString();
   return tr;
 }

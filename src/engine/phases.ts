@@ -23,6 +23,7 @@ import {
 } from '../pptp/scripts.js';
 import { NETIFD_DOWN_COMMAND, NETIFD_UP_COMMAND, netifdDownScript, netifdUpScript, type NetifdUpMode } from '../pptp/netifd-tunnels.js';
 import { netifdInterface } from '../render/netifd.js';
+import type { TunnelManager } from '../inventory/types.js';
 import { gzipOutputFor } from '../shell/compress.js';
 import type { ExecResult, Transport } from '../transport.js';
 import type { HostStep } from './events.js';
@@ -133,15 +134,15 @@ export async function stopNetifdTunnels(link: HostLink, names: string[]): Promis
   return parseTunnelsDownOutput(r.stdout);
 }
 
-/** Stops the tunnels NAMES by their own pid files. */
-export async function stopTunnels(link: HostLink, names: string[], pppdVersion: string | null): Promise<TunnelStop[]> {
-  const r = await link.exec('tunnels-down', TUNNELS_DOWN_COMMAND, tunnelsDownScript(names, 15, { pppdVersion, ...(link.root ? { root: link.root } : {}) }), 60_000);
+/** Stops the hand-run tunnels NAMES by their own pid files and takes the netifd tunnels VIANETIFD down (`ifdown`), in one exec. */
+export async function stopTunnels(link: HostLink, names: string[], pppdVersion: string | null, viaNetifd: string[] = []): Promise<TunnelStop[]> {
+  const r = await link.exec('tunnels-down', TUNNELS_DOWN_COMMAND, tunnelsDownScript(names, 15, { pppdVersion, netifd: viaNetifd, ...(link.root ? { root: link.root } : {}) }), 60_000);
   return parseTunnelsDownOutput(r.stdout);
 }
 
-/** Each tunnel's pppd, interface, since when and log. */
-export async function readStatus(link: HostLink, names: string[]): Promise<TunnelStatus[]> {
-  const r = await link.exec('status', TUNNELS_STATUS_COMMAND, gzipOutputFor(names.length, tunnelsStatusScript(names, link.root ? { root: link.root } : {})));
+/** Each tunnel's pppd or netifd interface, device, since when and log (manager: the inventory's, if it names one). */
+export async function readStatus(link: HostLink, tunnels: Array<{ name: string; manager?: TunnelManager }>): Promise<TunnelStatus[]> {
+  const r = await link.exec('status', TUNNELS_STATUS_COMMAND, gzipOutputFor(tunnels.length, tunnelsStatusScript(tunnels, link.root ? { root: link.root } : {})));
   return parseTunnelsStatusOutput(r.stdout);
 }
 

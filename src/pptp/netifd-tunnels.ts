@@ -49,3 +49,53 @@ export function netifdUpScript(tunnels: ReadonlyArray<{ name: string; mode: Neti
 export function netifdDownScript(names: readonly string[], timeoutSec: number, root = ''): string {
   return program('tunnels-netifd-down', vars('down', words(names.map((name) => ({ name, mode: 'down' as const }))), timeoutSec, TUNNELS_DOWN_MAGIC, root), 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-netifd.sh');
 }
+
+/** What `ubus call network.interface.IFACE status` says about a PPTP interface. */
+export interface NetifdIfaceStatus {
+  up: boolean;
+  /** netifd is setting it up (pppd negotiating, or waiting for the route to the server). */
+  pending: boolean;
+  /** false after `ifdown` (or `option auto '0'`): netifd leaves it down. */
+  autostart: boolean;
+  /** The device while up: pptp-IFACE. */
+  l3Device: string | null;
+  /** Seconds up. */
+  uptime: number | null;
+  /** Our end (`ipv4-address[0].address`, from pppd's IPLOCAL via ppp-up). */
+  localIp: string | null;
+  /** The peer (`ipv4-address[0].ptpaddress`, pppd's IPREMOTE). */
+  remoteIp: string | null;
+  /** netifd's error codes, `errors[].code` (ppp.sh's names of pppd's exit status: AUTH_FAILED, CONNECT_FAILED, ...). */
+  errors: string[];
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/**
+ * Parses netifd's interface status (ubus's JSON); null when the text is no JSON object (no
+ * such interface: ubus printed nothing). Fields netifd leaves out read as null / empty.
+ * @example parseNetifdStatus('{"up": true, "l3_device": "pptp-office", "ipv4-address": [{"address": "10.8.0.2", "mask": 32, "ptpaddress": "10.8.0.1"}]}')?.remoteIp // '10.8.0.1'
+ */
+export function parseNetifdStatus(json: string): NetifdIfaceStatus | null {
+  let o: unknown;
+  try {
+    o = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return null;
+  const j = o as Record<string, unknown>;
+  const addrs = Array.isArray(j['ipv4-address']) ? (j['ipv4-address'] as unknown[]) : [];
+  const a0 = (typeof addrs[0] === 'object' && addrs[0] !== null ? addrs[0] : {}) as Record<string, unknown>;
+  const errors = Array.isArray(j.errors) ? (j.errors as unknown[]).map((e) => str((e as Record<string, unknown> | null)?.code)).filter((c): c is string => c !== null) : [];
+  return {
+    up: j.up === true,
+    pending: j.pending === true,
+    autostart: j.autostart !== false,
+    l3Device: j.up === true ? str(j.l3_device) : null,
+    uptime: typeof j.uptime === 'number' ? j.uptime : null,
+    localIp: str(a0.address),
+    remoteIp: str(a0.ptpaddress),
+    errors,
+  };
+}

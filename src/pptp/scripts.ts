@@ -26,6 +26,9 @@
 import { FactsParseError, TUNNELS_DOWN_MAGIC, TUNNELS_STATUS_MAGIC, TUNNELS_UP_MAGIC, dataText as data, kv, splitSections, type Section } from '../remote/frame.js';
 import { PPPD, RESTART_MARKER_PREFIX, TUNNEL_STATE_PREFIX, WORK_DIR_PREFIX } from '../remote/paths.js';
 import { commonVars, program, type HeaderValue } from '../remote/program.js';
+import type { TunnelManager } from '../inventory/types.js';
+import { netifdInterface } from '../render/netifd.js';
+import { parseNetifdStatus, type NetifdIfaceStatus } from './netifd-tunnels.js';
 
 export const TUNNELS_UP_COMMAND = '/bin/sh -s -- pptp-fleet:tunnels-up';
 export const TUNNELS_DOWN_COMMAND = '/bin/sh -s -- pptp-fleet:tunnels-down';
@@ -94,24 +97,38 @@ export function tunnelsUpScript(tunnels: Array<{ name: string; restart: boolean 
 }
 
 /**
- * The script that stops tunnels concurrently (src/remote/programs/tunnels-down.sh): SIGTERM to
- * the pid in each tunnel's pid file only, then up to timeoutSec for it to exit (pppd runs
- * ip-down before exiting).
+ * The script that stops tunnels concurrently (src/remote/programs/tunnels-down.sh): the hand-run
+ * NAMES by SIGTERM to the pid in each one's pid file only, the netifd tunnels NETIFD by `ifdown`
+ * of their interfaces (netifd keeps them down), in the same exec; then up to timeoutSec for each
+ * pppd to exit (pppd runs ip-down before exiting).
+ * @example tunnelsDownScript(['wr-office'], 15, { netifd: ['office'] })
  */
-export function tunnelsDownScript(names: string[], timeoutSec: number, options: TunnelScriptOptions = {}): string {
-  checkNames(names);
+export function tunnelsDownScript(names: readonly string[], timeoutSec: number, options: TunnelScriptOptions & { netifd?: readonly string[] } = {}): string {
+  const viaNetifd = options.netifd ?? [];
+  checkNames([...names, ...viaNetifd]);
+  if (new Set(viaNetifd.map(netifdInterface)).size !== viaNetifd.length) throw new RangeError('two tunnels with one netifd interface');
   checkTimeout(timeoutSec);
-  return program('tunnels-down', tunnelVars(options, names, timeoutSec, TUNNELS_DOWN_MAGIC), 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-down.sh');
+  const vars = { ...tunnelVars(options, names, timeoutSec, TUNNELS_DOWN_MAGIC), NETIFD: viaNetifd.map((n) => `${n}:${netifdInterface(n)}`).join(' ') };
+  return program('tunnels-down', vars, 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-down.sh');
 }
 
+/** A tunnel `status` asks about: its name and, when the inventory names one, its manager. */
+export type StatusTunnel = string | { name: string; manager?: TunnelManager };
+
 /**
- * The script that reports each tunnel's pid file, liveness, interface, age and the log of its
- * current (or, when none runs, last) attempt (src/remote/programs/tunnels-status.sh); see the
- * header for which lines that is.
+ * The script that reports each tunnel's state and the log of its current (or, when none runs,
+ * last) attempt (src/remote/programs/tunnels-status.sh): a hand-run pppd's pid file, liveness,
+ * interface and age, or a netifd interface's `ubus call network.interface.IFACE status`. A
+ * tunnel without a manager is netifd's when no hand-run pppd of it lives and netifd has a pptp
+ * interface for it. See the header for which log lines count.
+ * @example tunnelsStatusScript([{ name: 'office', manager: 'netifd' }, 'home'])
  */
-export function tunnelsStatusScript(names: string[], options: TunnelScriptOptions = {}): string {
+export function tunnelsStatusScript(tunnels: readonly StatusTunnel[], options: TunnelScriptOptions = {}): string {
+  const list = tunnels.map((t) => (typeof t === 'string' ? { name: t } : t));
+  const names = list.map((t) => t.name);
   checkNames(names);
-  return program('tunnels-status', tunnelVars(options, names, 1, TUNNELS_STATUS_MAGIC), 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-status.sh');
+  const words = list.map((t) => `${t.name}:${netifdInterface(t.name)}:${t.manager ?? 'auto'}`).join(' ');
+  return program('tunnels-status', { ...tunnelVars(options, names, 1, TUNNELS_STATUS_MAGIC), TUNNELS: words }, 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-status.sh');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,6 +166,10 @@ export interface TunnelStop {
 
 export interface TunnelStatus {
   name: string;
+  /** Who runs it: a hand-run pppd, or netifd (then `netifd` has netifd's report). */
+  manager: TunnelManager;
+  /** netifd tunnels: `ubus call network.interface.IFACE status`, null when netifd has no such interface. */
+  netifd?: NetifdIfaceStatus | null;
   pidFile: boolean;
   pid: number | null;
   alive: boolean;
@@ -248,13 +269,33 @@ export function parseTunnelsDownOutput(stdout: string): TunnelStop[] {
 
 /** Parses tunnelsStatusScript's output. */
 export function parseTunnelsStatusOutput(stdout: string): TunnelStatus[] {
-  return groups(stdout, TUNNELS_STATUS_MAGIC, 'tunnels-status output').map(({ head, sub }) => {
+  return groups(stdout, TUNNELS_STATUS_MAGIC, 'tunnels-status output').map(({ head, sub }): TunnelStatus => {
+    const sys = data(sub.syslog);
+    if (kv(head, 'manager') === 'netifd') {
+      const u = parseNetifdStatus(data(sub.ubus));
+      const now = intOrNull(kv(head, 'now'));
+      return {
+        name: head.arg,
+        manager: 'netifd',
+        netifd: u,
+        pidFile: false,
+        pid: intOrNull(kv(head, 'pid')),
+        alive: kv(head, 'alive') === '1',
+        iface: u?.l3Device ?? null,
+        since: u?.up && u.uptime !== null && now !== null ? now - u.uptime : null,
+        now,
+        log: sys,
+        fromAttempt: false,
+        stdout: '',
+        syslog: sys,
+      };
+    }
     const iface = kv(head, 'iface');
     const out = data(sub.stdout);
-    const sys = data(sub.syslog);
     const fromAttempt = kv(head, 'attempt') === '1' && out !== '';
     return {
       name: head.arg,
+      manager: 'pppd',
       pidFile: kv(head, 'pidfile') === '1',
       pid: intOrNull(kv(head, 'pid')),
       alive: kv(head, 'alive') === '1',

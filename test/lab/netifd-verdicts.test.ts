@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { Lab } from '../../packages/lab/src/index.js';
-import { readReport, runCli, startLab, stopLab, type Report } from './helpers.js';
+import { hostOf, readReport, runCli, startLab, stopLab, type Report } from './helpers.js';
 
 const SCENARIOS = ['ok', 'wrong_password', 'requires_stateless', 'eap_first', 'gre_blocked', 'control_refused', 'slow'] as const;
 // the lab inventory asks for stateless MPPE and refuses EAP: those two servers are satisfied
@@ -17,11 +17,25 @@ const routerName = (i: number): string => `r${String(i + 1).padStart(3, '0')}`;
 
 let lab: Lab;
 
-async function applyWith(manager: 'pppd' | 'netifd'): Promise<Map<string, string>> {
+async function inventoryWith(manager: 'pppd' | 'netifd'): Promise<string> {
   const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
   doc.setIn(['all', 'vars', 'manager'], manager);
   const inv = `${lab.dir}/inventory-${manager}.yaml`;
   await writeFile(inv, doc.toString());
+  return inv;
+}
+
+/** `pptp-fleet ARGS` on the lab with the inventory asking for MANAGER; its JSON report. */
+async function cliWith(manager: 'pppd' | 'netifd', args: string[], name: string): Promise<Report> {
+  const file = `${lab.dir}/${name}.json`;
+  const r = await runCli([...args, '-i', await inventoryWith(manager), '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--report-json', file]);
+  const report: Report = await readReport(file).catch(() => ({ hosts: [] }) as unknown as Report);
+  expect(report.hosts.length, r.stdout + r.stderr).toBeGreaterThan(0);
+  return report;
+}
+
+async function applyWith(manager: 'pppd' | 'netifd'): Promise<Map<string, string>> {
+  const inv = await inventoryWith(manager);
   const file = `${lab.dir}/${manager}.json`;
   const r = await runCli(['apply', '-i', inv, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--forks', String(ROUTERS), '--tunnel-timeout', '30', '--report-json', file]);
   const report: Report = await readReport(file);
@@ -56,4 +70,53 @@ describe('verdicts across managers', () => {
     const rows = table.map((t) => `${t.row}: pppd ${t.pppd}, netifd ${t.netifd}`);
     expect(rows).toEqual(table.map((t) => `${t.row}: pppd ${t.expected}, netifd ${t.expected}`));
   }, 300_000);
+
+  // after the netifd apply: r001/r008 ok, r002/r009 wrong_password (netifd retrying), on 24.10 and 25.12
+  it('status of netifd tunnels: up from netifd\'s report; a failing one judged from its last ended pppd, netifd\'s code as evidence; one exec per router', async () => {
+    const report = await cliWith('netifd', ['status', '--forks', String(ROUTERS)], 'status-netifd');
+    for (const name of ['r001', 'r008']) {
+      expect({ name, execs: hostOf(report, name).sshExecs, t: hostOf(report, name).tunnels[0] }).toMatchObject({ name, execs: 1, t: { verdict: 'up', running: true, iface: 'pptp-office', localIp: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/) as unknown as string } });
+      expect(hostOf(report, name).tunnels[0]?.since, name).toMatch(/^\d{4}-/);
+    }
+    for (const name of ['r002', 'r009']) {
+      const t = hostOf(report, name).tunnels[0];
+      expect({ name, execs: hostOf(report, name).sshExecs, verdict: t?.verdict, running: t?.running, iface: t?.iface }).toEqual({ name, execs: 1, verdict: 'auth_failed', running: false, iface: null });
+      expect(t?.evidence?.some((l) => /^netifd: (AUTH_TOPEER_FAILED|AUTH_FAILED)$/.test(l)), JSON.stringify(t)).toBe(true);
+    }
+  }, 120_000);
+
+  it('status of a netifd tunnel taken down: not running, netifd keeps it down, the same report shape as hand-run', async () => {
+    const down = await cliWith('netifd', ['down', '--limit', 'r001'], 'down-netifd');
+    expect(hostOf(down, 'r001').status, JSON.stringify(down)).toBe('changed');
+    const report = await cliWith('netifd', ['status', '--limit', 'r001,r010'], 'status-down');
+    const t = hostOf(report, 'r001').tunnels[0];
+    expect(t).toMatchObject({ name: 'office', verdict: 'stopped_locally', running: false, iface: null, since: null });
+    // r010 (25.12 requires_stateless) still runs under netifd; both reports have the same keys
+    const other = hostOf(report, 'r010').tunnels[0];
+    expect(Object.keys(other ?? {}).filter((k) => k !== 'evidence').sort()).toEqual(Object.keys(t ?? {}).filter((k) => k !== 'evidence').sort());
+  }, 120_000);
+
+  it('down on a router with a hand-run and a netifd tunnel is one exec after the facts; both stopped', async () => {
+    const doc = parseDocument(await readFile(await inventoryWith('netifd'), 'utf8'));
+    const office = (doc.toJS() as { all: { vars: { tunnels: Array<Record<string, unknown>> } } }).all.vars.tunnels[0]!;
+    doc.setIn(['all', 'hosts', 'r008', 'tunnels'], doc.createNode([office, { ...office, name: 'backup', manager: 'pppd', routes: ['10.30.0.0/16'] }]));
+    const inv = `${lab.dir}/mixed.yaml`;
+    await writeFile(inv, doc.toString({ lineWidth: 0 }));
+    const run = async (args: string[], name: string): Promise<Report> => {
+      const file = `${lab.dir}/${name}.json`;
+      const r = await runCli([...args, '-i', inv, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--limit', 'r008', '--report-json', file]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      return readReport(file);
+    };
+    const applied = await run(['apply'], 'mixed-apply');
+    expect(hostOf(applied, 'r008').tunnels.map((t) => [t.name, t.verdict])).toEqual([['office', 'up'], ['backup', 'up']]);
+    const down = await run(['down'], 'mixed-down');
+    expect(hostOf(down, 'r008').sshExecs).toBe(2);
+    expect(hostOf(down, 'r008').tunnels.map((t) => [t.name, t.verdict])).toEqual([['backup', 'stopped_locally'], ['office', 'stopped_locally']]);
+    const file = `${lab.dir}/mixed-status.json`;
+    await runCli(['status', '-i', inv, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--limit', 'r008', '--report-json', file]);
+    const status = await readReport(file);
+    expect(hostOf(status, 'r008').sshExecs).toBe(1);
+    expect(hostOf(status, 'r008').tunnels.map((t) => [t.name, t.running])).toEqual([['office', false], ['backup', false]]);
+  }, 180_000);
 });

@@ -57,7 +57,7 @@ describe('tunnel verdicts', () => {
 });
 
 describe('status of a tunnel', () => {
-  const base = { name: 'a', pid: 1, iface: null, since: null, now: null, fromAttempt: false, stdout: '', syslog: '' };
+  const base = { name: 'a', manager: 'pppd' as const, pid: 1, iface: null, since: null, now: null, fromAttempt: false, stdout: '', syslog: '' };
   const CASES: Array<[string, Parameters<typeof tunnelStatus>[0], Partial<TunnelResult>]> = [
     ['running and up', { ...base, pidFile: true, alive: true, iface: 'ppp0', since: 1_700_000_000, log: UP }, { verdict: 'up', running: true, iface: 'ppp0', since: '2023-11-14T22:13:20.000Z' }],
     ['stale pid file, no log', { ...base, pidFile: true, alive: false, log: '' }, { verdict: 'other', running: false, hint: 'not running (a stale pid file) and no log lines of it are left' }],

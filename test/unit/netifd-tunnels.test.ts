@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tunnelFromLog } from '../../src/engine/judge.js';
 import { netifdDownScript, netifdUpScript } from '../../src/pptp/netifd-tunnels.js';
-import { parseTunnelsDownOutput, parseTunnelsUpOutput } from '../../src/pptp/scripts.js';
+import { parseTunnelsDownOutput, parseTunnelsUpOutput, tunnelsDownScript } from '../../src/pptp/scripts.js';
 import { makeRoot, runScriptAsync, shells } from '../fixtures/facts/fakeroot.js';
 
 const FAKE = fileURLToPath(new URL('../fixtures/tunnels/fake-netifd.sh', import.meta.url));
@@ -92,6 +92,18 @@ for (const sh of shells()) {
       expect(down).toMatchObject({ name: 'office', wasRunning: true, stopped: true, pid: up[0]?.pid });
       expect(down?.log).toContain('Terminating on signal 15');
       expect(calls(r).at(-1)).toBe('ifdown office');
+    }, 30_000);
+
+    it('down of both managers\' tunnels is one program: hand-run ones by pid file, netifd\'s by ifdown (also one netifd is retrying)', async () => {
+      const r = netifdRoot({ office: 'ok', lab: 'auth' });
+      const up = parseTunnelsUpOutput((await runScriptAsync(sh, netifdUpScript([{ name: 'office', mode: 'restart' }, { name: 'lab', mode: 'restart' }], 10, r))).stdout);
+      const out = parseTunnelsDownOutput((await runScriptAsync(sh, tunnelsDownScript(['wr'], 5, { root: r, netifd: ['office', 'lab'] }))).stdout);
+      expect(out.map((t) => t.name)).toEqual(['wr', 'office', 'lab']);
+      expect(out[0]).toMatchObject({ wasRunning: false, stopped: true });
+      expect(out[1]).toMatchObject({ wasRunning: true, stopped: true, pid: up[0]?.pid });
+      expect(out[1]?.log).toContain('Terminating on signal 15');
+      expect(out[2]).toMatchObject({ wasRunning: false, stopped: true });
+      expect(calls(r).filter((c) => c.startsWith('ifdown')).sort()).toEqual(['ifdown lab', 'ifdown office']);
     }, 30_000);
   });
 }

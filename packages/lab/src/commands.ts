@@ -1,4 +1,4 @@
-// `pptp-fleet lab up` / `lab reboot` / `lab down` (or `pptp-fleet-lab up` / `reboot` / `down`): a simulated OpenWrt fleet
+// `pptp-fleet lab up` / `lab reboot` / `lab wan` / `lab down` (or `pptp-fleet-lab up` / `reboot` / `down`): a simulated OpenWrt fleet
 // of real dropbear routers on this machine, for the demo and the end-to-end tests.
 //
 // Example:
@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from './errors.js';
 import { labDown, labUp, type Lab } from './index.js';
 import { labReboot } from './reboot.js';
+import { labWan, parseWanAction } from './wan.js';
 import { COMMAND_LINE, parseCounts, parseRouterCount } from './options.js';
 import { FIRMWARES, SCENARIOS } from './types.js';
 
@@ -99,7 +100,7 @@ export async function runLabCli(args: readonly string[], name = 'pptp-fleet-lab'
 }
 
 /**
- * Registers `up`, `reboot` and `down` on LAB (the lab's own program, or a `lab` command).
+ * Registers `up`, `reboot`, `wan` and `down` on LAB (the lab's own program, or a `lab` command).
  * @example registerLab(new Command('pptp-fleet-lab')); // pptp-fleet-lab up --routers 5 --dir /tmp/lab
  */
 export function registerLab(lab: Command): void {
@@ -137,6 +138,19 @@ export function registerLab(lab: Command): void {
       const started = Date.now();
       const names = await labReboot(dir, flags.host);
       console.log(`rebooted ${names.join(' ')} in ${((Date.now() - started) / 1000).toFixed(1)} s (SSH answers; boot scripts and the WAN follow)`);
+    });
+
+  lab
+    .command('wan')
+    .description('take the WAN (uplink) of routers of the lab in DIR away, or give it back: its interface and routes go, or come back as at boot')
+    .argument('<action>', 'down or up')
+    .option('--dir <dir>', 'lab directory')
+    .option('--host <name>', 'router, repeatable (default: all)', collect, [])
+    .action(async (word: string, flags: { dir?: string; host: string[] }) => {
+      const action = parseWanAction(word);
+      const dir = required(flags.dir, '--dir');
+      const names = await labWan(dir, action, flags.host);
+      console.log(`WAN ${action} on ${names.join(' ')}`);
     });
 
   lab

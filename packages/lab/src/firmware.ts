@@ -375,6 +375,7 @@ function standinPlacements(firmware: Firmware): Record<string, string> {
     '/lab/bin/hold-lock': 'bin/hold-lock',
     '/lab/bin/init': 'bin/init',
     '/lab/bin/boot': 'bin/boot',
+    '/lab/bin/lcp-echo': 'bin/lcp-echo',
     '/sbin/insmod': 'bin/insmod',
     '/sbin/rmmod': 'bin/rmmod',
     '/sbin/lsmod': 'bin/lsmod',

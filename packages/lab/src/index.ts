@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export type { Firmware, Lab, LabRouter, LabState, Scenario } from './types.js';
 export { FIRMWARES, SCENARIOS } from './types.js';
 export { labReboot } from './reboot.js';
+export { labWan, parseWanAction, type WanAction } from './wan.js';
 export { labLanClientCheck, lanClientCheck, routerNetState, type LanClientVerdict, type RouterNetState } from './lanclient.js';
 
 export interface LabUpOptions {

@@ -1,7 +1,9 @@
 # shellcheck shell=sh
-# Stops tunnels concurrently: SIGTERM to the pid in each tunnel's pid file only, then up to T
-# seconds for it to exit (pppd runs ip-down before exiting). Header: MAGIC (first output line).
-# shellcheck disable=SC2154 # W, T, NAMES, MAGIC: assigned by the generated header
+# Stops tunnels concurrently, hand-run and netifd's in one program: a hand-run pppd by SIGTERM to
+# the pid in its pid file only, a netifd interface by `ifdown`; then up to T seconds for each
+# pppd to exit (pppd runs ip-down before exiting).
+# Header: MAGIC (first output line), NAMES (hand-run tunnels), NETIFD (NAME:IFACE words: netifd's).
+# shellcheck disable=SC2154 # W, T, NAMES, NETIFD, MAGIC: assigned by the generated header
 
 # stop_one NAME: stops NAME's pppd, recording its pid, the syslog line count before, and the outcome.
 stop_one() {
@@ -11,8 +13,10 @@ stop_one() {
   stop_pid "$_p" "$T"; stop_end "$1" $?
 }
 for _n in $NAMES; do stop_one "$_n" & done
+for _t in $NETIFD; do ifdown_one "${_t%%:*}" "${_t#*:}" & done
 wait
 echo "$MAGIC"
 for _n in $NAMES; do stop_report "$_n"; done
+for _t in $NETIFD; do stop_report "${_t%%:*}"; done
 echo '@@end'
 rm -rf "$W"

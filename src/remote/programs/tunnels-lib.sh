@@ -4,7 +4,7 @@
 # Header: T (timeout, seconds), NAMES (tunnel names, space-separated, each [A-Za-z0-9_-]+),
 # ST (prefix of the per-tunnel state files: ST-NAME.out, ST-NAME.daemon), WORK (prefix of this
 # run's private work dir).
-# shellcheck disable=SC2154 # R, WORK: assigned by the generated header
+# shellcheck disable=SC2154 # R, WORK, T, PIDDIRS: assigned by the generated header
 
 # log_of PID [MAX]: syslog lines of pppd[PID], framed.
 log_of() { [ -n "$1" ] && syslog | grep "pppd\[$1\]" | tail -n "${2:-60}" | pfx; echo; }
@@ -29,6 +29,24 @@ stop_report() {
     echo was=0; echo pid=; echo stopped=1
     echo '@@syslog'
   fi
+}
+# netifd_pid IFACE: the live pppd in pptp-IFACE.pid (the pid file pppd keeps by interface for
+# netifd's interfaces: ppp.sh gives no linkname), else nothing.
+netifd_pid() {
+  _np=
+  for _pd in $PIDDIRS; do
+    [ -f "$R$_pd/pptp-$1.pid" ] && _np=$(sed -n 1p "$R$_pd/pptp-$1.pid" | tr -d ' \r\t')
+  done
+  alive "$_np" && echo "$_np"
+}
+# ifdown_one NAME IFACE: `ifdown IFACE` (netifd keeps it down until the next ifup), then up to T
+# seconds for its pppd to exit (SIGTERM after that), recorded for stop_report NAME.
+ifdown_one() {
+  _dp=$(netifd_pid "$2")
+  [ -n "$_dp" ] && stop_begin "$1" "$_dp"
+  tool ifdown "$2" </dev/null >/dev/null 2>&1
+  [ -n "$_dp" ] && { wait_gone "$_dp" "$T" || stop_pid "$_dp" 5; stop_end "$1" $?; }
+  return 0
 }
 LC_ALL=C; export LC_ALL
 mkdir -p "$R/tmp"

@@ -1,27 +1,50 @@
 # shellcheck shell=sh
-# Reports each tunnel's pid file, liveness, interface, age and the log of its current (or, when
-# none runs, last) attempt (see src/pptp/scripts.ts for which lines that is).
-# Header: MAGIC (first output line).
-# shellcheck disable=SC2154 # R, W, ST, NAMES, MAGIC: assigned by the generated header
+# Reports each tunnel's state and the log of its current (or, when none runs, last) attempt (see
+# src/pptp/scripts.ts for which lines that is). A hand-run pppd: its pid file, liveness,
+# interface and age. A netifd interface (asked for, or found when no hand-run pppd lives):
+# netifd's own report (`ubus call network.interface.IFACE status`, raw JSON, parsed by the tool)
+# and the syslog lines of the pppd netifd runs, or of the last one that had the interface.
+# Header: MAGIC (first output line), TUNNELS (NAME:IFACE:MANAGER words; MANAGER pppd, netifd or
+# auto: the inventory's, auto when it names none).
+# shellcheck disable=SC2154 # R, W, ST, TUNNELS, MAGIC, PIDDIRS: assigned by the generated header
 echo "$MAGIC"
-for _n in $NAMES; do
+for _t in $TUNNELS; do
+  _n=${_t%%:*}; _i=${_t#*:}; _m=${_i#*:}; _i=${_i%%:*}
   echo "@@tunnel $_n"
   pidfile_of "$_n"; _f=$_pf
-  _p=$(link_pid "$_n"); _i=$(link_iface "$_n")
-  # No hand-run pppd: netifd's, whose only pid file is by interface (pptp-IFACE.pid, pid only;
-  # IFACE is the tunnel name with "-" as "_").
-  if ! alive "$_p"; then
-    _ifx=$(echo "$_n" | tr - _)
-    for _pd in $PIDDIRS; do
-      [ -f "$R$_pd/pptp-$_ifx.pid" ] || continue
-      _q=$(sed -n 1p "$R$_pd/pptp-$_ifx.pid" | tr -d ' \r\t')
-      if alive "$_q"; then _f=$R$_pd/pptp-$_ifx.pid; _p=$_q; _i=pptp-$_ifx; fi
-    done
+  _p=$(link_pid "$_n")
+  _u=
+  if [ "$_m" = netifd ] || { [ "$_m" = auto ] && ! alive "$_p"; }; then
+    _u=$(tool ubus call "network.interface.$_i" status 2>/dev/null)
+    case $_u in *'"proto": "pptp"'*) _m=netifd ;; *) _u= ;; esac
   fi
+  if [ "$_m" = netifd ]; then
+    echo manager=netifd
+    _p=$(netifd_pid "$_i")
+    if [ -n "$_p" ]; then echo alive=1; else echo alive=0; fi
+    # Not up: the attempt to judge is the last one that ended (netifd may have started the next,
+    # whose lines say nothing yet), i.e. the last exited pppd that had the interface (OpenWrt's
+    # ifname patch logs "Using interface pptp-IFACE"); else the running one.
+    _l=$_p
+    case $_u in *'"up": true'*) ;; *)
+      for _q in $(syslog | sed -n "s/.*pppd\[\([0-9]*\)\]: Using interface pptp-$_i\$/\1/p" | tail -n 5); do
+        alive "$_q" || _l=$_q
+      done ;;
+    esac
+    echo "pid=${_p:-$_l}"
+    echo "now=$(date +%s)"
+    echo '@@ubus'
+    [ -n "$_u" ] && { printf '%s\n' "$_u" | pfx; echo; }
+    echo '@@syslog'
+    log_of "$_l" 60
+    continue
+  fi
+  echo manager=pppd
+  _ifc=$(link_iface "$_n")
   if [ -f "$_f" ]; then echo pidfile=1; else echo pidfile=0; fi
   echo "pid=$_p"
   if alive "$_p"; then echo alive=1; else echo alive=0; fi
-  echo "iface=$_i"
+  echo "iface=$_ifc"
   echo "since=$(date -r "$_f" +%s 2>/dev/null)"
   echo "now=$(date +%s)"
   # The tool's last attempt counts when the pppd it left is the one running, or none runs.

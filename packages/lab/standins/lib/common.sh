@@ -73,13 +73,14 @@ iface_exists() {
 	awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' $STATE/ifaces 2>/dev/null
 }
 
-# route_to IP -- true when the kernel has a route to IP (a matching destination/mask in
-# /lab/state/routes through an interface that exists)
+# route_to IP [noppp] -- true when the kernel has a route to IP (a matching destination/mask in
+# /lab/state/routes through an interface that exists); with noppp, not counting routes through
+# ppp links (a tunnel's packets to its own server go out through the WAN, not through itself)
 route_to() {
-	awk -v ip="$1" -v ifs="$STATE/ifaces" 'function n(a,  p) { split(a, p, "."); return ((p[1] * 256 + p[2]) * 256 + p[3]) * 256 + p[4] }
+	awk -v ip="$1" -v skip="${2:-}" -v ifs="$STATE/ifaces" 'function n(a,  p) { split(a, p, "."); return ((p[1] * 256 + p[2]) * 256 + p[3]) * 256 + p[4] }
 		function band(a, b,  r, bit) { r = 0; bit = 1; while (a > 0 || b > 0) { if ((a % 2) && (b % 2)) r += bit; a = int(a / 2); b = int(b / 2); bit *= 2 } return r }
 		BEGIN { while ((getline l < ifs) > 0) { split(l, f, " "); up[f[1]] = 1 } }
-		(up[$6]) && band(n(ip), n($3)) == band(n($1), n($3)) { found = 1 }
+		(up[$6]) && !(skip != "" && $6 ~ /^(ppp|pptp-)/) && band(n(ip), n($3)) == band(n($1), n($3)) { found = 1 }
 		END { exit !found }' "$STATE/routes" 2>/dev/null
 }
 
