@@ -2,12 +2,13 @@
 // like each firmware flavour, then parses the output.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FACTS_COMMAND, factsScript } from '../../src/facts/gather.js';
 import { plannerPaths as managedPaths } from '../../src/plan/plan.js';
 import { parseFacts, parseIpkgStatus } from '../../src/facts/parse.js';
+import { diagnose } from '../../src/pppd-log/parse.js';
 import { CHAP_SECRETS, IP_UP, countingShell, makeRoot, runScript, shells, startFakeDaemon } from '../fixtures/facts/fakeroot.js';
 
 const roots: string[] = [];
@@ -176,6 +177,23 @@ for (const sh of shells()) {
       expect(office?.recentLog).toContain(`pppd[${pid}]: Script /etc/ppp/ip-up finished`);
       expect(f.pppd.find((p) => p.linkname === 'stale')).toMatchObject({ pid: 999999, alive: false });
       expect(f.pppd.find((p) => p.linkname === 'garbage')).toBeUndefined();
+    });
+
+    it('leaves LCP echo chatter out of a live pppd\'s lines, so a link idle for hours still shows how it came up', async () => {
+      const r = root('openwrt');
+      const pid = startFakeDaemon(r, 'office', 4);
+      pids.push(pid);
+      await waitFor(() => readFileSync(join(r, 'var/log/messages'), 'utf8').includes('ip-up finished'));
+      // pppd with `debug` (OpenWrt's /etc/ppp/options) and lcp-echo-interval: two lines per echo
+      const echoes = Array.from({ length: 200 }, (_, i) =>
+        `Jan  1 01:00:00 OpenWrt daemon.debug pppd[${pid}]: sent [LCP EchoReq id=0x${(i % 256).toString(16)} magic=0x1a2b3c4d]\n` +
+        `Jan  1 01:00:00 OpenWrt daemon.debug pppd[${pid}]: rcvd [LCP EchoRep id=0x${(i % 256).toString(16)} magic=0x5e6f7a8b]\n`).join('');
+      appendFileSync(join(r, 'var/log/messages'), echoes);
+      const f = parseFacts(runScript(sh, factsScript(['/etc/ppp/options'], { root: r })).stdout);
+      const office = f.pppd.find((p) => p.linkname === 'office');
+      expect(office?.recentLog).toContain('local  IP address');
+      expect(office?.recentLog).not.toContain('LCP Echo');
+      expect(diagnose(office?.recentLog ?? '').verdict).toBe('up');
     });
 
     it('finds pppd 2.5 tunnels by their pid files in /var/run/pppd', async () => {

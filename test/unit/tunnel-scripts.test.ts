@@ -1,7 +1,7 @@
 // The up/down/status scripts, run for real (dash, and busybox ash when available) against a fake
 // root whose usr/sbin/pppd is test/fixtures/tunnels/fake-pppd.sh; parsers on fixtures too.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -220,6 +220,11 @@ for (const sh of shells()) {
       expect(before[0]?.since).toBeGreaterThan(1_600_000_000);
       expect(before[0]?.now).toBeGreaterThanOrEqual(before[0]?.since ?? 0);
       expect(before[0]?.log).toContain('remote IP address 192.168.0.1');
+      // an idle link under `debug` logs two LCP echo lines per interval: status leaves them out
+      appendFileSync(join(r, 'var/log/messages'), `Jan  1 01:00:00 OpenWrt daemon.debug pppd[${a}]: sent [LCP EchoReq id=0x1 magic=0x1a2b3c4d]\n`.repeat(100));
+      const idle = parseTunnelsStatusOutput((await runScriptAsync(sh, tunnelsStatusScript(['a'], { root: r }))).stdout);
+      expect(idle[0]?.log).toContain('remote IP address 192.168.0.1');
+      expect(idle[0]?.log).not.toContain('LCP Echo');
       expect(before[1]).toMatchObject({ name: 'gone', pidFile: false, pid: null, alive: false, iface: null, since: null, log: '' });
 
       const down = parseTunnelsDownOutput((await runScriptAsync(sh, tunnelsDownScript(['a', 'gone'], 10, { root: r }))).stdout);

@@ -3,9 +3,12 @@
 # when logread printed nothing (no logread, or syslogd writing to a file instead of its ring
 # buffer), it is MSGS, /var/log/messages. With captured output, syslog lines lose their
 # "date host pppd[PID]: " prefix like the captured lines never had it.
+# Keepalive chatter is left out: with `debug` (in OpenWrt's own /etc/ppp/options) pppd logs every
+# LCP echo it sends and answers, so an idle link's last lines would be nothing else and hide how
+# it came up; a dead link still says so at notice level ("No response to N echo-requests").
 # Variables (-v): LOGN, PID, MSGS; environment: PF_OUT.
 function emit(s) { OUT = OUT s "\n" }
-function take(s) { if (index(s, pat)) { if (o != "") sub(/^.*pppd\[[0-9]*\]: ?/, "", s); C[m % n] = s; m++ } }
+function take(s) { if (index(s, pat) && !index(s, "[LCP Echo")) { if (o != "") sub(/^.*pppd\[[0-9]*\]: ?/, "", s); C[m % n] = s; m++ } }
 BEGIN {
   n = LOGN + 0; o = ENVIRON["PF_OUT"]; pat = "pppd[" PID "]"
   if (o != "") {

@@ -6,8 +6,8 @@
 # run's private work dir).
 # shellcheck disable=SC2154 # R, WORK, T, PIDDIRS: assigned by the generated header
 
-# log_of PID [MAX]: syslog lines of pppd[PID], framed.
-log_of() { [ -n "$1" ] && syslog | grep "pppd\[$1\]" | tail -n "${2:-60}" | pfx; echo; }
+# log_of PID [MAX]: syslog lines of pppd[PID] but its LCP echo chatter (see facts-log.awk), framed.
+log_of() { [ -n "$1" ] && syslog | awk -v p="pppd[$1]" 'index($0, p) && !index($0, "[LCP Echo")' | tail -n "${2:-60}" | pfx; echo; }
 # stop_begin NAME PID: records the pppd a stop is about to end and its syslog line count so far.
 stop_begin() {
   echo "$2" >"$W/$1.pid"
