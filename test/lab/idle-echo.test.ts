@@ -1,0 +1,60 @@
+// A tunnel that has been up and idle for a while, on a router whose /etc/ppp/options has `debug`
+// (OpenWrt's own file on current trees; the lab's 25.12 routers): pppd logs every LCP echo
+// request it sends and every reply, two lines per interval, so after a few dozen intervals its
+// last lines are nothing else. The no-change rerun and `status` must still see the tunnel up
+// (the echo chatter is left out of the lines they judge), in both managers.
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Lab } from '../../packages/lab/src/index.js';
+import { hostOf, readReport, routerPath, runCli, startLab, stopLab, type Report } from './helpers.js';
+
+const ROUTERS = ['r001', 'r002'];
+let lab: Lab;
+let inv = '';
+let n = 0;
+
+async function cli(args: string[]): Promise<Report> {
+  const file = `${lab.dir}/idle-${++n}.json`;
+  const r = await runCli([...args, '-i', inv, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--report-json', file]);
+  const report = await readReport(file).catch(() => ({ hosts: [] }) as unknown as Report);
+  expect(report.hosts.length, r.stdout + r.stderr).toBe(ROUTERS.length);
+  return report;
+}
+
+beforeAll(async () => {
+  lab = await startLab({ routers: 2, firmware: [['openwrt-apk', 2]], manager: 'auto' });
+  const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
+  doc.setIn(['all', 'vars', 'tunnels', 0, 'lcp_echo_interval'], 1);
+  doc.setIn(['all', 'vars', 'tunnels', 0, 'lcp_echo_failure'], 5);
+  doc.setIn(['all', 'hosts', 'r002', 'manager'], 'pppd');
+  inv = `${lab.dir}/inventory-idle.yaml`;
+  await writeFile(inv, doc.toString({ lineWidth: 0 }));
+  const report = await cli(['apply', '--forks', '2']);
+  for (const name of ROUTERS) expect(hostOf(report, name).tunnels[0]?.verdict, JSON.stringify(hostOf(report, name))).toBe('up');
+}, 240_000);
+
+afterAll(async () => {
+  await stopLab(lab);
+}, 60_000);
+
+describe('an idle tunnel under pppd debug', () => {
+  it('after 70 echo lines per pppd, a rerun changes nothing in one exec and status still says up', async () => {
+    const echoes = async (name: string): Promise<number> =>
+      (await readFile(routerPath(lab, name, 'lab/state/syslog'), 'utf8')).split('\n').filter((l) => /pppd\[\d+\]: (sent|rcvd) \[LCP Echo/.test(l)).length;
+    const deadline = Date.now() + 90_000;
+    while ((await echoes('r001')) < 70 || (await echoes('r002')) < 70) {
+      expect(Date.now(), 'the routers\' pppd log their LCP echoes under debug').toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    const rerun = await cli(['apply', '--forks', '2']);
+    for (const name of ROUTERS) {
+      const h = hostOf(rerun, name);
+      expect({ name, status: h.status, changes: h.changes.length, execs: h.sshExecs, verdict: h.tunnels[0]?.verdict }, JSON.stringify(h)).toEqual({
+        name, status: 'ok', changes: 0, execs: 1, verdict: 'up',
+      });
+    }
+    const status = await cli(['status']);
+    for (const name of ROUTERS) expect(hostOf(status, name).tunnels[0], name).toMatchObject({ verdict: 'up', running: true });
+  }, 180_000);
+});
