@@ -2,7 +2,7 @@
 // tunnels to start, whether to roll back, and the host's status. No I/O: tested as tables
 // (test/unit/engine-judge.test.ts); host.ts calls them between phases.
 import { errorMessage, HostError } from '../errors.js';
-import type { Facts } from '../facts/types.js';
+import type { Facts, PppdProcess } from '../facts/types.js';
 import type { TunnelManager, TunnelSpec } from '../inventory/types.js';
 import { handRunPppd, tunnelManager, tunnelPppd } from '../plan/manager.js';
 import type { Change } from '../plan/types.js';
@@ -33,6 +33,27 @@ export function tunnelFromLog(name: string, log: string, alive: boolean): Tunnel
 }
 
 /**
+ * A running pppd's verdict from its recent lines. When they say nothing definite (its start has
+ * rotated out of logread's ring buffer, which on a busy router takes hours) while the kernel has
+ * the point-to-point route to its peer (pppd sets it once IPCP completed and removes it when the
+ * link goes down), the link is up: the peer from that route, the local address unknown.
+ */
+export function runningTunnel(name: string, proc: PppdProcess, facts: Pick<Facts, 'peerRoutes'>): TunnelResult {
+  // netifd's pppd has only its pid file by interface (pptp-NAME.pid), named as the interface
+  const iface = proc.iface ?? (proc.by === 'ifname' ? proc.linkname : undefined);
+  return withPeerRoute(tunnelFromLog(name, proc.recentLog ?? '', true), iface, iface === undefined ? undefined : facts.peerRoutes?.[iface]);
+}
+
+/** A live pppd's TR, up when its lines say nothing definite but the kernel has PEER via IFACE. */
+function withPeerRoute(tr: TunnelResult, iface: string | undefined, peer: string | undefined): TunnelResult {
+  if (tr.verdict !== 'other' || iface === undefined || peer === undefined) return tr;
+  return {
+    name: tr.name, verdict: 'up', localIp: null, remoteIp: peer,
+    hint: `its log lines say nothing definite (rotated out of logread); the kernel's route to the peer via ${iface} shows the link up`,
+  };
+}
+
+/**
  * No outcome within --tunnel-timeout: the up script stopped this pppd itself, so its own
  * "Terminating on signal 15" must not read as `stopped_locally`. Judge what came before it;
  * if that says nothing definite, say plainly that it timed out.
@@ -53,7 +74,7 @@ export function tunnelTimedOut(name: string, log: string, timeoutSec: number, ma
 /** What `status` reports for one tunnel: its verdict plus running, interface and since. */
 export function tunnelStatus(s: TunnelStatus): TunnelResult {
   if (s.manager === 'netifd') return netifdTunnelStatus(s);
-  const tr = tunnelFromLog(s.name, s.log, s.alive);
+  const tr = s.alive ? withPeerRoute(tunnelFromLog(s.name, s.log, true), s.iface ?? undefined, s.peer ?? undefined) : tunnelFromLog(s.name, s.log, false);
   if (!s.alive && tr.verdict === 'up') tr.verdict = 'other';
   // Nothing to judge: say so rather than leave a bare "other".
   if (!s.alive && s.log.trim() === '' && tr.hint === null) {
@@ -91,6 +112,13 @@ function netifdTunnelStatus(s: TunnelStatus): TunnelResult {
   const u = s.netifd ?? null;
   const running = u?.up === true;
   const tr = tunnelFromLog(s.name, s.log, s.alive);
+  if (tr.verdict === 'other' && running) {
+    // netifd reports the interface up (pppd's ip-up ran) while pppd's lines say nothing definite:
+    // they have rotated out of logread's ring buffer
+    tr.verdict = 'up';
+    tr.hint = "netifd reports the interface up; its pppd's log lines have rotated out of logread";
+    delete tr.evidence;
+  }
   if (tr.verdict === 'up' && !running) {
     tr.verdict = 'other';
     tr.hint = u?.pending ? "pppd's log shows the link up, and netifd is setting the interface up again" : "pppd's log shows the link up, and netifd reports the interface down";
@@ -137,7 +165,7 @@ export function planTunnelsUp(present: TunnelSpec[], facts: Facts, restart: Read
     const manager = tunnelManager(t, facts);
     if (!proc) plan.start.push({ name: t.name, restart: false, manager });
     else if (restart.has(t.name)) plan.start.push({ name: t.name, restart: true, manager });
-    else plan.kept.push(tunnelFromLog(t.name, proc.recentLog ?? '', true));
+    else plan.kept.push(runningTunnel(t.name, proc, facts));
   }
   return plan;
 }
@@ -148,7 +176,7 @@ export function verifyTunnels(present: TunnelSpec[], judged: ReadonlyMap<string,
     .filter((t) => !judged.has(t.name))
     .map((t) => {
       const proc = tunnelPppd(t, facts);
-      return proc ? tunnelFromLog(t.name, proc.recentLog ?? '', true) : tunnelWithoutLog(t.name, 'other', 'tunnel is not running (no live pppd for it)');
+      return proc ? runningTunnel(t.name, proc, facts) : tunnelWithoutLog(t.name, 'other', 'tunnel is not running (no live pppd for it)');
     });
 }
 

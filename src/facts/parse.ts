@@ -29,6 +29,31 @@ export function parseLsmod(text: string): string[] {
   return names;
 }
 
+/**
+ * Host routes to a tunnel's peer, interface → peer address, from `route -n` (destination, mask
+ * 255.255.255.255, flags with H) and `ip route` lines (`192.0.2.1 dev ppp0 proto kernel scope
+ * link src 10.0.0.2`).
+ * @example parsePeerRoutes('192.168.0.1 0.0.0.0 255.255.255.255 UH 0 0 0 ppp0', '') // { ppp0: '192.168.0.1' }
+ */
+export function parsePeerRoutes(routeN: string, ipRoute: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const ipv4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+  for (const line of routeN.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    const iface = f[f.length - 1] ?? '';
+    if (f.length < 8 || !ipv4.test(f[0] ?? '') || f[2] !== '255.255.255.255' || !f[3]?.includes('H') || !TUNNEL_IFACE.test(iface)) continue;
+    out[iface] ??= f[0] ?? '';
+  }
+  for (const line of ipRoute.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    const dev = f.indexOf('dev');
+    const iface = dev > 0 ? (f[dev + 1] ?? '') : '';
+    if (!ipv4.test(f[0] ?? '') || !TUNNEL_IFACE.test(iface)) continue;
+    out[iface] ??= f[0] ?? '';
+  }
+  return out;
+}
+
 export interface DefaultRoute {
   gateway: string | null;
   device: string | null;
@@ -392,6 +417,7 @@ export function parseFacts(stdout: string): Facts {
   }
 
   const wan = parseRouteN(one('route-n').data.join('\n')) ?? parseIpRouteDefault(one('ip-route-default').data.join('\n')) ?? { gateway: null, device: null };
+  const peerRoutes = parsePeerRoutes(one('route-n').data.join('\n'), one('ip-route-default').data.join('\n'));
 
   const packageLockHeld = one('lock').kv.some(([k, v]) => k === 'lock' && v.startsWith('1 '));
 
@@ -428,6 +454,7 @@ export function parseFacts(stdout: string): Facts {
   };
   if (releaseValue !== undefined) facts.release = releaseValue;
   if (banner) facts.banner = banner;
+  if (Object.keys(peerRoutes).length > 0) facts.peerRoutes = peerRoutes;
   return facts;
 }
 

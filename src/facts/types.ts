@@ -98,6 +98,13 @@ export interface Facts {
   files: Record<string, FileFact>;
   /** pppd processes found by pid file. */
   pppd: PppdProcess[];
+  /**
+   * The kernel's host route to the peer of each tunnel interface (pppN, pptp-NAME): interface →
+   * peer address. pppd sets the point-to-point addresses once IPCP completed and removes them
+   * when the link goes down, so such a route is the link's own proof of being up, when its
+   * log lines have rotated out of logread's ring buffer.
+   */
+  peerRoutes?: Record<string, string>;
   /** Default route: gateway and device, from the routing table (not via a tunnel). */
   wan: { gateway: string | null; device: string | null };
   /** Package manager lock held by another run right now. */

@@ -176,6 +176,8 @@ export interface TunnelStatus {
   iface: string | null;
   /** Pid file mtime (epoch seconds): when the link came up. */
   since: number | null;
+  /** Hand-run: the kernel's host route to the peer via `iface` (IPCP completed), when alive. */
+  peer?: string | null;
   /** The router's clock when asked (compare with since, not with the local clock). */
   now: number | null;
   /**
@@ -300,6 +302,7 @@ export function parseTunnelsStatusOutput(stdout: string): TunnelStatus[] {
       pid: intOrNull(kv(head, 'pid')),
       alive: kv(head, 'alive') === '1',
       iface: iface || null,
+      peer: kv(head, 'peer') || null,
       since: intOrNull(kv(head, 'since')),
       now: intOrNull(kv(head, 'now')),
       log: fromAttempt ? [out, stripSyslogPrefix(sys)].filter((x) => x !== '').join('\n') : sys,

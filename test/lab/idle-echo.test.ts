@@ -2,7 +2,9 @@
 // (OpenWrt's own file on current trees; the lab's 25.12 routers): pppd logs every LCP echo
 // request it sends and every reply, two lines per interval, so after a few dozen intervals its
 // last lines are nothing else. The no-change rerun and `status` must still see the tunnel up
-// (the echo chatter is left out of the lines they judge), in both managers.
+// (the echo chatter is left out of the lines they judge), in both managers. And once the start
+// of the tunnel has rotated out of logread's ring buffer altogether, the kernel's route to the
+// peer (and netifd's report) still show the link up.
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,4 +59,21 @@ describe('an idle tunnel under pppd debug', () => {
     const status = await cli(['status']);
     for (const name of ROUTERS) expect(hostOf(status, name).tunnels[0], name).toMatchObject({ verdict: 'up', running: true });
   }, 180_000);
+
+  it('with every line of its pppd rotated out of the log, a rerun and status still see the link up', async () => {
+    for (const name of ROUTERS) {
+      const path = routerPath(lab, name, 'lab/state/syslog');
+      const kept = (await readFile(path, 'utf8')).split('\n').filter((l) => !/pppd\[\d+\]/.test(l)).join('\n');
+      await writeFile(path, kept);
+    }
+    const rerun = await cli(['apply', '--forks', '2']);
+    for (const name of ROUTERS) {
+      const h = hostOf(rerun, name);
+      expect({ name, status: h.status, execs: h.sshExecs, verdict: h.tunnels[0]?.verdict, peer: h.tunnels[0]?.remoteIp }, JSON.stringify(h)).toEqual({
+        name, status: 'ok', execs: 1, verdict: 'up', peer: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/) as unknown as string,
+      });
+    }
+    const status = await cli(['status']);
+    for (const name of ROUTERS) expect(hostOf(status, name).tunnels[0], name).toMatchObject({ verdict: 'up', running: true });
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ import {
   hostStatus,
   planTunnelsUp,
   rollbackTunnels,
+  runningTunnel,
   takesSnapshot,
   tunnelFromLog,
   tunnelStatus,
@@ -63,6 +64,8 @@ describe('status of a tunnel', () => {
     ['stale pid file, no log', { ...base, pidFile: true, alive: false, log: '' }, { verdict: 'other', running: false, hint: 'not running (a stale pid file) and no log lines of it are left' }],
     ['never started', { ...base, pidFile: false, alive: false, log: '' }, { running: false, hint: expect.stringMatching(/^not running, and no log lines of it/) as unknown as string }],
     ['dead with an up log', { ...base, pidFile: false, alive: false, log: UP }, { verdict: 'other', running: false }],
+    ['running, its log rotated out, the peer route there', { ...base, pidFile: true, alive: true, iface: 'ppp0', peer: '192.168.0.1', log: '' }, { verdict: 'up', running: true, remoteIp: '192.168.0.1' }],
+    ['running, its log rotated out, no peer route', { ...base, pidFile: true, alive: true, iface: 'ppp0', peer: null, log: '' }, { verdict: 'other', running: true }],
   ];
   for (const [what, s, expected] of CASES) it(what, () => expect(tunnelStatus(s)).toMatchObject(expected));
 });
@@ -90,6 +93,27 @@ describe('which tunnels the up step starts', () => {
       { name: 'b', verdict: 'up' },
       { name: 'c', verdict: 'other', hint: 'tunnel is not running (no live pppd for it)' },
     ]);
+  });
+});
+
+describe('a running tunnel whose start has rotated out of logread', () => {
+  const proc = (recentLog: string, extra: object = {}): Facts['pppd'][number] => ({ linkname: 'a', pid: 7, alive: true, iface: 'ppp0', recentLog, ...extra });
+  const routes = { peerRoutes: { ppp0: '192.168.0.1', 'pptp-b': '10.9.0.1' } };
+  const CASES: Array<[string, () => TunnelResult, Partial<TunnelResult>]> = [
+    ['no lines, the kernel\'s peer route via its interface: up, peer from the route', () => runningTunnel('a', proc(''), routes), { verdict: 'up', localIp: null, remoteIp: '192.168.0.1' }],
+    ['no lines, no peer route (IPCP not done): other', () => runningTunnel('a', proc(''), { peerRoutes: {} }), { verdict: 'other' }],
+    ['no lines, a peer route via another interface: other', () => runningTunnel('a', proc('', { iface: 'ppp1' }), routes), { verdict: 'other' }],
+    ['netifd\'s pppd (pid file by interface, no iface line): the route via pptp-NAME', () => runningTunnel('b', proc('', { linkname: 'pptp-b', by: 'ifname', iface: undefined }), routes), { verdict: 'up', remoteIp: '10.9.0.1' }],
+    ['a definite verdict in its lines stays', () => runningTunnel('a', proc(AUTH_FAILED), routes), { verdict: 'auth_failed' }],
+    ['an up log keeps its own addresses', () => runningTunnel('a', proc(UP), routes), { verdict: 'up', remoteIp: tunnelFromLog('a', UP, true).remoteIp }],
+  ];
+  for (const [what, judge, expected] of CASES) it(what, () => expect(judge()).toMatchObject(expected));
+
+  it('the no-change run keeps such a tunnel up instead of failing the router', () => {
+    const facts = { ...withPppd(['a', true, '']), peerRoutes: { ppp0: '192.168.0.1' } };
+    facts.pppd[0]!.iface = 'ppp0';
+    expect(planTunnelsUp([tunnel({ name: 'a' })], facts, new Set()).kept).toMatchObject([{ name: 'a', verdict: 'up' }]);
+    expect(verifyTunnels([tunnel({ name: 'a' })], new Map(), facts)).toMatchObject([{ name: 'a', verdict: 'up' }]);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   parseLsLn,
   parseLsmod,
   parseOpenwrtRelease,
+  parsePeerRoutes,
   parsePppdVersion,
   parseRouteN,
 } from '../../src/facts/parse.js';
@@ -46,6 +47,20 @@ for (const [dir, parse] of Object.entries(PARSERS)) {
     }
   });
 }
+
+describe('parsePeerRoutes: the kernel\'s host route to each tunnel\'s peer', () => {
+  const fx = (dir: string, name: string): string => readFileSync(join(FIXTURES, dir, `${name}.txt`), 'utf8');
+  it('route -n: the UH route via ppp0, not the WAN\'s host routes nor a PPPoE WAN', () => {
+    expect(parsePeerRoutes(fx('route-n', 'openwrt-tunnel-up'), '')).toEqual({ ppp0: '192.168.0.1' });
+    expect(parsePeerRoutes(fx('route-n', 'pppoe-wan'), '')).toEqual({});
+    expect(parsePeerRoutes(fx('route-n', 'busybox-1.35-captured'), '')).toEqual({});
+  });
+  it('ip route: the kernel\'s link route to the peer of pptp-NAME (netifd), not default lines', () => {
+    const ip = 'default via 192.0.2.254 dev eth1 proto static src 192.0.2.10 metric 10\n192.168.0.1 dev pptp-office proto kernel scope link src 192.168.255.7\n';
+    expect(parsePeerRoutes('', ip)).toEqual({ 'pptp-office': '192.168.0.1' });
+    expect(parsePeerRoutes('', fx('ip-route-default', 'iproute2-with-tunnel'))).toEqual({});
+  });
+});
 
 describe('packageUpstreamVersion', () => {
   it.each([

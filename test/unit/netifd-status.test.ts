@@ -50,6 +50,9 @@ describe('status of a netifd tunnel', () => {
     expect(t).toMatchObject({ verdict: 'auth_failed', running: false, iface: null });
     expect(t.evidence).toContain('netifd: AUTH_TOPEER_FAILED');
   });
+  it('up, and no pppd lines left (rotated out of logread): up from netifd\'s report', () => {
+    expect(tunnelStatus({ ...base, netifd: up, alive: true, pid: 7, log: '' })).toMatchObject({ verdict: 'up', running: true, localIp: '192.168.255.7', remoteIp: '192.168.0.1' });
+  });
   it('no pppd lines left: an exact code is the verdict', () => {
     expect(tunnelStatus({ ...base, netifd: auth })).toMatchObject({ verdict: 'auth_failed', running: false });
   });

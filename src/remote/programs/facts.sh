@@ -21,7 +21,7 @@ lines() {
   for _x in $1; do
     case $2 in
       first) o "|${_x%%[ 	]*}" ;;
-      default) case $_x in default*) o "|$_x" ;; esac ;;
+      default) case $_x in default*|*' dev ppp'[0-9]*|*' dev pptp-'*) o "|$_x" ;; esac ;;
       uci) case $_x in firewall.pptp_fleet_*|firewall.*=zone|firewall.*.name=*) o "|$_x" ;; esac ;;
       network)
         case $_x in
@@ -186,8 +186,9 @@ for _pd in $PIDDIRS; do
     [ -f "$_f" ] && pppd_fact "$_f" ifname
   done
 done
-# The default route: `route -n`; `ip route` only where route is missing or printed nothing
-# (both read the same main table, and one process less is what a converged router pays).
+# The default route and the tunnels' peer routes: `route -n`; `ip route` (its default and
+# tunnel lines) only where route is missing or printed nothing (both read the same main table,
+# and one process less is what a converged router pays).
 o '@@route-n'
 _r=
 findtool route && _r=$("$_w" -n 2>/dev/null </dev/null)

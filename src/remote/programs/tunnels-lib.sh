@@ -8,6 +8,11 @@
 
 # log_of PID [MAX]: syslog lines of pppd[PID] but its LCP echo chatter (see facts-log.awk), framed.
 log_of() { [ -n "$1" ] && syslog | awk -v p="pppd[$1]" 'index($0, p) && !index($0, "[LCP Echo")' | tail -n "${2:-60}" | pfx; echo; }
+# peer_of IFACE: the peer address of the kernel's host route via IFACE (route -n, else ip route).
+peer_of() {
+  tool route -n 2>/dev/null | awk -v i="$1" '$NF == i && $3 == "255.255.255.255" && $4 ~ /H/ { print $1; exit }' | grep . ||
+    tool ip route show dev "$1" 2>/dev/null | awk '/scope link/ && $1 ~ /^[0-9.]+$/ { print $1; exit }'
+}
 # stop_begin NAME PID: records the pppd a stop is about to end and its syslog line count so far.
 stop_begin() {
   echo "$2" >"$W/$1.pid"

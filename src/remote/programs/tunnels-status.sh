@@ -45,6 +45,8 @@ for _t in $TUNNELS; do
   echo "pid=$_p"
   if alive "$_p"; then echo alive=1; else echo alive=0; fi
   echo "iface=$_ifc"
+  # the kernel's host route to the peer: IPCP done, the proof when the log has rotated out
+  if [ -n "$_ifc" ] && alive "$_p"; then echo "peer=$(peer_of "$_ifc")"; fi
   echo "since=$(date -r "$_f" +%s 2>/dev/null)"
   echo "now=$(date +%s)"
   # The tool's last attempt counts when the pppd it left is the one running, or none runs.
