@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, stat, writeFile, mkdir, lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Lab } from '../../packages/lab/src/index.js';
-import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, treeHash, type ReportHost } from './helpers.js';
+import { auditLines, labArgs, routerPath, runCli, startLab, stopLab, treeHash, uciOption, type ReportHost } from './helpers.js';
 
 const FAILING: Record<string, string> = {
   r005: 'auth_failed', // wrong_password
@@ -101,13 +101,21 @@ describe('apply on a 20-router lab (all firmware flavours)', () => {
     expect(JSON.stringify(firstRun.report).includes(password)).toBe(false);
   });
 
-  it('writes chap-secrets and the peer file mode 600 on every firmware, and never touches /rom', async () => {
+  it('writes chap-secrets (and on White Russian the peer file) mode 600 on every firmware, and never touches /rom', async () => {
     for (const r of lab.routers) {
       const chap = await lstat(routerPath(lab, r.name, 'etc/ppp/chap-secrets'));
       expect(chap.isFile(), `${r.name} chap-secrets is a regular file now`).toBe(true);
       expect((chap.mode & 0o777).toString(8), r.name).toBe('600');
-      const peer = await stat(routerPath(lab, r.name, 'etc/ppp/peers/office'));
-      expect((peer.mode & 0o777).toString(8), r.name).toBe('600');
+      if (r.firmware === 'whiterussian') {
+        const peer = await stat(routerPath(lab, r.name, 'etc/ppp/peers/office'));
+        expect((peer.mode & 0o777).toString(8), r.name).toBe('600');
+      } else {
+        // netifd (the default on OpenWrt): a UCI interface without the password, no peer file
+        const net = await readFile(routerPath(lab, r.name, 'etc/config/network'), 'utf8');
+        expect(net, r.name).toMatch(/config interface 'office'\n\toption proto 'pptp'\n/);
+        expect(net.includes(password), r.name).toBe(false);
+        await expect(stat(routerPath(lab, r.name, 'etc/ppp/peers/office')), r.name).rejects.toThrow();
+      }
       expect(await treeHash(path.join(r.rootfs, 'rom')), `${r.name} /rom`).toBe(romHashes.get(r.name));
       const content = await readFile(routerPath(lab, r.name, 'etc/ppp/chap-secrets'), 'utf8');
       // The template's own lines from /rom are kept.
@@ -118,7 +126,11 @@ describe('apply on a 20-router lab (all firmware flavours)', () => {
 
   it('writes the MPPE option in the dialect of each firmware’s pppd', async () => {
     for (const r of lab.routers) {
-      const peer = await readFile(routerPath(lab, r.name, 'etc/ppp/peers/office'), 'utf8');
+      // White Russian: the peer file; netifd: one option per line out of the interface's pppd_options
+      const peer = r.firmware === 'whiterussian'
+        ? await readFile(routerPath(lab, r.name, 'etc/ppp/peers/office'), 'utf8')
+        : uciOption(await readFile(routerPath(lab, r.name, 'etc/config/network'), 'utf8'), 'office', 'pppd_options')
+            .replace(/ (?=mppe |require-mppe|nomppe|refuse-|remotename )/g, '\n');
       if (r.firmware === 'whiterussian' || r.firmware === 'openwrt') {
         expect(peer, r.name).toMatch(/^mppe required,no40,no56,stateless$/m);
       } else {
@@ -128,18 +140,24 @@ describe('apply on a 20-router lab (all firmware flavours)', () => {
         const opts = await readFile(routerPath(lab, r.name, 'etc/ppp/options.pptp'), 'utf8');
         expect(opts, `${r.name} options.pptp`).not.toMatch(/^\s*mppe\s/m);
       }
-      expect(peer).toMatch(/^linkname office$/m);
-      expect(peer).toMatch(/^name "?LAB\\\\fleet"?$/m);
+      if (r.firmware === 'whiterussian') {
+        expect(peer).toMatch(/^linkname office$/m);
+        expect(peer).toMatch(/^name "?LAB\\\\fleet"?$/m);
+      } else {
+        expect(peer, r.name).toMatch(/^remotename office$/m);
+        expect(uciOption(await readFile(routerPath(lab, r.name, 'etc/config/network'), 'utf8'), 'office', 'username'), r.name).toBe('LAB\\fleet');
+      }
     }
   });
 
-  it('keeps a hand-written ip-up section next to its own', async () => {
-    for (const name of ['r002', 'r007']) {
-      const ipUp = await readFile(routerPath(lab, name, 'etc/ppp/ip-up'), 'utf8');
-      expect(ipUp).toContain('/bin/echo "user section kept" >> /tmp/user-section');
-      expect(ipUp).toContain('office');
-      expect(ipUp.startsWith('#!/bin/sh\n')).toBe(true);
-    }
+  it('keeps a hand-written ip-up section next to its own (White Russian); leaves it byte for byte under netifd', async () => {
+    const ipUp = await readFile(routerPath(lab, 'r002', 'etc/ppp/ip-up'), 'utf8');
+    expect(ipUp).toContain('/bin/echo "user section kept" >> /tmp/user-section');
+    expect(ipUp).toContain('office');
+    expect(ipUp.startsWith('#!/bin/sh\n')).toBe(true);
+    // r007 (23.05): netifd's pppd runs /lib/netifd/ppp-up, not /etc/ppp/ip-up; the routes are UCI route sections
+    expect(await readFile(routerPath(lab, 'r007', 'etc/ppp/ip-up'), 'utf8')).toBe(USER_IP_UP);
+    expect(await readFile(routerPath(lab, 'r007', 'etc/config/network'), 'utf8')).toMatch(/config route 'pptp_fleet_rt_office_1'\n\toption interface 'office'\n\toption target '10\.20\.0\.0'\n/);
   });
 
   it('reports 0 changes and writes nothing on a second apply', async () => {
@@ -185,7 +203,11 @@ describe('apply on a 20-router lab (all firmware flavours)', () => {
     expect(r.code, r.stderr + r.stdout).toBe(0);
     for (const name of ['r003', 'r008']) {
       await expect(stat(routerPath(lab, name, 'etc/ppp/peers/office'))).rejects.toThrow();
-      await expect(stat(routerPath(lab, name, 'var/run/ppp-office.pid'))).rejects.toThrow();
+      for (const pid of ['var/run/ppp-office.pid', 'var/run/pptp-office.pid', 'var/run/pppd/pptp-office.pid']) {
+        await expect(stat(routerPath(lab, name, pid)), `${name} ${pid}`).rejects.toThrow();
+      }
+      // r008 (23.05, netifd): the interface and its route sections are gone
+      expect(await readFile(routerPath(lab, name, 'etc/config/network'), 'utf8').catch(() => ''), name).not.toMatch(/'office'|pptp_fleet/);
       const chap = await readFile(routerPath(lab, name, 'etc/ppp/chap-secrets'), 'utf8');
       expect(chap).not.toContain('office');
       const rom = await readFile(routerPath(lab, name, 'rom/etc/ppp/chap-secrets'), 'utf8');
@@ -212,7 +234,8 @@ describe('default_route: replace on a 2-router lab', () => {
     for (const r of lab.routers) {
       const routes = await readFile(routerPath(lab, r.name, 'lab/state/routes'), 'utf8');
       // pppd's default now; the server still reached through the WAN gateway, not the tunnel.
-      expect(routes, r.name).toMatch(/^0\.0\.0\.0 0\.0\.0\.0 0\.0\.0\.0 U 0 (ppp\d+|pptp-office)$/m);
+      // (hand-run pppd: a device route; netifd: via the peer, as proto_add_ipv4_route installs it)
+      expect(routes, r.name).toMatch(r.firmware === 'whiterussian' ? /^0\.0\.0\.0 0\.0\.0\.0 0\.0\.0\.0 U 0 ppp\d+$/m : /^0\.0\.0\.0 192\.168\.0\.1 0\.0\.0\.0 UG 0 pptp-office$/m);
       expect(routes, r.name).toMatch(/^198\.51\.100\.1 192\.0\.2\.254 255\.255\.255\.255 UGH 0 (vlan1|eth1)$/m);
     }
     const file = path.join(lab.dir, 'second.json');

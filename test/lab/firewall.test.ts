@@ -58,9 +58,13 @@ describe('tunnels in the firmware firewall on 19.07, 23.05, 24.10, 25.x and Whit
   it('--check --diff shows the zone and forwarding it would add, as uci show lines, and writes nothing', async () => {
     const r = await runCli(['apply', ...labArgs(lab), '--limit', 'r002', '--check', '--diff']);
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(r.stdout).toContain("+firewall.pptp_fleet_zone_office.device='pptp-office'");
+    // netifd (the default on OpenWrt): the zone names the interface, not the device
+    expect(r.stdout).toContain("+network.office.proto='pptp'");
+    expect(r.stdout).toContain("+firewall.pptp_fleet_zone_office.network='office'");
+    expect(r.stdout).not.toContain('pptp_fleet_zone_office.device');
     expect(r.stdout).toContain("+firewall.pptp_fleet_out_office.src='lan'");
     expect(await readFile(routerPath(lab, 'r002', 'etc/config/firewall'), 'utf8')).not.toContain('pptp_fleet');
+    expect(await readFile(routerPath(lab, 'r002', 'etc/config/network'), 'utf8')).not.toMatch(/config interface '?office'?/);
   });
 
   it('apply: tunnels up on every ok router; the kernel-mismatch router fails plainly before any config', async () => {
@@ -70,7 +74,8 @@ describe('tunnels in the firmware firewall on 19.07, 23.05, 24.10, 25.x and Whit
     const bad = hostOf(rep, 'r006');
     expect(bad.status).toBe('failed');
     expect(bad.error).toMatch(/kernel mismatch: the router runs Linux 5\.15\.150\b.*kernel modules are built for 5\.15\.167\b/);
-    // nothing was configured on it: the packages step is the first
+    // nothing was configured on it: the packages step is the first (no interface, no peer file)
+    expect(await readFile(routerPath(lab, 'r006', 'etc/config/network'), 'utf8')).not.toMatch(/config interface '?office'?/);
     await expect(readFile(routerPath(lab, 'r006', 'etc/ppp/peers/office'), 'utf8')).rejects.toThrow();
     const seen = Object.fromEntries(OK.map((h) => {
       const host = hostOf(rep, h);
@@ -83,12 +88,14 @@ describe('tunnels in the firmware firewall on 19.07, 23.05, 24.10, 25.x and Whit
   it('fw3/fw4 routers have our zone and forwarding, the user zones untouched; White Russian has no UCI firewall', async () => {
     for (const h of UCI) {
       const cfg = await readFile(routerPath(lab, h, 'etc/config/firewall'), 'utf8');
-      expect(cfg, h).toMatch(/config zone 'pptp_fleet_zone_office'[^]*?option name 'office'[^]*?list device 'pptp-office'[^]*?option masq '1'/);
+      // netifd interfaces (the default on OpenWrt): the zone lists the interface office, fw3/fw4 map it to pptp-office
+      expect(cfg, h).toMatch(/config zone 'pptp_fleet_zone_office'[^]*?option name 'office'[^]*?list network 'office'[^]*?option masq '1'/);
+      expect(cfg, h).not.toContain("list device 'pptp-office'");
       expect(cfg, h).toMatch(/config forwarding 'pptp_fleet_out_office'\n\toption src 'lan'\n\toption dest 'office'/);
       expect(userSections(cfg), h).toBe(userBefore.get(h));
-      const ipUp = await readFile(routerPath(lab, h, 'etc/ppp/ip-up'), 'utf8');
-      expect(ipUp, h).not.toContain('iptables');
-      expect(await readFile(routerPath(lab, h, 'etc/ppp/peers/office'), 'utf8'), h).toContain('\nifname pptp-office\n');
+      // no iptables line anywhere pppd runs scripts from (netifd releases ship no /etc/ppp/ip-up)
+      for (const f of ['etc/ppp/ip-up', 'etc/ppp/ip-up.d/pptp-fleet']) expect(await readFile(routerPath(lab, h, f), 'utf8').catch(() => ''), `${h} ${f}`).not.toContain('iptables');
+      expect(await readFile(routerPath(lab, h, 'etc/config/network'), 'utf8'), h).toMatch(/config interface 'office'\n\toption proto 'pptp'\n/);
     }
     const wrUp = await readFile(routerPath(lab, 'r005', 'etc/ppp/ip-up'), 'utf8');
     expect(wrUp).toContain('/usr/sbin/iptables -A forwarding_rule -o "$1" -j ACCEPT');

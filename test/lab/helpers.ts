@@ -16,11 +16,11 @@ const cliJs = path.join(root, 'dist', 'cli.js');
 /**
  * Starts a lab in a temp dir. MANAGER pins every tunnel of the lab inventory to one manager
  * (`manager:` in all.vars); 'auto' leaves the choice to the tool (netifd on OpenWrt routers,
- * pppd on White Russian). The default, pppd, is what the suites written before netifd
- * interfaces existed test: hand-run pppd with its peer files, ip-up and boot scripts.
+ * pppd on White Russian). The default is 'auto', the path users take; a suite about hand-run
+ * pppd itself (peer files, linkname pid files, ip-up, boot scripts) pins 'pppd' and says why.
  */
 export async function startLab(opts: Omit<Parameters<typeof labUp>[0], 'dir'> & { manager?: 'netifd' | 'pppd' | 'auto' }): Promise<Lab> {
-  const { manager = 'pppd', ...rest } = opts;
+  const { manager = 'auto', ...rest } = opts;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pf-lab-'));
   const lab = await labUp({ ...rest, dir });
   if (manager !== 'auto') {
@@ -119,3 +119,13 @@ export async function runCliReport(lab: Lab, args: string[], name: string): Prom
 
 /** The lab router's pppd version (what its firmware profile ships). */
 export const pppVersion = async (lab: Lab, host: string): Promise<string> => (await readFile(routerPath(lab, host, 'lab/pppver'), 'utf8')).trim();
+
+/**
+ * The value of `option OPTION` in `config TYPE 'SECTION'` of a UCI file's TEXT (as `uci commit`
+ * writes it: one tab, value in single quotes); '' when the section or option is missing.
+ */
+export function uciOption(text: string, section: string, option: string): string {
+  const sec = text.split(/\n(?=config )/).find((s) => new RegExp(`^config \\S+ '${section}'\\n`).test(s.replace(/^\n+/, '')));
+  const m = sec?.match(new RegExp(`^\\toption ${option} '((?:[^']|'\\\\'')*)'$`, 'm'));
+  return m ? m[1]!.replace(/'\\''/g, "'") : '';
+}

@@ -70,7 +70,8 @@ describe('pppd as OpenWrt ships it: logfile /dev/null, pppd 2.5 pid files', () =
   };
 
   beforeAll(async () => {
-    lab = await startLab({ routers: 6, firmware: FIRMWARE, scenario: SCENARIO });
+    // hand-run pppd: this suite is about pppd's own files (logfile /dev/null, 2.5's /var/run/pppd pid files)
+    lab = await startLab({ routers: 6, firmware: FIRMWARE, scenario: SCENARIO, manager: 'pppd' });
     const playbook = path.join(lab.dir, 'configure.yaml');
     await writeFile(playbook, CONFIGURE_ONLY);
     configure.r = await runCli(['apply', ...labArgs(lab), '-p', playbook, '--forks', '6']);

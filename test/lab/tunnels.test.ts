@@ -124,7 +124,8 @@ describe('up / down / status on a 10-router lab (every scenario)', () => {
   const setServer = (host: string, scenario: string): Promise<void> => writeFile(routerPath(lab, host, 'lab/scenario'), `${scenario}\n`);
 
   beforeAll(async () => {
-    lab = await startLab({ routers: 10, firmware: FIRMWARE, scenario: SCENARIO });
+    // hand-run pppd: this suite is about `pppd call`, linkname pid files, ip-up/ip-down and restarts by pid
+    lab = await startLab({ routers: 10, firmware: FIRMWARE, scenario: SCENARIO, manager: 'pppd' });
     // Inventory: r001 gets a second tunnel to the same server, r004 asks stateful MPPE, r006
     // does not refuse EAP. Host vars replace the group's `tunnels` list.
     const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
