@@ -19,6 +19,8 @@ export interface LogLine {
   pid: string | null;
 }
 
+// dmesg-style "[  123.456] " (kernel, serial consoles, `logread -t`)
+const UPTIME = /^\[\s*\d+\.\d+\]\s*/;
 // Timestamps that precede the host/program part of a line.
 const TIMESTAMPS: RegExp[] = [
   // OpenWrt logread: "Thu Nov 26 23:40:42 2026 "
@@ -27,8 +29,7 @@ const TIMESTAMPS: RegExp[] = [
   /^[A-Za-z]{3}\s+\d{1,2}\s+\d\d:\d\d:\d\d(?:\.\d+)?\s+/,
   // ISO 8601 / RFC 5424 / journalctl -o short-iso: "2026-11-26T23:40:42.123+01:00 "
   /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+/,
-  // dmesg-style "[  123.456] "
-  /^\[\s*\d+\.\d+\]\s*/,
+  UPTIME,
 ];
 
 // `prog[pid]: message` anywhere near the start (after timestamp, host, facility.level).
@@ -65,12 +66,18 @@ function stripTimestamp(line0: string): { rest: string; stripped: boolean } {
   const lf = LOGFILE_DATE.exec(line0);
   if (lf) return { rest: line0.slice(lf[0].length), stripped: false };
   const prompt = PROMPT.exec(line0);
-  const line = prompt && TIMESTAMPS.some((re) => re.test(line0.slice(prompt[0].length))) ? line0.slice(prompt[0].length) : line0;
-  for (const re of TIMESTAMPS) {
-    const m = re.exec(line);
-    if (m) return { rest: line.slice(m[0].length), stripped: true };
+  let line = prompt && TIMESTAMPS.some((re) => re.test(line0.slice(prompt[0].length))) ? line0.slice(prompt[0].length) : line0;
+  // Up to two stamps: a console's or `logread -t`'s "[uptime]" next to the syslog date. Only a
+  // syslog date says a "host prog: " header follows; an uptime alone may precede raw output.
+  let stripped = false;
+  for (let round = 0; round < 2; round++) {
+    const i = TIMESTAMPS.findIndex((re) => re.test(line));
+    const m = i < 0 ? null : TIMESTAMPS[i]?.exec(line);
+    if (!m) break;
+    line = line.slice(m[0].length);
+    if (TIMESTAMPS[i] !== UPTIME) stripped = true;
   }
-  return { rest: line, stripped: false };
+  return { rest: line, stripped };
 }
 
 function classify(prog: string | null): Source {
@@ -83,11 +90,15 @@ function classify(prog: string | null): Source {
   return 'unknown';
 }
 
+// A line that starts a log record: a timestamp, or (a paste that lost some timestamps) a
+// `prog[pid]:` tag near the start, which a wrapped remainder never begins with.
 const startsFramed = (line: string): boolean => {
   const l = line.trim();
   const p = PROMPT.exec(l);
   const rest = p ? l.slice(p[0].length) : l;
-  return TIMESTAMPS.some((re) => re.test(rest));
+  if (TIMESTAMPS.some((re) => re.test(rest))) return true;
+  const pp = PROG_PID.exec(rest);
+  return pp !== null && pp.index <= 40 && !/^(?:sent|rcvd) \[/.test(rest);
 };
 
 /**
@@ -114,6 +125,51 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
     out.push({ line, index });
   });
   return out;
+}
+
+// RFC 5424 (rsyslog's RSYSLOG_SyslogProtocol23Format, syslog-ng's syslog() destination):
+// "<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG", "-" for a nil field.
+const RFC5424 = /^<\d{1,3}>1 (\S+) (\S+) (\S+) (\S+) \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$/;
+// RFC 3164 as sent on the wire or stored raw by some collectors: "<30>Nov 26 10:20:30 host ...".
+const PRI = /^<\d{1,3}>(?=[A-Z][a-z]{2} )/;
+
+/**
+ * One line of a paste, out of what carried it: an RFC 5424 record becomes "TIMESTAMP HOST
+ * APP[PROCID]: MSG" (the syslog shape the rest reads), a raw RFC 3164 line loses its <PRI>.
+ */
+function unframeLine(line: string): string {
+  const r = RFC5424.exec(line);
+  if (r) {
+    const [, ts, host, app, procid, msg] = r;
+    const tag = procid === '-' ? `${app ?? '-'}:` : `${app ?? '-'}[${procid ?? ''}]:`;
+    return `${ts === '-' ? '' : `${ts ?? ''} `}${host ?? ''} ${tag} ${(msg ?? '').replace(/^\uFEFF/, '')}`;
+  }
+  return line.replace(PRI, '');
+}
+
+// Decorations a paste picks up on the way, each recognised on most lines of the text so that a
+// message is never cut by accident: forum/mail quote markers ("> ", ">> "), `cat -n`/editor
+// line numbers ("    12\t", "12: ", "12 | ").
+const QUOTE = /^[ \t]*(?:>[ \t]?)+/;
+const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?)/;
+function stripDecoration(lines: string[]): string[] {
+  const filled = lines.filter((l) => l.trim() !== '');
+  const most = (re: RegExp): boolean => filled.length > 0 && filled.filter((l) => re.test(l)).length >= Math.max(1, Math.ceil(filled.length * 0.6));
+  let out = lines;
+  if (most(QUOTE)) out = out.map((l) => l.replace(QUOTE, ''));
+  if (most(LINE_NUMBER)) out = out.map((l) => l.replace(LINE_NUMBER, ''));
+  return out;
+}
+
+// HTML entities of a log copied from a web page's source or a scraped forum post; pppd and pptp
+// never print an ampersand sequence of their own.
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', quot: '"', amp: '&', apos: "'", nbsp: ' ' };
+function decodeEntities(text: string): string {
+  return text.replace(/&(?:#(\d{1,5})|#x([0-9a-fA-F]{1,4})|([a-z]+));/g, (all, dec?: string, hex?: string, name?: string) => {
+    if (dec !== undefined) return String.fromCharCode(Number(dec));
+    if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));
+    return ENTITIES[name ?? ''] ?? all;
+  });
 }
 
 /**
@@ -143,7 +199,7 @@ export function normalizeText(text: string): string {
 /** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
 export function splitLog(text: string): LogLine[] {
   const out: LogLine[] = [];
-  const rawLines = normalizeText(text).split(/\r\n|\r|\n/);
+  const rawLines = stripDecoration(normalizeText(decodeEntities(text)).split(/\r\n|\r|\n/)).map(unframeLine);
   unwrap(rawLines).forEach(({ line: line0, index }) => {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
     // eslint-disable-next-line no-control-regex
