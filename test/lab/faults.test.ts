@@ -96,9 +96,6 @@ describe('faults on a 15-router lab', () => {
         ['slow', 1],
         ['ok', 7],
       ],
-      // Hand-run pppd until the default manager is stable here: ported to netifd, a second apply
-      // right after converging sometimes acted on r001's tunnels (2 execs, `changed`); not diagnosed.
-      manager: 'pppd',
     });
     work = await mkdtemp(path.join(os.tmpdir(), 'pf-faults-'));
   });
@@ -605,7 +602,6 @@ describe('SIGINT mid-run and facts output size on a 20-router lab', () => {
         ['openwrt-24', 5],
         ['openwrt-apk', 5],
       ],
-      manager: 'pppd', // as above
     });
   });
 
