@@ -15,6 +15,7 @@ import type { HostStep, PlannedFile, StepStatus } from './events.js';
 import {
   failureOf,
   hostStatus,
+  netifdUps,
   planTunnelsUp,
   rollbackTunnels,
   summarizeTunnels,
@@ -208,13 +209,10 @@ class HostRun {
     const byPppd = plan.start.filter((t) => t.manager === 'pppd');
     const viaNetifd = plan.start.filter((t) => t.manager === 'netifd');
     // netifd restarts an interface whose section the apply's `network reload` changed: wait for
-    // that attempt instead of starting another; `ifup` the others that must restart.
-    const reloaded = new Set(this.changes.flatMap((c) => (c.kind === 'uci-batch' ? (c.tunnels ?? []) : [])));
+    // that attempt instead of starting another; `ifup` the others that must restart (netifdUps).
     const runs = [
       ...(byPppd.length > 0 ? await startTunnels(this.l, 'tunnels-up', byPppd, timeoutSec, this.facts.pppdVersion) : []),
-      ...(viaNetifd.length > 0
-        ? await startNetifdTunnels(this.l, 'tunnels-up', viaNetifd.map((t) => ({ name: t.name, mode: t.restart && !reloaded.has(t.name) ? 'restart' : 'ensure' })), timeoutSec)
-        : []),
+      ...(viaNetifd.length > 0 ? await startNetifdTunnels(this.l, 'tunnels-up', netifdUps(viaNetifd, this.facts, this.changes), timeoutSec) : []),
     ];
     for (const t of plan.start) {
       const run = runs.find((x) => x.name === t.name);

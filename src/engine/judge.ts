@@ -4,7 +4,9 @@
 import { errorMessage, HostError } from '../errors.js';
 import type { Facts, PppdProcess } from '../facts/types.js';
 import type { TunnelManager, TunnelSpec } from '../inventory/types.js';
-import { handRunPppd, tunnelManager, tunnelPppd } from '../plan/manager.js';
+import { handRunPppd, netifdPppd, tunnelManager, tunnelPppd } from '../plan/manager.js';
+import type { NetifdUp } from '../pptp/netifd-tunnels.js';
+import { restartMarkerPath } from '../remote/paths.js';
 import type { Change } from '../plan/types.js';
 import { diagnose } from '../pppd-log/parse.js';
 import type { Verdict } from '../pppd-log/types.js';
@@ -168,6 +170,25 @@ export function planTunnelsUp(present: TunnelSpec[], facts: Facts, restart: Read
     else plan.kept.push(runningTunnel(t.name, proc, facts));
   }
   return plan;
+}
+
+/**
+ * How tunnels-up brings up the netifd tunnels START. One whose interface section this apply's
+ * `network reload` changed is left to netifd's restart (ensure), the others restarted by `ifup`.
+ * An ensured tunnel that must run new pppd files (written or deleted by this apply, or a restart
+ * marker left by an earlier one) carries the pid of its pppd from the facts: netifd restarts an
+ * interface only when its own section changed (not for its routes), so when that pppd is still
+ * the one running after the reload, it runs the old files and tunnels-up restarts it.
+ */
+export function netifdUps(start: ReadonlyArray<{ name: string; restart: boolean }>, facts: Facts, changes: readonly Change[]): NetifdUp[] {
+  const reloaded = new Set(changes.flatMap((c) => (c.kind === 'uci-batch' ? (c.tunnels ?? []) : [])));
+  const rewritten = new Set(changes.flatMap((c) => (c.kind === 'write-file' || c.kind === 'delete-file' ? (c.tunnels ?? []) : [])));
+  return start.map((t) => {
+    if (t.restart && !reloaded.has(t.name)) return { name: t.name, mode: 'restart' };
+    const marked = (facts.files[restartMarkerPath(t.name)]?.type ?? 'missing') !== 'missing';
+    const pid = rewritten.has(t.name) || marked ? netifdPppd(facts, t.name)?.pid : undefined;
+    return pid === undefined ? { name: t.name, mode: 'ensure' } : { name: t.name, mode: 'ensure', stalePid: pid };
+  });
 }
 
 /** Verify: the verdict of each present tunnel not judged yet, from the facts' running pppd. */

@@ -21,7 +21,7 @@ import {
   type TunnelStatus,
   type TunnelStop,
 } from '../pptp/scripts.js';
-import { NETIFD_DOWN_COMMAND, NETIFD_UP_COMMAND, netifdDownScript, netifdUpScript, type NetifdUpMode } from '../pptp/netifd-tunnels.js';
+import { NETIFD_DOWN_COMMAND, NETIFD_UP_COMMAND, netifdDownScript, netifdUpScript, type NetifdUp } from '../pptp/netifd-tunnels.js';
 import { netifdInterface } from '../render/netifd.js';
 import type { TunnelManager } from '../inventory/types.js';
 import { gzipOutputFor } from '../shell/compress.js';
@@ -123,7 +123,7 @@ export async function startTunnels(link: HostLink, step: HostStep, tunnels: Arra
 }
 
 /** Brings netifd tunnels up (`ifup`) and waits up to timeoutSec each for netifd's outcome. */
-export async function startNetifdTunnels(link: HostLink, step: HostStep, tunnels: Array<{ name: string; mode: NetifdUpMode }>, timeoutSec: number): Promise<TunnelRun[]> {
+export async function startNetifdTunnels(link: HostLink, step: HostStep, tunnels: NetifdUp[], timeoutSec: number): Promise<TunnelRun[]> {
   const r = await link.exec(step, NETIFD_UP_COMMAND, gzipOutputFor(tunnels.length, netifdUpScript(tunnels, timeoutSec, link.root)), (timeoutSec + 30) * 1000);
   return parseTunnelsUpOutput(r.stdout);
 }

@@ -18,14 +18,26 @@ export const NETIFD_DOWN_COMMAND = '/bin/sh -s -- pptp-fleet:tunnels-down';
 /** restart: `ifup` whatever its state; ensure: `ifup` only when netifd is neither up nor setting it up. */
 export type NetifdUpMode = 'restart' | 'ensure';
 
+/**
+ * One tunnel to bring up. `stalePid` (ensure only): the pid of the pppd that ran before this
+ * apply's file writes; still running after the apply's `network reload` (netifd restarts an
+ * interface only when its own section changed), it runs the old files and is restarted.
+ */
+export interface NetifdUp {
+  name: string;
+  mode: NetifdUpMode;
+  stalePid?: number;
+}
+
 const NAME = /^[A-Za-z0-9_-]+$/;
 
-function words(tunnels: ReadonlyArray<{ name: string; mode: NetifdUpMode | 'down' }>): string {
+function words(tunnels: ReadonlyArray<{ name: string; mode: NetifdUpMode | 'down'; stalePid?: number }>): string {
   const names = tunnels.map((t) => t.name);
   for (const n of names) if (!NAME.test(n)) throw new RangeError(`tunnel name must match [A-Za-z0-9_-]+: ${JSON.stringify(n)}`);
   if (new Set(names).size !== names.length) throw new RangeError('duplicate tunnel name');
   if (new Set(names.map(netifdInterface)).size !== names.length) throw new RangeError('two tunnels with one netifd interface');
-  return tunnels.map((t) => `${t.name}:${netifdInterface(t.name)}:${t.mode}`).join(' ');
+  for (const t of tunnels) if (t.stalePid !== undefined && (!Number.isInteger(t.stalePid) || t.stalePid < 1)) throw new RangeError(`stalePid must be a pid: ${String(t.stalePid)}`);
+  return tunnels.map((t) => `${t.name}:${netifdInterface(t.name)}:${t.mode}${t.mode === 'ensure' && t.stalePid !== undefined ? `:${t.stalePid}` : ''}`).join(' ');
 }
 
 function vars(act: 'up' | 'down', tunnelWords: string, timeoutSec: number, magic: string, root: string): Record<string, string | number> {
@@ -38,7 +50,7 @@ function vars(act: 'up' | 'down', tunnelWords: string, timeoutSec: number, magic
  * netifd's `errors` after pppd exited).
  * @example netifdUpScript([{ name: 'office', mode: 'ensure' }], 30) // '# pptp-fleet tunnels-netifd-up v1\n…'
  */
-export function netifdUpScript(tunnels: ReadonlyArray<{ name: string; mode: NetifdUpMode }>, timeoutSec: number, root = ''): string {
+export function netifdUpScript(tunnels: readonly NetifdUp[], timeoutSec: number, root = ''): string {
   return program('tunnels-netifd-up', vars('up', words(tunnels), timeoutSec, TUNNELS_UP_MAGIC, root), 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-netifd.sh');
 }
 

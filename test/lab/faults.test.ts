@@ -16,7 +16,7 @@ import { gzipOutputFor } from '../../src/shell/compress.js';
 import { plannerPaths, restartMarkerPath } from '../../src/plan/plan.js';
 import { LOGIN_SHELL } from '../../packages/lab/src/rootfs.js';
 import { bytesWithin } from '../../packages/lab/src/ports.js';
-import { auditLines, labArgs, root, routerPath, startLab, stopLab } from './helpers.js';
+import { auditLines, labArgs, root, routerPath, startLab, stopLab, tunnelDefinition } from './helpers.js';
 import {
   FaultProxy,
   applyWith,
@@ -96,9 +96,6 @@ describe('faults on a 15-router lab', () => {
         ['slow', 1],
         ['ok', 7],
       ],
-      // Hand-run pppd until the default manager is stable here: ported to netifd, a second apply
-      // right after converging sometimes acted on r001's tunnels (2 execs, `changed`); not diagnosed.
-      manager: 'pppd',
     });
     work = await mkdtemp(path.join(os.tmpdir(), 'pf-faults-'));
   });
@@ -237,7 +234,8 @@ describe('faults on a 15-router lab', () => {
       expect(script).toContain('PF-END');
       // Go back to v1 and keep a copy of its files inside the router.
       expect((await applyWith(lab, { inventory: old, reportName: 'rp-v1b', args: limit })).code).toBe(0);
-      const files = FILES.map((f) => `/${f}`);
+      // r001 (23.05) runs office as a netifd interface: its definition and zone are UCI files
+      const files = [...FILES, 'etc/config/network', 'etc/config/firewall'].map((f) => `/${f}`);
       // The cut points: every line boundary around the lines that write, check, chmod or rename a file,
       // and bytes inside those lines and inside each file's content (the here-document).
       const cuts = new Set<number>([0, Buffer.byteLength(script)]);
@@ -264,7 +262,7 @@ set -u
 F='${files.join(' ')}'
 mkdir -p /tmp/pf-old
 i=0; for f in $F; do rm -rf /tmp/pf-old/$i; [ -e $f ] || [ -L $f ] && cp -a $f /tmp/pf-old/$i; i=$((i+1)); done
-restore() { i=0; for f in $F; do rm -f $f; [ -e /tmp/pf-old/$i ] || [ -L /tmp/pf-old/$i ] && cp -a /tmp/pf-old/$i $f; i=$((i+1)); done; }
+restore() { rm -rf /tmp/.uci; i=0; for f in $F; do rm -f $f; [ -e /tmp/pf-old/$i ] || [ -L /tmp/pf-old/$i ] && cp -a /tmp/pf-old/$i $f; i=$((i+1)); done; }
 state() { for f in $F; do if [ -L $f ]; then echo "$f link $(readlink $f)"; elif [ -f $f ]; then echo "$f $(ls -ln $f | cut -c1-10) $(md5sum < $f | cut -c1-32)"; else echo "$f missing"; fi; done; }
 echo "@ old"; state
 for k in ${[...cuts].sort((a, b) => a - b).join(' ')}; do
@@ -278,6 +276,7 @@ for d in ${kills.join(' ')}; do
   p=$!; usleep $((d * 1000)); kill -9 $p 2>/dev/null; wait $p 2>/dev/null
   echo "@ kill $d"; state
 done
+restore
 /bin/sh -s -- pptp-fleet:apply < /tmp/pf-captured >/dev/null 2>&1
 echo "@ new"; state
 restore
@@ -319,7 +318,7 @@ restore
       // A plain apply still converges from whatever the replays left, and changes nothing the second time.
       expect((await applyWith(lab, { inventory: nu, reportName: 'rp-after', args: limit })).code).toBe(0);
       const again = await applyWith(lab, { inventory: nu, reportName: 'rp-after2', args: limit });
-      expect(hostOf(again.report, 'r001')).toMatchObject({ status: 'ok', changes: [] });
+      expect(hostOf(again.report, 'r001'), JSON.stringify(hostOf(again.report, 'r001'))).toMatchObject({ status: 'ok', changes: [] });
     },
     1_200_000,
   );
@@ -418,6 +417,7 @@ restore
       const audit6 = await auditLines(lab, 'r006');
       expect(audit6.some((l) => l.includes('pptp-fleet:apply')), audit6.join(' | ')).toBe(false);
       await expect(readdir(routerPath(lab, 'r006', 'etc/ppp/peers'))).rejects.toThrow();
+      await expect(tunnelDefinition(lab, 'r006', 'office'), 'r006: no netifd interface either').rejects.toThrow(/no interface office/);
       expect((await snapshot(router(lab, 'r006').rootfs, ['etc/ppp/chap-secrets']))['etc/ppp/chap-secrets']).toBe('link:/rom/etc/ppp/chap-secrets');
       expect(await auditLines(lab, 'r007')).toEqual([]);
       console.log(`timeouts run: ${wall} ms; ${res.report!.hosts.map((h) => `${h.name} ${h.status}@${h.step ?? '-'} ${h.durationMs}ms: ${h.error ?? ''}`).join('\n')}`);
@@ -463,6 +463,7 @@ restore
       expect(h11).toMatchObject({ status: 'failed', step: 'packages' });
       expect(h11.error).toMatch(/locked after 10 tries/);
       await expect(readdir(routerPath(lab, 'r011', 'etc/ppp/peers'))).rejects.toThrow();
+      await expect(tunnelDefinition(lab, 'r011', 'office'), 'r011: no netifd interface either').rejects.toThrow(/no interface office/);
       // Free the lock (the holder's pid is in the lock file), then a rerun converges.
       await routerExec(lab, r11, 'kill "$(cat "$(cat /lab/pkg-lock)")"; true');
       await waitFor('r011: the lock is released', async () => (await routerExec(lab, r11, '[ ! -e "$(cat /lab/pkg-lock)" ]')).exitCode === 0);
@@ -601,7 +602,6 @@ describe('SIGINT mid-run and facts output size on a 20-router lab', () => {
         ['openwrt-24', 5],
         ['openwrt-apk', 5],
       ],
-      manager: 'pppd', // as above
     });
   });
 
@@ -677,10 +677,13 @@ describe('SIGINT mid-run and facts output size on a 20-router lab', () => {
         const compressed = f.stdoutWireBytes !== Buffer.byteLength(text);
         sizes.push(`${r.firmware} ${count} tunnel(s): ${wire} bytes on the wire${compressed ? ` (${Buffer.byteLength(text)} before gzip)` : ''}`);
         // Every tunnel is there and up, whatever the encoding.
+        // (hand-run pppd on White Russian: ppp-NAME.pid by linkname; netifd's pppd: pptp-NAME.pid by interface)
         const alive = parseFacts(text).pppd.filter((p) => p.alive);
-        expect(alive.map((p) => p.linkname).sort(), `${r.firmware} ${count}`).toEqual([...names].sort());
-        // Started together, each pppd still has its own unit, as the kernel hands them out.
-        expect(new Set(alive.map((p) => p.iface)).size, `${r.firmware} ${count}: ${alive.map((p) => p.iface).join(' ')}`).toBe(count);
+        const netifd = r.firmware !== 'whiterussian';
+        expect(alive.map((p) => `${p.by ?? 'linkname'}:${p.linkname}`).sort(), `${r.firmware} ${count}`).toEqual(names.map((n) => (netifd ? `ifname:pptp-${n}` : `linkname:${n}`)).sort());
+        // Started together, each pppd still has its own unit, as the kernel hands them out (netifd's: its own process).
+        if (netifd) expect(new Set(alive.map((p) => p.pid)).size, `${r.firmware} ${count}: ${alive.map((p) => p.pid).join(' ')}`).toBe(count);
+        else expect(new Set(alive.map((p) => p.iface)).size, `${r.firmware} ${count}: ${alive.map((p) => p.iface).join(' ')}`).toBe(count);
         expect(compressed, `${r.firmware} ${count}: compressed only from two tunnels, and only with gzip`).toBe(count >= 2 && r.firmware !== 'whiterussian');
         // The limit is that of OpenWrt 18.06+ dropbear; White Russian's older dropbear has none.
         if (r.firmware !== 'whiterussian' || count <= 2) expect(wire, `${r.firmware} with ${count} tunnel(s)`).toBeLessThan(14 * 1024);

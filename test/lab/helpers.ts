@@ -129,3 +129,20 @@ export function uciOption(text: string, section: string, option: string): string
   const m = sec?.match(new RegExp(`^\\toption ${option} '((?:[^']|'\\\\'')*)'$`, 'm'));
   return m ? m[1]!.replace(/'\\''/g, "'") : '';
 }
+
+/**
+ * What defines tunnel NAME on HOST for the manager the tool picks there: White Russian's peer
+ * file; on OpenWrt the netifd interface NAME and the route sections of it in /etc/config/network
+ * (as `uci commit` wrote them). Throws when there is none, like reading a missing peer file.
+ */
+export async function tunnelDefinition(lab: Lab, host: string, name: string): Promise<string> {
+  const r = lab.routers.find((x) => x.name === host);
+  if (!r) throw new Error(`no router ${host}`);
+  if (r.firmware === 'whiterussian') return readFile(routerPath(lab, host, `etc/ppp/peers/${name}`), 'utf8');
+  const sections = (await readFile(routerPath(lab, host, 'etc/config/network'), 'utf8'))
+    .split(/\n(?=config )/)
+    .map((s) => s.replace(/^\n+/, '').trimEnd())
+    .filter((s) => s.startsWith(`config interface '${name}'\n`) || (s.startsWith('config route ') && s.includes(`\n\toption interface '${name}'`)));
+  if (!sections.some((s) => s.startsWith('config interface '))) throw new Error(`${host}: no interface ${name} in /etc/config/network`);
+  return sections.join('\n\n');
+}

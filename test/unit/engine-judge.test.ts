@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   failureOf,
   hostStatus,
+  netifdUps,
   planTunnelsUp,
   rollbackTunnels,
   runningTunnel,
@@ -20,7 +21,7 @@ import type { Facts } from '../../src/facts/types.js';
 import type { Change } from '../../src/plan/types.js';
 import type { TunnelResult } from '../../src/report/types.js';
 import { SshError } from '../../src/ssh/errors.js';
-import { factsFor, tunnel } from '../fixtures/resources/firmware.js';
+import { factsFor, netifdFactsFor, tunnel } from '../fixtures/resources/firmware.js';
 
 const log = (name: string): string => readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'pppd-logs', `${name}.log`), 'utf8');
 const UP = log('seed-sample-up');
@@ -86,6 +87,29 @@ describe('which tunnels the up step starts', () => {
       expect(plan.kept.map((t) => t.name)).toEqual(kept);
     });
   }
+
+  describe('netifd tunnels: restart by ifup, or left to the reload, with the pppd not to keep', () => {
+    // netifd's pppds of a (pid 300) and b (pid 301), by their pid files by interface
+    const facts: Facts = {
+      ...netifdFactsFor('openwrt'),
+      pppd: [
+        { linkname: 'pptp-a', pid: 300, alive: true, by: 'ifname', recentLog: UP },
+        { linkname: 'pptp-b', pid: 301, alive: true, by: 'ifname', recentLog: UP },
+      ],
+    };
+    const marked = (f: Facts, n: string): Facts => ({ ...f, files: { ...f.files, [`/var/run/pptp-fleet/restart-${n}`]: { path: `/var/run/pptp-fleet/restart-${n}`, type: 'file', mode: '644' } } });
+    const net = (tunnels: string[]): Change => ({ kind: 'uci-batch', resource: 'uci', target: 'network', commands: [], sections: [], reload: '/sbin/reload', before: '', after: '', reason: 't', tunnels });
+    const chap = (tunnels: string[]): Change => ({ ...WRITE, target: '/etc/ppp/chap-secrets', tunnels });
+    const both = [{ name: 'a', restart: true }, { name: 'b', restart: true }];
+    const CASES: Array<[string, Facts, Change[], ReturnType<typeof netifdUps>]> = [
+      ['files changed, no reload: ifup both', facts, [chap(['a', 'b'])], [{ name: 'a', mode: 'restart' }, { name: 'b', mode: 'restart' }]],
+      ['reloaded, no file of theirs: left to netifd', facts, [net(['a', 'b'])], [{ name: 'a', mode: 'ensure' }, { name: 'b', mode: 'ensure' }]],
+      ['reloaded and a\'s files written: its old pppd not kept', facts, [chap(['a']), net(['a', 'b'])], [{ name: 'a', mode: 'ensure', stalePid: 300 }, { name: 'b', mode: 'ensure' }]],
+      ['reloaded, b marked by an earlier apply: its old pppd not kept', marked(facts, 'b'), [net(['a', 'b'])], [{ name: 'a', mode: 'ensure' }, { name: 'b', mode: 'ensure', stalePid: 301 }]],
+      ['reloaded, marked, no pppd running: plain ensure', { ...marked(facts, 'b'), pppd: [] }, [net(['b'])], [{ name: 'a', mode: 'restart' }, { name: 'b', mode: 'ensure' }]],
+    ];
+    for (const [what, f, changes, expected] of CASES) it(what, () => expect(netifdUps(both, f, changes)).toEqual(expected));
+  });
 
   it('verify judges only tunnels not judged yet, from the running pppd or as not running', () => {
     const judged = new Map([['a', tunnelFromLog('a', AUTH_FAILED, false)]]);

@@ -85,6 +85,25 @@ for (const sh of shells()) {
       expect(calls(r).slice(before)).toEqual(['ifup lab']);
     }, 30_000);
 
+    it('ensure keeps an up interface only with a new pppd, and consumes its restart marker either way', async () => {
+      const r = netifdRoot({ office: 'ok', lab: 'ok' });
+      const first = parseTunnelsUpOutput((await runScriptAsync(sh, netifdUpScript([{ name: 'office', mode: 'restart' }, { name: 'lab', mode: 'restart' }], 10, r))).stdout);
+      const [officePid, labPid] = [first[0]!.pid!, first[1]!.pid!];
+      // markers left by the apply that wrote the tunnels' files (before its `network reload`)
+      mkdirSync(join(r, 'var/run/pptp-fleet'), { recursive: true });
+      for (const n of ['office', 'lab']) writeFileSync(join(r, 'var/run/pptp-fleet', `restart-${n}`), '');
+      const before = calls(r).length;
+      // office: netifd restarted it (its pppd before the apply was another one); lab: the reload
+      // left it alone, the pppd that ran before the apply still runs the old files
+      const out = await runScriptAsync(sh, netifdUpScript([{ name: 'office', mode: 'ensure', stalePid: officePid + 100000 }, { name: 'lab', mode: 'ensure', stalePid: labPid }], 10, r));
+      const [office, lab] = parseTunnelsUpOutput(out.stdout);
+      expect(office).toMatchObject({ action: 'kept', exitCode: 0, alive: true, pid: officePid });
+      expect(lab).toMatchObject({ action: 'started', exitCode: 0, alive: true });
+      expect(lab?.pid).not.toBe(labPid);
+      expect(calls(r).slice(before)).toEqual(['ifup lab']);
+      expect(readdirSync(join(r, 'var/run/pptp-fleet'))).toEqual([]);
+    }, 30_000);
+
     it('down: ifdown, the pppd gone, its last lines reported', async () => {
       const r = netifdRoot({ office: 'ok' });
       const up = parseTunnelsUpOutput((await runScriptAsync(sh, netifdUpScript([{ name: 'office', mode: 'restart' }], 10, r))).stdout);

@@ -2,8 +2,9 @@
 # Tunnels netifd runs (manager netifd): interfaces brought up with `ifup`, taken down with
 # `ifdown`, watched through `ubus call network.interface.IFACE status` (see src/pptp/netifd-tunnels.ts).
 # The output is the tunnels-up or tunnels-down program's, so the same parsers and verdicts apply.
-# Header: ACT (up or down), TUNNELS (NAME:IFACE:MODE words; MODE restart = ifup even while it is
-# up, ensure = ifup only when netifd is neither up nor setting it up), T (seconds to wait),
+# Header: ACT (up or down), TUNNELS (NAME:IFACE:MODE[:PID] words; MODE restart = ifup even while it
+# is up, ensure = ifup only when netifd is neither up nor setting it up, or when it is up with PID,
+# the pppd that ran before the apply wrote its files), T (seconds to wait),
 # MAGIC (first output line), MARK (prefix of the restart markers the apply script leaves).
 # shellcheck disable=SC2154 # R, W, T, ACT, TUNNELS, MAGIC, MARK, PIDDIRS: assigned by the generated header
 
@@ -47,11 +48,17 @@ up() {
   _mark=$(syslog | wc -l)
   for _t in $TUNNELS; do
     _n=${_t%%:*}; _i=${_t#*:}; _m=${_i#*:}; _i=${_i%%:*}
+    # ensure:PID: the pppd that must not be kept (it runs the files from before this apply)
+    _sp=; case $_m in *:*) _sp=${_m#*:}; _m=${_m%%:*} ;; esac
     _s=$(ustat "$_i")
     _old=$(ifpid "$_i")
     echo "$_i" >"$W/$_n.iface"
     case $_m:$_s in
-      ensure:*'"up": true'*) echo kept >"$W/$_n.action"; echo 0 >"$W/$_n.rc"; echo "$_old" >"$W/$_n.pids"; continue ;;
+      ensure:*'"up": true'*)
+        # Up again after the reload, or never restarted by it: only a new pppd is kept.
+        if [ -z "$_sp" ] || [ "$_old" != "$_sp" ]; then
+          echo kept >"$W/$_n.action"; echo 0 >"$W/$_n.rc"; echo "$_old" >"$W/$_n.pids"; rm -f "$R$MARK$_n"; continue
+        fi ;;
       ensure:*'"pending": true'*) echo started >"$W/$_n.action"; rm -f "$R$MARK$_n"; continue ;;
     esac
     echo started >"$W/$_n.action"
