@@ -17,6 +17,7 @@ import {
   hostStatus,
   netifdUps,
   planTunnelsUp,
+  netifdTunnelsChanged,
   rollbackTunnels,
   summarizeTunnels,
   takesSnapshot,
@@ -25,11 +26,15 @@ import {
   tunnelTimedOut,
   tunnelWithoutLog,
   verifyTunnels,
+  wasUp,
   type Failure,
 } from './judge.js';
 import { HostError } from '../errors.js';
 import { applyChanges, gatherFacts, HostLink, ping, readStatus, restoreSnapshot, startNetifdTunnels, startTunnels, stopTunnels } from './phases.js';
 import { handRunPppd, hasNetifdInterface } from '../plan/manager.js';
+import type { NetifdUpMode } from '../pptp/netifd-tunnels.js';
+import { netifdInterface } from '../render/netifd.js';
+import { uciConfigs } from './rollback.js';
 import type { TunnelStop } from '../pptp/scripts.js';
 
 /** Run the context's playbook on one host and describe what happened. */
@@ -250,24 +255,42 @@ class HostRun {
   }
 
   /**
-   * Tunnels that were up before this run and do not verify now: put the previous pppd files
-   * back (the apply script kept them on the router), restart them and verify again. The host is
-   * still reported failed, with both verdicts.
+   * Tunnels that were up before this run and do not verify now, and netifd tunnels this run
+   * added or changed that do not verify: put the previous files back (the apply script kept them
+   * on the router; /etc/config/network and firewall included when it committed UCI), with the
+   * interfaces it added or changed taken down first and netifd reloaded after; then restart the
+   * tunnels that were up before and verify them again. The host is still reported failed, with
+   * both verdicts.
    */
   private async rollback(names: string[]): Promise<never> {
     this.step = 'rollback';
     this.emitStep('start', `restoring previous files for ${names.join(', ')}`);
-    await restoreSnapshot(this.l, this.ctx.commandTimeoutMs);
+    const changed = netifdTunnelsChanged(this.changes);
+    await restoreSnapshot(this.l, this.ctx.commandTimeoutMs, { ifdown: changed.map(netifdInterface), reloads: uciConfigs(this.changes).map((u) => u.reload) });
     const failedVerdicts = new Map(names.map((n) => [n, this.tunnels.get(n)!.verdict]));
-    const runs = await startTunnels(this.l, 'rollback', names.map((name) => ({ name, restart: true })), this.ctx.tunnelTimeoutSec, this.facts.pppdVersion);
+    const before = this.initialFacts;
+    const upBefore = (n: string): boolean => wasUp(before, n);
+    const byPppd = names.filter((n) => upBefore(n) && handRunPppd(before, n) !== undefined);
+    // netifd's: those taken down (added or changed) come back with `ifup`, the others restart on the restored files
+    const byNetifd = this.presentTunnels
+      .map((t) => t.name)
+      .filter((n) => upBefore(n) && handRunPppd(before, n) === undefined && (names.includes(n) || changed.includes(n)))
+      .map((name) => ({ name, mode: (changed.includes(name) ? 'ensure' : 'restart') as NetifdUpMode }));
+    const timeout = this.ctx.tunnelTimeoutSec;
+    const runs = [
+      ...(byPppd.length > 0 ? await startTunnels(this.l, 'rollback', byPppd.map((name) => ({ name, restart: true })), timeout, this.facts.pppdVersion) : []),
+      ...(byNetifd.length > 0 ? await startNetifdTunnels(this.l, 'rollback', byNetifd, timeout) : []),
+    ];
     for (const run of runs) {
-      const t = tunnelFromLog(run.name, run.log, run.alive);
+      const t = run.timedOut ? tunnelTimedOut(run.name, run.log, timeout, byPppd.includes(run.name) ? 'pppd' : 'netifd') : tunnelFromLog(run.name, run.log, run.alive);
       const prev = failedVerdicts.get(run.name);
       if (prev && prev !== 'not_checked') t.previousVerdict = prev;
       this.setTunnels([t]);
     }
     this.rolledBack = true;
-    const restored = names.map((n) => `${n}: new config ${failedVerdicts.get(n)}, restored config ${this.tunnels.get(n)?.verdict}`);
+    const restored = names.map((n) =>
+      upBefore(n) ? `${n}: new config ${failedVerdicts.get(n)}, restored config ${this.tunnels.get(n)?.verdict}` : `${n}: new config ${failedVerdicts.get(n)}, taken down (was not up before)`,
+    );
     throw new HostError(this.host.name, 'verify', `rolled back: ${restored.join('; ')}`);
   }
 

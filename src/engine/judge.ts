@@ -202,17 +202,29 @@ export function verifyTunnels(present: TunnelSpec[], judged: ReadonlyMap<string,
 }
 
 /**
- * The tunnels to roll back: those that were up before this run (alive, log says up) and do
- * not verify now, when this run wrote or deleted files. Empty: no rollback.
+ * The tunnels to roll back, when this run wrote or deleted files or committed UCI: those that
+ * were up before this run (alive, log says up; hand-run or netifd's) and do not verify now, and
+ * the netifd tunnels whose interface this run added or changed (uci-batch `tunnels`) and do not
+ * verify: left configured, netifd would retry them for ever (repeated authentication failures can
+ * lock the VPN account). The latter only over a snapshot (takesSnapshot). Empty: no rollback.
  */
 export function rollbackTunnels(input: { bad: string[]; initialFacts: Facts; changes: Change[]; enabled: boolean }): string[] {
   if (!input.enabled) return [];
-  if (!input.changes.some((c) => c.kind === 'write-file' || c.kind === 'delete-file')) return [];
-  // Hand-run tunnels only: a rollback restores files and restarts pppd, not netifd's UCI state.
-  return input.bad.filter((name) => {
-    const proc = handRunPppd(input.initialFacts, name);
-    return proc !== undefined && diagnose(proc.recentLog ?? '').verdict === 'up';
-  });
+  if (!input.changes.some((c) => c.kind === 'write-file' || c.kind === 'delete-file' || c.kind === 'uci-batch')) return [];
+  const changedIfaces = new Set(netifdTunnelsChanged(input.changes));
+  const snapshot = takesSnapshot(true, input.initialFacts);
+  return input.bad.filter((name) => (snapshot && changedIfaces.has(name)) || wasUp(input.initialFacts, name));
+}
+
+/** The netifd tunnels whose interface or routes CHANGES add or change. */
+export function netifdTunnelsChanged(changes: Change[]): string[] {
+  return [...new Set(changes.flatMap((c) => (c.kind === 'uci-batch' ? (c.tunnels ?? []) : [])))];
+}
+
+/** Tunnel NAME had a live pppd (hand-run or netifd's) whose log said up. */
+export function wasUp(facts: Facts, name: string): boolean {
+  const proc = handRunPppd(facts, name) ?? netifdPppd(facts, name);
+  return proc !== undefined && diagnose(proc.recentLog ?? '').verdict === 'up';
 }
 
 /** Snapshot files before an apply only over a working setup: a broken one is not worth going back to. */

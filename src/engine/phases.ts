@@ -146,9 +146,13 @@ export async function readStatus(link: HostLink, tunnels: Array<{ name: string; 
   return parseTunnelsStatusOutput(r.stdout);
 }
 
-/** Puts back every file of the snapshot the last apply took. */
-export async function restoreSnapshot(link: HostLink, timeoutMs: number): Promise<void> {
-  const r = await link.exec('rollback', ROLLBACK_COMMAND, restoreScript(link.root), timeoutMs);
+/**
+ * Puts back every file of the snapshot the last apply took; IFDOWN (netifd interfaces the apply
+ * added or changed) go down first, and RELOADS (the apply's own, after `uci commit`) run after.
+ */
+export async function restoreSnapshot(link: HostLink, timeoutMs: number, opts: { ifdown?: string[]; reloads?: string[] } = {}): Promise<void> {
+  const reloads = (opts.reloads ?? []).map((c) => link.root + c);
+  const r = await link.exec('rollback', ROLLBACK_COMMAND, restoreScript(link.root, { ifdown: opts.ifdown ?? [], reloads }), timeoutMs);
   if (r.exitCode !== 0) {
     throw new HostError(link.host, 'rollback', `restoring previous files failed: ${firstLine(r.stderr || r.stdout)}`);
   }

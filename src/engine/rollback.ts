@@ -17,16 +17,34 @@ export const ROLLBACK_COMMAND = '/bin/sh -s -- pptp-fleet:rollback';
  * ROOT (tests only) prefixes every path.
  */
 export function backupScript(changes: Change[], root = ''): string {
-  const targets = [...new Set(changes.filter((c) => c.kind === 'write-file' || c.kind === 'delete-file').map((c) => root + c.target))];
+  const targets = [...new Set([...changes.filter((c) => c.kind === 'write-file' || c.kind === 'delete-file').map((c) => root + c.target), ...uciConfigs(changes).map((u) => root + u.file)])];
   if (targets.length === 0) return '';
   for (const t of targets) if (/[\n\s]/.test(t)) throw new RangeError(`not a one-word path: ${JSON.stringify(t)}`);
   return program('backup', { PREV: root + PREV_DIR, TARGETS: targets.join('\n'), NL: '\n' }, 'backup.sh');
 }
 
+/** The UCI configs CHANGES commit (/etc/config/NAME), each with the reload the apply ran after its commit. */
+export function uciConfigs(changes: Change[]): Array<{ file: string; reload: string }> {
+  const seen = new Map<string, string>();
+  for (const c of changes) if (c.kind === 'uci-batch' && !seen.has(c.target)) seen.set(c.target, c.reload);
+  return [...seen].map(([config, reload]) => ({ file: `/etc/config/${config}`, reload }));
+}
+
+export interface RestoreOptions {
+  /** netifd interfaces the failed apply added or changed: `ifdown` first, so their pppd stops and netifd stops retrying. */
+  ifdown?: string[];
+  /** Run after the files are back, as the apply ran them after `uci commit` (network, firewall reload). */
+  reloads?: string[];
+}
+
 /**
- * Shell that puts every file of the last snapshot back, each by an atomic rename. ROOT (tests
- * only) prefixes the snapshot's directory; the manifest already holds prefixed paths.
+ * Shell that takes the interfaces OPTS.ifdown down (while netifd still has them), puts every
+ * file of the last snapshot back, each by an atomic rename, then runs OPTS.reloads so netifd
+ * and the firewall follow the restored /etc/config. ROOT (tests only) prefixes the snapshot's
+ * directory; the manifest already holds prefixed paths.
  */
-export function restoreScript(root = ''): string {
-  return program('rollback', { PREV: root + PREV_DIR }, 'restore.sh');
+export function restoreScript(root = '', opts: RestoreOptions = {}): string {
+  const ifdown = opts.ifdown ?? [];
+  for (const n of ifdown) if (!/^[A-Za-z0-9_]+$/.test(n)) throw new RangeError(`not an interface name: ${JSON.stringify(n)}`);
+  return program('rollback', { PREV: root + PREV_DIR, IFDOWN: ifdown.join(' '), RELOADS: (opts.reloads ?? []).join('\n'), NL: '\n' }, 'restore.sh');
 }

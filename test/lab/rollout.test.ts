@@ -230,11 +230,13 @@ describe('staged rollout on a 20-router lab', () => {
     const KEEP = 'r010';
     let badInventory = '';
     const wrongPassword = 'not-the-vpn-password-42';
-    const oldFiles = new Map<string, { peer: string; chap: string }>();
+    const oldFiles = new Map<string, { peer: string; network: string; chap: string }>();
 
-    async function files(name: string): Promise<{ peer: string; chap: string }> {
+    async function files(name: string): Promise<{ peer: string; network: string; chap: string }> {
       return {
-        peer: await readFile(routerPath(lab, name, 'etc/ppp/peers/office'), 'utf8'),
+        // a netifd tunnel has no peer file: its options are in /etc/config/network
+        peer: await readFile(routerPath(lab, name, 'etc/ppp/peers/office'), 'utf8').catch(() => ''),
+        network: await readFile(routerPath(lab, name, 'etc/config/network'), 'utf8'),
         chap: await readFile(routerPath(lab, name, 'etc/ppp/chap-secrets'), 'utf8'),
       };
     }
@@ -246,11 +248,7 @@ describe('staged rollout on a 20-router lab', () => {
     }
 
     beforeAll(async () => {
-      // Hand-run pppd on these two: a rollback restores files and restarts pppd; netifd tunnels
-      // are not rolled back yet (rollbackTunnels in src/engine/judge.ts).
-      const pinned = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
-      for (const name of [ROLLBACK, KEEP]) pinned.setIn(['all', 'hosts', name, 'manager'], 'pppd');
-      await writeFile(lab.inventoryPath, pinned.toString());
+      // netifd runs these two (the default on OpenWrt): a rollback restores its files and UCI configs too.
       const conv = await runCli(['apply', ...labArgs(lab), '--limit', `${ROLLBACK},${KEEP}`, '-q']);
       expect(conv.code, out(conv)).toBe(0);
       for (const name of [ROLLBACK, KEEP]) {

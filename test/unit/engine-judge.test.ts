@@ -35,6 +35,11 @@ function withPppd(...procs: Array<[string, boolean, string]>): Facts {
 }
 
 const WRITE: Change = { kind: 'write-file', resource: 'file', target: '/etc/ppp/peers/a', content: 'x', maskedContent: 'x', maskedBefore: '', mode: '600', replaceSymlink: false, reason: 't' };
+const NETWORK = (tunnels: string[]): Change => ({ kind: 'uci-batch', resource: 'uci', target: 'network', commands: [], sections: [], reload: '/etc/init.d/network reload', before: '', after: '', reason: 't', tunnels });
+/** Facts with netifd's live pppd for tunnel NAME (pid file pptp-NAME.pid), its log up. */
+function netifdUp(name: string): Facts {
+  return { ...factsFor('openwrt'), pppd: [{ linkname: `pptp-${name}`, by: 'ifname', pid: 100, alive: true, recentLog: UP }] };
+}
 const INSTALL: Change = { kind: 'install', resource: 'package', target: 'kmod-gre', packages: ['kmod-gre'], manager: 'opkg', updateLists: false, reason: 't' };
 
 describe('tunnel verdicts', () => {
@@ -149,6 +154,11 @@ describe('rollback decision', () => {
     ['was not running before', { bad: ['a'], initialFacts: withPppd(), changes: [WRITE], enabled: true }, []],
     ['was running but failing before', { bad: ['a'], initialFacts: withPppd(['a', true, AUTH_FAILED]), changes: [WRITE], enabled: true }, []],
     ['only the tunnels that worked', { bad: ['a', 'b'], initialFacts: withPppd(['a', true, UP], ['b', true, AUTH_FAILED]), changes: [WRITE], enabled: true }, ['a']],
+    ['a netifd tunnel that was up (pid file by interface): roll back', { bad: ['a'], initialFacts: netifdUp('a'), changes: [WRITE], enabled: true }, ['a']],
+    ['a netifd interface this run added, failing, over a live tunnel: roll back', { bad: ['b'], initialFacts: netifdUp('a'), changes: [NETWORK(['b'])], enabled: true }, ['b']],
+    ['the same with --no-rollback', { bad: ['b'], initialFacts: netifdUp('a'), changes: [NETWORK(['b'])], enabled: false }, []],
+    ['a netifd interface added with nothing live before (no snapshot): no rollback', { bad: ['b'], initialFacts: withPppd(), changes: [NETWORK(['b'])], enabled: true }, []],
+    ['a failing tunnel the UCI batch did not touch, not up before: no rollback', { bad: ['c'], initialFacts: netifdUp('a'), changes: [NETWORK(['b'])], enabled: true }, []],
   ];
   for (const [what, input, expected] of CASES) it(what, () => expect(rollbackTunnels(input)).toEqual(expected));
 
