@@ -5,6 +5,7 @@ import { mkdtemp, readFile, readdir, lstat, readlink, rm, writeFile } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseDocument, type Document } from 'yaml';
 import { labUp, labDown, type Lab } from '../../packages/lab/src/index.js';
 import type { Report, ReportHost, ReportTunnel } from '../../src/report/json.js';
 
@@ -115,6 +116,25 @@ export async function runCliReport(lab: Lab, args: string[], name: string): Prom
   const file = path.join(lab.dir, `${name}.json`);
   const r = await runCli([...args, ...labArgs(lab), '--report-json', file]);
   return { r, report: await readReport(file) };
+}
+
+/** Writes LAB's inventory changed by EDIT as DIR/inventory-NAME.yaml; returns its path. */
+export async function editedInventory(lab: Lab, name: string, edit: (doc: Document) => void): Promise<string> {
+  const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
+  edit(doc);
+  const file = path.join(lab.dir, `inventory-${name}.yaml`);
+  await writeFile(file, doc.toString({ lineWidth: 0 }));
+  return file;
+}
+
+let reports = 0;
+/** Runs the CLI with inventory INV and LAB's keys; its JSON report, which must list HOSTS hosts. */
+export async function inventoryReport(lab: Lab, inv: string, args: string[], hosts: number): Promise<Report> {
+  const file = path.join(lab.dir, `report-${++reports}.json`);
+  const r = await runCli([...args, '-i', inv, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--report-json', file]);
+  const report = await readReport(file).catch(() => ({ hosts: [] }) as unknown as Report);
+  if (report.hosts.length !== hosts) throw new Error(`expected ${hosts} hosts in the report of ${args.join(' ')}, got ${report.hosts.length}:\n${r.stdout}${r.stderr}`);
+  return report;
 }
 
 /** The lab router's pppd version (what its firmware profile ships). */

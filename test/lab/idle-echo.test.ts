@@ -6,32 +6,22 @@
 // of the tunnel has rotated out of logread's ring buffer altogether, the kernel's route to the
 // peer (and netifd's report) still show the link up.
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../packages/lab/src/index.js';
-import { hostOf, readReport, routerPath, runCli, startLab, stopLab, type Report } from './helpers.js';
+import { editedInventory, hostOf, inventoryReport, routerPath, startLab, stopLab, type Report } from './helpers.js';
 
 const ROUTERS = ['r001', 'r002'];
 let lab: Lab;
 let inv = '';
-let n = 0;
-
-async function cli(args: string[]): Promise<Report> {
-  const file = `${lab.dir}/idle-${++n}.json`;
-  const r = await runCli([...args, '-i', inv, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--report-json', file]);
-  const report = await readReport(file).catch(() => ({ hosts: [] }) as unknown as Report);
-  expect(report.hosts.length, r.stdout + r.stderr).toBe(ROUTERS.length);
-  return report;
-}
+const cli = (args: string[]): Promise<Report> => inventoryReport(lab, inv, args, ROUTERS.length);
 
 beforeAll(async () => {
   lab = await startLab({ routers: 2, firmware: [['openwrt-apk', 2]], manager: 'auto' });
-  const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
-  doc.setIn(['all', 'vars', 'tunnels', 0, 'lcp_echo_interval'], 1);
-  doc.setIn(['all', 'vars', 'tunnels', 0, 'lcp_echo_failure'], 5);
-  doc.setIn(['all', 'hosts', 'r002', 'manager'], 'pppd');
-  inv = `${lab.dir}/inventory-idle.yaml`;
-  await writeFile(inv, doc.toString({ lineWidth: 0 }));
+  inv = await editedInventory(lab, 'idle', (doc) => {
+    doc.setIn(['all', 'vars', 'tunnels', 0, 'lcp_echo_interval'], 1);
+    doc.setIn(['all', 'vars', 'tunnels', 0, 'lcp_echo_failure'], 5);
+    doc.setIn(['all', 'hosts', 'r002', 'manager'], 'pppd');
+  });
   const report = await cli(['apply', '--forks', '2']);
   for (const name of ROUTERS) expect(hostOf(report, name).tunnels[0]?.verdict, JSON.stringify(hostOf(report, name))).toBe('up');
 }, 240_000);

@@ -3,26 +3,17 @@
 // with persist (White Russian), both with LCP echoes every second: the link dies from the
 // unanswered echo requests, `status` reports it down with pppd's own lines as evidence, and once
 // the WAN is back the tunnel comes up again within 60 s without the tool.
-import { readFile, writeFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labWan, type Lab } from '../../packages/lab/src/index.js';
 import { InputError } from '../../packages/lab/src/errors.js';
 import { waitFor } from './fault-helpers.js';
-import { hostOf, readReport, runCli, routerPath, startLab, stopLab, type Report, type ReportTunnel } from './helpers.js';
+import { editedInventory, hostOf, inventoryReport, routerPath, startLab, stopLab, type Report, type ReportTunnel } from './helpers.js';
 
 const ROUTERS = ['r001', 'r002'];
 let lab: Lab;
 let inv = '';
-let n = 0;
-
-async function cli(args: string[]): Promise<Report> {
-  const file = `${lab.dir}/wan-${++n}.json`;
-  const r = await runCli([...args, '-i', inv, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--report-json', file]);
-  const report = await readReport(file).catch(() => ({ hosts: [] }) as unknown as Report);
-  expect(report.hosts.length, r.stdout + r.stderr).toBe(ROUTERS.length);
-  return report;
-}
+const cli = (args: string[]): Promise<Report> => inventoryReport(lab, inv, args, ROUTERS.length);
 const tunnels = async (): Promise<Map<string, ReportTunnel | undefined>> => {
   const report = await cli(['status']);
   return new Map(ROUTERS.map((name) => [name, hostOf(report, name).tunnels[0]]));
@@ -30,12 +21,11 @@ const tunnels = async (): Promise<Map<string, ReportTunnel | undefined>> => {
 
 beforeAll(async () => {
   lab = await startLab({ routers: 2, firmware: [['openwrt-24', 1], ['whiterussian', 1]], manager: 'auto' });
-  const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
-  doc.setIn(['all', 'vars', 'tunnels', 0, 'lcp_echo_interval'], 1);
-  doc.setIn(['all', 'vars', 'tunnels', 0, 'lcp_echo_failure'], 3);
-  doc.setIn(['all', 'vars', 'tunnels', 0, 'persist'], true);
-  inv = `${lab.dir}/inventory-wan.yaml`;
-  await writeFile(inv, doc.toString({ lineWidth: 0 }));
+  inv = await editedInventory(lab, 'wan', (doc) => {
+    doc.setIn(['all', 'vars', 'tunnels', 0, 'lcp_echo_interval'], 1);
+    doc.setIn(['all', 'vars', 'tunnels', 0, 'lcp_echo_failure'], 3);
+    doc.setIn(['all', 'vars', 'tunnels', 0, 'persist'], true);
+  });
   const report = await cli(['apply', '--forks', '2']);
   for (const name of ROUTERS) expect(hostOf(report, name).tunnels[0]?.verdict, JSON.stringify(hostOf(report, name))).toBe('up');
 }, 240_000);
