@@ -3,14 +3,14 @@
 // same way as a hand-run tunnel's, netifd's error codes as evidence (a verdict only where a
 // code means exactly one and pppd's lines are gone); then the status program run for real
 // against a fake root (test/fixtures/tunnels/fake-netifd.sh).
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import path, { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tunnelStatus } from '../../src/engine/judge.js';
 import { parseNetifdStatus } from '../../src/pptp/netifd-tunnels.js';
 import { parseTunnelsStatusOutput, tunnelsStatusScript, type TunnelStatus } from '../../src/pptp/scripts.js';
-import { makeRoot, runScriptAsync, shells } from '../fixtures/facts/fakeroot.js';
+import { runScriptAsync, shells } from '../fixtures/facts/fakeroot.js';
+import { netifdRoot, removeNetifdRoots } from '../fixtures/tunnels/fake-netifd.js';
 
 const fixture = (name: string): string => readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'netifd-status', `${name}.json`), 'utf8');
 const log = (name: string): string => readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'pppd-logs', `${name}.log`), 'utf8');
@@ -73,33 +73,13 @@ describe('status of a netifd tunnel', () => {
   });
 });
 
-const FAKE = fileURLToPath(new URL('../fixtures/tunnels/fake-netifd.sh', import.meta.url));
 const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) {
-    for (const f of readdirSync(join(r, 'fake')).filter((x) => x.endsWith('.handler'))) {
-      try {
-        process.kill(Number(readFileSync(join(r, 'fake', f), 'utf8')), 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-    rmSync(r, { recursive: true, force: true });
-  }
-});
+afterAll(() => removeNetifdRoots(roots));
 
 for (const sh of shells()) {
   describe(`the status program on netifd tunnels under ${sh.name}`, () => {
     it('reads ubus for netifd\'s interfaces and pid files for hand-run pppd, in one program', async () => {
-      const r = makeRoot('openwrt');
-      roots.push(r);
-      for (const p of ['bin/ubus', 'sbin/ifup', 'sbin/ifdown', 'fake/pppd-netifd']) {
-        mkdirSync(join(r, p, '..'), { recursive: true });
-        copyFileSync(FAKE, join(r, p));
-        chmodSync(join(r, p), 0o755);
-      }
-      writeFileSync(join(r, 'fake', 'office.netifd-mode'), 'ok');
-      writeFileSync(join(r, 'fake', 'lab_1.netifd-mode'), 'auth');
+      const r = netifdRoot(roots, { office: 'ok', lab_1: 'auth' });
       const ifup = async (i: string): Promise<void> => void (await runScriptAsync(sh, `${r}/sbin/ifup ${i}`));
       await ifup('office');
       await ifup('lab_1');

@@ -2,45 +2,22 @@
 // busybox ash when available) against a fake root whose ubus/ifup/ifdown are
 // test/fixtures/tunnels/fake-netifd.sh: which interfaces it brings up, which pppds' lines it
 // judges, and its output read by the pppd programs' parsers.
-import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tunnelFromLog } from '../../src/engine/judge.js';
 import { netifdDownScript, netifdUpScript } from '../../src/pptp/netifd-tunnels.js';
 import { parseTunnelsDownOutput, parseTunnelsUpOutput, tunnelsDownScript } from '../../src/pptp/scripts.js';
-import { makeRoot, runScriptAsync, shells } from '../fixtures/facts/fakeroot.js';
+import { runScriptAsync, shells } from '../fixtures/facts/fakeroot.js';
+import { netifdRoot as fakeNetifdRoot, removeNetifdRoots } from '../fixtures/tunnels/fake-netifd.js';
 
-const FAKE = fileURLToPath(new URL('../fixtures/tunnels/fake-netifd.sh', import.meta.url));
 const roots: string[] = [];
-
-function netifdRoot(modes: Record<string, 'ok' | 'auth' | 'refused' | 'slow'>): string {
-  const r = makeRoot('openwrt');
-  roots.push(r);
-  for (const p of ['bin/ubus', 'sbin/ifup', 'sbin/ifdown', 'fake/pppd-netifd']) {
-    mkdirSync(join(r, p, '..'), { recursive: true });
-    copyFileSync(FAKE, join(r, p));
-    chmodSync(join(r, p), 0o755);
-  }
-  for (const [i, m] of Object.entries(modes)) writeFileSync(join(r, 'fake', `${i}.netifd-mode`), m);
-  return r;
-}
+const netifdRoot = (modes: Record<string, 'ok' | 'auth' | 'refused' | 'slow'>): string => fakeNetifdRoot(roots, modes);
 
 const calls = (r: string): string[] => (existsSync(join(r, 'fake/calls')) ? readFileSync(join(r, 'fake/calls'), 'utf8').trim().split('\n') : []);
 
-afterAll(() => {
-  // The fake pppds left running, by the pids the fake ifup recorded.
-  for (const r of roots) {
-    for (const f of readdirSync(join(r, 'fake')).filter((x) => x.endsWith('.handler'))) {
-      try {
-        process.kill(Number(readFileSync(join(r, 'fake', f), 'utf8')), 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-    rmSync(r, { recursive: true, force: true });
-  }
-});
+// The fake pppds left running, by the pids the fake ifup recorded.
+afterAll(() => removeNetifdRoots(roots));
 
 for (const sh of shells()) {
   describe(`netifd tunnels under ${sh.name}`, () => {
