@@ -45,9 +45,11 @@ describe('lab wan', () => {
     const routes = await readFile(routerPath(lab, 'r001', 'lab/state/routes'), 'utf8');
     expect(routes).not.toMatch(/ eth1$/m);
     let down = new Map<string, ReportTunnel | undefined>();
-    await waitFor('both tunnels down', async () => {
+    // netifd records PEER_DEAD once it has reaped the pppd: a status read in between sees the
+    // tunnel down without it yet, as on a router, so the wait is for both
+    await waitFor('both tunnels down, netifd reporting PEER_DEAD', async () => {
       down = await tunnels();
-      return [...down.values()].every((t) => t?.running === false);
+      return [...down.values()].every((t) => t?.running === false) && (down.get('r001')?.evidence ?? []).includes('netifd: PEER_DEAD');
     }, 30_000);
     // 3 echo requests a second apart, then the next status run
     expect(Date.now() - tDown).toBeLessThan(15_000);
