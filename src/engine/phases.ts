@@ -21,7 +21,7 @@ import {
   type TunnelStatus,
   type TunnelStop,
 } from '../pptp/scripts.js';
-import { NETIFD_DOWN_COMMAND, NETIFD_UP_COMMAND, netifdDownScript, netifdUpScript, type NetifdUp } from '../pptp/netifd-tunnels.js';
+import { NETIFD_UP_COMMAND, netifdUpScript, type NetifdUp } from '../pptp/netifd-tunnels.js';
 import { netifdInterface } from '../render/netifd.js';
 import type { TunnelManager } from '../inventory/types.js';
 import { gzipOutputFor } from '../shell/compress.js';
@@ -129,11 +129,6 @@ export async function startNetifdTunnels(link: HostLink, step: HostStep, tunnels
 }
 
 /** Takes netifd tunnels NAMES down (`ifdown`: netifd keeps them down until the next ifup or boot). */
-export async function stopNetifdTunnels(link: HostLink, names: string[]): Promise<TunnelStop[]> {
-  const r = await link.exec('tunnels-down', NETIFD_DOWN_COMMAND, netifdDownScript(names, 15, link.root), 60_000);
-  return parseTunnelsDownOutput(r.stdout);
-}
-
 /** Stops the hand-run tunnels NAMES by their own pid files and takes the netifd tunnels VIANETIFD down (`ifdown`), in one exec. */
 export async function stopTunnels(link: HostLink, names: string[], pppdVersion: string | null, viaNetifd: string[] = []): Promise<TunnelStop[]> {
   const r = await link.exec('tunnels-down', TUNNELS_DOWN_COMMAND, tunnelsDownScript(names, 15, { pppdVersion, netifd: viaNetifd, ...(link.root ? { root: link.root } : {}) }), 60_000);

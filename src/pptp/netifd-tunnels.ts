@@ -7,13 +7,12 @@
 //
 // Unlike a hand-run tunnel, one that does not come up within the timeout is left to netifd,
 // which keeps retrying (that is what the interface is for); the run reports exit=timeout.
-import { TUNNELS_DOWN_MAGIC, TUNNELS_UP_MAGIC } from '../remote/frame.js';
+import { TUNNELS_UP_MAGIC } from '../remote/frame.js';
 import { RESTART_MARKER_PREFIX, TUNNEL_STATE_PREFIX, WORK_DIR_PREFIX } from '../remote/paths.js';
 import { commonVars, program } from '../remote/program.js';
 import { netifdInterface } from '../render/netifd.js';
 
 export const NETIFD_UP_COMMAND = '/bin/sh -s -- pptp-fleet:tunnels-up';
-export const NETIFD_DOWN_COMMAND = '/bin/sh -s -- pptp-fleet:tunnels-down';
 
 /** restart: `ifup` whatever its state; ensure: `ifup` only when netifd is neither up nor setting it up. */
 export type NetifdUpMode = 'restart' | 'ensure';
@@ -31,7 +30,7 @@ export interface NetifdUp {
 
 const NAME = /^[A-Za-z0-9_-]+$/;
 
-function words(tunnels: ReadonlyArray<{ name: string; mode: NetifdUpMode | 'down'; stalePid?: number }>): string {
+function words(tunnels: readonly NetifdUp[]): string {
   const names = tunnels.map((t) => t.name);
   for (const n of names) if (!NAME.test(n)) throw new RangeError(`tunnel name must match [A-Za-z0-9_-]+: ${JSON.stringify(n)}`);
   if (new Set(names).size !== names.length) throw new RangeError('duplicate tunnel name');
@@ -40,9 +39,9 @@ function words(tunnels: ReadonlyArray<{ name: string; mode: NetifdUpMode | 'down
   return tunnels.map((t) => `${t.name}:${netifdInterface(t.name)}:${t.mode}${t.mode === 'ensure' && t.stalePid !== undefined ? `:${t.stalePid}` : ''}`).join(' ');
 }
 
-function vars(act: 'up' | 'down', tunnelWords: string, timeoutSec: number, magic: string, root: string): Record<string, string | number> {
+function vars(tunnelWords: string, timeoutSec: number, magic: string, root: string): Record<string, string | number> {
   if (!Number.isInteger(timeoutSec) || timeoutSec < 1) throw new RangeError('timeoutSec must be a positive integer');
-  return { ...commonVars(root), ACT: act, TUNNELS: tunnelWords, T: timeoutSec, NAMES: '', ST: TUNNEL_STATE_PREFIX, WORK: WORK_DIR_PREFIX, MAGIC: magic, MARK: RESTART_MARKER_PREFIX };
+  return { ...commonVars(root), TUNNELS: tunnelWords, T: timeoutSec, NAMES: '', ST: TUNNEL_STATE_PREFIX, WORK: WORK_DIR_PREFIX, MAGIC: magic, MARK: RESTART_MARKER_PREFIX };
 }
 
 /**
@@ -51,15 +50,7 @@ function vars(act: 'up' | 'down', tunnelWords: string, timeoutSec: number, magic
  * @example netifdUpScript([{ name: 'office', mode: 'ensure' }], 30) // '# pptp-fleet tunnels-netifd-up v1\n…'
  */
 export function netifdUpScript(tunnels: readonly NetifdUp[], timeoutSec: number, root = ''): string {
-  return program('tunnels-netifd-up', vars('up', words(tunnels), timeoutSec, TUNNELS_UP_MAGIC, root), 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-netifd.sh');
-}
-
-/**
- * The program taking netifd tunnels NAMES down (`ifdown`), waiting up to timeoutSec for each pppd.
- * @example netifdDownScript(['office'], 15) // '# pptp-fleet tunnels-netifd-down v1\n…'
- */
-export function netifdDownScript(names: readonly string[], timeoutSec: number, root = ''): string {
-  return program('tunnels-netifd-down', vars('down', words(names.map((name) => ({ name, mode: 'down' as const }))), timeoutSec, TUNNELS_DOWN_MAGIC, root), 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-netifd.sh');
+  return program('tunnels-netifd-up', vars(words(tunnels), timeoutSec, TUNNELS_UP_MAGIC, root), 'common.sh', 'pppd-pid.sh', 'tunnels-lib.sh', 'tunnels-netifd.sh');
 }
 
 /** What `ubus call network.interface.IFACE status` says about a PPTP interface. */

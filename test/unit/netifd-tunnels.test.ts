@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, write
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tunnelFromLog } from '../../src/engine/judge.js';
-import { netifdDownScript, netifdUpScript } from '../../src/pptp/netifd-tunnels.js';
+import { netifdUpScript } from '../../src/pptp/netifd-tunnels.js';
 import { parseTunnelsDownOutput, parseTunnelsUpOutput, tunnelsDownScript } from '../../src/pptp/scripts.js';
 import { runScriptAsync, shells } from '../fixtures/facts/fakeroot.js';
 import { netifdRoot as fakeNetifdRoot, removeNetifdRoots } from '../fixtures/tunnels/fake-netifd.js';
@@ -84,7 +84,7 @@ for (const sh of shells()) {
     it('down: ifdown, the pppd gone, its last lines reported', async () => {
       const r = netifdRoot({ office: 'ok' });
       const up = parseTunnelsUpOutput((await runScriptAsync(sh, netifdUpScript([{ name: 'office', mode: 'restart' }], 10, r))).stdout);
-      const [down] = parseTunnelsDownOutput((await runScriptAsync(sh, netifdDownScript(['office'], 5, r))).stdout);
+      const [down] = parseTunnelsDownOutput((await runScriptAsync(sh, tunnelsDownScript([], 5, { root: r, netifd: ['office'] }))).stdout);
       expect(down).toMatchObject({ name: 'office', wasRunning: true, stopped: true, pid: up[0]?.pid });
       expect(down?.log).toContain('Terminating on signal 15');
       expect(calls(r).at(-1)).toBe('ifdown office');

@@ -1,12 +1,12 @@
 # shellcheck shell=sh
-# Tunnels netifd runs (manager netifd): interfaces brought up with `ifup`, taken down with
-# `ifdown`, watched through `ubus call network.interface.IFACE status` (see src/pptp/netifd-tunnels.ts).
-# The output is the tunnels-up or tunnels-down program's, so the same parsers and verdicts apply.
-# Header: ACT (up or down), TUNNELS (NAME:IFACE:MODE[:PID] words; MODE restart = ifup even while it
+# Tunnels netifd runs (manager netifd): interfaces brought up with `ifup`, watched through `ubus
+# call network.interface.IFACE status` (see src/pptp/netifd-tunnels.ts); tunnels-down.sh takes
+# them down. The output is the tunnels-up program's, so the same parser and verdicts apply.
+# Header: TUNNELS (NAME:IFACE:MODE[:PID] words; MODE restart = ifup even while it
 # is up, ensure = ifup only when netifd is neither up nor setting it up, or when it is up with PID,
 # the pppd that ran before the apply wrote its files), T (seconds to wait),
 # MAGIC (first output line), MARK (prefix of the restart markers the apply script leaves).
-# shellcheck disable=SC2154 # R, W, T, ACT, TUNNELS, MAGIC, MARK, PIDDIRS: assigned by the generated header
+# shellcheck disable=SC2154 # R, W, T, TUNNELS, MAGIC, MARK, PIDDIRS: assigned by the generated header
 
 # ifpid IFACE: the pid in pptp-IFACE.pid (pppd's pid file by interface; ppp.sh gives no linkname).
 ifpid() {
@@ -139,18 +139,5 @@ up() {
   echo '@@end'
 }
 
-down() {
-  for _t in $TUNNELS; do
-    _n=${_t%%:*}; _i=${_t#*:}; _i=${_i%%:*}
-    _p=$(ifpid "$_i")
-    [ -n "$_p" ] && stop_begin "$_n" "$_p"
-    tool ifdown "$_i" </dev/null >/dev/null 2>&1
-    [ -n "$_p" ] && { wait_gone "$_p" "$T" || stop_pid "$_p" 5; stop_end "$_n" $?; }
-  done
-  echo "$MAGIC"
-  for _t in $TUNNELS; do stop_report "${_t%%:*}"; done
-  echo '@@end'
-}
-
-if [ "$ACT" = down ]; then down; else up; fi
+up
 rm -rf "$W"
