@@ -181,7 +181,7 @@ export function planTunnelsUp(present: TunnelSpec[], facts: Facts, restart: Read
  * the one running after the reload, it runs the old files and tunnels-up restarts it.
  */
 export function netifdUps(start: ReadonlyArray<{ name: string; restart: boolean }>, facts: Facts, changes: readonly Change[]): NetifdUp[] {
-  const reloaded = new Set(changes.flatMap((c) => (c.kind === 'uci-batch' ? (c.tunnels ?? []) : [])));
+  const reloaded = new Set(netifdTunnelsChanged(changes));
   const rewritten = new Set(changes.flatMap((c) => (c.kind === 'write-file' || c.kind === 'delete-file' ? (c.tunnels ?? []) : [])));
   return start.map((t) => {
     if (t.restart && !reloaded.has(t.name)) return { name: t.name, mode: 'restart' };
@@ -217,14 +217,14 @@ export function rollbackTunnels(input: { bad: string[]; initialFacts: Facts; cha
 }
 
 /** The netifd tunnels whose interface or routes CHANGES add or change. */
-export function netifdTunnelsChanged(changes: Change[]): string[] {
+export function netifdTunnelsChanged(changes: readonly Change[]): string[] {
   return [...new Set(changes.flatMap((c) => (c.kind === 'uci-batch' ? (c.tunnels ?? []) : [])))];
 }
 
-/** Tunnel NAME had a live pppd (hand-run or netifd's) whose log said up. */
+/** Tunnel NAME had a live pppd (hand-run or netifd's) judged up, as a kept tunnel is (runningTunnel). */
 export function wasUp(facts: Facts, name: string): boolean {
   const proc = handRunPppd(facts, name) ?? netifdPppd(facts, name);
-  return proc !== undefined && diagnose(proc.recentLog ?? '').verdict === 'up';
+  return proc !== undefined && runningTunnel(name, proc, facts).verdict === 'up';
 }
 
 /** Snapshot files before an apply only over a working setup: a broken one is not worth going back to. */

@@ -15,6 +15,7 @@ import {
   tunnelStatus,
   tunnelTimedOut,
   verifyTunnels,
+  wasUp,
 } from '../../src/engine/judge.js';
 import { HostError } from '../../src/errors.js';
 import type { Facts } from '../../src/facts/types.js';
@@ -137,6 +138,14 @@ describe('a running tunnel whose start has rotated out of logread', () => {
     ['an up log keeps its own addresses', () => runningTunnel('a', proc(UP), routes), { verdict: 'up', remoteIp: tunnelFromLog('a', UP, true).remoteIp }],
   ];
   for (const [what, judge, expected] of CASES) it(what, () => expect(judge()).toMatchObject(expected));
+
+  it('counts as up before a run, so a failing change to it is rolled back', () => {
+    const facts = { ...withPppd(['a', true, '']), peerRoutes: { ppp0: '192.168.0.1' } };
+    facts.pppd[0]!.iface = 'ppp0';
+    expect(wasUp(facts, 'a')).toBe(true);
+    expect(wasUp({ ...facts, peerRoutes: {} }, 'a')).toBe(false);
+    expect(rollbackTunnels({ bad: ['a'], initialFacts: facts, changes: [WRITE], enabled: true })).toEqual(['a']);
+  });
 
   it('the no-change run keeps such a tunnel up instead of failing the router', () => {
     const facts = { ...withPppd(['a', true, '']), peerRoutes: { ppp0: '192.168.0.1' } };
