@@ -129,7 +129,14 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const n = (await cmdlines('r003')).split('\n').filter((l) => /pppd (nodetach ipparam office |call office )/.test(l)).length;
+        // a pppd's own subshells (the stand-in is a script) share its command line: count only
+        // processes whose parent is not such a pppd
+        const procs = (await sh('r003', "for d in /proc/[0-9]*; do p=$(sed -n 's/^PPid:[[:space:]]*//p' $d/status 2>/dev/null); printf '%s %s ' ${d#/proc/} \"$p\"; tr '\\000' ' ' < $d/cmdline 2>/dev/null; echo; done"))
+          .split('\n')
+          .map((l) => /^(\d+) (\d*) (.*)$/.exec(l))
+          .filter((m): m is RegExpExecArray => m !== null && /pppd (nodetach ipparam office |call office )/.test(m[3] ?? ''));
+        const pids = new Set(procs.map((m) => m[1]));
+        const n = procs.filter((m) => !pids.has(m[2] ?? '')).length;
         most = Math.max(most, n);
       }
     })();
