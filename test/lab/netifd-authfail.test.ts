@@ -75,6 +75,10 @@ describe('a first apply whose netifd tunnel fails authentication', () => {
     expect(st).toMatch(/"up": false/);
     expect(st).toMatch(/"pending": false/);
     expect(st).toMatch(/"autostart": false/);
+    // netifd was setting it up again when it went down: its teardown's USER_REQUEST is the one
+    // error left (as on a router), so `status` must judge the failed attempt from pppd's lines
+    expect(st).toMatch(/"code": "USER_REQUEST"/);
+    expect(st).not.toMatch(/AUTH_TOPEER_FAILED/);
   }, 30_000);
 
   it('keeps its UCI interface (the admin fixes the password and reruns)', async () => {
@@ -94,6 +98,7 @@ describe('a first apply whose netifd tunnel fails authentication', () => {
     expect(r.stderr).toBe('');
     const t = hostOf(report, R).tunnels.find((x) => x.name === tunnel);
     expect(t, JSON.stringify(report)).toMatchObject({ verdict: 'auth_failed', running: false });
+    expect(t?.evidence?.join('\n')).toMatch(/E=691/);
     expect(t?.hint).toMatch(/interface taken down after the failed attempt/);
   });
 
