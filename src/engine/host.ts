@@ -27,6 +27,7 @@ import {
   tunnelWithoutLog,
   verifyTunnels,
   wasUp,
+  withTakenDown,
   type Failure,
 } from './judge.js';
 import { HostError } from '../errors.js';
@@ -75,6 +76,8 @@ class HostRun {
   private facts!: Facts;
   /** Facts as first gathered: what the router looked like before this run. */
   private initialFacts!: Facts;
+  /** Whether this run's applies snapshot the files they touch (what a rollback puts back). */
+  private snapshot = false;
 
   constructor(
     private readonly host: HostSpec,
@@ -120,6 +123,7 @@ class HostRun {
     this.step = 'facts';
     this.facts = await gatherFacts(this.l, this.allNames);
     this.initialFacts = this.facts;
+    this.snapshot = takesSnapshot(this.ctx.rollback, this.initialFacts);
 
     for (const s of this.ctx.playbook.steps) {
       this.step = s.kind;
@@ -176,7 +180,7 @@ class HostRun {
     return applyChanges(this.l, this.step, {
       changes,
       hasSha256sum: this.facts.hasSha256sum,
-      snapshot: takesSnapshot(this.ctx.rollback, this.initialFacts),
+      snapshot: this.snapshot,
       runningTunnels: removes ? [] : this.host.tunnels.filter((t) => t.state === 'present').map((t) => t.name),
       refreshFactsOf,
       timeoutMs: this.ctx.commandTimeoutMs * 3,
@@ -225,6 +229,7 @@ class HostRun {
       else {
         const r = run.timedOut ? tunnelTimedOut(t.name, run.log, timeoutSec, t.manager) : tunnelFromLog(t.name, run.log, run.alive);
         if (run.netifdError && r.verdict !== 'up' && r.hint === null) r.hint = `netifd: ${run.netifdError}`;
+        if (run.takenDown) r.hint = withTakenDown(r.hint, t.name);
         this.setTunnels([r]);
       }
     }
@@ -245,7 +250,7 @@ class HostRun {
       this.emitStep('ok', summarizeTunnels([...this.tunnels.values()]));
       return;
     }
-    const back = rollbackTunnels({ bad: bad.map((b) => b.name), initialFacts: this.initialFacts, changes: this.changes, enabled: this.ctx.rollback });
+    const back = rollbackTunnels({ bad: bad.map((b) => b.name), initialFacts: this.initialFacts, changes: this.changes, snapshot: this.snapshot });
     if (back.length > 0) await this.rollback(back);
     throw new HostError(
       this.host.name,
@@ -283,6 +288,7 @@ class HostRun {
     ];
     for (const run of runs) {
       const t = run.timedOut ? tunnelTimedOut(run.name, run.log, timeout, byPppd.includes(run.name) ? 'pppd' : 'netifd') : tunnelFromLog(run.name, run.log, run.alive);
+      if (run.takenDown) t.hint = withTakenDown(t.hint, run.name);
       const prev = failedVerdicts.get(run.name);
       if (prev && prev !== 'not_checked') t.previousVerdict = prev;
       this.setTunnels([t]);

@@ -7,6 +7,7 @@ import type { TunnelManager, TunnelSpec } from '../inventory/types.js';
 import { handRunPppd, netifdPppd, tunnelManager, tunnelPppd } from '../plan/manager.js';
 import type { NetifdUp } from '../pptp/netifd-tunnels.js';
 import { restartMarkerPath } from '../remote/paths.js';
+import { netifdInterface } from '../render/netifd.js';
 import type { Change } from '../plan/types.js';
 import { diagnose } from '../pppd-log/parse.js';
 import type { Verdict } from '../pppd-log/types.js';
@@ -67,10 +68,20 @@ export function tunnelTimedOut(name: string, log: string, timeoutSec: number, ma
   if (t.verdict === 'other' || t.verdict === 'stopped_locally' || t.verdict === 'up') {
     t.verdict = 'other';
     t.hint =
-      `no outcome within ${timeoutSec} s (--tunnel-timeout); ${manager === 'netifd' ? 'netifd keeps trying (`ifdown` stops it)' : 'pptp-fleet stopped this pppd'}. ` +
+      `no outcome within ${timeoutSec} s (--tunnel-timeout); ${manager === 'netifd' ? 'netifd was still setting the interface up' : 'pptp-fleet stopped this pppd'}. ` +
       'A slow server or a long LCP retry cycle: raise --tunnel-timeout, or run `pptp-fleet diagnose` on the router\'s logread.';
   }
   return t;
+}
+
+/** Why a netifd tunnel is down after pptp-fleet's failed attempt, and how to retry it. */
+export function takenDownNote(name: string): string {
+  return `interface taken down after the failed attempt, so netifd stops retrying it; \`ifup ${netifdInterface(name)}\` (or a rerun) retries`;
+}
+
+/** HINT with the taken-down note after it. */
+export function withTakenDown(hint: string | null, name: string): string {
+  return hint ? `${hint}; ${takenDownNote(name)}` : takenDownNote(name);
 }
 
 /** What `status` reports for one tunnel: its verdict plus running, interface and since. */
@@ -136,6 +147,8 @@ function netifdTunnelStatus(s: TunnelStatus): TunnelResult {
     tr.evidence = [...(tr.evidence ?? []), ...codes.map((c) => `netifd: ${c}`)].slice(-8);
     tr.hint ??= `netifd: ${codes.join(', ')}`;
   }
+  // Down since pptp-fleet's failed attempt (the log is that attempt's): say why it is down.
+  if (!running && s.takenDown) tr.hint = withTakenDown(tr.hint, s.name);
   if (!running && tr.hint === null) {
     if (!u) tr.hint = 'netifd has no interface for this tunnel (not applied on this router, or manager pppd)';
     else if (!u.autostart) tr.hint = 'interface down (ifdown, or auto 0): netifd leaves it down until the next ifup';
@@ -202,18 +215,18 @@ export function verifyTunnels(present: TunnelSpec[], judged: ReadonlyMap<string,
 }
 
 /**
- * The tunnels to roll back, when this run wrote or deleted files or committed UCI: those that
- * were up before this run (alive, log says up; hand-run or netifd's) and do not verify now, and
- * the netifd tunnels whose interface this run added or changed (uci-batch `tunnels`) and do not
- * verify: left configured, netifd would retry them for ever (repeated authentication failures can
- * lock the VPN account). The latter only over a snapshot (takesSnapshot). Empty: no rollback.
+ * The tunnels to roll back, when this run took a snapshot (takesSnapshot: rollback enabled and some
+ * pppd alive before) and wrote or deleted files or committed UCI: those that were up before this
+ * run (alive, log says up; hand-run or netifd's) and do not verify now, and the netifd tunnels
+ * whose interface this run added or changed (uci-batch `tunnels`) and do not verify. Empty: no
+ * rollback. Without a snapshot nothing is put back, but no failed netifd tunnel is left retrying
+ * either: tunnels-up took its interface down (tunnels-netifd.sh), as a hand-run one leaves no pppd.
  */
-export function rollbackTunnels(input: { bad: string[]; initialFacts: Facts; changes: Change[]; enabled: boolean }): string[] {
-  if (!input.enabled) return [];
+export function rollbackTunnels(input: { bad: string[]; initialFacts: Facts; changes: Change[]; snapshot: boolean }): string[] {
+  if (!input.snapshot) return [];
   if (!input.changes.some((c) => c.kind === 'write-file' || c.kind === 'delete-file' || c.kind === 'uci-batch')) return [];
   const changedIfaces = new Set(netifdTunnelsChanged(input.changes));
-  const snapshot = takesSnapshot(true, input.initialFacts);
-  return input.bad.filter((name) => (snapshot && changedIfaces.has(name)) || wasUp(input.initialFacts, name));
+  return input.bad.filter((name) => changedIfaces.has(name) || wasUp(input.initialFacts, name));
 }
 
 /** The netifd tunnels whose interface or routes CHANGES add or change. */

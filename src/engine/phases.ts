@@ -128,7 +128,6 @@ export async function startNetifdTunnels(link: HostLink, step: HostStep, tunnels
   return parseTunnelsUpOutput(r.stdout);
 }
 
-/** Takes netifd tunnels NAMES down (`ifdown`: netifd keeps them down until the next ifup or boot). */
 /** Stops the hand-run tunnels NAMES by their own pid files and takes the netifd tunnels VIANETIFD down (`ifdown`), in one exec. */
 export async function stopTunnels(link: HostLink, names: string[], pppdVersion: string | null, viaNetifd: string[] = []): Promise<TunnelStop[]> {
   const r = await link.exec('tunnels-down', TUNNELS_DOWN_COMMAND, tunnelsDownScript(names, 15, { pppdVersion, netifd: viaNetifd, ...(link.root ? { root: link.root } : {}) }), 60_000);

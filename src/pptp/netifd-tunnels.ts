@@ -5,8 +5,9 @@
 // and the verdict comes from the same pppd syslog lines: those of the pppds netifd started for
 // the interface during the attempt (found by ppp.sh's command line, `ipparam IFACE ifname`).
 //
-// Unlike a hand-run tunnel, one that does not come up within the timeout is left to netifd,
-// which keeps retrying (that is what the interface is for); the run reports exit=timeout.
+// As a hand-run tunnel's failed or timed-out pppd is not left running, an interface whose attempt
+// fails or does not come up within the timeout is taken down (`ifdown`) in the same exec, once its
+// lines are read, so netifd stops retrying it; the run reports down=1 (TunnelRun.takenDown).
 import { TUNNELS_UP_MAGIC } from '../remote/frame.js';
 import { RESTART_MARKER_PREFIX, TUNNEL_STATE_PREFIX, WORK_DIR_PREFIX } from '../remote/paths.js';
 import { commonVars, program } from '../remote/program.js';

@@ -153,6 +153,8 @@ export interface TunnelRun {
   syslog: string;
   /** netifd tunnels: netifd's name for pppd's last exit (`AUTH_TOPEER_FAILED`, ...), if any. */
   netifdError?: string;
+  /** netifd tunnels: the attempt failed or timed out and the program took the interface down (`ifdown`). */
+  takenDown?: boolean;
 }
 
 export interface TunnelStop {
@@ -193,6 +195,8 @@ export interface TunnelStatus {
   stdout: string;
   /** Last ~60 syslog lines of that pid (raw). */
   syslog: string;
+  /** netifd tunnels: down since pptp-fleet took it down after a failed attempt (`log` is that attempt's). */
+  takenDown?: boolean;
 }
 
 /** Removes syslog prefixes: "Thu Nov 26 ... daemon.notice pppd[123]: msg" → "msg". */
@@ -254,6 +258,7 @@ export function parseTunnelsUpOutput(stdout: string): TunnelRun[] {
       stdout: out,
       syslog: sys,
       ...(kv(head, 'netifd_error') ? { netifdError: kv(head, 'netifd_error') } : {}),
+      ...(kv(head, 'down') === '1' ? { takenDown: true } : {}),
     };
   });
 }
@@ -290,6 +295,7 @@ export function parseTunnelsStatusOutput(stdout: string): TunnelStatus[] {
         fromAttempt: false,
         stdout: '',
         syslog: sys,
+        ...(kv(head, 'down') === '1' ? { takenDown: true } : {}),
       };
     }
     const iface = kv(head, 'iface');

@@ -14,6 +14,7 @@ import {
   tunnelFromLog,
   tunnelStatus,
   tunnelTimedOut,
+  withTakenDown,
   verifyTunnels,
   wasUp,
 } from '../../src/engine/judge.js';
@@ -55,6 +56,10 @@ describe('tunnel verdicts', () => {
 
   it('a timed-out run names the timeout in its hint', () => {
     expect(tunnelTimedOut('a', '', 7).hint).toMatch(/no outcome within 7 s \(--tunnel-timeout\)/);
+    // netifd's: no claim that netifd keeps trying (the up program takes a timed-out interface down)
+    expect(tunnelTimedOut('a', '', 7, 'netifd').hint).toMatch(/no outcome within 7 s \(--tunnel-timeout\); netifd was still setting the interface up\./);
+    expect(withTakenDown(tunnelTimedOut('a', '', 7, 'netifd').hint, 'a')).toMatch(/; interface taken down after the failed attempt, so netifd stops retrying it; `ifup a` \(or a rerun\) retries$/);
+    expect(withTakenDown(null, 'branch-2')).toBe('interface taken down after the failed attempt, so netifd stops retrying it; `ifup branch_2` (or a rerun) retries');
   });
 
   it('a non-up verdict carries at most 8 evidence lines', () => {
@@ -144,7 +149,7 @@ describe('a running tunnel whose start has rotated out of logread', () => {
     facts.pppd[0]!.iface = 'ppp0';
     expect(wasUp(facts, 'a')).toBe(true);
     expect(wasUp({ ...facts, peerRoutes: {} }, 'a')).toBe(false);
-    expect(rollbackTunnels({ bad: ['a'], initialFacts: facts, changes: [WRITE], enabled: true })).toEqual(['a']);
+    expect(rollbackTunnels({ bad: ['a'], initialFacts: facts, changes: [WRITE], snapshot: takesSnapshot(true, facts) })).toEqual(['a']);
   });
 
   it('the no-change run keeps such a tunnel up instead of failing the router', () => {
@@ -169,7 +174,8 @@ describe('rollback decision', () => {
     ['a netifd interface added with nothing live before (no snapshot): no rollback', { bad: ['b'], initialFacts: withPppd(), changes: [NETWORK(['b'])], enabled: true }, []],
     ['a failing tunnel the UCI batch did not touch, not up before: no rollback', { bad: ['c'], initialFacts: netifdUp('a'), changes: [NETWORK(['b'])], enabled: true }, []],
   ];
-  for (const [what, input, expected] of CASES) it(what, () => expect(rollbackTunnels(input)).toEqual(expected));
+  // As host.ts decides: the apply's snapshot (takesSnapshot) is what rollbackTunnels is given.
+  for (const [what, { enabled, ...input }, expected] of CASES) it(what, () => expect(rollbackTunnels({ ...input, snapshot: takesSnapshot(enabled, input.initialFacts) })).toEqual(expected));
 
   it('snapshots files only over a setup with a live pppd, and only with rollback on', () => {
     expect([takesSnapshot(true, withPppd(['a', true, UP])), takesSnapshot(false, withPppd(['a', true, UP])), takesSnapshot(true, withPppd(['a', false, UP]))]).toEqual([true, false, false]);

@@ -68,6 +68,16 @@ describe('status of a netifd tunnel', () => {
   it('after ifdown: down, says netifd keeps it down', () => {
     expect(tunnelStatus({ ...base, netifd: down })).toMatchObject({ running: false, hint: expect.stringMatching(/^interface down \(ifdown/) as unknown as string });
   });
+  it('taken down by pptp-fleet after a failed attempt (ifdown keeps netifd\'s errors): that attempt\'s verdict, and why it is down', () => {
+    const downAfterAuth = { ...down, errors: ['AUTH_TOPEER_FAILED'] };
+    const t = tunnelStatus({ ...base, name: 'branch-2', netifd: downAfterAuth, log: log('lab-wrong_password'), takenDown: true });
+    expect(t).toMatchObject({ verdict: 'auth_failed', running: false });
+    expect(t.hint).toMatch(/interface taken down after the failed attempt, so netifd stops retrying it; `ifup branch_2` \(or a rerun\) retries$/);
+    expect(t.hint).not.toMatch(/^interface taken down/); // pppd's fix hint comes first
+    expect(t.evidence).toContain('netifd: AUTH_TOPEER_FAILED');
+    // its lines rotated out: netifd's exact code is the verdict, the note the hint
+    expect(tunnelStatus({ ...base, netifd: downAfterAuth, takenDown: true })).toMatchObject({ verdict: 'auth_failed', hint: expect.stringMatching(/^netifd: AUTH_TOPEER_FAILED; interface taken down after the failed attempt/) as unknown as string });
+  });
   it('no interface: says so', () => {
     expect(tunnelStatus(base)).toMatchObject({ running: false, hint: expect.stringMatching(/^netifd has no interface/) as unknown as string });
   });

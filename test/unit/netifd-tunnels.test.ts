@@ -4,10 +4,11 @@
 // judges, and its output read by the pppd programs' parsers.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { tunnelFromLog } from '../../src/engine/judge.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tunnelFromLog, tunnelStatus } from '../../src/engine/judge.js';
 import { netifdUpScript } from '../../src/pptp/netifd-tunnels.js';
-import { parseTunnelsDownOutput, parseTunnelsUpOutput, tunnelsDownScript } from '../../src/pptp/scripts.js';
+import { parseTunnelsDownOutput, parseTunnelsStatusOutput, parseTunnelsUpOutput, tunnelsDownScript, tunnelsStatusScript } from '../../src/pptp/scripts.js';
+import type { TunnelResult } from '../../src/report/types.js';
 import { runScriptAsync, shells } from '../fixtures/facts/fakeroot.js';
 import { netifdRoot as fakeNetifdRoot, removeNetifdRoots } from '../fixtures/tunnels/fake-netifd.js';
 
@@ -16,8 +17,12 @@ const netifdRoot = (modes: Record<string, 'ok' | 'auth' | 'refused' | 'slow'>): 
 
 const calls = (r: string): string[] => (existsSync(join(r, 'fake/calls')) ? readFileSync(join(r, 'fake/calls'), 'utf8').trim().split('\n') : []);
 
-// The fake pppds left running, by the pids the fake ifup recorded.
-afterAll(() => removeNetifdRoots(roots));
+// The fake pppds left running, by the pids the fake ifup recorded: after each test, so that a
+// program waiting for an interface's pppds to be gone does not wait for another test's.
+afterEach(() => {
+  removeNetifdRoots(roots);
+  roots.length = 0;
+});
 
 for (const sh of shells()) {
   describe(`netifd tunnels under ${sh.name}`, () => {
@@ -28,9 +33,11 @@ for (const sh of shells()) {
       const [office, lab] = parseTunnelsUpOutput(out.stdout);
       expect(office).toMatchObject({ name: 'office', action: 'started', exitCode: 0, alive: true, iface: 'pptp-office' });
       expect(tunnelFromLog('office', office!.log, office!.alive)).toMatchObject({ verdict: 'up', localIp: '192.168.255.7' });
-      expect(lab).toMatchObject({ name: 'lab', action: 'started', exitCode: 1, alive: false, netifdError: 'AUTH_TOPEER_FAILED' });
+      expect(lab).toMatchObject({ name: 'lab', action: 'started', exitCode: 1, alive: false, netifdError: 'AUTH_TOPEER_FAILED', takenDown: true });
+      expect(office?.takenDown).toBeUndefined();
       expect(tunnelFromLog('lab', lab!.log, lab!.alive).verdict).toBe('auth_failed');
-      expect(calls(r)).toEqual(['ifup office', 'ifup lab']);
+      // the failed one is taken down in the same program, after its lines were read
+      expect(calls(r)).toEqual(['ifup office', 'ifup lab', 'ifdown lab']);
     }, 30_000);
 
     it('a pppd that fails before it has an interface is the lone unclaimed pppd of the attempt; a PPPoE WAN\'s lines are not', async () => {
@@ -41,7 +48,7 @@ for (const sh of shells()) {
       const wan = setInterval(() => appendFileSync(join(r, 'var/log/messages'), 'Dec  4 16:00:00 r001 daemon.info pppd[4242]: LCP echo\n'), 100);
       const out = await runScriptAsync(sh, netifdUpScript([{ name: 'branch', mode: 'restart' }], 5, r)).finally(() => clearInterval(wan));
       const [branch] = parseTunnelsUpOutput(out.stdout);
-      expect(branch).toMatchObject({ action: 'started', exitCode: 1, netifdError: 'CONNECT_FAILED' });
+      expect(branch).toMatchObject({ action: 'started', exitCode: 1, netifdError: 'CONNECT_FAILED', takenDown: true });
       expect(branch?.log).toContain('could not open control connection');
       expect(branch?.syslog).not.toContain('pppd[4242]');
       expect(tunnelFromLog('branch', branch!.log, branch!.alive).verdict).toBe('control_refused');
@@ -58,8 +65,9 @@ for (const sh of shells()) {
       expect(office).toMatchObject({ action: 'kept', exitCode: 0, alive: true });
       expect(office?.log).toContain('local  IP address');
       expect(lab).toMatchObject({ action: 'started', exitCode: 0, alive: true });
-      expect(slow).toMatchObject({ action: 'started', timedOut: true });
-      expect(calls(r).slice(before)).toEqual(['ifup lab']);
+      // netifd was setting it up (no ifup of ours) and it timed out: taken down all the same
+      expect(slow).toMatchObject({ action: 'started', timedOut: true, takenDown: true });
+      expect(calls(r).slice(before)).toEqual(['ifup lab', 'ifdown slow']);
     }, 30_000);
 
     it('ensure keeps an up interface only with a new pppd, and consumes its restart marker either way', async () => {
@@ -81,6 +89,33 @@ for (const sh of shells()) {
       expect(readdirSync(join(r, 'var/run/pptp-fleet'))).toEqual([]);
     }, 30_000);
 
+    it('a failed attempt: taken down after its lines are read, netifd\'s error kept; status judges that attempt, not the retry ifdown stopped; a rerun ifups it', async () => {
+      // (a name no other test's pppd has: the program reads every process of the machine)
+      const r = netifdRoot({ acct: 'auth' });
+      const [lab] = parseTunnelsUpOutput((await runScriptAsync(sh, netifdUpScript([{ name: 'acct', mode: 'restart' }], 10, r))).stdout);
+      expect(lab).toMatchObject({ exitCode: 1, takenDown: true });
+      // the marker names the attempt's pppd, the one whose lines were judged
+      const marker = readFileSync(join(r, 'tmp/pptp-fleet-acct.down'), 'utf8').trim().split('\n');
+      expect(marker).toHaveLength(1);
+      expect(lab!.syslog).toContain(`pppd[${marker[0]}]: CHAP authentication failed`);
+      // netifd had started its retry when the interface went down: ifdown stopped that pppd
+      appendFileSync(join(r, 'var/log/messages'), 'Dec  4 16:00:09 r001 daemon.notice pppd[77777]: Using interface pptp-acct\nDec  4 16:00:09 r001 daemon.notice pppd[77777]: Terminating on signal 15\n');
+      const status = async (): Promise<TunnelResult> => tunnelStatus(parseTunnelsStatusOutput((await runScriptAsync(sh, tunnelsStatusScript([{ name: 'acct', manager: 'netifd' }], { root: r }))).stdout)[0]!);
+      const st = await status();
+      expect(st).toMatchObject({ verdict: 'auth_failed', running: false });
+      expect(st.hint).toContain('interface taken down after the failed attempt');
+      expect(st.hint).toContain('`ifup acct`');
+      expect(st.evidence).toContain('netifd: AUTH_TOPEER_FAILED');
+      // an ensure run (the fixed rerun) finds it down and runs ifup, which ends the marker's use
+      writeFileSync(join(r, 'fake/acct.netifd-mode'), 'ok');
+      const [again] = parseTunnelsUpOutput((await runScriptAsync(sh, netifdUpScript([{ name: 'acct', mode: 'ensure' }], 10, r))).stdout);
+      expect(again).toMatchObject({ action: 'started', exitCode: 0 });
+      expect(again?.takenDown).toBeUndefined();
+      expect(calls(r)).toEqual(['ifup acct', 'ifdown acct', 'ifup acct']);
+      expect(existsSync(join(r, 'tmp/pptp-fleet-acct.down'))).toBe(false);
+      expect(await status()).toMatchObject({ verdict: 'up', running: true });
+    }, 40_000);
+
     it('down: ifdown, the pppd gone, its last lines reported', async () => {
       const r = netifdRoot({ office: 'ok' });
       const up = parseTunnelsUpOutput((await runScriptAsync(sh, netifdUpScript([{ name: 'office', mode: 'restart' }], 10, r))).stdout);
@@ -93,13 +128,14 @@ for (const sh of shells()) {
     it('down of both managers\' tunnels is one program: hand-run ones by pid file, netifd\'s by ifdown (also one netifd is retrying)', async () => {
       const r = netifdRoot({ office: 'ok', lab: 'auth' });
       const up = parseTunnelsUpOutput((await runScriptAsync(sh, netifdUpScript([{ name: 'office', mode: 'restart' }, { name: 'lab', mode: 'restart' }], 10, r))).stdout);
+      const before = calls(r).length; // (lab's failed attempt was taken down already: down again is harmless)
       const out = parseTunnelsDownOutput((await runScriptAsync(sh, tunnelsDownScript(['wr'], 5, { root: r, netifd: ['office', 'lab'] }))).stdout);
       expect(out.map((t) => t.name)).toEqual(['wr', 'office', 'lab']);
       expect(out[0]).toMatchObject({ wasRunning: false, stopped: true });
       expect(out[1]).toMatchObject({ wasRunning: true, stopped: true, pid: up[0]?.pid });
       expect(out[1]?.log).toContain('Terminating on signal 15');
       expect(out[2]).toMatchObject({ wasRunning: false, stopped: true });
-      expect(calls(r).filter((c) => c.startsWith('ifdown')).sort()).toEqual(['ifdown lab', 'ifdown office']);
+      expect(calls(r).slice(before).sort()).toEqual(['ifdown lab', 'ifdown office']);
     }, 30_000);
   });
 }

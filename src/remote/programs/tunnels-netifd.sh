@@ -5,7 +5,17 @@
 # Header: TUNNELS (NAME:IFACE:MODE[:PID] words; MODE restart = ifup even while it
 # is up, ensure = ifup only when netifd is neither up nor setting it up, or when it is up with PID,
 # the pppd that ran before the apply wrote its files), T (seconds to wait),
-# MAGIC (first output line), MARK (prefix of the restart markers the apply script leaves).
+# MAGIC (first output line), MARK (prefix of the restart markers the apply script leaves),
+# ST (prefix of ST-NAME.down: the pids of the failed attempt after which this program took the
+# interface down, for tunnels-status.sh).
+#
+# An attempt that fails or times out ends with `ifdown IFACE`, after its status and log lines were
+# captured, as a hand-run tunnel leaves no pppd behind (tunnels-up.sh): left alone, netifd would
+# retry it for ever (a wrong password then hammers the server and can lock the account). This
+# also holds for a tunnel that was up before and fails after a change with --no-rollback, where
+# tunnels-up.sh has stopped the old pppd too. `ifdown` keeps the UCI config; it sets netifd's
+# autostart false (interface_set_down), so neither netifd nor a `network reload` with unchanged
+# config restarts it: the next run's ensure finds it down and runs `ifup`.
 # shellcheck disable=SC2154 # R, W, T, TUNNELS, MAGIC, MARK, PIDDIRS: assigned by the generated header
 
 # ifpid IFACE: the pid in pptp-IFACE.pid (pppd's pid file by interface; ppp.sh gives no linkname).
@@ -43,11 +53,29 @@ logs() {
   echo
 }
 
+# gone_all IFACE: waits up to 10 s until no pppd netifd ran for IFACE is left (told as scan does).
+gone_all() {
+  _g=0
+  while [ "$_g" -lt 10 ]; do
+    _left=
+    for _d in /proc/[0-9]*; do
+      _c=
+      read -r _c 2>/dev/null <"$_d/cmdline"
+      case $_c in *pppd*"ipparam${1}ifname"*) _left=1; break ;; esac
+    done
+    [ -z "$_left" ] && return 0
+    sleep 1; _g=$((_g + 1))
+  done
+  return 1
+}
+
 up() {
   # syslog's length before the attempts: their "Using interface" lines come after it
   _mark=$(syslog | wc -l)
   for _t in $TUNNELS; do
     _n=${_t%%:*}; _i=${_t#*:}; _m=${_i#*:}; _i=${_i%%:*}
+    # This attempt supersedes the one an earlier run took the interface down after.
+    rm -f "$R$ST$_n.down"
     # ensure:PID: the pppd that must not be kept (it runs the files from before this apply)
     _sp=; case $_m in *:*) _sp=${_m#*:}; _m=${_m%%:*} ;; esac
     _s=$(ustat "$_i")
@@ -117,24 +145,46 @@ up() {
     grep -v '^$' "$W/claimed" >"$W/claimed2"
     sed -n 's/.*pppd\[\([0-9]*\)\]:.*/\1/p' "$W/log" | sort -u | grep -vxF -f "$W/claimed2" >"$W/$_lone.pids"
   fi
-  echo "$MAGIC"
   for _t in $TUNNELS; do
     _n=${_t%%:*}; _i=$(cat "$W/$_n.iface")
     _s=$(ustat "$_i")
+    {
+      echo "action=$(cat "$W/$_n.action")"
+      if [ -f "$W/$_n.rc" ]; then echo "exit=$(cat "$W/$_n.rc")"; else echo exit=timeout; fi
+      _p=$(ifpid "$_i")
+      echo "pid=$_p"
+      if alive "$_p"; then echo alive=1; else echo alive=0; fi
+      case $_s in *'"up": true'*) echo "iface=pptp-$_i" ;; *) echo iface= ;; esac
+      echo fgpid=
+      # netifd's name for pppd's exit status (ppp.sh: AUTH_TOPEER_FAILED, CONNECT_FAILED, ...)
+      echo "netifd_error=$(printf '%s\n' "$_s" | sed -n 's/.*"code": *"\([A-Z_]*\)".*/\1/p' | tail -n 1)"
+    } >"$W/$_n.head"
+    {
+      echo '@@stdout'
+      if [ -f "$W/$_n.ifup" ]; then pfx <"$W/$_n.ifup"; echo; fi
+      echo '@@syslog'
+      logs "$_n"
+    } >"$W/$_n.body"
+    # Started (by ifup or by the apply's reload) and not up: failed or timed out. Only an
+    # interface netifd has (a status) is taken down.
+    [ -n "$_s" ] && [ "$(cat "$W/$_n.action")" = started ] && [ "$(cat "$W/$_n.rc" 2>/dev/null)" != 0 ] && : >"$W/$_n.down"
+  done
+  # Taken down once every attempt's lines are captured (netifd's teardown adds its own lines),
+  # each waiting for its pppds to exit (netifd stops them: SIGTERM, then SIGKILL).
+  for _t in $TUNNELS; do
+    _n=${_t%%:*}; _i=$(cat "$W/$_n.iface")
+    [ -f "$W/$_n.down" ] || continue
+    cat "$W/$_n.pids" >"$R$ST$_n.down" 2>/dev/null || : >"$R$ST$_n.down"
+    { ifdown_one "$_n" "$_i"; gone_all "$_i"; } &
+  done
+  wait
+  echo "$MAGIC"
+  for _t in $TUNNELS; do
+    _n=${_t%%:*}
     echo "@@tunnel $_n"
-    echo "action=$(cat "$W/$_n.action")"
-    if [ -f "$W/$_n.rc" ]; then echo "exit=$(cat "$W/$_n.rc")"; else echo exit=timeout; fi
-    _p=$(ifpid "$_i")
-    echo "pid=$_p"
-    if alive "$_p"; then echo alive=1; else echo alive=0; fi
-    case $_s in *'"up": true'*) echo "iface=pptp-$_i" ;; *) echo iface= ;; esac
-    echo fgpid=
-    # netifd's name for pppd's exit status (ppp.sh: AUTH_TOPEER_FAILED, CONNECT_FAILED, ...)
-    echo "netifd_error=$(printf '%s\n' "$_s" | sed -n 's/.*"code": *"\([A-Z_]*\)".*/\1/p' | tail -n 1)"
-    echo '@@stdout'
-    if [ -f "$W/$_n.ifup" ]; then pfx <"$W/$_n.ifup"; echo; fi
-    echo '@@syslog'
-    logs "$_n"
+    cat "$W/$_n.head"
+    if [ -f "$W/$_n.down" ]; then echo down=1; else echo down=0; fi
+    cat "$W/$_n.body"
   done
   echo '@@end'
 }

@@ -31,12 +31,23 @@ for _t in $TUNNELS; do
         alive "$_q" || _l=$_q
       done ;;
     esac
+    # Taken down by pptp-fleet after a failed attempt (tunnels-netifd.sh) and not set up since
+    # (ifup sets autostart again): that attempt's pppds are judged, not the retry netifd had
+    # started when the interface went down (its lines end in "Terminating on signal 15").
+    _dn=0
+    case $_u in *'"up": true'*) ;; *'"autostart": false'*) [ -f "$R$ST$_n.down" ] && _dn=1 ;; esac
+    echo "down=$_dn"
     echo "pid=${_p:-$_l}"
     echo "now=$(date +%s)"
     echo '@@ubus'
     [ -n "$_u" ] && { printf '%s\n' "$_u" | pfx; echo; }
     echo '@@syslog'
-    log_of "$_l" 60
+    if [ "$_dn" = 1 ]; then
+      syslog | awk -v f="$R$ST$_n.down" 'BEGIN { while ((getline q < f) > 0) if (q != "") p["pppd[" q "]"] = 1 } !index($0, "[LCP Echo") { for (k in p) if (index($0, k)) { print; break } }' | tail -n 60 | pfx
+      echo
+    else
+      log_of "$_l" 60
+    fi
     continue
   fi
   echo manager=pppd
