@@ -2,6 +2,7 @@
 // and says which program wrote each line (pppd, pptp, or something to ignore).
 
 import { isBarePptpMessage, isPppdMessage, pptpMessage } from './rules.js';
+import { isSourceMessage, startsSourceMessage } from './source-messages.js';
 
 export type Source = 'pppd' | 'pptp' | 'pptpd' | 'unknown' | 'ignored';
 
@@ -101,28 +102,101 @@ const startsFramed = (line: string): boolean => {
   return pp !== null && pp.index <= 40 && !/^(?:sent|rcvd) \[/.test(rest);
 };
 
+// A line that starts a record by its form: a syslog-style header (above), accel-ppp's log
+// file date, a front end's "[pppd] ", pppd's "pppd: " on a terminal, a shell prompt.
+const startsHeader = (line: string): boolean => {
+  const l = line.trim();
+  return startsFramed(l) || ACCEL_FILE.test(l) || WRAPPED.test(l) || PPPD_TERMINAL.test(l) || PROMPT.test(l);
+};
+
+// A line that is, or begins, a message pppd or pptp prints (the rule table, then their sources).
+const startsMessage = (own: string): boolean =>
+  isPppdMessage(own) || pptpMessage(own) !== null || isBarePptpMessage(own) || startsSourceMessage(own);
+
+// The narrowest width pastes are wrapped at: mail clients wrap at 72 to 78 columns, terminals
+// at their width (80 by default). A paste whose longest line is shorter was not wrapped.
+const MIN_WRAP_WIDTH = 60;
+// A word this long (a hex dump, a path) is cut where the width ends, even by a word wrapper.
+const LONG_WORD = 30;
+
+// A line's message, its prefixes off.
+const messageOf = (line: string): string => {
+  const { rest } = stripTimestamp(line.trim());
+  const pp = PROG_PID.exec(rest);
+  return (pp && pp.index <= 60 ? (pp[3] ?? '') : rest).trim();
+};
+
+const firstWord = (s: string): string => /^\S*/.exec(s.trim())?.[0] ?? '';
+const lastWord = (s: string): string => /\S*$/.exec(s.trimEnd())?.[0] ?? '';
+
 /**
- * Joins lines a mail client or terminal wrapped: in a log whose lines carry timestamps, a line
- * without one right after a timestamped line is the rest of it. A line that starts with a
- * blank, or follows a short line, was cut at a space; a line after a long one (a terminal's
- * fixed width) was cut wherever the width ended.
+ * Joins lines a mail client or terminal wrapped. A continuation never starts a record (no
+ * header); it is one when the paste's width explains the break (the line before it, plus its
+ * first word, would not fit in the paste's longest line) or, in a log whose lines carry headers,
+ * when it follows a headed line and is not a message pppd or pptp prints by itself (mail
+ * clients wrap at varying widths). Raw terminal output (`pppd nodetach`) has no headers: there a
+ * line is joined only when the width explains the break and it does not begin a known message,
+ * so pppd's own short lines stay apart. Double-spaced pastes ("\r\r\n" line ends, some web
+ * pages) have a blank line after every line: blank lines separate nothing there.
+ *
+ * A word wrapper drops the blank it cut at, a terminal cuts wherever its width ends: a line
+ * exactly as long as the paste's width is glued to its continuation without a blank when most
+ * breaks are at that width (a terminal's wrap) or the word cut there is too long to move.
  */
 function unwrap(rawLines: string[]): { line: string; index: number }[] {
-  const framed = rawLines.filter(startsFramed).length;
+  const lines = rawLines.map((l) => l.trimEnd());
+  const filled = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.trim() !== '');
+  const headed = filled.filter(({ l }) => startsHeader(l)).length;
+  const width = Math.max(0, ...lines.map((l) => l.length));
+  const gaps = filled.slice(1).map(({ i }, k) => i - (filled[k]?.i ?? 0));
+  const doubleSpaced = gaps.length >= 2 && gaps.filter((g) => g === 2).length * 2 >= gaps.length;
+
+  // Which line each line continues (-1: none).
+  const joins = new Map<number, number>();
+  let prev = -1;
+  let prevHeaded = false;
+  for (const { l, i } of filled) {
+    const adjacent = prev >= 0 && (i - prev === 1 || (doubleSpaced && i - prev === 2));
+    const header = startsHeader(l);
+    if (adjacent && !header) {
+      const before = lines[prev] ?? '';
+      const fits = width >= MIN_WRAP_WIDTH && before.length + 1 + firstWord(l).length > width;
+      const message = startsMessage(l.trim());
+      if (headed >= 3 && prevHeaded ? !message || fits : !message && fits) {
+        joins.set(i, prev);
+        prev = i;
+        continue;
+      }
+    }
+    prev = i;
+    prevHeaded = header;
+  }
+  // A terminal breaks a line only at its width (one or two short when the blanks it cut after
+  // were trimmed); a word wrapper breaks most lines short of it.
+  const terminal = joins.size > 0 && [...joins.values()].every((j) => (lines[j]?.length ?? 0) >= width - 2);
+
   const out: { line: string; index: number }[] = [];
-  let prevFramed = false;
-  rawLines.forEach((line, index) => {
-    const isFramed = startsFramed(line);
+  rawLines.forEach((raw, index) => {
+    const from = joins.get(index);
     const last = out[out.length - 1];
-    const own = line.trim();
-    // A line that is a whole message by itself (raw pppd output between syslog lines) stays one.
-    if (framed >= 3 && !isFramed && prevFramed && last && own !== '' && !isPppdMessage(own) && !pptpMessage(own) && !isBarePptpMessage(own)) {
-      const cut = !/^\s/.test(line) && last.line.length >= 76 && !/\s$/.test(last.line);
-      last.line = cut ? last.line + line.trim() : `${last.line.trimEnd()} ${line.trim()}`;
+    if (raw.trim() === '') return;
+    if (from === undefined || !last) {
+      out.push({ line: raw, index });
       return;
     }
-    prevFramed = isFramed;
-    out.push({ line, index });
+    const before = rawLines[from] ?? '';
+    const glued = last.line + raw.trim();
+    const spaced = `${last.line.trimEnd()} ${raw.trim()}`;
+    let cut = !/^\s/.test(raw) && !/\s$/.test(before) && before.length === width;
+    if (cut) {
+      // Either reading is possible: the one that makes a message pppd prints wins, else the form
+      // of the paste's other breaks (or a word too long to move) says a terminal cut it.
+      const [g, sp] = [messageOf(glued), messageOf(spaced)];
+      if (isSourceMessage(g) !== isSourceMessage(sp)) cut = isSourceMessage(g);
+      else if (isPppdMessage(g) !== isPppdMessage(sp)) cut = isPppdMessage(g);
+      else cut = terminal || lastWord(before).length + firstWord(raw).length > LONG_WORD;
+    }
+    last.line = cut ? glued : spaced;
   });
   return out;
 }

@@ -20,3 +20,23 @@ const ALL = new RegExp(`^(?:${SOURCE_MESSAGES.map(([, , , fmt]) => formatPattern
 export function isSourceMessage(msg: string): boolean {
   return ALL.test(msg.trim());
 }
+
+// The literal words a format begins with (up to its first conversion), when they are specific
+// enough to tell a message start: at least two words, or one long one ("Fatal signal %d",
+// "Script %s started" is "Script": too short, any wrapped remainder may begin with it).
+const STARTS = new RegExp(
+  `^(?:${[
+    ...new Set(
+      SOURCE_MESSAGES.map(([, , , fmt]) => fmt.trim().split(CONVERSION)[0]?.trim() ?? '').filter(
+        (lead) => /\S\s+\S/.test(lead) || lead.length >= 12,
+      ),
+    ),
+  ]
+    .map((lead) => escape(lead).replace(/\s+/g, '\\s+'))
+    .join('|')})`,
+);
+
+/** Whether a line begins like a message pppd or pptp prints (its first words, by their sources). */
+export function startsSourceMessage(line: string): boolean {
+  return STARTS.test(line.trim()) || isSourceMessage(line);
+}
