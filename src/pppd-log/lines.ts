@@ -1,8 +1,8 @@
 // Turns raw log text into messages: strips syslog/logread/journal/NetworkManager prefixes
 // and says which program wrote each line (pppd, pptp, or something to ignore).
 
-import { isBarePptpMessage, isPppdMessage, pptpMessage } from './rules.js';
-import { isSourceMessage, startsSourceMessage } from './source-messages.js';
+import { isBarePptpMessage, isPppdMessage, pptpMessage, PPPD_RULES, PPTP_RULES, PPTPD_RULES } from './rules.js';
+import { isSourceMessage, SOURCE_WORDS, startsSourceMessage } from './source-messages.js';
 
 export type Source = 'pppd' | 'pptp' | 'pptpd' | 'unknown' | 'ignored';
 
@@ -102,22 +102,33 @@ const startsFramed = (line: string): boolean => {
   return pp !== null && pp.index <= 40 && !/^(?:sent|rcvd) \[/.test(rest);
 };
 
-// A line that starts a record by its form: a syslog-style header (above), accel-ppp's log
-// file date, a front end's "[pppd] ", pppd's "pppd: " on a terminal, a shell prompt.
+// busybox syslogd's and logread's "facility.level prog: " after the date, in a paste that
+// lost the date column ("daemon.notice netifd: Interface 'vpn' is now down").
+const FACILITY = /^(?:kern|user|mail|daemon|auth|authpriv|syslog|lpr|news|uucp|cron|ftp|local[0-7])\.(?:emerg|alert|crit|err|error|warn|warning|notice|info|debug)\s+[A-Za-z][\w.\-/]*(?:\[\d+\])?:/;
+
+// A date in brackets, as vendors' firmware logs write it: "[2020/08/25_09:37:19]".
+const BRACKET_DATE = /^\[\d{4}[-/.]\d\d[-/.]\d\d[ _T-]\d\d:\d\d(?::\d\d)?[^\]]*\]/;
+// pptp's own prefix on a terminal: "anon log[main:pptp.c:267]: " (pptp's util.c logecho).
+const PPTP_HEAD = /^[\w.-]+\s+(?:log|warn|fatal)\[[A-Za-z_][\w-]*(?::\s?|\s)[\w.]+\.c:\d+\]:/;
+
+// A line that starts a record by its form: a syslog-style header (above), a facility.level
+// prefix, a bracketed date, accel-ppp's log file date, a front end's "[pppd] ", pppd's "pppd: " or pptp's
+// "anon log[...]: " on a terminal, a shell prompt.
 const startsHeader = (line: string): boolean => {
   const l = line.trim();
-  return startsFramed(l) || ACCEL_FILE.test(l) || WRAPPED.test(l) || PPPD_TERMINAL.test(l) || PROMPT.test(l);
+  return startsFramed(l) || FACILITY.test(l) || BRACKET_DATE.test(l) || ACCEL_FILE.test(l) || WRAPPED.test(l) || PPPD_TERMINAL.test(l) || PPTP_HEAD.test(l) || PROMPT.test(l);
 };
 
 // A line that is, or begins, a message pppd or pptp prints (the rule table, then their sources).
 const startsMessage = (own: string): boolean =>
   isPppdMessage(own) || pptpMessage(own) !== null || isBarePptpMessage(own) || startsSourceMessage(own);
 
-// The narrowest width pastes are wrapped at: mail clients wrap at 72 to 78 columns, terminals
-// at their width (80 by default). A paste whose longest line is shorter was not wrapped.
+// The narrowest width pastes are wrapped at: mail clients wrap at 72 to 78 columns (RFC 5322
+// 2.1.1 asks for at most 78), terminals at their width (80 by default). A paste whose longest
+// line is shorter was not wrapped.
 const MIN_WRAP_WIDTH = 60;
-// A word this long (a hex dump, a path) is cut where the width ends, even by a word wrapper.
-const LONG_WORD = 30;
+// How far short of the width a word wrapper may break a line (the word it moved, the blank).
+const WRAP_SLACK = 12;
 
 // A line's message, its prefixes off.
 const messageOf = (line: string): string => {
@@ -128,73 +139,105 @@ const messageOf = (line: string): string => {
 
 const firstWord = (s: string): string => /^\S*/.exec(s.trim())?.[0] ?? '';
 const lastWord = (s: string): string => /\S*$/.exec(s.trimEnd())?.[0] ?? '';
+const words = (s: string): string[] => s.toLowerCase().match(/[a-z]{2,}/g) ?? [];
+// The words pppd's, pptp's and pptpd's messages are made of: their sources' formats and the
+// rule table's example lines (messages whose text the sources build at run time).
+let vocabulary: ReadonlySet<string> | null = null;
+const messageWords = (): ReadonlySet<string> =>
+  (vocabulary ??= new Set([...SOURCE_WORDS, ...[...PPPD_RULES, ...PPTP_RULES, ...PPTPD_RULES].flatMap((r) => words(r.example))]));
 
 /**
  * Joins lines a mail client or terminal wrapped. A continuation never starts a record (no
- * header); it is one when the paste's width explains the break (the line before it, plus its
- * first word, would not fit in the paste's longest line) or, in a log whose lines carry headers,
- * when it follows a headed line and is not a message pppd or pptp prints by itself (mail
+ * header). After a headed line it is one when the paste's width explains the break (the line
+ * before, plus the continuation's first word, would not fit in the paste's longest line) or, in
+ * a log whose lines carry headers, when it is not a message pppd or pptp prints by itself (mail
  * clients wrap at varying widths). Raw terminal output (`pppd nodetach`) has no headers: there a
- * line is joined only when the width explains the break and it does not begin a known message,
- * so pppd's own short lines stay apart. Double-spaced pastes ("\r\r\n" line ends, some web
- * pages) have a blank line after every line: blank lines separate nothing there.
- *
- * A word wrapper drops the blank it cut at, a terminal cuts wherever its width ends: a line
- * exactly as long as the paste's width is glued to its continuation without a blank when most
- * breaks are at that width (a terminal's wrap) or the word cut there is too long to move.
+ * line is joined only when the width explains the break, the paste shows that width more than
+ * once, and the line does not begin a message pppd or pptp prints, so their own short lines
+ * stay apart. Double-spaced pastes ("\r\r\n" line ends, some web pages) have a blank line after
+ * every line: blank lines separate nothing there.
  */
 function unwrap(rawLines: string[]): { line: string; index: number }[] {
   const lines = rawLines.map((l) => l.trimEnd());
   const filled = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.trim() !== '');
   const headed = filled.filter(({ l }) => startsHeader(l)).length;
   const width = Math.max(0, ...lines.map((l) => l.length));
+  const nearWidth = filled.filter(({ l }) => l.length >= width - WRAP_SLACK).length;
   const gaps = filled.slice(1).map(({ i }, k) => i - (filled[k]?.i ?? 0));
   const doubleSpaced = gaps.length >= 2 && gaps.filter((g) => g === 2).length * 2 >= gaps.length;
 
-  // Which line each line continues (-1: none).
-  const joins = new Map<number, number>();
-  let prev = -1;
-  let prevHeaded = false;
-  for (const { l, i } of filled) {
-    const adjacent = prev >= 0 && (i - prev === 1 || (doubleSpaced && i - prev === 2));
-    const header = startsHeader(l);
-    if (adjacent && !header) {
+  // The line each continuation continues. A line that is a message by itself is taken for a
+  // continuation only in a paste that shows its wrapping elsewhere (two other continuations).
+  const findJoins = (messagesToo: boolean): Map<number, number> => {
+    const joins = new Map<number, number>();
+    let prev = -1;
+    let prevHeaded = false;
+    for (const { l, i } of filled) {
+      const adjacent = prev >= 0 && (i - prev === 1 || (doubleSpaced && i - prev === 2));
+      const header = startsHeader(l);
       const before = lines[prev] ?? '';
-      const fits = width >= MIN_WRAP_WIDTH && before.length + 1 + firstWord(l).length > width;
-      const message = startsMessage(l.trim());
-      if (headed >= 3 && prevHeaded ? !message || fits : !message && fits) {
-        joins.set(i, prev);
-        prev = i;
-        continue;
+      // A command typed at a prompt carries no message to rejoin.
+      if (adjacent && !header && !PROMPT.test(before.trim())) {
+        const fits = width >= MIN_WRAP_WIDTH && before.length + 1 + firstWord(l).length > width;
+        const message = startsMessage(l.trim());
+        const join = prevHeaded ? (headed >= 3 || fits) && (!message || (messagesToo && fits)) : fits && !message && nearWidth >= 2;
+        if (join) {
+          joins.set(i, prev);
+          prev = i;
+          continue;
+        }
       }
+      prev = i;
+      prevHeaded = header;
     }
-    prev = i;
-    prevHeaded = header;
+    return joins;
+  };
+  const plain = findJoins(false);
+  const joins = plain.size >= 2 ? findJoins(true) : plain;
+
+  // Where a line as long as the width was broken, the break may have been at a blank (a word
+  // wrapper drops it) or anywhere (a terminal): the reading that makes a message pppd prints
+  // wins, then the one whose words are words (of pppd's messages or the paste's own lines),
+  // then the form of the paste's breaks — a terminal breaks only at its width (one or two short
+  // when the blanks it cut after were trimmed), a single break says nothing and mail clients'
+  // wraps are the more common — or a word longer than the width, which a wrapper must cut.
+  const terminal = joins.size >= 2 && [...joins.values()].every((j) => (lines[j]?.length ?? 0) >= width - 2);
+  const known = new Set(messageWords());
+  for (const { l, i } of filled) {
+    const ws = l.trim().split(/\s+/);
+    if (joins.has(i)) ws.shift();
+    if ([...joins.values()].includes(i)) ws.pop();
+    for (const w of ws.flatMap(words)) known.add(w);
   }
-  // A terminal breaks a line only at its width (one or two short when the blanks it cut after
-  // were trimmed); a word wrapper breaks most lines short of it.
-  const terminal = joins.size > 0 && [...joins.values()].every((j) => (lines[j]?.length ?? 0) >= width - 2);
+  const wordy = (left: string, right: string): boolean | null => {
+    const a = /[A-Za-z]+$/.exec(left)?.[0].toLowerCase();
+    const b = /^[A-Za-z]+/.exec(right)?.[0].toLowerCase();
+    if (!a || !b) return null;
+    const whole = known.has(a + b);
+    const parts = known.has(a) && known.has(b);
+    return whole === parts ? null : whole;
+  };
 
   const out: { line: string; index: number }[] = [];
   rawLines.forEach((raw, index) => {
+    if (raw.trim() === '') return;
     const from = joins.get(index);
     const last = out[out.length - 1];
-    if (raw.trim() === '') return;
     if (from === undefined || !last) {
       out.push({ line: raw, index });
       return;
     }
     const before = rawLines[from] ?? '';
-    const glued = last.line + raw.trim();
+    const glued = last.line.trimEnd() + raw.trim();
     const spaced = `${last.line.trimEnd()} ${raw.trim()}`;
     let cut = !/^\s/.test(raw) && !/\s$/.test(before) && before.length === width;
     if (cut) {
-      // Either reading is possible: the one that makes a message pppd prints wins, else the form
-      // of the paste's other breaks (or a word too long to move) says a terminal cut it.
       const [g, sp] = [messageOf(glued), messageOf(spaced)];
+      const w = wordy(before, raw.trim());
       if (isSourceMessage(g) !== isSourceMessage(sp)) cut = isSourceMessage(g);
       else if (isPppdMessage(g) !== isPppdMessage(sp)) cut = isPppdMessage(g);
-      else cut = terminal || lastWord(before).length + firstWord(raw).length > LONG_WORD;
+      else if (w !== null) cut = w;
+      else cut = terminal || lastWord(before).length + firstWord(raw).length > width;
     }
     last.line = cut ? glued : spaced;
   });

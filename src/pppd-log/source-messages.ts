@@ -40,3 +40,8 @@ const STARTS = new RegExp(
 export function startsSourceMessage(line: string): boolean {
   return STARTS.test(line.trim()) || isSourceMessage(line);
 }
+
+/** The words (letters only, lower case) pppd's and pptp's messages are made of. */
+export const SOURCE_WORDS: ReadonlySet<string> = new Set(
+  SOURCE_MESSAGES.flatMap(([, , , fmt]) => fmt.replace(CONVERSION, ' ').toLowerCase().match(/[a-z]{2,}/g) ?? []),
+);
