@@ -269,12 +269,22 @@ function unframeLine(line: string): string {
 // line numbers ("    12\t", "12: ", "12 | ").
 const QUOTE = /^[ \t]*(?:>[ \t]?)+/;
 const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?)/;
+// A console's or dmesg-merged view's "[12345.678901] " on every line: the stamp of the line,
+// not the start of a kernel record (pppd's own lines then carry it too).
+const UPTIME_EVERY = /^[ \t]*\[\s*\d+\.\d+\][ \t]?/;
+// Markup a forum or chat post puts around a pasted log: BBCode [code]/[quote]/[pre] tags,
+// Markdown fences (``` or ~~~, with a language), HTML <pre>/<code>; alone on their line or
+// glued to the log's first or last line ("[code]Jan 1 ...", "... address[/code]").
+const FENCE_LINE = /^[ \t]*(?:`{3,}[\w+-]*|~{3,}[\w+-]*|\[\/?(?:code|quote|pre|log|spoiler)(?:=[^\]]*)?\]|<\/?(?:pre|code)(?:\s[^>]*)?>)[ \t]*$/i;
+const FENCE_OPEN = /^[ \t]*(?:\[(?:code|quote|pre|log|spoiler)(?:=[^\]]*)?\]|<(?:pre|code)(?:\s[^>]*)?>)+/i;
+const FENCE_CLOSE = /(?:\[\/(?:code|quote|pre|log|spoiler)\]|<\/(?:pre|code)>)+[ \t]*$/i;
 function stripDecoration(lines: string[]): string[] {
-  const filled = lines.filter((l) => l.trim() !== '');
+  let out = lines.map((l) => (FENCE_LINE.test(l) ? '' : l.replace(FENCE_OPEN, '').replace(FENCE_CLOSE, '')));
+  const filled = out.filter((l) => l.trim() !== '');
   const most = (re: RegExp): boolean => filled.length > 0 && filled.filter((l) => re.test(l)).length >= Math.max(1, Math.ceil(filled.length * 0.6));
-  let out = lines;
   if (most(QUOTE)) out = out.map((l) => l.replace(QUOTE, ''));
   if (most(LINE_NUMBER)) out = out.map((l) => l.replace(LINE_NUMBER, ''));
+  if (most(UPTIME_EVERY)) out = out.map((l) => l.replace(UPTIME_EVERY, ''));
   return out;
 }
 
