@@ -385,6 +385,9 @@ export function splitLog(text: string): LogLine[] {
     msg = msg.trim();
     // NetworkManager's pptp service prefixes pptp's own lines with its log string.
     if (source === 'unknown' && /^nm-pptp-service-\d+ /.test(msg)) source = 'pptp';
+    // pptpd's control process starts each of its messages with "CTRL: " (pptpctrl.c): without a
+    // tag (journalctl -o cat, a paste of the messages only) it is still pptpd speaking.
+    if (source === 'unknown' && prog === null && /^CTRL: /.test(msg)) source = 'pptpd';
     out.push({ index, raw: line, msg, source, prog, pid });
   });
   return out;
