@@ -91,6 +91,34 @@ function wrap80(t: string): string {
   return out.join('\n');
 }
 
+/**
+ * `journalctl -o cat`: the MESSAGE field of every entry and nothing else (journalctl(1): "only
+ * showing the actual message of each journal entry with no metadata, not even a timestamp").
+ * Every syslog-tagged line loses its header, relays (NetworkManager, accel-pppd) included; lines
+ * that never went through the journal stay as they are: raw output, accel-ppp's own log file,
+ * and OpenWrt's netifd (OpenWrt logs to ubox logd, it has no journald).
+ */
+function journalCat(t: string): string {
+  return splitLog(t)
+    .map((l) => {
+      if (reframable(l) || /^NetworkManager$/i.test(l.prog ?? '')) return l.msg;
+      const accel = l.pid !== null ? /^.*?\baccel-[\w]+\[\d+\]:\s?(.*)$/.exec(l.raw) : null;
+      return accel ? (accel[1] ?? '') : l.raw;
+    })
+    .join('\n');
+}
+
+/**
+ * A terminal's hard wrap at 80 columns, kept by a copy that takes the screen row by row (the
+ * unit test "joins a line a terminal cut at its width" has a real one): every row is cut at the
+ * width, inside words too, and no blank is dropped.
+ */
+function hardWrap80(t: string): string {
+  return lines(t)
+    .flatMap((l) => l.match(/.{1,80}/g) ?? [''])
+    .join('\n');
+}
+
 const OTHERS = [
   'dnsmasq[1893]: read /etc/hosts - 4 names',
   'netifd: Network device \'eth0\' link is up',
@@ -120,7 +148,7 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
     name: 'journalctl -o short-precise',
     fn: reframe((l, i, prog, pid) => `${classic(at(i))}.${String(123456 + i).padStart(6, '0')} router ${prog}[${pid}]: ${l.msg}`),
   },
-  { name: 'journalctl -o cat', fn: (t) => splitLog(t).map((l) => (reframable(l) ? l.msg : l.raw)).join('\n') },
+  { name: 'journalctl -o cat', fn: journalCat },
   {
     name: 'RFC 5424',
     fn: reframe((l, i, prog, pid) => `<30>1 ${iso(at(i))}.${String(100000 + i)}Z router ${prog} ${pid} - - ${l.msg}`),
@@ -142,6 +170,7 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   { name: 'kernel-style [uptime] prefix', fn: (t) => lines(t).map((l, i) => `[${String(12345 + i).padStart(5)}.678901] ${l}`).join('\n') },
   { name: 'Windows tabs', fn: (t) => lines(t).map((l) => `\t${l.replace(/ {4}/g, '\t')}`).join('\r\n') },
   { name: 'wrapped at 80 columns', fn: wrap80 },
+  { name: 'terminal rows of 80 columns', fn: hardWrap80 },
   {
     name: 'timestamps missing on some lines',
     fn: (t) => splitLog(t).map((l, i) => (reframable(l) && i % 3 === 1 ? `${l.prog ?? ''}${l.pid ? `[${l.pid}]` : ''}: ${l.msg}` : l.raw)).join('\n'),
@@ -188,6 +217,7 @@ const KNOWN_FAILURES: Record<string, number> = {
   "kernel-style [uptime] prefix": 0,
   "Windows tabs": 0,
   "wrapped at 80 columns": 0,
+  "terminal rows of 80 columns": 0,
   "timestamps missing on some lines": 0,
   "other daemons interleaved": 0,
   "cut off at the beginning": 0,
