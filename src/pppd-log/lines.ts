@@ -119,9 +119,13 @@ const startsHeader = (line: string): boolean => {
   return startsFramed(l) || FACILITY.test(l) || BRACKET_DATE.test(l) || ACCEL_FILE.test(l) || WRAPPED.test(l) || PPPD_TERMINAL.test(l) || PPTP_HEAD.test(l) || PROMPT.test(l);
 };
 
+// pptp's prefix without the "who" in front ("log[main:pptp.c:267]: "): pptp always writes the
+// "who", so a line starting here is the rest of a line, whatever message follows.
+const PPTP_TAIL = /^(?:log|warn|fatal)\[[A-Za-z_][\w-]*(?::\s?|\s)[\w.]+\.c:\d+\]:/;
+
 // A line that is, or begins, a message pppd or pptp prints (the rule table, then their sources).
 const startsMessage = (own: string): boolean =>
-  isPppdMessage(own) || pptpMessage(own) !== null || isBarePptpMessage(own) || startsSourceMessage(own);
+  !PPTP_TAIL.test(own) && (isPppdMessage(own) || pptpMessage(own) !== null || isBarePptpMessage(own) || startsSourceMessage(own));
 
 // The narrowest width pastes are wrapped at: mail clients wrap at 72 to 78 columns (RFC 5322
 // 2.1.1 asks for at most 78), terminals at their width (80 by default). A paste whose longest
@@ -130,11 +134,18 @@ const MIN_WRAP_WIDTH = 60;
 // How far short of the width a word wrapper may break a line (the word it moved, the blank).
 const WRAP_SLACK = 12;
 
-// A line's message, its prefixes off.
+// A line's message, its prefixes off (as far as needed to compare it with pppd's messages):
+// date, host, facility.level, tag, a netifd relay's "IFACE (PID): ", pppd's "pppd: ".
 const messageOf = (line: string): string => {
   const { rest } = stripTimestamp(line.trim());
+  const f = FACILITY.exec(rest);
   const pp = PROG_PID.exec(rest);
-  return (pp && pp.index <= 60 ? (pp[3] ?? '') : rest).trim();
+  const msg = f ? rest.slice(f[0].length) : pp && pp.index <= 60 ? (pp[3] ?? '') : rest;
+  return msg
+    .trim()
+    .replace(/^\S+ \(\d+\): /, '')
+    .replace(PPPD_TERMINAL, '$1')
+    .trim();
 };
 
 const firstWord = (s: string): string => /^\S*/.exec(s.trim())?.[0] ?? '';
@@ -180,7 +191,10 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
       if (adjacent && !header && !PROMPT.test(before.trim())) {
         const fits = width >= MIN_WRAP_WIDTH && before.length + 1 + firstWord(l).length > width;
         const message = startsMessage(l.trim());
-        const join = prevHeaded ? (headed >= 3 || fits) && (!message || (messagesToo && fits)) : fits && !message && nearWidth >= 2;
+        // Two pieces that make one message pppd prints only together were one line.
+        const whole =
+          !isSourceMessage(messageOf(before)) && (isSourceMessage(messageOf(`${before} ${l.trim()}`)) || isSourceMessage(messageOf(before + l.trim())));
+        const join = whole || (prevHeaded ? (headed >= 3 || fits) && (!message || (messagesToo && fits)) : fits && !message && nearWidth >= 2);
         if (join) {
           joins.set(i, prev);
           prev = i;
@@ -197,7 +211,8 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
 
   // Where a line as long as the width was broken, the break may have been at a blank (a word
   // wrapper drops it) or anywhere (a terminal): the reading that makes a message pppd prints
-  // wins, then the one whose words are words (of pppd's messages or the paste's own lines),
+  // wins, then the one whose words are words (of pppd's messages or the paste's own lines) or,
+  // at punctuation, the one the paste writes elsewhere,
   // then the form of the paste's breaks — a terminal breaks only at its width (one or two short
   // when the blanks it cut after were trimmed), a single break says nothing and mail clients'
   // wraps are the more common — or a word longer than the width, which a wrapper must cut.
@@ -218,6 +233,16 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
     return whole === parts ? null : whole;
   };
 
+  // At punctuation ("]:" then "Client", ">" then "<pcomp>") words say nothing; how the paste
+  // writes the same two characters elsewhere does.
+  const paste = filled.map(({ l }) => l).join('\n');
+  const spacing = (left: string, right: string): boolean | null => {
+    const [a, b] = [left.trimEnd().slice(-1), right.trim().slice(0, 1)];
+    if (/[A-Za-z0-9]/.test(a) && /[A-Za-z0-9]/.test(b)) return null;
+    const glued = paste.includes(a + b);
+    return glued === paste.includes(`${a} ${b}`) ? null : glued;
+  };
+
   const out: { line: string; index: number }[] = [];
   rawLines.forEach((raw, index) => {
     if (raw.trim() === '') return;
@@ -233,7 +258,7 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
     let cut = !/^\s/.test(raw) && !/\s$/.test(before) && before.length === width;
     if (cut) {
       const [g, sp] = [messageOf(glued), messageOf(spaced)];
-      const w = wordy(before, raw.trim());
+      const w = wordy(before, raw.trim()) ?? spacing(before, raw);
       if (isSourceMessage(g) !== isSourceMessage(sp)) cut = isSourceMessage(g);
       else if (isPppdMessage(g) !== isPppdMessage(sp)) cut = isPppdMessage(g);
       else if (w !== null) cut = w;
