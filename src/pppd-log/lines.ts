@@ -192,9 +192,10 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
         const fits = width >= MIN_WRAP_WIDTH && before.length + 1 + firstWord(l).length > width;
         const message = startsMessage(l.trim());
         // Two pieces that make one message pppd prints only together were one line.
-        const whole =
+        const whole = (): boolean =>
           !isSourceMessage(messageOf(before)) && (isSourceMessage(messageOf(`${before} ${l.trim()}`)) || isSourceMessage(messageOf(before + l.trim())));
-        const join = whole || (prevHeaded ? (headed >= 3 || fits) && (!message || (messagesToo && fits)) : fits && !message && nearWidth >= 2);
+        const join =
+          (prevHeaded ? (headed >= 3 || fits) && (!message || (messagesToo && fits)) : fits && !message && nearWidth >= 2) || ((prevHeaded || fits) && whole());
         if (join) {
           joins.set(i, prev);
           prev = i;
@@ -218,10 +219,11 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
   // wraps are the more common — or a word longer than the width, which a wrapper must cut.
   const terminal = joins.size >= 2 && [...joins.values()].every((j) => (lines[j]?.length ?? 0) >= width - 2);
   const known = new Set(messageWords());
+  const continued = new Set(joins.values());
   for (const { l, i } of filled) {
     const ws = l.trim().split(/\s+/);
     if (joins.has(i)) ws.shift();
-    if ([...joins.values()].includes(i)) ws.pop();
+    if (continued.has(i)) ws.pop();
     for (const w of ws.flatMap(words)) known.add(w);
   }
   const wordy = (left: string, right: string): boolean | null => {
@@ -235,12 +237,19 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
 
   // At punctuation ("]:" then "Client", ">" then "<pcomp>") words say nothing; how the paste
   // writes the same two characters elsewhere does.
-  const paste = filled.map(({ l }) => l).join('\n');
+  const pairs = new Set<string>();
+  const spacedPairs = new Set<string>();
+  for (const { l } of filled) {
+    for (let k = 0; k + 1 < l.length; k++) {
+      pairs.add(l.slice(k, k + 2));
+      if (l[k + 1] === ' ' && k + 2 < l.length) spacedPairs.add(`${l[k] ?? ''}${l[k + 2] ?? ''}`);
+    }
+  }
   const spacing = (left: string, right: string): boolean | null => {
     const [a, b] = [left.trimEnd().slice(-1), right.trim().slice(0, 1)];
     if (/[A-Za-z0-9]/.test(a) && /[A-Za-z0-9]/.test(b)) return null;
-    const glued = paste.includes(a + b);
-    return glued === paste.includes(`${a} ${b}`) ? null : glued;
+    const glued = pairs.has(a + b);
+    return glued === spacedPairs.has(a + b) ? null : glued;
   };
 
   const out: { line: string; index: number }[] = [];
