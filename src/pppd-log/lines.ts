@@ -123,9 +123,15 @@ const startsHeader = (line: string): boolean => {
 // "who", so a line starting here is the rest of a line, whatever message follows.
 const PPTP_TAIL = /^(?:log|warn|fatal)\[[A-Za-z_][\w-]*(?::\s?|\s)[\w.]+\.c:\d+\]:/;
 
+// pppd's `dump` option prints every option in force, one a line: "lcp-echo-failure 4   # (from
+// /etc/ppp/options)" (options.c print_options; ubuntu-pon-debug-up in the corpus shows them).
+// Each is a line of its own.
+const DUMP = /^(?:\S.*?)?\s*#\s*\(from\b[^)]*\)?$/;
+
 // A line that is, or begins, a message pppd or pptp prints (the rule table, then their sources).
 const startsMessage = (own: string): boolean =>
-  !PPTP_TAIL.test(own) && (isPppdMessage(own) || pptpMessage(own) !== null || isBarePptpMessage(own) || startsSourceMessage(own));
+  !PPTP_TAIL.test(own) &&
+  (DUMP.test(own) || isPppdMessage(own) || pptpMessage(own) !== null || isBarePptpMessage(own) || startsSourceMessage(own));
 
 // The narrowest width pastes are wrapped at: mail clients wrap at 72 to 78 columns (RFC 5322
 // 2.1.1 asks for at most 78), terminals at their width (80 by default). A paste whose longest
