@@ -76,20 +76,26 @@ const framed = (t: string): boolean => {
 const escapeHtml = (t: string): string =>
   t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
-/** A mail client's hard wrap at 80 columns: at the last blank before column 80, else at 80. */
-function wrap80(t: string): string {
-  const out: string[] = [];
-  for (let l of lines(t)) {
-    while (l.length > 80) {
-      const cut = l.lastIndexOf(' ', 80);
-      const at = cut > 20 ? cut : 80;
-      out.push(l.slice(0, at));
-      l = l.slice(at).replace(/^ /, '');
+/**
+ * A mail client's hard wrap at `width` columns: at the last blank before the width (the blank
+ * dropped), else at the width. Thunderbird wraps plain text at 72 by default (its
+ * mailnews.wraplength), RFC 5322 2.1.1 asks for lines of at most 78.
+ */
+const wrapAt =
+  (width: number) =>
+  (t: string): string => {
+    const out: string[] = [];
+    for (let l of lines(t)) {
+      while (l.length > width) {
+        const cut = l.lastIndexOf(' ', width);
+        const at = cut > 20 ? cut : width;
+        out.push(l.slice(0, at));
+        l = l.slice(at).replace(/^ /, '');
+      }
+      out.push(l);
     }
-    out.push(l);
-  }
-  return out.join('\n');
-}
+    return out.join('\n');
+  };
 
 /**
  * `journalctl -o cat`: the MESSAGE field of every entry and nothing else (journalctl(1): "only
@@ -169,7 +175,8 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   },
   { name: 'kernel-style [uptime] prefix', fn: (t) => lines(t).map((l, i) => `[${String(12345 + i).padStart(5)}.678901] ${l}`).join('\n') },
   { name: 'Windows tabs', fn: (t) => lines(t).map((l) => `\t${l.replace(/ {4}/g, '\t')}`).join('\r\n') },
-  { name: 'wrapped at 80 columns', fn: wrap80 },
+  { name: 'wrapped at 80 columns', fn: wrapAt(80) },
+  { name: 'wrapped at 72 columns', fn: wrapAt(72) },
   { name: 'terminal rows of 80 columns', fn: hardWrap80 },
   {
     name: 'timestamps missing on some lines',
@@ -217,6 +224,7 @@ const KNOWN_FAILURES: Record<string, number> = {
   "kernel-style [uptime] prefix": 0,
   "Windows tabs": 0,
   "wrapped at 80 columns": 0,
+  "wrapped at 72 columns": 0,
   "terminal rows of 80 columns": 0,
   "timestamps missing on some lines": 0,
   "other daemons interleaved": 0,
