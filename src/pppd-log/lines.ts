@@ -108,12 +108,12 @@ const FACILITY = /^(?:kern|user|mail|daemon|auth|authpriv|syslog|lpr|news|uucp|c
 
 // A date in brackets, as vendors' firmware logs write it: "[2020/08/25_09:37:19]".
 const BRACKET_DATE = /^\[\d{4}[-/.]\d\d[-/.]\d\d[ _T-]\d\d:\d\d(?::\d\d)?[^\]]*\]/;
-// pptp's own prefix on a terminal: "anon log[main:pptp.c:267]: " (pptp's util.c logecho).
+// pptp's own prefix on a terminal: "anon log[main:pptp.c:267]: " (pptp's util.c).
 const PPTP_HEAD = /^[\w.-]+\s+(?:log|warn|fatal)\[[A-Za-z_][\w-]*(?::\s?|\s)[\w.]+\.c:\d+\]:/;
 
 // A line that starts a record by its form: a syslog-style header (above), a facility.level
-// prefix, a bracketed date, accel-ppp's log file date, a front end's "[pppd] ", pppd's "pppd: " or pptp's
-// "anon log[...]: " on a terminal, a shell prompt.
+// prefix, a bracketed date, accel-ppp's log file date, a front end's "[pppd] ", pppd's "pppd: "
+// or pptp's "anon log[...]: " on a terminal, a shell prompt.
 const startsHeader = (line: string): boolean => {
   const l = line.trim();
   return startsFramed(l) || FACILITY.test(l) || BRACKET_DATE.test(l) || ACCEL_FILE.test(l) || WRAPPED.test(l) || PPPD_TERMINAL.test(l) || PPTP_HEAD.test(l) || PROMPT.test(l);
@@ -171,8 +171,10 @@ const messageWords = (): ReadonlySet<string> =>
  * clients wrap at varying widths). Raw terminal output (`pppd nodetach`) has no headers: there a
  * line is joined only when the width explains the break, the paste shows that width more than
  * once, and the line does not begin a message pppd or pptp prints, so their own short lines
- * stay apart. Double-spaced pastes ("\r\r\n" line ends, some web pages) have a blank line after
- * every line: blank lines separate nothing there.
+ * stay apart. Either way, two pieces that make one message of pppd's sources only together
+ * ("Could not determine" + "remote IP address: defaulting to ...") were one line. Double-spaced
+ * pastes ("\r\r\n" line ends, some web pages) have a blank line after every line: blank lines
+ * separate nothing there.
  */
 function unwrap(rawLines: string[]): { line: string; index: number }[] {
   const lines = rawLines.map((l) => l.trimEnd());
@@ -219,10 +221,10 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
   // Where a line as long as the width was broken, the break may have been at a blank (a word
   // wrapper drops it) or anywhere (a terminal): the reading that makes a message pppd prints
   // wins, then the one whose words are words (of pppd's messages or the paste's own lines) or,
-  // at punctuation, the one the paste writes elsewhere,
-  // then the form of the paste's breaks — a terminal breaks only at its width (one or two short
-  // when the blanks it cut after were trimmed), a single break says nothing and mail clients'
-  // wraps are the more common — or a word longer than the width, which a wrapper must cut.
+  // at punctuation, the one the paste writes elsewhere, then the form of the paste's breaks — a
+  // terminal breaks only at its width (one or two short when the blanks it cut after were
+  // trimmed), a single break says nothing and mail clients' wraps are the more common — or a
+  // word longer than the width, which a wrapper must cut.
   const terminal = joins.size >= 2 && [...joins.values()].every((j) => (lines[j]?.length ?? 0) >= width - 2);
   const known = new Set(messageWords());
   const continued = new Set(joins.values());
