@@ -1,7 +1,8 @@
 // Turns raw log text into messages: strips syslog/logread/journal/NetworkManager prefixes
 // and says which program wrote each line (pppd, pptp, or something to ignore).
 
-import { isBarePptpMessage, isPppdMessage, pptpMessage } from './rules.js';
+import { isBarePptpMessage, isPppdMessage, pptpMessage, PPPD_RULES, PPTP_RULES, PPTPD_RULES } from './rules.js';
+import { isSourceMessage, SOURCE_WORDS, startsSourceMessage } from './source-messages.js';
 
 export type Source = 'pppd' | 'pptp' | 'pptpd' | 'unknown' | 'ignored';
 
@@ -101,28 +102,186 @@ const startsFramed = (line: string): boolean => {
   return pp !== null && pp.index <= 40 && !/^(?:sent|rcvd) \[/.test(rest);
 };
 
+// busybox syslogd's and logread's "facility.level prog: " after the date, in a paste that
+// lost the date column ("daemon.notice netifd: Interface 'vpn' is now down").
+const FACILITY = /^(?:kern|user|mail|daemon|auth|authpriv|syslog|lpr|news|uucp|cron|ftp|local[0-7])\.(?:emerg|alert|crit|err|error|warn|warning|notice|info|debug)\s+[A-Za-z][\w.\-/]*(?:\[\d+\])?:/;
+
+// A date in brackets, as vendors' firmware logs write it: "[2020/08/25_09:37:19]".
+const BRACKET_DATE = /^\[\d{4}[-/.]\d\d[-/.]\d\d[ _T-]\d\d:\d\d(?::\d\d)?[^\]]*\]/;
+// pptp's own prefix on a terminal: "anon log[main:pptp.c:267]: " (pptp's util.c).
+const PPTP_HEAD = /^[\w.-]+\s+(?:log|warn|fatal)\[[A-Za-z_][\w-]*(?::\s?|\s)[\w.]+\.c:\d+\]:/;
+
+// A line that starts a record by its form: a syslog-style header (above), a facility.level
+// prefix, a bracketed date, accel-ppp's log file date, a front end's "[pppd] ", pppd's "pppd: "
+// or pptp's "anon log[...]: " on a terminal, a shell prompt.
+const startsHeader = (line: string): boolean => {
+  const l = line.trim();
+  return startsFramed(l) || FACILITY.test(l) || BRACKET_DATE.test(l) || ACCEL_FILE.test(l) || WRAPPED.test(l) || PPPD_TERMINAL.test(l) || PPTP_HEAD.test(l) || PROMPT.test(l);
+};
+
+// pptp's prefix without the "who" in front ("log[main:pptp.c:267]: "): pptp always writes the
+// "who", so a line starting here is the rest of a line, whatever message follows.
+const PPTP_TAIL = /^(?:log|warn|fatal)\[[A-Za-z_][\w-]*(?::\s?|\s)[\w.]+\.c:\d+\]:/;
+
+// pppd's `dump` option prints every option in force, one a line: "lcp-echo-failure 4   # (from
+// /etc/ppp/options)" (options.c print_options; ubuntu-pon-debug-up in the corpus shows them).
+// Each is a line of its own.
+const DUMP = /^(?:\S.*?)?\s*#\s*\(from\b[^)]*\)?$/;
+
+// A line that is, or begins, a message pppd or pptp prints (the rule table, then their sources).
+const startsMessage = (own: string): boolean =>
+  !PPTP_TAIL.test(own) &&
+  (DUMP.test(own) || isPppdMessage(own) || pptpMessage(own) !== null || isBarePptpMessage(own) || startsSourceMessage(own));
+
+// The narrowest width pastes are wrapped at: mail clients wrap at 72 to 78 columns (RFC 5322
+// 2.1.1 asks for at most 78), terminals at their width (80 by default). A paste whose longest
+// line is shorter was not wrapped.
+const MIN_WRAP_WIDTH = 60;
+// How far short of the width a word wrapper may break a line (the word it moved, the blank).
+const WRAP_SLACK = 12;
+
+// A line's message, its prefixes off (as far as needed to compare it with pppd's messages):
+// date, host, facility.level, tag, a netifd relay's "IFACE (PID): ", pppd's "pppd: ".
+const messageOf = (line: string): string => {
+  const { rest } = stripTimestamp(line.trim());
+  const f = FACILITY.exec(rest);
+  const pp = PROG_PID.exec(rest);
+  const msg = f ? rest.slice(f[0].length) : pp && pp.index <= 60 ? (pp[3] ?? '') : rest;
+  return msg
+    .trim()
+    .replace(/^\S+ \(\d+\): /, '')
+    .replace(PPPD_TERMINAL, '$1')
+    .trim();
+};
+
+const firstWord = (s: string): string => /^\S*/.exec(s.trim())?.[0] ?? '';
+const lastWord = (s: string): string => /\S*$/.exec(s.trimEnd())?.[0] ?? '';
+const words = (s: string): string[] => s.toLowerCase().match(/[a-z]{2,}/g) ?? [];
+// The words pppd's, pptp's and pptpd's messages are made of: their sources' formats and the
+// rule table's example lines (messages whose text the sources build at run time).
+let vocabulary: ReadonlySet<string> | null = null;
+const messageWords = (): ReadonlySet<string> =>
+  (vocabulary ??= new Set([...SOURCE_WORDS, ...[...PPPD_RULES, ...PPTP_RULES, ...PPTPD_RULES].flatMap((r) => words(r.example))]));
+
 /**
- * Joins lines a mail client or terminal wrapped: in a log whose lines carry timestamps, a line
- * without one right after a timestamped line is the rest of it. A line that starts with a
- * blank, or follows a short line, was cut at a space; a line after a long one (a terminal's
- * fixed width) was cut wherever the width ended.
+ * Joins lines a mail client or terminal wrapped. A continuation never starts a record (no
+ * header). After a headed line it is one when the paste's width explains the break (the line
+ * before, plus the continuation's first word, would not fit in the paste's longest line) or, in
+ * a log whose lines carry headers, when it is not a message pppd or pptp prints by itself (mail
+ * clients wrap at varying widths). Raw terminal output (`pppd nodetach`) has no headers: there a
+ * line is joined only when the width explains the break, the paste shows that width more than
+ * once, and the line does not begin a message pppd or pptp prints, so their own short lines
+ * stay apart. Either way, two pieces that make one message of pppd's sources only together
+ * ("Could not determine" + "remote IP address: defaulting to ...") were one line. Double-spaced
+ * pastes ("\r\r\n" line ends, some web pages) have a blank line after every line: blank lines
+ * separate nothing there.
  */
 function unwrap(rawLines: string[]): { line: string; index: number }[] {
-  const framed = rawLines.filter(startsFramed).length;
+  const lines = rawLines.map((l) => l.trimEnd());
+  const filled = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.trim() !== '');
+  const headed = filled.filter(({ l }) => startsHeader(l)).length;
+  const width = Math.max(0, ...lines.map((l) => l.length));
+  const nearWidth = filled.filter(({ l }) => l.length >= width - WRAP_SLACK).length;
+  const gaps = filled.slice(1).map(({ i }, k) => i - (filled[k]?.i ?? 0));
+  const doubleSpaced = gaps.length >= 2 && gaps.filter((g) => g === 2).length * 2 >= gaps.length;
+
+  // The line each continuation continues. A line that is a message by itself is taken for a
+  // continuation only in a paste that shows its wrapping elsewhere (two other continuations).
+  const findJoins = (messagesToo: boolean): Map<number, number> => {
+    const joins = new Map<number, number>();
+    let prev = -1;
+    let prevHeaded = false;
+    for (const { l, i } of filled) {
+      const adjacent = prev >= 0 && (i - prev === 1 || (doubleSpaced && i - prev === 2));
+      const header = startsHeader(l);
+      const before = lines[prev] ?? '';
+      // A command typed at a prompt carries no message to rejoin.
+      if (adjacent && !header && !PROMPT.test(before.trim())) {
+        const fits = width >= MIN_WRAP_WIDTH && before.length + 1 + firstWord(l).length > width;
+        const message = startsMessage(l.trim());
+        // Two pieces that make one message pppd prints only together were one line.
+        const whole = (): boolean =>
+          !isSourceMessage(messageOf(before)) && (isSourceMessage(messageOf(`${before} ${l.trim()}`)) || isSourceMessage(messageOf(before + l.trim())));
+        const join =
+          (prevHeaded ? (headed >= 3 || fits) && (!message || (messagesToo && fits)) : fits && !message && nearWidth >= 2) || ((prevHeaded || fits) && whole());
+        if (join) {
+          joins.set(i, prev);
+          prev = i;
+          continue;
+        }
+      }
+      prev = i;
+      prevHeaded = header;
+    }
+    return joins;
+  };
+  const plain = findJoins(false);
+  const joins = plain.size >= 2 ? findJoins(true) : plain;
+
+  // Where a line as long as the width was broken, the break may have been at a blank (a word
+  // wrapper drops it) or anywhere (a terminal): the reading that makes a message pppd prints
+  // wins, then the one whose words are words (of pppd's messages or the paste's own lines) or,
+  // at punctuation, the one the paste writes elsewhere, then the form of the paste's breaks — a
+  // terminal breaks only at its width (one or two short when the blanks it cut after were
+  // trimmed), a single break says nothing and mail clients' wraps are the more common — or a
+  // word longer than the width, which a wrapper must cut.
+  const terminal = joins.size >= 2 && [...joins.values()].every((j) => (lines[j]?.length ?? 0) >= width - 2);
+  const known = new Set(messageWords());
+  const continued = new Set(joins.values());
+  for (const { l, i } of filled) {
+    const ws = l.trim().split(/\s+/);
+    if (joins.has(i)) ws.shift();
+    if (continued.has(i)) ws.pop();
+    for (const w of ws.flatMap(words)) known.add(w);
+  }
+  const wordy = (left: string, right: string): boolean | null => {
+    const a = /[A-Za-z]+$/.exec(left)?.[0].toLowerCase();
+    const b = /^[A-Za-z]+/.exec(right)?.[0].toLowerCase();
+    if (!a || !b) return null;
+    const whole = known.has(a + b);
+    const parts = known.has(a) && known.has(b);
+    return whole === parts ? null : whole;
+  };
+
+  // At punctuation ("]:" then "Client", ">" then "<pcomp>") words say nothing; how the paste
+  // writes the same two characters elsewhere does.
+  const pairs = new Set<string>();
+  const spacedPairs = new Set<string>();
+  for (const { l } of filled) {
+    for (let k = 0; k + 1 < l.length; k++) {
+      pairs.add(l.slice(k, k + 2));
+      if (l[k + 1] === ' ' && k + 2 < l.length) spacedPairs.add(`${l[k] ?? ''}${l[k + 2] ?? ''}`);
+    }
+  }
+  const spacing = (left: string, right: string): boolean | null => {
+    const [a, b] = [left.trimEnd().slice(-1), right.trim().slice(0, 1)];
+    if (/[A-Za-z0-9]/.test(a) && /[A-Za-z0-9]/.test(b)) return null;
+    const glued = pairs.has(a + b);
+    return glued === spacedPairs.has(a + b) ? null : glued;
+  };
+
   const out: { line: string; index: number }[] = [];
-  let prevFramed = false;
-  rawLines.forEach((line, index) => {
-    const isFramed = startsFramed(line);
+  rawLines.forEach((raw, index) => {
+    if (raw.trim() === '') return;
+    const from = joins.get(index);
     const last = out[out.length - 1];
-    const own = line.trim();
-    // A line that is a whole message by itself (raw pppd output between syslog lines) stays one.
-    if (framed >= 3 && !isFramed && prevFramed && last && own !== '' && !isPppdMessage(own) && !pptpMessage(own) && !isBarePptpMessage(own)) {
-      const cut = !/^\s/.test(line) && last.line.length >= 76 && !/\s$/.test(last.line);
-      last.line = cut ? last.line + line.trim() : `${last.line.trimEnd()} ${line.trim()}`;
+    if (from === undefined || !last) {
+      out.push({ line: raw, index });
       return;
     }
-    prevFramed = isFramed;
-    out.push({ line, index });
+    const before = rawLines[from] ?? '';
+    const glued = last.line.trimEnd() + raw.trim();
+    const spaced = `${last.line.trimEnd()} ${raw.trim()}`;
+    let cut = !/^\s/.test(raw) && !/\s$/.test(before) && before.length === width;
+    if (cut) {
+      const [g, sp] = [messageOf(glued), messageOf(spaced)];
+      const w = wordy(before, raw.trim()) ?? spacing(before, raw);
+      if (isSourceMessage(g) !== isSourceMessage(sp)) cut = isSourceMessage(g);
+      else if (isPppdMessage(g) !== isPppdMessage(sp)) cut = isPppdMessage(g);
+      else if (w !== null) cut = w;
+      else cut = terminal || lastWord(before).length + firstWord(raw).length > width;
+    }
+    last.line = cut ? glued : spaced;
   });
   return out;
 }
@@ -152,12 +311,22 @@ function unframeLine(line: string): string {
 // line numbers ("    12\t", "12: ", "12 | ").
 const QUOTE = /^[ \t]*(?:>[ \t]?)+/;
 const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?)/;
+// A console's or dmesg-merged view's "[12345.678901] " on every line: the stamp of the line,
+// not the start of a kernel record (pppd's own lines then carry it too).
+const UPTIME_EVERY = /^[ \t]*\[\s*\d+\.\d+\][ \t]?/;
+// Markup a forum or chat post puts around a pasted log: BBCode [code]/[quote]/[pre] tags,
+// Markdown fences (``` or ~~~, with a language), HTML <pre>/<code>; alone on their line or
+// glued to the log's first or last line ("[code]Jan 1 ...", "... address[/code]").
+const FENCE_LINE = /^[ \t]*(?:`{3,}[\w+-]*|~{3,}[\w+-]*|\[\/?(?:code|quote|pre|log|spoiler)(?:=[^\]]*)?\]|<\/?(?:pre|code)(?:\s[^>]*)?>)[ \t]*$/i;
+const FENCE_OPEN = /^[ \t]*(?:\[(?:code|quote|pre|log|spoiler)(?:=[^\]]*)?\]|<(?:pre|code)(?:\s[^>]*)?>)+/i;
+const FENCE_CLOSE = /(?:\[\/(?:code|quote|pre|log|spoiler)\]|<\/(?:pre|code)>)+[ \t]*$/i;
 function stripDecoration(lines: string[]): string[] {
-  const filled = lines.filter((l) => l.trim() !== '');
+  let out = lines.map((l) => (FENCE_LINE.test(l) ? '' : l.replace(FENCE_OPEN, '').replace(FENCE_CLOSE, '')));
+  const filled = out.filter((l) => l.trim() !== '');
   const most = (re: RegExp): boolean => filled.length > 0 && filled.filter((l) => re.test(l)).length >= Math.max(1, Math.ceil(filled.length * 0.6));
-  let out = lines;
   if (most(QUOTE)) out = out.map((l) => l.replace(QUOTE, ''));
   if (most(LINE_NUMBER)) out = out.map((l) => l.replace(LINE_NUMBER, ''));
+  if (most(UPTIME_EVERY)) out = out.map((l) => l.replace(UPTIME_EVERY, ''));
   return out;
 }
 
@@ -258,6 +427,9 @@ export function splitLog(text: string): LogLine[] {
     msg = msg.trim();
     // NetworkManager's pptp service prefixes pptp's own lines with its log string.
     if (source === 'unknown' && /^nm-pptp-service-\d+ /.test(msg)) source = 'pptp';
+    // pptpd's control process starts each of its messages with "CTRL: " (pptpctrl.c): without a
+    // tag (journalctl -o cat, a paste of the messages only) it is still pptpd speaking.
+    if (source === 'unknown' && prog === null && /^CTRL: /.test(msg)) source = 'pptpd';
     out.push({ index, raw: line, msg, source, prog, pid });
   });
   return out;

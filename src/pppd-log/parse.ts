@@ -160,9 +160,11 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     for (const l of known) add(g, l, 'pppd');
     seen = true;
   }
-  // A logread holds the PPPoE WAN's pppd too: prefer PPTP processes when there are any.
+  // A logread holds the PPPoE WAN's pppd too: prefer PPTP processes when there are any. A pppd
+  // whose lines show no transport at all (its start cut off the paste) is not the tunnel either
+  // when another one is plainly PPTP's.
   const hasPptp = order.some((g) => g.pptp && !g.otherTransport);
-  const kept = hasPptp ? order.filter((g) => !(g.otherTransport && !g.pptp)) : order;
+  const kept = hasPptp ? order.filter((g) => g.pptp && !g.otherTransport) : order;
   const sessions = kept
     .flatMap((g) => g.sessions)
     .filter((s) => s.lines.length > 0)

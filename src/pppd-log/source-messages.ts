@@ -14,9 +14,63 @@ export function formatPattern(fmt: string): string {
   return parts.map((p) => escape(p).replace(/\s+/g, '\\s+')).join('.*?');
 }
 
-const ALL = new RegExp(`^(?:${SOURCE_MESSAGES.map(([, , , fmt]) => formatPattern(fmt)).join('|')})\\s*$`);
+/**
+ * Patterns grouped by the literal first word they begin with (a message's first word must be
+ * that word), so a message is tried against a handful of formats, not all of them; formats that
+ * begin with a conversion (or a word glued to one) are tried for every message.
+ */
+function byFirstWord(items: { word: string | null; pattern: string }[], tail: string): (text: string) => boolean {
+  const groups = new Map<string, string[]>();
+  const any: string[] = [];
+  for (const { word, pattern } of items) {
+    if (word === null) any.push(pattern);
+    else groups.set(word, [...(groups.get(word) ?? []), pattern]);
+  }
+  const compile = (ps: string[]): RegExp | null => (ps.length === 0 ? null : new RegExp(`^(?:${ps.join('|')})${tail}`));
+  const compiled = new Map([...groups].map(([w, ps]) => [w, compile(ps)]));
+  const wild = compile(any);
+  return (text) => compiled.get(/^\S*/.exec(text)?.[0] ?? '')?.test(text) === true || wild?.test(text) === true;
+}
+
+const firstLiteral = (fmt: string): string | null => {
+  const word = /^\S+/.exec(fmt.trim())?.[0] ?? '';
+  return word === '' || word.includes('%') ? null : word;
+};
+
+const ALL = byFirstWord(
+  SOURCE_MESSAGES.map(([, , , fmt]) => ({ word: firstLiteral(fmt), pattern: formatPattern(fmt) })),
+  '\\s*$',
+);
 
 /** Whether a message (prefixes removed) is one pppd or pptp prints, by their sources. */
 export function isSourceMessage(msg: string): boolean {
-  return ALL.test(msg.trim());
+  return ALL(msg.trim());
 }
+
+// The literal words a format begins with (up to its first conversion), when they are specific
+// enough to tell a message start: at least two words, or one long one ("Fatal signal %d",
+// "Script %s started" is "Script": too short, any wrapped remainder may begin with it).
+const STARTS = byFirstWord(
+  [
+    ...new Set(
+      SOURCE_MESSAGES.map(([, , , fmt]) => fmt.trim().split(CONVERSION)[0]?.trim() ?? '').filter(
+        (lead) => /\S\s+\S/.test(lead) || lead.length >= 12,
+      ),
+    ),
+  ].map((lead) => ({
+    // A one-word lead may run on into a conversion ("auth_peer_success:%s"): tried on every line.
+    word: /\s/.test(lead) ? firstLiteral(lead) : null,
+    pattern: escape(lead).replace(/\s+/g, '\\s+'),
+  })),
+  '',
+);
+
+/** Whether a line begins like a message pppd or pptp prints (its first words, by their sources). */
+export function startsSourceMessage(line: string): boolean {
+  return STARTS(line.trim()) || isSourceMessage(line);
+}
+
+/** The words (letters only, lower case) pppd's and pptp's messages are made of. */
+export const SOURCE_WORDS: ReadonlySet<string> = new Set(
+  SOURCE_MESSAGES.flatMap(([, , , fmt]) => fmt.replace(CONVERSION, ' ').toLowerCase().match(/[a-z]{2,}/g) ?? []),
+);

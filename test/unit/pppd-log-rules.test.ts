@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
 import { PPPD_RULES, PPTPD_RULES, PPTP_RULES, isFreshLine, isPppdMessage, ruleFor } from '../../src/pppd-log/rules.js';
 import { diagnose, hintFor, parsePppdLog, VERDICTS } from '../../src/pppd-log/index.js';
+import { splitLog } from '../../src/pppd-log/lines.js';
 import { registerDiagnose } from '../../src/cli/commands/diagnose.js';
 
 describe('rule table', () => {
@@ -114,6 +115,60 @@ describe('framings the field produces', () => {
     ].join('\n');
     const d = diagnose(text);
     expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '192.0.2.20', '192.0.2.1']);
+  });
+
+  it('rejoins raw terminal output a mail client wrapped, keeping pppd\'s short lines apart', () => {
+    // `pppd debug nodetach` output (no prefixes), word-wrapped at 72 columns.
+    const text = [
+      'using channel 4',
+      'Using interface ppp0',
+      'Connect: ppp0 <--> /dev/pts/1',
+      'rcvd [LCP ConfReq id=0x1 <mru 1400> <auth chap MS-v2> <magic 0x6d1414ba>',
+      '<pcomp> <accomp>]',
+      'sent [LCP ConfAck id=0x1 <mru 1400> <auth chap MS-v2> <magic 0x6d1414ba>',
+      '<pcomp> <accomp>]',
+      'CHAP authentication succeeded',
+      'local  IP address 192.0.2.20',
+      'remote IP address 192.0.2.1',
+      'Script /etc/ppp/ip-up started (pid 9)',
+      'Script /etc/ppp/ip-up finished (pid 9), status = 0x1',
+    ].join('\n');
+    const d = diagnose(text);
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['ip_script_failed', '192.0.2.20', '192.0.2.1']);
+    const msgs = splitLog(text).map((l) => l.msg);
+    expect(msgs).toHaveLength(10);
+    expect(msgs).toContain('rcvd [LCP ConfReq id=0x1 <mru 1400> <auth chap MS-v2> <magic 0x6d1414ba> <pcomp> <accomp>]');
+    expect(msgs.slice(0, 3)).toEqual(['using channel 4', 'Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1']);
+  });
+
+  it('puts back the blank a word wrapper dropped at the width, and keeps a terminal\'s mid-word cut', () => {
+    const head = 'Nov 27 00:04:04 (none) daemon.err pppd[2]: ';
+    const long = `${head}MPPE required, but kernel has no support.`;
+    // Word wrap: breaks at blanks, one of them exactly at the width (the longest line).
+    const word = [
+      `${head}pppd 2.4.9 started by root,`,
+      'uid 0',
+      long.slice(0, long.indexOf(' no ')),
+      'no support.',
+      `${head}Connection terminated.`,
+    ];
+    expect(diagnose(word.join('\n')).verdict).toBe('no_kernel_support');
+    // A terminal: every long row cut at 60 columns, inside words.
+    const rows = [`${head}pppd 2.4.9 started by root, uid 0`, long, `${head}Connection terminated.`].flatMap((l) => l.match(/.{1,60}/g) ?? []);
+    expect(diagnose(rows.join('\n')).verdict).toBe('no_kernel_support');
+  });
+
+  it('reads a double-spaced paste ("\\r\\r\\n" line ends) inside a forum\'s [code] tags', () => {
+    const text = [
+      '[code]Wed Jul 31 20:37:06 2019 daemon.notice pppd[23800]: Connect: 3g-wan',
+      '<--> /dev/ttyUSB0',
+      'Wed Jul 31 20:37:10 2019 daemon.notice pppd[23800]: local  IP address',
+      '190.0.2.44',
+      'Wed Jul 31 20:37:10 2019 daemon.notice pppd[23800]: remote IP address',
+      '10.64.64.64[/code]',
+    ].join('\r\r\n');
+    const d = diagnose(text);
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '190.0.2.44', '10.64.64.64']);
   });
 
   it('reads the kernel instructions pppd prints over several lines on a terminal', () => {
