@@ -40,8 +40,15 @@ function describe(e: EndEvent): string {
   }
 }
 
+/**
+ * A hook script that failed while the link was coming or staying up. Down scripts (ip-down,
+ * ipv6-down, netifd's ppp-down) are run by ipcp.c/ipv6cp.c after the protocol went down, so
+ * their exit status is a consequence of the end, never its cause.
+ */
 function failedScript(s: Session) {
-  return s.scripts.find((x) => (x.exitCode !== null && x.exitCode !== 0) || x.signal !== null);
+  return s.scripts.find(
+    (x) => !/(?:^|[-_/])(?:ip|ipv6|ip6|ppp|ppp6)-?down/.test(x.script) && ((x.exitCode !== null && x.exitCode !== 0) || x.signal !== null),
+  );
 }
 
 function scriptWords(x: { script: string; exitCode: number | null; signal: number | null }): string {

@@ -104,6 +104,20 @@ describe('parsePppdLog', () => {
   });
 });
 
+describe('hook scripts', () => {
+  // ipcp.c runs ip-down (netifd: ppp-down) after IPCP went down: its exit status follows the end
+  // of the link and is not why it ended; an ip-up that fails is.
+  const up = ['Connect: ppp0 <--> /dev/pts/0', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1'];
+  it('does not blame a failing down script for the end of the link', () => {
+    const log = [...up, 'Script /etc/ppp/ip-up finished (pid 9), status = 0x0', 'LCP terminated by peer (User request)', 'Script /lib/netifd/ppp-down finished (pid 12), status = 0x1'];
+    expect(diagnose(log.join('\n')).verdict).toBe('terminated_by_peer');
+  });
+  it('still blames a failing ip-up', () => {
+    const log = [...up, 'Script /etc/ppp/ip-up finished (pid 9), status = 0x1', 'Script /etc/ppp/ip-down finished (pid 12), status = 0x0'];
+    expect(diagnose(log.join('\n')).verdict).toBe('ip_script_failed');
+  });
+});
+
 describe('decoders', () => {
   it('decodes pppd script status both ways it has printed it', () => {
     expect(decodeScriptStatus(0x0)).toEqual({ exitCode: 0, signal: null });
