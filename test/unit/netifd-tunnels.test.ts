@@ -116,6 +116,25 @@ for (const sh of shells()) {
       expect(await status()).toMatchObject({ verdict: 'up', running: true });
     }, 40_000);
 
+    it('netifd keeps the last error through ifdown and ifup (lasterror): a stale one ends no attempt, the same failure again does', async () => {
+      // (a name no other test's pppd has: the program reads every process of the machine)
+      const r = netifdRoot({ stale: 'auth' });
+      const first = parseTunnelsUpOutput((await runScriptAsync(sh, netifdUpScript([{ name: 'stale', mode: 'restart' }], 10, r))).stdout)[0];
+      expect(first).toMatchObject({ exitCode: 1, netifdError: 'AUTH_TOPEER_FAILED', takenDown: true });
+      // the same wrong password again: the error reads as before, the attempt's pppd is gone
+      const t0 = Date.now();
+      const again = parseTunnelsUpOutput((await runScriptAsync(sh, netifdUpScript([{ name: 'stale', mode: 'ensure' }], 10, r))).stdout)[0];
+      expect(again).toMatchObject({ action: 'started', exitCode: 1, netifdError: 'AUTH_TOPEER_FAILED', takenDown: true });
+      expect(Date.now() - t0).toBeLessThan(8_000);
+      expect(tunnelFromLog('stale', again!.log, again!.alive).verdict).toBe('auth_failed');
+      // fixed, but slow to come up: the old error must not end the attempt before the link is up
+      writeFileSync(join(r, 'fake/stale.netifd-mode'), 'slow');
+      const so = await runScriptAsync(sh, netifdUpScript([{ name: 'stale', mode: 'ensure' }], 2, r));
+      const slow = parseTunnelsUpOutput(so.stdout)[0];
+      expect(slow).toMatchObject({ action: 'started', timedOut: true });
+      expect(calls(r)).toEqual(['ifup stale', 'ifdown stale', 'ifup stale', 'ifdown stale', 'ifup stale', 'ifdown stale']);
+    }, 40_000);
+
     it('down: ifdown, the pppd gone, its last lines reported', async () => {
       const r = netifdRoot({ office: 'ok' });
       const up = parseTunnelsUpOutput((await runScriptAsync(sh, netifdUpScript([{ name: 'office', mode: 'restart' }], 10, r))).stdout);

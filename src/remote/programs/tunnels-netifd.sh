@@ -69,6 +69,35 @@ gone_all() {
   return 1
 }
 
+# errs STATUS: the errors block of a ubus status, empty when it has none or only USER_REQUEST:
+# ppp.sh's teardown reports that code when netifd stops a running pppd (ifdown, the down half of
+# ifup, a reload restarting the interface: no exit status, ppp_exitcode_tostring's default 5), so
+# it tells nothing about an attempt.
+errs() {
+  printf '%s\n' "$1" | sed -n '/"errors"/,/\]/p' >"$W/errs"
+  grep -q '"USER_REQUEST"' "$W/errs" || cat "$W/errs"
+}
+# failed NAME STATUS: 0 when STATUS's errors tell that NAME's attempt failed. The ppp protocols
+# set lasterror=1 (ppp.sh), and netifd then flushes an interface's errors only when it comes up
+# (interface_clear_errors keeps them while the protocol has PROTO_FLAG_LASTERROR: ifdown, ifup and
+# a reload leave the last one; openwrt/netifd interface.c): an error from before this attempt is
+# no answer. A different error is; so is a pppd of this attempt that ran and is gone (netifd's
+# pppd exits only when its link failed or ended), which tells a repeated failure with the same code.
+failed() {
+  _fe=$(errs "$2")
+  [ -n "$_fe" ] && [ "$_fe" != "$(cat "$W/$1.err0")" ] && return 0
+  _op=$(cat "$W/$1.old" 2>/dev/null)
+  # seen by a scan, or (one that failed between two scans) by its "Using interface" line
+  { cat "$W/$1.pids" 2>/dev/null
+    syslog | sed -n "$((_mark + 1)),\$s/.*pppd\[\([0-9]*\)\]: Using interface pptp-$(cat "$W/$1.iface")\$/\1/p"
+  } >"$W/$1.seen"
+  # (alive uses _k, the caller's loop counter, for its own)
+  _fk=$_k _fr=1
+  while read -r _fp; do [ -z "$_fp" ] || [ "$_fp" = "$_op" ] || alive "$_fp" || { _fr=0; break; }; done <"$W/$1.seen"
+  _k=$_fk
+  return $_fr
+}
+
 up() {
   # syslog's length before the attempts: their "Using interface" lines come after it
   _mark=$(syslog | wc -l)
@@ -81,6 +110,9 @@ up() {
     _s=$(ustat "$_i")
     _old=$(ifpid "$_i")
     echo "$_i" >"$W/$_n.iface"
+    # netifd's error from before this attempt: the ppp protocols keep their last error through
+    # ifdown, ifup and reloads until the interface is up again (lasterror, see errs)
+    errs "$_s" >"$W/$_n.err0"
     case $_m:$_s in
       ensure:*'"up": true'*)
         # Up again after the reload, or never restarted by it: only a new pppd is kept.
@@ -110,7 +142,7 @@ up() {
       case $_s in
         *'"up": true'*) echo 0 >"$W/$_n.rc" ;;
         # netifd recorded why pppd exited (it retries on its own): the attempt is over
-        *'"errors"'*) echo 1 >"$W/$_n.rc" ;;
+        *'"errors"'*) if failed "$_n" "$_s"; then echo 1 >"$W/$_n.rc"; else _busy=1; fi ;;
         '') echo 1 >"$W/$_n.rc"; echo 'ubus: no status' >"$W/$_n.ifup" ;;
         *) _busy=1 ;;
       esac
