@@ -1,6 +1,9 @@
-// The apply script's lines for a `uci-batch` change: the batch on stdin of `uci batch`, which
-// reports a bad line on stderr and carries on (exit 0), so any output is a failure and our
-// sections' uncommitted changes are reverted; then `uci commit CONFIG` and the reload.
+// The apply script's lines for a `uci-batch` change: first the config's pending (uncommitted)
+// changes (pf_uci_pending: ours, left by a run cut before its commit, are reverted; anyone
+// else's fail the change before anything is written, as our commit would apply them too); then
+// the batch on stdin of `uci batch`, which reports a bad line on stderr and carries on (exit 0),
+// so any output is a failure and our sections' uncommitted changes are reverted; then `uci
+// commit CONFIG` and the reload.
 import type { Change } from '../plan/types.js';
 import { shQuote } from '../shell/quote.js';
 
@@ -13,8 +16,10 @@ export function uciBatchLines(c: Extract<Change, { kind: 'uci-batch' }>, root: s
   const revert = c.sections.map((s) => `${uci} revert ${shQuote(`${c.target}.${s}`)} </dev/null >/dev/null 2>&1`).join('; ');
   const [cmd, ...args] = c.reload.split(' ');
   const reload = [shQuote(root + (cmd ?? '')), ...args.map(shQuote)].join(' ');
+  const t = shQuote(c.target.replace(/[%\s]/g, (ch) => '%' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')));
   return [
     `# uci-batch ${c.target}: ${c.sections.join(' ')}`,
+    `pf_uci_pending ${t} ${shQuote(root ? `${root}/etc/config` : '')} ${[c.target, ...c.sections].map(shQuote).join(' ')}`,
     `pf_out=$( { ${uci} batch <<'${d}'`,
     body,
     d,
