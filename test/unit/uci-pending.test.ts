@@ -29,6 +29,9 @@ const CHANGE: Change = {
   commands: ['set firewall.pptp_fleet_zone_office=zone', "set firewall.pptp_fleet_zone_office.name='office'", "add_list firewall.pptp_fleet_zone_office.device='pptp-office'"],
 };
 
+/** A file written earlier in the same script. */
+const BEFORE: Change = { kind: 'write-file', resource: 'file', target: '/etc/before', content: 'x\n', maskedContent: 'x\n', maskedBefore: '', mode: '600', replaceSymlink: false, reason: 't' };
+
 /** A root with /etc/config/firewall, the lab's uci (deltas in ROOT/tmp/.uci) and a logging firewall reload. */
 function root(): { root: string; bin: string; uci: (args: string[], input?: string) => string; log: () => string } {
   const r = mkdtempSync(join(tmpdir(), 'pf-uci-pending-'));
@@ -58,12 +61,14 @@ function apply(sh: Shell, r: { root: string; bin: string }, changes: Change[]): 
 
 for (const sh of shells()) {
   describe(`uci-batch with pending changes (${sh.name})`, () => {
-    it("fails on someone else's uncommitted change, names it, writes and commits nothing", () => {
+    it("fails on someone else's uncommitted change before any change, names it, writes and commits nothing", () => {
       const r = root();
       r.uci(['set', 'firewall.lan.input=REJECT']);
       r.uci(['set', 'firewall.lan.key=hunter2']);
-      const out = apply(sh, r, [CHANGE]);
+      const out = apply(sh, r, [BEFORE, CHANGE]);
       expect(out.complete).toBe(false);
+      expect(out.done).toEqual([]);
+      expect(existsSync(join(r.root, 'etc/before'))).toBe(false);
       expect(out.failed).toMatchObject({ kind: 'uci-batch', target: 'firewall', exitCode: 1 });
       expect(out.failed?.message).toContain("firewall.lan.input='REJECT'");
       expect(out.failed?.message).toContain("firewall.lan.key='***'");
