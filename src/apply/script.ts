@@ -14,7 +14,7 @@ import { shQuote } from '../shell/quote.js';
 import { PPPD, restartMarkerPath } from '../remote/paths.js';
 import { commonVars, program } from '../remote/program.js';
 import { explainInstallFailure } from '../resources/package.js';
-import { uciBatchLines } from './uci.js';
+import { uciBatchLines, uciPendingLine } from './uci.js';
 
 export const APPLY_COMMAND = '/bin/sh -s -- pptp-fleet:apply';
 
@@ -161,6 +161,8 @@ export function applyScript(changes: Change[], opts: ApplyScriptOptions): string
   const lines = [preamble(opts.root ?? '', opts.pppdVersion)];
   // Tests: a fake root's own tools (package manager, lsmod, insmod) come first.
   if (opts.root) lines.push(`PATH=${['/usr/sbin', '/usr/bin', '/sbin', '/bin'].map((d) => shQuote((opts.root ?? '') + d)).join(':')}:$PATH`);
+  // Pending UCI changes are checked before anything is written (apply/uci.ts).
+  for (const c of changes) if (c.kind === 'uci-batch') lines.push(uciPendingLine(c, opts.root ?? ''));
   for (const c of changes) lines.push(...step(c, opts), '');
   lines.push('echo PF-END');
   if (opts.trailer) lines.push('set +u', opts.trailer);

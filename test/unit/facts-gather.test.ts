@@ -108,10 +108,11 @@ for (const sh of shells()) {
       const r = root('openwrt');
       mkdirSync(join(r, 'sbin'), { recursive: true });
       writeFileSync(join(r, 'sbin/fw4'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-      // uci as the router prints `uci -q show firewall` (the -c dir must be the root's)
+      // uci as the router prints the committed file, `uci -q show /etc/config/firewall` (a path:
+      // libuci replays no pending change from /tmp/.uci on it), the root's file
       writeFileSync(
         join(r, 'sbin/uci'),
-        `#!/bin/sh\n[ "$1 $2 $3 $4 $5" = "-c ${r}/etc/config -q show firewall" ] || exit 1\ncat <<'EOF'\n` +
+        `#!/bin/sh\n[ "$1 $2 $3" = "-q show ${r}/etc/config/firewall" ] || exit 1\ncat <<'EOF'\n` +
           "firewall.@defaults[0]=defaults\nfirewall.@defaults[0].input='ACCEPT'\nfirewall.@zone[0]=zone\nfirewall.@zone[0].name='lan'\nfirewall.@zone[0].network='lan'\n" +
           "firewall.@zone[1]=zone\nfirewall.@zone[1].name='wan'\nfirewall.@rule[0]=rule\nfirewall.@rule[0].name='Allow-Ping'\n" +
           "firewall.pptp_fleet_zone_office=zone\nfirewall.pptp_fleet_zone_office.name='office'\nfirewall.pptp_fleet_zone_office.device='pptp-office'\nEOF\n",
@@ -215,7 +216,7 @@ for (const sh of shells()) {
       writeFileSync(join(r, 'lib/netifd/proto/ppp.sh'), '#!/bin/sh\n', { mode: 0o755 });
       writeFileSync(
         join(r, 'sbin/uci'),
-        `#!/bin/sh\n[ "$1 $2 $3 $4 $5" = "-c ${r}/etc/config -q show network" ] || exit 0\ncat <<'EOF'\n` +
+        `#!/bin/sh\n[ "$1 $2 $3" = "-q show ${r}/etc/config/network" ] || exit 0\ncat <<'EOF'\n` +
           "network.lan=interface\nnetwork.lan.proto='static'\nnetwork.office=interface\nnetwork.office.proto='pptp'\nnetwork.office.server='198.51.100.1'\n" +
           "network.office2=interface\nnetwork.office2.proto='dhcp'\nnetwork.pptp_fleet_rt_office_1=route\nnetwork.pptp_fleet_rt_office_1.interface='office'\nEOF\n",
         { mode: 0o755 },

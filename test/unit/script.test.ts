@@ -156,7 +156,7 @@ describe('applyScript', () => {
     const r = runScript(script);
     expect(parseApplyOutput(r.stdout)).toMatchObject({ done: [{ kind: 'uci-batch', target: 'firewall' }], complete: true });
     const c = `-c ${root}/etc/config`;
-    expect(log()).toBe(`uci ${c} batch\n${(UCI_CHANGE as { commands: string[] }).commands.join('\n')}\nuci ${c} commit firewall\nfirewall reload\n`);
+    expect(log()).toBe(`uci ${c} changes firewall\nuci ${c} batch\n${(UCI_CHANGE as { commands: string[] }).commands.join('\n')}\nuci ${c} commit firewall\nfirewall reload\n`);
   });
 
   it('uci-batch: a line uci batch complains about fails the change, reverts our sections, commits nothing and does not reload', () => {

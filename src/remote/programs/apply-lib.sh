@@ -71,3 +71,39 @@ pf_ifdown() {
   pf_out=$(tool ifdown "$2" </dev/null 2>&1) || pf_fail interface-down "$1" $? "ifdown: $pf_out"
   wait_gone "$pf_pid" 10 || stop_pid "$pf_pid" 5 || pf_fail interface-down "$1" 1 "pppd $pf_pid did not stop"
 }
+# pf_uci CONFDIR ARG...: uci, with -c CONFDIR unless it is empty (the router's /etc/config).
+pf_uci() {
+  _cd=$1; shift
+  if [ -n "$_cd" ]; then uci -c "$_cd" "$@"; else uci "$@"; fi
+}
+# pf_uci_pending TARGET CONFDIR CONFIG OWN...: before our batch, the pending (uncommitted)
+# changes of CONFIG (`uci changes`, from the deltas in /tmp/.uci). Our own (a section in OWN, or
+# one named pptp_fleet_*: an earlier run cut between its batch and its commit) are reverted.
+# Anyone else's fail the change before anything is written, as our `uci commit` would commit
+# them too. Values of options named like a password or key are masked in the message.
+pf_uci_pending() {
+  _tg=$1; _cd=$2; _c=$3; shift 3
+  pf_out=$(pf_uci "$_cd" changes "$_c" </dev/null 2>&1) || pf_fail uci-batch "$_tg" $? "uci changes $_c: $pf_out"
+  [ -n "$pf_out" ] || return 0
+  _own=; _oth=
+  while IFS= read -r _l; do
+    [ -n "$_l" ] || continue
+    _s=${_l#-}; _s=${_s#"$_c".}; _s=${_s%%[!A-Za-z0-9_]*}
+    _m=0
+    case $_s in pptp_fleet_*) _m=1 ;; *) for _o in "$@"; do [ "$_o" = "$_s" ] && _m=1; done ;; esac
+    if [ "$_m" = 1 ]; then
+      case " $_own " in *" $_s "*) ;; *) _own="$_own $_s" ;; esac
+    else
+      _n=${_l%%=*}
+      _q="'"
+      case ${_n##*.} in *[Pp][Aa][Ss][Ss]*|*[Kk][Ee][Yy]*|*[Ss][Ee][Cc][Rr][Ee][Tt]*) case $_l in *"$_q"*) _l="${_l%%"$_q"*}$_q***$_q" ;; esac ;; esac
+      _oth="$_oth, $_l"
+    fi
+  done <<PFCHANGES
+$pf_out
+PFCHANGES
+  [ -z "$_oth" ] || pf_fail uci-batch "$_tg" 1 "/etc/config/$_c has uncommitted changes that are not pptp-fleet's (${_oth#, }); our 'uci commit $_c' would apply them too, so nothing was written: review them with 'uci changes $_c', then 'uci commit $_c' or 'uci revert $_c', and run again"
+  for _s in $_own; do
+    pf_out=$(pf_uci "$_cd" revert "$_c.$_s" </dev/null 2>&1) || pf_fail uci-batch "$_tg" $? "uci revert $_c.$_s: $pf_out"
+  done
+}

@@ -204,11 +204,15 @@ if [ -f "$R/etc/banner" ]; then
   while read -r _l; do case $_l in *KAMIKAZE*|*Kamikaze*|*BACKFIRE*|*Backfire*) o "banner=$_l"; break ;; esac; done <"$R/etc/banner"
 fi
 o '@@uci-firewall'
-case $_fw in fw3|fw4) findtool uci && lines "$("$_w" -c "$R/etc/config" -q show firewall 2>/dev/null </dev/null)" uci ;; esac
+# `uci show /etc/config/CONFIG`, a path: libuci loads a file outside its config dir without
+# replaying the pending (uncommitted) changes in /tmp/.uci (openwrt/uci file.c uci_file_load,
+# has_delta false), so the plan is made against what is committed, which is what the apply
+# script's revert of our own pending changes leaves (src/apply/uci.ts).
+case $_fw in fw3|fw4) findtool uci && lines "$("$_w" -q show "$R/etc/config/firewall" 2>/dev/null </dev/null)" uci ;; esac
 # Our tunnels' interfaces and static routes in /etc/config/network (netifd routers only).
 if [ -x "$R/sbin/netifd" ]; then
   o '@@uci-network'
-  findtool uci && lines "$("$_w" -c "$R/etc/config" -q show network 2>/dev/null </dev/null)" network
+  findtool uci && lines "$("$_w" -q show "$R/etc/config/network" 2>/dev/null </dev/null)" network
 fi
 o '@@lock'
 IFS=$NL

@@ -100,8 +100,13 @@ function parse_error(file, lnum, why) {
 
 function load(p,   file, line, lnum, n, cur, rc) {
 	if (p in LOADED) return 1
-	if (!valid_type(p) || p ~ /\//) { ERR = "INVAL"; return 0 }
-	file = CONFDIR "/" p
+	if (!valid_type(p)) { ERR = "INVAL"; return 0 }
+	# file.c uci_file_load: a name starting with "/" or "./" is a file outside the config dir,
+	# loaded under its base name with has_delta false: no delta of any delta path is replayed
+	# on it (what `uci show /etc/config/network` prints is the committed file).
+	if (p ~ /^\.?\//) { file = p; NODELTA[p] = 1; PNAME[p] = p; sub(/.*\//, "", PNAME[p]) }
+	else if (p ~ /^\./) { ERR = "NOTFOUND"; return 0 }
+	else { file = CONFDIR "/" p; PNAME[p] = p }
 	if ((getline line < file) < 0) { ERR = "NOTFOUND"; return 0 }
 	close(file)
 	clear_pkg(p)
@@ -132,7 +137,7 @@ function load(p,   file, line, lnum, n, cur, rc) {
 	}
 	close(file)
 	LOADED[p] = 1
-	replay(p)
+	if (!NODELTA[p]) replay(p)
 	return 1
 }
 
@@ -232,9 +237,9 @@ function show_value(k, quote,   n, a, j, s, v) {
 }
 function show_section(p, i, ref,   n, a, j, k) {
 	k = p SUBSEP i
-	print p "." ref "=" STYPE[k]
+	print PNAME[p] "." ref "=" STYPE[k]
 	n = split(ONAMES[k], a, "\001")
-	for (j = 2; j <= n; j++) print p "." ref "." a[j] "=" show_value(k SUBSEP a[j], 1)
+	for (j = 2; j <= n; j++) print PNAME[p] "." ref "." a[j] "=" show_value(k SUBSEP a[j], 1)
 }
 function show_package(p,   i, k, cnt, ref) {
 	delete TCNT
@@ -284,7 +289,7 @@ function cmd_show(argc, args,   i, cmd, f, list, n, names) {
 	if (!PS) return fail("NOTFOUND")
 	if (PO == "") { show_section(PP, PS, PSNAME); return 0 }
 	if (!has_opt(PP, PS, PO)) return fail("NOTFOUND")
-	print PP "." PSNAME "." PO "=" show_value(PP SUBSEP PS SUBSEP PO, 1)
+	print PNAME[PP] "." PSNAME "." PO "=" show_value(PP SUBSEP PS SUBSEP PO, 1)
 	return 0
 }
 
