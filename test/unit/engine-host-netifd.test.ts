@@ -1,7 +1,7 @@
 // The host pipeline on a netifd OpenWrt fake root (the default manager there): runHost over the
 // local-shell transport, the tunnel a `proto 'pptp'` interface written with the lab's uci and
 // brought up by the fake netifd (test/fixtures/tunnels/fake-netifd.sh).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandName, RunContext } from '../../src/engine/context.js';
@@ -51,6 +51,29 @@ for (const base of shells().filter((s) => s.name === 'busybox')) {
       expect(second.result, JSON.stringify(second.result)).toMatchObject({ status: 'ok', changes: [], sshExecs: 1 });
       expect(second.commands).toEqual(['facts']);
       expect(second.result.tunnels).toMatchObject([{ name: 'office', verdict: 'up' }]);
+    }, 60_000);
+    it('a refused password: the verdict comes from the pppd log, the host fails at verify', async () => {
+      const root = makeNetifdRouter('openwrt');
+      roots.push(root);
+      // the fake netifd's pppd logs a CHAP failure and exits (netifd records AUTH_TOPEER_FAILED)
+      writeFileSync(join(root, 'fake/office.netifd-mode'), 'auth');
+      const r = await run(base, root, host([tunnel({ startOnBoot: false })]));
+      expect(r.result, JSON.stringify(r.result)).toMatchObject({ status: 'failed', step: 'verify' });
+      expect(r.result.tunnels).toMatchObject([{ name: 'office', verdict: 'auth_failed' }]);
+    }, 60_000);
+
+    it('down, then status: the interface is taken down by ifdown and reported not running', async () => {
+      const root = makeNetifdRouter('openwrt');
+      roots.push(root);
+      const spec = host([tunnel({ startOnBoot: false })]);
+      expect((await run(base, root, spec)).result.status).toBe('changed');
+      const down = await run(base, root, spec, { command: 'down', playbook: { file: '<down>', name: 'down', steps: [{ kind: 'tunnels-down' }] } });
+      expect(down.result, JSON.stringify(down.result)).toMatchObject({ status: 'changed' });
+      expect(file(root, 'fake/calls').split('\n')).toContain('ifdown office');
+      expect(existsSync(join(root, 'var/run/pptp-office.pid'))).toBe(false);
+      const after = await run(base, root, spec, { command: 'status', playbook: { file: '<status>', name: 'status', steps: [] } });
+      expect(after.result.tunnels).toMatchObject([{ name: 'office', running: false }]);
+      expect(after.result.tunnels[0]!.verdict).not.toBe('up');
     }, 60_000);
   });
 }
