@@ -363,3 +363,31 @@ export async function routerExec(lab: Lab, router: LabRouter, command: string, s
     await s.close();
   }
 }
+
+/** A shell on lab router NAME: runs COMMAND over SSH, its stdout; throws on a non-zero exit. */
+export function routerShell(lab: Lab, name: string): (command: string) => Promise<string> {
+  return async (command) => {
+    const router = lab.routers.find((x) => x.name === name);
+    if (!router) throw new Error(`no router ${name}`);
+    const r = await routerExec(lab, router, command);
+    if (r.exitCode !== 0) throw new Error(`${command}: exit ${String(r.exitCode)}: ${r.stderr}`);
+    return r.stdout;
+  };
+}
+
+/** Live pppd processes netifd runs for interface NAME (`ifname pptp-NAME` on their command line), read through SH. */
+export async function netifdPppds(sh: (command: string) => Promise<string>, name: string): Promise<string[]> {
+  return (await sh("for f in /proc/[0-9]*/cmdline; do tr '\\000' ' ' < \"$f\" 2>/dev/null; echo; done"))
+    .split('\n')
+    .filter((l) => /pppd/.test(l) && l.includes(`ifname pptp-${name} `));
+}
+
+/** The lab inventory with its `all.vars.tunnels` replaced by EDIT's result, written as inventory-NAME.yaml. */
+export async function inventoryWithTunnels(lab: Lab, name: string, edit: (tunnels: Array<Record<string, unknown>>) => Array<Record<string, unknown>>): Promise<string> {
+  const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
+  const tunnels = (doc.getIn(['all', 'vars', 'tunnels']) as { toJSON(): Array<Record<string, unknown>> }).toJSON();
+  doc.setIn(['all', 'vars', 'tunnels'], edit(tunnels));
+  const file = path.join(lab.dir, `inventory-${name}.yaml`);
+  await writeFile(file, doc.toString());
+  return file;
+}

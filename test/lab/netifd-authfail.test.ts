@@ -5,12 +5,11 @@
 // the attempt's lines are read, as a hand-run pppd that fails is not left running. The UCI config
 // stays, `status` still shows the failed attempt's verdict and says why the interface is down,
 // and a rerun with the password fixed brings it up (`ifup`: it is down, with autostart false).
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab, LabRouter } from '../../packages/lab/src/index.js';
-import { routerExec } from './fault-helpers.js';
+import type { Lab } from '../../packages/lab/src/index.js';
+import { inventoryWithTunnels, netifdPppds, routerShell } from './fault-helpers.js';
 import { hostOf, labArgs, readReport, runCli, runCliReport, startLab, stopLab, type ReportHost } from './helpers.js';
 
 const R = 'r001';
@@ -18,32 +17,17 @@ let lab: Lab;
 let tunnel = '';
 let failed: { code: number | null; out: string; host: ReportHost; ms: number };
 
-const router = (): LabRouter => {
-  const r = lab.routers.find((x) => x.name === R);
-  if (!r) throw new Error(`no router ${R}`);
-  return r;
-};
-const sh = async (command: string): Promise<string> => {
-  const r = await routerExec(lab, router(), command);
-  if (r.exitCode !== 0) throw new Error(`${command}: exit ${String(r.exitCode)}: ${r.stderr}`);
-  return r.stdout;
-};
-/** Live pppd processes netifd runs for interface NAME (`ifname pptp-NAME` on their command line). */
-const pppdsOf = async (name: string): Promise<string[]> =>
-  (await sh("for f in /proc/[0-9]*/cmdline; do tr '\\000' ' ' < \"$f\" 2>/dev/null; echo; done"))
-    .split('\n')
-    .filter((l) => /pppd/.test(l) && l.includes(`ifname pptp-${name} `));
+const sh = (command: string): Promise<string> => routerShell(lab, R)(command);
+const pppdsOf = (name: string): Promise<string[]> => netifdPppds(sh, name);
 
 beforeAll(async () => {
   lab = await startLab({ routers: 1, firmware: [['openwrt-24', 1]], manager: 'auto' });
   // The lab inventory's tunnel with a wrong password: a first apply (no tunnel on the router yet).
   await writeFile(path.join(lab.dir, 'wrong-password'), 'not-the-vpn-password-42\n', { mode: 0o600 });
-  const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
-  const tunnels = (doc.getIn(['all', 'vars', 'tunnels']) as { toJSON(): Array<Record<string, unknown>> }).toJSON();
-  tunnel = String(tunnels[0]!.name);
-  doc.setIn(['all', 'vars', 'tunnels'], [{ ...tunnels[0], password: { file: 'wrong-password' } }, ...tunnels.slice(1)]);
-  const badInventory = path.join(lab.dir, 'inventory.wrong-password.yaml');
-  await writeFile(badInventory, doc.toString());
+  const badInventory = await inventoryWithTunnels(lab, 'wrong-password', (tunnels) => {
+    tunnel = String(tunnels[0]!.name);
+    return [{ ...tunnels[0], password: { file: 'wrong-password' } }, ...tunnels.slice(1)];
+  });
   const reportFile = path.join(lab.dir, 'first.json');
   const t0 = Date.now();
   const r = await runCli(['apply', '-i', badInventory, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--report-json', reportFile]);

@@ -5,10 +5,9 @@
 // leaves `office` up. A rerun of the original inventory then changes nothing in one exec.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab, LabRouter } from '../../packages/lab/src/index.js';
-import { routerExec } from './fault-helpers.js';
+import type { Lab } from '../../packages/lab/src/index.js';
+import { inventoryWithTunnels, netifdPppds, routerShell } from './fault-helpers.js';
 import { auditLines, hostOf, readReport, routerPath, runCli, runCliReport, startLab, stopLab, type ReportHost } from './helpers.js';
 
 const R = 'r001';
@@ -17,25 +16,12 @@ let before: { network: string; firewall: string };
 let failed: { code: number | null; out: string; host: ReportHost };
 let badInventory = '';
 
-const router = (): LabRouter => {
-  const r = lab.routers.find((x) => x.name === R);
-  if (!r) throw new Error(`no router ${R}`);
-  return r;
-};
-const sh = async (command: string): Promise<string> => {
-  const r = await routerExec(lab, router(), command);
-  if (r.exitCode !== 0) throw new Error(`${command}: exit ${String(r.exitCode)}: ${r.stderr}`);
-  return r.stdout;
-};
+const sh = (command: string): Promise<string> => routerShell(lab, R)(command);
 const configs = async (): Promise<{ network: string; firewall: string }> => ({
   network: await readFile(routerPath(lab, R, 'etc/config/network'), 'utf8'),
   firewall: await readFile(routerPath(lab, R, 'etc/config/firewall'), 'utf8'),
 });
-/** Live pppd processes netifd runs for interface NAME (`ifname pptp-NAME` on their command line). */
-const pppdsOf = async (name: string): Promise<string[]> =>
-  (await sh("for f in /proc/[0-9]*/cmdline; do tr '\\000' ' ' < \"$f\" 2>/dev/null; echo; done"))
-    .split('\n')
-    .filter((l) => /pppd/.test(l) && l.includes(`ifname pptp-${name} `));
+const pppdsOf = (name: string): Promise<string[]> => netifdPppds(sh, name);
 
 beforeAll(async () => {
   lab = await startLab({ routers: 1, firmware: [['openwrt-24', 1]], manager: 'auto' });
@@ -47,12 +33,7 @@ beforeAll(async () => {
   before = await configs();
   // The new config: a second tunnel, home, with a wrong password.
   await writeFile(path.join(lab.dir, 'wrong-password'), 'not-the-vpn-password-42\n', { mode: 0o600 });
-  const doc = parseDocument(await readFile(lab.inventoryPath, 'utf8'));
-  const tunnels = (doc.getIn(['all', 'vars', 'tunnels']) as { toJSON(): Array<Record<string, unknown>> }).toJSON();
-  tunnels.push({ ...tunnels[0], name: 'home', password: { file: 'wrong-password' }, routes: ['10.30.0.0/16'] });
-  doc.setIn(['all', 'vars', 'tunnels'], tunnels);
-  badInventory = path.join(lab.dir, 'inventory.home.yaml');
-  await writeFile(badInventory, doc.toString());
+  badInventory = await inventoryWithTunnels(lab, 'home', (tunnels) => [...tunnels, { ...tunnels[0], name: 'home', password: { file: 'wrong-password' }, routes: ['10.30.0.0/16'] }]);
   const reportFile = path.join(lab.dir, 'bad.json');
   const r = await runCli(['apply', '-i', badInventory, '--known-hosts', lab.knownHostsPath, '--key', lab.keyPath, '--report-json', reportFile]);
   failed = { code: r.code, out: r.stdout + r.stderr, host: hostOf(await readReport(reportFile), R) };
