@@ -31,7 +31,7 @@ const file = (root: string, p: string): string => (existsSync(join(root, p)) ? r
 
 // Busybox ash only (the routers' shell): under dash, facts.sh's final `echo "$O@@end"` turns the
 // `\f` of the fixture's username LAB\fleet into a form feed, so the rerun sees a changed interface
-// (see the branch report; dash's echo interprets backslashes, busybox's does not).
+// (dash's echo interprets backslashes, busybox's does not; routers run busybox).
 for (const base of shells().filter((s) => s.name === 'busybox')) {
   describe.concurrent(`host pipeline on a netifd fake root under ${base.name}`, () => {
     it('first apply writes the interface with uci and ifups it; the rerun is one exec, ok, no changes', async () => {
