@@ -83,14 +83,14 @@ errs() {
 # a reload leave the last one; openwrt/netifd interface.c): an error from before this attempt is
 # no answer. A different error is; so is a pppd of this attempt that ran and is gone (netifd's
 # pppd exits only when its link failed or ended), which tells a repeated failure with the same code.
+# Only a pid that logged this attempt's "Using interface pptp-IFACE" counts: a process found by its
+# command line may be one of pppd's forks (a script's child before its exec, the pptp plugin's call
+# manager), whose end says nothing.
 failed() {
   _fe=$(errs "$2")
   [ -n "$_fe" ] && [ "$_fe" != "$(cat "$W/$1.err0")" ] && return 0
   _op=$(cat "$W/$1.old" 2>/dev/null)
-  # seen by a scan, or (one that failed between two scans) by its "Using interface" line
-  { cat "$W/$1.pids" 2>/dev/null
-    syslog | sed -n "$((_mark + 1)),\$s/.*pppd\[\([0-9]*\)\]: Using interface pptp-$(cat "$W/$1.iface")\$/\1/p"
-  } >"$W/$1.seen"
+  syslog | sed -n "$((_mark + 1)),\$s/.*pppd\[\([0-9]*\)\]: Using interface pptp-$(cat "$W/$1.iface")\$/\1/p" >"$W/$1.seen"
   # (alive uses _k, the caller's loop counter, for its own)
   _fk=$_k _fr=1
   while read -r _fp; do [ -z "$_fp" ] || [ "$_fp" = "$_op" ] || alive "$_fp" || { _fr=0; break; }; done <"$W/$1.seen"
