@@ -148,6 +148,8 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
       return [`pf_ifdown ${t} ${shQuote(c.target)}`, ok];
     case 'uci-batch':
       return [...uciBatchLines(c, root, fail), ok];
+    case 'uci-revert':
+      return [`pf_uci_revert ${t} ${shQuote(root ? `${root}/etc/config` : '')} ${[c.target, ...c.sections].map(shQuote).join(' ')}`, ok];
   }
 }
 
@@ -161,9 +163,11 @@ export function applyScript(changes: Change[], opts: ApplyScriptOptions): string
   const lines = [preamble(opts.root ?? '', opts.pppdVersion)];
   // Tests: a fake root's own tools (package manager, lsmod, insmod) come first.
   if (opts.root) lines.push(`PATH=${['/usr/sbin', '/usr/bin', '/sbin', '/bin'].map((d) => shQuote((opts.root ?? '') + d)).join(':')}:$PATH`);
-  // Pending UCI changes are checked before anything is written (apply/uci.ts).
+  // Our own leftover pending UCI changes are reverted, then anyone else's are checked, before
+  // anything is written (apply/uci.ts).
+  for (const c of changes) if (c.kind === 'uci-revert') lines.push(...step(c, opts), '');
   for (const c of changes) if (c.kind === 'uci-batch') lines.push(uciPendingLine(c, opts.root ?? ''));
-  for (const c of changes) lines.push(...step(c, opts), '');
+  for (const c of changes) if (c.kind !== 'uci-revert') lines.push(...step(c, opts), '');
   lines.push('echo PF-END');
   if (opts.trailer) lines.push('set +u', opts.trailer);
   return lines.join('\n') + '\n';

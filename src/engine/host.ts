@@ -167,7 +167,9 @@ class HostRun {
   }
 
   /** Records planned changes (and shows their files with --diff). */
-  private plan(changes: Change[]): Change[] {
+  private plan(planned: Change[]): Change[] {
+    // The routing and remove steps both revert our pending UCI changes: once is enough.
+    const changes = planned.filter((c) => c.kind !== 'uci-revert' || !this.changes.some((p) => p.kind === c.kind && p.target === c.target));
     this.changes.push(...changes);
     const files = this.ctx.diff ? plannedFiles(changes) : [];
     if (files.length > 0) this.ctx.emit({ type: 'planned-files', host: this.host.name, files });

@@ -337,6 +337,7 @@ const SECTION_KEYS: Record<string, readonly string[] | 'any'> = {
   firmware: ['firewall', 'banner'],
   'uci-firewall': [],
   'uci-network': [],
+  'uci-pending': [],
 };
 const ONCE = ['hostname', 'release', 'pkgmgr', 'packages', 'pppd-version', 'pppd-libdirs', 'lsmod', 'modules-available', 'flags', 'pptp-plugin', 'route-n', 'ip-route-default', 'lock'];
 
@@ -429,6 +430,7 @@ export function parseFacts(stdout: string): Facts {
   const uciNetwork = sections.filter((s) => s.name === 'uci-network');
   if (uciNetwork.length > 1) fail('expected at most one "uci-network" section', null);
   const banner = firmware[0] ? get(firmware[0], 'banner')?.trim() : undefined;
+  const uciPending = parseUciPending(sections.filter((s) => s.name === 'uci-pending'), fail);
 
   const facts: Facts = {
     hostname: (one('hostname').data[0] ?? '').trim(),
@@ -455,7 +457,25 @@ export function parseFacts(stdout: string): Facts {
   if (releaseValue !== undefined) facts.release = releaseValue;
   if (banner) facts.banner = banner;
   if (Object.keys(peerRoutes).length > 0) facts.peerRoutes = peerRoutes;
+  if (Object.keys(uciPending).length > 0) facts.uciPending = uciPending;
   return facts;
+}
+
+/**
+ * The `@@uci-pending` lines (`CONFIG SECTION`, one per delta line of ours, so repeated): our
+ * sections with uncommitted changes, by config. Facts scripts before it print no such section.
+ */
+function parseUciPending(sections: Section[], fail: (msg: string, s: Section | null) => never): Record<string, string[]> {
+  if (sections.length > 1) fail('expected at most one "uci-pending" section', null);
+  const out: Record<string, string[]> = {};
+  for (const line of sections[0]?.data ?? []) {
+    const m = /^(firewall|network) ([A-Za-z0-9_]+)$/.exec(line.trim());
+    if (!m) return fail('expected "CONFIG SECTION" lines', sections[0] ?? null);
+    const [, config = '', section = ''] = m;
+    const list = (out[config] ??= []);
+    if (!list.includes(section)) list.push(section);
+  }
+  return out;
 }
 
 /**

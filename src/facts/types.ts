@@ -122,6 +122,12 @@ export interface Facts {
    */
   network: Record<string, UciSectionFact>;
   /**
+   * Our sections (`pptp_fleet_*`, and in `network` the interfaces named like the host's tunnels)
+   * with pending (uncommitted) changes in uci's save directory, by config: what an apply cut
+   * between its `uci batch` and its commit left. Absent when there are none.
+   */
+  uciPending?: Record<string, string[]>;
+  /**
    * The release line of /etc/banner when it names an old release (`KAMIKAZE (8.09, r14127)`,
    * `Backfire (10.03, r20728)`): those firmwares have no PPTP client packages.
    */

@@ -271,11 +271,28 @@ function planRouting(host: HostSpec, facts: Facts): Change[] {
   const off = absent(host).map((t) => t.name);
   const noArms = [...off, ...viaNetifd.map((t) => t.name)];
   return [
+    ...uciReverts(facts),
     ...planIpScript('up', host, facts, on, noArms, false),
     ...planIpScript('down', host, facts, on, noArms, false),
     ...planNetwork(facts, viaNetifd, host.tunnels.filter((t) => !viaNetifd.includes(t)).map((t) => t.name)),
     ...planFirewall(host, facts, present(host), off),
   ];
+}
+
+/**
+ * Our sections' pending (uncommitted) changes, left by a run cut between its `uci batch` and its
+ * commit, reverted: the plan is made against what is committed, so on a converged router
+ * nothing else would remove them, and the next `uci commit CONFIG` by anyone (LuCI's Save &
+ * Apply) would apply a stale half batch.
+ */
+function uciReverts(facts: Facts): Change[] {
+  return Object.entries(facts.uciPending ?? {}).map(([config, sections]) => ({
+    kind: 'uci-revert',
+    resource: 'uci',
+    target: config,
+    sections,
+    reason: `uncommitted changes of ${sections.join(', ')} left by an interrupted run`,
+  }));
 }
 
 /**
@@ -421,6 +438,7 @@ function planRemove(host: HostSpec, facts: Facts): Change[] {
   for (const n of names) changes.push(...tagged(fileChanges({ path: peerPath(n), state: 'absent', reason, mask: maskFor(host) }, facts), [n]));
   changes.push(...planChapSecrets(host, facts, [], names));
   changes.push(...planIpScript('up', host, facts, [], names, true), ...planIpScript('down', host, facts, [], names, true));
+  changes.push(...uciReverts(facts));
   changes.push(...planNetwork(facts, [], names));
   changes.push(...planFirewall(host, facts, [], names));
   changes.push(...planSysupgrade(facts, []));

@@ -28,6 +28,12 @@ export type Change =
   | { kind: 'disable-service'; resource: 'service'; target: string; reason: string }
   | { kind: 'tunnel-restart'; resource: 'tunnel'; target: string; reason: string }
   | { kind: 'tunnel-stop'; resource: 'tunnel'; target: string; reason: string }
+  /**
+   * `uci revert CONFIG.SECTION` for each of our sections with pending (uncommitted) changes that
+   * an interrupted run left (facts.uciPending): what is committed stays, anyone else's pending
+   * changes too.
+   */
+  | { kind: 'uci-revert'; resource: 'uci'; target: string; sections: string[]; reason: string }
   /** `ifdown IFACE`, then up to 10 s for its pppd (pid in pptp-IFACE.pid) to exit: a netifd tunnel stopped for good. */
   | { kind: 'interface-down'; resource: 'tunnel'; target: string; reason: string }
   | {

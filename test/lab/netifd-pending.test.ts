@@ -2,7 +2,8 @@
 // an admin's half-done `uci set` must never be committed by our `uci commit network` (the host
 // fails before anything is written, naming the change; another router in the same run is
 // unaffected), and our own deltas left by a run cut between its batch and its commit are
-// reverted by the next run, which then converges (and stays at one exec after that).
+// reverted by the next run, which then converges (and stays at one exec after that); on a router
+// that is otherwise converged, such leftovers are found in the delta files and reverted alone.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab, LabRouter } from '../../packages/lab/src/index.js';
@@ -75,5 +76,36 @@ describe('netifd apply with pending uci changes', () => {
     const again = await applyWith(lab, { reportName: 'pending-again', args: ['--forks', '2'] });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     for (const h of ['r001', 'r002']) expect(hostOf(again.report, h), h).toMatchObject({ status: 'ok', changes: [], sshExecs: 1 });
+  }, 600_000);
+
+  it('on a converged router, reverts our stale deltas (network and firewall) without leaking their values, keeps an admin\'s, and converges', async () => {
+    // A cut run whose plan matched what is committed now (a later run committed it): its deltas
+    // stay in /tmp/.uci, invisible to the plan, until someone's `uci commit` applies them.
+    const zone = (await sh('r001', 'uci show firewall')).match(/^firewall\.(pptp_fleet_[a-z0-9_]+)=zone$/m)?.[1];
+    expect(zone).toBeDefined();
+    await sh('r001', `uci set network.office.password='stale-Secret-9f3'; uci set firewall.${zone ?? ''}.mtu_fix=0; uci set network.lan.mtu=1400`);
+    const run = await applyWith(lab, { reportName: 'pending-stale', args: ['--forks', '2'] });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const r1 = hostOf(run.report, 'r001');
+    expect(r1.status, JSON.stringify(r1)).toBe('changed');
+    expect(r1.changes).toEqual(
+      expect.arrayContaining([
+        { resource: 'uci', target: 'network', action: 'uci-revert' },
+        { resource: 'uci', target: 'firewall', action: 'uci-revert' },
+      ]),
+    );
+    expect(r1.changes).toHaveLength(2);
+    expect(r1.sshExecs).toBe(2);
+    expect(r1.tunnels.map((t) => t.verdict)).toEqual(r1.tunnels.map(() => 'up'));
+    expect(hostOf(run.report, 'r002')).toMatchObject({ status: 'ok', changes: [], sshExecs: 1 });
+    expect(run.stdout + run.stderr + JSON.stringify(run.report)).not.toContain('stale-Secret-9f3');
+    // The admin's pending change is theirs: still pending, not committed.
+    expect(await sh('r001', 'uci changes network')).toBe("network.lan.mtu='1400'\n");
+    expect(await sh('r001', 'uci changes firewall')).toBe('');
+    expect(await network('r001')).not.toContain('stale-Secret-9f3');
+    const again = await applyWith(lab, { reportName: 'pending-stale-again', args: ['--forks', '2'] });
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    for (const h of ['r001', 'r002']) expect(hostOf(again.report, h), h).toMatchObject({ status: 'ok', changes: [], sshExecs: 1 });
+    await sh('r001', 'uci revert network');
   }, 600_000);
 });

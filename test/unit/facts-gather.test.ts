@@ -248,6 +248,23 @@ for (const sh of shells()) {
       expect(f.network).toEqual({});
     });
 
+    it("names our sections with pending uci changes (the delta files in /tmp/.uci), never their values, nobody else's", () => {
+      const r = root('openwrt');
+      mkdirSync(join(r, 'tmp/.uci'), { recursive: true });
+      // uci's delta syntax (openwrt/uci delta.c uci_save): [+-@^|~]CONFIG.SECTION[.OPTION][=VALUE]
+      writeFileSync(
+        join(r, 'tmp/.uci/network'),
+        "network.office.password=s3cret-Value\nnetwork.lan.ipaddr=10.0.0.1\n+network.pptp_fleet_rt_office_1=route\n-network.pptp_fleet_rt_office_2\nnetwork.office.proto=pptp\n|network.office2.dns=1.1.1.1\n",
+      );
+      writeFileSync(join(r, 'tmp/.uci/firewall'), "~firewall.pptp_fleet_zone_office.device=pptp-office\nfirewall.lan.input=REJECT\n");
+      const out = runScript(sh, factsScript([], { root: r, interfaces: ['office'] })).stdout;
+      expect(out).not.toContain('s3cret-Value');
+      expect(parseFacts(out).uciPending).toEqual({ firewall: ['pptp_fleet_zone_office'], network: ['office', 'pptp_fleet_rt_office_1', 'pptp_fleet_rt_office_2'] });
+      writeFileSync(join(r, 'tmp/.uci/network'), 'network.lan.ipaddr=10.0.0.1\n');
+      writeFileSync(join(r, 'tmp/.uci/firewall'), '');
+      expect(parseFacts(runScript(sh, factsScript([], { root: r, interfaces: ['office'] })).stdout).uciPending).toBeUndefined();
+    });
+
     it('sees a package manager lock held by a live pid, not a stale one', () => {
       const r = root('openwrt');
       mkdirSync(join(r, 'var/lock'), { recursive: true });

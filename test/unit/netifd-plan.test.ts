@@ -112,6 +112,20 @@ describe('planner, netifd mode', () => {
     });
   }
 
+  it("a converged router with our stale uncommitted sections (a cut run's) reverts them, once, and plans nothing else; rerun plans nothing", () => {
+    const h = host([tunnel()]);
+    const converged = run(h, netifdFactsFor('openwrt-24')).facts;
+    const stale: Facts = { ...converged, uciPending: { network: ['office'], firewall: ['pptp_fleet_zone_office'] } };
+    const again = run(h, stale, [{ kind: 'routing' }]);
+    expect(again.changes).toEqual([
+      { kind: 'uci-revert', resource: 'uci', target: 'network', sections: ['office'], reason: 'uncommitted changes of office left by an interrupted run' },
+      { kind: 'uci-revert', resource: 'uci', target: 'firewall', sections: ['pptp_fleet_zone_office'], reason: 'uncommitted changes of pptp_fleet_zone_office left by an interrupted run' },
+    ]);
+    expect(run(h, again.facts).changes).toEqual([]);
+    // the remove playbook reverts them too (the apply script runs reverts before anything else)
+    expect(kinds(planStep({ kind: 'remove' }, h, stale))).toEqual(expect.arrayContaining(['uci-revert network', 'uci-revert firewall', 'uci-batch network']));
+  });
+
   it('the up step restarts a tunnel whose interface changed and starts one netifd does not run', () => {
     const h = host([tunnel(), tunnel({ name: 'lab', routes: [] })]);
     const first = run(h, netifdFactsFor('openwrt-24'));

@@ -91,6 +91,18 @@ for (const sh of shells()) {
       expect(r.log()).toBe('firewall reload\n');
     });
 
+    it("reverts our stale sections on their own (no batch), before any other change, and keeps anyone else's pending changes", () => {
+      const r = root();
+      r.uci(['batch'], "set firewall.pptp_fleet_zone_office=zone\nset firewall.pptp_fleet_zone_office.name='old'\nset firewall.lan.input=REJECT\n");
+      const revert: Change = { kind: 'uci-revert', resource: 'uci', target: 'firewall', sections: ['pptp_fleet_zone_office'], reason: 't' };
+      const out = apply(sh, r, [BEFORE, revert]);
+      expect(out.failed).toBeUndefined();
+      expect(out.done).toEqual([{ kind: 'uci-revert', target: 'firewall' }, { kind: 'write-file', target: '/etc/before' }]);
+      expect(r.uci(['changes', 'firewall'])).toBe("firewall.lan.input='REJECT'\n");
+      expect(readFileSync(join(r.root, 'etc/config/firewall'), 'utf8')).toBe(FIREWALL);
+      expect(r.log()).toBe('');
+    });
+
     it('reads the committed file with `uci show /etc/config/CONFIG`, pending changes left out', () => {
       const r = root();
       r.uci(['set', 'firewall.lan.input=REJECT']);

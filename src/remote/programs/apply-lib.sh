@@ -76,6 +76,14 @@ pf_uci() {
   _cd=$1; shift
   if [ -n "$_cd" ]; then uci -c "$_cd" "$@"; else uci "$@"; fi
 }
+# pf_uci_revert TARGET CONFDIR CONFIG SECTION...: our sections' pending changes, left by a run
+# cut before its commit, reverted; anyone else's stay (we commit nothing here).
+pf_uci_revert() {
+  _tg=$1; _cd=$2; _c=$3; shift 3
+  for _s in "$@"; do
+    pf_out=$(pf_uci "$_cd" revert "$_c.$_s" </dev/null 2>&1) || pf_fail uci-revert "$_tg" $? "uci revert $_c.$_s: $pf_out"
+  done
+}
 # pf_uci_pending TARGET CONFDIR CONFIG OWN...: before our batch, the pending (uncommitted)
 # changes of CONFIG (`uci changes`, from the deltas in /tmp/.uci). Our own (a section in OWN, or
 # one named pptp_fleet_*: an earlier run cut between its batch and its commit) are reverted.

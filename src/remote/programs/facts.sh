@@ -214,6 +214,21 @@ if [ -x "$R/sbin/netifd" ]; then
   o '@@uci-network'
   findtool uci && lines "$("$_w" -q show "$R/etc/config/network" 2>/dev/null </dev/null)" network
 fi
+# Our sections with pending (uncommitted) changes in uci's save directory: an apply cut between
+# its `uci batch` and its commit leaves them; the plan above is made without them, so on a
+# converged router nothing would revert them and the next `uci commit` (LuCI's Save & Apply)
+# would apply a stale half batch. Read with builtins, only the section names (a delta line may
+# hold a password): `[+-@^|~]CONFIG.SECTION[.OPTION][=VALUE]` (openwrt/uci delta.c).
+o '@@uci-pending'
+for _c in firewall network; do
+  [ -s "$R/tmp/.uci/$_c" ] || continue
+  while IFS= read -r _l; do
+    _s=${_l#[-+@^|~]}; _s=${_s#"$_c".}; _s=${_s%%[!A-Za-z0-9_]*}
+    case $_s in pptp_fleet_*) o "|$_c $_s"; continue ;; esac
+    # shellcheck disable=SC2086 # NETIFS is split on newlines (interface names are plain words)
+    if [ "$_c" = network ]; then for _i in $NETIFS; do [ "$_i" = "$_s" ] && o "|$_c $_s"; done; fi
+  done <"$R/tmp/.uci/$_c"
+done
 o '@@lock'
 IFS=$NL
 set -f
