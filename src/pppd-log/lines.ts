@@ -217,6 +217,8 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
   };
   const plain = findJoins(false);
   const joins = plain.size >= 2 ? findJoins(true) : plain;
+  // Nothing was wrapped (nearly every log): the lines as they are, blank ones left out.
+  if (joins.size === 0) return rawLines.flatMap((line, index) => (line.trim() === '' ? [] : [{ line, index }]));
 
   // Where a line as long as the width was broken, the break may have been at a blank (a word
   // wrapper drops it) or anywhere (a terminal): the reading that makes a message pppd prints
