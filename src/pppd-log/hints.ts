@@ -112,7 +112,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       return 'MPPE negotiation failed: add `mppe required,no40,no56,stateless` to /etc/ppp/options.pptp (seed Troubleshooting; on ppp 2.5 / OpenWrt 24.10 write `require-mppe-128` and `nomppe-stateful`), or `stateless` alone if MPPE is already required.';
     case 'auth_failed': {
       const code = attempt.auth.error && /^E=\d+$/.test(attempt.auth.error) ? MSCHAP_ERRORS[attempt.auth.error] : undefined;
-      if (has(attempt, /No (?:CHAP |PAP |EAP )?secret found|couldn't find any suitable secret/i)) {
+      if (has(attempt, /No (?:CHAP |PAP |EAP )?secret found|couldn't find any suitable secret|No auth is possible/i)) {
         return 'pppd found no password for this peer: the `name` in the peer file must match the first field of /etc/ppp/chap-secrets (DOMAIN\\\\Username) and `remotename` the second; /etc/ppp/chap-secrets may still be the read-only /rom symlink.';
       }
       if (has(attempt, /peer refused to authenticate/i)) {

@@ -213,9 +213,11 @@ export const PPPD_RULES: Rule[] = [
     re: /\bConnect:\s*(\S+?)\s*<-->\s*(\S*)/,
     example: 'Connect: ppp0 <--> /dev/pts/0',
     fresh: true,
-    on: (s, m) => {
+    on: (s, m, l) => {
       s.started = true;
       if (m[1]) s.iface = m[1];
+      // A serial line (a modem, a phone over Bluetooth or USB), not the pty pptp runs on.
+      if (/^\/dev\/(?:tty(?!p)|rfcomm|modem|cua|ircomm)/.test(m[2] ?? '')) s.nonPptpLink ??= l;
     },
   },
   { name: 'interface', re: /^Using interface (\S+)/, example: 'Using interface pptp-vpn', fresh: true, on: (s, m) => (s.iface = m[1] ?? s.iface) },
@@ -317,6 +319,9 @@ export const PPPD_RULES: Rule[] = [
     name: 'auth-ok',
     re: /^(CHAP|PAP|EAP) authentication succeeded/i,
     example: 'CHAP authentication succeeded',
+    // A finished attempt never authenticates again: after "Connection terminated." this is a
+    // new attempt whose start lines were cut off (plog's tail, a log without pids).
+    fresh: true,
     on: (s, m, l) => {
       s.authResult = 'success';
       s.authOk ??= l;
@@ -350,6 +355,18 @@ export const PPPD_RULES: Rule[] = [
     on: (s, _m, l) => {
       s.noAuthSecret ??= l;
       authFailure(s, l, 'no secret found');
+    },
+  },
+  {
+    // lcp.c lcp_reqci(), CI_AUTHTYPE: the peer asks pppd to authenticate and pppd may use no
+    // protocol at all (auth.c cleared them: no secret for this user and remote name in
+    // chap-secrets/pap-secrets, or every protocol refused), so it rejects the request.
+    name: 'no-auth-possible',
+    re: /^No auth is possible$/,
+    example: 'No auth is possible',
+    on: (s, _m, l) => {
+      s.noAuthSecret ??= l;
+      authFailure(s, l, 'no usable secret to authenticate with');
     },
   },
   { name: 'peer-refused-auth', re: /peer refused to authenticate|^(?:PAP|EAP) authentication of peer failed (?:\(protocol-reject\)|on Protocol-Reject)|^PAP authentication failed due to protocol-reject/i, example: 'peer refused to authenticate: terminating link', on: (s, _m, l) => void (s.peerRefusedAuth ??= l) },
@@ -476,6 +493,7 @@ export const PPPD_RULES: Rule[] = [
     name: 'local-ip',
     re: /^local\s+IP address (\S+)/,
     example: 'local  IP address 192.168.0.2',
+    fresh: true,
     on: (s, m, l) => {
       s.localIp = m[1] ?? null;
       markUp(s, l);
@@ -530,7 +548,11 @@ export const PPPD_RULES: Rule[] = [
       const status = Number(m[2]);
       const decoded = decodeScriptStatus(Number.isFinite(status) ? status : 0);
       if (isHookScript(path)) upsertScript(s, { script: hookName(path), ...decoded, line: l });
-      else if ((decoded.exitCode ?? 0) !== 0 || decoded.signal !== null) s.ptyFailed ??= l;
+      else {
+        if ((decoded.exitCode ?? 0) !== 0 || decoded.signal !== null) s.ptyFailed ??= l;
+        // The pty/connect program is something else than pptp (a modem driver, pppoe, chat).
+        if (!/pptp/i.test(path)) s.nonPptpLink ??= l;
+      }
     },
   },
   {
@@ -569,7 +591,11 @@ export const PPPD_RULES: Rule[] = [
     // PPP started: the transport never came up.
     re: /^Connect script failed|^Initializer script failed/i,
     example: 'Connect script failed',
-    on: (s, _m, l) => void (s.ptyFailed ??= l),
+    // pptp runs as a pty program, never as the connect script: a dialer (chat) failed.
+    on: (s, _m, l) => {
+      s.ptyFailed ??= l;
+      s.nonPptpLink ??= l;
+    },
   },
   {
     name: 'pppoe-no-answer',
@@ -681,9 +707,11 @@ export const PPPD_RULES: Rule[] = [
     re: /^connect: (\S+) <--> (\w+)\(([^)]*)\)$/,
     example: 'connect: ppp0 <--> sstp(192.168.2.119:3054)',
     fresh: true,
-    on: (s, m) => {
+    on: (s, m, l) => {
       s.started = true;
       if (m[1]) s.iface = m[1];
+      // A serial line (a modem, a phone over Bluetooth or USB), not the pty pptp runs on.
+      if (/^\/dev\/(?:tty(?!p)|rfcomm|modem|cua|ircomm)/.test(m[2] ?? '')) s.nonPptpLink ??= l;
     },
   },
   {
@@ -762,7 +790,10 @@ export const PPTP_RULES: Rule[] = [
     bare: true,
     re: /Client connection established|Outgoing call established|Received Start Control Connection Reply/i,
     example: 'Client connection established.',
-    on: (s) => void (s.controlUp = true),
+    on: (s, m) => {
+      s.controlUp = true;
+      if (/Outgoing call established/i.test(m.input)) s.callUp = true;
+    },
   },
   {
     name: 'pptp-dns',

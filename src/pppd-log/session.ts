@@ -89,6 +89,13 @@ export interface Session {
   ends: EndEvent[];
   /** pptp lines say its control connection was up (so a later failure is not about TCP 1723). */
   controlUp: boolean;
+  /** pptp set up the call itself ("Outgoing call established"): a close after it is the server ending the call. */
+  callUp: boolean;
+  /**
+   * The link runs over something other than pptp: a serial device, a connect (dialer) script,
+   * a pty program that is not pptp. A hangup before PPP then says nothing about TCP 1723.
+   */
+  nonPptpLink: LogLine | null;
   /** IPCP as the debug packets tell it (logs without "local IP address"): our address the peer acked, the peer's address we acked. */
   ipcpAckRcvd: LogLine | null;
   ipcpAckSent: LogLine | null;
@@ -143,6 +150,8 @@ export function newSession(pid: string | null): Session {
     ptyFailed: null,
     ends: [],
     controlUp: false,
+    callUp: false,
+    nonPptpLink: null,
     ipcpAckRcvd: null,
     ipcpAckSent: null,
     ipcpLocal: null,

@@ -90,7 +90,8 @@ export function decideVerdict(s: Session): Decision {
       return { verdict: 'control_refused', endedBy: `pptp control connection failed: ${s.controlErr.msg}`, evidence: ev(s.controlErr, ended?.line) };
     }
     // 4. EAP: the peer insisted on EAP, or EAP ran and failed / used a method pppd lacks.
-    const eapOnly = s.peerAuthAsked.length > 0 && s.peerAuthAsked.every((a) => a === 'EAP') && s.authAcked === null;
+    // Not when pppd had no secret for any protocol: then EAP was only the peer's first offer.
+    const eapOnly = s.peerAuthAsked.length > 0 && s.peerAuthAsked.every((a) => a === 'EAP') && s.authAcked === null && !s.noAuthSecret;
     const eapLine = s.eapFail ?? s.eapUnsupported;
     if (eapLine || (s.authProtocol === 'EAP' && s.authResult === 'failure') || (eapOnly && s.authRefused && s.authResult !== 'success')) {
       const lcpEap = s.lines.find((l) => /rcvd \[LCP ConfReq.*<auth eap>/.test(l.msg));
@@ -136,6 +137,16 @@ export function decideVerdict(s: Session): Decision {
     //     out as a consequence. (pptpd's view of a client leaving is a server log, not this.)
     const ctrlClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed' && !e.detail.startsWith('pptpd:'));
     if (ctrlClosed && !s.lcpRcvdAny && !s.lcpAckRcvd && s.authResult === 'none' && !(s.lcpTimeout && s.lcpTimeout.index < ctrlClosed.line.index)) {
+      // The call was set up ("Outgoing call established"), then the server closed it: it ended
+      // the call (its own PPP gave up: a policy, an authentication or encryption mismatch that
+      // its log tells), the control connection itself worked.
+      if (s.callUp) {
+        return {
+          verdict: 'terminated_by_peer',
+          endedBy: `the server closed the PPTP call after setting it up, before PPP got anywhere (${ctrlClosed.detail})`,
+          evidence: ev(s.lines.find((l) => /Outgoing call established/i.test(l.msg)), ctrlClosed.line),
+        };
+      }
       return {
         verdict: 'control_refused',
         endedBy: `the server closed the PPTP control connection before PPP started (${ctrlClosed.detail})`,
@@ -160,7 +171,7 @@ export function decideVerdict(s: Session): Decision {
       s.authResult !== 'none' ||
       s.ends.some((e) => e.kind === 'peer-term') ||
       s.lines.some((l) => /^(?:CHAP|PAP|EAP|MS-CHAP)|CCP|IPCP|MPPE|IP address|^Connect time [\d.]+ minutes/i.test(l.msg));
-    if ((hangup || s.ptyFailed) && !negotiated && !s.controlUp && !s.ends.some((e) => e.kind === 'signal')) {
+    if ((hangup || s.ptyFailed) && !negotiated && !s.controlUp && !s.nonPptpLink && !s.ends.some((e) => e.kind === 'signal')) {
       const h = hangup?.line ?? s.ptyFailed;
       return {
         verdict: 'control_refused',
@@ -274,6 +285,9 @@ function peerClosedWords(detail: string): string {
 
 function isGarbledReason(reason: string): boolean {
   if (reason === '') return false;
+  // A reason field of NUL bytes only (pppd prints each as ^@) is padding: no reason given, not
+  // the binary bytes a Windows server puts there when it drops a link without MPPE.
+  if (/^(?:\^@|\\000)+$/.test(reason.trim())) return false;
   const escapes = (reason.match(/\\(?:3777777\d{4}|[0-7]{3})|M-|\^[@A-Z[\\\]^_]/g) ?? []).length;
   return escapes >= 2;
 }

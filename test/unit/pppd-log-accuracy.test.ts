@@ -66,7 +66,7 @@ describe('corpus split', () => {
   it('holds out exactly the cases SPLIT.md lists (fixed before the rules changed)', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     expect(heldOut.map((c) => c.name)).toEqual(listed);
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       expect(heldOut.filter((c) => c.name.startsWith(prefix)).length, prefix).toBeGreaterThanOrEqual(Math.floor(batch.length / 3) - 1);
     }
@@ -91,6 +91,7 @@ describe('verdict accuracy', () => {
       ['batch 6 (hash-split third, measured frozen)', heldOut.filter((c) => c.name.startsWith('field6-'))],
       ['batch 7 (hash-split third, measured frozen)', heldOut.filter((c) => c.name.startsWith('field7-'))],
       ['batch 8 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field8-'))],
+      ['batch 9 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field9-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -107,10 +108,11 @@ describe('verdict accuracy', () => {
     // batch 4 2/3 (measured frozen, unchanged since), batch 5 2/2, batch 6 1/2 (measured frozen),
     // batch 7 8/8 (measured frozen; 3 of the 8 only by default then: not taken for pppd logs,
     // so strictly 5/8, until the accel-ppp rows of the tuned side), batch 8 10/11 (measured
-    // frozen, all 11 taken for pppd logs; unchanged by the down-script fix): 48/52 (92.3 %).
-    // Under the 0.95 target. A floor, so a change that loses held-out cases fails here; never met by
-    // tuning on them.
-    expect(table.correct / table.total).toBeGreaterThanOrEqual(0.9);
+    // frozen, all 11 taken for pppd logs; unchanged by the down-script fix), batch 9 8/10 (7/10
+    // measured frozen, 8/10 after the tuned side's fixes): 56/62
+    // (90.3 %). Under the 0.95 target. A floor in cases, so a change that loses held-out cases
+    // fails here; never met by tuning on them.
+    expect(table.correct).toBeGreaterThanOrEqual(56);
     expect(addr.wrong.length).toBe(0);
   });
 

@@ -118,6 +118,43 @@ describe('hook scripts', () => {
   });
 });
 
+describe('batch 9 rules (pppd and pptp behaviour, both directions)', () => {
+  const v = (lines: string[]): string => diagnose(lines.join('\n')).verdict;
+  const pty = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1'];
+  it('reads a TermReq reason of NUL bytes as no reason, a binary one as the Windows MPPE refusal', () => {
+    const auth = [...pty, 'PAP authentication succeeded'];
+    expect(v([...auth, 'LCP terminated by peer (^@^@^@^@^@^@)', 'Connection terminated.'])).toBe('terminated_by_peer');
+    expect(v([...auth, 'LCP terminated by peer (=\\37777777773/\\37777777707\\000<\\37777777715t)', 'Connection terminated.'])).toBe('mppe_failed');
+  });
+  it('takes "No auth is possible" for a missing secret (auth_failed), not for the EAP the peer asked first', () => {
+    const eap = [...pty, 'rcvd [LCP ConfReq id=0x0 <mru 1400> <auth eap> <magic 0x3dfb2fc7>]'];
+    const end = ['sent [LCP ConfRej id=0x0 <auth eap>]', 'rcvd [LCP TermReq id=0x1]', 'Connection terminated.'];
+    expect(v([...eap, 'No auth is possible', ...end])).toBe('auth_failed');
+    expect(v([...eap, ...end])).toBe('eap_refused_or_unsupported');
+  });
+  it('reads a server closing a call it set up as terminated_by_peer, one never set up as control_refused', () => {
+    const ctrl = ['pptp[9]: anon log[ctrlp_disp:pptp_ctrl.c:772]: Client connection established.'];
+    const call = ["pptp[9]: anon log[ctrlp_disp:pptp_ctrl.c:896]: Outgoing call established (call ID 0, peer's call ID 512)."];
+    const closed = ['pptp[9]: anon log[pptp_read_some:pptp_ctrl.c:543]: read returned zero, peer has closed'];
+    expect(v([...ctrl, ...call, ...closed])).toBe('terminated_by_peer');
+    expect(v(["pptp[9]: anon log[ctrlp_rep:pptp_ctrl.c:251]: Sent control packet type is 1 'Start-Control-Connection-Request'", ...closed])).toBe('control_refused');
+  });
+  it('does not read a hangup on a link that is not pptp as a refused control connection', () => {
+    expect(v([...pty, 'Modem hangup', 'Connection terminated.'])).toBe('control_refused');
+    expect(v(['Using interface ppp0', 'Connect: ppp0 <--> /dev/ttyUSB2', 'Modem hangup', 'Connection terminated.'])).toBe('other');
+    expect(v(['chat[4721]: Failed (NO DIALTONE)', 'pppd[4718]: Connect script failed', 'pppd[4718]: Exit.'])).toBe('other');
+    const script = (prog: string): string[] => [...pty, 'Modem hangup', 'Connection terminated.', `Script ${prog} finished (pid 6228), status = 0xfa`];
+    expect(v(script('/usr/bin/eciadsl-pppoeci -vpi 0 -vci 38'))).toBe('other');
+    expect(v(script('pptp vpn.example.com --nolaunchpppd'))).toBe('control_refused');
+  });
+  it('starts a new attempt at an authentication or IPCP success after a finished one (lines without pids)', () => {
+    const dead = ['No response to 4 echo-requests', 'Serial link appears to be disconnected.', 'Connection terminated.', 'Modem hangup'];
+    const d = diagnose([...pty, 'local  IP address 10.0.0.9', ...dead, 'CHAP authentication succeeded', 'local  IP address 59.95.75.180', 'remote IP address 59.95.64.1'].join('\n'));
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '59.95.75.180', '59.95.64.1']);
+    expect(v([...pty, 'local  IP address 10.0.0.9', ...dead])).toBe('link_dead');
+  });
+});
+
 describe('decoders', () => {
   it('decodes pppd script status both ways it has printed it', () => {
     expect(decodeScriptStatus(0x0)).toEqual({ exitCode: 0, signal: null });
