@@ -198,12 +198,15 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
       // A command typed at a prompt carries no message to rejoin.
       if (adjacent && !header && !PROMPT.test(before.trim())) {
         const fits = width >= MIN_WRAP_WIDTH && before.length + 1 + firstWord(l).length > width;
-        const message = startsMessage(l.trim());
+        // Evaluated only when the decision needs it (a rule scan per line: most lines of most
+        // logs are decided by `fits` and the header alone).
+        const message = (): boolean => startsMessage(l.trim());
         // Two pieces that make one message pppd prints only together were one line.
         const whole = (): boolean =>
           !isSourceMessage(messageOf(before)) && (isSourceMessage(messageOf(`${before} ${l.trim()}`)) || isSourceMessage(messageOf(before + l.trim())));
-        const join =
-          (prevHeaded ? (headed >= 3 || fits) && (!message || (messagesToo && fits)) : fits && !message && nearWidth >= 2) || ((prevHeaded || fits) && whole());
+        const join = prevHeaded
+          ? ((headed >= 3 || fits) && (!message() || (messagesToo && fits))) || whole()
+          : fits && ((!message() && nearWidth >= 2) || whole());
         if (join) {
           joins.set(i, prev);
           prev = i;
