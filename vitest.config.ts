@@ -7,7 +7,7 @@ execFileSync(process.execPath, ['scripts/embed-remote.mjs'], { stdio: 'inherit' 
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000, globalSetup: ['test/support/busybox-setup.ts'] } },
       {
         test: {
           name: 'lab',
