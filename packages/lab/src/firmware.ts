@@ -372,6 +372,7 @@ function standinPlacements(firmware: Firmware): Record<string, string> {
     '/lab/lib/common.sh': 'lib/common.sh',
     '/lab/lib/pppd-opts.awk': 'lib/pppd-opts.awk',
     '/lab/lib/secrets.awk': 'lib/secrets.awk',
+    '/lab/lib/logread.awk': 'lib/logread.awk',
     '/lab/bin/hold-lock': 'bin/hold-lock',
     '/lab/bin/init': 'bin/init',
     '/lab/bin/boot': 'bin/boot',
