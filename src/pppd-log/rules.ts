@@ -891,13 +891,30 @@ export const PPTPD_RULES: Rule[] = [
   },
 ];
 
+type Hit = { rule: Rule; m: RegExpExecArray } | null;
+// A message is looked up several times per parse (is it pppd's, does it start an attempt, its
+// event) and the same texts recur across the routers of a fleet: each table remembers its last
+// answers (matches are only read, and no row's pattern is global, so a match can be shared).
+const MEMO_SIZE = 4096;
+const memos = new WeakMap<readonly Rule[], Map<string, Hit>>();
+
 /** The first row of a table matching a message, with its match. */
-export function ruleFor(table: readonly Rule[], msg: string): { rule: Rule; m: RegExpExecArray } | null {
+export function ruleFor(table: readonly Rule[], msg: string): Hit {
+  let memo = memos.get(table);
+  if (memo === undefined) memos.set(table, (memo = new Map()));
+  const known = memo.get(msg);
+  if (known !== undefined) return known;
+  let hit: Hit = null;
   for (const rule of table) {
     const m = rule.re.exec(msg);
-    if (m) return { rule, m };
+    if (m) {
+      hit = { rule, m };
+      break;
+    }
   }
-  return null;
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  memo.set(msg, hit);
+  return hit;
 }
 
 /** pptp's text without its prefix: only rows marked bare (distinctive enough) count. */
