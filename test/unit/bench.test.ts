@@ -149,13 +149,15 @@ describe('the facts fixture', () => {
 describe('parseBenchOptions', () => {
   it('has the issue 7 defaults', () => {
     const o = parseBenchOptions([], {});
-    expect(o).toMatchObject({ sizes: [20, 100, 200], runs: 3, forks: 50, scaleHosts: 1000, scaleForks: [50, 100] });
+    expect(o).toMatchObject({ sizes: [20, 100, 200], runs: 3, repeat: 3, forks: 50, scaleHosts: 1000, scaleForks: [50, 100] });
     expect(o !== 'help' && o.phases).toEqual(['floor', 'first', 'nochange', 'check', 'scale']);
   });
 
   it('takes flags over BENCH_* variables', () => {
-    const o = parseBenchOptions(['--sizes', '5', '--skip-1000'], { BENCH_SIZES: '7', BENCH_RUNS: '1' });
-    expect(o).toMatchObject({ sizes: [5], runs: 1, phases: ['floor', 'first', 'nochange', 'check'] });
+    const o = parseBenchOptions(['--sizes', '5', '--skip-1000', '--repeat', '2'], { BENCH_SIZES: '7', BENCH_RUNS: '1', BENCH_REPEAT: '5' });
+    expect(o).toMatchObject({ sizes: [5], runs: 1, repeat: 2, phases: ['floor', 'first', 'nochange', 'check'] });
+    expect(parseBenchOptions([], { BENCH_REPEAT: '5' })).toMatchObject({ repeat: 5 });
+    expect(() => parseBenchOptions(['--repeat', '0'], {})).toThrow(/positive integer/);
   });
 
   it('rejects unknown phases and non-numbers', () => {

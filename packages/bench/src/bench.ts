@@ -61,13 +61,13 @@ async function run(opts: BenchOptions, cleanups: Cleanups): Promise<number> {
   await mkdir(workDir, { recursive: true });
   const startedAt = new Date();
   const loadBefore = loadavg();
-  log(`work dir ${workDir}; sizes ${opts.sizes.join(',')}, ${opts.runs} run(s), forks ${opts.forks}, phases ${opts.phases.join(',')}`);
+  log(`work dir ${workDir}; sizes ${opts.sizes.join(',')}, ${opts.runs} run(s) (floor and nochange ${opts.repeat}× each), forks ${opts.forks}, phases ${opts.phases.join(',')}`);
 
   const labPhases = opts.phases.filter((p): p is LabPhase => (LAB_PHASES as readonly string[]).includes(p));
   const sizes: SizeRuns[] = [];
   if (labPhases.length > 0) {
     for (const size of opts.sizes) {
-      sizes.push(await benchLabSize({ cliPath, workDir, size, runs: opts.runs, forks: opts.forks, phases: labPhases, timeoutMs: opts.timeoutMs, keep: opts.keep, cleanups, log }));
+      sizes.push(await benchLabSize({ cliPath, workDir, size, runs: opts.runs, repeat: opts.repeat, forks: opts.forks, phases: labPhases, timeoutMs: opts.timeoutMs, keep: opts.keep, cleanups, log }));
     }
   }
   let scale: ScaleSamples[] = [];
@@ -87,7 +87,7 @@ async function run(opts: BenchOptions, cleanups: Cleanups): Promise<number> {
   console.log(resultsTable(rows));
   console.log('');
   console.log(
-    `wall: CLI process spawn→exit, median of runs; ms/host = wall ÷ hosts; host mean = mean of the report's hosts[].durationMs; ` +
+    `wall: CLI process spawn→exit, median of runs (floor and nochange: of all their samples, --repeat per run); ms/host = wall ÷ hosts; host mean = mean of the report's hosts[].durationMs; ` +
       `execs from the routers' audit logs (fake routers' counters at scale); bytes from the report's hosts[].bytesSent if present, else counted by the fake routers, else n/a; ` +
       `peak RSS (max of runs) and CPU time (median) of the CLI process ${rssSource === 'rusage' ? `from the kernel's rusage via ${GNU_TIME}` : 'from /proc/PID/status VmHWM and /proc/PID/stat polled every 50 ms'}.`,
   );

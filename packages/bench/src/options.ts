@@ -15,6 +15,8 @@ export type Phase = (typeof PHASES)[number];
 export interface BenchOptions {
   sizes: number[];
   runs: number;
+  /** floor and nochange are measured this many times per run, alternately, on the same lab. */
+  repeat: number;
   forks: number;
   phases: Phase[];
   scaleHosts: number;
@@ -33,7 +35,10 @@ export class BenchUsageError extends Error {}
 
 const USAGE = `usage: npm run bench -- [options]
   --sizes 20,100,200      lab fleet sizes                      (BENCH_SIZES)
-  --runs 3                runs per size; times are medians     (BENCH_RUNS)
+  --runs 3                runs per size (a fresh lab each)     (BENCH_RUNS)
+  --repeat 3              floor and no-change measured this    (BENCH_REPEAT)
+                          often per run, alternately; times
+                          are medians of all their samples
   --forks 50              --forks for every CLI run            (BENCH_FORKS)
   --only a,b              phases: ${PHASES.join(',')}   (BENCH_ONLY)
   --skip-1000             no scale run against fake routers    (BENCH_SKIP_1000=1)
@@ -72,7 +77,7 @@ function phaseList(text: string): Phase[] {
 /**
  * Reads the options from ARGV (without node and script) and ENV.
  * @example parseBenchOptions(['--sizes', '5', '--runs', '1', '--skip-1000'], {})
- * // { sizes: [5], runs: 1, forks: 50, phases: ['floor', 'first', 'nochange', 'check'], ... }
+ * // { sizes: [5], runs: 1, repeat: 3, forks: 50, phases: ['floor', 'first', 'nochange', 'check'], ... }
  */
 export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions | 'help' {
   let parsed;
@@ -82,6 +87,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
       options: {
         sizes: { type: 'string' },
         runs: { type: 'string' },
+        repeat: { type: 'string' },
         forks: { type: 'string' },
         only: { type: 'string' },
         'skip-1000': { type: 'boolean' },
@@ -108,6 +114,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   return {
     sizes: positiveInts('--sizes', pick(parsed.sizes, 'BENCH_SIZES', '20,100,200')),
     runs: positiveInt('--runs', pick(parsed.runs, 'BENCH_RUNS', '3')),
+    repeat: positiveInt('--repeat', pick(parsed.repeat, 'BENCH_REPEAT', '3')),
     forks: positiveInt('--forks', pick(parsed.forks, 'BENCH_FORKS', '50')),
     phases,
     scaleHosts: positiveInt('--scale-hosts', pick(parsed['scale-hosts'], 'BENCH_SCALE_HOSTS', '1000')),
