@@ -94,6 +94,85 @@ function signalName(n: number): string {
   return names[n] ?? '';
 }
 
+/**
+ * pppd(8) EXIT STATUS, the man page's sentence for each code as front ends print it (some start
+ * "Pppd ..." or drop a word; python-pppd and others shorten a few).
+ */
+const EXIT_SENTENCES: ReadonlyArray<readonly [number, string]> = [
+  [0, String.raw`Pppd has detached, or otherwise the connection was successfully established and terminated at the peer's request`],
+  [1, String.raw`An immediately fatal error of some kind occurred`],
+  [2, String.raw`error was detected in processing the options given`],
+  [3, String.raw`not setuid-root and the invoking user is not root`],
+  [4, String.raw`kernel does not support PPP, for example|PPP kernel driver is not included or cannot be loaded`],
+  [5, String.raw`terminated because it was sent a SIGINT, SIGTERM or SIGHUP`],
+  [6, String.raw`serial port could not be locked`],
+  [7, String.raw`serial port could not be opened`],
+  [8, String.raw`connect script failed \(returned a non-zero exit status\)`],
+  [9, String.raw`command specified as the argument to the pty option could not be run`],
+  [10, String.raw`PPP negotiation failed, that is, it didn't reach the point where at least one network protocol`],
+  [11, String.raw`peer system failed \(or refused\) to authenticate itself|^(?:pppd: )?Peer failed \(or refused\) to authenticate\b`],
+  [12, String.raw`established successfully and terminated because it was idle|link was terminated because it was idle`],
+  [13, String.raw`terminated because the conn(?:ect|ection) time limit was reached`],
+  [14, String.raw`Callback was negotiated and an incoming call should arrive shortly`],
+  [15, String.raw`terminated because the peer (?:is|was) not responding to echo requests|^(?:pppd: )?Lack of LCP echo responses`],
+  [16, String.raw`link was terminated by the modem hanging up`],
+  [17, String.raw`PPP negotiation failed because serial loopback was detected`],
+  [18, String.raw`init script failed \(returned a non-zero exit status\)`],
+  [19, String.raw`We failed to authenticate ourselves to the peer|^(?:pppd: )?Failed to authenticate to the peer`],
+];
+const EXIT_STATUS_RE = new RegExp(
+  String.raw`\bpppd\b[^"]*?\b(?:exited with (?:error )?(?:code|status)|exit(?:ed)? (?:status|code)(?: code)?|exited with error)\s*:?\s*(\d{1,2})\b|` +
+    EXIT_SENTENCES.map(([, re]) => `(${re})`).join('|'),
+  'i',
+);
+
+/**
+ * pppd(8) EXIT STATUS → the session's facts, for the codes that name a cause the verdicts know;
+ * the others (fatal error, serial port, pty program, callback, negotiation failed without a
+ * protocol, and a modem hangup, which openfortivpn also reports on every normal disconnect)
+ * only end the attempt.
+ */
+function exitStatus(s: Session, code: number | null, l: LogLine): void {
+  s.finished = true;
+  const why = `pppd exit status ${code}`;
+  switch (code) {
+    case 2:
+      s.configErr ??= l;
+      break;
+    case 8:
+      // the connect program (a dialer: pptp is never one) failed before PPP started
+      s.ptyFailed ??= l;
+      s.nonPptpLink ??= l;
+      break;
+    case 4:
+      s.noKernel ??= l;
+      break;
+    case 5:
+      s.ends.push({ kind: 'signal', detail: `SIGINT, SIGTERM or SIGHUP (${why})`, line: l });
+      break;
+    case 11:
+      authFailure(s, l, `the peer failed (or refused) to authenticate itself (${why})`);
+      break;
+    case 12:
+      s.ends.push({ kind: 'idle', detail: `idle timeout (${why})`, line: l });
+      break;
+    case 13:
+      s.ends.push({ kind: 'maxconnect', detail: `maximum connect time reached (${why})`, line: l });
+      break;
+    case 15:
+      s.ends.push({ kind: 'echo', detail: `no response to LCP echo-requests (${why})`, line: l });
+      break;
+    case 17:
+      s.ends.push({ kind: 'local-term', detail: `the link is looped back (${why})`, line: l });
+      break;
+    case 19:
+      authFailure(s, l, `we failed to authenticate ourselves to the peer (${why})`);
+      break;
+    default:
+      break;
+  }
+}
+
 const addrOf = (body: string): string | null => /<addr (\d{1,3}(?:\.\d{1,3}){3})>/.exec(body)?.[1] ?? null;
 
 // ---------- packets (debug): sent/rcvd [PROTO Code ...] ----------
@@ -677,6 +756,31 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   { name: 'exit', re: /^Exit\.?$/, example: 'Exit.', on: (s) => void (s.finished = true) },
+  {
+    // pppd's exit status as the program that ran it reports it (pppd(8) EXIT STATUS): front ends
+    // print the man page's sentence (openfortivpn "pppd: The link was terminated because the peer
+    // is not responding to echo requests.", wvdial, scripts) or the number (NetworkManager-pptp
+    // "pppd exited with error code 16", openfortivpn "waitpid: pppd exit status code 15"). When
+    // a paste holds only the front end's output it is the only word on how the attempt ended.
+    name: 'exit-status',
+    re: EXIT_STATUS_RE,
+    example: 'pppd: The link was terminated because the peer is not responding to echo requests.',
+    on: (s, m, l) => {
+      const code = m[1] !== undefined ? Number(m[1]) : EXIT_SENTENCES[m.slice(2).findIndex((g) => g !== undefined)]?.[0];
+      exitStatus(s, code ?? null, l);
+    },
+  },
+  {
+    // The front end saw pppd killed by a signal (it never got to log "Terminating on signal").
+    name: 'exit-signal',
+    re: /\bpppd\b.*?\b(?:died with|terminated by) signal:? *(\d+|[A-Z][a-z]+(?: [a-z]+)*)/,
+    example: 'pppd died with signal 15',
+    on: (s, m, l) => {
+      s.finished = true;
+      const n = Number(m[1]);
+      s.ends.push({ kind: 'signal', detail: Number.isInteger(n) ? `signal ${n}${signalName(n)}` : `signal ${m[1]}`, line: l });
+    },
+  },
   // --- pppd's, but carrying nothing the verdict needs (they still make the text a pppd log) ---
   { name: 'connect-time', re: /^Connect time [\d.]+ minutes|^Sent \d+ bytes, received \d+ bytes/, example: 'Connect time 2.0 minutes.', on: () => {} },
   { name: 'proxy-arp', re: /^Cannot determine ethernet address for proxy ARP/, example: 'Cannot determine ethernet address for proxy ARP', on: () => {} },

@@ -155,6 +155,40 @@ describe('batch 9 rules (pppd and pptp behaviour, both directions)', () => {
   });
 });
 
+describe("pppd's exit status as front ends report it (pppd(8) EXIT STATUS)", () => {
+  const v = (lines: string[]): string => diagnose(lines.join('\n')).verdict;
+  const up = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication succeeded', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1'];
+  it("judges a front end's output alone by the exit status it reports", () => {
+    // openfortivpn prints the man page's sentence; NetworkManager-pptp and openfortivpn's debug the number
+    expect(v(['ERROR:  pppd: The link was terminated because the peer is not responding to echo requests.'])).toBe('link_dead');
+    expect(v(['ERROR:  pppd: We failed to authenticate ourselves to the peer.'])).toBe('auth_failed');
+    expect(v(['** (nm-pptp-service:4242): WARNING **: pppd exited with error code 19'])).toBe('auth_failed');
+    expect(v(['ERROR:  pppd: The peer system failed (or refused) to authenticate itself.'])).toBe('auth_failed');
+    expect(v(['DEBUG:  waitpid: pppd exit status code 5'])).toBe('stopped_locally');
+    expect(v(['Device ppp0: The link was established successfully and terminated because it was idle.'])).toBe('idle_disconnect');
+    expect(v(['ERROR:  pppd: An error was detected in processing the options given, such as two mutually exclusive options being used.'])).toBe('config_error');
+    expect(v(['ERROR:  pppd: The kernel does not support PPP, for example, the PPP kernel driver is not included or cannot be loaded.'])).toBe('no_kernel_support');
+    expect(v(['pppd died with signal 15'])).toBe('stopped_locally');
+  });
+  it('reads the codes that name no cause as a pppd log that ended, nothing more', () => {
+    for (const line of ['INFO:   pppd: The link was terminated by the modem hanging up.', 'pppd exited with error code 16', 'ERROR:  pppd: The PPP negotiation failed, that is, it didn\'t reach the point where at least one network protocol (e.g. IP) was running.']) {
+      expect(parsePppdLog(line).isPppdLog, line).toBe(true);
+      expect(v([line]), line).toBe('other');
+    }
+    expect(v(['pppd: The connect script failed (returned a non-zero exit status).'])).toBe('other');
+  });
+  it("lets pppd's own lines decide when they tell, and the exit status end a link that was up", () => {
+    const e691 = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1', 'MS-CHAP authentication failed: E=691 Authentication failure', 'CHAP authentication failed', 'Connection terminated.'];
+    expect(diagnose([...e691, '** (nm-pptp-service:4242): WARNING **: pppd exited with error code 19'].join('\n')).auth.error).toBe('E=691');
+    expect(v([...up])).toBe('up');
+    expect(v([...up, 'ERROR:  pppd: The link was terminated because the peer is not responding to echo requests.'])).toBe('link_dead');
+    expect(v([...up, 'DEBUG:  waitpid: pppd exit status code 5'])).toBe('stopped_locally');
+    // a number that is not pppd's exit status
+    expect(v([...up, 'Script /etc/ppp/ip-up finished (pid 6228), status = 0x0', 'openvpn exited with error code 19'])).toBe('up');
+  });
+});
+
+
 describe('decoders', () => {
   it('decodes pppd script status both ways it has printed it', () => {
     expect(decodeScriptStatus(0x0)).toEqual({ exitCode: 0, signal: null });
