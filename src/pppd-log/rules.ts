@@ -207,6 +207,13 @@ function feedPacket(s: Session, l: LogLine, dir: 'sent' | 'rcvd', proto: string,
         if (/MPPE/i.test(reason)) s.mppeFail ??= l;
       }
     }
+    // fsm.c answers a Terminate-Request with a Terminate-Ack (fsm_rtermreq), and a TermAck of
+    // its own TermReq ends a close it started: a TermAck we sent while we had asked nothing means
+    // the peer asked to end the link, even where the request itself was not logged (PPP stacks
+    // that log only what they send).
+    if (code === 'TermAck' && dir === 'sent' && !s.ends.some((e) => e.kind === 'peer-term' || e.kind === 'local-term')) {
+      s.ends.push({ kind: 'peer-term', detail: '', line: l });
+    }
     if (code === 'ProtRej' && dir === 'rcvd' && /^80 fd\b/i.test(body.replace(/^id=0x[0-9a-f]+\s*/i, ''))) s.ccpProtRej = true;
     return;
   }

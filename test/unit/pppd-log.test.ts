@@ -155,6 +155,18 @@ describe('batch 9 rules (pppd and pptp behaviour, both directions)', () => {
   });
 });
 
+describe('batch 10 rules', () => {
+  const v = (lines: string[]): string => diagnose(lines.join('\n')).verdict;
+  it('reads a TermAck we sent without a TermReq of ours as the peer ending the link, even when its request was not logged', () => {
+    // a router's own PPP stack logs only what it sends (newest line first, as its web page shows it)
+    expect(v(['PPP\tERROR\tUser request', 'PPP\tINFO\tsent Call-Clear-Request', 'PPP\tINFO\tsent [LCP TermAck]', 'PPP\tERROR\tLCP down'])).toBe('terminated_by_peer');
+    const pty = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1', 'PAP authentication succeeded'];
+    // our own close: the TermAck answers nothing of the peer's
+    expect(v([...pty, 'sent [LCP TermReq id=0x2 "User request"]', 'sent [LCP TermAck id=0x3]', 'Connection terminated.'])).toBe('other');
+    expect(v([...pty, 'sent [LCP TermAck id=0x3]', 'Connection terminated.'])).toBe('terminated_by_peer');
+  });
+});
+
 describe("pppd's exit status as front ends report it (pppd(8) EXIT STATUS)", () => {
   const v = (lines: string[]): string => diagnose(lines.join('\n')).verdict;
   const up = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication succeeded', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1'];
