@@ -437,5 +437,46 @@ export function splitLog(text: string): LogLine[] {
     if (source === 'unknown' && prog === null && /^CTRL: /.test(msg)) source = 'pptpd';
     out.push({ index, raw: line, msg, source, prog, pid });
   });
-  return out;
+  return newestFirst(out) ? out.reverse().map((l, i) => ({ ...l, index: i })) : out;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const ISO_TIME = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?/;
+const CTIME = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})/;
+const SYSLOG_TIME = /^([A-Za-z]{3})\s+(\d{1,2})\s+(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?/;
+
+/** A line's timestamp as a number that orders lines (ms; a syslog date without a year in 2000). */
+export function timeKey(raw: string): number | null {
+  const ms = (y: string, mo: number, d: string, h: string, mi: string, sec: string, frac?: string): number =>
+    Date.UTC(Number(y), mo, Number(d), Number(h), Number(mi), Number(sec)) + (frac ? Number(`0.${frac}`) * 1000 : 0);
+  const iso = ISO_TIME.exec(raw);
+  if (iso) return ms(iso[1] ?? '', Number(iso[2]) - 1, iso[3] ?? '', iso[4] ?? '', iso[5] ?? '', iso[6] ?? '', iso[7]);
+  const ct = CTIME.exec(raw);
+  const month = (m: string | undefined): number => MONTHS.indexOf((m ?? '').toLowerCase());
+  if (ct && month(ct[1]) >= 0) return ms(ct[6] ?? '', month(ct[1]), ct[2] ?? '', ct[3] ?? '', ct[4] ?? '', ct[5] ?? '');
+  const sl = SYSLOG_TIME.exec(raw);
+  if (sl && month(sl[1]) >= 0) return ms('2000', month(sl[1]), sl[2] ?? '', sl[3] ?? '', sl[4] ?? '', sl[5] ?? '', sl[6]);
+  return null;
+}
+
+/**
+ * A paste whose dated lines only ever go back in time is newest line first (routers' web pages,
+ * pfSense/OPNsense-style log views, `tac`): read oldest first, as pppd wrote it. Needs three
+ * dated lines and one step back; equal stamps (one second) say nothing either way.
+ */
+function newestFirst(lines: LogLine[]): boolean {
+  let prev: number | null = null;
+  let dated = 0;
+  let back = false;
+  for (const l of lines) {
+    const k = timeKey(l.raw);
+    if (k === null) continue;
+    dated++;
+    if (prev !== null) {
+      if (k > prev) return false;
+      if (k < prev) back = true;
+    }
+    prev = k;
+  }
+  return dated >= 3 && back;
 }

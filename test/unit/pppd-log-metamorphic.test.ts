@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { corpusPart, diagnose, parsePppdLog, type Verdict } from '../../src/pppd-log/index.js';
-import { splitLog, type LogLine } from '../../src/pppd-log/lines.js';
+import { splitLog, timeKey, type LogLine } from '../../src/pppd-log/lines.js';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'pppd-logs');
 
@@ -66,6 +66,14 @@ function reframe(fmt: (l: LogLine, i: number, prog: string, pid: string) => stri
       .map((l, i) => (reframable(l) ? fmt(l, i, l.prog ?? '', l.pid ?? String(1000 + i)) : l.raw))
       .join('\n');
 }
+
+const openwrtLogread = reframe((l, i, prog, pid) => `${ctime(at(i))} ${PRIO[prog] ?? 'daemon.info'} ${prog}[${pid}]: ${l.msg}`);
+
+/** A log with three dated lines or more, whose dates only go forward (and do go forward). */
+const datedForward = (t: string): boolean => {
+  const keys = splitLog(t).map((l) => timeKey(l.raw)).filter((k): k is number => k !== null);
+  return keys.length >= 3 && keys.every((k, i) => i === 0 || k >= (keys[i - 1] ?? k)) && (keys[keys.length - 1] ?? 0) > (keys[0] ?? 0);
+};
 
 /** A framed log: most of its lines carry a syslog-style prefix. */
 const framed = (t: string): boolean => {
@@ -163,10 +171,10 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
     name: 'busybox syslogd /var/log/messages',
     fn: reframe((l, i, prog, pid) => `${classic(at(i))} router ${PRIO[prog] ?? 'daemon.info'} ${prog}[${pid}]: ${l.msg}`),
   },
-  {
-    name: 'OpenWrt logread',
-    fn: reframe((l, i, prog, pid) => `${ctime(at(i))} ${PRIO[prog] ?? 'daemon.info'} ${prog}[${pid}]: ${l.msg}`),
-  },
+  { name: 'OpenWrt logread', fn: openwrtLogread },
+  // a router's web page, pfSense-style log views, `tac`: the same entries, newest first (logs
+  // whose dated lines go forward in time)
+  { name: 'newest entry first', fn: (t) => splitLog(t).map((l) => l.raw).reverse().join('\n'), applies: datedForward },
   {
     name: 'OpenWrt logread -t',
     fn: reframe(
@@ -229,6 +237,7 @@ const KNOWN_FAILURES: Record<string, number> = {
   "timestamps missing on some lines": 0,
   "other daemons interleaved": 0,
   "cut off at the beginning": 0,
+  "newest entry first": 0,
 };
 
 const cases = tunedCases();

@@ -15,6 +15,7 @@ import {
   type Verdict,
 } from '../../src/pppd-log/index.js';
 import { seed } from '../fixtures/property.js';
+import { splitLog } from '../../src/pppd-log/lines.js';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'pppd-logs');
 const sourceOf = (c: string): string => {
@@ -164,6 +165,32 @@ describe('batch 10 rules', () => {
     // our own close: the TermAck answers nothing of the peer's
     expect(v([...pty, 'sent [LCP TermReq id=0x2 "User request"]', 'sent [LCP TermAck id=0x3]', 'Connection terminated.'])).toBe('other');
     expect(v([...pty, 'sent [LCP TermAck id=0x3]', 'Connection terminated.'])).toBe('terminated_by_peer');
+  });
+});
+
+describe('logs pasted newest line first', () => {
+  const log = [
+    'Mar  3 10:00:01 gw pppd[7]: Using interface ppp0',
+    'Mar  3 10:00:01 gw pppd[7]: Connect: ppp0 <--> /dev/pts/1',
+    'Mar  3 10:00:02 gw pppd[7]: local  IP address 10.0.0.2',
+    'Mar  3 10:00:02 gw pppd[7]: remote IP address 10.0.0.1',
+    'Mar  3 11:30:00 gw pppd[7]: No response to 4 echo-requests',
+    'Mar  3 11:30:00 gw pppd[7]: Serial link appears to be disconnected.',
+    'Mar  3 11:30:03 gw pppd[7]: Using interface ppp0',
+    'Mar  3 11:30:03 gw pppd[7]: Connect: ppp0 <--> /dev/pts/1',
+    'Mar  3 11:30:09 gw pppd[7]: MS-CHAP authentication failed: E=691 Authentication failure',
+    'Mar  3 11:30:09 gw pppd[7]: CHAP authentication failed',
+  ];
+  it('reads them oldest first when every dated line goes back in time', () => {
+    expect(diagnose(log.join('\n')).verdict).toBe('auth_failed');
+    expect(diagnose([...log].reverse().join('\n')).verdict).toBe('auth_failed');
+    expect(splitLog([...log].reverse().join('\n'))[0]?.msg).toBe('Using interface ppp0');
+  });
+  it('keeps the order of a log whose clock stepped back once, and of one whose stamps are all equal', () => {
+    const stepped = [log[0], log[1], 'Mar  3 09:59:58 gw pppd[7]: No response to 4 echo-requests', log[8], log[9]].join('\n');
+    expect(splitLog(stepped)[0]?.msg).toBe('Using interface ppp0');
+    const same = log.map((l) => l.replace(/^Mar  3 \S+/, 'Mar  3 10:00:00')).reverse().join('\n');
+    expect(splitLog(same)[0]?.msg).toBe('CHAP authentication failed');
   });
 });
 
