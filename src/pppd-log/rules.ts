@@ -303,7 +303,10 @@ export const PPPD_RULES: Rule[] = [
       s.started = true;
       if (m[1]) s.iface = m[1];
       // A serial line (a modem, a phone over Bluetooth or USB), not the pty pptp runs on.
-      if (/^\/dev\/(?:tty(?!p)|rfcomm|modem|cua|ircomm)/.test(m[2] ?? '')) s.nonPptpLink ??= l;
+      if (/^\/dev\/(?:tty(?!p)|rfcomm|modem|cua|ircomm)/.test(m[2] ?? '')) {
+        s.nonPptpLink ??= l;
+        s.serialLine ??= l;
+      }
     },
   },
   { name: 'interface', re: /^Using interface (\S+)/, example: 'Using interface pptp-vpn', fresh: true, on: (s, m) => (s.iface = m[1] ?? s.iface) },
@@ -369,7 +372,10 @@ export const PPPD_RULES: Rule[] = [
   // --- pptp.so plugin (control connection inside pppd) ---
   {
     name: 'pptp-plugin-connect',
-    re: /^PPTP: (?:Unknown host|connect failed|failed to connect PPTP socket|failed to bind PPTP socket)|Call manager exited with error|Could not launch call manager|Could not open control connection/i,
+    // ...and macOS's pppd L2TP/PPTP plugins (Apple ppp Drivers/*-plugin/main.c): "L2TP: Host '%s'
+    // not found...", and "L2TP cannot connect to the server" when the tunnel setup (SCCRQ) got
+    // no answer: the control connection never opened.
+    re: /^PPTP: (?:Unknown host|connect failed|failed to connect PPTP socket|failed to bind PPTP socket)|Call manager exited with error|Could not launch call manager|Could not open control connection|^(?:L2TP|PPTP):? (?:cannot connect to the server|Host '[^']*' not found)/i,
     example: 'PPTP: Unknown host vpn.example.com',
     on: (s, _m, l) => void (s.controlErr ??= l),
   },
@@ -636,6 +642,9 @@ export const PPPD_RULES: Rule[] = [
       if (isHookScript(path)) upsertScript(s, { script: hookName(path), ...decoded, line: l });
       else {
         if ((decoded.exitCode ?? 0) !== 0 || decoded.signal !== null) s.ptyFailed ??= l;
+        // 127/126: the shell could not find or run the program (`sh: 1: pptp: not found`): no
+        // control connection was ever tried.
+        if (decoded.exitCode === 127 || decoded.exitCode === 126) s.ptyNotRun ??= l;
         // The pty/connect program is something else than pptp (a modem driver, pppoe, chat).
         if (!/pptp/i.test(path)) s.nonPptpLink ??= l;
       }
@@ -719,7 +728,15 @@ export const PPPD_RULES: Rule[] = [
     example: 'Terminating on signal 15',
     on: (s, m, l) => void s.ends.push({ kind: 'signal', detail: `signal ${m[1]}${signalName(Number(m[1]))}`, line: l }),
   },
-  { name: 'sighup', re: /^Hangup \(SIGHUP\)/i, example: 'Hangup (SIGHUP)', on: (s, _m, l) => void s.ends.push({ kind: 'signal', detail: 'signal 1 (SIGHUP)', line: l }) },
+  {
+    name: 'sighup',
+    re: /^Hangup \(SIGHUP\)/i,
+    example: 'Hangup (SIGHUP)',
+    // On a serial line the kernel sends the tty's session leader SIGHUP when the modem drops
+    // carrier: there "Hangup (SIGHUP)" is the line hanging up, not somebody stopping pppd.
+    on: (s, _m, l) =>
+      void s.ends.push(s.serialLine ? { kind: 'hangup', detail: 'the modem hung up (SIGHUP from the serial line)', line: l } : { kind: 'signal', detail: 'signal 1 (SIGHUP)', line: l }),
+  },
   {
     name: 'fatal-signal',
     // main.c: pppd itself crashed (SIGSEGV, SIGBUS...): not a stop anybody asked for.

@@ -96,6 +96,10 @@ export interface Session {
    * a pty program that is not pptp. A hangup before PPP then says nothing about TCP 1723.
    */
   nonPptpLink: LogLine | null;
+  /** `Connect: ppp0 <--> /dev/ttyS0`: a serial line (a modem), whose hangup is the line's. */
+  serialLine: LogLine | null;
+  /** The pty program could not be run at all (exit status 127/126: not found, not executable). */
+  ptyNotRun: LogLine | null;
   /** IPCP as the debug packets tell it (logs without "local IP address"): our address the peer acked, the peer's address we acked. */
   ipcpAckRcvd: LogLine | null;
   ipcpAckSent: LogLine | null;
@@ -152,6 +156,8 @@ export function newSession(pid: string | null): Session {
     controlUp: false,
     callUp: false,
     nonPptpLink: null,
+    serialLine: null,
+    ptyNotRun: null,
     ipcpAckRcvd: null,
     ipcpAckSent: null,
     ipcpLocal: null,

@@ -171,6 +171,9 @@ export function decideVerdict(s: Session): Decision {
       s.authResult !== 'none' ||
       s.ends.some((e) => e.kind === 'peer-term') ||
       s.lines.some((l) => /^(?:CHAP|PAP|EAP|MS-CHAP)|CCP|IPCP|MPPE|IP address|^Connect time [\d.]+ minutes/i.test(l.msg));
+    if (s.ptyNotRun && !negotiated) {
+      return { verdict: 'other', endedBy: `the pty program could not be run (${s.ptyNotRun.msg}): is pptp installed?`, evidence: ev(s.ptyNotRun) };
+    }
     if ((hangup || s.ptyFailed) && !negotiated && !s.controlUp && !s.nonPptpLink && !s.ends.some((e) => e.kind === 'signal')) {
       const h = hangup?.line ?? s.ptyFailed;
       return {
@@ -264,6 +267,8 @@ export function decideVerdict(s: Session): Decision {
       if (pc) return { verdict: 'terminated_by_peer', endedBy: peerClosedWords(pc.detail), evidence: ev(pc.line, pick.line) };
       const le = after.find((e) => e.kind === 'pptp-link-error');
       if (le) return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${le.detail})`, evidence: ev(le.line, pick.line) };
+      // A modem dropping carrier on a link that was up: the line (the far end) ended the call.
+      if (s.serialLine) return { verdict: 'terminated_by_peer', endedBy: 'the modem hung up (carrier lost on the serial line)', evidence: ev(s.serialLine, s.upLine, pick.line) };
       return { verdict: 'other', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
     }
     default:
