@@ -7,7 +7,7 @@ import { isSourceMessage, SOURCE_WORDS, startsSourceMessage } from './source-mes
 export type Source = 'pppd' | 'pptp' | 'pptpd' | 'unknown' | 'ignored';
 
 export interface LogLine {
-  /** 0-based position among the text's lines. */
+  /** 0-based reading position: the text's line order, or its reverse for a newest-first paste. */
   index: number;
   /** The line as written (trimmed, tabs kept out), for evidence. */
   raw: string;

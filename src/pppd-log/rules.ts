@@ -95,6 +95,15 @@ function signalName(n: number): string {
 }
 
 /**
+ * The connect program failed before PPP started: the transport never came up. pptp runs as a
+ * pty program, never as the connect script, so a dialer (chat) failed, not TCP 1723.
+ */
+function connectScriptFailed(s: Session, l: LogLine): void {
+  s.ptyFailed ??= l;
+  s.nonPptpLink ??= l;
+}
+
+/**
  * pppd(8) EXIT STATUS, the man page's sentence for each code as front ends print it (some start
  * "Pppd ..." or drop a word; python-pppd and others shorten a few).
  */
@@ -140,9 +149,7 @@ function exitStatus(s: Session, code: number | null, l: LogLine): void {
       s.configErr ??= l;
       break;
     case 8:
-      // the connect program (a dialer: pptp is never one) failed before PPP started
-      s.ptyFailed ??= l;
-      s.nonPptpLink ??= l;
+      connectScriptFailed(s, l);
       break;
     case 4:
       s.noKernel ??= l;
@@ -686,11 +693,7 @@ export const PPPD_RULES: Rule[] = [
     // PPP started: the transport never came up.
     re: /^Connect script failed|^Initializer script failed/i,
     example: 'Connect script failed',
-    // pptp runs as a pty program, never as the connect script: a dialer (chat) failed.
-    on: (s, _m, l) => {
-      s.ptyFailed ??= l;
-      s.nonPptpLink ??= l;
-    },
+    on: (s, _m, l) => connectScriptFailed(s, l),
   },
   {
     name: 'pppoe-no-answer',

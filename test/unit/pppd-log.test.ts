@@ -261,7 +261,6 @@ describe("pppd's exit status as front ends report it (pppd(8) EXIT STATUS)", () 
   });
 });
 
-
 describe('decoders', () => {
   it('decodes pppd script status both ways it has printed it', () => {
     expect(decodeScriptStatus(0x0)).toEqual({ exitCode: 0, signal: null });
