@@ -25,6 +25,7 @@ export interface Row {
   phase: string;
   hosts: number;
   forks: number;
+  /** Samples the medians are taken over: runs, times --repeat for floor and nochange. */
   runs: number;
   /** Median wall time of the CLI process. */
   wallMs: number;
@@ -88,7 +89,7 @@ export function summarize(phase: string, hosts: number, forks: number, samples: 
 /** The results table, one line per phase and size. */
 export function resultsTable(rows: readonly Row[]): string {
   return formatTable(
-    ['phase', 'hosts', 'forks', 'runs', 'wall ms (median)', 'ms/host', 'CLI CPU ms', 'host mean ms', 'execs/host max', 'execs/host mean', 'bytes/host mean', 'peak RSS MB', 'changed hosts', 'failed hosts'],
+    ['phase', 'hosts', 'forks', 'samples', 'wall ms (median)', 'ms/host', 'CLI CPU ms', 'host mean ms', 'execs/host max', 'execs/host mean', 'bytes/host mean', 'peak RSS MB', 'changed hosts', 'failed hosts'],
     rows.map((r) => [
       r.phase,
       String(r.hosts),
