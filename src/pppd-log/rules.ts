@@ -342,6 +342,15 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   {
+    name: 'options-file-warning',
+    // options.c options_from_file(): a file pppd may do without (~/.ppprc, /etc/ppp/options.ttyS0)
+    // that exists but cannot be read is a warn(), and pppd carries on; only a file it must read
+    // prints "Can't open options file" and exits with status 2.
+    re: /^Warning: can't open options file/i,
+    example: "Warning: can't open options file /root/.ppprc: Permission denied",
+    on: () => {},
+  },
+  {
     name: 'config-error',
     re: /Can't open options file|Can't find peer file|In file .*:|Couldn't load plugin|Plugin .* is for pppd version|The remote system is required to authenticate itself|unknown mode \(you must specify pptp_server/i,
     example: "Can't open options file /etc/ppp/peers/vpn: No such file or directory",
@@ -624,6 +633,14 @@ export const PPPD_RULES: Rule[] = [
     re: /^(?:Peer refused to agree to (?:our|his) IP address|Could not determine local IP address|Peer is not authorized to use remote address|Interface configuration failed|Interface failed to come up)/i,
     example: 'Peer refused to agree to our IP address',
     on: (s, _m, l) => void s.ends.push({ kind: 'local-term', detail: 'IPCP could not agree on the IP addresses', line: l }),
+  },
+  {
+    name: 'ipv6cp-address-failed',
+    // ipv6cp.c ipv6cp_up(): the interface identifiers are unusable, so pppd closes IPv6CP only
+    // ("Refused our interface identifier"); IPCP and the link carry on.
+    re: /^(?:Peer refused to agree to his interface identifier|Could not determine (?:remote|local) LL address|local and remote LL addresses are equal)/i,
+    example: 'Could not determine remote LL address',
+    on: () => {},
   },
   // --- timeouts (fsm.c: "%s: timeout sending Config-Requests") ---
   {

@@ -202,6 +202,21 @@ describe('batch 11 rules (both directions)', () => {
   });
 });
 
+describe('messages pppd carries on after (from its sources)', () => {
+  const v = (lines: string[]): string => diagnose(lines.join('\n')).verdict;
+  const up = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication succeeded', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1'];
+  it("keeps a link up when only IPv6CP gives up (ipv6cp.c closes IPv6CP, not the link)", () => {
+    expect(v([...up, 'Peer refused to agree to his interface identifier'])).toBe('up');
+    expect(v([...up, 'Could not determine remote LL address'])).toBe('up');
+    // IPCP giving up on the addresses does close the link
+    expect(v([...up.slice(0, 3), 'Peer refused to agree to our IP address', 'Connection terminated.'])).toBe('other');
+  });
+  it("reads an options file pppd may do without as a warning, one it must read as a configuration error", () => {
+    expect(v(["Warning: can't open options file /root/.ppprc: Permission denied", ...up])).toBe('up');
+    expect(v(["Can't open options file /etc/ppp/peers/vpn: No such file or directory"])).toBe('config_error');
+  });
+});
+
 describe('logs pasted newest line first', () => {
   const log = [
     'Mar  3 10:00:01 gw pppd[7]: Using interface ppp0',
