@@ -4,6 +4,7 @@ import { access, constants, readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type InputProblem } from '../errors.js';
+import { pyyamlScalars } from './pyyaml-scalars.js';
 
 /** A path segment: a mapping key or a sequence index. */
 export type PathSegment = string | number;
@@ -55,14 +56,14 @@ const vaultTag = {
 
 /**
  * Parses YAML text the way Ansible reads inventories (PyYAML, YAML 1.1: `yes`/`no` are
- * booleans, `<<` merge keys work). Syntax errors, duplicate keys and alias bombs become
+ * booleans, `<<` merge keys work; plain scalars resolved as PyYAML does, pyyaml-scalars.ts). Syntax errors, duplicate keys and alias bombs become
  * InputErrors with line and column.
  */
 export function parseYaml(text: string, file: string): unknown {
   let doc: Document;
   try {
     // logLevel 'error': the yaml package would otherwise print warnings (only the CLI prints).
-    doc = parseDocument(text, { version: '1.1', merge: true, customTags: [vaultTag], prettyErrors: true, logLevel: 'error' });
+    doc = parseDocument(text, { version: '1.1', merge: true, customTags: (tags) => pyyamlScalars([...tags, vaultTag]), prettyErrors: true, logLevel: 'error' });
   } catch (err) {
     throw new InputError([{ file, path: '', message: `YAML syntax error: ${firstLine(err)}` }], { cause: err });
   }

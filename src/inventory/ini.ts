@@ -17,7 +17,7 @@
 import { shlexSplit } from '../shell/shlex.js';
 import type { InputProblem } from '../errors.js';
 import { describeValue, type PathSegment } from '../config/input.js';
-import { addGroup, addHost, expandHostRange, GROUP_NAME, HOST_NAME, isDescendant, linkChild, type InventoryTree } from './tree.js';
+import { addGroup, addHost, expandHostRange, GROUP_NAME, HOST_NAME, isDescendant, linkChild, splitPort, type InventoryTree } from './tree.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_LINE = /^([^:\]\s]+)\s*(?:#.*)?$/;
@@ -133,21 +133,12 @@ export function readIni(text: string, file: string, tree: InventoryTree): InputP
         continue;
       }
       const path: PathSegment[] = [group, 'hosts', name];
-      const h = addHost(tree, g, name, path, file);
-      if (port !== undefined) h.vars.set('ansible_port', { value: port, origin: [...path, 'ansible_port'], file });
+      const h = addHost(tree, g, name, path, file, port);
       for (const [k, v] of vars) h.vars.set(k, { value: v, origin: [...path, k], file });
     }
   }
 }
 
-/** `host:2222` → port 2222; `[::1]:22` → ::1 and 22; anything else has no port. */
-function splitPort(token: string): { pattern: string; port?: number } {
-  const v6 = /^\[([0-9A-Fa-f:.]+)\]:([0-9]+)$/.exec(token);
-  if (v6) return { pattern: v6[1] ?? '', port: Number(v6[2]) };
-  const m = /^([^:]+):([0-9]+)$/.exec(token);
-  if (m) return { pattern: m[1] ?? '', port: Number(m[2]) };
-  return { pattern: token };
-}
 
 /** A host line's words as Ansible's INI plugin splits them: `shlex.split(line, comments=True)`. */
 export const shellWords = (line: string): string[] | string => shlexSplit(line, { comments: true });
@@ -159,7 +150,7 @@ export const shellWords = (line: string): string[] | string => shlexSplit(line, 
 export function pythonLiteral(text: string): unknown {
   const p = new LiteralParser(text);
   try {
-    const v = p.value();
+    const v = p.expression();
     p.ws();
     if (!p.done()) return text;
     return v;
@@ -193,6 +184,19 @@ class LiteralParser {
     return false;
   }
 
+  /** A value, or a tuple without parentheses (`80,443` is (80, 443), `True,` is (True,)): a list. */
+  expression(): unknown {
+    const first = this.value();
+    if (!this.eat(',')) return first;
+    const items = [first];
+    for (;;) {
+      this.ws();
+      if (this.done()) return items;
+      items.push(this.value());
+      if (!this.eat(',')) return items;
+    }
+  }
+
   value(): unknown {
     this.ws();
     const c = this.s[this.i];
@@ -218,6 +222,13 @@ class LiteralParser {
       return c === '-' ? -v : v;
     }
     const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.i))?.[0];
+    // String prefixes: u'' and b'' read as plain strings (Ansible turns bytes into text), r''
+    // keeps its backslashes.
+    const next = this.s[this.i + (word?.length ?? 0)];
+    if (word !== undefined && /^(?:[uUbB]|[rR]|[bB][rR]|[rR][bB])$/.test(word) && (next === "'" || next === '"')) {
+      this.i += word.length;
+      return this.str(/[rR]/.test(word));
+    }
     if (word !== undefined) {
       this.i += word.length;
       if (word === 'True') return true;
@@ -245,7 +256,7 @@ class LiteralParser {
     return Number(t);
   }
 
-  private str(): string {
+  private str(raw = false): string {
     const q = this.s[this.i] ?? '';
     this.i++;
     let out = '';
@@ -255,9 +266,24 @@ class LiteralParser {
         this.i++;
         return out;
       }
+      if (c === '\\' && raw) {
+        // A raw string keeps the backslash, and a backslash still protects the quote.
+        out += c + (this.s[this.i + 1] ?? '');
+        this.i += 2;
+        continue;
+      }
       if (c === '\\') {
-        const n = this.s[this.i + 1] ?? '';
-        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
+        const rest = this.s.slice(this.i + 1);
+        // Python's escapes: \x41, \u0041, \U00000041, octal \101; unknown ones keep the backslash.
+        const code = /^x([0-9a-fA-F]{2})|^u([0-9a-fA-F]{4})|^U([0-9a-fA-F]{8})|^([0-7]{1,3})/.exec(rest);
+        if (code) {
+          const hex = code[1] ?? code[2] ?? code[3];
+          out += String.fromCodePoint(hex !== undefined ? parseInt(hex, 16) : parseInt(code[4] ?? '0', 8));
+          this.i += 1 + code[0].length;
+          continue;
+        }
+        const n = rest[0] ?? '';
+        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '\n': '' };
         const mapped = map[n];
         out += mapped ?? `\\${n}`;
         this.i += 2;

@@ -72,8 +72,11 @@ const JINJA = /\{\{|\{%|\{#/;
  * and the group_vars/ and host_vars/ next to each source).
  *
  * Variable precedence is what `ansible-inventory --list` shows, weakest first:
- *   `all` in the sources < group_vars/all < other groups in the sources < group_vars/GROUP
- *   < the host in the sources < host_vars/HOST,
+ *   `all` in the sources < other groups in the sources < group_vars/all < group_vars/GROUP
+ *   < the host in the sources < host_vars/HOST
+ * (ansible-core's default VARIABLE_PRECEDENCE: all_inventory, groups_inventory,
+ * all_plugins_inventory, groups_plugins_inventory: group_vars/all.yml beats a `[GROUP:vars]`
+ * section of the inventory file),
  * where groups are merged in the order (depth, ansible_group_priority, name), later winning:
  *   - a deeper group (more levels below `all`; a group under several parents takes its
  *     deepest position) beats its parents;
@@ -134,8 +137,8 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
       for (const [k, v] of vars ?? []) if (k !== 'ansible_group_priority') merged.set(k, v);
     };
     put(tree.groups.get('all')?.vars);
-    put(tree.groupFileVars.get('all'));
     for (const g of order) put(tree.groups.get(g)?.vars);
+    put(tree.groupFileVars.get('all'));
     for (const g of order) put(tree.groupFileVars.get(g));
     put(host.vars);
     put(tree.hostFileVars.get(host.name));

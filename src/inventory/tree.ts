@@ -74,11 +74,17 @@ export function addGroup(tree: InventoryTree, name: string, path: PathSegment[])
 }
 
 /** Puts host NAME in group G (creating the host if new) and returns it. */
-export function addHost(tree: InventoryTree, g: GroupData, name: string, path: PathSegment[], file?: string): HostData {
+/**
+ * Adds a host to a group (creating it on first sight). A `host:PORT` port is applied only when
+ * the host is created, as Ansible's `InventoryData.add_host` does (`Host(name, port)`): a later
+ * line naming the same host with another port does not change it; an `ansible_port` variable does.
+ */
+export function addHost(tree: InventoryTree, g: GroupData, name: string, path: PathSegment[], file?: string, port?: number): HostData {
   let h = tree.hosts.get(name);
   if (!h) {
     h = file === undefined ? { name, vars: new Map(), path } : { name, vars: new Map(), path, file };
     tree.hosts.set(name, h);
+    if (port !== undefined && file !== undefined) h.vars.set('ansible_port', { value: port, origin: [...path, 'ansible_port'], file });
   }
   if (!g.hosts.includes(name)) g.hosts.push(name);
   return h;
@@ -189,7 +195,8 @@ export function readTree(doc: unknown, file: string, tree: InventoryTree = empty
     }
   };
 
-  const readHosts = (g: GroupData, pattern: string, body: unknown, path: PathSegment[]): void => {
+  const readHosts = (g: GroupData, key: string, body: unknown, path: PathSegment[]): void => {
+    const { pattern, port } = splitPort(key);
     const expanded = expandHostRange(pattern);
     if (typeof expanded === 'string') {
       problem(path, expanded);
@@ -204,7 +211,7 @@ export function readTree(doc: unknown, file: string, tree: InventoryTree = empty
         problem(path, `invalid host name ${describeValue(name)}: use letters, digits and "_", ".", "-", "@", "+"`);
         continue;
       }
-      const h = addHost(tree, g, name, path, file);
+      const h = addHost(tree, g, name, path, file, port);
       if (body) for (const [k, v] of Object.entries(body)) h.vars.set(k, { value: v, origin: [...path, k], file });
     }
   };
@@ -307,4 +314,17 @@ export function expandHostRange(pattern: string): string[] | string {
 
 export function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/**
+ * `host:2222` → port 2222; `[::1]:22` → ::1 and 22; `r[01:20]:2222` → the range and 2222 (the
+ * port is split off before ranges are expanded, as Ansible's `parse_address(allow_ranges=True)`
+ * does); anything else (an IPv6 address without brackets, a range alone) has no port.
+ */
+export function splitPort(token: string): { pattern: string; port?: number } {
+  const v6 = /^\[([0-9A-Fa-f:.]+)\]:([0-9]+)$/.exec(token);
+  if (v6) return { pattern: v6[1] ?? '', port: Number(v6[2]) };
+  const m = /^((?:[^:[\]]|\[[^\]]*\])+):([0-9]+)$/.exec(token);
+  if (m) return { pattern: m[1] ?? '', port: Number(m[2]) };
+  return { pattern: token };
 }

@@ -16,6 +16,9 @@ const LITERALS: [string, unknown][] = [
   ["{'a': 1, 'b': [True, None]}", { a: 1, b: [true, null] }], ['(1,2)', [1, 2]], ['(1)', 1], ['1_000', 1000],
   ['{{ x }}', '{{ x }}'], ['abc', 'abc'], ["'a' 'b'", 'ab'], ['[1,]', [1]], ['5.', 5], ['.5', 0.5], ['+3', 3],
   ['1.2.3.4', '1.2.3.4'], ['2222', 2222], ['[unclosed', '[unclosed'],
+  // a tuple without parentheses, string prefixes, Python's escapes
+  ['80,443', [80, 443]], ['True,', [true]], ["'a', 'b'", ['a', 'b']], ['8.8.8.8,1.1.1.1', '8.8.8.8,1.1.1.1'], ['1,,2', '1,,2'],
+  ["u'x'", 'x'], ["b'x'", 'x'], ["r'a\\b'", 'a\\b'], ["'\\x41\\101\\u00e9'", 'AAé'], ["'a\\qb'", 'a\\qb'], ["f'x'", "f'x'"],
 ];
 
 describe('INI values are Python literals, as ast.literal_eval reads them', () => {

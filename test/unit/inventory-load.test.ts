@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,30 @@ describe('variable precedence (as ansible-inventory resolves it)', () => {
   it('ansible_group_priority raises a group above same-depth groups', async () => {
     const inv = await loadInventory(`${FIX}/precedence.yaml`);
     expect(host(inv, 'h2').vars.v_priority).toBe('alpha');
+  });
+
+  it('group_vars/all beats a [group:vars] section of the inventory file (VARIABLE_PRECEDENCE: inventory groups, then group_vars files)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'inv-'));
+    await writeFile(join(dir, 'hosts.ini'), '[branch]\nr1\n[branch:vars]\nserver=from-ini\nuser=from-ini\n[all:vars]\nnote=ini-all\n');
+    await mkdir(join(dir, 'group_vars'));
+    await writeFile(join(dir, 'group_vars', 'all.yml'), 'server: from-group-vars-all\n');
+    await writeFile(join(dir, 'group_vars', 'branch.yml'), 'note: from-group-vars-branch\n');
+    const r1 = host(await loadInventory(join(dir, 'hosts.ini')), 'r1');
+    expect(r1.vars.server).toBe('from-group-vars-all');
+    expect(r1.vars.user).toBe('from-ini');
+    expect(r1.vars.note).toBe('from-group-vars-branch');
+  });
+
+  it('a host:PORT applies where the host is first named; a later line cannot change it, ansible_port can', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'inv-'));
+    await writeFile(join(dir, 'hosts.ini'), '[a]\nr1:2201\nr[2:3]:2202\n[b]\nr1:2299\nr2 ansible_port=2300\n');
+    const inv = await loadInventory(join(dir, 'hosts.ini'));
+    expect(host(inv, 'r1').vars.ansible_port).toBe(2201);
+    expect(host(inv, 'r2').vars.ansible_port).toBe(2300);
+    expect(host(inv, 'r3').vars.ansible_port).toBe(2202);
+    await writeFile(join(dir, 'hosts.yml'), 'all:\n  hosts:\n    "gw[1:2]:2222":\n    gw3:2200:\n      note: x\n');
+    const yml = await loadInventory(join(dir, 'hosts.yml'));
+    expect(yml.hosts.map((h) => [h.name, h.vars.ansible_port])).toEqual([['gw1', 2222], ['gw2', 2222], ['gw3', 2200]]);
   });
 
   it('lists groups in resolution order, ancestors included, without all', async () => {

@@ -1,0 +1,50 @@
+// Plain YAML scalars read as PyYAML reads them (Ansible's YAML loader), checked against the
+// python3-yaml that Debian's ansible-core depends on: the same value for every spelling.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parseYaml } from '../../src/config/input.js';
+
+const SPELLINGS = [
+  '1', '-0', '+12', '010', '09', '0b101', '0x1F', '0o10', '1_000', '1__0', '12:30', '190:20:30', '00:11:22', '00:11:22:33:44:55',
+  '1.5', '0.', '.5', '._5', '1e3', '1.0e3', '1.5e+3', '1.5E-2', '1:20.5', '1.2.3', '+.inf', '-.Inf',
+  'true', 'True', 'TRUE', 'yes', 'Yes', 'on', 'On', 'y', 'Y', 'n', 'no', 'NO', 'off', 'Off', 'false',
+  'null', 'Null', 'NULL', '~', '', 'none', 'None',
+  '2001-01-01', '2001-1-1', '2001-12-14t21:59:43.10-05:00', '2001-12-14 21:59:43.10 -5', '2001-12-15T02:59:43.1Z', '2002-12-14 01:02:03',
+  "'1'", '"yes"', 'a b', '10.0.0.1', '1.2.3.4/24',
+];
+
+// What ansible-inventory prints for each value: JSON, dates as isoformat() (AnsibleJSONEncoder).
+const PY = String.raw`
+import json, sys, datetime, yaml
+out = []
+for s in json.load(sys.stdin):
+    v = yaml.safe_load('k: ' + s)['k']
+    if isinstance(v, (datetime.date, datetime.datetime)): v = v.isoformat()
+    if isinstance(v, float) and v != v: v = 'nan'
+    elif isinstance(v, float) and v in (float('inf'), float('-inf')): v = str(v)
+    out.append(v)
+print(json.dumps(out))
+`;
+
+const hasPyYaml = (() => {
+  try {
+    execFileSync('python3', ['-c', 'import yaml'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasPyYaml)('YAML scalars as PyYAML (Ansible) reads them', () => {
+  it('gives the value python3-yaml gives for every spelling', () => {
+    const theirs = JSON.parse(execFileSync('python3', ['-c', PY], { input: JSON.stringify(SPELLINGS), encoding: 'utf8' })) as unknown[];
+    const ours = SPELLINGS.map((s) => {
+      const v = (parseYaml(`k: ${s}`, 'test.yml') as { k: unknown }).k;
+      if (typeof v === 'number' && Number.isNaN(v)) return 'nan';
+      if (v === Infinity) return 'inf';
+      if (v === -Infinity) return '-inf';
+      return v;
+    });
+    expect(Object.fromEntries(SPELLINGS.map((s, i) => [s, ours[i]]))).toEqual(Object.fromEntries(SPELLINGS.map((s, i) => [s, theirs[i]])));
+  });
+});
