@@ -82,9 +82,11 @@ const JINJA = /\{\{|\{%|\{#/;
  *     deepest position) beats its parents;
  *   - at the same depth the higher `ansible_group_priority` (default 1) wins;
  *   - at the same depth and priority the group whose name sorts last (alphabetically) wins.
- * Merging is per top-level variable (Ansible's `hash_behaviour = replace`): a host's
- * `tunnels` list replaces a group's, it is not appended to it. Of several sources, later ones
- * win.
+ * `ansible_group_priority` counts where an inventory source sets it; in a group_vars/ file it
+ * is a plain variable. Merging is per top-level variable (Ansible's `hash_behaviour = replace`):
+ * a host's `tunnels` list replaces a group's, it is not appended to it. Of several sources,
+ * later ones win; each source's group_vars/ (host_vars/) files are one layer, applied source by
+ * source (all of them for `all`, then all of them for the other groups).
  *
  * Templates: in the variables pptp-fleet reads, a value that is exactly `{{ name }}` is the
  * host's variable `name` (recursively; a loop is an error); any other `{{ }}`, `{% %}` or
@@ -132,16 +134,20 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
     const member = groupsOfHost(tree, host.name);
     const order = [...member].filter((g) => g !== 'all').sort((a, b) => compareGroups(a, b, depths, priorities));
     const merged = new Map<string, VarEntry>();
-    // ansible_group_priority is a property of the group it is set on, not a variable.
     const put = (vars: Map<string, VarEntry> | undefined): void => {
+      for (const [k, v] of vars ?? []) merged.set(k, v);
+    };
+    // In an inventory source ansible_group_priority is the group's priority, not a variable
+    // (Group.set_variable); in a group_vars/ file it is an ordinary variable.
+    const putGroup = (vars: Map<string, VarEntry> | undefined): void => {
       for (const [k, v] of vars ?? []) if (k !== 'ansible_group_priority') merged.set(k, v);
     };
-    put(tree.groups.get('all')?.vars);
-    for (const g of order) put(tree.groups.get(g)?.vars);
-    put(tree.groupFileVars.get('all'));
-    for (const g of order) put(tree.groupFileVars.get(g));
+    putGroup(tree.groups.get('all')?.vars);
+    for (const g of order) putGroup(tree.groups.get(g)?.vars);
+    for (const layer of tree.groupFileVars) put(layer.get('all'));
+    for (const layer of tree.groupFileVars) for (const g of order) put(layer.get(g));
     put(host.vars);
-    put(tree.hostFileVars.get(host.name));
+    for (const layer of tree.hostFileVars) put(layer.get(host.name));
     const locked = [
       ...['all', ...order].flatMap((g) => tree.lockedFiles.groups.get(g) ?? []),
       ...(tree.lockedFiles.hosts.get(host.name) ?? []),
@@ -196,7 +202,9 @@ function compareGroups(a: string, b: string, depths: Map<string, number>, priori
 function groupPriorities(tree: InventoryTree, problems: InputProblem[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const g of tree.groups.values()) {
-    const entry = tree.groupFileVars.get(g.name)?.get('ansible_group_priority') ?? g.vars.get('ansible_group_priority');
+    // Only an inventory source sets a group's priority (Group.set_variable); in group_vars/ files
+    // it is a plain variable that orders nothing.
+    const entry = g.vars.get('ansible_group_priority');
     if (!entry) continue;
     const r = HOST_VAR_SCHEMAS.ansible_group_priority.safeParse(entry.value, { reportInput: true });
     if (r.success) out.set(g.name, r.data);

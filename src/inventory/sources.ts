@@ -272,11 +272,15 @@ async function readScript(file: string, tree: InventoryTree): Promise<InputProbl
   return problems;
 }
 
-/** group_vars/ and host_vars/ under `dir`, for every group and host in the tree. */
+/** group_vars/ and host_vars/ under `dir`, for every group and host in the tree: one more layer of each. */
 async function readVarsDirs(dir: string, tree: InventoryTree, problems: InputProblem[], secrets: readonly VaultSecret[]): Promise<void> {
+  const groupLayer = new Map<string, Map<string, VarEntry>>();
+  const hostLayer = new Map<string, Map<string, VarEntry>>();
+  tree.groupFileVars.push(groupLayer);
+  tree.hostFileVars.push(hostLayer);
   const kinds = [
-    { sub: 'group_vars', names: [...tree.groups.keys()], into: tree.groupFileVars, locked: tree.lockedFiles.groups },
-    { sub: 'host_vars', names: [...tree.hosts.keys()], into: tree.hostFileVars, locked: tree.lockedFiles.hosts },
+    { sub: 'group_vars', names: [...tree.groups.keys()], into: groupLayer, locked: tree.lockedFiles.groups },
+    { sub: 'host_vars', names: [...tree.hosts.keys()], into: hostLayer, locked: tree.lockedFiles.hosts },
   ];
   for (const k of kinds) {
     const base = join(dir, k.sub);

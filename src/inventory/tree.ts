@@ -40,10 +40,13 @@ export interface InventoryTree {
   groups: Map<string, GroupData>;
   /** By name, in first-definition order (the inventory order). */
   hosts: Map<string, HostData>;
-  /** Variables from group_vars/NAME next to the sources (a level above the sources' group vars). */
-  groupFileVars: Map<string, Map<string, VarEntry>>;
-  /** Variables from host_vars/NAME next to the sources (the strongest level). */
-  hostFileVars: Map<string, Map<string, VarEntry>>;
+  /**
+   * Variables from group_vars/NAME next to each source, one layer per source in source order
+   * (Ansible's host_group_vars plugin runs once per source, a later source's files winning).
+   */
+  groupFileVars: Map<string, Map<string, VarEntry>>[];
+  /** Variables from host_vars/NAME next to each source, one layer per source (the strongest level). */
+  hostFileVars: Map<string, Map<string, VarEntry>>[];
   /** Vault-encrypted vars files that could not be decrypted, by group or host they apply to. */
   lockedFiles: { groups: Map<string, string[]>; hosts: Map<string, string[]> };
 }
@@ -53,8 +56,8 @@ export function emptyTree(): InventoryTree {
   const tree: InventoryTree = {
     groups: new Map(),
     hosts: new Map(),
-    groupFileVars: new Map(),
-    hostFileVars: new Map(),
+    groupFileVars: [],
+    hostFileVars: [],
     lockedFiles: { groups: new Map(), hosts: new Map() },
   };
   addGroup(tree, 'all', ['all']);

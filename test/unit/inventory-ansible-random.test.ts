@@ -58,7 +58,10 @@ function writeVarsDirs(r: Rng, dir: string, groups: string[]): void {
   const hv = join(dir, 'host_vars');
   mkdirSync(gv);
   mkdirSync(hv);
-  const body = (): string => [...new Set(Array.from({ length: r.n(1, 3) }, () => r.n(0, 3)))].map((k) => `v${k}: ${r.pick(YAML_VALUES)}`).join('\n') + '\n';
+  const body = (): string =>
+    [...new Set(Array.from({ length: r.n(1, 3) }, () => r.n(0, 3)))].map((k) => `v${k}: ${r.pick(YAML_VALUES)}`).join('\n') +
+    // in a group_vars file it is a plain variable, not the group's priority
+    (r.f() < 0.15 ? `\nansible_group_priority: ${r.pick([3, 20])}\n` : '\n');
   for (const g of ['all', ...groups]) {
     const form = r.f();
     if (form < 0.4) continue;
@@ -95,7 +98,7 @@ function iniInventory(r: Rng, dir: string): string {
     const parent = r.pick(['world', groups[0] ?? 'world']);
     lines.push(`[${parent}:children]`);
     for (const g of groups.slice(1)) if (g !== parent && r.f() < 0.7) lines.push(g);
-    if (r.f() < 0.5) lines.push(`[${parent}:vars]`, `v0=${r.pick(INI_VALUES)}`, `ansible_group_priority=${r.pick(['1', '5', '10'])}`);
+    if (r.f() < 0.7) lines.push(`[${parent}:vars]`, `v0=${r.pick(INI_VALUES)}`, `ansible_group_priority=${r.pick(['1', '5', '10'])}`);
   }
   if (r.f() < 0.5) lines.push('[all:vars]', `v1=${r.pick(INI_VALUES)}`, `v3=${r.pick(INI_VALUES)}`);
   writeFileSync(join(dir, 'hosts.ini'), `${lines.join('\n')}\n`);
@@ -125,7 +128,7 @@ function yamlInventory(r: Rng, dir: string): string {
   const [first, ...rest] = groups;
   for (const g of groups) {
     lines.push(`    ${g}:`, ...hosts(g, '      '));
-    if (r.f() < 0.5) lines.push('      vars:', ...vars('        '), ...(r.f() < 0.3 ? [`        ansible_group_priority: ${r.pick([1, 5, 10])}`] : []));
+    if (r.f() < 0.5) lines.push('      vars:', ...vars('        '), ...(r.f() < 0.5 ? [`        ansible_group_priority: ${r.pick([1, 5, 10])}`] : []));
   }
   // a nested group, under one or two parents
   if (first !== undefined && rest.length > 0) {
@@ -140,9 +143,9 @@ function yamlInventory(r: Rng, dir: string): string {
 
 type Vars = Record<string, unknown>;
 
-async function theirs(source: string): Promise<Record<string, Vars> | 'ansible-failed'> {
+async function theirs(sources: string[]): Promise<Record<string, Vars> | 'ansible-failed'> {
   try {
-    const { stdout } = await run('ansible-inventory', ['-i', source, '--list'], { env: ANSIBLE_ENV, maxBuffer: 1 << 24 });
+    const { stdout } = await run('ansible-inventory', [...sources.flatMap((x) => ['-i', x]), '--list'], { env: ANSIBLE_ENV, maxBuffer: 1 << 24 });
     const list = JSON.parse(stdout) as Record<string, { hosts?: string[] }> & { _meta: { hostvars: Record<string, Vars> } };
     const out: Record<string, Vars> = { ...list._meta.hostvars };
     // Hosts without variables are in no _meta entry, only in their groups.
@@ -153,9 +156,9 @@ async function theirs(source: string): Promise<Record<string, Vars> | 'ansible-f
   }
 }
 
-async function ours(source: string): Promise<Record<string, Vars> | string> {
+async function ours(sources: string[]): Promise<Record<string, Vars> | string> {
   try {
-    const inv = await loadInventory([source]);
+    const inv = await loadInventory(sources);
     return Object.fromEntries(inv.hosts.map((h) => [h.name, JSON.parse(JSON.stringify(h.vars)) as Vars]));
   } catch (err) {
     if (err instanceof InputError) return `input error: ${err.message}`;
@@ -168,10 +171,20 @@ const sorted = (v: Vars): Vars => Object.fromEntries(Object.entries(v).sort(([a]
 describe.skipIf(!hasAnsible)('random inventories read as ansible-inventory reads them', () => {
   const cases = (fixed: number, n: number): number[] => sample(fc.integer({ min: 1, max: 2 ** 31 - 1 }), n, fixed);
 
+  /** Two sources with their own group_vars/ and host_vars/ (`-i a/ -i b/hosts.ini`), hosts and groups shared. */
+  const several = (r: Rng, dir: string): string[] => {
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    const one = (r.f() < 0.5 ? iniInventory : yamlInventory)(r, join(dir, 'a'));
+    const two = (r.f() < 0.5 ? iniInventory : yamlInventory)(r, join(dir, 'b'));
+    return [r.f() < 0.5 ? one : join(dir, 'a'), two];
+  };
+
   it.each([
-    ['INI', iniInventory, 20260912],
-    ['YAML', yamlInventory, 20261205],
-  ] as const)('%s files with group_vars/ and host_vars/', { timeout: 120_000 }, async (_name, make, fixed) => {
+    ['one INI file', (r: Rng, dir: string) => [iniInventory(r, dir)], 20260912],
+    ['one YAML file', (r: Rng, dir: string) => [yamlInventory(r, dir)], 20261205],
+    ['two sources (-i twice)', several, 20261206],
+  ] as const)('%s with group_vars/ and host_vars/', { timeout: 120_000 }, async (_name, make, fixed) => {
     const root = mkdtempSync(join(tmpdir(), 'inv-random-'));
     const failures: string[] = [];
     let compared = 0;
@@ -182,8 +195,8 @@ describe.skipIf(!hasAnsible)('random inventories read as ansible-inventory reads
         seeds.slice(i, i + 2).map(async (s) => {
           const dir = join(root, `case-${s}`);
           mkdirSync(dir);
-          const source = make(rng(s), dir);
-          const [a, b] = await Promise.all([theirs(source), ours(source)]);
+          const sources = make(rng(s), dir);
+          const [a, b] = await Promise.all([theirs(sources), ours(sources)]);
           // Inputs Ansible itself cannot list (a set or complex literal it cannot print) say nothing.
           if (a === 'ansible-failed') return;
           compared++;
