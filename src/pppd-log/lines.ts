@@ -54,10 +54,10 @@ const PPPD_TERMINAL = /^(?:\/\S*\/)?pppd:\s+(.*)$/;
 // "[YYYY-MM-DD hh:mm:ss]: level: ifname: text" (logs/log_file.c set_hdr, levels "  msg", "error",
 // " warn", " info", "debug"), its debug/stdout form "[YYYY-MM-DD hh:mm:ss.mmm] ifname: sessionid:
 // text"; under syslog it logs as accel-pppd (accel-sstp, ...) with "ifname:username: " in front
-// of a session's text (":: " before the session has either).
+// of a session's text (":: " before the session has either; the log file's ": " an empty ifname).
 const ACCEL_FILE = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\](?::?\s+(?:msg|error|warn|info|debug):)?\s+/;
 const ACCEL_PROG = /^accel-(?:ppp|pppd|sstp|pptp|l2tp|pppoe|ipoe)$/i;
-const ACCEL_SESSION = /^(?:[\w.-]*:[^\s:]*:\s+|[\w.-]+:\s+(?:[0-9a-f]{16}:\s+)?)/;
+const ACCEL_SESSION = /^(?:[\w.-]*:[^\s:]*:\s+|[\w.-]+:\s+(?:[0-9a-f]{16}:\s+)?|:\s+)/;
 
 // pppd's own `logfile` as macOS's pppd writes it (openfortivpn --pppd-log): "Sat May 11 13:03:32
 // 2024 : message". No program name follows: the rest is pppd's message as it is.

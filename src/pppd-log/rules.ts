@@ -375,7 +375,9 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     name: 'no-pptp-socket',
-    re: /PPTP: failed to create PPTP socket \((?:Address family not supported|Protocol not supported|Protocol not available)|^Failed to create PPPoE socket: (?:Address family not supported|Protocol not supported)/i,
+    // pppd's pptp.so (2.5) and accel-ppp's ctrl/pptp/pptp.c (without the "PPTP: "): the kernel
+    // has no PPTP sockets (pptp module missing).
+    re: /(?:^|PPTP: )failed to create PPTP socket \((?:Address family not supported|Protocol not supported|Protocol not available)|^Failed to create PPPoE socket: (?:Address family not supported|Protocol not supported)/i,
     example: 'PPTP: failed to create PPTP socket (Address family not supported by protocol)',
     on: (s, _m, l) => void (s.noKernel ??= l),
   },
@@ -880,11 +882,57 @@ export const PPPD_RULES: Rule[] = [
     on: (s, _m, l) => authFailure(s, l, ''),
   },
   {
-    // ppp/ppp_lcp.c send_echo_request(): lcp-echo-failure echo requests unanswered.
+    // ppp/ppp_lcp.c send_echo_request(): lcp-echo-failure echo requests unanswered; ctrl/pptp/
+    // pptp.c pptp_send_echo(): the PPTP keep-alive on TCP 1723 unanswered (echo-failure).
     name: 'accel-echo-timeout',
-    re: /^lcp: no echo reply$/,
+    re: /^(lcp|pptp): no echo reply$/,
     example: 'lcp: no echo reply',
-    on: (s, _m, l) => void s.ends.push({ kind: 'echo', detail: 'no reply to LCP echo-requests', line: l }),
+    on: (s, m, l) => void s.ends.push({ kind: 'echo', detail: `no reply to ${m[1] === 'pptp' ? 'PPTP' : 'LCP'} echo-requests`, line: l }),
+  },
+  {
+    // ctrl/pptp/pptp.c (verbose): the client closed TCP 1723 ("disconnect by peer") or hung up
+    // the call / the control connection: a server's view of the client leaving.
+    name: 'accel-pptp-client-left',
+    re: /^(?:pptp: disconnect by peer|rcvd \[PPTP (?:Call-Clear-Request|Stop-Ctrl-Conn-Request)\b)/,
+    example: 'rcvd [PPTP Call-Clear-Request <Call-ID 1>]',
+    on: (s, m, l) => {
+      if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) s.ends.push({ kind: 'pptp-peer-closed', detail: `accel-ppp: the client closed the PPTP connection (${m.input})`, line: l });
+    },
+  },
+  {
+    // ctrl/pptp/pptp.c pptp_connect(): the client's address is outside client-ip-range.
+    name: 'accel-pptp-refused',
+    re: /^pptp: IP is out of client-ip-range, droping connection/,
+    example: 'pptp: IP is out of client-ip-range, droping connection...',
+    fresh: true,
+    on: (s, _m, l) => void (s.controlErr ??= l),
+  },
+  {
+    // ppp/ccp_mppe.c: the kernel has no ppp_mppe; or RADIUS keys forbid 128-bit and MPPE is off.
+    name: 'accel-mppe',
+    re: /^mppe: (?:(MPPE requested but not supported by kernel)|128-bit session keys not allowed, disabling mppe)/,
+    example: 'mppe: MPPE requested but not supported by kernel',
+    on: (s, m, l) => {
+      if (m[1]) s.mppeKernel ??= l;
+      else s.mppeFail ??= l;
+    },
+  },
+  {
+    // auth/auth_*.c: why the following "authentication failed" (or the session's end) happened:
+    // unknown user, wrong CHAP response, no answer to the challenge; session.c: a second session
+    // of a single-session user is denied (the client sees an authentication failure).
+    name: 'accel-auth-detail',
+    re: /^(?:mschap-v[12]|chap-md5|pap): (?:user not found|challenge response mismatch|timeout)$|^\S+: second session denied$/,
+    example: 'mschap-v2: user not found',
+    on: (s, m, l) => authFailure(s, l, m.input),
+  },
+  {
+    // session.c ap_session_timer(): idle-timeout / session-timeout (RADIUS or config) reached.
+    name: 'accel-session-timer',
+    re: /^(idle|session) timeout$/,
+    example: 'idle timeout',
+    on: (s, m, l) =>
+      void s.ends.push(m[1] === 'idle' ? { kind: 'idle', detail: 'idle timeout (accel-ppp idle-timeout)', line: l } : { kind: 'maxconnect', detail: 'session timeout (accel-ppp session-timeout)', line: l }),
   },
   {
     // ppp/ppp_auth.c: the peer Nak'd or rejected the authentication protocol offered in LCP.
@@ -1036,6 +1084,22 @@ export const PPTPD_RULES: Rule[] = [
     example: 'CTRL: Session timed out, ending call',
     evidence: false,
     on: (s, m, l) => void s.ends.push({ kind: 'echo', detail: `pptpd: the client stopped answering PPTP echo requests (${m.input})`, line: l }),
+  },
+  {
+    // pptpctrl.c: pptpd itself was stopped (restart, shutdown): it ends the call.
+    name: 'pptpd-signal',
+    re: /^CTRL: Exiting on signal (\d+)/i,
+    example: 'CTRL: Exiting on signal 15',
+    evidence: false,
+    on: (s, m, l) => void s.ends.push({ kind: 'signal', detail: `signal ${m[1] ?? '?'} to pptpd's control process`, line: l }),
+  },
+  {
+    // pptpmanager.c: every connection slot or address is taken: a new client is refused.
+    name: 'pptpd-no-slots',
+    re: /^MGR: No free connection slots or IPs/i,
+    example: 'MGR: No free connection slots or IPs - no more clients can connect!',
+    evidence: false,
+    on: (s, _m, l) => void (s.controlErr ??= l),
   },
 ];
 

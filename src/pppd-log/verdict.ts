@@ -135,7 +135,7 @@ export function decideVerdict(s: Session): Decision {
     // 7a. The server closed the PPTP control connection (pptp_ctrl.c "read returned zero, peer
     //     has closed") before the peer ever spoke PPP: the call was never set up, so LCP times
     //     out as a consequence. (pptpd's view of a client leaving is a server log, not this.)
-    const ctrlClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed' && !e.detail.startsWith('pptpd:'));
+    const ctrlClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed' && !serverView(e.detail));
     if (ctrlClosed && !s.lcpRcvdAny && !s.lcpAckRcvd && s.authResult === 'none' && !(s.lcpTimeout && s.lcpTimeout.index < ctrlClosed.line.index)) {
       // The call was set up ("Outgoing call established"), then the server closed it: it ended
       // the call (its own PPP gave up: a policy, an authentication or encryption mismatch that
@@ -283,10 +283,14 @@ function firstEndAfterUp(s: Session, upIdx: number): string | null {
   return e ? `${scriptWords(sc)}; then ${describe(e)}` : scriptWords(sc);
 }
 
-/** pptp's rows say the server closed the call; pptpd's (a server's log) say the client did. */
+/** pptp's rows say the server closed the call; pptpd's and accel-ppp's (a server's log) say the client did. */
 function peerClosedWords(detail: string): string {
-  return detail.startsWith('pptpd:') ? detail.slice('pptpd: '.length) : `the server closed the PPTP call (${detail})`;
+  return serverView(detail) ? detail.replace(SERVER_VIEW, '') : `the server closed the PPTP call (${detail})`;
 }
+
+/** Details written by the server rows (pptpd's, accel-ppp's): the peer is the client. */
+const SERVER_VIEW = /^(?:pptpd|accel-ppp): /;
+const serverView = (detail: string): boolean => SERVER_VIEW.test(detail);
 
 function isGarbledReason(reason: string): boolean {
   if (reason === '') return false;

@@ -217,6 +217,33 @@ describe('messages pppd carries on after (from its sources)', () => {
   });
 });
 
+describe("servers' views of a call (accel-ppp and pptpd sources)", () => {
+  const v = (lines: string[]): string => diagnose(lines.join('\n')).verdict;
+  const accel = (msg: string, ifname = 'ppp0'): string => `[2024-03-01 10:00:00]:  info: ${ifname}: ${msg}`;
+  const up = [accel('connect: ppp0 <--> pptp(203.0.113.7)'), accel('alice: authentication succeeded'), accel('rcvd [IPCP ConfAck id=1 <addr 10.0.0.1>]'), accel('sent [IPCP ConfAck id=1 <addr 10.0.0.2>]')];
+  it('reads the client leaving, its echo failing, and the session timers', () => {
+    expect(v([...up, accel('rcvd [PPTP Call-Clear-Request <Call-ID 1>]'), accel('disconnected')])).toBe('terminated_by_peer');
+    expect(v([...up, accel('pptp: disconnect by peer'), accel('disconnected')])).toBe('terminated_by_peer');
+    expect(v([...up, accel('pptp: no echo reply'), accel('disconnected')])).toBe('link_dead');
+    expect(v([...up, accel('idle timeout'), accel('disconnected')])).toBe('idle_disconnect');
+  });
+  it('reads authentication details, a refused client and missing kernel support', () => {
+    expect(v([accel('connect: ppp0 <--> pptp(203.0.113.7)'), accel('mschap-v2: user not found'), accel('disconnected')])).toBe('auth_failed');
+    expect(v([accel('connect: ppp0 <--> pptp(203.0.113.7)'), accel('bob: second session denied'), accel('disconnected')])).toBe('auth_failed');
+    expect(v([accel('pptp: IP is out of client-ip-range, droping connection...', '')])).toBe('control_refused');
+    expect(v([accel('failed to create PPTP socket (Address family not supported by protocol)', '')])).toBe('no_kernel_support');
+    expect(v([accel('connect: ppp0 <--> pptp(203.0.113.7)'), accel('mppe: MPPE requested but not supported by kernel'), accel('disconnected')])).toBe('no_kernel_support');
+  });
+  it("reads pptpd refusing a client for want of slots, and pptpd's own stop", () => {
+    const refused = ['pptpd[812]: MGR: No free connection slots or IPs - no more clients can connect!'];
+    // pptpd's lines alone are not pppd's (no pppd ran); with the attempt's pppd lines they decide
+    expect(parsePppdLog(refused.join('\n')).isPppdLog).toBe(false);
+    expect(v(['pppd[811]: pppd 2.4.9 started by root, uid 0', ...refused])).toBe('control_refused');
+    const call = ['pptpd[900]: CTRL: Client 203.0.113.7 control connection started', 'pptpd[900]: CTRL: Starting call (launching pppd, opening GRE)', 'pppd[901]: Connect: ppp0 <--> /dev/pts/3'];
+    expect(v([...call, 'pptpd[900]: CTRL: Exiting on signal 15', 'pppd[901]: Terminating on signal 15', 'pppd[901]: Connection terminated.'])).toBe('stopped_locally');
+  });
+});
+
 describe('logs pasted newest line first', () => {
   const log = [
     'Mar  3 10:00:01 gw pppd[7]: Using interface ppp0',
