@@ -93,9 +93,12 @@ const JINJA = /\{\{|\{%|\{#/;
  * `{# #}` is an error naming file and dot-path (never used literally). Variables pptp-fleet
  * does not read are kept as written.
  *
- * Connection aliases: `ansible_host` / `ansible_port` / `ansible_user` win over plain `host` /
+ * Connection aliases: `ansible_ssh_host` / `ansible_ssh_port` / `ansible_ssh_user` (pre-2.0
+ * names) win over `ansible_host` / `ansible_port` / `ansible_user` (as ansible-core's ssh
+ * connection takes them), which win over plain `host` /
  * `port` / `user` whatever level each is set at (Ansible also picks between aliases by name,
- * not by level); `ansible_password` wins over `ansible_ssh_pass`. Defaults: address = the
+ * not by level); likewise `ansible_ssh_password` > `ansible_ssh_pass` > `ansible_password`, and
+ * `ansible_ssh_private_key_file` > `ansible_private_key_file`. Defaults: address = the
  * inventory name, port 22, user root.
  *
  * Paths: `{file: PATH}` passwords and `ansible_ssh_private_key_file` are relative to the
@@ -293,8 +296,8 @@ function buildHost(
     return e ? { file: e.file, path: formatPath(e.origin) } : { file: where.file, path: formatPath(where.path) };
   };
 
-  let address = get('ansible_host') ?? get('host');
-  if (address === undefined && !vars.has('ansible_host') && !vars.has('host')) {
+  let address = get('ansible_ssh_host') ?? get('ansible_host') ?? get('host');
+  if (address === undefined && !vars.has('ansible_ssh_host') && !vars.has('ansible_host') && !vars.has('host')) {
     if (sshAddress.safeParse(name).success) address = name;
     else problems.push({ file: where.file, path: formatPath(where.path), message: `host name "${name}" is not an address to connect to; set ansible_host` });
   }
@@ -318,7 +321,8 @@ function buildHost(
   // A host-wide `manager` is every tunnel's that does not set its own.
   const hostManager = get('manager');
   const parsedTunnels = ((get('tunnels') ?? []) as ParsedTunnel[]).map((t) => (t.manager === undefined && hostManager !== undefined ? { ...t, manager: hostManager } : t));
-  const sshPassKey = vars.has('ansible_password') ? 'ansible_password' : 'ansible_ssh_pass';
+  // ansible-core's ssh connection reads its password from the last of these that is set.
+  const sshPassKey = (['ansible_ssh_password', 'ansible_ssh_pass'] as const).find((k) => vars.has(k)) ?? 'ansible_password';
   const sshPassRef = get(sshPassKey) as SecretRef | undefined;
   const placeholder = (): Secret => new Secret('', 'not read yet');
   // A literal that is (or refers, through {{ }}, to) a value from an encrypted vars file is not plain text.
@@ -348,8 +352,8 @@ function buildHost(
   const spec: HostSpec = {
     name,
     address,
-    port: get('ansible_port') ?? get('port') ?? DEFAULT_PORT,
-    user: get('ansible_user') ?? get('user') ?? DEFAULT_USER,
+    port: get('ansible_ssh_port') ?? get('ansible_port') ?? get('port') ?? DEFAULT_PORT,
+    user: get('ansible_ssh_user') ?? get('ansible_user') ?? get('user') ?? DEFAULT_USER,
     groups,
     tunnels: parsedTunnels.map((t) => ({ ...t, password: placeholder() })),
     pppOptions: (get('ppp_options') ?? {}) as GlobalPppOptions,
@@ -359,8 +363,9 @@ function buildHost(
   const wan = get('wan_gateway');
   if (wan !== undefined) spec.wanGateway = wan;
   if (hostManager !== undefined) spec.manager = hostManager;
-  const key = get('ansible_ssh_private_key_file');
-  if (key !== undefined) spec.sshPrivateKeyFile = resolveUserPath(key, dirname(at('ansible_ssh_private_key_file').file));
+  const keyVar = get('ansible_ssh_private_key_file') !== undefined ? 'ansible_ssh_private_key_file' : 'ansible_private_key_file';
+  const key = get(keyVar);
+  if (key !== undefined) spec.sshPrivateKeyFile = resolveUserPath(key, dirname(at(keyVar).file));
   const jump = get('jump_host');
   if (jump !== undefined) spec.jumpHost = jump;
   if (sshPassRef) spec.sshPassword = placeholder();

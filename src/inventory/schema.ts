@@ -354,14 +354,21 @@ export const pppOptionsSchema = z
  */
 export const HOST_VAR_SCHEMAS = {
   ansible_host: sshAddress,
+  // The pre-2.0 names, still honoured by ansible-core's ssh connection (and winning over
+  // ansible_host/_port/_user when both are set).
+  ansible_ssh_host: sshAddress,
   host: sshAddress,
   ansible_port: port,
+  ansible_ssh_port: port,
   port,
   ansible_user: nonEmptyText,
+  ansible_ssh_user: nonEmptyText,
   user: nonEmptyText,
   ansible_ssh_private_key_file: nonEmptyText,
+  ansible_private_key_file: nonEmptyText,
   ansible_password: secretRef,
   ansible_ssh_pass: secretRef,
+  ansible_ssh_password: secretRef,
   jump_host: jumpHost,
   // ssh command-line options, read by ssh/args.ts (one line of shell words).
   ansible_ssh_common_args: textLine,
@@ -389,6 +396,6 @@ export function nestedKeys(varName: string, path: readonly PropertyKey[]): reado
     if (path.length === 0) return PPP_OPTION_KEYS;
     if (last === 'mppe') return ['required', 'stateless', 'no40', 'no56'];
   }
-  if (varName === 'ansible_password' || varName === 'ansible_ssh_pass') return ['env', 'file'];
+  if (varName === 'ansible_password' || varName === 'ansible_ssh_pass' || varName === 'ansible_ssh_password') return ['env', 'file'];
   return [];
 }

@@ -87,6 +87,14 @@ describe('variable precedence (as ansible-inventory resolves it)', () => {
     expect(yml.hosts.map((h) => [h.name, h.vars.ansible_port])).toEqual([['gw1', 2222], ['gw2', 2222], ['gw3', 2200]]);
   });
 
+  it("reads the pre-2.0 ansible_ssh_* connection names, winning over ansible_* as in ansible-core's ssh connection", async () => {
+    // ansible -vvv -m ping with both set connects to the ansible_ssh_host, port and user
+    const dir = await mkdtemp(join(tmpdir(), 'inv-'));
+    await writeFile(join(dir, 'hosts.ini'), '[g]\nh1 ansible_host=127.0.0.2 ansible_ssh_host=127.0.0.3 ansible_port=1 ansible_ssh_port=2 ansible_user=ua ansible_ssh_user=ub\nh2 ansible_ssh_host=127.0.0.4 ansible_ssh_port=3 ansible_ssh_user=uc\n');
+    const inv = await loadInventory(join(dir, 'hosts.ini'));
+    expect(inv.hosts.map((h) => [h.address, h.port, h.user])).toEqual([['127.0.0.3', 2, 'ub'], ['127.0.0.4', 3, 'uc']]);
+  });
+
   it('lists groups in resolution order, ancestors included, without all', async () => {
     const inv = await loadInventory(`${FIX}/precedence.yaml`);
     // alpha has ansible_group_priority 10, so it merges after zparent (same depth, priority 1).
