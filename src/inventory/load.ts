@@ -362,6 +362,11 @@ function buildHost(
   };
   const wan = get('wan_gateway');
   if (wan !== undefined) spec.wanGateway = wan;
+  // ansible-core's connection plugins that speak SSH; any other is not a router pptp-fleet reaches.
+  const connection = vars.get('ansible_connection')?.value;
+  if (typeof connection === 'string' && !['ssh', 'paramiko', 'paramiko_ssh', 'smart', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh'].includes(connection)) {
+    spec.nonSshConnection = { value: connection, ...at('ansible_connection') };
+  }
   if (hostManager !== undefined) spec.manager = hostManager;
   const keyVar = get('ansible_ssh_private_key_file') !== undefined ? 'ansible_ssh_private_key_file' : 'ansible_private_key_file';
   const key = get(keyVar);

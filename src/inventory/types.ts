@@ -86,6 +86,11 @@ export interface HostSpec {
   jumpHost?: string;
   /** Password auth, only when explicitly configured. */
   sshPassword?: Secret;
+  /**
+   * `ansible_connection` when it is not SSH (`local`, `docker`, `network_cli`...): a host other
+   * tools in the shared inventory reach another way; selecting it for a fleet run is an error.
+   */
+  nonSshConnection?: { value: string; file: string; path: string };
   /** All merged vars, unknown ones kept (other tools share the inventory). */
   vars: Record<string, unknown>;
 }

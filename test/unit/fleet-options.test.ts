@@ -46,6 +46,12 @@ describe('selectFleetHosts', async () => {
     expect(names(selectFleetHosts(inv, 'inv.yaml', {}, undefined, new Set(['r003', 'x'])))).toEqual(['r003']);
   });
 
+  it('refuses a selected host that Ansible reaches another way (ansible_connection=local), naming where it is set', async () => {
+    const shared = await loadInventoryText(`${text}\n    localhost:\n      ansible_connection: local\n    r005:\n      ansible_host: 127.0.0.1\n      ansible_connection: ssh\n`, 'inv.yaml', { env: { PW: 'pw' } });
+    expect(() => selectFleetHosts(shared, 'inv.yaml', {}, undefined, undefined)).toThrow(/inv\.yaml: all\.hosts\.localhost\.ansible_connection: host localhost has ansible_connection "local"/);
+    expect(names(selectFleetHosts(shared, 'inv.yaml', { limit: 'all:!localhost' }, undefined, undefined))).toEqual(['r001', 'r002', 'r003', 'r004', 'r005']);
+  });
+
   it('--tunnel must name a tunnel of a selected host (error names the inventory and --tunnel)', () => {
     expect(names(selectFleetHosts(inv, 'inv.yaml', { tunnel: 'home' }, undefined, undefined))).toHaveLength(4);
     expect(() => selectFleetHosts(inv, 'inv.yaml', { tunnel: 'home', limit: 'r001' }, undefined, undefined)).toThrow(/inv\.yaml: --tunnel: no selected host has a tunnel named "home"/);

@@ -230,6 +230,18 @@ export function selectFleetHosts(
   // back exactly its own failures, not a reshuffled subset.
   if (shardSpec) hosts = shard(hosts, shardSpec.k, shardSpec.n);
   if (failed) hosts = hosts.filter((h) => failed.has(h.name));
+  // A shared Ansible inventory may hold hosts reached another way (localhost with
+  // ansible_connection=local): selecting one is a mistake in --limit, not a router to try.
+  const other = hosts.filter((h) => h.nonSshConnection !== undefined);
+  if (other.length > 0) {
+    throw new InputError(
+      other.map((h) => ({
+        file: h.nonSshConnection?.file ?? inventoryFile,
+        path: h.nonSshConnection?.path ?? h.name,
+        message: `host ${h.name} has ansible_connection "${h.nonSshConnection?.value ?? ''}": pptp-fleet reaches routers only over SSH; leave it out (--limit '!${h.name}')`,
+      })),
+    );
+  }
   if (flags.tunnel && !hosts.some((h) => h.tunnels.some((t) => t.name === flags.tunnel))) {
     throw new InputError([{ file: inventoryFile, path: '--tunnel', message: `no selected host has a tunnel named "${flags.tunnel}"` }]);
   }
