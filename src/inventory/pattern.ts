@@ -67,21 +67,26 @@ export function selectHosts(inv: Inventory, pattern: string | undefined): HostSp
 }
 
 /**
- * Splits a pattern into terms: on commas, then each part on colons that are not inside
- * `[...]` (host ranges, subscripts). A regex term (`~...`) is not split on colons.
+ * Splits a pattern into terms as Ansible's split_host_pattern does: a pattern with a comma is
+ * split on commas only (`a:!b,c` is the terms `a:!b` and `c`); one without is kept whole when it
+ * is a host address (`fe80::1`, `[::1]:22`, `host:22`, `web[01:10]:2222`), else split on the
+ * colons outside `[...]` (host ranges, subscripts), a regex term (`~r:x`) included: write
+ * `~^(a|b):c` as `~^(a|b),c`.
  */
 export function splitPattern(pattern: string): string[] {
-  const out: string[] = [];
-  for (const part of pattern.split(',')) {
-    const p = part.trim();
-    if (p === '') continue;
-    if (p.startsWith('~') || /^[&!]~/.test(p)) {
-      out.push(p);
-      continue;
-    }
-    for (const m of p.matchAll(/(?:[^\s:[\]]|\[[^\]]*\])+/g)) out.push(m[0]);
-  }
-  return out;
+  const parts = pattern.includes(',')
+    ? pattern.split(',')
+    : isHostAddress(pattern.trim())
+      ? [pattern]
+      : [...pattern.matchAll(/(?:[^\s:[\]]|\[[^\]]*\])+/g)].map((m) => m[0]);
+  return parts.map((p) => p.trim()).filter((p) => p !== '');
+}
+
+/** What Ansible's parse_address(allow_ranges=True) accepts with a colon in it: IPv6, or NAME:PORT. */
+function isHostAddress(p: string): boolean {
+  if (/^\[[0-9A-Fa-f:.]+\](?::\d+)?$/.test(p)) return true;
+  if (/^[0-9A-Fa-f:.]+$/.test(p) && (p.includes('::') || (p.match(/:/g) ?? []).length === 7)) return true;
+  return /^(?:[A-Za-z0-9_.-]|\[[^\]]*\])+:\d+$/.test(p);
 }
 
 class Context {

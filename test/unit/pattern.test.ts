@@ -36,7 +36,7 @@ const CASES: [pattern: string | undefined, hosts: string[]][] = [
   ['routers[-1]', ['r10']],
   ['routers[1:2]', ['r03', 'r04']],
   ['routers[2:]', ['r04', 'r10']],
-  ['web,r01:!r02', ['web1', 'web2', 'r01']],
+  ['web,r01,!r02', ['web1', 'web2', 'r01']],
   ['r10,r01', ['r10', 'r01']],
 ];
 
@@ -56,6 +56,8 @@ describe('selectHosts (Ansible host patterns)', () => {
     ['db[3]', ['no hosts matched the subscripted pattern "db[3]" (it has 1 hosts)']],
     ['~(', [expect.stringMatching(/^invalid regular expression "~\(":/) as unknown as string]],
     ['a,b', ['no hosts matched "a"', 'no hosts matched "b"']],
+    // with a comma Ansible splits on commas only: "r01:!r02" is one term naming nothing
+    ['web,r01:!r02', ['no hosts matched "r01:!r02"']],
   ];
   for (const [pattern, messages] of NO_MATCH) {
     it(`${pattern} is an InputError: ${messages.join('; ')}`, () => {
@@ -83,7 +85,14 @@ describe('splitPattern', () => {
     ['a,b', ['a', 'b']],
     ['a:&b:!c', ['a', '&b', '!c']],
     ['g[1:3]:x', ['g[1:3]', 'x']],
-    ['~r(1|2):x', ['~r(1|2):x']],
+    // as ansible's split_host_pattern: commas first and then no colon splitting; a host address whole
+    ['~r(1|2):x', ['~r(1|2)', 'x']],
+    ['~r(1|2),x', ['~r(1|2)', 'x']],
+    ['a:!b,c', ['a:!b', 'c']],
+    ['fe80::1', ['fe80::1']],
+    ['[::1]:22', ['[::1]:22']],
+    ['h1:22', ['h1:22']],
+    ['web[01:10]:2222', ['web[01:10]:2222']],
     [' a , b ', ['a', 'b']],
   ])('%s → %j', (p, terms) => {
     expect(splitPattern(p)).toEqual(terms);
