@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/inventory/load.js';
+import { selectHosts } from '../../src/inventory/pattern.js';
 import { InputError } from '../../src/errors.js';
 import { sample } from '../fixtures/property.js';
 
@@ -215,5 +216,49 @@ describe.skipIf(!hasAnsible)('random inventories read as ansible-inventory reads
     expect(failures).toEqual([]);
     // Most cases must be comparable, or the generator tests nothing.
     expect(compared).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe.skipIf(!hasAnsible)('random --limit patterns select what ansible --list-hosts selects', () => {
+  const ATOMS = ['emea', 'apac', 'core', 'edge', 'dc_1', 'all', 'ungrouped', 'r1', 'r3', 'gw-a', 'top1', 'web05', 'x.example.com', '10.0.0.5', 'r*', 'gw-*', '*', 'web0*', 'e*', '~^r', '~web1[0-2]', '~.*\\.com', 'emea[0]', 'emea[1:3]', 'emea[-1]', 'core[2:]', 'emea[:2]', '10.0.0.*', 'web[01:03]', '*.example.com', 'r[13]'];
+  const JOIN = [':', ',', ':&', ':!', ',!', ',&'];
+  const INI = 'top1\n[emea]\nr1\nr2\ngw-a\nweb[01:12]\n[apac]\nr3\ngw-b\nr2\n[core:children]\nemea\n[edge]\nx.example.com\n10.0.0.5\n[dc_1]\nr3\n';
+
+  it('the same hosts, or an error where Ansible warns that a term matched nothing', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inv-patterns-'));
+    const source = join(dir, 'hosts.ini');
+    writeFileSync(source, INI);
+    const inv = await loadInventory([source]);
+    const patterns = sample(fc.integer({ min: 1, max: 2 ** 31 - 1 }), 24, 20261207).map((s) => {
+      const r = rng(s);
+      let p = r.pick(ATOMS);
+      for (let k = r.n(0, 2); k > 0; k--) p += r.pick(JOIN) + r.pick(ATOMS);
+      return p;
+    });
+    const failures: string[] = [];
+    let compared = 0;
+    for (let i = 0; i < patterns.length; i += 2) {
+      await Promise.all(
+        patterns.slice(i, i + 2).map(async (p) => {
+          const { stdout, stderr } = await run('ansible', ['-i', source, '--list-hosts', p], { env: ANSIBLE_ENV }).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: `${e.stderr ?? ''}ERROR` }));
+          let ours: string[] | 'error';
+          try {
+            ours = selectHosts(inv, p).map((h) => h.name).sort();
+          } catch {
+            ours = 'error';
+          }
+          if (/Could not match supplied host pattern|No hosts matched|ERROR/.test(stderr + stdout)) {
+            if (ours !== 'error') failures.push(`${p}: Ansible matched nothing for a term, pptp-fleet selected ${ours.join(',')}`);
+            return;
+          }
+          compared++;
+          const theirs = stdout.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== '').sort();
+          if (JSON.stringify(theirs) !== JSON.stringify(ours)) failures.push(`${p}: ansible ${theirs.join(',')}, pptp-fleet ${String(ours)}`);
+        }),
+      );
+    }
+    rmSync(dir, { recursive: true });
+    expect(failures).toEqual([]);
+    expect(compared).toBeGreaterThanOrEqual(10);
   });
 });
