@@ -49,6 +49,8 @@ const IGNORED_PROGS =
 const PROMPT = /^[\w.@:~/-]+[#$]\s+(?=\S)/;
 // pppd's own prefix on a terminal: "pppd: ", "/usr/sbin/pppd: " (options.c, sys-linux.c errors).
 const PPPD_TERMINAL = /^(?:\/\S*\/)?pppd:\s+(.*)$/;
+// The PPTP programs' tag alone in front of a message, without date or pid (firmware log pages).
+const BARE_TAG = /^(pptp|pptpd|pptpgw):\s+(.*)$/;
 
 // accel-ppp (accel-pppd, a PPP server; its own PPP code, not pppd): the log_file target writes
 // "[YYYY-MM-DD hh:mm:ss]: level: ifname: text" (logs/log_file.c set_hdr, levels "  msg", "error",
@@ -314,7 +316,7 @@ function unframeLine(line: string): string {
 // Decorations a paste picks up on the way, each recognised on most lines of the text so that a
 // message is never cut by accident: forum/mail quote markers ("> ", ">> "), `cat -n`/editor
 // line numbers ("    12\t", "12: ", "12 | ").
-const QUOTE = /^[ \t]*(?:>[ \t]?)+/;
+const QUOTE = /^[ \t]*(?:>[ \t]*)+/;
 const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?)/;
 // A console's or dmesg-merged view's "[12345.678901] " on every line: the stamp of the line,
 // not the start of a kernel record (pppd's own lines then carry it too).
@@ -327,11 +329,18 @@ const FENCE_OPEN = /^[ \t]*(?:\[(?:code|quote|pre|log|spoiler)(?:=[^\]]*)?\]|<(?
 const FENCE_CLOSE = /(?:\[\/(?:code|quote|pre|log|spoiler)\]|<\/(?:pre|code)>)+[ \t]*$/i;
 function stripDecoration(lines: string[]): string[] {
   let out = lines.map((l) => (FENCE_LINE.test(l) ? '' : l.replace(FENCE_OPEN, '').replace(FENCE_CLOSE, '')));
-  const filled = out.filter((l) => l.trim() !== '');
-  const most = (re: RegExp): boolean => filled.length > 0 && filled.filter((l) => re.test(l)).length >= Math.max(1, Math.ceil(filled.length * 0.6));
-  if (most(QUOTE)) out = out.map((l) => l.replace(QUOTE, ''));
-  if (most(LINE_NUMBER)) out = out.map((l) => l.replace(LINE_NUMBER, ''));
-  if (most(UPTIME_EVERY)) out = out.map((l) => l.replace(UPTIME_EVERY, ''));
+  const most = (re: RegExp): boolean => {
+    const filled = out.filter((l) => l.trim() !== '');
+    return filled.length > 0 && filled.filter((l) => re.test(l)).length >= Math.max(1, Math.ceil(filled.length * 0.6));
+  };
+  // Decorations stack ("  12\t> > text", "[123.4] > text"): peel until none is on most lines.
+  for (let pass = 0; pass < 4; pass++) {
+    const before = out.join('\n');
+    if (most(QUOTE)) out = out.map((l) => l.replace(QUOTE, ''));
+    if (most(LINE_NUMBER)) out = out.map((l) => l.replace(LINE_NUMBER, ''));
+    if (most(UPTIME_EVERY)) out = out.map((l) => l.replace(UPTIME_EVERY, ''));
+    if (out.join('\n') === before) break;
+  }
   return out;
 }
 
@@ -367,6 +376,8 @@ export function normalizeText(text: string): string {
       .replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' ')
       // pppd's "Connect: ppp0 <--> /dev/pts/0" after a dash was merged: "<–>" → "<->".
       .replace(/<-{1,3}>/g, '<-->')
+      // Markdown bold a poster put on words of the log ("pppd[**14179**]: Peer **failed** CHAP").
+      .replace(/\*\*([^*\n]+?)\*\*/g, '$1')
   );
 }
 
@@ -408,6 +419,11 @@ export function splitLog(text: string): LogLine[] {
       } else if (t) {
         prog = 'pppd';
         msg = t[1] ?? '';
+      } else if (BARE_TAG.test(rest)) {
+        // A router's log page or a one-line quote with the tag and no date: "pptp: LCP: ...".
+        const b = BARE_TAG.exec(rest);
+        prog = b?.[1] ?? null;
+        msg = b?.[2] ?? '';
       }
     }
     // busybox/syslog put the facility before the program: "daemon.info pppd[1]:" is handled

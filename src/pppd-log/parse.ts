@@ -40,6 +40,8 @@ function speakerOf(l: LogLine): Speaker {
 function feed(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): void {
   s.lines.push(l);
   if (l.source === 'pptpd') {
+    // pptpd's lines in an attempt: its pppd is a server's, on pptpd's pty (no TCP 1723 of its own).
+    s.nonPptpLink ??= l;
     const hit = ruleFor(PPTPD_RULES, l.msg);
     hit?.rule.on(s, hit.m, l);
     return;

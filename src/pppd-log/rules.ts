@@ -274,15 +274,19 @@ function feedPacket(s: Session, l: LogLine, dir: 'sent' | 'rcvd', proto: string,
     if (code === 'TermReq' && dir === 'rcvd' && s.upLine === null) s.ccpProtRej ||= /MPPE/i.test(body);
     return;
   }
+  const id = /\bid=(0x[0-9a-f]+|\d+)/i.exec(body)?.[1]?.toLowerCase();
+  if (proto === 'IPCP' && code === 'ConfReq' && id !== undefined) s.ipcpReqs.set(`${dir} ${id}`, addrOf(body));
   if (proto === 'IPCP' && code === 'ConfAck') {
     // ipcp.c: IPCP is up once both sides acked a ConfReq. The peer acks ours (with our address),
-    // we ack the peer's (with its address). Debug-only logs never show "local IP address".
+    // we ack the peer's (with its address). Debug-only logs never show "local IP address". A
+    // ConfAck printed without its options acks the ConfReq of the same id from the other side.
+    const acked = (): string | null => (id === undefined ? null : (s.ipcpReqs.get(`${dir === 'rcvd' ? 'sent' : 'rcvd'} ${id}`) ?? null));
     if (dir === 'rcvd') {
       s.ipcpAckRcvd = l;
-      s.ipcpLocal = addrOf(body);
+      s.ipcpLocal = addrOf(body) ?? acked();
     } else {
       s.ipcpAckSent = l;
-      s.ipcpRemote = addrOf(body);
+      s.ipcpRemote = addrOf(body) ?? acked();
     }
     return;
   }
@@ -320,7 +324,17 @@ export const PPPD_RULES: Rule[] = [
   { name: 'channel', re: /^using channel \d+/, example: 'using channel 2', fresh: true, on: () => {} },
   { name: 'serial', re: /^Serial connection established/, example: 'Serial connection established.', fresh: true, on: () => {} },
   { name: 'started', re: /^pppd [\d.]+\S* started by/, example: 'pppd 2.4.7 started by root, uid 0', fresh: true, on: () => {} },
-  { name: 'plugin', re: /^Plugin \S+ loaded/, example: 'Plugin pptp.so loaded.', fresh: true, on: () => {} },
+  {
+    name: 'plugin',
+    re: /^Plugin (\S+) loaded/,
+    example: 'Plugin pptp.so loaded.',
+    fresh: true,
+    // pptpd's logwtmp plugin: this pppd is pptpd's, a server's side of the call; its pty is
+    // pptpd's, so a hangup before PPP says nothing about a TCP 1723 connection of its own.
+    on: (s, m, l) => {
+      if (/pptpd-logwtmp/.test(m[1] ?? '')) s.nonPptpLink ??= l;
+    },
+  },
   { name: 'pptp-plugin', re: /^PPTP plugin version/, example: 'PPTP plugin version 1.00', fresh: true, on: () => {} },
   // --- warnings that are not failures (they must come before the kernel rows) ---
   {
@@ -644,6 +658,18 @@ export const PPPD_RULES: Rule[] = [
     example: 'Could not determine remote LL address',
     on: () => {},
   },
+  {
+    name: 'connect-time',
+    // main.c print_link_stats(): the time since LCP opened. LCP stays open without a network
+    // protocol only while authentication and IPCP negotiate, which pppd gives up on well within
+    // a minute (fsm.c: 10 Config-Requests 3 s apart; auth timeouts of 30 s), so a connect time of
+    // a minute or more means the link was up: a tail that shows only its end still was.
+    re: /^Connect time ([\d.]+) minutes/i,
+    example: 'Connect time 22.6 minutes.',
+    on: (s, m, l) => {
+      if (Number(m[1]) >= 1) s.connectTime ??= l;
+    },
+  },
   // --- timeouts (fsm.c: "%s: timeout sending Config-Requests") ---
   {
     name: 'config-timeout',
@@ -828,7 +854,7 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   // --- pppd's, but carrying nothing the verdict needs (they still make the text a pppd log) ---
-  { name: 'connect-time', re: /^Connect time [\d.]+ minutes|^Sent \d+ bytes, received \d+ bytes/, example: 'Connect time 2.0 minutes.', on: () => {} },
+  { name: 'link-stats', re: /^Sent \d+ bytes, received \d+ bytes/, example: 'Sent 36219320 bytes, received 1371467319 bytes.', on: () => {} },
   { name: 'proxy-arp', re: /^Cannot determine ethernet address for proxy ARP/, example: 'Cannot determine ethernet address for proxy ARP', on: () => {} },
   { name: 'default-remote', re: /^Could not determine remote IP address/, example: 'Could not determine remote IP address: defaulting to 10.64.64.64', on: () => {} },
   { name: 'secrets-mode', re: /^Warning - secret file \S+ has world and\/or group access/, example: 'Warning - secret file /etc/ppp/chap-secrets has world and/or group access', on: () => {} },
@@ -1001,7 +1027,7 @@ export const PPTP_RULES: Rule[] = [
   },
   {
     name: 'pptp-connect-failed',
-    re: /^connect: (.+)$|Could not open control connection|Call manager exited with error|Could not launch call manager|^Could not open connection\.?$|^Cannot bind GRE socket/i,
+    re: /^connect: (.+)$|Could not open control connection|Call manager exited with error|Could not launch call manager|^Could not open connection\.?$/i,
     example: 'connect: Connection refused',
     fresh: true,
     on: (s, m, l) => {
@@ -1009,6 +1035,16 @@ export const PPTP_RULES: Rule[] = [
       if (s.controlErr && s.upLine === null && /control connection to/i.test(m.input) && !/control connection to/i.test(s.controlErr.msg)) s.controlErr = l;
       controlFailed(s, l, m.input);
     },
+  },
+  {
+    name: 'pptp-gre-socket',
+    // pptp.c main() / pptp_gre.c pptp_gre_bind(): pptp could not open its raw GRE socket (it
+    // needs root or CAP_NET_RAW: "socket: Operation not permitted") before any PPTP traffic:
+    // a local failure, not TCP 1723.
+    re: /^Cannot bind GRE socket/i,
+    example: 'Cannot bind GRE socket, aborting.',
+    fresh: true,
+    on: (s, _m, l) => void (s.greSocketFailed ??= l),
   },
   {
     name: 'pptp-call-refused',
@@ -1060,6 +1096,14 @@ export const PPTP_RULES: Rule[] = [
  * pptpd's lines: they never make a text a pppd log by themselves.
  */
 export const PPTPD_RULES: Rule[] = [
+  {
+    // pptpctrl.c: pptpd starts pppd on a pty for the client's call: a server's side of it.
+    name: 'pptpd-call-start',
+    re: /^CTRL: Starting call \(launching pppd/i,
+    example: 'CTRL: Starting call (launching pppd, opening GRE)',
+    evidence: false,
+    on: (s, _m, l) => void (s.nonPptpLink ??= l),
+  },
   {
     name: 'pptpd-client-closed',
     re: /^CTRL: (?:EOF or bad error reading ctrl packet|Error reading ctrl packet|CTRL read failed|Received (?:CALL CLR|STOP CTRL CONN) request|Request to close control connection)/i,

@@ -105,6 +105,15 @@ export interface Session {
   ipcpAckSent: LogLine | null;
   ipcpLocal: string | null;
   ipcpRemote: string | null;
+  /**
+   * The address in each IPCP ConfReq by direction and identifier: a ConfAck that does not echo
+   * its options (accel-ppp prints "send [IPCP ConfAck id=9]") acks the ConfReq of its id (RFC 1661).
+   */
+  ipcpReqs: Map<string, string | null>;
+  /** pptp could not open its raw GRE socket (not root): a local failure before any PPTP traffic. */
+  greSocketFailed: LogLine | null;
+  /** "Connect time N minutes" with N ≥ 1: a network protocol had been up (see the connect-time row). */
+  connectTime: LogLine | null;
 }
 
 export function newSession(pid: string | null): Session {
@@ -162,6 +171,9 @@ export function newSession(pid: string | null): Session {
     ipcpAckSent: null,
     ipcpLocal: null,
     ipcpRemote: null,
+    ipcpReqs: new Map(),
+    greSocketFailed: null,
+    connectTime: null,
   };
 }
 

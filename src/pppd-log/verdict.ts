@@ -68,7 +68,9 @@ export function decideVerdict(s: Session): Decision {
     // is its ip-down (and ipv6-down) script: a down script means a network protocol was up.
     s.scripts.some((x) => /(?:^|[-_/])(?:ip|ppp)-?down/.test(x.script)) ||
     // ...unless the control connection failed after it: that is a later try that never came up.
-    (tailEnd !== undefined && !(s.controlErr && s.controlErr.index > tailEnd.line.index));
+    (tailEnd !== undefined && !(s.controlErr && s.controlErr.index > tailEnd.line.index)) ||
+    // A connect time of a minute or more: the link had been up (rules.ts connect-time).
+    (s.connectTime !== null && !(s.controlErr && s.controlErr.index > s.connectTime.index));
   const firstTerm = s.ends.find((e) => e.kind !== 'terminated' && e.kind !== 'hangup');
   const ended = s.ends[0];
 
@@ -171,6 +173,15 @@ export function decideVerdict(s: Session): Decision {
       s.authResult !== 'none' ||
       s.ends.some((e) => e.kind === 'peer-term') ||
       s.lines.some((l) => /^(?:CHAP|PAP|EAP|MS-CHAP)|CCP|IPCP|MPPE|IP address|^Connect time [\d.]+ minutes/i.test(l.msg));
+    if (s.greSocketFailed && !negotiated) {
+      return { verdict: 'other', endedBy: `pptp could not open its GRE socket (${s.greSocketFailed.msg}): run it as root (or with CAP_NET_RAW)`, evidence: ev(s.lines.find((l) => /pptp_gre_bind|socket: Operation not permitted/i.test(l.msg)), s.greSocketFailed) };
+    }
+    // The peer never answered a Configure-Request that fsm.c sent again and again: it does not
+    // hear us, or we do not hear it (GRE), even when the log ends before pppd's LCP time-out.
+    const confReqs = s.lcpSent.filter((t) => t.startsWith('ConfReq')).length;
+    if (!s.lcpRcvdAny && confReqs >= 3 && !s.controlErr) {
+      return { verdict: 'no_response', endedBy: `no answer to ${confReqs} LCP Config-Requests`, evidence: ev(s.lines.find((l) => /sent \[LCP ConfReq/.test(l.msg)), ended?.line) };
+    }
     if (s.ptyNotRun && !negotiated) {
       return { verdict: 'other', endedBy: `the pty program could not be run (${s.ptyNotRun.msg}): is pptp installed?`, evidence: ev(s.ptyNotRun) };
     }

@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       expect(heldOut.filter((c) => c.name.startsWith(prefix)).length, prefix).toBeGreaterThanOrEqual(Math.floor(batch.length / 3) - 1);
     }
@@ -96,6 +96,7 @@ describe('verdict accuracy', () => {
       ['batch 8 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field8-'))],
       ['batch 9 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field9-'))],
       ['batch 11 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field11-'))],
+      ['batch 12 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field12-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -114,9 +115,10 @@ describe('verdict accuracy', () => {
     // so strictly 5/8, until the accel-ppp rows of the tuned side), batch 8 10/11 (measured
     // frozen, all 11 taken for pppd logs; unchanged by the down-script fix), batch 9 8/10 (7/10
     // measured frozen, 8/10 after the tuned side's fixes), batch 11 5/10 (measured frozen,
-    // unchanged since): 61/72 (84.7 %). Under the 0.95 target. A floor in cases, so a change
-    // that loses held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(61);
+    // unchanged since), batch 12 26/30 (25/30 measured frozen, 26/30 after the tuned side's
+    // fixes, not looked at): 87/102 (85.3 %). Under the 0.95 target. A floor in cases, so a
+    // change that loses held-out cases fails here; never met by tuning on them.
+    expect(table.correct).toBeGreaterThanOrEqual(87);
     // one `up` log of batch 11 has its addresses read wrong (measured frozen, not looked at)
     expect(addr.wrong.length).toBeLessThanOrEqual(1);
   });

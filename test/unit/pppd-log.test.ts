@@ -244,6 +244,36 @@ describe("servers' views of a call (accel-ppp and pptpd sources)", () => {
   });
 });
 
+describe('batch 12 rules (both directions)', () => {
+  const v = (lines: string[]): string => diagnose(lines.join('\n')).verdict;
+  const pty = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1'];
+  it('reads paste forms: nested quotes with spaces, Markdown bold, a tag without a date', () => {
+    expect(v(pty.concat('CHAP authentication succeeded', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1').map((l) => `    >    > ${l}`))).toBe('up');
+    expect(v(['pppd[**14179**]: Connect: ppp0 <--> /dev/pts/4', 'pppd[**14179**]: Peer test1 **failed** CHAP authentication', 'pppd[14179]: Connection terminated.'])).toBe('auth_failed');
+    expect(v(['pptp: LCP: timeout sending Config-Requests'])).toBe('no_response');
+  });
+  it('reads the peer address from the ConfReq a bare ConfAck acknowledges (same id)', () => {
+    const d = diagnose(['rcvd [IPCP ConfReq id=9 <addr 10.0.0.2>]', 'sent [IPCP ConfAck id=9]', 'sent [IPCP ConfReq id=3b <addr 10.0.0.1>]', 'rcvd [IPCP ConfAck id=3b <addr 10.0.0.1>]'].map((l) => `accel-pptp[1]: ppp0:test: ${l.replace('sent', 'send').replace('rcvd', 'recv')}`).join('\n'));
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '10.0.0.1', '10.0.0.2']);
+  });
+  it("takes pptpd's pppd hanging up for a server's side, pptp's GRE socket for a local failure", () => {
+    const server = ['pptpd[1]: CTRL: Starting call (launching pppd, opening GRE)', 'pppd[2]: Plugin /usr/lib/pptpd/pptpd-logwtmp.so loaded.', 'pppd[2]: Connect: ppp0 <--> /dev/pts/1', 'pppd[2]: Modem hangup', 'pppd[2]: Connection terminated.'];
+    expect(v(server)).toBe('other');
+    expect(v(server.slice(2))).toBe('control_refused'); // a client's pppd: pptp left before PPP
+    expect(v([...pty, 'anon warn[pptp_gre_bind:pptp_gre.c:87]: socket: Operation not permitted', 'anon fatal[main:pptp.c:322]: Cannot bind GRE socket, aborting.', 'Modem hangup'])).toBe('other');
+  });
+  it('reads Config-Requests sent again and again without an answer as no_response, before the time-out line', () => {
+    const req = 'sent [LCP ConfReq id=0x5 <asyncmap 0x0> <magic 0x69f96273>]';
+    expect(v([...pty, req, req, req, 'Modem hangup', 'Connection terminated.'])).toBe('no_response');
+    expect(v([...pty, req, 'Modem hangup', 'Connection terminated.'])).toBe('control_refused');
+  });
+  it('reads a connect time of a minute or more as a link that had been up', () => {
+    const tail = ['anon log[pptp_read_some:pptp_ctrl.c:544]: read returned zero, peer has closed', 'Modem hangup'];
+    expect(v([...tail, 'Connect time 22.6 minutes.', 'Connection terminated.'])).toBe('terminated_by_peer');
+    expect(v([...tail, 'Connect time 0.0 minutes.', 'Connection terminated.'])).toBe('control_refused');
+  });
+});
+
 describe('logs pasted newest line first', () => {
   const log = [
     'Mar  3 10:00:01 gw pppd[7]: Using interface ppp0',
