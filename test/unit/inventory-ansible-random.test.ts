@@ -147,8 +147,8 @@ type Vars = Record<string, unknown>;
 async function theirs(sources: string[]): Promise<Record<string, Vars> | 'ansible-failed'> {
   try {
     const { stdout } = await run('ansible-inventory', [...sources.flatMap((x) => ['-i', x]), '--list'], { env: ANSIBLE_ENV, maxBuffer: 1 << 24 });
-    const list = JSON.parse(stdout) as Record<string, { hosts?: string[] }> & { _meta: { hostvars: Record<string, Vars> } };
-    const out: Record<string, Vars> = { ...list._meta.hostvars };
+    const list = JSON.parse(stdout) as Record<string, { hosts?: string[]; hostvars?: Record<string, Vars> }>;
+    const out: Record<string, Vars> = { ...(list._meta?.hostvars ?? {}) };
     // Hosts without variables are in no _meta entry, only in their groups.
     for (const [g, body] of Object.entries(list)) if (g !== '_meta') for (const h of body.hosts ?? []) out[h] ??= {};
     return out;
