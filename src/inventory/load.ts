@@ -65,6 +65,8 @@ const SECRET_VAR = /pass|secret|token|psk/i;
 const VAR_REFERENCE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
 /** Any other Jinja: expressions, filters, lookups, statements, comments. */
 const JINJA = /\{\{|\{%|\{#/;
+/** Text whose only Jinja is plain references: "{{ inventory_hostname }}.vpn.example.com". */
+const PLAIN_REFERENCES = /^(?:[^{]|\{(?![{%#]))*\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}(?:[^{]|\{(?![{%#])|\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\})*$/;
 
 /**
  * Loads, validates and resolves an inventory from one or more sources (see sources.ts for the
@@ -89,7 +91,9 @@ const JINJA = /\{\{|\{%|\{#/;
  * source (all of them for `all`, then all of them for the other groups).
  *
  * Templates: in the variables pptp-fleet reads, a value that is exactly `{{ name }}` is the
- * host's variable `name` (recursively; a loop is an error); any other `{{ }}`, `{% %}` or
+ * host's variable `name` (recursively; a loop is an error), plain references inside text are
+ * replaced by their values as text (`{{ inventory_hostname_short }}.vpn.example.com`; the magic
+ * `inventory_hostname` and `inventory_hostname_short` are known); any other `{{ }}`, `{% %}` or
  * `{# #}` is an error naming file and dot-path (never used literally). Variables pptp-fleet
  * does not read are kept as written.
  *
@@ -234,6 +238,21 @@ function resolveTemplates(
     }
     if (typeof v === 'string') {
       const ref = VAR_REFERENCE.exec(v);
+      // Plain references inside text ("{{ inventory_hostname }}.vpn.example.com"): each is
+      // replaced by the variable's value as text, as Jinja renders it.
+      if (!ref && PLAIN_REFERENCES.test(v)) {
+        let failed = false;
+        const text = v.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_all, name: string) => {
+          const value = walk(`{{ ${name} }}`, path);
+          if (value === undefined || value instanceof VaultValue || (typeof value === 'object' && value !== null)) {
+            if (value !== undefined) problems.push({ file: entry.file, path: formatPath(path), message: `"{{ ${name} }}" inside text must be a plain value (text, number, boolean)` });
+            failed = true;
+            return '';
+          }
+          return value === null ? 'None' : typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value as string | number);
+        });
+        return failed ? undefined : text;
+      }
       if (ref) {
         const name = ref[1] ?? '';
         const target = vars.get(name);
@@ -251,7 +270,7 @@ function resolveTemplates(
         problems.push({
           file: entry.file,
           path: formatPath(path),
-          message: 'Jinja templates are not evaluated: only a plain reference to another variable, "{{ name }}", is supported here (no filters, lookups or expressions)',
+          message: 'Jinja templates are not evaluated: only plain references to variables, "{{ name }}" alone or inside text, are supported here (no filters, lookups or expressions)',
         });
         return undefined;
       }
@@ -276,13 +295,20 @@ function buildHost(
   warnings: string[],
 ): { spec: HostSpec; finish: Finish } | undefined {
   const before = problems.length;
+  // Ansible's magic variables a template may name (they are not inventory variables).
+  const magic: [string, unknown][] = [
+    ['inventory_hostname', name],
+    ['inventory_hostname_short', name.split('.')[0] ?? name],
+  ];
+  const scope = new Map(vars);
+  for (const [k, value] of magic) if (!scope.has(k)) scope.set(k, { value, origin: [...where.path, k], file: where.file });
   const parsed: Partial<Record<HostVarName, unknown>> = {};
   const used = new Map<string, VarEntry>();
   for (const key of Object.keys(HOST_VAR_SCHEMAS) as HostVarName[]) {
     const entry = vars.get(key);
     if (entry === undefined || key === 'ansible_group_priority') continue;
     const n = problems.length;
-    const value = resolveTemplates(entry, vars, problems, [key]);
+    const value = resolveTemplates(entry, scope, problems, [key]);
     if (problems.length > n) continue;
     used.set(key, { ...entry, value });
     const r = HOST_VAR_SCHEMAS[key].safeParse(value, { reportInput: true });

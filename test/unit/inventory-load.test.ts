@@ -95,6 +95,15 @@ describe('variable precedence (as ansible-inventory resolves it)', () => {
     expect(inv.hosts.map((h) => [h.address, h.port, h.user])).toEqual([['127.0.0.3', 2, 'ub'], ['127.0.0.4', 3, 'uc']]);
   });
 
+  it('fills plain references inside text, with the magic inventory_hostname(_short), and keeps the written value in vars', async () => {
+    const inv = await loadInventoryText('all:\n  vars:\n    domain: vpn.example.com\n    base: 2200\n  hosts:\n    r1.branch:\n      ansible_host: "{{ inventory_hostname_short }}.{{ domain }}"\n      ansible_port: "{{ base }}"\n      ansible_user: "{{ inventory_hostname }}-admin"\n', 'inv.yaml');
+    const h = host(inv, 'r1.branch');
+    expect([h.address, h.port, h.user]).toEqual(['r1.vpn.example.com', 2200, 'r1.branch-admin']);
+    // ansible-inventory shows variables as written, and no magic variables
+    expect(h.vars.ansible_host).toBe('{{ inventory_hostname_short }}.{{ domain }}');
+    expect(h.vars).not.toHaveProperty('inventory_hostname');
+  });
+
   it('lists groups in resolution order, ancestors included, without all', async () => {
     const inv = await loadInventory(`${FIX}/precedence.yaml`);
     // alpha has ansible_group_priority 10, so it merges after zparent (same depth, priority 1).

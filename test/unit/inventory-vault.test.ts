@@ -226,7 +226,7 @@ describe('templates in the variables pptp-fleet reads', () => {
     {
       name: 'a Jinja filter in a password',
       vars: 'tunnels:\n  - { name: t, server: 127.0.0.1, username: u, password: "{{ pw | trim }}" }\npw: x\n',
-      want: [{ file: 'group_vars/all.yml', path: 'tunnels[0].password', message: expect.stringMatching(/^Jinja templates are not evaluated: only a plain reference/) as unknown as string }],
+      want: [{ file: 'group_vars/all.yml', path: 'tunnels[0].password', message: expect.stringMatching(/^Jinja templates are not evaluated: only plain references/) as unknown as string }],
     },
     {
       name: 'a reference loop',
@@ -243,6 +243,12 @@ describe('templates in the variables pptp-fleet reads', () => {
       vars: 'ansible_user: "{% if true %}root{% endif %}"\n',
       want: [{ file: 'group_vars/all.yml', path: 'ansible_user', message: expect.stringMatching(/^Jinja templates are not evaluated/) as unknown as string }],
     },
+    {
+      name: 'a reference inside text that names a mapping',
+      vars: 'ansible_user: "ops-{{ m }}"\nm: { a: 1 }\n',
+      want: [{ file: 'group_vars/all.yml', path: 'ansible_user', message: '"{{ m }}" inside text must be a plain value (text, number, boolean)' }],
+    },
+    { name: 'plain references inside text, magic inventory_hostname_short included', vars: 'ansible_user: "o{{ rest }}"\nrest: ps\nansible_ssh_user: "{{ ansible_user }}"\nmotd: "{{ lookup(\'file\', \'/etc/motd\') }}"\nnote: "{{ inventory_hostname_short }}"\n', want: [] },
     { name: 'templates in variables pptp-fleet ignores', vars: 'motd: "{{ lookup(\'file\', \'/etc/motd\') }}"\nansible_user: "{{ admin }}"\nadmin: ops\n', want: [] },
   ];
 
