@@ -23,21 +23,16 @@ function signed(text: string): { sign: number; body: string } {
   return { sign: 1, body: t };
 }
 
-const trueTag: ScalarTag = {
-  identify: (v) => v === true,
+/** PyYAML's bool: yes/true/on and no/false/off in three casings each, never y/n. */
+const boolTag = (value: boolean, words: string[]): ScalarTag => ({
+  identify: (v) => v === value,
   default: true,
   tag: BOOL,
-  test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/,
-  resolve: () => true,
-};
-
-const falseTag: ScalarTag = {
-  identify: (v) => v === false,
-  default: true,
-  tag: BOOL,
-  test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/,
-  resolve: () => false,
-};
+  test: new RegExp(`^(?:${words.flatMap((w) => [w, w[0]?.toUpperCase() + w.slice(1), w.toUpperCase()]).join('|')})$`),
+  resolve: () => value,
+});
+const trueTag = boolTag(true, ['yes', 'true', 'on']);
+const falseTag = boolTag(false, ['no', 'false', 'off']);
 
 const intTag: ScalarTag = {
   identify: (v) => typeof v === 'number' && Number.isInteger(v),

@@ -139,7 +139,6 @@ export function readIni(text: string, file: string, tree: InventoryTree): InputP
   }
 }
 
-
 /** A host line's words as Ansible's INI plugin splits them: `shlex.split(line, comments=True)`. */
 export const shellWords = (line: string): string[] | string => shlexSplit(line, { comments: true });
 

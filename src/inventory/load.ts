@@ -58,6 +58,9 @@ const DEFAULT_PORT = 22;
 const DEFAULT_USER = 'root';
 const DEFAULT_GROUP_PRIORITY = 1;
 
+/** ansible-core's connection plugins that speak SSH; a host with any other is not a router pptp-fleet reaches. */
+const SSH_CONNECTIONS = new Set(['ssh', 'paramiko', 'paramiko_ssh', 'smart', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh']);
+
 /** Variable names whose string values are secrets: masked in `HostSpec.vars`. */
 const SECRET_VAR = /pass|secret|token|psk/i;
 
@@ -388,9 +391,8 @@ function buildHost(
   };
   const wan = get('wan_gateway');
   if (wan !== undefined) spec.wanGateway = wan;
-  // ansible-core's connection plugins that speak SSH; any other is not a router pptp-fleet reaches.
   const connection = vars.get('ansible_connection')?.value;
-  if (typeof connection === 'string' && !['ssh', 'paramiko', 'paramiko_ssh', 'smart', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh'].includes(connection)) {
+  if (typeof connection === 'string' && !SSH_CONNECTIONS.has(connection)) {
     spec.nonSshConnection = { value: connection, ...at('ansible_connection') };
   }
   if (hostManager !== undefined) spec.manager = hostManager;

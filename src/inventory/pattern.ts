@@ -2,6 +2,7 @@
 import { InputError, type InputProblem } from '../errors.js';
 import type { GroupNode, Inventory } from './load.js';
 import type { HostSpec } from './types.js';
+import { splitPort } from './tree.js';
 
 const LIMIT = '--limit';
 
@@ -82,11 +83,14 @@ export function splitPattern(pattern: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
-/** What Ansible's parse_address(allow_ranges=True) accepts with a colon in it: IPv6, or NAME:PORT. */
+/**
+ * What Ansible's parse_address(allow_ranges=True) accepts with a colon in it: an IPv6 address
+ * (with a port in brackets), or a host name or range with a port (the port as splitPort finds it).
+ */
 function isHostAddress(p: string): boolean {
-  if (/^\[[0-9A-Fa-f:.]+\](?::\d+)?$/.test(p)) return true;
-  if (/^[0-9A-Fa-f:.]+$/.test(p) && (p.includes('::') || (p.match(/:/g) ?? []).length === 7)) return true;
-  return /^(?:[A-Za-z0-9_.-]|\[[^\]]*\])+:\d+$/.test(p);
+  const { pattern, port } = splitPort(p);
+  const ipv6 = /^[0-9A-Fa-f:.]+$/.test(pattern) && (pattern.includes('::') || (pattern.match(/:/g) ?? []).length === 7);
+  return ipv6 || (port !== undefined && /^(?:[A-Za-z0-9_.-]|\[[^\]]*\])+$/.test(pattern));
 }
 
 class Context {

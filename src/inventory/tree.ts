@@ -76,9 +76,8 @@ export function addGroup(tree: InventoryTree, name: string, path: PathSegment[])
   return g;
 }
 
-/** Puts host NAME in group G (creating the host if new) and returns it. */
 /**
- * Adds a host to a group (creating it on first sight). A `host:PORT` port is applied only when
+ * Puts host NAME in group G (creating the host if new) and returns it. A `host:PORT` port is applied only when
  * the host is created, as Ansible's `InventoryData.add_host` does (`Host(name, port)`): a later
  * line naming the same host with another port does not change it; an `ansible_port` variable does.
  */

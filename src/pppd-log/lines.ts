@@ -413,17 +413,17 @@ export function splitLog(text: string): LogLine[] {
     } else {
       const w = WRAPPED.exec(rest);
       const t = PPPD_TERMINAL.exec(rest);
+      // A router's log page or a one-line quote with the tag and no date: "pptp: LCP: ...".
+      const b = BARE_TAG.exec(rest);
       if (w) {
         prog = w[1] ?? null;
         msg = w[2] ?? '';
       } else if (t) {
         prog = 'pppd';
         msg = t[1] ?? '';
-      } else if (BARE_TAG.test(rest)) {
-        // A router's log page or a one-line quote with the tag and no date: "pptp: LCP: ...".
-        const b = BARE_TAG.exec(rest);
-        prog = b?.[1] ?? null;
-        msg = b?.[2] ?? '';
+      } else if (b) {
+        prog = b[1] ?? null;
+        msg = b[2] ?? '';
       }
     }
     // busybox/syslog put the facility before the program: "daemon.info pppd[1]:" is handled

@@ -13,7 +13,7 @@
 
 import type { AuthProtocol, MppeInfo } from './types.js';
 import type { LogLine } from './lines.js';
-import { authFailure, markUp, upsertScript, type Session } from './session.js';
+import { authFailure, clientLeft, markUp, upsertScript, type Session } from './session.js';
 
 export interface Rule {
   /** Short name, for tests and evidence. */
@@ -871,7 +871,7 @@ export const PPPD_RULES: Rule[] = [
     name: 'pppd-notices',
     // main.c, auth.c, fsm.c, lcp.c, ccp.c, ipcp.c, ipv6cp.c, tty.c notices that describe a step,
     // not a cause (the cause is logged on its own line).
-    re: /^(?:Link terminated\.|Starting link$|Starting negotiation on |Last channel has disconnected|Warning: couldn't open ppp database|Received bad configure-(?:ack|nak|rej)|\S+: Rcvd Code-Reject for |Protocol-Reject for unsupported protocol|appear to have received our own echo-reply|Peer \S+ authenticated with |(?:Local|Remote) (?:IP|LL) address changed to|Lost compression sync|Compression disabled by peer|Serial port initialized|Serial link disconnected|local and remote LL addresses are equal|Could not determine (?:local|remote) LL address)/,
+    re: /^(?:Link terminated\.|Starting link$|Starting negotiation on |Last channel has disconnected|Warning: couldn't open ppp database|Received bad configure-(?:ack|nak|rej)|\S+: Rcvd Code-Reject for |Protocol-Reject for unsupported protocol|appear to have received our own echo-reply|Peer \S+ authenticated with |(?:Local|Remote) (?:IP|LL) address changed to|Lost compression sync|Compression disabled by peer|Serial port initialized|Serial link disconnected)/,
     example: 'Link terminated.',
     on: () => {},
   },
@@ -921,9 +921,7 @@ export const PPPD_RULES: Rule[] = [
     name: 'accel-pptp-client-left',
     re: /^(?:pptp: disconnect by peer|rcvd \[PPTP (?:Call-Clear-Request|Stop-Ctrl-Conn-Request)\b)/,
     example: 'rcvd [PPTP Call-Clear-Request <Call-ID 1>]',
-    on: (s, m, l) => {
-      if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) s.ends.push({ kind: 'pptp-peer-closed', detail: `accel-ppp: the client closed the PPTP connection (${m.input})`, line: l });
-    },
+    on: (s, m, l) => clientLeft(s, 'accel-ppp', l, m.input),
   },
   {
     // ctrl/pptp/pptp.c pptp_connect(): the client's address is outside client-ip-range.
@@ -1097,21 +1095,20 @@ export const PPTP_RULES: Rule[] = [
  */
 export const PPTPD_RULES: Rule[] = [
   {
-    // pptpctrl.c: pptpd starts pppd on a pty for the client's call: a server's side of it.
+    // pptpctrl.c: pptpd starts pppd on a pty for the client's call. A row so the line reaches the
+    // attempt, where any pptpd line marks it a server's side (parse.ts feed).
     name: 'pptpd-call-start',
     re: /^CTRL: Starting call \(launching pppd/i,
     example: 'CTRL: Starting call (launching pppd, opening GRE)',
     evidence: false,
-    on: (s, _m, l) => void (s.nonPptpLink ??= l),
+    on: () => {},
   },
   {
     name: 'pptpd-client-closed',
     re: /^CTRL: (?:EOF or bad error reading ctrl packet|Error reading ctrl packet|CTRL read failed|Received (?:CALL CLR|STOP CTRL CONN) request|Request to close control connection)/i,
     example: 'CTRL: EOF or bad error reading ctrl packet length.',
     evidence: false,
-    on: (s, m, l) => {
-      if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) s.ends.push({ kind: 'pptp-peer-closed', detail: `pptpd: the client closed the PPTP connection (${m.input})`, line: l });
-    },
+    on: (s, m, l) => clientLeft(s, 'pptpd', l, m.input),
   },
   {
     name: 'pptpd-gre-failed',

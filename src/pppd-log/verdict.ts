@@ -3,7 +3,7 @@
 // consequences (an auth failure is followed by a TermReq, a modem hangup, "Connection terminated").
 
 import type { Verdict } from './types.js';
-import type { EndEvent, Session } from './session.js';
+import { SERVER_VIEW, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
 
 export interface Decision {
@@ -61,6 +61,7 @@ export function decideVerdict(s: Session): Decision {
   // Logs pasted into forums are often only the tail: echo timeouts, idle hang-ups, ip-up runs
   // only happen on a link that was up, even when the IPCP lines are cut off.
   const tailEnd = s.ends.find((e) => e.kind === 'echo' || e.kind === 'idle');
+  const laterControlErr = (l: LogLine): boolean => s.controlErr !== null && s.controlErr.index > l.index;
   const up =
     s.upLine !== null ||
     s.scripts.some((x) => /(?:^|[-_/])(?:ip|ppp)-?up/.test(x.script)) ||
@@ -68,9 +69,9 @@ export function decideVerdict(s: Session): Decision {
     // is its ip-down (and ipv6-down) script: a down script means a network protocol was up.
     s.scripts.some((x) => /(?:^|[-_/])(?:ip|ppp)-?down/.test(x.script)) ||
     // ...unless the control connection failed after it: that is a later try that never came up.
-    (tailEnd !== undefined && !(s.controlErr && s.controlErr.index > tailEnd.line.index)) ||
+    (tailEnd !== undefined && !laterControlErr(tailEnd.line)) ||
     // A connect time of a minute or more: the link had been up (rules.ts connect-time).
-    (s.connectTime !== null && !(s.controlErr && s.controlErr.index > s.connectTime.index));
+    (s.connectTime !== null && !laterControlErr(s.connectTime));
   const firstTerm = s.ends.find((e) => e.kind !== 'terminated' && e.kind !== 'hangup');
   const ended = s.ends[0];
 
@@ -179,7 +180,7 @@ export function decideVerdict(s: Session): Decision {
     // The peer never answered a Configure-Request that fsm.c sent again and again: it does not
     // hear us, or we do not hear it (GRE), even when the log ends before pppd's LCP time-out.
     const confReqs = s.lcpSent.filter((t) => t.startsWith('ConfReq')).length;
-    if (!s.lcpRcvdAny && confReqs >= 3 && !s.controlErr) {
+    if (!s.lcpRcvdAny && confReqs >= 3) {
       return { verdict: 'no_response', endedBy: `no answer to ${confReqs} LCP Config-Requests`, evidence: ev(s.lines.find((l) => /sent \[LCP ConfReq/.test(l.msg)), ended?.line) };
     }
     if (s.ptyNotRun && !negotiated) {
@@ -299,8 +300,6 @@ function peerClosedWords(detail: string): string {
   return serverView(detail) ? detail.replace(SERVER_VIEW, '') : `the server closed the PPTP call (${detail})`;
 }
 
-/** Details written by the server rows (pptpd's, accel-ppp's): the peer is the client. */
-const SERVER_VIEW = /^(?:pptpd|accel-ppp): /;
 const serverView = (detail: string): boolean => SERVER_VIEW.test(detail);
 
 function isGarbledReason(reason: string): boolean {
