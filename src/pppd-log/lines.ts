@@ -381,10 +381,20 @@ export function normalizeText(text: string): string {
   );
 }
 
+// Front ends that pass pppd's output on with a prefix of their own on the lines they relay:
+// wvdial's console log ("--> Using interface ppp0", "--> pppd: ...", "--> --> PAP ... may be
+// flaky"; "WvDial<*1>: ..." in its WvLog form) and gnome-ppp's log window around wvdial
+// ("GNOME PPP: STDERR: --> ..."). The modem's own echo between them has no "-->": per line.
+const RELAY = /^[ \t]*(?:GNOME PPP: (?:STDERR|STDOUT): ?)?(?:(?:--?> ?)+|Wv[A-Za-z]+<[^>\s]*>: ?)?/;
+const unrelay = (line: string): string => {
+  const m = RELAY.exec(line);
+  return m && m[0].trim() !== '' ? line.slice(m[0].length) : line;
+};
+
 /** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
 export function splitLog(text: string): LogLine[] {
   const out: LogLine[] = [];
-  const rawLines = stripDecoration(normalizeText(decodeEntities(text)).split(/\r\n|\r|\n/)).map(unframeLine);
+  const rawLines = stripDecoration(normalizeText(decodeEntities(text)).split(/\r\n|\r|\n/)).map(unframeLine).map(unrelay);
   unwrap(rawLines).forEach(({ line: line0, index }) => {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
     // eslint-disable-next-line no-control-regex

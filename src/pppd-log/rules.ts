@@ -130,7 +130,7 @@ const EXIT_SENTENCES: ReadonlyArray<readonly [number, string]> = [
   [19, String.raw`We failed to authenticate ourselves to the peer|^(?:pppd: )?Failed to authenticate to the peer`],
 ];
 const EXIT_STATUS_RE = new RegExp(
-  String.raw`\bpppd\b[^"]*?\b(?:exited with (?:error )?(?:code|status)|exit(?:ed)? (?:status|code)(?: code)?|exited with error)\s*:?\s*(\d{1,2})\b|` +
+  String.raw`\b(?:pppd|PPP daemon)\b[^"]*?\b(?:exited with (?:error )?(?:code|status)|exit(?:ed)? (?:status|code)(?: code)?|exited with error)\s*[:=]?\s*(\d{1,2})\b|` +
     EXIT_SENTENCES.map(([, re]) => `(${re})`).join('|'),
   'i',
 );
@@ -831,8 +831,9 @@ export const PPPD_RULES: Rule[] = [
   {
     // pppd's exit status as the program that ran it reports it (pppd(8) EXIT STATUS): front ends
     // print the man page's sentence (openfortivpn "pppd: The link was terminated because the peer
-    // is not responding to echo requests.", wvdial, scripts) or the number (NetworkManager-pptp
-    // "pppd exited with error code 16", openfortivpn "waitpid: pppd exit status code 15"). When
+    // is not responding to echo requests.", scripts) or the number (NetworkManager-pptp "pppd
+    // exited with error code 16", openfortivpn "waitpid: pppd exit status code 15", wvdial's
+    // wvdialer.cc "The PPP daemon has died: Link idle: Idle Seconds reached. (exit code = 12)"). When
     // a paste holds only the front end's output it is the only word on how the attempt ended.
     name: 'exit-status',
     re: EXIT_STATUS_RE,

@@ -274,6 +274,40 @@ describe('batch 12 rules (both directions)', () => {
   });
 });
 
+describe('batch 13 rules (both directions)', () => {
+  const v = (lines: string[]): string => diagnose(lines.join('\n')).verdict;
+  // wvdial's console (wvdialer.cc: its own lines and pppd's behind "--> "), gnome-ppp's window around it
+  const wvdial = [
+    '--> Carrier detected.  Starting PPP immediately.',
+    '--> Starting pppd at Sat Oct 13 14:28:26 2007',
+    '--> Pid of pppd: 6550',
+    '--> Using interface ppp0',
+    '--> pppd: H[06][08][1b][06][08]',
+    '--> local  IP address 61.2.193.183',
+    '--> remote IP address 61.1.254.11',
+    '--> Terminating connection due to lack of activity.',
+    '--> Connect time 0.1 minutes.',
+    '--> Disconnecting at Sat Oct 13 14:28:30 2007',
+    '--> The PPP daemon has died: Link idle: Idle Seconds reached. (exit code = 12)',
+  ];
+  it("reads pppd's lines behind wvdial's and gnome-ppp's prefixes, and wvdial's exit code", () => {
+    for (const log of [wvdial, wvdial.map((l) => `GNOME PPP: STDERR: ${l}`), wvdial.map((l) => l.replace(/^--> /, 'WvDial<*1>: '))]) {
+      const d = diagnose(log.join('\n'));
+      expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['idle_disconnect', '61.2.193.183', '61.1.254.11']);
+    }
+    expect(v(['--> Pid of pppd: 4394', '--> Using interface ppp0', '--> The PPP daemon has died: A modem hung up the phone (exit code = 16)'])).toBe('other');
+    expect(v(['--> The PPP daemon has died: Authentication error.', '--> We failed to authenticate ourselves to the peer.', '--> Maybe bad account or password? (exit code = 19)'])).toBe('auth_failed');
+    expect(v(['--> Pid of pppd: 1592', '--> The PPP daemon has died: pppd options error (exit code = 2)'])).toBe('config_error');
+    expect(parsePppdLog('--> WvDial: Internet dialer version 1.56\n--> Initializing modem.').isPppdLog).toBe(false);
+  });
+  it('reads a server stopping the control connection or clearing the call as the peer ending it, a bare EOF as refused', () => {
+    const ctl = (m: string): string => `pptp[2873]: anon log[ctrlp_disp:pptp_ctrl.c:788]: ${m}`;
+    expect(v([ctl('Received Stop Control Connection Request.'), "pptp[2873]: anon log[ctrlp_rep:pptp_ctrl.c:251]: Sent control packet type is 4 'Stop-Control-Connection-Reply'"])).toBe('terminated_by_peer');
+    expect(v([ctl('Received Call Clear Request.')])).toBe('terminated_by_peer');
+    expect(v(["pptp[9]: anon log[ctrlp_rep:pptp_ctrl.c:251]: Sent control packet type is 1 'Start-Control-Connection-Request'", 'pptp[9]: anon log[pptp_read_some:pptp_ctrl.c:543]: read returned zero, peer has closed'])).toBe('control_refused');
+  });
+});
+
 describe('logs pasted newest line first', () => {
   const log = [
     'Mar  3 10:00:01 gw pppd[7]: Using interface ppp0',
