@@ -142,11 +142,14 @@ export function decideVerdict(s: Session): Decision {
     if (ctrlClosed && !s.lcpRcvdAny && !s.lcpAckRcvd && s.authResult === 'none' && !(s.lcpTimeout && s.lcpTimeout.index < ctrlClosed.line.index)) {
       // The call was set up ("Outgoing call established"), then the server closed it: it ended
       // the call (its own PPP gave up: a policy, an authentication or encryption mismatch that
-      // its log tells), the control connection itself worked.
-      if (s.callUp) {
+      // its log tells), the control connection itself worked. So it did when the server sent a
+      // Call-Clear, Call-Disconnect-Notify or Stop-Control-Connection request (pptp_ctrl.c reads
+      // them on a control connection that is open): only a bare EOF on TCP 1723 says the
+      // server would not keep the connection at all.
+      if (s.callUp || !/read returned zero|peer has closed/i.test(ctrlClosed.detail)) {
         return {
           verdict: 'terminated_by_peer',
-          endedBy: `the server closed the PPTP call after setting it up, before PPP got anywhere (${ctrlClosed.detail})`,
+          endedBy: `${s.callUp ? 'the server closed the PPTP call after setting it up' : 'the server ended the PPTP control connection'}, before PPP got anywhere (${ctrlClosed.detail})`,
           evidence: ev(s.lines.find((l) => /Outgoing call established/i.test(l.msg)), ctrlClosed.line),
         };
       }
