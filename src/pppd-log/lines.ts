@@ -299,11 +299,44 @@ const RFC5424 = /^<\d{1,3}>1 (\S+) (\S+) (\S+) (\S+) \S+ (?:-|(?:\[(?:[^\]\\]|\\
 // RFC 3164 as sent on the wire or stored raw by some collectors: "<30>Nov 26 10:20:30 host ...".
 const PRI = /^<\d{1,3}>(?=[A-Z][a-z]{2} )/;
 
+// Android's logcat (liblog logprint.c), whose pppd and mtpd run the phone's PPTP/L2TP VPN:
+// "-v brief" "I/pppd    ( 1057): msg", "-v time" with "01-15 10:20:30.123 " in front, and the
+// default "-v threadtime" "01-15 10:20:30.123  1057  1060 I pppd    : msg" (pid, tid, level, tag).
+const LOGCAT = /^(?:\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+)?[VDIWEFA]\/([^\s(/]+)\s*\(\s*(\d+)\):\s?(.*)$/;
+const LOGCAT_THREADTIME = /^\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+(\d+)\s+\d+\s+[VDIWEFA]\s+([^\s:]+)\s*:\s?(.*)$/;
+// `journalctl -o json`: one JSON object per entry, the message in MESSAGE (a string; an array
+// of bytes when it was not UTF-8), the tag in SYSLOG_IDENTIFIER, the pid in _PID.
+const JOURNAL_JSON = /^\{".*"MESSAGE":.*\}$/;
+
+function unframeJournalJson(line: string): string | null {
+  try {
+    const e = JSON.parse(line) as Record<string, unknown>;
+    const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+    const msg = Array.isArray(e['MESSAGE']) ? Buffer.from(e['MESSAGE'] as number[]).toString('latin1') : text(e['MESSAGE']);
+    if (msg === null) return null;
+    const tag = text(e['SYSLOG_IDENTIFIER']) ?? text(e['_COMM']);
+    const pid = text(e['SYSLOG_PID']) ?? text(e['_PID']);
+    return tag ? `${tag}${pid ? `[${pid}]` : ''}: ${msg}` : msg;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * One line of a paste, out of what carried it: an RFC 5424 record becomes "TIMESTAMP HOST
- * APP[PROCID]: MSG" (the syslog shape the rest reads), a raw RFC 3164 line loses its <PRI>.
+ * APP[PROCID]: MSG" (the syslog shape the rest reads), a raw RFC 3164 line loses its <PRI>;
+ * logcat's and the journal's JSON entries become "TAG[PID]: MSG".
  */
 function unframeLine(line: string): string {
+  const lc = LOGCAT.exec(line) ?? LOGCAT_THREADTIME.exec(line);
+  if (lc) {
+    const [tag, pid, msg] = LOGCAT.test(line) ? [lc[1], lc[2], lc[3]] : [lc[2], lc[1], lc[3]];
+    return `${tag ?? ''}[${pid ?? ''}]: ${msg ?? ''}`;
+  }
+  if (JOURNAL_JSON.test(line.trim())) {
+    const j = unframeJournalJson(line.trim());
+    if (j !== null) return j;
+  }
   const r = RFC5424.exec(line);
   if (r) {
     const [, ts, host, app, procid, msg] = r;
@@ -317,6 +350,10 @@ function unframeLine(line: string): string {
 // message is never cut by accident: forum/mail quote markers ("> ", ">> "), `cat -n`/editor
 // line numbers ("    12\t", "12: ", "12 | ").
 const QUOTE = /^[ \t]*(?:>[ \t]*)+/;
+// A list a web page or a forum's editor made of the lines ("- text", "* text", "12. text"),
+// and the service prefix of `docker compose logs` ("vpn_1  | ", "vpn-client-1  | ").
+const LIST_MARK = /^[ \t]*(?:[-*\u2022]|\d{1,5}[.)])[ \t]+(?=\S)/;
+const COMPOSE = /^[\w.-]+[ \t]+\|[ \t]?/;
 const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?)/;
 // A console's or dmesg-merged view's "[12345.678901] " on every line: the stamp of the line,
 // not the start of a kernel record (pppd's own lines then carry it too).
@@ -339,6 +376,8 @@ function stripDecoration(lines: string[]): string[] {
     if (most(QUOTE)) out = out.map((l) => l.replace(QUOTE, ''));
     if (most(LINE_NUMBER)) out = out.map((l) => l.replace(LINE_NUMBER, ''));
     if (most(UPTIME_EVERY)) out = out.map((l) => l.replace(UPTIME_EVERY, ''));
+    if (most(LIST_MARK)) out = out.map((l) => l.replace(LIST_MARK, ''));
+    if (most(COMPOSE)) out = out.map((l) => l.replace(COMPOSE, ''));
     if (out.join('\n') === before) break;
   }
   return out;

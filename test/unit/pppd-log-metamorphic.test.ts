@@ -199,6 +199,21 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
         .join('\n'),
     applies: framed,
   },
+  // Android's logcat (liblog logprint.c): "-v threadtime" (the default) and "-v brief"
+  {
+    name: 'Android logcat -v threadtime',
+    fn: reframe((l, i, prog, pid) => `01-15 ${hms(at(i))}.${String(i % 1000).padStart(3, '0')}  ${pid.padStart(5)}  ${String(Number(pid) + 3).padStart(5)} I ${prog.padEnd(8)}: ${l.msg}`),
+  },
+  { name: 'Android logcat -v brief', fn: reframe((l, _i, prog, pid) => `I/${prog.padEnd(8)}(${pid.padStart(5)}): ${l.msg}`) },
+  // journalctl -o json: one object per entry (MESSAGE, SYSLOG_IDENTIFIER, _PID)
+  {
+    name: 'journalctl -o json',
+    fn: reframe((l, i, prog, pid) => JSON.stringify({ __REALTIME_TIMESTAMP: String((BASE + i * 1000) * 1000), _PID: pid, SYSLOG_IDENTIFIER: prog, MESSAGE: l.msg })),
+  },
+  // a web page's list of the lines, and `docker compose logs` with its service prefix
+  { name: 'list items "- "', fn: (t) => lines(t).map((l) => `- ${l}`).join('\n') },
+  { name: 'numbered list "12. "', fn: (t) => lines(t).map((l, i) => `${i + 1}. ${l}`).join('\n') },
+  { name: 'docker compose logs', fn: (t) => lines(t).map((l) => `vpn-client-1  | ${l}`).join('\n') },
   {
     name: 'cut off at the beginning',
     fn: (t) => {
@@ -238,6 +253,12 @@ const KNOWN_FAILURES: Record<string, number> = {
   "other daemons interleaved": 0,
   "cut off at the beginning": 0,
   "newest entry first": 0,
+  "Android logcat -v threadtime": 0,
+  "Android logcat -v brief": 0,
+  "journalctl -o json": 0,
+  "list items \"- \"": 0,
+  "numbered list \"12. \"": 0,
+  "docker compose logs": 0,
 };
 
 const cases = tunedCases();
