@@ -40,7 +40,8 @@ const PROG_NO_PID = /^(?:(?:\S+)\s+){0,2}?([A-Za-z][\w.\-/]*):\s(.*)$/;
 // Front ends that wrap pppd's output: kvpnc "debug: [pppd] ...", pptpsetup/pon echo.
 const WRAPPED = /^(?:\w+:\s*)?\[(pppd|pptp)\]\s?(.*)$/;
 
-const PPTP_PROGS = /^(?:pptp|pptpgw|pptp-client|nm-pptp-service.*|nm-pptp|pptp_callmgr)$/i;
+// mtpd: Android's PPTP (and L2TP) client, which starts pppd once the call is set up.
+const PPTP_PROGS = /^(?:pptp|pptpgw|pptp-client|nm-pptp-service.*|nm-pptp|pptp_callmgr|mtpd)$/i;
 // Programs whose lines never carry pppd's story and could only confuse the matchers.
 const IGNORED_PROGS =
   /^(?:kernel|NetworkManager|avahi-daemon|dnsmasq|dnsmasq-dhcp|odhcpd|netifd|systemd.*|dbus.*|dropbear|sshd|charon|ipsec.*|xl2tpd|chat|wpa_supplicant|dhclient|udhcpc|firewall|fw3|fw4|procd|ntpd|cron|crond|nm-dispatcher|ModemManager|sudo|su|CRON|rsyslogd|syslogd|logread|hostapd|uhttpd|rpcd|odhcp6c)$/i;

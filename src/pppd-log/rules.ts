@@ -1009,13 +1009,35 @@ export const PPTP_RULES: Rule[] = [
   {
     name: 'pptp-control-up',
     bare: true,
-    re: /Client connection established|Outgoing call established|Received Start Control Connection Reply/i,
+    // mtpd (Android's PPTP client, pptp.c): "Tunnel established" on the Start-Control-Connection
+    // reply, "Session established" on the Outgoing-Call reply (then it starts pppd).
+    re: /Client connection established|Outgoing call established|Received Start Control Connection Reply|^Tunnel established$|^Session established$/i,
     example: 'Client connection established.',
     on: (s, m) => {
       s.controlUp = true;
-      if (/Outgoing call established/i.test(m.input)) s.callUp = true;
+      if (/Outgoing call established|^Session established$/i.test(m.input)) s.callUp = true;
     },
   },
+  // mtpd (AOSP external/mtpd, mtpd.c): the call's start, and how it saw its pppd and itself end.
+  { name: 'mtpd-connecting', re: /^Connecting to \S+ port \d+ via \S+$/, example: 'Connecting to 203.0.113.7 port 1723 via wlan0', fresh: true, on: () => {} },
+  {
+    name: 'mtpd-signal',
+    // SIGCHLD (17) is its pppd exiting ("Pppd is terminated" follows); any other is the VPN
+    // being stopped on the phone.
+    re: /^Received signal (\d+)$/,
+    example: 'Received signal 15',
+    on: (s, m, l) => {
+      const n = Number(m[1]);
+      if (n !== 17) s.ends.push({ kind: 'signal', detail: `signal ${n}${signalName(n)} (mtpd)`, line: l });
+    },
+  },
+  {
+    name: 'mtpd-pppd-status',
+    re: /^Pppd is terminated \(status = (\d+)\)/,
+    example: 'Pppd is terminated (status = 19)',
+    on: (s, m, l) => exitStatus(s, Number(m[1]), l),
+  },
+  { name: 'mtpd-end', re: /^Mtpd is terminated \(status = \d+\)/, example: 'Mtpd is terminated (status = 5)', on: (s) => void (s.finished = true) },
   {
     name: 'pptp-dns',
     // pptp.c get_ip_address(): gethostbyname/getaddrinfo failures; the pptp.so plugin's "Unknown host".
@@ -1026,7 +1048,8 @@ export const PPTP_RULES: Rule[] = [
   },
   {
     name: 'pptp-connect-failed',
-    re: /^connect: (.+)$|Could not open control connection|Call manager exited with error|Could not launch call manager|^Could not open connection\.?$/i,
+    // mtpd's create_socket(): "Connect() Connection refused".
+    re: /^connect: (.+)$|^Connect\(\) (.+)$|Could not open control connection|Call manager exited with error|Could not launch call manager|^Could not open connection\.?$/i,
     example: 'connect: Connection refused',
     fresh: true,
     on: (s, m, l) => {
@@ -1069,7 +1092,8 @@ export const PPTP_RULES: Rule[] = [
     bare: true,
     // pptp_ctrl.c: the server closed TCP 1723, cleared the call, or stopped the control
     // connection ("Received Stop Control Connection Reply" answers our own stop: not here).
-    re: /read returned zero, peer has closed|Received Call Clear Request|Call[- ]Disconnect[- ]Notify|Call disconnect notification received|Received Stop[- ]Control[- ]Connection[- ]Request|Stop-Control-Connection-Request received|Call disconnected/i,
+    // mtpd logs "Remote server hung up" for all of these (and for a refused reply).
+    re: /read returned zero, peer has closed|Received Call Clear Request|Call[- ]Disconnect[- ]Notify|Call disconnect notification received|Received Stop[- ]Control[- ]Connection[- ]Request|Stop-Control-Connection-Request received|Call disconnected|^Remote server hung up$/i,
     example: 'read returned zero, peer has closed',
     on: (s, m, l) => void s.ends.push({ kind: 'pptp-peer-closed', detail: `pptp: ${m.input}`, line: l }),
   },

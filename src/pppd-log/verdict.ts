@@ -144,9 +144,12 @@ export function decideVerdict(s: Session): Decision {
       // the call (its own PPP gave up: a policy, an authentication or encryption mismatch that
       // its log tells), the control connection itself worked. So it did when the server sent a
       // Call-Clear, Call-Disconnect-Notify or Stop-Control-Connection request (pptp_ctrl.c reads
-      // them on a control connection that is open): only a bare EOF on TCP 1723 says the
-      // server would not keep the connection at all.
-      if (s.callUp || !/read returned zero|peer has closed/i.test(ctrlClosed.detail)) {
+      // them on a control connection that is open), or hung up after the control connection was
+      // set up (mtpd's "Remote server hung up" after "Tunnel established"): only a bare EOF on
+      // TCP 1723, or a hang-up before the connection was set up, says the server would not
+      // keep the connection at all.
+      const explicit = /Call Clear|Stop[- ]Control|Disconnect[- ]Notify|Call disconnected/i.test(ctrlClosed.detail);
+      if (s.callUp || explicit || (s.controlUp && !/read returned zero|peer has closed/i.test(ctrlClosed.detail))) {
         return {
           verdict: 'terminated_by_peer',
           endedBy: `${s.callUp ? 'the server closed the PPTP call after setting it up' : 'the server ended the PPTP control connection'}, before PPP got anywhere (${ctrlClosed.detail})`,

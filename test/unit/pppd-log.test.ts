@@ -300,6 +300,19 @@ describe('batch 13 rules (both directions)', () => {
     expect(v(['--> Pid of pppd: 1592', '--> The PPP daemon has died: pppd options error (exit code = 2)'])).toBe('config_error');
     expect(parsePppdLog('--> WvDial: Internet dialer version 1.56\n--> Initializing modem.').isPppdLog).toBe(false);
   });
+  it("reads Android's mtpd (its PPTP client) around the phone's pppd, in logcat's threadtime form", () => {
+    const mtpd = (m: string): string => `01-15 10:20:30.100  1200  1200 I mtpd    : ${m}`;
+    const pppd = (m: string): string => `01-15 10:20:31.000  1201  1201 I pppd    : ${m}`;
+    const start = ['Using protocol pptp', 'Connecting to 203.0.113.7 port 1723 via wlan0'].map(mtpd);
+    const call = ['Connection established (socket = 10)', 'Tunnel established', 'Session established', 'Starting pppd (pppox = 11)'].map(mtpd);
+    const up = ['Using interface ppp0', 'Connect: ppp0 <--> pppox', 'MPPE 128-bit stateless compression enabled', 'local  IP address 10.9.0.5', 'remote IP address 10.9.0.1'].map(pppd);
+    expect(v([...start, mtpd('Connect() Connection refused'), mtpd('Mtpd is terminated (status = 2)')])).toBe('control_refused');
+    expect(v([...start, ...call, ...up])).toBe('up');
+    expect(v([...start, ...call, ...up, mtpd('Remote server hung up'), mtpd('Sending signal to pppd (pid = 1201)')])).toBe('terminated_by_peer');
+    expect(v([...start, ...call, ...up, mtpd('Received signal 15'), mtpd('Sending signal to pppd (pid = 1201)'), pppd('Terminating on signal 15')])).toBe('stopped_locally');
+    expect(v([...start, ...call, pppd('Using interface ppp0'), pppd('Connect: ppp0 <--> pppox'), mtpd('Received signal 17'), mtpd('Pppd is terminated (status = 19)')])).toBe('auth_failed');
+    expect(v([...start, mtpd('Connection established (socket = 10)'), mtpd('Remote server hung up')])).toBe('control_refused');
+  });
   it('reads a server stopping the control connection or clearing the call as the peer ending it, a bare EOF as refused', () => {
     const ctl = (m: string): string => `pptp[2873]: anon log[ctrlp_disp:pptp_ctrl.c:788]: ${m}`;
     expect(v([ctl('Received Stop Control Connection Request.'), "pptp[2873]: anon log[ctrlp_rep:pptp_ctrl.c:251]: Sent control packet type is 4 'Stop-Control-Connection-Reply'"])).toBe('terminated_by_peer');
