@@ -348,9 +348,9 @@ function unframeLine(line: string): string {
 }
 
 // Decorations a paste picks up on the way, each recognised on most lines of the text so that a
-// message is never cut by accident: forum/mail quote markers ("> ", ">> "), `cat -n`/editor
+// message is never cut by accident: forum/mail quote markers ("> ", ">> ", "| "), `cat -n`/editor
 // line numbers ("    12\t", "12: ", "12 | ").
-const QUOTE = /^[ \t]*(?:>[ \t]*)+/;
+const QUOTE = /^[ \t]*(?:[>|][ \t]*)+/;
 // A list a web page or a forum's editor made of the lines ("- text", "* text", "12. text"),
 // and the service prefix of `docker compose logs` ("vpn_1  | ", "vpn-client-1  | ").
 const LIST_MARK = /^[ \t]*(?:[-*\u2022]|\d{1,5}[.)])[ \t]+(?=\S)/;
