@@ -194,9 +194,11 @@ export function authFailure(s: Session, l: LogLine, detail: string): void {
   else if (detail && !s.authError) s.authError = detail.trim() || null;
 }
 
-/** The link is up once both addresses are known (ipcp.c "local/remote IP address"). */
+/** The link is up once IPCP printed an address (ipcp.c "local/remote IP address"). */
 export function markUp(s: Session, l: LogLine): void {
-  if (s.localIp && s.remoteIp && s.upLine === null) s.upLine = l;
+  // ipcp.c ipcp_up() prints "local  IP address" and "remote IP address" one after the other
+  // once IPCP is up: either line is the link up (a paste cut between them still is).
+  if ((s.localIp || s.remoteIp) && s.upLine === null) s.upLine = l;
 }
 
 /** Adds or completes a hook script's record (started → finished). */
