@@ -10,7 +10,7 @@ import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
 import { isSourceMessage } from './source-messages.js';
-import { PPPD_RULES, PPTP_RULES, PPTPD_RULES, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -51,8 +51,20 @@ function feed(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): void {
     hit?.rule.on(s, hit.m, l);
     return;
   }
-  const hit = ruleFor(PPPD_RULES, l.msg);
+  const hit = ruleFor(PPPD_RULES, l.msg) ?? (l.source === 'ignored' ? ruleFor(NM_RULES, l.msg) : null);
   hit?.rule.on(s, hit.m, l);
+}
+
+// NetworkManager's own lines: "<info>  text", 1.x "<info>  [1554300932.4387] vpn-connection[...]: Data:   text".
+const NM_OWN = /^<\w+>\s*(?:\[[\d.]+\]\s*)?(?:vpn-connection\[[^\]]*\]:\s*)?(?:Data:\s*)?/;
+// The VPN NetworkManager reports is a PPP one (NetworkManager-pptp, -l2tp, -sstp): its device.
+const PPP_VPN = /Tunnel Device: "?ppp\d|\(ppp\d+\)|NetworkManager\.pptp|nm-pptp|\bpppd\b/;
+
+/** A NetworkManager line reporting the VPN's IP configuration (NM_RULES), as that row's text. */
+function nmVpnLine(l: LogLine): LogLine | null {
+  if (!/^NetworkManager$/i.test(l.prog ?? '') || !l.msg.startsWith('<')) return null;
+  const msg = l.msg.replace(NM_OWN, '').trim();
+  return ruleFor(NM_RULES, msg) ? { ...l, msg } : null;
 }
 
 /** Rows that mean "the link is being set up again" while an attempt is still running. */
@@ -113,8 +125,11 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   // Lines no row reads but that pppd or pptp print (their sources' formats): they make the
   // text a pppd log even when nothing else does.
   const known: LogLine[] = [];
-  for (const l of lines) {
-    const speaker = speakerOf(l);
+  const pppVpn = lines.some((l) => PPP_VPN.test(l.raw));
+  for (const l0 of lines) {
+    const nm = pppVpn ? nmVpnLine(l0) : null;
+    const l = nm ?? l0;
+    const speaker = nm ? 'pppd' : speakerOf(l);
     if (speaker === null) {
       if (l.source !== 'pptpd' && isSourceMessage(l.msg)) known.push(l);
       continue;

@@ -1176,6 +1176,45 @@ type Hit = { rule: Rule; m: RegExpExecArray } | null;
 const MEMO_SIZE = 4096;
 const memos = new WeakMap<readonly Rule[], Map<string, Hit>>();
 
+/**
+ * Rows for NetworkManager's report of a VPN's IP configuration (nm-vpn-connection.c: 0.7/0.8
+ * "Internal IP4 Address: A", 0.9 "  Internal Address: A", 1.x "vpn-connection[...]: Data:
+ * Internal Address: A", with "Internal Point-to-Point Address: B" and "Tunnel Device: ppp0").
+ * NetworkManager-pptp's pppd plugin hands the addresses over from pppd's ip-up: they are the
+ * link coming up, as pppd's "local/remote IP address" are, in pastes that hold only
+ * NetworkManager's lines. Read only when the tunnel device is a PPP one (parse.ts): other VPN
+ * plugins (OpenVPN, vpnc) report the same lines for a tun device.
+ */
+export const NM_RULES: Rule[] = [
+  { name: 'nm-ppp-device', re: /^Tunnel Device: "?(ppp\d+)"?$/, example: 'Tunnel Device: ppp0', on: (s, m) => (s.iface = m[1] ?? s.iface) },
+  {
+    name: 'nm-local-ip',
+    re: /^Internal (?:IP4 )?Address: (\d{1,3}(?:\.\d{1,3}){3})$/,
+    example: 'Internal IP4 Address: 172.16.8.52',
+    on: (s, m, l) => {
+      s.localIp ??= m[1] ?? null;
+      markUp(s, l);
+    },
+  },
+  {
+    name: 'nm-remote-ip',
+    re: /^Internal (?:IP4 )?Point-to-Point Address: (\d{1,3}(?:\.\d{1,3}){3})$/,
+    example: 'Internal IP4 Point-to-Point Address: 172.16.8.2',
+    on: (s, m, l) => {
+      if (m[1] !== '0.0.0.0') s.remoteIp ??= m[1] ?? null;
+      markUp(s, l);
+    },
+  },
+  {
+    // nm-vpn-connection.c: the plugin's IP configuration is applied (0.7-0.9 "VPN connection
+    // 'NAME' (IP Config Get) complete.", 1.x "VPN connection: (IP Config Get) complete").
+    name: 'nm-config-complete',
+    re: /^VPN connection(?: '.*')?:? \(IP4? Config Get\) complete\.?$/,
+    example: "VPN connection 'Cloud' (IP Config Get) complete.",
+    on: (s, _m, l) => void (s.upLine ??= l),
+  },
+];
+
 /** The first row of a table matching a message, with its match. */
 export function ruleFor(table: readonly Rule[], msg: string): Hit {
   let memo = memos.get(table);

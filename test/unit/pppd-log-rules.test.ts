@@ -3,14 +3,14 @@
 // come from the same rows; lines are judged by what they say, not by their syslog tag.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
-import { PPPD_RULES, PPTPD_RULES, PPTP_RULES, isFreshLine, isPppdMessage, ruleFor } from '../../src/pppd-log/rules.js';
+import { NM_RULES, PPPD_RULES, PPTPD_RULES, PPTP_RULES, isFreshLine, isPppdMessage, ruleFor } from '../../src/pppd-log/rules.js';
 import { diagnose, hintFor, parsePppdLog, VERDICTS } from '../../src/pppd-log/index.js';
 import { splitLog } from '../../src/pppd-log/lines.js';
 import { registerDiagnose } from '../../src/cli/commands/diagnose.js';
 
 describe('rule table', () => {
   it('has unique row names', () => {
-    const names = [...PPPD_RULES, ...PPTP_RULES, ...PPTPD_RULES].map((r) => r.name);
+    const names = [...PPPD_RULES, ...PPTP_RULES, ...PPTPD_RULES, ...NM_RULES].map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -28,6 +28,22 @@ describe('rule table', () => {
     expect(rule.re.test(rule.example)).toBe(true);
     expect(ruleFor(PPTPD_RULES, rule.example)?.rule.name).toBe(rule.name);
     expect(rule.evidence).toBe(false);
+  });
+
+  it.each(NM_RULES.map((r) => [r.name, r] as const))('NetworkManager row %s matches its example first', (_n, rule) => {
+    expect(rule.re.test(rule.example)).toBe(true);
+    expect(ruleFor(NM_RULES, rule.example)?.rule.name).toBe(rule.name);
+  });
+
+  it("reads NetworkManager's report of a PPP VPN's addresses (0.8 and 1.x forms), not a tun VPN's", () => {
+    const nm08 = (m: string): string => `Jan 24 12:40:01 t61p NetworkManager: <info>  ${m}`;
+    const nm1x = (m: string): string => `Apr 03 09:15:32 kris NetworkManager[919]: <info>  [1554300932.4387] vpn-connection[0x5650752f63b0,dcff9b1e,"office",13:(ppp0)]: Data:   ${m}`;
+    for (const f of [nm08, nm1x]) {
+      const d = diagnose(['Tunnel Device: ppp0', 'Internal IP4 Address: 172.16.8.52', 'Internal IP4 Point-to-Point Address: 172.16.8.2'].map((m) => f(f === nm1x ? m.replace('IP4 ', '') : m)).join('\n'));
+      expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '172.16.8.52', '172.16.8.2']);
+    }
+    const tun = ['Tunnel Device: tun0', 'Internal IP4 Address: 10.8.0.6', 'Internal IP4 Point-to-Point Address: 10.8.0.5'].map(nm08).join('\n');
+    expect(parsePppdLog(tun).isPppdLog).toBe(false);
   });
 
   it('does not take pptpd lines alone for a pppd log', () => {
