@@ -151,7 +151,13 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (opt && /^pptp_/.test(opt)) {
         return `'${opt}' belongs to the pptp.so plugin: put \`plugin pptp.so\` before it (install ppp-mod-pptp).`;
       }
-      if (has(attempt, /The remote system is required to authenticate itself/i)) {
+      if (has(attempt, /would let it use an IP address/i)) {
+        return "No secret lets the peer use an IP address: the fourth column of its line in /etc/ppp/chap-secrets must allow one (`*`, or the address it gets): `grep -v '^#' /etc/ppp/chap-secrets`.";
+      }
+      if (has(attempt, /The remote system (?:\(.*\) )?is required to authenticate itself/i) && has(attempt, /\bpptpd\b|CTRL: /)) {
+        return "This is the server side (pptpd's pppd): it requires the client to authenticate but has no secret for it: add the client's line to /etc/ppp/chap-secrets (`grep -v '^#' /etc/ppp/chap-secrets`).";
+      }
+      if (has(attempt, /The remote system (?:\(.*\) )?is required to authenticate itself/i)) {
         return 'pppd wants the server to authenticate itself (a default route exists): add `noauth` to the peer file.';
       }
       if (has(attempt, /Can't open options file|Can't find peer file/i)) {

@@ -295,7 +295,7 @@ function feedPacket(s: Session, l: LogLine, dir: 'sent' | 'rcvd', proto: string,
 // ---------- the pppd table (first matching row wins) ----------
 
 const CONFIG_ERROR =
-  /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|The remote system is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
+  /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|The remote system (?:\([^)]*\) )?is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
 
 export const PPPD_RULES: Rule[] = [
   {
@@ -366,10 +366,19 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     name: 'config-error',
-    re: /Can't open options file|Can't find peer file|In file .*:|Couldn't load plugin|Plugin .* is for pppd version|The remote system is required to authenticate itself|unknown mode \(you must specify pptp_server/i,
+    re: /Can't open options file|Can't find peer file|In file .*:|Couldn't load plugin|Plugin .* is for pppd version|The remote system (?:\([^)]*\) )?is required to authenticate itself|unknown mode \(you must specify pptp_server/i,
     example: "Can't open options file /etc/ppp/peers/vpn: No such file or directory",
     fresh: true,
     on: (s, _m, l) => void (s.configErr ??= l),
+  },
+  {
+    // auth.c auth_check_options(), after "The remote system is required to authenticate itself /
+    // but I couldn't find any suitable secret (password) for it to use to do so.": the secrets
+    // exist but their IP address column allows the peer none (pppd as a server, pptpd's).
+    name: 'secret-no-ip',
+    re: /^\(None of the available passwords would let it use an IP address\.\)/,
+    example: '(None of the available passwords would let it use an IP address.)',
+    on: (s, _m, l) => void (s.configDetail ??= l),
   },
   {
     name: 'config-error-generic',

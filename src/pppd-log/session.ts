@@ -72,6 +72,8 @@ export interface Session {
   mppeKernel: LogLine | null;
   noKernel: LogLine | null;
   configErr: LogLine | null;
+  /** auth.c's explanation after a configuration error ("(None of the available passwords would let it use an IP address.)"). */
+  configDetail: LogLine | null;
   configOption: string | null;
   controlErr: LogLine | null;
   lcpTimeout: LogLine | null;
@@ -149,6 +151,7 @@ export function newSession(pid: string | null): Session {
     mppeKernel: null,
     noKernel: null,
     configErr: null,
+    configDetail: null,
     configOption: null,
     controlErr: null,
     lcpTimeout: null,

@@ -77,7 +77,9 @@ export function decideVerdict(s: Session): Decision {
 
   // 1. pppd refused its own options: nothing else happened.
   if (s.configErr) {
-    return { verdict: 'config_error', endedBy: `pppd rejected its options: ${s.configErr.msg}`, evidence: ev(s.configErr) };
+    // On a server's side (pptpd's pppd) the same option errors are the server's configuration.
+    const server = s.nonPptpLink?.source === 'pptpd' ? s.nonPptpLink : null;
+    return { verdict: 'config_error', endedBy: `pppd rejected its options: ${s.configErr.msg}`, evidence: ev(server, s.configErr, s.configDetail) };
   }
   // 2. The kernel lacks PPP (or MPPE, or PPTP sockets).
   if (s.noKernel) {

@@ -313,6 +313,15 @@ describe('batch 13 rules (both directions)', () => {
     expect(v([...start, ...call, pppd('Using interface ppp0'), pppd('Connect: ppp0 <--> pppox'), mtpd('Received signal 17'), mtpd('Pppd is terminated (status = 19)')])).toBe('auth_failed');
     expect(v([...start, mtpd('Connection established (socket = 10)'), mtpd('Remote server hung up')])).toBe('control_refused');
   });
+  it("reads auth.c's missing-secret option error as the configuration it is, with the server's fix on a server's side", () => {
+    const secret = ['The remote system is required to authenticate itself', "but I couldn't find any suitable secret (password) for it to use to do so."];
+    const server = ['pptpd[9239]: CTRL: Starting call (launching pppd, opening GRE)', ...secret.map((m) => `pppd[9240]: ${m}`)];
+    const noIp = diagnose([...server, 'pppd[9240]: (None of the available passwords would let it use an IP address.)'].join('\n'));
+    expect([noIp.verdict, noIp.hint]).toEqual(['config_error', expect.stringContaining('fourth column')]);
+    expect(diagnose(server.join('\n')).hint).toContain('server side');
+    expect(diagnose(['Using interface ppp0', 'By default the remote system is required to authenticate itself', '(because this system has a default route to the internet)', secret[1]].join('\n')).hint).toContain('noauth');
+    expect(diagnose('The remote system (vpn) is required to authenticate itself').verdict).toBe('config_error');
+  });
   it('reads a server stopping the control connection or clearing the call as the peer ending it, a bare EOF as refused', () => {
     const ctl = (m: string): string => `pptp[2873]: anon log[ctrlp_disp:pptp_ctrl.c:788]: ${m}`;
     expect(v([ctl('Received Stop Control Connection Request.'), "pptp[2873]: anon log[ctrlp_rep:pptp_ctrl.c:251]: Sent control packet type is 4 'Stop-Control-Connection-Reply'"])).toBe('terminated_by_peer');
