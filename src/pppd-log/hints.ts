@@ -189,6 +189,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
         return 'The two ends did not agree on IP addresses (ipcp.c): let the server assign them with `ipcp-accept-local ipcp-accept-remote` and no fixed local address (`noipdefault`), or fix the address the server expects.';
       }
       if (attempt.endedBy?.includes('pppd crashed')) return 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.';
+      if (attempt.endedBy?.includes('could not open its GRE socket')) {
+        return `${attempt.endedBy.startsWith('pptpd') ? 'pptpd' : 'pptp'} could not open its raw GRE socket (IP protocol 47): it must run as root (or with CAP_NET_RAW), and no call can carry PPP until it does.`;
+      }
       return 'The log does not show a known failure: run `pppd call NAME debug nodetach` and look at the last LCP/CCP/IPCP lines.';
   }
 }

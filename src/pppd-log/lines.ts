@@ -498,9 +498,10 @@ export function splitLog(text: string): LogLine[] {
     msg = msg.trim();
     // NetworkManager's pptp service prefixes pptp's own lines with its log string.
     if (source === 'unknown' && /^nm-pptp-service-\d+ /.test(msg)) source = 'pptp';
-    // pptpd's control process starts each of its messages with "CTRL: " (pptpctrl.c): without a
+    // pptpd's control process starts each of its messages with "CTRL: " (pptpctrl.c; "GRE: " in
+    // pptpgre.c, "MGR: " in pptpmanager.c): without a
     // tag (journalctl -o cat, a paste of the messages only) it is still pptpd speaking.
-    if (source === 'unknown' && prog === null && /^CTRL: /.test(msg)) source = 'pptpd';
+    if (source === 'unknown' && prog === null && /^(?:CTRL|GRE|MGR): /.test(msg)) source = 'pptpd';
     out.push({ index, raw: line, msg, source, prog, pid });
   });
   return newestFirst(out) ? out.reverse().map((l, i) => ({ ...l, index: i })) : out;
@@ -511,10 +512,14 @@ const ISO_TIME = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6})
 const CTIME = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})/;
 const SYSLOG_TIME = /^([A-Za-z]{3})\s+(\d{1,2})\s+(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?/;
 
-/** A line's timestamp as a number that orders lines (ms; a syslog date without a year in 2000). */
-export function timeKey(raw: string): number | null {
+/**
+ * A line's timestamp as a number that orders lines (ms; a syslog date without a year in 2000).
+ * `yearless`: every date in 2000, so that lines of a paste that mixes dated formats (a logread
+ * "Mon Jan 15 10:20:31 2024" beside a syslog "Jan 23 08:10:02") compare by day and time.
+ */
+export function timeKey(raw: string, yearless = false): number | null {
   const ms = (y: string, mo: number, d: string, h: string, mi: string, sec: string, frac?: string): number =>
-    Date.UTC(Number(y), mo, Number(d), Number(h), Number(mi), Number(sec)) + (frac ? Number(`0.${frac}`) * 1000 : 0);
+    Date.UTC(yearless ? 2000 : Number(y), mo, Number(d), Number(h), Number(mi), Number(sec)) + (frac ? Number(`0.${frac}`) * 1000 : 0);
   const iso = ISO_TIME.exec(raw);
   if (iso) return ms(iso[1] ?? '', Number(iso[2]) - 1, iso[3] ?? '', iso[4] ?? '', iso[5] ?? '', iso[6] ?? '', iso[7]);
   const ct = CTIME.exec(raw);
@@ -535,7 +540,7 @@ function newestFirst(lines: LogLine[]): boolean {
   let dated = 0;
   let back = false;
   for (const l of lines) {
-    const k = timeKey(l.raw);
+    const k = timeKey(l.raw, true);
     if (k === null) continue;
     dated++;
     if (prev !== null) {

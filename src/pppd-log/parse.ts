@@ -62,9 +62,10 @@ const PPP_VPN = /Tunnel Device: "?ppp\d|\(ppp\d+\)|NetworkManager\.pptp|nm-pptp|
 
 /** A NetworkManager line reporting the VPN's IP configuration (NM_RULES), as that row's text. */
 function nmVpnLine(l: LogLine): LogLine | null {
-  if (!/^NetworkManager$/i.test(l.prog ?? '') || !l.msg.startsWith('<')) return null;
+  // its tag, or none when `journalctl -o cat` printed the messages alone
+  if (!(l.prog === null || /^NetworkManager$/i.test(l.prog)) || !l.msg.startsWith('<')) return null;
   const msg = l.msg.replace(NM_OWN, '').trim();
-  return ruleFor(NM_RULES, msg) ? { ...l, msg } : null;
+  return ruleFor(NM_RULES, msg) ? { ...l, msg, source: 'ignored' } : null;
 }
 
 /** Rows that mean "the link is being set up again" while an attempt is still running. */
@@ -134,8 +135,8 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
       if (l.source !== 'pptpd' && isSourceMessage(l.msg)) known.push(l);
       continue;
     }
-    // pptpd's rows tell about a pppd session; they are not pppd's messages themselves.
-    if (l.source !== 'pptpd') seen = true;
+    // pptpd's rows tell about its pppd's session: a paste of them alone is a PPTP server's log.
+    seen = true;
     if (speaker === 'pptp') {
       // pptpd logs about the next call before its pppd starts ("CTRL: ..." from a control
       // process whose pppd has not written yet): after a finished attempt, its lines wait.

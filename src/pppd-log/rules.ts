@@ -1125,7 +1125,7 @@ export const PPTP_RULES: Rule[] = [
  * "Terminating on signal 15") or reaps it ("Modem hangup"). The signal is pptpd's consequence
  * of the client leaving, not a local stop. Its echo keep-alive gives up with "CTRL: Session
  * timed out, ending call" when the client stopped answering. Only these rows are read from
- * pptpd's lines: they never make a text a pppd log by themselves.
+ * pptpd's lines; a paste of pptpd's lines alone is a PPTP server's log and judged from them.
  */
 export const PPTPD_RULES: Rule[] = [
   {
@@ -1134,14 +1134,12 @@ export const PPTPD_RULES: Rule[] = [
     name: 'pptpd-call-start',
     re: /^CTRL: Starting call \(launching pppd/i,
     example: 'CTRL: Starting call (launching pppd, opening GRE)',
-    evidence: false,
     on: () => {},
   },
   {
     name: 'pptpd-client-closed',
     re: /^CTRL: (?:EOF or bad error reading ctrl packet|Error reading ctrl packet|CTRL read failed|Received (?:CALL CLR|STOP CTRL CONN) request|Request to close control connection)/i,
     example: 'CTRL: EOF or bad error reading ctrl packet length.',
-    evidence: false,
     on: (s, m, l) => clientLeft(s, 'pptpd', l, m.input),
   },
   {
@@ -1150,14 +1148,20 @@ export const PPTPD_RULES: Rule[] = [
     // stream lost sync: the tunnel's transport broke (not the client hanging up).
     re: /^CTRL: (?:GRE-tunnel has collapsed|GRE read or PTY write failed|Error sending GRE, aborting call|Bad magic cookie - lost syncronization)/i,
     example: 'CTRL: GRE-tunnel has collapsed (GRE read or PTY write failed (gre,pty)=(6,-1))',
-    evidence: false,
     on: (s, m, l) => void s.ends.push({ kind: 'pptp-link-error', detail: `pptpd: ${m.input}`, line: l }),
+  },
+  {
+    // pptpgre.c pptp_gre_init(): pptpd could not open its raw GRE socket (it needs root): no
+    // PPP frame of the call can flow, whatever happens on TCP 1723 after.
+    name: 'pptpd-gre-socket',
+    re: /^GRE: socket\(\) failed/i,
+    example: 'GRE: socket() failed',
+    on: (s, _m, l) => void (s.greSocketFailed ??= l),
   },
   {
     name: 'pptpd-echo-timeout',
     re: /^CTRL: Session timed out, ending call/i,
     example: 'CTRL: Session timed out, ending call',
-    evidence: false,
     on: (s, m, l) => void s.ends.push({ kind: 'echo', detail: `pptpd: the client stopped answering PPTP echo requests (${m.input})`, line: l }),
   },
   {
@@ -1165,7 +1169,6 @@ export const PPTPD_RULES: Rule[] = [
     name: 'pptpd-signal',
     re: /^CTRL: Exiting on signal (\d+)/i,
     example: 'CTRL: Exiting on signal 15',
-    evidence: false,
     on: (s, m, l) => void s.ends.push({ kind: 'signal', detail: `signal ${m[1] ?? '?'} to pptpd's control process`, line: l }),
   },
   {
@@ -1173,7 +1176,6 @@ export const PPTPD_RULES: Rule[] = [
     name: 'pptpd-no-slots',
     re: /^MGR: No free connection slots or IPs/i,
     example: 'MGR: No free connection slots or IPs - no more clients can connect!',
-    evidence: false,
     on: (s, _m, l) => void (s.controlErr ??= l),
   },
 ];

@@ -69,7 +69,8 @@ export function decideVerdict(s: Session): Decision {
     // is its ip-down (and ipv6-down) script: a down script means a network protocol was up.
     s.scripts.some((x) => /(?:^|[-_/])(?:ip|ppp)-?down/.test(x.script)) ||
     // ...unless the control connection failed after it: that is a later try that never came up.
-    (tailEnd !== undefined && !laterControlErr(tailEnd.line)) ||
+    // (A GRE socket that never opened carried no frame: its echo time-out is no link that was up.)
+    (tailEnd !== undefined && !laterControlErr(tailEnd.line) && s.greSocketFailed === null) ||
     // A connect time of a minute or more: the link had been up (rules.ts connect-time).
     (s.connectTime !== null && !laterControlErr(s.connectTime));
   const firstTerm = s.ends.find((e) => e.kind !== 'terminated' && e.kind !== 'hangup');
@@ -183,7 +184,8 @@ export function decideVerdict(s: Session): Decision {
       s.ends.some((e) => e.kind === 'peer-term') ||
       s.lines.some((l) => /^(?:CHAP|PAP|EAP|MS-CHAP)|CCP|IPCP|MPPE|IP address|^Connect time [\d.]+ minutes/i.test(l.msg));
     if (s.greSocketFailed && !negotiated) {
-      return { verdict: 'other', endedBy: `pptp could not open its GRE socket (${s.greSocketFailed.msg}): run it as root (or with CAP_NET_RAW)`, evidence: ev(s.lines.find((l) => /pptp_gre_bind|socket: Operation not permitted/i.test(l.msg)), s.greSocketFailed) };
+      const who = s.greSocketFailed.source === 'pptpd' ? 'pptpd' : 'pptp';
+      return { verdict: 'other', endedBy: `${who} could not open its GRE socket (${s.greSocketFailed.msg}): run it as root (or with CAP_NET_RAW)`, evidence: ev(s.lines.find((l) => /pptp_gre_bind|socket: Operation not permitted/i.test(l.msg)), s.greSocketFailed) };
     }
     // The peer never answered a Configure-Request that fsm.c sent again and again: it does not
     // hear us, or we do not hear it (GRE), even when the log ends before pppd's LCP time-out.

@@ -27,7 +27,6 @@ describe('rule table', () => {
   it.each(PPTPD_RULES.map((r) => [r.name, r] as const))('pptpd row %s matches its example first', (_n, rule) => {
     expect(rule.re.test(rule.example)).toBe(true);
     expect(ruleFor(PPTPD_RULES, rule.example)?.rule.name).toBe(rule.name);
-    expect(rule.evidence).toBe(false);
   });
 
   it.each(NM_RULES.map((r) => [r.name, r] as const))('NetworkManager row %s matches its example first', (_n, rule) => {
@@ -46,9 +45,11 @@ describe('rule table', () => {
     expect(parsePppdLog(tun).isPppdLog).toBe(false);
   });
 
-  it('does not take pptpd lines alone for a pppd log', () => {
-    const text = PPTPD_RULES.map((r) => `Sep  2 01:23:25 gw pptpd[32009]: ${r.example}`).join('\n');
-    expect(parsePppdLog(text).isPppdLog).toBe(false);
+  it("takes pptpd's own lines for a PPTP server's log, and no other program's under its tag", () => {
+    for (const r of PPTPD_RULES) expect(parsePppdLog(`Sep  2 01:23:25 gw pptpd[32009]: ${r.example}`).isPppdLog, r.name).toBe(true);
+    expect(parsePppdLog('Sep  2 01:23:25 gw pptpd[32009]: MGR: Manager process started').isPppdLog).toBe(false);
+    const gre = diagnose(['pptpd[5633]: CTRL: Starting call (launching pppd, opening GRE)', 'pptpd[5633]: GRE: socket() failed', 'pptpd[5633]: CTRL: Session timed out, ending call'].join('\n'));
+    expect([gre.verdict, gre.hint]).toEqual(['other', expect.stringContaining('root')]);
   });
 
   it('makes a text a pppd log exactly when a row with evidence matches', () => {

@@ -236,8 +236,8 @@ describe("servers' views of a call (accel-ppp and pptpd sources)", () => {
   });
   it("reads pptpd refusing a client for want of slots, and pptpd's own stop", () => {
     const refused = ['pptpd[812]: MGR: No free connection slots or IPs - no more clients can connect!'];
-    // pptpd's lines alone are not pppd's (no pppd ran); with the attempt's pppd lines they decide
-    expect(parsePppdLog(refused.join('\n')).isPppdLog).toBe(false);
+    // pptpd's lines alone are a PPTP server's log; with the attempt's pppd lines they decide
+    expect(v(refused)).toBe('control_refused');
     expect(v(['pppd[811]: pppd 2.4.9 started by root, uid 0', ...refused])).toBe('control_refused');
     const call = ['pptpd[900]: CTRL: Client 203.0.113.7 control connection started', 'pptpd[900]: CTRL: Starting call (launching pppd, opening GRE)', 'pppd[901]: Connect: ppp0 <--> /dev/pts/3'];
     expect(v([...call, 'pptpd[900]: CTRL: Exiting on signal 15', 'pppd[901]: Terminating on signal 15', 'pppd[901]: Connection terminated.'])).toBe('stopped_locally');
@@ -347,6 +347,11 @@ describe('logs pasted newest line first', () => {
     expect(diagnose(log.join('\n')).verdict).toBe('auth_failed');
     expect(diagnose([...log].reverse().join('\n')).verdict).toBe('auth_failed');
     expect(splitLog([...log].reverse().join('\n'))[0]?.msg).toBe('Using interface ppp0');
+  });
+  it('compares the dates of a paste that mixes dated formats by day and time, not by the year one of them lacks', () => {
+    const mixed = ['Connect: ppp0 <--> /dev/pts/4', "Mon Jan 15 10:20:31 2024 daemon.info netifd: Network device 'eth0' link is up", 'Jan 23 08:10:02 gw pppd[15729]: LCP: timeout sending Config-Requests', 'Jan 23 08:10:02 gw pppd[15729]: Connection terminated.'];
+    expect(splitLog(mixed.join('\n'))[0]?.msg).toBe('Connect: ppp0 <--> /dev/pts/4');
+    expect(diagnose(mixed.join('\n')).verdict).toBe('no_response');
   });
   it('keeps the order of a log whose clock stepped back once, and of one whose stamps are all equal', () => {
     const stepped = [log[0], log[1], 'Mar  3 09:59:58 gw pppd[7]: No response to 4 echo-requests', log[8], log[9]].join('\n');
