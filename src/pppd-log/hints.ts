@@ -178,6 +178,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
         return `${s.script} exited with 127 (command not found): pppd runs scripts with a restricted PATH, so use full paths (/sbin/route, /usr/sbin/iptables) or set PATH at the top of the script.`;
       }
       if (s?.exitCode === 126) return `${s.script} exited with 126: it is not executable (chmod 755) or lacks the #!/bin/sh line.`;
+      if (s?.exitCode === 1 && /\/lib\/netifd\/ppp6?-up$/.test(s.script)) {
+        return `${s.script} exited with 1: on OpenWrt releases whose ppp-up ends with \`[ -d /etc/ppp/ip-up.d ] && ...\` that is only /etc/ppp/ip-up.d missing (harmless if \`ifstatus\` shows the interface up); otherwise a script in /etc/ppp/ip-up.d failed: run each by hand.`;
+      }
       return `${s?.script ?? 'ip-up/ip-down'} failed: run it by hand with the six pppd arguments to see which command fails; use full paths because pppd restricts PATH.`;
     }
     case 'idle_disconnect':

@@ -91,6 +91,9 @@ function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
   const row = ruleFor(PPPD_RULES, l.msg)?.rule.name;
   // pppd X started by: a new process with the same (or no) pid.
   if (row === 'started') return s.started || s.configErr !== null || s.noKernel !== null;
+  // pppd exits on an option error or a kernel without PPP: a link being set up after one is
+  // another run (a front end that first ran `pptp --version`, a second `pon`).
+  if ((s.configErr !== null || s.noKernel !== null) && row !== undefined && RESTART_ROWS.has(row)) return true;
   return s.started && row !== undefined && RESTART_ROWS.has(row);
 }
 
@@ -187,7 +190,21 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     .flatMap((g) => g.sessions)
     .filter((s) => s.lines.length > 0)
     .sort((a, b) => (a.lines[0]?.index ?? 0) - (b.lines[0]?.index ?? 0));
+  // A few lines of another process inside a running attempt (a leftover pppoe's "Timeout waiting
+  // for PADO packets" while pppd's link dies) are no later attempt: the one around them is last.
+  const last = sessions[sessions.length - 1];
+  if (last && isFragment(last)) {
+    const around = sessions.find((o) => o !== last && span(o)[0] < span(last)[0] && span(o)[1] > span(last)[1]);
+    if (around) sessions.push(...sessions.splice(sessions.indexOf(around), 1));
+  }
   return { sessions, isPppdLog: seen && sessions.length > 0 };
+}
+
+const span = (s: Session): [number, number] => [s.lines[0]?.index ?? 0, s.lines[s.lines.length - 1]?.index ?? 0];
+
+/** Lines that never set up a link of their own: no start, no Connect, no LCP. */
+function isFragment(s: Session): boolean {
+  return s.lines.length <= 3 && !s.started && !s.lines.some((l) => ['started', 'connect', 'interface', 'channel', 'serial'].includes(ruleFor(PPPD_RULES, l.msg)?.rule.name ?? ''));
 }
 
 /**

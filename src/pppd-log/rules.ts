@@ -585,7 +585,8 @@ export const PPPD_RULES: Rule[] = [
   {
     name: 'terminated-by-peer',
     // fsm.c fsm_rtermreq(): "%s terminated by peer (%s)" for LCP and for an NCP (IPCP...).
-    re: /\b(LCP|IPCP|IPV6CP|CCP) terminated by peer(?: \((.*)\))?\s*$/,
+    // A paste may cut the reason's closing parenthesis off (binary reasons end lines early).
+    re: /\b(LCP|IPCP|IPV6CP|CCP) terminated by peer(?: \((.*?)\)?)?\s*$/,
     example: 'LCP terminated by peer (MPPE required but peer negotiation failed)',
     on: (s, m, l) => {
       const reason = (m[2] ?? '').trim();
@@ -1170,6 +1171,14 @@ export const PPTPD_RULES: Rule[] = [
     re: /^CTRL: Exiting on signal (\d+)/i,
     example: 'CTRL: Exiting on signal 15',
     on: (s, m, l) => void s.ends.push({ kind: 'signal', detail: `signal ${m[1] ?? '?'} to pptpd's control process`, line: l }),
+  },
+  {
+    // accel-pptp's pptpd (pptpctrl.c with the kernel's PPTP sockets instead of its own GRE):
+    // the kernel has no pptp module (PX_PROTO_PPTP), so no call can start.
+    name: 'pptpd-no-pptp-socket',
+    re: /^CTRL: failed to create PPTP socket/i,
+    example: 'CTRL: failed to create PPTP socket (Protocol not supported)',
+    on: (s, _m, l) => void (s.noKernel ??= l),
   },
   {
     // pptpmanager.c: every connection slot or address is taken: a new client is refused.

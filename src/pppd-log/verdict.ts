@@ -99,7 +99,12 @@ export function decideVerdict(s: Session): Decision {
     // Not when pppd had no secret for any protocol: then EAP was only the peer's first offer.
     const eapOnly = s.peerAuthAsked.length > 0 && s.peerAuthAsked.every((a) => a === 'EAP') && s.authAcked === null && !s.noAuthSecret;
     const eapLine = s.eapFail ?? s.eapUnsupported;
-    if (eapLine || (s.authProtocol === 'EAP' && s.authResult === 'failure') || (eapOnly && s.authRefused && s.authResult !== 'success')) {
+    // We took the EAP the peer insisted on (no `refuse-eap`) and it hung up before any method
+    // ran to a result: pppd's EAP client only has MD5-Challenge (and SRP); Windows RRAS asks
+    // for PEAP/EAP-TLS next, or gives up on it at once.
+    // (The seed: refuse-eap, "try it if you see EAP responses in debug log".)
+    const eapCut = (s.authAcked === 'EAP' || s.authProtocol === 'EAP') && s.peerAuthAsked.every((a) => a === 'EAP') && s.authResult === 'none' && s.ends.some((e) => e.kind === 'peer-term');
+    if (eapLine || (s.authProtocol === 'EAP' && s.authResult === 'failure') || (eapOnly && s.authRefused && s.authResult !== 'success') || eapCut) {
       const lcpEap = s.lines.find((l) => /rcvd \[LCP ConfReq.*<auth eap>/.test(l.msg));
       return {
         verdict: 'eap_refused_or_unsupported',
@@ -108,7 +113,10 @@ export function decideVerdict(s: Session): Decision {
       };
     }
     // 5. Authentication failed (wrong password, E=691, no secret, PAP refused...).
-    const peerAuthTerm = s.ends.find((e) => (e.kind === 'peer-term' || e.kind === 'local-term') && AUTH_REASON.test(e.detail) && !MPPE_REASON.test(e.detail));
+    // (A peer's "peer refused to authenticate" crossing our own MPPE refusal answers that.)
+    const peerAuthTerm = s.ends.find(
+      (e) => (e.kind === 'peer-term' || e.kind === 'local-term') && AUTH_REASON.test(e.detail) && !MPPE_REASON.test(e.detail) && !(s.mppeFail && s.mppeFail.index < e.line.index),
+    );
     if (s.authResult === 'failure' || s.noAuthSecret || s.peerRefusedAuth || peerAuthTerm) {
       const why = s.authError ? ` (${s.authError})` : '';
       return {

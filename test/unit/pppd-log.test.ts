@@ -330,6 +330,39 @@ describe('batch 13 rules (both directions)', () => {
   });
 });
 
+describe('batch 14 rules (both directions)', () => {
+  const v = (lines: string[]): string => diagnose(lines.join('\n')).verdict;
+  const pty = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1'];
+  it('reads a peer that hangs up on the EAP we took (identity sent, no method run) as EAP the server insists on', () => {
+    const eap = [...pty, 'rcvd [LCP ConfReq id=0x1 <mru 1400> <auth eap> <magic 0xf3b01af>]', 'sent [LCP ConfAck id=0x1 <mru 1400> <auth eap> <magic 0xf3b01af>]', 'rcvd [EAP Request id=0x8 Identity <No message>]', 'sent [EAP Response id=0x8 Identity <Name "stingray">]'];
+    const term = ['rcvd [LCP TermReq id=0x3 0f 3b 01 af 00 3c cd 74 00 00 02 b3]', 'LCP terminated by peer (^O;^AM-/^@<M-Mt^@^@^BM-3)', 'Connection terminated.'];
+    expect(v([...eap, ...term])).toBe('eap_refused_or_unsupported');
+    expect(v([...eap.slice(4), term[0] ?? '', 'Connection terminated.'])).toBe('eap_refused_or_unsupported');
+    expect(v([...eap, 'rcvd [EAP Success id=0x9]', ...term])).not.toBe('eap_refused_or_unsupported');
+  });
+  it('reads a reason whose closing parenthesis the paste cut, and an MPPE refusal crossing the peer\'s "refused to authenticate"', () => {
+    expect(diagnose([...pty, 'CHAP authentication succeeded', 'LCP terminated by peer (y^\\^PM-k^@', 'Connection terminated.'].join('\n')).endedBy).toContain('terminated by peer');
+    expect(v([...pty, 'MPPE required, but MS-CHAP[v2] auth not performed.', 'sent [LCP TermReq id=0x2 "MPPE required but not available"]', 'rcvd [LCP TermReq id=0x3 "peer refused to authenticate"]', 'Connection terminated.'])).toBe('mppe_failed');
+  });
+  it("starts a new attempt at a link set up after an option error (a front end's `pptp --version` probe first)", () => {
+    expect(v(["pptp: unrecognized option `--version'", ...pty, 'CHAP authentication succeeded', 'MPPE required but peer refused', 'Connection terminated.'])).toBe('mppe_failed');
+    expect(v(["pppd: unrecognized option 'mppe'"])).toBe('config_error');
+  });
+  it("reads accel-pptp's pptpd without the kernel's PPTP sockets as missing kernel support", () => {
+    expect(v(['pptpd[22127]: CTRL: Client 92.84.25.31 control connection started', 'pptpd[22127]: CTRL: failed to create PPTP socket (Protocol not supported)'])).toBe('no_kernel_support');
+  });
+  it("does not take another process's few lines inside a dying attempt for the last attempt", () => {
+    const up = ['pppd[2674]: Using interface ppp0', 'pppd[2674]: Connect: ppp0 <--> eth0', 'pppd[2674]: local  IP address 124.89.79.5', 'pppd[2674]: remote IP address 221.11.2.1'];
+    const dead = ['pppd[2674]: No response to 3 echo-requests', 'pppd[2674]: Serial link appears to be disconnected.', 'pppoe[2648]: Timeout waiting for PADO packets', 'pppd[2674]: Connection terminated.', 'pppd[2674]: Exit.'];
+    expect(v([...up, ...dead])).toBe('link_dead');
+    expect(v([...up, ...dead.slice(0, 2), 'pppd[2674]: Connection terminated.', 'pppd[2674]: Exit.', 'pppoe[2648]: Timeout waiting for PADO packets'])).toBe('no_response');
+  });
+  it("says OpenWrt's netifd ppp-up exiting 1 may only be /etc/ppp/ip-up.d missing", () => {
+    const d = diagnose([...pty, 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1', 'Script /lib/netifd/ppp-up started (pid 9560)', 'Script /lib/netifd/ppp-up finished (pid 9560), status = 0x1'].join('\n'));
+    expect([d.verdict, d.hint]).toEqual(['ip_script_failed', expect.stringContaining('/etc/ppp/ip-up.d missing')]);
+  });
+});
+
 describe('logs pasted newest line first', () => {
   const log = [
     'Mar  3 10:00:01 gw pppd[7]: Using interface ppp0',
