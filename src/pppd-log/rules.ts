@@ -37,6 +37,75 @@ export interface Rule {
 
 // ---------- decoders ----------
 
+/**
+ * The bytes of a Terminate-Request's data as pppd printed them: its `%v` form in "LCP terminated
+ * by peer (...)" (^X for a control byte, M- before a byte with the high bit set, ^? for DEL),
+ * the quoted form of a debug packet ("\ooo" octal, "\37777777ooo" for a sign-extended byte),
+ * or the hex bytes a debug packet shows for data it does not print as text.
+ */
+export function reasonBytes(text: string): number[] {
+  const t = text.trim();
+  if (/^(?:[0-9a-f]{2} )+[0-9a-f]{2}$/i.test(t)) return t.split(' ').map((h) => Number.parseInt(h, 16));
+  const out: number[] = [];
+  for (let i = 0; i < t.length; ) {
+    const oct = /^\\(?:37777777([0-7]{3})|([0-7]{3}))/.exec(t.slice(i));
+    if (oct) {
+      out.push(Number.parseInt(oct[1] ?? oct[2] ?? '0', 8) & 0xff);
+      i += oct[0].length;
+      continue;
+    }
+    let meta = 0;
+    if (t.startsWith('M-', i) && i + 2 < t.length) {
+      meta = 0x80;
+      i += 2;
+    }
+    if (t[i] === '^' && i + 1 < t.length) {
+      const c = t[i + 1] ?? '';
+      out.push((c === '?' ? 0x7f : (c.charCodeAt(0) - 64) & 0x7f) | meta);
+      i += 2;
+      continue;
+    }
+    out.push((t.charCodeAt(i) & 0x7f) | meta);
+    i += 1;
+  }
+  return out;
+}
+
+/**
+ * Windows RRAS ends a call with a Terminate-Request whose data is binary: its LCP magic number,
+ * 00 3c cd 74, then a RAS error code, 32 bits big-endian (raserror.h: 691
+ * ERROR_AUTHENTICATION_FAILURE, 649 ERROR_NO_DIALIN_PERMISSION, 742 ERROR_NO_REMOTE_ENCRYPTION,
+ * 812 ERROR_SERVER_POLICY, 0 for a plain hang-up). pppd prints it as a garbled reason; the code
+ * says why the server hung up.
+ */
+export function rasErrorOf(text: string): number | null {
+  const b = reasonBytes(text);
+  if (b.length !== 12 || b[4] !== 0x00 || b[5] !== 0x3c || b[6] !== 0xcd || b[7] !== 0x74) return null;
+  return (((b[8] ?? 0) << 24) | ((b[9] ?? 0) << 16) | ((b[10] ?? 0) << 8) | (b[11] ?? 0)) >>> 0;
+}
+
+/** A RAS error the server sent that names an authentication failure as MS-CHAP does (E=NNN). */
+const RAS_AUTH = new Set([646, 647, 648, 649, 691, 709]);
+
+/**
+ * What a RAS error says about the end: the login refused (the E=NNN codes, and 812
+ * ERROR_SERVER_POLICY: the authentication method is not the one the server's policy wants),
+ * encryption not agreed (741-743: ERROR_NO_LOCAL_ENCRYPTION, ERROR_NO_REMOTE_ENCRYPTION,
+ * ERROR_REMOTE_REQUIRES_ENCRYPTION), a plain hang-up (0), or something else.
+ */
+export function rasKind(code: number): 'auth' | 'encryption' | 'hangup' | 'other' {
+  if (RAS_AUTH.has(code) || code === 812) return 'auth';
+  if (code >= 741 && code <= 743) return 'encryption';
+  return code === 0 ? 'hangup' : 'other';
+}
+
+function noteRasError(s: Session, text: string, l: LogLine): void {
+  const code = rasErrorOf(text);
+  if (code === null) return;
+  s.rasError ??= { code, line: l };
+  if (RAS_AUTH.has(code)) s.authError ??= `E=${code}`;
+}
+
 /** `<auth chap MS-v2>` → MS-CHAPv2 (lcp.c prints "auth pap", "auth chap MD5|MS|MS-v2", "auth eap"). */
 export function authFromOption(opts: string): AuthProtocol | null {
   const m = /<auth ([^>]*)>/i.exec(opts);
@@ -208,6 +277,7 @@ function feedPacket(s: Session, l: LogLine, dir: 'sent' | 'rcvd', proto: string,
       if (dir === 'rcvd') {
         // "LCP terminated by peer" follows; keep the packet only when that notice is missing.
         s.ends.push({ kind: 'peer-term', detail: reason, line: l });
+        noteRasError(s, reason || body.replace(/^id=0x[0-9a-f]+\s*/i, ''), l);
         if (/MPPE|MPPC|encrypt/i.test(reason)) s.mppeFail ??= l;
       } else {
         s.ends.push({ kind: 'local-term', detail: reason, line: l });
@@ -595,6 +665,7 @@ export const PPPD_RULES: Rule[] = [
         return;
       }
       s.ends.push({ kind: 'peer-term', detail: m[1] === 'LCP' ? reason : `${m[1]}${reason ? `: ${reason}` : ''}`, line: l });
+      if (m[1] === 'LCP') noteRasError(s, reason, l);
       if (/MPPE|MPPC|encrypt/i.test(reason)) s.mppeFail ??= l;
     },
   },

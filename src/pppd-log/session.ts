@@ -67,6 +67,8 @@ export interface Session {
   mppeRefusedStateful: boolean;
   mppeNeedsMsChap: boolean;
   ccpProtRej: boolean;
+  /** The RAS error a Windows server put in its Terminate-Request (rules.ts rasErrorOf). */
+  rasError: { code: number; line: LogLine } | null;
   /** "Unsupported protocol 'Compression Control Protocol'": this pppd has CCP off. */
   ccpUnsupportedLocal: LogLine | null;
   mppeKernel: LogLine | null;
@@ -147,6 +149,7 @@ export function newSession(pid: string | null): Session {
     mppeRefusedStateful: false,
     mppeNeedsMsChap: false,
     ccpProtRej: false,
+    rasError: null,
     ccpUnsupportedLocal: null,
     mppeKernel: null,
     noKernel: null,

@@ -5,6 +5,7 @@
 import type { Verdict } from './types.js';
 import { SERVER_VIEW, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
+import { rasKind } from './rules.js';
 
 export interface Decision {
   verdict: Verdict;
@@ -117,17 +118,22 @@ export function decideVerdict(s: Session): Decision {
     const peerAuthTerm = s.ends.find(
       (e) => (e.kind === 'peer-term' || e.kind === 'local-term') && AUTH_REASON.test(e.detail) && !MPPE_REASON.test(e.detail) && !(s.mppeFail && s.mppeFail.index < e.line.index),
     );
-    if (s.authResult === 'failure' || s.noAuthSecret || s.peerRefusedAuth || peerAuthTerm) {
+    // A Windows server's Terminate-Request carrying a RAS error (rules.ts rasErrorOf) says why.
+    const ras = s.rasError ? rasKind(s.rasError.code) : null;
+    if (s.authResult === 'failure' || s.noAuthSecret || s.peerRefusedAuth || peerAuthTerm || ras === 'auth') {
       const why = s.authError ? ` (${s.authError})` : '';
+      const rasWords = ras === 'auth' && s.authResult !== 'failure' ? `: the Windows server hung up with RAS error ${s.rasError?.code ?? ''}` : '';
       return {
         verdict: 'auth_failed',
-        endedBy: `authentication failed${why}`,
-        evidence: ev(s.authFail, s.noAuthSecret, s.peerRefusedAuth, peerAuthTerm?.line),
+        endedBy: `authentication failed${why}${rasWords}`,
+        evidence: ev(s.authFail, s.noAuthSecret, s.peerRefusedAuth, peerAuthTerm?.line, ras === 'auth' ? s.rasError?.line : null),
       };
     }
     // 6. MPPE could not be agreed (seed Troubleshooting), incl. the binary TermReq Windows sends.
+    // A binary reason whose RAS error cannot be read (a paste cut it) is the encryption only
+    // once the login succeeded: before it the decoded ones are nearly all 691 (login refused).
     const garbled =
-      s.ends.find((e) => e.kind === 'peer-term' && isGarbledReason(e.detail)) ??
+      s.ends.find((e) => e.kind === 'peer-term' && isGarbledReason(e.detail) && (ras === 'encryption' || (ras === null && s.authResult === 'success'))) ??
       (s.ccpUnsupportedLocal ? s.ends.find((e) => e.kind === 'peer-term' && e.line.index > (s.ccpUnsupportedLocal?.index ?? 0)) : undefined);
     if (s.mppeFail || garbled) {
       const stateful = s.lines.find((l) => /Refusing MPPE stateful/i.test(l.msg));

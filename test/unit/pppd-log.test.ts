@@ -16,6 +16,7 @@ import {
 } from '../../src/pppd-log/index.js';
 import { seed } from '../fixtures/property.js';
 import { splitLog } from '../../src/pppd-log/lines.js';
+import { rasErrorOf } from '../../src/pppd-log/rules.js';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'pppd-logs');
 const sourceOf = (c: string): string => {
@@ -356,6 +357,23 @@ describe('batch 14 rules (both directions)', () => {
     const dead = ['pppd[2674]: No response to 3 echo-requests', 'pppd[2674]: Serial link appears to be disconnected.', 'pppoe[2648]: Timeout waiting for PADO packets', 'pppd[2674]: Connection terminated.', 'pppd[2674]: Exit.'];
     expect(v([...up, ...dead])).toBe('link_dead');
     expect(v([...up, ...dead.slice(0, 2), 'pppd[2674]: Connection terminated.', 'pppd[2674]: Exit.', 'pppoe[2648]: Timeout waiting for PADO packets'])).toBe('no_response');
+  });
+  it("reads the RAS error in a Windows server's binary Terminate-Request (magic, 00 3c cd 74, code)", () => {
+    // the three forms pppd prints the same data in: %v, a debug packet's octal, its hex bytes
+    expect(rasErrorOf('OM--^XM--^@<M-Mt^@^@^BM-3')).toBe(691);
+    expect(rasErrorOf('O\\37777777655\\030\\37777777655\\000<\\37777777715t\\000\\000\\002\\37777777663')).toBe(691);
+    expect(rasErrorOf('0f 3b 01 af 00 3c cd 74 00 00 02 b3')).toBe(691);
+    expect(rasErrorOf('MPPE required but peer negotiation failed')).toBeNull();
+    const chap = [...pty, 'rcvd [CHAP Challenge id=0x0 <f1c3f392787cfe6bba2c5f7dfb7f68f8>, name = "ACCOUNT"]', 'sent [CHAP Response id=0x0 <9f09>, name = "user"]'];
+    const login = diagnose([...chap, 'LCP terminated by peer (OM--^XM--^@<M-Mt^@^@^BM-3)', 'Connection terminated.'].join('\n'));
+    expect([login.verdict, login.auth.error, login.hint]).toEqual(['auth_failed', 'E=691', expect.stringContaining('wrong user name or password')]);
+    const ok = [...chap, 'rcvd [CHAP Success id=0x0 "S=9B9C"]', 'CHAP authentication succeeded'];
+    // 742 ERROR_NO_REMOTE_ENCRYPTION after the login: MPPE; a reason the paste cut: MPPE only after a login
+    expect(v([...ok, 'LCP terminated by peer (^O;^AM-/^@<M-Mt^@^@^BM-f)', 'Connection terminated.'])).toBe('mppe_failed');
+    expect(v([...ok, 'LCP terminated by peer (y^\\^PM-k^@', 'Connection terminated.'])).toBe('mppe_failed');
+    expect(v([...pty, 'LCP terminated by peer (y^\\^PM-k^@', 'Connection terminated.'])).toBe('terminated_by_peer');
+    // 0: a plain hang-up (Windows clients leaving a pptpd server)
+    expect(v([...pty, 'LCP terminated by peer (^O;^AM-/^@<M-Mt^@^@^@^@)', 'Connection terminated.'])).toBe('terminated_by_peer');
   });
   it("says OpenWrt's netifd ppp-up exiting 1 may only be /etc/ppp/ip-up.d missing", () => {
     const d = diagnose([...pty, 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1', 'Script /lib/netifd/ppp-up started (pid 9560)', 'Script /lib/netifd/ppp-up finished (pid 9560), status = 0x1'].join('\n'));
