@@ -428,7 +428,9 @@ export function normalizeText(text: string): string {
 const RELAY = /^[ \t]*(?:GNOME PPP: (?:STDERR|STDOUT): ?)?(?:(?:--?> ?)+|Wv[A-Za-z]+<[^>\s]*>: ?)?/;
 const unrelay = (line: string): string => {
   const m = RELAY.exec(line);
-  return m && m[0].trim() !== '' ? line.slice(m[0].length) : line;
+  // A terminal echoes the Ctrl-C that stopped `pon ... nodetach` in front of pppd's next line
+  // ("^CTerminating on signal 2").
+  return (m && m[0].trim() !== '' ? line.slice(m[0].length) : line).replace(/^\^C(?=[A-Z])/, '');
 };
 
 /** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */

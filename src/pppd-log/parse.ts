@@ -194,7 +194,10 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   // for PADO packets" while pppd's link dies) are no later attempt: the one around them is last.
   const last = sessions[sessions.length - 1];
   if (last && isFragment(last)) {
-    const around = sessions.find((o) => o !== last && span(o)[0] < span(last)[0] && span(o)[1] > span(last)[1]);
+    // the attempt around them that tells most (a helper process's few lines around them too)
+    const around = sessions
+      .filter((o) => o !== last && span(o)[0] < span(last)[0] && span(o)[1] > span(last)[1])
+      .sort((a, b) => Number(b.ends.length > 0) - Number(a.ends.length > 0) || b.lines.length - a.lines.length)[0];
     if (around) sessions.push(...sessions.splice(sessions.indexOf(around), 1));
   }
   return { sessions, isPppdLog: seen && sessions.length > 0 };

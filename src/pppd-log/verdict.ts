@@ -110,7 +110,14 @@ export function decideVerdict(s: Session): Decision {
       return {
         verdict: 'eap_refused_or_unsupported',
         endedBy: eapLine ? `EAP authentication failed: ${eapLine.msg}` : 'the peer asked for EAP and nothing else',
-        evidence: ev(lcpEap, s.eapUnsupported, s.eapFail, s.authFail),
+        evidence: ev(
+          lcpEap,
+          s.eapUnsupported,
+          s.eapFail,
+          s.authFail,
+          eapCut ? s.lines.find((l) => /sent \[EAP Response/.test(l.msg)) : null,
+          eapCut ? s.ends.find((e) => e.kind === 'peer-term')?.line : null,
+        ),
       };
     }
     // 5. Authentication failed (wrong password, E=691, no secret, PAP refused...).

@@ -59,11 +59,17 @@ const PRIO: Record<string, string> = { pppd: 'daemon.notice', pptp: 'daemon.info
 /** The programs whose lines carry a program name we can re-frame (relays keep their own text). */
 const reframable = (l: LogLine): boolean => l.prog !== null && !/^(?:netifd|accel-ppp|NetworkManager)$/i.test(l.prog);
 
+/**
+ * The pid a line without one gets: one per program, as a syslog daemon would show the one
+ * process that wrote them (a pid per line would split one pppd into many).
+ */
+const PID_OF: Record<string, string> = { pppd: '1000', pptp: '1001', pptpd: '1002' };
+
 /** Re-frames every line that has a program name in another syslog format; raw lines stay. */
 function reframe(fmt: (l: LogLine, i: number, prog: string, pid: string) => string): (t: string) => string {
   return (t) =>
     splitLog(t)
-      .map((l, i) => (reframable(l) ? fmt(l, i, l.prog ?? '', l.pid ?? String(1000 + i)) : l.raw))
+      .map((l, i) => (reframable(l) ? fmt(l, i, l.prog ?? '', l.pid ?? PID_OF[l.prog ?? ''] ?? '1999') : l.raw))
       .join('\n');
 }
 
