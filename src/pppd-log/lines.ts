@@ -355,6 +355,9 @@ const QUOTE = /^[ \t]*(?:[>|][ \t]*)+/;
 // and the service prefix of `docker compose logs` ("vpn_1  | ", "vpn-client-1  | ").
 const LIST_MARK = /^[ \t]*(?:[-*\u2022]|\d{1,5}[.)])[ \t]+(?=\S)/;
 const COMPOSE = /^[\w.-]+[ \t]+\|[ \t]?/;
+// A front end's log window: its own clock, and maybe its label, in front of every line it
+// relays ("[10:20:30] VPN: ", "[10:20:30.123] ").
+const FRONTEND_CLOCK = /^[ \t]*\[\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d{1,6})?\][ \t]*(?:[A-Za-z][\w.-]{0,20}:[ \t]+)?/;
 const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?)/;
 // A console's or dmesg-merged view's "[12345.678901] " on every line: the stamp of the line,
 // not the start of a kernel record (pppd's own lines then carry it too).
@@ -379,6 +382,7 @@ function stripDecoration(lines: string[]): string[] {
     if (most(UPTIME_EVERY)) out = out.map((l) => l.replace(UPTIME_EVERY, ''));
     if (most(LIST_MARK)) out = out.map((l) => l.replace(LIST_MARK, ''));
     if (most(COMPOSE)) out = out.map((l) => l.replace(COMPOSE, ''));
+    if (most(FRONTEND_CLOCK)) out = out.map((l) => l.replace(FRONTEND_CLOCK, ''));
     if (out.join('\n') === before) break;
   }
   return out;
@@ -504,9 +508,29 @@ export function splitLog(text: string): LogLine[] {
     // pptpgre.c, "MGR: " in pptpmanager.c): without a
     // tag (journalctl -o cat, a paste of the messages only) it is still pptpd speaking.
     if (source === 'unknown' && prog === null && /^(?:CTRL|GRE|MGR): /.test(msg)) source = 'pptpd';
+    // A front end, a GUI's log window or a logger we do not know put its own words in front of
+    // pppd's message ("GUI: log: LCP: timeout ...", "ppp0: CHAP authentication failed"): the
+    // message is where, after one of its "word: " or "[...] " prefixes, a message pppd or pptp
+    // prints (the rule table, their sources) or a debug packet begins.
+    if (source === 'unknown' && !startsMessage(msg) && !PACKET_START.test(msg)) msg = innerMessage(msg) ?? msg;
     out.push({ index, raw: line, msg, source, prog, pid });
   });
   return newestFirst(out) ? out.reverse().map((l, i) => ({ ...l, index: i })) : out;
+}
+
+// pppd's debug packets ("sent [LCP ConfReq id=0x1 ...]"), whose rows read them inside a line.
+const PACKET_START = /^(?:sent|rcvd) \[[A-Z]/;
+
+/** The rest of a line after up to four "word: " / "] " prefixes, where pppd's message begins. */
+function innerMessage(msg: string): string | null {
+  let rest = msg;
+  for (let k = 0; k < 4; k++) {
+    const cut = /^.*?(?::|\])\s+/.exec(rest);
+    if (!cut || cut[0].length > 60) return null;
+    rest = rest.slice(cut[0].length);
+    if (startsMessage(rest) || PACKET_START.test(rest)) return rest;
+  }
+  return null;
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];

@@ -375,6 +375,11 @@ describe('batch 14 rules (both directions)', () => {
     // 0: a plain hang-up (Windows clients leaving a pptpd server)
     expect(v([...pty, 'LCP terminated by peer (^O;^AM-/^@<M-Mt^@^@^@^@)', 'Connection terminated.'])).toBe('terminated_by_peer');
   });
+  it("finds pppd's message behind a front end's or logger's own words, not in other programs' lines", () => {
+    expect(v(['GUI: log: Connect: ppp0 <--> /dev/pts/1', 'GUI: log: LCP: timeout sending Config-Requests'])).toBe('no_response');
+    expect(v(['ppp0: CHAP authentication failed'])).toBe('auth_failed');
+    expect(parsePppdLog('app: status: connected\napp: error: disk full').isPppdLog).toBe(false);
+  });
   it("says OpenWrt's netifd ppp-up exiting 1 may only be /etc/ppp/ip-up.d missing", () => {
     const d = diagnose([...pty, 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1', 'Script /lib/netifd/ppp-up started (pid 9560)', 'Script /lib/netifd/ppp-up finished (pid 9560), status = 0x1'].join('\n'));
     expect([d.verdict, d.hint]).toEqual(['ip_script_failed', expect.stringContaining('/etc/ppp/ip-up.d missing')]);
