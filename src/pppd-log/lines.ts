@@ -142,6 +142,9 @@ const startsMessage = (own: string): boolean =>
 const MIN_WRAP_WIDTH = 60;
 // How far short of the width a word wrapper may break a line (the word it moved, the blank).
 const WRAP_SLACK = 12;
+// The longest line rejoining builds: pppd's longest messages (a debug packet with its options,
+// an options dump line) stay well under it.
+const MAX_JOINED = 2048;
 
 // A line's message, its prefixes off (as far as needed to compare it with pppd's messages):
 // date, host, facility.level, tag, a netifd relay's "IFACE (PID): ", pppd's "pppd: ".
@@ -273,7 +276,10 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
     if (raw.trim() === '') return;
     const from = joins.get(index);
     const last = out[out.length - 1];
-    if (from === undefined || !last) {
+    // No log line is longer than a few wrapped rows: a text whose every line "continues" the one
+    // before (lines of other programs, all near the same width) stays lines, not one huge line
+    // that each further row would copy and scan again.
+    if (from === undefined || !last || last.line.length > MAX_JOINED) {
       out.push({ line: raw, index });
       return;
     }

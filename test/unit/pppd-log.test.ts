@@ -516,6 +516,14 @@ describe('robustness', () => {
     // About 2 s on a loaded 2-core machine; a quadratic parser takes minutes.
     expect(Date.now() - t0).toBeLessThan(15_000);
   });
+  it("does not join a whole text of other programs' lines into one (each near the paste's width)", () => {
+    const lines = Array.from({ length: 10_000 }, (_, i) => `app${i % 50}: status: worker ${i} finished job: ok [${i * 7}] done: yes`);
+    const t0 = Date.now();
+    expect(parsePppdLog(lines.join('\n')).isPppdLog).toBe(false);
+    expect(splitLog(lines.slice(0, 3000).join('\n')).every((l) => l.raw.length <= 4096)).toBe(true);
+    // under 1 s here; joining every row into the one before took 34 s and 1.2 GB for 6 000 rows
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
 });
 
 // Logs the lab's pppd stand-in writes (another part of the project drops them here as
