@@ -329,10 +329,24 @@ function unframeJournalJson(line: string): string | null {
   }
 }
 
+// Docker's json-file log driver (/var/lib/docker/containers/ID/ID-json.log): one object per
+// line the container printed, {"log":"text\n","stream":"stderr","time":"..."}.
+const DOCKER_JSON = /^\{"log":".*\}$/;
+
+function unframeDockerJson(line: string): string | null {
+  try {
+    const e = JSON.parse(line) as Record<string, unknown>;
+    return typeof e['log'] === 'string' ? e['log'].replace(/\r?\n$/, '') : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * One line of a paste, out of what carried it: an RFC 5424 record becomes "TIMESTAMP HOST
  * APP[PROCID]: MSG" (the syslog shape the rest reads), a raw RFC 3164 line loses its <PRI>;
- * logcat's and the journal's JSON entries become "TAG[PID]: MSG".
+ * logcat's and the journal's JSON entries become "TAG[PID]: MSG", Docker's json-file lines the
+ * line the container printed.
  */
 function unframeLine(line: string): string {
   const lc = LOGCAT.exec(line) ?? LOGCAT_THREADTIME.exec(line);
@@ -343,6 +357,10 @@ function unframeLine(line: string): string {
   if (JOURNAL_JSON.test(line.trim())) {
     const j = unframeJournalJson(line.trim());
     if (j !== null) return j;
+  }
+  if (DOCKER_JSON.test(line.trim())) {
+    const d = unframeDockerJson(line.trim());
+    if (d !== null) return d;
   }
   const r = RFC5424.exec(line);
   if (r) {

@@ -221,6 +221,13 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   { name: 'list items "- "', fn: (t) => lines(t).map((l) => `- ${l}`).join('\n') },
   { name: 'numbered list "12. "', fn: (t) => lines(t).map((l, i) => `${i + 1}. ${l}`).join('\n') },
   { name: 'docker compose logs', fn: (t) => lines(t).map((l) => `vpn-client-1  | ${l}`).join('\n') },
+  // Docker's json-file driver: {"log":"line\n","stream":"stderr","time":"..."} per line (of a
+  // container's own output: not of a forum quote)
+  {
+    name: 'Docker json-file log',
+    fn: (t) => lines(t).map((l, i) => JSON.stringify({ log: `${l}\n`, stream: 'stderr', time: `${iso(at(i))}.000000000Z` })).join('\n'),
+    applies: (t) => !lines(t).some((l) => /^\s*(?:>|\[\/?(?:code|quote)|```)/i.test(l)),
+  },
   // a GUI front end's log window: its own time and words in front of every line it relays
   // (of pppd's own output: a front end relays what pppd prints, not syslog lines)
   { name: 'front end log window "[10:20:30] VPN: "', fn: (t) => lines(t).map((l, i) => `[${hms(at(i))}] VPN: ${l}`).join('\n'), applies: (t) => !framed(t) },
@@ -270,6 +277,7 @@ const KNOWN_FAILURES: Record<string, number> = {
   "list items \"- \"": 0,
   "numbered list \"12. \"": 0,
   "docker compose logs": 0,
+  "Docker json-file log": 0,
   "front end log window \"[10:20:30] VPN: \"": 0,
 };
 
