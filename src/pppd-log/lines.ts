@@ -206,7 +206,7 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
         const fits = width >= MIN_WRAP_WIDTH && before.length + 1 + firstWord(l).length > width;
         // Evaluated only when the decision needs it (a rule scan per line: most lines of most
         // logs are decided by `fits` and the header alone).
-        const message = (): boolean => startsMessage(l.trim());
+        const message = (): boolean => startsMessage(l.trim()) || innerMessage(l.trim()) !== null;
         // Two pieces that make one message pppd prints only together were one line.
         const whole = (): boolean =>
           !isSourceMessage(messageOf(before)) && (isSourceMessage(messageOf(`${before} ${l.trim()}`)) || isSourceMessage(messageOf(before + l.trim())));

@@ -379,6 +379,10 @@ describe('batch 14 rules (both directions)', () => {
     expect(v(['GUI: log: Connect: ppp0 <--> /dev/pts/1', 'GUI: log: LCP: timeout sending Config-Requests'])).toBe('no_response');
     expect(v(['ppp0: CHAP authentication failed'])).toBe('auth_failed');
     expect(parsePppdLog('app: status: connected\napp: error: disk full').isPppdLog).toBe(false);
+    // the longest line is not "wrapped" into the next one whose message follows such a prefix
+    const prefixed = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1', 'MPPE 128-bit stateless compression enabled', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1'].map((m, i) => `10:20:3${i} ppp,info pppd: ${m}`);
+    const d = diagnose(prefixed.join('\n'));
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '10.0.0.2', '10.0.0.1']);
   });
   it("says OpenWrt's netifd ppp-up exiting 1 may only be /etc/ppp/ip-up.d missing", () => {
     const d = diagnose([...pty, 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1', 'Script /lib/netifd/ppp-up started (pid 9560)', 'Script /lib/netifd/ppp-up finished (pid 9560), status = 0x1'].join('\n'));
