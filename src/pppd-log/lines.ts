@@ -329,6 +329,30 @@ function unframeJournalJson(line: string): string | null {
   }
 }
 
+const TABLE_PROG = /^[A-Za-z][\w.\-/]*(?:\[\d+\])?$/;
+const TABLE_TIME = /^(\d{4})[-/.](\d\d)[-/.](\d\d)[ T](\d\d:\d\d:\d\d)/;
+
+/**
+ * A row of a log centre's export (a NAS's or router's log page saved as CSV with quoted
+ * fields, or tab-separated: level, time, program, message, in some order with the message
+ * last): "TIME PROGRAM: MESSAGE", the syslog shape the rest reads.
+ */
+function unframeTableRow(line: string): string | null {
+  const quoted = /^\s*"(?:[^"]|"")*"(?:\s*,\s*"(?:[^"]|"")*"){2,}\s*$/.test(line);
+  const fields = quoted
+    ? [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => (m[1] ?? '').replace(/""/g, '"').trim())
+    : (line.match(/\t/g)?.length ?? 0) >= 2
+      ? line.split('\t').map((f) => f.trim()).filter((f) => f !== '')
+      : [];
+  if (fields.length < 3) return null;
+  const msg = fields[fields.length - 1] ?? '';
+  const prog = fields[fields.length - 2] ?? '';
+  if (!TABLE_PROG.test(prog)) return null;
+  const t = fields.map((f) => TABLE_TIME.exec(f)).find((m) => m);
+  const time = t ? `${t[1] ?? ''}-${t[2] ?? ''}-${t[3] ?? ''}T${t[4] ?? ''} ` : '';
+  return `${time}${prog}: ${msg}`;
+}
+
 // Docker's json-file log driver (/var/lib/docker/containers/ID/ID-json.log): one object per
 // line the container printed, {"log":"text\n","stream":"stderr","time":"..."}.
 const DOCKER_JSON = /^\{"log":".*\}$/;
@@ -349,6 +373,8 @@ function unframeDockerJson(line: string): string | null {
  * line the container printed.
  */
 function unframeLine(line: string): string {
+  const table = unframeTableRow(line);
+  if (table !== null) return table;
   const lc = LOGCAT.exec(line) ?? LOGCAT_THREADTIME.exec(line);
   if (lc) {
     const [tag, pid, msg] = LOGCAT.test(line) ? [lc[1], lc[2], lc[3]] : [lc[2], lc[1], lc[3]];
@@ -469,6 +495,8 @@ export function splitLog(text: string): LogLine[] {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
     // eslint-disable-next-line no-control-regex
     const line = line0.replace(/[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, ' ').trim();
+    // A tab-separated export's last column (before tabs become blanks).
+    const tabField = (line0.match(/\t/g)?.length ?? 0) >= 2 ? line0.slice(line0.lastIndexOf('\t') + 1).trim() : null;
     if (line === '') return;
     const accelFile = ACCEL_FILE.exec(line);
     const { rest, stripped } = accelFile ? { rest: line.slice(accelFile[0].length), stripped: false } : stripTimestamp(line);
@@ -536,7 +564,9 @@ export function splitLog(text: string): LogLine[] {
     // pppd's message ("GUI: log: LCP: timeout ...", "ppp0: CHAP authentication failed"): the
     // message is where, after one of its "word: " or "[...] " prefixes, a message pppd or pptp
     // prints (the rule table, their sources) or a debug packet begins.
-    if (source === 'unknown' && !startsMessage(msg) && !PACKET_START.test(msg)) msg = innerMessage(msg) ?? msg;
+    if (source === 'unknown' && !startsMessage(msg) && !PACKET_START.test(msg)) {
+      msg = innerMessage(msg) ?? (tabField !== null && (startsMessage(tabField) || PACKET_START.test(tabField)) ? tabField : msg);
+    }
     out.push({ index, raw: line, msg, source, prog, pid });
   });
   return newestFirst(out) ? out.reverse().map((l, i) => ({ ...l, index: i })) : out;
@@ -547,14 +577,19 @@ const PACKET_START = /^(?:sent|rcvd) \[[A-Z]/;
 
 /** The rest of a line after up to four "word: " / "] " prefixes, where pppd's message begins. */
 function innerMessage(msg: string): string | null {
+  const known = (t: string): boolean => startsMessage(t) || PACKET_START.test(t);
   let rest = msg;
   for (let k = 0; k < 4; k++) {
     const cut = /^.*?(?::|\])\s+/.exec(rest);
-    if (!cut || cut[0].length > 60) return null;
+    if (!cut || cut[0].length > 60) break;
     rest = rest.slice(cut[0].length);
-    if (startsMessage(rest) || PACKET_START.test(rest)) return rest;
+    if (known(rest)) return rest;
   }
-  return null;
+  // A row of an exported table (a NAS's or router's log centre as CSV, a Markdown table; a
+  // tab-separated one is read in splitLog, before tabs become blanks): the message is its last
+  // column.
+  const last = /(?:^|,)"((?:[^"]|"")*)"\s*$/.exec(msg)?.[1]?.replace(/""/g, '"') ?? /(?:\t|\s\|\s)([^\t|]*?)\s*\|?\s*$/.exec(msg)?.[1] ?? /,([^,]+)$/.exec(msg)?.[1];
+  return last !== undefined && known(last.trim()) ? last.trim() : null;
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];

@@ -221,6 +221,13 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   { name: 'list items "- "', fn: (t) => lines(t).map((l) => `- ${l}`).join('\n') },
   { name: 'numbered list "12. "', fn: (t) => lines(t).map((l, i) => `${i + 1}. ${l}`).join('\n') },
   { name: 'docker compose logs', fn: (t) => lines(t).map((l) => `vpn-client-1  | ${l}`).join('\n') },
+  // a NAS's or router's log centre exported as CSV (Level, Time, Program, Message), and a
+  // tab-separated export of the same columns
+  {
+    name: 'log centre CSV export',
+    fn: reframe((l, i, prog) => `"Info","${iso(at(i)).replace('T', ' ')}","${prog}","${l.msg.replace(/"/g, '""')}"`),
+  },
+  { name: 'tab-separated export', fn: reframe((l, i, prog) => `Information\t${iso(at(i)).replace('T', ' ')}\t${prog}\t${l.msg}`) },
   // Docker's json-file driver: {"log":"line\n","stream":"stderr","time":"..."} per line (of a
   // container's own output: not of a forum quote)
   {
@@ -278,6 +285,9 @@ const KNOWN_FAILURES: Record<string, number> = {
   "numbered list \"12. \"": 0,
   "docker compose logs": 0,
   "Docker json-file log": 0,
+  // the exports, like `journalctl -o cat`, drop the pids that alone told two pppd apart
+  "log centre CSV export": 1,
+  "tab-separated export": 1,
   "front end log window \"[10:20:30] VPN: \"": 0,
 };
 
