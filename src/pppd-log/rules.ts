@@ -1157,7 +1157,11 @@ export const PPTP_RULES: Rule[] = [
     // call request [callid N] has not been accepted." (then "Result code is ...").
     re: /(?:Start[- ]Control[- ]Connection|Outgoing[- ]Call)[- ]Reply.*(?:result|error|reject|fail)|Outgoing call (?:rejected|failed)|outgoing call request .*has not been accepted|^Reply result code is \d+|^Result code is \d+ |Non-zero Result Code|negative reply|Peer refused/i,
     example: 'Outgoing call rejected',
-    on: (s, m, l) => controlFailed(s, l, m.input),
+    // ctrlp_error() also logs the result code of a Call-Disconnect-Notify the server sent: after
+    // the server closed the call it says why (3 'Administrative Shutdown'), nothing was refused.
+    on: (s, m, l) => {
+      if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) controlFailed(s, l, m.input);
+    },
   },
   {
     name: 'pptp-missing-echo',

@@ -142,7 +142,9 @@ export function decideVerdict(s: Session): Decision {
     const garbled =
       s.ends.find((e) => e.kind === 'peer-term' && isGarbledReason(e.detail) && (ras === 'encryption' || (ras === null && s.authResult === 'success'))) ??
       (s.ccpUnsupportedLocal ? s.ends.find((e) => e.kind === 'peer-term' && e.line.index > (s.ccpUnsupportedLocal?.index ?? 0)) : undefined);
-    if (s.mppeFail || garbled) {
+    // (ccp.c's "MPPE disabled" after an NCP timed out is the link closing, not MPPE failing.)
+    const closing = (l: LogLine | null): boolean => l !== null && /MPPE disabled/i.test(l.msg) && s.otherTimeout !== null && s.otherTimeout.index < l.index;
+    if ((s.mppeFail && !closing(s.mppeFail)) || garbled) {
       const stateful = s.lines.find((l) => /Refusing MPPE stateful/i.test(l.msg));
       const ccpReq = [...s.lines].reverse().find((l) => /rcvd \[CCP ConfReq/.test(l.msg));
       const protRej = s.lines.find((l) => /Protocol-Reject for 'Compression Control Protocol'|rcvd \[LCP ProtRej.* 80 fd/i.test(l.msg));
@@ -155,15 +157,19 @@ export function decideVerdict(s: Session): Decision {
       };
     }
     // "MPPE disabled" without a stop signal: CCP went down on its own.
+    // (Not when an NCP timed out first: ccp.c's "MPPE disabled" is then the link closing.)
     const mppeDown = s.ends.find((e) => e.kind === 'mppe-disabled');
-    if (mppeDown && !s.ends.some((e) => e.kind === 'signal' || e.kind === 'child-signal')) {
+    if (mppeDown && !s.ends.some((e) => e.kind === 'signal' || e.kind === 'child-signal') && !(s.otherTimeout && s.otherTimeout.index < mppeDown.line.index)) {
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled (CCP went down)', evidence: ev(mppeDown.line) };
     }
     // 7a. The server closed the PPTP control connection (pptp_ctrl.c "read returned zero, peer
     //     has closed") before the peer ever spoke PPP: the call was never set up, so LCP times
     //     out as a consequence. (pptpd's view of a client leaving is a server log, not this.)
     const ctrlClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed' && !serverView(e.detail));
-    if (ctrlClosed && !s.lcpRcvdAny && !s.lcpAckRcvd && s.authResult === 'none' && !(s.lcpTimeout && s.lcpTimeout.index < ctrlClosed.line.index)) {
+    // (A server that clears a call its peer's LCP never reached, and pppd's LCP time-out after
+    // it, are GRE not getting through: step 7. A bare EOF on TCP 1723 is not such a clear.)
+    const eof = ctrlClosed !== undefined && /read returned zero|peer has closed/i.test(ctrlClosed.detail);
+    if (ctrlClosed && !s.lcpRcvdAny && !s.lcpAckRcvd && s.authResult === 'none' && !(s.lcpTimeout && (s.lcpTimeout.index < ctrlClosed.line.index || !eof))) {
       // The call was set up ("Outgoing call established"), then the server closed it: it ended
       // the call (its own PPP gave up: a policy, an authentication or encryption mismatch that
       // its log tells), the control connection itself worked. So it did when the server sent a
@@ -173,7 +179,7 @@ export function decideVerdict(s: Session): Decision {
       // TCP 1723, or a hang-up before the connection was set up, says the server would not
       // keep the connection at all.
       const explicit = /Call Clear|Stop[- ]Control|Disconnect[- ]Notify|Call disconnected/i.test(ctrlClosed.detail);
-      if (s.callUp || explicit || (s.controlUp && !/read returned zero|peer has closed/i.test(ctrlClosed.detail))) {
+      if (s.callUp || explicit || (s.controlUp && !eof)) {
         return {
           verdict: 'terminated_by_peer',
           endedBy: `${s.callUp ? 'the server closed the PPTP call after setting it up' : 'the server ended the PPTP control connection'}, before PPP got anywhere (${ctrlClosed.detail})`,

@@ -384,6 +384,14 @@ describe('batch 14 rules (both directions)', () => {
     const d = diagnose(prefixed.join('\n'));
     expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '10.0.0.2', '10.0.0.1']);
   });
+  it("reads a Call-Disconnect-Notify's result code as the server's reason, a clear before an unanswered LCP as GRE, an NCP time-out's 'MPPE disabled' as the link closing", () => {
+    const ctl = (m: string): string => `pptp[10890]: anon log[ctrlp_disp:pptp_ctrl.c:788]: ${m}`;
+    expect(v([ctl('Received Stop Control Connection Request.'), ctl('Call disconnect notification received (call id 0)'), ctl("Result code is 3 'Administrative Shutdown'. Error code is 0, Cause code is 0"), 'pppd[10881]: Modem hangup'])).toBe('terminated_by_peer');
+    const req = 'pppd[12868]: sent [LCP ConfReq id=0x1 <asyncmap 0x0> <magic 0x5b0c2d1e>]';
+    expect(v(['pppd[12868]: Connect: ppp0 <--> /dev/pts/1', req, ctl('Call disconnect notification received (call id 20899)'), 'pppd[12868]: LCP: timeout sending Config-Requests', 'pppd[12868]: Connection terminated.'])).toBe('no_response');
+    const ipcp = [...pty, 'CHAP authentication succeeded', 'MPPE 128-bit stateless compression enabled', 'IPCP: timeout sending Config-Requests', 'MPPE disabled', 'sent [LCP TermReq id=0x2 "MPPE disabled"]', 'Connection terminated.'];
+    expect(v(ipcp)).toBe('other');
+  });
   it("says OpenWrt's netifd ppp-up exiting 1 may only be /etc/ppp/ip-up.d missing", () => {
     const d = diagnose([...pty, 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1', 'Script /lib/netifd/ppp-up started (pid 9560)', 'Script /lib/netifd/ppp-up finished (pid 9560), status = 0x1'].join('\n'));
     expect([d.verdict, d.hint]).toEqual(['ip_script_failed', expect.stringContaining('/etc/ppp/ip-up.d missing')]);
