@@ -472,6 +472,9 @@ export function normalizeText(text: string): string {
       .replace(/<-{1,3}>/g, '<-->')
       // Markdown bold a poster put on words of the log ("pppd[**14179**]: Peer **failed** CHAP").
       .replace(/\*\*([^*\n]+?)\*\*/g, '$1')
+      // rsyslog writes a control character of a message as "#" and its three octal digits
+      // ($EscapeControlCharactersOnReceive, on by default): "noipx#011#011# (from ...)".
+      .replace(/#0([0-3][0-7])/g, (_m, o: string) => String.fromCharCode(Number.parseInt(o, 8)))
   );
 }
 

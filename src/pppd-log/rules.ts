@@ -754,7 +754,7 @@ export const PPPD_RULES: Rule[] = [
   // --- timeouts (fsm.c: "%s: timeout sending Config-Requests") ---
   {
     name: 'config-timeout',
-    re: /^(\S+): timeout sending Config-Requests/i,
+    re: /^(\S+): timeout sending\s+Config-Requests/i,
     example: 'LCP: timeout sending Config-Requests',
     on: (s, m, l) => {
       const proto = (m[1] ?? '').toUpperCase();

@@ -392,6 +392,10 @@ describe('batch 14 rules (both directions)', () => {
     const ipcp = [...pty, 'CHAP authentication succeeded', 'MPPE 128-bit stateless compression enabled', 'IPCP: timeout sending Config-Requests', 'MPPE disabled', 'sent [LCP TermReq id=0x2 "MPPE disabled"]', 'Connection terminated.'];
     expect(v(ipcp)).toBe('other');
   });
+  it("decodes rsyslog's '#011' control-character escapes and reads a time-out line with its blanks widened", () => {
+    expect(splitLog('Sep 23 09:41:43 homeserver pppd[30871]: noipx#011#011# (from /etc/ppp/options)')[0]?.msg).toBe('noipx # (from /etc/ppp/options)'.replace(' ', '  '));
+    expect(v(['pppd[30871]: Connect: ppp0 <--> /dev/pts/1', 'pppd[30871]: LCP: timeout sending   Config-Requests', 'pppd[30871]: Connection terminated.'])).toBe('no_response');
+  });
   it("says OpenWrt's netifd ppp-up exiting 1 may only be /etc/ppp/ip-up.d missing", () => {
     const d = diagnose([...pty, 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1', 'Script /lib/netifd/ppp-up started (pid 9560)', 'Script /lib/netifd/ppp-up finished (pid 9560), status = 0x1'].join('\n'));
     expect([d.verdict, d.hint]).toEqual(['ip_script_failed', expect.stringContaining('/etc/ppp/ip-up.d missing')]);
