@@ -588,6 +588,10 @@ function innerMessage(msg: string): string | null {
     rest = rest.slice(cut[0].length);
     if (known(rest)) return rest;
   }
+  // A tag whose brackets or colon a copy lost ("host pppd[239: local ...", "host pppdremote IP
+  // address ...", a wiki page's text extraction).
+  const tag = /^(?:\S+\s+){0,2}pppd(?:\[\d*\]?)?:?\s*(.+)$/.exec(msg)?.[1];
+  if (tag !== undefined && known(tag)) return tag;
   // A row of an exported table (a NAS's or router's log centre as CSV, a Markdown table; a
   // tab-separated one is read in splitLog, before tabs become blanks): the message is its last
   // column.

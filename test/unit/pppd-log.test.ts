@@ -378,6 +378,9 @@ describe('batch 14 rules (both directions)', () => {
   it("finds pppd's message behind a front end's or logger's own words, not in other programs' lines", () => {
     expect(v(['GUI: log: Connect: ppp0 <--> /dev/pts/1', 'GUI: log: LCP: timeout sending Config-Requests'])).toBe('no_response');
     expect(v(['ppp0: CHAP authentication failed'])).toBe('auth_failed');
+    // a tag whose brackets or colon a wiki page's text extraction lost
+    const glued = diagnose('Jul 09 22:42:39 localhost pppd[239: local  IP address 10.6.2.137\nJul 09 22:42:39 localhost pppdremote IP address 10.6.1.1');
+    expect([glued.verdict, glued.localIp, glued.remoteIp]).toEqual(['up', '10.6.2.137', '10.6.1.1']);
     expect(parsePppdLog('app: status: connected\napp: error: disk full').isPppdLog).toBe(false);
     // the longest line is not "wrapped" into the next one whose message follows such a prefix
     const prefixed = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1', 'MPPE 128-bit stateless compression enabled', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1'].map((m, i) => `10:20:3${i} ppp,info pppd: ${m}`);
