@@ -206,7 +206,7 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
         const fits = width >= MIN_WRAP_WIDTH && before.length + 1 + firstWord(l).length > width;
         // Evaluated only when the decision needs it (a rule scan per line: most lines of most
         // logs are decided by `fits` and the header alone).
-        const message = (): boolean => startsMessage(l.trim()) || innerMessage(l.trim()) !== null;
+        const message = (): boolean => beginsMessage(l.trim()) || innerMessage(l.trim()) !== null;
         // Two pieces that make one message pppd prints only together were one line.
         const whole = (): boolean =>
           !isSourceMessage(messageOf(before)) && (isSourceMessage(messageOf(`${before} ${l.trim()}`)) || isSourceMessage(messageOf(before + l.trim())));
@@ -312,21 +312,26 @@ const PRI = /^<\d{1,3}>(?=[A-Z][a-z]{2} )/;
 const LOGCAT = /^(?:\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+)?[VDIWEFA]\/([^\s(/]+)\s*\(\s*(\d+)\):\s?(.*)$/;
 const LOGCAT_THREADTIME = /^\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+(\d+)\s+\d+\s+[VDIWEFA]\s+([^\s:]+)\s*:\s?(.*)$/;
 // `journalctl -o json`: one JSON object per entry, the message in MESSAGE (a string; an array
-// of bytes when it was not UTF-8), the tag in SYSLOG_IDENTIFIER, the pid in _PID.
-const JOURNAL_JSON = /^\{".*"MESSAGE":.*\}$/;
+// of bytes when it was not UTF-8), the tag in SYSLOG_IDENTIFIER, the pid in _PID. Docker's
+// json-file log driver (/var/lib/docker/containers/ID/ID-json.log): one object per line the
+// container printed, {"log":"text\n","stream":"stderr","time":"..."}.
+const JSON_ENTRY = /^\{".*\}$/;
 
-function unframeJournalJson(line: string): string | null {
+function unframeJson(line: string): string | null {
+  let e: Record<string, unknown>;
   try {
-    const e = JSON.parse(line) as Record<string, unknown>;
-    const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-    const msg = Array.isArray(e['MESSAGE']) ? Buffer.from(e['MESSAGE'] as number[]).toString('latin1') : text(e['MESSAGE']);
-    if (msg === null) return null;
-    const tag = text(e['SYSLOG_IDENTIFIER']) ?? text(e['_COMM']);
-    const pid = text(e['SYSLOG_PID']) ?? text(e['_PID']);
-    return tag ? `${tag}${pid ? `[${pid}]` : ''}: ${msg}` : msg;
+    e = JSON.parse(line) as Record<string, unknown>;
   } catch {
     return null;
   }
+  const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  const log = text(e['log']);
+  if (log !== null) return log.replace(/\r?\n$/, '');
+  const msg = Array.isArray(e['MESSAGE']) ? Buffer.from(e['MESSAGE'] as number[]).toString('latin1') : text(e['MESSAGE']);
+  if (msg === null) return null;
+  const tag = text(e['SYSLOG_IDENTIFIER']) ?? text(e['_COMM']);
+  const pid = text(e['SYSLOG_PID']) ?? text(e['_PID']);
+  return tag ? `${tag}${pid ? `[${pid}]` : ''}: ${msg}` : msg;
 }
 
 const TABLE_PROG = /^[A-Za-z][\w.\-/]*(?:\[\d+\])?$/;
@@ -353,41 +358,21 @@ function unframeTableRow(line: string): string | null {
   return `${time}${prog}: ${msg}`;
 }
 
-// Docker's json-file log driver (/var/lib/docker/containers/ID/ID-json.log): one object per
-// line the container printed, {"log":"text\n","stream":"stderr","time":"..."}.
-const DOCKER_JSON = /^\{"log":".*\}$/;
-
-function unframeDockerJson(line: string): string | null {
-  try {
-    const e = JSON.parse(line) as Record<string, unknown>;
-    return typeof e['log'] === 'string' ? e['log'].replace(/\r?\n$/, '') : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * One line of a paste, out of what carried it: an RFC 5424 record becomes "TIMESTAMP HOST
  * APP[PROCID]: MSG" (the syslog shape the rest reads), a raw RFC 3164 line loses its <PRI>;
  * logcat's and the journal's JSON entries become "TAG[PID]: MSG", Docker's json-file lines the
- * line the container printed.
+ * line the container printed, a log centre's export row "TIME PROGRAM: MESSAGE".
  */
 function unframeLine(line: string): string {
   const table = unframeTableRow(line);
   if (table !== null) return table;
-  const lc = LOGCAT.exec(line) ?? LOGCAT_THREADTIME.exec(line);
-  if (lc) {
-    const [tag, pid, msg] = LOGCAT.test(line) ? [lc[1], lc[2], lc[3]] : [lc[2], lc[1], lc[3]];
-    return `${tag ?? ''}[${pid ?? ''}]: ${msg ?? ''}`;
-  }
-  if (JOURNAL_JSON.test(line.trim())) {
-    const j = unframeJournalJson(line.trim());
-    if (j !== null) return j;
-  }
-  if (DOCKER_JSON.test(line.trim())) {
-    const d = unframeDockerJson(line.trim());
-    if (d !== null) return d;
-  }
+  const brief = LOGCAT.exec(line);
+  if (brief) return `${brief[1] ?? ''}[${brief[2] ?? ''}]: ${brief[3] ?? ''}`;
+  const thread = LOGCAT_THREADTIME.exec(line);
+  if (thread) return `${thread[2] ?? ''}[${thread[1] ?? ''}]: ${thread[3] ?? ''}`;
+  const json = JSON_ENTRY.test(line.trim()) ? unframeJson(line.trim()) : null;
+  if (json !== null) return json;
   const r = RFC5424.exec(line);
   if (r) {
     const [, ts, host, app, procid, msg] = r;
@@ -498,8 +483,6 @@ export function splitLog(text: string): LogLine[] {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
     // eslint-disable-next-line no-control-regex
     const line = line0.replace(/[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, ' ').trim();
-    // A tab-separated export's last column (before tabs become blanks).
-    const tabField = (line0.match(/\t/g)?.length ?? 0) >= 2 ? line0.slice(line0.lastIndexOf('\t') + 1).trim() : null;
     if (line === '') return;
     const accelFile = ACCEL_FILE.exec(line);
     const { rest, stripped } = accelFile ? { rest: line.slice(accelFile[0].length), stripped: false } : stripTimestamp(line);
@@ -567,9 +550,7 @@ export function splitLog(text: string): LogLine[] {
     // pppd's message ("GUI: log: LCP: timeout ...", "ppp0: CHAP authentication failed"): the
     // message is where, after one of its "word: " or "[...] " prefixes, a message pppd or pptp
     // prints (the rule table, their sources) or a debug packet begins.
-    if (source === 'unknown' && !startsMessage(msg) && !PACKET_START.test(msg)) {
-      msg = innerMessage(msg) ?? (tabField !== null && (startsMessage(tabField) || PACKET_START.test(tabField)) ? tabField : msg);
-    }
+    if (source === 'unknown' && !beginsMessage(msg)) msg = innerMessage(msg) ?? msg;
     out.push({ index, raw: line, msg, source, prog, pid });
   });
   return newestFirst(out) ? out.reverse().map((l, i) => ({ ...l, index: i })) : out;
@@ -577,26 +558,26 @@ export function splitLog(text: string): LogLine[] {
 
 // pppd's debug packets ("sent [LCP ConfReq id=0x1 ...]"), whose rows read them inside a line.
 const PACKET_START = /^(?:sent|rcvd) \[[A-Z]/;
+/** A text that begins a message pppd or pptp prints, or one of pppd's debug packets. */
+const beginsMessage = (t: string): boolean => startsMessage(t) || PACKET_START.test(t);
 
 /** The rest of a line after up to four "word: " / "] " prefixes, where pppd's message begins. */
 function innerMessage(msg: string): string | null {
-  const known = (t: string): boolean => startsMessage(t) || PACKET_START.test(t);
   let rest = msg;
   for (let k = 0; k < 4; k++) {
     const cut = /^.*?(?::|\])\s+/.exec(rest);
     if (!cut || cut[0].length > 60) break;
     rest = rest.slice(cut[0].length);
-    if (known(rest)) return rest;
+    if (beginsMessage(rest)) return rest;
   }
   // A tag whose brackets or colon a copy lost ("host pppd[239: local ...", "host pppdremote IP
   // address ...", a wiki page's text extraction).
   const tag = /^(?:\S+\s+){0,2}pppd(?:\[\d*\]?)?:?\s*(.+)$/.exec(msg)?.[1];
-  if (tag !== undefined && known(tag)) return tag;
-  // A row of an exported table (a NAS's or router's log centre as CSV, a Markdown table; a
-  // tab-separated one is read in splitLog, before tabs become blanks): the message is its last
-  // column.
+  if (tag !== undefined && beginsMessage(tag)) return tag;
+  // A row of an exported table without a program column (unframeTableRow reads those with
+  // one): a CSV or a Markdown table whose last column is the message.
   const last = /(?:^|,)"((?:[^"]|"")*)"\s*$/.exec(msg)?.[1]?.replace(/""/g, '"') ?? /(?:\t|\s\|\s)([^\t|]*?)\s*\|?\s*$/.exec(msg)?.[1] ?? /,([^,]+)$/.exec(msg)?.[1];
-  return last !== undefined && known(last.trim()) ? last.trim() : null;
+  return last !== undefined && beginsMessage(last.trim()) ? last.trim() : null;
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
