@@ -14,6 +14,9 @@ const MSCHAP_ERRORS: Record<string, string> = {
   'E=709': 'the server wants a password change (E=709)',
 };
 
+/** auth.c auth_check_options(): pppd requires the peer to authenticate and has no secret for it. */
+const REMOTE_MUST_AUTH = /The remote system (?:\(.*\) )?is required to authenticate itself/i;
+
 function has(attempt: Attempt, re: RegExp): boolean {
   return attempt.evidence.some((l) => re.test(l)) || attempt.lcp.received.some((l) => re.test(l)) || attempt.lcp.sent.some((l) => re.test(l));
 }
@@ -154,10 +157,10 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, /would let it use an IP address/i)) {
         return "No secret lets the peer use an IP address: the fourth column of its line in /etc/ppp/chap-secrets must allow one (`*`, or the address it gets): `grep -v '^#' /etc/ppp/chap-secrets`.";
       }
-      if (has(attempt, /The remote system (?:\(.*\) )?is required to authenticate itself/i) && has(attempt, /\bpptpd\b|CTRL: /)) {
+      if (has(attempt, REMOTE_MUST_AUTH) && has(attempt, /\bpptpd\b|CTRL: /)) {
         return "This is the server side (pptpd's pppd): it requires the client to authenticate but has no secret for it: add the client's line to /etc/ppp/chap-secrets (`grep -v '^#' /etc/ppp/chap-secrets`).";
       }
-      if (has(attempt, /The remote system (?:\(.*\) )?is required to authenticate itself/i)) {
+      if (has(attempt, REMOTE_MUST_AUTH)) {
         return 'pppd wants the server to authenticate itself (a default route exists): add `noauth` to the peer file.';
       }
       if (has(attempt, /Can't open options file|Can't find peer file/i)) {

@@ -207,7 +207,10 @@ const span = (s: Session): [number, number] => [s.lines[0]?.index ?? 0, s.lines[
 
 /** Lines that never set up a link of their own: no start, no Connect, no LCP. */
 function isFragment(s: Session): boolean {
-  return s.lines.length <= 3 && !s.started && !s.lines.some((l) => ['started', 'connect', 'interface', 'channel', 'serial'].includes(ruleFor(PPPD_RULES, l.msg)?.rule.name ?? ''));
+  return s.lines.length <= 3 && !s.started && !s.lines.some((l) => {
+    const row = ruleFor(PPPD_RULES, l.msg)?.rule.name ?? '';
+    return row === 'started' || RESTART_ROWS.has(row);
+  });
 }
 
 /**

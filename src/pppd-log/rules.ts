@@ -1264,13 +1264,6 @@ export const PPTPD_RULES: Rule[] = [
   },
 ];
 
-type Hit = { rule: Rule; m: RegExpExecArray } | null;
-// A message is looked up several times per parse (is it pppd's, does it start an attempt, its
-// event) and the same texts recur across the routers of a fleet: each table remembers its last
-// answers (matches are only read, and no row's pattern is global, so a match can be shared).
-const MEMO_SIZE = 4096;
-const memos = new WeakMap<readonly Rule[], Map<string, Hit>>();
-
 /**
  * Rows for NetworkManager's report of a VPN's IP configuration (nm-vpn-connection.c: 0.7/0.8
  * "Internal IP4 Address: A", 0.9 "  Internal Address: A", 1.x "vpn-connection[...]: Data:
@@ -1309,6 +1302,13 @@ export const NM_RULES: Rule[] = [
     on: (s, _m, l) => void (s.upLine ??= l),
   },
 ];
+
+type Hit = { rule: Rule; m: RegExpExecArray } | null;
+// A message is looked up several times per parse (is it pppd's, does it start an attempt, its
+// event) and the same texts recur across the routers of a fleet: each table remembers its last
+// answers (matches are only read, and no row's pattern is global, so a match can be shared).
+const MEMO_SIZE = 4096;
+const memos = new WeakMap<readonly Rule[], Map<string, Hit>>();
 
 /** The first row of a table matching a message, with its match. */
 export function ruleFor(table: readonly Rule[], msg: string): Hit {

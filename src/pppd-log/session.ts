@@ -183,7 +183,6 @@ export function newSession(pid: string | null): Session {
   };
 }
 
-/** Records an authentication failure (the first failing line is the evidence). */
 /** Details written from a server's log (pptpd's, accel-ppp's): the peer that left is the client. */
 export const SERVER_VIEW = /^(?:pptpd|accel-ppp): /;
 
@@ -192,6 +191,7 @@ export function clientLeft(s: Session, server: 'pptpd' | 'accel-ppp', l: LogLine
   if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) s.ends.push({ kind: 'pptp-peer-closed', detail: `${server}: the client closed the PPTP connection (${text})`, line: l });
 }
 
+/** Records an authentication failure (the first failing line is the evidence). */
 export function authFailure(s: Session, l: LogLine, detail: string): void {
   s.authResult = 'failure';
   s.authFail ??= l;

@@ -74,6 +74,9 @@ export function decideVerdict(s: Session): Decision {
     (tailEnd !== undefined && !laterControlErr(tailEnd.line) && s.greSocketFailed === null) ||
     // A connect time of a minute or more: the link had been up (rules.ts connect-time).
     (s.connectTime !== null && !laterControlErr(s.connectTime));
+  // ccp.c's "MPPE disabled" (and our TermReq saying so) after an NCP timed out is the link
+  // closing, not MPPE failing.
+  const closing = (l: LogLine): boolean => /MPPE disabled/i.test(l.msg) && s.otherTimeout !== null && s.otherTimeout.index < l.index;
   const firstTerm = s.ends.find((e) => e.kind !== 'terminated' && e.kind !== 'hangup');
   const ended = s.ends[0];
 
@@ -142,8 +145,6 @@ export function decideVerdict(s: Session): Decision {
     const garbled =
       s.ends.find((e) => e.kind === 'peer-term' && isGarbledReason(e.detail) && (ras === 'encryption' || (ras === null && s.authResult === 'success'))) ??
       (s.ccpUnsupportedLocal ? s.ends.find((e) => e.kind === 'peer-term' && e.line.index > (s.ccpUnsupportedLocal?.index ?? 0)) : undefined);
-    // (ccp.c's "MPPE disabled" after an NCP timed out is the link closing, not MPPE failing.)
-    const closing = (l: LogLine | null): boolean => l !== null && /MPPE disabled/i.test(l.msg) && s.otherTimeout !== null && s.otherTimeout.index < l.index;
     if ((s.mppeFail && !closing(s.mppeFail)) || garbled) {
       const stateful = s.lines.find((l) => /Refusing MPPE stateful/i.test(l.msg));
       const ccpReq = [...s.lines].reverse().find((l) => /rcvd \[CCP ConfReq/.test(l.msg));
@@ -157,9 +158,8 @@ export function decideVerdict(s: Session): Decision {
       };
     }
     // "MPPE disabled" without a stop signal: CCP went down on its own.
-    // (Not when an NCP timed out first: ccp.c's "MPPE disabled" is then the link closing.)
     const mppeDown = s.ends.find((e) => e.kind === 'mppe-disabled');
-    if (mppeDown && !s.ends.some((e) => e.kind === 'signal' || e.kind === 'child-signal') && !(s.otherTimeout && s.otherTimeout.index < mppeDown.line.index)) {
+    if (mppeDown && !s.ends.some((e) => e.kind === 'signal' || e.kind === 'child-signal') && !closing(mppeDown.line)) {
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled (CCP went down)', evidence: ev(mppeDown.line) };
     }
     // 7a. The server closed the PPTP control connection (pptp_ctrl.c "read returned zero, peer
