@@ -1,6 +1,8 @@
 // Turns raw log text into messages: strips syslog/logread/journal/NetworkManager prefixes
 // and says which program wrote each line (pppd, pptp, or something to ignore).
 
+import { decode as decodeQp } from 'libqp';
+
 import { isBarePptpMessage, isPppdMessage, pptpMessage, PPPD_RULES, PPTP_RULES, PPTPD_RULES } from './rules.js';
 import { isSourceMessage, SOURCE_WORDS, startsSourceMessage } from './source-messages.js';
 
@@ -403,6 +405,13 @@ const UPTIME_EVERY = /^[ \t]*\[\s*\d+\.\d+\][ \t]?/;
 const FENCE_LINE = /^[ \t]*(?:`{3,}[\w+-]*|~{3,}[\w+-]*|\[\/?(?:code|quote|pre|log|spoiler)(?:=[^\]]*)?\]|<\/?(?:pre|code)(?:\s[^>]*)?>)[ \t]*$/i;
 const FENCE_OPEN = /^[ \t]*(?:\[(?:code|quote|pre|log|spoiler)(?:=[^\]]*)?\]|<(?:pre|code)(?:\s[^>]*)?>)+/i;
 const FENCE_CLOSE = /(?:\[\/(?:code|quote|pre|log|spoiler)\]|<\/(?:pre|code)>)+[ \t]*$/i;
+/** A paste indented as a whole (a Markdown code block's four spaces, a tab): the common indent off. */
+function dedent(lines: string[]): string[] {
+  const indents = lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)?.[0] ?? '');
+  let common = indents[0] ?? '';
+  for (const i of indents) while (!i.startsWith(common)) common = common.slice(0, -1);
+  return common === '' ? lines : lines.map((l) => l.slice(Math.min(common.length, /^[ \t]*/.exec(l)?.[0].length ?? 0)));
+}
 function stripDecoration(lines: string[]): string[] {
   let out = lines.map((l) => (FENCE_LINE.test(l) ? '' : l.replace(FENCE_OPEN, '').replace(FENCE_CLOSE, '')));
   const most = (re: RegExp): boolean => {
@@ -418,6 +427,7 @@ function stripDecoration(lines: string[]): string[] {
     if (most(LIST_MARK)) out = out.map((l) => l.replace(LIST_MARK, ''));
     if (most(COMPOSE)) out = out.map((l) => l.replace(COMPOSE, ''));
     if (most(FRONTEND_CLOCK)) out = out.map((l) => l.replace(FRONTEND_CLOCK, ''));
+    out = dedent(out);
     if (out.join('\n') === before) break;
   }
   return out;
@@ -432,6 +442,32 @@ function decodeEntities(text: string): string {
     if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));
     return ENTITIES[name ?? ''] ?? all;
   });
+}
+
+/**
+ * A log mailed to a list and read from its archive's raw message (linux-ppp, pptp-devel) is
+ * quoted-printable (RFC 2045 6.7): every "=" of pppd's "id=0x1" is "=3D", long lines are cut
+ * with a soft "=" at their end ("local  IP address 9=" / "0.xxx.xxx.xxx"). Lines holding "=3D"
+ * (pppd prints "id=0x..." on every packet line), or several soft breaks in lines no longer than
+ * the 76 columns the encoding allows, are joined at their soft breaks and decoded by libqp
+ * (nodemailer's codec). Runs on the lines once a paste's own decoration (quote marks, line
+ * numbers, indentation) is off, so a quoted or numbered copy of the mail decodes the same.
+ */
+function decodeQuotedPrintable(lines: string[]): string[] {
+  const soft = (l: string): boolean => /[^=\s]=$/.test(l);
+  const softBreaks = lines.filter(soft).length;
+  const escapes = lines.reduce((n, l) => n + (l.match(/=[0-9A-F]{2}/g)?.length ?? 0), 0);
+  const encoded = lines.some((l) => l.includes('=3D')) || (softBreaks >= 2 && lines.every((l) => l.length <= 77));
+  if (!encoded || softBreaks + escapes < 2) return lines;
+  const out: string[] = [];
+  let acc: string | null = null;
+  for (const l of lines) {
+    const line: string = acc === null ? l : acc + l;
+    acc = soft(line) ? line.slice(0, -1) : null;
+    if (acc === null) out.push(decodeQp(line).toString('utf8'));
+  }
+  if (acc !== null) out.push(decodeQp(acc).toString('utf8'));
+  return out;
 }
 
 /**
@@ -478,7 +514,7 @@ const unrelay = (line: string): string => {
 /** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
 export function splitLog(text: string): LogLine[] {
   const out: LogLine[] = [];
-  const rawLines = stripDecoration(normalizeText(decodeEntities(text)).split(/\r\n|\r|\n/)).map(unframeLine).map(unrelay);
+  const rawLines = decodeQuotedPrintable(stripDecoration(normalizeText(decodeEntities(text)).split(/\r\n|\r|\n/)).map(unframeLine).map(unrelay));
   unwrap(rawLines).forEach(({ line: line0, index }) => {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
     // eslint-disable-next-line no-control-regex

@@ -31,6 +31,9 @@ function speakerOf(l: LogLine): Speaker {
   if (pptpMessage(l.msg)) return 'pptp';
   if (isPppdMessage(l.msg)) return 'pppd';
   if (isBarePptpMessage(l.msg)) return 'pptp';
+  // Every message pppd and pptp print has words: a tagged line without one is binary noise a
+  // front end relayed (wvdial's "pppd: \uFFFD\uFFFD[06][08]", the modem's PPP frames on its pty).
+  if (!/[A-Za-z]{2}/.test(l.msg)) return null;
   if (l.source === 'pppd') return 'pppd';
   if (l.source === 'pptp') return 'pptp';
   return null;

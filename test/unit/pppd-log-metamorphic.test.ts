@@ -267,7 +267,11 @@ const KNOWN_FAILURES: Record<string, number> = {
   "journalctl -o cat": 1,
   "RFC 5424": 0,
   "busybox syslogd /var/log/messages": 0,
-  "OpenWrt logread": 0,
+  // field15-ubuntu-wvdial-o2-...: only wvdial's relayed binary noise ("pppd: \uFFFD\uFFFD[06][08]")
+  // has a program name to re-frame, so the transform frames those lines alone, and the bare
+  // "local  IP address" lines between them read as their wrapped tails. No syslog frames a
+  // relay's noise and not the lines around it; the original paste is read right.
+  "OpenWrt logread": 1,
   "OpenWrt logread -t": 0,
   "kernel-style [uptime] prefix": 0,
   "Windows tabs": 0,

@@ -601,3 +601,32 @@ describe('line framings', () => {
     expect(d.auth.error).toBe('E=691');
   });
 });
+
+describe('pastes from mail archives and front ends', () => {
+  // A linux-ppp list message read raw: "=" as "=3D", lines cut at 76 columns by a soft "=".
+  const qp = [
+    '2024-06-14T10:35:13.812737+02:00 gw REDY: rcvd [IPCP ConfNak =',
+    'id=3D0x2 <addr 90.117.164.221>]',
+    '2024-06-14T10:35:13.829159+02:00 gw REDY: local  IP address 9=',
+    '0.117.164.221',
+    '2024-06-14T10:35:13.830292+02:00 gw REDY: remote IP address 1=',
+    '92.200.1.21',
+  ];
+  it('decodes a quoted-printable mail, quoted or indented as a whole as well', () => {
+    for (const text of [qp.join('\n'), qp.map((l) => `> ${l}`).join('\n'), qp.map((l) => `\t${l}`).join('\r\n')]) {
+      const d = diagnose(text);
+      expect(d.verdict).toBe('up');
+      expect([d.localIp, d.remoteIp]).toEqual(['90.117.164.221', '192.200.1.21']);
+    }
+  });
+  it('leaves a log alone whose "=" ends no line (pppd prints no "=3D" of its own)', () => {
+    const text = ['Nov 26 23:40:42 host pppd[1]: local  IP address 10.0.0.2', 'Nov 26 23:40:42 host pppd[1]: remote IP address 10.0.0.1', 'status =0x1'].join('\n');
+    expect(diagnose(text).localIp).toBe('10.0.0.2');
+  });
+  it("takes a relayed line without a word (a modem's frames wvdial passed on) for no pppd line", () => {
+    const text = ['--> Using interface ppp0', '--> pppd: \uFFFD\uFFFD[06][08]', '--> local  IP address 10.70.130.224', '--> remote IP address 10.64.64.64', '--> pppd: \uFFFD\uFFFD[06][08]'];
+    const framed = text.map((l, i) => (l.startsWith('--> pppd:') ? `Sat Jul 11 10:34:2${i} 2009 daemon.notice pppd[9924]: ${l.slice(10)}` : l));
+    expect(diagnose(text.join('\n')).verdict).toBe('up');
+    expect(parsePppdLog(framed.join('\n')).attempts).toHaveLength(1);
+  });
+});
