@@ -511,10 +511,19 @@ const unrelay = (line: string): string => {
   return (m && m[0].trim() !== '' ? line.slice(m[0].length) : line).replace(/^\^C(?=[A-Z])/, '');
 };
 
+// A web page or a chat that lost a paste's line breaks runs syslog lines together: "... opening
+// GRE) Jan  2 07:26:11 fr pppd[1605]: Plugin ... Jan  2 07:26:11 fr pptpd[1604]: GRE: ...". A
+// line that starts with a BSD syslog header is cut before each further one (date, time, host,
+// `prog[pid]:`); no message of pppd or pptp holds such a header.
+const SYSLOG_HEAD = String.raw`(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d{1,2} \d\d:\d\d:\d\d \S+ [\w./-]+\[\d+\]: `;
+const STARTS_SYSLOG = new RegExp(`^\\s*${SYSLOG_HEAD}`);
+const INNER_SYSLOG = new RegExp(`(?<=\\S)\\s+(?=${SYSLOG_HEAD})`, 'g');
+const splitRunTogether = (lines: string[]): string[] => lines.flatMap((l) => (STARTS_SYSLOG.test(l) ? l.split(INNER_SYSLOG) : [l]));
+
 /** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
 export function splitLog(text: string): LogLine[] {
   const out: LogLine[] = [];
-  const rawLines = decodeQuotedPrintable(stripDecoration(normalizeText(decodeEntities(text)).split(/\r\n|\r|\n/)).map(unframeLine).map(unrelay));
+  const rawLines = splitRunTogether(decodeQuotedPrintable(stripDecoration(normalizeText(decodeEntities(text)).split(/\r\n|\r|\n/)).map(unframeLine).map(unrelay)));
   unwrap(rawLines).forEach(({ line: line0, index }) => {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
     // eslint-disable-next-line no-control-regex

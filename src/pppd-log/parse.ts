@@ -10,7 +10,7 @@ import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
 import { isSourceMessage } from './source-messages.js';
-import { NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, SIGHUP, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -45,6 +45,7 @@ function feed(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): void {
   if (l.source === 'pptpd') {
     // pptpd's lines in an attempt: its pppd is a server's, on pptpd's pty (no TCP 1723 of its own).
     s.nonPptpLink ??= l;
+    s.tunnelServer ??= l;
     const hit = ruleFor(PPTPD_RULES, l.msg);
     hit?.rule.on(s, hit.m, l);
     return;
@@ -203,6 +204,14 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
       .sort((a, b) => Number(b.ends.length > 0) - Number(a.ends.length > 0) || b.lines.length - a.lines.length)[0];
     if (around) sessions.push(...sessions.splice(sessions.indexOf(around), 1));
   }
+  // A restart on a line already gone (`persist` after an LCP time-out on a hung-up pty or
+  // modem: "tcflush failed: Bad file descriptor", then "Exit.") before the peer said a word
+  // tells nothing of its own: the attempt that ended before it decides.
+  const retry = sessions[sessions.length - 1];
+  const before = sessions[sessions.length - 2];
+  if (retry?.ttyGone && retry.finished && !retry.lcpRcvdAny && retry.authResult === 'none' && before && before.ends.length > 0) {
+    sessions.push(...sessions.splice(sessions.length - 2, 1));
+  }
   return { sessions, isPppdLog: seen && sessions.length > 0 };
 }
 
@@ -221,6 +230,16 @@ function isFragment(s: Session): boolean {
  * "local/remote IP address" notices: IPCP is up once each side acked the other's ConfReq, and
  * the addresses are the ones in those ConfAcks.
  */
+/**
+ * pptpd closes its pppd's pty when the call ends (pptpctrl.c): pppd then gets the tty's SIGHUP,
+ * a hang-up of the line as on a modem, not somebody stopping it. Settled once the attempt is
+ * read, since pptpd's lines may come after pppd's.
+ */
+function settleServerHangup(s: Session): void {
+  if (!s.tunnelServer) return;
+  for (const e of s.ends) if (e.kind === 'signal' && e.detail === SIGHUP) Object.assign(e, { kind: 'hangup', detail: "pptpd closed pppd's pty (SIGHUP): the call is over" });
+}
+
 function settleIpcp(s: Session): void {
   if (s.upLine !== null || !s.ipcpAckRcvd || !s.ipcpAckSent) return;
   s.localIp ??= s.ipcpLocal;
@@ -231,6 +250,7 @@ function settleIpcp(s: Session): void {
 /** Session → the contract's Attempt (verdict included). */
 export function toAttempt(s: Session): Attempt {
   settleIpcp(s);
+  settleServerHangup(s);
   const { verdict, endedBy, evidence } = decideVerdict(s);
   let mppe = s.mppe;
   if (!mppe && s.ccpAckRcvd && s.ccpAckSent) mppe = mppeFromOption(s.ccpAckRcvd);

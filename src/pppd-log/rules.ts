@@ -15,6 +15,9 @@ import type { AuthProtocol, MppeInfo } from './types.js';
 import type { LogLine } from './lines.js';
 import { authFailure, clientLeft, markUp, upsertScript, type Session } from './session.js';
 
+/** The end a SIGHUP leaves when nothing says the line hung up. */
+export const SIGHUP = 'signal 1 (SIGHUP)';
+
 export interface Rule {
   /** Short name, for tests and evidence. */
   name: string;
@@ -402,7 +405,10 @@ export const PPPD_RULES: Rule[] = [
     // pptpd's logwtmp plugin: this pppd is pptpd's, a server's side of the call; its pty is
     // pptpd's, so a hangup before PPP says nothing about a TCP 1723 connection of its own.
     on: (s, m, l) => {
-      if (/pptpd-logwtmp/.test(m[1] ?? '')) s.nonPptpLink ??= l;
+      if (/pptpd-logwtmp/.test(m[1] ?? '')) {
+        s.nonPptpLink ??= l;
+        s.tunnelServer ??= l;
+      }
     },
   },
   { name: 'pptp-plugin', re: /^PPTP plugin version/, example: 'PPTP plugin version 1.00', fresh: true, on: () => {} },
@@ -862,9 +868,10 @@ export const PPPD_RULES: Rule[] = [
     re: /^Hangup \(SIGHUP\)/i,
     example: 'Hangup (SIGHUP)',
     // On a serial line the kernel sends the tty's session leader SIGHUP when the modem drops
-    // carrier: there "Hangup (SIGHUP)" is the line hanging up, not somebody stopping pppd.
+    // carrier: there "Hangup (SIGHUP)" is the line hanging up, not somebody stopping pppd (so on
+    // pptpd's pty when pptpd closes it: parse.ts settleServerHangup, once the attempt is read).
     on: (s, _m, l) =>
-      void s.ends.push(s.serialLine ? { kind: 'hangup', detail: 'the modem hung up (SIGHUP from the serial line)', line: l } : { kind: 'signal', detail: 'signal 1 (SIGHUP)', line: l }),
+      void s.ends.push(s.serialLine ? { kind: 'hangup', detail: 'the modem hung up (SIGHUP from the serial line)', line: l } : { kind: 'signal', detail: SIGHUP, line: l }),
   },
   {
     name: 'fatal-signal',
@@ -910,6 +917,14 @@ export const PPPD_RULES: Rule[] = [
   },
   { name: 'exit', re: /^Exit\.?$/, example: 'Exit.', on: (s) => void (s.finished = true) },
   {
+    // sys-linux.c restore_tty()/set_up_tty() on a tty whose fd is no longer valid: a restart
+    // (`persist`, a dial-in's next call) on a line that hung up under it.
+    name: 'tty-gone',
+    re: /^(?:tcflush failed|tcsetattr): (?:Bad file descriptor|Invalid argument)/,
+    example: 'tcflush failed: Bad file descriptor',
+    on: (s, _m, l) => void (s.ttyGone ??= l),
+  },
+  {
     // pppd's exit status as the program that ran it reports it (pppd(8) EXIT STATUS): front ends
     // print the man page's sentence (openfortivpn "pppd: The link was terminated because the peer
     // is not responding to echo requests.", scripts) or the number (NetworkManager-pptp "pppd
@@ -940,7 +955,16 @@ export const PPPD_RULES: Rule[] = [
   { name: 'proxy-arp', re: /^Cannot determine ethernet address for proxy ARP/, example: 'Cannot determine ethernet address for proxy ARP', on: () => {} },
   { name: 'default-remote', re: /^Could not determine remote IP address/, example: 'Could not determine remote IP address: defaulting to 10.64.64.64', on: () => {} },
   { name: 'secrets-mode', re: /^Warning - secret file \S+ has world and\/or group access/, example: 'Warning - secret file /etc/ppp/chap-secrets has world and/or group access', on: () => {} },
-  { name: 'calling-number', re: /^peer from calling number \S+ authorized/, example: 'peer from calling number 192.168.123.6 authorized', on: () => {} },
+  {
+    name: 'calling-number',
+    // auth.c network_phase(): the `remotenumber` a tunnel server passed. pptpd passes the
+    // client's IP address (a PPPoE plugin passes the concentrator's MAC address).
+    re: /^peer from calling number (\S+) authorized/,
+    example: 'peer from calling number 192.168.123.6 authorized',
+    on: (s, m, l) => {
+      if (/^(?:\d{1,3}|x{1,3})(?:\.(?:\d{1,3}|x{1,3})){3}$/i.test(m[1] ?? '')) s.tunnelServer ??= l;
+    },
+  },
   { name: 'discarded', re: /^Discarded non-LCP packet when LCP not open/, example: 'Discarded non-LCP packet when LCP not open', on: () => {} },
   { name: 'ipv6-address', re: /^(?:local|remote)\s+LL address \S+/, example: 'local  LL address fe80::216e:1742:654e:9b91', on: () => {} },
   { name: 'routes', re: /^(?:replacing|restoring) old default route to|^Overriding mtu \d+ to|^Couldn't increase M[TR]U to/, example: 'replacing old default route to eth0 [172.16.68.1]', on: () => {} },
@@ -1217,6 +1241,14 @@ export const PPTPD_RULES: Rule[] = [
     re: /^CTRL: (?:EOF or bad error reading ctrl packet|Error reading ctrl packet|CTRL read failed|Received (?:CALL CLR|STOP CTRL CONN) request|Request to close control connection)/i,
     example: 'CTRL: EOF or bad error reading ctrl packet length.',
     on: (s, m, l) => clientLeft(s, 'pptpd', l, m.input),
+  },
+  {
+    // pptpctrl.c: pptpd waits for its pppd after closing the pty (the call is over). It says
+    // the pppd is pptpd's, not why the call ended: pptpd reaps after its pppd exits too.
+    name: 'pptpd-reaping',
+    re: /^CTRL: Reaping child PPP\[\d+\]/i,
+    example: 'CTRL: Reaping child PPP[4257]',
+    on: () => {},
   },
   {
     name: 'pptpd-gre-failed',

@@ -102,6 +102,14 @@ export interface Session {
   nonPptpLink: LogLine | null;
   /** `Connect: ppp0 <--> /dev/ttyS0`: a serial line (a modem), whose hangup is the line's. */
   serialLine: LogLine | null;
+  /**
+   * This pppd is a PPTP server's (pptpd's lines, its logwtmp plugin, a client's IP address as
+   * the calling number pptpd passes with `remotenumber`): its pty is pptpd's, which closes it
+   * (pppd's "Hangup (SIGHUP)", "Modem hangup") when the call ends, the client's side gone.
+   */
+  tunnelServer: LogLine | null;
+  /** sys-linux.c could not flush or set its tty: the fd is gone, the line hung up under it. */
+  ttyGone: LogLine | null;
   /** The pty program could not be run at all (exit status 127/126: not found, not executable). */
   ptyNotRun: LogLine | null;
   /** IPCP as the debug packets tell it (logs without "local IP address"): our address the peer acked, the peer's address we acked. */
@@ -172,6 +180,8 @@ export function newSession(pid: string | null): Session {
     callUp: false,
     nonPptpLink: null,
     serialLine: null,
+    tunnelServer: null,
+    ttyGone: null,
     ptyNotRun: null,
     ipcpAckRcvd: null,
     ipcpAckSent: null,

@@ -318,6 +318,8 @@ export function decideVerdict(s: Session): Decision {
       if (le) return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${le.detail})`, evidence: ev(le.line, pick.line) };
       // A modem dropping carrier on a link that was up: the line (the far end) ended the call.
       if (s.serialLine) return { verdict: 'terminated_by_peer', endedBy: 'the modem hung up (carrier lost on the serial line)', evidence: ev(s.serialLine, s.upLine, pick.line) };
+      // pptpd closed its pppd's pty with no failure of its own logged: the client ended the call.
+      if (s.tunnelServer) return { verdict: 'terminated_by_peer', endedBy: "the client's call ended (pptpd closed pppd's pty)", evidence: ev(s.tunnelServer, s.upLine, pick.line) };
       return { verdict: 'other', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
     }
     default:
