@@ -22,8 +22,9 @@ export interface LogLine {
   pid: string | null;
 }
 
-// dmesg-style "[  123.456] " (kernel, serial consoles, `logread -t`)
-const UPTIME = /^\[\s*\d+\.\d+\]\s*/;
+// dmesg-style "[  123.456] " (kernel, serial consoles, `logread -t`). Ten digits are no uptime
+// (317 years) but a Unix time, as NetworkManager's "<error> [1423448028.441626] " inside its message.
+const UPTIME = /^\[\s*\d{1,9}\.\d+\]\s*/;
 // Timestamps that precede the host/program part of a line.
 const TIMESTAMPS: RegExp[] = [
   // OpenWrt logread: "Thu Nov 26 23:40:42 2026 "
@@ -203,8 +204,9 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
       const adjacent = prev >= 0 && (i - prev === 1 || (doubleSpaced && i - prev === 2));
       const header = startsHeader(l);
       const before = lines[prev] ?? '';
-      // A command typed at a prompt carries no message to rejoin.
-      if (adjacent && !header && !PROMPT.test(before.trim())) {
+      // A command typed at a prompt carries no message to rejoin, and a poster's "# comment"
+      // line (a shell comment, a root prompt) continues no message.
+      if (adjacent && !header && !PROMPT.test(before.trim()) && !/^#\s/.test(l.trim())) {
         const fits = width >= MIN_WRAP_WIDTH && before.length + 1 + firstWord(l).length > width;
         // Evaluated only when the decision needs it (a rule scan per line: most lines of most
         // logs are decided by `fits` and the header alone).
@@ -398,7 +400,7 @@ const FRONTEND_CLOCK = /^[ \t]*\[\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d{1,6})?\][ \t]*(
 const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?)/;
 // A console's or dmesg-merged view's "[12345.678901] " on every line: the stamp of the line,
 // not the start of a kernel record (pppd's own lines then carry it too).
-const UPTIME_EVERY = /^[ \t]*\[\s*\d+\.\d+\][ \t]?/;
+const UPTIME_EVERY = /^[ \t]*\[\s*\d{1,9}\.\d+\][ \t]?/;
 // Markup a forum or chat post puts around a pasted log: BBCode [code]/[quote]/[pre] tags,
 // Markdown fences (``` or ~~~, with a language), HTML <pre>/<code>; alone on their line or
 // glued to the log's first or last line ("[code]Jan 1 ...", "... address[/code]").
@@ -437,6 +439,11 @@ function stripDecoration(lines: string[]): string[] {
 // never print an ampersand sequence of their own.
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', quot: '"', amp: '&', apos: "'", nbsp: ' ' };
 function decodeEntities(text: string): string {
+  // A blog that escaped the paste twice shows "&amp;lt;": decoded until nothing changes (twice at most).
+  const once = decodeEntitiesOnce(text);
+  return once !== text && /&(?:#\d{1,5}|#x[0-9a-fA-F]{1,4}|[a-z]+);/.test(once) ? decodeEntitiesOnce(once) : once;
+}
+function decodeEntitiesOnce(text: string): string {
   return text.replace(/&(?:#(\d{1,5})|#x([0-9a-fA-F]{1,4})|([a-z]+));/g, (all, dec?: string, hex?: string, name?: string) => {
     if (dec !== undefined) return String.fromCharCode(Number(dec));
     if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));

@@ -67,7 +67,9 @@ const PPP_VPN = /Tunnel Device: "?ppp\d|\(ppp\d+\)|NetworkManager\.pptp|nm-pptp|
 /** A NetworkManager line reporting the VPN's IP configuration (NM_RULES), as that row's text. */
 function nmVpnLine(l: LogLine): LogLine | null {
   // its tag, or none when `journalctl -o cat` printed the messages alone
-  if (!(l.prog === null || /^NetworkManager$/i.test(l.prog)) || !l.msg.startsWith('<')) return null;
+  if (!(l.prog === null || /^NetworkManager$/i.test(l.prog))) return null;
+  // its level in front ("<info> "), or a wrapped copy that put the message on a line of its own
+  if (!l.msg.startsWith('<') && !(l.prog === null && /\bVPN secrets #\d/.test(l.msg))) return null;
   const msg = l.msg.replace(NM_OWN, '').trim();
   return ruleFor(NM_RULES, msg) ? { ...l, msg, source: 'ignored' } : null;
 }

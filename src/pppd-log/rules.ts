@@ -946,13 +946,23 @@ export const PPPD_RULES: Rule[] = [
     example: 'pppd died with signal 15',
     on: (s, m, l) => {
       s.finished = true;
+      // pppd had ended the connection itself ("Connection terminated."): the front end's report
+      // comes after the story (pptpconfig prints pppd's exit status 16, a hang-up, as "signal 16").
+      if (s.ends.some((e) => e.kind === 'terminated')) return;
       const n = Number(m[1]);
       s.ends.push({ kind: 'signal', detail: Number.isInteger(n) ? `signal ${n}${signalName(n)}` : `signal ${m[1]}`, line: l });
     },
   },
   // --- pppd's, but carrying nothing the verdict needs (they still make the text a pppd log) ---
   { name: 'link-stats', re: /^Sent \d+ bytes, received \d+ bytes/, example: 'Sent 36219320 bytes, received 1371467319 bytes.', on: () => {} },
-  { name: 'proxy-arp', re: /^Cannot determine ethernet address for proxy ARP/, example: 'Cannot determine ethernet address for proxy ARP', on: () => {} },
+  {
+    // ipcp.c ipcp_up(): the proxy ARP entry (sys-linux.c sifproxyarp, whose warning this is) is
+    // made once the interface has its addresses, just before "local  IP address": IPCP is up.
+    name: 'proxy-arp',
+    re: /^Cannot determine ethernet address for proxy ARP/,
+    example: 'Cannot determine ethernet address for proxy ARP',
+    on: (s, _m, l) => void (s.upLine ??= l),
+  },
   { name: 'default-remote', re: /^Could not determine remote IP address/, example: 'Could not determine remote IP address: defaulting to 10.64.64.64', on: () => {} },
   { name: 'secrets-mode', re: /^Warning - secret file \S+ has world and\/or group access/, example: 'Warning - secret file /etc/ppp/chap-secrets has world and/or group access', on: () => {} },
   {
@@ -1333,6 +1343,17 @@ export const NM_RULES: Rule[] = [
     example: "VPN connection 'Cloud' (IP Config Get) complete.",
     on: (s, _m, l) => void (s.upLine ??= l),
   },
+  {
+    // nm-vpn-connection.c get_secrets_cb(): no secret agent (applet, nmcli --ask) gave the VPN's
+    // password, so NetworkManager never started its PPTP plugin's pppd.
+    name: 'nm-no-secrets',
+    re: /(?:Failed to )?request VPN secrets #\d+: (?:\(\d+\) )?(.+?)\.?$/,
+    example: 'get_secrets_cb(): Failed to request VPN secrets #2: (6) No agents were available for this request.',
+    on: (s, m, l) => {
+      s.finished = true;
+      s.ends.push({ kind: 'terminated', detail: `NetworkManager got no VPN secrets (${m[1] ?? ''}): pppd never started`, line: l });
+    },
+  },
 ];
 
 type Hit = { rule: Rule; m: RegExpExecArray } | null;
@@ -1356,6 +1377,10 @@ export function ruleFor(table: readonly Rule[], msg: string): Hit {
       break;
     }
   }
+  // A copy that lost the blanks at some words' joins (a forum's text extraction: "LCP: timeout
+  // sendingConfig-Requests") is read with a blank put back where a word runs into a capital.
+  const unglued = hit === null ? msg.replace(/([a-z]{3,})(?=[A-Z][a-z])/g, '$1 ') : msg;
+  if (unglued !== msg) hit = ruleFor(table, unglued);
   if (memo.size >= MEMO_SIZE) memo.clear();
   memo.set(msg, hit);
   return hit;

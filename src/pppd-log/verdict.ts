@@ -220,6 +220,13 @@ export function decideVerdict(s: Session): Decision {
     if (!s.lcpRcvdAny && confReqs >= 3) {
       return { verdict: 'no_response', endedBy: `no answer to ${confReqs} LCP Config-Requests`, evidence: ev(s.lines.find((l) => /sent \[LCP ConfReq/.test(l.msg)), ended?.line) };
     }
+    // pptp's GRE socket got a packet larger than its buffer (pptp_gre.c decaps_gre, EMSGSIZE):
+    // the call was carrying data, then broke on an oversized packet (an MTU problem), even
+    // where the paste does not go back to the link coming up.
+    const oversized = s.ends.find((e) => e.kind === 'pptp-link-error' && /Message too long/i.test(e.detail));
+    if (oversized) {
+      return { verdict: 'link_dead', endedBy: `the PPTP call broke on an oversized GRE packet (${oversized.detail})`, evidence: ev(oversized.line, hangup?.line) };
+    }
     if (s.ptyNotRun && !negotiated) {
       return { verdict: 'other', endedBy: `the pty program could not be run (${s.ptyNotRun.msg}): is pptp installed?`, evidence: ev(s.ptyNotRun) };
     }

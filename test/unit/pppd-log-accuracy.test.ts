@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       // a hash of the family, so about a third: batch 14's families drew 27 of 93 (29 %)
       expect(heldOut.filter((c) => c.name.startsWith(prefix)).length, prefix).toBeGreaterThanOrEqual(Math.min(Math.floor(batch.length / 3) - 1, Math.floor(batch.length / 4)));
@@ -101,6 +101,7 @@ describe('verdict accuracy', () => {
       ['batch 13 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field13-'))],
       ['batch 14 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field14-'))],
       ['batch 15 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field15-'))],
+      ['batch 16 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field16-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -121,11 +122,12 @@ describe('verdict accuracy', () => {
     // measured frozen, 8/10 after the tuned side's fixes), batch 11 5/10 (measured frozen,
     // unchanged since), batch 12 26/30 (25/30 measured frozen, 26/30 after the tuned side's
     // fixes, not looked at), batch 13 34/38 (33/38 measured frozen), batch 14 23/27 (measured
-    // frozen, unchanged since), batch 15 23/28 (measured frozen, unchanged since); batches 1, 8,
-    // 11 and 12 gained from later fixes (1, 1, 3 and 2), not looked at: 174/195 (89.2 %). Under
-    // the 0.95 target. A floor in cases, so a change that loses held-out cases fails here; never
-    // met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(174);
+    // frozen, unchanged since), batch 15 23/28 and batch 16 37/43 (measured frozen, unchanged
+    // since); batches 1, 4, 8, 11 and 12 gained from later fixes (1, 1, 1, 3 and 2), batch 12 lost
+    // one to stop 25's proxy ARP reading, which won batch 4's; not looked at: 211/238 (88.7 %).
+    // Under the 0.95 target. A floor in cases, so a change that loses held-out cases fails
+    // here; never met by tuning on them.
+    expect(table.correct).toBeGreaterThanOrEqual(211);
     // every held-out `up` log's addresses right since stop 24 (one of batch 11 was wrong when
     // measured frozen, not looked at)
     expect(addr.wrong.length).toBe(0);
@@ -135,8 +137,9 @@ describe('verdict accuracy', () => {
     const rejected = all.filter((c) => !parsePppdLog(c.text).isPppdLog);
     console.log(`not taken for a pppd log: ${rejected.length}/${all.length}`);
     expect(rejected.filter((c) => c.part === 'tuned').map((c) => c.name)).toEqual([]);
-    // one held-out log each of batches 13 and 14, not looked at (SPLIT.md): a ceiling, never met by looking
-    expect(rejected.length).toBeLessThanOrEqual(2);
+    // one held-out log each of batches 13 and 14 and three of batch 16, not looked at
+    // (SPLIT.md): a ceiling, never met by looking
+    expect(rejected.length).toBeLessThanOrEqual(5);
   });
 
   it('counts expected × got', () => {

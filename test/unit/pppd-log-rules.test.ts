@@ -447,7 +447,7 @@ describe('pptp-fleet diagnose exit codes', () => {
     ['one idle line without a timestamp', 'pppd[9913]: Terminating connection due to lack of activity.', 1],
     ['one pptp DNS line', "nm-pptp-service-17371 fatal[get_ip_address:pptp.c:430]: gethostbyname 'vpn.example': HOST NOT FOUND", 1],
     ['pppd under another tag', 'Apr 25 23:44:28 pptp[2682]: MPPE 128-bit stateless compression enabled', 1],
-    ['an unremarkable pppd line', 'Cannot determine ethernet address for proxy ARP', 1],
+    ['an unremarkable pppd line', 'Using interface ppp0', 1],
     ['no pppd at all', 'Nov 26 23:40:42 host sshd[12]: Accepted publickey for root\nhello', 2],
   ];
   it.each(cases)('%s', async (_n, text, code) => {

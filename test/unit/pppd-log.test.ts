@@ -630,3 +630,81 @@ describe('pastes from mail archives and front ends', () => {
     expect(parsePppdLog(framed.join('\n')).attempts).toHaveLength(1);
   });
 });
+
+describe('what a cut or mangled paste still tells', () => {
+  it("takes proxy ARP's warning for IPCP up (ipcp_up() makes the entry just before printing the addresses)", () => {
+    const text = ['Connect: ppp0 <--> /dev/pts/3', 'CHAP authentication succeeded', 'MPPE 128-bit stateless compression enabled', 'Cannot determine ethernet address for proxy ARP'].join('\n');
+    expect(diagnose(text).verdict).toBe('up');
+  });
+  it('reads a message whose blanks a copy lost where a word runs into a capital', () => {
+    const text = ['Connect: ppp0 <--> /dev/pts/0', 'sent [LCP ConfReq id=0x1 <asyncmap 0x0>]', 'LCP: timeout sendingConfig-Requests', 'Connection terminated.'].join('\n');
+    expect(diagnose(text).verdict).toBe('no_response');
+  });
+  it('cuts syslog lines a web page ran together', () => {
+    const text =
+      'Jan  2 07:26:11 fr pptpd[1604]: CTRL: Starting call (launching pppd, opening GRE) Jan 2 07:26:11 fr pppd[1605]: Plugin /usr/lib/pptpd/pptpd-logwtmp.so is for pppd version 2.4.3, this is 2.4.5 Jan 2 07:26:11 fr pptpd[1604]: CTRL: PTY read or GRE write failed (pty,gre)=(6,7)';
+    expect(diagnose(text).verdict).toBe('config_error');
+  });
+  it("reads pptpd closing its pppd's pty (SIGHUP) as the call ending, not a local stop", () => {
+    const text = [
+      'Mar  1 01:55:05 vps pppd[5020]: Plugin /usr/lib/pptpd/pptpd-logwtmp.so loaded.',
+      'Mar  1 01:55:05 vps pppd[5020]: Connect: ppp0 <--> /dev/pts/1',
+      'Mar  1 01:55:06 vps pppd[5020]: peer from calling number 70.230.11.86 authorized',
+      'Mar  1 01:55:06 vps pppd[5020]: local  IP address 10.0.0.1',
+      'Mar  1 01:55:06 vps pppd[5020]: remote IP address 10.0.0.2',
+      'Mar  1 02:55:05 vps pptpd[5019]: CTRL: Reaping child PPP[5020]',
+      'Mar  1 02:55:05 vps pppd[5020]: Hangup (SIGHUP)',
+      'Mar  1 02:55:05 vps pppd[5020]: Modem hangup',
+      'Mar  1 02:55:05 vps pppd[5020]: Connection terminated.',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('terminated_by_peer');
+    // the same lines on a client (no server marks): a SIGHUP from somebody
+    expect(diagnose(text.replace(/.*(?:Plugin|calling number|pptpd\[).*\n/g, '')).verdict).toBe('stopped_locally');
+  });
+  it('leaves the verdict to the attempt before a restart on a line already gone', () => {
+    const text = [
+      'pppd[9917]: Connect: ppp0 <--> /dev/ttyS0',
+      'pppd[9917]: sent [LCP ConfReq id=0x1 <asyncmap 0x0> <magic 0x2b74288a>]',
+      'pppd[9917]: LCP: timeout sending Config-Requests',
+      'pppd[9917]: Connection terminated.',
+      'pppd[9917]: Connect: ppp0 <--> /dev/ttyS0',
+      'pppd[9917]: sent [LCP ConfReq id=0x2 <asyncmap 0x0> <magic 0x300f5aea>]',
+      'pppd[9917]: sent [LCP TermReq id=0x3]',
+      'pppd[9917]: tcflush failed: Bad file descriptor',
+      'pppd[9917]: Exit.',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('no_response');
+  });
+  it("does not take a front end's report of pppd's exit after pppd's own end for a signal", () => {
+    const text = ['Connect: ppp0 <--> /dev/pts/0', 'Modem hangup', 'Connection terminated.', 'pptpconfig: pppd process terminated by signal 16 (failed)'].join('\n');
+    expect(diagnose(text).verdict).not.toBe('stopped_locally');
+  });
+});
+
+describe('more paste forms', () => {
+  it("reads pptp's GRE 'Message too long' as a call that carried data and broke, even in a tail", () => {
+    const text = [
+      'Jul 29 14:26:34 Desktop pptp[17092]: nm-pptp-service-17086 warn[decaps_gre:pptp_gre.c:331]: short read (-1): Message too long',
+      'Jul 29 14:26:34 Desktop pptp[17101]: nm-pptp-service-17086 log[callmgr_main:pptp_callmgr.c:234]: Closing connection (unhandled)',
+      'Jul 29 14:26:34 Desktop pppd[17089]: Modem hangup',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('link_dead');
+  });
+  it("reads NetworkManager's missing VPN secrets as a PPTP paste whose pppd never started, wrapped or not", () => {
+    const line = "<error> [1423448028.441626] [nm-vpn-connection.c:1374] get_secrets_cb(): Failed to request VPN secrets #2: (6) No agents were available for this request.";
+    for (const text of [
+      ["<info> VPN service 'pptp' started (org.freedesktop.NetworkManager.pptp), PID 5573", line].join('\n'),
+      ["<info> VPN service 'pptp' started (org.freedesktop.NetworkManager.pptp), PID 5573", line.slice(0, 80), line.slice(80)].join('\n'),
+    ]) {
+      expect(parsePppdLog(text).isPppdLog).toBe(true);
+      expect(diagnose(text).endedBy).toMatch(/no VPN secrets/);
+    }
+  });
+  it('decodes a paste escaped twice (&amp;lt;)', () => {
+    expect(diagnose('Connect: ppp0 &amp;lt;--&amp;gt; /dev/pts/0\nLCP: timeout sending Config-Requests').verdict).toBe('no_response');
+  });
+  it("joins no poster's '# comment' line onto the message before it", () => {
+    const text = ['May 31 18:16:39 localhost pppd[683]: LCP terminated by peer', '# the box hangs after this:', 'May 31 18:16:41 localhost pppd[683]: Connection terminated.'].join('\n');
+    expect(diagnose(text).verdict).toBe('terminated_by_peer');
+  });
+});
