@@ -500,6 +500,9 @@ export function normalizeText(text: string): string {
       .replace(/<-{1,3}>/g, '<-->')
       // Markdown bold a poster put on words of the log ("pppd[**14179**]: Peer **failed** CHAP").
       .replace(/\*\*([^*\n]+?)\*\*/g, '$1')
+      // BBCode a forum poster coloured or emphasised lines with ("[COLOR="Green"]Jan  5 ...
+      // Serial line is looped back.[/COLOR]"); pppd's own brackets hold protocol names.
+      .replace(/\[\/?(?:b|i|u|s|color|size|font|highlight)(?:=[^\]\n]*)?\]/gi, '')
       // rsyslog writes a control character of a message as "#" and its three octal digits
       // ($EscapeControlCharactersOnReceive, on by default): "noipx#011#011# (from ...)".
       .replace(/#0([0-3][0-7])/g, (_m, o: string) => String.fromCharCode(Number.parseInt(o, 8)))

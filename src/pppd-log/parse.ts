@@ -25,6 +25,9 @@ function speakerOf(l: LogLine): Speaker {
   // NetworkManager's pppd plugin passes pppd's own lines on under its tag ("NetworkManager[722]:
   // Modem hangup"); NetworkManager's own lines start with "<level>".
   if (l.source === 'ignored' && /^NetworkManager$/i.test(l.prog ?? '') && !l.msg.startsWith('<') && isPppdMessage(l.msg)) return 'pppd';
+  // xl2tpd reports its pppd's exit status (xl2tpd.c child_handler: "pppd exited for call N with
+  // code 11"): on an L2TP server whose pppd logs elsewhere, the only word on how the call ended.
+  if (l.source === 'ignored' && /^xl2tpd$/i.test(l.prog ?? '') && ruleFor(PPPD_RULES, l.msg)?.rule.name === 'exit-status') return 'pppd';
   if (l.source === 'ignored') return null;
   // pptpd's own lines: only its rows about the client's control connection.
   if (l.source === 'pptpd') return ruleFor(PPTPD_RULES, l.msg) ? 'pptp' : null;

@@ -202,7 +202,7 @@ const EXIT_SENTENCES: ReadonlyArray<readonly [number, string]> = [
   [19, String.raw`We failed to authenticate ourselves to the peer|^(?:pppd: )?Failed to authenticate to the peer`],
 ];
 const EXIT_STATUS_RE = new RegExp(
-  String.raw`\b(?:pppd|PPP daemon)\b[^"]*?\b(?:exited with (?:error )?(?:code|status)|exit(?:ed)? (?:status|code)(?: code)?|exited with error)\s*[:=]?\s*(\d{1,2})\b|` +
+  String.raw`\b(?:pppd|PPP daemon)\b[^"]*?\b(?:exited with (?:error )?(?:code|status)|exited for call \S+ with code|exit(?:ed)? (?:status|code)(?: code)?|exited with error)\s*[:=]?\s*(\d{1,2})\b|` +
     EXIT_SENTENCES.map(([, re]) => `(${re})`).join('|'),
   'i',
 );
@@ -368,7 +368,7 @@ function feedPacket(s: Session, l: LogLine, dir: 'sent' | 'rcvd', proto: string,
 // ---------- the pppd table (first matching row wins) ----------
 
 const CONFIG_ERROR =
-  /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|The remote system (?:\([^)]*\) )?is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
+  /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|The remote system (?:\([^)]*\) )?is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|option requires root privilege|(?:requires|needs) an argument/i;
 
 export const PPPD_RULES: Rule[] = [
   {
@@ -809,6 +809,16 @@ export const PPPD_RULES: Rule[] = [
       // The pty child (pptp) killed by the signal pppd itself got: a local stop whose
       // "Terminating on signal" line may be cut off.
       else if (sig === 1 || sig === 2 || sig === 15) s.ends.push({ kind: 'child-signal', detail: `signal ${sig}${signalName(sig)}`, line: l });
+    },
+  },
+  {
+    // The same line cut before its "(pid N)" by a paste's wrapping: it still names the pty
+    // program, and one that is not pptp (pppoa2, pppoe, a dialer) runs a link of its own.
+    name: 'child-process-cut',
+    re: /^Child process (\S+)(?:\s+\S+)*\s*$/,
+    example: 'Child process /usr/local/bin/pppoa2 -vpi 8 -vci 35 -d',
+    on: (s, m, l) => {
+      if (!/pptp/i.test(m[1] ?? '')) s.nonPptpLink ??= l;
     },
   },
   {

@@ -244,6 +244,11 @@ export function decideVerdict(s: Session): Decision {
     if (s.discoveryTimeout && !s.lcpRcvdAny) {
       return { verdict: 'no_response', endedBy: 'no access concentrator answered PPPoE discovery', evidence: ev(s.discoveryTimeout) };
     }
+    // lcp.c: our own Configure-Requests came back (a modem echoing, a line looped back): pppd
+    // closes LCP itself ("Loopback detected", which the loop sends back as a TermReq too); a
+    // signal after that stops a pppd that had already given up.
+    const loop = s.ends.find((e) => e.kind === 'local-term' && /looped back/.test(e.detail));
+    if (loop) return { verdict: 'other', endedBy: describe(loop), evidence: ev(loop.line) };
     const peer = s.ends.find((e) => e.kind === 'peer-term');
     const sig = s.ends.find((e) => e.kind === 'signal') ?? s.ends.find((e) => e.kind === 'child-signal');
     const pptpClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed');

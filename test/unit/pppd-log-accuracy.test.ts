@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       // a hash of the family, so about a third: batch 14's families drew 27 of 93 (29 %)
       expect(heldOut.filter((c) => c.name.startsWith(prefix)).length, prefix).toBeGreaterThanOrEqual(Math.min(Math.floor(batch.length / 3) - 1, Math.floor(batch.length / 4)));
@@ -102,6 +102,7 @@ describe('verdict accuracy', () => {
       ['batch 14 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field14-'))],
       ['batch 15 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field15-'))],
       ['batch 16 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field16-'))],
+      ['batch 17 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field17-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -123,14 +124,14 @@ describe('verdict accuracy', () => {
     // unchanged since), batch 12 26/30 (25/30 measured frozen, 26/30 after the tuned side's
     // fixes, not looked at), batch 13 34/38 (33/38 measured frozen), batch 14 23/27 (measured
     // frozen, unchanged since), batch 15 23/28 and batch 16 37/43 (measured frozen, unchanged
-    // since); batches 1, 4, 8, 11 and 12 gained from later fixes (1, 1, 1, 3 and 2), batch 12 lost
-    // one to stop 25's proxy ARP reading, which won batch 4's; not looked at: 211/238 (88.7 %).
-    // Under the 0.95 target. A floor in cases, so a change that loses held-out cases fails
-    // here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(211);
-    // every held-out `up` log's addresses right since stop 24 (one of batch 11 was wrong when
-    // measured frozen, not looked at)
-    expect(addr.wrong.length).toBe(0);
+    // since), batch 17 42/48 (40/48 measured frozen); batches 1, 4, 8, 11, 12 and 13 gained from
+    // later fixes (1, 1, 1, 3, 2 and 2), batch 12 lost one to stop 25's proxy ARP reading, which
+    // won batch 4's; not looked at: 254/286 (88.8 %). Under the 0.95 target. A floor in cases, so
+    // a change that loses held-out cases fails here; never met by tuning on them.
+    expect(table.correct).toBeGreaterThanOrEqual(254);
+    // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
+    // was wrong when measured frozen (not looked at): a ceiling, never met by looking
+    expect(addr.wrong.length).toBeLessThanOrEqual(1);
   });
 
   it('takes every corpus log for a pppd log (diagnose never exits 2 on them), held-out ones counted only', () => {

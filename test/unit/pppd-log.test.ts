@@ -708,3 +708,29 @@ describe('more paste forms', () => {
     expect(diagnose(text).verdict).toBe('terminated_by_peer');
   });
 });
+
+describe('batch 17 forms', () => {
+  it("reads xl2tpd's report of its pppd's exit status (pppd(8) EXIT STATUS)", () => {
+    const line = (code: number): string => `Jul 26 14:59:09 gw xl2tpd[327]: child_handler : pppd exited for call 5897 with code ${code}`;
+    expect(diagnose(line(11)).verdict).toBe('auth_failed');
+    expect(diagnose(line(2)).verdict).toBe('config_error');
+    expect(diagnose(line(15)).verdict).toBe('link_dead');
+  });
+  it("reads 'using the name option requires root privilege' as pppd refusing its options", () => {
+    expect(diagnose('Mar 13 23:06:52 aws pppd[30574]: using the name option requires root privilege').verdict).toBe('config_error');
+  });
+  it('reads a looped-back line as pppd ending the attempt itself, whatever follows', () => {
+    const text = ['Connect: ppp0 <--> /dev/ttyS0', 'Serial line is looped back.', 'sent [LCP TermReq id=0xb "Loopback detected"]', 'rcvd [LCP TermReq id=0xb "Loopback detected"]', 'Connection terminated.', 'Terminating on signal 15.'].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('other');
+    expect(d.endedBy).toMatch(/looped back/);
+  });
+  it('takes off BBCode a poster coloured lines with', () => {
+    const text = ['Jan  3 21:16:17 box pppd[6537]: local  IP address 66.19.241.132', '[COLOR="MediumTurquoise"]Jan  3 21:16:29 box pppd[6537]: Terminating on signal 15[/COLOR]'].join('\n');
+    expect(diagnose(text).verdict).toBe('stopped_locally');
+  });
+  it("takes a pty program named on a 'Child process' line cut before its pid for a link that is not pptp's", () => {
+    const text = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/2', 'Child process /usr/local/bin/pppoa2 -vpi 8 -vci 35 -d', '/proc/bus/usb/001/002 (pid 1088) terminated with signal 2', 'Modem hangup', 'Connection terminated.'].join('\n');
+    expect(diagnose(text).verdict).not.toBe('control_refused');
+  });
+});
