@@ -14,6 +14,8 @@
 import type { AuthProtocol, MppeInfo } from './types.js';
 import type { LogLine } from './lines.js';
 import { authFailure, clientLeft, markUp, upsertScript, type Session } from './session.js';
+import { SOURCE_MESSAGES } from './messages.gen.js';
+import { formatPattern } from './source-messages.js';
 
 /** The end a SIGHUP leaves when nothing says the line hung up. */
 export const SIGHUP = 'signal 1 (SIGHUP)';
@@ -367,6 +369,12 @@ function feedPacket(s: Session, l: LogLine, dir: 'sent' | 'rcvd', proto: string,
 
 // ---------- the pppd table (first matching row wins) ----------
 
+const OPTION_ERRORS = new RegExp(
+  `^(?:${SOURCE_MESSAGES.filter(([prog, level, , fmt]) => prog === 'pppd' && level === 'option_error' && !/^warning:/.test(fmt))
+    .map(([, , , fmt]) => formatPattern(fmt))
+    .join('|')})\\s*$`,
+);
+
 const CONFIG_ERROR =
   /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|The remote system (?:\([^)]*\) )?is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|option requires root privilege|(?:requires|needs) an argument/i;
 
@@ -465,9 +473,20 @@ export const PPPD_RULES: Rule[] = [
     on: (s, _m, l) => void (s.configErr ??= l),
   },
   {
+    // Every message pppd's sources print with option_error() (options.c, auth.c, ipcp.c, tty.c,
+    // plugins): pppd then exits with EXIT_OPTION_ERROR (pppd(8) exit status 2). Enumerated from
+    // messages.gen.ts, so an option error the rows above do not name is still one; the sources'
+    // "warning: ..." words of options.c getword() are not fatal.
+    name: 'option-error',
+    re: OPTION_ERRORS,
+    example: "invalid address parameter '8.8.8' for ms-dns option",
+    evidence: false,
+    on: (s, _m, l) => void (s.configErr ??= l),
+  },
+  {
     name: 'no-ppp-kernel',
     // sys-linux.c ppp_available() and its no_ppp_msg (printed over several lines on a terminal).
-    re: /lacks kernel support for PPP|Couldn't open the \/dev\/ppp device|\/dev\/ppp: No such (?:file|device)|unable to open the \/dev\/ppp device|You need to create the \/dev\/ppp device node|mknod \/dev\/ppp c 108 0|Please load the ppp_generic kernel module|Kernel doesn't support ppp_generic|PPP driver version .* (?:too old|out of date)|Couldn't set tty to PPP discipline|lacks PPP kernel support|Couldn't determine if PPP is supported|couldn't verify kernel driver version|Couldn't create new ppp unit|Couldn't attach to PPP unit/i,
+    re: /lacks kernel support for PPP|Couldn't open the \/dev\/ppp device|\/dev\/ppp: No such (?:file|device)|unable to open the \/dev\/ppp device|You need to create the \/dev\/ppp device node|mknod \/dev\/ppp c 108 0|Please load the ppp_generic kernel module|Kernel doesn't support ppp_generic|PPP driver version .* (?:too old|out of date)|Couldn't set tty to PPP discipline|lacks PPP kernel support|Couldn't determine if PPP is supported|couldn't verify kernel driver version|Couldn't create new ppp unit|Couldn't attach to PPP unit|Couldn't open \/dev\/ppp:|Linux kernel does not support PPPoE|PPPoL2TP kernel driver not installed|No PPPo(?:ATM|L2TP) support on this OS/i,
     example: 'Please load the ppp_generic kernel module.',
     fresh: true,
     on: (s, _m, l) => void (s.noKernel ??= l),

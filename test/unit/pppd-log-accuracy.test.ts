@@ -124,11 +124,11 @@ describe('verdict accuracy', () => {
     // unchanged since), batch 12 26/30 (25/30 measured frozen, 26/30 after the tuned side's
     // fixes, not looked at), batch 13 34/38 (33/38 measured frozen), batch 14 23/27 (measured
     // frozen, unchanged since), batch 15 23/28 and batch 16 37/43 (measured frozen, unchanged
-    // since), batch 17 42/48 (40/48 measured frozen); batches 1, 4, 8, 11, 12 and 13 gained from
-    // later fixes (1, 1, 1, 3, 2 and 2), batch 12 lost one to stop 25's proxy ARP reading, which
-    // won batch 4's; not looked at: 254/286 (88.8 %). Under the 0.95 target. A floor in cases, so
-    // a change that loses held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(254);
+    // since), batch 17 42/48 (40/48 measured frozen); batches 1, 4, 8, 11, 12, 13 and 16 gained
+    // from later fixes (1, 1, 1, 3, 2, 2 and 1), batch 12 lost one to stop 25's proxy ARP reading,
+    // which won batch 4's; not looked at: 255/286 (89.2 %). Under the 0.95 target. A floor in
+    // cases, so a change that loses held-out cases fails here; never met by tuning on them.
+    expect(table.correct).toBeGreaterThanOrEqual(255);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen (not looked at): a ceiling, never met by looking
     expect(addr.wrong.length).toBeLessThanOrEqual(1);

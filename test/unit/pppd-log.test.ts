@@ -734,3 +734,18 @@ describe('batch 17 forms', () => {
     expect(diagnose(text).verdict).not.toBe('control_refused');
   });
 });
+
+describe("pppd's option errors and kernel messages, from its sources", () => {
+  it('reads every option_error() message of the sources as an option error (exit status 2)', () => {
+    for (const msg of ["invalid address parameter '8.8.8' for ms-dns option", 'no device specified and stdin is not a tty', 'pty option is incompatible with notty option', "invalid numeric parameter 'x' for mru option"]) {
+      expect(diagnose(`pppd[12]: ${msg}`).verdict, msg).toBe('config_error');
+    }
+    // options.c getword()'s warnings are not fatal
+    expect(diagnose('pppd[12]: warning: quoted word runs to end of file (abc...)').verdict).not.toBe('config_error');
+  });
+  it('reads the kernel lacking /dev/ppp, PPPoE or PPPoL2TP as missing kernel support', () => {
+    for (const msg of ["Couldn't open /dev/ppp: Operation not permitted", 'Linux kernel does not support PPPoE -- are you running 2.4.x?', 'PPPoL2TP kernel driver not installed']) {
+      expect(diagnose(`pppd[12]: ${msg}`).verdict, msg).toBe('no_kernel_support');
+    }
+  });
+});
