@@ -1184,8 +1184,9 @@ export const PPTP_RULES: Rule[] = [
   { name: 'mtpd-end', re: /^Mtpd is terminated \(status = \d+\)/, example: 'Mtpd is terminated (status = 5)', on: (s) => void (s.finished = true) },
   {
     name: 'pptp-dns',
-    // pptp.c get_ip_address(): gethostbyname/getaddrinfo failures; the pptp.so plugin's "Unknown host".
-    re: /gethostbyname|getaddrinfo|Could not resolve|Unknown host|possesses no IPv4 address|Name or service not known|Host name lookup failure|No address associated with hostname|Temporary failure in name resolution|HOST NOT FOUND/i,
+    // pptp.c get_ip_address(): gethostbyname/getaddrinfo failures; the pptp.so plugin's "Unknown host";
+    // pptp_callmgr.c: the call manager's "Invalid IP address" for a server it cannot use.
+    re: /gethostbyname|getaddrinfo|Could not resolve|Unknown host|possesses no IPv4 address|^Invalid IP address: |Name or service not known|Host name lookup failure|No address associated with hostname|Temporary failure in name resolution|HOST NOT FOUND/i,
     example: "gethostbyname 'pptp.relakks.com': HOST NOT FOUND",
     fresh: true,
     on: (s, m, l) => controlFailed(s, l, m.input),

@@ -749,3 +749,9 @@ describe("pppd's option errors and kernel messages, from its sources", () => {
     }
   });
 });
+
+describe("pptp's call manager", () => {
+  it("reads its 'Invalid IP address' for a server it cannot use as the control connection failing", () => {
+    expect(diagnose('pptp[12]: anon fatal[callmgr_main:pptp_callmgr.c:130]: Invalid IP address: vpn.example').verdict).toBe('control_refused');
+  });
+});
