@@ -238,6 +238,8 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   // a GUI front end's log window: its own time and words in front of every line it relays
   // (of pppd's own output: a front end relays what pppd prints, not syslog lines)
   { name: 'front end log window "[10:20:30] VPN: "', fn: (t) => lines(t).map((l, i) => `[${hms(at(i))}] VPN: ${l}`).join('\n'), applies: (t) => !framed(t) },
+  // a forum poster colouring every line
+  { name: 'BBCode colour on every line', fn: (t) => lines(t).map((l) => `[COLOR="Blue"]${l}[/COLOR]`).join('\n') },
   {
     name: 'cut off at the beginning',
     fn: (t) => {
@@ -305,6 +307,7 @@ const KNOWN_FAILURES: Record<string, number> = {
   "log centre CSV export": 1,
   "tab-separated export": 1,
   "front end log window \"[10:20:30] VPN: \"": 0,
+  "BBCode colour on every line": 0,
 };
 
 const cases = tunedCases();
