@@ -71,10 +71,10 @@ const PPP_VPN = /Tunnel Device: "?ppp\d|\(ppp\d+\)|NetworkManager\.pptp|nm-pptp|
 function nmVpnLine(l: LogLine): LogLine | null {
   // its tag, or none when `journalctl -o cat` printed the messages alone
   if (!(l.prog === null || /^NetworkManager$/i.test(l.prog))) return null;
-  // its level in front ("<info> "), or a wrapped copy that put the message on a line of its own
-  if (!l.msg.startsWith('<') && !(l.prog === null && /\bVPN secrets #\d/.test(l.msg))) return null;
   const msg = l.msg.replace(NM_OWN, '').trim();
-  return ruleFor(NM_RULES, msg) ? { ...l, msg, source: 'ignored' } : null;
+  const row = ruleFor(NM_RULES, msg)?.rule.name;
+  // its level in front ("<info> "), or a wrapped copy that put the secrets message on a line of its own
+  return row !== undefined && (l.msg.startsWith('<') || (l.prog === null && row === 'nm-no-secrets')) ? { ...l, msg, source: 'ignored' } : null;
 }
 
 /** Rows that mean "the link is being set up again" while an attempt is still running. */
@@ -207,7 +207,7 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     const around = sessions
       .filter((o) => o !== last && span(o)[0] < span(last)[0] && span(o)[1] > span(last)[1])
       .sort((a, b) => Number(b.ends.length > 0) - Number(a.ends.length > 0) || b.lines.length - a.lines.length)[0];
-    if (around) sessions.push(...sessions.splice(sessions.indexOf(around), 1));
+    if (around) decidesLast(sessions, around);
   }
   // A restart on a line already gone (`persist` after an LCP time-out on a hung-up pty or
   // modem: "tcflush failed: Bad file descriptor", then "Exit.") before the peer said a word
@@ -215,9 +215,14 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   const retry = sessions[sessions.length - 1];
   const before = sessions[sessions.length - 2];
   if (retry?.ttyGone && retry.finished && !retry.lcpRcvdAny && retry.authResult === 'none' && before && before.ends.length > 0) {
-    sessions.push(...sessions.splice(sessions.length - 2, 1));
+    decidesLast(sessions, before);
   }
   return { sessions, isPppdLog: seen && sessions.length > 0 };
+}
+
+/** Puts the attempt whose outcome the log's end is about last, where the verdict is read. */
+function decidesLast(sessions: Session[], s: Session): void {
+  sessions.push(...sessions.splice(sessions.indexOf(s), 1));
 }
 
 const span = (s: Session): [number, number] => [s.lines[0]?.index ?? 0, s.lines[s.lines.length - 1]?.index ?? 0];
@@ -231,20 +236,22 @@ function isFragment(s: Session): boolean {
 }
 
 /**
+ * pppd's "Hangup (SIGHUP)" is somebody stopping it unless the line it runs on hung up: the kernel
+ * sends the tty's session leader SIGHUP when a modem drops carrier, and so it does on pptpd's pty
+ * when pptpd closes it (pptpctrl.c, the call over). Settled once the attempt is read, since
+ * pptpd's lines may come after pppd's.
+ */
+function settleHangup(s: Session): void {
+  const detail = s.serialLine ? 'the modem hung up (SIGHUP from the serial line)' : s.tunnelServer ? "pptpd closed pppd's pty (SIGHUP): the call is over" : null;
+  if (detail === null) return;
+  for (const e of s.ends) if (e.kind === 'signal' && e.detail === SIGHUP) Object.assign(e, { kind: 'hangup', detail });
+}
+
+/**
  * Debug-only logs (a `*.=debug` syslog file, `logread | grep debug`) never show ipcp.c's
  * "local/remote IP address" notices: IPCP is up once each side acked the other's ConfReq, and
  * the addresses are the ones in those ConfAcks.
  */
-/**
- * pptpd closes its pppd's pty when the call ends (pptpctrl.c): pppd then gets the tty's SIGHUP,
- * a hang-up of the line as on a modem, not somebody stopping it. Settled once the attempt is
- * read, since pptpd's lines may come after pppd's.
- */
-function settleServerHangup(s: Session): void {
-  if (!s.tunnelServer) return;
-  for (const e of s.ends) if (e.kind === 'signal' && e.detail === SIGHUP) Object.assign(e, { kind: 'hangup', detail: "pptpd closed pppd's pty (SIGHUP): the call is over" });
-}
-
 function settleIpcp(s: Session): void {
   if (s.upLine !== null || !s.ipcpAckRcvd || !s.ipcpAckSent) return;
   s.localIp ??= s.ipcpLocal;
@@ -255,7 +262,7 @@ function settleIpcp(s: Session): void {
 /** Session → the contract's Attempt (verdict included). */
 export function toAttempt(s: Session): Attempt {
   settleIpcp(s);
-  settleServerHangup(s);
+  settleHangup(s);
   const { verdict, endedBy, evidence } = decideVerdict(s);
   let mppe = s.mppe;
   if (!mppe && s.ccpAckRcvd && s.ccpAckSent) mppe = mppeFromOption(s.ccpAckRcvd);

@@ -376,7 +376,7 @@ const OPTION_ERRORS = new RegExp(
 );
 
 const CONFIG_ERROR =
-  /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|The remote system (?:\([^)]*\) )?is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|option requires root privilege|(?:requires|needs) an argument/i;
+  /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|The remote system (?:\([^)]*\) )?is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
 
 export const PPPD_RULES: Rule[] = [
   {
@@ -896,11 +896,9 @@ export const PPPD_RULES: Rule[] = [
     name: 'sighup',
     re: /^Hangup \(SIGHUP\)/i,
     example: 'Hangup (SIGHUP)',
-    // On a serial line the kernel sends the tty's session leader SIGHUP when the modem drops
-    // carrier: there "Hangup (SIGHUP)" is the line hanging up, not somebody stopping pppd (so on
-    // pptpd's pty when pptpd closes it: parse.ts settleServerHangup, once the attempt is read).
-    on: (s, _m, l) =>
-      void s.ends.push(s.serialLine ? { kind: 'hangup', detail: 'the modem hung up (SIGHUP from the serial line)', line: l } : { kind: 'signal', detail: SIGHUP, line: l }),
+    // A signal, unless the line hung up under pppd (a modem, pptpd's pty): parse.ts settleHangup,
+    // once the attempt is read.
+    on: (s, _m, l) => void s.ends.push({ kind: 'signal', detail: SIGHUP, line: l }),
   },
   {
     name: 'fatal-signal',
