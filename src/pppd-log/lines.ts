@@ -22,9 +22,9 @@ export interface LogLine {
   pid: string | null;
 }
 
-// dmesg-style "[  123.456] " (kernel, serial consoles, `logread -t`). Ten digits are no uptime
-// (317 years) but a Unix time, as NetworkManager's "<error> [1423448028.441626] " inside its message.
-const UPTIME = /^\[\s*\d{1,9}\.\d+\]\s*/;
+// dmesg-style "[  123.456] " (kernel, serial consoles, `logread -t`)
+const UPTIME = /^\[\s*\d+\.\d+\]\s*/;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 // Timestamps that precede the host/program part of a line.
 const TIMESTAMPS: RegExp[] = [
   // OpenWrt logread: "Thu Nov 26 23:40:42 2026 "
@@ -400,7 +400,7 @@ const FRONTEND_CLOCK = /^[ \t]*\[\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d{1,6})?\][ \t]*(
 const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?)/;
 // A console's or dmesg-merged view's "[12345.678901] " on every line: the stamp of the line,
 // not the start of a kernel record (pppd's own lines then carry it too).
-const UPTIME_EVERY = /^[ \t]*\[\s*\d{1,9}\.\d+\][ \t]?/;
+const UPTIME_EVERY = /^[ \t]*\[\s*\d+\.\d+\][ \t]?/;
 // Markup a forum or chat post puts around a pasted log: BBCode [code]/[quote]/[pre] tags,
 // Markdown fences (``` or ~~~, with a language), HTML <pre>/<code>; alone on their line or
 // glued to the log's first or last line ("[code]Jan 1 ...", "... address[/code]").
@@ -525,7 +525,7 @@ const unrelay = (line: string): string => {
 // GRE) Jan  2 07:26:11 fr pppd[1605]: Plugin ... Jan  2 07:26:11 fr pptpd[1604]: GRE: ...". A
 // line that starts with a BSD syslog header is cut before each further one (date, time, host,
 // `prog[pid]:`); no message of pppd or pptp holds such a header.
-const SYSLOG_HEAD = String.raw`(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d{1,2} \d\d:\d\d:\d\d \S+ [\w./-]+\[\d+\]: `;
+const SYSLOG_HEAD = `(?:${MONTHS.map((m) => m.replace(/^./, (c) => c.toUpperCase())).join('|')}) {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d \\S+ [\\w./-]+\\[\\d+\\]: `;
 const STARTS_SYSLOG = new RegExp(`^\\s*${SYSLOG_HEAD}`);
 const INNER_SYSLOG = new RegExp(`(?<=\\S)\\s+(?=${SYSLOG_HEAD})`, 'g');
 const splitRunTogether = (lines: string[]): string[] => lines.flatMap((l) => (STARTS_SYSLOG.test(l) ? l.split(INNER_SYSLOG) : [l]));
@@ -635,7 +635,6 @@ function innerMessage(msg: string): string | null {
   return last !== undefined && beginsMessage(last.trim()) ? last.trim() : null;
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const ISO_TIME = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?/;
 const CTIME = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})/;
 const SYSLOG_TIME = /^([A-Za-z]{3})\s+(\d{1,2})\s+(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?/;
