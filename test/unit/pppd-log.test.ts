@@ -701,10 +701,17 @@ describe('more paste forms', () => {
     }
   });
   it('decodes a paste escaped twice (&amp;lt;)', () => {
-    expect(diagnose('Connect: ppp0 &amp;lt;--&amp;gt; /dev/pts/0\nLCP: timeout sending Config-Requests').verdict).toBe('no_response');
+    // the serial line only "Connect: ppp0 <--> /dev/ttyS0" names makes the hang-up the modem's
+    const text = ['Connect: ppp0 &amp;lt;--&amp;gt; /dev/ttyS0', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1', 'Modem hangup'].join('\n');
+    expect(diagnose(text).verdict).toBe('terminated_by_peer');
   });
   it("joins no poster's '# comment' line onto the message before it", () => {
-    const text = ['May 31 18:16:39 localhost pppd[683]: LCP terminated by peer', '# the box hangs after this:', 'May 31 18:16:41 localhost pppd[683]: Connection terminated.'].join('\n');
+    const text = [
+      'May 31 18:16:41 localhost pppd[683]: Connection terminated.',
+      'May 31 18:16:39 localhost pppd[683]: Couldn\'t increase MTU to 1500.',
+      'May 31 18:16:39 localhost pppd[683]: LCP terminated by peer',
+      '# 2.4.19-pre9 hangs:',
+    ].join('\n');
     expect(diagnose(text).verdict).toBe('terminated_by_peer');
   });
 });
@@ -726,8 +733,14 @@ describe('batch 17 forms', () => {
     expect(d.endedBy).toMatch(/looped back/);
   });
   it('takes off BBCode a poster coloured lines with', () => {
-    const text = ['Jan  3 21:16:17 box pppd[6537]: local  IP address 66.19.241.132', '[COLOR="MediumTurquoise"]Jan  3 21:16:29 box pppd[6537]: Terminating on signal 15[/COLOR]'].join('\n');
-    expect(diagnose(text).verdict).toBe('stopped_locally');
+    const text = [
+      '[B]Jan  3 21:16:17 box pppd[6537]: local  IP address 66.19.241.132[/B]',
+      'Jan  3 21:16:17 box pppd[6537]: remote IP address 192.168.254.1',
+      '[COLOR="MediumTurquoise"]Jan  3 21:16:29 box pppd[6537]: Terminating on signal 15[/COLOR]',
+    ].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('stopped_locally');
+    expect(d.localIp).toBe('66.19.241.132');
   });
   it("takes a pty program named on a 'Child process' line cut before its pid for a link that is not pptp's", () => {
     const text = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/2', 'Child process /usr/local/bin/pppoa2 -vpi 8 -vci 35 -d', '/proc/bus/usb/001/002 (pid 1088) terminated with signal 2', 'Modem hangup', 'Connection terminated.'].join('\n');
