@@ -694,7 +694,8 @@ describe('more paste forms', () => {
     const line = "<error> [1423448028.441626] [nm-vpn-connection.c:1374] get_secrets_cb(): Failed to request VPN secrets #2: (6) No agents were available for this request.";
     for (const text of [
       ["<info> VPN service 'pptp' started (org.freedesktop.NetworkManager.pptp), PID 5573", line].join('\n'),
-      ["<info> VPN service 'pptp' started (org.freedesktop.NetworkManager.pptp), PID 5573", line.slice(0, 80), line.slice(80)].join('\n'),
+      // a blog's 80-column copy that broke the line before its message
+      ["<info> VPN service 'pptp' started (org.freedesktop.NetworkManager.pptp), PID 5573", line.slice(0, line.indexOf('Failed') - 1), line.slice(line.indexOf('Failed'))].join('\n'),
     ]) {
       expect(parsePppdLog(text).isPppdLog).toBe(true);
       expect(diagnose(text).endedBy).toMatch(/no VPN secrets/);
