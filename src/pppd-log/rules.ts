@@ -244,7 +244,7 @@ function exitStatus(s: Session, code: number | null, l: LogLine): void {
       s.ends.push({ kind: 'echo', detail: `no response to LCP echo-requests (${why})`, line: l });
       break;
     case 17:
-      s.ends.push({ kind: 'local-term', detail: `the link is looped back (${why})`, line: l });
+      s.ends.push({ kind: 'local-term', detail: `the link is looped back (${why})`, line: l, cause: 'looped-back' });
       break;
     case 19:
       authFailure(s, l, `we failed to authenticate ourselves to the peer (${why})`);
@@ -375,6 +375,21 @@ const OPTION_ERRORS = new RegExp(
     .join('|')})\\s*$`,
 );
 
+// pppd's fatal() messages that are its options, not the link, failing: a value it cannot use
+// (set_up_tty's baud rate, a CHAP digest not built in, the PPPoE/PPPoATM/PPPoL2TP plugins'
+// option values). Named by their formats in messages.gen.ts, which the unit tests check exist.
+export const FATAL_OPTION_FORMATS: readonly string[] = [
+  'Baud rate for %s is 0; need explicit baud rate',
+  'CHAP digest 0x%x requested but not available',
+  'Illegal value for pppoe-host-uniq option',
+  'Illegal value for pppoe-sess option',
+  'No vpi.vci specified',
+  'Can\'t parse QoS: "%s"',
+  'No PPPoL2TP FD specified',
+  'tunnel_id/session_id values not specified',
+];
+const FATAL_OPTIONS = new RegExp(`^(?:${FATAL_OPTION_FORMATS.map(formatPattern).join('|')})\\s*$`);
+
 const CONFIG_ERROR =
   /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|The remote system (?:\([^)]*\) )?is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
 
@@ -481,6 +496,12 @@ export const PPPD_RULES: Rule[] = [
     re: OPTION_ERRORS,
     example: "invalid address parameter '8.8.8' for ms-dns option",
     evidence: false,
+    on: (s, _m, l) => void (s.configErr ??= l),
+  },
+  {
+    name: 'fatal-option',
+    re: FATAL_OPTIONS,
+    example: 'Baud rate for /dev/ttyGS0 is 0; need explicit baud rate',
     on: (s, _m, l) => void (s.configErr ??= l),
   },
   {
@@ -912,7 +933,7 @@ export const PPPD_RULES: Rule[] = [
     // lcp.c: our own magic number came back: the link is a loop, not a peer.
     re: /^Serial line is looped back/i,
     example: 'Serial line is looped back.',
-    on: (s, _m, l) => void s.ends.push({ kind: 'local-term', detail: 'the link is looped back (our own LCP requests came back)', line: l }),
+    on: (s, _m, l) => void s.ends.push({ kind: 'local-term', detail: 'the link is looped back (our own LCP requests came back)', line: l, cause: 'looped-back' }),
   },
   {
     name: 'traffic-limit',
@@ -1249,7 +1270,10 @@ export const PPTP_RULES: Rule[] = [
     re: /(?:read|write) error|Connection reset by peer|Connection timed out|timeout waiting for echo|no echo reply|Broken pipe|short read/i,
     example: 'short read (-1): Message too long',
     on: (s, m, l) => {
-      if (levelOf(l) !== 'log') s.ends.push({ kind: 'pptp-link-error', detail: `pptp: ${m.input}`, line: l });
+      if (levelOf(l) === 'log') return;
+      // pptp_gre.c decaps_gre(): recv() into a buffer smaller than the packet (EMSGSIZE).
+      const oversized = /Message too long/i.test(m.input);
+      s.ends.push({ kind: 'pptp-link-error', detail: `pptp: ${m.input}`, line: l, ...(oversized ? { cause: 'gre-oversized' as const } : {}) });
     },
   },
   { name: 'pptp-start', re: /The synchronous pptp option|Start-Control-Connection-Request/i, example: 'The synchronous pptp option is NOT activated', fresh: true, on: () => {} },

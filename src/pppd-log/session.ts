@@ -26,6 +26,12 @@ export interface EndEvent {
   kind: EndKind;
   detail: string;
   line: LogLine;
+  /**
+   * What the row that recorded the end knows beyond its kind, for verdict.ts to ask instead of
+   * reading `detail`: lcp.c found our own LCP requests coming back (a `local-term`), or pptp's
+   * GRE socket got a packet larger than its buffer (a `pptp-link-error`: EMSGSIZE).
+   */
+  cause?: 'looped-back' | 'gre-oversized';
 }
 
 export interface HookScript extends ScriptStatus {

@@ -223,7 +223,7 @@ export function decideVerdict(s: Session): Decision {
     // pptp's GRE socket got a packet larger than its buffer (pptp_gre.c decaps_gre, EMSGSIZE):
     // the call was carrying data, then broke on an oversized packet (an MTU problem), even
     // where the paste does not go back to the link coming up.
-    const oversized = s.ends.find((e) => e.kind === 'pptp-link-error' && /Message too long/i.test(e.detail));
+    const oversized = s.ends.find((e) => e.cause === 'gre-oversized');
     if (oversized) {
       return { verdict: 'link_dead', endedBy: `the PPTP call broke on an oversized GRE packet (${oversized.detail})`, evidence: ev(oversized.line, hangup?.line) };
     }
@@ -247,7 +247,7 @@ export function decideVerdict(s: Session): Decision {
     // lcp.c: our own Configure-Requests came back (a modem echoing, a line looped back): pppd
     // closes LCP itself ("Loopback detected", which the loop sends back as a TermReq too); a
     // signal after that stops a pppd that had already given up.
-    const loop = s.ends.find((e) => e.kind === 'local-term' && /looped back/.test(e.detail));
+    const loop = s.ends.find((e) => e.cause === 'looped-back');
     if (loop) return { verdict: 'other', endedBy: describe(loop), evidence: ev(loop.line) };
     const peer = s.ends.find((e) => e.kind === 'peer-term');
     const sig = s.ends.find((e) => e.kind === 'signal') ?? s.ends.find((e) => e.kind === 'child-signal');

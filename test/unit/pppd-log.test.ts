@@ -16,7 +16,8 @@ import {
 } from '../../src/pppd-log/index.js';
 import { seed } from '../fixtures/property.js';
 import { splitLog } from '../../src/pppd-log/lines.js';
-import { rasErrorOf } from '../../src/pppd-log/rules.js';
+import { FATAL_OPTION_FORMATS, rasErrorOf } from '../../src/pppd-log/rules.js';
+import { SOURCE_MESSAGES } from '../../src/pppd-log/messages.gen.js';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'pppd-logs');
 const sourceOf = (c: string): string => {
@@ -756,6 +757,18 @@ describe("pppd's option errors and kernel messages, from its sources", () => {
     }
     // options.c getword()'s warnings are not fatal
     expect(diagnose('pppd[12]: warning: quoted word runs to end of file (abc...)').verdict).not.toBe('config_error');
+  });
+  it("reads pppd's fatal() refusals of an option value (a baud rate of 0, a CHAP digest not built in, a plugin's value) as an option error", () => {
+    for (const fmt of FATAL_OPTION_FORMATS) {
+      expect(SOURCE_MESSAGES.some(([prog, level, , f]) => prog === 'pppd' && level === 'fatal' && f === fmt), fmt).toBe(true);
+    }
+    const text = [
+      'Mar  2 09:14:01 pi pppd[812]: pppd 2.4.7 started by root, uid 0',
+      'Mar  2 09:14:01 pi pppd[812]: Baud rate for /dev/ttyGS0 is 0; need explicit baud rate',
+      'Mar  2 09:14:01 pi pppd[812]: Exit.',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('config_error');
+    expect(diagnose('pppd[9]: CHAP digest 0x81 requested but not available').verdict).toBe('config_error');
   });
   it('reads the kernel lacking /dev/ppp, PPPoE or PPPoL2TP as missing kernel support', () => {
     for (const msg of ["Couldn't open /dev/ppp: Operation not permitted", 'Linux kernel does not support PPPoE -- are you running 2.4.x?', 'PPPoL2TP kernel driver not installed']) {
