@@ -10,7 +10,7 @@ import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
 import { isSourceMessage } from './source-messages.js';
-import { NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, SIGHUP, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -28,6 +28,8 @@ function speakerOf(l: LogLine): Speaker {
   // xl2tpd reports its pppd's exit status (xl2tpd.c child_handler: "pppd exited for call N with
   // code 11"): on an L2TP server whose pppd logs elsewhere, the only word on how the call ended.
   if (l.source === 'ignored' && /^xl2tpd$/i.test(l.prog ?? '') && ruleFor(PPPD_RULES, l.msg)?.rule.name === 'exit-status') return 'pppd';
+  // xl2tpd's word on the call its pppd runs (the peer closing it, xl2tpd stopped): relayed.
+  if (isXl2tpdRow(l)) return 'pppd';
   if (l.source === 'ignored') return null;
   // pptpd's own lines: only its rows about the client's control connection.
   if (l.source === 'pptpd') return ruleFor(PPTPD_RULES, l.msg) ? 'pptp' : null;
@@ -41,6 +43,8 @@ function speakerOf(l: LogLine): Speaker {
   if (l.source === 'pptp') return 'pptp';
   return null;
 }
+
+const isXl2tpdRow = (l: LogLine): boolean => l.source === 'ignored' && /^xl2tpd$/i.test(l.prog ?? '') && ruleFor(XL2TPD_RULES, l.msg) !== null;
 
 /** Feeds one line to an attempt: the first matching row of the speaker's table acts on it. */
 function feed(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): void {
@@ -58,7 +62,7 @@ function feed(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): void {
     hit?.rule.on(s, hit.m, l);
     return;
   }
-  const hit = ruleFor(PPPD_RULES, l.msg) ?? (l.source === 'ignored' ? ruleFor(NM_RULES, l.msg) : null);
+  const hit = isXl2tpdRow(l) ? ruleFor(XL2TPD_RULES, l.msg) : (ruleFor(PPPD_RULES, l.msg) ?? (l.source === 'ignored' ? ruleFor(NM_RULES, l.msg) : null));
   hit?.rule.on(s, hit.m, l);
 }
 
@@ -161,6 +165,8 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     // pppd's lines relayed by NetworkManager carry NetworkManager's pid: they go on the pppd
     // session that was running.
     const relayed = l.source === 'ignored';
+    // xl2tpd's lines tell about a pppd that runs; before any there is nothing for them to tell.
+    if (relayed && current === null && isXl2tpdRow(l)) continue;
     const key = relayed && current ? current.key : l.pid && !relayed ? `pid:${l.pid}` : 'raw';
     // `updetach` (and detaching after start) forks: the same session goes on under a new pid.
     // A new pid whose first line continues a session (not a start line) joins the session

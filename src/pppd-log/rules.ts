@@ -203,6 +203,33 @@ const EXIT_SENTENCES: ReadonlyArray<readonly [number, string]> = [
   [18, String.raw`init script failed \(returned a non-zero exit status\)`],
   [19, String.raw`We failed to authenticate ourselves to the peer|^(?:pppd: )?Failed to authenticate to the peer`],
 ];
+/**
+ * NetworkManager's words for pppd's exit status (nm-ppp-manager.c pppd_exit_code_to_str, after
+ * "ppp pid N exited with error: "; wvdial prints most of them too, with the number).
+ */
+const NM_EXIT_WORDS: ReadonlyArray<readonly [number, string]> = [
+  [1, 'Fatal pppd error'],
+  [2, 'pppd options error'],
+  [3, 'No root priv error'],
+  [4, 'No ppp module error'],
+  [5, 'pppd received a signal'],
+  [6, 'Serial port lock failed'],
+  [7, 'Serial port open failed'],
+  [8, 'Connect script failed'],
+  [9, 'Pty program error'],
+  [10, 'PPP negotiation failed'],
+  [11, "Peer didn't authenticatie itself"],
+  [12, 'Link idle: Idle Seconds reached.'],
+  [13, 'Connect time limit reached.'],
+  [14, 'Callback negotiated, call should come back.'],
+  [15, 'Lack of LCP echo responses'],
+  [16, 'A modem hung up the phone'],
+  [17, 'Loopback detected'],
+  [18, 'The init script failed'],
+  [19, 'Authentication error.'],
+];
+const NM_EXIT_RE = new RegExp(String.raw`\bexited with error: (?:${NM_EXIT_WORDS.map(([, w]) => `(${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})`).join('|')})`);
+
 const EXIT_STATUS_RE = new RegExp(
   String.raw`\b(?:pppd|PPP daemon)\b[^"]*?\b(?:exited with (?:error )?(?:code|status)|exited for call \S+ with code|exit(?:ed)? (?:status|code)(?: code)?|exited with error)\s*[:=]?\s*(\d{1,2})\b|` +
     EXIT_SENTENCES.map(([, re]) => `(${re})`).join('|'),
@@ -1368,6 +1395,14 @@ export const PPTPD_RULES: Rule[] = [
  * plugins (OpenVPN, vpnc) report the same lines for a tun device.
  */
 export const NM_RULES: Rule[] = [
+  {
+    // NetworkManager's words for the exit status ("<warn> pppd pid 1878 exited with error: pppd
+    // options error"; 0.8 "ppp_exit_code(): ppp pid 1977 exited with error: ..."), no number.
+    name: 'nm-exit-words',
+    re: NM_EXIT_RE,
+    example: 'ppp_exit_code(): ppp pid 1977 exited with error: pppd options error',
+    on: (s, m, l) => exitStatus(s, NM_EXIT_WORDS[m.slice(1).findIndex((g) => g !== undefined)]?.[0] ?? null, l),
+  },
   { name: 'nm-ppp-device', re: /^Tunnel Device: "?(ppp\d+)"?$/, example: 'Tunnel Device: ppp0', on: (s, m) => (s.iface = m[1] ?? s.iface) },
   {
     name: 'nm-local-ip',
@@ -1404,6 +1439,37 @@ export const NM_RULES: Rule[] = [
     on: (s, m, l) => {
       s.finished = true;
       s.ends.push({ kind: 'terminated', detail: `NetworkManager got no VPN secrets (${m[1] ?? ''}): pppd never started`, line: l });
+    },
+  },
+];
+
+/**
+ * Rows for xl2tpd's own lines (an L2TP daemon that starts pppd on a pty for each call, as pptpd
+ * does), read only while a pppd attempt runs. control.c control_finish() logs a Call-Disconnect-
+ * Notify from the peer as "Connection closed to ADDR, serial N (msg)" and its Stop-Control-
+ * Connection-Notification as "Connection closed to ADDR, port N (msg), Local: .., Remote: ..";
+ * then it stops its pppd ("Terminating pppd: sending TERM signal"): the peer ended the call, the
+ * signal pppd reports is xl2tpd's consequence. xl2tpd.c death_handler() logs its own stop by a
+ * signal (`service xl2tpd stop`), which closes pppd's pty: a local stop that pppd sees as a
+ * hang-up.
+ */
+export const XL2TPD_RULES: Rule[] = [
+  {
+    name: 'xl2tpd-peer-closed',
+    re: /^control_finish: Connection closed to (\S+), (serial|port) \d+ \((.*?)\)/,
+    example: 'control_finish: Connection closed to 54.250.126.25, serial 1 ()',
+    on: (s, m, l) => {
+      if (!s.started || s.finished) return;
+      const what = m[2] === 'serial' ? 'the call (Call-Disconnect-Notify)' : 'the tunnel (Stop-Control-Connection-Notification)';
+      s.ends.push({ kind: 'pptp-peer-closed', detail: `xl2tpd: the L2TP peer ${m[1] ?? ''} closed ${what}${m[3] ? `: ${m[3]}` : ''}`, line: l });
+    },
+  },
+  {
+    name: 'xl2tpd-stopped',
+    re: /^death_handler: Fatal signal (\d+) received/,
+    example: 'death_handler: Fatal signal 15 received',
+    on: (s, m, l) => {
+      if (s.started && !s.finished) s.ends.push({ kind: 'signal', detail: `xl2tpd stopped by signal ${m[1] ?? ''}${signalName(Number(m[1]))}: pppd's pty closed`, line: l });
     },
   },
 ];

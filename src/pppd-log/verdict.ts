@@ -182,7 +182,9 @@ export function decideVerdict(s: Session): Decision {
       if (s.callUp || explicit || (s.controlUp && !eof)) {
         return {
           verdict: 'terminated_by_peer',
-          endedBy: `${s.callUp ? 'the server closed the PPTP call after setting it up' : 'the server ended the PPTP control connection'}, before PPP got anywhere (${ctrlClosed.detail})`,
+          endedBy: L2TP_PEER.test(ctrlClosed.detail)
+            ? `${ctrlClosed.detail.replace(L2TP_PEER, '')}, before PPP got anywhere`
+            : `${s.callUp ? 'the server closed the PPTP call after setting it up' : 'the server ended the PPTP control connection'}, before PPP got anywhere (${ctrlClosed.detail})`,
           evidence: ev(s.lines.find((l) => /Outgoing call established/i.test(l.msg)), ctrlClosed.line),
         };
       }
@@ -348,8 +350,12 @@ function firstEndAfterUp(s: Session, upIdx: number): string | null {
 
 /** pptp's rows say the server closed the call; pptpd's and accel-ppp's (a server's log) say the client did. */
 function peerClosedWords(detail: string): string {
+  if (L2TP_PEER.test(detail)) return detail.replace(L2TP_PEER, '');
   return serverView(detail) ? detail.replace(SERVER_VIEW, '') : `the server closed the PPTP call (${detail})`;
 }
+
+/** xl2tpd's rows (rules.ts XL2TPD_RULES) name the L2TP peer that closed the call themselves. */
+const L2TP_PEER = /^xl2tpd: /;
 
 const serverView = (detail: string): boolean => SERVER_VIEW.test(detail);
 

@@ -3,14 +3,14 @@
 // come from the same rows; lines are judged by what they say, not by their syslog tag.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
-import { NM_RULES, PPPD_RULES, PPTPD_RULES, PPTP_RULES, isFreshLine, isPppdMessage, ruleFor } from '../../src/pppd-log/rules.js';
+import { NM_RULES, PPPD_RULES, PPTPD_RULES, PPTP_RULES, XL2TPD_RULES, isFreshLine, isPppdMessage, ruleFor } from '../../src/pppd-log/rules.js';
 import { diagnose, hintFor, parsePppdLog, VERDICTS } from '../../src/pppd-log/index.js';
 import { splitLog } from '../../src/pppd-log/lines.js';
 import { registerDiagnose } from '../../src/cli/commands/diagnose.js';
 
 describe('rule table', () => {
   it('has unique row names', () => {
-    const names = [...PPPD_RULES, ...PPTP_RULES, ...PPTPD_RULES, ...NM_RULES].map((r) => r.name);
+    const names = [...PPPD_RULES, ...PPTP_RULES, ...PPTPD_RULES, ...NM_RULES, ...XL2TPD_RULES].map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -32,6 +32,11 @@ describe('rule table', () => {
   it.each(NM_RULES.map((r) => [r.name, r] as const))('NetworkManager row %s matches its example first', (_n, rule) => {
     expect(rule.re.test(rule.example)).toBe(true);
     expect(ruleFor(NM_RULES, rule.example)?.rule.name).toBe(rule.name);
+  });
+
+  it.each(XL2TPD_RULES.map((r) => [r.name, r] as const))('xl2tpd row %s matches its example first', (_n, rule) => {
+    expect(rule.re.test(rule.example)).toBe(true);
+    expect(ruleFor(XL2TPD_RULES, rule.example)?.rule.name).toBe(rule.name);
   });
 
   it("reads NetworkManager's report of a PPP VPN's addresses (0.8 and 1.x forms), not a tun VPN's", () => {

@@ -777,6 +777,52 @@ describe("pppd's option errors and kernel messages, from its sources", () => {
   });
 });
 
+describe("xl2tpd's word on its pppd's call (control.c control_finish, xl2tpd.c death_handler)", () => {
+  const x = (pid: number, m: string): string => `Mar  4 10:00:0${pid % 10} lac xl2tpd[${pid}]: ${m}`;
+  const p = (m: string): string => `Mar  4 10:00:05 lac pppd[4411]: ${m}`;
+  it('reads a Call-Disconnect-Notify from the LNS before PPP spoke as the peer ending the call, the SIGTERM after it as its consequence', () => {
+    const text = [
+      x(4400, 'death_handler: Fatal signal 15 received'),
+      x(4401, 'Call established with 198.51.100.7, Local: 1201, Remote: 77, Serial: 3 (ref=0/0)'),
+      p('pppd 2.4.9 started by root, uid 0'),
+      p('Using interface ppp0'),
+      p('Connect: ppp0 <--> /dev/pts/4'),
+      x(4401, 'control_finish: Connection closed to 198.51.100.7, serial 3 (Session timeout)'),
+      x(4401, 'Terminating pppd: sending TERM signal to pid 4411'),
+      p('Terminating on signal 15'),
+      p('Modem hangup'),
+      p('Connection terminated.'),
+      p('Exit.'),
+    ].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('terminated_by_peer');
+    expect(d.endedBy).toContain('198.51.100.7 closed the call');
+    expect(d.attempts).toBe(1);
+  });
+  it("reads xl2tpd stopped by a signal while the link was up as a local stop, pppd's hang-up its consequence", () => {
+    const text = [
+      p('Connect: ppp0 <--> /dev/pts/4'),
+      p('local  IP address 10.8.0.12'),
+      p('remote IP address 10.8.0.1'),
+      x(4401, 'death_handler: Fatal signal 15 received'),
+      p('Modem hangup'),
+      p('Connect time 2.1 minutes.'),
+      p('Connection terminated.'),
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('stopped_locally');
+  });
+});
+
+describe("NetworkManager's words for pppd's exit status (nm-ppp-manager.c)", () => {
+  it('reads "exited with error: pppd options error" as an option error and "Lack of LCP echo responses" as a dead link', () => {
+    const nm = (m: string): string => `Feb  9 08:12:40 box NetworkManager[712]: ${m}`;
+    const start = [nm('<info>  starting PPP connection'), nm('<info>  pppd started with pid 2301')];
+    expect(diagnose([...start, nm('<warn>  pppd pid 2301 exited with error: pppd options error')].join('\n')).verdict).toBe('config_error');
+    const up = [...start, 'Feb  9 08:12:41 box pppd[2301]: local  IP address 10.64.1.2', 'Feb  9 08:12:41 box pppd[2301]: remote IP address 10.64.64.64'];
+    expect(diagnose([...up, nm('<warn>  ppp_exit_code(): ppp pid 2301 exited with error: Lack of LCP echo responses')].join('\n')).verdict).toBe('link_dead');
+  });
+});
+
 describe("pptp's call manager", () => {
   it("reads its 'Invalid IP address' for a server it cannot use as the control connection failing", () => {
     expect(diagnose('pptp[12]: anon fatal[callmgr_main:pptp_callmgr.c:130]: Invalid IP address: vpn.example').verdict).toBe('control_refused');
