@@ -330,8 +330,9 @@ export function decideVerdict(s: Session): Decision {
       if (pc) return { verdict: 'terminated_by_peer', endedBy: peerClosedWords(pc.detail), evidence: ev(pc.line, pick.line) };
       const le = after.find((e) => e.kind === 'pptp-link-error');
       if (le) return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${le.detail})`, evidence: ev(le.line, pick.line) };
-      // A modem dropping carrier on a link that was up: the line (the far end) ended the call.
-      if (s.serialLine) return { verdict: 'terminated_by_peer', endedBy: 'the modem hung up (carrier lost on the serial line)', evidence: ev(s.serialLine, s.upLine, pick.line) };
+      // A modem dropping carrier on a link that was up: the far end, the radio network, a USB
+      // modem going away or the line itself; pppd (tty.c, main.c hangup) cannot tell which.
+      if (s.serialLine) return { verdict: 'other', endedBy: 'the modem hung up (carrier lost on the serial line): the far end, the network or the device dropped the call', evidence: ev(s.serialLine, s.upLine, pick.line) };
       // pptpd closed its pppd's pty with no failure of its own logged: the client ended the call.
       if (s.tunnelServer) return { verdict: 'terminated_by_peer', endedBy: "the client's call ended (pptpd closed pppd's pty)", evidence: ev(s.tunnelServer, s.upLine, pick.line) };
       return { verdict: 'other', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };

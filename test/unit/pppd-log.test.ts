@@ -192,11 +192,12 @@ describe('batch 11 rules (both directions)', () => {
     expect(v([...pty, 'Script pptp vpn.example.com --nolaunchpppd  finished (pid 17262), status = 0x7f', 'Modem hangup', 'Connection terminated.'])).toBe('other');
     expect(v([...pty, 'Script pptp vpn.example.com --nolaunchpppd  finished (pid 17262), status = 0x1', 'Modem hangup', 'Connection terminated.'])).toBe('control_refused');
   });
-  it('reads a hangup on a serial line after the link was up as the line ending the call, a SIGHUP there as the tty hanging up', () => {
+  it('reads a hangup on a serial line after the link was up as the modem dropping the call (who ended it unknown), a SIGHUP there as the tty hanging up', () => {
     const up = ['local  IP address 10.0.0.2', 'remote IP address 10.0.0.1'];
     const serial = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/ttyACM0', ...up];
-    expect(v([...serial, 'Hangup (SIGHUP)', 'Modem hangup', 'Connection terminated.'])).toBe('terminated_by_peer');
-    expect(v([...serial, 'Modem hangup', 'Connection terminated.'])).toBe('terminated_by_peer');
+    expect(v([...serial, 'Hangup (SIGHUP)', 'Modem hangup', 'Connection terminated.'])).toBe('other');
+    expect(diagnose([...serial, 'Hangup (SIGHUP)', 'Modem hangup'].join('\n')).endedBy).toContain('the modem hung up');
+    expect(v([...serial, 'Modem hangup', 'Connection terminated.'])).toBe('other');
     // a pty: the front end closing it (openfortivpn's disconnect) is a local stop
     const pty = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/5', ...up];
     expect(v([...pty, 'Hangup (SIGHUP)', 'Modem hangup', 'Connection terminated.'])).toBe('stopped_locally');
@@ -705,7 +706,7 @@ describe('more paste forms', () => {
   it('decodes a paste escaped twice (&amp;lt;)', () => {
     // the serial line only "Connect: ppp0 <--> /dev/ttyS0" names makes the hang-up the modem's
     const text = ['Connect: ppp0 &amp;lt;--&amp;gt; /dev/ttyS0', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1', 'Modem hangup'].join('\n');
-    expect(diagnose(text).verdict).toBe('terminated_by_peer');
+    expect(diagnose(text).endedBy).toContain('carrier lost on the serial line');
   });
   it("joins no poster's '# comment' line onto the message before it", () => {
     const text = [
