@@ -3,6 +3,7 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, Verdict } from './types.js';
+import { PPTP_QUIT } from './verdict.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
 const MSCHAP_ERRORS: Record<string, string> = {
@@ -85,6 +86,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
     case 'other':
       if (attempt.endedBy?.includes('IPCP could not agree')) return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
+      if (attempt.endedBy === PPTP_QUIT) return `\`logread -e pptp\` (pptp's own reason), then \`nc -zv ${serverOf(attempt)} 1723\``;
       return '`logread -e pppd` (the whole attempt)';
   }
 }
@@ -193,6 +195,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'other':
       if (attempt.endedBy?.includes('IPCP could not agree')) {
         return 'The two ends did not agree on IP addresses (ipcp.c): let the server assign them with `ipcp-accept-local ipcp-accept-remote` and no fixed local address (`noipdefault`), or fix the address the server expects.';
+      }
+      if (attempt.endedBy === PPTP_QUIT) {
+        return "pptp, pppd's pty program, quit before the server sent a PPP frame: its own log lines say why, most often the control connection to TCP 1723 refused or unreachable (firewall, wrong server address), else a server name that does not resolve or a GRE socket it could not open.";
       }
       if (attempt.endedBy?.includes('pppd crashed')) return 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.';
       if (attempt.endedBy?.includes('could not open its GRE socket')) {

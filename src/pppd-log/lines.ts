@@ -172,6 +172,8 @@ let vocabulary: ReadonlySet<string> | null = null;
 const messageWords = (): ReadonlySet<string> =>
   (vocabulary ??= new Set([...SOURCE_WORDS, ...[...PPPD_RULES, ...PPTP_RULES, ...PPTPD_RULES].flatMap((r) => words(r.example))]));
 
+const PPTP_HEADER_CUT = /\b(?:log|warn|fatal)\[[^\]\s]*$/;
+
 /**
  * Joins lines a mail client or terminal wrapped. A continuation never starts a record (no
  * header). After a headed line it is one when the paste's width explains the break (the line
@@ -214,9 +216,14 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
         // Two pieces that make one message pppd prints only together were one line.
         const whole = (): boolean =>
           !isSourceMessage(messageOf(before)) && (isSourceMessage(messageOf(`${before} ${l.trim()}`)) || isSourceMessage(messageOf(before + l.trim())));
-        const join = prevHeaded
-          ? ((headed >= 3 || fits) && (!message() || (messagesToo && fits))) || whole()
-          : fits && ((!message() && nearWidth >= 2) || whole());
+        // pptp's "log[func:file.c:N]: " header (util.c) cut inside its brackets: the rest of it
+        // starts the next row, whatever message follows.
+        const cutHeader = PPTP_HEADER_CUT.test(before) && /^[^\s\]]*\]:/.test(l.trim());
+        const join =
+          cutHeader ||
+          (prevHeaded
+            ? ((headed >= 3 || fits) && (!message() || (messagesToo && fits))) || whole()
+            : fits && ((!message() && nearWidth >= 2) || whole()));
         if (join) {
           joins.set(i, prev);
           prev = i;

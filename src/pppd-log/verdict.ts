@@ -232,11 +232,14 @@ export function decideVerdict(s: Session): Decision {
     if (s.ptyNotRun && !negotiated) {
       return { verdict: 'other', endedBy: `the pty program could not be run (${s.ptyNotRun.msg}): is pptp installed?`, evidence: ev(s.ptyNotRun) };
     }
+    // pptp quit before any PPP frame and its own lines are not in the log: the usual reason is
+    // its control connection (TCP 1723), but pptp's words alone tell (a GRE socket, a name that
+    // does not resolve, a server that clears the call), so this is no verdict of its own.
     if ((hangup || s.ptyFailed) && !negotiated && !s.controlUp && !s.nonPptpLink && !s.ends.some((e) => e.kind === 'signal')) {
       const h = hangup?.line ?? s.ptyFailed;
       return {
-        verdict: 'control_refused',
-        endedBy: 'pptp exited before the peer answered (control connection to TCP 1723 failed)',
+        verdict: 'other',
+        endedBy: PPTP_QUIT,
         evidence: ev(s.lines.find((l) => /Connect:\s*\S+\s*<-->/.test(l.msg)), s.ptyFailed, h),
       };
     }
@@ -354,6 +357,9 @@ function peerClosedWords(detail: string): string {
   if (L2TP_PEER.test(detail)) return detail.replace(L2TP_PEER, '');
   return serverView(detail) ? detail.replace(SERVER_VIEW, '') : `the server closed the PPTP call (${detail})`;
 }
+
+/** endedBy of pptp quitting before PPP with no word of its own in the log (hints.ts reads it). */
+export const PPTP_QUIT = "pptp exited before the peer answered, and its own lines (why) are not in this log";
 
 /** xl2tpd's rows (rules.ts XL2TPD_RULES) name the L2TP peer that closed the call themselves. */
 const L2TP_PEER = /^xl2tpd: /;

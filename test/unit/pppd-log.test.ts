@@ -18,6 +18,10 @@ import { seed } from '../fixtures/property.js';
 import { splitLog } from '../../src/pppd-log/lines.js';
 import { FATAL_OPTION_FORMATS, rasErrorOf } from '../../src/pppd-log/rules.js';
 import { SOURCE_MESSAGES } from '../../src/pppd-log/messages.gen.js';
+import { PPTP_QUIT } from '../../src/pppd-log/verdict.js';
+
+/** How diagnose says the last attempt ended. */
+const endedBy = (lines: string[]): string | null => diagnose(lines.join('\n')).endedBy;
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'pppd-logs');
 const sourceOf = (c: string): string => {
@@ -153,12 +157,14 @@ describe('batch 9 rules (pppd and pptp behaviour, both directions)', () => {
     expect(v(["pptp[9]: anon log[ctrlp_rep:pptp_ctrl.c:251]: Sent control packet type is 1 'Start-Control-Connection-Request'", ...closed])).toBe('control_refused');
   });
   it('does not read a hangup on a link that is not pptp as a refused control connection', () => {
-    expect(v([...pty, 'Modem hangup', 'Connection terminated.'])).toBe('control_refused');
+    expect(v([...pty, 'Modem hangup', 'Connection terminated.'])).toBe('other');
+    expect(endedBy([...pty, 'Modem hangup', 'Connection terminated.'])).toBe(PPTP_QUIT);
     expect(v(['Using interface ppp0', 'Connect: ppp0 <--> /dev/ttyUSB2', 'Modem hangup', 'Connection terminated.'])).toBe('other');
+    expect(endedBy(['Using interface ppp0', 'Connect: ppp0 <--> /dev/ttyUSB2', 'Modem hangup', 'Connection terminated.'])).not.toBe(PPTP_QUIT);
     expect(v(['chat[4721]: Failed (NO DIALTONE)', 'pppd[4718]: Connect script failed', 'pppd[4718]: Exit.'])).toBe('other');
     const script = (prog: string): string[] => [...pty, 'Modem hangup', 'Connection terminated.', `Script ${prog} finished (pid 6228), status = 0xfa`];
-    expect(v(script('/usr/bin/eciadsl-pppoeci -vpi 0 -vci 38'))).toBe('other');
-    expect(v(script('pptp vpn.example.com --nolaunchpppd'))).toBe('control_refused');
+    expect(endedBy(script('/usr/bin/eciadsl-pppoeci -vpi 0 -vci 38'))).not.toBe(PPTP_QUIT);
+    expect(endedBy(script('pptp vpn.example.com --nolaunchpppd'))).toBe(PPTP_QUIT);
   });
   it('starts a new attempt at an authentication or IPCP success after a finished one (lines without pids)', () => {
     const dead = ['No response to 4 echo-requests', 'Serial link appears to be disconnected.', 'Connection terminated.', 'Modem hangup'];
@@ -189,8 +195,8 @@ describe('batch 11 rules (both directions)', () => {
   });
   it('reads a pty program that could not be run (exit 127) as no control connection tried, other failures as pptp failing', () => {
     const pty = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1'];
-    expect(v([...pty, 'Script pptp vpn.example.com --nolaunchpppd  finished (pid 17262), status = 0x7f', 'Modem hangup', 'Connection terminated.'])).toBe('other');
-    expect(v([...pty, 'Script pptp vpn.example.com --nolaunchpppd  finished (pid 17262), status = 0x1', 'Modem hangup', 'Connection terminated.'])).toBe('control_refused');
+    expect(endedBy([...pty, 'Script pptp vpn.example.com --nolaunchpppd  finished (pid 17262), status = 0x7f', 'Modem hangup', 'Connection terminated.'])).toContain('could not be run');
+    expect(endedBy([...pty, 'Script pptp vpn.example.com --nolaunchpppd  finished (pid 17262), status = 0x1', 'Modem hangup', 'Connection terminated.'])).toBe(PPTP_QUIT);
   });
   it('reads a hangup on a serial line after the link was up as the modem dropping the call (who ended it unknown), a SIGHUP there as the tty hanging up', () => {
     const up = ['local  IP address 10.0.0.2', 'remote IP address 10.0.0.1'];
@@ -262,13 +268,14 @@ describe('batch 12 rules (both directions)', () => {
   it("takes pptpd's pppd hanging up for a server's side, pptp's GRE socket for a local failure", () => {
     const server = ['pptpd[1]: CTRL: Starting call (launching pppd, opening GRE)', 'pppd[2]: Plugin /usr/lib/pptpd/pptpd-logwtmp.so loaded.', 'pppd[2]: Connect: ppp0 <--> /dev/pts/1', 'pppd[2]: Modem hangup', 'pppd[2]: Connection terminated.'];
     expect(v(server)).toBe('other');
-    expect(v(server.slice(2))).toBe('control_refused'); // a client's pppd: pptp left before PPP
-    expect(v([...pty, 'anon warn[pptp_gre_bind:pptp_gre.c:87]: socket: Operation not permitted', 'anon fatal[main:pptp.c:322]: Cannot bind GRE socket, aborting.', 'Modem hangup'])).toBe('other');
+    expect(endedBy(server)).not.toBe(PPTP_QUIT);
+    expect(endedBy(server.slice(2))).toBe(PPTP_QUIT); // a client's pppd: pptp left before PPP
+    expect(endedBy([...pty, 'anon warn[pptp_gre_bind:pptp_gre.c:87]: socket: Operation not permitted', 'anon fatal[main:pptp.c:322]: Cannot bind GRE socket, aborting.', 'Modem hangup'])).toContain('GRE socket');
   });
   it('reads Config-Requests sent again and again without an answer as no_response, before the time-out line', () => {
     const req = 'sent [LCP ConfReq id=0x5 <asyncmap 0x0> <magic 0x69f96273>]';
     expect(v([...pty, req, req, req, 'Modem hangup', 'Connection terminated.'])).toBe('no_response');
-    expect(v([...pty, req, 'Modem hangup', 'Connection terminated.'])).toBe('control_refused');
+    expect(endedBy([...pty, req, 'Modem hangup', 'Connection terminated.'])).toBe(PPTP_QUIT);
   });
   it('reads a connect time of a minute or more as a link that had been up', () => {
     const tail = ['anon log[pptp_read_some:pptp_ctrl.c:544]: read returned zero, peer has closed', 'Modem hangup'];
