@@ -530,12 +530,27 @@ const unrelay = (line: string): string => {
 
 // A web page or a chat that lost a paste's line breaks runs syslog lines together: "... opening
 // GRE) Jan  2 07:26:11 fr pppd[1605]: Plugin ... Jan  2 07:26:11 fr pptpd[1604]: GRE: ...". A
-// line that starts with a BSD syslog header is cut before each further one (date, time, host,
-// `prog[pid]:`); no message of pppd or pptp holds such a header.
-const SYSLOG_HEAD = `(?:${MONTHS.map((m) => m.replace(/^./, (c) => c.toUpperCase())).join('|')}) {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d \\S+ [\\w./-]+\\[\\d+\\]: `;
-const STARTS_SYSLOG = new RegExp(`^\\s*${SYSLOG_HEAD}`);
-const INNER_SYSLOG = new RegExp(`(?<=\\S)\\s+(?=${SYSLOG_HEAD})`, 'g');
-const splitRunTogether = (lines: string[]): string[] => lines.flatMap((l) => (STARTS_SYSLOG.test(l) ? l.split(INNER_SYSLOG) : [l]));
+// line that starts with a syslog header is cut before each further one of the same form: BSD
+// syslog (date, time, host, `prog[pid]:`), OpenWrt's logread ("Thu Sep 11 10:57:26 2008
+// daemon.debug pppd[448]: "), ISO-dated journals and RFC 3339 files; no message of pppd or pptp
+// holds such a header.
+const MONTH = `(?:${MONTHS.map((m) => m.replace(/^./, (c) => c.toUpperCase())).join('|')})`;
+const PROG_HEAD = `[\\w./-]+\\[\\d+\\]: `;
+const RUN_TOGETHER_HEADS = [
+  `${MONTH} {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d \\S+ (?:[a-z]+\\.[a-z]+ )?${PROG_HEAD}`,
+  `(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${MONTH} {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d \\d{4} [a-z]+\\.[a-z]+ ${PROG_HEAD}`,
+  `\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\S* \\S+ ${PROG_HEAD}`,
+].map((head) => ({ starts: new RegExp(`^\\s*${head}`), inner: new RegExp(`(?<=\\S)\\s+(?=${head})`, 'g') }));
+// A front end that prefixes pppd's lines ("debug: [pppd] Connect: ...", kvpnc) flattened the
+// same way: cut before each further prefix once two are on one line.
+const INNER_WRAPPED = /(?<=\S)\s+(?=(?:[a-z]+:\s*)?\[(?:pppd|pptp)\]\s)/g;
+function splitRunTogether(lines: string[]): string[] {
+  return lines.flatMap((l) => {
+    const head = RUN_TOGETHER_HEADS.find((h) => h.starts.test(l));
+    if (head) return l.split(head.inner);
+    return (l.match(INNER_WRAPPED)?.length ?? 0) >= 2 ? l.split(INNER_WRAPPED) : [l];
+  });
+}
 
 /** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
 export function splitLog(text: string): LogLine[] {

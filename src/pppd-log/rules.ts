@@ -1038,6 +1038,17 @@ export const PPPD_RULES: Rule[] = [
     example: 'Cannot determine ethernet address for proxy ARP',
     on: (s, _m, l) => void (s.upLine ??= l),
   },
+  {
+    // pptpd's logwtmp plugin (pptpd-logwtmp.c ip_up(), with `debug`): its ip-up notifier runs
+    // from ipcp.c ipcp_up(), after the addresses are set: IPCP is up.
+    name: 'logwtmp-ip-up',
+    re: /^pptpd-logwtmp\.so ip-up (\S+)/,
+    example: 'pptpd-logwtmp.so ip-up ppp0 jon 62.133.24.54',
+    on: (s, m, l) => {
+      s.iface ??= m[1] ?? null;
+      s.upLine ??= l;
+    },
+  },
   { name: 'default-remote', re: /^Could not determine remote IP address/, example: 'Could not determine remote IP address: defaulting to 10.64.64.64', on: () => {} },
   { name: 'secrets-mode', re: /^Warning - secret file \S+ has world and\/or group access/, example: 'Warning - secret file /etc/ppp/chap-secrets has world and/or group access', on: () => {} },
   {

@@ -87,6 +87,9 @@ const framed = (t: string): boolean => {
   return ls.filter((l) => l.prog !== null).length * 2 >= ls.length;
 };
 
+/** Every line carries a program name a syslog daemon would frame. */
+const allFramed = (t: string): boolean => splitLog(t).every(reframable);
+
 const escapeHtml = (t: string): string =>
   t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
@@ -239,6 +242,10 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   // (of pppd's own output: a front end relays what pppd prints, not syslog lines)
   { name: 'front end log window "[10:20:30] VPN: "', fn: (t) => lines(t).map((l, i) => `[${hms(at(i))}] VPN: ${l}`).join('\n'), applies: (t) => !framed(t) },
   // a forum poster colouring every line
+  // a web page or chat that lost the line breaks of a syslog paste (every line framed, so no
+  // unframed line is glued into a message; busybox syslogd's facility.level on every other line)
+  { name: 'line breaks lost (syslog run together)', fn: (t) => lines(reframe((l, i, prog, pid) => `${classic(at(i))} gw ${i % 2 ? 'daemon.info ' : ''}${prog}[${pid}]: ${l.msg}`)(t)).join(' '), applies: allFramed },
+  { name: 'line breaks lost (OpenWrt logread run together)', fn: (t) => lines(openwrtLogread(t)).join(' '), applies: allFramed },
   { name: 'BBCode colour on every line', fn: (t) => lines(t).map((l) => `[COLOR="Blue"]${l}[/COLOR]`).join('\n') },
   {
     name: 'cut off at the beginning',
@@ -308,6 +315,8 @@ const KNOWN_FAILURES: Record<string, number> = {
   "tab-separated export": 1,
   "front end log window \"[10:20:30] VPN: \"": 0,
   "BBCode colour on every line": 0,
+  "line breaks lost (syslog run together)": 0,
+  "line breaks lost (OpenWrt logread run together)": 0,
 };
 
 const cases = tunedCases();

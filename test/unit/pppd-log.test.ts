@@ -821,6 +821,30 @@ describe("xl2tpd's word on its pppd's call (control.c control_finish, xl2tpd.c d
   });
 });
 
+describe('pastes that lost their line breaks', () => {
+  it("cuts a front end's flattened '[pppd]' lines (kvpnc) and ISO-dated journal lines apart", () => {
+    const kvpnc =
+      ' info: Profiles saved. debug: Trying to connect to server "vpn" with user "bob"...  debug: [pppd] Using interface ppp0 debug: [pppd] Connect: ppp0 /dev/pts/3 debug: [pppd] CHAP authentication succeeded debug: [pppd] local IP address 10.9.0.7 debug: [pppd] remote IP address 10.9.0.1 success: Connection established.';
+    const d = diagnose(kvpnc);
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '10.9.0.7', '10.9.0.1']);
+    const iso = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/2', 'LCP terminated by peer', 'Connection terminated.']
+      .map((m, i) => `2024-03-02T10:00:0${i}+0100 gw pppd[812]: ${m}`)
+      .join(' ');
+    expect(diagnose(iso).verdict).toBe('terminated_by_peer');
+  });
+});
+
+describe("pptpd's logwtmp plugin (pptpd-logwtmp.c)", () => {
+  it("reads its ip-up notifier's line as IPCP up, in a paste that shows no address lines", () => {
+    const text = [
+      'Mar  7 09:01:10 vpn pptpd[2210]: CTRL: Starting call (launching pppd, opening GRE)',
+      'Mar  7 09:01:10 vpn pppd[2211]: Plugin /usr/lib/pptpd/pptpd-logwtmp.so loaded.',
+      'Mar  7 09:01:11 vpn pppd[2211]: pptpd-logwtmp.so ip-up ppp0 alice 203.0.113.50',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('up');
+  });
+});
+
 describe("NetworkManager's words for pppd's exit status (nm-ppp-manager.c)", () => {
   it('reads "exited with error: pppd options error" as an option error and "Lack of LCP echo responses" as a dead link', () => {
     const nm = (m: string): string => `Feb  9 08:12:40 box NetworkManager[712]: ${m}`;
