@@ -89,7 +89,8 @@ function stripTimestamp(line0: string): { rest: string; stripped: boolean } {
 
 function classify(prog: string | null): Source {
   if (prog === null) return 'unknown';
-  if (/^pppd$/i.test(prog) || /\/pppd$/.test(prog)) return 'pppd';
+  // Keenetic's NDMS names each pppd's syslog ident after its interface ("pppd_L2TP0:").
+  if (/^pppd$/i.test(prog) || /\/pppd$/.test(prog) || /^pppd_\w+$/.test(prog)) return 'pppd';
   if (PPTP_PROGS.test(prog)) return 'pptp';
   // pptpd's control process (pptpctrl logs as pptpd[PID]): only its CTRL rows count (parse.ts).
   if (/^pptpd$/i.test(prog)) return 'pptpd';
@@ -390,8 +391,12 @@ function unframeLine(line: string): string {
     const tag = procid === '-' ? `${app ?? '-'}:` : `${app ?? '-'}[${procid ?? ''}]:`;
     return `${ts === '-' ? '' : `${ts ?? ''} `}${host ?? ''} ${tag} ${(msg ?? '').replace(/^\uFEFF/, '')}`;
   }
-  return line.replace(PRI, '');
+  return line.replace(PRI, '').replace(NDMS_LEVEL, '');
 }
+
+// Keenetic's NDMS log (its web page, `show log`): a level letter in brackets before the date,
+// "[I] Jul 31 03:52:43 pppd_L2TP0: ..." (I, W, E, C).
+const NDMS_LEVEL = /^\[[IWEC]\] (?=[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d )/;
 
 // Decorations a paste picks up on the way, each recognised on most lines of the text so that a
 // message is never cut by accident: forum/mail quote markers ("> ", ">> ", "| "), `cat -n`/editor

@@ -44,7 +44,15 @@ function speakerOf(l: LogLine): Speaker {
   return null;
 }
 
-const isXl2tpdRow = (l: LogLine): boolean => l.source === 'ignored' && /^xl2tpd$/i.test(l.prog ?? '') && ruleFor(XL2TPD_RULES, l.msg) !== null;
+// Tagged xl2tpd, or untagged (`journalctl -o cat`): its messages name their C function first
+// ("death_handler: Fatal signal 15 received", which without that name reads as pppd's crash).
+const xl2tpdText = (l: LogLine): string | null =>
+  l.source === 'ignored' && /^xl2tpd$/i.test(l.prog ?? '') ? l.msg : l.prog === null && l.source === 'unknown' ? l.raw.trim() : null;
+const xl2tpdHit = (l: LogLine): ReturnType<typeof ruleFor> => {
+  const text = xl2tpdText(l);
+  return text === null ? null : ruleFor(XL2TPD_RULES, text);
+};
+const isXl2tpdRow = (l: LogLine): boolean => xl2tpdHit(l) !== null;
 
 /** Feeds one line to an attempt: the first matching row of the speaker's table acts on it. */
 function feed(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): void {
@@ -62,7 +70,7 @@ function feed(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): void {
     hit?.rule.on(s, hit.m, l);
     return;
   }
-  const hit = isXl2tpdRow(l) ? ruleFor(XL2TPD_RULES, l.msg) : (ruleFor(PPPD_RULES, l.msg) ?? (l.source === 'ignored' ? ruleFor(NM_RULES, l.msg) : null));
+  const hit = xl2tpdHit(l) ?? ruleFor(PPPD_RULES, l.msg) ?? (l.source === 'ignored' ? ruleFor(NM_RULES, l.msg) : null);
   hit?.rule.on(s, hit.m, l);
 }
 
@@ -75,10 +83,12 @@ const PPP_VPN = /Tunnel Device: "?ppp\d|\(ppp\d+\)|NetworkManager\.pptp|nm-pptp|
 function nmVpnLine(l: LogLine): LogLine | null {
   // its tag, or none when `journalctl -o cat` printed the messages alone
   if (!(l.prog === null || /^NetworkManager$/i.test(l.prog))) return null;
-  const msg = l.msg.replace(NM_OWN, '').trim();
+  // untagged, the line is the message as NetworkManager wrote it (no front-end prefix to find)
+  const own = l.prog === null && l.raw.trim().startsWith('<') ? l.raw.trim() : l.msg;
+  const msg = own.replace(NM_OWN, '').trim();
   const row = ruleFor(NM_RULES, msg)?.rule.name;
   // its level in front ("<info> "), or a wrapped copy that put the secrets message on a line of its own
-  return row !== undefined && (l.msg.startsWith('<') || (l.prog === null && row === 'nm-no-secrets')) ? { ...l, msg, source: 'ignored' } : null;
+  return row !== undefined && (own.startsWith('<') || (l.prog === null && row === 'nm-no-secrets')) ? { ...l, msg, source: 'ignored' } : null;
 }
 
 /** Rows that mean "the link is being set up again" while an attempt is still running. */
@@ -103,7 +113,9 @@ function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
   if (speaker === 'pptp') return false;
   const row = ruleFor(PPPD_RULES, l.msg)?.rule.name;
   // pppd X started by: a new process with the same (or no) pid.
-  if (row === 'started') return s.started || s.configErr !== null || s.noKernel !== null;
+  // (main.c prints it once per process, so after an attempt that ended it is another process,
+  // also where the pids that told them apart are gone: `journalctl -o cat`, exports.)
+  if (row === 'started') return s.started || s.configErr !== null || s.noKernel !== null || s.ends.length > 0;
   // pppd exits on an option error or a kernel without PPP: a link being set up after one is
   // another run (a front end that first ran `pptp --version`, a second `pon`).
   if ((s.configErr !== null || s.noKernel !== null) && row !== undefined && RESTART_ROWS.has(row)) return true;
@@ -164,9 +176,9 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     // pppd's lines carry its pid whatever program name the tag shows (pptp[PID] under pptpd).
     // pppd's lines relayed by NetworkManager carry NetworkManager's pid: they go on the pppd
     // session that was running.
-    const relayed = l.source === 'ignored';
     // xl2tpd's lines tell about a pppd that runs; before any there is nothing for them to tell.
-    if (relayed && current === null && isXl2tpdRow(l)) continue;
+    if (current === null && isXl2tpdRow(l)) continue;
+    const relayed = l.source === 'ignored' || isXl2tpdRow(l);
     const key = relayed && current ? current.key : l.pid && !relayed ? `pid:${l.pid}` : 'raw';
     // `updetach` (and detaching after start) forks: the same session goes on under a new pid.
     // A new pid whose first line continues a session (not a start line) joins the session

@@ -1176,7 +1176,10 @@ export const PPPD_RULES: Rule[] = [
     fresh: true,
     on: (s, _m, l) => void (s.controlErr ??= l),
   },
-  { name: 'pppoe-session', re: /^PPP session is \d+|^Connected to \S+ via interface|^Renamed interface \S+ to|^Sent PADT$/, example: 'PPP session is 23303', on: () => {} },
+  // rp-pppoe plugin.c PPPOEConnectDevice(): discovery found the concentrator, a new link starts
+  // (where pids are gone, the next attempt begins here).
+  { name: 'pppoe-session', re: /^PPP session is \d+|^Connected to \S+ via interface/, example: 'PPP session is 23303', fresh: true, on: () => {} },
+  { name: 'pppoe-teardown', re: /^Renamed interface \S+ to|^Sent PADT$/, example: 'Sent PADT', on: () => {} },
 ];
 
 // ---------- the pptp table (pptp-linux, and the call manager inside pptp.so) ----------
@@ -1440,6 +1443,18 @@ export const NM_RULES: Rule[] = [
     re: /^VPN connection(?: '.*')?:? \(IP4? Config Get\) complete\.?$/,
     example: "VPN connection 'Cloud' (IP Config Get) complete.",
     on: (s, _m, l) => void (s.upLine ??= l),
+  },
+  {
+    // nm-vpn-connection.c (0.9) connect_cb(): the VPN plugin's Connect call failed, before its
+    // pppd ran ("Could not find the pppd binary.", "Could not find pptp client binary.", in the
+    // system's language).
+    name: 'nm-vpn-connect-failed',
+    re: /^VPN connection '[^']*' failed to connect: '(.+?)'\.?$/,
+    example: "VPN connection 'CA' failed to connect: 'Could not find the pppd binary.'.",
+    on: (s, m, l) => {
+      s.finished = true;
+      s.ends.push({ kind: 'terminated', detail: `NetworkManager's VPN plugin could not start the connection (${m[1] ?? ''})`, line: l });
+    },
   },
   {
     // nm-vpn-connection.c get_secrets_cb(): no secret agent (applet, nmcli --ask) gave the VPN's

@@ -834,6 +834,32 @@ describe('pastes that lost their line breaks', () => {
   });
 });
 
+describe('attempts told apart without pids (journalctl -o cat, log exports)', () => {
+  it("starts another attempt at pppd's 'started by' line after one that ended, and at rp-pppoe's 'Connected to ... via interface' after a finished one", () => {
+    const stopped = ['Terminating on signal 15', 'Connect time 301.0 minutes.'];
+    const next = ['Plugin rp-pppoe.so loaded.', 'pppd 2.4.7 started by root, uid 0', 'Timeout waiting for PADO packets'];
+    expect(diagnose([...stopped, ...next].join('\n')).verdict).toBe('no_response');
+    const dead = ['Connect: ppp0 <--> eth1', 'PAP authentication succeeded', 'Serial link appears to be disconnected.', 'Connection terminated.', 'Modem hangup'];
+    const again = ['Connected to 00:11:22:33:44:55 via interface eth1', 'Connect: ppp0 <', 'No response to PAP authenticate-requests', 'Connection terminated.'];
+    expect(diagnose([...dead, ...again].join('\n')).verdict).toBe('auth_failed');
+  });
+});
+
+describe('front ends and firmware that name pppd otherwise', () => {
+  it("reads Keenetic's 'pppd_IFACE:' ident under NDMS's level letters as pppd's", () => {
+    const text = ['[I] Feb 12 21:10:02 pppd_PPTP0: Connect: ppp0 <--> pptp (192.0.2.10)', '[W] Feb 12 21:10:33 pppd_PPTP0: LCP: timeout sending Config-Requests', '[E] Feb 12 21:10:33 ndm: Service: "PPTP0": unexpectedly stopped.'].join('\n');
+    expect(diagnose(text).verdict).toBe('no_response');
+  });
+  it('reads NetworkManager-pptp failing before its pppd ran as a PPTP attempt (exit 1, not "not a pppd log")', () => {
+    const text = [
+      "Apr  2 08:00:01 lap NetworkManager[901]: <info> VPN service 'pptp' started (org.freedesktop.NetworkManager.pptp), PID 1202",
+      "Apr  2 08:00:01 lap NetworkManager[901]: <warn> VPN connection 'work' failed to connect: 'Could not find the pppd binary.'.",
+    ].join('\n');
+    expect(parsePppdLog(text).isPppdLog).toBe(true);
+    expect(diagnose(text).endedBy).toContain('Could not find the pppd binary');
+  });
+});
+
 describe("pptpd's logwtmp plugin (pptpd-logwtmp.c)", () => {
   it("reads its ip-up notifier's line as IPCP up, in a paste that shows no address lines", () => {
     const text = [
