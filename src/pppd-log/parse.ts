@@ -177,8 +177,9 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     // pppd's lines relayed by NetworkManager carry NetworkManager's pid: they go on the pppd
     // session that was running.
     // xl2tpd's lines tell about a pppd that runs; before any there is nothing for them to tell.
-    if (current === null && isXl2tpdRow(l)) continue;
-    const relayed = l.source === 'ignored' || isXl2tpdRow(l);
+    const xl2tpd = isXl2tpdRow(l);
+    if (current === null && xl2tpd) continue;
+    const relayed = l.source === 'ignored' || xl2tpd;
     const key = relayed && current ? current.key : l.pid && !relayed ? `pid:${l.pid}` : 'raw';
     // `updetach` (and detaching after start) forks: the same session goes on under a new pid.
     // A new pid whose first line continues a session (not a start line) joins the session
