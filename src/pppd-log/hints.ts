@@ -144,6 +144,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, /PPTP socket/i)) {
         return 'The kernel lacks PPTP sockets for pppd\'s pptp.so: install kmod-pptp (and kmod-gre) and load pptp.';
       }
+      if (has(attempt, /\bSocket\(\) (?:Protocol|Address family) not supported/)) {
+        return 'The kernel refused a PPPoX socket (Android\'s mtpd: no PPTP/L2TP PPPoX driver in this kernel); on OpenWrt the same is kmod-pptp (and kmod-gre) for PPTP, kmod-pppol2tp for L2TP.';
+      }
       return 'The kernel lacks PPP: install kmod-ppp and load slhc, ppp_generic and ppp_async (add them to /etc/modules); /dev/ppp must exist.';
     case 'config_error': {
       const opt = /unrecognized option '([^']*)'/.exec(attempt.evidence.join('\n'))?.[1];
@@ -198,6 +201,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (attempt.endedBy === PPTP_QUIT) {
         return "pptp, pppd's pty program, quit before the server sent a PPP frame: its own log lines say why, most often the control connection to TCP 1723 refused or unreachable (firewall, wrong server address), else a server name that does not resolve or a GRE socket it could not open.";
+      }
+      if (attempt.endedBy?.startsWith('the modem hung up') && attempt.localIp === null) {
+        return 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.';
       }
       if (attempt.endedBy?.includes('pppd crashed')) return 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.';
       if (attempt.endedBy?.includes('could not open its GRE socket')) {

@@ -158,7 +158,11 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   for (const l0 of lines) {
     const nm = pppVpn ? nmVpnLine(l0) : null;
     const l = nm ?? l0;
-    const speaker = nm ? 'pppd' : speakerOf(l);
+    let speaker = nm ? 'pppd' : speakerOf(l);
+    // An untagged line (a terminal, `journalctl -o cat`) or netifd's relay of pppd's stderr that
+    // one of pppd's rows reads, while pppd is writing the log: pppd's own, also where its words
+    // are like any program's (an option error, then pppd exits).
+    if (speaker === null && current !== null && l.source === 'unknown' && (l.prog === null || /^netifd$/i.test(l.prog)) && ruleFor(PPPD_RULES, l.msg) !== null) speaker = 'pppd';
     if (speaker === null) {
       if (l.source !== 'pptpd' && isSourceMessage(l.msg)) known.push(l);
       continue;

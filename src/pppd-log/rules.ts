@@ -1243,6 +1243,17 @@ export const PPTP_RULES: Rule[] = [
   },
   { name: 'mtpd-end', re: /^Mtpd is terminated \(status = \d+\)/, example: 'Mtpd is terminated (status = 5)', on: (s) => void (s.finished = true) },
   {
+    // mtpd pptp.c / l2tp.c create_pppox(): "Creating PPPoX socket", then socket(AF_PPPOX,
+    // SOCK_DGRAM, PX_PROTO_OPNS or _OLAC) failing: the kernel has no PPTP (pppopns) or L2TP
+    // (pppolac) PPPoX driver; mtpd exits before its pppd starts.
+    name: 'mtpd-no-pppox',
+    bare: true,
+    re: /^Socket\(\) (?:Protocol not supported|Address family not supported by protocol)$/,
+    example: 'Socket() Protocol not supported',
+    fresh: true,
+    on: (s, _m, l) => void (s.noKernel ??= l),
+  },
+  {
     name: 'pptp-dns',
     // pptp.c get_ip_address(): gethostbyname/getaddrinfo failures; the pptp.so plugin's "Unknown host";
     // pptp_callmgr.c: the call manager's "Invalid IP address" for a server it cannot use.

@@ -255,7 +255,10 @@ export function decideVerdict(s: Session): Decision {
     const loop = s.ends.find((e) => e.cause === 'looped-back');
     if (loop) return { verdict: 'other', endedBy: describe(loop), evidence: ev(loop.line) };
     const peer = s.ends.find((e) => e.kind === 'peer-term');
-    const sig = s.ends.find((e) => e.kind === 'signal') ?? s.ends.find((e) => e.kind === 'child-signal');
+    // A signal after "Connection terminated." stops a pppd that waits between attempts (persist,
+    // holdoff): the attempt had ended already, for the reason before it (main.c).
+    const over = s.ends.find((e) => e.kind === 'terminated');
+    const sig = s.ends.find((e) => e.kind === 'signal' && !(over && over.line.index < e.line.index)) ?? s.ends.find((e) => e.kind === 'child-signal');
     const pptpClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed');
     // A signal after the PPTP peer closed the connection is its consequence (pptpd stops its
     // pppd with SIGTERM when the client hangs up).
@@ -269,10 +272,13 @@ export function decideVerdict(s: Session): Decision {
     if (pptpClosed) {
       return { verdict: 'terminated_by_peer', endedBy: describe(pptpClosed), evidence: ev(pptpClosed.line, hangup?.line) };
     }
+    // What ended the attempt comes before "Connection terminated."; a signal after it only
+    // stopped the waiting pppd.
+    const cause = firstTerm && !(over && over.line.index < firstTerm.line.index) ? firstTerm : (hangup ?? ended);
     return {
       verdict: 'other',
-      endedBy: ended ? describe(firstTerm ?? ended) : null,
-      evidence: ev(s.otherTimeout, firstTerm?.line ?? ended?.line, s.lines[s.lines.length - 1]),
+      endedBy: cause ? describe(cause) : null,
+      evidence: ev(s.otherTimeout, cause === hangup ? s.serialLine : null, cause?.line, s.lines[s.lines.length - 1]),
     };
   }
 

@@ -268,6 +268,36 @@ describe('what a server (pptpd) sees', () => {
   });
 });
 
+describe("pppd's option errors without pppd's tag", () => {
+  it('reads one on a terminal or under `journalctl -o cat` once pppd is writing the log', () => {
+    // ipv6cp.c ipv6_check_options(): option_error(), then pppd exits (EXIT_OPTION_ERROR)
+    const text = ['Plugin rp-pppoe.so loaded.', 'RP-PPPoE plugin version 3.11 compiled against pppd 2.4.5', 'local/remote LL address required for demand-dialling'];
+    expect(diagnose(text.join('\n')).verdict).toBe('config_error');
+    // under another program's tag they are that program's
+    expect(diagnose([...text.slice(0, 2), `Dec  1 10:00:00 host setup-wan[812]: ${text[2] ?? ''}`].join('\n')).verdict).toBe('other');
+  });
+});
+
+describe('a signal after the attempt was over', () => {
+  it('does not make a modem hang-up before LCP a local stop (persist: pppd waits, then poff)', () => {
+    // main.c: "Connection terminated." ends the attempt; with persist pppd waits for its holdoff
+    // and a SIGTERM then stops the waiting pppd, not the call.
+    const text = [
+      'May 20 17:46:48 host pppd[8225]: Using interface ppp0',
+      'May 20 17:46:48 host pppd[8225]: Connect: ppp0 <--> /dev/ttyS0',
+      'May 20 17:47:00 host pppd[8225]: Hangup (SIGHUP)',
+      'May 20 17:47:00 host pppd[8225]: Modem hangup',
+      'May 20 17:47:00 host pppd[8225]: Connection terminated.',
+      'May 20 17:47:17 host pppd[8225]: Terminating on signal 15.',
+      'May 20 17:47:17 host pppd[8225]: Exit.',
+    ];
+    const d = diagnose(text.join('\n'));
+    expect([d.verdict, d.endedBy, d.hint]).toEqual(['other', expect.stringMatching(/^the modem hung up/), expect.stringContaining('chat script')]);
+    // the same signal while the attempt still runs is the stop
+    expect(diagnose([...text.slice(0, 2), text[5], text[6]].join('\n')).verdict).toBe('stopped_locally');
+  });
+});
+
 describe('pptp text without its usual prefix', () => {
   it('reads the call manager of the pptp.so plugin logging bare text (OpenWrt, raw output)', () => {
     const text = [

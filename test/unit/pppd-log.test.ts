@@ -322,6 +322,11 @@ describe('batch 13 rules (both directions)', () => {
     expect(v([...start, ...call, ...up, mtpd('Received signal 15'), mtpd('Sending signal to pppd (pid = 1201)'), pppd('Terminating on signal 15')])).toBe('stopped_locally');
     expect(v([...start, ...call, pppd('Using interface ppp0'), pppd('Connect: ppp0 <--> pppox'), mtpd('Received signal 17'), mtpd('Pppd is terminated (status = 19)')])).toBe('auth_failed');
     expect(v([...start, mtpd('Connection established (socket = 10)'), mtpd('Remote server hung up')])).toBe('control_refused');
+    // create_pppox(): the kernel has no PPPoX driver for the call (EPROTONOSUPPORT, EAFNOSUPPORT)
+    for (const err of ['Protocol not supported', 'Address family not supported by protocol']) {
+      const d = diagnose([...start, ...call.slice(0, 3), mtpd('Creating PPPoX socket'), `01-15 10:20:30.200  1200  1200 F mtpd    : Socket() ${err}`, mtpd('Mtpd is terminated (status = 36)')].join('\n'));
+      expect([d.verdict, d.hint], err).toEqual(['no_kernel_support', expect.stringContaining('kmod-pptp')]);
+    }
   });
   it("reads auth.c's missing-secret option error as the configuration it is, with the server's fix on a server's side", () => {
     const secret = ['The remote system is required to authenticate itself', "but I couldn't find any suitable secret (password) for it to use to do so."];
