@@ -410,6 +410,15 @@ const COMPOSE = /^[\w.-]+[ \t]+\|[ \t]?/;
 // relays ("[10:20:30] VPN: ", "[10:20:30.123] ").
 const FRONTEND_CLOCK = /^[ \t]*\[\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d{1,6})?\][ \t]*(?:[A-Za-z][\w.-]{0,20}:[ \t]+)?/;
 const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?)/;
+// A clock alone in front of every line: moreutils' `ts '%H:%M:%S'`, a GUI's log window, a
+// terminal logger ("10:20:30 ", "10:20:30.123 "), or the epoch seconds of a collector
+// ("1736072430.123 "); syslog's own dates carry the month or the year first.
+const CLOCK_EVERY = /^[ \t]*(?:\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?|1\d{9}(?:\.\d{1,9})?)[ \t]+(?=\S)/;
+// Kubernetes' CRI log files (/var/log/pods/...): "2025-01-05T10:20:30.123456789Z stderr F "
+// before what the container wrote, as it was written.
+const CRI_EVERY = /^[ \t]*\d{4}-\d\d-\d\dT\S+ (?:stdout|stderr) [FP] /;
+// Markdown inline code around each line of a paste ("`Jan  5 ... pppd[123]: ...`").
+const INLINE_CODE = /^[ \t]*`([^`]+)`[ \t]*$/;
 // A console's or dmesg-merged view's "[12345.678901] " on every line: the stamp of the line,
 // not the start of a kernel record (pppd's own lines then carry it too).
 const UPTIME_EVERY = /^[ \t]*\[\s*\d+\.\d+\][ \t]?/;
@@ -441,6 +450,9 @@ function stripDecoration(lines: string[]): string[] {
     if (most(LIST_MARK)) out = out.map((l) => l.replace(LIST_MARK, ''));
     if (most(COMPOSE)) out = out.map((l) => l.replace(COMPOSE, ''));
     if (most(FRONTEND_CLOCK)) out = out.map((l) => l.replace(FRONTEND_CLOCK, ''));
+    if (most(CLOCK_EVERY)) out = out.map((l) => l.replace(CLOCK_EVERY, ''));
+    if (most(CRI_EVERY)) out = out.map((l) => l.replace(CRI_EVERY, ''));
+    if (most(INLINE_CODE)) out = out.map((l) => l.replace(INLINE_CODE, '$1'));
     out = dedent(out);
     if (out.join('\n') === before) break;
   }

@@ -247,6 +247,12 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   { name: 'line breaks lost (syslog run together)', fn: (t) => lines(reframe((l, i, prog, pid) => `${classic(at(i))} gw ${i % 2 ? 'daemon.info ' : ''}${prog}[${pid}]: ${l.msg}`)(t)).join(' '), applies: allFramed },
   { name: 'line breaks lost (OpenWrt logread run together)', fn: (t) => lines(openwrtLogread(t)).join(' '), applies: allFramed },
   { name: 'BBCode colour on every line', fn: (t) => lines(t).map((l) => `[COLOR="Blue"]${l}[/COLOR]`).join('\n') },
+  // moreutils' `ts '%.T'` (or a terminal logger) in front of every line of a pppd run
+  { name: "clock alone in front of every line (ts '%.T')", fn: (t) => lines(t).map((l, i) => `${hms(at(i))}.${String(i % 1000).padStart(3, '0')} ${l}`).join('\n') },
+  // a pod's log file on a Kubernetes node (CRI: time, stream, F for a full line)
+  { name: 'Kubernetes CRI log file', fn: (t) => lines(t).map((l, i) => `${iso(at(i))}.123456789Z stderr F ${l}`).join('\n') },
+  // Markdown inline code around each line instead of a fence
+  { name: 'Markdown inline code on every line', fn: (t) => lines(t).filter((l) => l.trim() !== '' && !l.includes('`')).map((l) => `\`${l}\``).join('\n') },
   {
     name: 'cut off at the beginning',
     fn: (t) => {
@@ -307,6 +313,9 @@ const KNOWN_FAILURES: Record<string, number> = {
   // tails. A program's stdout and syslog are never one stream like that.
   "other daemons interleaved": 1,
   "cut off at the beginning": 0,
+  "clock alone in front of every line (ts '%.T')": 0,
+  "Kubernetes CRI log file": 0,
+  "Markdown inline code on every line": 0,
   "newest entry first": 0,
   "Android logcat -v threadtime": 0,
   "Android logcat -v brief": 0,
