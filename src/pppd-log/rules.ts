@@ -827,7 +827,8 @@ export const PPPD_RULES: Rule[] = [
   // --- timeouts (fsm.c: "%s: timeout sending Config-Requests") ---
   {
     name: 'config-timeout',
-    re: /^(\S+): timeout sending\s+Config-Requests/i,
+    // (posters retyping it write "Configure-Requests", "Config Requests")
+    re: /^(\S+): timeout sending\s+Conf(?:ig(?:ure)?)?[- ]?Req(?:uest)?s?\b/i,
     example: 'LCP: timeout sending Config-Requests',
     on: (s, m, l) => {
       const proto = (m[1] ?? '').toUpperCase();

@@ -313,6 +313,12 @@ describe('pptp text without its usual prefix', () => {
     expect(d.endedBy).toMatch(/closed the PPTP control connection before PPP started/);
   });
 
+  it("reads fsm.c's LCP time-out as a poster retyped it", () => {
+    for (const m of ['LCP: timeout sending Configure-Requests', 'LCP: timeout sending Config Requests']) {
+      expect(diagnose(['Using interface ppp0', 'Connect: ppp0 <--> /dev/ttyS0', m, 'Connection terminated.'].join('\n')).verdict, m).toBe('no_response');
+    }
+  });
+
   it('still calls an LCP time-out with no word from pptp no response', () => {
     const text = ['Connect: pptp-vpn <--> pptp (192.0.2.9)', 'LCP: timeout sending Config-Requests', 'Connection terminated.'].join('\n');
     expect(diagnose(text).verdict).toBe('no_response');
