@@ -192,7 +192,7 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
   const lines = rawLines.map((l) => l.trimEnd());
   const filled = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.trim() !== '');
   const headed = filled.filter(({ l }) => startsHeader(l)).length;
-  const width = Math.max(0, ...lines.map((l) => l.length));
+  const width = lines.reduce((w, l) => Math.max(w, l.length), 0);
   const nearWidth = filled.filter(({ l }) => l.length >= width - WRAP_SLACK).length;
   const gaps = filled.slice(1).map(({ i }, k) => i - (filled[k]?.i ?? 0));
   const doubleSpaced = gaps.length >= 2 && gaps.filter((g) => g === 2).length * 2 >= gaps.length;

@@ -268,6 +268,14 @@ describe('what a server (pptpd) sees', () => {
   });
 });
 
+describe('a long syslog file', () => {
+  it('is read whole (150 000 lines: no argument list as long as the log)', () => {
+    const noise = Array.from({ length: 150_000 }, (_, i) => `Jan  5 10:${String(Math.floor(i / 3000) % 60).padStart(2, '0')}:00 gw kernel: [${i}.000000] eth0: link up`);
+    const tail = ['Jan  5 11:00:00 gw pppd[9]: Connect: ppp0 <--> /dev/pts/1', 'Jan  5 11:00:31 gw pppd[9]: LCP: timeout sending Config-Requests'];
+    expect(diagnose([...noise, ...tail].join('\n')).verdict).toBe('no_response');
+  });
+});
+
 describe("pppd's option errors without pppd's tag", () => {
   it('reads one on a terminal or under `journalctl -o cat` once pppd is writing the log', () => {
     // ipv6cp.c ipv6_check_options(): option_error(), then pppd exits (EXIT_OPTION_ERROR)
