@@ -569,14 +569,20 @@ function splitRunTogether(lines: string[]): string[] {
   });
 }
 
+/** The longest line read: a syslog header and a front end's prefix around pppd's 1024 bytes. */
+const MAX_LINE = 4096;
+
 /** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
 export function splitLog(text: string): LogLine[] {
   const out: LogLine[] = [];
   const rawLines = splitRunTogether(decodeQuotedPrintable(stripDecoration(normalizeText(decodeEntities(text)).split(/\r\n|\r|\n/)).map(unframeLine).map(unrelay)));
   unwrap(rawLines).forEach(({ line: line0, index }) => {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
+    // pppd formats a message into 1024 bytes (utils.c logit), pptp's into fewer: past
+    // MAX_LINE a line holds nothing they wrote (a blob, a paste's noise), and the rows'
+    // patterns need not scan it.
     // eslint-disable-next-line no-control-regex
-    const line = line0.replace(/[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, ' ').trim();
+    const line = line0.replace(/[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, ' ').trim().slice(0, MAX_LINE);
     if (line === '') return;
     const accelFile = ACCEL_FILE.exec(line);
     const { rest, stripped } = accelFile ? { rest: line.slice(accelFile[0].length), stripped: false } : stripTimestamp(line);

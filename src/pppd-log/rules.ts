@@ -1535,7 +1535,7 @@ export function ruleFor(table: readonly Rule[], msg: string): Hit {
   }
   // A copy that lost the blanks at some words' joins (a forum's text extraction: "LCP: timeout
   // sendingConfig-Requests") is read with a blank put back where a word runs into a capital.
-  const unglued = hit === null ? msg.replace(/([a-z]{3,})(?=[A-Z][a-z])/g, '$1 ') : msg;
+  const unglued = hit === null ? msg.replace(/(?<=[a-z]{3})(?=[A-Z][a-z])/g, ' ') : msg;
   if (unglued !== msg) hit = ruleFor(table, unglued);
   if (memo.size >= MEMO_SIZE) memo.clear();
   memo.set(msg, hit);

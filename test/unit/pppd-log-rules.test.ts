@@ -274,6 +274,13 @@ describe('a long syslog file', () => {
     const tail = ['Jan  5 11:00:00 gw pppd[9]: Connect: ppp0 <--> /dev/pts/1', 'Jan  5 11:00:31 gw pppd[9]: LCP: timeout sending Config-Requests'];
     expect(diagnose([...noise, ...tail].join('\n')).verdict).toBe('no_response');
   });
+
+  it('reads a line of 100 000 letters, or of pppd tags, in linear time (a blob pasted in a log)', () => {
+    // without the cap and the fixed-width look-behind these took tens of seconds (quadratic)
+    for (const blob of ['a'.repeat(100_000), 'pppd[1]: '.repeat(20_000), `${'x'.repeat(50_000)}Yes`]) {
+      expect(diagnose(`pppd[9]: Connect: ppp0 <--> /dev/pts/1\n${blob}\npppd[9]: LCP: timeout sending Config-Requests`).verdict).toBe('no_response');
+    }
+  }, 5_000);
 });
 
 describe("pppd's option errors without pppd's tag", () => {
