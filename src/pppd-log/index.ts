@@ -3,4 +3,5 @@ export { parsePppdLog, diagnose, hintFor, authFromOption, mppeFromOption, decode
 export { confusionTable, formatConfusionTable, corpusPart, corpusFamily } from './accuracy.js';
 export type { CorpusPart } from './accuracy.js';
 export type { AccuracyCase, ConfusionTable } from './accuracy.js';
+export { decodeLogBytes, UnreadableLogError } from './input.js';
 export * from './types.js';

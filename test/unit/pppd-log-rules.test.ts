@@ -469,7 +469,7 @@ describe('hints', () => {
 
 // ---- the CLI: exit 0 up / 1 other verdicts / 2 not a pppd log (never 2 on a pppd message) ----
 
-async function runDiagnose(text: string): Promise<{ out: string; err: string; code: number }> {
+async function runDiagnose(text: string | Buffer): Promise<{ out: string; err: string; code: number }> {
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const path = await import('node:path');
@@ -511,5 +511,18 @@ describe('pptp-fleet diagnose exit codes', () => {
     expect(r.code).toBe(code);
     if (code !== 2) expect(JSON.parse(r.out).verdict).toEqual(expect.any(String));
     else expect(r.err).toMatch(/not a pppd log/);
+  });
+});
+
+describe('pptp-fleet diagnose on the files admins have', () => {
+  const log = 'Connect: ppp0 <--> /dev/pts/0\nLCP: timeout sending Config-Requests\nConnection terminated.\n';
+  it('reads a rotated syslog (gzip), a Windows UTF-16 file; exit 2 naming a gzip it cannot inflate', async () => {
+    const { gzipSync } = await import('node:zlib');
+    for (const bytes of [gzipSync(log), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(log, 'utf16le')])]) {
+      const r = await runDiagnose(bytes);
+      expect([r.code, JSON.parse(r.out).verdict]).toEqual([1, 'no_response']);
+    }
+    const bad = await runDiagnose(Buffer.from([0x1f, 0x8b, 0x07, 0x00, 0x41]));
+    expect([bad.code, bad.err]).toEqual([2, expect.stringMatching(/cannot read: gzip data that cannot be decompressed/)]);
   });
 });

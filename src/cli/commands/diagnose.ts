@@ -2,6 +2,7 @@
 //
 // Example:
 //   pptp-fleet diagnose /tmp/ppp.log
+//   pptp-fleet diagnose /var/log/syslog.2.gz   # rotated (gzip) and UTF-16 (Windows) files too
 //   ssh root@router logread | pptp-fleet diagnose -
 //   pptp-fleet diagnose --json a.log          # exactly one JSON object (the Diagnosis)
 //   pptp-fleet diagnose --json a.log b.log    # one JSON object per line: {"file": ..., ...Diagnosis}
@@ -13,6 +14,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { diagnose, parsePppdLog } from '../../pppd-log/parse.js';
+import { decodeLogBytes } from '../../pppd-log/input.js';
 import type { Diagnosis } from '../../pppd-log/types.js';
 import { errorMessage } from '../../errors.js';
 import { EXIT } from '../exit.js';
@@ -22,10 +24,10 @@ interface DiagnoseFlags {
   json?: boolean;
 }
 
-async function readStdin(): Promise<string> {
+async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** The human-readable report of one Diagnosis. */
@@ -68,7 +70,7 @@ export function registerDiagnose(program: Command): void {
       for (const file of files) {
         let text: string;
         try {
-          text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+          text = decodeLogBytes(file === '-' ? await readStdin() : await readFile(file));
         } catch (err) {
           console.error(`${file}: cannot read: ${errorMessage(err)}`);
           raise(EXIT.badInput);
