@@ -3,7 +3,7 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, Verdict } from './types.js';
-import { PPTP_QUIT } from './verdict.js';
+import { PPTP_QUIT, UNFINISHED_AFTER_AUTH } from './verdict.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
 const MSCHAP_ERRORS: Record<string, string> = {
@@ -201,6 +201,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (attempt.endedBy === PPTP_QUIT) {
         return "pptp, pppd's pty program, quit before the server sent a PPP frame: its own log lines say why, most often the control connection to TCP 1723 refused or unreachable (firewall, wrong server address), else a server name that does not resolve or a GRE socket it could not open.";
+      }
+      if (attempt.endedBy === UNFINISHED_AFTER_AUTH) {
+        return 'The log stops while the link was being set up (authentication had succeeded): take the log again after the attempt ended, or a minute later.';
       }
       if (attempt.endedBy?.startsWith('the modem hung up') && attempt.localIp === null) {
         return 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.';

@@ -277,7 +277,9 @@ export function decideVerdict(s: Session): Decision {
     const cause = firstTerm && !(over && over.line.index < firstTerm.line.index) ? firstTerm : (hangup ?? ended);
     return {
       verdict: 'other',
-      endedBy: cause ? describe(cause) : null,
+      // An attempt that authenticated and then the log ends is a link still being set up: what
+      // an earlier attempt ended with no longer tells (parse.ts diagnose).
+      endedBy: cause ? describe(cause) : s.authResult === 'success' ? UNFINISHED_AFTER_AUTH : null,
       evidence: ev(s.otherTimeout, cause === hangup ? s.serialLine : null, cause?.line, s.lines[s.lines.length - 1]),
     };
   }
@@ -363,6 +365,9 @@ function peerClosedWords(detail: string): string {
   if (L2TP_PEER.test(detail)) return detail.replace(L2TP_PEER, '');
   return serverView(detail) ? detail.replace(SERVER_VIEW, '') : `the server closed the PPTP call (${detail})`;
 }
+
+/** endedBy of an attempt the log ends in after authentication succeeded (hints.ts reads it). */
+export const UNFINISHED_AFTER_AUTH = 'the log ends after authentication succeeded, before the link came up';
 
 /** endedBy of pptp quitting before PPP with no word of its own in the log (hints.ts reads it). */
 export const PPTP_QUIT = "pptp exited before the peer answered, and its own lines (why) are not in this log";

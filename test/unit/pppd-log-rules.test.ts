@@ -293,6 +293,18 @@ describe("pppd's option errors without pppd's tag", () => {
   });
 });
 
+describe('a log that ends inside a new attempt', () => {
+  const failed = ['pppd[8287]: Connect: ppp0 <--> /dev/ttyUSB0', 'pppd[8287]: IPCP: timeout sending Config-Requests', 'pppd[8287]: Terminating on signal 15'];
+  const restart = ['pppd[9004]: pppd 2.4.4 started by root, uid 0', 'pppd[9004]: Using interface ppp0', 'pppd[9004]: Connect: ppp0 <--> /dev/ttyUSB0'];
+  it('reports the attempt before it while the new one is only starting', () => {
+    expect(diagnose([...failed, ...restart].join('\n')).verdict).toBe('stopped_locally');
+  });
+  it('reports no outcome once the new one authenticated (the earlier end no longer tells)', () => {
+    const d = diagnose([...failed, ...restart, 'pppd[9004]: PAP authentication succeeded'].join('\n'));
+    expect([d.verdict, d.endedBy, d.hint]).toEqual(['other', expect.stringMatching(/ends after authentication succeeded/), expect.stringContaining('take the log again')]);
+  });
+});
+
 describe('a signal after the attempt was over', () => {
   it('does not make a modem hang-up before LCP a local stop (persist: pppd waits, then poff)', () => {
     // main.c: "Connection terminated." ends the attempt; with persist pppd waits for its holdoff
