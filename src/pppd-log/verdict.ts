@@ -280,7 +280,7 @@ export function decideVerdict(s: Session): Decision {
       // An attempt that authenticated and then the log ends is a link still being set up: what
       // an earlier attempt ended with no longer tells (parse.ts diagnose).
       endedBy: cause ? describe(cause) : s.authResult === 'success' ? UNFINISHED_AFTER_AUTH : null,
-      evidence: ev(s.otherTimeout, cause === hangup ? s.serialLine : null, cause?.line, s.lines[s.lines.length - 1]),
+      evidence: ev(s.otherTimeout, cause !== undefined && cause === hangup ? s.serialLine : null, cause?.line, s.lines[s.lines.length - 1]),
     };
   }
 
