@@ -104,6 +104,7 @@ interface Group {
   otherTransport: boolean;
 }
 
+const MODEM_KERNEL = /\b(?:ttyUSB|ttyACM)\d+\b|\bGSM modem\b/;
 const PPTP_GROUP = /Connect:\s*\S+\s*<-->\s*\/dev\/pts\/|pptp\.so|nm-pptp|PPTP plugin|pptp_server|\bpptp\b/i;
 const OTHER_TRANSPORT = /rp-pppoe|pppoe\.so|PPPoE plugin|\bPAD[IORST]\b|pppol2tp|l2tp|Connect:\s*\S+\s*<-->\s*(?:\/dev\/tty|eth|nas|wan|vlan|en[a-z0-9]|wl|br-|bond)/i;
 
@@ -155,6 +156,10 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   // text a pppd log even when nothing else does.
   const known: LogLine[] = [];
   const pppVpn = lines.some((l) => PPP_VPN.test(l.raw));
+  // The kernel naming a USB modem's serial port (usb-serial's option driver: "GSM modem
+  // (1-port) converter now disconnected from ttyUSB1", cdc-acm's ttyACM0): pppd's line is a
+  // modem's even where the paste has no "Connect: ppp0 <--> /dev/ttyUSB0".
+  const modemKernel = lines.find((l) => /^kernel$/i.test(l.prog ?? '') && MODEM_KERNEL.test(l.msg)) ?? null;
   for (const l0 of lines) {
     const nm = pppVpn ? nmVpnLine(l0) : null;
     const l = nm ?? l0;
@@ -216,6 +221,11 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   // A logread holds the PPPoE WAN's pppd too: prefer PPTP processes when there are any. A pppd
   // whose lines show no transport at all (its start cut off the paste) is not the tunnel either
   // when another one is plainly PPTP's.
+  if (modemKernel) {
+    for (const s of order.filter((g) => !g.pptp).flatMap((g) => g.sessions)) {
+      if (!s.serialLine && !s.tunnelServer && !s.lines.some((l) => /Connect:\s*\S+\s*<-->/.test(l.msg))) s.serialLine = modemKernel;
+    }
+  }
   const hasPptp = order.some((g) => g.pptp && !g.otherTransport);
   const kept = hasPptp ? order.filter((g) => g.pptp && !g.otherTransport) : order;
   const sessions = kept

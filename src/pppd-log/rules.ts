@@ -447,6 +447,9 @@ export const PPPD_RULES: Rule[] = [
   { name: 'channel', re: /^using channel \d+/, example: 'using channel 2', fresh: true, on: () => {} },
   { name: 'serial', re: /^Serial connection established/, example: 'Serial connection established.', fresh: true, on: () => {} },
   { name: 'started', re: /^pppd [\d.]+\S* started by/, example: 'pppd 2.4.7 started by root, uid 0', fresh: true, on: () => {} },
+  // options.c print_options(), with the `dump` option (main.c, before "started by"): the head
+  // of pppd's list of the options in effect, one "name value # (from FILE)" line each after it.
+  { name: 'options-dump', re: /^pppd options in effect:$/, example: 'pppd options in effect:', fresh: true, on: () => {} },
   {
     name: 'plugin',
     re: /^Plugin (\S+) loaded/,
@@ -1372,6 +1375,14 @@ export const PPTPD_RULES: Rule[] = [
     re: /^CTRL: (?:GRE-tunnel has collapsed|GRE read or PTY write failed|Error sending GRE, aborting call|Bad magic cookie - lost syncronization)/i,
     example: 'CTRL: GRE-tunnel has collapsed (GRE read or PTY write failed (gre,pty)=(6,-1))',
     on: (s, m, l) => void s.ends.push({ kind: 'pptp-link-error', detail: `pptpd: ${m.input}`, line: l }),
+  },
+  {
+    // pptpgre.c decaps_gre() (pptpd's debug): the call's GRE packets in sequence, held back or
+    // dropped. Tells the call carries frames, not how it ends: a server's log of a call.
+    name: 'pptpd-gre-data',
+    re: /^GRE: (?:accepting (?:packet )?#\d+|buffering packet #\d+|discarding (?:duplicate or old )?packet|timeout waiting for \d+ packets)/i,
+    example: 'GRE: buffering packet #296 (expecting #295, lost or reordered)',
+    on: () => {},
   },
   {
     // pptpgre.c pptp_gre_init(): pptpd could not open its raw GRE socket (it needs root): no

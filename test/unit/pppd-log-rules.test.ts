@@ -293,6 +293,25 @@ describe("pppd's option errors without pppd's tag", () => {
   });
 });
 
+describe('what the kernel and pptpd say around pppd', () => {
+  it("takes a SIGHUP for the line hanging up when the kernel names a USB modem's port", () => {
+    const up = ['Jul  3 13:25:50 pc pppd[4540]: local  IP address 10.64.64.64', 'Jul  3 13:25:50 pc pppd[4540]: remote IP address 10.64.64.65'];
+    const hup = ['Jul  3 13:34:02 pc pppd[4540]: Hangup (SIGHUP)', 'Jul  3 13:34:02 pc pppd[4540]: Modem hangup', 'Jul  3 13:34:02 pc pppd[4540]: Connection terminated.'];
+    const usb = 'Jul  3 13:34:02 pc kernel: [  542.964114] option1 ttyUSB1: GSM modem (1-port) converter now disconnected from ttyUSB1';
+    expect(diagnose([...up, ...hup, usb].join('\n')).verdict).toBe('other');
+    // without the kernel's word the transport is unknown: a SIGHUP is somebody's stop
+    expect(diagnose([...up, ...hup].join('\n')).verdict).toBe('stopped_locally');
+  });
+
+  it("reads pptpd's GRE sequencing lines alone, and pppd's option dump alone, as their logs (exit 1, not 2)", () => {
+    const gre = ['Aug 13 22:56:33 srv pptpd[23789]: GRE: buffering packet #296 (expecting #295, lost or reordered)', 'Aug 13 22:56:54 srv pptpd[23789]: GRE: timeout waiting for 1 packets', 'Aug 13 22:56:54 srv pptpd[23789]: GRE: accepting #296 from queue'];
+    for (const text of [gre.join('\n'), 'pppd options in effect:\ndebug # (from command line)\npty pptp 192.0.2.4 --nolaunchpppd # (from /etc/ppp/peers/vpn)']) {
+      expect(parsePppdLog(text).isPppdLog, text).toBe(true);
+      expect(diagnose(text).verdict).toBe('other');
+    }
+  });
+});
+
 describe('a log that ends inside a new attempt', () => {
   const failed = ['pppd[8287]: Connect: ppp0 <--> /dev/ttyUSB0', 'pppd[8287]: IPCP: timeout sending Config-Requests', 'pppd[8287]: Terminating on signal 15'];
   const restart = ['pppd[9004]: pppd 2.4.4 started by root, uid 0', 'pppd[9004]: Using interface ppp0', 'pppd[9004]: Connect: ppp0 <--> /dev/ttyUSB0'];
