@@ -104,7 +104,7 @@ interface Group {
   otherTransport: boolean;
 }
 
-const MODEM_KERNEL = /\b(?:ttyUSB|ttyACM)\d+\b|\bGSM modem\b/;
+const MODEM_KERNEL = /\b(?:ttyUSB|ttyACM)\d+: |\bGSM modem\b|\bconverter now (?:attached to|disconnected from) ttyUSB\d+/;
 const PPTP_GROUP = /Connect:\s*\S+\s*<-->\s*\/dev\/pts\/|pptp\.so|nm-pptp|PPTP plugin|pptp_server|\bpptp\b/i;
 const OTHER_TRANSPORT = /rp-pppoe|pppoe\.so|PPPoE plugin|\bPAD[IORST]\b|pppol2tp|l2tp|Connect:\s*\S+\s*<-->\s*(?:\/dev\/tty|eth|nas|wan|vlan|en[a-z0-9]|wl|br-|bond)/i;
 
@@ -159,7 +159,8 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   // The kernel naming a USB modem's serial port (usb-serial's option driver: "GSM modem
   // (1-port) converter now disconnected from ttyUSB1", cdc-acm's ttyACM0): pppd's line is a
   // modem's even where the paste has no "Connect: ppp0 <--> /dev/ttyUSB0".
-  const modemKernel = lines.find((l) => /^kernel$/i.test(l.prog ?? '') && MODEM_KERNEL.test(l.msg)) ?? null;
+  // (Untagged too: `journalctl -o cat` drops the "kernel:" tag.)
+  const modemKernel = lines.find((l) => (/^kernel$/i.test(l.prog ?? '') || (l.prog === null && l.source === 'unknown')) && MODEM_KERNEL.test(l.msg)) ?? null;
   for (const l0 of lines) {
     const nm = pppVpn ? nmVpnLine(l0) : null;
     const l = nm ?? l0;

@@ -1377,6 +1377,15 @@ export const PPTPD_RULES: Rule[] = [
     on: (s, m, l) => void s.ends.push({ kind: 'pptp-link-error', detail: `pptpd: ${m.input}`, line: l }),
   },
   {
+    // pptpgre.c decaps_gre(): the raw GRE socket's read failed ("Protocol not available": an
+    // ICMP error for the GRE flow); pptpctrl.c then ends the call ("GRE read or PTY write
+    // failed", the row that tells the end).
+    name: 'pptpd-gre-read',
+    re: /^GRE: read\(fd=\d+.*\) from network failed/i,
+    example: 'GRE: read(fd=7,buffer=60a400,len=8260) from network failed: status = -1 error = Protocol not available',
+    on: () => {},
+  },
+  {
     // pptpgre.c decaps_gre() (pptpd's debug): the call's GRE packets in sequence, held back or
     // dropped. Tells the call carries frames, not how it ends: a server's log of a call.
     name: 'pptpd-gre-data',

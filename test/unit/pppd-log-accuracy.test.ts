@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       // a hash of the family, so about a third: batch 14's families drew 27 of 93 (29 %)
       expect(heldOut.filter((c) => c.name.startsWith(prefix)).length, prefix).toBeGreaterThanOrEqual(Math.min(Math.floor(batch.length / 3) - 1, Math.floor(batch.length / 4)));
@@ -106,6 +106,7 @@ describe('verdict accuracy', () => {
       ['batch 18 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field18-'))],
       ['batch 19 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field19-'))],
       ['batch 20 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field20-'))],
+      ['batch 21 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field21-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -130,10 +131,10 @@ describe('verdict accuracy', () => {
     // since), batch 17 42/48 (40/48 measured frozen), batch 18 29/38 (27/38 measured frozen);
     // batches 1, 4, 8, 11, 12, 13 and 16 gained from later fixes (1, 1, 1, 3, 2, 2 and 1), batch
     // 12 lost one to stop 25's proxy ARP reading, which won batch 4's; stop 26's serial-line
-    // hang-up reading (other) won one; batch 19 10/10 and batch 20 14/14 (measured frozen); not
-    // looked at: 309/348 (88.8 %). Under the 0.95 target. A floor in cases, so a change that
-    // loses held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(309);
+    // hang-up reading (other) won one; batch 19 10/10, batch 20 14/14 and batch 21 18/21
+    // (measured frozen); not looked at: 327/369 (88.6 %). Under the 0.95 target. A floor in
+    // cases, so a change that loses held-out cases fails here; never met by tuning on them.
+    expect(table.correct).toBeGreaterThanOrEqual(327);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen (not looked at): a ceiling, never met by looking
     expect(addr.wrong.length).toBeLessThanOrEqual(1);

@@ -299,6 +299,9 @@ describe('what the kernel and pptpd say around pppd', () => {
     const hup = ['Jul  3 13:34:02 pc pppd[4540]: Hangup (SIGHUP)', 'Jul  3 13:34:02 pc pppd[4540]: Modem hangup', 'Jul  3 13:34:02 pc pppd[4540]: Connection terminated.'];
     const usb = 'Jul  3 13:34:02 pc kernel: [  542.964114] option1 ttyUSB1: GSM modem (1-port) converter now disconnected from ttyUSB1';
     expect(diagnose([...up, ...hup, usb].join('\n')).verdict).toBe('other');
+    // `journalctl -o cat`: no tags at all
+    const bare = (l: string): string => l.replace(/^.*?(?:pppd\[\d+\]|kernel): /, '');
+    expect(diagnose([...up, ...hup, usb].map(bare).join('\n')).verdict).toBe('other');
     // without the kernel's word the transport is unknown: a SIGHUP is somebody's stop
     expect(diagnose([...up, ...hup].join('\n')).verdict).toBe('stopped_locally');
   });
