@@ -104,6 +104,8 @@ interface Group {
   otherTransport: boolean;
 }
 
+const SCRIPT_FINISHED = /^Script .+? finished \(pid (\d+)\)/;
+const startedScript = (s: Session, pid: string): boolean => s.lines.some((l) => l.msg.startsWith('Script ') && l.msg.includes(` started (pid ${pid})`));
 const MODEM_KERNEL = /\b(?:ttyUSB|ttyACM)\d+: |\bGSM modem\b|\bconverter now (?:attached to|disconnected from) ttyUSB\d+/;
 const PPTP_GROUP = /Connect:\s*\S+\s*<-->\s*\/dev\/pts\/|pptp\.so|nm-pptp|PPTP plugin|pptp_server|\bpptp\b/i;
 const OTHER_TRANSPORT = /rp-pppoe|pppoe\.so|PPPoE plugin|\bPAD[IORST]\b|pppol2tp|l2tp|Connect:\s*\S+\s*<-->\s*(?:\/dev\/tty|eth|nas|wan|vlan|en[a-z0-9]|wl|br-|bond)/i;
@@ -143,6 +145,14 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   };
   const add = (g: Group, l: LogLine, speaker: 'pppd' | 'pptp'): void => {
     let s = g.sessions[g.sessions.length - 1];
+    // A script the attempt before started finishes after `persist` began the next one (ipcp.c
+    // runs ip-down without waiting for it): it goes with the attempt that started it.
+    const pid = speaker === 'pppd' ? SCRIPT_FINISHED.exec(l.msg)?.[1] : undefined;
+    const prev = g.sessions[g.sessions.length - 2];
+    if (pid !== undefined && s && prev && !startedScript(s, pid) && startedScript(prev, pid)) {
+      feed(prev, l, speaker);
+      return;
+    }
     if (!s || startsNew(s, l, speaker)) {
       s = newSession(g.pid);
       g.sessions.push(s);
@@ -277,8 +287,17 @@ function isFragment(s: Session): boolean {
  */
 function settleHangup(s: Session): void {
   const detail = s.serialLine ? 'the modem hung up (SIGHUP from the serial line)' : s.tunnelServer ? "pptpd closed pppd's pty (SIGHUP): the call is over" : null;
-  if (detail === null) return;
-  for (const e of s.ends) if (e.kind === 'signal' && e.detail === SIGHUP) Object.assign(e, { kind: 'hangup', detail });
+  s.ends.forEach((e, i) => {
+    if (e.kind !== 'signal' || e.detail !== SIGHUP) return;
+    if (detail !== null) return void Object.assign(e, { kind: 'hangup', detail });
+    // "Modem hangup" right after it: pppd's read of its tty (or pty) met end-of-file (main.c
+    // get_input), which a `kill -HUP` never causes: the line itself hung up under pppd (the
+    // pty's other end closed: pptp or a front end quit; a modem or a Bluetooth link gone).
+    const next = s.ends[i + 1];
+    if (next?.kind === 'hangup' && s.lines[s.lines.indexOf(e.line) + 1] === next.line) {
+      Object.assign(e, { kind: 'hangup', detail: 'the line under pppd hung up (SIGHUP, then Modem hangup: its tty or pty was closed)' });
+    }
+  });
 }
 
 /**

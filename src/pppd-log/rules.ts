@@ -311,6 +311,11 @@ function feedPacket(s: Session, l: LogLine, dir: 'sent' | 'rcvd', proto: string,
         s.ends.push({ kind: 'peer-term', detail: reason, line: l });
         noteRasError(s, reason || body.replace(/^id=0x[0-9a-f]+\s*/i, ''), l);
         if (/MPPE|MPPC|encrypt/i.test(reason)) s.mppeFail ??= l;
+      } else if (/^User request$/i.test(reason)) {
+        // main.c closes the link with lcp_close(0, "User request") when a signal asked it to
+        // (SIGTERM, SIGINT, SIGHUP: poff, a front end, netifd): a local stop, also where a
+        // paste (`plog`'s tail) lost the "Terminating on signal" line before it.
+        s.ends.push({ kind: 'signal', detail: 'a local stop (pppd sent LCP TermReq "User request")', line: l });
       } else {
         s.ends.push({ kind: 'local-term', detail: reason, line: l });
         if (/MPPE/i.test(reason)) s.mppeFail ??= l;

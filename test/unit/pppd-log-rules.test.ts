@@ -293,17 +293,32 @@ describe("pppd's option errors without pppd's tag", () => {
   });
 });
 
+describe('a persist retry that begins before the last attempt is cleaned up', () => {
+  it("gives ip-down's 'finished' to the attempt that started it, not to the retry (ipcp.c does not wait for it)", () => {
+    const p = (m: string): string => `Mar 22 11:17:26 host pppd[6176]: ${m}`;
+    const text = [
+      'Connect: ppp0 <--> /dev/ttyUSB0', 'local  IP address 10.1.2.3', 'remote IP address 10.64.64.64',
+      'rcvd [LCP TermReq id=0xb]', 'LCP terminated by peer', 'Script /etc/ppp/ip-down started (pid 7992)', 'sent [LCP TermAck id=0xb]', 'Modem hangup', 'Connection terminated.',
+      'using channel 5', 'Using interface ppp0', 'Connect: ppp0 <--> /dev/ttyUSB0', 'sent [LCP ConfReq id=0x2 <asyncmap 0x0> <magic 0x3ae3e107>]',
+      'Script /etc/ppp/ip-down finished (pid 7992), status = 0x0',
+    ].map(p);
+    expect(diagnose(text.join('\n')).verdict).toBe('terminated_by_peer');
+  });
+});
+
 describe('what the kernel and pptpd say around pppd', () => {
   it("takes a SIGHUP for the line hanging up when the kernel names a USB modem's port", () => {
     const up = ['Jul  3 13:25:50 pc pppd[4540]: local  IP address 10.64.64.64', 'Jul  3 13:25:50 pc pppd[4540]: remote IP address 10.64.64.65'];
     const hup = ['Jul  3 13:34:02 pc pppd[4540]: Hangup (SIGHUP)', 'Jul  3 13:34:02 pc pppd[4540]: Modem hangup', 'Jul  3 13:34:02 pc pppd[4540]: Connection terminated.'];
     const usb = 'Jul  3 13:34:02 pc kernel: [  542.964114] option1 ttyUSB1: GSM modem (1-port) converter now disconnected from ttyUSB1';
-    expect(diagnose([...up, ...hup, usb].join('\n')).verdict).toBe('other');
+    const modem = diagnose([...up, ...hup, usb].join('\n'));
+    expect([modem.verdict, modem.endedBy]).toEqual(['other', expect.stringMatching(/^the modem hung up/)]);
     // `journalctl -o cat`: no tags at all
     const bare = (l: string): string => l.replace(/^.*?(?:pppd\[\d+\]|kernel): /, '');
-    expect(diagnose([...up, ...hup, usb].map(bare).join('\n')).verdict).toBe('other');
-    // without the kernel's word the transport is unknown: a SIGHUP is somebody's stop
-    expect(diagnose([...up, ...hup].join('\n')).verdict).toBe('stopped_locally');
+    expect(diagnose([...up, ...hup, usb].map(bare).join('\n')).endedBy).toMatch(/^the modem hung up/);
+    // without the kernel's word the line is unknown: pppd's tty or pty hung up, a SIGHUP alone is a stop
+    expect(diagnose([...up, ...hup].join('\n')).endedBy).toMatch(/^the line under pppd hung up/);
+    expect(diagnose([...up, hup[0] ?? '', hup[2] ?? ''].join('\n')).verdict).toBe('stopped_locally');
   });
 
   it("reads pptpd's GRE sequencing lines alone, and pppd's option dump alone, as their logs (exit 1, not 2)", () => {

@@ -180,8 +180,10 @@ describe('batch 10 rules', () => {
     // a router's own PPP stack logs only what it sends (newest line first, as its web page shows it)
     expect(v(['PPP\tERROR\tUser request', 'PPP\tINFO\tsent Call-Clear-Request', 'PPP\tINFO\tsent [LCP TermAck]', 'PPP\tERROR\tLCP down'])).toBe('terminated_by_peer');
     const pty = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1', 'PAP authentication succeeded'];
-    // our own close: the TermAck answers nothing of the peer's
-    expect(v([...pty, 'sent [LCP TermReq id=0x2 "User request"]', 'sent [LCP TermAck id=0x3]', 'Connection terminated.'])).toBe('other');
+    // our own close: the TermAck answers nothing of the peer's ("User request" is main.c's
+    // close on a signal: a local stop; another reason of ours is no peer's end either)
+    expect(v([...pty, 'sent [LCP TermReq id=0x2 "User request"]', 'sent [LCP TermAck id=0x3]', 'Connection terminated.'])).toBe('stopped_locally');
+    expect(v([...pty, 'sent [LCP TermReq id=0x2 "No network protocols running"]', 'sent [LCP TermAck id=0x3]', 'Connection terminated.'])).toBe('other');
     expect(v([...pty, 'sent [LCP TermAck id=0x3]', 'Connection terminated.'])).toBe('terminated_by_peer');
   });
 });
@@ -204,9 +206,13 @@ describe('batch 11 rules (both directions)', () => {
     expect(v([...serial, 'Hangup (SIGHUP)', 'Modem hangup', 'Connection terminated.'])).toBe('other');
     expect(diagnose([...serial, 'Hangup (SIGHUP)', 'Modem hangup'].join('\n')).endedBy).toContain('the modem hung up');
     expect(v([...serial, 'Modem hangup', 'Connection terminated.'])).toBe('other');
-    // a pty: the front end closing it (openfortivpn's disconnect) is a local stop
+    // a pty: SIGHUP with end-of-file on it ("Modem hangup", main.c get_input) is its other end
+    // closing (pptp quit, a front end such as openfortivpn closed it), which no `kill -HUP`
+    // causes; a SIGHUP alone is somebody's stop
     const pty = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/5', ...up];
-    expect(v([...pty, 'Hangup (SIGHUP)', 'Modem hangup', 'Connection terminated.'])).toBe('stopped_locally');
+    expect(v([...pty, 'Hangup (SIGHUP)', 'Modem hangup', 'Connection terminated.'])).toBe('other');
+    expect(diagnose([...pty, 'Hangup (SIGHUP)', 'Modem hangup'].join('\n')).endedBy).toMatch(/line under pppd hung up/);
+    expect(v([...pty, 'Hangup (SIGHUP)', 'sent [LCP TermReq id=0x2 "User request"]', 'Connection terminated.'])).toBe('stopped_locally');
     expect(v([...pty, 'Modem hangup', 'Connection terminated.'])).toBe('other');
   });
 });
@@ -672,8 +678,11 @@ describe('what a cut or mangled paste still tells', () => {
       'Mar  1 02:55:05 vps pppd[5020]: Connection terminated.',
     ].join('\n');
     expect(diagnose(text).verdict).toBe('terminated_by_peer');
-    // the same lines on a client (no server marks): a SIGHUP from somebody
-    expect(diagnose(text.replace(/.*(?:Plugin|calling number|pptpd\[).*\n/g, '')).verdict).toBe('stopped_locally');
+    // the same lines on a client (no server marks): the pty's other end closed (pptp quit)
+    const client = text.replace(/.*(?:Plugin|calling number|pptpd\[).*\n/g, '');
+    expect(diagnose(client).verdict).toBe('other');
+    // a SIGHUP that did not hang the pty up is somebody's stop
+    expect(diagnose(client.replace(/.*Modem hangup\n/, '')).verdict).toBe('stopped_locally');
   });
   it('leaves the verdict to the attempt before a restart on a line already gone', () => {
     const text = [
