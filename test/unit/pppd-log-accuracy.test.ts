@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       // a hash of the family, so about a third: batch 14's families drew 27 of 93 (29 %)
       expect(heldOut.filter((c) => c.name.startsWith(prefix)).length, prefix).toBeGreaterThanOrEqual(Math.min(Math.floor(batch.length / 3) - 1, Math.floor(batch.length / 4)));
@@ -107,6 +107,7 @@ describe('verdict accuracy', () => {
       ['batch 19 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field19-'))],
       ['batch 20 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field20-'))],
       ['batch 21 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field21-'))],
+      ['batch 22 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field22-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -131,10 +132,12 @@ describe('verdict accuracy', () => {
     // since), batch 17 42/48 (40/48 measured frozen), batch 18 29/38 (27/38 measured frozen);
     // batches 1, 4, 8, 11, 12, 13 and 16 gained from later fixes (1, 1, 1, 3, 2, 2 and 1), batch
     // 12 lost one to stop 25's proxy ARP reading, which won batch 4's; stop 26's serial-line
-    // hang-up reading (other) won one; batch 19 10/10, batch 20 14/14 and batch 21 18/21
-    // (measured frozen); not looked at: 327/369 (88.6 %). Under the 0.95 target. A floor in
-    // cases, so a change that loses held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(327);
+    // hang-up reading (other) won one; batch 19 10/10, batch 20 14/14, batch 21 18/21 and batch
+    // 22 24/27 (measured frozen); stop 27's reading of "Hangup (SIGHUP)" + "Modem hangup" as the
+    // line hanging up (decided on the tuned side: +3 -3, and on pppd's main.c) moved batch 6 -1,
+    // 15 +1, 21 +1; not looked at: 352/396 (88.9 %). Under the 0.95 target. A floor in cases, so
+    // a change that loses held-out cases fails here; never met by tuning on them.
+    expect(table.correct).toBeGreaterThanOrEqual(352);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen (not looked at): a ceiling, never met by looking
     expect(addr.wrong.length).toBeLessThanOrEqual(1);
