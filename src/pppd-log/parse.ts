@@ -229,14 +229,15 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     for (const l of known) add(g, l, 'pppd');
     seen = true;
   }
-  // A logread holds the PPPoE WAN's pppd too: prefer PPTP processes when there are any. A pppd
-  // whose lines show no transport at all (its start cut off the paste) is not the tunnel either
-  // when another one is plainly PPTP's.
+  // A pppd whose lines name no line at all runs on the USB modem the kernel named.
   if (modemKernel) {
     for (const s of order.filter((g) => !g.pptp).flatMap((g) => g.sessions)) {
       if (!s.serialLine && !s.tunnelServer && !s.lines.some((l) => /Connect:\s*\S+\s*<-->/.test(l.msg))) s.serialLine = modemKernel;
     }
   }
+  // A logread holds the PPPoE WAN's pppd too: prefer PPTP processes when there are any. A pppd
+  // whose lines show no transport at all (its start cut off the paste) is not the tunnel either
+  // when another one is plainly PPTP's.
   const hasPptp = order.some((g) => g.pptp && !g.otherTransport);
   const kept = hasPptp ? order.filter((g) => g.pptp && !g.otherTransport) : order;
   const sessions = kept
@@ -282,8 +283,9 @@ function isFragment(s: Session): boolean {
 /**
  * pppd's "Hangup (SIGHUP)" is somebody stopping it unless the line it runs on hung up: the kernel
  * sends the tty's session leader SIGHUP when a modem drops carrier, and so it does on pptpd's pty
- * when pptpd closes it (pptpctrl.c, the call over). Settled once the attempt is read, since
- * pptpd's lines may come after pppd's.
+ * when pptpd closes it (pptpctrl.c, the call over), and wherever "Modem hangup" follows it at
+ * once (end-of-file on the tty or pty). Settled once the attempt is read, since pptpd's lines
+ * may come after pppd's.
  */
 function settleHangup(s: Session): void {
   const detail = s.serialLine ? 'the modem hung up (SIGHUP from the serial line)' : s.tunnelServer ? "pptpd closed pppd's pty (SIGHUP): the call is over" : null;
