@@ -18,6 +18,11 @@ const MSCHAP_ERRORS: Record<string, string> = {
 /** auth.c auth_check_options(): pppd requires the peer to authenticate and has no secret for it. */
 const REMOTE_MUST_AUTH = /The remote system (?:\(.*\) )?is required to authenticate itself/i;
 
+/** An up link whose pty (pptp's, on a PPTP router) closed under pppd ("Modem hangup"). */
+function ptyClosedWhileUp(attempt: Attempt): boolean {
+  return attempt.localIp !== null && /^(?:modem hangup \(the pptp transport closed\)|the line under pppd hung up)/.test(attempt.endedBy ?? '');
+}
+
 function has(attempt: Attempt, re: RegExp): boolean {
   return attempt.evidence.some((l) => re.test(l)) || attempt.lcp.received.some((l) => re.test(l)) || attempt.lcp.sent.some((l) => re.test(l));
 }
@@ -87,6 +92,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'other':
       if (attempt.endedBy?.includes('IPCP could not agree')) return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
       if (attempt.endedBy === PPTP_QUIT) return `\`logread -e pptp\` (pptp's own reason), then \`nc -zv ${serverOf(attempt)} 1723\``;
+      if (ptyClosedWhileUp(attempt)) return `\`logread -e pptp\` around the hang-up (pptp's own reason), then \`ping -c 3 ${serverOf(attempt)}\``;
       return '`logread -e pppd` (the whole attempt)';
   }
 }
@@ -201,6 +207,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (attempt.endedBy === PPTP_QUIT) {
         return "pptp, pppd's pty program, quit before the server sent a PPP frame: its own log lines say why, most often the control connection to TCP 1723 refused or unreachable (firewall, wrong server address), else a server name that does not resolve or a GRE socket it could not open.";
+      }
+      if (ptyClosedWhileUp(attempt)) {
+        return "The tunnel was up, then pppd's pty closed under it: on a PPTP link that is pptp quitting (the server closed the control connection, or the path to it broke); pptp's own lines say which. pppd cannot tell.";
       }
       if (attempt.endedBy === UNFINISHED_AFTER_AUTH) {
         return 'The log stops while the link was being set up (authentication had succeeded): take the log again after the attempt ended, or a minute later.';

@@ -212,6 +212,10 @@ describe('batch 11 rules (both directions)', () => {
     const pty = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/5', ...up];
     expect(v([...pty, 'Hangup (SIGHUP)', 'Modem hangup', 'Connection terminated.'])).toBe('other');
     expect(diagnose([...pty, 'Hangup (SIGHUP)', 'Modem hangup'].join('\n')).endedBy).toMatch(/line under pppd hung up/);
+    // on a PPTP router that is pptp quitting: its own lines say why
+    for (const end of [['Hangup (SIGHUP)', 'Modem hangup'], ['Modem hangup']]) {
+      expect(diagnose([...pty, ...end].join('\n')).hint, end.join()).toMatch(/pty closed under it.*logread -e pptp/s);
+    }
     expect(v([...pty, 'Hangup (SIGHUP)', 'sent [LCP TermReq id=0x2 "User request"]', 'Connection terminated.'])).toBe('stopped_locally');
     expect(v([...pty, 'Modem hangup', 'Connection terminated.'])).toBe('other');
   });
