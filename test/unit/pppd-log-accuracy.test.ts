@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       // a hash of the family, so about a third: batch 14's families drew 27 of 93 (29 %)
       expect(heldOut.filter((c) => c.name.startsWith(prefix)).length, prefix).toBeGreaterThanOrEqual(Math.min(Math.floor(batch.length / 3) - 1, Math.floor(batch.length / 4)));
@@ -108,6 +108,7 @@ describe('verdict accuracy', () => {
       ['batch 20 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field20-'))],
       ['batch 21 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field21-'))],
       ['batch 22 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field22-'))],
+      ['batch 23 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field23-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -135,9 +136,10 @@ describe('verdict accuracy', () => {
     // hang-up reading (other) won one; batch 19 10/10, batch 20 14/14, batch 21 18/21 and batch
     // 22 24/27 (measured frozen); stop 27's reading of "Hangup (SIGHUP)" + "Modem hangup" as the
     // line hanging up (decided on the tuned side: +3 -3, and on pppd's main.c) moved batch 6 -1,
-    // 15 +1, 21 +1; not looked at: 352/396 (88.9 %). Under the 0.95 target. A floor in cases, so
-    // a change that loses held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(352);
+    // 15 +1, 21 +1; batch 23 22/24 (measured frozen); not looked at: 374/420 (89.0 %). Under the
+    // 0.95 target. A floor in cases, so a change that loses held-out cases fails here; never met
+    // by tuning on them.
+    expect(table.correct).toBeGreaterThanOrEqual(374);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen (not looked at): a ceiling, never met by looking
     expect(addr.wrong.length).toBeLessThanOrEqual(1);
