@@ -3,6 +3,7 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, Verdict } from './types.js';
+import { HANGUP } from './rules.js';
 import { PPTP_QUIT, UNFINISHED_AFTER_AUTH } from './verdict.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
@@ -20,7 +21,7 @@ const REMOTE_MUST_AUTH = /The remote system (?:\(.*\) )?is required to authentic
 
 /** An up link whose pty (pptp's, on a PPTP router) closed under pppd ("Modem hangup"). */
 function ptyClosedWhileUp(attempt: Attempt): boolean {
-  return attempt.localIp !== null && /^(?:modem hangup \(the pptp transport closed\)|the line under pppd hung up)/.test(attempt.endedBy ?? '');
+  return attempt.localIp !== null && (attempt.endedBy === HANGUP.pty || attempt.endedBy === HANGUP.line);
 }
 
 function has(attempt: Attempt, re: RegExp): boolean {
@@ -214,7 +215,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (attempt.endedBy === UNFINISHED_AFTER_AUTH) {
         return 'The log stops while the link was being set up (authentication had succeeded): take the log again after the attempt ended, or a minute later.';
       }
-      if (attempt.endedBy?.startsWith('the modem hung up') && attempt.localIp === null) {
+      if (attempt.endedBy?.startsWith(HANGUP.modem) && attempt.localIp === null) {
         return 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.';
       }
       if (attempt.endedBy?.includes('pppd crashed')) return 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.';

@@ -1,7 +1,7 @@
 // The bytes of a log as admins hand it over, decoded to text: a rotated syslog file
 // (`/var/log/syslog.2.gz`, logrotate's gzip), a log saved by Windows Notepad or PowerShell's `>`
 // (UTF-16 with its byte-order mark, or without one), UTF-8 with or without a BOM.
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { gunzipBounded, isGzip } from '../gzip.js';
 
 /** The most a compressed log may inflate to (a month of a busy syslog). */
 const MAX_INFLATED = 512 * 1024 * 1024;
@@ -11,10 +11,10 @@ export class UnreadableLogError extends Error {}
 
 /** BUF as text: gunzipped when it is gzip (magic 1f 8b), UTF-16 when it says or looks so, else UTF-8. */
 export function decodeLogBytes(buf: Buffer): string {
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+  if (isGzip(buf)) {
     try {
       // A file logrotate is still writing ends mid-stream: what inflates is read.
-      return decodeLogBytes(gunzipSync(buf, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: MAX_INFLATED }));
+      return decodeLogBytes(gunzipBounded(buf, MAX_INFLATED));
     } catch (err) {
       throw new UnreadableLogError(`gzip data that cannot be decompressed (${err instanceof Error ? err.message : String(err)})`);
     }

@@ -435,6 +435,19 @@ function dedent(lines: string[]): string[] {
   for (const i of indents) while (!i.startsWith(common)) common = common.slice(0, -1);
   return common === '' ? lines : lines.map((l) => l.slice(Math.min(common.length, /^[ \t]*/.exec(l)?.[0].length ?? 0)));
 }
+// Peeled in this order on each pass, each with what of the line it keeps.
+const DECORATIONS: readonly (readonly [RegExp, string])[] = [
+  [QUOTE, ''],
+  [LINE_NUMBER, ''],
+  [UPTIME_EVERY, ''],
+  [LIST_MARK, ''],
+  [COMPOSE, ''],
+  [FRONTEND_CLOCK, ''],
+  [CLOCK_EVERY, ''],
+  [CRI_EVERY, ''],
+  [INLINE_CODE, '$1'],
+];
+
 function stripDecoration(lines: string[]): string[] {
   let out = lines.map((l) => (FENCE_LINE.test(l) ? '' : l.replace(FENCE_OPEN, '').replace(FENCE_CLOSE, '')));
   const most = (re: RegExp): boolean => {
@@ -444,15 +457,7 @@ function stripDecoration(lines: string[]): string[] {
   // Decorations stack ("  12\t> > text", "[123.4] > text"): peel until none is on most lines.
   for (let pass = 0; pass < 4; pass++) {
     const before = out.join('\n');
-    if (most(QUOTE)) out = out.map((l) => l.replace(QUOTE, ''));
-    if (most(LINE_NUMBER)) out = out.map((l) => l.replace(LINE_NUMBER, ''));
-    if (most(UPTIME_EVERY)) out = out.map((l) => l.replace(UPTIME_EVERY, ''));
-    if (most(LIST_MARK)) out = out.map((l) => l.replace(LIST_MARK, ''));
-    if (most(COMPOSE)) out = out.map((l) => l.replace(COMPOSE, ''));
-    if (most(FRONTEND_CLOCK)) out = out.map((l) => l.replace(FRONTEND_CLOCK, ''));
-    if (most(CLOCK_EVERY)) out = out.map((l) => l.replace(CLOCK_EVERY, ''));
-    if (most(CRI_EVERY)) out = out.map((l) => l.replace(CRI_EVERY, ''));
-    if (most(INLINE_CODE)) out = out.map((l) => l.replace(INLINE_CODE, '$1'));
+    for (const [re, keep] of DECORATIONS) if (most(re)) out = out.map((l) => l.replace(re, keep));
     out = dedent(out);
     if (out.join('\n') === before) break;
   }

@@ -10,7 +10,7 @@ import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
 import { isSourceMessage } from './source-messages.js';
-import { NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { HANGUP, NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -104,8 +104,10 @@ interface Group {
   otherTransport: boolean;
 }
 
-const SCRIPT_FINISHED = /^Script .+? finished \(pid (\d+)\)/;
-const startedScript = (s: Session, pid: string): boolean => s.lines.some((l) => l.msg.startsWith('Script ') && l.msg.includes(` started (pid ${pid})`));
+/** The pid of a hook script pppd started or saw finish (main.c "Script %s started/finished (pid %d)"), by the rows that read them. */
+const scriptPid = (msg: string, row: 'script-started' | 'script-finished'): string | undefined =>
+  ruleFor(PPPD_RULES, msg)?.rule.name === row ? /\(pid (\d+)/.exec(msg)?.[1] : undefined;
+const startedScript = (s: Session, pid: string): boolean => s.lines.some((l) => scriptPid(l.msg, 'script-started') === pid);
 const MODEM_KERNEL = /\b(?:ttyUSB|ttyACM)\d+: |\bGSM modem\b|\bconverter now (?:attached to|disconnected from) ttyUSB\d+/;
 const PPTP_GROUP = /Connect:\s*\S+\s*<-->\s*\/dev\/pts\/|pptp\.so|nm-pptp|PPTP plugin|pptp_server|\bpptp\b/i;
 const OTHER_TRANSPORT = /rp-pppoe|pppoe\.so|PPPoE plugin|\bPAD[IORST]\b|pppol2tp|l2tp|Connect:\s*\S+\s*<-->\s*(?:\/dev\/tty|eth|nas|wan|vlan|en[a-z0-9]|wl|br-|bond)/i;
@@ -147,7 +149,7 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     let s = g.sessions[g.sessions.length - 1];
     // A script the attempt before started finishes after `persist` began the next one (ipcp.c
     // runs ip-down without waiting for it): it goes with the attempt that started it.
-    const pid = speaker === 'pppd' ? SCRIPT_FINISHED.exec(l.msg)?.[1] : undefined;
+    const pid = speaker === 'pppd' ? scriptPid(l.msg, 'script-finished') : undefined;
     const prev = g.sessions[g.sessions.length - 2];
     if (pid !== undefined && s && prev && !startedScript(s, pid) && startedScript(prev, pid)) {
       feed(prev, l, speaker);
@@ -232,7 +234,7 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   // A pppd whose lines name no line at all runs on the USB modem the kernel named.
   if (modemKernel) {
     for (const s of order.filter((g) => !g.pptp).flatMap((g) => g.sessions)) {
-      if (!s.serialLine && !s.tunnelServer && !s.lines.some((l) => /Connect:\s*\S+\s*<-->/.test(l.msg))) s.serialLine = modemKernel;
+      if (!s.serialLine && !s.tunnelServer && !s.lines.some((l) => ruleFor(PPPD_RULES, l.msg)?.rule.name === 'connect')) s.serialLine = modemKernel;
     }
   }
   // A logread holds the PPPoE WAN's pppd too: prefer PPTP processes when there are any. A pppd
@@ -288,7 +290,7 @@ function isFragment(s: Session): boolean {
  * may come after pppd's.
  */
 function settleHangup(s: Session): void {
-  const detail = s.serialLine ? 'the modem hung up (SIGHUP from the serial line)' : s.tunnelServer ? "pptpd closed pppd's pty (SIGHUP): the call is over" : null;
+  const detail = s.serialLine ? `${HANGUP.modem} (SIGHUP from the serial line)` : s.tunnelServer ? "pptpd closed pppd's pty (SIGHUP): the call is over" : null;
   s.ends.forEach((e, i) => {
     if (e.kind !== 'signal' || e.detail !== SIGHUP) return;
     if (detail !== null) return void Object.assign(e, { kind: 'hangup', detail });
@@ -297,7 +299,7 @@ function settleHangup(s: Session): void {
     // pty's other end closed: pptp or a front end quit; a modem or a Bluetooth link gone).
     const next = s.ends[i + 1];
     if (next?.kind === 'hangup' && s.lines[s.lines.indexOf(e.line) + 1] === next.line) {
-      Object.assign(e, { kind: 'hangup', detail: 'the line under pppd hung up (SIGHUP, then Modem hangup: its tty or pty was closed)' });
+      Object.assign(e, { kind: 'hangup', detail: HANGUP.line });
     }
   });
 }

@@ -17,6 +17,17 @@ import { authFailure, clientLeft, markUp, upsertScript, type Session } from './s
 import { SOURCE_MESSAGES } from './messages.gen.js';
 import { formatPattern } from './source-messages.js';
 
+/**
+ * How a hang-up reads (an end's detail, then the attempt's endedBy): pptp's pty closing under
+ * pppd, the line hanging up after a SIGHUP, a modem on a serial line (a prefix: the details
+ * that start with it say how). hints.ts tells them apart by these.
+ */
+export const HANGUP = {
+  pty: 'modem hangup (the pptp transport closed)',
+  line: 'the line under pppd hung up (SIGHUP, then Modem hangup: its tty or pty was closed)',
+  modem: 'the modem hung up',
+} as const;
+
 /** The end a SIGHUP leaves when nothing says the line hung up. */
 export const SIGHUP = 'signal 1 (SIGHUP)';
 
@@ -988,7 +999,7 @@ export const PPPD_RULES: Rule[] = [
     name: 'modem-hangup',
     re: /^Modem hangup/i,
     example: 'Modem hangup',
-    on: (s, _m, l) => void s.ends.push({ kind: 'hangup', detail: 'modem hangup (the pptp transport closed)', line: l }),
+    on: (s, _m, l) => void s.ends.push({ kind: 'hangup', detail: HANGUP.pty, line: l }),
   },
   {
     name: 'terminated',

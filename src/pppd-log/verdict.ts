@@ -5,7 +5,7 @@
 import type { Verdict } from './types.js';
 import { SERVER_VIEW, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
-import { rasKind } from './rules.js';
+import { HANGUP, rasKind } from './rules.js';
 
 export interface Decision {
   verdict: Verdict;
@@ -343,7 +343,7 @@ export function decideVerdict(s: Session): Decision {
       if (le) return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${le.detail})`, evidence: ev(le.line, pick.line) };
       // A modem dropping carrier on a link that was up: the far end, the radio network, a USB
       // modem going away or the line itself; pppd (tty.c, main.c hangup) cannot tell which.
-      if (s.serialLine) return { verdict: 'other', endedBy: 'the modem hung up (carrier lost on the serial line): the far end, the network or the device dropped the call', evidence: ev(s.serialLine, s.upLine, pick.line) };
+      if (s.serialLine) return { verdict: 'other', endedBy: `${HANGUP.modem} (carrier lost on the serial line): the far end, the network or the device dropped the call`, evidence: ev(s.serialLine, s.upLine, pick.line) };
       // pptpd closed its pppd's pty with no failure of its own logged: the client ended the call.
       if (s.tunnelServer) return { verdict: 'terminated_by_peer', endedBy: "the client's call ended (pptpd closed pppd's pty)", evidence: ev(s.tunnelServer, s.upLine, pick.line) };
       return { verdict: 'other', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { gunzipBounded, isGzip } from '../gzip.js';
 import ssh2 from 'ssh2';
 import type { AuthenticationType, ClientChannel, ConnectConfig, Client as SshClient } from 'ssh2';
 import { SshError, type Endpoint, type SshErrorDetails } from './errors.js';
@@ -591,9 +591,9 @@ export const UNREADABLE_COMPRESSED = '(compressed output that could not be decom
  * (a stored deflate block carries file contents, chap-secrets included, verbatim).
  */
 export function gunzipIfCompressed(buf: Buffer): Buffer {
-  if (buf.length < 2 || buf[0] !== 0x1f || buf[1] !== 0x8b) return buf;
+  if (!isGzip(buf)) return buf;
   try {
-    return gunzipSync(buf, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: MAX_OUTPUT_BYTES });
+    return gunzipBounded(buf, MAX_OUTPUT_BYTES);
   } catch {
     return Buffer.from(UNREADABLE_COMPRESSED);
   }
