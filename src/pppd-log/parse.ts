@@ -347,7 +347,11 @@ export function parsePppdLog(text: string): ParsedLog {
 
 /** Diagnoses a pppd log: the verdict of its last attempt, with a fix hint. */
 export function diagnose(text: string): Diagnosis {
-  const parsed = parsePppdLog(text);
+  return diagnoseParsed(parsePppdLog(text));
+}
+
+/** The Diagnosis of a log already parsed (the CLI asks first whether it is a pppd log at all). */
+export function diagnoseParsed(parsed: ParsedLog): Diagnosis {
   // A log captured while a persist retry is just starting ends in an attempt with no outcome
   // yet; the one before it says what is wrong.
   let last = parsed.attempts[parsed.attempts.length - 1];

@@ -13,7 +13,7 @@
 // pppd message is diagnosed (exit 0/1), never rejected.
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { diagnose, parsePppdLog } from '../../pppd-log/parse.js';
+import { diagnoseParsed, parsePppdLog } from '../../pppd-log/parse.js';
 import { decodeLogBytes } from '../../pppd-log/input.js';
 import type { Diagnosis } from '../../pppd-log/types.js';
 import { errorMessage } from '../../errors.js';
@@ -76,12 +76,13 @@ export function registerDiagnose(program: Command): void {
           raise(EXIT.badInput);
           continue;
         }
-        if (!parsePppdLog(text).isPppdLog) {
+        const parsed = parsePppdLog(text);
+        if (!parsed.isPppdLog) {
           console.error(`${file === '-' ? 'stdin' : file}: not a pppd log (no pppd or pptp lines found)`);
           raise(EXIT.badInput);
           continue;
         }
-        const d = diagnose(text);
+        const d = diagnoseParsed(parsed);
         if (flags.json) {
           console.log(JSON.stringify(files.length === 1 ? d : { file, ...d }));
         } else {
