@@ -3,8 +3,6 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, Verdict } from './types.js';
-import { HANGUP } from './rules.js';
-import { PPTP_QUIT, UNFINISHED_AFTER_AUTH } from './verdict.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
 const MSCHAP_ERRORS: Record<string, string> = {
@@ -21,7 +19,7 @@ const REMOTE_MUST_AUTH = /The remote system (?:\(.*\) )?is required to authentic
 
 /** An up link whose pty (pptp's, on a PPTP router) closed under pppd ("Modem hangup"). */
 function ptyClosedWhileUp(attempt: Attempt): boolean {
-  return attempt.localIp !== null && (attempt.endedBy === HANGUP.pty || attempt.endedBy === HANGUP.line);
+  return attempt.localIp !== null && (attempt.cause === 'pty-closed' || attempt.cause === 'line-hung-up');
 }
 
 function has(attempt: Attempt, re: RegExp): boolean {
@@ -80,7 +78,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'link_dead':
       return `\`ip route get ${server}\` (it must not go through the tunnel) and \`logread -e pppd | grep -i echo\``;
     case 'terminated_by_peer':
-      if (attempt.endedBy?.includes('the client closed')) return '`logread -e pptpd -e pppd` around the hang-up, and the client\'s own log';
+      if (attempt.cause === 'client-left') return '`logread -e pptpd -e pppd` around the hang-up, and the client\'s own log';
       return '`logread -e pppd` for the reason the server gave, then the server\'s own log';
     case 'ip_script_failed': {
       const s = attempt.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null)?.script ?? '/etc/ppp/ip-up';
@@ -91,8 +89,8 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'stopped_locally':
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
     case 'other':
-      if (attempt.endedBy?.includes('IPCP could not agree')) return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
-      if (attempt.endedBy === PPTP_QUIT) return `\`logread -e pptp\` (pptp's own reason), then \`nc -zv ${serverOf(attempt)} 1723\``;
+      if (attempt.cause === 'ipcp-disagree') return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
+      if (attempt.cause === 'pptp-quit') return `\`logread -e pptp\` (pptp's own reason), then \`nc -zv ${serverOf(attempt)} 1723\``;
       if (ptyClosedWhileUp(attempt)) return `\`logread -e pptp\` around the hang-up (pptp's own reason), then \`ping -c 3 ${serverOf(attempt)}\``;
       return '`logread -e pppd` (the whole attempt)';
   }
@@ -183,7 +181,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'link_dead':
       return 'The tunnel was up and then stopped answering LCP echoes: often the route to the server went through ppp0 (delete it in ip-up with full paths) or the path drops GRE intermittently; raise `lcp-echo-failure` / `lcp-echo-interval` if the link is just slow.';
     case 'terminated_by_peer':
-      if (attempt.endedBy?.includes('the client closed')) {
+      if (attempt.cause === 'client-left') {
         return 'This is the server side (pptpd): the client hung up (it closed TCP 1723 and pptpd stopped its pppd). Nothing failed here; if the client did not mean to leave, its own log says why.';
       }
       return 'The server closed the connection: check the server log for the reason (session limit, idle or session timeout, policy); the reason it sent is in the evidence.';
@@ -203,24 +201,24 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'stopped_locally':
       return 'pppd was stopped by a signal on the router (pppd kill, poff, netifd or a reboot): nothing is wrong with the tunnel itself.';
     case 'other':
-      if (attempt.endedBy?.includes('IPCP could not agree')) {
+      if (attempt.cause === 'ipcp-disagree') {
         return 'The two ends did not agree on IP addresses (ipcp.c): let the server assign them with `ipcp-accept-local ipcp-accept-remote` and no fixed local address (`noipdefault`), or fix the address the server expects.';
       }
-      if (attempt.endedBy === PPTP_QUIT) {
+      if (attempt.cause === 'pptp-quit') {
         return "pptp, pppd's pty program, quit before the server sent a PPP frame: its own log lines say why, most often the control connection to TCP 1723 refused or unreachable (firewall, wrong server address), else a server name that does not resolve or a GRE socket it could not open.";
       }
       if (ptyClosedWhileUp(attempt)) {
         return "The tunnel was up, then pppd's pty closed under it: on a PPTP link that is pptp quitting (the server closed the control connection, or the path to it broke); pptp's own lines say which. pppd cannot tell.";
       }
-      if (attempt.endedBy === UNFINISHED_AFTER_AUTH) {
+      if (attempt.cause === 'unfinished') {
         return 'The log stops while the link was being set up (authentication had succeeded): take the log again after the attempt ended, or a minute later.';
       }
-      if (attempt.endedBy?.startsWith(HANGUP.modem) && attempt.localIp === null) {
+      if (attempt.cause === 'carrier-lost' && attempt.localIp === null) {
         return 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.';
       }
-      if (attempt.endedBy?.includes('pppd crashed')) return 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.';
-      if (attempt.endedBy?.includes('could not open its GRE socket')) {
-        return `${attempt.endedBy.startsWith('pptpd') ? 'pptpd' : 'pptp'} could not open its raw GRE socket (IP protocol 47): it must run as root (or with CAP_NET_RAW), and no call can carry PPP until it does.`;
+      if (attempt.cause === 'pppd-crashed') return 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.';
+      if (attempt.cause === 'gre-socket') {
+        return `${attempt.endedBy?.startsWith('pptpd') ? 'pptpd' : 'pptp'} could not open its raw GRE socket (IP protocol 47): it must run as root (or with CAP_NET_RAW), and no call can carry PPP until it does.`;
       }
       return 'The log does not show a known failure: run `pppd call NAME debug nodetach` and look at the last LCP/CCP/IPCP lines.';
   }

@@ -286,20 +286,23 @@ function isFragment(s: Session): boolean {
  * pppd's "Hangup (SIGHUP)" is somebody stopping it unless the line it runs on hung up: the kernel
  * sends the tty's session leader SIGHUP when a modem drops carrier, and so it does on pptpd's pty
  * when pptpd closes it (pptpctrl.c, the call over), and wherever "Modem hangup" follows it at
- * once (end-of-file on the tty or pty). Settled once the attempt is read, since pptpd's lines
- * may come after pppd's.
+ * once (end-of-file on the tty or pty). On a serial line "Modem hangup" itself is the modem
+ * dropping carrier (tty.c), not a pty program quitting. Settled once the attempt is read, since
+ * pptpd's lines may come after pppd's.
  */
 function settleHangup(s: Session): void {
-  const detail = s.serialLine ? `${HANGUP.modem} (SIGHUP from the serial line)` : s.tunnelServer ? "pptpd closed pppd's pty (SIGHUP): the call is over" : null;
+  const carrier = (how: string) => ({ kind: 'hangup', detail: `${HANGUP.modem} (${how})`, cause: 'carrier-lost' }) as const;
   s.ends.forEach((e, i) => {
+    if (e.kind === 'hangup' && e.cause === 'pty-closed' && s.serialLine) return void Object.assign(e, carrier('carrier lost on the serial line'));
     if (e.kind !== 'signal' || e.detail !== SIGHUP) return;
-    if (detail !== null) return void Object.assign(e, { kind: 'hangup', detail });
+    if (s.serialLine) return void Object.assign(e, carrier('SIGHUP from the serial line'));
+    if (s.tunnelServer) return void Object.assign(e, { kind: 'hangup', detail: "pptpd closed pppd's pty (SIGHUP): the call is over", cause: 'pty-closed' });
     // "Modem hangup" right after it: pppd's read of its tty (or pty) met end-of-file (main.c
     // get_input), which a `kill -HUP` never causes: the line itself hung up under pppd (the
     // pty's other end closed: pptp or a front end quit; a modem or a Bluetooth link gone).
     const next = s.ends[i + 1];
     if (next?.kind === 'hangup' && s.lines[s.lines.indexOf(e.line) + 1] === next.line) {
-      Object.assign(e, { kind: 'hangup', detail: HANGUP.line });
+      Object.assign(e, { kind: 'hangup', detail: HANGUP.line, cause: 'line-hung-up' });
     }
   });
 }
@@ -320,7 +323,7 @@ function settleIpcp(s: Session): void {
 export function toAttempt(s: Session): Attempt {
   settleIpcp(s);
   settleHangup(s);
-  const { verdict, endedBy, evidence } = decideVerdict(s);
+  const { verdict, endedBy, evidence, cause } = decideVerdict(s);
   let mppe = s.mppe;
   if (!mppe && s.ccpAckRcvd && s.ccpAckSent) mppe = mppeFromOption(s.ccpAckRcvd);
   return {
@@ -336,6 +339,7 @@ export function toAttempt(s: Session): Attempt {
     verdict,
     evidence,
     pid: s.pid,
+    cause,
   };
 }
 

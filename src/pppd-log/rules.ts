@@ -20,7 +20,7 @@ import { formatPattern } from './source-messages.js';
 /**
  * How a hang-up reads (an end's detail, then the attempt's endedBy): pptp's pty closing under
  * pppd, the line hanging up after a SIGHUP, a modem on a serial line (a prefix: the details
- * that start with it say how). hints.ts tells them apart by these.
+ * that start with it say how). Code tells them apart by the end's cause (types.ts EndCause).
  */
 export const HANGUP = {
   pty: 'modem hangup (the pptp transport closed)',
@@ -821,7 +821,7 @@ export const PPPD_RULES: Rule[] = [
     // not authorized to use remote address %I"; sys-linux.c "Interface configuration failed".
     re: /^(?:Peer refused to agree to (?:our|his) IP address|Could not determine local IP address|Peer is not authorized to use remote address|Interface configuration failed|Interface failed to come up)/i,
     example: 'Peer refused to agree to our IP address',
-    on: (s, _m, l) => void s.ends.push({ kind: 'local-term', detail: 'IPCP could not agree on the IP addresses', line: l }),
+    on: (s, _m, l) => void s.ends.push({ kind: 'local-term', detail: 'IPCP could not agree on the IP addresses', line: l, cause: 'ipcp-disagree' }),
   },
   {
     name: 'ipv6cp-address-failed',
@@ -973,7 +973,7 @@ export const PPPD_RULES: Rule[] = [
     // main.c: pppd itself crashed (SIGSEGV, SIGBUS...): not a stop anybody asked for.
     re: /^Fatal signal (\d+)/i,
     example: 'Fatal signal 11',
-    on: (s, m, l) => void s.ends.push({ kind: 'local-term', detail: `pppd crashed (fatal signal ${m[1]})`, line: l }),
+    on: (s, m, l) => void s.ends.push({ kind: 'local-term', detail: `pppd crashed (fatal signal ${m[1]})`, line: l, cause: 'pppd-crashed' }),
   },
   {
     name: 'looped-back',
@@ -999,7 +999,7 @@ export const PPPD_RULES: Rule[] = [
     name: 'modem-hangup',
     re: /^Modem hangup/i,
     example: 'Modem hangup',
-    on: (s, _m, l) => void s.ends.push({ kind: 'hangup', detail: HANGUP.pty, line: l }),
+    on: (s, _m, l) => void s.ends.push({ kind: 'hangup', detail: HANGUP.pty, line: l, cause: 'pty-closed' }),
   },
   {
     name: 'terminated',

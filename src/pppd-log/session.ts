@@ -1,7 +1,7 @@
 // One connection attempt's facts, gathered line by line by the rules in rules.ts and judged by
 // verdict.ts. Pure data and small helpers; no parsing here.
 
-import type { AuthProtocol, MppeInfo, ScriptStatus } from './types.js';
+import type { AuthProtocol, EndCause, MppeInfo, ScriptStatus } from './types.js';
 import type { LogLine } from './lines.js';
 
 /** A termination-related event, in log order. */
@@ -27,11 +27,10 @@ export interface EndEvent {
   detail: string;
   line: LogLine;
   /**
-   * What the row that recorded the end knows beyond its kind, for verdict.ts to ask instead of
-   * reading `detail`: lcp.c found our own LCP requests coming back (a `local-term`), or pptp's
-   * GRE socket got a packet larger than its buffer (a `pptp-link-error`: EMSGSIZE).
+   * What the row that recorded the end knows beyond its kind (types.ts EndCause), for
+   * verdict.ts and hints.ts to ask instead of reading `detail`.
    */
-  cause?: 'looped-back' | 'gre-oversized';
+  cause?: EndCause;
 }
 
 export interface HookScript extends ScriptStatus {
@@ -204,7 +203,9 @@ export const SERVER_VIEW = /^(?:pptpd|accel-ppp): /;
 
 /** A server's log saw the client close the PPTP connection (first sighting only). */
 export function clientLeft(s: Session, server: 'pptpd' | 'accel-ppp', l: LogLine, text: string): void {
-  if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) s.ends.push({ kind: 'pptp-peer-closed', detail: `${server}: the client closed the PPTP connection (${text})`, line: l });
+  if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) {
+    s.ends.push({ kind: 'pptp-peer-closed', detail: `${server}: the client closed the PPTP connection (${text})`, line: l, cause: 'client-left' });
+  }
 }
 
 /** Records an authentication failure (the first failing line is the evidence). */

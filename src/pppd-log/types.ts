@@ -60,7 +60,36 @@ export interface Attempt {
   evidence: string[];
   /** pppd's process id when the log lines carry one (syslog/logread), else null. (additive) */
   pid?: string | null;
+  /** What ended the attempt where the verdict alone does not say (hints.ts reads it). (additive) */
+  cause?: EndCause | null;
 }
+
+/**
+ * Causes of an end that the verdict word leaves open and the fix depends on:
+ * - `pty-closed`: pppd's pty closed under it ("Modem hangup": pptp, or the pty program, quit);
+ * - `line-hung-up`: "Hangup (SIGHUP)" then "Modem hangup": the tty or pty was closed under pppd;
+ * - `carrier-lost`: a modem on a serial line dropped carrier;
+ * - `client-left`: a server's log (pptpd, accel-ppp) saw the client end its call;
+ * - `pptp-quit`: pppd's pty program quit before any PPP frame, its own reason not in the log;
+ * - `unfinished`: the log ends after authentication succeeded, before the link came up;
+ * - `gre-socket`: pptp or pptpd could not open its raw GRE socket;
+ * - `ipcp-disagree`: IPCP finished but the addresses were unusable (ipcp.c ipcp_up);
+ * - `pppd-crashed`: pppd died of a fatal signal (main.c);
+ * - `looped-back`: our own LCP requests came back (lcp.c);
+ * - `gre-oversized`: pptp's GRE socket got a packet larger than its buffer (EMSGSIZE).
+ */
+export type EndCause =
+  | 'pty-closed'
+  | 'line-hung-up'
+  | 'carrier-lost'
+  | 'client-left'
+  | 'pptp-quit'
+  | 'unfinished'
+  | 'gre-socket'
+  | 'ipcp-disagree'
+  | 'pppd-crashed'
+  | 'looped-back'
+  | 'gre-oversized';
 
 /** The `diagnose --json` shape (issue 5). */
 export interface Diagnosis {

@@ -2,7 +2,7 @@
 // that decided it. Order matters: the first matching rule is the root cause, the rest are
 // consequences (an auth failure is followed by a TermReq, a modem hangup, "Connection terminated").
 
-import type { Verdict } from './types.js';
+import type { EndCause, Verdict } from './types.js';
 import { SERVER_VIEW, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
 import { HANGUP, rasKind } from './rules.js';
@@ -11,6 +11,8 @@ export interface Decision {
   verdict: Verdict;
   endedBy: string | null;
   evidence: string[];
+  /** What ended the attempt, where the verdict leaves it open (types.ts EndCause). */
+  cause?: EndCause;
 }
 
 function ev(...lines: (LogLine | null | undefined)[]): string[] {
@@ -165,7 +167,7 @@ export function decideVerdict(s: Session): Decision {
     // 7a. The server closed the PPTP control connection (pptp_ctrl.c "read returned zero, peer
     //     has closed") before the peer ever spoke PPP: the call was never set up, so LCP times
     //     out as a consequence. (pptpd's view of a client leaving is a server log, not this.)
-    const ctrlClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed' && !serverView(e.detail));
+    const ctrlClosed = s.ends.find((e) => e.kind === 'pptp-peer-closed' && e.cause !== 'client-left');
     // (A server that clears a call its peer's LCP never reached, and pppd's LCP time-out after
     // it, are GRE not getting through: step 7. A bare EOF on TCP 1723 is not such a clear.)
     const eof = ctrlClosed !== undefined && /read returned zero|peer has closed/i.test(ctrlClosed.detail);
@@ -214,7 +216,12 @@ export function decideVerdict(s: Session): Decision {
       s.lines.some((l) => /^(?:CHAP|PAP|EAP|MS-CHAP)|CCP|IPCP|MPPE|IP address|^Connect time [\d.]+ minutes/i.test(l.msg));
     if (s.greSocketFailed && !negotiated) {
       const who = s.greSocketFailed.source === 'pptpd' ? 'pptpd' : 'pptp';
-      return { verdict: 'other', endedBy: `${who} could not open its GRE socket (${s.greSocketFailed.msg}): run it as root (or with CAP_NET_RAW)`, evidence: ev(s.lines.find((l) => /pptp_gre_bind|socket: Operation not permitted/i.test(l.msg)), s.greSocketFailed) };
+      return {
+        verdict: 'other',
+        endedBy: `${who} could not open its GRE socket (${s.greSocketFailed.msg}): run it as root (or with CAP_NET_RAW)`,
+        evidence: ev(s.lines.find((l) => /pptp_gre_bind|socket: Operation not permitted/i.test(l.msg)), s.greSocketFailed),
+        cause: 'gre-socket',
+      };
     }
     // The peer never answered a Configure-Request that fsm.c sent again and again: it does not
     // hear us, or we do not hear it (GRE), even when the log ends before pppd's LCP time-out.
@@ -241,6 +248,7 @@ export function decideVerdict(s: Session): Decision {
         verdict: 'other',
         endedBy: PPTP_QUIT,
         evidence: ev(s.lines.find((l) => /Connect:\s*\S+\s*<-->/.test(l.msg)), s.ptyFailed, h),
+        cause: 'pptp-quit',
       };
     }
     if (s.lcpTimeout) {
@@ -253,7 +261,7 @@ export function decideVerdict(s: Session): Decision {
     // closes LCP itself ("Loopback detected", which the loop sends back as a TermReq too); a
     // signal after that stops a pppd that had already given up.
     const loop = s.ends.find((e) => e.cause === 'looped-back');
-    if (loop) return { verdict: 'other', endedBy: describe(loop), evidence: ev(loop.line) };
+    if (loop) return { verdict: 'other', endedBy: describe(loop), evidence: ev(loop.line), cause: 'looped-back' };
     const peer = s.ends.find((e) => e.kind === 'peer-term');
     // A signal after "Connection terminated." stops a pppd that waits between attempts (persist,
     // holdoff): the attempt had ended already, for the reason before it (main.c).
@@ -270,17 +278,19 @@ export function decideVerdict(s: Session): Decision {
       return { verdict: 'terminated_by_peer', endedBy: describe(peer), evidence: ev(peer.line) };
     }
     if (pptpClosed) {
-      return { verdict: 'terminated_by_peer', endedBy: describe(pptpClosed), evidence: ev(pptpClosed.line, hangup?.line) };
+      return { verdict: 'terminated_by_peer', endedBy: describe(pptpClosed), evidence: ev(pptpClosed.line, hangup?.line), ...causeOf(pptpClosed) };
     }
     // What ended the attempt comes before "Connection terminated."; a signal after it only
     // stopped the waiting pppd.
     const cause = firstTerm && !(over && over.line.index < firstTerm.line.index) ? firstTerm : (hangup ?? ended);
+    // An attempt that authenticated and then the log ends is a link still being set up: what
+    // an earlier attempt ended with no longer tells (parse.ts diagnose).
+    const unfinished = !cause && s.authResult === 'success';
     return {
       verdict: 'other',
-      // An attempt that authenticated and then the log ends is a link still being set up: what
-      // an earlier attempt ended with no longer tells (parse.ts diagnose).
-      endedBy: cause ? describe(cause) : s.authResult === 'success' ? UNFINISHED_AFTER_AUTH : null,
+      endedBy: cause ? describe(cause) : unfinished ? UNFINISHED_AFTER_AUTH : null,
       evidence: ev(s.otherTimeout, cause !== undefined && cause === hangup ? s.serialLine : null, cause?.line, s.lines[s.lines.length - 1]),
+      ...(unfinished ? { cause: 'unfinished' as const } : causeOf(cause)),
     };
   }
 
@@ -308,7 +318,7 @@ export function decideVerdict(s: Session): Decision {
   const pick = cause && hang && hang.line.index < cause.line.index && cause.kind !== 'pptp-peer-closed' && cause.kind !== 'pptp-link-error' ? hang : (cause ?? hang);
   if (!pick) {
     const local = after.find((e) => e.kind === 'local-term');
-    if (local) return { verdict: 'other', endedBy: describe(local), evidence: ev(s.upLine, local.line) };
+    if (local) return { verdict: 'other', endedBy: describe(local), evidence: ev(s.upLine, local.line), ...causeOf(local) };
     if (term) return { verdict: 'other', endedBy: 'connection terminated', evidence: ev(s.upLine, term.line) };
     return { verdict: 'up', endedBy: null, evidence: ev(s.authOk, s.upLine) };
   }
@@ -331,26 +341,40 @@ export function decideVerdict(s: Session): Decision {
         return { verdict: 'mppe_failed', endedBy: describe(pick), evidence: ev(pick.line) };
       return { verdict: 'terminated_by_peer', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
     case 'pptp-peer-closed':
-      return { verdict: 'terminated_by_peer', endedBy: peerClosedWords(pick.detail), evidence: ev(s.upLine, pick.line) };
+      return { verdict: 'terminated_by_peer', endedBy: peerClosedWords(pick), evidence: ev(s.upLine, pick.line), ...causeOf(pick) };
     case 'pptp-link-error':
       return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${pick.detail})`, evidence: ev(s.upLine, pick.line) };
     case 'maxconnect':
       return { verdict: 'other', endedBy: describe(pick), evidence: ev(pick.line) };
     case 'hangup': {
       const pc = after.find((e) => e.kind === 'pptp-peer-closed');
-      if (pc) return { verdict: 'terminated_by_peer', endedBy: peerClosedWords(pc.detail), evidence: ev(pc.line, pick.line) };
+      if (pc) return { verdict: 'terminated_by_peer', endedBy: peerClosedWords(pc), evidence: ev(pc.line, pick.line), ...causeOf(pc) };
       const le = after.find((e) => e.kind === 'pptp-link-error');
       if (le) return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${le.detail})`, evidence: ev(le.line, pick.line) };
       // A modem dropping carrier on a link that was up: the far end, the radio network, a USB
       // modem going away or the line itself; pppd (tty.c, main.c hangup) cannot tell which.
-      if (s.serialLine) return { verdict: 'other', endedBy: `${HANGUP.modem} (carrier lost on the serial line): the far end, the network or the device dropped the call`, evidence: ev(s.serialLine, s.upLine, pick.line) };
+      if (s.serialLine) {
+        return {
+          verdict: 'other',
+          endedBy: `${HANGUP.modem} (carrier lost on the serial line): the far end, the network or the device dropped the call`,
+          evidence: ev(s.serialLine, s.upLine, pick.line),
+          cause: 'carrier-lost',
+        };
+      }
       // pptpd closed its pppd's pty with no failure of its own logged: the client ended the call.
-      if (s.tunnelServer) return { verdict: 'terminated_by_peer', endedBy: "the client's call ended (pptpd closed pppd's pty)", evidence: ev(s.tunnelServer, s.upLine, pick.line) };
-      return { verdict: 'other', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
+      if (s.tunnelServer) {
+        return { verdict: 'terminated_by_peer', endedBy: "the client's call ended (pptpd closed pppd's pty)", evidence: ev(s.tunnelServer, s.upLine, pick.line), cause: 'client-left' };
+      }
+      return { verdict: 'other', endedBy: describe(pick), evidence: ev(s.upLine, pick.line), ...causeOf(pick) };
     }
     default:
-      return { verdict: 'other', endedBy: describe(pick), evidence: ev(pick.line) };
+      return { verdict: 'other', endedBy: describe(pick), evidence: ev(pick.line), ...causeOf(pick) };
   }
+}
+
+/** An end's cause as a Decision's (spread into it), when the row that recorded the end knew one. */
+function causeOf(e: EndEvent | undefined): Pick<Decision, 'cause'> {
+  return e?.cause ? { cause: e.cause } : {};
 }
 
 function firstEndAfterUp(s: Session, upIdx: number): string | null {
@@ -361,21 +385,20 @@ function firstEndAfterUp(s: Session, upIdx: number): string | null {
 }
 
 /** pptp's rows say the server closed the call; pptpd's and accel-ppp's (a server's log) say the client did. */
-function peerClosedWords(detail: string): string {
-  if (L2TP_PEER.test(detail)) return detail.replace(L2TP_PEER, '');
-  return serverView(detail) ? detail.replace(SERVER_VIEW, '') : `the server closed the PPTP call (${detail})`;
+function peerClosedWords(e: EndEvent): string {
+  if (L2TP_PEER.test(e.detail)) return e.detail.replace(L2TP_PEER, '');
+  return e.cause === 'client-left' ? e.detail.replace(SERVER_VIEW, '') : `the server closed the PPTP call (${e.detail})`;
 }
 
-/** endedBy of an attempt the log ends in after authentication succeeded (hints.ts reads it). */
+/** endedBy of an attempt the log ends in after authentication succeeded (cause `unfinished`). */
 export const UNFINISHED_AFTER_AUTH = 'the log ends after authentication succeeded, before the link came up';
 
-/** endedBy of pptp quitting before PPP with no word of its own in the log (hints.ts reads it). */
+/** endedBy of pptp quitting before PPP with no word of its own in the log (cause `pptp-quit`). */
 export const PPTP_QUIT = "pptp exited before the peer answered, and its own lines (why) are not in this log";
 
 /** xl2tpd's rows (rules.ts XL2TPD_RULES) name the L2TP peer that closed the call themselves. */
 const L2TP_PEER = /^xl2tpd: /;
 
-const serverView = (detail: string): boolean => SERVER_VIEW.test(detail);
 
 function isGarbledReason(reason: string): boolean {
   if (reason === '') return false;

@@ -219,6 +219,32 @@ describe('batch 11 rules (both directions)', () => {
     expect(v([...pty, 'Hangup (SIGHUP)', 'sent [LCP TermReq id=0x2 "User request"]', 'Connection terminated.'])).toBe('stopped_locally');
     expect(v([...pty, 'Modem hangup', 'Connection terminated.'])).toBe('other');
   });
+  it("reads a serial line's Modem hangup before the link came up as the modem's, not a pptp transport's", () => {
+    // tty.c: on a modem's line "Modem hangup" is carrier lost; nothing there is pptp
+    const text = ['pppd 2.4.9 started by root, uid 0', 'Serial connection established.', 'Using interface ppp0', 'Connect: ppp0 <--> /dev/ttyUSB0', 'Modem hangup', 'Connection terminated.'].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('other');
+    expect(d.endedBy).toBe('the modem hung up (carrier lost on the serial line)');
+    expect(d.hint).toMatch(/modem dropped the call before the link came up/);
+    expect(parsePppdLog(text).attempts[0]?.cause).toBe('carrier-lost');
+  });
+  it("hints a server's log that the client ended the call when pptpd closed its pppd's pty", () => {
+    const text = [
+      'pptpd[900]: CTRL: Client 203.0.113.9 control connection started',
+      'pppd[901]: Plugin /usr/lib/pptpd/pptpd-logwtmp.so loaded.',
+      'pppd[901]: Using interface ppp0',
+      'pppd[901]: Connect: ppp0 <--> /dev/pts/3',
+      'pppd[901]: MPPE 128-bit stateless compression enabled',
+      'pppd[901]: local  IP address 192.168.0.1',
+      'pppd[901]: remote IP address 192.168.0.234',
+      'pppd[901]: Modem hangup',
+      'pppd[901]: Connection terminated.',
+    ].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('terminated_by_peer');
+    expect(d.hint).toMatch(/^This is the server side \(pptpd\): the client hung up/);
+    expect(d.hint).toMatch(/logread -e pptpd -e pppd/);
+  });
 });
 
 describe('messages pppd carries on after (from its sources)', () => {
