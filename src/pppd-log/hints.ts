@@ -179,6 +179,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       return opt ? `pppd does not know the option '${opt}': remove it or fix its spelling.` : 'pppd rejected its options: fix the option shown in the evidence.';
     }
     case 'link_dead':
+      if (has(attempt, /missing echo reply/i)) {
+        return "The tunnel was up, then the server stopped answering pptp's echo requests on the control connection (TCP 1723, one a minute: pptp_ctrl.c): the path to the server broke or the server hung; the route to the server must not go through the tunnel itself (delete it in ip-up with full paths).";
+      }
       return 'The tunnel was up and then stopped answering LCP echoes: often the route to the server went through ppp0 (delete it in ip-up with full paths) or the path drops GRE intermittently; raise `lcp-echo-failure` / `lcp-echo-interval` if the link is just slow.';
     case 'terminated_by_peer':
       if (attempt.cause === 'client-left') {

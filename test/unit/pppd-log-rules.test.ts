@@ -219,6 +219,12 @@ describe('framings the field produces', () => {
       'Jan 30 16:38:26 mint pppd[22212]: Modem hangup',
     ].join('\n');
     expect(diagnose(text).verdict).toBe('link_dead');
+    // pptp's own echo on TCP 1723 went unanswered, not pppd's LCP echo
+    expect(diagnose(text).hint).toMatch(/^The tunnel was up, then the server stopped answering pptp's echo requests on the control connection \(TCP 1723/);
+    // ...and so through OpenWrt's pptp.so, whose call manager logs under pppd's name
+    const plugin = text.replace(/pptp\[22223\]: anon log\[pptp_handle_timer:pptp_ctrl.c:1050\]: /, 'pppd[22224]: ');
+    expect(diagnose(plugin).verdict).toBe('link_dead');
+    expect(diagnose(plugin).hint).toMatch(/echo requests on the control connection/);
   });
 });
 
