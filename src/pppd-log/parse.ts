@@ -9,7 +9,7 @@
 import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
-import { isSourceMessage } from './source-messages.js';
+import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
 import { HANGUP, NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
@@ -101,6 +101,8 @@ interface Group {
   pid: string | null;
   sessions: Session[];
   pptp: boolean;
+  /** pppd runs the pptp.so plugin, whose call manager logs from child processes under pppd's name. */
+  pptpPlugin: boolean;
   otherTransport: boolean;
 }
 
@@ -109,6 +111,16 @@ const scriptPid = (msg: string, row: 'script-started' | 'script-finished'): stri
   ruleFor(PPPD_RULES, msg)?.rule.name === row ? /\(pid (\d+)/.exec(msg)?.[1] : undefined;
 const startedScript = (s: Session, pid: string): boolean => s.lines.some((l) => scriptPid(l.msg, 'script-started') === pid);
 const MODEM_KERNEL = /\b(?:ttyUSB|ttyACM)\d+: |\bGSM modem\b|\bconverter now (?:attached to|disconnected from) ttyUSB\d+/;
+const PPTP_PLUGIN = /^Plugin \S*pptp\.so loaded|^PPTP plugin version/;
+/**
+ * A line of pptp's call manager: its messages in the sources' catalogue, and the short ones the
+ * catalogue leaves out for having too few words (pptp_callmgr.c "connect: %s", "IP: %s",
+ * "control connection", "unix_sock"; pptp_ctrl.c "%s control packet type is %d '%s'", "Echo
+ * Re%s received.", "read error: %s", "pptp_conn_close(%d)").
+ */
+const isCallManagerLine = (msg: string): boolean =>
+  isPptpSourceMessage(msg) ||
+  /^(?:connect|socket|bind|IP|(?:read|write) error): |^(?:control connection|unix_sock)$|^(?:Sent|Buffered) control packet type is \d+|^Echo Re(?:quest|ply) received\.$|^pptp_conn_close\(\d+\)$|^Closing connection \(/.test(msg.trim());
 const PPTP_GROUP = /Connect:\s*\S+\s*<-->\s*\/dev\/pts\/|pptp\.so|nm-pptp|PPTP plugin|pptp_server|\bpptp\b/i;
 const OTHER_TRANSPORT = /rp-pppoe|pppoe\.so|PPPoE plugin|\bPAD[IORST]\b|pppol2tp|l2tp|Connect:\s*\S+\s*<-->\s*(?:\/dev\/tty|eth|nas|wan|vlan|en[a-z0-9]|wl|br-|bond)/i;
 
@@ -139,7 +151,7 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   const groupFor = (key: string, pid: string | null): Group => {
     let g = groups.get(key);
     if (!g) {
-      g = { key, pid, sessions: [], pptp: false, otherTransport: false };
+      g = { key, pid, sessions: [], pptp: false, pptpPlugin: false, otherTransport: false };
       groups.set(key, g);
       order.push(g);
     }
@@ -161,6 +173,7 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     }
     feed(s, l, speaker);
     if (PPTP_GROUP.test(l.msg) || speaker === 'pptp') g.pptp = true;
+    if (PPTP_PLUGIN.test(l.msg)) g.pptpPlugin = true;
     if (OTHER_TRANSPORT.test(l.msg) && speaker === 'pppd') g.otherTransport = true;
   };
 
@@ -209,6 +222,11 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     if (key.startsWith('pid:') && !groups.has(key) && current && !isFreshLine(l.msg, false)) {
       const last = current.sessions[current.sessions.length - 1];
       if (last && last.started && !last.finished) groups.set(key, current);
+      // pptp.so's call manager runs in pppd's children (pptp.c open_callmgr forks it, and it
+      // forks again to stay, pptp_callmgr.c): their lines carry pppd's name and their own pids,
+      // from before the link starts ("Could not open control connection to ...", then the
+      // child's own "Exit." from pppd's fatal()); they belong to the pppd that launched it.
+      else if (last && !last.finished && current.pptpPlugin && isCallManagerLine(l.msg)) groups.set(key, current);
     }
     const g = groupFor(key, l.pid);
     current = g;

@@ -47,6 +47,19 @@ export function isSourceMessage(msg: string): boolean {
   return ALL(msg.trim());
 }
 
+const PPTP_ONLY = byFirstWord(
+  SOURCE_MESSAGES.filter(([prog]) => prog === 'pptp').map(([, , , fmt]) => ({ word: firstLiteral(fmt), pattern: formatPattern(fmt) })),
+  '\\s*$',
+);
+
+/**
+ * Whether a message is one pptp-linux's call manager and control connection print (pptp.c,
+ * pptp_ctrl.c, pptp_callmgr.c): pppd's pptp.so carries the same code and logs it under pppd's name.
+ */
+export function isPptpSourceMessage(msg: string): boolean {
+  return PPTP_ONLY(msg.trim());
+}
+
 // The literal words a format begins with (up to its first conversion), when they are specific
 // enough to tell a message start: at least two words, or one long one ("Fatal signal %d",
 // "Script %s started" is "Script": too short, any wrapped remainder may begin with it).

@@ -274,6 +274,52 @@ describe('what a server (pptpd) sees', () => {
   });
 });
 
+describe("OpenWrt's pptp.so: the call manager logs from pppd's children", () => {
+  // pptp.c open_callmgr() forks the call manager, which forks again to stay (pptp_callmgr.c):
+  // its lines carry pppd's name with their own pids; its fatal() is pppd's, so a child that
+  // cannot reach the server also logs pppd's "Exit." (main.c die()) before the parent's
+  // "Call manager exited with error 1" (WEXITSTATUS).
+  const at = (i: number, l: string): string => `Sun Dec  6 10:00:${String(i).padStart(2, '0')} 2026 daemon.${l}`;
+  const refused = [
+    'info pppd[2001]: Plugin pptp.so loaded.',
+    'info pppd[2001]: PPTP plugin version 1.00 compiled for pppd-2.5.1, linux-6.6.73',
+    'notice pppd[2001]: pppd 2.5.1 started by root, uid 0',
+    'warn pppd[2003]: connect: Connection refused',
+    'err pppd[2003]: Could not open control connection to 203.0.113.5',
+    'info pppd[2003]: Exit.',
+    'err pppd[2001]: Call manager exited with error 1',
+  ].map((l, i) => at(i, l));
+  it('reads the child that could not reach the server as part of the pppd that launched it', () => {
+    const p = parsePppdLog(refused.join('\n'));
+    expect(p.attempts.map((a) => a.pid)).toEqual(['2001']);
+    const d = diagnose(refused.join('\n'));
+    expect(d.verdict).toBe('control_refused');
+    expect(d.evidence.some((e) => e.includes('Could not open control connection to 203.0.113.5'))).toBe(true);
+    expect(d.hint).toMatch(/`nc 203\.0\.113\.5 1723`/);
+  });
+  it("keeps the staying call manager's lines (its own pid, from before Connect) with the link", () => {
+    const up = [
+      'notice pppd[2001]: pppd 2.5.1 started by root, uid 0',
+      'info pppd[2001]: Plugin pptp.so loaded.',
+      'debug pppd[2003]: IP: 203.0.113.5',
+      'debug pppd[2004]: Sent control packet type is 1 \'Start-Control-Connection-Request\'',
+      'debug pppd[2004]: Received Start Control Connection Reply',
+      'debug pppd[2004]: Client connection established.',
+      'debug pppd[2004]: Outgoing call established (call ID 1, peer\'s call ID 28).',
+      'notice pppd[2001]: Connect: pptp-vpn <--> pptp (203.0.113.5)',
+      'info pppd[2001]: CHAP authentication succeeded',
+      'notice pppd[2001]: local  IP address 192.168.99.10',
+      'notice pppd[2001]: remote IP address 192.168.99.1',
+    ];
+    const cleared = [...up, 'debug pppd[2004]: Received Call Clear Request.', 'debug pppd[2004]: Call closed (RQST) (call id 1)', 'info pppd[2001]: Modem hangup', 'info pppd[2001]: Connection terminated.'].map((l, i) => at(i, l)).join('\n');
+    expect(parsePppdLog(cleared).attempts.map((a) => a.pid)).toEqual(['2001']);
+    const d = diagnose(cleared);
+    expect(d.verdict).toBe('terminated_by_peer');
+    expect(d.endedBy).toMatch(/^the server closed the PPTP call/);
+    expect(d.localIp).toBe('192.168.99.10');
+  });
+});
+
 describe('a long syslog file', () => {
   it('is read whole (150 000 lines: no argument list as long as the log)', () => {
     const noise = Array.from({ length: 150_000 }, (_, i) => `Jan  5 10:${String(Math.floor(i / 3000) % 60).padStart(2, '0')}:00 gw kernel: [${i}.000000] eth0: link up`);
