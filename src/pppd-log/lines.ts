@@ -419,6 +419,9 @@ const CLOCK_EVERY = /^[ \t]*(?:\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?|1\d{9}(?:\.\d{1
 const CRI_EVERY = /^[ \t]*\d{4}-\d\d-\d\dT\S+ (?:stdout|stderr) [FP] /;
 // Markdown inline code around each line of a paste ("`Jan  5 ... pppd[123]: ...`").
 const INLINE_CODE = /^[ \t]*`([^`]+)`[ \t]*$/;
+// A log kept in a source file or a script as comments ("// Mar  3 ... pppd[12]: ...", "# ..."):
+// pppd and pptp never begin a message with "//" or "#".
+const LINE_COMMENT = /^[ \t]*(?:\/\/|#)[ \t]?/;
 // A console's or dmesg-merged view's "[12345.678901] " on every line: the stamp of the line,
 // not the start of a kernel record (pppd's own lines then carry it too).
 const UPTIME_EVERY = /^[ \t]*\[\s*\d+\.\d+\][ \t]?/;
@@ -446,6 +449,7 @@ const DECORATIONS: readonly (readonly [RegExp, string])[] = [
   [CLOCK_EVERY, ''],
   [CRI_EVERY, ''],
   [INLINE_CODE, '$1'],
+  [LINE_COMMENT, ''],
 ];
 
 function stripDecoration(lines: string[]): string[] {

@@ -312,6 +312,12 @@ function settleHangup(s: Session): void {
   const carrier = (how: string) => ({ kind: 'hangup', detail: `${HANGUP.modem} (${how})`, cause: 'carrier-lost' }) as const;
   s.ends.forEach((e, i) => {
     if (e.kind === 'hangup' && e.cause === 'pty-closed' && s.serialLine) return void Object.assign(e, carrier('carrier lost on the serial line'));
+    // A network interface or an ATM circuit under pppd (PPPoE, PPPoA): no pty, no pptp.
+    if (e.kind === 'hangup' && e.cause === 'pty-closed' && s.networkLink) {
+      e.detail = HANGUP.link;
+      delete e.cause;
+      return;
+    }
     if (e.kind !== 'signal' || e.detail !== SIGHUP) return;
     if (s.serialLine) return void Object.assign(e, carrier('SIGHUP from the serial line'));
     if (s.tunnelServer) return void Object.assign(e, { kind: 'hangup', detail: "pptpd closed pppd's pty (SIGHUP): the call is over", cause: 'pty-closed' });

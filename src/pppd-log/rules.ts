@@ -26,6 +26,7 @@ export const HANGUP = {
   pty: 'modem hangup (the pptp transport closed)',
   line: 'the line under pppd hung up (SIGHUP, then Modem hangup: its tty or pty was closed)',
   modem: 'the modem hung up',
+  link: 'modem hangup (the link under pppd closed: its device or session went away)',
 } as const;
 
 /** The end a SIGHUP leaves when nothing says the line hung up. */
@@ -436,6 +437,9 @@ const FATAL_OPTIONS = new RegExp(`^(?:${FATAL_OPTION_FORMATS.map(formatPattern).
 const CONFIG_ERROR =
   /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|The remote system (?:\([^)]*\) )?is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
 
+/** The device of pppd's Connect line when it is a network interface or an ATM VPI.VCI, not a tty or pty. */
+const NETWORK_DEVICE = /^(?:\d+\.\d+(?:\.\d+)?$|(?:eth|en[opsx]|wlan|wl|vlan|nas|wan|br-?|bond|veth|lan|dsl|ptm|atm)[\w.-]*)/;
+
 export const PPPD_RULES: Rule[] = [
   {
     name: 'packet',
@@ -456,6 +460,12 @@ export const PPPD_RULES: Rule[] = [
       if (/^\/dev\/(?:tty(?!p)|rfcomm|modem|cua|ircomm)/.test(m[2] ?? '')) {
         s.nonPptpLink ??= l;
         s.serialLine ??= l;
+      }
+      // A network interface (the PPPoE plugin's ppp_devnam: "eth0.2", "veth-client") or an ATM
+      // VPI.VCI (pppoatm: "8.35"): no pty program, so no pptp, runs under this pppd.
+      if (NETWORK_DEVICE.test(m[2] ?? '')) {
+        s.nonPptpLink ??= l;
+        s.networkLink ??= l;
       }
     },
   },

@@ -107,6 +107,8 @@ export interface Session {
   nonPptpLink: LogLine | null;
   /** `Connect: ppp0 <--> /dev/ttyS0`: a serial line (a modem), whose hangup is the line's. */
   serialLine: LogLine | null;
+  /** `Connect: ppp0 <--> eth0.2` (PPPoE), `<--> 8.35` (PPPoA): a network link, no pty under pppd. */
+  networkLink: LogLine | null;
   /**
    * This pppd is a PPTP server's (pptpd's lines, its logwtmp plugin, a client's IP address as
    * the calling number pptpd passes with `remotenumber`): its pty is pptpd's, which closes it
@@ -185,6 +187,7 @@ export function newSession(pid: string | null): Session {
     callUp: false,
     nonPptpLink: null,
     serialLine: null,
+    networkLink: null,
     tunnelServer: null,
     ttyGone: null,
     ptyNotRun: null,

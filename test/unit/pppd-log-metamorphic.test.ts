@@ -251,6 +251,9 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   { name: "clock alone in front of every line (ts '%.T')", fn: (t) => lines(t).map((l, i) => `${hms(at(i))}.${String(i % 1000).padStart(3, '0')} ${l}`).join('\n') },
   // a pod's log file on a Kubernetes node (CRI: time, stream, F for a full line)
   { name: 'Kubernetes CRI log file', fn: (t) => lines(t).map((l, i) => `${iso(at(i))}.123456789Z stderr F ${l}`).join('\n') },
+  // a log kept as comments in a source file or a script (a test's captured output, a note)
+  { name: 'commented out "// "', fn: (t) => lines(t).map((l) => `// ${l}`).join('\n') },
+  { name: 'commented out "# "', fn: (t) => lines(t).map((l) => `# ${l}`).join('\n') },
   // Markdown inline code around each line instead of a fence
   { name: 'Markdown inline code on every line', fn: (t) => lines(t).filter((l) => l.trim() !== '' && !l.includes('`')).map((l) => `\`${l}\``).join('\n') },
   {
@@ -333,6 +336,8 @@ const KNOWN_FAILURES: Record<string, number> = {
   "tab-separated export": 3,
   "front end log window \"[10:20:30] VPN: \"": 0,
   "BBCode colour on every line": 0,
+  'commented out "// "': 0,
+  'commented out "# "': 0,
   "line breaks lost (syslog run together)": 0,
   "line breaks lost (OpenWrt logread run together)": 0,
 };

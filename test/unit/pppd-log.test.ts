@@ -228,6 +228,21 @@ describe('batch 11 rules (both directions)', () => {
     expect(d.hint).toMatch(/modem dropped the call before the link came up/);
     expect(parsePppdLog(text).attempts[0]?.cause).toBe('carrier-lost');
   });
+  it("reads a Modem hangup on a network interface (PPPoE) or an ATM circuit as that link closing, not pptp's", () => {
+    for (const dev of ['veth-client', 'eth0.2', '8.35']) {
+      const d = diagnose(['Plugin pppoe.so loaded.', 'Using interface ppp0', `Connect: ppp0 <--> ${dev}`, 'sent [LCP ConfReq id=0x1 <mru 1492> <magic 0x6db8fab4>]', 'Modem hangup', 'Connection terminated.'].join('\n'));
+      expect(d.verdict, dev).toBe('other');
+      expect(d.endedBy, dev).toBe('modem hangup (the link under pppd closed: its device or session went away)');
+      expect(d.hint, dev).not.toMatch(/pptp/);
+    }
+  });
+  it('reads a log kept as comments in a source file ("// ", "# ")', () => {
+    const up = ['rcvd [IPCP ConfAck id=0x2 <addr 10.9.0.94>]', 'local  IP address 10.9.0.94', 'remote IP address 10.9.0.93'];
+    for (const mark of ['// ', '# ']) {
+      const d = diagnose(up.map((l) => `${mark}${l}`).join('\n'));
+      expect([d.verdict, d.localIp, d.remoteIp], mark).toEqual(['up', '10.9.0.94', '10.9.0.93']);
+    }
+  });
   it("hints a server's log that the client ended the call when pptpd closed its pppd's pty", () => {
     const text = [
       'pptpd[900]: CTRL: Client 203.0.113.9 control connection started',
