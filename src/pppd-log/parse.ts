@@ -337,6 +337,9 @@ function settleHangup(s: Session): void {
  * the addresses are the ones in those ConfAcks.
  */
 function settleIpcp(s: Session): void {
+  if (s.upLine !== null) return;
+  // An IPv6-only link: IPv6CP up, IPCP never (no IPv4 addresses to report).
+  if ((!s.ipcpAckRcvd || !s.ipcpAckSent) && s.ipv6Up) s.upLine = s.ipv6Up;
   if (s.upLine !== null || !s.ipcpAckRcvd || !s.ipcpAckSent) return;
   s.localIp ??= s.ipcpLocal;
   s.remoteIp ??= s.ipcpRemote;

@@ -1092,7 +1092,9 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   { name: 'discarded', re: /^Discarded non-LCP packet when LCP not open/, example: 'Discarded non-LCP packet when LCP not open', on: () => {} },
-  { name: 'ipv6-address', re: /^(?:local|remote)\s+LL address \S+/, example: 'local  LL address fe80::216e:1742:654e:9b91', on: () => {} },
+  // ipv6cp.c ipv6cp_up(): IPv6CP is up; pppd keeps a link up while any network protocol is, so
+  // an IPv6-only link (IPCP rejected or never answered) is up.
+  { name: 'ipv6-address', re: /^(?:local|remote)\s+LL address \S+/, example: 'local  LL address fe80::216e:1742:654e:9b91', on: (s, _m, l) => void (s.ipv6Up ??= l) },
   { name: 'routes', re: /^(?:replacing|restoring) old default route to|^Overriding mtu \d+ to|^Couldn't increase M[TR]U to/, example: 'replacing old default route to eth0 [172.16.68.1]', on: () => {} },
   { name: 'unsupported-protocol', re: /^Unsupported protocol (?:0x[0-9a-f]+|'[^']+') received/i, example: 'Unsupported protocol 0x3 received', on: () => {} },
   { name: 'default-route-kept', re: /^not replacing (?:existing )?default route/i, example: 'not replacing existing default route via 192.168.1.1', on: () => {} },

@@ -120,6 +120,8 @@ export interface Session {
   /** The pty program could not be run at all (exit status 127/126: not found, not executable). */
   ptyNotRun: LogLine | null;
   /** IPCP as the debug packets tell it (logs without "local IP address"): our address the peer acked, the peer's address we acked. */
+  /** ipv6cp.c ipv6cp_up() printed the link-local addresses: IPv6CP is up (an IPv6-only link is up). */
+  ipv6Up: LogLine | null;
   ipcpAckRcvd: LogLine | null;
   ipcpAckSent: LogLine | null;
   ipcpLocal: string | null;
@@ -191,6 +193,7 @@ export function newSession(pid: string | null): Session {
     tunnelServer: null,
     ttyGone: null,
     ptyNotRun: null,
+    ipv6Up: null,
     ipcpAckRcvd: null,
     ipcpAckSent: null,
     ipcpLocal: null,

@@ -265,6 +265,14 @@ describe('batch 11 rules (both directions)', () => {
 describe('messages pppd carries on after (from its sources)', () => {
   const v = (lines: string[]): string => diagnose(lines.join('\n')).verdict;
   const up = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication succeeded', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1'];
+  it('reads an IPv6-only link (IPv6CP up, IPCP rejected) as up, with no IPv4 addresses', () => {
+    const v6 = ['Connect: ppp0 <--> /dev/ttyUSB2', 'sent [IPCP ConfReq id=0x1 <addr 0.0.0.0>]', 'rcvd [IPCP ConfRej id=0x1 <addr 0.0.0.0>]', 'local  LL address fe80::bc25:4652:3e8a:32d9', 'remote LL address fe80::d4a9:a766:893c:1fbd', 'sent [IPCP ConfReq id=0x2]', 'rcvd [IPCP ConfRej id=0x2]'];
+    const d = diagnose(v6.join('\n'));
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', null, null]);
+    expect(v([...v6, 'Terminating on signal 2', 'Connection terminated.'])).toBe('stopped_locally');
+    // a dual-stack link reports IPCP's addresses
+    expect(diagnose([...v6.slice(0, 5), ...up.slice(3)].join('\n')).localIp).toBe('10.0.0.2');
+  });
   it("keeps a link up when only IPv6CP gives up (ipv6cp.c closes IPv6CP, not the link)", () => {
     expect(v([...up, 'Peer refused to agree to his interface identifier'])).toBe('up');
     expect(v([...up, 'Could not determine remote LL address'])).toBe('up');
