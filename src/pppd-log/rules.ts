@@ -887,6 +887,14 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   {
+    // wvdial (wvdialer.cc start_ppp: access(pppd, X_OK) failed): pppd was never run, so no link
+    // was tried; a user without the rights to run pppd.
+    name: 'pppd-not-run',
+    re: /^Unable to run (\S*\bpppd)\.?$/,
+    example: 'Unable to run /usr/sbin/pppd.',
+    on: (s, m, l) => void s.ends.push({ kind: 'local-term', detail: `pppd never ran: the front end could not execute ${m[1] ?? 'pppd'}`, line: l, cause: 'pppd-not-run' }),
+  },
+  {
     name: 'script-started',
     re: /^Script (.+?) started \(pid \d+\)/i,
     example: 'Script /etc/ppp/ip-up started (pid 872)',

@@ -75,6 +75,7 @@ export interface Attempt {
  * - `gre-socket`: pptp or pptpd could not open its raw GRE socket;
  * - `ipcp-disagree`: IPCP finished but the addresses were unusable (ipcp.c ipcp_up);
  * - `pppd-crashed`: pppd died of a fatal signal (main.c);
+ * - `pppd-not-run`: the front end (wvdial) could not execute pppd;
  * - `looped-back`: our own LCP requests came back (lcp.c);
  * - `gre-oversized`: pptp's GRE socket got a packet larger than its buffer (EMSGSIZE).
  */
@@ -88,6 +89,7 @@ export type EndCause =
   | 'gre-socket'
   | 'ipcp-disagree'
   | 'pppd-crashed'
+  | 'pppd-not-run'
   | 'looped-back'
   | 'gre-oversized';
 

@@ -33,6 +33,8 @@ function describe(e: EndEvent): string {
     case 'peer-term':
       return e.detail ? `terminated by peer (${e.detail})` : 'terminated by peer';
     case 'local-term':
+      // nothing was terminated where pppd never ran
+      if (e.cause === 'pppd-not-run') return e.detail;
       return e.detail ? `terminated locally (${e.detail})` : 'terminated locally';
     case 'signal':
       return `stopped by ${e.detail}`;

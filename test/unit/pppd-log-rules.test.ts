@@ -274,6 +274,18 @@ describe('what a server (pptpd) sees', () => {
   });
 });
 
+describe('a front end that could not run pppd', () => {
+  it("reads wvdial's 'Unable to run /usr/sbin/pppd.' as a pppd log whose pppd never ran (exit 1, not 2)", () => {
+    // wvdialer.cc start_ppp(): access(pppd, X_OK) failed
+    const text = ['--> Carrier detected.  Starting PPP immediately.', '--> Unable to run /usr/sbin/pppd.', '--> Check permissions, or specify a "PPPD Path" option in wvdial.conf.'].join('\n');
+    expect(parsePppdLog(text).isPppdLog).toBe(true);
+    const d = diagnose(text);
+    expect(d.verdict).toBe('other');
+    expect(d.endedBy).toBe('pppd never ran: the front end could not execute /usr/sbin/pppd');
+    expect(d.hint).toMatch(/dip group/);
+  });
+});
+
 describe("OpenWrt's pptp.so: the call manager logs from pppd's children", () => {
   // pptp.c open_callmgr() forks the call manager, which forks again to stay (pptp_callmgr.c):
   // its lines carry pppd's name with their own pids; its fatal() is pppd's, so a child that
