@@ -174,6 +174,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, REMOTE_MUST_AUTH)) {
         return 'pppd wants the server to authenticate itself (a default route exists): add `noauth` to the peer file.';
       }
+      if (has(attempt, /Couldn't load plugin|Plugin .* is for pppd version/i)) {
+        return "pppd could not load a plugin: it is missing, or was built for another pppd version (\"undefined symbol\", \"is for pppd version\"): install the plugin from the same ppp build as pppd (OpenWrt: ppp-mod-pptp of the same release as ppp) and check the `plugin` path.";
+      }
       if (has(attempt, /Can't open options file|Can't find peer file/i)) {
         return 'An options or peer file is missing or unreadable: check /etc/ppp/peers/NAME exists (pppd call NAME) and every `file` it includes.';
       }

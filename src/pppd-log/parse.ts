@@ -194,6 +194,9 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     // one of pppd's rows reads, while pppd is writing the log: pppd's own, also where its words
     // are like any program's (an option error, then pppd exits).
     if (speaker === null && current !== null && l.source === 'unknown' && (l.prog === null || /^netifd$/i.test(l.prog)) && ruleFor(PPPD_RULES, l.msg) !== null) speaker = 'pppd';
+    // rp-pppoe's user-space client runs as pppd's pty program ("Connect: ppp0 <--> /dev/pts/0"
+    // too): the pppd it talks for is a PPPoE link, not a PPTP one.
+    if (current && /^pppoe$/i.test(l.prog ?? '')) current.otherTransport = true;
     if (speaker === null) {
       if (l.source !== 'pptpd' && isSourceMessage(l.msg)) known.push(l);
       continue;

@@ -274,6 +274,24 @@ describe('what a server (pptpd) sees', () => {
   });
 });
 
+describe("rp-pppoe's user-space client as pppd's pty program", () => {
+  it('does not take the pppd it runs under for a PPTP one (the last pppd decides, not the one on /dev/pts)', () => {
+    const text = [
+      'Apr  4 22:55:28 localhost pppd[154]: pppd 2.4.1 started by root, uid 0',
+      'Apr  4 22:55:28 localhost pppd[154]: Connect: ppp0 <--> /dev/pts/0',
+      'Apr  4 22:55:59 localhost pppd[154]: LCP: timeout sending Config-Requests',
+      'Apr  4 22:55:59 localhost pppd[154]: Connection terminated.',
+      'Apr  4 22:56:03 localhost pppoe[155]: Timeout waiting for PADO packets',
+      'Apr  4 22:56:03 localhost pppd[154]: Exit.',
+      'Apr  4 22:59:51 localhost pppd[1683]: /etc/ppp/plugins/rp-pppoe.so: undefined symbol: generic_establish_ppp',
+      "Apr  4 22:59:51 localhost pppd[1683]: Couldn't load plugin /etc/ppp/plugins/rp-pppoe.so",
+    ].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('config_error');
+    expect(d.hint).toMatch(/^pppd could not load a plugin: it is missing, or was built for another pppd version/);
+  });
+});
+
 describe('a front end that could not run pppd', () => {
   it("reads wvdial's 'Unable to run /usr/sbin/pppd.' as a pppd log whose pppd never ran (exit 1, not 2)", () => {
     // wvdialer.cc start_ppp(): access(pppd, X_OK) failed
