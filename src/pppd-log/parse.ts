@@ -124,6 +124,9 @@ const isCallManagerLine = (msg: string): boolean =>
 const PPTP_GROUP = /Connect:\s*\S+\s*<-->\s*\/dev\/pts\/|pptp\.so|nm-pptp|PPTP plugin|pptp_server|\bpptp\b/i;
 const OTHER_TRANSPORT = /rp-pppoe|pppoe\.so|PPPoE plugin|\bPAD[IORST]\b|pppol2tp|l2tp|Connect:\s*\S+\s*<-->\s*(?:\/dev\/tty|eth|nas|wan|vlan|en[a-z0-9]|wl|br-|bond)/i;
 
+/** ipcp.c printed an address: the link of this attempt came up. */
+const linkWasUp = (s: Session): boolean => s.upLine !== null || s.localIp !== null || s.remoteIp !== null;
+
 function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
   if (s.lines.length === 0) return false;
   if (s.finished) return isFreshLine(l.msg, speaker === 'pptp');
@@ -132,7 +135,10 @@ function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
   // pppd X started by: a new process with the same (or no) pid.
   // (main.c prints it once per process, so after an attempt that ended it is another process,
   // also where the pids that told them apart are gone: `journalctl -o cat`, exports.)
-  if (row === 'started') return s.started || s.configErr !== null || s.noKernel !== null || s.ends.length > 0;
+  if (row === 'started') return s.started || s.configErr !== null || s.noKernel !== null || s.ends.length > 0 || linkWasUp(s);
+  // Plugins load while pppd reads its options, before "started by": one loading after the link
+  // came up (a paste that begins with an earlier link's tail) is another pppd.
+  if (row === 'plugin' && linkWasUp(s)) return true;
   // pppd exits on an option error or a kernel without PPP: a link being set up after one is
   // another run (a front end that first ran `pptp --version`, a second `pon`).
   if ((s.configErr !== null || s.noKernel !== null) && row !== undefined && RESTART_ROWS.has(row)) return true;

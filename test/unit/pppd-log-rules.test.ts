@@ -292,6 +292,16 @@ describe("rp-pppoe's user-space client as pppd's pty program", () => {
   });
 });
 
+describe('a paste that begins with an earlier link\'s tail', () => {
+  it("starts a new attempt at a plugin loading or pppd starting after the link came up", () => {
+    const tail = ['replacing old default route to eth0 [10.1.1.1]', 'local IP address 192.0.2.7', 'remote IP address 192.0.2.1'];
+    const next = ['Plugin rp-pppoe.so loaded', 'pppd 2.4.4b1 started by user, uid 1000', 'Timeout waiting for PADO packets', 'Unable to complete PPPoE Discovery', 'Exit.'];
+    expect(diagnose([...tail, ...next].join('\n')).verdict).toBe('no_response');
+    expect(diagnose([...tail, ...next.slice(1)].join('\n')).verdict).toBe('no_response');
+    expect(parsePppdLog([...tail, ...next].join('\n')).attempts.length).toBe(2);
+  });
+});
+
 describe('a front end that could not run pppd', () => {
   it("reads wvdial's 'Unable to run /usr/sbin/pppd.' as a pppd log whose pppd never ran (exit 1, not 2)", () => {
     // wvdialer.cc start_ppp(): access(pppd, X_OK) failed
