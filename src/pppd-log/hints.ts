@@ -15,7 +15,7 @@ const MSCHAP_ERRORS: Record<string, string> = {
 };
 
 /** auth.c auth_check_options(): pppd requires the peer to authenticate and has no secret for it. */
-const REMOTE_MUST_AUTH = /The remote system (?:\(.*\) )?is required to authenticate itself/i;
+const REMOTE_MUST_AUTH = /(?:The )?remote system (?:\(.*\) )?is required to authenticate itself/i;
 
 /** An up link whose pty (pptp's, on a PPTP router) closed under pppd ("Modem hangup"). */
 function ptyClosedWhileUp(attempt: Attempt): boolean {

@@ -435,7 +435,7 @@ export const FATAL_OPTION_FORMATS: readonly string[] = [
 const FATAL_OPTIONS = new RegExp(`^(?:${FATAL_OPTION_FORMATS.map(formatPattern).join('|')})\\s*$`);
 
 const CONFIG_ERROR =
-  /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|The remote system (?:\([^)]*\) )?is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
+  /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|(?:The )?remote system (?:\([^)]*\) )?is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
 
 /** The device of pppd's Connect line when it is a network interface or an ATM VPI.VCI, not a tty or pty. */
 const NETWORK_DEVICE = /^(?:\d+\.\d+(?:\.\d+)?$|(?:eth|en[opsx]|wlan|wl|vlan|nas|wan|br-?|bond|veth|lan|dsl|ptm|atm)[\w.-]*)/;
@@ -521,7 +521,7 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     name: 'config-error',
-    re: /Can't open options file|Can't find peer file|In file .*:|Couldn't load plugin|Plugin .* is for pppd version|The remote system (?:\([^)]*\) )?is required to authenticate itself|unknown mode \(you must specify pptp_server/i,
+    re: /Can't open options file|Can't find peer file|In file .*:|Couldn't load plugin|Plugin .* is for pppd version|(?:The )?remote system (?:\([^)]*\) )?is required to authenticate itself|unknown mode \(you must specify pptp_server/i,
     example: "Can't open options file /etc/ppp/peers/vpn: No such file or directory",
     fresh: true,
     on: (s, _m, l) => void (s.configErr ??= l),
@@ -798,7 +798,8 @@ export const PPPD_RULES: Rule[] = [
   // --- IPCP ---
   {
     name: 'local-ip',
-    re: /^local\s+IP address (\S+)/,
+    // (retyped by hand in lower case too: "local ip address 89.241.91.48")
+    re: /^local\s+IP address (?!changed to )(\S+)/i,
     example: 'local  IP address 192.168.0.2',
     fresh: true,
     on: (s, m, l) => {
@@ -808,7 +809,7 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     name: 'remote-ip',
-    re: /^remote\s+IP address (\S+)/,
+    re: /^remote\s+IP address (?!changed to )(\S+)/i,
     example: 'remote IP address 192.168.0.1',
     on: (s, m, l) => {
       s.remoteIp = m[1] ?? null;

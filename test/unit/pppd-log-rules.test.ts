@@ -302,6 +302,20 @@ describe('a paste that begins with an earlier link\'s tail', () => {
   });
 });
 
+describe('messages a poster retyped by hand', () => {
+  it('reads the addresses in lower case, but not ipcp.c\'s "Local IP address changed to" (demand)', () => {
+    const d = diagnose(['CHAP authentication succeeded', 'local ip address 89.241.91.48', 'remote ip address 89.241.80.1'].join('\n'));
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '89.241.91.48', '89.241.80.1']);
+    const demand = diagnose(['Local IP address changed to 10.1.1.2', 'Remote IP address changed to 10.1.1.1', 'local  IP address 10.1.1.2', 'remote IP address 10.1.1.1'].join('\n'));
+    expect([demand.localIp, demand.remoteIp]).toEqual(['10.1.1.2', '10.1.1.1']);
+  });
+  it("reads auth.c's option check without its leading 'The' as pppd refusing its options", () => {
+    const d = diagnose("Remote system is required to authenticate itself, but i couldn't find any suitable secret (passwords) for it to use.");
+    expect(d.verdict).toBe('config_error');
+    expect(d.hint).toMatch(/noauth/);
+  });
+});
+
 describe('a front end that could not run pppd', () => {
   it("reads wvdial's 'Unable to run /usr/sbin/pppd.' as a pppd log whose pppd never ran (exit 1, not 2)", () => {
     // wvdialer.cc start_ppp(): access(pppd, X_OK) failed
