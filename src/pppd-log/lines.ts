@@ -404,7 +404,8 @@ const NDMS_LEVEL = /^\[[IWEC]\] (?=[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d )/;
 const QUOTE = /^[ \t]*(?:[>|][ \t]*)+/;
 // A list a web page or a forum's editor made of the lines ("- text", "* text", "12. text"),
 // and the service prefix of `docker compose logs` ("vpn_1  | ", "vpn-client-1  | ").
-const LIST_MARK = /^[ \t]*(?:[-*\u2022]|\d{1,5}[.)])[ \t]+(?=\S)/;
+// (An empty item of a double-spaced paste is the mark alone.)
+const LIST_MARK = /^[ \t]*(?:[-*\u2022]|\d{1,5}[.)])(?:[ \t]+(?=\S)|[ \t]*$)/;
 const COMPOSE = /^[\w.-]+[ \t]+\|[ \t]?/;
 // A front end's log window: its own clock, and maybe its label, in front of every line it
 // relays ("[10:20:30] VPN: ", "[10:20:30.123] ").
@@ -413,7 +414,8 @@ const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?)/;
 // A clock alone in front of every line: moreutils' `ts '%H:%M:%S'`, a GUI's log window, a
 // terminal logger ("10:20:30 ", "10:20:30.123 "), or the epoch seconds of a collector
 // ("1736072430.123 "); syslog's own dates carry the month or the year first.
-const CLOCK_EVERY = /^[ \t]*(?:\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?|1\d{9}(?:\.\d{1,9})?)[ \t]+(?=\S)/;
+// (`ts` stamps the empty lines of a double-spaced output too: the clock alone.)
+const CLOCK_EVERY = /^[ \t]*(?:\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?|1\d{9}(?:\.\d{1,9})?)(?:[ \t]+(?=\S)|[ \t]*$)/;
 // Kubernetes' CRI log files (/var/log/pods/...): "2025-01-05T10:20:30.123456789Z stderr F "
 // before what the container wrote, as it was written.
 const CRI_EVERY = /^[ \t]*\d{4}-\d\d-\d\dT\S+ (?:stdout|stderr) [FP] /;

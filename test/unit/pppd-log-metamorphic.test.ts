@@ -232,11 +232,11 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   },
   { name: 'tab-separated export', fn: reframe((l, i, prog) => `Information\t${iso(at(i)).replace('T', ' ')}\t${prog}\t${l.msg}`) },
   // Docker's json-file driver: {"log":"line\n","stream":"stderr","time":"..."} per line (of a
-  // container's own output: not of a forum quote)
+  // container's own output: not of a forum quote, nor of a log kept as comments in a file)
   {
     name: 'Docker json-file log',
     fn: (t) => lines(t).map((l, i) => JSON.stringify({ log: `${l}\n`, stream: 'stderr', time: `${iso(at(i))}.000000000Z` })).join('\n'),
-    applies: (t) => !lines(t).some((l) => /^\s*(?:>|\[\/?(?:code|quote)|```)/i.test(l)),
+    applies: (t) => !lines(t).some((l) => /^\s*(?:>|\[\/?(?:code|quote)|```|\/\/|#)/i.test(l)),
   },
   // a GUI front end's log window: its own time and words in front of every line it relays
   // (of pppd's own output: a front end relays what pppd prints, not syslog lines)
@@ -310,8 +310,10 @@ const KNOWN_FAILURES: Record<string, number> = {
   // transform's 80 columns (field13-intrepid-nm-pptp-windows-server-font-tags-...,
   // field17-intrepid-usb-modem-...): a terminal shows no BBCode, a forum adds it around whole lines;
   // a paste a forum already flattened into one line, then cut into rows (field18-lucid-kvpnc-...:
-  // its run-together lines are cut apart before the rows are joined) is no paste a terminal makes
-  "terminal rows of 80 columns": 3,
+  // its run-together lines are cut apart before the rows are joined) is no paste a terminal makes;
+  // a scraped page's HTML-entity month ("12&#26376; 14 13:50:18.524", field24-ubuntuforums-1310-
+  // xl2tpd-lac-...) is 20 characters no terminal prints, whose rows are not rejoined
+  "terminal rows of 80 columns": 4,
   "timestamps missing on some lines": 0,
   // field16-trusty-server-huawei-e1762-...: wvdial's stdout ("--> local  IP address ...") has no
   // date; with dated syslog lines put between its lines, they read as those lines' wrapped
