@@ -10,7 +10,7 @@ import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
 import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
-import { HANGUP, NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { HANGUP, NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -122,7 +122,7 @@ const isCallManagerLine = (msg: string): boolean =>
   isPptpSourceMessage(msg) ||
   /^(?:connect|socket|bind|IP|(?:read|write) error): |^(?:control connection|unix_sock)$|^(?:Sent|Buffered) control packet type is \d+|^Echo Re(?:quest|ply) received\.$|^pptp_conn_close\(\d+\)$|^Closing connection \(/.test(msg.trim());
 const PPTP_GROUP = /Connect:\s*\S+\s*<-->\s*\/dev\/pts\/|pptp\.so|nm-pptp|PPTP plugin|pptp_server|\bpptp\b/i;
-const OTHER_TRANSPORT = /rp-pppoe|pppoe\.so|PPPoE plugin|\bPAD[IORST]\b|pppol2tp|l2tp|Connect:\s*\S+\s*<-->\s*(?:\/dev\/tty|eth|nas|wan|vlan|en[a-z0-9]|wl|br-|bond)/i;
+const OTHER_TRANSPORT = /rp-pppoe|pppoe\.so|PPPoE plugin|\bPAD[IORST]\b|pppol2tp|l2tp/i;
 
 /** ipcp.c printed an address: the link of this attempt came up. */
 const linkWasUp = (s: Session): boolean => s.upLine !== null || s.localIp !== null || s.remoteIp !== null;
@@ -180,7 +180,7 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     feed(s, l, speaker);
     if (PPTP_GROUP.test(l.msg) || speaker === 'pptp') g.pptp = true;
     if (PPTP_PLUGIN.test(l.msg)) g.pptpPlugin = true;
-    if (OTHER_TRANSPORT.test(l.msg) && speaker === 'pppd') g.otherTransport = true;
+    if ((OTHER_TRANSPORT.test(l.msg) || connectsWithoutPty(l.msg)) && speaker === 'pppd') g.otherTransport = true;
   };
 
   // Lines no row reads but that pppd or pptp print (their sources' formats): they make the

@@ -437,8 +437,17 @@ const FATAL_OPTIONS = new RegExp(`^(?:${FATAL_OPTION_FORMATS.map(formatPattern).
 const CONFIG_ERROR =
   /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|(?:The )?remote system (?:\([^)]*\) )?is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
 
+/** The device of pppd's Connect line when it is a serial line (a modem, a phone over Bluetooth or USB), not the pty pptp runs on. */
+const SERIAL_DEVICE = /^\/dev\/(?:tty(?!p)|rfcomm|modem|cua|ircomm)/;
 /** The device of pppd's Connect line when it is a network interface or an ATM VPI.VCI, not a tty or pty. */
 const NETWORK_DEVICE = /^(?:\d+\.\d+(?:\.\d+)?$|(?:eth|en[opsx]|wlan|wl|vlan|nas|wan|br-?|bond|veth|lan|dsl|ptm|atm)[\w.-]*)/;
+const CONNECT = /\bConnect:\s*(\S+?)\s*<-->\s*(\S*)/;
+
+/** Whether a Connect line names a line no pty program (so no pptp) runs on: a serial line or a network link. */
+export function connectsWithoutPty(msg: string): boolean {
+  const dev = CONNECT.exec(msg)?.[2] ?? '';
+  return SERIAL_DEVICE.test(dev) || NETWORK_DEVICE.test(dev);
+}
 
 export const PPPD_RULES: Rule[] = [
   {
@@ -450,14 +459,13 @@ export const PPPD_RULES: Rule[] = [
   // --- link start ---
   {
     name: 'connect',
-    re: /\bConnect:\s*(\S+?)\s*<-->\s*(\S*)/,
+    re: CONNECT,
     example: 'Connect: ppp0 <--> /dev/pts/0',
     fresh: true,
     on: (s, m, l) => {
       s.started = true;
       if (m[1]) s.iface = m[1];
-      // A serial line (a modem, a phone over Bluetooth or USB), not the pty pptp runs on.
-      if (/^\/dev\/(?:tty(?!p)|rfcomm|modem|cua|ircomm)/.test(m[2] ?? '')) {
+      if (SERIAL_DEVICE.test(m[2] ?? '')) {
         s.nonPptpLink ??= l;
         s.serialLine ??= l;
       }
