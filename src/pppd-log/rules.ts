@@ -434,8 +434,9 @@ export const FATAL_OPTION_FORMATS: readonly string[] = [
 ];
 const FATAL_OPTIONS = new RegExp(`^(?:${FATAL_OPTION_FORMATS.map(formatPattern).join('|')})\\s*$`);
 
+// Option errors worded like any program's (the 'config-error' row before it has pppd's own).
 const CONFIG_ERROR =
-  /Can't open options file|Can't find peer file|In file .*:|options file .* (?:is not readable|not found)|too few parameters for option|unknown mode \(you must specify pptp_server|Couldn't load plugin|Plugin .* is for pppd version|invalid (?:value|number) for option|is not a valid IP address|(?:The )?remote system (?:\([^)]*\) )?is required to authenticate itself|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
+  /options file .* (?:is not readable|not found)|too few parameters for option|invalid (?:value|number) for option|is not a valid IP address|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
 
 /** The device of pppd's Connect line when it is a serial line (a modem, a phone over Bluetooth or USB), not the pty pptp runs on. */
 const SERIAL_DEVICE = /^\/dev\/(?:tty(?!p)|rfcomm|modem|cua|ircomm)/;
