@@ -66,6 +66,8 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'eap_refused_or_unsupported':
       return `\`grep -n -e eap -e refuse /etc/ppp/options.pptp /etc/ppp/peers/${name}\``;
     case 'no_response':
+      if (attempt.cause === 'pppoe-discovery') return `\`ifstatus ${name}\` and \`logread -e pppd\` (PADI/PADO), and the WAN port's link: \`ip link\``;
+      if (attempt.cause === 'lcp-unanswered-line') return '`logread -e pppd -e chat` (the dial and the first LCP lines)';
       return "`lsmod | grep -e gre -e pptp` here, and on every NAT router on the way `lsmod | grep nf_nat_pptp`";
     case 'control_refused':
       return has(attempt, /gethostbyname|getaddrinfo|Unknown host|resolve|Name or service|HOST NOT FOUND|No address associated/i)
@@ -137,6 +139,12 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'eap_refused_or_unsupported':
       return 'The server asked for EAP, which fails with this pppd/server pair: add `refuse-eap` (and usually `refuse-pap`, `refuse-chap`, `refuse-mschap`) so MS-CHAPv2 is used.';
     case 'no_response':
+      if (attempt.cause === 'pppoe-discovery') {
+        return "No PPPoE access concentrator answered discovery (PADI sent, no PADO or PADS): the WAN cable, the modem's bridge mode or the ISP's VLAN (OpenWrt: the `device` of the wan interface, e.g. eth0.7), or the ISP's side is down; a `service`/`ac` name that matches no concentrator gets no answer either.";
+      }
+      if (attempt.cause === 'lcp-unanswered-line') {
+        return "The peer never answered LCP on this line (a modem's or a PPPoE/PPPoA link, not PPTP): the modem did not connect to a PPP service (APN, number, chat script), or the line's far end speaks no PPP; pppd's `debug` shows whether anything came back.";
+      }
       return 'The server never answered LCP: GRE (IP protocol 47) is blocked on the way, or a NAT router lacks the PPTP helper (nf_conntrack_pptp / nf_nat_pptp). TCP 1723 worked; allow GRE and load the helper.';
     case 'control_refused':
       if (has(attempt, /gethostbyname|Unknown host|resolve|Name or service/i)) {

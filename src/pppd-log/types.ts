@@ -76,6 +76,8 @@ export interface Attempt {
  * - `ipcp-disagree`: IPCP finished but the addresses were unusable (ipcp.c ipcp_up);
  * - `pppd-crashed`: pppd died of a fatal signal (main.c);
  * - `pppd-not-run`: the front end (wvdial) could not execute pppd;
+ * - `pppoe-discovery`: no PPPoE access concentrator answered discovery (PADO/PADS);
+ * - `lcp-unanswered-line`: LCP went unanswered on a modem's line or a network link (no GRE);
  * - `looped-back`: our own LCP requests came back (lcp.c);
  * - `gre-oversized`: pptp's GRE socket got a packet larger than its buffer (EMSGSIZE).
  */
@@ -90,6 +92,8 @@ export type EndCause =
   | 'ipcp-disagree'
   | 'pppd-crashed'
   | 'pppd-not-run'
+  | 'pppoe-discovery'
+  | 'lcp-unanswered-line'
   | 'looped-back'
   | 'gre-oversized';
 

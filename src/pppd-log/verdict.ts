@@ -204,6 +204,7 @@ export function decideVerdict(s: Session): Decision {
         verdict: 'no_response',
         endedBy: 'no answer to LCP Config-Requests',
         evidence: ev(s.lines.find((l) => /sent \[LCP ConfReq/.test(l.msg)), s.lcpTimeout),
+        ...lineCause(s),
       };
     }
     // 8. pptp went away before the peer ever answered: the control connection failed
@@ -229,7 +230,7 @@ export function decideVerdict(s: Session): Decision {
     // hear us, or we do not hear it (GRE), even when the log ends before pppd's LCP time-out.
     const confReqs = s.lcpSent.filter((t) => t.startsWith('ConfReq')).length;
     if (!s.lcpRcvdAny && confReqs >= 3) {
-      return { verdict: 'no_response', endedBy: `no answer to ${confReqs} LCP Config-Requests`, evidence: ev(s.lines.find((l) => /sent \[LCP ConfReq/.test(l.msg)), ended?.line) };
+      return { verdict: 'no_response', endedBy: `no answer to ${confReqs} LCP Config-Requests`, evidence: ev(s.lines.find((l) => /sent \[LCP ConfReq/.test(l.msg)), ended?.line), ...lineCause(s) };
     }
     // pptp's GRE socket got a packet larger than its buffer (pptp_gre.c decaps_gre, EMSGSIZE):
     // the call was carrying data, then broke on an oversized packet (an MTU problem), even
@@ -254,10 +255,10 @@ export function decideVerdict(s: Session): Decision {
       };
     }
     if (s.lcpTimeout) {
-      return { verdict: 'no_response', endedBy: 'LCP negotiation never completed', evidence: ev(s.lcpTimeout) };
+      return { verdict: 'no_response', endedBy: 'LCP negotiation never completed', evidence: ev(s.lcpTimeout), ...lineCause(s) };
     }
     if (s.discoveryTimeout && !s.lcpRcvdAny) {
-      return { verdict: 'no_response', endedBy: 'no access concentrator answered PPPoE discovery', evidence: ev(s.discoveryTimeout) };
+      return { verdict: 'no_response', endedBy: 'no access concentrator answered PPPoE discovery', evidence: ev(s.discoveryTimeout), cause: 'pppoe-discovery' };
     }
     // lcp.c: our own Configure-Requests came back (a modem echoing, a line looped back): pppd
     // closes LCP itself ("Loopback detected", which the loop sends back as a TermReq too); a
@@ -372,6 +373,11 @@ export function decideVerdict(s: Session): Decision {
     default:
       return { verdict: 'other', endedBy: describe(pick), evidence: ev(pick.line), ...causeOf(pick) };
   }
+}
+
+/** LCP unanswered on a modem's line or a network link (PPPoE, PPPoA): no GRE is involved. */
+function lineCause(s: Session): Pick<Decision, 'cause'> {
+  return s.serialLine || s.networkLink ? { cause: 'lcp-unanswered-line' } : {};
 }
 
 /** An end's cause as a Decision's (spread into it), when the row that recorded the end knew one. */

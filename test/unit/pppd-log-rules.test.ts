@@ -598,6 +598,17 @@ describe('text pasted through word processors and forums', () => {
 });
 
 describe('hints', () => {
+  it('names the line, not GRE, when LCP or PPPoE discovery went unanswered on a PPPoE or modem link', () => {
+    const pado = diagnose(['Plugin rp-pppoe.so loaded.', 'Timeout waiting for PADO packets', 'Unable to complete PPPoE Discovery'].join('\n'));
+    expect(pado.verdict).toBe('no_response');
+    expect(pado.hint).toMatch(/^No PPPoE access concentrator answered discovery/);
+    expect(pado.hint).not.toMatch(/GRE/);
+    const modem = diagnose(['Connect: ppp0 <--> /dev/ttyS0', 'sent [LCP ConfReq id=0x1 <asyncmap 0x0> <magic 0x1>]', 'LCP: timeout sending Config-Requests'].join('\n'));
+    expect(modem.verdict).toBe('no_response');
+    expect(modem.hint).toMatch(/^The peer never answered LCP on this line/);
+    // a PPTP pty keeps the GRE hint
+    expect(diagnose(['Connect: ppp0 <--> /dev/pts/1', 'LCP: timeout sending Config-Requests'].join('\n')).hint).toMatch(/GRE \(IP protocol 47\)/);
+  });
   const base = parsePppdLog('Connect: pptp-office <--> pptp (192.0.2.9)\nlocal  IP address 10.0.0.2\nremote IP address 10.0.0.1').attempts[0]!;
   it('name the next command to run on the router for every verdict but up', () => {
     for (const v of VERDICTS.filter((x) => x !== 'up')) {
