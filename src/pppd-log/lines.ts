@@ -51,6 +51,7 @@ const IGNORED_PROGS =
 
 // A shell prompt in front of a line `tail -f` printed ("root@gw:~# Dec 20 10:35:27 gw daemon...").
 const PROMPT = /^[\w.@:~/-]+[#$]\s+(?=\S)/;
+const BARE_PROMPT = /^[#$]\s+(?=\S)/;
 // pppd's own prefix on a terminal: "pppd: ", "/usr/sbin/pppd: " (options.c, sys-linux.c errors).
 const PPPD_TERMINAL = /^(?:\/\S*\/)?pppd:\s+(.*)$/;
 // The PPTP programs' tag alone in front of a message, without date or pid (firmware log pages).
@@ -72,8 +73,11 @@ const LOGFILE_DATE = /^[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \
 function stripTimestamp(line0: string): { rest: string; stripped: boolean } {
   const lf = LOGFILE_DATE.exec(line0);
   if (lf) return { rest: line0.slice(lf[0].length), stripped: false };
-  const prompt = PROMPT.exec(line0);
-  let line = prompt && TIMESTAMPS.some((re) => re.test(line0.slice(prompt[0].length))) ? line0.slice(prompt[0].length) : line0;
+  // A prompt before a syslog line, or before a message pppd printed on the terminal after the
+  // prompt came back ("$ Terminating on signal 15", pppd run in the background).
+  const prompt = PROMPT.exec(line0) ?? BARE_PROMPT.exec(line0);
+  const after = prompt ? line0.slice(prompt[0].length) : line0;
+  let line = prompt && (TIMESTAMPS.some((re) => re.test(after)) || startsSourceMessage(after)) ? after : line0;
   // Up to two stamps: a console's or `logread -t`'s "[uptime]" next to the syslog date. Only a
   // syslog date says a "host prog: " header follows; an uptime alone may precede raw output.
   let stripped = false;

@@ -302,6 +302,15 @@ describe('a paste that begins with an earlier link\'s tail', () => {
   });
 });
 
+describe('a terminal where pppd runs in the background', () => {
+  it('peels the shell prompt a message was printed after ("$ Terminating on signal 15")', () => {
+    const text = [' Serial connection established.', '$ Terminating on signal 15', 'Connect time 0.2 minutes.', 'restoring old default route to eth0 [192.168.1.1]', 'Connection terminated.'].join('\n');
+    expect(diagnose(text).verdict).toBe('stopped_locally');
+    // a command typed at the prompt is no message
+    expect(diagnose(['$ poff gprs', 'Connect: ppp0 <--> /dev/ttyUSB0', 'LCP: timeout sending Config-Requests'].join('\n')).verdict).toBe('no_response');
+  });
+});
+
 describe('messages a poster retyped by hand', () => {
   it('reads the addresses in lower case, but not ipcp.c\'s "Local IP address changed to" (demand)', () => {
     const d = diagnose(['CHAP authentication succeeded', 'local ip address 89.241.91.48', 'remote ip address 89.241.80.1'].join('\n'));
