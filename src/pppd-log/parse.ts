@@ -110,6 +110,8 @@ interface Group {
 const scriptPid = (msg: string, row: 'script-started' | 'script-finished'): string | undefined =>
   ruleFor(PPPD_RULES, msg)?.rule.name === row ? /\(pid (\d+)/.exec(msg)?.[1] : undefined;
 const startedScript = (s: Session, pid: string): boolean => s.lines.some((l) => scriptPid(l.msg, 'script-started') === pid);
+// wvdialer.cc's "Carrier detected." (and "Modem initialized."), and a modem's CONNECT result code.
+const MODEM_DIALER = /^(?:Carrier detected\.|Modem initialized\.|CONNECT(?: \d+)?$)/;
 const MODEM_KERNEL = /\b(?:ttyUSB|ttyACM)\d+: |\bGSM modem\b|\bconverter now (?:attached to|disconnected from) ttyUSB\d+/;
 const PPTP_PLUGIN = /^Plugin \S*pptp\.so loaded|^PPTP plugin version/;
 /**
@@ -190,8 +192,12 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   // The kernel naming a USB modem's serial port (usb-serial's option driver: "GSM modem
   // (1-port) converter now disconnected from ttyUSB1", cdc-acm's ttyACM0): pppd's line is a
   // modem's even where the paste has no "Connect: ppp0 <--> /dev/ttyUSB0".
-  // (Untagged too: `journalctl -o cat` drops the "kernel:" tag.)
-  const modemKernel = lines.find((l) => (/^kernel$/i.test(l.prog ?? '') || (l.prog === null && l.source === 'unknown')) && MODEM_KERNEL.test(l.msg)) ?? null;
+  // (Untagged too: `journalctl -o cat` drops the "kernel:" tag.) So is a pppd a dialer ran on
+  // a modem it dialled (wvdial's "--> Carrier detected.", the modem's "CONNECT 115200").
+  const modemLine =
+    lines.find((l) => (/^kernel$/i.test(l.prog ?? '') || (l.prog === null && l.source === 'unknown')) && MODEM_KERNEL.test(l.msg)) ??
+    lines.find((l) => l.prog === null && l.source === 'unknown' && MODEM_DIALER.test(l.msg.trim())) ??
+    null;
   for (const l0 of lines) {
     const nm = pppVpn ? nmVpnLine(l0) : null;
     const l = nm ?? l0;
@@ -258,10 +264,13 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     for (const l of known) add(g, l, 'pppd');
     seen = true;
   }
-  // A pppd whose lines name no line at all runs on the USB modem the kernel named.
-  if (modemKernel) {
+  // A pppd whose lines name no line at all runs on the USB modem the kernel named (or dialled).
+  if (modemLine) {
     for (const s of order.filter((g) => !g.pptp).flatMap((g) => g.sessions)) {
-      if (!s.serialLine && !s.tunnelServer && !s.lines.some((l) => ruleFor(PPPD_RULES, l.msg)?.rule.name === 'connect')) s.serialLine = modemKernel;
+      if (!s.serialLine && !s.tunnelServer && !s.lines.some((l) => ruleFor(PPPD_RULES, l.msg)?.rule.name === 'connect')) {
+        s.serialLine = modemLine;
+        s.nonPptpLink ??= modemLine;
+      }
     }
   }
   // A logread holds the PPPoE WAN's pppd too: prefer PPTP processes when there are any. A pppd

@@ -282,6 +282,11 @@ function exitStatus(s: Session, code: number | null, l: LogLine): void {
     case 15:
       s.ends.push({ kind: 'echo', detail: `no response to LCP echo-requests (${why})`, line: l });
       break;
+    case 16:
+      // "The link was terminated by the modem hanging up" (pppd(8)): the hang-up pppd's own
+      // "Modem hangup" tells, when a front end shows only the status (wvdial).
+      if (!s.ends.some((e) => e.kind === 'hangup')) s.ends.push({ kind: 'hangup', detail: `${HANGUP.pty} (${why})`, line: l, cause: 'pty-closed' });
+      break;
     case 17:
       s.ends.push({ kind: 'local-term', detail: `the link is looped back (${why})`, line: l, cause: 'looped-back' });
       break;
@@ -897,6 +902,18 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   {
+    // wvdial (wvdialer.cc start_ppp) reports the pppd it starts on the modem it dialled: a run
+    // whose log may stop before pppd printed a word of its own.
+    name: 'dialer-started-pppd',
+    re: /^(?:Starting pppd at |pid of pppd: \d+)/i,
+    example: 'Pid of pppd: 7809',
+    fresh: true,
+    on: (s, _m, l) => {
+      s.nonPptpLink ??= l;
+      s.serialLine ??= l;
+    },
+  },
+  {
     // wvdial (wvdialer.cc start_ppp: access(pppd, X_OK) failed): pppd was never run, so no link
     // was tried; a user without the rights to run pppd.
     name: 'pppd-not-run',
@@ -1059,6 +1076,11 @@ export const PPPD_RULES: Rule[] = [
     example: 'pppd: The link was terminated because the peer is not responding to echo requests.',
     on: (s, m, l) => {
       const code = m[1] !== undefined ? Number(m[1]) : EXIT_SENTENCES[m.slice(2).findIndex((g) => g !== undefined)]?.[0];
+      // wvdial (wvdialer.cc "The PPP daemon has died: ...") only runs pppd on a modem it dialled.
+      if (/\bThe PPP daemon has died\b/.test(m.input)) {
+        s.nonPptpLink ??= l;
+        s.serialLine ??= l;
+      }
       exitStatus(s, code ?? null, l);
     },
   },

@@ -325,6 +325,25 @@ describe('messages a poster retyped by hand', () => {
   });
 });
 
+describe("wvdial's console", () => {
+  const dial = ['--> Modem initialized.', '--> Sending: ATDT*99#', '--> Waiting for carrier.', 'CONNECT 460800', '--> Carrier detected.  Starting PPP immediately.', '--> Starting pppd at Wed Mar 18 14:57:05 2009', '--> Pid of pppd: 7809', '--> Using interface ppp0'];
+  it("reads pppd's exit status 16 after the link was up as the modem hanging up (pppd(8)), on the modem wvdial dialled", () => {
+    const text = [...dial, '--> local  IP address 24.155.175.84', '--> remote IP address 66.90.132.234', '--> Connect time 1.5 minutes.', '--> Disconnecting at Wed Mar 18 14:58:39 2009', '--> The PPP daemon has died: A modem hung up the phone (exit code = 16)'].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('other');
+    expect(d.endedBy).toMatch(/^the modem hung up \(carrier lost on the serial line\)/);
+    // before the link came up: no pptp in sight either
+    const early = diagnose([...dial, '--> The PPP daemon has died: A modem hung up the phone (exit code = 16)'].join('\n'));
+    expect(early.endedBy).toMatch(/^the modem hung up/);
+    expect(early.hint).toMatch(/^The modem dropped the call before the link came up/);
+  });
+  it('takes a run that stops after wvdial started pppd for a pppd log (exit 1, not 2)', () => {
+    const text = dial.slice(0, 7).join('\n');
+    expect(parsePppdLog(text).isPppdLog).toBe(true);
+    expect(diagnose(text).verdict).toBe('other');
+  });
+});
+
 describe('a front end that could not run pppd', () => {
   it("reads wvdial's 'Unable to run /usr/sbin/pppd.' as a pppd log whose pppd never ran (exit 1, not 2)", () => {
     // wvdialer.cc start_ppp(): access(pppd, X_OK) failed
