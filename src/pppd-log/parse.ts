@@ -141,6 +141,11 @@ function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
   // Plugins load while pppd reads its options, before "started by": one loading after the link
   // came up (a paste that begins with an earlier link's tail) is another pppd.
   if (row === 'plugin' && linkWasUp(s)) return true;
+  // PPPoE discovery runs only while connecting (plugin.c PPPOEConnectDevice): the plugin's
+  // discovery time-out, in pppd's own name, after the link came up is a `persist` redial whose
+  // own end the paste may not show. (An untagged one may be another process's: rp-pppoe's
+  // user-space client's of an earlier run.)
+  if (row === 'pppoe-no-answer' && linkWasUp(s) && l.source === 'pppd') return true;
   // pppd exits on an option error or a kernel without PPP: a link being set up after one is
   // another run (a front end that first ran `pptp --version`, a second `pon`).
   if ((s.configErr !== null || s.noKernel !== null) && row !== undefined && RESTART_ROWS.has(row)) return true;

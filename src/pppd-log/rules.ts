@@ -443,6 +443,10 @@ const FATAL_OPTIONS = new RegExp(`^(?:${FATAL_OPTION_FORMATS.map(formatPattern).
 const CONFIG_ERROR =
   /options file .* (?:is not readable|not found)|too few parameters for option|invalid (?:value|number) for option|is not a valid IP address|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
 
+/** ipcp.c's "local  IP address %I" / "remote IP address %I" (not demand's "... changed to %I"). */
+const IPCP_ADDRESS = (side: 'local' | 'remote'): RegExp =>
+  new RegExp(String.raw`^${side}\s+IP address\s+(?!changed to )((?:\d{1,3}\.){3}\d{1,3}(?![\d.])|\S+)`, 'i');
+
 /** The device of pppd's Connect line when it is a serial line (a modem, a phone over Bluetooth or USB), not the pty pptp runs on. */
 const SERIAL_DEVICE = /^\/dev\/(?:tty(?!p)|rfcomm|modem|cua|ircomm)/;
 /** The device of pppd's Connect line when it is a network interface or an ATM VPI.VCI, not a tty or pty. */
@@ -812,8 +816,9 @@ export const PPPD_RULES: Rule[] = [
   // --- IPCP ---
   {
     name: 'local-ip',
-    // (retyped by hand in lower case too: "local ip address 89.241.91.48")
-    re: /^local\s+IP address (?!changed to )(\S+)/i,
+    // (retyped by hand in lower case too: "local ip address 89.241.91.48"; markup glued after
+    // the address, "10.64.64.64[/INDENT]", is no part of it)
+    re: IPCP_ADDRESS('local'),
     example: 'local  IP address 192.168.0.2',
     fresh: true,
     on: (s, m, l) => {
@@ -823,12 +828,21 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     name: 'remote-ip',
-    re: /^remote\s+IP address (?!changed to )(\S+)/i,
+    re: IPCP_ADDRESS('remote'),
     example: 'remote IP address 192.168.0.1',
     on: (s, m, l) => {
       s.remoteIp = m[1] ?? null;
       markUp(s, l);
     },
+  },
+  {
+    // ipcp.c's notice with the address a poster deleted ("local  IP address " and nothing
+    // after): IPCP came up all the same. (A mail client's wrap leaves the address on the next
+    // line, which lines.ts joins back before any row reads it.)
+    name: 'ip-address-blanked',
+    re: /^(?:local|remote)\s+IP address\s*$/i,
+    example: 'local  IP address ',
+    on: (s, _m, l) => markUp(s, l, true),
   },
   {
     name: 'dns',

@@ -224,10 +224,11 @@ export function authFailure(s: Session, l: LogLine, detail: string): void {
 }
 
 /** The link is up once IPCP printed an address (ipcp.c "local/remote IP address"). */
-export function markUp(s: Session, l: LogLine): void {
+export function markUp(s: Session, l: LogLine, notice = false): void {
   // ipcp.c ipcp_up() prints "local  IP address" and "remote IP address" one after the other
-  // once IPCP is up: either line is the link up (a paste cut between them still is).
-  if ((s.localIp || s.remoteIp) && s.upLine === null) s.upLine = l;
+  // once IPCP is up: either line is the link up (a paste cut between them still is), also when
+  // a poster deleted the address from it (`notice`: the line is ipcp.c's own, blanked).
+  if ((s.localIp || s.remoteIp || notice) && s.upLine === null) s.upLine = l;
 }
 
 /** Adds or completes a hook script's record (started → finished). */

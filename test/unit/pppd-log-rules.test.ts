@@ -344,6 +344,19 @@ describe("wvdial's console", () => {
   });
 });
 
+describe('address lines as posters leave them', () => {
+  it('reads IPCP up from notices whose addresses were deleted, and an address without the markup glued to it', () => {
+    const blanked = diagnose(['Connect: ppp0 <--> /dev/ttyUSB2', 'CHAP authentication succeeded', 'local  IP address ', 'remote IP address ', 'primary   DNS address '].join('\n'));
+    expect([blanked.verdict, blanked.localIp, blanked.remoteIp]).toEqual(['up', null, null]);
+    const glued = diagnose(['local  IP address 58.170.155.64', 'remote IP address 10.64.64.64[/INDENT]'].join('\n'));
+    expect([glued.localIp, glued.remoteIp]).toEqual(['58.170.155.64', '10.64.64.64']);
+  });
+  it("starts a new attempt at a PPPoE discovery time-out after the link came up (persist's redial)", () => {
+    const text = ['pppd[1739]: Connect: ppp0 <--> wlan0', 'pppd[1739]: PAP authentication succeeded', 'pppd[1739]: local  IP address 192.0.2.7', 'pppd[1739]: remote IP address 213.191.89.9', 'pppd[1739]: Timeout waiting for PADO packets', 'pppd[1739]: Unable to complete PPPoE Discovery'].join('\n');
+    expect(diagnose(text).verdict).toBe('no_response');
+  });
+});
+
 describe('a front end that could not run pppd', () => {
   it("reads wvdial's 'Unable to run /usr/sbin/pppd.' as a pppd log whose pppd never ran (exit 1, not 2)", () => {
     // wvdialer.cc start_ppp(): access(pppd, X_OK) failed
