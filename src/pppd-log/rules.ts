@@ -1505,6 +1505,23 @@ export const PPTPD_RULES: Rule[] = [
     on: (s, _m, l) => void (s.noKernel ??= l),
   },
   {
+    // pptpgre.c: a frame pppd wrote to the pty failed its HDLC check: the call carries frames;
+    // a server's log of a call, not how it ends.
+    name: 'pptpd-gre-checksum',
+    re: /^GRE: Bad checksum from pppd\.?$/i,
+    example: 'GRE: Bad checksum from pppd.',
+    on: () => {},
+  },
+  {
+    // pptpmanager.c: the `ppp` program pptpd.conf names cannot be run: pptpd starts no pppd
+    // (a fact of the server's log; an admin fixing it and restarting pptpd logs the same line
+    // before calls that work, so it decides nothing by itself).
+    name: 'pptpd-ppp-binary',
+    re: /^MGR: PPP binary (\S+) not executable/i,
+    example: 'MGR: PPP binary /usr/local/pptpd/sbin/pppd not executable',
+    on: () => {},
+  },
+  {
     // pptpmanager.c: every connection slot or address is taken: a new client is refused.
     name: 'pptpd-no-slots',
     re: /^MGR: No free connection slots or IPs/i,

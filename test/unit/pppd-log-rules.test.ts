@@ -357,6 +357,16 @@ describe('address lines as posters leave them', () => {
   });
 });
 
+describe("pptpd's own lines alone", () => {
+  it('takes pptpgre.c\'s checksum line and pptpmanager.c\'s "PPP binary ... not executable" for a PPTP server\'s log (exit 1, not 2)', () => {
+    for (const line of ['Oct  3 15:49:23 vps pptpd[28940]: GRE: Bad checksum from pppd.', 'May 29 15:56:25 gw pptpd[27452]: MGR: PPP binary /usr/local/pptpd/sbin/pppd not executable']) {
+      expect(parsePppdLog(line).isPppdLog, line).toBe(true);
+      expect(diagnose(line).verdict, line).toBe('other');
+    }
+    expect(diagnose('May 29 15:56:25 gw pptpd[27452]: MGR: PPP binary /usr/local/pptpd/sbin/pppd not executable').hint).toMatch(/pptpd\.conf/);
+  });
+});
+
 describe('a front end that could not run pppd', () => {
   it("reads wvdial's 'Unable to run /usr/sbin/pppd.' as a pppd log whose pppd never ran (exit 1, not 2)", () => {
     // wvdialer.cc start_ppp(): access(pppd, X_OK) failed
