@@ -93,7 +93,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'other':
       if (attempt.cause === 'ipcp-disagree') return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
       if (attempt.cause === 'pppd-not-run') return '`ls -l /usr/sbin/pppd` (root:dip, mode 4754 lets the dip group run it) and `id`';
-      if (has(attempt, /MGR: PPP binary .* not executable/i)) return "`grep -n '^ppp' /etc/pptpd.conf` and `ls -l /usr/sbin/pppd`";
+      if (has(attempt, /MGR: PPP binary /i)) return "`grep -n '^ppp' /etc/pptpd.conf` and `ls -l /usr/sbin/pppd`";
       if (attempt.cause === 'pptp-quit') return `\`logread -e pptp\` (pptp's own reason), then \`nc -zv ${serverOf(attempt)} 1723\``;
       if (ptyClosedWhileUp(attempt)) return `\`logread -e pptp\` around the hang-up (pptp's own reason), then \`ping -c 3 ${serverOf(attempt)}\``;
       return '`logread -e pppd` (the whole attempt)';
@@ -235,7 +235,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (attempt.cause === 'pppd-not-run') {
         return 'pppd never ran: the front end (wvdial) could not execute it. Run it as root (sudo), or let the user run pppd (Debian: add the user to the dip group), or set "PPPD Path" in wvdial.conf.';
       }
-      if (has(attempt, /MGR: PPP binary .* not executable/i)) {
+      if (has(attempt, /MGR: PPP binary /i)) {
         return "pptpd says it cannot run its pppd: the `ppp` line of /etc/pptpd.conf names a program that is missing or not executable (it is /usr/sbin/pppd unless set); if calls follow in the log, pptpd was fixed and restarted since.";
       }
       if (attempt.cause === 'pppd-crashed') return 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.';

@@ -1508,7 +1508,7 @@ export const PPTPD_RULES: Rule[] = [
     // pptpgre.c: a frame pppd wrote to the pty failed its HDLC check: the call carries frames;
     // a server's log of a call, not how it ends.
     name: 'pptpd-gre-checksum',
-    re: /^GRE: Bad checksum from pppd\.?$/i,
+    re: /^GRE: Bad checksum\b/i,
     example: 'GRE: Bad checksum from pppd.',
     on: () => {},
   },
@@ -1517,7 +1517,7 @@ export const PPTPD_RULES: Rule[] = [
     // (a fact of the server's log; an admin fixing it and restarting pptpd logs the same line
     // before calls that work, so it decides nothing by itself).
     name: 'pptpd-ppp-binary',
-    re: /^MGR: PPP binary (\S+) not executable/i,
+    re: /^MGR: PPP binary\b/i,
     example: 'MGR: PPP binary /usr/local/pptpd/sbin/pppd not executable',
     on: () => {},
   },

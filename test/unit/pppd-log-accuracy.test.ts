@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       // a hash of the family, so about a third: batch 14's families drew 27 of 93 (29 %)
       expect(heldOut.filter((c) => c.name.startsWith(prefix)).length, prefix).toBeGreaterThanOrEqual(Math.min(Math.floor(batch.length / 3) - 1, Math.floor(batch.length / 4)));
@@ -111,6 +111,7 @@ describe('verdict accuracy', () => {
       ['batch 23 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field23-'))],
       ['batch 24 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field24-'))],
       ['batch 25 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field25-'))],
+      ['batch 26 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field26-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -146,9 +147,10 @@ describe('verdict accuracy', () => {
     // left as it is): 442/487 (90.8 %); exit status 16 as the modem hanging up (batch 25's tuned
     // side, pppd(8)) won 2 older ones (their verdicts showed in a diff print, SPLIT.md batch 25);
     // batch 25 55/60 measured frozen at 79e2f41, 56/60 after its tuned side's fixes (not looked
-    // at): 500/547 (91.4 %). Under the 0.95 target. A floor in cases, so a change that loses
+    // at): 500/547 (91.4 %); batch 26 (4 pptpd logs) 2/2 measured frozen: 502/549 (91.4 %).
+    // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(500);
+    expect(table.correct).toBeGreaterThanOrEqual(502);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, and two of batch 24's (not looked at): a ceiling, never
     // met by looking
@@ -159,8 +161,9 @@ describe('verdict accuracy', () => {
     const rejected = all.filter((c) => !parsePppdLog(c.text).isPppdLog);
     console.log(`not taken for a pppd log: ${rejected.length}/${all.length}`);
     expect(rejected.filter((c) => c.part === 'tuned').map((c) => c.name)).toEqual([]);
-    // one held-out log each of batches 13, 14, 18 and 25, three of batch 16 and two of batch
-    // 24, not looked at (SPLIT.md): a ceiling, never met by looking
+    // one held-out log each of batches 13, 14, 18, 25 and 26, two of batch 16 (three until
+    // pptpd's manager lines were read in stop 28) and two of batch 24, not looked at
+    // (SPLIT.md): a ceiling, never met by looking
     expect(rejected.length).toBeLessThanOrEqual(9);
   });
 
