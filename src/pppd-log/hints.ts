@@ -32,17 +32,9 @@ function tunnelName(attempt: Attempt): string {
   return m?.[1] ?? 'NAME';
 }
 
-/** The PPTP server as the evidence names it, or SERVER. */
+/** The PPTP server as the attempt's lines name it (parse.ts), or SERVER. */
 function serverOf(attempt: Attempt): string {
-  for (const l of attempt.evidence) {
-    const m =
-      /control connection to\s+(\S+)/.exec(l) ??
-      /(?:gethostbyname|getaddrinfo)\(?\)?:? '([^']+)'/.exec(l) ??
-      /Unknown host (\S+)/.exec(l) ??
-      /<-->\s*pptp \(([^)]+)\)/.exec(l);
-    if (m?.[1] && !/x{3}/i.test(m[1])) return m[1];
-  }
-  return 'SERVER';
+  return attempt.server ?? 'SERVER';
 }
 
 /** A fix hint for a verdict, or null for `up`. */

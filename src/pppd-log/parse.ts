@@ -369,6 +369,29 @@ function settleIpcp(s: Session): void {
   s.upLine = s.ipcpAckRcvd.index > s.ipcpAckSent.index ? s.ipcpAckRcvd : s.ipcpAckSent;
 }
 
+/**
+ * The PPTP server an attempt's lines name: pptp's "Could not open control connection to X",
+ * its resolver errors, pptp.so's "Unknown host X" and Connect line ("<--> pptp (X)"), the pty command pppd ran.
+ * A poster's "xxx.xxx...", "66.212.x.x" or "<ip>" is no name.
+ */
+const SERVER_NAMED = [
+  /control connection to\s+(\S+)/,
+  /(?:gethostbyname|getaddrinfo)\(?\)?:? '([^']+)'/,
+  /Unknown host (\S+)/,
+  /<-->\s*pptp \(([^)]+)\)/,
+  // the pty command pppd ran ("Script pptp vpn.example.com --nolaunchpppd finished")
+  /\bpptp\s+([^\s-]\S*)\s+--nolaunchpppd/,
+];
+function serverNamed(s: Session): string | null {
+  for (const l of s.lines) {
+    for (const re of SERVER_NAMED) {
+      const m = re.exec(l.msg);
+      if (m?.[1] && !/x{3}|\bx\.x\b|[<>*]/i.test(m[1])) return m[1];
+    }
+  }
+  return null;
+}
+
 /** Session → the contract's Attempt (verdict included). */
 export function toAttempt(s: Session): Attempt {
   settleIpcp(s);
@@ -390,6 +413,7 @@ export function toAttempt(s: Session): Attempt {
     evidence,
     pid: s.pid,
     cause,
+    server: serverNamed(s),
   };
 }
 

@@ -62,6 +62,8 @@ export interface Attempt {
   pid?: string | null;
   /** What ended the attempt where the verdict alone does not say (hints.ts reads it). (additive) */
   cause?: EndCause | null;
+  /** The PPTP server the attempt's lines name (pptp's or pptp.so's), when one does. (additive) */
+  server?: string | null;
 }
 
 /**

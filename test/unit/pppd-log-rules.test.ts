@@ -649,6 +649,16 @@ describe('text pasted through word processors and forums', () => {
 });
 
 describe('hints', () => {
+  it("names the server the attempt's lines give in the next command, wherever in the attempt they give it", () => {
+    const up = ['Using interface pptp-vpn', 'Connect: pptp-vpn <--> pptp (203.0.113.5)', 'CHAP authentication succeeded', 'local  IP address 192.168.99.10', 'remote IP address 192.168.99.1'];
+    const dead = diagnose([...up, 'No response to 5 echo-requests', 'Serial link appears to be disconnected.', 'Connection terminated.'].join('\n'));
+    expect(dead.verdict).toBe('link_dead');
+    expect(dead.hint).toMatch(/`ip route get 203\.0\.113\.5`/);
+    // pptp-linux: the pty command pppd ran; a poster's placeholder is no name
+    const pty = ['Connect: ppp0 <--> /dev/pts/1', 'Script pptp vpn.example.com --nolaunchpppd finished (pid 17262), status = 0x1', 'Modem hangup', 'Connection terminated.'];
+    expect(diagnose(pty.join('\n')).hint).toMatch(/nc -zv vpn\.example\.com 1723/);
+    expect(diagnose(pty.join('\n').replace('vpn.example.com', '<ip>')).hint).toMatch(/nc -zv SERVER 1723/);
+  });
   it('names the line, not GRE, when LCP or PPPoE discovery went unanswered on a PPPoE or modem link', () => {
     const pado = diagnose(['Plugin rp-pppoe.so loaded.', 'Timeout waiting for PADO packets', 'Unable to complete PPPoE Discovery'].join('\n'));
     expect(pado.verdict).toBe('no_response');
