@@ -1,7 +1,7 @@
 // The host pipeline end to end without a lab: runHost over the local-shell transport runs the
 // real facts, apply, tunnel and rollback scripts in a fake root of each firmware flavour,
 // under dash and (when one is around) busybox ash. What a lab run shows, minus SSH.
-import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandName, RunContext } from '../../src/engine/context.js';
@@ -62,19 +62,22 @@ const FIRST_APPLY: Record<Firmware, string[]> = {
 const roots: string[] = [];
 
 afterAll(() => {
-  // Stop the fake pppd daemons the runs left up, by the pids in their own pid files.
+  // Stop the fake pppd daemons the runs left up, by the pids in their own pid files (ppp 2.4's
+  // /var/run, ppp 2.5's /var/run/pppd: FIELD-FACTS), then remove the fake roots.
   for (const root of roots) {
-    const run = join(root, 'var/run');
-    for (const f of existsSync(run) ? readdirSync(run).filter((n) => /^ppp-.*\.pid$/.test(n)) : []) {
-      const pid = Number(readFileSync(join(run, f), 'utf8').split('\n')[0]);
-      if (pid > 1) {
-        try {
-          process.kill(pid);
-        } catch {
-          // already gone
+    for (const run of [join(root, 'var/run'), join(root, 'var/run/pppd')]) {
+      for (const f of existsSync(run) ? readdirSync(run).filter((n) => /\.pid$/.test(n)) : []) {
+        const pid = Number(readFileSync(join(run, f), 'utf8').split('\n')[0]);
+        if (pid > 1) {
+          try {
+            process.kill(pid);
+          } catch {
+            // already gone
+          }
         }
       }
     }
+    rmSync(root, { recursive: true, force: true });
   }
 });
 
