@@ -14,6 +14,9 @@ const MSCHAP_ERRORS: Record<string, string> = {
   'E=709': 'the server wants a password change (E=709)',
 };
 
+/** pptpmanager.c: the `ppp` program pptpd.conf names cannot be run. */
+const PPTPD_NO_PPPD = /MGR: PPP binary /i;
+
 /** auth.c auth_check_options(): pppd requires the peer to authenticate and has no secret for it. */
 const REMOTE_MUST_AUTH = /(?:The )?remote system (?:\(.*\) )?is required to authenticate itself/i;
 
@@ -85,7 +88,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'other':
       if (attempt.cause === 'ipcp-disagree') return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
       if (attempt.cause === 'pppd-not-run') return '`ls -l /usr/sbin/pppd` (root:dip, mode 4754 lets the dip group run it) and `id`';
-      if (has(attempt, /MGR: PPP binary /i)) return "`grep -n '^ppp' /etc/pptpd.conf` and `ls -l /usr/sbin/pppd`";
+      if (has(attempt, PPTPD_NO_PPPD)) return "`grep -n '^ppp' /etc/pptpd.conf` and `ls -l /usr/sbin/pppd`";
       if (attempt.cause === 'pptp-quit') return `\`logread -e pptp\` (pptp's own reason), then \`nc -zv ${serverOf(attempt)} 1723\``;
       if (ptyClosedWhileUp(attempt)) return `\`logread -e pptp\` around the hang-up (pptp's own reason), then \`ping -c 3 ${serverOf(attempt)}\``;
       return '`logread -e pppd` (the whole attempt)';
@@ -227,7 +230,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (attempt.cause === 'pppd-not-run') {
         return 'pppd never ran: the front end (wvdial) could not execute it. Run it as root (sudo), or let the user run pppd (Debian: add the user to the dip group), or set "PPPD Path" in wvdial.conf.';
       }
-      if (has(attempt, /MGR: PPP binary /i)) {
+      if (has(attempt, PPTPD_NO_PPPD)) {
         return "pptpd says it cannot run its pppd: the `ppp` line of /etc/pptpd.conf names a program that is missing or not executable (it is /usr/sbin/pppd unless set); if calls follow in the log, pptpd was fixed and restarted since.";
       }
       if (attempt.cause === 'pppd-crashed') return 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.';

@@ -119,9 +119,9 @@ export interface Session {
   ttyGone: LogLine | null;
   /** The pty program could not be run at all (exit status 127/126: not found, not executable). */
   ptyNotRun: LogLine | null;
-  /** IPCP as the debug packets tell it (logs without "local IP address"): our address the peer acked, the peer's address we acked. */
   /** ipv6cp.c ipv6cp_up() printed the link-local addresses: IPv6CP is up (an IPv6-only link is up). */
   ipv6Up: LogLine | null;
+  /** IPCP as the debug packets tell it (logs without "local IP address"): our address the peer acked, the peer's address we acked. */
   ipcpAckRcvd: LogLine | null;
   ipcpAckSent: LogLine | null;
   ipcpLocal: string | null;
