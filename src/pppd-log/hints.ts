@@ -3,6 +3,7 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, Verdict } from './types.js';
+import { REMOTE_MUST_AUTH } from './rules.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
 const MSCHAP_ERRORS: Record<string, string> = {
@@ -17,8 +18,6 @@ const MSCHAP_ERRORS: Record<string, string> = {
 /** pptpmanager.c: the `ppp` program pptpd.conf names cannot be run. */
 const PPTPD_NO_PPPD = /MGR: PPP binary /i;
 
-/** auth.c auth_check_options(): pppd requires the peer to authenticate and has no secret for it. */
-const REMOTE_MUST_AUTH = /(?:The )?remote system (?:\(.*\) )?is required to authenticate itself/i;
 
 /** An up link whose pty (pptp's, on a PPTP router) closed under pppd ("Modem hangup"). */
 function ptyClosedWhileUp(attempt: Attempt): boolean {

@@ -180,6 +180,12 @@ function signalName(n: number): string {
   return names[n] ?? '';
 }
 
+/** The line under this pppd is a modem's serial line (so no pty program, no pptp, runs it). */
+function onSerialLine(s: Session, l: LogLine): void {
+  s.nonPptpLink ??= l;
+  s.serialLine ??= l;
+}
+
 /**
  * The connect program failed before PPP started: the transport never came up. pptp runs as a
  * pty program, never as the connect script, so a dialer (chat) failed, not TCP 1723.
@@ -440,6 +446,9 @@ export const FATAL_OPTION_FORMATS: readonly string[] = [
 const FATAL_OPTIONS = new RegExp(`^(?:${FATAL_OPTION_FORMATS.map(formatPattern).join('|')})\\s*$`);
 
 // Option errors worded like any program's (the 'config-error' row before it has pppd's own).
+/** auth.c auth_check_options(): pppd requires the peer to authenticate and has no secret for it. */
+export const REMOTE_MUST_AUTH = /(?:The )?remote system (?:\([^)]*\) )?is required to authenticate itself/i;
+
 const CONFIG_ERROR =
   /options file .* (?:is not readable|not found)|too few parameters for option|invalid (?:value|number) for option|is not a valid IP address|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
 
@@ -475,10 +484,7 @@ export const PPPD_RULES: Rule[] = [
     on: (s, m, l) => {
       s.started = true;
       if (m[1]) s.iface = m[1];
-      if (SERIAL_DEVICE.test(m[2] ?? '')) {
-        s.nonPptpLink ??= l;
-        s.serialLine ??= l;
-      }
+      if (SERIAL_DEVICE.test(m[2] ?? '')) onSerialLine(s, l);
       // A network interface (the PPPoE plugin's ppp_devnam: "eth0.2", "veth-client") or an ATM
       // VPI.VCI (pppoatm: "8.35"): no pty program, so no pptp, runs under this pppd.
       if (NETWORK_DEVICE.test(m[2] ?? '')) {
@@ -539,7 +545,7 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     name: 'config-error',
-    re: /Can't open options file|Can't find peer file|In file .*:|Couldn't load plugin|Plugin .* is for pppd version|(?:The )?remote system (?:\([^)]*\) )?is required to authenticate itself|unknown mode \(you must specify pptp_server/i,
+    re: new RegExp(String.raw`Can't open options file|Can't find peer file|In file .*:|Couldn't load plugin|Plugin .* is for pppd version|${REMOTE_MUST_AUTH.source}|unknown mode \(you must specify pptp_server`, 'i'),
     example: "Can't open options file /etc/ppp/peers/vpn: No such file or directory",
     fresh: true,
     on: (s, _m, l) => void (s.configErr ??= l),
@@ -922,10 +928,7 @@ export const PPPD_RULES: Rule[] = [
     re: /^(?:Starting pppd at |pid of pppd: \d+)/i,
     example: 'Pid of pppd: 7809',
     fresh: true,
-    on: (s, _m, l) => {
-      s.nonPptpLink ??= l;
-      s.serialLine ??= l;
-    },
+    on: (s, _m, l) => onSerialLine(s, l),
   },
   {
     // wvdial (wvdialer.cc start_ppp: access(pppd, X_OK) failed): pppd was never run, so no link
@@ -1091,10 +1094,7 @@ export const PPPD_RULES: Rule[] = [
     on: (s, m, l) => {
       const code = m[1] !== undefined ? Number(m[1]) : EXIT_SENTENCES[m.slice(2).findIndex((g) => g !== undefined)]?.[0];
       // wvdial (wvdialer.cc "The PPP daemon has died: ...") only runs pppd on a modem it dialled.
-      if (/\bThe PPP daemon has died\b/.test(m.input)) {
-        s.nonPptpLink ??= l;
-        s.serialLine ??= l;
-      }
+      if (/\bThe PPP daemon has died\b/.test(m.input)) onSerialLine(s, l);
       exitStatus(s, code ?? null, l);
     },
   },
