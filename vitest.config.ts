@@ -7,11 +7,12 @@ execFileSync(process.execPath, ['scripts/embed-remote.mjs'], { stdio: 'inherit' 
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000, globalSetup: ['test/support/busybox-setup.ts'] } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000, globalSetup: ['test/support/tmpdir-setup.ts', 'test/support/busybox-setup.ts'] } },
       {
         test: {
           name: 'lab',
           include: ['test/lab/**/*.test.ts'],
+          globalSetup: ['test/support/tmpdir-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           // Lab tests start real dropbear fleets; two at once is what 2 cores carry.
