@@ -18,6 +18,15 @@ const MSCHAP_ERRORS: Record<string, string> = {
 /** pptpmanager.c: the `ppp` program pptpd.conf names cannot be run. */
 const PPTPD_NO_PPPD = /MGR: PPP binary /i;
 
+/**
+ * pptp_ctrl.c ctrlp_error(): the server answered on TCP 1723 and refused. A refused
+ * Start-Control-Connection-Reply logs "Reply result code is N 'TEXT'. Error code is N"; a refused
+ * Outgoing-Call-Reply "Our outgoing call request [callid N] has not been accepted." and "Result
+ * code is N 'TEXT'. Error code is N, Cause code is N" (pptp-linux and OpenWrt's pptp.so alike).
+ */
+const PPTP_SERVER_REFUSED = /\bReply result code is \d+|\bResult code is \d+ '|outgoing call request .*has not been accepted|Outgoing call rejected|negative reply/i;
+const PPTP_RESULT_TEXT = /\b(Reply )?[Rr]esult code is (\d+) '([^']*)'/;
+
 
 /** An up link whose pty (pptp's, on a PPTP router) closed under pppd ("Modem hangup"). */
 function ptyClosedWhileUp(attempt: Attempt): boolean {
@@ -34,9 +43,26 @@ function tunnelName(attempt: Attempt): string {
   return m?.[1] ?? 'NAME';
 }
 
+/** The device pppd could not open (tty.c "Failed to open DEV: ..."), or DEVICE. */
+function deviceOf(attempt: Attempt): string {
+  for (const l of attempt.evidence) {
+    const m = /Failed to open (\/dev\/\S+?):? /.exec(l);
+    if (m?.[1]) return m[1];
+  }
+  return 'DEVICE';
+}
+
 /** The PPTP server as the attempt's lines name it (parse.ts), or SERVER. */
 function serverOf(attempt: Attempt): string {
   return attempt.server ?? 'SERVER';
+}
+
+/** The server answered on TCP 1723 and refused the control connection or the call. */
+function serverRefused(attempt: Attempt): string {
+  const m = attempt.evidence.map((l) => PPTP_RESULT_TEXT.exec(l)).find((x) => x !== null);
+  const what = has(attempt, /\bReply result code is|negative reply/i) ? 'the control connection' : 'the call';
+  const why = m ? ` with result code ${m[2]} '${m[3]}'` : '';
+  return `The server answered on TCP 1723 and refused ${what}${why}: the address and the port are right, the reason is on the server (its session or call limit, a client allow-list, a stale control connection from this address, the account's policy).`;
 }
 
 /** A fix hint for a verdict, or null for `up`. */
@@ -64,6 +90,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       if (attempt.cause === 'lcp-unanswered-line') return '`logread -e pppd -e chat` (the dial and the first LCP lines)';
       return "`lsmod | grep -e gre -e pptp` here, and on every NAT router on the way `lsmod | grep nf_nat_pptp`";
     case 'control_refused':
+      if (has(attempt, PPTP_SERVER_REFUSED)) return "`logread -e pppd | grep -i 'result code'`, then the server's own log for this client";
       return has(attempt, /gethostbyname|getaddrinfo|Unknown host|resolve|Name or service|HOST NOT FOUND|No address associated/i)
         ? `\`nslookup ${server}\``
         : `\`nc ${server} 1723\` (it must connect) and \`ip route get ${server}\``;
@@ -86,6 +113,8 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
     case 'other':
       if (attempt.cause === 'ipcp-disagree') return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
+      if (attempt.cause === 'ncp-timeout') return `\`logread -e pppd | grep -e IPCP -e 'IP address'\` (add \`debug\` to the interface's pppd_options to see the exchange)`;
+      if (attempt.cause === 'device-open-failed') return `\`ls -l ${deviceOf(attempt)}\` and \`logread | tail -n 50\` (the program that gave pppd the line, and the kernel's word on a modem)`;
       if (attempt.cause === 'pppd-not-run') return '`ls -l /usr/sbin/pppd` (root:dip, mode 4754 lets the dip group run it) and `id`';
       if (has(attempt, PPTPD_NO_PPPD)) return "`grep -n '^ppp' /etc/pptpd.conf` and `ls -l /usr/sbin/pppd`";
       if (attempt.cause === 'pptp-quit') return `\`logread -e pptp\` (pptp's own reason), then \`nc -zv ${serverOf(attempt)} 1723\``;
@@ -145,6 +174,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, /gethostbyname|Unknown host|resolve|Name or service/i)) {
         return 'The PPTP server name does not resolve: check the server name in the pty/pptp_server line and the router\'s DNS.';
       }
+      if (has(attempt, PPTP_SERVER_REFUSED)) return serverRefused(attempt);
       return 'pptp could not open its control connection (TCP 1723): wrong server address, server down, or port 1723 blocked/refused on the way. Check the address and that `nc SERVER 1723` connects.';
     case 'no_kernel_support':
       if (has(attempt, /MPPE/i)) {
@@ -225,6 +255,12 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (attempt.cause === 'carrier-lost' && attempt.localIp === null) {
         return 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.';
+      }
+      if (attempt.cause === 'ncp-timeout') {
+        return "IPCP (the IP address negotiation) never finished: pppd's Config-Requests got no agreement, so it closed the link. The link below it worked (LCP was up); the peer's address pool may be exhausted, it may reject an address or option pppd asks for (a fixed local address), or the server gives this account no IP configuration (on a mobile modem: a wrong APN): its log says which, and pppd's `debug` shows the IPCP exchange.";
+      }
+      if (attempt.cause === 'device-open-failed') {
+        return `pppd could not open its line ${deviceOf(attempt)} (tty.c): a pty (/dev/pts/N) is gone when the program that started pppd on it (xl2tpd, pptp, a dialer) quit or restarted first, and that program's own log says why; a modem's tty is misnamed, or gone after the USB modem re-attached under another name (\`ls /dev/ttyUSB* /dev/ttyACM*\`). With \`persist\` pppd keeps retrying the same name.`;
       }
       if (attempt.cause === 'pppd-not-run') {
         return 'pppd never ran: the front end (wvdial) could not execute it. Run it as root (sudo), or let the user run pppd (Debian: add the user to the dip group), or set "PPPD Path" in wvdial.conf.';

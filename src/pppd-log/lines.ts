@@ -542,6 +542,9 @@ export function normalizeText(text: string): string {
       // BBCode a forum poster coloured or emphasised lines with ("[COLOR="Green"]Jan  5 ...
       // Serial line is looped back.[/COLOR]"); pppd's own brackets hold protocol names.
       .replace(/\[\/?(?:b|i|u|s|color|size|font|highlight)(?:=[^\]\n]*)?\]/gi, '')
+      // Bold and italic around BBCode ("**[FONT=...]*CHAP authentication failed*[/FONT]**")
+      // are three stars on each side once the tags are gone; longer runs are redactions.
+      .replace(/(?<!\*)\*\*\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*\*\*(?!\*)/g, '$1')
       // rsyslog writes a control character of a message as "#" and its three octal digits
       // ($EscapeControlCharactersOnReceive, on by default): "noipx#011#011# (from ...)".
       .replace(/#0([0-3][0-7])/g, (_m, o: string) => String.fromCharCode(Number.parseInt(o, 8)))
@@ -655,6 +658,11 @@ export function splitLog(text: string): LogLine[] {
     // A program we do not know may be a hostname used as tag (ISO logs: "host: msg"):
     // its messages are still checked, but only strong pppd patterns count (see parse.ts).
     msg = msg.trim();
+    // Emphasis a poster put around the whole message survives normalizeText when the paste was
+    // wrapped inside it ("***CHAP authentication fa" / "iled***", rejoined by unwrap): the stars
+    // come off when a message pppd prints is inside.
+    const em = /^(\*\*\*?)(?=[^\s*])(.+?)(?<=[^\s*])\1$/.exec(msg);
+    if (em?.[2] && !beginsMessage(msg) && beginsMessage(em[2])) msg = em[2];
     // NetworkManager's pptp service prefixes pptp's own lines with its log string.
     if (source === 'unknown' && /^nm-pptp-service-\d+ /.test(msg)) source = 'pptp';
     // pptpd's control process starts each of its messages with "CTRL: " (pptpctrl.c; "GRE: " in

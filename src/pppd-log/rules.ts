@@ -939,6 +939,18 @@ export const PPPD_RULES: Rule[] = [
     on: (s, m, l) => void s.ends.push({ kind: 'local-term', detail: `pppd never ran: the front end could not execute ${m[1] ?? 'pppd'}`, line: l, cause: 'pppd-not-run' }),
   },
   {
+    // tty.c connect_tty(): pppd could not open the device it was given (a modem's tty gone or
+    // misnamed, the pty of a helper that already quit: xl2tpd, pptp); the attempt ends there
+    // (EXIT_OPEN_FAILED) before any link, and with `persist` pppd tries again after `holdoff`.
+    name: 'device-open-failed',
+    re: /^Failed to open (\/dev\/\S+?):? (.+?)\.?$/,
+    example: 'Failed to open /dev/pts/2: No such file or directory',
+    on: (s, m, l) => {
+      s.ends.push({ kind: 'local-term', detail: `pppd could not open ${m[1] ?? 'its device'} (${m[2] ?? ''})`, line: l, cause: 'device-open-failed' });
+      s.finished = true;
+    },
+  },
+  {
     name: 'script-started',
     re: /^Script (.+?) started \(pid \d+\)/i,
     example: 'Script /etc/ppp/ip-up started (pid 872)',

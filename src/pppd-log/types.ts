@@ -78,6 +78,8 @@ export interface Attempt {
  * - `ipcp-disagree`: IPCP finished but the addresses were unusable (ipcp.c ipcp_up);
  * - `pppd-crashed`: pppd died of a fatal signal (main.c);
  * - `pppd-not-run`: the front end (wvdial) could not execute pppd;
+ * - `device-open-failed`: pppd could not open its tty or pty (tty.c connect_tty);
+ * - `ncp-timeout`: IPCP (a network protocol) got no agreement in time, LCP was up (fsm.c);
  * - `pppoe-discovery`: no PPPoE access concentrator answered discovery (PADO/PADS);
  * - `lcp-unanswered-line`: LCP went unanswered on a modem's line or a network link (no GRE);
  * - `looped-back`: our own LCP requests came back (lcp.c);
@@ -94,6 +96,8 @@ export type EndCause =
   | 'ipcp-disagree'
   | 'pppd-crashed'
   | 'pppd-not-run'
+  | 'device-open-failed'
+  | 'ncp-timeout'
   | 'pppoe-discovery'
   | 'lcp-unanswered-line'
   | 'looped-back'

@@ -33,8 +33,8 @@ function describe(e: EndEvent): string {
     case 'peer-term':
       return e.detail ? `terminated by peer (${e.detail})` : 'terminated by peer';
     case 'local-term':
-      // nothing was terminated where pppd never ran
-      if (e.cause === 'pppd-not-run') return e.detail;
+      // nothing was terminated where pppd never ran, or never opened its line
+      if (e.cause === 'pppd-not-run' || e.cause === 'device-open-failed') return e.detail;
       return e.detail ? `terminated locally (${e.detail})` : 'terminated locally';
     case 'signal':
       return `stopped by ${e.detail}`;
@@ -78,10 +78,16 @@ export function decideVerdict(s: Session): Decision {
     (tailEnd !== undefined && !laterControlErr(tailEnd.line) && s.greSocketFailed === null) ||
     // A connect time of a minute or more: the link had been up (rules.ts connect-time).
     (s.connectTime !== null && !laterControlErr(s.connectTime));
-  // ccp.c's "MPPE disabled" (and our TermReq saying so) after an NCP timed out is the link
-  // closing, not MPPE failing.
-  const closing = (l: LogLine): boolean => /MPPE disabled/i.test(l.msg) && s.otherTimeout !== null && s.otherTimeout.index < l.index;
-  const firstTerm = s.ends.find((e) => e.kind !== 'terminated' && e.kind !== 'hangup');
+  // ccp.c ccp_down() logs "MPPE disabled" whenever CCP goes down while LCP is still open, and
+  // fsm.c takes the upper layers down before LCP leaves OPENED: every hang-up, time-out or close
+  // of a link that had MPPE says it. After an NCP timed out, or after another end was logged
+  // (a hang-up, the peer's TermReq, IPCP giving up on the addresses), it is the link closing,
+  // not MPPE failing (our own TermReq saying so too).
+  const closing = (l: LogLine): boolean =>
+    /MPPE disabled/i.test(l.msg) &&
+    ((s.otherTimeout !== null && s.otherTimeout.index < l.index) ||
+      s.ends.some((e) => e.line.index < l.index && e.kind !== 'mppe-disabled' && e.kind !== 'terminated'));
+  const firstTerm = s.ends.find((e) => e.kind !== 'terminated' && e.kind !== 'hangup' && !(e.kind === 'mppe-disabled' && closing(e.line)));
   const ended = s.ends[0];
 
   // 1. pppd refused its own options: nothing else happened.
@@ -134,7 +140,10 @@ export function decideVerdict(s: Session): Decision {
     );
     // A Windows server's Terminate-Request carrying a RAS error (rules.ts rasErrorOf) says why.
     const ras = s.rasError ? rasKind(s.rasError.code) : null;
-    if (s.authResult === 'failure' || s.noAuthSecret || s.peerRefusedAuth || peerAuthTerm || ras === 'auth') {
+    // chap-new.c chap_respond() only warns "No CHAP secret found for authenticating us to X"
+    // and answers with an empty secret: a peer that then accepts it means no failure.
+    const noSecret = s.noAuthSecret !== null && !(s.authResult === 'success' && s.authOk !== null && s.authOk.index > s.noAuthSecret.index);
+    if (s.authResult === 'failure' || noSecret || s.peerRefusedAuth || peerAuthTerm || ras === 'auth') {
       const why = s.authError ? ` (${s.authError})` : '';
       const rasWords = ras === 'auth' && s.authResult !== 'failure' ? `: the Windows server hung up with RAS error ${s.rasError?.code ?? ''}` : '';
       return {
@@ -289,6 +298,14 @@ export function decideVerdict(s: Session): Decision {
     // An attempt that authenticated and then the log ends is a link still being set up: what
     // an earlier attempt ended with no longer tells (parse.ts diagnose).
     const unfinished = !cause && s.authResult === 'success';
+    // fsm.c: IPCP (or another network protocol) got no agreement within its Config-Requests,
+    // so pppd closed it and, with no network protocol left, the link: what follows ("No
+    // network protocols running", "MPPE disabled", a hang-up) is that close.
+    const ncp = s.otherTimeout;
+    if (ncp && (!cause || ncp.index < cause.line.index)) {
+      const proto = (/([A-Za-z0-9]+): timeout sending/i.exec(ncp.msg)?.[1] ?? 'IPCP').toUpperCase();
+      return { verdict: 'other', endedBy: `${proto}: timeout sending Config-Requests`, evidence: ev(ncp, cause?.line), cause: 'ncp-timeout' };
+    }
     return {
       verdict: 'other',
       endedBy: cause ? describe(cause) : unfinished ? UNFINISHED_AFTER_AUTH : null,

@@ -296,8 +296,10 @@ const KNOWN_FAILURES: Record<string, number> = {
   // pppd only started (field25-ubuntuforums-jaunty-bsnl-..., field25-ubuntuforums-karmic-pppoe-
   // ...: its pid alone told it from the attempts before it) and an rp-pppoe plugin's discovery
   // time-out after the link was up (field25-ubuntuforums-lucid-pppoe-over-wlan0-...: pppd's tag
-  // alone said it was the plugin's, not a user-space pppoe's)
-  "journalctl -o cat": 10,
+  // alone said it was the plugin's, not a user-space pppoe's); batch 27's two pppd, one up, the
+  // other failing CHAP two seconds later (field27-ubuntuforums-intrepid-two-pppd-...: only their
+  // pids told the attempts apart)
+  "journalctl -o cat": 11,
   "RFC 5424": 0,
   "busybox syslogd /var/log/messages": 0,
   // field15-ubuntu-wvdial-o2-...: only wvdial's relayed binary noise ("pppd: \uFFFD\uFFFD[06][08]")
@@ -319,8 +321,9 @@ const KNOWN_FAILURES: Record<string, number> = {
   // a paste a forum already flattened into one line, then cut into rows (field18-lucid-kvpnc-...:
   // its run-together lines are cut apart before the rows are joined) is no paste a terminal makes;
   // a scraped page's HTML-entity month ("12&#26376; 14 13:50:18.524", field24-ubuntuforums-1310-
-  // xl2tpd-lac-...) is 20 characters no terminal prints, whose rows are not rejoined
-  "terminal rows of 80 columns": 4,
+  // xl2tpd-lac-...) is 20 characters no terminal prints, whose rows are not rejoined; a line in
+  // "**[FONT=...]*...*[/FONT]**" (field27-ubuntuforums-debian-dialup-...) cut inside its tag
+  "terminal rows of 80 columns": 5,
   "timestamps missing on some lines": 0,
   // field16-trusty-server-huawei-e1762-...: wvdial's stdout ("--> local  IP address ...") has no
   // date; with dated syslog lines put between its lines, they read as those lines' wrapped
@@ -341,9 +344,10 @@ const KNOWN_FAILURES: Record<string, number> = {
   // the exports, like `journalctl -o cat`, drop the pids that alone told two pppd apart
   // (synthetic-logread-pppoe-wan-and-pptp, field21-ubuntuforums-edgy-pppoeconf-...,
   // field22-lkml-slackware-rp-pppoe-...: a restart under a new pid read as the old attempt's tail)
-  // (and batch 25's two plogs whose last pppd only started, as for `journalctl -o cat`)
-  "log centre CSV export": 5,
-  "tab-separated export": 5,
+  // (and batch 25's two plogs whose last pppd only started, and batch 27's two pppd, as for
+  // `journalctl -o cat`)
+  "log centre CSV export": 6,
+  "tab-separated export": 6,
   "front end log window \"[10:20:30] VPN: \"": 0,
   "BBCode colour on every line": 0,
   'commented out "// "': 0,

@@ -609,6 +609,57 @@ describe('endings pppd prints that were missing', () => {
     expect(diagnose(`${up}LCP terminated by peer (MPPE required but peer negotiation failed)`).verdict).toBe('mppe_failed');
   });
 
+  it('reads "MPPE disabled" after a hang-up or an IPCP that gave up as the link closing, not MPPE failing (ccp.c ccp_down)', () => {
+    const start = 'Connect: ppp0 <--> /dev/pts/2\npeer from calling number 192.0.2.7 authorized\nMPPE 128-bit stateless compression enabled\n';
+    const hang = diagnose(`${start}Modem hangup\nMPPE disabled\nConnection terminated.\nExit.`);
+    expect(hang.verdict).toBe('other');
+    expect(hang.endedBy).not.toMatch(/MPPE/);
+    expect(diagnose(`${start}Could not determine local IP address\nMPPE disabled\nConnection terminated.`).verdict).toBe('other');
+    // CCP going down on its own while LCP stays open is still MPPE failing
+    expect(diagnose(`${start}MPPE disabled\nConnection terminated.`).verdict).toBe('mppe_failed');
+  });
+
+  it("reads pppd's failure to open its line as that attempt's end (tty.c connect_tty), after another pppd's link came up", () => {
+    const text = [
+      'Jan  5 17:08:38 gw pppd[2278]: local  IP address 192.0.2.8',
+      'Jan  5 17:08:38 gw pppd[2278]: remote IP address 192.0.2.1',
+      'Jan  5 17:09:04 gw pppd[1522]: Failed to open /dev/pts/2: No such file or directory',
+      'Jan  5 17:09:34 gw pppd[1522]: Failed to open /dev/pts/2: No such file or directory',
+    ].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('other');
+    expect(d.endedBy).toBe('pppd could not open /dev/pts/2 (No such file or directory)');
+    expect(d.hint).toMatch(/`ls -l \/dev\/pts\/2`/);
+    // a persist retry that cannot reopen the line after a hang-up: the hang-up is why it is gone
+    expect(diagnose('Connect: ppp0 <--> /dev/rfcomm0\nModem hangup\nConnection terminated.\nFailed to open /dev/rfcomm0: Connection refused').endedBy).toMatch(/modem hung up/);
+  });
+
+  it('names an IPCP time-out as the end, not the link closing it caused (fsm.c)', () => {
+    const text = [
+      'Connect: ppp0 <--> /dev/pts/0',
+      'CHAP authentication succeeded',
+      'MPPE 128-bit stateless compression enabled',
+      'IPCP: timeout sending Config-Requests',
+      'sent [LCP TermReq id=0x2 "No network protocols running"]',
+      'MPPE disabled',
+      'Connection terminated.',
+    ].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('other');
+    expect(d.endedBy).toBe('IPCP: timeout sending Config-Requests');
+    expect(d.hint).toMatch(/^IPCP \(the IP address negotiation\) never finished/);
+    expect(d.hint).toMatch(/`logread -e pppd \| grep -e IPCP/);
+    // an IPCP time-out after the line hung up is not why it ended
+    expect(diagnose('Connect: ppp0 <--> /dev/ttyUSB0\nModem hangup\nIPCP: timeout sending Config-Requests').endedBy).not.toMatch(/IPCP/);
+  });
+
+  it("takes chap-new.c's missing secret for a warning when the peer then accepts the empty one", () => {
+    const start = 'Connect: ppp0 <--> /dev/ttyUSB0\nNo CHAP secret found for authenticating us to UMTS_CHAP_SRVR\n';
+    expect(diagnose(`${start}CHAP authentication succeeded\nModem hangup\nConnection terminated.`).verdict).toBe('other');
+    expect(diagnose(`${start}CHAP authentication failed\nConnection terminated.`).verdict).toBe('auth_failed');
+    expect(diagnose(`${start}Modem hangup\nConnection terminated.`).verdict).toBe('auth_failed');
+  });
+
   it("gives pptpd's lines about the next call to that call, not to the one that ended", () => {
     const text = [
       'Apr 26 22:56:19 vps pppd[26192]: Connection terminated.',
@@ -642,6 +693,14 @@ describe('text pasted through word processors and forums', () => {
     expect(p.remoteIp).toBe('10.0.0.1');
   });
 
+  it('reads a line a poster made bold and italic around BBCode', () => {
+    const text = 'Connect: ppp0 <--> /dev/ttyS0\n**[FONT="Arial Black"]*CHAP authentication failed*[/FONT]**\nModem hangup\nConnection terminated.';
+    expect(diagnose(text).verdict).toBe('auth_failed');
+    // three stars inside a longer run are a redaction's, not emphasis
+    const redacted = 'Connect: ppp0 <--> /dev/ttyS0\nRemote message: User(*******) Checking LM,******* limit exceed\nPAP authentication failed';
+    expect(diagnose(redacted).endedBy).toMatch(/User\(\*{3,}\) Checking LM,\*{3,} limit exceed/);
+  });
+
   it('reads a TermReq reason in typographic quotes', () => {
     const text = 'Connect: ppp0 <--> /dev/pts/0\nrcvd [LCP TermReq id=0x2 \u201cMPPE required but peer negotiation failed\u201d]\nLCP terminated by peer (MPPE required but peer negotiation failed)';
     expect(diagnose(text).verdict).toBe('mppe_failed');
@@ -669,6 +728,23 @@ describe('hints', () => {
     expect(modem.hint).toMatch(/^The peer never answered LCP on this line/);
     // a PPTP pty keeps the GRE hint
     expect(diagnose(['Connect: ppp0 <--> /dev/pts/1', 'LCP: timeout sending Config-Requests'].join('\n')).hint).toMatch(/GRE \(IP protocol 47\)/);
+  });
+  it('says the server answered and refused when pptp logs its result code, not that TCP 1723 failed', () => {
+    // OpenWrt's pptp.so: the call manager (a child of pppd) logs ctrlp_error() under pppd's name
+    const call = diagnose(
+      [
+        'Sun Dec  6 10:00:00 2026 daemon.info pppd[2345]: Plugin pptp.so loaded.',
+        "Sun Dec  6 10:00:01 2026 daemon.warn pppd[2348]: Result code is 7 'Not Accepted, Call is administratively prohibited'. Error code is 0, Cause code is 0",
+        'Sun Dec  6 10:00:05 2026 daemon.info pppd[2345]: Exit.',
+      ].join('\n'),
+    );
+    expect(call.verdict).toBe('control_refused');
+    expect(call.hint).toMatch(/^The server answered on TCP 1723 and refused the call with result code 7 'Not Accepted, Call is administratively prohibited'/);
+    expect(call.hint).toMatch(/result code/);
+    const ctrl = diagnose(['Connect: ppp0 <--> /dev/pts/1', "anon log[ctrlp_disp:pptp_ctrl.c:787]: Reply result code is 4 'Requester is not Authorized'. Error code is 0", 'Modem hangup'].join('\n'));
+    expect(ctrl.hint).toMatch(/refused the control connection with result code 4 'Requester is not Authorized'/);
+    // a refused TCP connect keeps the nc hint
+    expect(diagnose('anon warn[open_inetsock:pptp_callmgr.c:329]: connect: Connection refused\nanon fatal[callmgr_main:pptp_callmgr.c:127]: Could not open control connection to 192.0.2.9').hint).toMatch(/^pptp could not open its control connection/);
   });
   const base = parsePppdLog('Connect: pptp-office <--> pptp (192.0.2.9)\nlocal  IP address 10.0.0.2\nremote IP address 10.0.0.1').attempts[0]!;
   it('name the next command to run on the router for every verdict but up', () => {
