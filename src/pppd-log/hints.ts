@@ -113,6 +113,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
     case 'other':
       if (attempt.cause === 'ipcp-disagree') return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
+      if (attempt.cause === 'pppoe-socket') return '`lsmod | grep pppoe` (OpenWrt: kmod-pppoe) and `ifstatus wan`';
       if (attempt.cause === 'ncp-timeout') return `\`logread -e pppd | grep -e IPCP -e 'IP address'\` (add \`debug\` to the interface's pppd_options to see the exchange)`;
       if (attempt.cause === 'device-open-failed') return `\`ls -l ${deviceOf(attempt)}\` and \`logread | tail -n 50\` (the program that gave pppd the line, and the kernel's word on a modem)`;
       if (attempt.cause === 'pppd-not-run') return '`ls -l /usr/sbin/pppd` (root:dip, mode 4754 lets the dip group run it) and `id`';
@@ -255,6 +256,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (attempt.cause === 'carrier-lost' && attempt.localIp === null) {
         return 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.';
+      }
+      if (attempt.cause === 'pppoe-socket') {
+        return "PPPoE discovery found the access concentrator, but the kernel refused the session socket (the pppoe plugin's connect() failed): the kernel's PPPoE driver is missing or does not match (OpenWrt: kmod-pppoe, kmod-pppox; `modprobe pppoe`), or the errno in the line names another reason.";
       }
       if (attempt.cause === 'ncp-timeout') {
         return "IPCP (the IP address negotiation) never finished: pppd's Config-Requests got no agreement, so it closed the link. The link below it worked (LCP was up); the peer's address pool may be exhausted, it may reject an address or option pppd asks for (a fixed local address), or the server gives this account no IP configuration (on a mobile modem: a wrong APN): its log says which, and pppd's `debug` shows the IPCP exchange.";

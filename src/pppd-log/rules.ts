@@ -1007,6 +1007,19 @@ export const PPPD_RULES: Rule[] = [
     fresh: true,
     on: (s, _m, l) => void (s.discoveryTimeout ??= l),
   },
+  {
+    name: 'pppoe-session-refused',
+    // plugins/pppoe/plugin.c PPPOEConnectDevice(): discovery found the access concentrator, then
+    // connect() on the kernel's PPPoX socket failed ("Failed to connect PPPoE socket: %d %m";
+    // pppd 2.4.1's plugin said "Failed to negotiate PPPoE connection: %d %m"): the attempt ends
+    // there, the kernel's PPPoE driver refused the session (errno 25 ENOTTY: no such driver).
+    re: /^Failed to (?:connect PPPoE socket|negotiate PPPoE connection): (\d+)\s*(.*)$/i,
+    example: 'Failed to connect PPPoE socket: 22 Invalid argument',
+    on: (s, m, l) => {
+      const why = m[2] ? `errno ${m[1]}: ${m[2]}` : `errno ${m[1]}`;
+      s.ends.push({ kind: 'local-term', detail: `the kernel refused the PPPoE session socket (${why})`, line: l, cause: 'pppoe-socket' });
+    },
+  },
   // --- how it ended ---
   {
     name: 'echo-timeout',

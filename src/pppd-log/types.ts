@@ -80,6 +80,7 @@ export interface Attempt {
  * - `pppd-not-run`: the front end (wvdial) could not execute pppd;
  * - `device-open-failed`: pppd could not open its tty or pty (tty.c connect_tty);
  * - `ncp-timeout`: IPCP (a network protocol) got no agreement in time, LCP was up (fsm.c);
+ * - `pppoe-socket`: the kernel refused the PPPoE session socket after discovery (pppoe plugin);
  * - `pppoe-discovery`: no PPPoE access concentrator answered discovery (PADO/PADS);
  * - `lcp-unanswered-line`: LCP went unanswered on a modem's line or a network link (no GRE);
  * - `looped-back`: our own LCP requests came back (lcp.c);
@@ -98,6 +99,7 @@ export type EndCause =
   | 'pppd-not-run'
   | 'device-open-failed'
   | 'ncp-timeout'
+  | 'pppoe-socket'
   | 'pppoe-discovery'
   | 'lcp-unanswered-line'
   | 'looped-back'

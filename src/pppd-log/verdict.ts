@@ -34,7 +34,7 @@ function describe(e: EndEvent): string {
       return e.detail ? `terminated by peer (${e.detail})` : 'terminated by peer';
     case 'local-term':
       // nothing was terminated where pppd never ran, or never opened its line
-      if (e.cause === 'pppd-not-run' || e.cause === 'device-open-failed') return e.detail;
+      if (e.cause === 'pppd-not-run' || e.cause === 'device-open-failed' || e.cause === 'pppoe-socket') return e.detail;
       return e.detail ? `terminated locally (${e.detail})` : 'terminated locally';
     case 'signal':
       return `stopped by ${e.detail}`;

@@ -653,6 +653,17 @@ describe('endings pppd prints that were missing', () => {
     expect(diagnose('Connect: ppp0 <--> /dev/ttyUSB0\nModem hangup\nIPCP: timeout sending Config-Requests').endedBy).not.toMatch(/IPCP/);
   });
 
+  it("reads the pppoe plugin's refused session socket as the end, in 2.4.1's words and today's", () => {
+    for (const msg of ['Failed to connect PPPoE socket: 22 Invalid argument', 'Failed to negotiate PPPoE connection: 25 Inappropriate ioctl for device']) {
+      const p = parsePppdLog(`Plugin rp-pppoe.so loaded.\n${msg}\nExit.`);
+      expect(p.isPppdLog, msg).toBe(true);
+      const d = diagnose(msg);
+      expect(d.verdict, msg).toBe('other');
+      expect(d.endedBy, msg).toMatch(/^the kernel refused the PPPoE session socket \(errno \d+: /);
+      expect(d.hint, msg).toMatch(/kmod-pppoe/);
+    }
+  });
+
   it("takes chap-new.c's missing secret for a warning when the peer then accepts the empty one", () => {
     const start = 'Connect: ppp0 <--> /dev/ttyUSB0\nNo CHAP secret found for authenticating us to UMTS_CHAP_SRVR\n';
     expect(diagnose(`${start}CHAP authentication succeeded\nModem hangup\nConnection terminated.`).verdict).toBe('other');
