@@ -617,8 +617,14 @@ export function splitLog(text: string): LogLine[] {
       pid = pp[2] ?? null;
       msg = pp[3] ?? '';
     } else if (stripped) {
-      const np = PROG_NO_PID.exec(rest);
-      if (np) {
+      // a logger that writes the program in brackets after the date ("2026-12-06 10:00:00.123
+      // [pppd] Connect: ..."), as kvpnc does without one
+      const w = WRAPPED.exec(rest);
+      const np = w ? null : PROG_NO_PID.exec(rest);
+      if (w) {
+        prog = w[1] ?? null;
+        msg = w[2] ?? '';
+      } else if (np) {
         prog = np[1] ?? null;
         msg = np[2] ?? '';
       }

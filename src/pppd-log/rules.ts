@@ -13,7 +13,7 @@
 
 import type { AuthProtocol, MppeInfo } from './types.js';
 import type { LogLine } from './lines.js';
-import { authFailure, clientLeft, markUp, upsertScript, type Session } from './session.js';
+import { authFailure, authSuccess, clientLeft, markUp, upsertScript, type Session } from './session.js';
 import { SOURCE_MESSAGES } from './messages.gen.js';
 import { formatPattern } from './source-messages.js';
 
@@ -365,8 +365,7 @@ function feedPacket(s: Session, l: LogLine, dir: 'sent' | 'rcvd', proto: string,
       if (e && (!s.authProtocol || s.authProtocol === 'CHAP-MD5')) s.authProtocol = /V=3/.test(quoted) ? 'MS-CHAPv2' : 'MS-CHAP';
     }
     if (dir === 'rcvd' && code === 'Success') {
-      s.authResult = 'success';
-      s.authOk ??= l;
+      authSuccess(s, l);
       if (/S=[0-9A-F]{40}/i.test(body)) s.authProtocol = 'MS-CHAPv2';
     }
     return;
@@ -379,8 +378,7 @@ function feedPacket(s: Session, l: LogLine, dir: 'sent' | 'rcvd', proto: string,
       s.authError = /"(.*)"/.exec(body)?.[1] || s.authError || 'PAP AuthNak';
     }
     if (dir === 'rcvd' && code === 'AuthAck') {
-      s.authResult = 'success';
-      s.authOk ??= l;
+      authSuccess(s, l);
     }
     return;
   }
@@ -391,8 +389,7 @@ function feedPacket(s: Session, l: LogLine, dir: 'sent' | 'rcvd', proto: string,
       authFailure(s, l, 'EAP failure');
     }
     if (dir === 'rcvd' && code === 'Success') {
-      s.authResult = 'success';
-      s.authOk ??= l;
+      authSuccess(s, l);
     }
     return;
   }
@@ -652,8 +649,7 @@ export const PPPD_RULES: Rule[] = [
     // new attempt whose start lines were cut off (plog's tail, a log without pids).
     fresh: true,
     on: (s, m, l) => {
-      s.authResult = 'success';
-      s.authOk ??= l;
+      authSuccess(s, l);
       if (m[1]?.toUpperCase() === 'PAP') s.authProtocol = 'PAP';
       else if (m[1]?.toUpperCase() === 'EAP') s.authProtocol = 'EAP';
     },
@@ -729,8 +725,7 @@ export const PPPD_RULES: Rule[] = [
     re: /^(?:CHAP|PAP|EAP) peer authentication succeeded for/i,
     example: 'CHAP peer authentication succeeded for vpnuser',
     on: (s, _m, l) => {
-      s.authResult = 'success';
-      s.authOk ??= l;
+      authSuccess(s, l);
     },
   },
   // --- CCP / MPPE ---
@@ -1209,8 +1204,7 @@ export const PPPD_RULES: Rule[] = [
     re: /^(?:\S+: )?authentication succeeded$/,
     example: 'test: authentication succeeded',
     on: (s, _m, l) => {
-      s.authResult = 'success';
-      s.authOk ??= l;
+      authSuccess(s, l);
     },
   },
   {

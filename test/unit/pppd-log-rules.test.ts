@@ -99,6 +99,15 @@ describe('content over tags', () => {
 });
 
 describe('framings the field produces', () => {
+  it('reads a program named in brackets after a date ("2026-12-06 10:00:00.123 [pppd] ..."), not its first word as the program', () => {
+    const text = ['2026-12-06 10:00:00.123 [pppd] Connect: ppp0 <--> /dev/pts/1', '2026-12-06 10:00:30.456 [pppd] LCP: timeout sending Config-Requests'].join('\n');
+    const lines = splitLog(text);
+    expect(lines.map((l) => [l.prog, l.msg])).toEqual([
+      ['pppd', 'Connect: ppp0 <--> /dev/pts/1'],
+      ['pppd', 'LCP: timeout sending Config-Requests'],
+    ]);
+    expect(diagnose(text).verdict).toBe('no_response');
+  });
   it('joins lines a mail client wrapped, so addresses on the next line are read', () => {
     const text = [
       'Wed Jul 31 20:37:06 2019 daemon.notice pppd[23800]: Connect: 3g-wan',
@@ -666,7 +675,9 @@ describe('endings pppd prints that were missing', () => {
 
   it("takes chap-new.c's missing secret for a warning when the peer then accepts the empty one", () => {
     const start = 'Connect: ppp0 <--> /dev/ttyUSB0\nNo CHAP secret found for authenticating us to UMTS_CHAP_SRVR\n';
-    expect(diagnose(`${start}CHAP authentication succeeded\nModem hangup\nConnection terminated.`).verdict).toBe('other');
+    const ok = diagnose(`${start}CHAP authentication succeeded\nModem hangup\nConnection terminated.`);
+    expect(ok.verdict).toBe('other');
+    expect(ok.auth).toMatchObject({ result: 'success', error: null });
     expect(diagnose(`${start}CHAP authentication failed\nConnection terminated.`).verdict).toBe('auth_failed');
     expect(diagnose(`${start}Modem hangup\nConnection terminated.`).verdict).toBe('auth_failed');
   });
