@@ -113,6 +113,8 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
     case 'other':
       if (attempt.cause === 'ipcp-disagree') return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
+      if (attempt.cause === 'dial-carrier-lost') return "`grep -i -e 'Stupid Mode' -e 'Carrier Check' /etc/wvdial.conf`";
+      if (attempt.cause === 'dial-failed') return '`wvdial` again with the modem\'s answers in view (NO CARRIER, BUSY, NO DIALTONE), and `logread -e chat -e pppd`';
       if (attempt.cause === 'pppoe-socket') return '`lsmod | grep pppoe` (OpenWrt: kmod-pppoe) and `ifstatus wan`';
       if (attempt.cause === 'ncp-timeout') return `\`logread -e pppd | grep -e IPCP -e 'IP address'\` (add \`debug\` to the interface's pppd_options to see the exchange)`;
       if (attempt.cause === 'device-open-failed') return `\`ls -l ${deviceOf(attempt)}\` and \`logread | tail -n 50\` (the program that gave pppd the line, and the kernel's word on a modem)`;
@@ -256,6 +258,12 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (attempt.cause === 'carrier-lost' && attempt.localIp === null) {
         return 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.';
+      }
+      if (attempt.cause === 'dial-carrier-lost') {
+        return "The modem answered CONNECT, then wvdial saw no carrier (DCD) while it waited for a login prompt, before it started pppd. Many USB, 3G and CDMA modems never report carrier, and most providers speak PPP right away: set `Carrier Check = no` and `Stupid Mode = 1` in /etc/wvdial.conf (or dial with chat and pppd directly).";
+      }
+      if (attempt.cause === 'dial-failed') {
+        return "The modem never got a connection, so pppd was never started: the number, the line (dial tone, busy), the modem's init string or the provider's side; the modem's own answers in the log (NO CARRIER, BUSY, NO DIALTONE) say which.";
       }
       if (attempt.cause === 'pppoe-socket') {
         return "PPPoE discovery found the access concentrator, but the kernel refused the session socket (the pppoe plugin's connect() failed): the kernel's PPPoE driver is missing or does not match (OpenWrt: kmod-pppoe, kmod-pppox; `modprobe pppoe`), or the errno in the line names another reason.";

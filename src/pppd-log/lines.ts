@@ -68,7 +68,9 @@ const ACCEL_SESSION = /^(?:[\w.-]*:[^\s:]*:\s+|[\w.-]+:\s+(?:[0-9a-f]{16}:\s+)?|
 
 // pppd's own `logfile` as macOS's pppd writes it (openfortivpn --pppd-log): "Sat May 11 13:03:32
 // 2024 : message". No program name follows: the rest is pppd's message as it is.
-const LOGFILE_DATE = /^[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4} : /;
+// A front end's own log file the same way, an ISO date (a weekday before it) and " - " or " : "
+// ("Mon, 2013-02-18 11:39:25 - No response to 3 echo-requests", Python logging's default form).
+const LOGFILE_DATE = /^(?:[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4}|(?:[A-Z][a-z]{2},? )?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?) [-:] /;
 
 function stripTimestamp(line0: string): { rest: string; stripped: boolean } {
   const lf = LOGFILE_DATE.exec(line0);

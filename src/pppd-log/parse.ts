@@ -11,7 +11,7 @@ import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
 import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
 import { HANGUP, NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
-import { decideVerdict } from './verdict.js';
+import { decideVerdict, noSecretWasWarning } from './verdict.js';
 import { hintFor } from './hints.js';
 
 export { hintFor };
@@ -401,7 +401,9 @@ export function toAttempt(s: Session): Attempt {
   if (!mppe && s.ccpAckRcvd && s.ccpAckSent) mppe = mppeFromOption(s.ccpAckRcvd);
   return {
     lcp: { sent: s.lcpSent, received: s.lcpReceived },
-    auth: { protocol: s.authProtocol, result: s.authResult, error: s.authError },
+    auth: noSecretWasWarning(s) && s.authFail === s.noAuthSecret
+      ? { protocol: s.authProtocol, result: s.authResult === 'failure' ? 'none' : s.authResult, error: null }
+      : { protocol: s.authProtocol, result: s.authResult, error: s.authError },
     mppe,
     localIp: s.localIp,
     remoteIp: s.remoteIp,

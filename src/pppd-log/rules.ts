@@ -879,8 +879,12 @@ export const PPPD_RULES: Rule[] = [
     // a minute or more means the link was up: a tail that shows only its end still was.
     re: /^Connect time ([\d.]+) minutes/i,
     example: 'Connect time 22.6 minutes.',
+    // It is printed where the network link went down (ipcp.c ipcp_down, auth.c link_terminated
+    // after "Connection terminated.", main.c die): a log whose last word on a link is its connect
+    // time shows that link over, also when a filter kept only these lines.
     on: (s, m, l) => {
       if (Number(m[1]) >= 1) s.connectTime ??= l;
+      if (!s.ends.some((e) => e.kind === 'terminated')) s.ends.push({ kind: 'terminated', detail: 'the link went down (pppd printed its connect time)', line: l });
     },
   },
   // --- timeouts (fsm.c: "%s: timeout sending Config-Requests") ---
@@ -932,6 +936,26 @@ export const PPPD_RULES: Rule[] = [
     re: /^Unable to run (\S*\bpppd)\.?$/,
     example: 'Unable to run /usr/sbin/pppd.',
     on: (s, m, l) => void s.ends.push({ kind: 'local-term', detail: `pppd never ran: the front end could not execute ${m[1] ?? 'pppd'}`, line: l, cause: 'pppd-not-run' }),
+  },
+  {
+    // wvdial (wvdialer.cc async_dial, async_waitprompt, init_modem): a dial that never started
+    // pppd. The modem found no carrier, a busy line, no dial tone, a voice or fax answer or no
+    // answer, or timed out; or, with "Carrier Check" on, carrier dropped after CONNECT while
+    // wvdial waited for a login prompt (modems that do not report carrier say so on every dial).
+    // wvdial dials again until "Dial Attempts" (then "Maximum Attempts Exceeded"): each ends one
+    // dial, and the pppd a later dial starts is a new attempt ('dialer-started-pppd').
+    name: 'dial-failed',
+    re: /^(?:(Connected, but carrier signal lost!)\s+Retrying\.*|(No Carrier!|Timed out while dialing\.|The line is busy\.|No dial tone\.|Voice line detected\.|Fax line detected\.|No Answer\.)\s+Trying (?:again|other number)(?: in 5 seconds)?\.?|(Maximum Attempts Exceeded)\.*\s*Aborting!*|(Modem not responding|Bad init string|Invalid dial command|The line is busy|No dial tone)\.)\s*$/,
+    example: 'Connected, but carrier signal lost!  Retrying...',
+    on: (s, m, l) => {
+      const what = m[1] ? 'carrier dropped after CONNECT, before pppd ran' : "the modem's dial failed before pppd ran";
+      const words = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').replace(/[.!]+$/, '');
+      // a redial after pppd's own end (a modem that hung up and then stops answering) is that
+      // end's consequence: the first end of the attempt stays its end
+      if (s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `${what} (wvdial: ${words})`, line: l, cause: m[1] ? 'dial-carrier-lost' : 'dial-failed' });
+      onSerialLine(s, l);
+      s.finished = true;
+    },
   },
   {
     // tty.c connect_tty(): pppd could not open the device it was given (a modem's tty gone or

@@ -223,14 +223,10 @@ export function authFailure(s: Session, l: LogLine, detail: string): void {
   else if (detail && !s.authError) s.authError = detail.trim() || null;
 }
 
-/**
- * Authentication succeeded. chap-new.c's "No CHAP secret found for authenticating us to X" before
- * it was a warning (pppd answered with an empty secret the peer accepted): no error to show.
- */
+/** Authentication succeeded (the first success line is kept for evidence). */
 export function authSuccess(s: Session, l: LogLine): void {
   s.authResult = 'success';
   s.authOk ??= l;
-  if (s.noAuthSecret !== null && s.authFail === s.noAuthSecret) s.authError = null;
 }
 
 /** The link is up once IPCP printed an address (ipcp.c "local/remote IP address"). */

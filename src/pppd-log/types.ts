@@ -81,6 +81,8 @@ export interface Attempt {
  * - `device-open-failed`: pppd could not open its tty or pty (tty.c connect_tty);
  * - `ncp-timeout`: IPCP (a network protocol) got no agreement in time, LCP was up (fsm.c);
  * - `pppoe-socket`: the kernel refused the PPPoE session socket after discovery (pppoe plugin);
+ * - `dial-failed`: a dialer (wvdial) got no connection from the modem, pppd never ran;
+ * - `dial-carrier-lost`: wvdial saw carrier drop after CONNECT, before it started pppd;
  * - `pppoe-discovery`: no PPPoE access concentrator answered discovery (PADO/PADS);
  * - `lcp-unanswered-line`: LCP went unanswered on a modem's line or a network link (no GRE);
  * - `looped-back`: our own LCP requests came back (lcp.c);
@@ -100,6 +102,8 @@ export type EndCause =
   | 'device-open-failed'
   | 'ncp-timeout'
   | 'pppoe-socket'
+  | 'dial-failed'
+  | 'dial-carrier-lost'
   | 'pppoe-discovery'
   | 'lcp-unanswered-line'
   | 'looped-back'

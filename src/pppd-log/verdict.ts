@@ -34,7 +34,7 @@ function describe(e: EndEvent): string {
       return e.detail ? `terminated by peer (${e.detail})` : 'terminated by peer';
     case 'local-term':
       // nothing was terminated where pppd never ran, or never opened its line
-      if (e.cause === 'pppd-not-run' || e.cause === 'device-open-failed' || e.cause === 'pppoe-socket') return e.detail;
+      if (e.cause === 'pppd-not-run' || e.cause === 'device-open-failed' || e.cause === 'pppoe-socket' || e.cause === 'dial-failed' || e.cause === 'dial-carrier-lost') return e.detail;
       return e.detail ? `terminated locally (${e.detail})` : 'terminated locally';
     case 'signal':
       return `stopped by ${e.detail}`;
@@ -59,6 +59,21 @@ function failedScript(s: Session) {
 function scriptWords(x: { script: string; exitCode: number | null; signal: number | null }): string {
   if (x.signal !== null) return `${x.script} killed by signal ${x.signal}`;
   return `${x.script} exited with status ${x.exitCode}${x.exitCode === 127 ? ' (command not found: pppd restricts PATH)' : ''}`;
+}
+
+/**
+ * chap-new.c chap_respond() only warns "No CHAP secret found for authenticating us to X" and
+ * answers with an empty secret, and lcp.c's "No auth is possible" rejects the peer's auth option,
+ * which the peer may drop: a peer that then accepts the empty secret, or a link that went on (we
+ * acked an LCP request without <auth>, or a network protocol spoke) means no failure.
+ */
+export function noSecretWasWarning(s: Session): boolean {
+  const l = s.noAuthSecret;
+  if (l === null) return false;
+  return (
+    (s.authResult === 'success' && s.authOk !== null && s.authOk.index > l.index) ||
+    s.lines.some((x) => x.index > l.index && (/^(?:sent|rcvd) \[(?:IPCP|IPV6CP|CCP) /.test(x.msg) || /^sent \[LCP ConfAck\b(?![^\]]*<auth)/.test(x.msg)))
+  );
 }
 
 /** Decides the verdict of one attempt. */
@@ -140,10 +155,10 @@ export function decideVerdict(s: Session): Decision {
     );
     // A Windows server's Terminate-Request carrying a RAS error (rules.ts rasErrorOf) says why.
     const ras = s.rasError ? rasKind(s.rasError.code) : null;
-    // chap-new.c chap_respond() only warns "No CHAP secret found for authenticating us to X"
-    // and answers with an empty secret: a peer that then accepts it means no failure.
-    const noSecret = s.noAuthSecret !== null && !(s.authResult === 'success' && s.authOk !== null && s.authOk.index > s.noAuthSecret.index);
-    if (s.authResult === 'failure' || noSecret || s.peerRefusedAuth || peerAuthTerm || ras === 'auth') {
+    const warned = noSecretWasWarning(s);
+    const noSecret = s.noAuthSecret !== null && !warned;
+    const authFailed = s.authResult === 'failure' && !(warned && s.authFail === s.noAuthSecret);
+    if (authFailed || noSecret || s.peerRefusedAuth || peerAuthTerm || ras === 'auth') {
       const why = s.authError ? ` (${s.authError})` : '';
       const rasWords = ras === 'auth' && s.authResult !== 'failure' ? `: the Windows server hung up with RAS error ${s.rasError?.code ?? ''}` : '';
       return {

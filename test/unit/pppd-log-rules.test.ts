@@ -99,6 +99,11 @@ describe('content over tags', () => {
 });
 
 describe('framings the field produces', () => {
+  it('reads a front end\'s log file that writes "Mon, 2013-02-18 11:39:25 - " before pppd\'s raw message', () => {
+    const text = ['Mon, 2013-02-18 11:39:25 - No response to 3 echo-requests', 'Mon, 2013-02-18 11:39:25 - Serial link appears to be disconnected.', 'Mon, 2013-02-18 11:39:25 - Connection terminated.', 'Mon, 2013-02-18 11:39:25 - Connect time 32.1 minutes.'].join('\n');
+    expect(splitLog(text)[0]?.msg).toBe('No response to 3 echo-requests');
+    expect(diagnose(text).verdict).toBe('link_dead');
+  });
   it('reads a program named in brackets after a date ("2026-12-06 10:00:00.123 [pppd] ..."), not its first word as the program', () => {
     const text = ['2026-12-06 10:00:00.123 [pppd] Connect: ppp0 <--> /dev/pts/1', '2026-12-06 10:00:30.456 [pppd] LCP: timeout sending Config-Requests'].join('\n');
     const lines = splitLog(text);
@@ -335,6 +340,19 @@ describe('messages a poster retyped by hand', () => {
 });
 
 describe("wvdial's console", () => {
+  it('reads a dial that never started pppd (wvdialer.cc) as such, with the wvdial.conf hint, not as "not a pppd log"', () => {
+    const lost = ['--> Modem initialized.', '--> Sending: ATDT#777', '--> Waiting for carrier.', 'CONNECT', '--> Carrier detected.  Waiting for prompt.', '--> Connected, but carrier signal lost!  Retrying...', '--> Sending: ATDT#777', '--> Waiting for carrier.'].join('\n');
+    expect(parsePppdLog(lost).isPppdLog).toBe(true);
+    const d = diagnose(lost);
+    expect(d.verdict).toBe('other');
+    expect(d.endedBy).toMatch(/^carrier dropped after CONNECT, before pppd ran/);
+    expect(d.hint).toMatch(/Stupid Mode = 1/);
+    const busy = diagnose(['--> Sending: ATDT5551234', '--> Waiting for carrier.', 'NO CARRIER', '--> No Carrier!  Trying again.', '--> Maximum Attempts Exceeded..Aborting!!'].join('\n'));
+    expect(busy.endedBy).toBe("the modem's dial failed before pppd ran (wvdial: No Carrier)");
+    // a redial that fails after pppd's own end keeps that end
+    const hung = diagnose(['--> Pid of pppd: 3586', '--> Using interface ppp0', '--> Modem hangup', '--> The PPP daemon has died: A modem hung up the phone (exit code = 16)', '--> Modem not responding.'].join('\n'));
+    expect(hung.endedBy).toMatch(/modem hung up/);
+  });
   const dial = ['--> Modem initialized.', '--> Sending: ATDT*99#', '--> Waiting for carrier.', 'CONNECT 460800', '--> Carrier detected.  Starting PPP immediately.', '--> Starting pppd at Wed Mar 18 14:57:05 2009', '--> Pid of pppd: 7809', '--> Using interface ppp0'];
   it("reads pppd's exit status 16 after the link was up as the modem hanging up (pppd(8)), on the modem wvdial dialled", () => {
     const text = [...dial, '--> local  IP address 24.155.175.84', '--> remote IP address 66.90.132.234', '--> Connect time 1.5 minutes.', '--> Disconnecting at Wed Mar 18 14:58:39 2009', '--> The PPP daemon has died: A modem hung up the phone (exit code = 16)'].join('\n');
@@ -671,6 +689,25 @@ describe('endings pppd prints that were missing', () => {
       expect(d.endedBy, msg).toMatch(/^the kernel refused the PPPoE session socket \(errno \d+: /);
       expect(d.hint, msg).toMatch(/kmod-pppoe/);
     }
+  });
+
+  it('reads "Connect time" as the link gone down (main.c print_link_stats), also in a log filtered to those lines', () => {
+    const text = ['Nov 15 11:04:23 router daemon.info pppd[384]: Connect time 147.3 minutes.', 'Nov 15 15:01:47 router daemon.info pppd[11558]: Connect time 20.7 minutes.'].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('other');
+    expect(d.endedBy).toBe('connection terminated');
+    // an IPCP that came up again after it is up
+    const again = diagnose('local  IP address 10.0.0.2\nremote IP address 10.0.0.1\nConnect time 5.0 minutes.\nlocal  IP address 10.0.0.3\nremote IP address 10.0.0.1');
+    expect(again.localIp).toBe('10.0.0.3');
+  });
+
+  it('reads lcp.c\'s "No auth is possible" as a warning when the peer drops its auth demand and the link goes on', () => {
+    const start = 'Connect: ppp0 <--> /dev/ttyO1\nrcvd [LCP ConfReq id=0x50 <asyncmap 0x0> <auth pap> <magic 0x15c05db>]\nNo auth is possible\nsent [LCP ConfRej id=0x50 <auth pap>]\n';
+    const on = diagnose(`${start}rcvd [LCP ConfReq id=0x51 <asyncmap 0x0> <magic 0x15c05db>]\nsent [LCP ConfAck id=0x51 <asyncmap 0x0> <magic 0x15c05db>]\nsent [IPCP ConfReq id=0x1 <addr 0.0.0.0>]`);
+    expect(on.verdict).toBe('other');
+    expect(on.auth.result).toBe('none');
+    // a peer that insists is an authentication failure
+    expect(diagnose(`${start}rcvd [LCP ConfReq id=0x51 <asyncmap 0x0> <auth pap> <magic 0x15c05db>]\nNo auth is possible\nLCP: timeout sending Config-Requests`).verdict).toBe('auth_failed');
   });
 
   it("takes chap-new.c's missing secret for a warning when the peer then accepts the empty one", () => {
