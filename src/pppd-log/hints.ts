@@ -95,6 +95,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
         ? `\`nslookup ${server}\``
         : `\`nc ${server} 1723\` (it must connect) and \`ip route get ${server}\``;
     case 'no_kernel_support':
+      if (has(attempt, /PPTP socket/i)) return '`lsmod | grep -e pptp -e gre` and `opkg list-installed | grep -e kmod-pptp -e kmod-gre`';
       return has(attempt, /MPPE/i) ? '`lsmod | grep mppe` and `opkg list-installed | grep kmod-mppe`' : '`lsmod | grep ppp` and `ls -l /dev/ppp`';
     case 'config_error':
       return `\`ifstatus ${name}\` (netifd reports INVALID_OPTIONS) and \`pppd call ${name} debug nodetach\` to see the option`;
@@ -184,7 +185,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
         return 'The kernel lacks MPPE: install kmod-mppe (and kmod-crypto), then load ppp_mppe (or ppp_mppe_mppc, sha1, arc4 on White Russian) and list it in /etc/modules.';
       }
       if (has(attempt, /PPTP socket/i)) {
-        return 'The kernel lacks PPTP sockets for pppd\'s pptp.so: install kmod-pptp (and kmod-gre) and load pptp.';
+        return 'The kernel lacks PPTP sockets (pppd\'s pptp.so, accel-ppp\'s pptp): install kmod-pptp (and kmod-gre) and load pptp.';
       }
       if (has(attempt, /\bSocket\(\) (?:Protocol|Address family) not supported/)) {
         return 'The kernel refused a PPPoX socket (Android\'s mtpd: no PPTP/L2TP PPPoX driver in this kernel); on OpenWrt the same is kmod-pptp (and kmod-gre) for PPTP, kmod-pppol2tp for L2TP.';

@@ -61,10 +61,11 @@ const BARE_TAG = /^(pptp|pptpd|pptpgw):\s+(.*)$/;
 // "[YYYY-MM-DD hh:mm:ss]: level: ifname: text" (logs/log_file.c set_hdr, levels "  msg", "error",
 // " warn", " info", "debug"), its debug/stdout form "[YYYY-MM-DD hh:mm:ss.mmm] ifname: sessionid:
 // text"; under syslog it logs as accel-pppd (accel-sstp, ...) with "ifname:username: " in front
-// of a session's text (":: " before the session has either; the log file's ": " an empty ifname).
+// of a session's text (":: " before the session has either; the log file's ": " an empty ifname;
+// the debug form's ": : " neither).
 const ACCEL_FILE = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\](?::?\s+(?:msg|error|warn|info|debug):)?\s+/;
 const ACCEL_PROG = /^accel-(?:ppp|pppd|sstp|pptp|l2tp|pppoe|ipoe)$/i;
-const ACCEL_SESSION = /^(?:[\w.-]*:[^\s:]*:\s+|[\w.-]+:\s+(?:[0-9a-f]{16}:\s+)?|:\s+)/;
+const ACCEL_SESSION = /^(?::\s+:\s+|[\w.-]*:[^\s:]*:\s+|[\w.-]+:\s+(?:[0-9a-f]{16}:\s+)?|:\s+)/;
 
 // pppd's own `logfile` as macOS's pppd writes it (openfortivpn --pppd-log): "Sat May 11 13:03:32
 // 2024 : message". No program name follows: the rest is pppd's message as it is.
@@ -460,6 +461,18 @@ const DECORATIONS: readonly (readonly [RegExp, string])[] = [
   [LINE_COMMENT, ''],
 ];
 
+// A one-column ASCII grid table around each line (reStructuredText's grid tables, a docs page's
+// "+-----+" / "|line |" boxes): the borders go, each cell's text stays.
+const GRID_BORDER = /^[ \t]*\+[-=+]{3,}\+[ \t]*$/;
+const GRID_CELL = /^[ \t]*\|(.*?)[ \t]*\|[ \t]*$/;
+function unboxGrid(lines: string[]): string[] {
+  const filled = lines.filter((l) => l.trim() !== '');
+  const borders = filled.filter((l) => GRID_BORDER.test(l)).length;
+  const boxed = filled.filter((l) => GRID_BORDER.test(l) || GRID_CELL.test(l)).length;
+  if (borders < 2 || boxed < filled.length * 0.8) return lines;
+  return lines.map((l) => (GRID_BORDER.test(l) ? '' : l.replace(GRID_CELL, '$1')));
+}
+
 function stripDecoration(lines: string[]): string[] {
   let out = lines.map((l) => (FENCE_LINE.test(l) ? '' : l.replace(FENCE_OPEN, '').replace(FENCE_CLOSE, '')));
   const most = (re: RegExp): boolean => {
@@ -470,7 +483,7 @@ function stripDecoration(lines: string[]): string[] {
   for (let pass = 0; pass < 4; pass++) {
     const before = out.join('\n');
     for (const [re, keep] of DECORATIONS) if (most(re)) out = out.map((l) => l.replace(re, keep));
-    out = dedent(out);
+    out = unboxGrid(dedent(out));
     if (out.join('\n') === before) break;
   }
   return out;
@@ -558,7 +571,11 @@ export function normalizeText(text: string): string {
 // flaky"; "WvDial<*1>: ..." in its WvLog form) and gnome-ppp's log window around wvdial
 // ("GNOME PPP: STDERR: --> ..."). The modem's own echo between them has no "-->": per line.
 const RELAY = /^[ \t]*(?:GNOME PPP: (?:STDERR|STDOUT): ?)?(?:(?:--?> ?)+|Wv[A-Za-z]+<[^>\s]*>: ?)?/;
-const unrelay = (line: string): string => {
+const unrelay = (line0: string): string => {
+  // wvdial run in the background (`wvdial &`) writes its next line after the shell's prompt
+  // ("root@box:~# --> local  IP address ..."): the prompt is the terminal's, not the message's.
+  const p = PROMPT.exec(line0);
+  const line = p && /^(?:--?> ?)+\S/.test(line0.slice(p[0].length)) ? line0.slice(p[0].length) : line0;
   const m = RELAY.exec(line);
   // A terminal echoes the Ctrl-C that stopped `pon ... nodetach` in front of pppd's next line
   // ("^CTerminating on signal 2").

@@ -112,6 +112,9 @@ const scriptPid = (msg: string, row: 'script-started' | 'script-finished'): stri
 const startedScript = (s: Session, pid: string): boolean => s.lines.some((l) => scriptPid(l.msg, 'script-started') === pid);
 // wvdialer.cc's "Carrier detected." (and "Modem initialized."), and a modem's CONNECT result code.
 const MODEM_DIALER = /^(?:Carrier detected\.|Modem initialized\.|CONNECT(?: \d+)?$)/;
+// openfortivpn's log ("INFO:   Cancelling threads...", tunnel.c, io.c): the lines around its
+// tunnel's start and teardown.
+const SSL_VPN_FRONT_END = /^(?:INFO|ERROR|WARN|DEBUG):\s+(?:Cancelling threads|Cleanup, joining threads|Closed connection to gateway|Terminated pppd|Tunnel is up and running|Connected to gateway|Setting \S+ interface (?:up|down)|Restoring routes|Removing VPN nameservers)/;
 const MODEM_KERNEL = /\b(?:ttyUSB|ttyACM)\d+: |\bGSM modem\b|\bconverter now (?:attached to|disconnected from) ttyUSB\d+/;
 const PPTP_PLUGIN = /^Plugin \S*pptp\.so loaded|^PPTP plugin version/;
 /**
@@ -278,6 +281,8 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
       }
     }
   }
+  const frontEnd = lines.find((l) => SSL_VPN_FRONT_END.test(l.raw));
+  if (frontEnd) for (const s of order.filter((g) => !g.pptp).flatMap((g) => g.sessions)) s.ptyFrontEnd ??= frontEnd;
   // A logread holds the PPPoE WAN's pppd too: prefer PPTP processes when there are any. A pppd
   // whose lines show no transport at all (its start cut off the paste) is not the tunnel either
   // when another one is plainly PPTP's.
@@ -344,6 +349,7 @@ function settleHangup(s: Session): void {
     if (e.kind !== 'signal' || e.detail !== SIGHUP) return;
     if (s.serialLine) return void Object.assign(e, carrier('SIGHUP from the serial line'));
     if (s.tunnelServer) return void Object.assign(e, { kind: 'hangup', detail: "pptpd closed pppd's pty (SIGHUP): the call is over", cause: 'pty-closed' });
+    if (s.ptyFrontEnd) return void Object.assign(e, { kind: 'hangup', detail: "openfortivpn closed pppd's pty (SIGHUP) as it shut the tunnel down", cause: 'line-hung-up' });
     // "Modem hangup" right after it: pppd's read of its tty (or pty) met end-of-file (main.c
     // get_input), which a `kill -HUP` never causes: the line itself hung up under pppd (the
     // pty's other end closed: pptp or a front end quit; a modem or a Bluetooth link gone).

@@ -192,7 +192,7 @@ function onSerialLine(s: Session, l: LogLine): void {
  */
 function connectScriptFailed(s: Session, l: LogLine): void {
   s.ptyFailed ??= l;
-  s.nonPptpLink ??= l;
+  onSerialLine(s, l);
 }
 
 /**
@@ -592,8 +592,9 @@ export const PPPD_RULES: Rule[] = [
   {
     name: 'no-pptp-socket',
     // pppd's pptp.so (2.5) and accel-ppp's ctrl/pptp/pptp.c (without the "PPTP: "): the kernel
-    // has no PPTP sockets (pptp module missing).
-    re: /(?:^|PPTP: )failed to create PPTP socket \((?:Address family not supported|Protocol not supported|Protocol not available)|^Failed to create PPPoE socket: (?:Address family not supported|Protocol not supported)/i,
+    // has no PPTP sockets (pptp module missing). A PPPoX socket whose bind() the kernel does not
+    // implement (EOPNOTSUPP: sock_no_bind) is one without working PPTP support either.
+    re: /(?:^|PPTP: )failed to (?:create|bind) PPTP socket \((?:Address family not supported|Protocol not supported|Protocol not available|Operation not supported)|^Failed to create PPPoE socket: (?:Address family not supported|Protocol not supported)/i,
     example: 'PPTP: failed to create PPTP socket (Address family not supported by protocol)',
     on: (s, _m, l) => void (s.noKernel ??= l),
   },
@@ -1012,9 +1013,11 @@ export const PPPD_RULES: Rule[] = [
   {
     name: 'connect-script-failed',
     // tty.c connect_tty(): the connect program (chat, or a pty helper) exited non-zero before
-    // PPP started: the transport never came up.
+    // PPP started: the transport never came up. The connect script runs first in every attempt
+    // (with `persist`, every redial): after a finished attempt its failure is a new attempt's.
     re: /^Connect script failed|^Initializer script failed/i,
     example: 'Connect script failed',
+    fresh: true,
     on: (s, _m, l) => connectScriptFailed(s, l),
   },
   {

@@ -115,6 +115,11 @@ export interface Session {
    * (pppd's "Hangup (SIGHUP)", "Modem hangup") when the call ends, the client's side gone.
    */
   tunnelServer: LogLine | null;
+  /**
+   * openfortivpn's own lines are in the log: it runs pppd on a pty and closes that pty when it
+   * shuts the tunnel down (tunnel.c pppd_terminate), so pppd's "Hangup (SIGHUP)" is its pty closing.
+   */
+  ptyFrontEnd: LogLine | null;
   /** sys-linux.c could not flush or set its tty: the fd is gone, the line hung up under it. */
   ttyGone: LogLine | null;
   /** The pty program could not be run at all (exit status 127/126: not found, not executable). */
@@ -191,6 +196,7 @@ export function newSession(pid: string | null): Session {
     serialLine: null,
     networkLink: null,
     tunnelServer: null,
+    ptyFrontEnd: null,
     ttyGone: null,
     ptyNotRun: null,
     ipv6Up: null,

@@ -70,6 +70,10 @@ function scriptWords(x: { script: string; exitCode: number | null; signal: numbe
 export function noSecretWasWarning(s: Session): boolean {
   const l = s.noAuthSecret;
   if (l === null) return false;
+  // "No auth is possible" once, and the log ends before the peer answered the reject: whether
+  // it insists (the same request again, LCP never opening) is not in the log.
+  const refusals = s.lines.filter((x) => /^No auth is possible/.test(x.msg)).length;
+  if (refusals === 1 && /^No auth is possible/.test(l.msg) && s.ends.length === 0 && s.lcpTimeout === null && !s.finished) return true;
   return (
     (s.authResult === 'success' && s.authOk !== null && s.authOk.index > l.index) ||
     s.lines.some((x) => x.index > l.index && (/^(?:sent|rcvd) \[(?:IPCP|IPV6CP|CCP) /.test(x.msg) || /^sent \[LCP ConfAck\b(?![^\]]*<auth)/.test(x.msg)))

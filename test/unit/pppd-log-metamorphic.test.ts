@@ -313,8 +313,10 @@ const KNOWN_FAILURES: Record<string, number> = {
   "wrapped at 80 columns": 0,
   // wvdial's console (field25-ubuntuforums-phone-acm0-gprs-wvdial-...): the relayed binary noise
   // lines "WvDial<*1>: pppd: [10]...[06][08]" that the 72-column wrap leaves short read as a mail's
-  // wrapped rows, and "Terminating on signal 15" is joined onto one of them
-  "wrapped at 72 columns": 1,
+  // wrapped rows, and "Terminating on signal 15" is joined onto one of them; a first line a page
+  // already ran five syslog records into (field30-freshtomato-r7000-...), cut into rows whose
+  // joins fall inside the address (as for the terminal rows)
+  "wrapped at 72 columns": 2,
   // BBCode a poster put around lines ("[COLOR=...]...[/COLOR]", "[FONT=...]") cut in two by the
   // transform's 80 columns (field13-intrepid-nm-pptp-windows-server-font-tags-...,
   // field17-intrepid-usb-modem-...): a terminal shows no BBCode, a forum adds it around whole lines;
@@ -322,8 +324,9 @@ const KNOWN_FAILURES: Record<string, number> = {
   // its run-together lines are cut apart before the rows are joined) is no paste a terminal makes;
   // a scraped page's HTML-entity month ("12&#26376; 14 13:50:18.524", field24-ubuntuforums-1310-
   // xl2tpd-lac-...) is 20 characters no terminal prints, whose rows are not rejoined; a line in
-  // "**[FONT=...]*...*[/FONT]**" (field27-ubuntuforums-debian-dialup-...) cut inside its tag
-  "terminal rows of 80 columns": 5,
+  // "**[FONT=...]*...*[/FONT]**" (field27-ubuntuforums-debian-dialup-...) cut inside its tag;
+  // field30-freshtomato-r7000-...'s run-together first line, like field18-lucid-kvpnc-...'s
+  "terminal rows of 80 columns": 6,
   "timestamps missing on some lines": 0,
   // field16-trusty-server-huawei-e1762-...: wvdial's stdout ("--> local  IP address ...") has no
   // date; with dated syslog lines put between its lines, they read as those lines' wrapped
@@ -341,8 +344,9 @@ const KNOWN_FAILURES: Record<string, number> = {
   "numbered list \"12. \"": 0,
   "docker compose logs": 0,
   // a reStructuredText line block ("    |  --> pppd: ...", field29-rst-slackware-huawei-ec152-...)
-  // inside Docker's JSON "log" field: a page's markup no container prints
-  "Docker json-file log": 1,
+  // inside Docker's JSON "log" field, and a docs page's ASCII grid table around each line
+  // (field30-github-docs-gemalto-pls8-...): a page's markup no container prints
+  "Docker json-file log": 2,
   // the exports, like `journalctl -o cat`, drop the pids that alone told two pppd apart
   // (synthetic-logread-pppoe-wan-and-pptp, field21-ubuntuforums-edgy-pppoeconf-...,
   // field22-lkml-slackware-rp-pppoe-...: a restart under a new pid read as the old attempt's tail)

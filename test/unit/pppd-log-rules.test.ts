@@ -99,6 +99,19 @@ describe('content over tags', () => {
 });
 
 describe('framings the field produces', () => {
+  it('reads a log boxed in a one-column ASCII grid table ("+----+" / "|line |")', () => {
+    const rows = ['--> Pid of pppd: 600', '--> Using interface ppp0', '--> local  IP address 192.0.2.163', '--> remote IP address 10.64.64.64'];
+    const box = ['+-------------------------------------------+', ...rows.flatMap((r) => [`|${r.padEnd(43)}|`, '+-------------------------------------------+'])].map((l) => `        ${l}`);
+    const d = diagnose(box.join('\n'));
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '192.0.2.163', '10.64.64.64']);
+  });
+  it("reads accel-ppp's debug log with neither interface nor session (\": : \") and its PPTP socket the kernel cannot bind", () => {
+    const text = ['[2015-11-23 14:18:52.108] : : failed to bind PPTP socket (Operation not supported)', '[2015-11-23 14:18:52.110] : : disconnected'].join('\n');
+    expect(splitLog(text)[0]?.msg).toBe('failed to bind PPTP socket (Operation not supported)');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('no_kernel_support');
+    expect(d.hint).toMatch(/kmod-pptp/);
+  });
   it('reads a front end\'s log file that writes "Mon, 2013-02-18 11:39:25 - " before pppd\'s raw message', () => {
     const text = ['Mon, 2013-02-18 11:39:25 - No response to 3 echo-requests', 'Mon, 2013-02-18 11:39:25 - Serial link appears to be disconnected.', 'Mon, 2013-02-18 11:39:25 - Connection terminated.', 'Mon, 2013-02-18 11:39:25 - Connect time 32.1 minutes.'].join('\n');
     expect(splitLog(text)[0]?.msg).toBe('No response to 3 echo-requests');
@@ -340,6 +353,11 @@ describe('messages a poster retyped by hand', () => {
 });
 
 describe("wvdial's console", () => {
+  it('reads a relayed line wvdial in the background wrote after the shell prompt ("root@box:~# --> local  IP address ...")', () => {
+    const text = ['root@mx4:~# wvdial &', '--> Pid of pppd: 600', '--> Using interface ppp0', 'root@mx4:~# --> local  IP address 192.0.2.163', '--> remote IP address 10.64.64.64'].join('\n');
+    const d = diagnose(text);
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '192.0.2.163', '10.64.64.64']);
+  });
   it('reads a dial that never started pppd (wvdialer.cc) as such, with the wvdial.conf hint, not as "not a pppd log"', () => {
     const lost = ['--> Modem initialized.', '--> Sending: ATDT#777', '--> Waiting for carrier.', 'CONNECT', '--> Carrier detected.  Waiting for prompt.', '--> Connected, but carrier signal lost!  Retrying...', '--> Sending: ATDT#777', '--> Waiting for carrier.'].join('\n');
     expect(parsePppdLog(lost).isPppdLog).toBe(true);
@@ -708,6 +726,36 @@ describe('endings pppd prints that were missing', () => {
     expect(on.auth.result).toBe('none');
     // a peer that insists is an authentication failure
     expect(diagnose(`${start}rcvd [LCP ConfReq id=0x51 <asyncmap 0x0> <auth pap> <magic 0x15c05db>]\nNo auth is possible\nLCP: timeout sending Config-Requests`).verdict).toBe('auth_failed');
+  });
+
+  it("reads a failed connect script after a finished attempt as the next dial's end, on a modem's line (tty.c)", () => {
+    const text = [
+      'May  3 00:14:04 h pppd[14648]: Connect: ppp0 <--> /dev/ttyS1',
+      'May  3 00:14:35 h pppd[14648]: LCP: timeout sending Config-Requests',
+      'May  3 00:14:35 h pppd[14648]: Connection terminated.',
+      'May  3 00:14:43 h chat[15427]: Failed (NO CARRIER)',
+      'May  3 00:14:43 h pppd[14648]: Connect script failed',
+      'May  3 00:14:44 h pppd[14648]: Modem hangup',
+    ].join('\n');
+    const d = diagnose(text);
+    expect([d.verdict, d.attempts]).toEqual(['other', 2]);
+    expect(d.endedBy).toMatch(/^the modem hung up/);
+    // a SIGHUP during the connect script is the modem's line hanging up, not a stop
+    expect(diagnose('Hangup (SIGHUP)\nConnect script failed').verdict).toBe('other');
+  });
+
+  it("reads pppd's SIGHUP in openfortivpn's log as openfortivpn closing pppd's pty, not a stop (tunnel.c pppd_terminate)", () => {
+    const text = ['INFO:   Cancelling threads...', 'INFO:   Setting ppp0 interface down.', 'hangup (SIGHUP)', 'Connect time 415.2 minutes', 'INFO:   Closed connection to gateway'].join('\n');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('other');
+    expect(d.endedBy).toMatch(/^openfortivpn closed pppd's pty/);
+    expect(diagnose('hangup (SIGHUP)\nConnect time 415.2 minutes').verdict).toBe('stopped_locally');
+  });
+
+  it('leaves "No auth is possible" undecided when the log ends before the peer answered the reject', () => {
+    const text = 'Connect: ppp0 <--> /dev/ttyS0\nrcvd [LCP ConfReq id=0x18 <auth chap MD5> <magic 0x1ef02889>]\nNo auth is possible\nsent [LCP ConfRej id=0x18 <auth chap MD5>]';
+    expect(diagnose(text).verdict).toBe('other');
+    expect(diagnose(`${text}\nrcvd [LCP ConfReq id=0x19 <auth chap MD5> <magic 0x1ef02889>]\nNo auth is possible`).verdict).toBe('auth_failed');
   });
 
   it("takes chap-new.c's missing secret for a warning when the peer then accepts the empty one", () => {
