@@ -443,6 +443,9 @@ export const FATAL_OPTION_FORMATS: readonly string[] = [
 const FATAL_OPTIONS = new RegExp(`^(?:${FATAL_OPTION_FORMATS.map(formatPattern).join('|')})\\s*$`);
 
 // Option errors worded like any program's (the 'config-error' row before it has pppd's own).
+/** lcp.c lcp_reqci(): the peer asked pppd to authenticate and pppd has no protocol to do it with. */
+export const NO_AUTH_POSSIBLE = /^No auth is possible$/;
+
 /** auth.c auth_check_options(): pppd requires the peer to authenticate and has no secret for it. */
 export const REMOTE_MUST_AUTH = /(?:The )?remote system (?:\([^)]*\) )?is required to authenticate itself/i;
 
@@ -688,7 +691,7 @@ export const PPPD_RULES: Rule[] = [
     // protocol at all (auth.c cleared them: no secret for this user and remote name in
     // chap-secrets/pap-secrets, or every protocol refused), so it rejects the request.
     name: 'no-auth-possible',
-    re: /^No auth is possible$/,
+    re: NO_AUTH_POSSIBLE,
     example: 'No auth is possible',
     on: (s, _m, l) => {
       s.noAuthSecret ??= l;

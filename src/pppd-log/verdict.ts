@@ -5,7 +5,7 @@
 import type { EndCause, Verdict } from './types.js';
 import { SERVER_VIEW, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
-import { HANGUP, rasKind } from './rules.js';
+import { HANGUP, NO_AUTH_POSSIBLE, rasKind } from './rules.js';
 
 export interface Decision {
   verdict: Verdict;
@@ -28,13 +28,15 @@ function firstEnd(s: Session, after: number, kinds?: EndEvent['kind'][]): EndEve
   return s.ends.find((e) => e.line.index >= after && (!kinds || kinds.includes(e.kind)));
 }
 
+/** Ends where no link was there to terminate: pppd never ran, never opened its line, or the kernel or the modem refused the connection first. */
+const NOTHING_TERMINATED: ReadonlySet<EndCause> = new Set(['pppd-not-run', 'device-open-failed', 'pppoe-socket', 'dial-failed', 'dial-carrier-lost']);
+
 function describe(e: EndEvent): string {
   switch (e.kind) {
     case 'peer-term':
       return e.detail ? `terminated by peer (${e.detail})` : 'terminated by peer';
     case 'local-term':
-      // nothing was terminated where pppd never ran, or never opened its line
-      if (e.cause === 'pppd-not-run' || e.cause === 'device-open-failed' || e.cause === 'pppoe-socket' || e.cause === 'dial-failed' || e.cause === 'dial-carrier-lost') return e.detail;
+      if (e.cause !== undefined && NOTHING_TERMINATED.has(e.cause)) return e.detail;
       return e.detail ? `terminated locally (${e.detail})` : 'terminated locally';
     case 'signal':
       return `stopped by ${e.detail}`;
@@ -72,8 +74,8 @@ export function noSecretWasWarning(s: Session): boolean {
   if (l === null) return false;
   // "No auth is possible" once, and the log ends before the peer answered the reject: whether
   // it insists (the same request again, LCP never opening) is not in the log.
-  const refusals = s.lines.filter((x) => /^No auth is possible/.test(x.msg)).length;
-  if (refusals === 1 && /^No auth is possible/.test(l.msg) && s.ends.length === 0 && s.lcpTimeout === null && !s.finished) return true;
+  const refusals = s.lines.filter((x) => NO_AUTH_POSSIBLE.test(x.msg)).length;
+  if (refusals === 1 && NO_AUTH_POSSIBLE.test(l.msg) && s.ends.length === 0 && s.lcpTimeout === null && !s.finished) return true;
   return (
     (s.authResult === 'success' && s.authOk !== null && s.authOk.index > l.index) ||
     s.lines.some((x) => x.index > l.index && (/^(?:sent|rcvd) \[(?:IPCP|IPV6CP|CCP) /.test(x.msg) || /^sent \[LCP ConfAck\b(?![^\]]*<auth)/.test(x.msg)))
