@@ -114,6 +114,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
     case 'other':
       if (attempt.cause === 'ipcp-disagree') return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
+      if (attempt.cause === 'pppd-fatal') return '`dmesg | tail -n 30` and `logread -e pppd` (the call that failed, and what the kernel said about it)';
       if (attempt.cause === 'dial-carrier-lost') return "`grep -i -e 'Stupid Mode' -e 'Carrier Check' /etc/wvdial.conf`";
       if (attempt.cause === 'dial-failed') return '`wvdial` again with the modem\'s answers in view (NO CARRIER, BUSY, NO DIALTONE), and `logread -e chat -e pppd`';
       if (attempt.cause === 'pppoe-socket') return '`lsmod | grep pppoe` (OpenWrt: kmod-pppoe) and `ifstatus wan`';
@@ -259,6 +260,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (attempt.cause === 'carrier-lost' && attempt.localIp === null) {
         return 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.';
+      }
+      if (attempt.cause === 'pppd-fatal') {
+        return "pppd stopped on a fatal error of its own (main.c fatal(), then exit 1): the message names the system call or the kernel ioctl that failed. Out of memory, file descriptors or privileges, or the kernel's PPP driver refused the call (ppp and kmod-ppp from different builds, a plugin for another pppd): reinstall ppp and the kernel's PPP modules together, and read the kernel log.";
       }
       if (attempt.cause === 'dial-carrier-lost') {
         return "The modem answered CONNECT, then wvdial saw no carrier (DCD) while it waited for a login prompt, before it started pppd. Many USB, 3G and CDMA modems never report carrier, and most providers speak PPP right away: set `Carrier Check = no` and `Stupid Mode = 1` in /etc/wvdial.conf (or dial with chat and pppd directly).";

@@ -442,6 +442,15 @@ export const FATAL_OPTION_FORMATS: readonly string[] = [
 ];
 const FATAL_OPTIONS = new RegExp(`^(?:${FATAL_OPTION_FORMATS.map(formatPattern).join('|')})\\s*$`);
 
+// pppd's fatal() messages (main.c fatal: the message, then die(1) and "Exit."): a system call,
+// a kernel ioctl or a plugin's socket that failed. The rows above read the ones that tell more
+// (options, kernel support, MPPE); the table's last row reads the rest.
+const FATAL_ERRORS = new RegExp(
+  `^(?:${SOURCE_MESSAGES.filter(([prog, level]) => prog === 'pppd' && level === 'fatal')
+    .map(([, , , fmt]) => formatPattern(fmt))
+    .join('|')})\\s*$`,
+);
+
 // Option errors worded like any program's (the 'config-error' row before it has pppd's own).
 /** lcp.c lcp_reqci(): the peer asked pppd to authenticate and pppd has no protocol to do it with. */
 export const NO_AUTH_POSSIBLE = /^No auth is possible$/;
@@ -1315,6 +1324,12 @@ export const PPPD_RULES: Rule[] = [
   // (where pids are gone, the next attempt begins here).
   { name: 'pppoe-session', re: /^PPP session is \d+|^Connected to \S+ via interface/, example: 'PPP session is 23303', fresh: true, on: () => {} },
   { name: 'pppoe-teardown', re: /^Renamed interface \S+ to|^Sent PADT$/, example: 'Sent PADT', on: () => {} },
+  {
+    name: 'pppd-fatal',
+    re: FATAL_ERRORS,
+    example: "Couldn't attach to interface unit 0: Invalid argument",
+    on: (s, _m, l) => void s.ends.push({ kind: 'local-term', detail: `pppd stopped on a fatal error: ${l.msg.trim()}`, line: l, cause: 'pppd-fatal' }),
+  },
 ];
 
 // ---------- the pptp table (pptp-linux, and the call manager inside pptp.so) ----------

@@ -83,6 +83,7 @@ export interface Attempt {
  * - `pppoe-socket`: the kernel refused the PPPoE session socket after discovery (pppoe plugin);
  * - `dial-failed`: a dialer (wvdial) got no connection from the modem, pppd never ran;
  * - `dial-carrier-lost`: wvdial saw carrier drop after CONNECT, before it started pppd;
+ * - `pppd-fatal`: pppd stopped on a fatal error of its own (main.c fatal: a system call failed);
  * - `pppoe-discovery`: no PPPoE access concentrator answered discovery (PADO/PADS);
  * - `lcp-unanswered-line`: LCP went unanswered on a modem's line or a network link (no GRE);
  * - `looped-back`: our own LCP requests came back (lcp.c);
@@ -104,6 +105,7 @@ export type EndCause =
   | 'pppoe-socket'
   | 'dial-failed'
   | 'dial-carrier-lost'
+  | 'pppd-fatal'
   | 'pppoe-discovery'
   | 'lcp-unanswered-line'
   | 'looped-back'

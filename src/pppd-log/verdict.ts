@@ -28,8 +28,8 @@ function firstEnd(s: Session, after: number, kinds?: EndEvent['kind'][]): EndEve
   return s.ends.find((e) => e.line.index >= after && (!kinds || kinds.includes(e.kind)));
 }
 
-/** Ends where no link was there to terminate: pppd never ran, never opened its line, or the kernel or the modem refused the connection first. */
-const NOTHING_TERMINATED: ReadonlySet<EndCause> = new Set(['pppd-not-run', 'device-open-failed', 'pppoe-socket', 'dial-failed', 'dial-carrier-lost']);
+/** Ends told in their own words, not as a link terminated: pppd never ran, never opened its line, died of its own fatal error, or the kernel or the modem refused the connection first. */
+const NOTHING_TERMINATED: ReadonlySet<EndCause> = new Set(['pppd-not-run', 'device-open-failed', 'pppoe-socket', 'dial-failed', 'dial-carrier-lost', 'pppd-fatal']);
 
 function describe(e: EndEvent): string {
   switch (e.kind) {

@@ -758,6 +758,17 @@ describe('endings pppd prints that were missing', () => {
     expect(diagnose(`${text}\nrcvd [LCP ConfReq id=0x19 <auth chap MD5> <magic 0x1ef02889>]\nNo auth is possible`).verdict).toBe('auth_failed');
   });
 
+  it("ends an attempt on any of pppd's fatal() errors no other row reads, in pppd's words (main.c fatal, die)", () => {
+    for (const msg of ["Couldn't attach to interface unit 0: Invalid argument", 'ioctl(PPPIOCGUNIT): Inappropriate ioctl for device (line 1234)', 'Virtual memory exhausted allocating buffer']) {
+      const d = diagnose(`Using interface ppp0\nConnect: ppp0 <--> /dev/ttyUSB0\n${msg}\nExit.`);
+      expect(d.verdict, msg).toBe('other');
+      expect(d.endedBy, msg).toBe(`pppd stopped on a fatal error: ${msg}`);
+      expect(d.hint, msg).toMatch(/dmesg/);
+    }
+    // a fatal error a row reads tells more: the options, the kernel
+    expect(diagnose('Using interface ppp0\nBaud rate for /dev/ttyS0 is 0; need explicit baud rate').verdict).toBe('config_error');
+  });
+
   it("takes chap-new.c's missing secret for a warning when the peer then accepts the empty one", () => {
     const start = 'Connect: ppp0 <--> /dev/ttyUSB0\nNo CHAP secret found for authenticating us to UMTS_CHAP_SRVR\n';
     const ok = diagnose(`${start}CHAP authentication succeeded\nModem hangup\nConnection terminated.`);
