@@ -19,12 +19,11 @@ const MSCHAP_ERRORS: Record<string, string> = {
 const PPTPD_NO_PPPD = /MGR: PPP binary /i;
 
 /**
- * pptp_ctrl.c ctrlp_error(): the server answered on TCP 1723 and refused. A refused
+ * pptp_ctrl.c ctrlp_error()'s words for a refusal (cause server-refused): a refused
  * Start-Control-Connection-Reply logs "Reply result code is N 'TEXT'. Error code is N"; a refused
- * Outgoing-Call-Reply "Our outgoing call request [callid N] has not been accepted." and "Result
- * code is N 'TEXT'. Error code is N, Cause code is N" (pptp-linux and OpenWrt's pptp.so alike).
+ * Outgoing-Call-Reply "Result code is N 'TEXT'. Error code is N, Cause code is N" (pptp-linux and
+ * OpenWrt's pptp.so alike).
  */
-const PPTP_SERVER_REFUSED = /\bReply result code is \d+|\bResult code is \d+ '|outgoing call request .*has not been accepted|Outgoing call rejected|negative reply/i;
 const PPTP_RESULT_TEXT = /\b(Reply )?[Rr]esult code is (\d+) '([^']*)'/;
 
 
@@ -90,7 +89,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       if (attempt.cause === 'lcp-unanswered-line') return '`logread -e pppd -e chat` (the dial and the first LCP lines)';
       return "`lsmod | grep -e gre -e pptp` here, and on every NAT router on the way `lsmod | grep nf_nat_pptp`";
     case 'control_refused':
-      if (has(attempt, PPTP_SERVER_REFUSED)) return "`logread -e pppd | grep -i 'result code'`, then the server's own log for this client";
+      if (attempt.cause === 'server-refused') return "`logread -e pppd | grep -i 'result code'`, then the server's own log for this client";
       return has(attempt, /gethostbyname|getaddrinfo|Unknown host|resolve|Name or service|HOST NOT FOUND|No address associated/i)
         ? `\`nslookup ${server}\``
         : `\`nc ${server} 1723\` (it must connect) and \`ip route get ${server}\``;
@@ -179,7 +178,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, /gethostbyname|Unknown host|resolve|Name or service/i)) {
         return 'The PPTP server name does not resolve: check the server name in the pty/pptp_server line and the router\'s DNS.';
       }
-      if (has(attempt, PPTP_SERVER_REFUSED)) return serverRefused(attempt);
+      if (attempt.cause === 'server-refused') return serverRefused(attempt);
       return 'pptp could not open its control connection (TCP 1723): wrong server address, server down, or port 1723 blocked/refused on the way. Check the address and that `nc SERVER 1723` connects.';
     case 'no_kernel_support':
       if (has(attempt, /MPPE/i)) {

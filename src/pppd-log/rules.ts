@@ -1445,7 +1445,9 @@ export const PPTP_RULES: Rule[] = [
     // ctrlp_error() also logs the result code of a Call-Disconnect-Notify the server sent: after
     // the server closed the call it says why (3 'Administrative Shutdown'), nothing was refused.
     on: (s, m, l) => {
-      if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) controlFailed(s, l, m.input);
+      if (s.ends.some((e) => e.kind === 'pptp-peer-closed')) return;
+      s.serverRefused ??= l;
+      controlFailed(s, l, m.input);
     },
   },
   {

@@ -120,6 +120,8 @@ export interface Session {
    * shuts the tunnel down (tunnel.c pppd_terminate), so pppd's "Hangup (SIGHUP)" is its pty closing.
    */
   ptyFrontEnd: LogLine | null;
+  /** pptp_ctrl.c ctrlp_error(): the server answered on TCP 1723 and refused the control connection or the call. */
+  serverRefused: LogLine | null;
   /** sys-linux.c could not flush or set its tty: the fd is gone, the line hung up under it. */
   ttyGone: LogLine | null;
   /** The pty program could not be run at all (exit status 127/126: not found, not executable). */
@@ -197,6 +199,7 @@ export function newSession(pid: string | null): Session {
     networkLink: null,
     tunnelServer: null,
     ptyFrontEnd: null,
+    serverRefused: null,
     ttyGone: null,
     ptyNotRun: null,
     ipv6Up: null,

@@ -84,6 +84,7 @@ export interface Attempt {
  * - `dial-failed`: a dialer (wvdial) got no connection from the modem, pppd never ran;
  * - `dial-carrier-lost`: wvdial saw carrier drop after CONNECT, before it started pppd;
  * - `pppd-fatal`: pppd stopped on a fatal error of its own (main.c fatal: a system call failed);
+ * - `server-refused`: the PPTP server answered on TCP 1723 and refused the control connection or the call;
  * - `pppoe-discovery`: no PPPoE access concentrator answered discovery (PADO/PADS);
  * - `lcp-unanswered-line`: LCP went unanswered on a modem's line or a network link (no GRE);
  * - `looped-back`: our own LCP requests came back (lcp.c);
@@ -106,6 +107,7 @@ export type EndCause =
   | 'dial-failed'
   | 'dial-carrier-lost'
   | 'pppd-fatal'
+  | 'server-refused'
   | 'pppoe-discovery'
   | 'lcp-unanswered-line'
   | 'looped-back'

@@ -128,7 +128,8 @@ export function decideVerdict(s: Session): Decision {
   if (!up) {
     // 3. pptp could not open (or keep) its TCP 1723 control connection.
     if (s.controlErr) {
-      return { verdict: 'control_refused', endedBy: `pptp control connection failed: ${s.controlErr.msg}`, evidence: ev(s.controlErr, ended?.line) };
+      const refused = s.controlErr === s.serverRefused ? { cause: 'server-refused' as const } : {};
+      return { verdict: 'control_refused', endedBy: `pptp control connection failed: ${s.controlErr.msg}`, evidence: ev(s.controlErr, ended?.line), ...refused };
     }
     // 4. EAP: the peer insisted on EAP, or EAP ran and failed / used a method pppd lacks.
     // Not when pppd had no secret for any protocol: then EAP was only the peer's first offer.
