@@ -229,7 +229,9 @@ class HostRun {
       const run = runs.find((x) => x.name === t.name);
       if (!run) this.setTunnels([tunnelWithoutLog(t.name, 'other', 'the router printed no result for this tunnel')]);
       else {
-        const r = run.timedOut ? tunnelTimedOut(t.name, run.log, timeoutSec, t.manager) : tunnelFromLog(t.name, run.log, run.alive);
+        // the pppd just started runs the configuration applied now: its server is the inventory's
+        const server = this.host.tunnels.find((x) => x.name === t.name)?.server || undefined;
+        const r = run.timedOut ? tunnelTimedOut(t.name, run.log, timeoutSec, t.manager) : tunnelFromLog(t.name, run.log, run.alive, server);
         if (run.netifdError && r.verdict !== 'up' && r.hint === null) r.hint = `netifd: ${run.netifdError}`;
         if (run.takenDown) r.hint = withTakenDown(r.hint, t.name);
         this.setTunnels([r]);

@@ -21,9 +21,12 @@ export function tunnelWithoutLog(name: string, verdict: Verdict | 'not_checked',
   return { name, verdict, localIp: null, remoteIp: null, hint };
 }
 
-/** A tunnel's verdict from its pppd log; `up` only while the pppd that earned it is alive. */
-export function tunnelFromLog(name: string, log: string, alive: boolean): TunnelResult {
-  const d = diagnose(log);
+/**
+ * A tunnel's verdict from its pppd log; `up` only while the pppd that earned it is alive. The
+ * server the tunnel's configuration names fills the hint's commands when the log does not.
+ */
+export function tunnelFromLog(name: string, log: string, alive: boolean, server?: string): TunnelResult {
+  const d = diagnose(log, server ? { server } : {});
   let verdict: Verdict = d.verdict;
   let hint = d.hint;
   if (verdict === 'up' && !alive) {

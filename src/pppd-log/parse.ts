@@ -431,18 +431,28 @@ export function parsePppdLog(text: string): ParsedLog {
   return { attempts: isPppdLog ? sessions.map(toAttempt) : [], isPppdLog };
 }
 
-/** Diagnoses a pppd log: the verdict of its last attempt, with a fix hint. */
-export function diagnose(text: string): Diagnosis {
-  return diagnoseParsed(parsePppdLog(text));
+/** What the caller knows of the tunnel beyond the log: the server its configuration names. */
+export interface DiagnoseContext {
+  server?: string;
 }
 
-/** The Diagnosis of a log already parsed (the CLI asks first whether it is a pppd log at all). */
-export function diagnoseParsed(parsed: ParsedLog): Diagnosis {
+/** Diagnoses a pppd log: the verdict of its last attempt, with a fix hint. */
+export function diagnose(text: string, context: DiagnoseContext = {}): Diagnosis {
+  return diagnoseParsed(parsePppdLog(text), context);
+}
+
+/**
+ * The Diagnosis of a log already parsed (the CLI asks first whether it is a pppd log at all).
+ * A server the log never names (pptp.so prints it only once connected) comes from the context:
+ * the hints then name it in their commands (`nc SERVER 1723`).
+ */
+export function diagnoseParsed(parsed: ParsedLog, context: DiagnoseContext = {}): Diagnosis {
   // A log captured while a persist retry is just starting ends in an attempt with no outcome
   // yet; the one before it says what is wrong.
   let last = parsed.attempts[parsed.attempts.length - 1];
   const before = parsed.attempts[parsed.attempts.length - 2];
   if (last && before && last.verdict === 'other' && last.endedBy === null) last = before;
+  if (last && !last.server && context.server) last = { ...last, server: context.server };
   if (!last) {
     return {
       verdict: 'other',

@@ -62,6 +62,14 @@ describe('tunnel verdicts', () => {
     expect(withTakenDown(null, 'branch-2')).toBe('interface taken down after the failed attempt, so netifd stops retrying it; `ifup branch_2` (or a rerun) retries');
   });
 
+  it("names the configured server in the hint's commands when the log does not (pptp.so prints it only once connected)", () => {
+    const refused = 'Plugin pptp.so loaded.\nconnect: Connection refused\nCall manager exited with error 256';
+    expect(tunnelFromLog('a', refused, false, 'vpn.example.net').hint).toMatch(/`nc vpn\.example\.net 1723`/);
+    expect(tunnelFromLog('a', refused, false).hint).toMatch(/`nc SERVER 1723`/);
+    // the log's own server wins
+    expect(tunnelFromLog('a', `${refused}\nCould not open control connection to 192.0.2.9`, false, 'vpn.example.net').hint).toMatch(/`nc 192\.0\.2\.9 1723`/);
+  });
+
   it('a non-up verdict carries at most 8 evidence lines', () => {
     const t = tunnelFromLog('a', AUTH_FAILED, true);
     expect(t.evidence?.length).toBeGreaterThan(0);
