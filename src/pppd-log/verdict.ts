@@ -21,7 +21,7 @@ function ev(...lines: (LogLine | null | undefined)[]): string[] {
   return out;
 }
 
-const AUTH_REASON = /authenticat|E=\d{3}|password|login incorrect|access denied|not authorized|dial-?in/i;
+const AUTH_REASON = /authenticat|E=\d{3}|password|login incorrect|access denied|not authorized|\bdial-?in\b/i;
 const MPPE_REASON = /MPPE|MPPC|encrypt/i;
 
 function firstEnd(s: Session, after: number, kinds?: EndEvent['kind'][]): EndEvent | undefined {

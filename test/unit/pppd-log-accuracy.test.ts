@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       // a hash of the family, so about a third: batch 14's families drew 27 of 93 (29 %), batch
       // 29's (a thread's posters' runs share one) 13 of 58 (22 %)
@@ -117,6 +117,7 @@ describe('verdict accuracy', () => {
       ['batch 28 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field28-'))],
       ['batch 29 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field29-'))],
       ['batch 30 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field30-'))],
+      ['batch 31 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field31-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -157,10 +158,10 @@ describe('verdict accuracy', () => {
     // measured frozen at f8d4797: 525/575 (91.3 %); "Connect time" as the link going down (from
     // a batch 29 tuned log and main.c/ipcp.c) won 3 older ones (a count, not looked at): 528/575;
     // batch 29 13/13 measured frozen at 8290609: 541/588 (92.0 %); batch 30 14/14 measured frozen
-    // at ea9a292: 555/602 (92.2 %).
+    // at ea9a292: 555/602 (92.2 %); batch 31 9/9 measured frozen at d4fd824: 564/611 (92.3 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(555);
+    expect(table.correct).toBeGreaterThanOrEqual(564);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, and two of batch 24's (not looked at): a ceiling, never
     // met by looking

@@ -282,9 +282,13 @@ const KNOWN_FAILURES: Record<string, number> = {
   "cat -n line numbers": 0,
   "[code] fence": 0,
   "``` fence": 0,
-  "journalctl -o short-iso": 0,
-  "journalctl -o short-iso (systemd >= 250)": 0,
-  "journalctl -o short-precise": 0,
+  // wvdial consoles (field31-ubuntuforums-hardy-dell-e1505-..., field31-ja-rpi2-fs01bu-soracom-...)
+  // whose relayed "--> pppd: ..." and "--> Warning: ..." lines alone carry a program name: the
+  // transform frames those lines only, as for OpenWrt logread below; no journal holds a wvdial
+  // console's stdout framed line by line like that, and the original pastes are read right
+  "journalctl -o short-iso": 1,
+  "journalctl -o short-iso (systemd >= 250)": 1,
+  "journalctl -o short-precise": 2,
   // -o cat drops the tags that alone told: two pppd apart (an older case), NetworkManager's PPTP
   // plugin (field16-karmic-nm-pptp-itshidden-...: "nm-pptp-service" was only a tag), pptpd's
   // lines from its pppd's (field16-raspbian-pptpd-server-..., field17-pastebin-aws-pptpd-...,

@@ -367,6 +367,8 @@ describe("wvdial's console", () => {
     expect(d.hint).toMatch(/Stupid Mode = 1/);
     const busy = diagnose(['--> Sending: ATDT5551234', '--> Waiting for carrier.', 'NO CARRIER', '--> No Carrier!  Trying again.', '--> Maximum Attempts Exceeded..Aborting!!'].join('\n'));
     expect(busy.endedBy).toBe("the modem's dial failed before pppd ran (wvdial: No Carrier)");
+    // "dialing" is no "dial-in" permission (E=649's words)
+    expect(diagnose('--> Waiting for carrier.\n--> Timed out while dialing.  Trying again.\n--> Maximum Attempts Exceeded..Aborting!!').verdict).toBe('other');
     // a redial that fails after pppd's own end keeps that end
     const hung = diagnose(['--> Pid of pppd: 3586', '--> Using interface ppp0', '--> Modem hangup', '--> The PPP daemon has died: A modem hung up the phone (exit code = 16)', '--> Modem not responding.'].join('\n'));
     expect(hung.endedBy).toMatch(/modem hung up/);
