@@ -2,7 +2,7 @@
 // and the next command to run on the OpenWrt router. The attempt's evidence refines the hint
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
-import type { Attempt, Verdict } from './types.js';
+import type { Attempt, EndCause, Verdict } from './types.js';
 import { REMOTE_MUST_AUTH } from './rules.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
@@ -64,6 +64,43 @@ function serverRefused(attempt: Attempt): string {
   return `The server answered on TCP 1723 and refused ${what}${why}: the address and the port are right, the reason is on the server (its session or call limit, a client allow-list, a stale control connection from this address, the account's policy).`;
 }
 
+/**
+ * An `other` end whose typed cause says what to do: its fix and the next command on the router,
+ * one entry per cause (a cause the rows below ask more of keeps its own branch).
+ */
+const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; next: (a: Attempt) => string }>> = {
+  'pppd-fatal': {
+    fix: () =>
+      "pppd stopped on a fatal error of its own (main.c fatal(), then exit 1): the message names the system call or the kernel ioctl that failed. Out of memory, file descriptors or privileges, or the kernel's PPP driver refused the call (ppp and kmod-ppp from different builds, a plugin for another pppd): reinstall ppp and the kernel's PPP modules together, and read the kernel log.",
+    next: () => '`dmesg | tail -n 30` and `logread -e pppd` (the call that failed, and what the kernel said about it)',
+  },
+  'dial-carrier-lost': {
+    fix: () =>
+      "The modem answered CONNECT, then wvdial saw no carrier (DCD) while it waited for a login prompt, before it started pppd. Many USB, 3G and CDMA modems never report carrier, and most providers speak PPP right away: set `Carrier Check = no` and `Stupid Mode = 1` in /etc/wvdial.conf (or dial with chat and pppd directly).",
+    next: () => "`grep -i -e 'Stupid Mode' -e 'Carrier Check' /etc/wvdial.conf`",
+  },
+  'dial-failed': {
+    fix: () =>
+      "The modem never got a connection, so pppd was never started: the number, the line (dial tone, busy), the modem's init string or the provider's side; the modem's own answers in the log (NO CARRIER, BUSY, NO DIALTONE) say which.",
+    next: () => '`wvdial` again with the modem\'s answers in view (NO CARRIER, BUSY, NO DIALTONE), and `logread -e chat -e pppd`',
+  },
+  'pppoe-socket': {
+    fix: () =>
+      "PPPoE discovery found the access concentrator, but the kernel refused the session socket (the pppoe plugin's connect() failed): the kernel's PPPoE driver is missing or does not match (OpenWrt: kmod-pppoe, kmod-pppox; `modprobe pppoe`), or the errno in the line names another reason.",
+    next: () => '`lsmod | grep pppoe` (OpenWrt: kmod-pppoe) and `ifstatus wan`',
+  },
+  'ncp-timeout': {
+    fix: () =>
+      "IPCP (the IP address negotiation) never finished: pppd's Config-Requests got no agreement, so it closed the link. The link below it worked (LCP was up); the peer's address pool may be exhausted, it may reject an address or option pppd asks for (a fixed local address), or the server gives this account no IP configuration (on a mobile modem: a wrong APN): its log says which, and pppd's `debug` shows the IPCP exchange.",
+    next: () => `\`logread -e pppd | grep -e IPCP -e 'IP address'\` (add \`debug\` to the interface's pppd_options to see the exchange)`,
+  },
+  'device-open-failed': {
+    fix: (a) =>
+      `pppd could not open its line ${deviceOf(a)} (tty.c): a pty (/dev/pts/N) is gone when the program that started pppd on it (xl2tpd, pptp, a dialer) quit or restarted first, and that program's own log says why; a modem's tty is misnamed, or gone after the USB modem re-attached under another name (\`ls /dev/ttyUSB* /dev/ttyACM*\`). With \`persist\` pppd keeps retrying the same name.`,
+    next: (a) => `\`ls -l ${deviceOf(a)}\` and \`logread | tail -n 50\` (the program that gave pppd the line, and the kernel's word on a modem)`,
+  },
+};
+
 /** A fix hint for a verdict, or null for `up`. */
 export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   const hint = fixFor(verdict, attempt);
@@ -111,19 +148,16 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       return `\`grep -n -e idle -e demand /etc/ppp/peers/${name}\` (or \`uci show network.${name}\`)`;
     case 'stopped_locally':
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
-    case 'other':
+    case 'other': {
+      const byCause = attempt.cause ? OTHER_BY_CAUSE[attempt.cause] : undefined;
+      if (byCause) return byCause.next(attempt);
       if (attempt.cause === 'ipcp-disagree') return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
-      if (attempt.cause === 'pppd-fatal') return '`dmesg | tail -n 30` and `logread -e pppd` (the call that failed, and what the kernel said about it)';
-      if (attempt.cause === 'dial-carrier-lost') return "`grep -i -e 'Stupid Mode' -e 'Carrier Check' /etc/wvdial.conf`";
-      if (attempt.cause === 'dial-failed') return '`wvdial` again with the modem\'s answers in view (NO CARRIER, BUSY, NO DIALTONE), and `logread -e chat -e pppd`';
-      if (attempt.cause === 'pppoe-socket') return '`lsmod | grep pppoe` (OpenWrt: kmod-pppoe) and `ifstatus wan`';
-      if (attempt.cause === 'ncp-timeout') return `\`logread -e pppd | grep -e IPCP -e 'IP address'\` (add \`debug\` to the interface's pppd_options to see the exchange)`;
-      if (attempt.cause === 'device-open-failed') return `\`ls -l ${deviceOf(attempt)}\` and \`logread | tail -n 50\` (the program that gave pppd the line, and the kernel's word on a modem)`;
       if (attempt.cause === 'pppd-not-run') return '`ls -l /usr/sbin/pppd` (root:dip, mode 4754 lets the dip group run it) and `id`';
       if (has(attempt, PPTPD_NO_PPPD)) return "`grep -n '^ppp' /etc/pptpd.conf` and `ls -l /usr/sbin/pppd`";
       if (attempt.cause === 'pptp-quit') return `\`logread -e pptp\` (pptp's own reason), then \`nc -zv ${serverOf(attempt)} 1723\``;
       if (ptyClosedWhileUp(attempt)) return `\`logread -e pptp\` around the hang-up (pptp's own reason), then \`ping -c 3 ${serverOf(attempt)}\``;
       return '`logread -e pppd` (the whole attempt)';
+    }
   }
 }
 
@@ -244,7 +278,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       return 'pppd hung up because the link was idle: remove or raise `idle N` (and `demand`) if the tunnel should stay up.';
     case 'stopped_locally':
       return 'pppd was stopped by a signal on the router (pppd kill, poff, netifd or a reboot): nothing is wrong with the tunnel itself.';
-    case 'other':
+    case 'other': {
+      const byCause = attempt.cause ? OTHER_BY_CAUSE[attempt.cause] : undefined;
+      if (byCause) return byCause.fix(attempt);
       if (attempt.cause === 'ipcp-disagree') {
         return 'The two ends did not agree on IP addresses (ipcp.c): let the server assign them with `ipcp-accept-local ipcp-accept-remote` and no fixed local address (`noipdefault`), or fix the address the server expects.';
       }
@@ -260,24 +296,6 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (attempt.cause === 'carrier-lost' && attempt.localIp === null) {
         return 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.';
       }
-      if (attempt.cause === 'pppd-fatal') {
-        return "pppd stopped on a fatal error of its own (main.c fatal(), then exit 1): the message names the system call or the kernel ioctl that failed. Out of memory, file descriptors or privileges, or the kernel's PPP driver refused the call (ppp and kmod-ppp from different builds, a plugin for another pppd): reinstall ppp and the kernel's PPP modules together, and read the kernel log.";
-      }
-      if (attempt.cause === 'dial-carrier-lost') {
-        return "The modem answered CONNECT, then wvdial saw no carrier (DCD) while it waited for a login prompt, before it started pppd. Many USB, 3G and CDMA modems never report carrier, and most providers speak PPP right away: set `Carrier Check = no` and `Stupid Mode = 1` in /etc/wvdial.conf (or dial with chat and pppd directly).";
-      }
-      if (attempt.cause === 'dial-failed') {
-        return "The modem never got a connection, so pppd was never started: the number, the line (dial tone, busy), the modem's init string or the provider's side; the modem's own answers in the log (NO CARRIER, BUSY, NO DIALTONE) say which.";
-      }
-      if (attempt.cause === 'pppoe-socket') {
-        return "PPPoE discovery found the access concentrator, but the kernel refused the session socket (the pppoe plugin's connect() failed): the kernel's PPPoE driver is missing or does not match (OpenWrt: kmod-pppoe, kmod-pppox; `modprobe pppoe`), or the errno in the line names another reason.";
-      }
-      if (attempt.cause === 'ncp-timeout') {
-        return "IPCP (the IP address negotiation) never finished: pppd's Config-Requests got no agreement, so it closed the link. The link below it worked (LCP was up); the peer's address pool may be exhausted, it may reject an address or option pppd asks for (a fixed local address), or the server gives this account no IP configuration (on a mobile modem: a wrong APN): its log says which, and pppd's `debug` shows the IPCP exchange.";
-      }
-      if (attempt.cause === 'device-open-failed') {
-        return `pppd could not open its line ${deviceOf(attempt)} (tty.c): a pty (/dev/pts/N) is gone when the program that started pppd on it (xl2tpd, pptp, a dialer) quit or restarted first, and that program's own log says why; a modem's tty is misnamed, or gone after the USB modem re-attached under another name (\`ls /dev/ttyUSB* /dev/ttyACM*\`). With \`persist\` pppd keeps retrying the same name.`;
-      }
       if (attempt.cause === 'pppd-not-run') {
         return 'pppd never ran: the front end (wvdial) could not execute it. Run it as root (sudo), or let the user run pppd (Debian: add the user to the dip group), or set "PPPD Path" in wvdial.conf.';
       }
@@ -289,5 +307,6 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
         return `${attempt.endedBy?.startsWith('pptpd') ? 'pptpd' : 'pptp'} could not open its raw GRE socket (IP protocol 47): it must run as root (or with CAP_NET_RAW), and no call can carry PPP until it does.`;
       }
       return 'The log does not show a known failure: run `pppd call NAME debug nodetach` and look at the last LCP/CCP/IPCP lines.';
+    }
   }
 }
