@@ -65,10 +65,33 @@ function serverRefused(attempt: Attempt): string {
 }
 
 /**
- * An `other` end whose typed cause says what to do: its fix and the next command on the router,
- * one entry per cause (a cause the rows below ask more of keeps its own branch).
+ * An `other` end whose typed cause says what to do: its fix and the next command on the router
+ * (else the whole attempt's log), one entry per cause; a cause whose hint asks more of the
+ * attempt (carrier-lost before the link came up, gre-socket's program, a pty closed on an up
+ * link) keeps its own branch in fixFor/nextCommand.
  */
-const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; next: (a: Attempt) => string }>> = {
+const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; next?: (a: Attempt) => string }>> = {
+  'ipcp-disagree': {
+    fix: () =>
+      'The two ends did not agree on IP addresses (ipcp.c): let the server assign them with `ipcp-accept-local ipcp-accept-remote` and no fixed local address (`noipdefault`), or fix the address the server expects.',
+    next: (a) => `\`ifstatus ${tunnelName(a)}\` and \`uci show network.${tunnelName(a)}\` (a fixed address, or pppd_options)`,
+  },
+  'pptp-quit': {
+    fix: () =>
+      "pptp, pppd's pty program, quit before the server sent a PPP frame: its own log lines say why, most often the control connection to TCP 1723 refused or unreachable (firewall, wrong server address), else a server name that does not resolve or a GRE socket it could not open.",
+    next: (a) => `\`logread -e pptp\` (pptp's own reason), then \`nc -zv ${serverOf(a)} 1723\``,
+  },
+  'pppd-not-run': {
+    fix: () =>
+      'pppd never ran: the front end (wvdial) could not execute it. Run it as root (sudo), or let the user run pppd (Debian: add the user to the dip group), or set "PPPD Path" in wvdial.conf.',
+    next: () => '`ls -l /usr/sbin/pppd` (root:dip, mode 4754 lets the dip group run it) and `id`',
+  },
+  unfinished: {
+    fix: () => 'The log stops while the link was being set up (authentication had succeeded): take the log again after the attempt ended, or a minute later.',
+  },
+  'pppd-crashed': {
+    fix: () => 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.',
+  },
   'pppd-fatal': {
     fix: () =>
       "pppd stopped on a fatal error of its own (main.c fatal(), then exit 1): the message names the system call or the kernel ioctl that failed. Out of memory, file descriptors or privileges, or the kernel's PPP driver refused the call (ppp and kmod-ppp from different builds, a plugin for another pppd): reinstall ppp and the kernel's PPP modules together, and read the kernel log.",
@@ -150,11 +173,8 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
     case 'other': {
       const byCause = attempt.cause ? OTHER_BY_CAUSE[attempt.cause] : undefined;
-      if (byCause) return byCause.next(attempt);
-      if (attempt.cause === 'ipcp-disagree') return `\`ifstatus ${name}\` and \`uci show network.${name}\` (a fixed address, or pppd_options)`;
-      if (attempt.cause === 'pppd-not-run') return '`ls -l /usr/sbin/pppd` (root:dip, mode 4754 lets the dip group run it) and `id`';
+      if (byCause?.next) return byCause.next(attempt);
       if (has(attempt, PPTPD_NO_PPPD)) return "`grep -n '^ppp' /etc/pptpd.conf` and `ls -l /usr/sbin/pppd`";
-      if (attempt.cause === 'pptp-quit') return `\`logread -e pptp\` (pptp's own reason), then \`nc -zv ${serverOf(attempt)} 1723\``;
       if (ptyClosedWhileUp(attempt)) return `\`logread -e pptp\` around the hang-up (pptp's own reason), then \`ping -c 3 ${serverOf(attempt)}\``;
       return '`logread -e pppd` (the whole attempt)';
     }
@@ -281,28 +301,15 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'other': {
       const byCause = attempt.cause ? OTHER_BY_CAUSE[attempt.cause] : undefined;
       if (byCause) return byCause.fix(attempt);
-      if (attempt.cause === 'ipcp-disagree') {
-        return 'The two ends did not agree on IP addresses (ipcp.c): let the server assign them with `ipcp-accept-local ipcp-accept-remote` and no fixed local address (`noipdefault`), or fix the address the server expects.';
-      }
-      if (attempt.cause === 'pptp-quit') {
-        return "pptp, pppd's pty program, quit before the server sent a PPP frame: its own log lines say why, most often the control connection to TCP 1723 refused or unreachable (firewall, wrong server address), else a server name that does not resolve or a GRE socket it could not open.";
-      }
       if (ptyClosedWhileUp(attempt)) {
         return "The tunnel was up, then pppd's pty closed under it: on a PPTP link that is pptp quitting (the server closed the control connection, or the path to it broke); pptp's own lines say which. pppd cannot tell.";
-      }
-      if (attempt.cause === 'unfinished') {
-        return 'The log stops while the link was being set up (authentication had succeeded): take the log again after the attempt ended, or a minute later.';
       }
       if (attempt.cause === 'carrier-lost' && attempt.localIp === null) {
         return 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.';
       }
-      if (attempt.cause === 'pppd-not-run') {
-        return 'pppd never ran: the front end (wvdial) could not execute it. Run it as root (sudo), or let the user run pppd (Debian: add the user to the dip group), or set "PPPD Path" in wvdial.conf.';
-      }
       if (has(attempt, PPTPD_NO_PPPD)) {
         return "pptpd says it cannot run its pppd: the `ppp` line of /etc/pptpd.conf names a program that is missing or not executable (it is /usr/sbin/pppd unless set); if calls follow in the log, pptpd was fixed and restarted since.";
       }
-      if (attempt.cause === 'pppd-crashed') return 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.';
       if (attempt.cause === 'gre-socket') {
         return `${attempt.endedBy?.startsWith('pptpd') ? 'pptpd' : 'pptp'} could not open its raw GRE socket (IP protocol 47): it must run as root (or with CAP_NET_RAW), and no call can carry PPP until it does.`;
       }
