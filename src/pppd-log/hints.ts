@@ -3,7 +3,7 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, EndCause, Verdict } from './types.js';
-import { REMOTE_MUST_AUTH } from './rules.js';
+import { FAILED_TO_OPEN, REMOTE_MUST_AUTH } from './rules.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
 const MSCHAP_ERRORS: Record<string, string> = {
@@ -17,6 +17,9 @@ const MSCHAP_ERRORS: Record<string, string> = {
 
 /** pptpmanager.c: the `ppp` program pptpd.conf names cannot be run. */
 const PPTPD_NO_PPPD = /MGR: PPP binary /i;
+
+/** pptp.so's, accel-ppp's and pptpd's PPTP socket the kernel refused (rules.ts no-pptp-socket). */
+const PPTP_SOCKET = /PPTP socket/i;
 
 /**
  * pptp_ctrl.c ctrlp_error()'s words for a refusal (cause server-refused): a refused
@@ -45,7 +48,7 @@ function tunnelName(attempt: Attempt): string {
 /** The device pppd could not open (tty.c "Failed to open DEV: ..."), or DEVICE. */
 function deviceOf(attempt: Attempt): string {
   for (const l of attempt.evidence) {
-    const m = /Failed to open (\/dev\/\S+?):? /.exec(l);
+    const m = FAILED_TO_OPEN.exec(l);
     if (m?.[1]) return m[1];
   }
   return 'DEVICE';
@@ -154,7 +157,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
         ? `\`nslookup ${server}\``
         : `\`nc ${server} 1723\` (it must connect) and \`ip route get ${server}\``;
     case 'no_kernel_support':
-      if (has(attempt, /PPTP socket/i)) return '`lsmod | grep -e pptp -e gre` and `opkg list-installed | grep -e kmod-pptp -e kmod-gre`';
+      if (has(attempt, PPTP_SOCKET)) return '`lsmod | grep -e pptp -e gre` and `opkg list-installed | grep -e kmod-pptp -e kmod-gre`';
       return has(attempt, /MPPE/i) ? '`lsmod | grep mppe` and `opkg list-installed | grep kmod-mppe`' : '`lsmod | grep ppp` and `ls -l /dev/ppp`';
     case 'config_error':
       return `\`ifstatus ${name}\` (netifd reports INVALID_OPTIONS) and \`pppd call ${name} debug nodetach\` to see the option`;
@@ -238,7 +241,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, /MPPE/i)) {
         return 'The kernel lacks MPPE: install kmod-mppe (and kmod-crypto), then load ppp_mppe (or ppp_mppe_mppc, sha1, arc4 on White Russian) and list it in /etc/modules.';
       }
-      if (has(attempt, /PPTP socket/i)) {
+      if (has(attempt, PPTP_SOCKET)) {
         return 'The kernel lacks PPTP sockets (pppd\'s pptp.so, accel-ppp\'s pptp): install kmod-pptp (and kmod-gre) and load pptp.';
       }
       if (has(attempt, /\bSocket\(\) (?:Protocol|Address family) not supported/)) {

@@ -11,7 +11,7 @@ import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
 import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
 import { HANGUP, NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
-import { decideVerdict, noSecretWasWarning } from './verdict.js';
+import { authFailureWasWarning, decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
 export { hintFor };
@@ -272,9 +272,10 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     for (const l of known) add(g, l, 'pppd');
     seen = true;
   }
+  const nonPptp = order.filter((g) => !g.pptp).flatMap((g) => g.sessions);
   // A pppd whose lines name no line at all runs on the USB modem the kernel named (or dialled).
   if (modemLine) {
-    for (const s of order.filter((g) => !g.pptp).flatMap((g) => g.sessions)) {
+    for (const s of nonPptp) {
       if (!s.serialLine && !s.tunnelServer && !s.lines.some((l) => ruleFor(PPPD_RULES, l.msg)?.rule.name === 'connect')) {
         s.serialLine = modemLine;
         s.nonPptpLink ??= modemLine;
@@ -282,7 +283,7 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     }
   }
   const frontEnd = lines.find((l) => SSL_VPN_FRONT_END.test(l.raw));
-  if (frontEnd) for (const s of order.filter((g) => !g.pptp).flatMap((g) => g.sessions)) s.ptyFrontEnd ??= frontEnd;
+  if (frontEnd) for (const s of nonPptp) s.ptyFrontEnd ??= frontEnd;
   // A logread holds the PPPoE WAN's pppd too: prefer PPTP processes when there are any. A pppd
   // whose lines show no transport at all (its start cut off the paste) is not the tunnel either
   // when another one is plainly PPTP's.
@@ -407,7 +408,7 @@ export function toAttempt(s: Session): Attempt {
   if (!mppe && s.ccpAckRcvd && s.ccpAckSent) mppe = mppeFromOption(s.ccpAckRcvd);
   return {
     lcp: { sent: s.lcpSent, received: s.lcpReceived },
-    auth: noSecretWasWarning(s) && s.authFail === s.noAuthSecret
+    auth: authFailureWasWarning(s)
       ? { protocol: s.authProtocol, result: s.authResult === 'failure' ? 'none' : s.authResult, error: null }
       : { protocol: s.authProtocol, result: s.authResult, error: s.authError },
     mppe,

@@ -451,13 +451,16 @@ const FATAL_ERRORS = new RegExp(
     .join('|')})\\s*$`,
 );
 
-// Option errors worded like any program's (the 'config-error' row before it has pppd's own).
 /** lcp.c lcp_reqci(): the peer asked pppd to authenticate and pppd has no protocol to do it with. */
 export const NO_AUTH_POSSIBLE = /^No auth is possible$/;
 
 /** auth.c auth_check_options(): pppd requires the peer to authenticate and has no secret for it. */
 export const REMOTE_MUST_AUTH = /(?:The )?remote system (?:\([^)]*\) )?is required to authenticate itself/i;
 
+/** tty.c connect_tty(): "Failed to open %s: %m", the device and the reason (a row reads it; hints.ts names the device). */
+export const FAILED_TO_OPEN = /Failed to open (\/dev\/\S+?):? (.+?)\.?$/;
+
+// Option errors worded like any program's (the 'config-error' row before it has pppd's own).
 const CONFIG_ERROR =
   /options file .* (?:is not readable|not found)|too few parameters for option|invalid (?:value|number) for option|is not a valid IP address|Can't use (?:a )?pty|incorrect option|option .* requires|(?:requires|needs) an argument/i;
 
@@ -975,7 +978,7 @@ export const PPPD_RULES: Rule[] = [
     // misnamed, the pty of a helper that already quit: xl2tpd, pptp); the attempt ends there
     // (EXIT_OPEN_FAILED) before any link, and with `persist` pppd tries again after `holdoff`.
     name: 'device-open-failed',
-    re: /^Failed to open (\/dev\/\S+?):? (.+?)\.?$/,
+    re: new RegExp(`^${FAILED_TO_OPEN.source}`),
     example: 'Failed to open /dev/pts/2: No such file or directory',
     on: (s, m, l) => {
       s.ends.push({ kind: 'local-term', detail: `pppd could not open ${m[1] ?? 'its device'} (${m[2] ?? ''})`, line: l, cause: 'device-open-failed' });

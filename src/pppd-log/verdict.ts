@@ -69,7 +69,7 @@ function scriptWords(x: { script: string; exitCode: number | null; signal: numbe
  * which the peer may drop: a peer that then accepts the empty secret, or a link that went on (we
  * acked an LCP request without <auth>, or a network protocol spoke) means no failure.
  */
-export function noSecretWasWarning(s: Session): boolean {
+function noSecretWasWarning(s: Session): boolean {
   const l = s.noAuthSecret;
   if (l === null) return false;
   // "No auth is possible" once, and the log ends before the peer answered the reject: whether
@@ -80,6 +80,11 @@ export function noSecretWasWarning(s: Session): boolean {
     (s.authResult === 'success' && s.authOk !== null && s.authOk.index > l.index) ||
     s.lines.some((x) => x.index > l.index && (/^(?:sent|rcvd) \[(?:IPCP|IPV6CP|CCP) /.test(x.msg) || /^sent \[LCP ConfAck\b(?![^\]]*<auth)/.test(x.msg)))
   );
+}
+
+/** The attempt's only authentication failure was that warning (noSecretWasWarning). */
+export function authFailureWasWarning(s: Session): boolean {
+  return s.authFail !== null && s.authFail === s.noAuthSecret && noSecretWasWarning(s);
 }
 
 /** Decides the verdict of one attempt. */
@@ -162,9 +167,8 @@ export function decideVerdict(s: Session): Decision {
     );
     // A Windows server's Terminate-Request carrying a RAS error (rules.ts rasErrorOf) says why.
     const ras = s.rasError ? rasKind(s.rasError.code) : null;
-    const warned = noSecretWasWarning(s);
-    const noSecret = s.noAuthSecret !== null && !warned;
-    const authFailed = s.authResult === 'failure' && !(warned && s.authFail === s.noAuthSecret);
+    const noSecret = s.noAuthSecret !== null && !noSecretWasWarning(s);
+    const authFailed = s.authResult === 'failure' && !authFailureWasWarning(s);
     if (authFailed || noSecret || s.peerRefusedAuth || peerAuthTerm || ras === 'auth') {
       const why = s.authError ? ` (${s.authError})` : '';
       const rasWords = ras === 'auth' && s.authResult !== 'failure' ? `: the Windows server hung up with RAS error ${s.rasError?.code ?? ''}` : '';
