@@ -3,7 +3,7 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, EndCause, Verdict } from './types.js';
-import { FAILED_TO_OPEN, REMOTE_MUST_AUTH } from './rules.js';
+import { FAILED_TO_OPEN, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
 const MSCHAP_ERRORS: Record<string, string> = {
@@ -33,6 +33,11 @@ const PPTP_RESULT_TEXT = /\b(Reply )?[Rr]esult code is (\d+) '([^']*)'/;
 /** An up link whose pty (pptp's, on a PPTP router) closed under pppd ("Modem hangup"). */
 function ptyClosedWhileUp(attempt: Attempt): boolean {
   return attempt.localIp !== null && (attempt.cause === 'pty-closed' || attempt.cause === 'line-hung-up');
+}
+
+/** A PPTP server's log whose last word is pptpd starting (rules.ts PPTPD_MANAGER): no call after it. */
+function managerOnly(attempt: Attempt): boolean {
+  return attempt.evidence.length > 0 && attempt.evidence.every((l) => PPTPD_MANAGER.test(l.replace(/^.*?(?=MGR: )/, '')));
 }
 
 function has(attempt: Attempt, re: RegExp): boolean {
@@ -178,6 +183,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       const byCause = attempt.cause ? OTHER_BY_CAUSE[attempt.cause] : undefined;
       if (byCause?.next) return byCause.next(attempt);
       if (has(attempt, PPTPD_NO_PPPD)) return "`grep -n '^ppp' /etc/pptpd.conf` and `ls -l /usr/sbin/pppd`";
+      if (managerOnly(attempt)) return '`netstat -ltn | grep 1723` on the server, then `logread -e pptpd -e pppd` while a client connects';
       if (ptyClosedWhileUp(attempt)) return `\`logread -e pptp\` around the hang-up (pptp's own reason), then \`ping -c 3 ${serverOf(attempt)}\``;
       return '`logread -e pppd` (the whole attempt)';
     }
@@ -312,6 +318,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (has(attempt, PPTPD_NO_PPPD)) {
         return "pptpd says it cannot run its pppd: the `ppp` line of /etc/pptpd.conf names a program that is missing or not executable (it is /usr/sbin/pppd unless set); if calls follow in the log, pptpd was fixed and restarted since.";
+      }
+      if (managerOnly(attempt)) {
+        return "pptpd's manager started (it listens on TCP 1723), but no client's call follows in this log: no CTRL: line, no pppd. Connect a client and read the server's log of that call; if none comes, the client cannot reach TCP 1723.";
       }
       if (attempt.cause === 'gre-socket') {
         return `${attempt.endedBy?.startsWith('pptpd') ? 'pptpd' : 'pptp'} could not open its raw GRE socket (IP protocol 47): it must run as root (or with CAP_NET_RAW), and no call can carry PPP until it does.`;

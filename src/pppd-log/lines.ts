@@ -38,6 +38,8 @@ const TIMESTAMPS: RegExp[] = [
 
 // `prog[pid]: message` anywhere near the start (after timestamp, host, facility.level).
 const PROG_PID = /(?:^|[\s>])([A-Za-z][\w.\-/]*)\[(\d+)\]:\s?(.*)$/;
+// A helper's own tag at the start of a message another program relayed (see splitLog).
+const RELAYED_TAG = /^([A-Za-z][\w.-]*)\[(\d+)\]: (.*)$/;
 // `host facility.level prog: message` once a timestamp was removed.
 const PROG_NO_PID = /^(?:(?:\S+)\s+){0,2}?([A-Za-z][\w.\-/]*):\s(.*)$/;
 // Front ends that wrap pppd's output: kvpnc "debug: [pppd] ...", pptpsetup/pon echo.
@@ -666,6 +668,17 @@ export function splitLog(text: string): LogLine[] {
     // busybox/syslog put the facility before the program: "daemon.info pppd[1]:" is handled
     // by PROG_PID; a bare "daemon.notice netifd: ..." by PROG_NO_PID only after a timestamp.
     let source = classify(prog);
+    // NetworkManager's VPN plugins run their helpers (xl2tpd, pppd, pptp) with stdout and
+    // stderr in the journal under NetworkManager's name, each line still holding the helper's
+    // own "prog[pid]: " (xl2tpd -D logs so to stderr): "NetworkManager[4511]: xl2tpd[4511]:
+    // control_finish: ...". A known program's tag at the start of the message is the speaker.
+    const relay = source === 'ignored' || source === 'unknown' ? RELAYED_TAG.exec(msg.trim()) : null;
+    if (relay && classify(relay[1] ?? null) !== 'unknown' && !/^(?:sent|rcvd) \[/.test(relay[3] ?? '')) {
+      prog = relay[1] ?? null;
+      pid = relay[2] ?? null;
+      msg = relay[3] ?? '';
+      source = classify(prog);
+    }
     // netifd runs pppd for OpenWrt's proto pptp and logs its stderr (option errors!) as
     // "netifd: IFACE (PID): text".
     const relayed = /^netifd$/i.test(prog ?? '') ? /^\S+ \(\d+\): (.*)$/.exec(msg.trim()) : null;

@@ -10,7 +10,7 @@ import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
 import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
-import { HANGUP, NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { FRONT_END_ROWS, HANGUP, NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -53,6 +53,8 @@ const xl2tpdHit = (l: LogLine): ReturnType<typeof ruleFor> => {
   return text === null ? null : ruleFor(XL2TPD_RULES, text);
 };
 const isXl2tpdRow = (l: LogLine): boolean => xl2tpdHit(l) !== null;
+// A row of pppd's table that reads a front end's line, not pppd's (rules.ts FRONT_END_ROWS).
+const isFrontEndRow = (l: LogLine): boolean => l.source === 'unknown' && l.prog !== null && FRONT_END_ROWS.has(ruleFor(PPPD_RULES, l.msg)?.rule.name ?? '');
 
 /** Feeds one line to an attempt: the first matching row of the speaker's table acts on it. */
 function feed(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): void {
@@ -237,7 +239,9 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     // xl2tpd's lines tell about a pppd that runs; before any there is nothing for them to tell.
     const xl2tpd = isXl2tpdRow(l);
     if (current === null && xl2tpd) continue;
-    const relayed = l.source === 'ignored' || xl2tpd;
+    // So do a front end's own words on the pppd it runs (openfortivpn's "Tunnel is up and
+    // running." under its own pid).
+    const relayed = l.source === 'ignored' || xl2tpd || isFrontEndRow(l);
     const key = relayed && current ? current.key : l.pid && !relayed ? `pid:${l.pid}` : 'raw';
     // `updetach` (and detaching after start) forks: the same session goes on under a new pid.
     // A new pid whose first line continues a session (not a start line) joins the session

@@ -200,7 +200,9 @@ function connectScriptFailed(s: Session, l: LogLine): void {
  * "Pppd ..." or drop a word; python-pppd and others shorten a few).
  */
 const EXIT_SENTENCES: ReadonlyArray<readonly [number, string]> = [
-  [0, String.raw`Pppd has detached, or otherwise the connection was successfully established and terminated at the peer's request`],
+  // openfortivpn's table (tunnel.c pppd_message[]) drops "Pppd "; "peer.s": a typographic or
+  // mistyped apostrophe in a paste
+  [0, String.raw`(?:Pppd h|\bH)as detached, or otherwise the connection was successfully established and terminated at the peer.s request`],
   [1, String.raw`An immediately fatal error of some kind occurred`],
   [2, String.raw`error was detected in processing the options given`],
   [3, String.raw`not setuid-root and the invoking user is not root`],
@@ -479,6 +481,12 @@ export function connectsWithoutPty(msg: string): boolean {
   const dev = CONNECT.exec(msg)?.[2] ?? '';
   return SERIAL_DEVICE.test(dev) || NETWORK_DEVICE.test(dev);
 }
+
+/** pptpmanager.c's and pptpd.c's lines on the manager itself (rules' row pptpd-manager). */
+export const PPTPD_MANAGER = /^MGR: (?:Manager process started|Maximum of \d+ connections available|connections limit \(\d+\) reached)/i;
+
+/** PPPD_RULES rows that read a front end's words on the pppd it runs, not pppd's own. */
+export const FRONT_END_ROWS: ReadonlySet<string> = new Set(['ssl-vpn-up']);
 
 export const PPPD_RULES: Rule[] = [
   {
@@ -1185,6 +1193,15 @@ export const PPPD_RULES: Rule[] = [
     on: (s, _m, l) => void (s.upLine ??= l),
   },
   {
+    // openfortivpn (tunnel.c on_ppp_if_up()) runs pppd on a pty and logs "Interface ppp0 is
+    // UP.", its routes and DNS, then "Tunnel is up and running." once pppd's interface came up
+    // with its address: IPCP is up, also in a paste that left pppd's own lines out.
+    name: 'ssl-vpn-up',
+    re: /^Tunnel is up and running\.?$/,
+    example: 'Tunnel is up and running.',
+    on: (s, _m, l) => void (s.upLine ??= l),
+  },
+  {
     // pptpd's logwtmp plugin (pptpd-logwtmp.c ip_up(), with `debug`): its ip-up notifier runs
     // from ipcp.c ipcp_up(), after the addresses are set: IPCP is up.
     name: 'logwtmp-ip-up',
@@ -1588,6 +1605,15 @@ export const PPTPD_RULES: Rule[] = [
     name: 'pptpd-ppp-binary',
     re: /^MGR: PPP binary\b/i,
     example: 'MGR: PPP binary /usr/local/pptpd/sbin/pppd not executable',
+    on: () => {},
+  },
+  {
+    // pptpmanager.c pptp_manager() and pptpd.c, printed once as pptpd starts: the manager
+    // listens on TCP 1723 (with how many calls it takes, and a remoteip list longer than that).
+    // A PPTP server's log; of a call it tells nothing.
+    name: 'pptpd-manager',
+    re: PPTPD_MANAGER,
+    example: 'MGR: Manager process started',
     on: () => {},
   },
   {

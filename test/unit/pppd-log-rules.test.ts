@@ -52,7 +52,10 @@ describe('rule table', () => {
 
   it("takes pptpd's own lines for a PPTP server's log, and no other program's under its tag", () => {
     for (const r of PPTPD_RULES) expect(parsePppdLog(`Sep  2 01:23:25 gw pptpd[32009]: ${r.example}`).isPppdLog, r.name).toBe(true);
-    expect(parsePppdLog('Sep  2 01:23:25 gw pptpd[32009]: MGR: Manager process started').isPppdLog).toBe(false);
+    expect(parsePppdLog('Sep  2 01:23:25 gw pptpd[32009]: MGR: Reaped child 32011').isPppdLog).toBe(false);
+    // pptpd starting (pptpmanager.c) and no call after it: a server's log, whose hint says so
+    const started = diagnose(['Sep  2 01:23:25 gw pptpd[32009]: MGR: Manager process started', 'Sep  2 01:23:25 gw pptpd[32009]: MGR: Maximum of 100 connections available'].join('\n'));
+    expect([parsePppdLog('Sep  2 01:23:25 gw pptpd[32009]: MGR: Manager process started').isPppdLog, started.verdict, started.hint]).toEqual([true, 'other', expect.stringContaining('no client')]);
     const gre = diagnose(['pptpd[5633]: CTRL: Starting call (launching pppd, opening GRE)', 'pptpd[5633]: GRE: socket() failed', 'pptpd[5633]: CTRL: Session timed out, ending call'].join('\n'));
     expect([gre.verdict, gre.hint]).toEqual(['other', expect.stringContaining('root')]);
   });
