@@ -482,10 +482,11 @@ export function connectsWithoutPty(msg: string): boolean {
   return SERIAL_DEVICE.test(dev) || NETWORK_DEVICE.test(dev);
 }
 
-/** pptpmanager.c's and pptpd.c's lines on the manager itself (rules' row pptpd-manager). */
-export const PPTPD_MANAGER = /^MGR: (?:Manager process started|Maximum of \d+ connections available|connections limit \(\d+\) reached)/i;
-
-/** PPPD_RULES rows that read a front end's words on the pppd it runs, not pppd's own. */
+/**
+ * PPPD_RULES rows that read a front end's own line on the pppd it runs, logged under the front
+ * end's name and pid (openfortivpn's): such a line goes with the pppd attempt that runs
+ * (parse.ts), not with an attempt of its own.
+ */
 export const FRONT_END_ROWS: ReadonlySet<string> = new Set(['ssl-vpn-up']);
 
 export const PPPD_RULES: Rule[] = [
@@ -1502,6 +1503,9 @@ export const PPTP_RULES: Rule[] = [
   },
   { name: 'pptp-start', re: /The synchronous pptp option|Start-Control-Connection-Request/i, example: 'The synchronous pptp option is NOT activated', fresh: true, on: () => {} },
 ];
+
+/** pptpmanager.c's and pptpd.c's lines as pptpd starts (row pptpd-manager; hints.ts reads a log that ends on them). */
+export const PPTPD_MANAGER = /^MGR: (?:Manager process started|Maximum of \d+ connections available|connections limit \(\d+\) reached)/i;
 
 /**
  * Rows for pptpd's control process (pptpctrl.c, ctrlpacket.c), a server's view of the client.
