@@ -79,6 +79,11 @@ function serverRefused(attempt: Attempt): string {
  * link) keeps its own branch in fixFor/nextCommand.
  */
 const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; next?: (a: Attempt) => string }>> = {
+  'front-end-stopped': {
+    fix: () =>
+      "openfortivpn shut the tunnel down and closed pppd's pty, so pppd could not tell why: openfortivpn's own lines just before \"Cancelling threads...\" say it (a Ctrl-C or a signal, the gateway closing the TLS connection, a read or SSL error).",
+    next: () => '`logread -e openfortivpn` (or `journalctl -u openfortivpn@NAME`) before the teardown',
+  },
   'ipcp-disagree': {
     fix: () =>
       'The two ends did not agree on IP addresses (ipcp.c): let the server assign them with `ipcp-accept-local ipcp-accept-remote` and no fixed local address (`noipdefault`), or fix the address the server expects.',

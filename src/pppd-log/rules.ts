@@ -487,7 +487,7 @@ export function connectsWithoutPty(msg: string): boolean {
  * end's name and pid (openfortivpn's): such a line goes with the pppd attempt that runs
  * (parse.ts), not with an attempt of its own.
  */
-export const FRONT_END_ROWS: ReadonlySet<string> = new Set(['ssl-vpn-up']);
+export const FRONT_END_ROWS: ReadonlySet<string> = new Set(['ssl-vpn-up', 'ssl-vpn-down']);
 
 export const PPPD_RULES: Rule[] = [
   {
@@ -1201,6 +1201,20 @@ export const PPPD_RULES: Rule[] = [
     re: /^Tunnel is up and running\.?$/,
     example: 'Tunnel is up and running.',
     on: (s, _m, l) => void (s.upLine ??= l),
+  },
+  {
+    // openfortivpn shutting the tunnel down (tunnel.c on_ppp_if_down() "Setting ppp0 interface
+    // down.", io.c "Cancelling threads...", "Terminated pppd.", "Closed connection to gateway.",
+    // "Logged out."): it closes pppd's pty. Where the paste left pppd's own end out, the
+    // tunnel it said was up is over; why, openfortivpn's own lines before it say.
+    name: 'ssl-vpn-down',
+    // (its "INFO:   " level stays on: these lines alone do not make a pppd log, so nothing peels it)
+    re: /^(?:INFO:\s+)?(?:Cancelling threads|Setting \S+ interface down|Terminated pppd|Closed connection to gateway|Logged out)\.*$/,
+    example: 'Cancelling threads...',
+    evidence: false,
+    on: (s, _m, l) => {
+      if (s.upLine !== null && s.ends.length === 0) s.ends.push({ kind: 'hangup', detail: "openfortivpn shut the tunnel down and closed pppd's pty", line: l, cause: 'front-end-stopped' });
+    },
   },
   {
     // pptpd's logwtmp plugin (pptpd-logwtmp.c ip_up(), with `debug`): its ip-up notifier runs

@@ -88,7 +88,8 @@ export interface Attempt {
  * - `pppoe-discovery`: no PPPoE access concentrator answered discovery (PADO/PADS);
  * - `lcp-unanswered-line`: LCP went unanswered on a modem's line or a network link (no GRE);
  * - `looped-back`: our own LCP requests came back (lcp.c);
- * - `gre-oversized`: pptp's GRE socket got a packet larger than its buffer (EMSGSIZE).
+ * - `gre-oversized`: pptp's GRE socket got a packet larger than its buffer (EMSGSIZE);
+ * - `front-end-stopped`: the program that runs pppd on a pty (openfortivpn) shut the tunnel down.
  */
 export type EndCause =
   | 'pty-closed'
@@ -111,7 +112,8 @@ export type EndCause =
   | 'pppoe-discovery'
   | 'lcp-unanswered-line'
   | 'looped-back'
-  | 'gre-oversized';
+  | 'gre-oversized'
+  | 'front-end-stopped';
 
 /** The `diagnose --json` shape (issue 5). */
 export interface Diagnosis {

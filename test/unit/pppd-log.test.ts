@@ -937,6 +937,22 @@ describe("openfortivpn's word that pppd's interface is up (tunnel.c on_ppp_if_up
     const d = diagnose(text);
     expect([d.verdict, d.localIp, d.remoteIp, d.attempts]).toEqual(['up', '10.16.224.10', '169.254.2.1', 1]);
   });
+  it("reads openfortivpn's teardown after its up line as the tunnel's end, when the paste left pppd's out", () => {
+    const text = [
+      'Connect: ppp0 <--> /dev/pts/3',
+      'INFO:   Tunnel is up and running.',
+      '^CINFO:   Cancelling threads...',
+      'INFO:   Setting ppp0 interface down.',
+      'INFO:   Terminated pppd.',
+      'INFO:   Closed connection to gateway.',
+      'INFO:   Logged out.',
+    ].join('\n');
+    const d = diagnose(text);
+    expect([d.verdict, d.endedBy]).toEqual(['other', "openfortivpn shut the tunnel down and closed pppd's pty"]);
+    expect(d.hint).toContain('logread -e openfortivpn');
+    // its teardown alone, with no pppd line and no up line, is no pppd log
+    expect(parsePppdLog(['INFO:   Cancelling threads...', 'INFO:   Logged out.'].join('\n')).isPppdLog).toBe(false);
+  });
   it('lets a later end decide: pppd hung up after the tunnel was up', () => {
     const text = [
       'Connect: ppp0 <--> /dev/pts/3',
