@@ -455,6 +455,8 @@ const FATAL_ERRORS = new RegExp(
 
 /** lcp.c lcp_reqci(): the peer asked pppd to authenticate and pppd has no protocol to do it with. */
 export const NO_AUTH_POSSIBLE = /^No auth is possible$/;
+/** chap-new.c chap_respond(): a warning, after which pppd answers the challenge with an empty secret. */
+export const NO_CHAP_SECRET = /^No CHAP secret found for authenticating us\b/;
 
 /** auth.c auth_check_options(): pppd requires the peer to authenticate and has no secret for it. */
 export const REMOTE_MUST_AUTH = /(?:The )?remote system (?:\([^)]*\) )?is required to authenticate itself/i;
@@ -858,6 +860,20 @@ export const PPPD_RULES: Rule[] = [
     example: 'remote IP address 192.168.0.1',
     on: (s, m, l) => {
       s.remoteIp = m[1] ?? null;
+      markUp(s, l);
+    },
+  },
+  {
+    // ipcp.c ipcp_up() with `demand`: the interface already had the addresses given at start,
+    // so only an address IPCP changed is logged ("Local IP address changed to %I", "Remote IP
+    // address changed to %I", warn level) instead of the "local  IP address" notices: the
+    // link's address, IPCP up.
+    name: 'demand-ip-changed',
+    re: /^(Local|Remote) IP address changed to ((?:\d{1,3}\.){3}\d{1,3})(?![\d.])/i,
+    example: 'Local IP address changed to 169.1.150.91',
+    on: (s, m, l) => {
+      if (/^local$/i.test(m[1] ?? '')) s.localIp = m[2] ?? null;
+      else s.remoteIp = m[2] ?? null;
       markUp(s, l);
     },
   },

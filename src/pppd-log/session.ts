@@ -59,6 +59,8 @@ export interface Session {
   authResult: 'success' | 'failure' | 'none';
   authError: string | null;
   authFail: LogLine | null;
+  /** The latest line that said authentication failed (authFail is the first). */
+  authFailLast: LogLine | null;
   authOk: LogLine | null;
   eapFail: LogLine | null;
   /** pppd met an EAP method it lacks ("EAP: unknown authentication type 26; Naking"). */
@@ -161,6 +163,7 @@ export function newSession(pid: string | null): Session {
     authResult: 'none',
     authError: null,
     authFail: null,
+    authFailLast: null,
     authOk: null,
     eapFail: null,
     eapUnsupported: null,
@@ -227,6 +230,7 @@ export function clientLeft(s: Session, server: 'pptpd' | 'accel-ppp', l: LogLine
 export function authFailure(s: Session, l: LogLine, detail: string): void {
   s.authResult = 'failure';
   s.authFail ??= l;
+  s.authFailLast = l;
   const e = /\bE=(\d+)/.exec(detail);
   if (e) s.authError = `E=${e[1]}`;
   else if (detail && !s.authError) s.authError = detail.trim() || null;

@@ -5,7 +5,7 @@
 import type { EndCause, Verdict } from './types.js';
 import { SERVER_VIEW, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
-import { HANGUP, NO_AUTH_POSSIBLE, rasKind } from './rules.js';
+import { HANGUP, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, rasKind } from './rules.js';
 
 export interface Decision {
   verdict: Verdict;
@@ -73,9 +73,13 @@ function noSecretWasWarning(s: Session): boolean {
   const l = s.noAuthSecret;
   if (l === null) return false;
   // "No auth is possible" once, and the log ends before the peer answered the reject: whether
-  // it insists (the same request again, LCP never opening) is not in the log.
-  const refusals = s.lines.filter((x) => NO_AUTH_POSSIBLE.test(x.msg)).length;
-  if (refusals === 1 && NO_AUTH_POSSIBLE.test(l.msg) && s.ends.length === 0 && s.lcpTimeout === null && !s.finished) return true;
+  // it insists (the same request again, LCP never opening) is not in the log. So for
+  // chap-new.c's "No CHAP secret found ...", after which pppd answers the challenge with an
+  // empty secret: once, no failure after it and the log ending before anything ended, the
+  // peer's verdict on that answer is not in the log (a failure line after it decides).
+  const once = (re: RegExp): boolean => re.test(l.msg) && s.lines.filter((x) => re.test(x.msg)).length === 1;
+  const unended = s.ends.length === 0 && s.lcpTimeout === null && !s.finished;
+  if (unended && (once(NO_AUTH_POSSIBLE) || (once(NO_CHAP_SECRET) && s.authFailLast === l))) return true;
   return (
     (s.authResult === 'success' && s.authOk !== null && s.authOk.index > l.index) ||
     s.lines.some((x) => x.index > l.index && (/^(?:sent|rcvd) \[(?:IPCP|IPV6CP|CCP) /.test(x.msg) || /^sent \[LCP ConfAck\b(?![^\]]*<auth)/.test(x.msg)))

@@ -763,6 +763,25 @@ describe('endings pppd prints that were missing', () => {
     expect(diagnose(`${text}\nrcvd [LCP ConfReq id=0x19 <auth chap MD5> <magic 0x1ef02889>]\nNo auth is possible`).verdict).toBe('auth_failed');
   });
 
+  it('leaves chap-new.c\'s "No CHAP secret found" undecided when the log ends before the peer\'s verdict on the empty-secret answer', () => {
+    const text = [
+      'Connect: ppp0 <--> eth0',
+      'rcvd [CHAP Challenge id=0x49 <befb21a4ba451acda4dab717e054cdd976>, name = "bras1"]',
+      'No CHAP secret found for authenticating us to bras1',
+      'sent [CHAP Response id=0x49 <87e1739bb0fcf5b1928bef87d494ec46>, name = "user@isp"]',
+      'rcvd [LCP ConfReq id=0x3d <mru 1492> <auth chap MD5> <magic 0x5658243b>]',
+    ].join('\n');
+    expect(diagnose(text).verdict).toBe('other');
+    // the peer's failure, or the link ending after the warning, still decide
+    expect(diagnose(`${text}\nrcvd [CHAP Failure id=0x49 "bad"]\nCHAP authentication failed`).verdict).toBe('auth_failed');
+    expect(diagnose(`${text}\nrcvd [LCP TermReq id=0x2]\nConnection terminated.`).verdict).toBe('auth_failed');
+  });
+
+  it('reads ipcp.c\'s demand-mode "Local/Remote IP address changed to A" as the link up with that address', () => {
+    const d = diagnose(['Connect: ppp0 <--> /dev/ttyUSB0', 'PAP authentication succeeded', 'Local IP address changed to 169.1.150.91', 'Remote IP address changed to 10.64.64.1'].join('\n'));
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '169.1.150.91', '10.64.64.1']);
+  });
+
   it("ends an attempt on any of pppd's fatal() errors no other row reads, in pppd's words (main.c fatal, die)", () => {
     for (const msg of ["Couldn't attach to interface unit 0: Invalid argument", 'ioctl(PPPIOCGUNIT): Inappropriate ioctl for device (line 1234)', 'Virtual memory exhausted allocating buffer']) {
       const d = diagnose(`Using interface ppp0\nConnect: ppp0 <--> /dev/ttyUSB0\n${msg}\nExit.`);
