@@ -115,6 +115,11 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
       "The modem answered CONNECT, then wvdial saw no carrier (DCD) while it waited for a login prompt, before it started pppd. Many USB, 3G and CDMA modems never report carrier, and most providers speak PPP right away: set `Carrier Check = no` and `Stupid Mode = 1` in /etc/wvdial.conf (or dial with chat and pppd directly).",
     next: () => "`grep -i -e 'Stupid Mode' -e 'Carrier Check' /etc/wvdial.conf`",
   },
+  'dialer-config': {
+    fix: () =>
+      'wvdial found no Phone, Username or Password in /etc/wvdial.conf (missing, or commented out with ";") and exited before dialing, so pppd never ran: set all three (for a 3G/LTE modem Phone = *99# and any non-empty Username and Password unless the provider gives them).',
+    next: () => "`grep -n -i -e '^ *;' -e phone -e username -e password /etc/wvdial.conf`, then `wvdial` again",
+  },
   'dial-failed': {
     fix: () =>
       "The modem never got a connection, so pppd was never started: the number, the line (dial tone, busy), the modem's init string or the provider's side; the modem's own answers in the log (NO CARRIER, BUSY, NO DIALTONE) say which.",

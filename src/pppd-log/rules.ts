@@ -979,6 +979,19 @@ export const PPPD_RULES: Rule[] = [
     on: (s, m, l) => void s.ends.push({ kind: 'local-term', detail: `pppd never ran: the front end could not execute ${m[1] ?? 'pppd'}`, line: l, cause: 'pppd-not-run' }),
   },
   {
+    // wvdial (wvdialer.cc) checks its configuration once the modem is initialised and, with
+    // no Phone, Username or Password set in wvdial.conf (or only commented out with ";"),
+    // says so and exits before dialing: pppd never ran.
+    name: 'dialer-config',
+    re: /^Configuration does not specify a valid (phone number|login name|password)\.?\s*$/,
+    example: 'Configuration does not specify a valid phone number.',
+    on: (s, m, l) => {
+      if (s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `wvdial.conf has no valid ${m[1] ?? 'setting'}: wvdial exited before dialing, pppd never ran`, line: l, cause: 'dialer-config' });
+      onSerialLine(s, l);
+      s.finished = true;
+    },
+  },
+  {
     // wvdial (wvdialer.cc async_dial, async_waitprompt, init_modem): a dial that never started
     // pppd. The modem found no carrier, a busy line, no dial tone, a voice or fax answer or no
     // answer, or timed out; or, with "Carrier Check" on, carrier dropped after CONNECT while

@@ -89,7 +89,8 @@ export interface Attempt {
  * - `lcp-unanswered-line`: LCP went unanswered on a modem's line or a network link (no GRE);
  * - `looped-back`: our own LCP requests came back (lcp.c);
  * - `gre-oversized`: pptp's GRE socket got a packet larger than its buffer (EMSGSIZE);
- * - `front-end-stopped`: the program that runs pppd on a pty (openfortivpn) shut the tunnel down.
+ * - `front-end-stopped`: the program that runs pppd on a pty (openfortivpn) shut the tunnel down;
+ * - `dialer-config`: the dialer (wvdial) found no phone number, login or password in its configuration.
  */
 export type EndCause =
   | 'pty-closed'
@@ -113,7 +114,8 @@ export type EndCause =
   | 'lcp-unanswered-line'
   | 'looped-back'
   | 'gre-oversized'
-  | 'front-end-stopped';
+  | 'front-end-stopped'
+  | 'dialer-config';
 
 /** The `diagnose --json` shape (issue 5). */
 export interface Diagnosis {

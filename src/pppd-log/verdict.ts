@@ -75,11 +75,13 @@ function noSecretWasWarning(s: Session): boolean {
   // "No auth is possible" once, and the log ends before the peer answered the reject: whether
   // it insists (the same request again, LCP never opening) is not in the log. So for
   // chap-new.c's "No CHAP secret found ...", after which pppd answers the challenge with an
-  // empty secret: once, no failure after it and the log ending before anything ended, the
-  // peer's verdict on that answer is not in the log (a failure line after it decides).
+  // empty secret: once, the peer speaking after it with no failure line and nothing ended
+  // when the log stops, the peer's verdict on that answer is not in the log. (As the log's
+  // last word it stays the failure: chap-secrets lacks the name.)
   const once = (re: RegExp): boolean => re.test(l.msg) && s.lines.filter((x) => re.test(x.msg)).length === 1;
   const unended = s.ends.length === 0 && s.lcpTimeout === null && !s.finished;
-  if (unended && (once(NO_AUTH_POSSIBLE) || (once(NO_CHAP_SECRET) && s.authFailLast === l))) return true;
+  const peerWentOn = s.lines.some((x) => x.index > l.index && /^rcvd \[/.test(x.msg));
+  if (unended && (once(NO_AUTH_POSSIBLE) || (once(NO_CHAP_SECRET) && s.authFailLast === l && peerWentOn))) return true;
   return (
     (s.authResult === 'success' && s.authOk !== null && s.authOk.index > l.index) ||
     s.lines.some((x) => x.index > l.index && (/^(?:sent|rcvd) \[(?:IPCP|IPV6CP|CCP) /.test(x.msg) || /^sent \[LCP ConfAck\b(?![^\]]*<auth)/.test(x.msg)))

@@ -777,6 +777,14 @@ describe('endings pppd prints that were missing', () => {
     expect(diagnose(`${text}\nrcvd [LCP TermReq id=0x2]\nConnection terminated.`).verdict).toBe('auth_failed');
   });
 
+  it("reads wvdial's own configuration check (no phone number, login or password) as a dial that never ran pppd, with the wvdial.conf hint", () => {
+    const text = ['--> WvDial: Internet dialer version 1.60', '--> Initializing modem.', '--> Sending: ATZ', 'ATZ', 'OK', '--> Modem initialized.', '--> Configuration does not specify a valid phone number.', '--> Configuration does not specify a valid login name.', '--> Configuration does not specify a valid password.'].join('\n');
+    expect(parsePppdLog(text).isPppdLog).toBe(true);
+    const d = diagnose(text);
+    expect([d.verdict, d.endedBy]).toEqual(['other', expect.stringContaining('wvdial.conf has no valid phone number')]);
+    expect(d.hint).toContain('/etc/wvdial.conf');
+  });
+
   it('reads ipcp.c\'s demand-mode "Local/Remote IP address changed to A" as the link up with that address', () => {
     const d = diagnose(['Connect: ppp0 <--> /dev/ttyUSB0', 'PAP authentication succeeded', 'Local IP address changed to 169.1.150.91', 'Remote IP address changed to 10.64.64.1'].join('\n'));
     expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '169.1.150.91', '10.64.64.1']);
