@@ -1394,6 +1394,15 @@ export const PPPD_RULES: Rule[] = [
     example: "Couldn't attach to interface unit 0: Invalid argument",
     on: (s, _m, l) => void s.ends.push({ kind: 'local-term', detail: `pppd stopped on a fatal error: ${l.msg.trim()}`, line: l, cause: 'pppd-fatal' }),
   },
+  {
+    // sys-linux.c's error() on one of the PPP driver's own ioctls (PPPIOCGFLAGS, PPPIOCSMRU...:
+    // no other program issues them), in 2.4.1's form without 2.4.x's later " (line N)" too:
+    // pppd speaking of its kernel driver. The fatal ones are the row above; these end nothing.
+    name: 'ppp-ioctl-error',
+    re: /^ioctl\(PPPIOC[A-Z0-9]+\): \S/,
+    example: 'ioctl(PPPIOCGFLAGS): Invalid argument',
+    on: () => {},
+  },
 ];
 
 // ---------- the pptp table (pptp-linux, and the call manager inside pptp.so) ----------
