@@ -296,8 +296,7 @@ const KNOWN_FAILURES: Record<string, number> = {
   "journalctl -o short-iso": 1,
   "journalctl -o short-iso (systemd >= 250)": 1,
   "journalctl -o short-precise": 2,
-  // -o cat drops the tags that alone told: two pppd apart (an older case), NetworkManager's PPTP
-  // plugin (field16-karmic-nm-pptp-itshidden-...: "nm-pptp-service" was only a tag), pptpd's
+  // -o cat drops the tags that alone told: two pppd apart (an older case), pptpd's
   // lines from its pppd's (field16-raspbian-pptpd-server-..., field17-pastebin-aws-pptpd-...,
   // field18-pastebin-pptpd-lab-...); NetworkManager's untagged "<warn> ..." lines of unequal
   // length read as a terminal's wrapped rows (field18-trusty-german-nm-pptp-...; taking "<level>"
@@ -309,7 +308,10 @@ const KNOWN_FAILURES: Record<string, number> = {
   // time-out after the link was up (field25-ubuntuforums-lucid-pppoe-over-wlan0-...: pppd's tag
   // alone said it was the plugin's, not a user-space pppoe's); batch 27's two pppd, one up, the
   // other failing CHAP two seconds later (field27-ubuntuforums-intrepid-two-pppd-...: only their
-  // pids told the attempts apart)
+  // pids told the attempts apart); batch 33's NetworkManager-pptp syslog with a firewall's
+  // 200-character kernel lines (field33-ubuntuforums-maverick-nm-pptp-hideipvpn-...): the
+  // transform keeps other programs' lines whole and dated, and pppd's untagged "LCP: timeout"
+  // after one reads as its wrapped tail (journalctl -o cat would drop every line's date)
   "journalctl -o cat": 11,
   "RFC 5424": 0,
   "busybox syslogd /var/log/messages": 0,
