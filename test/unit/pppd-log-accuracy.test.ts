@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       // a hash of the family, so about a third: batch 14's families drew 27 of 93 (29 %), batch
       // 29's (a thread's posters' runs share one) 13 of 58 (22 %)
@@ -120,6 +120,7 @@ describe('verdict accuracy', () => {
       ['batch 31 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field31-'))],
       ['batch 32 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field32-'))],
       ['batch 33 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field33-'))],
+      ['batch 34 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field34-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -162,10 +163,11 @@ describe('verdict accuracy', () => {
     // batch 29 13/13 measured frozen at 8290609: 541/588 (92.0 %); batch 30 14/14 measured frozen
     // at ea9a292: 555/602 (92.2 %); batch 31 9/9 measured frozen at d4fd824: 564/611 (92.3 %).
     // Stop 30: batch 32 16/21 measured frozen at a59d93d: 580/632 (91.8 %); batch 33 12/13
-    // measured frozen at 98408ad: 592/645 (91.8 %).
+    // measured frozen at 98408ad: 592/645 (91.8 %); batch 34 3/3 measured frozen at 9638e5e:
+    // 595/648 (91.8 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(592);
+    expect(table.correct).toBeGreaterThanOrEqual(595);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, and two of batch 24's (not looked at): a ceiling, never
     // met by looking
