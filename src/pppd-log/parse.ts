@@ -10,7 +10,7 @@ import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, type Session } from './session.js';
 import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
-import { FRONT_END_ROWS, HANGUP, NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { FRONT_END_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -116,7 +116,7 @@ const startedScript = (s: Session, pid: string): boolean => s.lines.some((l) => 
 const MODEM_DIALER = /^(?:Carrier detected\.|Modem initialized\.|CONNECT(?: \d+)?$)/;
 // openfortivpn's log ("INFO:   Cancelling threads...", tunnel.c, io.c): the lines around its
 // tunnel's start and teardown.
-const SSL_VPN_FRONT_END = /^(?:INFO|ERROR|WARN|DEBUG):\s+(?:Cancelling threads|Cleanup, joining threads|Closed connection to gateway|Terminated pppd|Tunnel is up and running|Connected to gateway|Setting \S+ interface (?:up|down)|Restoring routes|Removing VPN nameservers)/;
+const SSL_VPN_FRONT_END = new RegExp(String.raw`^(?:INFO|ERROR|WARN|DEBUG):\s+(?:${SSL_VPN_TEARDOWN}|Tunnel is up and running|Connected to gateway|Setting \S+ interface up)`);
 const MODEM_KERNEL = /\b(?:ttyUSB|ttyACM)\d+: |\bGSM modem\b|\bconverter now (?:attached to|disconnected from) ttyUSB\d+/;
 const PPTP_PLUGIN = /^Plugin \S*pptp\.so loaded|^PPTP plugin version/;
 /**

@@ -484,6 +484,9 @@ export function connectsWithoutPty(msg: string): boolean {
   return SERIAL_DEVICE.test(dev) || NETWORK_DEVICE.test(dev);
 }
 
+/** openfortivpn's words as it shuts a tunnel down (tunnel.c on_ppp_if_down(), io.c), one alternation. */
+export const SSL_VPN_TEARDOWN = String.raw`Cancelling threads|Cleanup, joining threads|Setting \S+ interface down|Restoring routes|Removing VPN nameservers|Terminated pppd|Closed connection to gateway|Logged out`;
+
 /**
  * PPPD_RULES rows that read a front end's own line on the pppd it runs, logged under the front
  * end's name and pid (openfortivpn's): such a line goes with the pppd attempt that runs
@@ -1238,7 +1241,7 @@ export const PPPD_RULES: Rule[] = [
     // tunnel it said was up is over; why, openfortivpn's own lines before it say.
     name: 'ssl-vpn-down',
     // (its "INFO:   " level stays on: these lines alone do not make a pppd log, so nothing peels it)
-    re: /^(?:INFO:\s+)?(?:Cancelling threads|Setting \S+ interface down|Terminated pppd|Closed connection to gateway|Logged out)\.*$/,
+    re: new RegExp(`^(?:INFO:\\s+)?(?:${SSL_VPN_TEARDOWN})\\.*$`),
     example: 'Cancelling threads...',
     evidence: false,
     on: (s, _m, l) => {
