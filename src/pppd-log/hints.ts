@@ -18,6 +18,9 @@ const MSCHAP_ERRORS: Record<string, string> = {
 /** pptpmanager.c: the `ppp` program pptpd.conf names cannot be run. */
 const PPTPD_NO_PPPD = /MGR: PPP binary /i;
 
+/** pptp's and pptp.so's words for a server name that did not resolve (pptp.c get_ip_address: gethostbyname before 1.8, getaddrinfo's gai_strerror since). */
+const DNS_FAILURE = /gethostbyname|getaddrinfo|Unknown host|resolve|Name or service|HOST NOT FOUND|No address associated|Temporary failure in name resolution/i;
+
 /** pptp.so's, accel-ppp's and pptpd's PPTP socket the kernel refused (rules.ts no-pptp-socket). */
 const PPTP_SOCKET = /PPTP socket/i;
 
@@ -115,6 +118,11 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
       "The modem answered CONNECT, then wvdial saw no carrier (DCD) while it waited for a login prompt, before it started pppd. Many USB, 3G and CDMA modems never report carrier, and most providers speak PPP right away: set `Carrier Check = no` and `Stupid Mode = 1` in /etc/wvdial.conf (or dial with chat and pppd directly).",
     next: () => "`grep -i -e 'Stupid Mode' -e 'Carrier Check' /etc/wvdial.conf`",
   },
+  'gre-refused': {
+    fix: () =>
+      "pptp's GRE socket got an ICMP error back for GRE (IP protocol 47): the control connection and the call worked, but GRE is refused on the way (a firewall, or a NAT router without the PPTP helper nf_conntrack_pptp / nf_nat_pptp). Allow GRE and load the helper.",
+    next: () => "`lsmod | grep -e gre -e pptp` here, and on every NAT router on the way `lsmod | grep nf_nat_pptp`",
+  },
   'dialer-config': {
     fix: () =>
       'wvdial found no Phone, Username or Password in /etc/wvdial.conf (missing, or commented out with ";") and exited before dialing, so pppd never ran: set all three (for a 3G/LTE modem Phone = *99# and any non-empty Username and Password unless the provider gives them).',
@@ -144,10 +152,39 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
 
 /** A fix hint for a verdict, or null for `up`. */
 export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
+  const server = attempt.side === 'server' && attempt.cause !== 'client-left' ? SERVER_SIDE[verdict] : undefined;
+  if (server) return `${server.fix} Next on the server: ${server.next}`;
   const hint = fixFor(verdict, attempt);
   const next = nextCommand(verdict, attempt);
   return hint === null ? null : `${hint} Next on the router: ${next}`;
 }
+
+/**
+ * A server's log (pptpd or accel-ppp ran this pppd for a client): its peer is the client, and
+ * the fix is on the client's side or in the server's own options, not in a router's tunnel.
+ */
+const SERVER_SIDE: Partial<Record<Verdict, { fix: string; next: string }>> = {
+  no_response: {
+    fix: "The client's LCP never reached this server's pppd although its control connection (TCP 1723) and call came up: GRE (IP protocol 47) from the client is blocked on the way, by a firewall in front of this server or the client's NAT router without the PPTP helper.",
+    next: '`logread -e pptpd -e pppd` for this call, and GRE (protocol 47) allowed in this server\'s firewall (`iptables -S | grep -e " 47 " -e gre`, or `nft list ruleset | grep gre`)',
+  },
+  terminated_by_peer: {
+    fix: "The client ended the link (its LCP Terminate-Request): the client's own log says why (a user's disconnect, its own failure).",
+    next: "the client's own log; here `logread -e pptpd -e pppd` around the end",
+  },
+  link_dead: {
+    fix: 'The client stopped answering keep-alives (LCP or PPTP echo requests): it went away without hanging up (its network dropped, a NAT mapping expired), or its GRE stopped getting through.',
+    next: "`logread -e pptpd -e pppd` around the time-out, and the client's side",
+  },
+  mppe_failed: {
+    fix: "MPPE could not be agreed with the client: the client must offer 128-bit MPPE with MS-CHAPv2 (Windows: require encryption; pppd: require-mppe-128), or this server's options (the pptpd `option` file, often /etc/ppp/pptpd-options) must match what the clients do.",
+    next: '`grep -n -i mppe /etc/ppp/pptpd-options`, and the client\'s encryption setting',
+  },
+  stopped_locally: {
+    fix: "pptpd or its pppd on this server was stopped by a signal (a restart, a shutdown, an admin's kill): not the client's fault.",
+    next: '`logread -e pptpd` around the stop',
+  },
+};
 
 /** The command to run next on an OpenWrt router (busybox), for each verdict. */
 function nextCommand(verdict: Verdict, attempt: Attempt): string {
@@ -165,10 +202,11 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'no_response':
       if (attempt.cause === 'pppoe-discovery') return `\`ifstatus ${name}\` and \`logread -e pppd\` (PADI/PADO), and the WAN port's link: \`ip link\``;
       if (attempt.cause === 'lcp-unanswered-line') return '`logread -e pppd -e chat` (the dial and the first LCP lines)';
+      if (attempt.cause === 'pptp-call-not-up') return `\`logread -e pptp\` (does it reach "Outgoing call established"?), then \`nc -zv ${server} 1723\``;
       return "`lsmod | grep -e gre -e pptp` here, and on every NAT router on the way `lsmod | grep nf_nat_pptp`";
     case 'control_refused':
       if (attempt.cause === 'server-refused') return "`logread -e pppd | grep -i 'result code'`, then the server's own log for this client";
-      return has(attempt, /gethostbyname|getaddrinfo|Unknown host|resolve|Name or service|HOST NOT FOUND|No address associated/i)
+      return has(attempt, DNS_FAILURE)
         ? `\`nslookup ${server}\``
         : `\`nc ${server} 1723\` (it must connect) and \`ip route get ${server}\``;
     case 'no_kernel_support':
@@ -246,9 +284,12 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (attempt.cause === 'lcp-unanswered-line') {
         return "The peer never answered LCP on this line (a modem's or a PPPoE/PPPoA link, not PPTP): the modem did not connect to a PPP service (APN, number, chat script), or the line's far end speaks no PPP; pppd's `debug` shows whether anything came back.";
       }
+      if (attempt.cause === 'pptp-call-not-up') {
+        return "The server never answered LCP, but pptp's own lines never show its call set up (\"Outgoing call established\"), and pptp sends no PPP frame before that: its control connection or call went unanswered (a server that accepts TCP 1723 and does not answer, e.g. pptpd out of connection slots or addresses; or the TCP connect still hanging when pppd gave up), or pptp's later lines are not in this log. If pptp's log does reach \"Outgoing call established\", GRE (IP protocol 47) is blocked on the way or a NAT router lacks the PPTP helper.";
+      }
       return 'The server never answered LCP: GRE (IP protocol 47) is blocked on the way, or a NAT router lacks the PPTP helper (nf_conntrack_pptp / nf_nat_pptp). TCP 1723 worked; allow GRE and load the helper.';
     case 'control_refused':
-      if (has(attempt, /gethostbyname|Unknown host|resolve|Name or service/i)) {
+      if (has(attempt, DNS_FAILURE)) {
         return 'The PPTP server name does not resolve: check the server name in the pty/pptp_server line and the router\'s DNS.';
       }
       if (attempt.cause === 'server-refused') return serverRefused(attempt);

@@ -427,6 +427,8 @@ export function toAttempt(s: Session): Attempt {
     pid: s.pid,
     cause,
     server: serverNamed(s),
+    // pptpd's lines about this call, or accel-ppp's own (a server that runs PPP itself)
+    side: s.tunnelServer !== null || s.lines.some((l) => /^accel-/i.test(l.prog ?? '')) ? 'server' : 'client',
   };
 }
 

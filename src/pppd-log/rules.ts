@@ -1550,10 +1550,24 @@ export const PPTP_RULES: Rule[] = [
     re: /(?:read|write) error|Connection reset by peer|Connection timed out|timeout waiting for echo|no echo reply|Broken pipe|short read/i,
     example: 'short read (-1): Message too long',
     on: (s, m, l) => {
+      const where = pptpMessage(l.msg)?.where ?? '';
+      // pptp_ctrl.c logs its control connection's socket errors at log level (pptp_read_some
+      // "read error: %s", pptp_write_some and pptp_send_ctrl_packet "write error: %s"): the
+      // call manager then shuts down and pptp's pty closes under pppd. (EBADF is pptp writing to
+      // a connection it had closed itself: bookkeeping after another end.)
+      if (/^pptp_(?:read_some|write_some|send_ctrl_packet)\b/.test(where) && /^(?:read|write) error: (?!Bad file descriptor)/.test(m.input)) return void controlFailed(s, l, m.input);
       if (levelOf(l) === 'log') return;
-      // pptp_gre.c decaps_gre(): recv() into a buffer smaller than the packet (EMSGSIZE).
+      // pptp_gre.c decaps_hdlc() reads pppd's pty: EIO there is pppd having closed it, printed
+      // after pppd's own end ("pppd may have shutdown, see pppd log"): its consequence.
+      if (/^decaps_hdlc\b/.test(where) && /Input\/output error/i.test(m.input)) return;
+      // EMSGSIZE (pptp_gre.c): on decaps_gre()'s connected raw GRE socket, an ICMP
+      // "fragmentation needed" for a GRE packet (a path MTU problem) that ends the call; pptp 1.10's
+      // decaps_hdlc() logs it with its IP_MTU and goes on (older pptp broke there too).
       const oversized = /Message too long/i.test(m.input);
-      s.ends.push({ kind: 'pptp-link-error', detail: `pptp: ${m.input}`, line: l, ...(oversized ? { cause: 'gre-oversized' as const } : {}) });
+      // decaps_gre() on the connected raw GRE socket: an ICMP error for the GRE flow (protocol
+      // 47 refused or unroutable on the way: a firewall, a NAT router without the PPTP helper).
+      const refused = /^decaps_gre\b/.test(where) && /Protocol not available|Connection refused|No route to host|(?:Network|Host) is unreachable/i.test(m.input);
+      s.ends.push({ kind: 'pptp-link-error', detail: `pptp: ${m.input}`, line: l, ...(oversized ? { cause: 'gre-oversized' as const } : refused ? { cause: 'gre-refused' as const } : {}) });
     },
   },
   { name: 'pptp-start', re: /The synchronous pptp option|Start-Control-Connection-Request/i, example: 'The synchronous pptp option is NOT activated', fresh: true, on: () => {} },
@@ -1676,7 +1690,9 @@ export const PPTPD_RULES: Rule[] = [
     on: () => {},
   },
   {
-    // pptpmanager.c: every connection slot or address is taken: a new client is refused.
+    // pptpmanager.c pptp_manager(): the last connection slot or address was just taken (logged
+    // then, often during the call of the client that took it): pptpd stops accepting on TCP
+    // 1723, and the next client's connect completes in the backlog but is never answered.
     name: 'pptpd-no-slots',
     re: /^MGR: No free connection slots or IPs/i,
     example: 'MGR: No free connection slots or IPs - no more clients can connect!',

@@ -64,6 +64,8 @@ export interface Attempt {
   cause?: EndCause | null;
   /** The PPTP server the attempt's lines name (pptp's or pptp.so's), when one does. (additive) */
   server?: string | null;
+  /** Whose log it is: a server's (pptpd or accel-ppp ran this pppd for a client) or a client's. (additive) */
+  side?: 'client' | 'server';
 }
 
 /**
@@ -88,9 +90,11 @@ export interface Attempt {
  * - `pppoe-discovery`: no PPPoE access concentrator answered discovery (PADO/PADS);
  * - `lcp-unanswered-line`: LCP went unanswered on a modem's line or a network link (no GRE);
  * - `looped-back`: our own LCP requests came back (lcp.c);
- * - `gre-oversized`: pptp's GRE socket got a packet larger than its buffer (EMSGSIZE);
+ * - `gre-oversized`: pptp's GRE socket got EMSGSIZE (an ICMP fragmentation-needed for GRE: path MTU);
  * - `front-end-stopped`: the program that runs pppd on a pty (openfortivpn) shut the tunnel down;
- * - `dialer-config`: the dialer (wvdial) found no phone number, login or password in its configuration.
+ * - `dialer-config`: the dialer (wvdial) found no phone number, login or password in its configuration;
+ * - `gre-refused`: pptp's GRE socket got an ICMP error for the GRE flow (protocol 47 refused on the way);
+ * - `pptp-call-not-up`: LCP went unanswered and pptp's own lines never show its call set up.
  */
 export type EndCause =
   | 'pty-closed'
@@ -115,7 +119,9 @@ export type EndCause =
   | 'looped-back'
   | 'gre-oversized'
   | 'front-end-stopped'
-  | 'dialer-config';
+  | 'dialer-config'
+  | 'gre-refused'
+  | 'pptp-call-not-up';
 
 /** The `diagnose --json` shape (issue 5). */
 export interface Diagnosis {

@@ -273,7 +273,7 @@ export function decideVerdict(s: Session): Decision {
     if (!s.lcpRcvdAny && confReqs >= 3) {
       return { verdict: 'no_response', endedBy: `no answer to ${confReqs} LCP Config-Requests`, evidence: ev(s.lines.find((l) => /sent \[LCP ConfReq/.test(l.msg)), ended?.line), ...lineCause(s) };
     }
-    // pptp's GRE socket got a packet larger than its buffer (pptp_gre.c decaps_gre, EMSGSIZE):
+    // pptp's GRE socket got EMSGSIZE (pptp_gre.c decaps_gre: an ICMP fragmentation-needed):
     // the call was carrying data, then broke on an oversized packet (an MTU problem), even
     // where the paste does not go back to the link coming up.
     const oversized = s.ends.find((e) => e.cause === 'gre-oversized');
@@ -426,7 +426,12 @@ export function decideVerdict(s: Session): Decision {
 
 /** LCP unanswered on a modem's line or a network link (PPPoE, PPPoA): no GRE is involved. */
 function lineCause(s: Session): Pick<Decision, 'cause'> {
-  return s.serialLine || s.networkLink ? { cause: 'lcp-unanswered-line' } : {};
+  if (s.serialLine || s.networkLink) return { cause: 'lcp-unanswered-line' };
+  // pptp (pptp.c main) copies no PPP frame before its call is set up ("Outgoing call
+  // established"): where its own lines are in the log and never say so, the control connection
+  // or the call went unanswered, or pptp's later lines are missing; GRE is then not yet the question.
+  if (s.tunnelServer === null && !s.callUp && s.lines.some((l) => l.source === 'pptp')) return { cause: 'pptp-call-not-up' };
+  return {};
 }
 
 /** An end's cause as a Decision's (spread into it), when the row that recorded the end knew one. */

@@ -777,6 +777,45 @@ describe('endings pppd prints that were missing', () => {
     expect(diagnose(`${text}\nrcvd [LCP TermReq id=0x2]\nConnection terminated.`).verdict).toBe('auth_failed');
   });
 
+  describe('PPTP readings checked against pptp-linux 1.10.0 and pptpd 1.5.0 (an audit from the sources)', () => {
+    const p = (m: string): string => `Jan  1 10:00:00 gw pppd[1234]: ${m}`;
+    const c = (m: string, pid = 1242, lvl = 'log', where = 'ctrlp_disp:pptp_ctrl.c:938'): string => `Jan  1 10:00:00 gw pptp[${pid}]: anon ${lvl}[${where}]: ${m}`;
+    const start = [p('Using interface ppp0'), p('Connect: ppp0 <--> /dev/pts/1'), c('The synchronous pptp option is NOT activated', 1240, 'log', 'main:pptp.c:353')];
+    const call = [c("Sent control packet type is 1 'Start-Control-Connection-Request'", 1242, 'log', 'ctrlp_rep:pptp_ctrl.c:258'), c('Client connection established.'), c("Outgoing call established (call ID 40385, peer's call ID 512).")];
+    const up = [p('CHAP authentication succeeded'), p('MPPE 128-bit stateless compression enabled'), p('local  IP address 192.168.100.10'), p('remote IP address 192.168.100.1')];
+    it("reads pptp_ctrl.c's log-level control socket errors while up as the control connection failing (link_dead), not as nothing", () => {
+      const d = diagnose([...start, ...call, ...up, c('read error: Connection reset by peer', 1242, 'log', 'pptp_read_some:pptp_ctrl.c:593'), c('Closing connection (shutdown)', 1242, 'log', 'callmgr_main:pptp_callmgr.c:269'), p('Modem hangup'), p('Connection terminated.')].join('\n'));
+      expect([d.verdict, d.endedBy]).toEqual(['link_dead', expect.stringContaining('Connection reset by peer')]);
+    });
+    it("takes pptp's pty read failing (decaps_hdlc EIO, 'pppd may have shutdown') for the consequence of pppd's own end", () => {
+      const d = diagnose([...start, ...call, ...up, p('Compression disabled by peer.'), p('MPPE disabled, closing LCP'), p('Connection terminated.'), c('short read (-1): Input/output error', 1240, 'warn', 'decaps_hdlc:pptp_gre.c:226'), c('pppd may have shutdown, see pppd log', 1240, 'warn', 'decaps_hdlc:pptp_gre.c:238')].join('\n'));
+      expect(d.verdict).toBe('mppe_failed');
+    });
+    it("names an ICMP error on pptp's GRE socket (decaps_gre) as GRE refused on the way", () => {
+      const d = diagnose([...start, ...call, c('short read (-1): Protocol not available', 1240, 'warn', 'decaps_gre:pptp_gre.c:352'), p('Modem hangup'), p('Connection terminated.')].join('\n'));
+      expect(d.hint).toContain('ICMP error back for GRE');
+    });
+    it("does not say TCP 1723 worked when pptp's own lines never show its call set up", () => {
+      const d = diagnose([...start, call[0] ?? '', p('LCP: timeout sending Config-Requests'), p('Connection terminated.')].join('\n'));
+      expect(d.verdict).toBe('no_response');
+      expect(d.hint).toContain('Outgoing call established');
+      expect(d.hint).not.toContain('TCP 1723 worked');
+      expect(diagnose([...start, ...call, p('LCP: timeout sending Config-Requests'), p('Connection terminated.')].join('\n')).hint).toContain('TCP 1723 worked');
+    });
+    it("gives getaddrinfo's temporary failure the DNS hint", () => {
+      const d = diagnose([...start, c("getaddrinfo(): Temporary failure in name resolution", 1240, 'fatal', 'get_ip_address:pptp.c:472'), p('Modem hangup'), p('Connection terminated.')].join('\n'));
+      expect([d.verdict, d.hint]).toEqual(['control_refused', expect.stringContaining('does not resolve')]);
+    });
+    it("gives a pptpd server's log hints from the server's side (its peer is the client)", () => {
+      const s = (m: string): string => `Jan  1 10:00:00 srv pptpd[2001]: ${m}`;
+      const q = (m: string): string => `Jan  1 10:00:00 srv pppd[2002]: ${m}`;
+      const d = diagnose([s('CTRL: Client 198.51.100.7 control connection started'), s('CTRL: Starting call (launching pppd, opening GRE)'), q('Using interface ppp0'), q('Connect: ppp0 <--> /dev/pts/3'), q('LCP: timeout sending Config-Requests'), q('Connection terminated.')].join('\n'));
+      expect(d.verdict).toBe('no_response');
+      expect(d.hint).toContain("The client's LCP never reached this server's pppd");
+      expect(d.hint).toContain('Next on the server');
+    });
+  });
+
   it("reads wvdial's own configuration check (no phone number, login or password) as a dial that never ran pppd, with the wvdial.conf hint", () => {
     const text = ['--> WvDial: Internet dialer version 1.60', '--> Initializing modem.', '--> Sending: ATZ', 'ATZ', 'OK', '--> Modem initialized.', '--> Configuration does not specify a valid phone number.', '--> Configuration does not specify a valid login name.', '--> Configuration does not specify a valid password.'].join('\n');
     expect(parsePppdLog(text).isPppdLog).toBe(true);
