@@ -164,10 +164,12 @@ describe('verdict accuracy', () => {
     // at ea9a292: 555/602 (92.2 %); batch 31 9/9 measured frozen at d4fd824: 564/611 (92.3 %).
     // Stop 30: batch 32 16/21 measured frozen at a59d93d: 580/632 (91.8 %); batch 33 12/13
     // measured frozen at 98408ad: 592/645 (91.8 %); batch 34 3/3 measured frozen at 9638e5e:
-    // 595/648 (91.8 %).
+    // 595/648 (91.8 %); reading pptp_ctrl.c's log-level control socket errors and decaps_hdlc's
+    // EIO as a consequence (an audit of pptp-linux's sources, not of corpus logs) won one older
+    // held-out verdict, a count seen after deciding: 596/648 (92.0 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(595);
+    expect(table.correct).toBeGreaterThanOrEqual(596);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, and two of batch 24's (not looked at): a ceiling, never
     // met by looking
