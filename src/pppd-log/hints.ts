@@ -278,6 +278,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'eap_refused_or_unsupported':
       return 'The server asked for EAP, which fails with this pppd/server pair: add `refuse-eap` (and usually `refuse-pap`, `refuse-chap`, `refuse-mschap`) so MS-CHAPv2 is used.';
     case 'no_response':
+      if (attempt.cause === 'pppoe-discovery' && has(attempt, /waiting for PADS/i)) {
+        return "An access concentrator answered discovery (PADO) but never confirmed the session (no PADS): it refused or dropped the request (a `service` name it does not offer, an overloaded concentrator, two concentrators answering: pick one with `ac`).";
+      }
       if (attempt.cause === 'pppoe-discovery') {
         return "No PPPoE access concentrator answered discovery (PADI sent, no PADO or PADS): the WAN cable, the modem's bridge mode or the ISP's VLAN (OpenWrt: the `device` of the wan interface, e.g. eth0.7), or the ISP's side is down; a `service`/`ac` name that matches no concentrator gets no answer either.";
       }
@@ -336,6 +339,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'link_dead':
       if (has(attempt, /missing echo reply/i)) {
         return "The tunnel was up, then the server stopped answering pptp's echo requests on the control connection (TCP 1723, one a minute: pptp_ctrl.c): the path to the server broke or the server hung; the route to the server must not go through the tunnel itself (delete it in ip-up with full paths).";
+      }
+      if (/^pppoe-/.test(attempt.iface ?? '') || has(attempt, /PADT|PPPoE/)) {
+        return "The PPPoE link was up and then the access concentrator stopped answering LCP echoes: the line, the modem or the ISP's side dropped the session (no GRE or server route is involved); raise `lcp-echo-failure` / `lcp-echo-interval` (OpenWrt: `option keepalive 'FAILURES INTERVAL'`) if the link is just slow to answer.";
       }
       return 'The tunnel was up and then stopped answering LCP echoes: often the route to the server went through ppp0 (delete it in ip-up with full paths) or the path drops GRE intermittently; raise `lcp-echo-failure` / `lcp-echo-interval` if the link is just slow.';
     case 'terminated_by_peer':

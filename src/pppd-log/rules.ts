@@ -1282,10 +1282,25 @@ export const PPPD_RULES: Rule[] = [
   { name: 'set-mru-failed', re: /^Couldn't set PPP MRU/, example: "Couldn't set PPP MRU: Transport endpoint is not connected", on: () => {} },
   { name: 'not-8bit-clean', re: /^Receive serial link is not 8-bit clean|^Problem: all had bit 7 set to [01]/, example: 'Receive serial link is not 8-bit clean:', on: () => {} },
   {
+    // main.c with `demand`: traffic woke the dormant pppd and the link starts now. ipcp.c
+    // ip_demand_conf() had printed "local  IP address" / "remote IP address" for the made-up
+    // addresses it configured the interface with (10.64.64.64 + unit, 10.112.112.112 + unit)
+    // before any link existed: those were no IPCP coming up.
+    name: 'demand-start',
+    re: /^Starting link$/,
+    example: 'Starting link',
+    on: (s) => {
+      if (s.finished || s.lines.some((x) => CONNECT.test(x.msg) || /^(?:sent|rcvd) \[LCP /.test(x.msg))) return;
+      s.upLine = null;
+      s.localIp = null;
+      s.remoteIp = null;
+    },
+  },
+  {
     name: 'pppd-notices',
     // main.c, auth.c, fsm.c, lcp.c, ccp.c, ipcp.c, ipv6cp.c, tty.c notices that describe a step,
     // not a cause (the cause is logged on its own line).
-    re: /^(?:Link terminated\.|Starting link$|Starting negotiation on |Last channel has disconnected|Warning: couldn't open ppp database|Received bad configure-(?:ack|nak|rej)|\S+: Rcvd Code-Reject for |Protocol-Reject for unsupported protocol|appear to have received our own echo-reply|Peer \S+ authenticated with |(?:Local|Remote) (?:IP|LL) address changed to|Lost compression sync|Compression disabled by peer|Serial port initialized|Serial link disconnected)/,
+    re: /^(?:Link terminated\.|Starting negotiation on |Last channel has disconnected|Warning: couldn't open ppp database|Received bad configure-(?:ack|nak|rej)|\S+: Rcvd Code-Reject for |Protocol-Reject for unsupported protocol|appear to have received our own echo-reply|Peer \S+ authenticated with |(?:Local|Remote) LL address changed to|Lost compression sync|Compression disabled by peer|Serial port initialized|Serial link disconnected)/,
     example: 'Link terminated.',
     on: () => {},
   },

@@ -816,6 +816,23 @@ describe('endings pppd prints that were missing', () => {
     });
   });
 
+  describe('pppd 2.5 under netifd, checked against its sources (an audit)', () => {
+    const l = (lvl: string, m: string): string => `Thu Dec  3 10:00:00 2026 daemon.${lvl} pppd[1234]: ${m}`;
+    const demand = [l('notice', 'pppd 2.5.2 started by root, uid 0'), l('info', 'Using interface pppoe-wan'), l('notice', 'local  IP address 10.64.64.64'), l('notice', 'remote IP address 10.112.112.112'), l('info', 'Starting link'), l('info', 'PPP session is 4711'), l('notice', 'Connect: pppoe-wan <--> eth0.2')];
+    it("does not take ip_demand_conf's made-up addresses for IPCP up once 'Starting link' began the link (main.c, demand)", () => {
+      const auth = diagnose([...demand, l('info', 'Remote message: Authentication failed'), l('err', 'PAP authentication failed'), l('notice', 'Connection terminated.')].join('\n'));
+      expect([auth.verdict, auth.localIp]).toEqual(['auth_failed', null]);
+      expect(diagnose([...demand, l('warn', 'LCP: timeout sending Config-Requests'), l('notice', 'Connection terminated.')].join('\n')).verdict).toBe('no_response');
+      const up = diagnose([...demand, l('notice', 'PAP authentication succeeded'), l('warn', 'Local IP address changed to 100.64.1.2'), l('warn', 'Remote IP address changed to 100.64.0.1')].join('\n'));
+      expect([up.verdict, up.localIp, up.remoteIp]).toEqual(['up', '100.64.1.2', '100.64.0.1']);
+    });
+    it('tells a PADS time-out (a concentrator answered, then did not confirm) from no answer at all', () => {
+      const d = diagnose([l('info', 'Plugin pppoe.so loaded.'), l('warn', 'Timeout waiting for PADS packets'), l('err', 'Unable to complete PPPoE Discovery')].join('\n'));
+      expect(d.verdict).toBe('no_response');
+      expect(d.hint).toContain('(PADO) but never confirmed');
+    });
+  });
+
   it("reads wvdial's own configuration check (no phone number, login or password) as a dial that never ran pppd, with the wvdial.conf hint", () => {
     const text = ['--> WvDial: Internet dialer version 1.60', '--> Initializing modem.', '--> Sending: ATZ', 'ATZ', 'OK', '--> Modem initialized.', '--> Configuration does not specify a valid phone number.', '--> Configuration does not specify a valid login name.', '--> Configuration does not specify a valid password.'].join('\n');
     expect(parsePppdLog(text).isPppdLog).toBe(true);
