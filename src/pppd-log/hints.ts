@@ -270,6 +270,13 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, /peer refused to authenticate/i)) {
         return 'pppd asked the server to authenticate itself and it refused: add `noauth` to the peer file.';
       }
+      // upap.c upap_timeout: the Authenticate-Requests went unanswered; nothing was rejected
+      if (has(attempt, /No response to PAP authenticate-requests/i)) {
+        return "The server never answered pppd's PAP requests (upap.c: no Ack, no Nak): its authentication back end (RADIUS) is not answering, or the server expects another protocol; the password was not rejected.";
+      }
+      if (attempt.auth.protocol === 'PAP') {
+        return 'PAP authentication was refused (the server\'s "Remote message" says why when it sends one): check the user name and password (OpenWrt: `option username` / `option password` of the interface; else /etc/ppp/pap-secrets and the `user` option).';
+      }
       if (code) {
         return `Authentication refused: ${code}. Check the password in /etc/ppp/chap-secrets and the DOMAIN\\\\ prefix of \`name\` (it must match chap-secrets exactly; some servers want user@domain instead).`;
       }

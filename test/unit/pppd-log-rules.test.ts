@@ -826,6 +826,14 @@ describe('endings pppd prints that were missing', () => {
       const up = diagnose([...demand, l('notice', 'PAP authentication succeeded'), l('warn', 'Local IP address changed to 100.64.1.2'), l('warn', 'Remote IP address changed to 100.64.0.1')].join('\n'));
       expect([up.verdict, up.localIp, up.remoteIp]).toEqual(['up', '100.64.1.2', '100.64.0.1']);
     });
+    it("gives PAP failures PAP's hint (no chap-secrets, no E=691), and PAP requests nobody answered their own", () => {
+      const pap = diagnose(['Connect: pppoe-wan <--> eth0.2', 'Remote message: Authentication failed', 'PAP authentication failed', 'Connection terminated.'].map((m) => l('notice', m)).join('\n'));
+      expect(pap.verdict).toBe('auth_failed');
+      expect(pap.hint).toContain('PAP authentication was refused');
+      expect(pap.hint).not.toContain('E=691');
+      const silent = diagnose(['Connect: pppoe-wan <--> eth0.2', 'No response to PAP authenticate-requests', 'Connection terminated.'].map((m) => l('notice', m)).join('\n'));
+      expect(silent.hint).toContain('never answered');
+    });
     it('tells a PADS time-out (a concentrator answered, then did not confirm) from no answer at all', () => {
       const d = diagnose([l('info', 'Plugin pppoe.so loaded.'), l('warn', 'Timeout waiting for PADS packets'), l('err', 'Unable to complete PPPoE Discovery')].join('\n'));
       expect(d.verdict).toBe('no_response');
