@@ -118,6 +118,11 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
       "The modem answered CONNECT, then wvdial saw no carrier (DCD) while it waited for a login prompt, before it started pppd. Many USB, 3G and CDMA modems never report carrier, and most providers speak PPP right away: set `Carrier Check = no` and `Stupid Mode = 1` in /etc/wvdial.conf (or dial with chat and pppd directly).",
     next: () => "`grep -i -e 'Stupid Mode' -e 'Carrier Check' /etc/wvdial.conf`",
   },
+  'max-connect': {
+    fix: () =>
+      "pppd's own `maxconnect N` option ended the link on purpose when its time was up (auth.c connect_time_expired): nothing failed. Remove or raise it if the tunnel should stay up (`persist` redials after it).",
+    next: (a) => `\`grep -rn maxconnect /etc/ppp/\` and \`uci show network.${tunnelName(a)}\` (pppd_options)`,
+  },
   'gre-refused': {
     fix: () =>
       "pptp's GRE socket got an ICMP error back for GRE (IP protocol 47): the control connection and the call worked, but GRE is refused on the way (a firewall, or a NAT router without the PPTP helper nf_conntrack_pptp / nf_nat_pptp). Allow GRE and load the helper.",

@@ -285,7 +285,7 @@ function exitStatus(s: Session, code: number | null, l: LogLine): void {
       s.ends.push({ kind: 'idle', detail: `idle timeout (${why})`, line: l });
       break;
     case 13:
-      s.ends.push({ kind: 'maxconnect', detail: `maximum connect time reached (${why})`, line: l });
+      s.ends.push({ kind: 'maxconnect', detail: `maximum connect time reached (${why})`, line: l, cause: 'max-connect' });
       break;
     case 15:
       s.ends.push({ kind: 'echo', detail: `no response to LCP echo-requests (${why})`, line: l });
@@ -1158,7 +1158,7 @@ export const PPPD_RULES: Rule[] = [
     name: 'maxconnect',
     re: /^Connect time expired/i,
     example: 'Connect time expired',
-    on: (s, _m, l) => void s.ends.push({ kind: 'maxconnect', detail: 'maximum connect time reached', line: l }),
+    on: (s, _m, l) => void s.ends.push({ kind: 'maxconnect', detail: 'maximum connect time reached', line: l, cause: 'max-connect' }),
   },
   {
     name: 'modem-hangup',

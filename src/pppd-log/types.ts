@@ -94,7 +94,8 @@ export interface Attempt {
  * - `front-end-stopped`: the program that runs pppd on a pty (openfortivpn) shut the tunnel down;
  * - `dialer-config`: the dialer (wvdial) found no phone number, login or password in its configuration;
  * - `gre-refused`: pptp's GRE socket got an ICMP error for the GRE flow (protocol 47 refused on the way);
- * - `pptp-call-not-up`: LCP went unanswered and pptp's own lines never show its call set up.
+ * - `pptp-call-not-up`: LCP went unanswered and pptp's own lines never show its call set up;
+ * - `max-connect`: pppd's own `maxconnect` limit ended the link (auth.c connect_time_expired).
  */
 export type EndCause =
   | 'pty-closed'
@@ -121,7 +122,8 @@ export type EndCause =
   | 'front-end-stopped'
   | 'dialer-config'
   | 'gre-refused'
-  | 'pptp-call-not-up';
+  | 'pptp-call-not-up'
+  | 'max-connect';
 
 /** The `diagnose --json` shape (issue 5). */
 export interface Diagnosis {

@@ -397,7 +397,7 @@ export function decideVerdict(s: Session): Decision {
     case 'pptp-link-error':
       return { verdict: 'link_dead', endedBy: `the PPTP control connection failed (${pick.detail})`, evidence: ev(s.upLine, pick.line) };
     case 'maxconnect':
-      return { verdict: 'other', endedBy: describe(pick), evidence: ev(pick.line) };
+      return { verdict: 'other', endedBy: describe(pick), evidence: ev(pick.line), ...causeOf(pick) };
     case 'hangup': {
       const pc = after.find((e) => e.kind === 'pptp-peer-closed');
       if (pc) return { verdict: 'terminated_by_peer', endedBy: peerClosedWords(pc), evidence: ev(pc.line, pick.line), ...causeOf(pc) };

@@ -834,6 +834,11 @@ describe('endings pppd prints that were missing', () => {
       const silent = diagnose(['Connect: pppoe-wan <--> eth0.2', 'No response to PAP authenticate-requests', 'Connection terminated.'].map((m) => l('notice', m)).join('\n'));
       expect(silent.hint).toContain('never answered');
     });
+    it("names pppd's own maxconnect ending the link (auth.c connect_time_expired) in its hint, not an unknown failure", () => {
+      const d = diagnose(['Connect: pppoe-wan <--> eth0.2', 'local  IP address 100.64.1.2', 'remote IP address 100.64.0.1', 'Connect time expired', 'Connect time 60.0 minutes.', 'Connection terminated.'].map((m) => l('info', m)).join('\n'));
+      expect([d.verdict, d.endedBy]).toEqual(['other', 'maximum connect time reached']);
+      expect(d.hint).toContain('maxconnect');
+    });
     it('tells a PADS time-out (a concentrator answered, then did not confirm) from no answer at all', () => {
       const d = diagnose([l('info', 'Plugin pppoe.so loaded.'), l('warn', 'Timeout waiting for PADS packets'), l('err', 'Unable to complete PPPoE Discovery')].join('\n'));
       expect(d.verdict).toBe('no_response');
