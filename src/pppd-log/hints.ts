@@ -23,6 +23,8 @@ const DNS_FAILURE = /gethostbyname|getaddrinfo|Unknown host|resolve|Name or serv
 
 /** pptp.so's, accel-ppp's and pptpd's PPTP socket the kernel refused (rules.ts no-pptp-socket). */
 const PPTP_SOCKET = /PPTP socket/i;
+/** The pppoe plugin's PPPoX socket the kernel refused (the same row). */
+const PPPOE_SOCKET = /Failed to create PPPoE socket/i;
 
 /**
  * pptp_ctrl.c ctrlp_error()'s words for a refusal (cause server-refused): a refused
@@ -216,6 +218,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
         : `\`nc ${server} 1723\` (it must connect) and \`ip route get ${server}\``;
     case 'no_kernel_support':
       if (has(attempt, PPTP_SOCKET)) return '`lsmod | grep -e pptp -e gre` and `opkg list-installed | grep -e kmod-pptp -e kmod-gre`';
+      if (has(attempt, PPPOE_SOCKET)) return '`lsmod | grep pppo` and `opkg list-installed | grep -e kmod-pppoe -e kmod-pppox`';
       return has(attempt, /MPPE/i) ? '`lsmod | grep mppe` and `opkg list-installed | grep kmod-mppe`' : '`lsmod | grep ppp` and `ls -l /dev/ppp`';
     case 'config_error':
       return `\`ifstatus ${name}\` (netifd reports INVALID_OPTIONS) and \`pppd call ${name} debug nodetach\` to see the option`;
@@ -315,6 +318,10 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (has(attempt, PPTP_SOCKET)) {
         return 'The kernel lacks PPTP sockets (pppd\'s pptp.so, accel-ppp\'s pptp): install kmod-pptp (and kmod-gre) and load pptp.';
+      }
+      // the pppoe plugin's socket(AF_PPPOX, ..., PX_PROTO_OE) failing (plugin.c PPPOEConnectDevice)
+      if (has(attempt, PPPOE_SOCKET)) {
+        return 'The kernel lacks PPPoE sockets (pppd\'s pppoe.so plugin): install kmod-pppoe (with kmod-pppox) and load pppoe.';
       }
       if (has(attempt, /\bSocket\(\) (?:Protocol|Address family) not supported/)) {
         return 'The kernel refused a PPPoX socket (Android\'s mtpd: no PPTP/L2TP PPPoX driver in this kernel); on OpenWrt the same is kmod-pptp (and kmod-gre) for PPTP, kmod-pppol2tp for L2TP.';

@@ -839,6 +839,10 @@ describe('endings pppd prints that were missing', () => {
       expect([d.verdict, d.endedBy]).toEqual(['other', 'maximum connect time reached']);
       expect(d.hint).toContain('maxconnect');
     });
+    it('names kmod-pppoe when the pppoe plugin cannot create its PPPoX socket (plugin.c PPPOEConnectDevice)', () => {
+      const d = diagnose([l('info', 'Plugin pppoe.so loaded.'), l('err', 'Failed to create PPPoE socket: Address family not supported by protocol')].join('\n'));
+      expect([d.verdict, d.hint]).toEqual(['no_kernel_support', expect.stringContaining('kmod-pppoe')]);
+    });
     it('tells a PADS time-out (a concentrator answered, then did not confirm) from no answer at all', () => {
       const d = diagnose([l('info', 'Plugin pppoe.so loaded.'), l('warn', 'Timeout waiting for PADS packets'), l('err', 'Unable to complete PPPoE Discovery')].join('\n'));
       expect(d.verdict).toBe('no_response');
