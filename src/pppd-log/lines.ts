@@ -66,7 +66,7 @@ const BARE_TAG = /^(pptp|pptpd|pptpgw):\s+(.*)$/;
 // of a session's text (":: " before the session has either; the log file's ": " an empty ifname;
 // the debug form's ": : " neither).
 const ACCEL_FILE = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\](?::?\s+(?:msg|error|warn|info|debug):)?\s+/;
-const ACCEL_PROG = /^accel-(?:ppp|pppd|sstp|pptp|l2tp|pppoe|ipoe)$/i;
+export const ACCEL_PROG = /^accel-(?:ppp|pppd|sstp|pptp|l2tp|pppoe|ipoe)$/i;
 const ACCEL_SESSION = /^(?::\s+:\s+|[\w.-]*:[^\s:]*:\s+|[\w.-]+:\s+(?:[0-9a-f]{16}:\s+)?|:\s+)/;
 
 // pppd's own `logfile` as macOS's pppd writes it (openfortivpn --pppd-log): "Sat May 11 13:03:32

@@ -8,7 +8,7 @@
 
 import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
-import { newSession, type Session } from './session.js';
+import { newSession, serverSide, type Session } from './session.js';
 import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
 import { FRONT_END_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
@@ -427,8 +427,7 @@ export function toAttempt(s: Session): Attempt {
     pid: s.pid,
     cause,
     server: serverNamed(s),
-    // pptpd's lines about this call, or accel-ppp's own (a server that runs PPP itself)
-    side: s.tunnelServer !== null || s.lines.some((l) => /^accel-/i.test(l.prog ?? '')) ? 'server' : 'client',
+    side: serverSide(s) ? 'server' : 'client',
   };
 }
 

@@ -1290,7 +1290,8 @@ export const PPPD_RULES: Rule[] = [
     re: /^Starting link$/,
     example: 'Starting link',
     on: (s) => {
-      if (s.finished || s.lines.some((x) => CONNECT.test(x.msg) || /^(?:sent|rcvd) \[LCP /.test(x.msg))) return;
+      // once a Connect line or an LCP packet started the link, its addresses are IPCP's
+      if (s.finished || s.started) return;
       s.upLine = null;
       s.localIp = null;
       s.remoteIp = null;

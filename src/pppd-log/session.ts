@@ -2,7 +2,7 @@
 // verdict.ts. Pure data and small helpers; no parsing here.
 
 import type { AuthProtocol, EndCause, MppeInfo, ScriptStatus } from './types.js';
-import type { LogLine } from './lines.js';
+import { ACCEL_PROG, type LogLine } from './lines.js';
 
 /** A termination-related event, in log order. */
 export type EndKind =
@@ -227,6 +227,11 @@ export function clientLeft(s: Session, server: 'pptpd' | 'accel-ppp', l: LogLine
 }
 
 /** Records an authentication failure (the first failing line is the evidence). */
+/** A server's log of this call: pptpd's lines about it, or accel-ppp's own (a server that runs PPP itself). */
+export function serverSide(s: Session): boolean {
+  return s.tunnelServer !== null || s.lines.some((l) => ACCEL_PROG.test(l.prog ?? ''));
+}
+
 export function authFailure(s: Session, l: LogLine, detail: string): void {
   s.authResult = 'failure';
   s.authFail ??= l;

@@ -3,7 +3,7 @@
 // consequences (an auth failure is followed by a TermReq, a modem hangup, "Connection terminated").
 
 import type { EndCause, Verdict } from './types.js';
-import { SERVER_VIEW, type EndEvent, type Session } from './session.js';
+import { SERVER_VIEW, serverSide, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
 import { HANGUP, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, rasKind } from './rules.js';
 
@@ -430,7 +430,7 @@ function lineCause(s: Session): Pick<Decision, 'cause'> {
   // pptp (pptp.c main) copies no PPP frame before its call is set up ("Outgoing call
   // established"): where its own lines are in the log and never say so, the control connection
   // or the call went unanswered, or pptp's later lines are missing; GRE is then not yet the question.
-  if (s.tunnelServer === null && !s.callUp && s.lines.some((l) => l.source === 'pptp')) return { cause: 'pptp-call-not-up' };
+  if (!serverSide(s) && !s.callUp && s.lines.some((l) => l.source === 'pptp')) return { cause: 'pptp-call-not-up' };
   return {};
 }
 
