@@ -3,7 +3,7 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, EndCause, Verdict } from './types.js';
-import { FAILED_TO_OPEN, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
+import { FAILED_TO_OPEN, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
 const MSCHAP_ERRORS: Record<string, string> = {
@@ -49,10 +49,15 @@ function has(attempt: Attempt, re: RegExp): boolean {
   return attempt.evidence.some((l) => re.test(l)) || attempt.lcp.received.some((l) => re.test(l)) || attempt.lcp.sent.some((l) => re.test(l));
 }
 
-/** The UCI/peer name behind an interface: netifd names a PPTP interface `pptp-NAME`. */
+/** The UCI/peer name behind an interface: netifd names it PROTO-NAME (`pptp-vpn`, `pppoe-wan`, `3g-wwan`). */
 function tunnelName(attempt: Attempt): string {
-  const m = /^(?:pptp|ppp)-(.+)$/.exec(attempt.iface ?? '');
+  const m = /^(?:pptp|ppp|pppoe|pppoa|l2tp|3g)-(.+)$/.exec(attempt.iface ?? '');
   return m?.[1] ?? 'NAME';
+}
+
+/** A PPPoE link (netifd's `pppoe-NAME`, the plugin's words in the evidence): no GRE, no route to a PPTP server. */
+function pppoeLink(attempt: Attempt): boolean {
+  return /^pppoe-/.test(attempt.iface ?? '') || has(attempt, PPPOE_WORDS) || has(attempt, /<-->\s*(?:eth|en[opsx]|wlan|wl|vlan|nas|wan|br-?|bond|veth|lan|dsl|ptm)/);
 }
 
 /** The device pppd could not open (tty.c "Failed to open DEV: ..."), or DEVICE. */
@@ -223,6 +228,8 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'config_error':
       return `\`ifstatus ${name}\` (netifd reports INVALID_OPTIONS) and \`pppd call ${name} debug nodetach\` to see the option`;
     case 'link_dead':
+      if (pppoeLink(attempt)) return `\`ifstatus ${name}\` and \`logread -e pppd | grep -i -e echo -e PADT\`, and the WAN port's link: \`ip link\``;
+      if (attempt.cause === 'echo-lost-line') return '`logread -e pppd -e chat` and `dmesg | tail` (a modem that reset, lost signal or left the USB bus)';
       return `\`ip route get ${server}\` (it must not go through the tunnel) and \`logread -e pppd | grep -i echo\``;
     case 'terminated_by_peer':
       if (attempt.cause === 'client-left') return '`logread -e pptpd -e pppd` around the hang-up, and the client\'s own log';
@@ -359,8 +366,11 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, /missing echo reply/i)) {
         return "The tunnel was up, then the server stopped answering pptp's echo requests on the control connection (TCP 1723, one a minute: pptp_ctrl.c): the path to the server broke or the server hung; the route to the server must not go through the tunnel itself (delete it in ip-up with full paths).";
       }
-      if (/^pppoe-/.test(attempt.iface ?? '') || has(attempt, /PADT|PPPoE/)) {
+      if (pppoeLink(attempt)) {
         return "The PPPoE link was up and then the access concentrator stopped answering LCP echoes: the line, the modem or the ISP's side dropped the session (no GRE or server route is involved); raise `lcp-echo-failure` / `lcp-echo-interval` (OpenWrt: `option keepalive 'FAILURES INTERVAL'`) if the link is just slow to answer.";
+      }
+      if (attempt.cause === 'echo-lost-line') {
+        return "The link over a modem's line (serial, 3G/LTE, DSL) was up and then the far end stopped answering LCP echoes: the radio or telephone network dropped the call, or the modem hung or reset (the kernel's USB lines tell); no tunnel route or GRE is involved; raise `lcp-echo-failure` / `lcp-echo-interval` (OpenWrt: `option keepalive 'FAILURES INTERVAL'`) if the network is just slow to answer.";
       }
       return 'The tunnel was up and then stopped answering LCP echoes: often the route to the server went through ppp0 (delete it in ip-up with full paths) or the path drops GRE intermittently; raise `lcp-echo-failure` / `lcp-echo-interval` if the link is just slow.';
     case 'terminated_by_peer':

@@ -22,6 +22,12 @@ import { formatPattern } from './source-messages.js';
  * pppd, the line hanging up after a SIGHUP, a modem on a serial line (a prefix: the details
  * that start with it say how). Code tells them apart by the end's cause (types.ts EndCause).
  */
+/**
+ * PPPoE's own words in a pppd's lines (the plugin's banner and name, its discovery packets, its
+ * session number, its PADT): the link is PPPoE, whatever the paste left of its Connect line.
+ */
+export const PPPOE_WORDS = /\bPPPoE\b|\bPAD[IORST]\b|^PPP session is \d+|\b(?:rp-)?pppoe\.so\b/i;
+
 export const HANGUP = {
   pty: 'modem hangup (the pptp transport closed)',
   line: 'the line under pppd hung up (SIGHUP, then Modem hangup: its tty or pty was closed)',

@@ -226,12 +226,12 @@ export function clientLeft(s: Session, server: 'pptpd' | 'accel-ppp', l: LogLine
   }
 }
 
-/** Records an authentication failure (the first failing line is the evidence). */
 /** A server's log of this call: pptpd's lines about it, or accel-ppp's own (a server that runs PPP itself). */
 export function serverSide(s: Session): boolean {
   return s.tunnelServer !== null || s.lines.some((l) => ACCEL_PROG.test(l.prog ?? ''));
 }
 
+/** Records an authentication failure (the first failing line is the evidence). */
 export function authFailure(s: Session, l: LogLine, detail: string): void {
   s.authResult = 'failure';
   s.authFail ??= l;

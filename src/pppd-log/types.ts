@@ -94,6 +94,7 @@ export interface Attempt {
  * - `front-end-stopped`: the program that runs pppd on a pty (openfortivpn) shut the tunnel down;
  * - `dialer-config`: the dialer (wvdial) found no phone number, login or password in its configuration;
  * - `gre-refused`: pptp's GRE socket got an ICMP error for the GRE flow (protocol 47 refused on the way);
+ * - `echo-lost-line`: LCP echoes went unanswered on a modem's line or a network link (PPPoE, PPPoA), not a tunnel;
  * - `pptp-call-not-up`: LCP went unanswered and pptp's own lines never show its call set up;
  * - `max-connect`: pppd's own `maxconnect` limit ended the link (auth.c connect_time_expired).
  */
@@ -117,6 +118,7 @@ export type EndCause =
   | 'server-refused'
   | 'pppoe-discovery'
   | 'lcp-unanswered-line'
+  | 'echo-lost-line'
   | 'looped-back'
   | 'gre-oversized'
   | 'front-end-stopped'

@@ -5,7 +5,7 @@
 import type { EndCause, Verdict } from './types.js';
 import { SERVER_VIEW, serverSide, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
-import { HANGUP, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, rasKind } from './rules.js';
+import { HANGUP, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_WORDS, rasKind } from './rules.js';
 
 export interface Decision {
   verdict: Verdict;
@@ -375,8 +375,12 @@ export function decideVerdict(s: Session): Decision {
     return { verdict: 'up', endedBy: null, evidence: ev(s.authOk, s.upLine) };
   }
   switch (pick.kind) {
-    case 'echo':
-      return { verdict: 'link_dead', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
+    case 'echo': {
+      // On a modem's line or a PPPoE/PPPoA link no tunnel route or GRE is involved: the line
+      // that shows which link it was is evidence, and the hint reads it.
+      const line = s.serialLine ?? s.networkLink ?? (s.lines.some((l) => l.source === 'pptp') ? undefined : s.lines.find((l) => PPPOE_WORDS.test(l.msg)));
+      return { verdict: 'link_dead', endedBy: describe(pick), evidence: ev(line, s.upLine, pick.line), ...(line ? { cause: 'echo-lost-line' as const } : {}) };
+    }
     case 'idle':
       return { verdict: 'idle_disconnect', endedBy: describe(pick), evidence: ev(pick.line) };
     case 'signal':

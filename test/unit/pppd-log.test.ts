@@ -591,6 +591,39 @@ describe('hintFor', () => {
     expect(diagnose(readFileSync(path.join(dir, 'ubuntu-nm-mschap-e691-debug.log'), 'utf8')).hint).toMatch(/DOMAIN/);
     expect(diagnose(readFileSync(path.join(dir, 'ubuntu-nm-lcp-timeout.log'), 'utf8')).hint).toMatch(/GRE/);
   });
+
+  // lcp.c LcpLinkFailure after echoes went unanswered: which link it was decides where to look
+  const dead = ['pppd[7]: No response to 5 echo-requests', 'pppd[7]: Serial link appears to be disconnected.', 'pppd[7]: Connection terminated.'];
+  const upOn = (connect: string, iface: string) => [
+    `pppd[7]: Connect: ${iface} <--> ${connect}`,
+    'pppd[7]: local  IP address 100.64.1.2',
+    'pppd[7]: remote IP address 100.64.0.1',
+  ];
+  it('names the WAN, not a tunnel route, when a PPPoE link stopped answering echoes', () => {
+    const d = diagnose([...upOn('eth0.7', 'pppoe-wan'), ...dead, 'pppd[7]: Sent PADT'].join('\n'));
+    expect(d.verdict).toBe('link_dead');
+    expect(d.hint).toMatch(/access concentrator/);
+    expect(d.hint).toMatch(/`ifstatus wan` and `logread -e pppd \| grep -i -e echo -e PADT`/);
+    expect(d.hint).not.toMatch(/ip route get/);
+  });
+  it("reads PPPoE from the plugin's own lines when the paste lost the Connect line", () => {
+    const d = diagnose(['PPP session is 9283', 'local  IP address 100.64.1.2', 'remote IP address 100.64.0.1', ...dead.map((l) => l.replace('pppd[7]: ', ''))].join('\n'));
+    expect(d.verdict).toBe('link_dead');
+    expect(d.hint).toMatch(/access concentrator/);
+    expect(d.evidence).toContain('PPP session is 9283');
+  });
+  it("names the modem when a serial line's link stopped answering echoes", () => {
+    const d = diagnose([...upOn('/dev/ttyUSB0', 'ppp0'), ...dead, 'pppd[7]: Modem hangup'].join('\n'));
+    expect(d.verdict).toBe('link_dead');
+    expect(d.hint).toMatch(/modem's line/);
+    expect(d.hint).toMatch(/dmesg \| tail/);
+    expect(d.hint).not.toMatch(/ip route get|GRE intermittently/);
+  });
+  it('keeps the route-through-the-tunnel hint for PPTP', () => {
+    const d = diagnose([...upOn('/dev/pts/3', 'ppp0'), 'pptp[8]: anon log[main:pptp.c:314]: The synchronous pptp option is NOT activated', ...dead].join('\n'));
+    expect(d.verdict).toBe('link_dead');
+    expect(d.hint).toMatch(/ip route get/);
+  });
 });
 
 describe('robustness', () => {
