@@ -55,6 +55,9 @@ function tunnelName(attempt: Attempt): string {
   return m?.[1] ?? 'NAME';
 }
 
+/** The pppoe plugin's wait for the access concentrator left on SIGTERM/SIGINT (discovery.c, ppp 2.4.8 and later). */
+const DISCOVERY_INTERRUPTED = /select \(waitForPAD[OS]\): Interrupted system call/i;
+
 /** A PPPoE link (netifd's `pppoe-NAME`, the plugin's words in the evidence): no GRE, no route to a PPTP server. */
 function pppoeLink(attempt: Attempt): boolean {
   return /^pppoe-/.test(attempt.iface ?? '') || has(attempt, PPPOE_WORDS) || has(attempt, /<-->\s*(?:eth|en[opsx]|wlan|wl|vlan|nas|wan|br-?|bond|veth|lan|dsl|ptm)/);
@@ -241,6 +244,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'idle_disconnect':
       return `\`grep -n -e idle -e demand /etc/ppp/peers/${name}\` (or \`uci show network.${name}\`)`;
     case 'stopped_locally':
+      if (has(attempt, DISCOVERY_INTERRUPTED)) return '`logread -e netifd -e pppd` (what restarted the interface) and `ip link` (the WAN port\'s link)';
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
     case 'other': {
       const byCause = attempt.cause ? OTHER_BY_CAUSE[attempt.cause] : undefined;
@@ -392,6 +396,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'idle_disconnect':
       return 'pppd hung up because the link was idle: remove or raise `idle N` (and `demand`) if the tunnel should stay up.';
     case 'stopped_locally':
+      if (has(attempt, DISCOVERY_INTERRUPTED)) {
+        return "pppd was told to stop (SIGTERM or SIGINT) while it still waited for a PPPoE access concentrator, so its \"Timeout waiting for PAD…\" says nothing about the ISP: on OpenWrt netifd stops pppd when the wan interface is restarted (`ifup wan`, a network reload) or its device loses its link; if it repeats, the WAN port's link is flapping.";
+      }
       return 'pppd was stopped by a signal on the router (pppd kill, poff, netifd or a reboot): nothing is wrong with the tunnel itself.';
     case 'other': {
       const byCause = attempt.cause ? OTHER_BY_CAUSE[attempt.cause] : undefined;

@@ -1083,13 +1083,27 @@ export const PPPD_RULES: Rule[] = [
     on: (s, _m, l) => connectScriptFailed(s, l),
   },
   {
+    name: 'pppoe-discovery-interrupted',
+    // pppoe plugin discovery.c waitForPADO/waitForPADS (ppp 2.4.8 and later): select() is left
+    // on EINTR only when SIGTERM or SIGINT arrived (got_sigterm: netifd's ifdown, a restart,
+    // Ctrl-C); discovery() then prints "Timeout waiting for PAD[OS] packets" at once, and pppd
+    // exits without "Terminating on signal" (handle_events never ran). Up to 2.4.7 EINTR looped.
+    re: /^select \(waitForPAD[OS]\): Interrupted system call/i,
+    example: 'select (waitForPADO): Interrupted system call',
+    fresh: true,
+    on: (s, _m, l) => void s.ends.push({ kind: 'signal', detail: 'SIGTERM or SIGINT during PPPoE discovery (its wait for the access concentrator was interrupted)', line: l }),
+  },
+  {
     name: 'pppoe-no-answer',
     // rp-pppoe plugin discovery.c: no access concentrator answered PADI/PADR. A fresh attempt
-    // after a finished one (persist): the server does not answer.
+    // after a finished one (persist): the server does not answer. After the interrupted wait
+    // above the same words only say pppd was told to stop.
     re: /Timeout waiting for PAD[OS] packets|Unable to complete PPPoE Discovery/i,
     example: 'Timeout waiting for PADO packets',
     fresh: true,
-    on: (s, _m, l) => void (s.discoveryTimeout ??= l),
+    on: (s, _m, l) => {
+      if (!s.ends.some((e) => e.kind === 'signal')) s.discoveryTimeout ??= l;
+    },
   },
   {
     name: 'pppoe-session-refused',

@@ -612,6 +612,21 @@ describe('hintFor', () => {
     expect(d.hint).toMatch(/access concentrator/);
     expect(d.evidence).toContain('PPP session is 9283');
   });
+  // pppoe plugin discovery.c (ppp 2.4.8+): select() is left on EINTR only once SIGTERM/SIGINT
+  // set got_sigterm, and discovery() then prints the time-out at once
+  const discovery = (wait: string[]) =>
+    ['Plugin pppoe.so loaded.', 'PPPoE plugin from pppd 2.4.9', 'pppd 2.4.9 started by root, uid 0', ...wait, 'Unable to complete PPPoE Discovery', 'Exit.']
+      .map((l) => `Mon Feb 20 23:57:48 2023 daemon.notice pppd[5190]: ${l}`)
+      .join('\n');
+  it('reads an interrupted wait for the access concentrator as pppd told to stop, not as no answer', () => {
+    const d = diagnose(discovery(['select (waitForPADO): Interrupted system call', 'Timeout waiting for PADO packets']));
+    expect(d.verdict).toBe('stopped_locally');
+    expect(d.hint).toMatch(/netifd stops pppd when the wan interface is restarted/);
+    expect(d.hint).toMatch(/`logread -e netifd -e pppd`/);
+    const timedOut = diagnose(discovery(['Timeout waiting for PADO packets']));
+    expect(timedOut.verdict).toBe('no_response');
+    expect(timedOut.hint).toMatch(/access concentrator answered/);
+  });
   it("names the modem when a serial line's link stopped answering echoes", () => {
     const d = diagnose([...upOn('/dev/ttyUSB0', 'ppp0'), ...dead, 'pppd[7]: Modem hangup'].join('\n'));
     expect(d.verdict).toBe('link_dead');
