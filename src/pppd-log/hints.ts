@@ -215,6 +215,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'eap_refused_or_unsupported':
       return `\`grep -n -e eap -e refuse /etc/ppp/options.pptp /etc/ppp/peers/${name}\``;
     case 'no_response':
+      if (attempt.cause === 'pppoe-ac-refused') return `\`logread -e pppd | grep -e PADO -e PADS\` (the concentrator's words) and \`uci show network.${name} | grep -e service -e ac -e username\``;
       if (attempt.cause === 'pppoe-discovery') return `\`ifstatus ${name}\` and \`logread -e pppd\` (PADI/PADO), and the WAN port's link: \`ip link\``;
       if (attempt.cause === 'lcp-unanswered-line') return '`logread -e pppd -e chat` (the dial and the first LCP lines)';
       if (attempt.cause === 'pptp-call-not-up') return `\`logread -e pptp\` (does it reach "Outgoing call established"?), then \`nc -zv ${server} 1723\``;
@@ -304,6 +305,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'eap_refused_or_unsupported':
       return 'The server asked for EAP, which fails with this pppd/server pair: add `refuse-eap` (and usually `refuse-pap`, `refuse-chap`, `refuse-mschap`) so MS-CHAPv2 is used.';
     case 'no_response':
+      if (attempt.cause === 'pppoe-ac-refused') {
+        return "An access concentrator answered PPPoE discovery with an error tag (RFC 2516), so the line and the VLAN work and the ISP's side refused: the tag's text says why (a session limit: this account's previous session is still open on the ISP's side, wait for it to time out; a Service-Name-Error: the `service` option names a service it does not offer; a System-Error: the concentrator is overloaded).";
+      }
       if (attempt.cause === 'pppoe-discovery' && has(attempt, /waiting for PADS/i)) {
         return "An access concentrator answered discovery (PADO) but never confirmed the session (no PADS): it refused or dropped the request (a `service` name it does not offer, an overloaded concentrator, two concentrators answering: pick one with `ac`).";
       }

@@ -1094,6 +1094,16 @@ export const PPPD_RULES: Rule[] = [
     on: (s, _m, l) => void s.ends.push({ kind: 'signal', detail: 'SIGTERM or SIGINT during PPPoE discovery (its wait for the access concentrator was interrupted)', line: l }),
   },
   {
+    name: 'pppoe-ac-error',
+    // pppoe plugin discovery.c parsePADOTags/parsePADSTags: the access concentrator's answer
+    // carried an error tag (RFC 2516: Service-Name-Error, AC-System-Error, Generic-Error). A
+    // PADO with one is skipped, a PADS with one ends the wait (PADR is sent again, up to the
+    // attempts): the concentrator answered and refused; its words say why.
+    re: /^PAD[OS]: (?:Service-Name|System|Generic)-Error:/i,
+    example: 'PADS: Generic-Error: Session limit reached',
+    on: (s, _m, l) => void (s.acError ??= l),
+  },
+  {
     name: 'pppoe-no-answer',
     // rp-pppoe plugin discovery.c: no access concentrator answered PADI/PADR. A fresh attempt
     // after a finished one (persist): the server does not answer. After the interrupted wait

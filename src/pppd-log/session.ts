@@ -88,6 +88,8 @@ export interface Session {
   lcpTimeout: LogLine | null;
   /** PPPoE discovery got no answer (rp-pppoe "Timeout waiting for PADO packets"). */
   discoveryTimeout: LogLine | null;
+  /** The access concentrator's error tag in a PADO or PADS (discovery.c: it answered, and refused). */
+  acError: LogLine | null;
   otherTimeout: LogLine | null;
   localIp: string | null;
   remoteIp: string | null;
@@ -186,6 +188,7 @@ export function newSession(pid: string | null): Session {
     controlErr: null,
     lcpTimeout: null,
     discoveryTimeout: null,
+    acError: null,
     otherTimeout: null,
     localIp: null,
     remoteIp: null,

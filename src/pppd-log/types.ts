@@ -88,6 +88,7 @@ export interface Attempt {
  * - `pppd-fatal`: pppd stopped on a fatal error of its own (main.c fatal: a system call failed);
  * - `server-refused`: the PPTP server answered on TCP 1723 and refused the control connection or the call;
  * - `pppoe-discovery`: no PPPoE access concentrator answered discovery (PADO/PADS);
+ * - `pppoe-ac-refused`: an access concentrator answered discovery with an error tag (PADO/PADS);
  * - `lcp-unanswered-line`: LCP went unanswered on a modem's line or a network link (no GRE);
  * - `looped-back`: our own LCP requests came back (lcp.c);
  * - `gre-oversized`: pptp's GRE socket got EMSGSIZE (an ICMP fragmentation-needed for GRE: path MTU);
@@ -117,6 +118,7 @@ export type EndCause =
   | 'pppd-fatal'
   | 'server-refused'
   | 'pppoe-discovery'
+  | 'pppoe-ac-refused'
   | 'lcp-unanswered-line'
   | 'echo-lost-line'
   | 'looped-back'

@@ -299,6 +299,9 @@ export function decideVerdict(s: Session): Decision {
       return { verdict: 'no_response', endedBy: 'LCP negotiation never completed', evidence: ev(s.lcpTimeout), ...lineCause(s) };
     }
     if (s.discoveryTimeout && !s.lcpRcvdAny) {
+      if (s.acError) {
+        return { verdict: 'no_response', endedBy: `the access concentrator refused the PPPoE session (${s.acError.msg})`, evidence: ev(s.acError, s.discoveryTimeout), cause: 'pppoe-ac-refused' };
+      }
       return { verdict: 'no_response', endedBy: 'no access concentrator answered PPPoE discovery', evidence: ev(s.discoveryTimeout), cause: 'pppoe-discovery' };
     }
     // lcp.c: our own Configure-Requests came back (a modem echoing, a line looped back): pppd

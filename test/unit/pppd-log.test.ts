@@ -627,6 +627,13 @@ describe('hintFor', () => {
     expect(timedOut.verdict).toBe('no_response');
     expect(timedOut.hint).toMatch(/access concentrator answered/);
   });
+  it("quotes the access concentrator's error tag instead of saying nobody answered", () => {
+    const d = diagnose(discovery(['PADS: Generic-Error: Session limit reached', 'Timeout waiting for PADS packets']));
+    expect(d.verdict).toBe('no_response');
+    expect(d.endedBy).toBe('the access concentrator refused the PPPoE session (PADS: Generic-Error: Session limit reached)');
+    expect(d.hint).toMatch(/session limit/);
+    expect(d.hint).toMatch(/grep -e PADO -e PADS/);
+  });
   it("names the modem when a serial line's link stopped answering echoes", () => {
     const d = diagnose([...upOn('/dev/ttyUSB0', 'ppp0'), ...dead, 'pppd[7]: Modem hangup'].join('\n'));
     expect(d.verdict).toBe('link_dead');
