@@ -3,7 +3,7 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, EndCause, Verdict } from './types.js';
-import { FAILED_TO_OPEN, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
+import { FAILED_TO_OPEN, PPPOE_NO_DEVICE, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
 const MSCHAP_ERRORS: Record<string, string> = {
@@ -230,6 +230,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       if (has(attempt, PPPOE_SOCKET)) return '`lsmod | grep pppo` and `opkg list-installed | grep -e kmod-pppoe -e kmod-pppox`';
       return has(attempt, /MPPE/i) ? '`lsmod | grep mppe` and `opkg list-installed | grep kmod-mppe`' : '`lsmod | grep ppp` and `ls -l /dev/ppp`';
     case 'config_error':
+      if (has(attempt, PPPOE_NO_DEVICE)) return `\`ip link\` (the devices there are) and \`uci get network.${name}.device\``;
       return `\`ifstatus ${name}\` (netifd reports INVALID_OPTIONS) and \`pppd call ${name} debug nodetach\` to see the option`;
     case 'link_dead':
       if (pppoeLink(attempt)) return `\`ifstatus ${name}\` and \`logread -e pppd | grep -i -e echo -e PADT\`, and the WAN port's link: \`ip link\``;
@@ -343,6 +344,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       return 'The kernel lacks PPP: install kmod-ppp and load slhc, ppp_generic and ppp_async (add them to /etc/modules); /dev/ppp must exist.';
     case 'config_error': {
+      if (has(attempt, PPPOE_NO_DEVICE)) {
+        return "The kernel's PPPoE driver knows no network device of the name pppd's pppoe plugin was given (errno 19): an alias such as eth0:1, a misspelt name, or a USB NIC that went away; discovery may still have worked on it. Name the device itself (OpenWrt: the `device` of the wan interface, e.g. eth0.2 or wan).";
+      }
       const opt = /unrecognized option '([^']*)'/.exec(attempt.evidence.join('\n'))?.[1];
       if (opt === 'mppe' || (opt && /^mppe/.test(opt))) {
         return 'This pppd (ppp 2.5, OpenWrt 24.10+) does not know the MPPE-MPPC syntax `mppe required,...`: write `require-mppe-128` (plus `nomppe-stateful` for stateless) instead.';

@@ -22,6 +22,9 @@ import { formatPattern } from './source-messages.js';
  * pppd, the line hanging up after a SIGHUP, a modem on a serial line (a prefix: the details
  * that start with it say how). Code tells them apart by the end's cause (types.ts EndCause).
  */
+/** The kernel's PPPoE driver found no device of the configured name (ENODEV on the session socket). */
+export const PPPOE_NO_DEVICE = /Failed to (?:connect PPPoE socket|negotiate PPPoE connection): 19\b/i;
+
 /**
  * PPPoE's own words in a pppd's lines (the plugin's banner and name, its discovery packets, its
  * session number, its PADT): the link is PPPoE, whatever the paste left of its Connect line.
@@ -1124,6 +1127,13 @@ export const PPPD_RULES: Rule[] = [
     re: /^Failed to (?:connect PPPoE socket|negotiate PPPoE connection): (\d+)\s*(.*)$/i,
     example: 'Failed to connect PPPoE socket: 22 Invalid argument',
     on: (s, m, l) => {
+      // errno 19 ENODEV: the kernel's PPPoE driver (pppoe_connect) found no network device of
+      // the name the plugin was given (an alias such as eth0:1, a misspelt or vanished NIC;
+      // discovery's raw socket accepted it): the configured device is wrong, not the driver.
+      if (m[1] === '19') {
+        s.configErr ??= l;
+        return;
+      }
       const why = m[2] ? `errno ${m[1]}: ${m[2]}` : `errno ${m[1]}`;
       s.ends.push({ kind: 'local-term', detail: `the kernel refused the PPPoE session socket (${why})`, line: l, cause: 'pppoe-socket' });
     },

@@ -5,7 +5,7 @@
 import type { EndCause, Verdict } from './types.js';
 import { SERVER_VIEW, serverSide, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
-import { HANGUP, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_WORDS, rasKind } from './rules.js';
+import { HANGUP, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
 
 export interface Decision {
   verdict: Verdict;
@@ -126,7 +126,8 @@ export function decideVerdict(s: Session): Decision {
   if (s.configErr) {
     // On a server's side (pptpd's pppd) the same option errors are the server's configuration.
     const server = s.nonPptpLink?.source === 'pptpd' ? s.nonPptpLink : null;
-    return { verdict: 'config_error', endedBy: `pppd rejected its options: ${s.configErr.msg}`, evidence: ev(server, s.configErr, s.configDetail) };
+    const what = PPPOE_NO_DEVICE.test(s.configErr.msg) ? 'the PPPoE device pppd was given is no network device the kernel knows' : 'pppd rejected its options';
+    return { verdict: 'config_error', endedBy: `${what}: ${s.configErr.msg}`, evidence: ev(server, s.configErr, s.configDetail) };
   }
   // 2. The kernel lacks PPP (or MPPE, or PPTP sockets).
   if (s.noKernel) {

@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       // a hash of the family, so about a third: batch 14's families drew 27 of 93 (29 %), batch
       // 29's (a thread's posters' runs share one) 13 of 58 (22 %)
@@ -121,6 +121,7 @@ describe('verdict accuracy', () => {
       ['batch 32 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field32-'))],
       ['batch 33 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field33-'))],
       ['batch 34 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field34-'))],
+      ['batch 35 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field35-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -169,14 +170,15 @@ describe('verdict accuracy', () => {
     // held-out verdict, a count seen after deciding: 596/648 (92.0 %). Stop 31: reading
     // "select (waitForPADO): Interrupted system call" as the signal ppp 2.4.8+'s discovery.c
     // says it is (an audit of ppp 2.5.2, not a corpus log) lost one held-out verdict, a count
-    // seen after deciding (its label reads the time-out that follows): 595/648 (91.8 %).
+    // seen after deciding (its label reads the time-out that follows): 595/648 (91.8 %); batch
+    // 35 11/12 measured frozen at a1cacff (and at e24364c): 606/660 (91.8 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(595);
+    expect(table.correct).toBeGreaterThanOrEqual(606);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
-    // was wrong when measured frozen, and two of batch 24's (not looked at): a ceiling, never
-    // met by looking
-    expect(addr.wrong.length).toBeLessThanOrEqual(3);
+    // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
+    // a ceiling, never met by looking
+    expect(addr.wrong.length).toBeLessThanOrEqual(4);
   });
 
   it('takes every corpus log for a pppd log (diagnose never exits 2 on them), held-out ones counted only', () => {

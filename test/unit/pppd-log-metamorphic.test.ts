@@ -313,8 +313,10 @@ const KNOWN_FAILURES: Record<string, number> = {
   // transform keeps other programs' lines whole and dated, and pppd's untagged "LCP: timeout"
   // after one reads as its wrapped tail (journalctl -o cat would drop every line's date)
   // and (batch 34) two pppd sharing one pptp call manager (field34-ubuntuforums-kubuntu-1010-...:
-  // only the pids told the second pppd's hang-up from the first one's LCP time-out)
-  "journalctl -o cat": 12,
+  // only the pids told the second pppd's hang-up from the first one's LCP time-out) and
+  // (batch 35) a plog whose last pppd only started after three PADS time-outs of another
+  // (field35-d-ubuntuforums-dapper-upgrade-...: its pid alone told it from them, as batch 25's)
+  "journalctl -o cat": 13,
   "RFC 5424": 0,
   "busybox syslogd /var/log/messages": 0,
   // field15-ubuntu-wvdial-o2-...: only wvdial's relayed binary noise ("pppd: \uFFFD\uFFFD[06][08]")
@@ -374,9 +376,10 @@ const KNOWN_FAILURES: Record<string, number> = {
   // field22-lkml-slackware-rp-pppoe-...: a restart under a new pid read as the old attempt's tail)
   // (and batch 25's two plogs whose last pppd only started, and batch 27's two pppd, as for
   // `journalctl -o cat`)
-  // and batch 34's two pppd sharing one pptp call manager, as for `journalctl -o cat`
-  "log centre CSV export": 7,
-  "tab-separated export": 7,
+  // and batch 34's two pppd sharing one pptp call manager and batch 35's plog, as for
+  // `journalctl -o cat`
+  "log centre CSV export": 8,
+  "tab-separated export": 8,
   "front end log window \"[10:20:30] VPN: \"": 0,
   "BBCode colour on every line": 0,
   'commented out "// "': 0,

@@ -627,6 +627,15 @@ describe('hintFor', () => {
     expect(timedOut.verdict).toBe('no_response');
     expect(timedOut.hint).toMatch(/access concentrator answered/);
   });
+  it('reads ENODEV on the PPPoE session socket as the configured device, not the kernel driver', () => {
+    // kernel pppoe_connect(): no net device of the name the plugin passed (an alias, eth0:1)
+    const d = diagnose(discovery(['PPP session is 436', 'Failed to connect PPPoE socket: 19 No such device']));
+    expect(d.verdict).toBe('config_error');
+    expect(d.hint).toMatch(/an alias such as eth0:1/);
+    expect(d.hint).toMatch(/`ip link`/);
+    const driver = diagnose(discovery(['PPP session is 436', 'Failed to connect PPPoE socket: 25 Inappropriate ioctl for device']));
+    expect(driver.verdict).not.toBe('config_error');
+  });
   it("quotes the access concentrator's error tag instead of saying nobody answered", () => {
     const d = diagnose(discovery(['PADS: Generic-Error: Session limit reached', 'Timeout waiting for PADS packets']));
     expect(d.verdict).toBe('no_response');
