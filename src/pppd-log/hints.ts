@@ -218,6 +218,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       if (attempt.cause === 'pppoe-ac-refused') return `\`logread -e pppd | grep -e PADO -e PADS\` (the concentrator's words) and \`uci show network.${name} | grep -e service -e ac -e username\``;
       if (attempt.cause === 'pppoe-discovery') return `\`ifstatus ${name}\` and \`logread -e pppd\` (PADI/PADO), and the WAN port's link: \`ip link\``;
       if (attempt.cause === 'lcp-unanswered-line') return '`logread -e pppd -e chat` (the dial and the first LCP lines)';
+      if (attempt.cause === 'l2tp-no-ppp') return '`logread -e xl2tpd -e pppd` (the tunnel and call lines), and with IPsec `ip xfrm state` (an SA for UDP 1701 each way)';
       if (attempt.cause === 'pptp-call-not-up') return `\`logread -e pptp\` (does it reach "Outgoing call established"?), then \`nc -zv ${server} 1723\``;
       return "`lsmod | grep -e gre -e pptp` here, and on every NAT router on the way `lsmod | grep nf_nat_pptp`";
     case 'control_refused':
@@ -228,12 +229,14 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'no_kernel_support':
       if (has(attempt, PPTP_SOCKET)) return '`lsmod | grep -e pptp -e gre` and `opkg list-installed | grep -e kmod-pptp -e kmod-gre`';
       if (has(attempt, PPPOE_SOCKET)) return '`lsmod | grep pppo` and `opkg list-installed | grep -e kmod-pppoe -e kmod-pppox`';
+      if (has(attempt, /PPPoL2TP kernel driver not installed|No PPPoL2TP support/i)) return '`lsmod | grep l2tp` and `opkg list-installed | grep -e kmod-pppol2tp -e kmod-l2tp`';
       return has(attempt, /MPPE/i) ? '`lsmod | grep mppe` and `opkg list-installed | grep kmod-mppe`' : '`lsmod | grep ppp` and `ls -l /dev/ppp`';
     case 'config_error':
       if (has(attempt, PPPOE_NO_DEVICE)) return `\`ip link\` (the devices there are) and \`uci get network.${name}.device\``;
       return `\`ifstatus ${name}\` (netifd reports INVALID_OPTIONS) and \`pppd call ${name} debug nodetach\` to see the option`;
     case 'link_dead':
       if (pppoeLink(attempt)) return `\`ifstatus ${name}\` and \`logread -e pppd | grep -i -e echo -e PADT\`, and the WAN port's link: \`ip link\``;
+      if (attempt.cause === 'l2tp-dead') return `\`logread -e xl2tpd -e pppd | tail -n 50\` and \`ip route get ${server}\` (it must not go through the tunnel)`;
       if (attempt.cause === 'echo-lost-line') return '`logread -e pppd -e chat` and `dmesg | tail` (a modem that reset, lost signal or left the USB bus)';
       return `\`ip route get ${server}\` (it must not go through the tunnel) and \`logread -e pppd | grep -i echo\``;
     case 'terminated_by_peer':
@@ -315,6 +318,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (attempt.cause === 'pppoe-discovery') {
         return "No PPPoE access concentrator answered discovery (PADI sent, no PADO or PADS): the WAN cable, the modem's bridge mode or the ISP's VLAN (OpenWrt: the `device` of the wan interface, e.g. eth0.7), or the ISP's side is down; a `service`/`ac` name that matches no concentrator gets no answer either.";
       }
+      if (attempt.cause === 'l2tp-no-ppp') {
+        return "No PPP frame came back over the L2TP call: xl2tpd's control messages reached the LNS (UDP 1701) but PPP did not pass, so the LNS's pppd failed to start (its own log says why) or the data packets are dropped on the way (the IPsec policy must cover UDP 1701 both ways; NAT-T needs UDP 4500). No GRE or TCP 1723 is involved.";
+      }
       if (attempt.cause === 'lcp-unanswered-line') {
         return "The peer never answered LCP on this line (a modem's or a PPPoE/PPPoA link, not PPTP): the modem did not connect to a PPP service (APN, number, chat script), or the line's far end speaks no PPP; pppd's `debug` shows whether anything came back.";
       }
@@ -334,6 +340,10 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (has(attempt, PPTP_SOCKET)) {
         return 'The kernel lacks PPTP sockets (pppd\'s pptp.so, accel-ppp\'s pptp): install kmod-pptp (and kmod-gre) and load pptp.';
+      }
+      // pppol2tp.c setdevname_pppol2tp: the fd xl2tpd passed is no PPPoL2TP socket (no l2tp_ppp)
+      if (has(attempt, /PPPoL2TP kernel driver not installed|No PPPoL2TP support/i)) {
+        return 'The kernel lacks PPP over L2TP sockets (pppd\'s pppol2tp.so, which xl2tpd uses): install kmod-pppol2tp (with kmod-l2tp) and load l2tp_ppp; /dev/ppp is not the problem.';
       }
       // the pppoe plugin's socket(AF_PPPOX, ..., PX_PROTO_OE) failing (plugin.c PPPOEConnectDevice)
       if (has(attempt, PPPOE_SOCKET)) {
@@ -380,6 +390,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (pppoeLink(attempt)) {
         return "The PPPoE link was up and then the access concentrator stopped answering LCP echoes: the line, the modem or the ISP's side dropped the session (no GRE or server route is involved); raise `lcp-echo-failure` / `lcp-echo-interval` (OpenWrt: `option keepalive 'FAILURES INTERVAL'`) if the link is just slow to answer.";
+      }
+      if (attempt.cause === 'l2tp-dead') {
+        return "The L2TP link was up, then the LNS stopped answering (pppd's LCP echoes or xl2tpd's hellos went unanswered): the path to it broke (a NAT mapping for UDP 1701/4500 expired, an IPsec SA was not renewed) or the LNS went away; no GRE is involved. Raise `lcp-echo-failure` / `lcp-echo-interval` if the path is just slow.";
       }
       if (attempt.cause === 'echo-lost-line') {
         return "The link over a modem's line (serial, 3G/LTE, DSL) was up and then the far end stopped answering LCP echoes: the radio or telephone network dropped the call, or the modem hung or reset (the kernel's USB lines tell); no tunnel route or GRE is involved; raise `lcp-echo-failure` / `lcp-echo-interval` (OpenWrt: `option keepalive 'FAILURES INTERVAL'`) if the network is just slow to answer.";

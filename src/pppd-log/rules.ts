@@ -1848,6 +1848,18 @@ export const XL2TPD_RULES: Rule[] = [
     },
   },
   {
+    // network.c: control messages (hellos, ZLBs) left unacknowledged past the retries: xl2tpd
+    // closes the tunnel ("Connection N closed to H, port P (Timeout)", call.c) and destroy_call
+    // stops pppd with SIGTERM (TRUST_PPPD_TO_DIE). Another tunnel's time-out (a second connect
+    // failing) leaves this pppd running: only the signal that follows makes it this one's end.
+    name: 'xl2tpd-tunnel-timeout',
+    re: /^Maximum retries exceeded for tunnel \d+/,
+    example: 'Maximum retries exceeded for tunnel 38525.  Closing.',
+    on: (s, _m, l) => {
+      if (s.started && !s.finished) s.l2tpTimeout ??= l;
+    },
+  },
+  {
     name: 'xl2tpd-stopped',
     re: /^death_handler: Fatal signal (\d+) received/,
     example: 'death_handler: Fatal signal 15 received',

@@ -124,6 +124,11 @@ export interface Session {
    * shuts the tunnel down (tunnel.c pppd_terminate), so pppd's "Hangup (SIGHUP)" is its pty closing.
    */
   ptyFrontEnd: LogLine | null;
+  /**
+   * xl2tpd gave up on its tunnel while this pppd ran ("Maximum retries exceeded for tunnel N",
+   * network.c): the L2TP peer stopped acknowledging; the signal xl2tpd then sends is its consequence.
+   */
+  l2tpTimeout: LogLine | null;
   /** pptp_ctrl.c ctrlp_error(): the server answered on TCP 1723 and refused the control connection or the call. */
   serverRefused: LogLine | null;
   /** sys-linux.c could not flush or set its tty: the fd is gone, the line hung up under it. */
@@ -205,6 +210,7 @@ export function newSession(pid: string | null): Session {
     networkLink: null,
     tunnelServer: null,
     ptyFrontEnd: null,
+    l2tpTimeout: null,
     serverRefused: null,
     ttyGone: null,
     ptyNotRun: null,
@@ -232,6 +238,11 @@ export function clientLeft(s: Session, server: 'pptpd' | 'accel-ppp', l: LogLine
 /** A server's log of this call: pptpd's lines about it, or accel-ppp's own (a server that runs PPP itself). */
 export function serverSide(s: Session): boolean {
   return s.tunnelServer !== null || s.lines.some((l) => ACCEL_PROG.test(l.prog ?? ''));
+}
+
+/** This pppd carries an L2TP call: the pppol2tp plugin, netifd's `l2tp-NAME`, xl2tpd's word on its call. */
+export function l2tpSession(s: Session): boolean {
+  return /^l2tp-/.test(s.iface ?? '') || s.lines.some((l) => /^xl2tpd$/i.test(l.prog ?? '') || /pppol2tp|openl2tp|nm-l2tp/i.test(l.msg));
 }
 
 /** Records an authentication failure (the first failing line is the evidence). */

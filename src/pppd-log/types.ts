@@ -95,6 +95,8 @@ export interface Attempt {
  * - `front-end-stopped`: the program that runs pppd on a pty (openfortivpn) shut the tunnel down;
  * - `dialer-config`: the dialer (wvdial) found no phone number, login or password in its configuration;
  * - `gre-refused`: pptp's GRE socket got an ICMP error for the GRE flow (protocol 47 refused on the way);
+ * - `l2tp-no-ppp`: PPP went unanswered over an L2TP call (UDP 1701; no GRE, no TCP 1723);
+ * - `l2tp-dead`: an L2TP link's peer stopped answering (LCP echoes, or xl2tpd gave up on the tunnel);
  * - `echo-lost-line`: LCP echoes went unanswered on a modem's line or a network link (PPPoE, PPPoA), not a tunnel;
  * - `pptp-call-not-up`: LCP went unanswered and pptp's own lines never show its call set up;
  * - `max-connect`: pppd's own `maxconnect` limit ended the link (auth.c connect_time_expired).
@@ -121,6 +123,8 @@ export type EndCause =
   | 'pppoe-ac-refused'
   | 'lcp-unanswered-line'
   | 'echo-lost-line'
+  | 'l2tp-no-ppp'
+  | 'l2tp-dead'
   | 'looped-back'
   | 'gre-oversized'
   | 'front-end-stopped'

@@ -3,7 +3,7 @@
 // consequences (an auth failure is followed by a TermReq, a modem hangup, "Connection terminated").
 
 import type { EndCause, Verdict } from './types.js';
-import { SERVER_VIEW, serverSide, type EndEvent, type Session } from './session.js';
+import { SERVER_VIEW, l2tpSession, serverSide, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
 import { HANGUP, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
 
@@ -320,6 +320,7 @@ export function decideVerdict(s: Session): Decision {
     // pppd with SIGTERM when the client hangs up).
     const sigFirst = sig && (!peer || sig.line.index < peer.line.index) && !(pptpClosed && pptpClosed.line.index < sig.line.index);
     if (sig && sigFirst) {
+      if (l2tpGaveUp(s, sig)) return { verdict: 'no_response', endedBy: L2TP_GAVE_UP, evidence: ev(s.l2tpTimeout, sig.line), cause: 'l2tp-no-ppp' };
       return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(sig.line) };
     }
     if (peer) {
@@ -382,6 +383,7 @@ export function decideVerdict(s: Session): Decision {
     case 'echo': {
       // On a modem's line or a PPPoE/PPPoA link no tunnel route or GRE is involved: the line
       // that shows which link it was is evidence, and the hint reads it.
+      if (l2tpSession(s)) return { verdict: 'link_dead', endedBy: describe(pick), evidence: ev(s.upLine, pick.line), cause: 'l2tp-dead' };
       const line = s.serialLine ?? s.networkLink ?? (s.lines.some((l) => l.source === 'pptp') ? undefined : s.lines.find((l) => PPPOE_WORDS.test(l.msg)));
       return { verdict: 'link_dead', endedBy: describe(pick), evidence: ev(line, s.upLine, pick.line), ...(line ? { cause: 'echo-lost-line' as const } : {}) };
     }
@@ -389,6 +391,7 @@ export function decideVerdict(s: Session): Decision {
       return { verdict: 'idle_disconnect', endedBy: describe(pick), evidence: ev(pick.line) };
     case 'signal':
     case 'child-signal':
+      if (l2tpGaveUp(s, pick)) return { verdict: 'link_dead', endedBy: L2TP_GAVE_UP, evidence: ev(s.upLine, s.l2tpTimeout, pick.line), cause: 'l2tp-dead' };
       return { verdict: 'stopped_locally', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
     case 'mppe-disabled':
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled while the link was up', evidence: ev(pick.line) };
@@ -432,8 +435,17 @@ export function decideVerdict(s: Session): Decision {
   }
 }
 
+const L2TP_GAVE_UP = "the L2TP peer stopped answering: xl2tpd gave up on the tunnel after its retries and stopped pppd";
+
+/** A signal that came after xl2tpd gave up on the tunnel (network.c) is xl2tpd closing the call. */
+function l2tpGaveUp(s: Session, sig: EndEvent): boolean {
+  return s.l2tpTimeout !== null && s.l2tpTimeout.index < sig.line.index;
+}
+
 /** LCP unanswered on a modem's line or a network link (PPPoE, PPPoA): no GRE is involved. */
 function lineCause(s: Session): Pick<Decision, 'cause'> {
+  // xl2tpd set up the tunnel and the call (UDP 1701): PPP's frames are what does not pass
+  if (l2tpSession(s)) return { cause: 'l2tp-no-ppp' };
   if (s.serialLine || s.networkLink) return { cause: 'lcp-unanswered-line' };
   // pptp (pptp.c main) copies no PPP frame before its call is set up ("Outgoing call
   // established"): where its own lines are in the log and never say so, the control connection

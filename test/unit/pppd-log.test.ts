@@ -946,6 +946,35 @@ describe("xl2tpd's word on its pppd's call (control.c control_finish, xl2tpd.c d
     expect(d.endedBy).toContain('198.51.100.7 closed the call');
     expect(d.attempts).toBe(1);
   });
+  // network.c: unacknowledged control messages past the retries close the tunnel; call.c
+  // destroy_call then sends pppd SIGTERM (TRUST_PPPD_TO_DIE)
+  const upOverL2tp = [p('Plugin pppol2tp.so loaded.'), p('Connect: l2tp-vpn <-->'), p('local  IP address 10.8.0.10'), p('remote IP address 10.8.0.1')];
+  it('reads xl2tpd giving up on the tunnel, then its SIGTERM, as the L2TP peer gone silent (link_dead), not a local stop', () => {
+    const d = diagnose(
+      [...upOverL2tp, x(4401, 'Maximum retries exceeded for tunnel 1.  Closing.'), x(4401, 'Connection 1 closed to 203.0.113.20, port 1701 (Timeout)'), p('Terminating on signal 15'), p('Connection terminated.'), p('Exit.')].join('\n'),
+    );
+    expect(d.verdict).toBe('link_dead');
+    expect(d.endedBy).toMatch(/xl2tpd gave up on the tunnel/);
+    expect(d.hint).toMatch(/LNS stopped answering/);
+    expect(d.hint).not.toMatch(/GRE intermittently/);
+  });
+  it("keeps another tunnel's time-out from ending a pppd that goes on running", () => {
+    const d = diagnose([...upOverL2tp, x(4401, 'Maximum retries exceeded for tunnel 38525.  Closing.'), p('rcvd [LCP EchoRep id=0x8 magic=0x190047f2]')].join('\n'));
+    expect(d.verdict).toBe('up');
+  });
+  it('names L2TP, not GRE, when LCP goes unanswered over an L2TP call', () => {
+    const d = diagnose([p('Plugin pppol2tp.so loaded.'), p('Connect: l2tp-vpn <-->'), p('LCP: timeout sending Config-Requests'), p('Connection terminated.')].join('\n'));
+    expect(d.verdict).toBe('no_response');
+    expect(d.hint).toMatch(/over the L2TP call/);
+    expect(d.hint).toMatch(/logread -e xl2tpd -e pppd/);
+    expect(d.hint).not.toMatch(/nf_nat_pptp/);
+  });
+  it("names kmod-pppol2tp when the kernel has no PPPoL2TP sockets (pppol2tp.c setdevname_pppol2tp)", () => {
+    const d = diagnose([p('Plugin pppol2tp.so loaded.'), p('PPPoL2TP kernel driver not installed'), p('Exit.')].join('\n'));
+    expect(d.verdict).toBe('no_kernel_support');
+    expect(d.hint).toMatch(/kmod-pppol2tp/);
+    expect(d.hint).not.toMatch(/ppp_async/);
+  });
   it("reads xl2tpd stopped by a signal while the link was up as a local stop, pppd's hang-up its consequence", () => {
     const text = [
       p('Connect: ppp0 <--> /dev/pts/4'),
