@@ -148,6 +148,18 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
       "The modem never got a connection, so pppd was never started: the number, the line (dial tone, busy), the modem's init string or the provider's side; the modem's own answers in the log (NO CARRIER, BUSY, NO DIALTONE) say which.",
     next: () => '`wvdial` again with the modem\'s answers in view (NO CARRIER, BUSY, NO DIALTONE), and `logread -e chat -e pppd`',
   },
+  'connect-script-failed': {
+    fix: () =>
+      "pppd's connect script (chat; comgt's on OpenWrt's 3g proto) exited with an error, so the modem never connected and PPP never started (pppd exits 8): the modem's last answer in chat's lines says why (NO CARRIER, BUSY, ERROR, a time-out waiting for CONNECT): the SIM PIN, the APN or number, the signal, or the modem's port.",
+    next: () => '`logread -e chat -e pppd` (the modem\'s answers) and the modem itself: `gcom -d /dev/ttyUSB0 info` (comgt) for signal, SIM and registration',
+  },
+  'carrier-lost': {
+    fix: (a) =>
+      a.localIp === null
+        ? 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.'
+        : "The modem dropped the call while the link was up (carrier lost on the serial line): the radio or telephone network or the far end hung up, or the modem reset or left the USB bus (the kernel's lines tell); pppd cannot tell which end hung up.",
+    next: () => '`logread -e pppd -e chat` and `dmesg | tail` (a modem that reset, lost signal or left the USB bus)',
+  },
   'pppoe-socket': {
     fix: () =>
       "PPPoE discovery found the access concentrator, but the kernel refused the session socket (the pppoe plugin's connect() failed): the kernel's PPPoE driver is missing or does not match (OpenWrt: kmod-pppoe, kmod-pppox; `modprobe pppoe`), or the errno in the line names another reason.",
@@ -426,9 +438,6 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (byCause) return byCause.fix(attempt);
       if (ptyClosedWhileUp(attempt)) {
         return "The tunnel was up, then pppd's pty closed under it: on a PPTP link that is pptp quitting (the server closed the control connection, or the path to it broke); pptp's own lines say which. pppd cannot tell.";
-      }
-      if (attempt.cause === 'carrier-lost' && attempt.localIp === null) {
-        return 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.';
       }
       if (has(attempt, PPTPD_NO_PPPD)) {
         return "pptpd says it cannot run its pppd: the `ppp` line of /etc/pptpd.conf names a program that is missing or not executable (it is /usr/sbin/pppd unless set); if calls follow in the log, pptpd was fixed and restarted since.";

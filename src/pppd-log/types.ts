@@ -73,6 +73,7 @@ export interface Attempt {
  * - `pty-closed`: pppd's pty closed under it ("Modem hangup": pptp, or the pty program, quit);
  * - `line-hung-up`: "Hangup (SIGHUP)" then "Modem hangup": the tty or pty was closed under pppd;
  * - `carrier-lost`: a modem on a serial line dropped carrier;
+ * - `connect-script-failed`: pppd's connect script (chat) exited with an error: the modem never connected;
  * - `client-left`: a server's log (pptpd, accel-ppp) saw the client end its call;
  * - `pptp-quit`: pppd's pty program quit before any PPP frame, its own reason not in the log;
  * - `unfinished`: the log ends after authentication succeeded, before the link came up;
@@ -113,6 +114,7 @@ export type EndCause =
   | 'pppd-crashed'
   | 'pppd-not-run'
   | 'device-open-failed'
+  | 'connect-script-failed'
   | 'ncp-timeout'
   | 'pppoe-socket'
   | 'dial-failed'

@@ -343,6 +343,13 @@ export function decideVerdict(s: Session): Decision {
       const proto = (/([A-Za-z0-9]+): timeout sending/i.exec(ncp.msg)?.[1] ?? 'IPCP').toUpperCase();
       return { verdict: 'other', endedBy: `${proto}: timeout sending Config-Requests`, evidence: ev(ncp, cause?.line), cause: 'ncp-timeout' };
     }
+    // tty.c connect_tty: the connect script (chat, a dialer) exited non-zero before PPP started
+    // and nothing else ended the attempt: the modem never connected (pppd exits 8). With no end
+    // of its own it stays an attempt with no outcome (endedBy null), so a redial's failed dial
+    // after a finished attempt leaves the verdict to that one (parse.ts diagnoseParsed).
+    if (s.ptyFailed && CONNECT_SCRIPT.test(s.ptyFailed.msg) && !negotiated && (!cause || cause.kind === 'hangup')) {
+      return { verdict: 'other', endedBy: cause ? describe(cause) : null, evidence: ev(s.ptyFailed, cause?.line), cause: 'connect-script-failed' };
+    }
     return {
       verdict: 'other',
       endedBy: cause ? describe(cause) : unfinished ? UNFINISHED_AFTER_AUTH : null,
@@ -434,6 +441,9 @@ export function decideVerdict(s: Session): Decision {
       return { verdict: 'other', endedBy: describe(pick), evidence: ev(pick.line), ...causeOf(pick) };
   }
 }
+
+/** tty.c connect_tty's words when the connect (or init) script fails. */
+const CONNECT_SCRIPT = /Connect script failed|Initializer script failed/i;
 
 const L2TP_GAVE_UP = "the L2TP peer stopped answering: xl2tpd gave up on the tunnel after its retries and stopped pppd";
 

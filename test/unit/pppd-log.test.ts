@@ -643,6 +643,20 @@ describe('hintFor', () => {
     expect(d.hint).toMatch(/session limit/);
     expect(d.hint).toMatch(/grep -e PADO -e PADS/);
   });
+  // tty.c connect_tty: chat exited non-zero, start_link fails, pppd exits 8 (EXIT_CONNECT_FAILED)
+  it('names the dial, not an unknown failure, when the connect script failed', () => {
+    const d = diagnose(['pppd[7]: pppd 2.4.9 started by root, uid 0', 'chat[9]: Failed (NO CARRIER)', 'pppd[7]: Connect script failed', 'pppd[7]: Exit.'].join('\n'));
+    expect(d.verdict).toBe('other');
+    expect(d.hint).toMatch(/connect script \(chat/);
+    expect(d.hint).toMatch(/`logread -e chat -e pppd`/);
+    expect(d.hint).not.toMatch(/does not show a known failure/);
+  });
+  it('names the modem and the radio network when carrier dropped on an up link (main.c hangup on a tty)', () => {
+    const d = diagnose([...upOn('/dev/ttyUSB0', 'ppp0'), 'pppd[7]: Modem hangup', 'pppd[7]: Connection terminated.'].join('\n'));
+    expect(d.verdict).toBe('other');
+    expect(d.hint).toMatch(/while the link was up/);
+    expect(d.hint).toMatch(/dmesg \| tail/);
+  });
   it("names the modem when a serial line's link stopped answering echoes", () => {
     const d = diagnose([...upOn('/dev/ttyUSB0', 'ppp0'), ...dead, 'pppd[7]: Modem hangup'].join('\n'));
     expect(d.verdict).toBe('link_dead');
