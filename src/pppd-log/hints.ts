@@ -58,6 +58,22 @@ function tunnelName(attempt: Attempt): string {
 /** The pppoe plugin's wait for the access concentrator left on SIGTERM/SIGINT (discovery.c, ppp 2.4.8 and later). */
 const DISCOVERY_INTERRUPTED = /select \(waitForPAD[OS]\): Interrupted system call/i;
 
+/**
+ * A client's attempt that authenticated and then just ended ("Connection terminated." with
+ * nothing before it, no address): ccp.c's MPPE failures close LCP with their reason only in the
+ * debug TermReq (and OpenWrt's MPPE-MPPC patch logs no error at all).
+ */
+function silentAfterAuth(attempt: Attempt): boolean {
+  return attempt.endedBy === 'connection terminated' && attempt.auth.result === 'success' && attempt.localIp === null && attempt.side !== 'server';
+}
+
+/** What a CCP `<mppe +H -M +S -L ...>` option offers, in words (ccp.c method_name's flags). */
+function mppeOffer(flags: string): string {
+  const on = (f: string): boolean => new RegExp(`\\+${f}\\b`).test(flags);
+  const bits = [on('S') ? '128-bit' : '', on('M') ? '56-bit' : '', on('L') ? '40-bit' : ''].filter(Boolean);
+  return `${bits.length > 0 ? bits.join('/') : 'no key length'} ${on('H') ? 'stateless' : 'stateful'} MPPE`;
+}
+
 /** A PPPoE link (netifd's `pppoe-NAME`, the plugin's words in the evidence): no GRE, no route to a PPTP server. */
 function pppoeLink(attempt: Attempt): boolean {
   return /^pppoe-/.test(attempt.iface ?? '') || has(attempt, PPPOE_WORDS) || has(attempt, /<-->\s*(?:eth|en[opsx]|wlan|wl|vlan|nas|wan|br-?|bond|veth|lan|dsl|ptm)/);
@@ -266,6 +282,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'other': {
       const byCause = attempt.cause ? OTHER_BY_CAUSE[attempt.cause] : undefined;
       if (byCause?.next) return byCause.next(attempt);
+      if (silentAfterAuth(attempt)) return "`debug` back in /etc/ppp/options.pptp, `ifup NAME`, then `logread -e pppd | grep -e CCP -e TermReq`".replace('NAME', name);
       if (has(attempt, PPTPD_NO_PPPD)) return "`grep -n '^ppp' /etc/pptpd.conf` and `ls -l /usr/sbin/pppd`";
       if (managerOnly(attempt)) return '`netstat -ltn | grep 1723` on the server, then `logread -e pptpd -e pppd` while a client connects';
       if (ptyClosedWhileUp(attempt)) return `\`logread -e pptp\` around the hang-up (pptp's own reason), then \`ping -c 3 ${serverOf(attempt)}\``;
@@ -278,7 +295,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
   switch (verdict) {
     case 'up':
       return null;
-    case 'mppe_failed':
+    case 'mppe_failed': {
       if (has(attempt, /Refusing MPPE stateful/i)) {
         return 'The server only offers stateful MPPE: allow it with `mppe-stateful` (ppp 2.5 / require-mppe-128 syntax) or drop `stateless` from `mppe required,...` (MPPE-MPPC pppd).';
       }
@@ -294,10 +311,24 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, /\\3777|\\[0-7]{3}|M-/)) {
         return 'The server hung up right after authentication with an unreadable reason: it requires encryption your pppd did not negotiate. Add `mppe required,no40,no56,stateless` (MPPE-MPPC pppd, OpenWrt <= 23.05) or `require-mppe-128` (ppp 2.5, OpenWrt 24.10+), and install kmod-mppe.';
       }
+      // the peer's answer to our mppe option (ccp.c ccp_rejci / ccp_nakci; the MPPE-MPPC patch
+      // then closes LCP with "MPPE required but cannot negotiate MPPE key length")
+      if (has(attempt, /rcvd \[CCP ConfRej\b.*<mppe /)) {
+        return 'The server rejected MPPE outright (a CCP Configure-Reject of the whole mppe option): it does no MPPE, or encryption is off for this connection; enable it on the server, or drop the MPPE requirement if an unencrypted tunnel is acceptable. The options asking for MPPE are right as they are.';
+      }
+      const nak = attempt.evidence.map((l) => /rcvd \[CCP ConfNak\b.*<mppe ([^>]*)>/.exec(l)?.[1]).find((x) => x !== undefined);
+      if (nak !== undefined) {
+        const offers = mppeOffer(nak);
+        return `The server answered pppd's MPPE request with other terms (its CCP Configure-Nak offers ${offers}), which pppd's options refuse: ${offers.includes('40-bit') && !offers.includes('128-bit') ? 'enable 128-bit MPPE on the server, or accept 40-bit (drop `no40` from `mppe required,...`; on ppp 2.5 write `require-mppe` instead of `require-mppe-128`)' : offers.includes('stateful') ? 'allow stateful MPPE (`mppe-stateful` on ppp 2.5, drop `stateless` from `mppe required,...` on the MPPE-MPPC pppd) or make the server offer stateless' : "make the two sides' MPPE settings meet"}.`;
+      }
       if (has(attempt, /MPPE required but not available/i)) {
         return 'One side requires MPPE that the other cannot provide: load ppp_mppe (kmod-mppe) and add `mppe required,no40,no56,stateless` (or `require-mppe-128` on ppp 2.5) so both ends encrypt.';
       }
+      if (has(attempt, /sent \[CCP ConfReq\b.*<mppe /)) {
+        return "MPPE negotiation failed although pppd asked for it (its CCP request carries the mppe option): the server's MPPE settings and pppd's do not meet; the server's CCP answer (pppd's `debug`) and its own log say which side refuses.";
+      }
       return 'MPPE negotiation failed: add `mppe required,no40,no56,stateless` to /etc/ppp/options.pptp (seed Troubleshooting; on ppp 2.5 / OpenWrt 24.10 write `require-mppe-128` and `nomppe-stateful`), or `stateless` alone if MPPE is already required.';
+    }
     case 'auth_failed': {
       const code = attempt.auth.error && /^E=\d+$/.test(attempt.auth.error) ? MSCHAP_ERRORS[attempt.auth.error] : undefined;
       if (has(attempt, /No (?:CHAP |PAP |EAP )?secret found|couldn't find any suitable secret|No auth is possible/i)) {
@@ -436,6 +467,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     case 'other': {
       const byCause = attempt.cause ? OTHER_BY_CAUSE[attempt.cause] : undefined;
       if (byCause) return byCause.fix(attempt);
+      if (silentAfterAuth(attempt)) {
+        return "pppd authenticated, then closed the link before IPCP without a word of why: that is how pppd ends a CCP/MPPE negotiation that failed when `debug` is off (OpenWrt <= 23.05's MPPE-MPPC pppd logs MPPE refused by the server only in its debug TermReq): turn `debug` on and look at the CCP lines.";
+      }
       if (ptyClosedWhileUp(attempt)) {
         return "The tunnel was up, then pppd's pty closed under it: on a PPTP link that is pptp quitting (the server closed the control connection, or the path to it broke); pptp's own lines say which. pppd cannot tell.";
       }

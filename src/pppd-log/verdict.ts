@@ -195,12 +195,16 @@ export function decideVerdict(s: Session): Decision {
       const stateful = s.lines.find((l) => /Refusing MPPE stateful/i.test(l.msg));
       const ccpReq = [...s.lines].reverse().find((l) => /rcvd \[CCP ConfReq/.test(l.msg));
       const protRej = s.lines.find((l) => /Protocol-Reject for 'Compression Control Protocol'|rcvd \[LCP ProtRej.* 80 fd/i.test(l.msg));
+      // ccp.c (and OpenWrt's MPPE-MPPC patch): the peer's Configure-Reject or -Nak of our mppe
+      // option is what the key-length TermReq stands for; our own request shows MPPE was asked
+      const ccpAnswer = [...s.lines].reverse().find((l) => /rcvd \[CCP Conf(?:Rej|Nak)\b.*<mppe /.test(l.msg));
+      const ourReq = s.lines.find((l) => /sent \[CCP ConfReq\b.*<mppe /.test(l.msg));
       const line = s.mppeFail ?? garbled?.line;
       const noCcp = s.ccpUnsupportedLocal;
       return {
         verdict: 'mppe_failed',
         endedBy: s.mppeFail ? `MPPE negotiation failed: ${s.mppeFail.msg}` : `terminated by peer with an unreadable reason right after authentication (encryption not agreed)`,
-        evidence: ev(ccpReq, stateful, protRej, noCcp, line),
+        evidence: ev(ourReq, ccpReq, ccpAnswer, stateful, protRej, noCcp, line),
       };
     }
     // "MPPE disabled" without a stop signal: CCP went down on its own.

@@ -657,6 +657,32 @@ describe('hintFor', () => {
     expect(d.hint).toMatch(/while the link was up/);
     expect(d.hint).toMatch(/dmesg \| tail/);
   });
+  // OpenWrt <= 23.05's MPPE-MPPC patch (201-mppe_mppc_1.1.patch): ccp_rejci / ccp_nakci close LCP
+  // with "MPPE required but cannot negotiate MPPE key length", visible only in the debug TermReq
+  const pptpso = (ccp: string[]) =>
+    ['Plugin pptp.so loaded.', 'Connect: pptp-vpn <--> pptp (203.0.113.10)', 'CHAP authentication succeeded', 'sent [CCP ConfReq id=0x1 <mppe +H -M +S -L -D -C>]', ...ccp, 'sent [LCP TermReq id=0x2 "MPPE required but cannot negotiate MPPE key length"]', 'Connection terminated.']
+      .map((l) => `Mon Dec  1 10:00:01 2025 daemon.notice pppd[1234]: ${l}`)
+      .join('\n');
+  it("reads the server's CCP Configure-Reject of MPPE as a server without MPPE, not as options to add", () => {
+    const d = diagnose(pptpso(['rcvd [CCP ConfRej id=0x1 <mppe +H -M +S -L -D -C>]']));
+    expect(d.verdict).toBe('mppe_failed');
+    expect(d.hint).toMatch(/rejected MPPE outright/);
+    expect(d.hint).not.toMatch(/add `mppe required/);
+  });
+  it("names the key length a server's CCP Configure-Nak offers", () => {
+    const d = diagnose(pptpso(['rcvd [CCP ConfNak id=0x1 <mppe +H -M -S +L -D -C>]']));
+    expect(d.verdict).toBe('mppe_failed');
+    expect(d.hint).toMatch(/offers 40-bit stateless MPPE/);
+    expect(d.hint).toMatch(/drop `no40`/);
+  });
+  it('names MPPE when a client authenticated and then ended silently (no debug: the TermReq is not logged)', () => {
+    const d = diagnose(
+      ['Plugin pptp.so loaded.', 'Connect: pptp-vpn <--> pptp (203.0.113.10)', 'CHAP authentication succeeded', 'Connection terminated.'].map((l) => `pppd[1234]: ${l}`).join('\n'),
+    );
+    expect(d.verdict).toBe('other');
+    expect(d.hint).toMatch(/closed the link before IPCP without a word/);
+    expect(d.hint).toMatch(/`ifup vpn`/);
+  });
   it("names the modem when a serial line's link stopped answering echoes", () => {
     const d = diagnose([...upOn('/dev/ttyUSB0', 'ppp0'), ...dead, 'pppd[7]: Modem hangup'].join('\n'));
     expect(d.verdict).toBe('link_dead');
