@@ -123,11 +123,12 @@ const PPTP_PLUGIN = /^Plugin \S*pptp\.so loaded|^PPTP plugin version/;
  * A line of pptp's call manager: its messages in the sources' catalogue, and the short ones the
  * catalogue leaves out for having too few words (pptp_callmgr.c "connect: %s", "IP: %s",
  * "control connection", "unix_sock"; pptp_ctrl.c "%s control packet type is %d '%s'", "Echo
- * Re%s received.", "read error: %s", "pptp_conn_close(%d)").
+ * Re%s received.", "read error: %s", "pptp_conn_close(%d)"; pptp.so's pptp.c launch_callmgr
+ * "pptp: call manager for %s", "window size:\t%d", "call id:\t%d", "phone number:\t%s").
  */
 const isCallManagerLine = (msg: string): boolean =>
   isPptpSourceMessage(msg) ||
-  /^(?:connect|socket|bind|IP|(?:read|write) error): |^(?:control connection|unix_sock)$|^(?:Sent|Buffered) control packet type is \d+|^Echo Re(?:quest|ply) received\.$|^pptp_conn_close\(\d+\)$|^Closing connection \(/.test(msg.trim());
+  /^(?:connect|socket|bind|IP|(?:read|write) error): |^(?:control connection|unix_sock)$|^(?:Sent|Buffered) control packet type is \d+|^Echo Re(?:quest|ply) received\.$|^pptp_conn_close\(\d+\)$|^Closing connection \(|^pptp: call manager for \S+$|^(?:window size|call id|phone number):\s/.test(msg.trim());
 const PPTP_GROUP = /Connect:\s*\S+\s*<-->\s*\/dev\/pts\/|pptp\.so|nm-pptp|PPTP plugin|pptp_server|\bpptp\b/i;
 const OTHER_TRANSPORT = /rp-pppoe|pppoe\.so|PPPoE plugin|\bPAD[IORST]\b|pppol2tp|l2tp/i;
 

@@ -1161,4 +1161,28 @@ describe("pptp's call manager", () => {
   it("reads its 'Invalid IP address' for a server it cannot use as the control connection failing", () => {
     expect(diagnose('pptp[12]: anon fatal[callmgr_main:pptp_callmgr.c:130]: Invalid IP address: vpn.example').verdict).toBe('control_refused');
   });
+  // pptp.so (OpenWrt's 500-add-pptp-plugin.patch): pptp.c launch_callmgr logs through pppd's own
+  // dbglog in the forked call manager, so its lines carry pppd's name and the children's pids
+  it("keeps pptp.so's call manager, under its own pids, in the attempt of the pppd that launched it", () => {
+    const at = (pid: number, m: string): string => `Mon Dec  1 10:00:00 2025 daemon.debug pppd[${pid}]: ${m}`;
+    const d = diagnose(
+      [
+        at(1234, 'Plugin pptp.so loaded.'),
+        at(1234, 'pppd 2.4.9 started by root, uid 0'),
+        at(1235, 'pptp: call manager for 203.0.113.10'),
+        at(1235, 'window size:\t50'),
+        at(1235, 'call id:\t1'),
+        at(1235, 'control connection'),
+        at(1236, "Sent control packet type is 1 'Start-Control-Connection-Request'"),
+        at(1236, "Outgoing call established (call ID 1, peer's call ID 512)."),
+        at(1234, 'using channel 7'),
+        at(1234, 'Using interface pptp-vpn'),
+        at(1234, 'Connect: pptp-vpn <--> pptp (203.0.113.10)'),
+        at(1234, 'local  IP address 192.168.100.10'),
+        at(1234, 'remote IP address 192.168.100.1'),
+      ].join('\n'),
+    );
+    expect(d.verdict).toBe('up');
+    expect(d.attempts).toBe(1);
+  });
 });
