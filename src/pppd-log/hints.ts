@@ -96,7 +96,11 @@ function serverOf(attempt: Attempt): string {
 /** The server answered on TCP 1723 and refused the control connection or the call. */
 function serverRefused(attempt: Attempt): string {
   const m = attempt.evidence.map((l) => PPTP_RESULT_TEXT.exec(l)).find((x) => x !== null);
-  const what = has(attempt, /\bReply result code is|negative reply/i) ? 'the control connection' : 'the call';
+  const what = has(attempt, /\bReply result code is|negative reply/i)
+    ? 'the control connection'
+    : has(attempt, /read returned zero|peer has closed/i)
+      ? "the control connection (it closed TCP 1723 on pptp's Start-Control-Connection-Request)"
+      : 'the call';
   const why = m ? ` with result code ${m[2]} '${m[3]}'` : '';
   return `The server answered on TCP 1723 and refused ${what}${why}: the address and the port are right, the reason is on the server (its session or call limit, a client allow-list, a stale control connection from this address, the account's policy).`;
 }
@@ -250,7 +254,9 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       if (attempt.cause === 'pptp-call-not-up') return `\`logread -e pptp\` (does it reach "Outgoing call established"?), then \`nc -zv ${server} 1723\``;
       return "`lsmod | grep -e gre -e pptp` here, and on every NAT router on the way `lsmod | grep nf_nat_pptp`";
     case 'control_refused':
-      if (attempt.cause === 'server-refused') return "`logread -e pppd | grep -i 'result code'`, then the server's own log for this client";
+      if (attempt.cause === 'server-refused') {
+        return has(attempt, /read returned zero|peer has closed/i) ? "the server's own log for this client (pptpd: `logread -e pptpd`), and any other PPTP client behind the same NAT address" : "`logread -e pppd | grep -i 'result code'`, then the server's own log for this client";
+      }
       return has(attempt, DNS_FAILURE)
         ? `\`nslookup ${server}\``
         : `\`nc ${server} 1723\` (it must connect) and \`ip route get ${server}\``;

@@ -391,6 +391,8 @@ const SERVER_NAMED = [
   /(?:gethostbyname|getaddrinfo)\(?\)?:? '([^']+)'/,
   /Unknown host (\S+)/,
   /<-->\s*pptp \(([^)]+)\)/,
+  // pptp.so's call manager (pptp.c launch_callmgr)
+  /^pptp: call manager for (\S+)/,
   // the pty command pppd ran ("Script pptp vpn.example.com --nolaunchpppd finished")
   /\bpptp\s+([^\s-]\S*)\s+--nolaunchpppd/,
 ];

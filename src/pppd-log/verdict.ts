@@ -238,10 +238,14 @@ export function decideVerdict(s: Session): Decision {
           evidence: ev(s.lines.find((l) => /Outgoing call established/i.test(l.msg)), ctrlClosed.line),
         };
       }
+      // pptp had sent its Start-Control-Connection-Request (TCP 1723 connected) and the server
+      // closed the connection on it: the server refused, the path and the port are right
+      const request = s.controlUp ? undefined : s.lines.find((l) => /control packet type is 1\b|'Start-Control-Connection-Request'/.test(l.msg));
       return {
         verdict: 'control_refused',
         endedBy: `the server closed the PPTP control connection before PPP started (${ctrlClosed.detail})`,
-        evidence: ev(ctrlClosed.line, s.lcpTimeout),
+        evidence: ev(request, ctrlClosed.line, s.lcpTimeout),
+        ...(request ? { cause: 'server-refused' as const } : {}),
       };
     }
     // 7. LCP never answered: GRE (IP protocol 47) does not get through.

@@ -1185,4 +1185,22 @@ describe("pptp's call manager", () => {
     expect(d.verdict).toBe('up');
     expect(d.attempts).toBe(1);
   });
+  // pptp_ctrl.c: pptp_conn_open sent the SCCRQ (so TCP 1723 connected), then pptp_read_some
+  // "read returned zero, peer has closed": the server refused, with its address in launch_callmgr's line
+  it('reads the server closing TCP 1723 on our Start-Control-Connection-Request as its refusal, naming it', () => {
+    const at = (pid: number, m: string): string => `Mon Dec  1 10:00:00 2025 daemon.warn pppd[${pid}]: ${m}`;
+    const d = diagnose(
+      [
+        at(1234, 'Plugin pptp.so loaded.'),
+        at(1234, 'pppd 2.4.9 started by root, uid 0'),
+        at(1235, 'pptp: call manager for 203.0.113.10'),
+        at(1236, "Sent control packet type is 1 'Start-Control-Connection-Request'"),
+        at(1236, 'read returned zero, peer has closed'),
+        at(1236, 'Closing connection (shutdown)'),
+      ].join('\n'),
+    );
+    expect(d.verdict).toBe('control_refused');
+    expect(d.hint).toMatch(/refused the control connection \(it closed TCP 1723/);
+    expect(d.hint).not.toMatch(/port 1723 blocked/);
+  });
 });
