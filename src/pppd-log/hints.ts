@@ -180,6 +180,14 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
         : "The modem dropped the call while the link was up (carrier lost on the serial line): the radio or telephone network or the far end hung up, or the modem reset or left the USB bus (the kernel's lines tell); pppd cannot tell which end hung up.",
     next: () => '`logread -e pppd -e chat` and `dmesg | tail` (a modem that reset, lost signal or left the USB bus)',
   },
+  // main.c get_input: the channel read end-of-file, on PPPoE the kernel unbinding the session
+  'link-closed': {
+    fix: (a) =>
+      pppoeLink(a)
+        ? "The PPPoE session was closed under pppd (the kernel dropped it: the access concentrator sent a PADT, or the WAN device went down): the ISP ended the session (a forced reconnect, a session time limit: it then recurs at fixed intervals) or the WAN link dropped; netifd dials again."
+        : "The network link under pppd closed (its device went down, or the DSL/ATM circuit dropped): the line or the ISP's side ended the session; the modem's own status says which.",
+    next: () => '`logread -e pppd -e netifd` around the hang-up (a PADT, the WAN port going down) and `ip link` (the WAN port)',
+  },
   'pppoe-socket': {
     fix: () =>
       "PPPoE discovery found the access concentrator, but the kernel refused the session socket (the pppoe plugin's connect() failed): the kernel's PPPoE driver is missing or does not match (OpenWrt: kmod-pppoe, kmod-pppox; `modprobe pppoe`), or the errno in the line names another reason.",

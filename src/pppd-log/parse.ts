@@ -349,7 +349,7 @@ function settleHangup(s: Session): void {
     // A network interface or an ATM circuit under pppd (PPPoE, PPPoA): no pty, no pptp.
     if (e.kind === 'hangup' && e.cause === 'pty-closed' && s.networkLink) {
       e.detail = HANGUP.link;
-      delete e.cause;
+      e.cause = 'link-closed';
       return;
     }
     if (e.kind !== 'signal' || e.detail !== SIGHUP) return;

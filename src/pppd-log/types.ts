@@ -71,6 +71,7 @@ export interface Attempt {
 /**
  * Causes of an end that the verdict word leaves open and the fix depends on:
  * - `pty-closed`: pppd's pty closed under it ("Modem hangup": pptp, or the pty program, quit);
+ * - `link-closed`: "Modem hangup" on a network link (PPPoE, PPPoA): the kernel closed the session under pppd;
  * - `line-hung-up`: "Hangup (SIGHUP)" then "Modem hangup": the tty or pty was closed under pppd;
  * - `carrier-lost`: a modem on a serial line dropped carrier;
  * - `connect-script-failed`: pppd's connect script (chat) exited with an error: the modem never connected;
@@ -106,6 +107,7 @@ export type EndCause =
   | 'pty-closed'
   | 'line-hung-up'
   | 'carrier-lost'
+  | 'link-closed'
   | 'client-left'
   | 'pptp-quit'
   | 'unfinished'

@@ -683,6 +683,14 @@ describe('hintFor', () => {
     expect(d.hint).toMatch(/closed the link before IPCP without a word/);
     expect(d.hint).toMatch(/`ifup vpn`/);
   });
+  // main.c get_input: read_packet's end-of-file on the PPPoE channel ("Modem hangup"): the kernel
+  // unbound the session (the concentrator's PADT, the WAN device going down)
+  it('names the ISP or the WAN link when a PPPoE session closed under an up link', () => {
+    const d = diagnose([...upOn('eth0.2', 'pppoe-wan'), 'pppd[7]: Modem hangup', 'pppd[7]: Connection terminated.', 'pppd[7]: Sent PADT'].join('\n'));
+    expect(d.verdict).toBe('other');
+    expect(d.hint).toMatch(/PPPoE session was closed under pppd/);
+    expect(d.hint).toMatch(/`logread -e pppd -e netifd`/);
+  });
   it("names the modem when a serial line's link stopped answering echoes", () => {
     const d = diagnose([...upOn('/dev/ttyUSB0', 'ppp0'), ...dead, 'pppd[7]: Modem hangup'].join('\n'));
     expect(d.verdict).toBe('link_dead');
