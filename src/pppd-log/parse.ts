@@ -135,8 +135,17 @@ const OTHER_TRANSPORT = /rp-pppoe|pppoe\.so|PPPoE plugin|\bPAD[IORST]\b|pppol2tp
 /** ipcp.c printed an address: the link of this attempt came up. */
 const linkWasUp = (s: Session): boolean => s.upLine !== null || s.localIp !== null || s.remoteIp !== null;
 
+/** A line NetworkManager's journal stream carries for the pppd it runs (speakerOf: pppd's words under NetworkManager's tag). */
+const relayedByNetworkManager = (l: LogLine): boolean => l.source === 'ignored' && /^NetworkManager$/i.test(l.prog ?? '');
+
 function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
   if (s.lines.length === 0) return false;
+  // Under `nodetach` pppd writes each message to syslog and again to its stdout (utils.c
+  // log_write: log_to_fd stays 1, main.c detach never runs), which NetworkManager's VPN plugin
+  // leaves on NetworkManager's journal stream: "pppd[2345]: Connect: ppp0 <--> /dev/pts/3", then
+  // "NetworkManager[812]: Connect: ...". The copy of a line this attempt's pppd logged itself is
+  // that line again, not a new attempt.
+  if (relayedByNetworkManager(l) && s.lines.some((p) => !relayedByNetworkManager(p) && p.msg === l.msg)) return false;
   if (s.finished) return isFreshLine(l.msg, speaker === 'pptp');
   if (speaker === 'pptp') return false;
   const row = ruleFor(PPPD_RULES, l.msg)?.rule.name;

@@ -1212,3 +1212,30 @@ describe("pptp's call manager", () => {
     expect(d.hint).not.toMatch(/port 1723 blocked/);
   });
 });
+
+describe('NetworkManager-pptp and NetworkManager-l2tp journals (audit31b)', () => {
+  // nm-pptp-service.c construct_pppd_args runs pppd with `nodetach` and its plugin; the
+  // plugin's lines (nm-pptp-pppd-plugin.c _NMLOG) go to syslog under pppd's name.
+  const pppd = (m: string): string => `Dec  1 10:00:00 deb pppd[2345]: ${m}`;
+  // ppp 2.4.9 utils.c log_write: under `nodetach` (main.c detach never runs) every notice is
+  // written to syslog and again to fd 1, NetworkManager's journal stream (nm-vpn-connection.c
+  // spawns the plugin service with inherited stdio).
+  const nm = (m: string): string => `Dec  1 10:00:00 deb NetworkManager[812]: ${m}`;
+  const both = (m: string): string[] => [pppd(m), nm(m)];
+  const start = [
+    nm('nm-pptp[2340] <info>  pppd started with pid 2345'),
+    ...both('Plugin /usr/lib/pppd/2.4.9/nm-pptp-pppd-plugin.so loaded.'),
+    pppd('nm-pptp[2340] <info>  [helper-2345] initializing'),
+    ...both('pppd 2.4.9 started by root, uid 0'),
+    ...both('Using interface ppp0'),
+    ...both('Connect: ppp0 <--> /dev/pts/3'),
+    pppd("nm-pptp[2340] <info>  [helper-2345] phasechange: status 5 / phase 'establish'"),
+  ];
+  const up = [...start, ...both('CHAP authentication succeeded'), ...both('local  IP address 192.168.10.5'), ...both('remote IP address 192.168.10.1')];
+
+  it("counts one attempt where NetworkManager's stream repeats pppd's own Connect line", () => {
+    const d = diagnose(up.join('\n'));
+    expect(d.verdict).toBe('up');
+    expect(d.attempts).toBe(1);
+  });
+});
