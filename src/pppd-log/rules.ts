@@ -1864,7 +1864,7 @@ export const XL2TPD_RULES: Rule[] = [
     re: /^death_handler: Fatal signal (\d+) received/,
     example: 'death_handler: Fatal signal 15 received',
     on: (s, m, l) => {
-      if (s.started && !s.finished) s.ends.push({ kind: 'signal', detail: `xl2tpd stopped by signal ${m[1] ?? ''}${signalName(Number(m[1]))}: pppd's pty closed`, line: l });
+      if (s.started && !s.finished) s.ends.push({ kind: 'signal', detail: `signal ${m[1] ?? ''}${signalName(Number(m[1]))} to xl2tpd, which closed pppd's pty`, line: l });
     },
   },
 ];

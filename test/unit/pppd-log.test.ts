@@ -1033,7 +1033,10 @@ describe("xl2tpd's word on its pppd's call (control.c control_finish, xl2tpd.c d
       p('Connect time 2.1 minutes.'),
       p('Connection terminated.'),
     ].join('\n');
-    expect(diagnose(text).verdict).toBe('stopped_locally');
+    const d = diagnose(text);
+    expect(d.verdict).toBe('stopped_locally');
+    // verdict.ts describe('signal') says "stopped by" once (audit31b H8: it was doubled)
+    expect(d.endedBy).toBe("stopped by signal 15 (SIGTERM) to xl2tpd, which closed pppd's pty");
   });
   it("reads xl2tpd's lines NetworkManager-l2tp relays under NetworkManager's name (xl2tpd -D's own 'xl2tpd[PID]: ' inside)", () => {
     // the journal of NetworkManager-l2tp: xl2tpd's stderr under NetworkManager's tag
