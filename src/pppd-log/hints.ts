@@ -15,6 +15,19 @@ const MSCHAP_ERRORS: Record<string, string> = {
   'E=709': 'the server wants a password change (E=709)',
 };
 
+/**
+ * auth.c get_secret (get_eaptls_secret): a plugin's password hook (NetworkManager-pptp's and
+ * -l2tp's, nm-pptp-pppd-plugin.c get_credentials: "passwd-hook: could not get secrets") returned
+ * none; chap-new.c chap_respond then answers the challenge with an empty secret.
+ */
+const PLUGIN_GAVE_NO_PASSWORD = /Unable to obtain (?:CHAP|EAP-TLS) password .* from plugin|passwd-hook: could not get secrets/i;
+
+/**
+ * chap_ms.c chapms2_check_success: the server sent Success, but its authenticator response
+ * ("S=") is not the one pppd computes from its own password for this challenge.
+ */
+const MUTUAL_AUTH_FAILED = /MS-CHAPv2 mutual authentication failed/i;
+
 /** pptpmanager.c: the `ppp` program pptpd.conf names cannot be run. */
 const PPTPD_NO_PPPD = /MGR: PPP binary /i;
 
@@ -345,6 +358,12 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     }
     case 'auth_failed': {
       const code = attempt.auth.error && /^E=\d+$/.test(attempt.auth.error) ? MSCHAP_ERRORS[attempt.auth.error] : undefined;
+      if (has(attempt, PLUGIN_GAVE_NO_PASSWORD)) {
+        return "No password reached pppd: its plugin's password hook gave none, so pppd answered the server's challenge with an empty secret and the server's refusal (E=691) follows from that, not from a wrong password. With NetworkManager its pppd plugin got no secret from it (a VPN's plugin logs \"passwd-hook: could not get secrets\"): the password is stored for one user only or \"ask every time\", and no secret agent was there to ask (started at boot, over ssh, by nmcli without --ask). Store it for all users, or start the connection with `nmcli --ask connection up NAME`.";
+      }
+      if (has(attempt, MUTUAL_AUTH_FAILED)) {
+        return "The server accepted the login, but its MS-CHAPv2 authenticator response did not match the one this password gives, so pppd refused the server: the two sides hold different passwords (a server that lets any password in), or the answer did not come from the real server. Compare the password on both sides; if they match, distrust the path to the server.";
+      }
       if (has(attempt, /No (?:CHAP |PAP |EAP )?secret found|couldn't find any suitable secret|No auth is possible/i)) {
         return 'pppd found no password for this peer: the `name` in the peer file must match the first field of /etc/ppp/chap-secrets (DOMAIN\\\\Username) and `remotename` the second; /etc/ppp/chap-secrets may still be the read-only /rom symlink.';
       }

@@ -1242,3 +1242,33 @@ describe('NetworkManager-pptp and NetworkManager-l2tp journals (audit31b)', () =
     expect(d.attempts).toBe(1);
   });
 });
+
+describe('auth_failed hints for a password that never reached pppd, and for a server that failed mutual authentication', () => {
+  const pppd = (m: string): string => `Dec  1 10:00:01 deb pppd[2345]: ${m}`;
+  const start = [pppd('pppd 2.4.9 started by root, uid 0'), pppd('Connect: ppp0 <--> /dev/pts/3')];
+  it('says no password reached pppd when its plugin gave none (auth.c get_secret), ahead of the E=691 text', () => {
+    const d = diagnose(
+      [
+        ...start,
+        // nm-pptp-pppd-plugin.c get_credentials, NeedSecrets failing (nm-pptp-service.c handle_need_secrets)
+        pppd('nm-pptp[2340] <warn>  [helper-2345] passwd-hook: could not get secrets: GDBus.Error:org.freedesktop.NetworkManager.VPN.Error.InvalidConnection: Missing or invalid VPN password.'),
+        // auth.c get_secret, then chap-new.c chap_respond with an empty secret
+        pppd('Unable to obtain CHAP password for alice on 203.0.113.10 from plugin'),
+        pppd('No CHAP secret found for authenticating us to 203.0.113.10'),
+        // chap-new.c chap_handle_status
+        pppd('MS-CHAP authentication failed: E=691 R=1 C=0123456789ABCDEF0123456789ABCDEF V=0 M=Access denied'),
+        pppd('CHAP authentication failed'),
+        pppd('Connection terminated.'),
+      ].join('\n'),
+    );
+    expect(d.verdict).toBe('auth_failed');
+    expect(d.hint).toMatch(/^No password reached pppd/);
+    expect(d.hint).toContain('nmcli --ask connection up NAME');
+  });
+  it("gives 'MS-CHAPv2 mutual authentication failed.' (chap_ms.c chapms2_check_success) its own hint, not E=691's", () => {
+    const d = diagnose([...start, pppd('MS-CHAPv2 mutual authentication failed.'), pppd('CHAP authentication failed'), pppd('Connection terminated.')].join('\n'));
+    expect(d.verdict).toBe('auth_failed');
+    expect(d.hint).toMatch(/authenticator response did not match/);
+    expect(d.hint).not.toMatch(/E=691/);
+  });
+});
