@@ -222,6 +222,10 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
 export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   const server = attempt.side === 'server' && attempt.cause !== 'client-left' ? SERVER_SIDE[verdict] : undefined;
   if (server) return `${server.fix} Next on the server: ${server.next}`;
+  if (attempt.frontEnd === 'networkmanager') {
+    const hint = networkManagerFix(verdict, attempt) ?? fixFor(verdict, attempt);
+    return hint === null ? null : `${hint} Next: ${networkManagerNext(verdict, attempt)}`;
+  }
   const hint = fixFor(verdict, attempt);
   const next = nextCommand(verdict, attempt);
   return hint === null ? null : `${hint} Next on the router: ${next}`;
@@ -253,6 +257,67 @@ const SERVER_SIDE: Partial<Record<Verdict, { fix: string; next: string }>> = {
     next: '`logread -e pptpd` around the stop',
   },
 };
+
+/**
+ * NetworkManager runs this pppd (NetworkManager-pptp, -l2tp): nm-pptp-service.c
+ * construct_pppd_args (nm-l2tp-service.c nm_l2tp_config_write) puts the user name, the MPPE and
+ * refuse-* options and the echo settings of the connection's vpn.data on pppd's command line,
+ * and the password reaches pppd only through the plugin's passwd hook (vpn.secrets):
+ * /etc/ppp/chap-secrets, options.pptp, opkg and netifd play no part. The fix for a verdict whose
+ * common hint names those, or null where the common hint holds.
+ */
+function networkManagerFix(verdict: Verdict, attempt: Attempt): string | null {
+  switch (verdict) {
+    case 'auth_failed': {
+      if (has(attempt, PLUGIN_GAVE_NO_PASSWORD) || has(attempt, MUTUAL_AUTH_FAILED) || has(attempt, /No response to PAP authenticate-requests/i)) return null;
+      const code = attempt.auth.error && /^E=\d+$/.test(attempt.auth.error) ? MSCHAP_ERRORS[attempt.auth.error] : undefined;
+      return `${code ? `Authentication refused: ${code}.` : 'Authentication failed: the server rejected the user name or the password.'} NetworkManager gives pppd the connection's own user name and password: check vpn.data \`user\` (the Windows domain in \`domain\`, or as DOMAIN\\user; some servers want user@domain) and the password in vpn.secrets.`;
+    }
+    case 'mppe_failed':
+      if (has(attempt, /Refusing MPPE stateful/i)) {
+        return "The server only offers stateful MPPE: allow it in the connection (`nmcli connection modify NAME +vpn.data mppe-stateful=yes`, the applet's \"Allow stateful encryption\").";
+      }
+      return "MPPE could not be agreed with the server. NetworkManager passes pppd the MPPE options of the connection's vpn.data (require-mppe, require-mppe-128, mppe-stateful, refuse-*): require MPPE (`nmcli connection modify NAME +vpn.data require-mppe=yes`, the applet's \"Use Point-to-Point encryption (MPPE)\") with MS-CHAPv2 allowed (MPPE's keys come from it), and stateful MPPE if the server wants it (`mppe-stateful=yes`).";
+    case 'eap_refused_or_unsupported':
+      return 'The server asked for EAP, which fails with this pppd/server pair: refuse it in the connection (`nmcli connection modify NAME +vpn.data refuse-eap=yes`, the applet\'s authentication methods) so MS-CHAPv2 is used.';
+    case 'no_kernel_support':
+      return has(attempt, /MPPE/i)
+        ? 'The kernel lacks MPPE: load ppp_mppe (`sudo modprobe ppp_mppe`); a kernel built without CONFIG_PPP_MPPE cannot do it.'
+        : 'The kernel lacks PPP: load ppp_generic (`sudo modprobe ppp_generic`); /dev/ppp must exist.';
+    case 'config_error':
+      if (has(attempt, /Couldn't load plugin|Plugin .* is for pppd version/i)) {
+        return "pppd could not load NetworkManager's pppd plugin: it is missing, or was built for another pppd version (\"is for pppd version\", \"undefined symbol\"): install the VPN plugin's package (network-manager-pptp, -l2tp) built for this pppd, from the same release as the ppp package.";
+      }
+      return null;
+    case 'link_dead':
+      return "The tunnel was up and then the server stopped answering keep-alives (LCP echoes, or pptp's echo requests on TCP 1723): the path to the server broke, the server hung, or the computer's own connection dropped (NetworkManager adds the route to the server itself). If the link is just slow to answer, raise the connection's vpn.data `lcp-echo-failure` / `lcp-echo-interval`.";
+    case 'stopped_locally':
+      return 'pppd was stopped by a signal on this computer: NetworkManager\'s VPN plugin stops it on a user\'s disconnect, a suspend, the underlying connection going down or its own time-out (else someone killed it); NetworkManager\'s lines just before the stop say which. Nothing in this log blames the tunnel.';
+    default:
+      return null;
+  }
+}
+
+/** The command to run next on the computer NetworkManager runs pppd on, for each verdict. */
+function networkManagerNext(verdict: Verdict, attempt: Attempt): string {
+  // pppd, pptp and xl2tpd run under NetworkManager's unit: its journal holds their lines too.
+  const journal = '`journalctl -u NetworkManager --since -10min`';
+  switch (verdict) {
+    case 'auth_failed':
+      return `\`nmcli -s connection show NAME | grep -e vpn.data -e vpn.secrets\` (the user name and the password pppd gets) and ${journal}`;
+    case 'mppe_failed':
+    case 'eap_refused_or_unsupported':
+      return `\`nmcli connection show NAME | grep vpn.data\` (the MPPE and refuse-* options pppd gets) and ${journal}`;
+    case 'control_refused':
+      return `\`nc -zv ${serverOf(attempt)} 1723\` (it must connect) and ${journal}`;
+    case 'no_response':
+      return `${journal} (does pptp reach "Outgoing call established"?), and on a NAT router on the way \`lsmod | grep nf_nat_pptp\``;
+    case 'stopped_locally':
+      return `${journal} (op="connection-deactivate": a user's disconnect; "sleep": a suspend; a device's "state change": the underlying connection)`;
+    default:
+      return `${journal} (pppd's, its helpers' and NetworkManager's own lines around the end)`;
+  }
+}
 
 /** The command to run next on an OpenWrt router (busybox), for each verdict. */
 function nextCommand(verdict: Verdict, attempt: Attempt): string {

@@ -81,6 +81,15 @@ const NM_OWN = /^<\w+>\s*(?:\[[\d.]+\]\s*)?(?:vpn-connection\[[^\]]*\]:\s*)?(?:D
 // The VPN NetworkManager reports is a PPP one (NetworkManager-pptp, -l2tp, -sstp): its device.
 const PPP_VPN = /Tunnel Device: "?ppp\d|\(ppp\d+\)|NetworkManager\.pptp|nm-pptp|\bpppd\b/;
 
+/**
+ * NetworkManager runs this pppd: its VPN plugin's pppd plugin loaded or logging (the .so's name;
+ * nm-pptp-pppd-plugin.c _NMLOG "nm-pptp[PID] <info>  [helper-PID] ..."; older plugins
+ * "nm-pptp-ppp-plugin: ..."), pptp started with NetworkManager's log string (nm-pptp-service.c
+ * construct_pppd_args: `--logstring nm-pptp-service-PID`), or xl2tpd's stderr on NetworkManager's
+ * journal stream (nm-l2tp-service.c runs `xl2tpd -D`).
+ */
+const NETWORK_MANAGER_RUNS_PPPD = /\bnm-(?:pptp|l2tp)(?:-pppd?)?-plugin\b|\bnm-(?:pptp|l2tp)\[\d+\]|\bnm-pptp-service-\d+|\bNetworkManager\[\d+\]:\s+xl2tpd\[\d+\]:/;
+
 /** A NetworkManager line reporting the VPN's IP configuration (NM_RULES), as that row's text. */
 function nmVpnLine(l: LogLine): LogLine | null {
   // its tag, or none when `journalctl -o cat` printed the messages alone
@@ -440,6 +449,7 @@ export function toAttempt(s: Session): Attempt {
     cause,
     server: serverNamed(s),
     side: serverSide(s) ? 'server' : 'client',
+    frontEnd: s.lines.some((l) => NETWORK_MANAGER_RUNS_PPPD.test(l.raw)) ? 'networkmanager' : null,
   };
 }
 

@@ -66,6 +66,12 @@ export interface Attempt {
   server?: string | null;
   /** Whose log it is: a server's (pptpd or accel-ppp ran this pppd for a client) or a client's. (additive) */
   side?: 'client' | 'server';
+  /**
+   * The program that runs this pppd for the user and writes its options, where the log shows it:
+   * NetworkManager (its VPN plugins' lines), whose connection settings stand in for pppd's own
+   * files (/etc/ppp/chap-secrets, options.pptp). (additive)
+   */
+  frontEnd?: 'networkmanager' | null;
 }
 
 /**

@@ -1236,6 +1236,76 @@ describe('NetworkManager-pptp and NetworkManager-l2tp journals (audit31b)', () =
   ];
   const up = [...start, ...both('CHAP authentication succeeded'), ...both('local  IP address 192.168.10.5'), ...both('remote IP address 192.168.10.1')];
 
+  /** What a hint for a router names: none of it exists where NetworkManager runs pppd. */
+  const ROUTER_WORDS = /chap-secrets|options\.pptp|opkg|kmod-|ifstatus|logread|on the router/;
+
+  it("sends a wrong password to the connection's settings (vpn.data, vpn.secrets), not chap-secrets", () => {
+    const d = diagnose(
+      [
+        ...start,
+        // nm-pptp-pppd-plugin.c get_credentials: the password comes from NetworkManager
+        pppd('nm-pptp[2340] <info>  [helper-2345] passwd-hook: got credentials from NetworkManager-pptp'),
+        // chap-new.c chap_handle_status
+        ...both('MS-CHAP authentication failed: E=691 Authentication failure'),
+        ...both('CHAP authentication failed'),
+        ...both('Connection terminated.'),
+      ].join('\n'),
+    );
+    expect(d.verdict).toBe('auth_failed');
+    expect(d.hint).toContain('(E=691)');
+    expect(d.hint).toContain('vpn.secrets');
+    expect(d.hint).toContain('`nmcli -s connection show NAME');
+    expect(d.hint).toContain('`journalctl -u NetworkManager');
+    expect(d.hint).not.toMatch(ROUTER_WORDS);
+  });
+  it("sends MPPE to the connection's vpn.data, not options.pptp or kmod-mppe", () => {
+    // ccp.c ccp_up: MPPE required (the connection's require-mppe) and the peer did not agree
+    const d = diagnose([...up.slice(0, start.length + 2), ...both('MPPE required but peer negotiation failed'), ...both('Connection terminated.')].join('\n'));
+    expect(d.verdict).toBe('mppe_failed');
+    expect(d.hint).toContain('+vpn.data require-mppe=yes');
+    expect(d.hint).not.toMatch(ROUTER_WORDS);
+  });
+  it("sends a plugin built for another pppd to NetworkManager's VPN plugin package, not ppp-mod-pptp", () => {
+    // plugins.c (options.c) plugin version check; nm-pptp-service.c pppd_watch_cb logs the exit code
+    const d = diagnose(
+      [
+        nm('nm-pptp[2340] <info>  pppd started with pid 2345'),
+        pppd('Plugin /usr/lib/pppd/2.4.9/nm-pptp-pppd-plugin.so is for pppd version 2.4.8, this is 2.4.9'),
+        nm('nm-pptp[2340] <warn>  pppd exited with error code 2'),
+      ].join('\n'),
+    );
+    expect(d.verdict).toBe('config_error');
+    expect(d.hint).toContain('network-manager-pptp');
+    expect(d.hint).not.toMatch(ROUTER_WORDS);
+    expect(d.hint).not.toContain('ppp-mod-pptp');
+  });
+
+  const pptp = (m: string): string => `Dec  1 10:00:00 deb pptp[2351]: nm-pptp-service-2340 ${m}`;
+  it.each([
+    // eap.c eap_input: EAP failure from the peer
+    ['eap_refused_or_unsupported', [...start, pppd('EAP: peer reports authentication failure')], '+vpn.data refuse-eap=yes', '`nmcli connection show NAME | grep vpn.data`'],
+    // ccp.c ccp_nakci, then ccp_up: the server offers only stateful MPPE
+    ['mppe_failed', [...start, ...both('CHAP authentication succeeded'), pppd('Refusing MPPE stateful mode offered by peer'), pppd('MPPE required but peer negotiation failed')], '+vpn.data mppe-stateful=yes', 'grep vpn.data'],
+    // ccp.c ccp_resetci: MPPE required, no ppp_mppe
+    ['no_kernel_support', [...start, ...both('CHAP authentication succeeded'), pppd('MPPE required, but kernel has no support.')], 'modprobe ppp_mppe', 'journalctl'],
+    // sys-linux.c ppp_available via main.c: no PPP in the kernel
+    ['no_kernel_support', [pppd('This system lacks kernel support for PPP.  This could be because the PPP kernel module could not be loaded, or because PPP was not included in the kernel configuration.'), nm('nm-pptp[2340] <warn>  pppd exited with error code 4')], 'modprobe ppp_generic', 'journalctl'],
+    // lcp.c LcpEchoCheck: keep-alives unanswered on an up link
+    ['link_dead', [...up, pppd('No response to 5 echo-requests'), pppd('Serial link appears to be disconnected.'), pppd('Connection terminated.')], 'lcp-echo-failure', 'journalctl'],
+    // main.c handle_events: a signal while up
+    ['stopped_locally', [...up, pppd('Terminating on signal 15'), pppd('Connection terminated.')], "NetworkManager's VPN plugin stops it", 'connection-deactivate'],
+    // pptp_callmgr.c callmgr_main: TCP 1723 refused
+    ['control_refused', [...start, pptp('fatal[callmgr_main:pptp_callmgr.c:134]: Could not open control connection to 203.0.113.10'), pppd('Modem hangup')], 'nc SERVER 1723', '`nc -zv 203.0.113.10 1723`'],
+    // fsm.c fsm_timeout: LCP unanswered (GRE)
+    ['no_response', [...start, pptp('log[ctrlp_disp:pptp_ctrl.c:938]: Outgoing call established (call ID 0, peer\'s call ID 34).'), pppd('LCP: timeout sending Config-Requests'), pppd('Connection terminated.')], 'GRE', 'nf_nat_pptp'],
+  ] as const)('gives %s under NetworkManager a hint without router files or commands', (verdict, lines, fix, next) => {
+    const d = diagnose(lines.join('\n'));
+    expect(d.verdict).toBe(verdict);
+    expect(d.hint).toContain(fix);
+    expect(d.hint?.slice(d.hint.indexOf(' Next: '))).toContain(next);
+    expect(d.hint).not.toMatch(ROUTER_WORDS);
+  });
+
   it("counts one attempt where NetworkManager's stream repeats pppd's own Connect line", () => {
     const d = diagnose(up.join('\n'));
     expect(d.verdict).toBe('up');
