@@ -3,7 +3,7 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, EndCause, Verdict } from './types.js';
-import { FAILED_TO_OPEN, PPPOE_NO_DEVICE, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
+import { FAILED_TO_OPEN, NM_DEVICE_DOWN, PPPOE_NO_DEVICE, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
 const MSCHAP_ERRORS: Record<string, string> = {
@@ -292,10 +292,25 @@ function networkManagerFix(verdict: Verdict, attempt: Attempt): string | null {
     case 'link_dead':
       return "The tunnel was up and then the server stopped answering keep-alives (LCP echoes, or pptp's echo requests on TCP 1723): the path to the server broke, the server hung, or the computer's own connection dropped (NetworkManager adds the route to the server itself). If the link is just slow to answer, raise the connection's vpn.data `lcp-echo-failure` / `lcp-echo-interval`.";
     case 'stopped_locally':
+      if (attempt.cause === 'networkmanager-stopped') return networkManagerStopped(attempt);
       return 'pppd was stopped by a signal on this computer: NetworkManager\'s VPN plugin stops it on a user\'s disconnect, a suspend, the underlying connection going down or its own time-out (else someone killed it); NetworkManager\'s lines just before the stop say which. Nothing in this log blames the tunnel.';
     default:
       return null;
   }
+}
+
+/**
+ * NetworkManager's VPN plugin stopped pppd ("Terminated ppp daemon with PID N.",
+ * nm-pptp-service.c real_disconnect): NetworkManager asked it to, for a reason in its own lines;
+ * a device that went down before it (evidence, rules.ts nm-device-down) is that reason.
+ */
+function networkManagerStopped(attempt: Attempt): string {
+  const device = attempt.evidence.map((l) => NM_DEVICE_DOWN.exec(l)).find((m) => m !== null);
+  const stopped = "NetworkManager's VPN plugin stopped pppd: NetworkManager took the VPN down";
+  if (device) {
+    return `${stopped} because the connection under it dropped (device ${device[1] ?? ''}: ${device[2] ?? ''}). The tunnel did not fail by itself; the network under it (Wi-Fi, cable, mobile link) did, and its own lines before the VPN's say why.`;
+  }
+  return `${stopped}: a user's disconnect (the applet, \`nmcli connection down\`), a suspend, the underlying connection going down, or NetworkManager's own time-out for a VPN that does not come up; its lines just before the stop say which.`;
 }
 
 /** The command to run next on the computer NetworkManager runs pppd on, for each verdict. */

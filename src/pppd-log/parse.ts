@@ -10,7 +10,7 @@ import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, serverSide, type Session } from './session.js';
 import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
-import { FRONT_END_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { FRONT_END_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -78,6 +78,10 @@ function feed(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): void {
 
 // NetworkManager's own lines: "<info>  text", 1.x "<info>  [1554300932.4387] vpn-connection[...]: Data:   text".
 const NM_OWN = /^<\w+>\s*(?:\[[\d.]+\]\s*)?(?:vpn-connection\[[^\]]*\]:\s*)?(?:Data:\s*)?/;
+// A VPN plugin service's own lines on NetworkManager's stream (nm-vpn-plugin-macros.h _NMLOG:
+// "nm-pptp[2340] <info>  Terminated ppp daemon with PID 2345."; before it, glib's g_message:
+// "** Message: Terminated ppp daemon with PID 2345.", since glib 2.56 with a time after "Message:").
+const NM_VPN_SERVICE = /^(?:nm-(?:pptp|l2tp)\[\d+\]\s+<\w+>|\*\* Message:(?: \d\d:\d\d:\d\d\.\d+:)?)\s*/;
 // The VPN NetworkManager reports is a PPP one (NetworkManager-pptp, -l2tp, -sstp): its device.
 const PPP_VPN = /Tunnel Device: "?ppp\d|\(ppp\d+\)|NetworkManager\.pptp|nm-pptp|\bpppd\b/;
 
@@ -96,10 +100,10 @@ function nmVpnLine(l: LogLine): LogLine | null {
   if (!(l.prog === null || /^NetworkManager$/i.test(l.prog))) return null;
   // untagged, the line is the message as NetworkManager wrote it (no front-end prefix to find)
   const own = l.prog === null && l.raw.trim().startsWith('<') ? l.raw.trim() : l.msg;
-  const msg = own.replace(NM_OWN, '').trim();
+  const msg = own.replace(NM_OWN, '').replace(NM_VPN_SERVICE, '').trim();
   const row = ruleFor(NM_RULES, msg)?.rule.name;
-  // its level in front ("<info> "), or a wrapped copy that put the secrets message on a line of its own
-  return row !== undefined && (own.startsWith('<') || (l.prog === null && row === 'nm-no-secrets')) ? { ...l, msg, source: 'ignored' } : null;
+  // its level in front ("<info> ", a plugin service's "nm-pptp[N] <info> "), or a wrapped copy that put the secrets message on a line of its own
+  return row !== undefined && (own.startsWith('<') || NM_VPN_SERVICE.test(own) || (l.prog === null && row === 'nm-no-secrets')) ? { ...l, msg, source: 'ignored' } : null;
 }
 
 /** Rows that mean "the link is being set up again" while an attempt is still running. */
@@ -230,6 +234,8 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   for (const l0 of lines) {
     const nm = pppVpn ? nmVpnLine(l0) : null;
     const l = nm ?? l0;
+    const attemptRuns = current?.sessions[current.sessions.length - 1]?.finished === false;
+    if (nm && !attemptRuns && NM_WHILE_RUNNING_ROWS.has(ruleFor(NM_RULES, nm.msg)?.rule.name ?? '')) continue;
     let speaker = nm ? 'pppd' : speakerOf(l);
     // An untagged line (a terminal, `journalctl -o cat`) or netifd's relay of pppd's stderr that
     // one of pppd's rows reads, while pppd is writing the log: pppd's own, also where its words
@@ -449,7 +455,8 @@ export function toAttempt(s: Session): Attempt {
     cause,
     server: serverNamed(s),
     side: serverSide(s) ? 'server' : 'client',
-    frontEnd: s.lines.some((l) => NETWORK_MANAGER_RUNS_PPPD.test(l.raw)) ? 'networkmanager' : null,
+    // NetworkManager's VPN plugin saying it stopped this pppd is NetworkManager's word too
+    frontEnd: s.networkManagerStop !== null || s.lines.some((l) => NETWORK_MANAGER_RUNS_PPPD.test(l.raw)) ? 'networkmanager' : null,
   };
 }
 

@@ -1756,6 +1756,9 @@ export const PPTPD_RULES: Rule[] = [
   },
 ];
 
+/** NetworkManager's line for a device that went down (the nm-device-down row; hints.ts reads it in the evidence): its name and its new state. */
+export const NM_DEVICE_DOWN = /\((?!ppp\d)([^)]+)\): (?:device )?state change: \S+ -> (failed|unavailable|disconnected)\b/;
+
 /**
  * Rows for NetworkManager's report of a VPN's IP configuration (nm-vpn-connection.c: 0.7/0.8
  * "Internal IP4 Address: A", 0.9 "  Internal Address: A", 1.x "vpn-connection[...]: Data:
@@ -1824,7 +1827,33 @@ export const NM_RULES: Rule[] = [
       s.ends.push({ kind: 'terminated', detail: `NetworkManager got no VPN secrets (${m[1] ?? ''}): pppd never started`, line: l });
     },
   },
+  {
+    // nm-pptp-service.c real_disconnect (nm-l2tp-service.c the same for xl2tpd, which runs pppd):
+    // NetworkManager told the VPN plugin to disconnect (a user's disconnect, a suspend, the base
+    // device failing, its connect time-out, pppd reporting 'dead'), and it sends SIGTERM; the
+    // line is the plugin service's own ("nm-pptp[PID] <info>  ...", parse.ts nmVpnLine).
+    name: 'nm-stopped-pppd',
+    re: /^Terminated (?:ppp|xl2tpd) daemon with PID \d+\.?$/,
+    example: 'Terminated ppp daemon with PID 2345.',
+    on: (s, _m, l) => {
+      if (!s.finished) s.networkManagerStop ??= l;
+    },
+  },
+  {
+    // NetworkManager's device state machine (nm-device.c _set_state_full, 1.x "device (wlp2s0):
+    // state change: activated -> failed (reason ...)"; 0.9 "(wlan0): device state change: ..."):
+    // the connection under the VPN went down, and NetworkManager takes the VPN down with it.
+    name: 'nm-device-down',
+    re: NM_DEVICE_DOWN,
+    example: "device (wlp2s0): state change: activated -> failed (reason 'supplicant-timeout', sys-iface-state: 'managed')",
+    on: (s, _m, l) => {
+      if (!s.finished) s.deviceDown = l;
+    },
+  },
 ];
+
+/** NM_RULES rows about a pppd that runs: before its first line, or once it ended, they tell nothing. */
+export const NM_WHILE_RUNNING_ROWS: ReadonlySet<string> = new Set(['nm-stopped-pppd', 'nm-device-down']);
 
 /**
  * Rows for xl2tpd's own lines (an L2TP daemon that starts pppd on a pty for each call, as pptpd

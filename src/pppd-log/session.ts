@@ -151,6 +151,10 @@ export interface Session {
   greSocketFailed: LogLine | null;
   /** "Connect time N minutes" with N ≥ 1: a network protocol had been up (see the connect-time row). */
   connectTime: LogLine | null;
+  /** NetworkManager's VPN plugin killed this pppd (or the xl2tpd that runs it) while it ran (rules.ts NM_RULES nm-stopped-pppd). */
+  networkManagerStop: LogLine | null;
+  /** A NetworkManager device went down while this pppd ran (rules.ts NM_RULES nm-device-down): the connection under the VPN. */
+  deviceDown: LogLine | null;
 }
 
 export function newSession(pid: string | null): Session {
@@ -222,6 +226,8 @@ export function newSession(pid: string | null): Session {
     ipcpReqs: new Map(),
     greSocketFailed: null,
     connectTime: null,
+    networkManagerStop: null,
+    deviceDown: null,
   };
 }
 

@@ -107,7 +107,8 @@ export interface Attempt {
  * - `l2tp-dead`: an L2TP link's peer stopped answering (LCP echoes, or xl2tpd gave up on the tunnel);
  * - `echo-lost-line`: LCP echoes went unanswered on a modem's line or a network link (PPPoE, PPPoA), not a tunnel;
  * - `pptp-call-not-up`: LCP went unanswered and pptp's own lines never show its call set up;
- * - `max-connect`: pppd's own `maxconnect` limit ended the link (auth.c connect_time_expired).
+ * - `max-connect`: pppd's own `maxconnect` limit ended the link (auth.c connect_time_expired);
+ * - `networkmanager-stopped`: NetworkManager's VPN plugin sent the signal that stopped pppd (nm-pptp-service.c real_disconnect).
  */
 export type EndCause =
   | 'pty-closed'
@@ -141,7 +142,8 @@ export type EndCause =
   | 'dialer-config'
   | 'gre-refused'
   | 'pptp-call-not-up'
-  | 'max-connect';
+  | 'max-connect'
+  | 'networkmanager-stopped';
 
 /** The `diagnose --json` shape (issue 5). */
 export interface Diagnosis {

@@ -329,7 +329,7 @@ export function decideVerdict(s: Session): Decision {
     const sigFirst = sig && (!peer || sig.line.index < peer.line.index) && !(pptpClosed && pptpClosed.line.index < sig.line.index);
     if (sig && sigFirst) {
       if (l2tpGaveUp(s, sig)) return { verdict: 'no_response', endedBy: L2TP_GAVE_UP, evidence: ev(s.l2tpTimeout, sig.line), cause: 'l2tp-no-ppp' };
-      return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(sig.line) };
+      return stoppedLocally(s, sig);
     }
     if (peer) {
       return { verdict: 'terminated_by_peer', endedBy: describe(peer), evidence: ev(peer.line) };
@@ -407,7 +407,7 @@ export function decideVerdict(s: Session): Decision {
     case 'signal':
     case 'child-signal':
       if (l2tpGaveUp(s, pick)) return { verdict: 'link_dead', endedBy: L2TP_GAVE_UP, evidence: ev(s.upLine, s.l2tpTimeout, pick.line), cause: 'l2tp-dead' };
-      return { verdict: 'stopped_locally', endedBy: describe(pick), evidence: ev(s.upLine, pick.line) };
+      return stoppedLocally(s, pick, s.upLine);
     case 'mppe-disabled':
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled while the link was up', evidence: ev(pick.line) };
     case 'mppe-error':
@@ -458,6 +458,18 @@ const L2TP_GAVE_UP = "the L2TP peer stopped answering: xl2tpd gave up on the tun
 /** A signal that came after xl2tpd gave up on the tunnel (network.c) is xl2tpd closing the call. */
 function l2tpGaveUp(s: Session, sig: EndEvent): boolean {
   return s.l2tpTimeout !== null && s.l2tpTimeout.index < sig.line.index;
+}
+
+/**
+ * A signal stopped pppd. Where NetworkManager's VPN plugin logged that it killed pppd (or the
+ * xl2tpd that runs it) in the attempt, the signal is its (cause networkmanager-stopped), and a
+ * device that went down before that is the reason NetworkManager had (evidence for the hint).
+ */
+function stoppedLocally(s: Session, sig: EndEvent, upLine: LogLine | null = null): Decision {
+  const nm = s.networkManagerStop;
+  if (!nm) return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(upLine, sig.line) };
+  const device = s.deviceDown && s.deviceDown.index < nm.index ? s.deviceDown : null;
+  return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(upLine, device, nm, sig.line), cause: 'networkmanager-stopped' };
 }
 
 /** LCP unanswered on a modem's line or a network link (PPPoE, PPPoA): no GRE is involved. */

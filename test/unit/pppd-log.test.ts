@@ -1306,6 +1306,60 @@ describe('NetworkManager-pptp and NetworkManager-l2tp journals (audit31b)', () =
     expect(d.hint).not.toMatch(ROUTER_WORDS);
   });
 
+  describe("NetworkManager's VPN plugin stopping pppd (nm-pptp-service.c real_disconnect: SIGTERM, then 'Terminated ppp daemon with PID N.')", () => {
+    const terminated = nm('nm-pptp[2340] <info>  Terminated ppp daemon with PID 2345.');
+    // main.c handle_events: pppd's own word on the SIGTERM
+    const stop = [...both('Terminating on signal 15'), ...both('Connection terminated.'), pppd('Exit.')];
+    it('says NetworkManager stopped it, and names the device that failed before (nm-device.c state change)', () => {
+      const device = nm("<info>  [1701425402.1039] device (wlp2s0): state change: activated -> failed (reason 'supplicant-timeout', sys-iface-state: 'managed')");
+      const d = diagnose([...up, device, terminated, ...stop].join('\n'));
+      expect(d.verdict).toBe('stopped_locally');
+      expect(d.evidence).toContain(device);
+      expect(d.hint).toMatch(/^NetworkManager's VPN plugin stopped pppd/);
+      expect(d.hint).toContain('the connection under it dropped (device wlp2s0: failed)');
+      expect(d.hint).toContain('Next: `journalctl -u NetworkManager --since -10min`');
+    });
+    it("names a user's disconnect, a suspend, the connection under it or a time-out where no device went down; glib's older g_message form too", () => {
+      // nm-pptp-service.c before _LOGI: g_message ("Terminated ppp daemon with PID %d.")
+      for (const line of [terminated, nm('** Message: Terminated ppp daemon with PID 2345.')]) {
+        const d = diagnose([...up, line, ...stop].join('\n'));
+        expect(d.verdict).toBe('stopped_locally');
+        expect(d.hint).toMatch(/^NetworkManager's VPN plugin stopped pppd: NetworkManager took the VPN down: a user's disconnect/);
+      }
+    });
+    it('reads the stop as NetworkManager\'s where a paste kept none of its plugin\'s other lines', () => {
+      const plain = [pppd('Connect: ppp0 <--> /dev/pts/3'), pppd('local  IP address 192.168.10.5'), pppd('remote IP address 192.168.10.1')];
+      const d = diagnose([...plain, nm('** Message: Terminated ppp daemon with PID 2345.'), pppd('Terminating on signal 15')].join('\n'));
+      expect(d.hint).toMatch(/^NetworkManager's VPN plugin stopped pppd/);
+      expect(d.hint).not.toMatch(ROUTER_WORDS);
+    });
+    it('reads NetworkManager-l2tp stopping the xl2tpd that runs pppd the same way (nm-l2tp-service.c real_disconnect)', () => {
+      const l2tp = [
+        nm('xl2tpd[2350]: Call established with 203.0.113.20, Local: 5678, Remote: 1, Serial: 1 (ref=0/0)'),
+        pppd('Plugin /usr/lib/pppd/2.4.9/nm-l2tp-pppd-plugin.so loaded.'),
+        pppd('Connect: ppp0 <--> /dev/pts/4'),
+        pppd('local  IP address 10.8.0.7'),
+        pppd('remote IP address 10.8.0.1'),
+        nm('nm-l2tp[2340] <info>  Terminated xl2tpd daemon with PID 2350.'),
+        // xl2tpd.c death_handler
+        nm('xl2tpd[2350]: death_handler: Fatal signal 15 received'),
+        pppd('Modem hangup'),
+        pppd('Connection terminated.'),
+      ];
+      const d = diagnose(l2tp.join('\n'));
+      expect(d.verdict).toBe('stopped_locally');
+      expect(d.hint).toMatch(/^NetworkManager's VPN plugin stopped pppd/);
+    });
+    it('leaves a device going down before any pppd line out of the attempts', () => {
+      const device = nm('<info>  [1701424700.1039] device (enp0s3): state change: activated -> unavailable (reason \'carrier-changed\', sys-iface-state: \'managed\')');
+      // NetworkManager's own pppd for a mobile modem (nm-ppp-manager.c): no PPTP group to prefer
+      const modem = [pppd('pppd 2.4.9 started by root, uid 0'), pppd('Connect: ppp0 <--> /dev/ttyUSB0'), pppd('local  IP address 10.64.1.2'), pppd('remote IP address 10.64.64.64')];
+      const d = diagnose([device, ...modem].join('\n'));
+      expect(d.verdict).toBe('up');
+      expect(d.attempts).toBe(1);
+    });
+  });
+
   it("counts one attempt where NetworkManager's stream repeats pppd's own Connect line", () => {
     const d = diagnose(up.join('\n'));
     expect(d.verdict).toBe('up');
