@@ -1360,6 +1360,23 @@ describe('NetworkManager-pptp and NetworkManager-l2tp journals (audit31b)', () =
     });
   });
 
+  it("takes xl2tpd's lines on NetworkManager's stream (nm-l2tp-service.c runs `xl2tpd -D`) for NetworkManager running pppd", () => {
+    const d = diagnose(
+      [
+        pppd('Connect: ppp0 <--> /dev/pts/4'),
+        pppd('local  IP address 10.8.0.7'),
+        pppd('remote IP address 10.8.0.1'),
+        // control.c control_finish: the peer's Call-Disconnect-Notify
+        nm('xl2tpd[2350]: control_finish: Connection closed to 203.0.113.20, serial 1 (Session timeout)'),
+        pppd('Terminating on signal 15'),
+        pppd('Connection terminated.'),
+      ].join('\n'),
+    );
+    expect(d.verdict).toBe('terminated_by_peer');
+    expect(d.hint).toContain('Next: `journalctl -u NetworkManager');
+    expect(d.hint).not.toMatch(ROUTER_WORDS);
+  });
+
   it("counts one attempt where NetworkManager's stream repeats pppd's own Connect line", () => {
     const d = diagnose(up.join('\n'));
     expect(d.verdict).toBe('up');
