@@ -290,6 +290,7 @@ function networkManagerFix(verdict: Verdict, attempt: Attempt): string | null {
       }
       return null;
     case 'link_dead':
+      if (attempt.cause === 'l2tp-dead') return null;
       return "The tunnel was up and then the server stopped answering keep-alives (LCP echoes, or pptp's echo requests on TCP 1723): the path to the server broke, the server hung, or the computer's own connection dropped (NetworkManager adds the route to the server itself). If the link is just slow to answer, raise the connection's vpn.data `lcp-echo-failure` / `lcp-echo-interval`.";
     case 'stopped_locally':
       if (attempt.cause === 'networkmanager-stopped') return networkManagerStopped(attempt);
@@ -326,6 +327,7 @@ function networkManagerNext(verdict: Verdict, attempt: Attempt): string {
     case 'control_refused':
       return `\`nc -zv ${serverOf(attempt)} 1723\` (it must connect) and ${journal}`;
     case 'no_response':
+      if (attempt.cause === 'l2tp-no-ppp') return `${journal} (xl2tpd's tunnel and call lines), and with IPsec \`sudo ip xfrm state\` (an SA for UDP 1701 each way)`;
       return `${journal} (does pptp reach "Outgoing call established"?), and on a NAT router on the way \`lsmod | grep nf_nat_pptp\``;
     case 'stopped_locally':
       return `${journal} (op="connection-deactivate": a user's disconnect; "sleep": a suspend; a device's "state change": the underlying connection)`;

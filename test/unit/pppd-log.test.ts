@@ -1017,6 +1017,15 @@ describe("xl2tpd's word on its pppd's call (control.c control_finish, xl2tpd.c d
     expect(d.hint).toMatch(/logread -e xl2tpd -e pppd/);
     expect(d.hint).not.toMatch(/nf_nat_pptp/);
   });
+  it('keeps the L2TP reading where NetworkManager runs xl2tpd (its desktop commands, no PPTP helper)', () => {
+    // nm-l2tp-service.c runs `xl2tpd -D`, whose lines land on NetworkManager's stream
+    const nm = (m: string): string => `Mar  4 10:00:05 host NetworkManager[812]: xl2tpd[4401]: ${m}`;
+    const d = diagnose([nm('Call established with 203.0.113.20, Local: 5, Remote: 6, Serial: 1'), p('Plugin pppol2tp.so loaded.'), p('Plugin /usr/lib/pppd/2.4.9/nm-l2tp-pppd-plugin.so loaded.'), p('Connect: ppp0 <-->'), p('LCP: timeout sending Config-Requests'), p('Connection terminated.')].join('\n'));
+    expect(d.verdict).toBe('no_response');
+    expect(d.hint).toMatch(/over the L2TP call/);
+    expect(d.hint).toMatch(/journalctl -u NetworkManager/);
+    expect(d.hint).not.toMatch(/nf_nat_pptp|Outgoing call established/);
+  });
   it("names kmod-pppol2tp when the kernel has no PPPoL2TP sockets (pppol2tp.c setdevname_pppol2tp)", () => {
     const d = diagnose([p('Plugin pppol2tp.so loaded.'), p('PPPoL2TP kernel driver not installed'), p('Exit.')].join('\n'));
     expect(d.verdict).toBe('no_kernel_support');
