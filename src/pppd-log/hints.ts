@@ -194,6 +194,12 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
     next: () => '`logread -e pppd -e chat` and `dmesg | tail` (a modem that reset, lost signal or left the USB bus)',
   },
   // main.c get_input: the channel read end-of-file, on PPPoE the kernel unbinding the session
+  // Apple ppp's pptp_link_failure / l2tp_link_failure (status "Network Changed")
+  'network-changed': {
+    fix: () =>
+      "The Mac's own network changed under the tunnel (its address was lost or replaced, Wi-Fi and Ethernet switched, a wake with a new address), and the plugin lost the server: nothing failed on the server; connect again. If it repeats, look at the Mac's Wi-Fi.",
+    next: () => '`tail -n 60 /var/log/ppp.log` (the interface lines before it)',
+  },
   'link-closed': {
     fix: (a) =>
       pppoeLink(a)
@@ -225,6 +231,10 @@ export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   if (attempt.frontEnd === 'networkmanager') {
     const hint = networkManagerFix(verdict, attempt) ?? fixFor(verdict, attempt);
     return hint === null ? null : `${hint} Next: ${networkManagerNext(verdict, attempt)}`;
+  }
+  if (attempt.frontEnd === 'macos') {
+    const hint = macFix(verdict, attempt) ?? fixFor(verdict, attempt);
+    return hint === null ? null : `${hint} Next on the Mac: ${macNext(verdict, attempt)}`;
   }
   const hint = fixFor(verdict, attempt);
   const next = nextCommand(verdict, attempt);
@@ -334,6 +344,55 @@ function networkManagerNext(verdict: Verdict, attempt: Attempt): string {
     default:
       return `${journal} (pppd's, its helpers' and NetworkManager's own lines around the end)`;
   }
+}
+
+/**
+ * macOS runs this pppd (Apple's ppp: the PPTP/L2TP plugins inside pppd, the Controller passing it
+ * the VPN's settings over a pipe, ppp_manager.c): no /etc/ppp file plays a part, and its stops
+ * come from the Controller: SIGHUP for a Disconnect (the menu, `scutil --nc stop`), SIGTERM for
+ * sleep, logout, a user switch or a settings change (main.c hup/term, ppp_manager.c). The fix
+ * for a verdict whose common hint names Linux files, or null where the common hint holds.
+ */
+function macFix(verdict: Verdict, attempt: Attempt): string | null {
+  switch (verdict) {
+    case 'stopped_locally':
+      if (has(attempt, /\bsignal 1\b|SIGHUP/)) return 'The VPN was disconnected on purpose: macOS sends pppd SIGHUP when a user or an app presses Disconnect (the VPN menu, `scutil --nc stop`).';
+      return "macOS stopped pppd (SIGTERM): the Mac went to sleep (with \"Disconnect when switching user accounts / going to sleep\"), a user logged out or switched, or the VPN's settings changed; nothing failed on the server.";
+    case 'control_refused':
+      if (has(attempt, /Host '[^']*' not found/)) return "The server name does not resolve from the Mac: check the VPN's Server Address and the Mac's DNS; no connection was tried.";
+      if (has(attempt, /IPSec connection failed <IKE Error/)) return "IKE refused the Mac (the error in the line): the shared secret or the certificate in the VPN's Authentication Settings does not match the server's IPsec settings.";
+      if (has(attempt, /IPSec connection failed/)) return 'IKE got no answer: UDP 500 and 4500 are blocked on the way (or not forwarded by the NAT router in front of the server), or the server\'s IPsec is down.';
+      if (has(attempt, /L2TP cannot connect to the server/)) return "The L2TP server did not answer the tunnel request on UDP 1701 (after IPsec, where it is used): its L2TP daemon (xl2tpd) is down or not listening, or UDP 1701 does not get through.";
+      if (has(attempt, /PPTP connect errno = 61\b/)) return 'The server refused TCP 1723 (errno 61, connection refused): nothing listens on it there, or a firewall rejects it: check the server address and that the PPTP service runs.';
+      if (has(attempt, /PPTP connect errno = 60\b/)) return 'TCP 1723 got no answer (errno 60, timed out): a firewall drops it on the way or the server is down.';
+      if (has(attempt, /PPTP connect errno = (?:65|51)\b|cannot get our local address/)) return 'The Mac has no route to the server (no route to host / network unreachable): its own network connection is down or does not reach that address.';
+      return null;
+    case 'config_error':
+      if (has(attempt, /(?:L2TP|PPTP): (?:no |incorrect |cannot configure secure transport|No remote address)/)) {
+        return "The VPN's settings on the Mac lack what the connection needs (the line says which: the shared secret, the certificate, the server address): fill them in System Preferences, Network, the VPN service, Authentication Settings.";
+      }
+      return null;
+    case 'auth_failed': {
+      const code = attempt.auth.error && /^E=\d+$/.test(attempt.auth.error) ? MSCHAP_ERRORS[attempt.auth.error] : undefined;
+      return `${code ? `Authentication refused: ${code}.` : 'Authentication failed: the server rejected the account name or the password.'} Check the Account Name and the password in the Mac's VPN settings (a Windows server may want DOMAIN\\user).`;
+    }
+    case 'mppe_failed':
+      return "The Mac and the server did not agree on encryption: the VPN's Encryption setting on the Mac (Automatic, or Maximum 128-bit) and the server's MPPE options (pptpd: require-mppe-128, MS-CHAPv2 allowed) must meet.";
+    case 'link_dead':
+      return 'The link was up and then the server stopped answering LCP echoes: the path to it broke, the server hung, or the Mac\'s own network dropped.';
+    case 'idle_disconnect':
+      return 'The VPN disconnected itself after a time without traffic: the option "Disconnect if idle" in the VPN\'s advanced settings.';
+    default:
+      return null;
+  }
+}
+
+function macNext(verdict: Verdict, attempt: Attempt): string {
+  const log = '`tail -n 60 /var/log/ppp.log` (Console.app shows it too)';
+  if (verdict === 'control_refused' && has(attempt, /Host '[^']*' not found/)) return `\`host ${serverOf(attempt)}\` and ${log}`;
+  if (verdict === 'control_refused' && !has(attempt, /L2TP|IPSec/)) return `\`nc -vz ${serverOf(attempt)} 1723\` and ${log}`;
+  if (verdict === 'stopped_locally') return '`tail -n 60 /var/log/ppp.log` around the stop, and `scutil --nc list`';
+  return log;
 }
 
 /** The command to run next on an OpenWrt router (busybox), for each verdict. */

@@ -92,6 +92,8 @@ const PPP_VPN = /Tunnel Device: "?ppp\d|\(ppp\d+\)|NetworkManager\.pptp|nm-pptp|
  * construct_pppd_args: `--logstring nm-pptp-service-PID`), or xl2tpd's stderr on NetworkManager's
  * journal stream (nm-l2tp-service.c runs `xl2tpd -D`).
  */
+/** macOS's pppd: its PPTP/L2TP plugins' own words, sys-MacOSX.c's publish_entry, the 10.7+ router lookup. */
+const APPLE_PPPD = /^(?:PPTP|L2TP)(?::| connecting to| connection established| hangup$| has detected| disconnect)|^publish_entry SCDSet|^(?:pptp|l2tp)_get_router_address|^IPSec connection /;
 const NETWORK_MANAGER_RUNS_PPPD = /\bnm-(?:pptp|l2tp)(?:-pppd?)?-plugin\b|\bnm-(?:pptp|l2tp)\[\d+\]|\bnm-pptp-service-\d+|\bNetworkManager\[\d+\]:\s+xl2tpd\[\d+\]:/;
 
 /** A NetworkManager line reporting the VPN's IP configuration (NM_RULES), as that row's text. */
@@ -417,6 +419,8 @@ const SERVER_NAMED = [
   /<-->\s*pptp \(([^)]+)\)/,
   // pptp.so's call manager (pptp.c launch_callmgr)
   /^pptp: call manager for (\S+)/,
+  // macOS's plugins (pptp_connect, l2tp_connect)
+  /^(?:PPTP|L2TP):? (?:connecting to (?:alternate )?server|Host) '([^']+)'/,
   // the pty command pppd ran ("Script pptp vpn.example.com --nolaunchpppd finished")
   /\bpptp\s+([^\s-]\S*)\s+--nolaunchpppd/,
 ];
@@ -456,7 +460,12 @@ export function toAttempt(s: Session): Attempt {
     server: serverNamed(s),
     side: serverSide(s) ? 'server' : 'client',
     // NetworkManager's VPN plugin saying it stopped this pppd is NetworkManager's word too
-    frontEnd: s.networkManagerStop !== null || s.lines.some((l) => NETWORK_MANAGER_RUNS_PPPD.test(l.raw)) ? 'networkmanager' : null,
+    frontEnd:
+      s.networkManagerStop !== null || s.lines.some((l) => NETWORK_MANAGER_RUNS_PPPD.test(l.raw))
+        ? 'networkmanager'
+        : s.lines.some((l) => APPLE_PPPD.test(l.msg))
+          ? 'macos'
+          : null,
   };
 }
 

@@ -622,7 +622,7 @@ export const PPPD_RULES: Rule[] = [
   {
     name: 'no-ppp-kernel',
     // sys-linux.c ppp_available() and its no_ppp_msg (printed over several lines on a terminal).
-    re: /lacks kernel support for PPP|Couldn't open the \/dev\/ppp device|\/dev\/ppp: No such (?:file|device)|unable to open the \/dev\/ppp device|You need to create the \/dev\/ppp device node|mknod \/dev\/ppp c 108 0|Please load the ppp_generic kernel module|Kernel doesn't support ppp_generic|PPP driver version .* (?:too old|out of date)|Couldn't set tty to PPP discipline|lacks PPP kernel support|Couldn't determine if PPP is supported|couldn't verify kernel driver version|Couldn't create new ppp unit|Couldn't attach to PPP unit|Couldn't open \/dev\/ppp:|Linux kernel does not support PPPoE|PPPoL2TP kernel driver not installed|No PPPo(?:ATM|L2TP) support on this OS/i,
+    re: /lacks kernel support for PPP|Couldn't open the \/dev\/ppp device|\/dev\/ppp: No such (?:file|device)|unable to open the \/dev\/ppp device|You need to create the \/dev\/ppp device node|mknod \/dev\/ppp c 108 0|Please load the ppp_generic kernel module|Kernel doesn't support ppp_generic|PPP driver version .* (?:too old|out of date)|Couldn't set tty to PPP discipline|lacks PPP kernel support|Couldn't determine if PPP is supported|couldn't verify kernel driver version|Couldn't create new ppp unit|Couldn't attach to PPP unit|Couldn't open \/dev\/ppp:|Linux kernel does not support PPPoE|PPPoL2TP kernel driver not installed|No PPPo(?:ATM|L2TP) support on this OS|^Failed to open (?:PPTP socket|L2TP (?:control|data) socket):/i,
     example: 'Please load the ppp_generic kernel module.',
     fresh: true,
     on: (s, _m, l) => void (s.noKernel ??= l),
@@ -651,6 +651,82 @@ export const PPPD_RULES: Rule[] = [
     re: /^PPTP: (?:Unknown host|connect failed|failed to connect PPTP socket|failed to bind PPTP socket)|Call manager exited with error|Could not launch call manager|Could not open control connection|^(?:L2TP|PPTP):? (?:cannot connect to the server|Host '[^']*' not found)/i,
     example: 'PPTP: Unknown host vpn.example.com',
     on: (s, _m, l) => void (s.controlErr ??= l),
+  },
+  // --- macOS's pppd PPTP and L2TP plugins (Apple ppp Drivers/PPTP/PPTP-plugin/main.c,
+  // Drivers/L2TP/L2TP-plugin/main.c, pptp.c, l2tp.c): they run inside pppd, so their lines are
+  // pppd's, in /var/log/ppp.log ("Fri May  8 20:41:25 2015 : msg") or under pppd's tag ---
+  {
+    // pptp_connect / l2tp_connect: each connect starts here (ppp.log keeps earlier sessions);
+    // a failure before "connection established" goes to `fail:` with no further word
+    name: 'apple-connecting',
+    re: /^(?:PPTP|L2TP) connecting to (?:alternate )?server '[^']*' \(([^)]*)\)/,
+    example: "PPTP connecting to server 'vpn.example.com' (203.0.113.10)...",
+    fresh: true,
+    on: (s, _m, l) => void (s.appleConnecting ??= l),
+  },
+  {
+    // after the control connection and the call were set up (PPTP) or the tunnel (L2TP)
+    name: 'apple-connected',
+    re: /^(?:PPTP|L2TP) connection established\.?$/,
+    example: 'PPTP connection established.',
+    on: (s) => {
+      s.controlUp = true;
+      s.callUp = true;
+    },
+  },
+  {
+    // pptp_connect: the TCP connect to port 1723 failed (errno 61 refused, 60 timed out, 65 no
+    // route, 51 network unreachable); l2tp_connect: no source address toward the server
+    name: 'apple-connect-failed',
+    re: /^PPTP connect errno = \d+|^L2TP: cannot get our local address/,
+    example: 'PPTP connect errno = 61 Connection refused',
+    on: (s, _m, l) => void (s.controlErr ??= l),
+  },
+  {
+    // pptp.c pptp_outgoing_call / pptp_recv: the server answered and refused the control
+    // connection or the call (pptp.h result codes), or sent something else
+    name: 'apple-control-refused',
+    re: /^PPTP (?:start_connection_control|outgoing_call) request failed, got result = \d+|^PPTP error when reading header for \S+ :|^PPTP didn't get \S+/,
+    example: 'PPTP outgoing_call request failed, got result = 4, error = 0',
+    on: (s, _m, l) => {
+      s.controlErr ??= l;
+      s.serverRefused ??= l;
+    },
+  },
+  {
+    // l2tp_trigger_ipsec: racoon gave no answer, or IKE failed (shared secret, certificate)
+    name: 'apple-ipsec-failed',
+    re: /^IPSec connection failed/,
+    example: 'IPSec connection failed <IKE Error 23 (0x17) Authentication Failed>',
+    on: (s, _m, l) => void (s.controlErr ??= l),
+  },
+  {
+    // the VPN's own settings lack what the plugin needs (l2tp_connect, pptp_connect)
+    name: 'apple-settings',
+    re: /^(?:PPTP|L2TP): No remote address supplied|^L2TP: (?:no|incorrect) user shared secret found|^L2TP: no user certificate\s+found|^L2TP: incorrect (?:authentication method|local identifier|identifier verification|secret encyption)|^L2TP: cannot configure secure transport/,
+    example: 'L2TP: no user shared secret found.',
+    on: (s, _m, l) => void (s.configErr ??= l),
+  },
+  {
+    // pptp_wait_input / l2tp_wait_input on an open link: TCP 1723 closed or reset by the server
+    // ("PPTP error when reading socket : EOF" before it), or the LNS's StopCCN/CDN
+    name: 'apple-hangup',
+    re: /^(PPTP|L2TP) hangup$/,
+    example: 'PPTP hangup',
+    on: (s, m, l) =>
+      void s.ends.push({
+        kind: 'pptp-peer-closed',
+        detail: m[1] === 'L2TP' ? 'the L2TP server ended the tunnel or the call (L2TP hangup)' : 'the server closed the PPTP control connection (PPTP hangup)',
+        line: l,
+      }),
+  },
+  {
+    // pptp_link_failure / l2tp_link_failure: the Mac's own network changed under the tunnel
+    // (address lost, interface switched, wake): Apple's status "Network Changed"
+    name: 'apple-network-changed',
+    re: /^(?:PPTP|L2TP) has detected change in the network and lost connection with the server/,
+    example: 'PPTP has detected change in the network and lost connection with the server.',
+    on: (s, _m, l) => void s.ends.push({ kind: 'local-term', detail: "the Mac's network changed under the tunnel (its address or interface), and the connection to the server was lost", line: l, cause: 'network-changed' }),
   },
   // --- authentication ---
   {

@@ -129,6 +129,8 @@ export interface Session {
    * network.c): the L2TP peer stopped acknowledging; the signal xl2tpd then sends is its consequence.
    */
   l2tpTimeout: LogLine | null;
+  /** macOS's pppd plugin began a connect ("PPTP connecting to server 'S' (A)..."). */
+  appleConnecting: LogLine | null;
   /** pptp_ctrl.c ctrlp_error(): the server answered on TCP 1723 and refused the control connection or the call. */
   serverRefused: LogLine | null;
   /** sys-linux.c could not flush or set its tty: the fd is gone, the line hung up under it. */
@@ -215,6 +217,7 @@ export function newSession(pid: string | null): Session {
     tunnelServer: null,
     ptyFrontEnd: null,
     l2tpTimeout: null,
+    appleConnecting: null,
     serverRefused: null,
     ttyGone: null,
     ptyNotRun: null,
@@ -248,7 +251,7 @@ export function serverSide(s: Session): boolean {
 
 /** This pppd carries an L2TP call: the pppol2tp plugin, netifd's `l2tp-NAME`, xl2tpd's word on its call. */
 export function l2tpSession(s: Session): boolean {
-  return /^l2tp-/.test(s.iface ?? '') || s.lines.some((l) => /^xl2tpd$/i.test(l.prog ?? '') || /pppol2tp|openl2tp|nm-l2tp/i.test(l.msg));
+  return /^l2tp-/.test(s.iface ?? '') || s.lines.some((l) => /^xl2tpd$/i.test(l.prog ?? '') || /pppol2tp|openl2tp|nm-l2tp|^L2TP\b|^IPSec connection/i.test(l.msg));
 }
 
 /** Records an authentication failure (the first failing line is the evidence). */

@@ -69,14 +69,16 @@ export interface Attempt {
   /**
    * The program that runs this pppd for the user and writes its options, where the log shows it:
    * NetworkManager (its VPN plugins' lines), whose connection settings stand in for pppd's own
-   * files (/etc/ppp/chap-secrets, options.pptp). (additive)
+   * files (/etc/ppp/chap-secrets, options.pptp), or macOS (Apple's pppd with its PPTP/L2TP
+   * plugins, configured from the VPN's settings in System Preferences). (additive)
    */
-  frontEnd?: 'networkmanager' | null;
+  frontEnd?: 'networkmanager' | 'macos' | null;
 }
 
 /**
  * Causes of an end that the verdict word leaves open and the fix depends on:
  * - `pty-closed`: pppd's pty closed under it ("Modem hangup": pptp, or the pty program, quit);
+ * - `network-changed`: macOS's PPTP/L2TP plugin lost the server when the Mac's own network changed;
  * - `link-closed`: "Modem hangup" on a network link (PPPoE, PPPoA): the kernel closed the session under pppd;
  * - `line-hung-up`: "Hangup (SIGHUP)" then "Modem hangup": the tty or pty was closed under pppd;
  * - `carrier-lost`: a modem on a serial line dropped carrier;
@@ -115,6 +117,7 @@ export type EndCause =
   | 'line-hung-up'
   | 'carrier-lost'
   | 'link-closed'
+  | 'network-changed'
   | 'client-left'
   | 'pptp-quit'
   | 'unfinished'

@@ -141,7 +141,15 @@ export function decideVerdict(s: Session): Decision {
     // 3. pptp could not open (or keep) its TCP 1723 control connection.
     if (s.controlErr) {
       const refused = s.controlErr === s.serverRefused ? { cause: 'server-refused' as const } : {};
-      return { verdict: 'control_refused', endedBy: `pptp control connection failed: ${s.controlErr.msg}`, evidence: ev(s.controlErr, ended?.line), ...refused };
+      const what = l2tpSession(s) ? 'the L2TP tunnel could not be set up' : 'pptp control connection failed';
+      return { verdict: 'control_refused', endedBy: `${what}: ${s.controlErr.msg}`, evidence: ev(s.controlErr, ended?.line), ...refused };
+    }
+    // macOS's plugin: a connect whose control handshake failed without an error of its own
+    // (the server closed TCP 1723 during it: pptp_recv returns quietly) logs nothing after
+    // "connecting to server", and pppd's own "Exit." never reaches ppp.log (main.c die).
+    const lastLine = s.lines[s.lines.length - 1];
+    if (s.appleConnecting && lastLine === s.appleConnecting) {
+      return { verdict: 'control_refused', endedBy: `the connect got no further than "${s.appleConnecting.msg}": the server closed the control connection during the handshake (macOS's plugin logs nothing more)`, evidence: ev(s.appleConnecting) };
     }
     // 4. EAP: the peer insisted on EAP, or EAP ran and failed / used a method pppd lacks.
     // Not when pppd had no secret for any protocol: then EAP was only the peer's first offer.
@@ -508,8 +516,8 @@ export const UNFINISHED_AFTER_AUTH = 'the log ends after authentication succeede
 /** endedBy of pptp quitting before PPP with no word of its own in the log (cause `pptp-quit`). */
 export const PPTP_QUIT = "pptp exited before the peer answered, and its own lines (why) are not in this log";
 
-/** xl2tpd's rows (rules.ts XL2TPD_RULES) name the L2TP peer that closed the call themselves. */
-const L2TP_PEER = /^xl2tpd: /;
+/** xl2tpd's rows (rules.ts XL2TPD_RULES) and macOS's L2TP plugin name the L2TP peer that closed the call themselves. */
+const L2TP_PEER = /^xl2tpd: |^(?=the L2TP server )/;
 
 
 function isGarbledReason(reason: string): boolean {

@@ -1422,3 +1422,49 @@ describe('auth_failed hints for a password that never reached pppd, and for a se
     expect(d.hint).not.toMatch(/E=691/);
   });
 });
+
+// Apple's ppp (macOS 10.4-10.11): the PPTP and L2TP plugins run inside pppd and log through it,
+// in /var/log/ppp.log's "DATE : message" form (Drivers/PPTP/PPTP-plugin/main.c pptp_connect,
+// pptp_wait_input, pptp_link_failure; Drivers/L2TP/L2TP-plugin/main.c l2tp_trigger_ipsec)
+describe("macOS's pppd PPTP and L2TP plugins (Apple ppp)", () => {
+  const mac = (lines: string[]): string => lines.map((l) => `Fri May  8 20:41:25 2015 : ${l}`).join('\n');
+  const preamble = ['publish_entry SCDSet() failed: Success!', 'pptp_get_router_address 192.168.1.1 from dict 1'];
+  const connecting = "PPTP connecting to server 'vpn.example.com' (203.0.113.5)...";
+  const upSession = [...preamble, connecting, 'PPTP connection established.', 'using link 0', 'Using interface ppp0', 'Connect: ppp0 <--> socket[34:17]', 'MS-CHAP-V2 peer authentication succeeded.', 'local  IP address 10.10.0.23', 'remote IP address 10.10.0.1'];
+  it('reads a refused TCP 1723 connect as a pppd log, control_refused, with the Mac hint', () => {
+    const d = diagnose(mac([...preamble, connecting, 'PPTP connect errno = 61 Connection refused']));
+    expect(parsePppdLog(mac([connecting, 'PPTP connect errno = 61 Connection refused'])).isPppdLog).toBe(true);
+    expect(d.verdict).toBe('control_refused');
+    expect(d.hint).toMatch(/errno 61, connection refused/);
+    expect(d.hint).toMatch(/Next on the Mac: `nc -vz vpn.example.com 1723`/);
+  });
+  it("judges the last connect of a ppp.log that keeps earlier sessions, not the session before it", () => {
+    const d = diagnose(mac([...upSession, 'Hangup (SIGHUP)', 'Connection terminated.', 'PPTP disconnecting...', 'PPTP disconnected', ...preamble, connecting, 'PPTP connect errno = 60 Operation timed out']));
+    expect(d.verdict).toBe('control_refused');
+    expect(d.localIp).toBeNull();
+  });
+  it('reads a connect that got no further than "connecting to server" as the server closing the handshake', () => {
+    expect(diagnose(mac([...preamble, connecting])).verdict).toBe('control_refused');
+  });
+  it("reads IPsec failing under L2TP as the tunnel never set up, IKE's refusal naming the shared secret", () => {
+    const d = diagnose(mac(["L2TP connecting to server 'vpn.example.com' (203.0.113.5)...", 'IPSec connection started', 'IPSec connection failed <IKE Error 23 (0x17) Authentication Failed>']));
+    expect(d.verdict).toBe('control_refused');
+    expect(d.endedBy).toMatch(/L2TP tunnel could not be set up/);
+    expect(d.hint).toMatch(/shared secret or the certificate/);
+    expect(d.hint).not.toMatch(/1723/);
+  });
+  it('reads "PPTP hangup" on an up link as the server closing it', () => {
+    expect(diagnose(mac([...upSession, 'PPTP error when reading socket : EOF', 'PPTP hangup', 'Connection terminated.'])).verdict).toBe('terminated_by_peer');
+  });
+  it("reads the plugin's network-change line as the Mac's own network, not the server", () => {
+    const d = diagnose(mac([...upSession, 'PPTP has detected change in the network and lost connection with the server.', 'Connection terminated.']));
+    expect(d.verdict).toBe('other');
+    expect(d.hint).toMatch(/The Mac's own network changed under the tunnel/);
+  });
+  it("names the Mac's Disconnect for SIGHUP and the Mac's settings for a missing shared secret", () => {
+    expect(diagnose(mac([...upSession, 'Hangup (SIGHUP)', 'Connection terminated.'])).hint).toMatch(/presses Disconnect/);
+    const psk = diagnose(mac(["L2TP connecting to server 'vpn.example.com' (203.0.113.5)...", 'L2TP: no user shared secret found.']));
+    expect(psk.verdict).toBe('config_error');
+    expect(psk.hint).toMatch(/Authentication Settings/);
+  });
+});
