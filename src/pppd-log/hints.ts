@@ -571,6 +571,10 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       return 'The kernel lacks PPP: install kmod-ppp and load slhc, ppp_generic and ppp_async (add them to /etc/modules); /dev/ppp must exist.';
     case 'config_error': {
+      // mtpd l2tp.c: the SCCRP's challenge response did not match the profile's L2TP secret
+      if (has(attempt, /without valid challenge response/)) {
+        return "The VPN profile's L2TP secret does not match the server's tunnel secret (xl2tpd's `challenge` with its auth file): make them the same, or leave the profile's empty where the server uses none (it is not the IPsec pre-shared key).";
+      }
       if (has(attempt, PPPOE_NO_DEVICE)) {
         return "The kernel's PPPoE driver knows no network device of the name pppd's pppoe plugin was given (errno 19): an alias such as eth0:1, a misspelt name, or a USB NIC that went away; discovery may still have worked on it. Name the device itself (OpenWrt: the `device` of the wan interface, e.g. eth0.2 or wan).";
       }

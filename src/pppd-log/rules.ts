@@ -1601,6 +1601,38 @@ export const PPTP_RULES: Rule[] = [
   },
   { name: 'mtpd-end', re: /^Mtpd is terminated \(status = \d+\)/, example: 'Mtpd is terminated (status = 5)', on: (s) => void (s.finished = true) },
   {
+    // mtpd pptp.c / l2tp.c recv_packet(): recv() on the control socket failed (FATAL, exit
+    // NETWORK_ERROR; atexit then SIGTERMs pppd): before the link was up the control connection
+    // never worked (on L2TP's connected UDP socket "Connection refused" is the server's ICMP port
+    // unreachable for 1701), after it the control connection broke
+    name: 'mtpd-recv-failed',
+    re: /^Recv\(\) (.+)$/,
+    example: 'Recv() Connection reset by peer',
+    on: (s, m, l) => controlFailed(s, l, `Recv() ${m[1] ?? ''}`),
+  },
+  {
+    // mtpd pptp.c pptp_process(): a Start-Control-Connection or Outgoing-Call reply with a
+    // result code is a refusal (an accepted one reads "Received SCCRP -> Sending OCRQ ...")
+    name: 'mtpd-reply-refused',
+    re: /^Received (?:SCCRP|OCRP) \(result = \d+\)$/,
+    example: 'Received OCRP (result = 7)',
+    on: (s, _m, l) => {
+      s.controlErr ??= l;
+      s.serverRefused ??= l;
+    },
+  },
+  {
+    // mtpd l2tp.c: the LNS's SCCRP failed the tunnel secret's challenge (CHALLENGE_FAILED: the
+    // profile's L2TP secret does not match the server's), or named no tunnel to use
+    name: 'mtpd-l2tp-sccrp-invalid',
+    re: /^Received SCCRP without (valid challenge response|assigned tunnel)/,
+    example: 'Received SCCRP without valid challenge response',
+    on: (s, m, l) => {
+      if (m[1] === 'valid challenge response') s.configErr ??= l;
+      else s.controlErr ??= l;
+    },
+  },
+  {
     // mtpd pptp.c / l2tp.c create_pppox(): "Creating PPPoX socket", then socket(AF_PPPOX,
     // SOCK_DGRAM, PX_PROTO_OPNS or _OLAC) failing: the kernel has no PPTP (pppopns) or L2TP
     // (pppolac) PPPoX driver; mtpd exits before its pppd starts.

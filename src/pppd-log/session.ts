@@ -251,7 +251,7 @@ export function serverSide(s: Session): boolean {
 
 /** This pppd carries an L2TP call: the pppol2tp plugin, netifd's `l2tp-NAME`, xl2tpd's word on its call. */
 export function l2tpSession(s: Session): boolean {
-  return /^l2tp-/.test(s.iface ?? '') || s.lines.some((l) => /^xl2tpd$/i.test(l.prog ?? '') || /pppol2tp|openl2tp|nm-l2tp|^L2TP\b|^IPSec connection/i.test(l.msg));
+  return /^l2tp-/.test(s.iface ?? '') || s.lines.some((l) => /^xl2tpd$/i.test(l.prog ?? '') || /pppol2tp|openl2tp|nm-l2tp|^L2TP\b|^IPSec connection|\b(?:local|remote)_(?:tunnel|session) = |^Connecting to \S+ port 1701\b/i.test(l.msg));
 }
 
 /** Records an authentication failure (the first failing line is the evidence). */

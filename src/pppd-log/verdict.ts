@@ -126,7 +126,11 @@ export function decideVerdict(s: Session): Decision {
   if (s.configErr) {
     // On a server's side (pptpd's pppd) the same option errors are the server's configuration.
     const server = s.nonPptpLink?.source === 'pptpd' ? s.nonPptpLink : null;
-    const what = PPPOE_NO_DEVICE.test(s.configErr.msg) ? 'the PPPoE device pppd was given is no network device the kernel knows' : 'pppd rejected its options';
+    const what = PPPOE_NO_DEVICE.test(s.configErr.msg)
+      ? 'the PPPoE device pppd was given is no network device the kernel knows'
+      : /without valid challenge response/.test(s.configErr.msg)
+        ? "the L2TP server did not accept the tunnel secret (its challenge response)"
+        : 'pppd rejected its options';
     return { verdict: 'config_error', endedBy: `${what}: ${s.configErr.msg}`, evidence: ev(server, s.configErr, s.configDetail) };
   }
   // 2. The kernel lacks PPP (or MPPE, or PPTP sockets).

@@ -1468,3 +1468,24 @@ describe("macOS's pppd PPTP and L2TP plugins (Apple ppp)", () => {
     expect(psk.hint).toMatch(/Authentication Settings/);
   });
 });
+
+// AOSP external/mtpd (Android's PPTP and L2TP clients): pptp.c pptp_process, l2tp.c, recv_packet
+describe("Android's mtpd: its own word on the control connection", () => {
+  const m = (lines: string[]): string => lines.map((l) => `01-02 10:00:00.000  812  812 ${l}`).join('\n');
+  it("reads a Start-Control or Outgoing-Call reply with a result code as the server's refusal", () => {
+    const d = diagnose(m(['I mtpd    : Connecting to 203.0.113.7 port 1723 via wlan0', 'I mtpd    : Connection established (socket = 12)', 'D mtpd    : Sending SCCRQ', 'D mtpd    : Received SCCRP -> Sending OCRQ (local = 1)', 'I mtpd    : Tunnel established', 'D mtpd    : Received OCRP (result = 7)', 'I mtpd    : Remote server hung up']));
+    expect(d.verdict).toBe('control_refused');
+    expect(d.hint).toMatch(/refused/);
+  });
+  it("reads Recv() failing on an up link as the control connection breaking, the SIGTERM after it mtpd's exit", () => {
+    const d = diagnose(
+      m(['I mtpd    : Connecting to 203.0.113.7 port 1723 via wlan0', 'I mtpd    : Tunnel established', 'I mtpd    : Session established', 'I pppd    : local  IP address 10.0.0.5', 'I pppd    : remote IP address 10.0.0.1', 'F mtpd    : Recv() Connection reset by peer', 'I pppd    : Terminating on signal 15']),
+    );
+    expect(d.verdict).toBe('link_dead');
+  });
+  it("reads an L2TP SCCRP that failed the tunnel secret's challenge as the profile's L2TP secret", () => {
+    const d = diagnose(m(['I mtpd    : Connecting to 203.0.113.7 port 1701 via wlan0', 'D mtpd    : Sending SCCRQ (local_tunnel = 5)', 'D mtpd    : Received SCCRP without valid challenge response', 'E mtpd    : Protocol error']));
+    expect(d.verdict).toBe('config_error');
+    expect(d.hint).toMatch(/L2TP secret/);
+  });
+});
