@@ -326,20 +326,27 @@ function networkManagerStopped(attempt: Attempt): string {
 
 /** The command to run next on the computer NetworkManager runs pppd on, for each verdict. */
 function networkManagerNext(verdict: Verdict, attempt: Attempt): string {
-  // pppd, pptp and xl2tpd run under NetworkManager's unit: its journal holds their lines too.
-  const journal = '`journalctl -u NetworkManager --since -10min`';
+  // pppd, pptp and xl2tpd run under NetworkManager's unit: its journal holds their lines too;
+  // before systemd (NetworkManager 0.x) they are in syslog, and the connection's settings in
+  // the connection editor or its keyfile, not in `nmcli connection show`.
+  const journal = attempt.legacy ? '`grep -e NetworkManager -e pppd -e pptp /var/log/syslog | tail -n 80`' : '`journalctl -u NetworkManager --since -10min`';
+  const settings = (what: string, grep: string): string =>
+    attempt.legacy
+      ? `the connection's VPN settings (${what}: the connection editor's VPN tab and its Advanced... dialog, or /etc/NetworkManager/system-connections/NAME)`
+      : `\`nmcli ${grep === 'vpn.secrets' ? '-s ' : ''}connection show NAME | grep ${grep === 'vpn.secrets' ? '-e vpn.data -e vpn.secrets' : 'vpn.data'}\` (${what})`;
   switch (verdict) {
     case 'auth_failed':
-      return `\`nmcli -s connection show NAME | grep -e vpn.data -e vpn.secrets\` (the user name and the password pppd gets) and ${journal}`;
+      return `${settings('the user name and the password pppd gets', 'vpn.secrets')} and ${journal}`;
     case 'mppe_failed':
     case 'eap_refused_or_unsupported':
-      return `\`nmcli connection show NAME | grep vpn.data\` (the MPPE and refuse-* options pppd gets) and ${journal}`;
+      return `${settings('the MPPE and refuse-* options pppd gets', 'vpn.data')} and ${journal}`;
     case 'control_refused':
       return `\`nc -zv ${serverOf(attempt)} 1723\` (it must connect) and ${journal}`;
     case 'no_response':
       if (attempt.cause === 'l2tp-no-ppp') return `${journal} (xl2tpd's tunnel and call lines), and with IPsec \`sudo ip xfrm state\` (an SA for UDP 1701 each way)`;
       return `${journal} (does pptp reach "Outgoing call established"?), and on a NAT router on the way \`lsmod | grep nf_nat_pptp\``;
     case 'stopped_locally':
+      if (attempt.legacy) return `${journal} (NetworkManager's lines just before the stop: a deactivation, a sleep, a device's state change)`;
       return `${journal} (op="connection-deactivate": a user's disconnect; "sleep": a suspend; a device's "state change": the underlying connection)`;
     default:
       return `${journal} (pppd's, its helpers' and NetworkManager's own lines around the end)`;

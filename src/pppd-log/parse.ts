@@ -94,6 +94,11 @@ const PPP_VPN = /Tunnel Device: "?ppp\d|\(ppp\d+\)|NetworkManager\.pptp|nm-pptp|
  */
 /** macOS's pppd: its PPTP/L2TP plugins' own words, sys-MacOSX.c's publish_entry, the 10.7+ router lookup. */
 const APPLE_PPPD = /^(?:PPTP|L2TP)(?::| connecting to| connection established| hangup$| has detected| disconnect)|^publish_entry SCDSet|^(?:pptp|l2tp)_get_router_address|^IPSec connection /;
+/**
+ * NetworkManager 0.x and its pppd: the 0.7-0.9 plugin's "nm-pptp-ppp-plugin: (nm_...)" and
+ * "** Message:" lines, 0.x's numbered "VPN plugin state changed: N", pppd 2.4.5 and older.
+ */
+const LEGACY_DESKTOP = /nm-(?:pptp|l2tp)-ppp-plugin: \(nm_|\*\* Message: |<info>\s+VPN plugin state changed: \d|\bpppd 2\.4\.[0-5]\b|\/usr\/lib\/pppd\/2\.4\.[0-5]\//;
 const NETWORK_MANAGER_RUNS_PPPD = /\bnm-(?:pptp|l2tp)(?:-pppd?)?-plugin\b|\bnm-(?:pptp|l2tp)\[\d+\]|\bnm-pptp-service-\d+|\bNetworkManager\[\d+\]:\s+xl2tpd\[\d+\]:/;
 
 /** A NetworkManager line reporting the VPN's IP configuration (NM_RULES), as that row's text. */
@@ -466,6 +471,7 @@ export function toAttempt(s: Session): Attempt {
         : s.lines.some((l) => APPLE_PPPD.test(l.msg))
           ? 'macos'
           : null,
+    legacy: s.lines.some((l) => LEGACY_DESKTOP.test(l.raw)),
   };
 }
 

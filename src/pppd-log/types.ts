@@ -73,6 +73,12 @@ export interface Attempt {
    * plugins, configured from the VPN's settings in System Preferences). (additive)
    */
   frontEnd?: 'networkmanager' | 'macos' | null;
+  /**
+   * The front end is of the years before systemd and nmcli's connection editing (NetworkManager
+   * 0.x with pppd 2.4.5 or older, the Ubuntu 8.04-14.04 logs of forum pastes): no journalctl,
+   * no `nmcli connection modify`; /var/log/syslog and the connection editor instead. (additive)
+   */
+  legacy?: boolean;
 }
 
 /**

@@ -1489,3 +1489,25 @@ describe("Android's mtpd: its own word on the control connection", () => {
     expect(d.hint).toMatch(/L2TP secret/);
   });
 });
+
+// NetworkManager 0.7-0.9 (Ubuntu 8.04-14.04, upstart): its pppd plugin's "nm-pptp-ppp-plugin:
+// (nm_phasechange)" lines; no journalctl, no `nmcli connection show` then
+describe('NetworkManager of the years before systemd', () => {
+  it('points to syslog and the connection editor, not journalctl and nmcli', () => {
+    const at = (p: string, m: string): string => `Apr  2 10:18:51 host ${p}: ${m}`;
+    const d = diagnose(
+      [
+        at('pppd[2745]', 'Plugin /usr/lib/pppd/2.4.5/nm-pptp-pppd-plugin.so loaded.'),
+        at('pppd[2745]', 'pppd 2.4.5 started by root, uid 0'),
+        at('pppd[2745]', 'Connect: ppp0 <--> /dev/pts/1'),
+        at('NetworkManager[812]', "** Message: nm-pptp-ppp-plugin: (nm_phasechange): status 5 / phase 'establish'"),
+        at('pppd[2745]', 'MS-CHAP authentication failed: E=691 Authentication failure'),
+        at('pppd[2745]', 'CHAP authentication failed'),
+      ].join('\n'),
+    );
+    expect(d.verdict).toBe('auth_failed');
+    expect(d.hint).toMatch(/\/var\/log\/syslog/);
+    expect(d.hint).toMatch(/connection editor/);
+    expect(d.hint).not.toMatch(/journalctl|nmcli -s/);
+  });
+});
