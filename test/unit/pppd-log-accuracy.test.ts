@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       // a hash of the family, so about a third: batch 14's families drew 27 of 93 (29 %), batch
       // 29's (a thread's posters' runs share one) 13 of 58 (22 %)
@@ -123,6 +123,7 @@ describe('verdict accuracy', () => {
       ['batch 34 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field34-'))],
       ['batch 35 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field35-'))],
       ['batch 36 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field36-'))],
+      ['batch 37 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field37-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -173,10 +174,11 @@ describe('verdict accuracy', () => {
     // says it is (an audit of ppp 2.5.2, not a corpus log) lost one held-out verdict, a count
     // seen after deciding (its label reads the time-out that follows): 595/648 (91.8 %); batch
     // 35 11/12 measured frozen at a1cacff (and at e24364c): 606/660 (91.8 %); batch 36 8/8
-    // measured frozen at 29615cc: 614/668 (91.9 %).
+    // measured frozen at 29615cc: 614/668 (91.9 %); batch 37 3/3 measured frozen at cb29f86:
+    // 617/671 (92.0 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(614);
+    expect(table.correct).toBeGreaterThanOrEqual(617);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
     // a ceiling, never met by looking
