@@ -249,8 +249,11 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     // are like any program's (an option error, then pppd exits).
     if (speaker === null && current !== null && l.source === 'unknown' && (l.prog === null || /^netifd$/i.test(l.prog)) && ruleFor(PPPD_RULES, l.msg) !== null) speaker = 'pppd';
     // rp-pppoe's user-space client runs as pppd's pty program ("Connect: ppp0 <--> /dev/pts/0"
-    // too): the pppd it talks for is a PPPoE link, not a PPTP one.
+    // too): the pppd it talks for is a PPPoE link, not a PPTP one, and its own lines (discovery
+    // time-outs, the concentrator's PADT, its inactivity timer) tell how that pppd's link ended.
+    const pppoeChild = current !== null && /^pppoe$/i.test(l.prog ?? '') && !current.sessions.some((x) => x.lines.some((y) => y.source === 'pptp'));
     if (current && /^pppoe$/i.test(l.prog ?? '')) current.otherTransport = true;
+    if (pppoeChild && speaker === null) speaker = 'pppd';
     if (speaker === null) {
       if (l.source !== 'pptpd' && isSourceMessage(l.msg)) known.push(l);
       continue;
@@ -273,7 +276,7 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     if (current === null && xl2tpd) continue;
     // So do a front end's own words on the pppd it runs (openfortivpn's "Tunnel is up and
     // running." under its own pid).
-    const relayed = l.source === 'ignored' || xl2tpd || isFrontEndRow(l);
+    const relayed = l.source === 'ignored' || xl2tpd || isFrontEndRow(l) || pppoeChild;
     const key = relayed && current ? current.key : l.pid && !relayed ? `pid:${l.pid}` : 'raw';
     // `updetach` (and detaching after start) forks: the same session goes on under a new pid.
     // A new pid whose first line continues a session (not a start line) joins the session
@@ -294,6 +297,13 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
       pending = [];
     }
     add(g, l, speaker);
+    if (pppoeChild) {
+      const s = g.sessions[g.sessions.length - 1];
+      if (s) {
+        s.nonPptpLink ??= l;
+        s.networkLink ??= l;
+      }
+    }
   }
   // pptpd lines about a call whose pppd never wrote (or was cut off) tell nothing about the
   // attempts that are there.

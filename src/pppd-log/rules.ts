@@ -1182,6 +1182,39 @@ export const PPPD_RULES: Rule[] = [
     example: 'PADS: Generic-Error: Session limit reached',
     on: (s, _m, l) => void (s.acError ??= l),
   },
+  // rp-pppoe's user-space client (pppoe.c, if.c, ppp.c: the `pppoe` program pppd runs as its
+  // pty, logging under its own tag) on the session it carries:
+  {
+    // sessionDiscoveryPacket: the access concentrator ended the session (the ISP's side)
+    name: 'pppoe-padt-received',
+    re: /^Session \d+ terminated -- received PADT from peer/,
+    example: 'Session 4711 terminated -- received PADT from peer',
+    on: (s, _m, l) => void s.ends.push({ kind: 'peer-term', detail: 'the access concentrator ended the PPPoE session (PADT)', line: l }),
+  },
+  {
+    // session(): with -T, nothing from the concentrator for that long: PADT, exit
+    name: 'pppoe-inactivity',
+    re: /^Inactivity timeout\.\.\. something wicked happened/,
+    example: 'Inactivity timeout... something wicked happened on session 4711',
+    on: (s, _m, l) => void s.ends.push({ kind: 'echo', detail: "pppoe's inactivity timer (-T): nothing came from the access concentrator", line: l }),
+  },
+  {
+    // if.c openInterface: the interface named with -I is no Ethernet interface, or pppoe is
+    // not root
+    name: 'pppoe-interface',
+    // (A missing device, "ioctl(SIOCGIFHWADDR): No such device", is also a kernel without the
+    // NIC's driver: the corpus's labels read it as `other`, and so does the parser.)
+    re: /^Cannot create raw socket -- pppoe must be run as root|^Interface \S+ is not Ethernet/,
+    example: 'Interface ppp0 is not Ethernet',
+    on: (s, _m, l) => void (s.configErr ??= l),
+  },
+  {
+    // pppoe.c main with -s (synchronous PPP): the kernel has no n_hdlc line discipline
+    name: 'pppoe-no-n-hdlc',
+    re: /^Unable to set line discipline to N_HDLC/,
+    example: 'Unable to set line discipline to N_HDLC.  Make sure your kernel supports the N_HDLC line discipline, or do not use the SYNCHRONOUS option.  Quitting.',
+    on: (s, _m, l) => void (s.noKernel ??= l),
+  },
   {
     name: 'pppoe-no-answer',
     // rp-pppoe plugin discovery.c: no access concentrator answered PADI/PADR. A fresh attempt

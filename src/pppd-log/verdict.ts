@@ -304,6 +304,14 @@ export function decideVerdict(s: Session): Decision {
     if (s.ptyNotRun && !negotiated) {
       return { verdict: 'other', endedBy: `the pty program could not be run (${s.ptyNotRun.msg}): is pptp installed?`, evidence: ev(s.ptyNotRun) };
     }
+    // PPPoE discovery got no answer, or the concentrator's refusal (the plugin's or rp-pppoe's
+    // user-space client's words: a pty whose program quit is then no pptp)
+    if ((s.discoveryTimeout || s.acError) && !s.lcpRcvdAny) {
+      if (s.acError) {
+        return { verdict: 'no_response', endedBy: `the access concentrator refused the PPPoE session (${s.acError.msg})`, evidence: ev(s.acError, s.discoveryTimeout), cause: 'pppoe-ac-refused' };
+      }
+      return { verdict: 'no_response', endedBy: 'no access concentrator answered PPPoE discovery', evidence: ev(s.discoveryTimeout), cause: 'pppoe-discovery' };
+    }
     // pptp quit before any PPP frame and its own lines are not in the log: the usual reason is
     // its control connection (TCP 1723), but pptp's words alone tell (a GRE socket, a name that
     // does not resolve, a server that clears the call), so this is no verdict of its own.
@@ -318,12 +326,6 @@ export function decideVerdict(s: Session): Decision {
     }
     if (s.lcpTimeout) {
       return { verdict: 'no_response', endedBy: 'LCP negotiation never completed', evidence: ev(s.lcpTimeout), ...lineCause(s) };
-    }
-    if (s.discoveryTimeout && !s.lcpRcvdAny) {
-      if (s.acError) {
-        return { verdict: 'no_response', endedBy: `the access concentrator refused the PPPoE session (${s.acError.msg})`, evidence: ev(s.acError, s.discoveryTimeout), cause: 'pppoe-ac-refused' };
-      }
-      return { verdict: 'no_response', endedBy: 'no access concentrator answered PPPoE discovery', evidence: ev(s.discoveryTimeout), cause: 'pppoe-discovery' };
     }
     // lcp.c: our own Configure-Requests came back (a modem echoing, a line looped back): pppd
     // closes LCP itself ("Loopback detected", which the loop sends back as a TermReq too); a

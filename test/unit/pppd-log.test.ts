@@ -1511,3 +1511,29 @@ describe('NetworkManager of the years before systemd', () => {
     expect(d.hint).not.toMatch(/journalctl|nmcli -s/);
   });
 });
+
+// rp-pppoe's user-space client (rp-pppoe 3.15 pppoe.c, discovery.c, if.c): the `pppoe` program
+// pppd runs as its pty, logging under its own tag
+describe("rp-pppoe's user-space client under pppd's pty", () => {
+  const log = (tail: string[]): string =>
+    [
+      'Dec  6 10:00:02 gw pppd[2101]: pppd 2.4.9 started by root, uid 0',
+      'Dec  6 10:00:04 gw pppd[2101]: Using interface ppp0',
+      'Dec  6 10:00:06 gw pppd[2101]: Connect: ppp0 <--> /dev/pts/0',
+      ...tail.map((l) => `Dec  6 10:00:08 gw ${l}`),
+    ].join('\n');
+  it("reads its discovery time-out as no concentrator answering, not as pptp quitting", () => {
+    const d = diagnose(log(['pppoe[2102]: Timeout waiting for PADO packets', 'pppd[2101]: Modem hangup', 'pppd[2101]: Connection terminated.']));
+    expect(d.verdict).toBe('no_response');
+    expect(d.attempts).toBe(1);
+    expect(d.hint).not.toMatch(/1723|pptp/);
+  });
+  it("reads the concentrator's PADT on an up link as the peer ending the session", () => {
+    const d = diagnose(log(['pppd[2101]: local  IP address 84.12.34.56', 'pppd[2101]: remote IP address 84.12.0.1', 'pppoe[2102]: Session 4711 terminated -- received PADT from peer', 'pppd[2101]: Modem hangup', 'pppd[2101]: Connection terminated.']));
+    expect(d.verdict).toBe('terminated_by_peer');
+  });
+  it('reads its inactivity timer on an up link as the link dead, and an interface that is not Ethernet as the configuration', () => {
+    expect(diagnose(log(['pppd[2101]: local  IP address 84.12.34.56', 'pppd[2101]: remote IP address 84.12.0.1', 'pppoe[2102]: Inactivity timeout... something wicked happened on session 4711', 'pppd[2101]: Modem hangup'])).verdict).toBe('link_dead');
+    expect(diagnose(log(['pppoe[2102]: Interface ppp0 is not Ethernet', 'pppd[2101]: Modem hangup'])).verdict).toBe('config_error');
+  });
+});
