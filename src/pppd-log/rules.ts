@@ -271,6 +271,20 @@ const EXIT_STATUS_RE = new RegExp(
  * protocol, and a modem hangup, which openfortivpn also reports on every normal disconnect)
  * only end the attempt.
  */
+/** main.c reap_kids' word on a child that finished: a hook script, or the pty/connect program. */
+function scriptFinished(s: Session, path: string, status: number, l: LogLine): void {
+  const decoded = decodeScriptStatus(Number.isFinite(status) ? status : 0);
+  if (isHookScript(path)) upsertScript(s, { script: hookName(path), ...decoded, line: l });
+  else {
+    if ((decoded.exitCode ?? 0) !== 0 || decoded.signal !== null) s.ptyFailed ??= l;
+    // 127/126: the shell could not find or run the program (`sh: 1: pptp: not found`): no
+    // control connection was ever tried.
+    if (decoded.exitCode === 127 || decoded.exitCode === 126) s.ptyNotRun ??= l;
+    // The pty/connect program is something else than pptp (a modem driver, pppoe, chat).
+    if (!/pptp/i.test(path)) s.nonPptpLink ??= l;
+  }
+}
+
 function exitStatus(s: Session, code: number | null, l: LogLine): void {
   s.finished = true;
   const why = `pppd exit status ${code}`;
@@ -310,7 +324,13 @@ function exitStatus(s: Session, code: number | null, l: LogLine): void {
     case 19:
       authFailure(s, l, `we failed to authenticate ourselves to the peer (${why})`);
       break;
+    // 0 is no end of its own: front ends report it when pppd detached with the link up
+    // (pptpconfig), as well as after the peer ended it (wvdial)
+    case 0:
+      break;
     default:
+      // any other status (1 fatal, 9 the pty program, ...): pppd is gone, the link with it
+      if (code !== null && s.upLine !== null && s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `pppd exited (${why})`, line: l });
       break;
   }
 }
@@ -1034,20 +1054,25 @@ export const PPPD_RULES: Rule[] = [
     name: 'script-finished',
     re: /^Script (.+?) finished \(pid \d+\s*\),?\s*status\s*=\s*(0x[0-9a-f]+|\d+)/i,
     example: 'Script /etc/ppp/ip-up finished (pid 872), status = 0x0',
+    on: (s, m, l) => scriptFinished(s, m[1] ?? '', Number(m[2]), l),
+  },
+  {
+    // wvdialer.cc: pppd died of a signal (WIFSIGNALED); the "exit code" wvdial prints after it
+    // is that signal's number, not pppd's status
+    name: 'wvdial-pppd-killed',
+    re: /^PPP was killed! \(signal = (\d+)\)/,
+    example: 'PPP was killed! (signal = 9)',
     on: (s, m, l) => {
-      const path = m[1] ?? '';
-      const status = Number(m[2]);
-      const decoded = decodeScriptStatus(Number.isFinite(status) ? status : 0);
-      if (isHookScript(path)) upsertScript(s, { script: hookName(path), ...decoded, line: l });
-      else {
-        if ((decoded.exitCode ?? 0) !== 0 || decoded.signal !== null) s.ptyFailed ??= l;
-        // 127/126: the shell could not find or run the program (`sh: 1: pptp: not found`): no
-        // control connection was ever tried.
-        if (decoded.exitCode === 127 || decoded.exitCode === 126) s.ptyNotRun ??= l;
-        // The pty/connect program is something else than pptp (a modem driver, pppoe, chat).
-        if (!/pptp/i.test(path)) s.nonPptpLink ??= l;
-      }
+      const n = Number(m[1]);
+      s.ends.push({ kind: 'signal', detail: `signal ${n}${signalName(n)} (pppd killed)`, line: l });
     },
+  },
+  {
+    // wvdialmon.cc analyse_line: wvdial's own rewording of pppd's line for a script that failed
+    name: 'wvdial-script-failed',
+    re: /^Script (\S+) failed \(return value: (0x[0-9a-f]+|\d+)\s*\)/i,
+    example: 'Script /etc/ppp/ip-up failed (return value: 0x1 )',
+    on: (s, m, l) => scriptFinished(s, m[1] ?? '', Number(m[2]), l),
   },
   {
     // wvdial (wvdialer.cc start_ppp) reports the pppd it starts on the modem it dialled: a run

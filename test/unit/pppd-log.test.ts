@@ -1537,3 +1537,21 @@ describe("rp-pppoe's user-space client under pppd's pty", () => {
     expect(diagnose(log(['pppoe[2102]: Interface ppp0 is not Ethernet', 'pppd[2101]: Modem hangup'])).verdict).toBe('config_error');
   });
 });
+
+// wvdial 1.61 (wvdialer.cc, wvdialmon.cc): its console's word on pppd after the link was up
+describe("wvdial's word on a pppd whose link was up", () => {
+  const up = ['--> Carrier detected.  Starting PPP immediately.', '--> Starting pppd at Sun Dec  6 16:00:00 2026', '--> Pid of pppd: 2345', '--> Using interface ppp0', '--> local  IP address 10.64.12.34', '--> remote IP address 10.64.64.64'];
+  it("reads 'The PPP daemon has died' with a status no row names as the link gone, not up", () => {
+    const d = diagnose([...up, '--> Disconnecting at Sun Dec  6 16:34:05 2026', '--> The PPP daemon has died: Fatal pppd error (exit code = 1)'].join('\n'));
+    expect(d.verdict).toBe('other');
+    expect(d.endedBy).toMatch(/pppd exited \(pppd exit status 1\)/);
+  });
+  it("reads 'PPP was killed!' as pppd stopped by that signal", () => {
+    const d = diagnose([...up, '--> PPP was killed! (signal = 9)', '--> The PPP daemon has died: Pty program error (exit code = 9)'].join('\n'));
+    expect(d.verdict).toBe('stopped_locally');
+    expect(d.endedBy).toMatch(/SIGKILL/);
+  });
+  it("reads wvdial's 'Script ... failed (return value: ...)' as pppd's own script line", () => {
+    expect(diagnose([...up, '--> Script /etc/ppp/ip-up failed (return value: 0x1 )'].join('\n')).verdict).toBe('ip_script_failed');
+  });
+});
