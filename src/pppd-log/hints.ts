@@ -232,6 +232,10 @@ export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
     const hint = networkManagerFix(verdict, attempt) ?? fixFor(verdict, attempt);
     return hint === null ? null : `${hint} Next: ${networkManagerNext(verdict, attempt)}`;
   }
+  if (attempt.frontEnd === 'wvdial') {
+    const hint = wvdialFix(verdict, attempt) ?? fixFor(verdict, attempt);
+    return hint === null ? null : `${hint} Next: ${wvdialNext(verdict)}`;
+  }
   if (attempt.frontEnd === 'macos') {
     const hint = macFix(verdict, attempt) ?? fixFor(verdict, attempt);
     return hint === null ? null : `${hint} Next on the Mac: ${macNext(verdict, attempt)}`;
@@ -351,6 +355,27 @@ function networkManagerNext(verdict: Verdict, attempt: Attempt): string {
     default:
       return `${journal} (pppd's, its helpers' and NetworkManager's own lines around the end)`;
   }
+}
+
+/**
+ * wvdial runs this pppd on a modem it dialled (wvdialer.cc): it writes the Username and Password
+ * of /etc/wvdial.conf into pap-secrets and chap-secrets on every dial, and its console relays only
+ * a few of pppd's lines (pppd's own are in syslog). The fix where the common hint names OpenWrt's
+ * or a PPTP client's files, or null where it holds.
+ */
+function wvdialFix(verdict: Verdict, attempt: Attempt): string | null {
+  if (verdict === 'stopped_locally') return "pppd was stopped on this computer: Ctrl-C in wvdial's terminal (wvdial then stops pppd), or its process killed; nothing failed on the line.";
+  if (verdict === 'config_error' && !has(attempt, /option/i)) return "pppd rejected an option (wvdial's own, /etc/ppp/peers/wvdial or /etc/ppp/options): pppd's syslog line names it, wvdial's console does not.";
+  if (verdict !== 'auth_failed') return null;
+  if (has(attempt, /authenticate itself|peer failed \(or refused\) to authenticate/i)) {
+    return 'pppd demanded that the provider authenticate itself, and it would not: add `noauth` to /etc/ppp/peers/wvdial (or the `auth` line of /etc/ppp/options out).';
+  }
+  return 'The provider refused the login: check `Username` and `Password` in /etc/wvdial.conf (wvdial writes them into /etc/ppp/pap-secrets and chap-secrets on every dial; many 3G providers take any, some want the exact ones); `Stupid Mode = 1` where the provider wants PPP at once.';
+}
+
+function wvdialNext(verdict: Verdict): string {
+  const syslog = '`grep -e pppd -e chat /var/log/syslog | tail -n 50` (pppd\'s own lines, which wvdial\'s console leaves out)';
+  return verdict === 'auth_failed' ? `\`sudo grep -v '^#' /etc/wvdial.conf\` and ${syslog}` : syslog;
 }
 
 /**

@@ -94,6 +94,8 @@ const PPP_VPN = /Tunnel Device: "?ppp\d|\(ppp\d+\)|NetworkManager\.pptp|nm-pptp|
  */
 /** macOS's pppd: its PPTP/L2TP plugins' own words, sys-MacOSX.c's publish_entry, the 10.7+ router lookup. */
 const APPLE_PPPD = /^(?:PPTP|L2TP)(?::| connecting to| connection established| hangup$| has detected| disconnect)|^publish_entry SCDSet|^(?:pptp|l2tp)_get_router_address|^IPSec connection /;
+/** wvdial's console (wvdialer.cc): its report of pppd's end, or its "-->" relay of pppd's lines. */
+const WVDIAL_RUNS_PPPD = /The PPP daemon has died|^\s*-->\s|^Pid of pppd: \d+|^Starting pppd at |WvDial<\*\d+>|\bwvdial\b/i;
 /**
  * NetworkManager 0.x and its pppd: the 0.7-0.9 plugin's "nm-pptp-ppp-plugin: (nm_...)" and
  * "** Message:" lines, 0.x's numbered "VPN plugin state changed: N", pppd 2.4.5 and older.
@@ -480,7 +482,9 @@ export function toAttempt(s: Session): Attempt {
         ? 'networkmanager'
         : s.lines.some((l) => APPLE_PPPD.test(l.msg))
           ? 'macos'
-          : null,
+          : s.lines.some((l) => WVDIAL_RUNS_PPPD.test(l.raw))
+            ? 'wvdial'
+            : null,
     legacy: s.lines.some((l) => LEGACY_DESKTOP.test(l.raw)),
   };
 }

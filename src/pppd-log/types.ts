@@ -70,9 +70,10 @@ export interface Attempt {
    * The program that runs this pppd for the user and writes its options, where the log shows it:
    * NetworkManager (its VPN plugins' lines), whose connection settings stand in for pppd's own
    * files (/etc/ppp/chap-secrets, options.pptp), or macOS (Apple's pppd with its PPTP/L2TP
-   * plugins, configured from the VPN's settings in System Preferences). (additive)
+   * plugins, configured from the VPN's settings in System Preferences), or wvdial (the dialer
+   * that writes pppd's secrets from wvdial.conf and relays a few of its lines). (additive)
    */
-  frontEnd?: 'networkmanager' | 'macos' | null;
+  frontEnd?: 'networkmanager' | 'macos' | 'wvdial' | null;
   /**
    * The front end is of the years before systemd and nmcli's connection editing (NetworkManager
    * 0.x with pppd 2.4.5 or older, the Ubuntu 8.04-14.04 logs of forum pastes): no journalctl,

@@ -1551,6 +1551,12 @@ describe("wvdial's word on a pppd whose link was up", () => {
     expect(d.verdict).toBe('stopped_locally');
     expect(d.endedBy).toMatch(/SIGKILL/);
   });
+  it("names wvdial.conf, not chap-secrets or a router, for a refused login", () => {
+    const d = diagnose(['--> Carrier detected.  Starting PPP immediately.', '--> Pid of pppd: 2345', '--> Using interface ppp0', '--> The PPP daemon has died: Authentication error.', '--> We failed to authenticate ourselves to the peer.', '--> Maybe bad account or password? (exit code = 19)'].join('\n'));
+    expect(d.verdict).toBe('auth_failed');
+    expect(d.hint).toMatch(/\/etc\/wvdial\.conf/);
+    expect(d.hint).not.toMatch(/on the router|\/rom|DOMAIN/);
+  });
   it("reads wvdial's 'Script ... failed (return value: ...)' as pppd's own script line", () => {
     expect(diagnose([...up, '--> Script /etc/ppp/ip-up failed (return value: 0x1 )'].join('\n')).verdict).toBe('ip_script_failed');
   });
