@@ -176,10 +176,19 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
       'wvdial found no Phone, Username or Password in /etc/wvdial.conf (missing, or commented out with ";") and exited before dialing, so pppd never ran: set all three (for a 3G/LTE modem Phone = *99# and any non-empty Username and Password unless the provider gives them).',
     next: () => "`grep -n -i -e '^ *;' -e phone -e username -e password /etc/wvdial.conf`, then `wvdial` again",
   },
+  // wvdialer.cc: "Modem not responding" is no answer at all to the init commands (init_modem);
+  // "Bad init string" / "Invalid dial command" an ERROR to an Init line or to ATD
   'dial-failed': {
-    fix: () =>
-      "The modem never got a connection, so pppd was never started: the number, the line (dial tone, busy), the modem's init string or the provider's side; the modem's own answers in the log (NO CARRIER, BUSY, NO DIALTONE) say which.",
-    next: () => '`wvdial` again with the modem\'s answers in view (NO CARRIER, BUSY, NO DIALTONE), and `logread -e chat -e pppd`',
+    fix: (a) =>
+      has(a, /Modem not responding/)
+        ? "The modem never answered wvdial's AT commands: `Modem =` in /etc/wvdial.conf names the wrong port (a 3G stick has several; the AT port is often ttyUSB2 or ttyACM0), the stick is still in its storage mode (usb_modeswitch), or another program holds the port."
+        : has(a, /Bad init string|Invalid dial command/)
+          ? 'The modem answered ERROR to one of wvdial\'s commands (an Init line such as the APN\'s AT+CGDCONT or a PIN, or the dial command ATD): the line before the ERROR in the log is the one it refused; a SIM that needs its PIN or is not registered refuses ATD.'
+          : "The modem never got a connection, so pppd was never started: the number, the line (dial tone, busy), the modem's init string or the provider's side; the modem's own answers in the log (NO CARRIER, BUSY, NO DIALTONE) say which.",
+    next: (a) =>
+      has(a, /Modem not responding/)
+        ? '`ls -l /dev/ttyUSB* /dev/ttyACM*` and `dmesg | grep -i -e ttyUSB -e ttyACM -e option` (the ports the modem has), or `wvdialconf` to find the one that answers'
+        : '`wvdial` again with the modem\'s answers in view (NO CARRIER, BUSY, NO DIALTONE, ERROR), and `logread -e chat -e pppd`',
   },
   'connect-script-failed': {
     fix: () =>
@@ -234,7 +243,7 @@ export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   }
   if (attempt.frontEnd === 'wvdial') {
     const hint = wvdialFix(verdict, attempt) ?? fixFor(verdict, attempt);
-    return hint === null ? null : `${hint} Next: ${wvdialNext(verdict)}`;
+    return hint === null ? null : `${hint} Next: ${wvdialNext(verdict, attempt)}`;
   }
   if (attempt.frontEnd === 'macos') {
     const hint = macFix(verdict, attempt) ?? fixFor(verdict, attempt);
@@ -373,7 +382,10 @@ function wvdialFix(verdict: Verdict, attempt: Attempt): string | null {
   return 'The provider refused the login: check `Username` and `Password` in /etc/wvdial.conf (wvdial writes them into /etc/ppp/pap-secrets and chap-secrets on every dial; many 3G providers take any, some want the exact ones); `Stupid Mode = 1` where the provider wants PPP at once.';
 }
 
-function wvdialNext(verdict: Verdict): string {
+function wvdialNext(verdict: Verdict, attempt: Attempt): string {
+  // a dialer's own cause (the modem's answers, the port) keeps its next step
+  const byCause = verdict === 'other' && attempt.cause ? OTHER_BY_CAUSE[attempt.cause]?.next : undefined;
+  if (byCause) return byCause(attempt);
   const syslog = '`grep -e pppd -e chat /var/log/syslog | tail -n 50` (pppd\'s own lines, which wvdial\'s console leaves out)';
   return verdict === 'auth_failed' ? `\`sudo grep -v '^#' /etc/wvdial.conf\` and ${syslog}` : syslog;
 }

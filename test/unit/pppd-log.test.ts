@@ -1551,6 +1551,11 @@ describe("wvdial's word on a pppd whose link was up", () => {
     expect(d.verdict).toBe('stopped_locally');
     expect(d.endedBy).toMatch(/SIGKILL/);
   });
+  it("names the modem's port when the modem never answered wvdial's AT commands (wvdialer.cc init_modem)", () => {
+    const d = diagnose(['--> WvDial: Internet dialer version 1.61', '--> Initializing modem.', '--> Sending: ATZ', '--> Sending: ATZ', '--> Sending: ATZ', '--> Modem not responding.'].join('\n'));
+    expect(d.hint).toMatch(/names the wrong port/);
+    expect(d.hint).toMatch(/ls -l \/dev\/ttyUSB\*/);
+  });
   it("names wvdial.conf, not chap-secrets or a router, for a refused login", () => {
     const d = diagnose(['--> Carrier detected.  Starting PPP immediately.', '--> Pid of pppd: 2345', '--> Using interface ppp0', '--> The PPP daemon has died: Authentication error.', '--> We failed to authenticate ourselves to the peer.', '--> Maybe bad account or password? (exit code = 19)'].join('\n'));
     expect(d.verdict).toBe('auth_failed');
