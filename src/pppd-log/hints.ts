@@ -222,8 +222,10 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
     next: () => '`lsmod | grep pppoe` (OpenWrt: kmod-pppoe) and `ifstatus wan`',
   },
   'ncp-timeout': {
-    fix: () =>
-      "IPCP (the IP address negotiation) never finished: pppd's Config-Requests got no agreement, so it closed the link. The link below it worked (LCP was up); the peer's address pool may be exhausted, it may reject an address or option pppd asks for (a fixed local address), or the server gives this account no IP configuration (on a mobile modem: a wrong APN): its log says which, and pppd's `debug` shows the IPCP exchange.",
+    fix: (a) =>
+      has(a, /exit status 10\b/)
+        ? "PPP's negotiation never completed (pppd exit status 10: LCP or IPCP, the front end's report cannot say which): on a mobile modem most often a wrong APN (the Init line's AT+CGDCONT) or a modem that is not in data mode; pppd's own syslog lines, with `debug`, show which stage failed."
+        : "IPCP (the IP address negotiation) never finished: pppd's Config-Requests got no agreement, so it closed the link. The link below it worked (LCP was up); the peer's address pool may be exhausted, it may reject an address or option pppd asks for (a fixed local address), or the server gives this account no IP configuration (on a mobile modem: a wrong APN): its log says which, and pppd's `debug` shows the IPCP exchange.",
     next: () => `\`logread -e pppd | grep -e IPCP -e 'IP address'\` (add \`debug\` to the interface's pppd_options to see the exchange)`,
   },
   'device-open-failed': {

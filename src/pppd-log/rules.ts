@@ -295,8 +295,17 @@ function exitStatus(s: Session, code: number | null, l: LogLine): void {
     case 8:
       connectScriptFailed(s, l);
       break;
+    case 3:
+      // main.c: pppd is not setuid-root and the user is not root (a front end run as a user)
+      if (s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `pppd could not run as this user: not setuid-root and not run by root (${why})`, line: l, cause: 'pppd-not-run' });
+      break;
     case 4:
       s.noKernel ??= l;
+      break;
+    case 10:
+      // pppd(8): "The PPP negotiation failed, that is, it didn't reach the point where at least
+      // one network protocol (e.g. IP) was running" (LCP or IPCP never completed)
+      if (s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `PPP negotiation failed: LCP or IPCP never completed (${why})`, line: l, cause: 'ncp-timeout' });
       break;
     case 5:
       s.ends.push({ kind: 'signal', detail: `SIGINT, SIGTERM or SIGHUP (${why})`, line: l });

@@ -1556,6 +1556,13 @@ describe("wvdial's word on a pppd whose link was up", () => {
     expect(d.hint).toMatch(/names the wrong port/);
     expect(d.hint).toMatch(/ls -l \/dev\/ttyUSB\*/);
   });
+  it("reads pppd's exit statuses 3 and 10 as wvdial reports them (pppd(8) EXIT STATUS)", () => {
+    const died = (text: string) => diagnose(['--> WvDial: Internet dialer version 1.61', '--> Carrier detected.  Starting PPP immediately.', '--> Pid of pppd: 2345', `--> The PPP daemon has died: ${text}`].join('\n'));
+    expect(died('No root priv error (exit code = 3)').hint).toMatch(/Run it as root/);
+    const ten = died('PPP negotiation failed (exit code = 10)');
+    expect(ten.endedBy).toMatch(/LCP or IPCP never completed/);
+    expect(ten.hint).toMatch(/wrong APN/);
+  });
   it("names wvdial.conf, not chap-secrets or a router, for a refused login", () => {
     const d = diagnose(['--> Carrier detected.  Starting PPP immediately.', '--> Pid of pppd: 2345', '--> Using interface ppp0', '--> The PPP daemon has died: Authentication error.', '--> We failed to authenticate ourselves to the peer.', '--> Maybe bad account or password? (exit code = 19)'].join('\n'));
     expect(d.verdict).toBe('auth_failed');
