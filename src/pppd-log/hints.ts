@@ -3,7 +3,7 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, EndCause, Verdict } from './types.js';
-import { FAILED_TO_OPEN, NM_DEVICE_DOWN, PPPOE_NO_DEVICE, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
+import { FAILED_TO_OPEN, L2TP_SECRET_REFUSED, NM_DEVICE_DOWN, PPPOE_NO_DEVICE, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
 const MSCHAP_ERRORS: Record<string, string> = {
@@ -27,6 +27,11 @@ const PLUGIN_GAVE_NO_PASSWORD = /Unable to obtain (?:CHAP|EAP-TLS) password .* f
  * ("S=") is not the one pppd computes from its own password for this challenge.
  */
 const MUTUAL_AUTH_FAILED = /MS-CHAPv2 mutual authentication failed/i;
+
+/** The MS-CHAP error code's meaning (E=691 ...), when the failure carried one. */
+function mschapError(attempt: Attempt): string | undefined {
+  return attempt.auth.error && /^E=\d+$/.test(attempt.auth.error) ? MSCHAP_ERRORS[attempt.auth.error] : undefined;
+}
 
 /** pptpmanager.c: the `ppp` program pptpd.conf names cannot be run. */
 const PPTPD_NO_PPPD = /MGR: PPP binary /i;
@@ -239,22 +244,29 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
 export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   const server = attempt.side === 'server' && attempt.cause !== 'client-left' ? SERVER_SIDE[verdict] : undefined;
   if (server) return `${server.fix} Next on the server: ${server.next}`;
-  if (attempt.frontEnd === 'networkmanager') {
-    const hint = networkManagerFix(verdict, attempt) ?? fixFor(verdict, attempt);
-    return hint === null ? null : `${hint} Next: ${networkManagerNext(verdict, attempt)}`;
-  }
-  if (attempt.frontEnd === 'wvdial') {
-    const hint = wvdialFix(verdict, attempt) ?? fixFor(verdict, attempt);
-    return hint === null ? null : `${hint} Next: ${wvdialNext(verdict, attempt)}`;
-  }
-  if (attempt.frontEnd === 'macos') {
-    const hint = macFix(verdict, attempt) ?? fixFor(verdict, attempt);
-    return hint === null ? null : `${hint} Next on the Mac: ${macNext(verdict, attempt)}`;
-  }
-  const hint = fixFor(verdict, attempt);
-  const next = nextCommand(verdict, attempt);
-  return hint === null ? null : `${hint} Next on the router: ${next}`;
+  const where = attempt.frontEnd ? FRONT_ENDS[attempt.frontEnd] : ON_THE_ROUTER;
+  const hint = where.fix(verdict, attempt) ?? fixFor(verdict, attempt);
+  return hint === null ? null : `${hint} ${where.label}: ${where.next(verdict, attempt)}`;
 }
+
+/**
+ * Where the admin acts on a hint: the fix where the common one (fixFor, written for a router's
+ * pppd) does not hold there (null: it does), the next command, and how the hint names the place.
+ */
+interface HintPlace {
+  fix: (verdict: Verdict, attempt: Attempt) => string | null;
+  next: (verdict: Verdict, attempt: Attempt) => string;
+  label: string;
+}
+
+const ON_THE_ROUTER: HintPlace = { fix: () => null, next: nextCommand, label: 'Next on the router' };
+
+/** The front ends that run pppd for a user and write its options (Attempt.frontEnd). */
+const FRONT_ENDS: Record<NonNullable<Attempt['frontEnd']>, HintPlace> = {
+  networkmanager: { fix: networkManagerFix, next: networkManagerNext, label: 'Next' },
+  wvdial: { fix: wvdialFix, next: wvdialNext, label: 'Next' },
+  macos: { fix: macFix, next: macNext, label: 'Next on the Mac' },
+};
 
 /**
  * A server's log (pptpd or accel-ppp ran this pppd for a client): its peer is the client, and
@@ -295,7 +307,7 @@ function networkManagerFix(verdict: Verdict, attempt: Attempt): string | null {
   switch (verdict) {
     case 'auth_failed': {
       if (has(attempt, PLUGIN_GAVE_NO_PASSWORD) || has(attempt, MUTUAL_AUTH_FAILED) || has(attempt, /No response to PAP authenticate-requests/i)) return null;
-      const code = attempt.auth.error && /^E=\d+$/.test(attempt.auth.error) ? MSCHAP_ERRORS[attempt.auth.error] : undefined;
+      const code = mschapError(attempt);
       return `${code ? `Authentication refused: ${code}.` : 'Authentication failed: the server rejected the user name or the password.'} NetworkManager gives pppd the connection's own user name and password: check vpn.data \`user\` (the Windows domain in \`domain\`, or as DOMAIN\\user; some servers want user@domain) and the password in vpn.secrets.`;
     }
     case 'mppe_failed':
@@ -419,7 +431,7 @@ function macFix(verdict: Verdict, attempt: Attempt): string | null {
       }
       return null;
     case 'auth_failed': {
-      const code = attempt.auth.error && /^E=\d+$/.test(attempt.auth.error) ? MSCHAP_ERRORS[attempt.auth.error] : undefined;
+      const code = mschapError(attempt);
       return `${code ? `Authentication refused: ${code}.` : 'Authentication failed: the server rejected the account name or the password.'} Check the Account Name and the password in the Mac's VPN settings (a Windows server may want DOMAIN\\user).`;
     }
     case 'mppe_failed':
@@ -544,7 +556,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       return 'MPPE negotiation failed: add `mppe required,no40,no56,stateless` to /etc/ppp/options.pptp (seed Troubleshooting; on ppp 2.5 / OpenWrt 24.10 write `require-mppe-128` and `nomppe-stateful`), or `stateless` alone if MPPE is already required.';
     }
     case 'auth_failed': {
-      const code = attempt.auth.error && /^E=\d+$/.test(attempt.auth.error) ? MSCHAP_ERRORS[attempt.auth.error] : undefined;
+      const code = mschapError(attempt);
       if (has(attempt, PLUGIN_GAVE_NO_PASSWORD)) {
         return "No password reached pppd: its plugin's password hook gave none, so pppd answered the server's challenge with an empty secret and the server's refusal (E=691) follows from that, not from a wrong password. With NetworkManager its pppd plugin got no secret from it (a VPN's plugin logs \"passwd-hook: could not get secrets\"): the password is stored for one user only or \"ask every time\", and no secret agent was there to ask (started at boot, over ssh, by nmcli without --ask). Store it for all users, or start the connection with `nmcli --ask connection up NAME`.";
       }
@@ -618,7 +630,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       return 'The kernel lacks PPP: install kmod-ppp and load slhc, ppp_generic and ppp_async (add them to /etc/modules); /dev/ppp must exist.';
     case 'config_error': {
       // mtpd l2tp.c: the SCCRP's challenge response did not match the profile's L2TP secret
-      if (has(attempt, /without valid challenge response/)) {
+      if (has(attempt, L2TP_SECRET_REFUSED)) {
         return "The VPN profile's L2TP secret does not match the server's tunnel secret (xl2tpd's `challenge` with its auth file): make them the same, or leave the profile's empty where the server uses none (it is not the IPsec pre-shared key).";
       }
       if (has(attempt, PPPOE_NO_DEVICE)) {

@@ -56,9 +56,17 @@ const isXl2tpdRow = (l: LogLine): boolean => xl2tpdHit(l) !== null;
 // A row of pppd's table that reads a front end's line, not pppd's (rules.ts FRONT_END_ROWS).
 const isFrontEndRow = (l: LogLine): boolean => l.source === 'unknown' && l.prog !== null && FRONT_END_ROWS.has(ruleFor(PPPD_RULES, l.msg)?.rule.name ?? '');
 
+/** rp-pppoe's user-space client (`pppoe[PID]:`), the program pppd runs as its pty. */
+const isPppoeClient = (l: LogLine): boolean => /^pppoe$/i.test(l.prog ?? '');
+
 /** Feeds one line to an attempt: the first matching row of the speaker's table acts on it. */
 function feed(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): void {
   s.lines.push(l);
+  // the pty program is rp-pppoe's client: the link is PPPoE, on a network device, not pptp
+  if (isPppoeClient(l)) {
+    s.nonPptpLink ??= l;
+    s.networkLink ??= l;
+  }
   if (l.source === 'pptpd') {
     // pptpd's lines in an attempt: its pppd is a server's, on pptpd's pty (no TCP 1723 of its own).
     s.nonPptpLink ??= l;
@@ -85,13 +93,6 @@ const NM_VPN_SERVICE = /^(?:nm-(?:pptp|l2tp)\[\d+\]\s+<\w+>|\*\* Message:(?: \d\
 // The VPN NetworkManager reports is a PPP one (NetworkManager-pptp, -l2tp, -sstp): its device.
 const PPP_VPN = /Tunnel Device: "?ppp\d|\(ppp\d+\)|NetworkManager\.pptp|nm-pptp|\bpppd\b/;
 
-/**
- * NetworkManager runs this pppd: its VPN plugin's pppd plugin loaded or logging (the .so's name;
- * nm-pptp-pppd-plugin.c _NMLOG "nm-pptp[PID] <info>  [helper-PID] ..."; older plugins
- * "nm-pptp-ppp-plugin: ..."), pptp started with NetworkManager's log string (nm-pptp-service.c
- * construct_pppd_args: `--logstring nm-pptp-service-PID`), or xl2tpd's stderr on NetworkManager's
- * journal stream (nm-l2tp-service.c runs `xl2tpd -D`).
- */
 /** macOS's pppd: its PPTP/L2TP plugins' own words, sys-MacOSX.c's publish_entry, the 10.7+ router lookup. */
 const APPLE_PPPD = /^(?:PPTP|L2TP)(?::| connecting to| connection established| hangup$| has detected| disconnect)|^publish_entry SCDSet|^(?:pptp|l2tp)_get_router_address|^IPSec connection /;
 /** wvdial's console (wvdialer.cc): its report of pppd's end, or its "-->" relay of pppd's lines. */
@@ -101,6 +102,13 @@ const WVDIAL_RUNS_PPPD = /The PPP daemon has died|^\s*-->\s|^Pid of pppd: \d+|^S
  * "** Message:" lines, 0.x's numbered "VPN plugin state changed: N", pppd 2.4.5 and older.
  */
 const LEGACY_DESKTOP = /nm-(?:pptp|l2tp)-ppp-plugin: \(nm_|\*\* Message: |<info>\s+VPN plugin state changed: \d|\bpppd 2\.4\.[0-5]\b|\/usr\/lib\/pppd\/2\.4\.[0-5]\//;
+/**
+ * NetworkManager runs this pppd: its VPN plugin's pppd plugin loaded or logging (the .so's name;
+ * nm-pptp-pppd-plugin.c _NMLOG "nm-pptp[PID] <info>  [helper-PID] ..."; older plugins
+ * "nm-pptp-ppp-plugin: ..."), pptp started with NetworkManager's log string (nm-pptp-service.c
+ * construct_pppd_args: `--logstring nm-pptp-service-PID`), or xl2tpd's stderr on NetworkManager's
+ * journal stream (nm-l2tp-service.c runs `xl2tpd -D`).
+ */
 const NETWORK_MANAGER_RUNS_PPPD = /\bnm-(?:pptp|l2tp)(?:-pppd?)?-plugin\b|\bnm-(?:pptp|l2tp)\[\d+\]|\bnm-pptp-service-\d+|\bNetworkManager\[\d+\]:\s+xl2tpd\[\d+\]:/;
 
 /** A NetworkManager line reporting the VPN's IP configuration (NM_RULES), as that row's text. */
@@ -253,8 +261,9 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     // rp-pppoe's user-space client runs as pppd's pty program ("Connect: ppp0 <--> /dev/pts/0"
     // too): the pppd it talks for is a PPPoE link, not a PPTP one, and its own lines (discovery
     // time-outs, the concentrator's PADT, its inactivity timer) tell how that pppd's link ended.
-    const pppoeChild = current !== null && /^pppoe$/i.test(l.prog ?? '') && !current.sessions.some((x) => x.lines.some((y) => y.source === 'pptp'));
-    if (current && /^pppoe$/i.test(l.prog ?? '')) current.otherTransport = true;
+    const fromPppoe = current !== null && isPppoeClient(l);
+    if (current && fromPppoe) current.otherTransport = true;
+    const pppoeChild = fromPppoe && current !== null && !current.sessions.some((x) => x.lines.some((y) => y.source === 'pptp'));
     if (pppoeChild && speaker === null) speaker = 'pppd';
     if (speaker === null) {
       if (l.source !== 'pptpd' && isSourceMessage(l.msg)) known.push(l);
@@ -299,13 +308,6 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
       pending = [];
     }
     add(g, l, speaker);
-    if (pppoeChild) {
-      const s = g.sessions[g.sessions.length - 1];
-      if (s) {
-        s.nonPptpLink ??= l;
-        s.networkLink ??= l;
-      }
-    }
   }
   // pptpd lines about a call whose pppd never wrote (or was cut off) tell nothing about the
   // attempts that are there.
@@ -451,6 +453,15 @@ function serverNamed(s: Session): string | null {
   return null;
 }
 
+/** The program that runs this pppd for the user, where its lines show it (Attempt.frontEnd). */
+function frontEndOf(s: Session): Attempt['frontEnd'] {
+  // NetworkManager's VPN plugin saying it stopped this pppd is NetworkManager's word too
+  if (s.networkManagerStop !== null || s.lines.some((l) => NETWORK_MANAGER_RUNS_PPPD.test(l.raw))) return 'networkmanager';
+  if (s.lines.some((l) => APPLE_PPPD.test(l.msg))) return 'macos';
+  if (s.lines.some((l) => WVDIAL_RUNS_PPPD.test(l.raw))) return 'wvdial';
+  return null;
+}
+
 /** Session → the contract's Attempt (verdict included). */
 export function toAttempt(s: Session): Attempt {
   settleIpcp(s);
@@ -476,15 +487,7 @@ export function toAttempt(s: Session): Attempt {
     cause,
     server: serverNamed(s),
     side: serverSide(s) ? 'server' : 'client',
-    // NetworkManager's VPN plugin saying it stopped this pppd is NetworkManager's word too
-    frontEnd:
-      s.networkManagerStop !== null || s.lines.some((l) => NETWORK_MANAGER_RUNS_PPPD.test(l.raw))
-        ? 'networkmanager'
-        : s.lines.some((l) => APPLE_PPPD.test(l.msg))
-          ? 'macos'
-          : s.lines.some((l) => WVDIAL_RUNS_PPPD.test(l.raw))
-            ? 'wvdial'
-            : null,
+    frontEnd: frontEndOf(s),
     legacy: s.lines.some((l) => LEGACY_DESKTOP.test(l.raw)),
   };
 }

@@ -22,6 +22,9 @@ import { formatPattern } from './source-messages.js';
  * pppd, the line hanging up after a SIGHUP, a modem on a serial line (a prefix: the details
  * that start with it say how). Code tells them apart by the end's cause (types.ts EndCause).
  */
+/** mtpd l2tp.c: the LNS's SCCRP failed the challenge of the profile's L2TP (tunnel) secret. */
+export const L2TP_SECRET_REFUSED = /Received SCCRP without valid challenge response/;
+
 /** The kernel's PPPoE driver found no device of the configured name (ENODEV on the session socket). */
 export const PPPOE_NO_DEVICE = /Failed to (?:connect PPPoE socket|negotiate PPPoE connection): 19\b/i;
 

@@ -5,7 +5,7 @@
 import type { EndCause, Verdict } from './types.js';
 import { SERVER_VIEW, l2tpSession, serverSide, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
-import { HANGUP, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
+import { HANGUP, L2TP_SECRET_REFUSED, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
 
 export interface Decision {
   verdict: Verdict;
@@ -126,11 +126,7 @@ export function decideVerdict(s: Session): Decision {
   if (s.configErr) {
     // On a server's side (pptpd's pppd) the same option errors are the server's configuration.
     const server = s.nonPptpLink?.source === 'pptpd' ? s.nonPptpLink : null;
-    const what = PPPOE_NO_DEVICE.test(s.configErr.msg)
-      ? 'the PPPoE device pppd was given is no network device the kernel knows'
-      : /without valid challenge response/.test(s.configErr.msg)
-        ? "the L2TP server did not accept the tunnel secret (its challenge response)"
-        : 'pppd rejected its options';
+    const what = CONFIG_WORDS.find(([re]) => re.test(s.configErr?.msg ?? ''))?.[1] ?? 'pppd rejected its options';
     return { verdict: 'config_error', endedBy: `${what}: ${s.configErr.msg}`, evidence: ev(server, s.configErr, s.configDetail) };
   }
   // 2. The kernel lacks PPP (or MPPE, or PPTP sockets).
@@ -245,7 +241,7 @@ export function decideVerdict(s: Session): Decision {
         return {
           verdict: 'terminated_by_peer',
           endedBy: L2TP_PEER.test(ctrlClosed.detail)
-            ? `${ctrlClosed.detail.replace(L2TP_PEER, '')}, before PPP got anywhere`
+            ? `${ctrlClosed.detail.replace(XL2TPD_TAG, '')}, before PPP got anywhere`
             : `${s.callUp ? 'the server closed the PPTP call after setting it up' : 'the server ended the PPTP control connection'}, before PPP got anywhere (${ctrlClosed.detail})`,
           evidence: ev(s.lines.find((l) => /Outgoing call established/i.test(l.msg)), ctrlClosed.line),
         };
@@ -342,7 +338,6 @@ export function decideVerdict(s: Session): Decision {
     // pppd with SIGTERM when the client hangs up).
     const sigFirst = sig && (!peer || sig.line.index < peer.line.index) && !(pptpClosed && pptpClosed.line.index < sig.line.index);
     if (sig && sigFirst) {
-      if (l2tpGaveUp(s, sig)) return { verdict: 'no_response', endedBy: L2TP_GAVE_UP, evidence: ev(s.l2tpTimeout, sig.line), cause: 'l2tp-no-ppp' };
       return stoppedLocally(s, sig);
     }
     if (peer) {
@@ -420,7 +415,6 @@ export function decideVerdict(s: Session): Decision {
       return { verdict: 'idle_disconnect', endedBy: describe(pick), evidence: ev(pick.line) };
     case 'signal':
     case 'child-signal':
-      if (l2tpGaveUp(s, pick)) return { verdict: 'link_dead', endedBy: L2TP_GAVE_UP, evidence: ev(s.upLine, s.l2tpTimeout, pick.line), cause: 'l2tp-dead' };
       return stoppedLocally(s, pick, s.upLine);
     case 'mppe-disabled':
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled while the link was up', evidence: ev(pick.line) };
@@ -464,22 +458,28 @@ export function decideVerdict(s: Session): Decision {
   }
 }
 
+/** Configuration errors that are not pppd's options: what the line says was wrong. */
+const CONFIG_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [PPPOE_NO_DEVICE, 'the PPPoE device pppd was given is no network device the kernel knows'],
+  [L2TP_SECRET_REFUSED, 'the L2TP server did not accept the tunnel secret (its challenge response)'],
+];
+
 /** tty.c connect_tty's words when the connect (or init) script fails. */
 const CONNECT_SCRIPT = /Connect script failed|Initializer script failed/i;
 
-const L2TP_GAVE_UP = "the L2TP peer stopped answering: xl2tpd gave up on the tunnel after its retries and stopped pppd";
-
-/** A signal that came after xl2tpd gave up on the tunnel (network.c) is xl2tpd closing the call. */
-function l2tpGaveUp(s: Session, sig: EndEvent): boolean {
-  return s.l2tpTimeout !== null && s.l2tpTimeout.index < sig.line.index;
-}
-
 /**
- * A signal stopped pppd. Where NetworkManager's VPN plugin logged that it killed pppd (or the
- * xl2tpd that runs it) in the attempt, the signal is its (cause networkmanager-stopped), and a
- * device that went down before that is the reason NetworkManager had (evidence for the hint).
+ * A signal stopped pppd (`upLine`: the link had come up). A signal after xl2tpd gave up on its
+ * tunnel (network.c) is xl2tpd closing the call: the L2TP peer went silent. Where NetworkManager's
+ * VPN plugin logged that it killed pppd (or the xl2tpd that runs it), the signal is its (cause
+ * networkmanager-stopped), and a device that went down before that is NetworkManager's reason.
  */
 function stoppedLocally(s: Session, sig: EndEvent, upLine: LogLine | null = null): Decision {
+  if (s.l2tpTimeout !== null && s.l2tpTimeout.index < sig.line.index) {
+    const endedBy = 'the L2TP peer stopped answering: xl2tpd gave up on the tunnel after its retries and stopped pppd';
+    return upLine
+      ? { verdict: 'link_dead', endedBy, evidence: ev(upLine, s.l2tpTimeout, sig.line), cause: 'l2tp-dead' }
+      : { verdict: 'no_response', endedBy, evidence: ev(s.l2tpTimeout, sig.line), cause: 'l2tp-no-ppp' };
+  }
   const nm = s.networkManagerStop;
   if (!nm) return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(upLine, sig.line) };
   const device = s.deviceDown && s.deviceDown.index < nm.index ? s.deviceDown : null;
@@ -512,7 +512,7 @@ function firstEndAfterUp(s: Session, upIdx: number): string | null {
 
 /** pptp's rows say the server closed the call; pptpd's and accel-ppp's (a server's log) say the client did. */
 function peerClosedWords(e: EndEvent): string {
-  if (L2TP_PEER.test(e.detail)) return e.detail.replace(L2TP_PEER, '');
+  if (L2TP_PEER.test(e.detail)) return e.detail.replace(XL2TPD_TAG, '');
   return e.cause === 'client-left' ? e.detail.replace(SERVER_VIEW, '') : `the server closed the PPTP call (${e.detail})`;
 }
 
@@ -522,8 +522,9 @@ export const UNFINISHED_AFTER_AUTH = 'the log ends after authentication succeede
 /** endedBy of pptp quitting before PPP with no word of its own in the log (cause `pptp-quit`). */
 export const PPTP_QUIT = "pptp exited before the peer answered, and its own lines (why) are not in this log";
 
-/** xl2tpd's rows (rules.ts XL2TPD_RULES) and macOS's L2TP plugin name the L2TP peer that closed the call themselves. */
-const L2TP_PEER = /^xl2tpd: |^(?=the L2TP server )/;
+/** Ends whose words name the L2TP peer that closed the call themselves (xl2tpd's rows, rules.ts XL2TPD_RULES, under xl2tpd's tag; macOS's L2TP plugin). */
+const L2TP_PEER = /^(?:xl2tpd: )?the L2TP (?:peer|server) /;
+const XL2TPD_TAG = /^xl2tpd: /;
 
 
 function isGarbledReason(reason: string): boolean {
