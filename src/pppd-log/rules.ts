@@ -691,7 +691,7 @@ export const PPPD_RULES: Rule[] = [
     // pptp_connect / l2tp_connect: each connect starts here (ppp.log keeps earlier sessions);
     // a failure before "connection established" goes to `fail:` with no further word
     name: 'apple-connecting',
-    re: /^(?:PPTP|L2TP) connecting to (?:alternate )?server '[^']*' \(([^)]*)\)/,
+    re: /^(?:PPTP|L2TP) connecting to (?:alternate )?server '[^']*' \([^)]*\)/,
     example: "PPTP connecting to server 'vpn.example.com' (203.0.113.10)...",
     fresh: true,
     on: (s, _m, l) => void (s.appleConnecting ??= l),

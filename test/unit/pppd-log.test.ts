@@ -1183,13 +1183,12 @@ describe("pptp's call manager", () => {
   });
   // pptp.so (OpenWrt's 500-add-pptp-plugin.patch): pptp.c launch_callmgr logs through pppd's own
   // dbglog in the forked call manager, so its lines carry pppd's name and the children's pids
+  const at = (pid: number, m: string, level = 'debug'): string => `Mon Dec  1 10:00:00 2025 daemon.${level} pppd[${pid}]: ${m}`;
+  const launched = [at(1234, 'Plugin pptp.so loaded.'), at(1234, 'pppd 2.4.9 started by root, uid 0'), at(1235, 'pptp: call manager for 203.0.113.10')];
   it("keeps pptp.so's call manager, under its own pids, in the attempt of the pppd that launched it", () => {
-    const at = (pid: number, m: string): string => `Mon Dec  1 10:00:00 2025 daemon.debug pppd[${pid}]: ${m}`;
     const d = diagnose(
       [
-        at(1234, 'Plugin pptp.so loaded.'),
-        at(1234, 'pppd 2.4.9 started by root, uid 0'),
-        at(1235, 'pptp: call manager for 203.0.113.10'),
+        ...launched,
         at(1235, 'window size:\t50'),
         at(1235, 'call id:\t1'),
         at(1235, 'control connection'),
@@ -1208,14 +1207,11 @@ describe("pptp's call manager", () => {
   // pptp_ctrl.c: pptp_conn_open sent the SCCRQ (so TCP 1723 connected), then pptp_read_some
   // "read returned zero, peer has closed": the server refused, with its address in launch_callmgr's line
   it('reads the server closing TCP 1723 on our Start-Control-Connection-Request as its refusal, naming it', () => {
-    const at = (pid: number, m: string): string => `Mon Dec  1 10:00:00 2025 daemon.warn pppd[${pid}]: ${m}`;
     const d = diagnose(
       [
-        at(1234, 'Plugin pptp.so loaded.'),
-        at(1234, 'pppd 2.4.9 started by root, uid 0'),
-        at(1235, 'pptp: call manager for 203.0.113.10'),
+        ...launched,
         at(1236, "Sent control packet type is 1 'Start-Control-Connection-Request'"),
-        at(1236, 'read returned zero, peer has closed'),
+        at(1236, 'read returned zero, peer has closed', 'warn'),
         at(1236, 'Closing connection (shutdown)'),
       ].join('\n'),
     );
