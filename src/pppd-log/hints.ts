@@ -63,6 +63,16 @@ function managerOnly(attempt: Attempt): boolean {
   return attempt.evidence.length > 0 && attempt.evidence.every((l) => PPTPD_MANAGER.test(l.replace(/^.*?(?=MGR: )/, '')));
 }
 
+/**
+ * pppd demanded that the peer authenticate itself and it would not: auth.c's "peer refused to
+ * authenticate", or exit status 11 (EXIT_PEER_AUTH_FAILED) as a front end reports it (wvdial's
+ * wvdialer.cc "Peer didn't authenticatie itself (exit code = 11)", its own spelling).
+ */
+/** A front end's report of pppd's exit status 1 (EXIT_FATAL_ERROR): pppd's own words are elsewhere. */
+const FATAL_STATUS_ONLY = /\bFatal pppd error\b|\bexit(?:ed with error)? (?:code|status)(?: =)? 1\b/i;
+
+const PEER_WOULD_NOT_AUTHENTICATE = /peer refused to authenticate|authenticat\w* itself|peer failed \(or refused\) to authenticate|\bexit(?:ed with error)? (?:code|status)(?: =)? 11\b/i;
+
 function has(attempt: Attempt, re: RegExp): boolean {
   return attempt.evidence.some((l) => re.test(l)) || attempt.lcp.received.some((l) => re.test(l)) || attempt.lcp.sent.some((l) => re.test(l));
 }
@@ -150,6 +160,11 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
       'pppd never ran: the front end (wvdial) could not execute it. Run it as root (sudo), or let the user run pppd (Debian: add the user to the dip group), or set "PPPD Path" in wvdial.conf.',
     next: () => '`ls -l /usr/sbin/pppd` (root:dip, mode 4754 lets the dip group run it) and `id`',
   },
+  'looped-back': {
+    fix: () =>
+      "pppd's own LCP requests came back to it (lcp.c: the peer's magic number was ours, again and again): nothing at the far end speaks PPP yet. On a modem the data call is not up (a CONNECT never came, or pppd runs on the modem's AT or diagnostics port, not its data port: a 3G stick has several ttyUSB ports); on a serial cable the other end echoes.",
+    next: () => '`ls -l /dev/ttyUSB* /dev/ttyACM*` (try the modem\'s other port) and `logread -e chat -e pppd` (did the dial answer CONNECT?)',
+  },
   unfinished: {
     fix: () => 'The log stops while the link was being set up (authentication had succeeded): take the log again after the attempt ended, or a minute later.',
   },
@@ -157,9 +172,14 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
     fix: () => 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.',
   },
   'pppd-fatal': {
-    fix: () =>
-      "pppd stopped on a fatal error of its own (main.c fatal(), then exit 1): the message names the system call or the kernel ioctl that failed. Out of memory, file descriptors or privileges, or the kernel's PPP driver refused the call (ppp and kmod-ppp from different builds, a plugin for another pppd): reinstall ppp and the kernel's PPP modules together, and read the kernel log.",
-    next: () => '`dmesg | tail -n 30` and `logread -e pppd` (the call that failed, and what the kernel said about it)',
+    fix: (a) =>
+      has(a, FATAL_STATUS_ONLY)
+        ? "pppd quit at start-up with exit status 1 (a fatal error) before it used the line; its reason went to syslog, not to the program that ran it. Most often it is auth.c's check: a default route exists and the peer file lacks `noauth` (\"The remote system is required to authenticate itself\"): add `noauth`. Else pppd's syslog line names the call that failed."
+        : "pppd stopped on a fatal error of its own (main.c fatal(), then exit 1): the message names the system call or the kernel ioctl that failed. Out of memory, file descriptors or privileges, or the kernel's PPP driver refused the call (ppp and kmod-ppp from different builds, a plugin for another pppd): reinstall ppp and the kernel's PPP modules together, and read the kernel log.",
+    next: (a) =>
+      has(a, FATAL_STATUS_ONLY)
+        ? "`grep pppd /var/log/syslog | tail -n 20` (or `logread -e pppd`: pppd's own reason) and `grep -n -e noauth -e '^auth' /etc/ppp/options /etc/ppp/peers/*`"
+        : '`dmesg | tail -n 30` and `logread -e pppd` (the call that failed, and what the kernel said about it)',
   },
   'dial-carrier-lost': {
     fix: () =>
@@ -390,7 +410,7 @@ function wvdialFix(verdict: Verdict, attempt: Attempt): string | null {
   if (verdict === 'stopped_locally') return "pppd was stopped on this computer: Ctrl-C in wvdial's terminal (wvdial then stops pppd), or its process killed; nothing failed on the line.";
   if (verdict === 'config_error' && !has(attempt, /option/i)) return "pppd rejected an option (wvdial's own, /etc/ppp/peers/wvdial or /etc/ppp/options): pppd's syslog line names it, wvdial's console does not.";
   if (verdict !== 'auth_failed') return null;
-  if (has(attempt, /authenticate itself|peer failed \(or refused\) to authenticate/i)) {
+  if (has(attempt, PEER_WOULD_NOT_AUTHENTICATE)) {
     return 'pppd demanded that the provider authenticate itself, and it would not: add `noauth` to /etc/ppp/peers/wvdial (or the `auth` line of /etc/ppp/options out).';
   }
   return 'The provider refused the login: check `Username` and `Password` in /etc/wvdial.conf (wvdial writes them into /etc/ppp/pap-secrets and chap-secrets on every dial; many 3G providers take any, some want the exact ones); `Stupid Mode = 1` where the provider wants PPP at once.';
@@ -566,7 +586,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, /No (?:CHAP |PAP |EAP )?secret found|couldn't find any suitable secret|No auth is possible/i)) {
         return 'pppd found no password for this peer: the `name` in the peer file must match the first field of /etc/ppp/chap-secrets (DOMAIN\\\\Username) and `remotename` the second; /etc/ppp/chap-secrets may still be the read-only /rom symlink.';
       }
-      if (has(attempt, /peer refused to authenticate/i)) {
+      if (has(attempt, PEER_WOULD_NOT_AUTHENTICATE)) {
         return 'pppd asked the server to authenticate itself and it refused: add `noauth` to the peer file.';
       }
       // upap.c upap_timeout: the Authenticate-Requests went unanswered; nothing was rejected

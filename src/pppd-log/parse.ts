@@ -10,7 +10,7 @@ import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { splitLog, type LogLine } from './lines.js';
 import { newSession, serverSide, type Session } from './session.js';
 import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
-import { FRONT_END_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -287,7 +287,10 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     if (current === null && xl2tpd) continue;
     // So do a front end's own words on the pppd it runs (openfortivpn's "Tunnel is up and
     // running." under its own pid).
-    const relayed = l.source === 'ignored' || xl2tpd || isFrontEndRow(l) || pppoeChild;
+    // A front end's untagged report on the pppd whose syslog lines ended the attempt just before
+    // (a paste of wvdial's console after pppd's syslog) is that attempt's post-mortem, not a new one.
+    const postMortem = l.pid === null && current !== null && current.key !== 'raw' && current.sessions[current.sessions.length - 1]?.finished === true && POST_MORTEM_ROWS.has(ruleFor(PPPD_RULES, l.msg)?.rule.name ?? '');
+    const relayed = l.source === 'ignored' || xl2tpd || isFrontEndRow(l) || pppoeChild || postMortem;
     const key = relayed && current ? current.key : l.pid && !relayed ? `pid:${l.pid}` : 'raw';
     // `updetach` (and detaching after start) forks: the same session goes on under a new pid.
     // A new pid whose first line continues a session (not a start line) joins the session
@@ -322,6 +325,7 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     for (const l of known) add(g, l, 'pppd');
     seen = true;
   }
+  mergeDialerViews(groups);
   const nonPptp = order.filter((g) => !g.pptp).flatMap((g) => g.sessions);
   // A pppd whose lines name no line at all runs on the USB modem the kernel named (or dialled).
   if (modemLine) {
@@ -362,6 +366,30 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     decidesLast(sessions, before);
   }
   return { sessions, isPppdLog: seen && sessions.length > 0 };
+}
+
+/** wvdial's console naming the pppd it started (wvdialer.cc start_ppp "Pid of pppd: %d"). */
+const DIALER_PID = /^pid of pppd: (\d+)/i;
+
+/**
+ * A paste of wvdial's console beside pppd's syslog tells one pppd twice: the console's attempt
+ * names the pid ("Pid of pppd: 2345") whose syslog lines are another group. Where that pid ran
+ * one attempt, the console's lines (the dial, wvdial's report of pppd's exit) join it, after
+ * pppd's own words: one attempt, not a phantom second one without pppd's story.
+ */
+function mergeDialerViews(groups: Map<string, Group>): void {
+  for (const g of groups.values()) {
+    for (const s of [...g.sessions]) {
+      const pid = s.lines.map((l) => DIALER_PID.exec(l.msg.trim())?.[1]).find((x) => x !== undefined);
+      const own = pid === undefined ? undefined : groups.get(`pid:${pid}`);
+      if (!own || own === g || own.sessions.length !== 1) continue;
+      const [t] = own.sessions;
+      if (!t) continue;
+      for (const l of s.lines) feed(t, l, 'pppd');
+      t.lines.sort((a, b) => a.index - b.index);
+      g.sessions.splice(g.sessions.indexOf(s), 1);
+    }
+  }
 }
 
 /** Puts the attempt whose outcome the log's end is about last, where the verdict is read. */

@@ -340,6 +340,14 @@ function exitStatus(s: Session, code: number | null, l: LogLine): void {
     // (pptpconfig), as well as after the peer ended it (wvdial)
     case 0:
       break;
+    case 1:
+      // EXIT_FATAL_ERROR before the link: main.c fatal() while pppd set itself up, whose own line
+      // goes to syslog only (a front end shows just the status). auth.c auth_check_options exits
+      // 1 too: a default route and no `noauth` (the hint names it where the status is all there is).
+      if (s.upLine === null && s.ends.length === 0 && s.configErr === null && s.noKernel === null) {
+        s.ends.push({ kind: 'local-term', detail: `pppd stopped on a fatal error at start-up (${why})`, line: l, cause: 'pppd-fatal' });
+      } else if (s.upLine !== null && s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `pppd exited (${why})`, line: l });
+      break;
     default:
       // any other status (1 fatal, 9 the pty program, ...): pppd is gone, the link with it
       if (code !== null && s.upLine !== null && s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `pppd exited (${why})`, line: l });
@@ -534,6 +542,12 @@ export const SSL_VPN_TEARDOWN = String.raw`Cancelling threads|Cleanup, joining t
  * (parse.ts), not with an attempt of its own.
  */
 export const FRONT_END_ROWS: ReadonlySet<string> = new Set(['ssl-vpn-up', 'ssl-vpn-down']);
+/**
+ * Rows that read a front end's report on a pppd that has exited (its exit status or the signal
+ * that killed it): printed after pppd's own last words (wvdialer.cc hangup(): "Disconnecting at
+ * ...", then "The PPP daemon has died: ... (exit code = 16)"), they are that pppd's post-mortem.
+ */
+export const POST_MORTEM_ROWS: ReadonlySet<string> = new Set(['exit-status', 'exit-signal', 'wvdial-pppd-killed']);
 
 export const PPPD_RULES: Rule[] = [
   {
