@@ -163,7 +163,7 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
   'looped-back': {
     fix: () =>
       "pppd's own LCP requests came back to it (lcp.c: the peer's magic number was ours, again and again): nothing at the far end speaks PPP yet. On a modem the data call is not up (a CONNECT never came, or pppd runs on the modem's AT or diagnostics port, not its data port: a 3G stick has several ttyUSB ports); on a serial cable the other end echoes.",
-    next: () => '`ls -l /dev/ttyUSB* /dev/ttyACM*` (try the modem\'s other port) and `logread -e chat -e pppd` (did the dial answer CONNECT?)',
+    next: () => '`ls -l /dev/ttyUSB* /dev/ttyACM*` (try the modem\'s other port) and `logread | grep -E "chat|pppd"` (did the dial answer CONNECT?)',
   },
   unfinished: {
     fix: () => 'The log stops while the link was being set up (authentication had succeeded): take the log again after the attempt ended, or a minute later.',
@@ -213,19 +213,19 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
     next: (a) =>
       has(a, /Modem not responding/)
         ? '`ls -l /dev/ttyUSB* /dev/ttyACM*` and `dmesg | grep -i -e ttyUSB -e ttyACM -e option` (the ports the modem has), or `wvdialconf` to find the one that answers'
-        : '`wvdial` again with the modem\'s answers in view (NO CARRIER, BUSY, NO DIALTONE, ERROR), and `logread -e chat -e pppd`',
+        : '`wvdial` again with the modem\'s answers in view (NO CARRIER, BUSY, NO DIALTONE, ERROR), and `logread | grep -E "chat|pppd"`',
   },
   'connect-script-failed': {
     fix: () =>
       "pppd's connect script (chat; comgt's on OpenWrt's 3g proto) exited with an error, so the modem never connected and PPP never started (pppd exits 8): the modem's last answer in chat's lines says why (NO CARRIER, BUSY, ERROR, a time-out waiting for CONNECT): the SIM PIN, the APN or number, the signal, or the modem's port.",
-    next: () => '`logread -e chat -e pppd` (the modem\'s answers) and the modem itself: `gcom -d /dev/ttyUSB0 info` (comgt) for signal, SIM and registration',
+    next: () => '`logread | grep -E "chat|pppd"` (the modem\'s answers) and the modem itself: `gcom -d /dev/ttyUSB0 info` (comgt) for signal, SIM and registration',
   },
   'carrier-lost': {
     fix: (a) =>
       a.localIp === null
-        ? 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread -e chat -e pppd`); pppd cannot tell which end hung up.'
+        ? 'The modem dropped the call before the link came up (carrier lost on the serial line): check the number or APN, the chat script and the signal (`logread | grep -E "chat|pppd"`); pppd cannot tell which end hung up.'
         : "The modem dropped the call while the link was up (carrier lost on the serial line): the radio or telephone network or the far end hung up, or the modem reset or left the USB bus (the kernel's lines tell); pppd cannot tell which end hung up.",
-    next: () => '`logread -e pppd -e chat` and `dmesg | tail` (a modem that reset, lost signal or left the USB bus)',
+    next: () => '`logread | grep -E "pppd|chat"` and `dmesg | tail` (a modem that reset, lost signal or left the USB bus)',
   },
   // main.c get_input: the channel read end-of-file, on PPPoE the kernel unbinding the session
   // Apple ppp's pptp_link_failure / l2tp_link_failure (status "Network Changed")
@@ -239,7 +239,7 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
       pppoeLink(a)
         ? "The PPPoE session was closed under pppd (the kernel dropped it: the access concentrator sent a PADT, or the WAN device went down): the ISP ended the session (a forced reconnect, a session time limit: it then recurs at fixed intervals) or the WAN link dropped; netifd dials again."
         : "The network link under pppd closed (its device went down, or the DSL/ATM circuit dropped): the line or the ISP's side ended the session; the modem's own status says which.",
-    next: () => '`logread -e pppd -e netifd` around the hang-up (a PADT, the WAN port going down) and `ip link` (the WAN port)',
+    next: () => '`logread | grep -E "pppd|netifd"` around the hang-up (a PADT, the WAN port going down) and `ip link` (the WAN port)',
   },
   'pppoe-socket': {
     fix: () =>
@@ -295,15 +295,15 @@ const FRONT_ENDS: Record<NonNullable<Attempt['frontEnd']>, HintPlace> = {
 const SERVER_SIDE: Partial<Record<Verdict, { fix: string; next: string }>> = {
   no_response: {
     fix: "The client's LCP never reached this server's pppd although its control connection (TCP 1723) and call came up: GRE (IP protocol 47) from the client is blocked on the way, by a firewall in front of this server or the client's NAT router without the PPTP helper.",
-    next: '`logread -e pptpd -e pppd` for this call, and GRE (protocol 47) allowed in this server\'s firewall (`iptables -S | grep -e " 47 " -e gre`, or `nft list ruleset | grep gre`)',
+    next: '`logread | grep -E "pptpd|pppd"` for this call, and GRE (protocol 47) allowed in this server\'s firewall (`iptables -S | grep -e " 47 " -e gre`, or `nft list ruleset | grep gre`)',
   },
   terminated_by_peer: {
     fix: "The client ended the link (its LCP Terminate-Request): the client's own log says why (a user's disconnect, its own failure).",
-    next: "the client's own log; here `logread -e pptpd -e pppd` around the end",
+    next: "the client's own log; here `logread | grep -E 'pptpd|pppd'` around the end",
   },
   link_dead: {
     fix: 'The client stopped answering keep-alives (LCP or PPTP echo requests): it went away without hanging up (its network dropped, a NAT mapping expired), or its GRE stopped getting through.',
-    next: "`logread -e pptpd -e pppd` around the time-out, and the client's side",
+    next: "`logread | grep -E 'pptpd|pppd'` around the time-out, and the client's side",
   },
   mppe_failed: {
     fix: "MPPE could not be agreed with the client: the client must offer 128-bit MPPE with MS-CHAPv2 (Windows: require encryption; pppd: require-mppe-128), or this server's options (the pptpd `option` file, often /etc/ppp/pptpd-options) must match what the clients do.",
@@ -489,8 +489,8 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'no_response':
       if (attempt.cause === 'pppoe-ac-refused') return `\`logread -e pppd | grep -e PADO -e PADS\` (the concentrator's words) and \`uci show network.${name} | grep -e service -e ac -e username\``;
       if (attempt.cause === 'pppoe-discovery') return `\`ifstatus ${name}\` and \`logread -e pppd\` (PADI/PADO), and the WAN port's link: \`ip link\``;
-      if (attempt.cause === 'lcp-unanswered-line') return '`logread -e pppd -e chat` (the dial and the first LCP lines)';
-      if (attempt.cause === 'l2tp-no-ppp') return '`logread -e xl2tpd -e pppd` (the tunnel and call lines), and with IPsec `ip xfrm state` (an SA for UDP 1701 each way)';
+      if (attempt.cause === 'lcp-unanswered-line') return '`logread | grep -E "pppd|chat"` (the dial and the first LCP lines)';
+      if (attempt.cause === 'l2tp-no-ppp') return '`logread | grep -E "xl2tpd|pppd"` (the tunnel and call lines), and with IPsec `ip xfrm state` (an SA for UDP 1701 each way)';
       if (attempt.cause === 'pptp-call-not-up') return `\`logread -e pptp\` (does it reach "Outgoing call established"?), then \`nc -zv ${server} 1723\``;
       return "`lsmod | grep -e gre -e pptp` here, and on every NAT router on the way `lsmod | grep nf_nat_pptp`";
     case 'control_refused':
@@ -510,11 +510,11 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       return `\`ifstatus ${name}\` (netifd reports INVALID_OPTIONS) and \`pppd call ${name} debug nodetach\` to see the option`;
     case 'link_dead':
       if (pppoeLink(attempt)) return `\`ifstatus ${name}\` and \`logread -e pppd | grep -i -e echo -e PADT\`, and the WAN port's link: \`ip link\``;
-      if (attempt.cause === 'l2tp-dead') return `\`logread -e xl2tpd -e pppd | tail -n 50\` and \`ip route get ${server}\` (it must not go through the tunnel)`;
-      if (attempt.cause === 'echo-lost-line') return '`logread -e pppd -e chat` and `dmesg | tail` (a modem that reset, lost signal or left the USB bus)';
+      if (attempt.cause === 'l2tp-dead') return `\`logread | grep -E "xl2tpd|pppd" | tail -n 50\` and \`ip route get ${server}\` (it must not go through the tunnel)`;
+      if (attempt.cause === 'echo-lost-line') return '`logread | grep -E "pppd|chat"` and `dmesg | tail` (a modem that reset, lost signal or left the USB bus)';
       return `\`ip route get ${server}\` (it must not go through the tunnel) and \`logread -e pppd | grep -i echo\``;
     case 'terminated_by_peer':
-      if (attempt.cause === 'client-left') return '`logread -e pptpd -e pppd` around the hang-up, and the client\'s own log';
+      if (attempt.cause === 'client-left') return '`logread | grep -E "pptpd|pppd"` around the hang-up, and the client\'s own log';
       return '`logread -e pppd` for the reason the server gave, then the server\'s own log';
     case 'ip_script_failed': {
       const s = attempt.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null)?.script ?? '/etc/ppp/ip-up';
@@ -523,14 +523,14 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'idle_disconnect':
       return `\`grep -n -e idle -e demand /etc/ppp/peers/${name}\` (or \`uci show network.${name}\`)`;
     case 'stopped_locally':
-      if (has(attempt, DISCOVERY_INTERRUPTED)) return '`logread -e netifd -e pppd` (what restarted the interface) and `ip link` (the WAN port\'s link)';
+      if (has(attempt, DISCOVERY_INTERRUPTED)) return '`logread | grep -E "netifd|pppd"` (what restarted the interface) and `ip link` (the WAN port\'s link)';
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
     case 'other': {
       const byCause = attempt.cause ? OTHER_BY_CAUSE[attempt.cause] : undefined;
       if (byCause?.next) return byCause.next(attempt);
       if (silentAfterAuth(attempt)) return "`debug` back in /etc/ppp/options.pptp, `ifup NAME`, then `logread -e pppd | grep -e CCP -e TermReq`".replace('NAME', name);
       if (has(attempt, PPTPD_NO_PPPD)) return "`grep -n '^ppp' /etc/pptpd.conf` and `ls -l /usr/sbin/pppd`";
-      if (managerOnly(attempt)) return '`netstat -ltn | grep 1723` on the server, then `logread -e pptpd -e pppd` while a client connects';
+      if (managerOnly(attempt)) return '`netstat -ltn | grep 1723` on the server, then `logread | grep -E "pptpd|pppd"` while a client connects';
       if (ptyClosedWhileUp(attempt)) return `\`logread -e pptp\` around the hang-up (pptp's own reason), then \`ping -c 3 ${serverOf(attempt)}\``;
       return '`logread -e pppd` (the whole attempt)';
     }

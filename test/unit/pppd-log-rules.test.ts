@@ -3,6 +3,7 @@
 // come from the same rows; lines are judged by what they say, not by their syslog tag.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { NM_RULES, PPPD_RULES, PPTPD_RULES, PPTP_RULES, XL2TPD_RULES, isFreshLine, isPppdMessage, ruleFor } from '../../src/pppd-log/rules.js';
 import { diagnose, hintFor, parsePppdLog, VERDICTS } from '../../src/pppd-log/index.js';
 import { splitLog } from '../../src/pppd-log/lines.js';
@@ -280,7 +281,7 @@ describe('what a server (pptpd) sees', () => {
     expect(d.verdict).toBe('terminated_by_peer');
     expect(d.endedBy).toMatch(/client closed/);
     expect(d.hint).toMatch(/server side \(pptpd\): the client hung up/);
-    expect(d.hint).toMatch(/logread -e pptpd/);
+    expect(d.hint).toMatch(/logread \| grep -E "pptpd\|pppd"/);
   });
 
   it('still calls a SIGTERM with no word from pptpd a local stop', () => {
@@ -976,6 +977,12 @@ describe('hints', () => {
       expect(h, v).toMatch(/Next on the router: `[^`]+`/);
     }
     expect(hintFor('up', base)).toBeNull();
+  });
+
+  it('never ask OpenWrt\'s logread for two -e patterns (ubox log/logread.c compiles each -e into the one regex: only the last filters)', () => {
+    const hints = readFileSync(new URL('../../src/pppd-log/hints.ts', import.meta.url), 'utf8');
+    expect(hints).toMatch(/logread \| grep -E "pptpd\|pppd"/);
+    expect(hints).not.toMatch(/logread(?: -e \S+){2,}/);
   });
 
   it('fill in the tunnel and the server from the log', () => {
