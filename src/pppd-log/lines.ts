@@ -540,9 +540,22 @@ function decodeQuotedPrintable(lines: string[]): string[] {
  * from CJK input methods, U+2028 line separators. pppd and pptp only ever print ASCII, so the
  * look-alikes are mapped back before any pattern sees the text.
  */
+// journalctl's and `grep --color`'s highlighting (pppd's notice, warning and error lines are the
+// coloured ones): SGR and other CSI sequences; and their remains where a copy lost the ESC byte
+// ("[0;1;39mLCP: timeout sending Config-Requests[0m", grep's "[01;31m[K...[m[K", as web pages show them), taken only when
+// the paste shows them twice or more (pppd's own brackets never hold digits before an "m").
+// eslint-disable-next-line no-control-regex
+const CSI = /\u001b\[[0-9;:?]*[A-Za-z]/g;
+const CSI_REMAINS = /\[(?:\d{1,3}(?:;\d{1,3})*)?m(?:\[K)?|\[\d{1,3}(?:;\d{1,3})*K/g;
+
+function stripColour(text: string): string {
+  const out = text.replace(CSI, '');
+  return (out.match(CSI_REMAINS)?.length ?? 0) >= 2 ? out.replace(CSI_REMAINS, '') : out;
+}
+
 export function normalizeText(text: string): string {
   return (
-    text
+    stripColour(text)
       .replace(/^\uFEFF/, '')
       // NFKC: fullwidth letters/digits/punctuation, no-break spaces, "…", ligatures → ASCII.
       .normalize('NFKC')

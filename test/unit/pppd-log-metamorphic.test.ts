@@ -179,6 +179,16 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
     name: 'journalctl -o short-precise',
     fn: reframe((l, i, prog, pid) => `${classic(at(i))}.${String(123456 + i).padStart(6, '0')} router ${prog}[${pid}]: ${l.msg}`),
   },
+  // journalctl on a terminal (or through `ssh -t`, `script`) highlights notice and warning
+  // lines (bold) and errors (red); a web page's copy keeps the codes without their ESC byte
+  {
+    name: 'journalctl colours',
+    fn: reframe((l, i, prog, pid) => `${classic(at(i))} router ${prog}[${pid}]: ${i % 3 === 0 ? '\u001b[0;1;31m' : '\u001b[0;1;39m'}${l.msg}\u001b[0m`),
+  },
+  {
+    name: 'journalctl colours, ESC lost',
+    fn: reframe((l, i, prog, pid) => `${classic(at(i))} router ${prog}[${pid}]: ${i % 3 === 0 ? '[0;1;31m' : '[0;1;39m'}${l.msg}[0m`),
+  },
   { name: 'journalctl -o cat', fn: journalCat },
   {
     name: 'RFC 5424',
@@ -296,6 +306,8 @@ const KNOWN_FAILURES: Record<string, number> = {
   "journalctl -o short-iso": 1,
   "journalctl -o short-iso (systemd >= 250)": 1,
   "journalctl -o short-precise": 2,
+  "journalctl colours": 0,
+  "journalctl colours, ESC lost": 0,
   // -o cat drops the tags that alone told: two pppd apart (an older case), pptpd's
   // lines from its pppd's (field16-raspbian-pptpd-server-..., field17-pastebin-aws-pptpd-...,
   // field18-pastebin-pptpd-lab-...); NetworkManager's untagged "<warn> ..." lines of unequal
