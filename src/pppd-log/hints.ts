@@ -262,7 +262,8 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
 
 /** A fix hint for a verdict, or null for `up`. */
 export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
-  const server = attempt.side === 'server' && attempt.cause !== 'client-left' ? SERVER_SIDE[verdict] : undefined;
+  // pptpd's pppd on a server; accel-ppp has a hint place of its own
+  const server = attempt.side === 'server' && attempt.frontEnd !== 'accel-ppp' && attempt.cause !== 'client-left' ? SERVER_SIDE[verdict] : undefined;
   if (server) return `${server.fix} Next on the server: ${server.next}`;
   const where = attempt.frontEnd ? FRONT_ENDS[attempt.frontEnd] : ON_THE_ROUTER;
   const hint = where.fix(verdict, attempt) ?? fixFor(verdict, attempt);
@@ -286,6 +287,7 @@ const FRONT_ENDS: Record<NonNullable<Attempt['frontEnd']>, HintPlace> = {
   networkmanager: { fix: networkManagerFix, next: networkManagerNext, label: 'Next' },
   wvdial: { fix: wvdialFix, next: wvdialNext, label: 'Next' },
   macos: { fix: macFix, next: macNext, label: 'Next on the Mac' },
+  'accel-ppp': { fix: accelFix, next: (_v, a) => accelNext(a), label: 'Next on the server' },
 };
 
 /**
@@ -314,6 +316,50 @@ const SERVER_SIDE: Partial<Record<Verdict, { fix: string; next: string }>> = {
     next: '`logread -e pptpd` around the stop',
   },
 };
+
+/**
+ * accel-ppp's own log (a server with its own PPP code, no pppd): the client is the peer, the fix
+ * is in accel-ppp.conf (its [ppp], [pptp], [pppoe], [l2tp] and [radius] sections), its secrets
+ * file or the RADIUS server, or on the client.
+ */
+function accelFix(verdict: Verdict, attempt: Attempt): string | null {
+  const pppoe = has(attempt, /PPPoE|\bpppoe\(/);
+  switch (verdict) {
+    case 'up':
+      return null;
+    case 'auth_failed':
+      if (has(attempt, /second session denied/)) return "The login was right, but `[common] single-session=deny` refused the user's second session: the user has one already (`accel-cmd show sessions match username USER`); end it, or set `single-session=replace`.";
+      if (has(attempt, /mschap-v\d: timeout|chap-md5: timeout|pap: timeout/)) return "The client never answered this server's authentication challenge: it does not do the protocol offered (`[modules]` auth_mschap_v2, auth_chap_md5, auth_pap) or it left.";
+      return "The client's user name or password does not match this server's secrets: accel-ppp's chap-secrets file (`[chap-secrets] chap-secrets=`, by default /etc/ppp/chap-secrets) or the RADIUS server of `[radius]` (an Access-Reject, or no answer at all: its address, secret and UDP 1812).";
+    case 'no_response':
+      return pppoe
+        ? "The client's LCP never reached this server after PPPoE discovery: a VLAN or MTU mismatch on the way, or a client that left after discovery."
+        : "The client's LCP never reached this server although its control connection and call came up: GRE (IP protocol 47) from the client is blocked on the way, or the client's NAT router lacks the PPTP helper.";
+    case 'terminated_by_peer':
+      return "The client ended the session (its LCP Terminate-Request, PPTP Call-Clear, PPPoE PADT or L2TP CDN): nothing failed here; the client's own log says why.";
+    case 'link_dead':
+      return 'The client stopped answering keep-alives (`[ppp] lcp-echo-interval` / `lcp-echo-failure`, PPTP or L2TP hellos): it went away without hanging up (its network dropped, a NAT mapping expired).';
+    case 'mppe_failed':
+      return "MPPE could not be agreed with the client: `[ppp] mppe=require` (or RADIUS MS-MPPE-Encryption-Policy) while the client does not offer MPPE, or the reverse: set both sides' encryption alike.";
+    case 'no_kernel_support':
+      return has(attempt, /PPTP socket/)
+        ? "The kernel lacks PPTP sockets, which accel-ppp's pptp needs: `modprobe pptp` (and gre; OpenWrt: kmod-pptp, kmod-gre)."
+        : 'The kernel lacks MPPE: `modprobe ppp_mppe` (OpenWrt: kmod-mppe); with `[ppp] mppe=allow` sessions go on unencrypted meanwhile.';
+    case 'control_refused':
+      return 'accel-ppp refused the client before PPP: its address is outside `[pptp] client-ip-range` (or the connection limits of `[connlimit]`).';
+    case 'idle_disconnect':
+      return "The session's idle timeout ended it (`[common]`/`[ppp]` idle-timeout or the RADIUS Idle-Timeout attribute): no traffic for that long.";
+    case 'stopped_locally':
+      return 'accel-ppp ended the session on this server: `accel-cmd terminate`, a RADIUS Disconnect-Request, a shutdown or restart; not the client.';
+    default:
+      return "accel-ppp did not log why the session ended at this log level (`disconnected` is all level 3 writes): set `[log] level=5` and `verbose=1` in `[ppp]` and the session's `[pptp]`, `[pppoe]` or `[l2tp]` section, `accel-cmd reload`, and let it happen again.";
+  }
+}
+
+function accelNext(attempt: Attempt): string {
+  const iface = attempt.iface ? `\`grep ${attempt.iface}: /var/log/accel-ppp/accel-ppp.log\`` : '`tail -n 100 /var/log/accel-ppp/accel-ppp.log`';
+  return `${iface} (or \`journalctl -t accel-pppd\`) and \`accel-cmd show sessions\``;
+}
 
 /**
  * NetworkManager runs this pppd (NetworkManager-pptp, -l2tp): nm-pptp-service.c

@@ -7,7 +7,7 @@
 // attempt" rows) and hands each attempt to verdict.ts.
 
 import type { Attempt, Diagnosis, ParsedLog } from './types.js';
-import { splitLog, type LogLine } from './lines.js';
+import { ACCEL_PROG, splitLog, type LogLine } from './lines.js';
 import { newSession, serverSide, type Session } from './session.js';
 import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
 import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
@@ -17,6 +17,9 @@ import { hintFor } from './hints.js';
 export { hintFor };
 export { authFromOption, mppeFromOption, decodeScriptStatus } from './rules.js';
 export type { EndEvent, EndKind, HookScript, Session } from './session.js';
+
+/** accel-ppp's dumps of the teardown it sends as a session ends (pptp.c ppp_finished, pptp_close; LCP's TermAck). */
+const ACCEL_TEARDOWN = /^(?:sent|rcvd) \[(?:PPTP (?:Call-Disconnect-Notify|Stop-Ctrl-Conn-(?:Request|Reply))|LCP Term(?:Ack|Req)|PPPoE PADT)\b/;
 
 /** Whose line it is, judged by its content: pptp's own format first, then the pppd table. */
 type Speaker = 'pppd' | 'pptp' | null;
@@ -31,6 +34,10 @@ function speakerOf(l: LogLine): Speaker {
   // xl2tpd's word on the call its pppd runs (the peer closing it, xl2tpd stopped): relayed.
   if (isXl2tpdRow(l)) return 'pppd';
   if (l.source === 'ignored') return null;
+  // accel-ppp runs PPP itself: its lines (its PPTP, PPPoE and L2TP dumps too) are the PPP
+  // daemon's, read by pppd's table and its accel rows, never by the PPTP client's rows (its own
+  // "send [PPTP Outgoing-Call-Reply ... <Result 1>]" accepts a call; pptp-linux reads a refusal).
+  if (ACCEL_PROG.test(l.prog ?? '')) return /[A-Za-z]{2}/.test(l.msg) ? 'pppd' : null;
   // pptpd's own lines: only its rows about the client's control connection.
   if (l.source === 'pptpd') return ruleFor(PPTPD_RULES, l.msg) ? 'pptp' : null;
   if (pptpMessage(l.msg)) return 'pptp';
@@ -176,6 +183,9 @@ function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
   // "NetworkManager[812]: Connect: ...". The copy of a line this attempt's pppd logged itself is
   // that line again, not a new attempt.
   if (relayedByNetworkManager(l) && s.lines.some((p) => !relayedByNetworkManager(p) && p.msg === l.msg)) return false;
+  // accel-ppp's "disconnected" ends every session: its next session line is another session
+  // (the server's own teardown dumps right after it excepted).
+  if (s.finished && ACCEL_PROG.test(l.prog ?? '') && s.lines.some((x) => ACCEL_PROG.test(x.prog ?? ''))) return !ACCEL_TEARDOWN.test(l.msg);
   if (s.finished) return isFreshLine(l.msg, speaker === 'pptp');
   if (speaker === 'pptp') return false;
   const row = ruleFor(PPPD_RULES, l.msg)?.rule.name;
@@ -454,6 +464,40 @@ function settleIpcp(s: Session): void {
   s.upLine = s.ipcpAckRcvd.index > s.ipcpAckSent.index ? s.ipcpAckRcvd : s.ipcpAckSent;
 }
 
+/** accel-ppp's ppp.c connect_ppp_channel() line ("connect: ppp0 <--> pptp(203.0.113.7)"). */
+const ACCEL_CONNECT = /^connect: \S+ <--> \w+\(/;
+
+/**
+ * accel-ppp connects a session's ppp unit once authentication succeeded (ppp_auth.c
+ * ppp_auth_succeeded calls connect_ppp_channel): those two lines are all its default `[log]
+ * level=3` writes of a session that works (IPCP is dumped at level 5 only), so a session with
+ * both, no packet dump and no end after them is up, without addresses.
+ */
+function settleAccel(s: Session): void {
+  accelMppeRefused(s);
+  if (s.upLine !== null || s.authResult !== 'success' || s.ends.length > 0 || s.finished) return;
+  const accel = s.lines.filter((l) => ACCEL_PROG.test(l.prog ?? ''));
+  // at level 4 and up its packet dumps show IPCP, which then decides (settleIpcp)
+  if (accel.some((l) => /^(?:sent|rcvd) \[/.test(l.msg))) return;
+  const connect = accel.find((l) => ACCEL_CONNECT.test(l.msg));
+  if (connect) s.upLine = connect;
+}
+
+/**
+ * accel-ppp with `mppe=require` ends the session itself when the client refuses MPPE (ccp_mppe.c
+ * mppe_recv_conf_rej returns -1, or the client's LCP Protocol-Reject of CCP, 0x80fd) and logs no
+ * reason: at level 5 the client's refusal is followed by the server's own LCP Terminate-Request.
+ */
+function accelMppeRefused(s: Session): void {
+  if (s.upLine !== null || s.mppeFail !== null) return;
+  const accel = s.lines.filter((l) => ACCEL_PROG.test(l.prog ?? ''));
+  const refused = accel.findIndex((l) => /^rcvd \[(?:CCP ConfRej\b|LCP ProtoRej\b.*\b80fd\b)/i.test(l.msg));
+  if (refused < 0) return;
+  const after = accel.slice(refused + 1);
+  const ourEnd = after.findIndex((l) => /^sent \[LCP TermReq\b/.test(l.msg));
+  if (ourEnd >= 0 && !after.slice(0, ourEnd).some((l) => /^rcvd \[(?:LCP TermReq|IPCP ConfAck)\b/.test(l.msg))) s.mppeFail = accel[refused] ?? null;
+}
+
 /**
  * The PPTP server an attempt's lines name: pptp's "Could not open control connection to X",
  * its resolver errors, pptp.so's "Unknown host X" and Connect line ("<--> pptp (X)"), the pty command pppd ran.
@@ -487,12 +531,14 @@ function frontEndOf(s: Session): Attempt['frontEnd'] {
   if (s.networkManagerStop !== null || s.lines.some((l) => NETWORK_MANAGER_RUNS_PPPD.test(l.raw))) return 'networkmanager';
   if (s.lines.some((l) => APPLE_PPPD.test(l.msg))) return 'macos';
   if (s.lines.some((l) => WVDIAL_RUNS_PPPD.test(l.raw))) return 'wvdial';
+  if (s.lines.some((l) => ACCEL_PROG.test(l.prog ?? ''))) return 'accel-ppp';
   return null;
 }
 
 /** Session → the contract's Attempt (verdict included). */
 export function toAttempt(s: Session): Attempt {
   settleIpcp(s);
+  settleAccel(s);
   settleHangup(s);
   const { verdict, endedBy, evidence, cause } = decideVerdict(s);
   let mppe = s.mppe;

@@ -1530,6 +1530,18 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   {
+    // ctrl/pptp/pptp.c, ctrl/pppoe/pppoe.c, ctrl/l2tp, ctrl/sstp disconnect(): "disconnected" ends
+    // every session whatever ended it; at the default `[log] level=3` it is often the only word
+    // on the end (who ended it is logged at level 5: LCP TermReq, PADT, Call-Clear-Request).
+    name: 'accel-disconnected',
+    re: /^disconnected$/,
+    example: 'disconnected',
+    on: (s, _m, l) => {
+      s.ends.push({ kind: 'terminated', detail: 'the session ended (accel-ppp "disconnected"; who ended it is logged only at [log] level=5)', line: l });
+      s.finished = true;
+    },
+  },
+  {
     // ppp/ppp_auth.c ppp_auth_failed(): "%s: authentication failed", then the session ends.
     name: 'accel-auth-failed',
     re: /^(?:\S+: )?authentication failed$/,
@@ -1548,9 +1560,20 @@ export const PPPD_RULES: Rule[] = [
     // ctrl/pptp/pptp.c (verbose): the client closed TCP 1723 ("disconnect by peer") or hung up
     // the call / the control connection: a server's view of the client leaving.
     name: 'accel-pptp-client-left',
-    re: /^(?:pptp: disconnect by peer|rcvd \[PPTP (?:Call-Clear-Request|Stop-Ctrl-Conn-Request)\b)/,
+    // So do sstp.c sstp_read() ("sstp: disconnect by peer"), pppoe.c pppoe_recv_PADT (the
+    // client's PADT, dumped as "IFACE: recv [PPPoE PADT ...]") and l2tp.c l2tp_recv_CDN /
+    // l2tp_recv_StopCCN ("l2tp session ...: CDN received from peer ..., disconnecting session").
+    re: /^(?:(?:pptp|sstp): disconnect by peer|rcvd \[PPTP (?:Call-Clear-Request|Stop-Ctrl-Conn-Request)\b|rcvd \[PPPoE PADT\b|l2tp (?:session|tunnel) .*: (?:CDN|StopCCN) received from peer)/,
     example: 'rcvd [PPTP Call-Clear-Request <Call-ID 1>]',
     on: (s, m, l) => clientLeft(s, 'accel-ppp', l, m.input),
+  },
+  {
+    // ctrl/l2tp/l2tp.c l2tp_conn_read(): the control channel's retransmissions to the client went
+    // unanswered: the L2TP counterpart of an echo time-out.
+    name: 'accel-l2tp-unreachable',
+    re: /^l2tp tunnel .*: peer is unreachable, disconnecting tunnel/,
+    example: 'l2tp tunnel 12-34 (198.51.100.7:1701): peer is unreachable, disconnecting tunnel',
+    on: (s, _m, l) => void s.ends.push({ kind: 'echo', detail: 'the L2TP client stopped answering (accel-ppp: peer is unreachable)', line: l }),
   },
   {
     // ctrl/pptp/pptp.c pptp_connect(): the client's address is outside client-ip-range.
@@ -1565,9 +1588,10 @@ export const PPPD_RULES: Rule[] = [
     name: 'accel-mppe',
     re: /^mppe: (?:(MPPE requested but not supported by kernel)|128-bit session keys not allowed, disabling mppe)/,
     example: 'mppe: MPPE requested but not supported by kernel',
+    // The 128-bit branch turns MPPE off and the session goes on unencrypted (ccp_mppe.c
+    // ev_mppe_keys): no end of its own; a client that requires MPPE ends it later.
     on: (s, m, l) => {
       if (m[1]) s.mppeKernel ??= l;
-      else s.mppeFail ??= l;
     },
   },
   {

@@ -240,7 +240,8 @@ export const SERVER_VIEW = /^(?:pptpd|accel-ppp): /;
 /** A server's log saw the client close the PPTP connection (first sighting only). */
 export function clientLeft(s: Session, server: 'pptpd' | 'accel-ppp', l: LogLine, text: string): void {
   if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) {
-    s.ends.push({ kind: 'pptp-peer-closed', detail: `${server}: the client closed the PPTP connection (${text})`, line: l, cause: 'client-left' });
+    const what = /PPPoE|PADT/.test(text) ? 'ended the PPPoE session' : /^l2tp /i.test(text) ? 'ended the L2TP session' : /^sstp:/.test(text) ? 'closed the SSTP connection' : 'closed the PPTP connection';
+    s.ends.push({ kind: 'pptp-peer-closed', detail: `${server}: the client ${what} (${text})`, line: l, cause: 'client-left' });
   }
 }
 

@@ -71,9 +71,10 @@ export interface Attempt {
    * NetworkManager (its VPN plugins' lines), whose connection settings stand in for pppd's own
    * files (/etc/ppp/chap-secrets, options.pptp), or macOS (Apple's pppd with its PPTP/L2TP
    * plugins, configured from the VPN's settings in System Preferences), or wvdial (the dialer
-   * that writes pppd's secrets from wvdial.conf and relays a few of its lines). (additive)
+   * that writes pppd's secrets from wvdial.conf and relays a few of its lines), or accel-ppp (a
+   * server that runs PPP itself, no pppd: its log, accel-ppp.conf and RADIUS hold the fix). (additive)
    */
-  frontEnd?: 'networkmanager' | 'macos' | 'wvdial' | null;
+  frontEnd?: 'networkmanager' | 'macos' | 'wvdial' | 'accel-ppp' | null;
   /**
    * The front end is of the years before systemd and nmcli's connection editing (NetworkManager
    * 0.x with pppd 2.4.5 or older, the Ubuntu 8.04-14.04 logs of forum pastes): no journalctl,

@@ -310,6 +310,45 @@ describe("servers' views of a call (accel-ppp and pptpd sources)", () => {
     expect(v([accel('failed to create PPTP socket (Address family not supported by protocol)', '')])).toBe('no_kernel_support');
     expect(v([accel('connect: ppp0 <--> pptp(203.0.113.7)'), accel('mppe: MPPE requested but not supported by kernel'), accel('disconnected')])).toBe('no_kernel_support');
   });
+  it('reads the default level 3 (connect and authentication succeeded only): up, and "disconnected" as the end of a session', () => {
+    const l3 = [accel('connect: ppp0 <--> pptp(203.0.113.7)'), accel('alice: authentication succeeded')];
+    const d = diagnose(l3.join('\n'));
+    expect(d.verdict).toBe('up');
+    expect(d.localIp).toBeNull();
+    const ended = diagnose([...l3, accel('disconnected')].join('\n'));
+    expect(ended.verdict).toBe('other');
+    expect(ended.hint).toMatch(/\[log\] level=5/);
+    expect(ended.hint).toMatch(/Next on the server: `grep ppp0: \/var\/log\/accel-ppp\/accel-ppp\.log`/);
+    expect(ended.hint).not.toMatch(/pppd call|chap-secrets is|pptpd/);
+    // at level 5 IPCP decides: a session cut before IPCP finished is not up
+    expect(v([...l3, accel('sent [IPCP ConfReq id=1 <addr 10.0.0.1>]')])).toBe('other');
+  });
+  it('starts the next session after "disconnected": the last one decides (sessions of one file)', () => {
+    const next = [accel('sent [MSCHAP-v2 Failure id=1 "E=691 R=0 V=3 M=Authentication failure"]', ''), accel('bob: authentication failed', ''), accel('disconnected', '')];
+    const d = diagnose([...up, accel('rcvd [LCP TermReq id=2]'), accel('sent [LCP TermAck id=2]'), accel('disconnected'), ...next].join('\n'));
+    expect(d.verdict).toBe('auth_failed');
+    expect(d.attempts).toBe(2);
+    expect(d.localIp).toBeNull();
+  });
+  it("never reads its own PPTP replies as a client's (Outgoing-Call-Reply Result 1 accepts the call; its Call-Disconnect-Notify ends one it ends)", () => {
+    const call = [accel('rcvd [PPTP Outgoing-Call-Request <Call-ID 1>]'), accel('sent [PPTP Outgoing-Call-Reply <Call-ID 1> <Peer-Call-ID 1> <Result 1> <Error 0> <Cause 0>]')];
+    const lcp = Array.from({ length: 10 }, (_, i) => accel(`sent [LCP ConfReq id=${i + 1} <auth MSCHAP-v2> <mru 1400> <magic 0x1>]`));
+    expect(v([...call, ...lcp, accel('disconnected')])).toBe('no_response');
+    // mppe=require: the client rejects MPPE, the server ends the session (ccp_mppe.c)
+    const rej = [...call, accel('connect: ppp0 <--> pptp(203.0.113.7)'), accel('alice: authentication succeeded'), accel('sent [CCP ConfReq id=1 <mppe +H -M +S -L -D -C>]'), accel('rcvd [CCP ConfRej id=1]'), accel('sent [LCP TermReq id=3]'), accel('sent [PPTP Call-Disconnect-Notify <Call-ID 1> <Result 3> <Error 0> <Cause 0>]'), accel('disconnected')];
+    expect(v(rej)).toBe('mppe_failed');
+  });
+  it("reads PPPoE, L2TP and SSTP clients leaving, an unreachable L2TP client, a global client-ip-range refusal and MPPE turned off", () => {
+    const pppoe = [accel('connect: ppp0 <--> pppoe(52:54:00:aa:bb:cc)'), accel('alice: authentication succeeded')];
+    expect(diagnose([...pppoe, accel('recv [PPPoE PADT 52:54:00:aa:bb:cc => 00:11:22:33:44:55 sid=1]', 'eth1'), accel('disconnected')].join('\n')).endedBy).toMatch(/client ended the PPPoE session/);
+    const l2tp = [accel('connect: ppp0 <--> l2tp(198.51.100.9:1701 session 5-3, 7-1)'), accel('alice: authentication succeeded')];
+    const global = (m: string): string => `[2024-03-01 10:00:00]:  info: ${m}`;
+    expect(v([...l2tp, global('l2tp session 5-3, 7-1: CDN received from peer (result: 1, error: 0), disconnecting session'), accel('disconnected')])).toBe('terminated_by_peer');
+    expect(v([...l2tp, global('l2tp tunnel 5-3 (198.51.100.9:1701): peer is unreachable, disconnecting tunnel'), accel('disconnected')])).toBe('link_dead');
+    expect(v([accel('connect: ppp0 <--> sstp(198.51.100.9:3054)'), accel('alice: authentication succeeded'), accel('sstp: disconnect by peer'), accel('disconnected')])).toBe('terminated_by_peer');
+    expect(v([`[2024-03-01 10:00:00]:  warn: pptp: IP is out of client-ip-range, droping connection...`])).toBe('control_refused');
+    expect(v([accel('connect: ppp0 <--> pptp(203.0.113.7)'), accel('alice: authentication succeeded'), `[2024-03-01 10:00:00]:  warn: ppp0: mppe: 128-bit session keys not allowed, disabling mppe ...`])).toBe('up');
+  });
   it("reads pptpd refusing a client for want of slots, and pptpd's own stop", () => {
     const refused = ['pptpd[812]: MGR: No free connection slots or IPs - no more clients can connect!'];
     // pptpd's lines alone are a PPTP server's log; with the attempt's pppd lines they decide
