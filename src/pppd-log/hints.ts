@@ -26,7 +26,7 @@ const PLUGIN_GAVE_NO_PASSWORD = /Unable to obtain (?:CHAP|EAP-TLS) password .* f
  * chap_ms.c chapms2_check_success: the server sent Success, but its authenticator response
  * ("S=") is not the one pppd computes from its own password for this challenge.
  */
-const MUTUAL_AUTH_FAILED = /MS-CHAPv2 mutual authentication failed/i;
+const MUTUAL_AUTH_FAILED = /MS-CHAPv2 mutual authentication failed|MS-CHAPv2 Success packet is badly formed/i;
 
 /** The MS-CHAP error code's meaning (E=691 ...), when the failure carried one. */
 function mschapError(attempt: Attempt): string | undefined {
@@ -306,6 +306,10 @@ const SERVER_SIDE: Partial<Record<Verdict, { fix: string; next: string }>> = {
   link_dead: {
     fix: 'The client stopped answering keep-alives (LCP or PPTP echo requests): it went away without hanging up (its network dropped, a NAT mapping expired), or its GRE stopped getting through.',
     next: "`logread | grep -E 'pptpd|pppd'` around the time-out, and the client's side",
+  },
+  auth_failed: {
+    fix: "A client failed this server's authentication (pppd as the authenticator: \"Peer USER failed CHAP authentication\"): its user name or password does not match this server's /etc/ppp/chap-secrets (the client's name in the first field, this server's `name` from the pptpd option file, or *, in the second), or the account has no line there.",
+    next: '`grep -n USER /etc/ppp/chap-secrets` (the name the line gives) and `logread | grep -E "pptpd|pppd"` for this call',
   },
   mppe_failed: {
     fix: "MPPE could not be agreed with the client: the client must offer 128-bit MPPE with MS-CHAPv2 (Windows: require encryption; pppd: require-mppe-128), or this server's options (the pptpd `option` file, often /etc/ppp/pptpd-options) must match what the clients do.",

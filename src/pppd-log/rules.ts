@@ -786,7 +786,9 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     name: 'mschap-mutual',
-    re: /MS-CHAPv2 mutual authentication failed/i,
+    // (ppp 2.4.0-2.4.1's chap.c says "MS-CHAPv2 Success packet is badly formed." and no
+    // "CHAP authentication failed" after it: the server's Success did not prove it knew the password)
+    re: /MS-CHAPv2 mutual authentication failed|MS-CHAPv2 Success packet is badly formed/i,
     example: 'MS-CHAPv2 mutual authentication failed.',
     on: (s, _m, l) => {
       authFailure(s, l, 'mutual authentication failed');
@@ -858,7 +860,9 @@ export const PPPD_RULES: Rule[] = [
   { name: 'peer-refused-auth', re: /peer refused to authenticate|^(?:PAP|EAP) authentication of peer failed (?:\(protocol-reject\)|on Protocol-Reject)|^PAP authentication failed due to protocol-reject/i, example: 'peer refused to authenticate: terminating link', on: (s, _m, l) => void (s.peerRefusedAuth ??= l) },
   {
     name: 'peer-failed-auth',
-    re: /^Peer .* failed (?:CHAP|PAP|EAP|MS-CHAP\S*) (?:authentication|Session verification)|^PAP peer authentication failed for|^calling number \S+ is not authorized|^\d+ LOGIN FAILURES ON |^EAP: MSCHAPv2 failure for peer/i,
+    // (ppp 2.3.x-2.4.1 chap.c ChapReceiveResponse, and Apple's pppd: "CHAP peer authentication
+    // failed for remote host USER", "... failed for USER", bare in the oldest)
+    re: /^Peer .* failed (?:CHAP|PAP|EAP|MS-CHAP\S*) (?:authentication|Session verification)|^(?:PAP|(?:MS-?)?CHAP) peer authentication failed\b|^calling number \S+ is not authorized|^\d+ LOGIN FAILURES ON |^EAP: MSCHAPv2 failure for peer/i,
     example: 'Peer yaya failed CHAP authentication',
     on: (s, _m, l) => authFailure(s, l, 'peer failed our authentication'),
   },
@@ -877,7 +881,9 @@ export const PPPD_RULES: Rule[] = [
     on: (s, m, l) => {
       const text = (m[1] ?? '').trim();
       s.authError ??= text || null;
-      if (s.authResult !== 'success' && /fail|denied|incorrect|invalid|wrong|reject|not authori[sz]ed/i.test(text)) authFailure(s, l, text);
+      // (pppd up to 2.4.1 with the MS-CHAP patches logged an MS-CHAP Failure packet's text
+      // this way: "Remote message: E=649 No dialin permission"; an E= code is always a failure)
+      if (s.authResult !== 'success' && (/fail|denied|incorrect|invalid|wrong|reject|not authori[sz]ed/i.test(text) || /^E=\d+\b/.test(text))) authFailure(s, l, text);
     },
   },
   {

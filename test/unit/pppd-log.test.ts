@@ -349,6 +349,18 @@ describe("servers' views of a call (accel-ppp and pptpd sources)", () => {
     expect(v([`[2024-03-01 10:00:00]:  warn: pptp: IP is out of client-ip-range, droping connection...`])).toBe('control_refused');
     expect(v([accel('connect: ppp0 <--> pptp(203.0.113.7)'), accel('alice: authentication succeeded'), `[2024-03-01 10:00:00]:  warn: ppp0: mppe: 128-bit session keys not allowed, disabling mppe ...`])).toBe('up');
   });
+  it("reads old pppd's wording (2.3.x-2.4.1 chap.c, Apple's pppd) of the same failures as 2.4.9's", () => {
+    const srv = diagnose(['pptpd[900]: CTRL: Starting call (launching pppd, opening GRE)', 'pppd[901]: Connect: ppp0 <--> /dev/pts/3', 'pppd[901]: CHAP peer authentication failed for remote host vpnuser', 'pppd[901]: Connection terminated.'].join('\n'));
+    expect(srv.verdict).toBe('auth_failed');
+    expect(srv.hint).toMatch(/^A client failed this server's authentication/);
+    expect(v(['pppd[901]: CHAP peer authentication failed for vpnuser'])).toBe('auth_failed');
+    const old = diagnose(['pppd[7]: Connect: ppp0 <--> /dev/pts/1', 'pppd[7]: Remote message: E=649 No dialin permission', 'pppd[7]: CHAP authentication failed', 'pppd[7]: Connection terminated.'].join('\n'));
+    expect(old.verdict).toBe('auth_failed');
+    expect(old.hint).toMatch(/no dial-in permission/);
+    const badly = diagnose(['pppd[7]: Connect: ppp0 <--> /dev/pts/1', 'pppd[7]: MS-CHAPv2 Success packet is badly formed.', 'pppd[7]: Connection terminated.'].join('\n'));
+    expect(badly.verdict).toBe('auth_failed');
+    expect(badly.hint).toMatch(/authenticator response did not match/);
+  });
   it("reads pptpd refusing a client for want of slots, and pptpd's own stop", () => {
     const refused = ['pptpd[812]: MGR: No free connection slots or IPs - no more clients can connect!'];
     // pptpd's lines alone are a PPTP server's log; with the attempt's pppd lines they decide
