@@ -421,7 +421,10 @@ const COMPOSE = /^[\w.-]+[ \t]+\|[ \t]?/;
 // A front end's log window: its own clock, and maybe its label, in front of every line it
 // relays ("[10:20:30] VPN: ", "[10:20:30.123] ").
 const FRONTEND_CLOCK = /^[ \t]*\[\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d{1,6})?\][ \t]*(?:[A-Za-z][\w.-]{0,20}:[ \t]+)?/;
-const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?)/;
+// (`grep -n`'s "12:Connect: ..." too: the number and a colon against the line's first letter)
+const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?|:(?=[A-Za-z/<>\[*\t]|-?->|$))/;
+// `cat -A` ends every line with "$" (and shows a tab as "^I").
+const CAT_A_END = /\$[ \t]*$/;
 // A clock alone in front of every line: moreutils' `ts '%H:%M:%S'`, a GUI's log window, a
 // terminal logger ("10:20:30 ", "10:20:30.123 "), or the epoch seconds of a collector
 // ("1736072430.123 "); syslog's own dates carry the month or the year first.
@@ -463,6 +466,7 @@ const DECORATIONS: readonly (readonly [RegExp, string])[] = [
   [CRI_EVERY, ''],
   [INLINE_CODE, '$1'],
   [LINE_COMMENT, ''],
+  [CAT_A_END, ''],
 ];
 
 // A one-column ASCII grid table around each line (reStructuredText's grid tables, a docs page's
@@ -496,6 +500,16 @@ function stripDecoration(lines: string[]): string[] {
 // HTML entities of a log copied from a web page's source or a scraped forum post; pppd and pptp
 // never print an ampersand sequence of their own.
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', quot: '"', amp: '&', apos: "'", nbsp: ' ' };
+/**
+ * HTML a copied page kept around the log (a forum export, a view-source copy): "<br>" ends a
+ * line, paragraph and inline tags go. pppd's own angle brackets ("<-->", "<asyncmap 0x0>",
+ * "<pcomp>") are no such tag: a tag's name ends at a word boundary.
+ */
+function stripHtml(text: string): string {
+  if (!/<(?:br\s*\/?|\/?(?:p|div|span|pre|code|tt|li|font|b|i|u|strong|em)\b[^>]*)>/i.test(text)) return text;
+  return text.replace(/<br\s*\/?>\s*(?:\r?\n)?/gi, '\n').replace(/<\/?(?:p|div|span|pre|code|tt|li|font|b|i|u|strong|em)\b[^>]*>/gi, '');
+}
+
 function decodeEntities(text: string): string {
   // A blog that escaped the paste twice shows "&amp;lt;": decoded until nothing changes (twice at most).
   const once = decodeEntitiesOnce(text);
@@ -629,7 +643,7 @@ const MAX_LINE = 4096;
 /** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
 export function splitLog(text: string): LogLine[] {
   const out: LogLine[] = [];
-  const rawLines = splitRunTogether(decodeQuotedPrintable(stripDecoration(normalizeText(decodeEntities(text)).split(/\r\n|\r|\n/)).map(unframeLine).map(unrelay)));
+  const rawLines = splitRunTogether(decodeQuotedPrintable(stripDecoration(normalizeText(decodeEntities(stripHtml(text))).split(/\r\n|\r|\n/)).map(unframeLine).map(unrelay)));
   unwrap(rawLines).forEach(({ line: line0, index }) => {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
     // pppd formats a message into 1024 bytes (utils.c logit), pptp's into fewer: past
@@ -729,7 +743,23 @@ export function splitLog(text: string): LogLine[] {
     if (source === 'unknown' && !beginsMessage(msg)) msg = innerMessage(msg) ?? msg;
     out.push({ index, raw: line, msg, source, prog, pid });
   });
-  return newestFirst(out) ? out.reverse().map((l, i) => ({ ...l, index: i })) : out;
+  const lines = expandRepeats(out);
+  return newestFirst(lines) ? lines.reverse().map((l, i) => ({ ...l, index: i })) : lines;
+}
+
+// rsyslog's repeat reduction (RepeatedMsgReduction, on in Ubuntu's rsyslog.conf): "message
+// repeated 9 times: [ sent [LCP ConfReq id=0x1 ...]]" names the message it stands for; the rows
+// count pppd's packets (ten unanswered ConfReqs), so its copies count again. (sysklogd's "last
+// message repeated N times" names none: the line before it in the file need not be pppd's.)
+const REPEATED = /^message repeated (\d+) times: \[\s?(.*?)\s?\]$/;
+const MAX_REPEAT = 64;
+
+function expandRepeats(lines: LogLine[]): LogLine[] {
+  if (!lines.some((l) => REPEATED.test(l.msg))) return lines;
+  return lines.flatMap((l) => {
+    const m = REPEATED.exec(l.msg);
+    return m ? Array.from({ length: Math.min(Number(m[1]), MAX_REPEAT) }, () => ({ ...l, msg: m[2] ?? '' })) : [l];
+  });
 }
 
 // pppd's debug packets ("sent [LCP ConfReq id=0x1 ...]"), whose rows read them inside a line.

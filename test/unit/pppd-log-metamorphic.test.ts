@@ -165,6 +165,10 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   { name: 'mail quote "| "', fn: (t) => lines(t).map((l) => `| ${l}`).join('\n') },
   { name: 'HTML entities', fn: escapeHtml },
   { name: 'cat -n line numbers', fn: (t) => lines(t).map((l, i) => `${String(i + 1).padStart(6)}\t${l}`).join('\n') },
+  // `grep -n pppd ppp.log` and `cat -A`; a page's HTML copy with "<br>" line ends
+  { name: 'grep -n line numbers', fn: (t) => lines(t).map((l, i) => `${i + 1}:${l}`).join('\n') },
+  { name: 'cat -A line ends', fn: (t) => lines(t).map((l) => `${l}$`).join('\n') },
+  { name: 'HTML <br> line ends', fn: (t) => `<p>${lines(t).map(escapeHtml).join('<br />\n')}</p>` },
   { name: '[code] fence', fn: (t) => `[code]\n${lines(t).join('\n')}\n[/code]` },
   { name: '``` fence', fn: (t) => `\`\`\`\n${lines(t).join('\n')}\n\`\`\`` },
   {
@@ -297,6 +301,11 @@ const KNOWN_FAILURES: Record<string, number> = {
   "mail quote \"| \"": 0,
   "HTML entities": 0,
   "cat -n line numbers": 0,
+  // a mail's wrapped or quoted-printable lines numbered one by one (grep numbers the file's
+  // lines, not a mail's soft-broken rows), and a paste whose every line carries trailing blanks
+  "grep -n line numbers": 3,
+  "cat -A line ends": 0,
+  "HTML <br> line ends": 0,
   "[code] fence": 0,
   "``` fence": 0,
   // wvdial consoles (field31-ubuntuforums-hardy-dell-e1505-..., field31-ja-rpi2-fs01bu-soracom-...)

@@ -371,6 +371,16 @@ describe("servers' views of a call (accel-ppp and pptpd sources)", () => {
   });
 });
 
+describe("syslog daemons' repeat reduction", () => {
+  it("counts rsyslog's 'message repeated N times: [ ... ]' as the lines it stands for", () => {
+    const req = 'sent [LCP ConfReq id=0x1 <asyncmap 0x0> <auth chap MS-v2> <magic 0x5f4e3d2c>]';
+    const rs = ['Dec  6 10:00:00 gw pppd[42]: Connect: ppp0 <--> /dev/pts/1', `Dec  6 10:00:00 gw pppd[42]: ${req}`, `Dec  6 10:00:27 gw pppd[42]: message repeated 9 times: [ ${req}]`];
+    const d = diagnose(rs.join('\n'));
+    expect(d.verdict).toBe('no_response');
+    expect(d.endedBy).toMatch(/10 LCP Config-Requests/);
+  });
+});
+
 describe('batch 12 rules (both directions)', () => {
   const v = (lines: string[]): string => diagnose(lines.join('\n')).verdict;
   const pty = ['Using interface ppp0', 'Connect: ppp0 <--> /dev/pts/1'];
