@@ -308,7 +308,7 @@ const SERVER_SIDE: Partial<Record<Verdict, { fix: string; next: string }>> = {
     next: "`logread | grep -E 'pptpd|pppd'` around the time-out, and the client's side",
   },
   auth_failed: {
-    fix: "A client failed this server's authentication (pppd as the authenticator: \"Peer USER failed CHAP authentication\"): its user name or password does not match this server's /etc/ppp/chap-secrets (the client's name in the first field, this server's `name` from the pptpd option file, or *, in the second), or the account has no line there.",
+    fix: "A client failed this server's authentication (pppd as the authenticator: \"Peer USER failed CHAP authentication\"): its user name or password does not match this server's /etc/ppp/chap-secrets (the client's name in the first field, this server's `name` from the pptpd option file, or *, in the second), or the account has no line there. \"peer refused to authenticate\" is the client declining every protocol offered: keep `auth` here and let the client use MS-CHAPv2.",
     next: '`grep -n USER /etc/ppp/chap-secrets` (the name the line gives) and `logread | grep -E "pptpd|pppd"` for this call',
   },
   mppe_failed: {
@@ -635,6 +635,11 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (has(attempt, /No (?:CHAP |PAP |EAP )?secret found|couldn't find any suitable secret|No auth is possible/i)) {
         return 'pppd found no password for this peer: the `name` in the peer file must match the first field of /etc/ppp/chap-secrets (DOMAIN\\\\Username) and `remotename` the second; /etc/ppp/chap-secrets may still be the read-only /rom symlink.';
+      }
+      // the server's Terminate-Request with auth.c's reason: the server demanded authentication
+      // and this pppd declined every protocol it offered (its own words are in the server's log)
+      if (has(attempt, /terminated by peer \(peer refused to authenticate/i)) {
+        return 'The server requires authentication and this pppd declined every protocol it offered: no secret for `name`/`remotename` in /etc/ppp/chap-secrets (pppd then refuses silently; `debug` shows "No auth is possible"), or a `refuse-*` option excludes the one protocol the server does (MS-CHAPv2).';
       }
       if (has(attempt, PEER_WOULD_NOT_AUTHENTICATE)) {
         return 'pppd asked the server to authenticate itself and it refused: add `noauth` to the peer file.';

@@ -196,9 +196,19 @@ export function decideVerdict(s: Session): Decision {
     // 6. MPPE could not be agreed (seed Troubleshooting), incl. the binary TermReq Windows sends.
     // A binary reason whose RAS error cannot be read (a paste cut it) is the encryption only
     // once the login succeeded: before it the decoded ones are nearly all 691 (login refused).
+    // So is the peer's Terminate-Request (any reason, or none) right after this pppd refused the
+    // peer's MPPE (`nomppe`: "sent [CCP ConfRej ... <mppe ...>]") before IPCP came up: a server
+    // that requires MPPE (accel-ppp's mppe=require, mpd5) ends the link without saying why.
+    const ourMppeRefusal = s.upLine === null ? s.lines.find((l) => /^sent \[CCP Conf(?:Rej|Nak)\b.*<mppe /.test(l.msg)) : undefined;
+    const afterRefusal = (from: LogLine | null | undefined) => (from ? s.ends.find((e) => e.kind === 'peer-term' && e.line.index > from.index) : undefined);
+    // (not where IPCP went on and ended on its own: a peer that acked or closed IPCP after the
+    // refusal left for another reason, e.g. Windows's RAS 738, no address assigned)
+    const ipcpWentOn = (from: LogLine, to: LogLine) => s.lines.some((l) => l.index > from.index && l.index < to.index && /^rcvd \[IPCP (?:ConfAck|TermReq)\b/.test(l.msg));
+    const refusedMppe = ((e) => (e && ourMppeRefusal && !ipcpWentOn(ourMppeRefusal, e.line) ? e : undefined))(afterRefusal(ourMppeRefusal));
     const garbled =
       s.ends.find((e) => e.kind === 'peer-term' && isGarbledReason(e.detail) && (ras === 'encryption' || (ras === null && s.authResult === 'success'))) ??
-      (s.ccpUnsupportedLocal ? s.ends.find((e) => e.kind === 'peer-term' && e.line.index > (s.ccpUnsupportedLocal?.index ?? 0)) : undefined);
+      afterRefusal(s.ccpUnsupportedLocal) ??
+      refusedMppe;
     if ((s.mppeFail && !closing(s.mppeFail)) || garbled) {
       const stateful = s.lines.find((l) => /Refusing MPPE stateful/i.test(l.msg));
       const ccpReq = [...s.lines].reverse().find((l) => /rcvd \[CCP ConfReq/.test(l.msg));
@@ -211,8 +221,12 @@ export function decideVerdict(s: Session): Decision {
       const noCcp = s.ccpUnsupportedLocal;
       return {
         verdict: 'mppe_failed',
-        endedBy: s.mppeFail ? `MPPE negotiation failed: ${s.mppeFail.msg}` : `terminated by peer with an unreadable reason right after authentication (encryption not agreed)`,
-        evidence: ev(ourReq, ccpReq, ccpAnswer, stateful, protRej, noCcp, line),
+        endedBy: s.mppeFail
+          ? `MPPE negotiation failed: ${s.mppeFail.msg}`
+          : garbled === refusedMppe
+            ? 'terminated by peer after this pppd refused its MPPE (encryption not agreed)'
+            : `terminated by peer with an unreadable reason right after authentication (encryption not agreed)`,
+        evidence: ev(ourReq, ccpReq, ccpAnswer, stateful, protRej, noCcp, garbled === refusedMppe ? ourMppeRefusal : null, line),
       };
     }
     // "MPPE disabled" without a stop signal: CCP went down on its own.

@@ -371,6 +371,26 @@ describe("servers' views of a call (accel-ppp and pptpd sources)", () => {
   });
 });
 
+describe("what servers say, as the client's pppd logs it", () => {
+  const up = ['Connect: ppp0 <--> /dev/pts/1', 'sent [LCP ConfReq id=0x1 <asyncmap 0x0> <magic 0x1>]', 'rcvd [LCP ConfAck id=0x1 <asyncmap 0x0> <magic 0x1>]', 'CHAP authentication succeeded'];
+  it('reads a reasonless Terminate-Request right after this pppd refused the MPPE a server requires as mppe_failed', () => {
+    const d = diagnose([...up, 'rcvd [CCP ConfReq id=0x1 <mppe +H -M +S -L -D -C>]', 'sent [CCP ConfRej id=0x1 <mppe +H -M +S -L -D -C>]', 'rcvd [LCP TermReq id=0x2]', 'LCP terminated by peer', 'Connection terminated.'].join('\n'));
+    expect(d.verdict).toBe('mppe_failed');
+    expect(d.endedBy).toMatch(/refused its MPPE/);
+    // IPCP went on after the refusal: the peer left for its own reason
+    const ipcp = ['rcvd [CCP ConfReq id=0x1 <mppe +H -M +S -L -D -C>]', 'sent [CCP ConfRej id=0x1 <mppe +H -M +S -L -D -C>]', 'rcvd [IPCP TermReq id=0x3]', 'rcvd [LCP TermReq id=0x4]', 'LCP terminated by peer', 'Connection terminated.'];
+    expect(diagnose([...up, ...ipcp].join('\n')).verdict).toBe('terminated_by_peer');
+  });
+  it("tells the server's 'peer refused to authenticate' (this pppd declined) from pppd's own (it asked the server)", () => {
+    const peer = diagnose(['Connect: ppp0 <--> /dev/pts/1', 'LCP terminated by peer (peer refused to authenticate)', 'Connection terminated.'].join('\n'));
+    expect(peer.verdict).toBe('auth_failed');
+    expect(peer.hint).toMatch(/^The server requires authentication and this pppd declined/);
+    expect(peer.hint).not.toMatch(/add `noauth`/);
+    const own = diagnose(['Connect: ppp0 <--> /dev/pts/1', 'peer refused to authenticate: terminating link', 'Connection terminated.'].join('\n'));
+    expect(own.hint).toMatch(/add `noauth`/);
+  });
+});
+
 describe("syslog daemons' repeat reduction", () => {
   it("counts rsyslog's 'message repeated N times: [ ... ]' as the lines it stands for", () => {
     const req = 'sent [LCP ConfReq id=0x1 <asyncmap 0x0> <auth chap MS-v2> <magic 0x5f4e3d2c>]';
