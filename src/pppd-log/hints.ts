@@ -253,6 +253,16 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
         : "IPCP (the IP address negotiation) never finished: pppd's Config-Requests got no agreement, so it closed the link. The link below it worked (LCP was up); the peer's address pool may be exhausted, it may reject an address or option pppd asks for (a fixed local address), or the server gives this account no IP configuration (on a mobile modem: a wrong APN): its log says which, and pppd's `debug` shows the IPCP exchange.",
     next: () => `\`logread -e pppd | grep -e IPCP -e 'IP address'\` (add \`debug\` to the interface's pppd_options to see the exchange)`,
   },
+  'device-locked': {
+    fix: (a) => {
+      const m = a.evidence.map((l) => /Device (\S+) is locked by pid (\d+)/.exec(l)).find((x) => x !== null);
+      return `Another process holds ${m?.[1] ?? 'the device'}'s lock (pid ${m?.[2] ?? 'N'}): a second pppd on the same modem, ModemManager probing it, or a terminal program; pppd never touched the line. Stop that process (or tell ModemManager to leave the port alone); a stale lock file of a process that is gone can be removed.`;
+    },
+    next: (a) => {
+      const m = a.evidence.map((l) => /Device (\S+) is locked by pid (\d+)/.exec(l)).find((x) => x !== null);
+      return `\`ps w | grep ${m?.[2] ?? 'PID'}\` and \`ls -l /var/lock/LCK..${m?.[1] ?? 'DEVICE'}\``;
+    },
+  },
   'device-open-failed': {
     fix: (a) =>
       `pppd could not open its line ${deviceOf(a)} (tty.c): a pty (/dev/pts/N) is gone when the program that started pppd on it (xl2tpd, pptp, a dialer) quit or restarted first, and that program's own log says why; a modem's tty is misnamed, or gone after the USB modem re-attached under another name (\`ls /dev/ttyUSB* /dev/ttyACM*\`). With \`persist\` pppd keeps retrying the same name.`,

@@ -33,6 +33,8 @@ function speakerOf(l: LogLine): Speaker {
   if (l.source === 'ignored' && /^xl2tpd$/i.test(l.prog ?? '') && ruleFor(PPPD_RULES, l.msg)?.rule.name === 'exit-status') return 'pppd';
   // xl2tpd's word on the call its pppd runs (the peer closing it, xl2tpd stopped): relayed.
   if (isXl2tpdRow(l)) return 'pppd';
+  // chat's word that the signal stopping pppd reached it while it dialed (rules.ts chat-signal)
+  if (l.source === 'ignored' && /^chat$/i.test(l.prog ?? '') && ruleFor(PPPD_RULES, l.msg.trim())?.rule.name === 'chat-signal') return 'pppd';
   if (l.source === 'ignored') return null;
   // accel-ppp runs PPP itself: its lines (its PPTP, PPPoE and L2TP dumps too) are the PPP
   // daemon's, read by pppd's table and its accel rows, never by the PPTP client's rows (its own

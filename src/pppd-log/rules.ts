@@ -203,7 +203,9 @@ function onSerialLine(s: Session, l: LogLine): void {
  * pty program, never as the connect script, so a dialer (chat) failed, not TCP 1723.
  */
 function connectScriptFailed(s: Session, l: LogLine): void {
-  s.ptyFailed ??= l;
+  // With `debug`, main.c forget_child's "Script /usr/sbin/chat ... finished (pid N), status = 0x5"
+  // comes first: tty.c's own words on the failed dial are what the attempt ended on.
+  if (s.ptyFailed === null || /^(?:Connect|Initializer) script failed/i.test(l.msg)) s.ptyFailed = l;
   onSerialLine(s, l);
 }
 
@@ -1107,6 +1109,17 @@ export const PPPD_RULES: Rule[] = [
     on: (s, m, l) => scriptFinished(s, m[1] ?? '', Number(m[2]), l),
   },
   {
+    // chat.c sigalrm/sigint/sigterm/sighup handlers: pppd passes the signal that stops it to the
+    // connect script it is waiting for (main.c kill_my_pg), and chat logs the signal's name and
+    // exits 2; pppd then logs only "Connect script failed", no "Terminating on signal": netifd's
+    // ifdown or restart, `poff` or Ctrl-C while the modem was still dialing. (SIGHUP is left
+    // out: a modem line hanging up sends it as well.)
+    name: 'chat-signal',
+    re: /^SIG(TERM|INT)$/,
+    example: 'SIGTERM',
+    on: (s, m, l) => void s.ends.push({ kind: 'signal', detail: `${m[1] === 'INT' ? 'signal 2 (SIGINT)' : 'signal 15 (SIGTERM)'} while chat was dialing`, line: l }),
+  },
+  {
     // wvdial (wvdialer.cc start_ppp) reports the pppd it starts on the modem it dialled: a run
     // whose log may stop before pppd printed a word of its own.
     name: 'dialer-started-pppd',
@@ -1484,7 +1497,17 @@ export const PPPD_RULES: Rule[] = [
   { name: 'routes', re: /^(?:replacing|restoring) old default route to|^Overriding mtu \d+ to|^Couldn't increase M[TR]U to/, example: 'replacing old default route to eth0 [172.16.68.1]', on: () => {} },
   { name: 'unsupported-protocol', re: /^Unsupported protocol (?:0x[0-9a-f]+|'[^']+') received/i, example: 'Unsupported protocol 0x3 received', on: () => {} },
   { name: 'default-route-kept', re: /^not replacing (?:existing )?default route/i, example: 'not replacing existing default route via 192.168.1.1', on: () => {} },
-  { name: 'device-locked', re: /^Device \S+ is locked by pid \d+/, example: 'Device ttyUSB0 is locked by pid 1234', on: () => {} },
+  {
+    // utils.c lock(): another process (a second pppd, ModemManager, a terminal program) holds
+    // the tty's UUCP lock file; pppd exits 6 without touching the line
+    name: 'device-locked',
+    re: /^Device (\S+) is locked by pid (\d+)/,
+    example: 'Device ttyUSB0 is locked by pid 1234',
+    on: (s, m, l) => {
+      if (s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `${m[1] ?? 'the device'} is locked by another process (pid ${m[2] ?? '?'})`, line: l, cause: 'device-locked' });
+      onSerialLine(s, l);
+    },
+  },
   { name: 'set-mru-failed', re: /^Couldn't set PPP MRU/, example: "Couldn't set PPP MRU: Transport endpoint is not connected", on: () => {} },
   { name: 'not-8bit-clean', re: /^Receive serial link is not 8-bit clean|^Problem: all had bit 7 set to [01]/, example: 'Receive serial link is not 8-bit clean:', on: () => {} },
   {

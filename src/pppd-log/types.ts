@@ -99,6 +99,7 @@ export interface Attempt {
  * - `pppd-crashed`: pppd died of a fatal signal (main.c);
  * - `pppd-not-run`: the front end (wvdial) could not execute pppd;
  * - `device-open-failed`: pppd could not open its tty or pty (tty.c connect_tty);
+ * - `device-locked`: another process holds the tty's UUCP lock (utils.c lock: exit 6);
  * - `ncp-timeout`: IPCP (a network protocol) got no agreement in time, LCP was up (fsm.c);
  * - `pppoe-socket`: the kernel refused the PPPoE session socket after discovery (pppoe plugin);
  * - `dial-failed`: a dialer (wvdial) got no connection from the modem, pppd never ran;
@@ -134,6 +135,7 @@ export type EndCause =
   | 'pppd-crashed'
   | 'pppd-not-run'
   | 'device-open-failed'
+  | 'device-locked'
   | 'connect-script-failed'
   | 'ncp-timeout'
   | 'pppoe-socket'

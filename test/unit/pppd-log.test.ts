@@ -391,6 +391,29 @@ describe("what servers say, as the client's pppd logs it", () => {
   });
 });
 
+describe('chat and the modem before PPP (chat.c, tty.c, utils.c)', () => {
+  const ow = (prog: string, level: string, msg: string): string => `Sun Dec  6 10:00:00 2026 ${level} ${prog}: ${msg}`;
+  it("reads chat's signal line as the link stopped while it dialed (pppd logs no 'Terminating on signal' there)", () => {
+    const dial = [ow('pppd[1234]', 'daemon.notice', 'pppd 2.4.9 started by root, uid 0'), ow('chat[1240]', 'local2.info', 'send (ATD*99#^M)'), ow('chat[1240]', 'local2.info', 'expect (CONNECT)')];
+    const end = [ow('pppd[1234]', 'daemon.err', 'Connect script failed'), ow('pppd[1234]', 'daemon.info', 'Exit.')];
+    const d = diagnose([...dial, ow('chat[1240]', 'local2.err', 'SIGTERM'), ...end].join('\n'));
+    expect(d.verdict).toBe('stopped_locally');
+    expect(d.endedBy).toMatch(/while chat was dialing/);
+    // without chat's line pppd's words alone: the dial failed
+    expect(diagnose([...dial, ...end].join('\n')).verdict).toBe('other');
+  });
+  it("gives the connect-script hint with `debug`, where the chat's Script line comes before 'Connect script failed'", () => {
+    const d = diagnose(['Connect: ppp0 <--> /dev/ttyUSB0', 'Script /usr/sbin/chat -t5 -v -E -f /etc/chatscripts/3g.chat finished (pid 1240), status = 0x5', 'Connect script failed', 'Exit.'].join('\n'));
+    expect(d.hint).toMatch(/^pppd's connect script \(chat/);
+  });
+  it('names the process that holds the modem\'s lock', () => {
+    const d = diagnose(['pppd 2.4.9 started by root, uid 0', 'Device ttyUSB0 is locked by pid 987', 'Exit.'].join('\n'));
+    expect(d.verdict).toBe('other');
+    expect(d.hint).toMatch(/`ps w \| grep 987`/);
+    expect(d.hint).toMatch(/LCK\.\.ttyUSB0/);
+  });
+});
+
 describe("syslog daemons' repeat reduction", () => {
   it("counts rsyslog's 'message repeated N times: [ ... ]' as the lines it stands for", () => {
     const req = 'sent [LCP ConfReq id=0x1 <asyncmap 0x0> <auth chap MS-v2> <magic 0x5f4e3d2c>]';
