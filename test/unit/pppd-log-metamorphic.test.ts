@@ -276,7 +276,12 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   { name: 'commented out "// "', fn: (t) => lines(t).map((l) => `// ${l}`).join('\n') },
   { name: 'commented out "# "', fn: (t) => lines(t).map((l) => `# ${l}`).join('\n') },
   // Markdown inline code around each line instead of a fence
-  { name: 'Markdown inline code on every line', fn: (t) => lines(t).filter((l) => l.trim() !== '' && !l.includes('`')).map((l) => `\`${l}\``).join('\n') },
+  // (not to a paste already in backticks on every line: the transform would leave nothing)
+  {
+    name: 'Markdown inline code on every line',
+    fn: (t) => lines(t).filter((l) => l.trim() !== '' && !l.includes('`')).map((l) => `\`${l}\``).join('\n'),
+    applies: (t) => lines(t).some((l) => l.trim() !== '' && !l.includes('`')),
+  },
   {
     name: 'cut off at the beginning',
     fn: (t) => {
