@@ -18,6 +18,9 @@ export { hintFor };
 export { authFromOption, mppeFromOption, decodeScriptStatus } from './rules.js';
 export type { EndEvent, EndKind, HookScript, Session } from './session.js';
 
+/** xl2tpd (a LAC) setting up the call its pppd will run on (control.c, xl2tpd.c). */
+const XL2TPD_CALL = /^(?:Call established with \S+, Local: |Calling on tunnel \d+|Connecting to host \S+, port 1701|Connection established to \S+, 1701)/;
+
 /** accel-ppp's dumps of the teardown it sends as a session ends (pptp.c ppp_finished, pptp_close; LCP's TermAck). */
 const ACCEL_TEARDOWN = /^(?:sent|rcvd) \[(?:PPTP (?:Call-Disconnect-Notify|Stop-Ctrl-Conn-(?:Request|Reply))|LCP Term(?:Ack|Req)|PPPoE PADT)\b/;
 
@@ -217,6 +220,7 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   let current: Group | null = null;
   let pending: LogLine[] = [];
   let seen = false;
+  let l2tpCall: LogLine | null = null;
 
   const groupFor = (key: string, pid: string | null): Group => {
     let g = groups.get(key);
@@ -239,6 +243,8 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     }
     if (!s || startsNew(s, l, speaker)) {
       s = newSession(g.pid);
+      s.l2tpCall = l2tpCall;
+      l2tpCall = null;
       g.sessions.push(s);
     }
     feed(s, l, speaker);
@@ -264,6 +270,8 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     const nm = pppVpn ? nmVpnLine(l0) : null;
     const l = nm ?? l0;
     const attemptRuns = current?.sessions[current.sessions.length - 1]?.finished === false;
+    // xl2tpd (a LAC) setting up a call while no pppd runs: the next pppd runs on it
+    if (!attemptRuns && /^xl2tpd$/i.test(l.prog ?? '') && XL2TPD_CALL.test(l.msg)) l2tpCall = l;
     if (nm && !attemptRuns && NM_WHILE_RUNNING_ROWS.has(ruleFor(NM_RULES, nm.msg)?.rule.name ?? '')) continue;
     let speaker = nm ? 'pppd' : speakerOf(l);
     // An untagged line (a terminal, `journalctl -o cat`) or netifd's relay of pppd's stderr that

@@ -129,6 +129,11 @@ export interface Session {
    * network.c): the L2TP peer stopped acknowledging; the signal xl2tpd then sends is its consequence.
    */
   l2tpTimeout: LogLine | null;
+  /**
+   * xl2tpd set up the call this pppd runs on before pppd wrote a line (a LAC in pty mode logs
+   * "Call established with H, Local: ..." and then starts pppd, whose Connect line names only a pty).
+   */
+  l2tpCall: LogLine | null;
   /** macOS's pppd plugin began a connect ("PPTP connecting to server 'S' (A)..."). */
   appleConnecting: LogLine | null;
   /** pptp_ctrl.c ctrlp_error(): the server answered on TCP 1723 and refused the control connection or the call. */
@@ -217,6 +222,7 @@ export function newSession(pid: string | null): Session {
     tunnelServer: null,
     ptyFrontEnd: null,
     l2tpTimeout: null,
+    l2tpCall: null,
     appleConnecting: null,
     serverRefused: null,
     ttyGone: null,
@@ -252,7 +258,7 @@ export function serverSide(s: Session): boolean {
 
 /** This pppd carries an L2TP call: the pppol2tp plugin, netifd's `l2tp-NAME`, xl2tpd's word on its call. */
 export function l2tpSession(s: Session): boolean {
-  return /^l2tp-/.test(s.iface ?? '') || s.lines.some((l) => /^xl2tpd$/i.test(l.prog ?? '') || /pppol2tp|openl2tp|nm-l2tp|^L2TP\b|^IPSec connection|\b(?:local|remote)_(?:tunnel|session) = |^Connecting to \S+ port 1701\b/i.test(l.msg));
+  return /^l2tp-/.test(s.iface ?? '') || s.l2tpCall !== null || s.lines.some((l) => /^xl2tpd$/i.test(l.prog ?? '') || /pppol2tp|openl2tp|nm-l2tp|^L2TP\b|^IPSec connection|\b(?:local|remote)_(?:tunnel|session) = |^Connecting to \S+ port 1701\b/i.test(l.msg));
 }
 
 /** Records an authentication failure (the first failing line is the evidence). */

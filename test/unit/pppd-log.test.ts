@@ -414,6 +414,19 @@ describe('chat and the modem before PPP (chat.c, tty.c, utils.c)', () => {
   });
 });
 
+describe('an L2TP client in pty mode (xl2tpd sets up the call, then starts pppd)', () => {
+  it('gives the L2TP hint, not the GRE one, when xl2tpd\'s call set-up comes before pppd\'s first line', () => {
+    const lac = ['xl2tpd[1801]: Connecting to host 203.0.113.5, port 1701', 'xl2tpd[1801]: Call established with 203.0.113.5, Local: 41253, Remote: 1, Serial: 1 (ref=0/0)'];
+    const ppp = ['pppd[2210]: pppd 2.4.9 started by root, uid 0', 'pppd[2210]: Connect: ppp0 <--> /dev/pts/3', 'pppd[2210]: LCP: timeout sending Config-Requests', 'pppd[2210]: Connection terminated.'];
+    const d = diagnose([...lac, ...ppp].join('\n'));
+    expect(d.verdict).toBe('no_response');
+    expect(d.hint).toMatch(/L2TP/);
+    expect(d.hint).not.toMatch(/GRE \(IP protocol 47\)/);
+    // without xl2tpd a pty is pptp's
+    expect(diagnose(ppp.join('\n')).hint).toMatch(/GRE \(IP protocol 47\)/);
+  });
+});
+
 describe("syslog daemons' repeat reduction", () => {
   it("counts rsyslog's 'message repeated N times: [ ... ]' as the lines it stands for", () => {
     const req = 'sent [LCP ConfReq id=0x1 <asyncmap 0x0> <auth chap MS-v2> <magic 0x5f4e3d2c>]';
