@@ -744,7 +744,50 @@ export function splitLog(text: string): LogLine[] {
     out.push({ index, raw: line, msg, source, prog, pid });
   });
   const lines = expandRepeats(out);
-  return newestFirst(lines) ? lines.reverse().map((l, i) => ({ ...l, index: i })) : lines;
+  if (newestFirst(lines)) return lines.reverse().map((l, i) => ({ ...l, index: i }));
+  const blocks = rotatedFiles(lines);
+  return blocks ? blocks.flat().map((l, i) => ({ ...l, index: i })) : lines;
+}
+
+// grep's file name in front of a matched line (`grep pppd /var/log/syslog*`, `grep -n`):
+// "/var/log/syslog.1:Dec  5 18:00:04 ...", "messages:12:2026-12-06T...".
+const GREP_FILE = /^[\w./-]+?:(?:\d+[:-])?(?=[A-Z][a-z]{2} |\d{4}-\d\d-\d\d)/;
+
+/**
+ * `grep pppd /var/log/syslog*` (or `cat` of rotated files) prints the newest file first: the
+ * lines go forward in time within each file and jump back between files. Blocks of two or more
+ * dated lines each, whose spans do not overlap once sorted, are put in time order, so the last
+ * attempt in the paste is the last in time. Null when the paste is not such a concatenation.
+ */
+const ROTATION_GAP = 60_000;
+
+function rotatedFiles(lines: LogLine[]): LogLine[][] | null {
+  const blocks: { lines: LogLine[]; first: number | null; last: number | null; dated: number }[] = [];
+  let cur: (typeof blocks)[number] = { lines: [], first: null, last: null, dated: 0 };
+  // one syslog's files share one date format: a paste that mixes formats (several programs'
+  // or hosts' logs) is not one log's files
+  const formats = new Set<string>();
+  for (const l of lines) {
+    const bare = l.raw.replace(GREP_FILE, '');
+    const k = timeKey(bare, true);
+    if (k !== null) formats.add(ISO_TIME.test(bare) ? 'iso' : CTIME.test(bare) ? 'ctime' : 'syslog');
+    // (a jump back of a minute or more: daemons' lines a few seconds out of order are one file)
+    if (k !== null && cur.last !== null && k < cur.last - ROTATION_GAP) {
+      blocks.push(cur);
+      cur = { lines: [], first: null, last: null, dated: 0 };
+    }
+    cur.lines.push(l);
+    if (k !== null) {
+      cur.first ??= k;
+      cur.last = k;
+      cur.dated++;
+    }
+  }
+  blocks.push(cur);
+  if (formats.size > 1 || blocks.length < 2 || blocks.some((b) => b.dated < 2)) return null;
+  const sorted = [...blocks].sort((a, b) => (a.first ?? 0) - (b.first ?? 0));
+  for (let i = 1; i < sorted.length; i++) if ((sorted[i - 1]?.last ?? 0) >= (sorted[i]?.first ?? 0)) return null;
+  return sorted.map((b) => b.lines);
 }
 
 // rsyslog's repeat reduction (RepeatedMsgReduction, on in Ubuntu's rsyslog.conf): "message

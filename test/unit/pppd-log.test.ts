@@ -427,6 +427,18 @@ describe('an L2TP client in pty mode (xl2tpd sets up the call, then starts pppd)
   });
 });
 
+describe('rotated syslog files pasted newest first (`grep pppd /var/log/syslog*`)', () => {
+  it('reads the attempts in time order: today\'s file comes first, yesterday\'s after it', () => {
+    const today = ['/var/log/syslog:Dec  6 18:00:01 gw pppd[2301]: Connect: ppp0 <--> /dev/pts/1', '/var/log/syslog:Dec  6 18:00:04 gw pppd[2301]: CHAP authentication succeeded', '/var/log/syslog:Dec  6 18:00:05 gw pppd[2301]: local  IP address 192.168.10.5', '/var/log/syslog:Dec  6 18:00:05 gw pppd[2301]: remote IP address 192.168.10.1'];
+    const yesterday = ['/var/log/syslog.1:Dec  5 18:00:01 gw pppd[1201]: Connect: ppp0 <--> /dev/pts/1', '/var/log/syslog.1:Dec  5 18:00:04 gw pppd[1201]: MS-CHAP authentication failed: E=691 Authentication failure', '/var/log/syslog.1:Dec  5 18:00:04 gw pppd[1201]: Connection terminated.'];
+    const d = diagnose([...today, ...yesterday].join('\n'));
+    expect(d.verdict).toBe('up');
+    expect(d.localIp).toBe('192.168.10.5');
+    // the same lines in time order read the same; a paste whose files overlap in time is left as it is
+    expect(diagnose([...yesterday, ...today].join('\n')).verdict).toBe('up');
+  });
+});
+
 describe("syslog daemons' repeat reduction", () => {
   it("counts rsyslog's 'message repeated N times: [ ... ]' as the lines it stands for", () => {
     const req = 'sent [LCP ConfReq id=0x1 <asyncmap 0x0> <auth chap MS-v2> <magic 0x5f4e3d2c>]';
