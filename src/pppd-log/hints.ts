@@ -253,6 +253,11 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
         : "IPCP (the IP address negotiation) never finished: pppd's Config-Requests got no agreement, so it closed the link. The link below it worked (LCP was up); the peer's address pool may be exhausted, it may reject an address or option pppd asks for (a fixed local address), or the server gives this account no IP configuration (on a mobile modem: a wrong APN): its log says which, and pppd's `debug` shows the IPCP exchange.",
     next: () => `\`logread -e pppd | grep -e IPCP -e 'IP address'\` (add \`debug\` to the interface's pppd_options to see the exchange)`,
   },
+  'dial-stopped': {
+    fix: () =>
+      "chat was stopped by a signal while it dialed, before the modem connected: pppd passes on a stop it was told (netifd's ifdown or restart, `poff`, Ctrl-C, a front end's time-out), or chat was killed by hand. If nobody meant to stop it, find what did in the lines around it; if the dial always takes longer than that, the modem is not getting a connection (signal, APN, number).",
+    next: () => '`logread | grep -E "netifd|pppd|chat"` around the stop (an ifdown or restart just before it)',
+  },
   'device-locked': {
     fix: (a) => {
       const m = a.evidence.map((l) => /Device (\S+) is locked by pid (\d+)/.exec(l)).find((x) => x !== null);

@@ -1112,12 +1112,17 @@ export const PPPD_RULES: Rule[] = [
     // chat.c sigalrm/sigint/sigterm/sighup handlers: pppd passes the signal that stops it to the
     // connect script it is waiting for (main.c kill_my_pg), and chat logs the signal's name and
     // exits 2; pppd then logs only "Connect script failed", no "Terminating on signal": netifd's
-    // ifdown or restart, `poff` or Ctrl-C while the modem was still dialing. (SIGHUP is left
+    // ifdown or restart, `poff`, Ctrl-C or a front end's time-out while the modem was still
+    // dialing, or chat killed by hand. Who sent it is not in the log, and labels read the failed
+    // dial (other): the end names the signal, the verdict stays the dial's. (SIGHUP is left
     // out: a modem line hanging up sends it as well.)
     name: 'chat-signal',
     re: /^SIG(TERM|INT)$/,
     example: 'SIGTERM',
-    on: (s, m, l) => void s.ends.push({ kind: 'signal', detail: `${m[1] === 'INT' ? 'signal 2 (SIGINT)' : 'signal 15 (SIGTERM)'} while chat was dialing`, line: l }),
+    on: (s, m, l) => {
+      if (s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `chat was stopped by ${m[1] === 'INT' ? 'SIGINT' : 'SIGTERM'} while it dialed`, line: l, cause: 'dial-stopped' });
+      onSerialLine(s, l);
+    },
   },
   {
     // wvdial (wvdialer.cc start_ppp) reports the pppd it starts on the modem it dialled: a run

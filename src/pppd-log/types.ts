@@ -100,6 +100,7 @@ export interface Attempt {
  * - `pppd-not-run`: the front end (wvdial) could not execute pppd;
  * - `device-open-failed`: pppd could not open its tty or pty (tty.c connect_tty);
  * - `device-locked`: another process holds the tty's UUCP lock (utils.c lock: exit 6);
+ * - `dial-stopped`: chat, dialing, was stopped by a signal (pppd passes on a stop; chat.c logs it);
  * - `ncp-timeout`: IPCP (a network protocol) got no agreement in time, LCP was up (fsm.c);
  * - `pppoe-socket`: the kernel refused the PPPoE session socket after discovery (pppoe plugin);
  * - `dial-failed`: a dialer (wvdial) got no connection from the modem, pppd never ran;
@@ -136,6 +137,7 @@ export type EndCause =
   | 'pppd-not-run'
   | 'device-open-failed'
   | 'device-locked'
+  | 'dial-stopped'
   | 'connect-script-failed'
   | 'ncp-timeout'
   | 'pppoe-socket'

@@ -29,7 +29,7 @@ function firstEnd(s: Session, after: number, kinds?: EndEvent['kind'][]): EndEve
 }
 
 /** Ends told in their own words, not as a link terminated: pppd never ran, never opened its line, died of its own fatal error, or the kernel or the modem refused the connection first. */
-const NOTHING_TERMINATED: ReadonlySet<EndCause> = new Set(['pppd-not-run', 'device-open-failed', 'device-locked', 'pppoe-socket', 'dial-failed', 'dial-carrier-lost', 'pppd-fatal']);
+const NOTHING_TERMINATED: ReadonlySet<EndCause> = new Set(['pppd-not-run', 'device-open-failed', 'device-locked', 'dial-stopped', 'pppoe-socket', 'dial-failed', 'dial-carrier-lost', 'pppd-fatal']);
 
 function describe(e: EndEvent): string {
   switch (e.kind) {

@@ -378,10 +378,8 @@ const KNOWN_FAILURES: Record<string, number> = {
   "timestamps missing on some lines": 0,
   // field16-trusty-server-huawei-e1762-...: wvdial's stdout ("--> local  IP address ...") has no
   // date; with dated syslog lines put between its lines, they read as those lines' wrapped
-  // tails. A program's stdout and syslog are never one stream like that. And field25-ubuntuforums-
-  // hardy-bluetooth-ppc-6800-...: three runs pasted newest first are read in time order, which a
-  // paste mixing another date format (the inserted lines) does not allow (lines.ts rotatedFiles).
-  "other daemons interleaved": 2,
+  // tails. A program's stdout and syslog are never one stream like that.
+  "other daemons interleaved": 1,
   // field34-ubuntuforums-kubuntu-1010-...: two pppd share one pptp call manager; the cut takes
   // the second pppd's start away, and its "Modem hangup" joins the first one's LCP time-out
   "cut off at the beginning": 1,

@@ -393,14 +393,17 @@ describe("what servers say, as the client's pppd logs it", () => {
 
 describe('chat and the modem before PPP (chat.c, tty.c, utils.c)', () => {
   const ow = (prog: string, level: string, msg: string): string => `Sun Dec  6 10:00:00 2026 ${level} ${prog}: ${msg}`;
-  it("reads chat's signal line as the link stopped while it dialed (pppd logs no 'Terminating on signal' there)", () => {
+  it("names chat's signal line as what ended the dial (pppd logs no 'Terminating on signal' there; who sent it is not in the log)", () => {
     const dial = [ow('pppd[1234]', 'daemon.notice', 'pppd 2.4.9 started by root, uid 0'), ow('chat[1240]', 'local2.info', 'send (ATD*99#^M)'), ow('chat[1240]', 'local2.info', 'expect (CONNECT)')];
     const end = [ow('pppd[1234]', 'daemon.err', 'Connect script failed'), ow('pppd[1234]', 'daemon.info', 'Exit.')];
     const d = diagnose([...dial, ow('chat[1240]', 'local2.err', 'SIGTERM'), ...end].join('\n'));
-    expect(d.verdict).toBe('stopped_locally');
-    expect(d.endedBy).toMatch(/while chat was dialing/);
-    // without chat's line pppd's words alone: the dial failed
-    expect(diagnose([...dial, ...end].join('\n')).verdict).toBe('other');
+    expect(d.verdict).toBe('other');
+    expect(d.endedBy).toMatch(/chat was stopped by SIGTERM while it dialed/);
+    expect(d.hint).toMatch(/^chat was stopped by a signal while it dialed/);
+    // without chat's line pppd's words alone: the dial failed, the modem's hint
+    const plain = diagnose([...dial, ...end].join('\n'));
+    expect(plain.verdict).toBe('other');
+    expect(plain.hint).not.toMatch(/stopped by a signal/);
   });
   it("gives the connect-script hint with `debug`, where the chat's Script line comes before 'Connect script failed'", () => {
     const d = diagnose(['Connect: ppp0 <--> /dev/ttyUSB0', 'Script /usr/sbin/chat -t5 -v -E -f /etc/chatscripts/3g.chat finished (pid 1240), status = 0x5', 'Connect script failed', 'Exit.'].join('\n'));
