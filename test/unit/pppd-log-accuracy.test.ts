@@ -67,7 +67,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-', 'field38-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-', 'field38-', 'field39-']) {
       const batch = all.filter((c) => c.name.startsWith(prefix));
       // a hash of the family, so about a third: batch 14's families drew 27 of 93 (29 %), batch
       // 29's (a thread's posters' runs share one) 13 of 58 (22 %)
@@ -125,6 +125,7 @@ describe('verdict accuracy', () => {
       ['batch 36 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field36-'))],
       ['batch 37 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field37-'))],
       ['batch 38 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field38-'))],
+      ['batch 39 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field39-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -181,10 +182,11 @@ describe('verdict accuracy', () => {
     // SSTP clients leaving) lost one held-out verdict (other -> terminated_by_peer), a count
     // seen after deciding, not looked at: 616/671 (91.8 %); an audit of the envelopes real
     // pastes come in (HTML <br>, grep -n, cat -A, rsyslog's repeat reduction) won one: 617/671;
-    // batch 38 5/5 measured frozen at 3cd1388 (before this stop's rule changes): 622/676 (92.0 %).
+    // batch 38 5/5 measured frozen at 3cd1388 (before this stop's rule changes): 622/676 (92.0 %);
+    // batch 39 6/6 measured frozen at ba4a78e: 628/682 (92.1 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(622);
+    expect(table.correct).toBeGreaterThanOrEqual(628);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
     // a ceiling, never met by looking
