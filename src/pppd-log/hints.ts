@@ -12,8 +12,28 @@ const MSCHAP_ERRORS: Record<string, string> = {
   'E=648': 'the password has expired (E=648)',
   'E=649': 'the account has no dial-in permission on the server (E=649)',
   'E=691': 'wrong user name or password (E=691)',
-  'E=709': 'the server wants a password change (E=709)',
+  'E=709': 'an error changing the password (E=709)',
 };
+
+/**
+ * The codes that say the password is not the question (the account, its policy or its expiry on
+ * the server), with the server-side fix; 691 (wrong credentials) keeps the password hint.
+ */
+const MSCHAP_SERVER_FIX: Record<string, string> = {
+  'E=646': "change the account's logon hours on the server; nothing on this side is wrong",
+  'E=647': 'enable the account on the server (Active Directory or its user list)',
+  'E=648': "pppd cannot change a password (chap_ms.c has no MS-CHAP Change-Password): change it from a domain computer or on the server, then put the new one in this side's secrets",
+  'E=649': "allow dial-in for the user on the server (its Dial-in tab, or the NPS network policy that matches this connection)",
+  'E=709': 'the server asked for a password change pppd cannot make: change the password on the server, then here',
+};
+
+// mpd5's MS-CHAP failure texts (pppd logs the M= text without the E= code when there is one)
+const MSCHAP_TEXT_CODES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^Login hours restricted/i, 'E=646'],
+  [/^Account disabled/i, 'E=647'],
+  [/^Password expired/i, 'E=648'],
+  [/^Login not allowed for this account/i, 'E=649'],
+];
 
 /**
  * auth.c get_secret (get_eaptls_secret): a plugin's password hook (NetworkManager-pptp's and
@@ -28,9 +48,35 @@ const PLUGIN_GAVE_NO_PASSWORD = /Unable to obtain (?:CHAP|EAP-TLS) password .* f
  */
 const MUTUAL_AUTH_FAILED = /MS-CHAPv2 mutual authentication failed|MS-CHAPv2 Success packet is badly formed/i;
 
+/**
+ * A pppd server's fixed Terminate-Request reasons (lcp.c, auth.c, ipcp.c on the server): each
+ * names one code path there, so the fix follows from it.
+ */
+const SERVER_REASONS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/terminated by peer \(Link inactive\)/i, "The server ended the link for inactivity (its pppd's `idle` option): no traffic for that long. Nothing is broken; with `persist` (and `holdoff`) this side dials again, or the server's idle time can be raised."],
+  [/terminated by peer \(Connect time expired\)/i, "The server ended the link at its connect-time limit (its pppd's `maxconnect`): a policy, not a fault; with `persist` this side dials again."],
+  [/terminated by peer \(Traffic limit\)/i, "The server ended the link at its traffic limit (its pppd's `maxoctets`): the account's quota; the server's administrator decides."],
+  [/terminated by peer \(User request\)/i, 'The server\'s pppd was stopped on purpose (an administrator, a restart of pptpd or of the server): nothing on this side ended it.'],
+  [/terminated by peer \(Peer not responding\)/i, "The server's keep-alive echoes went unanswered (its lcp-echo-failure): the path from here to the server broke one way (GRE or the tunnel's packets dropped on the way in, a NAT mapping that expired) while the server could still reach this side."],
+  [/Unauthorized remote IP address/i, "The server refused the IP address this side asked for (its chap-secrets allows this account other addresses): drop the fixed local address (`ipaddr`, `LOCAL:` in the options) and let the server assign one, or allow it on the server."],
+];
+
+/** The fix a pppd server's own Terminate-Request reason names, or null for another reason. */
+function serverReasonFix(attempt: Attempt): string | null {
+  return SERVER_REASONS.find(([re]) => has(attempt, re) || re.test(attempt.endedBy ?? ''))?.[1] ?? null;
+}
+
 /** The MS-CHAP error code's meaning (E=691 ...), when the failure carried one. */
 function mschapError(attempt: Attempt): string | undefined {
-  return attempt.auth.error && /^E=\d+$/.test(attempt.auth.error) ? MSCHAP_ERRORS[attempt.auth.error] : undefined;
+  const code = mschapCode(attempt);
+  return code ? MSCHAP_ERRORS[code] : undefined;
+}
+
+/** The failure's MS-CHAP code: "E=nnn", or the one mpd5's fixed text stands for. */
+function mschapCode(attempt: Attempt): string | undefined {
+  const error = attempt.auth.error ?? '';
+  if (/^E=\d+$/.test(error)) return error;
+  return MSCHAP_TEXT_CODES.find(([re]) => re.test(error))?.[1];
 }
 
 /** pptpmanager.c: the `ppp` program pptpd.conf names cannot be run. */
@@ -666,9 +712,15 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (attempt.auth.protocol === 'PAP') {
         return 'PAP authentication was refused (the server\'s "Remote message" says why when it sends one): check the user name and password (OpenWrt: `option username` / `option password` of the interface; else /etc/ppp/pap-secrets and the `user` option).';
       }
+      const serverFix = MSCHAP_SERVER_FIX[mschapCode(attempt) ?? ''];
+      if (code && serverFix) return `Authentication refused: ${code}. That is the account's state on the server, not a wrong password: ${serverFix}.`;
       if (code) {
         return `Authentication refused: ${code}. Check the password in /etc/ppp/chap-secrets and the DOMAIN\\\\ prefix of \`name\` (it must match chap-secrets exactly; some servers want user@domain instead).`;
       }
+      // the server's own words (a RADIUS Reply-Message, mpd5's or accel-ppp's text) say why
+      // (pppd prints a text's CR LF as "^M^J")
+      const said = attempt.auth.error && !/^E=\d+$/.test(attempt.auth.error) ? attempt.auth.error.replace(/(?:\^M)?(?:\^J)?$/, '').trim() || null : null;
+      if (said) return `Authentication failed; the server says "${said}". Check the user name (with or without DOMAIN\\\\ prefix, matching \`name\` and chap-secrets) and the password in /etc/ppp/chap-secrets, or the account on the server if its words name it.`;
       return 'Authentication failed: check the user name (with or without DOMAIN\\\\ prefix, matching `name` and chap-secrets) and the password in /etc/ppp/chap-secrets; E=691 means the server rejected the credentials.';
     }
     case 'eap_refused_or_unsupported':
@@ -771,7 +823,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (attempt.cause === 'client-left') {
         return 'This is the server side (pptpd): the client hung up (it closed TCP 1723 and pptpd stopped its pppd). Nothing failed here; if the client did not mean to leave, its own log says why.';
       }
-      return 'The server closed the connection: check the server log for the reason (session limit, idle or session timeout, policy); the reason it sent is in the evidence.';
+      return serverReasonFix(attempt) ?? 'The server closed the connection: check the server log for the reason (session limit, idle or session timeout, policy); the reason it sent is in the evidence.';
     case 'ip_script_failed': {
       const s = attempt.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null);
       if (s?.exitCode === 127) {

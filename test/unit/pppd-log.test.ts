@@ -381,6 +381,21 @@ describe("what servers say, as the client's pppd logs it", () => {
     const ipcp = ['rcvd [CCP ConfReq id=0x1 <mppe +H -M +S -L -D -C>]', 'sent [CCP ConfRej id=0x1 <mppe +H -M +S -L -D -C>]', 'rcvd [IPCP TermReq id=0x3]', 'rcvd [LCP TermReq id=0x4]', 'LCP terminated by peer', 'Connection terminated.'];
     expect(diagnose([...up, ...ipcp].join('\n')).verdict).toBe('terminated_by_peer');
   });
+  it('points account-state MS-CHAP codes (and mpd5\'s texts for them) at the server, not the password; quotes a server\'s own reason', () => {
+    const f = (why: string): string => diagnose(['Connect: ppp0 <--> /dev/pts/1', `MS-CHAP authentication failed: ${why}`, 'CHAP authentication failed', 'Connection terminated.'].join('\n')).hint ?? '';
+    expect(f('E=649 R=0 C=aa V=3 M=No dialin permission')).toMatch(/not a wrong password: allow dial-in/);
+    expect(f('Account disabled')).toMatch(/the account is disabled \(E=647\)/);
+    expect(f('E=691 R=1 C=aa V=3 M=Authentication failure')).toMatch(/Check the password/);
+    expect(f('Your subscription has expired')).toMatch(/the server says "Your subscription has expired"/);
+  });
+  it("names what a pppd server's own Terminate-Request reason means", () => {
+    const up = ['Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication succeeded', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1'];
+    const h = (reason: string): string => diagnose([...up, `LCP terminated by peer (${reason})`, 'Connection terminated.'].join('\n')).hint ?? '';
+    expect(h('Link inactive')).toMatch(/inactivity \(its pppd's `idle` option\)/);
+    expect(h('Connect time expired')).toMatch(/`maxconnect`/);
+    expect(h('Peer not responding')).toMatch(/keep-alive echoes went unanswered/);
+    expect(h('whatever')).toMatch(/^The server closed the connection/);
+  });
   it("tells the server's 'peer refused to authenticate' (this pppd declined) from pppd's own (it asked the server)", () => {
     const peer = diagnose(['Connect: ppp0 <--> /dev/pts/1', 'LCP terminated by peer (peer refused to authenticate)', 'Connection terminated.'].join('\n'));
     expect(peer.verdict).toBe('auth_failed');
