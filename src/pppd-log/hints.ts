@@ -654,19 +654,19 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       return null;
     case 'mppe_failed': {
       if (has(attempt, /Refusing MPPE stateful/i)) {
-        return 'The server only offers stateful MPPE: allow it with `mppe-stateful` (ppp 2.5 / require-mppe-128 syntax) or drop `stateless` from `mppe required,...` (MPPE-MPPC pppd).';
+        return 'The server only offers stateful MPPE: allow it with `mppe-stateful` (the require-mppe-128 syntax of mainline pppd) or drop `stateless` from `mppe required,...` (MPPE-MPPC pppd).';
       }
       if (has(attempt, /Protocol-Reject for 'Compression Control Protocol'|ProtRej.* 80 fd/i)) {
         return 'The server does not do CCP/MPPE at all: enable encryption on the server, or remove the MPPE requirement (`mppe required` / `require-mppe-128`) if an unencrypted tunnel is acceptable.';
       }
       if (has(attempt, /Unsupported protocol 'Compression Control Protocol'/i)) {
-        return 'This pppd runs without CCP (`noccp`) but the server wants MPPE: remove `noccp` and add `require-mppe-128` (ppp 2.5) or `mppe required,no40,no56,stateless` (MPPE-MPPC pppd).';
+        return 'This pppd runs without CCP (`noccp`) but the server wants MPPE: remove `noccp` and add `require-mppe-128` (mainline pppd since 2.4.2: Debian, Ubuntu, CentOS, OpenWrt 24.10+) or `mppe required,no40,no56,stateless` (pppd with the MPPE-MPPC patch: OpenWrt up to 23.05, DD-WRT, Tomato).';
       }
       if (has(attempt, /auth not performed|MS-CHAP/i) && has(attempt, /MPPE required/i)) {
         return 'MPPE keys come from MS-CHAP: authenticate with MS-CHAPv2 (`refuse-pap`, `refuse-chap`, `refuse-eap`) or drop the MPPE requirement.';
       }
       if (has(attempt, /\\3777|\\[0-7]{3}|M-/)) {
-        return 'The server hung up right after authentication with an unreadable reason: it requires encryption your pppd did not negotiate. Add `mppe required,no40,no56,stateless` (MPPE-MPPC pppd, OpenWrt <= 23.05) or `require-mppe-128` (ppp 2.5, OpenWrt 24.10+), and install kmod-mppe.';
+        return 'The server hung up right after authentication with an unreadable reason: it requires encryption your pppd did not negotiate. Add `mppe required,no40,no56,stateless` (MPPE-MPPC pppd, OpenWrt <= 23.05) or `require-mppe-128` (mainline pppd since 2.4.2: Debian, Ubuntu, CentOS, OpenWrt 24.10+), and install kmod-mppe.';
       }
       // the peer's answer to our mppe option (ccp.c ccp_rejci / ccp_nakci; the MPPE-MPPC patch
       // then closes LCP with "MPPE required but cannot negotiate MPPE key length")
@@ -679,12 +679,12 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
         return `The server answered pppd's MPPE request with other terms (its CCP Configure-Nak offers ${offers}), which pppd's options refuse: ${offers.includes('40-bit') && !offers.includes('128-bit') ? 'enable 128-bit MPPE on the server, or accept 40-bit (drop `no40` from `mppe required,...`; on ppp 2.5 write `require-mppe` instead of `require-mppe-128`)' : offers.includes('stateful') ? 'allow stateful MPPE (`mppe-stateful` on ppp 2.5, drop `stateless` from `mppe required,...` on the MPPE-MPPC pppd) or make the server offer stateless' : "make the two sides' MPPE settings meet"}.`;
       }
       if (has(attempt, /MPPE required but not available/i)) {
-        return 'One side requires MPPE that the other cannot provide: load ppp_mppe (kmod-mppe) and add `mppe required,no40,no56,stateless` (or `require-mppe-128` on ppp 2.5) so both ends encrypt.';
+        return 'One side requires MPPE that the other cannot provide: load ppp_mppe (kmod-mppe) and add `mppe required,no40,no56,stateless` (pppd with the MPPE-MPPC patch: OpenWrt up to 23.05) or `require-mppe-128` (mainline pppd since 2.4.2, OpenWrt 24.10+) so both ends encrypt.';
       }
       if (has(attempt, /sent \[CCP ConfReq\b.*<mppe /)) {
         return "MPPE negotiation failed although pppd asked for it (its CCP request carries the mppe option): the server's MPPE settings and pppd's do not meet; the server's CCP answer (pppd's `debug`) and its own log say which side refuses.";
       }
-      return 'MPPE negotiation failed: add `mppe required,no40,no56,stateless` to /etc/ppp/options.pptp (seed Troubleshooting; on ppp 2.5 / OpenWrt 24.10 write `require-mppe-128` and `nomppe-stateful`), or `stateless` alone if MPPE is already required.';
+      return 'MPPE negotiation failed: add `mppe required,no40,no56,stateless` to /etc/ppp/options.pptp (seed Troubleshooting, for the MPPE-MPPC patch OpenWrt applied up to 23.05; mainline pppd since 2.4.2, OpenWrt 24.10+, Debian, Ubuntu, CentOS: `require-mppe-128` and `nomppe-stateful`), or `stateless` alone if MPPE is already required.';
     }
     case 'auth_failed': {
       const code = mschapError(attempt);
@@ -780,7 +780,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       const opt = /unrecognized option '([^']*)'/.exec(attempt.evidence.join('\n'))?.[1];
       if (opt === 'mppe' || (opt && /^mppe/.test(opt))) {
-        return 'This pppd (ppp 2.5, OpenWrt 24.10+) does not know the MPPE-MPPC syntax `mppe required,...`: write `require-mppe-128` (plus `nomppe-stateful` for stateless) instead.';
+        return 'This pppd is a mainline build (ppp 2.4.2 and later without the MPPE-MPPC patch: OpenWrt 24.10+, Debian, Ubuntu, CentOS), which does not know the patch\'s syntax `mppe required,...`: write `require-mppe-128` (plus `nomppe-stateful` for stateless) instead.';
       }
       if (opt && /^(?:require-mppe|nomppe|mppe-stateful|refuse-mschap)/.test(opt)) {
         return `This pppd lacks the option '${opt}': it is the MPPE-MPPC build (OpenWrt <= 23.05) that wants \`mppe required,no40,no56,stateless\`, or it was built without MPPE/MS-CHAP.`;
