@@ -340,6 +340,56 @@ const LOGCAT_THREADTIME = /^\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+(\d+)\s+\d+\s+[VDI
 // container printed, {"log":"text\n","stream":"stderr","time":"..."}.
 const JSON_ENTRY = /^\{".*\}$/;
 
+// journalctl's record forms other than `-o json` (one object a line, read by unframeJson):
+// `-o verbose` (a header "Sun 2026-12-06 18:00:01.123456 UTC [s=...;i=...]" and indented
+// FIELD=value lines), `-o export` (FIELD=value lines, a blank line between records),
+// `-o json-pretty` (an object over several lines), `-o json-seq` (RS before each object) and
+// `-o json-sse` ("data: " before it). Each record becomes one JSON line for unframeJson.
+const JOURNAL_FIELD = /^[ \t]*([A-Z_][A-Z0-9_]*)=(.*)$/;
+// (its "[s=...;i=...]" cursor may be gone already: normalizeText takes "[s=...]" for BBCode)
+const JOURNAL_HEADER = /^\S.*\[s=[0-9a-f]+;i=[0-9a-f]+;|^[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+\s*$/;
+const MAX_PRETTY = 200;
+
+function joinJournalRecords(lines: string[]): string[] {
+  // eslint-disable-next-line no-control-regex
+  const seq = lines.map((l) => l.replace(/^(?:\u001e|data: )(?=\{)/, ''));
+  const fields = seq.some((l) => /^[ \t]*MESSAGE=/.test(l)) && seq.some((l) => /^[ \t]*(?:SYSLOG_IDENTIFIER|_PID|_COMM)=/.test(l));
+  const pretty = seq.some((l) => l.trim() === '{') && seq.some((l) => /^\s*"MESSAGE"\s*:/.test(l));
+  if (!fields && !pretty) return seq;
+  const out: string[] = [];
+  for (let i = 0; i < seq.length; i++) {
+    const l = seq[i] ?? '';
+    if (pretty && l.trim() === '{') {
+      const end = seq.findIndex((x, j) => j > i && x.trim().replace(/,$/, '') === '}');
+      if (end > i && end - i <= MAX_PRETTY) {
+        try {
+          out.push(JSON.stringify(JSON.parse(seq.slice(i, end + 1).join('\n').replace(/,\s*$/, ''))));
+          i = end;
+          continue;
+        } catch {
+          // not one JSON object: the lines as they are
+        }
+      }
+    }
+    if (fields && (JOURNAL_HEADER.test(l) || JOURNAL_FIELD.test(l))) {
+      const record: Record<string, string> = {};
+      let j = JOURNAL_HEADER.test(l) ? i + 1 : i;
+      for (; j < seq.length; j++) {
+        const m = JOURNAL_FIELD.exec(seq[j] ?? '');
+        if (!m) break;
+        record[m[1] ?? ''] ??= m[2] ?? '';
+      }
+      if (record['MESSAGE'] !== undefined && j - i >= 2) {
+        out.push(JSON.stringify(record));
+        i = j - 1;
+        continue;
+      }
+    }
+    out.push(l);
+  }
+  return out;
+}
+
 function unframeJson(line: string): string | null {
   let e: Record<string, unknown>;
   try {
@@ -643,7 +693,7 @@ const MAX_LINE = 4096;
 /** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
 export function splitLog(text: string): LogLine[] {
   const out: LogLine[] = [];
-  const rawLines = splitRunTogether(decodeQuotedPrintable(stripDecoration(normalizeText(decodeEntities(stripHtml(text))).split(/\r\n|\r|\n/)).map(unframeLine).map(unrelay)));
+  const rawLines = splitRunTogether(decodeQuotedPrintable(stripDecoration(joinJournalRecords(normalizeText(decodeEntities(stripHtml(text))).split(/\r\n|\r|\n/))).map(unframeLine).map(unrelay)));
   unwrap(rawLines).forEach(({ line: line0, index }) => {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
     // pppd formats a message into 1024 bytes (utils.c logit), pptp's into fewer: past

@@ -193,6 +193,16 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
     name: 'journalctl colours, ESC lost',
     fn: reframe((l, i, prog, pid) => `${classic(at(i))} router ${prog}[${pid}]: ${i % 3 === 0 ? '[0;1;31m' : '[0;1;39m'}${l.msg}[0m`),
   },
+  // journalctl's record forms: `-o verbose` (a header, then indented FIELD=value lines) and
+  // `-o json-pretty` (one object over several lines)
+  {
+    name: 'journalctl -o verbose',
+    fn: reframe((l, i, prog, pid) => `Mon ${iso(at(i)).replace('T', ' ')}.${String(100000 + i)} UTC [s=6b1d0c5e;i=${(0x1a00 + i).toString(16)};b=3f1c2a9e]\n    _TRANSPORT=syslog\n    PRIORITY=6\n    SYSLOG_IDENTIFIER=${prog}\n    SYSLOG_PID=${pid}\n    MESSAGE=${l.msg}\n    _PID=${pid}\n    _COMM=${prog}`),
+  },
+  {
+    name: 'journalctl -o json-pretty',
+    fn: reframe((l, i, prog, pid) => JSON.stringify({ __REALTIME_TIMESTAMP: String((BASE + i * 1000) * 1000), PRIORITY: '6', SYSLOG_IDENTIFIER: prog, SYSLOG_PID: pid, MESSAGE: l.msg, _PID: pid }, null, '\t')),
+  },
   { name: 'journalctl -o cat', fn: journalCat },
   {
     name: 'RFC 5424',
@@ -321,6 +331,8 @@ const KNOWN_FAILURES: Record<string, number> = {
   "journalctl -o short-iso (systemd >= 250)": 1,
   "journalctl -o short-precise": 2,
   "journalctl colours": 0,
+  "journalctl -o verbose": 0,
+  "journalctl -o json-pretty": 0,
   "journalctl colours, ESC lost": 0,
   // -o cat drops the tags that alone told: two pppd apart (an older case), pptpd's
   // lines from its pppd's (field16-raspbian-pptpd-server-..., field17-pastebin-aws-pptpd-...,
