@@ -66,6 +66,21 @@ function serverReasonFix(attempt: Attempt): string | null {
   return SERVER_REASONS.find(([re]) => has(attempt, re) || re.test(attempt.endedBy ?? ''))?.[1] ?? null;
 }
 
+/** chat's last word on a dial it failed (chat.c), with what it means for a modem and a line. */
+const CHAT_ANSWERS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/Failed \(NO CARRIER\)/, 'the network refused the data call (NO CARRIER after the dial): the APN, the subscription or data plan, or the coverage'],
+  [/Failed \((?:\+CME )?ERROR\b/, 'the modem answered ERROR to a command: a SIM locked by its PIN, or an APN command (AT+CGDCONT) it refused'],
+  [/Failed \(\+CGATT: ?0\)/, 'the modem is not attached to the packet network (+CGATT: 0): registration or coverage'],
+  [/Failed \((?:BUSY|NO DIAL ?TONE|NO ANSWER|VOICE)\)/, 'the number dialled answered BUSY, NO DIALTONE or nothing: the line or the number'],
+  [/^(?:.*\bchat\[\d+\]: )?(?:alarm|Failed)\s*$/, 'the modem never gave the answer chat waited for within its TIMEOUT: the wrong port (a stick\'s diagnostics or GPS port answers nothing), a stick still in storage mode, hardware flow control (`crtscts`) on a port without it, or no CONNECT for the dial'],
+];
+
+function chatAnswerFix(a: Attempt): string | null {
+  const said = a.evidence.find((l) => /\bchat\b.*(?:Failed|alarm)|^(?:Failed|alarm)/.test(l));
+  const meaning = said ? CHAT_ANSWERS.find(([re]) => re.test(said))?.[1] : undefined;
+  return meaning ? `pppd's connect script (chat) failed the dial, so PPP never started: ${meaning}.` : null;
+}
+
 /** The MS-CHAP error code's meaning (E=691 ...), when the failure carried one. */
 function mschapError(attempt: Attempt): string | undefined {
   const code = mschapCode(attempt);
@@ -262,7 +277,8 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
         : '`wvdial` again with the modem\'s answers in view (NO CARRIER, BUSY, NO DIALTONE, ERROR), and `logread | grep -E "chat|pppd"`',
   },
   'connect-script-failed': {
-    fix: () =>
+    fix: (a) =>
+      chatAnswerFix(a) ??
       "pppd's connect script (chat; comgt's on OpenWrt's 3g proto) exited with an error, so the modem never connected and PPP never started (pppd exits 8): the modem's last answer in chat's lines says why (NO CARRIER, BUSY, ERROR, a time-out waiting for CONNECT): the SIM PIN, the APN or number, the signal, or the modem's port.",
     next: () => '`logread | grep -E "chat|pppd"` (the modem\'s answers) and the modem itself: `gcom -d /dev/ttyUSB0 info` (comgt) for signal, SIM and registration',
   },

@@ -24,6 +24,9 @@ const XL2TPD_CALL = /^(?:Call established with \S+, Local: |Calling on tunnel \d
 /** accel-ppp's dumps of the teardown it sends as a session ends (pptp.c ppp_finished, pptp_close; LCP's TermAck). */
 const ACCEL_TEARDOWN = /^(?:sent|rcvd) \[(?:PPTP (?:Call-Disconnect-Notify|Stop-Ctrl-Conn-(?:Request|Reply))|LCP Term(?:Ack|Req)|PPPoE PADT)\b/;
 
+/** chat's own lines that pppd's table reads (its signal, its failure's words). */
+const CHAT_ROWS: ReadonlySet<string> = new Set(['chat-signal', 'chat-failed']);
+
 /** Whose line it is, judged by its content: pptp's own format first, then the pppd table. */
 type Speaker = 'pppd' | 'pptp' | null;
 
@@ -37,7 +40,7 @@ function speakerOf(l: LogLine): Speaker {
   // xl2tpd's word on the call its pppd runs (the peer closing it, xl2tpd stopped): relayed.
   if (isXl2tpdRow(l)) return 'pppd';
   // chat's word that the signal stopping pppd reached it while it dialed (rules.ts chat-signal)
-  if (l.source === 'ignored' && /^chat$/i.test(l.prog ?? '') && ruleFor(PPPD_RULES, l.msg.trim())?.rule.name === 'chat-signal') return 'pppd';
+  if (l.source === 'ignored' && /^chat$/i.test(l.prog ?? '') && CHAT_ROWS.has(ruleFor(PPPD_RULES, l.msg.trim())?.rule.name ?? '')) return 'pppd';
   if (l.source === 'ignored') return null;
   // accel-ppp runs PPP itself: its lines (its PPTP, PPPoE and L2TP dumps too) are the PPP
   // daemon's, read by pppd's table and its accel rows, never by the PPTP client's rows (its own

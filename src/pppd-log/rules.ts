@@ -1125,6 +1125,14 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   {
+    // chat.c: "Failed (ABORT-STRING)" when an ABORT string came (exit 4+n), "alarm" and then a bare
+    // "Failed" when an expect timed out (exit 3): the modem's answer to the failed dial.
+    name: 'chat-failed',
+    re: /^(?:Failed(?: \((.+)\))?|alarm)$/,
+    example: 'Failed (NO CARRIER)',
+    on: (s, _m, l) => void (s.chatSaid = l),
+  },
+  {
     // wvdial (wvdialer.cc start_ppp) reports the pppd it starts on the modem it dialled: a run
     // whose log may stop before pppd printed a word of its own.
     name: 'dialer-started-pppd',

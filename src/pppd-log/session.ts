@@ -134,6 +134,8 @@ export interface Session {
    * "Call established with H, Local: ..." and then starts pppd, whose Connect line names only a pty).
    */
   l2tpCall: LogLine | null;
+  /** chat's last word on the dial it failed ("Failed (NO CARRIER)", "alarm"): chat.c's own lines. */
+  chatSaid: LogLine | null;
   /** macOS's pppd plugin began a connect ("PPTP connecting to server 'S' (A)..."). */
   appleConnecting: LogLine | null;
   /** pptp_ctrl.c ctrlp_error(): the server answered on TCP 1723 and refused the control connection or the call. */
@@ -223,6 +225,7 @@ export function newSession(pid: string | null): Session {
     ptyFrontEnd: null,
     l2tpTimeout: null,
     l2tpCall: null,
+    chatSaid: null,
     appleConnecting: null,
     serverRefused: null,
     ttyGone: null,

@@ -379,7 +379,7 @@ export function decideVerdict(s: Session): Decision {
     // of its own it stays an attempt with no outcome (endedBy null), so a redial's failed dial
     // after a finished attempt leaves the verdict to that one (parse.ts diagnoseParsed).
     if (s.ptyFailed && CONNECT_SCRIPT.test(s.ptyFailed.msg) && !negotiated && (!cause || cause.kind === 'hangup')) {
-      return { verdict: 'other', endedBy: cause ? describe(cause) : null, evidence: ev(s.ptyFailed, cause?.line), cause: 'connect-script-failed' };
+      return { verdict: 'other', endedBy: cause ? describe(cause) : null, evidence: ev(s.chatSaid, s.ptyFailed, cause?.line), cause: 'connect-script-failed' };
     }
     return {
       verdict: 'other',

@@ -424,6 +424,14 @@ describe('chat and the modem before PPP (chat.c, tty.c, utils.c)', () => {
     const d = diagnose(['Connect: ppp0 <--> /dev/ttyUSB0', 'Script /usr/sbin/chat -t5 -v -E -f /etc/chatscripts/3g.chat finished (pid 1240), status = 0x5', 'Connect script failed', 'Exit.'].join('\n'));
     expect(d.hint).toMatch(/^pppd's connect script \(chat/);
   });
+  it("names what chat's last word on the failed dial means (chat.c 'Failed (ABORT)', 'alarm')", () => {
+    const dial = (said: string[]): string => diagnose([ow('pppd[1234]', 'daemon.notice', 'pppd 2.4.9 started by root, uid 0'), ...said.map((m) => ow('chat[1240]', 'local2.info', m)), ow('pppd[1234]', 'daemon.err', 'Connect script failed'), ow('pppd[1234]', 'daemon.info', 'Exit.')].join('\n')).hint ?? '';
+    expect(dial(['send (ATD*99#^M)', 'expect (CONNECT)', 'NO CARRIER', 'Failed (NO CARRIER)'])).toMatch(/network refused the data call/);
+    expect(dial(['send (AT+CGDCONT=1,"IP","internet"^M)', 'expect (OK)', '+CME ERROR: SIM PIN required', 'Failed (+CME ERROR)'])).toMatch(/SIM locked by its PIN/);
+    expect(dial(['send (AT&F^M)', 'expect (OK)', 'alarm', 'Failed'])).toMatch(/wrong port/);
+    // with no chat line the common connect-script hint
+    expect(dial([])).toMatch(/^pppd's connect script \(chat; comgt's/);
+  });
   it('names the process that holds the modem\'s lock', () => {
     const d = diagnose(['pppd 2.4.9 started by root, uid 0', 'Device ttyUSB0 is locked by pid 987', 'Exit.'].join('\n'));
     expect(d.verdict).toBe('other');
