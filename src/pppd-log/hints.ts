@@ -340,7 +340,10 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
 /** A fix hint for a verdict, or null for `up`. */
 export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   // pptpd's pppd on a server; accel-ppp has a hint place of its own
-  const server = attempt.side === 'server' && attempt.frontEnd !== 'accel-ppp' && attempt.cause !== 'client-left' ? SERVER_SIDE[verdict] : undefined;
+  const onServer = attempt.side === 'server' && attempt.frontEnd !== 'accel-ppp';
+  const lns = onServer && (attempt.l2tp === true || has(attempt, XL2TPD_WORDS)) ? LNS_SIDE[verdict] : undefined;
+  if (lns) return `${lns.fix} Next on the server: ${lns.next}`;
+  const server = onServer && attempt.cause !== 'client-left' ? SERVER_SIDE[verdict] : undefined;
   if (server) return `${server.fix} Next on the server: ${server.next}`;
   const where = attempt.frontEnd ? FRONT_ENDS[attempt.frontEnd] : ON_THE_ROUTER;
   const hint = where.fix(verdict, attempt) ?? fixFor(verdict, attempt);
@@ -441,6 +444,32 @@ function accelNext(attempt: Attempt): string {
   const iface = attempt.iface ? `\`grep ${attempt.iface}: /var/log/accel-ppp/accel-ppp.log\`` : '`tail -n 100 /var/log/accel-ppp/accel-ppp.log`';
   return `${iface} (or \`journalctl -t accel-pppd\`) and \`accel-cmd show sessions\``;
 }
+
+/** xl2tpd's lines on the call (an LNS's "Call established with H, PID: N", its control_finish). */
+const XL2TPD_WORDS = /\bxl2tpd\b|Call established with \S+, PID: \d+|L2TP (?:client|peer)/;
+
+/**
+ * An xl2tpd LNS's log (its pppd runs for a client's L2TP call, often inside IPsec): the client is
+ * the peer, no GRE or TCP 1723 is involved.
+ */
+const LNS_SIDE: Partial<Record<Verdict, { fix: string; next: string }>> = {
+  no_response: {
+    fix: "The client's PPP never reached this LNS's pppd although xl2tpd set up the call: the client's IPsec policy must cover UDP 1701 both ways (NAT-T: UDP 4500), or the client's pppd never started (its own log says why).",
+    next: '`logread | grep -E "xl2tpd|pppd|charon"` (Debian: `journalctl -u xl2tpd -u strongswan`) and `ipsec statusall` (or `swanctl --list-sas`)',
+  },
+  link_dead: {
+    fix: "The client stopped answering (pppd's LCP echoes or xl2tpd's hellos): its NAT mapping or IPsec SA went away, or it left without a StopCCN.",
+    next: '`logread | grep -E "xl2tpd|pppd|charon"` around the time-out, and `ipsec statusall`',
+  },
+  terminated_by_peer: {
+    fix: "The client ended its L2TP call or tunnel (its StopCCN or CDN, or its LCP Terminate-Request): nothing failed here; if it did not mean to leave, its own log says why.",
+    next: '`logread | grep -E "xl2tpd|pppd"` around the end, and the client\'s own log',
+  },
+  auth_failed: {
+    fix: "A client failed this LNS's authentication: its user name or password does not match this server's /etc/ppp/chap-secrets (the client's name in the first field, the `name` of xl2tpd's pppd options file, or *, in the second); \"peer refused to authenticate\" is the client declining every protocol offered.",
+    next: '`grep -n USER /etc/ppp/chap-secrets` and `logread | grep -E "xl2tpd|pppd"` for this call',
+  },
+};
 
 /**
  * NetworkManager runs this pppd (NetworkManager-pptp, -l2tp): nm-pptp-service.c

@@ -8,7 +8,7 @@
 
 import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { ACCEL_PROG, splitLog, type LogLine } from './lines.js';
-import { newSession, serverSide, type Session } from './session.js';
+import { l2tpSession, newSession, serverSide, type Session } from './session.js';
 import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
 import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
@@ -20,6 +20,9 @@ export type { EndEvent, EndKind, HookScript, Session } from './session.js';
 
 /** xl2tpd (a LAC) setting up the call its pppd will run on (control.c, xl2tpd.c). */
 const XL2TPD_CALL = /^(?:Call established with \S+, Local: |Calling on tunnel \d+|Connecting to host \S+, port 1701|Connection established to \S+, 1701)/;
+
+/** xl2tpd as the LNS (control.c control_finish on an ICCN): "Call established with H, PID: N, Unix: ...". */
+const XL2TPD_LNS_CALL = /^Call established with \S+, PID: (\d+)\b/;
 
 /** accel-ppp's dumps of the teardown it sends as a session ends (pptp.c ppp_finished, pptp_close; LCP's TermAck). */
 const ACCEL_TEARDOWN = /^(?:sent|rcvd) \[(?:PPTP (?:Call-Disconnect-Notify|Stop-Ctrl-Conn-(?:Request|Reply))|LCP Term(?:Ack|Req)|PPPoE PADT)\b/;
@@ -224,6 +227,7 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   let pending: LogLine[] = [];
   let seen = false;
   let l2tpCall: LogLine | null = null;
+  const lnsCalls = new Map<string, LogLine>();
 
   const groupFor = (key: string, pid: string | null): Group => {
     let g = groups.get(key);
@@ -275,6 +279,9 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     const attemptRuns = current?.sessions[current.sessions.length - 1]?.finished === false;
     // xl2tpd (a LAC) setting up a call while no pppd runs: the next pppd runs on it
     if (!attemptRuns && /^xl2tpd$/i.test(l.prog ?? '') && XL2TPD_CALL.test(l.msg)) l2tpCall = l;
+    // xl2tpd as the LNS names the pppd it started for a client's call (a server's log)
+    const lns = /^xl2tpd$/i.test(l.prog ?? '') ? XL2TPD_LNS_CALL.exec(l.msg) : null;
+    if (lns?.[1]) lnsCalls.set(lns[1], l);
     if (nm && !attemptRuns && NM_WHILE_RUNNING_ROWS.has(ruleFor(NM_RULES, nm.msg)?.rule.name ?? '')) continue;
     let speaker = nm ? 'pppd' : speakerOf(l);
     // An untagged line (a terminal, `journalctl -o cat`) or netifd's relay of pppd's stderr that
@@ -349,6 +356,13 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     seen = true;
   }
   mergeDialerViews(groups);
+  // the pppd an LNS started for a client: this log is the server's
+  for (const [pid, line] of lnsCalls) {
+    for (const s of groups.get(`pid:${pid}`)?.sessions ?? []) {
+      s.tunnelServer ??= line;
+      s.l2tpCall = line;
+    }
+  }
   const nonPptp = order.filter((g) => !g.pptp).flatMap((g) => g.sessions);
   // A pppd whose lines name no line at all runs on the USB modem the kernel named (or dialled).
   if (modemLine) {
@@ -477,6 +491,17 @@ function settleIpcp(s: Session): void {
   s.upLine = s.ipcpAckRcvd.index > s.ipcpAckSent.index ? s.ipcpAckRcvd : s.ipcpAckSent;
 }
 
+/** On an LNS, xl2tpd's word that the L2TP peer closed the call or the tunnel is the client leaving. */
+function settleLnsEnds(s: Session): void {
+  if (!s.l2tpCall || !XL2TPD_LNS_CALL.test(s.l2tpCall.msg)) return;
+  for (const e of s.ends) {
+    if (e.kind === 'pptp-peer-closed' && e.detail.startsWith('xl2tpd: the L2TP peer')) {
+      e.detail = e.detail.replace('xl2tpd: the L2TP peer', 'xl2tpd: the L2TP client');
+      e.cause = 'client-left';
+    }
+  }
+}
+
 /** accel-ppp's ppp.c connect_ppp_channel() line ("connect: ppp0 <--> pptp(203.0.113.7)"). */
 const ACCEL_CONNECT = /^connect: \S+ <--> \w+\(/;
 
@@ -550,6 +575,7 @@ function frontEndOf(s: Session): Attempt['frontEnd'] {
 
 /** Session → the contract's Attempt (verdict included). */
 export function toAttempt(s: Session): Attempt {
+  settleLnsEnds(s);
   settleIpcp(s);
   settleAccel(s);
   settleHangup(s);
@@ -576,6 +602,7 @@ export function toAttempt(s: Session): Attempt {
     side: serverSide(s) ? 'server' : 'client',
     frontEnd: frontEndOf(s),
     legacy: s.lines.some((l) => LEGACY_DESKTOP.test(l.raw)),
+    l2tp: l2tpSession(s),
   };
 }
 

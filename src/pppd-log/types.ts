@@ -81,6 +81,8 @@ export interface Attempt {
    * no `nmcli connection modify`; /var/log/syslog and the connection editor instead. (additive)
    */
   legacy?: boolean;
+  /** The link is an L2TP call (xl2tpd's lines, the pppol2tp plugin, netifd's `l2tp-NAME`). (additive) */
+  l2tp?: boolean;
 }
 
 /**

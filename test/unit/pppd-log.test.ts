@@ -465,6 +465,21 @@ describe('rotated syslog files pasted newest first (`grep pppd /var/log/syslog*`
   });
 });
 
+describe("an xl2tpd LNS's log (the server's side of an L2TP call)", () => {
+  const call = ['xl2tpd[700]: Connection established to 198.51.100.7, 1701.  Local: 49216, Remote: 38525 (ref=0/0).  LNS session is \'default\'', 'xl2tpd[700]: Call established with 198.51.100.7, PID: 5678, Local: 6, Remote: 5, Serial: 1', 'pppd[5678]: pppd 2.4.9 started by root, uid 0', 'pppd[5678]: Connect: ppp0 <--> /dev/pts/1'];
+  it("reads the client closing its tunnel as the client leaving, with the LNS's hints (no GRE, no TCP 1723)", () => {
+    const up = [...call, 'pppd[5678]: local  IP address 10.9.0.1', 'pppd[5678]: remote IP address 10.9.0.11'];
+    const d = diagnose([...up, 'xl2tpd[700]: control_finish: Connection closed to 198.51.100.7, port 1701 (Goodbye!), Local: 49216, Remote: 38525', 'xl2tpd[700]: Terminating pppd: sending TERM signal to pid 5678', 'pppd[5678]: Terminating on signal 15', 'pppd[5678]: Connection terminated.'].join('\n'));
+    expect(d.verdict).toBe('terminated_by_peer');
+    expect(d.endedBy).toMatch(/the L2TP client 198\.51\.100\.7 closed the tunnel/);
+    expect(d.hint).toMatch(/^The client ended its L2TP call or tunnel/);
+    const silent = diagnose([...call, 'pppd[5678]: LCP: timeout sending Config-Requests', 'pppd[5678]: Connection terminated.'].join('\n'));
+    expect(silent.verdict).toBe('no_response');
+    expect(silent.hint).toMatch(/LNS's pppd although xl2tpd set up the call/);
+    expect(silent.hint).not.toMatch(/GRE|1723/);
+  });
+});
+
 describe("syslog daemons' repeat reduction", () => {
   it("counts rsyslog's 'message repeated N times: [ ... ]' as the lines it stands for", () => {
     const req = 'sent [LCP ConfReq id=0x1 <asyncmap 0x0> <auth chap MS-v2> <magic 0x5f4e3d2c>]';
