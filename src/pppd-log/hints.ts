@@ -94,6 +94,9 @@ function mschapCode(attempt: Attempt): string | undefined {
   return MSCHAP_TEXT_CODES.find(([re]) => re.test(error))?.[1];
 }
 
+/** pptp.so's words for a server it has no route to (the WAN under the tunnel is down). */
+const NO_ROUTE_TO_SERVER = /PPTP: (?:connect failed \((?:Network is unreachable|No route to host)\)|failed to add host route)/;
+
 /** pptpmanager.c: the `ppp` program pptpd.conf names cannot be run. */
 const PPTPD_NO_PPPD = /MGR: PPP binary /i;
 
@@ -653,6 +656,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       if (attempt.cause === 'server-refused') {
         return has(attempt, /read returned zero|peer has closed/i) ? "the server's own log for this client (pptpd: `logread -e pptpd`), and any other PPTP client behind the same NAT address" : "`logread -e pppd | grep -i 'result code'`, then the server's own log for this client";
       }
+      if (has(attempt, NO_ROUTE_TO_SERVER)) return `\`ip route get ${serverOf(attempt)}\` and \`ifstatus wan\` (the connection under the tunnel: its address and default route)`;
       return has(attempt, DNS_FAILURE)
         ? `\`nslookup ${server}\``
         : `\`nc ${server} 1723\` (it must connect) and \`ip route get ${server}\``;
@@ -795,6 +799,11 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
         return 'The PPTP server name does not resolve: check the server name in the pty/pptp_server line and the router\'s DNS.';
       }
       if (attempt.cause === 'server-refused') return serverRefused(attempt);
+      // pptp.so (pptp.c pptp_start_client): its route to the server and its connect() to learn
+      // the local address are local lookups that send nothing
+      if (has(attempt, NO_ROUTE_TO_SERVER)) {
+        return "The router has no route to the PPTP server (pptp.so looks the route up before it sends anything): its WAN, the connection the tunnel runs over, is down or has no default route yet; nothing reached the server or port 1723.";
+      }
       return 'pptp could not open its control connection (TCP 1723): wrong server address, server down, or port 1723 blocked/refused on the way. Check the address and that `nc SERVER 1723` connects.';
     case 'no_kernel_support':
       if (has(attempt, /MPPE/i)) {

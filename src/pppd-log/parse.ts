@@ -112,7 +112,9 @@ const NM_VPN_SERVICE = /^(?:nm-(?:pptp|l2tp)\[\d+\]\s+<\w+>|\*\* Message:(?: \d\
 const PPP_VPN = /Tunnel Device: "?ppp\d|\(ppp\d+\)|NetworkManager\.pptp|nm-pptp|\bpppd\b/;
 
 /** macOS's pppd: its PPTP/L2TP plugins' own words, sys-MacOSX.c's publish_entry, the 10.7+ router lookup. */
-const APPLE_PPPD = /^(?:PPTP|L2TP)(?::| connecting to| connection established| hangup$| has detected| disconnect)|^publish_entry SCDSet|^(?:pptp|l2tp)_get_router_address|^IPSec connection /;
+// (pppd's own pptp.so plugin, accel-pptp's, which OpenWrt, Asuswrt, Padavan, DD-WRT and Tomato
+// run, starts its errors with "PPTP: " too: "Unknown host", "connect failed", "failed to ...")
+const APPLE_PPPD = /^(?:PPTP|L2TP)(?:: (?!Unknown host|connect failed|failed to )| connecting to| connection established| hangup$| has detected| disconnect)|^publish_entry SCDSet|^(?:pptp|l2tp)_get_router_address|^IPSec connection /;
 /** wvdial's console (wvdialer.cc): its report of pppd's end, or its "-->" relay of pppd's lines. */
 const WVDIAL_RUNS_PPPD = /The PPP daemon has died|^\s*-->\s|^Pid of pppd: \d+|^Starting pppd at |WvDial<\*\d+>|\bwvdial\b/i;
 /**

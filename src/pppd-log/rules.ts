@@ -696,7 +696,7 @@ export const PPPD_RULES: Rule[] = [
     // ...and macOS's pppd L2TP/PPTP plugins (Apple ppp Drivers/*-plugin/main.c): "L2TP: Host '%s'
     // not found...", and "L2TP cannot connect to the server" when the tunnel setup (SCCRQ) got
     // no answer: the control connection never opened.
-    re: /^PPTP: (?:Unknown host|connect failed|failed to connect PPTP socket|failed to bind PPTP socket)|Call manager exited with error|Could not launch call manager|Could not open control connection|^(?:L2TP|PPTP):? (?:cannot connect to the server|Host '[^']*' not found)/i,
+    re: /^PPTP: (?:Unknown host|connect failed|failed to connect PPTP socket|failed to bind PPTP socket|failed to add host route)|Call manager exited with error|Could not launch call manager|Could not open control connection|^(?:L2TP|PPTP):? (?:cannot connect to the server|Host '[^']*' not found)/i,
     example: 'PPTP: Unknown host vpn.example.com',
     on: (s, _m, l) => void (s.controlErr ??= l),
   },

@@ -480,6 +480,19 @@ describe("an xl2tpd LNS's log (the server's side of an L2TP call)", () => {
   });
 });
 
+describe("pptp.so's own 'PPTP: ' errors (OpenWrt, Asuswrt, Padavan, DD-WRT and Tomato run it)", () => {
+  it("reads them as the router's, not as macOS's ppp.log, and a missing route as the WAN under the tunnel", () => {
+    const lines = (m: string): string => ['Sun Dec  6 10:00:00 2026 daemon.info pppd[2301]: Plugin pptp.so loaded.', `Sun Dec  6 10:00:00 2026 daemon.err pppd[2301]: ${m}`, 'Sun Dec  6 10:00:00 2026 daemon.info pppd[2301]: Exit.'].join('\n');
+    const unreach = diagnose(lines('PPTP: connect failed (Network is unreachable)'));
+    expect(unreach.verdict).toBe('control_refused');
+    expect(unreach.hint).toMatch(/no route to the PPTP server/);
+    expect(unreach.hint).toMatch(/Next on the router: `ip route get/);
+    expect(unreach.hint).not.toMatch(/Mac/);
+    expect(diagnose(lines('PPTP: failed to add host route (No route to host)')).verdict).toBe('control_refused');
+    expect(diagnose(lines('PPTP: Unknown host vpn.example.net')).hint).not.toMatch(/Mac/);
+  });
+});
+
 describe("syslog daemons' repeat reduction", () => {
   it("counts rsyslog's 'message repeated N times: [ ... ]' as the lines it stands for", () => {
     const req = 'sent [LCP ConfReq id=0x1 <asyncmap 0x0> <auth chap MS-v2> <magic 0x5f4e3d2c>]';
