@@ -343,6 +343,9 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
 /** A fix hint for a verdict, or null for `up`. */
 export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   // pptpd's pppd on a server; accel-ppp has a hint place of its own
+  const sstp = attempt.sstp === true && attempt.side !== 'server' ? SSTP_FIX[verdict] : undefined;
+  const sstpFix = sstp?.fix(attempt);
+  if (sstp && sstpFix) return `${sstpFix} Next: ${sstp.next(attempt)}`;
   const onServer = attempt.side === 'server' && attempt.frontEnd !== 'accel-ppp';
   const lns = onServer && (attempt.l2tp === true || has(attempt, XL2TPD_WORDS)) ? LNS_SIDE[verdict] : undefined;
   if (lns) return `${lns.fix} Next on the server: ${lns.next}`;
@@ -447,6 +450,51 @@ function accelNext(attempt: Attempt): string {
   const iface = attempt.iface ? `\`grep ${attempt.iface}: /var/log/accel-ppp/accel-ppp.log\`` : '`tail -n 100 /var/log/accel-ppp/accel-ppp.log`';
   return `${iface} (or \`journalctl -t accel-pppd\`) and \`accel-cmd show sessions\``;
 }
+
+/**
+ * sstp-client (sstpc) runs PPP inside an HTTPS connection (TCP 443): no GRE, no TCP 1723; its
+ * own lines say why the connection failed or ended (sstp-client.c), its peer file carries pppd's
+ * options (/etc/ppp/peers/NAME, `plugin sstp-pppd-plugin.so sstp-sock ...`).
+ */
+const SSTP_FIX: Partial<Record<Verdict, { fix: (a: Attempt) => string | null; next: (a: Attempt) => string }>> = {
+  control_refused: {
+    fix: (a) =>
+      has(a, /certificate/i)
+        ? "sstpc refused the server's TLS certificate: give it the CA that signed it (`--ca-cert`), or connect to the name the certificate holds; `--cert-warn` only to test."
+        : has(a, /resolve host|lookup host/)
+          ? 'The SSTP server name does not resolve: check the name on the sstpc command line and the DNS.'
+          : has(a, /HTTP/)
+            ? "The server answered, but not as an SSTP server (its HTTP answer to SSTP's request was not 200): the address, the port or the path (a web server or a firewall's portal on 443), or SSTP is off on it."
+            : 'sstpc could not set up its HTTPS connection (TCP 443) to the server: the address, the server down, TCP 443 blocked on the way, or a proxy that wants credentials.',
+    next: () => '`journalctl -t sstpc` (or sstpc with `--log-level 4 --log-stderr`) and `curl -vk https://SERVER/` (TLS and the certificate)',
+  },
+  no_response: {
+    fix: () => "The server never answered LCP over the SSTP connection (PPP inside TLS: no GRE, no TCP 1723 is involved): the server's PPP side did not start (its log says why), or sstpc and pppd do not talk (the peer file's `plugin sstp-pppd-plugin.so` and `sstp-sock`).",
+    next: () => '`journalctl -t sstpc -t pppd` around the time-out',
+  },
+  link_dead: {
+    fix: () => 'The SSTP tunnel was up and then stopped answering LCP echoes: the HTTPS connection under it stalled (a NAT or proxy dropping an idle TCP connection, the route to the server through ppp0); no GRE is involved.',
+    next: () => '`journalctl -t sstpc -t pppd` around the time-out and `ip route get SERVER`',
+  },
+  terminated_by_peer: {
+    fix: (a) =>
+      has(a, /Connection was aborted/)
+        ? "The SSTP server aborted or disconnected the call (sstpc's line gives its reason); right after authentication it is most often the crypto binding: pppd's sstp plugin did not hand sstpc the MPPE keys (`plugin sstp-pppd-plugin.so sstp-sock /var/run/sstpc/sstpc-NAME` in the peer file, NAME sstpc's --ipparam)."
+        : null,
+    next: () => '`journalctl -t sstpc -t pppd` and the peer file (`grep -e plugin -e sstp-sock /etc/ppp/peers/NAME`)',
+  },
+  mppe_failed: {
+    fix: () => "MPPE failed on an SSTP link, which does not use it (TLS encrypts): remove `require-mppe*` (or `mppe required`) from the SSTP peer file or the connection's settings.",
+    next: () => '`grep -n mppe /etc/ppp/peers/NAME`',
+  },
+  config_error: {
+    fix: (a) =>
+      has(a, /Could not connect to sstp-client/)
+        ? "pppd's sstp plugin could not reach sstpc's socket: its `sstp-sock` names another path than the one sstpc made (`/var/run/sstpc/sstpc-NAME`, NAME sstpc's --ipparam), or sstpc is gone."
+        : null,
+    next: () => '`ls -l /var/run/sstpc/` and `grep -e sstp-sock /etc/ppp/peers/NAME`',
+  },
+};
 
 /** xl2tpd's lines on the call (an LNS's "Call established with H, PID: N", its control_finish). */
 const XL2TPD_WORDS = /\bxl2tpd\b|Call established with \S+, PID: \d+|L2TP (?:client|peer)/;

@@ -8,7 +8,7 @@
 
 import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { ACCEL_PROG, splitLog, type LogLine } from './lines.js';
-import { l2tpSession, newSession, serverSide, type Session } from './session.js';
+import { l2tpSession, newSession, serverSide, sstpSession, type Session } from './session.js';
 import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
 import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
@@ -45,6 +45,11 @@ function speakerOf(l: LogLine): Speaker {
   // chat's word that the signal stopping pppd reached it while it dialed (rules.ts chat-signal)
   if (l.source === 'ignored' && /^chat$/i.test(l.prog ?? '') && CHAT_ROWS.has(ruleFor(PPPD_RULES, l.msg.trim())?.rule.name ?? '')) return 'pppd';
   if (l.source === 'ignored') return null;
+  // openfortivpn's own teardown lines under its tag (evidence: false rows, so not pppd's words):
+  // the front end's word that it shut the tunnel down, read on the pppd attempt it runs
+  if (/^openfortivpn$/i.test(l.prog ?? '') && ruleFor(PPPD_RULES, l.msg)?.rule.name === 'ssl-vpn-down') return 'pppd';
+  // sstpc's word on the SSTP connection it runs pppd over (rules.ts sstp-*)
+  if (/^sstpc$/i.test(l.prog ?? '') && /^sstp-/.test(ruleFor(PPPD_RULES, l.msg)?.rule.name ?? '')) return 'pppd';
   // accel-ppp runs PPP itself: its lines (its PPTP, PPPoE and L2TP dumps too) are the PPP
   // daemon's, read by pppd's table and its accel rows, never by the PPTP client's rows (its own
   // "send [PPTP Outgoing-Call-Reply ... <Result 1>]" accepts a call; pptp-linux reads a refusal).
@@ -605,6 +610,7 @@ export function toAttempt(s: Session): Attempt {
     frontEnd: frontEndOf(s),
     legacy: s.lines.some((l) => LEGACY_DESKTOP.test(l.raw)),
     l2tp: l2tpSession(s),
+    sstp: sstpSession(s),
   };
 }
 

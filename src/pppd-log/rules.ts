@@ -543,7 +543,7 @@ export const SSL_VPN_TEARDOWN = String.raw`Cancelling threads|Cleanup, joining t
  * end's name and pid (openfortivpn's): such a line goes with the pppd attempt that runs
  * (parse.ts), not with an attempt of its own.
  */
-export const FRONT_END_ROWS: ReadonlySet<string> = new Set(['ssl-vpn-up', 'ssl-vpn-down']);
+export const FRONT_END_ROWS: ReadonlySet<string> = new Set(['ssl-vpn-up', 'ssl-vpn-down', 'sstp-control-failed', 'sstp-aborted', 'sstp-plugin-socket']);
 /**
  * Rows that read a front end's report on a pppd that has exited (its exit status or the signal
  * that killed it): printed after pppd's own last words (wvdialer.cc hangup(): "Disconnecting at
@@ -1546,6 +1546,33 @@ export const PPPD_RULES: Rule[] = [
     re: /^(?:Link terminated\.|Starting negotiation on |Last channel has disconnected|Warning: couldn't open ppp database|Received bad configure-(?:ack|nak|rej)|\S+: Rcvd Code-Reject for |Protocol-Reject for unsupported protocol|appear to have received our own echo-reply|Peer \S+ authenticated with |(?:Local|Remote) LL address changed to|Lost compression sync|Compression disabled by peer|Serial port initialized|Serial link disconnected)/,
     example: 'Link terminated.',
     on: () => {},
+  },
+  // --- sstp-client (sstpc), which runs pppd on a pty (or is run by it) and logs as sstpc[PID] ---
+  {
+    // sstp-client.c sstp_client_lookup / sstp_client_connect / sstp_client_connected /
+    // sstp_client_http_done / sstp_client_proxy_connected, sstp-http.c: the SSTP connection
+    // (HTTPS on TCP 443) could not be set up, so no PPP was started: the control connection's
+    // failure, as pptp's to TCP 1723 is.
+    name: 'sstp-control-failed',
+    re: /^(?:Could not resolve host: |Could not lookup host: `|Could not connect to `|Could not connect to the server, |Could not complete connect to the client|Error: Expected HTTP code 200|HTTP handshake with server failed|Verification of server certificate failed|Proxy asked for credentials, none provided)/,
+    example: 'HTTP handshake with server failed',
+    on: (s, _m, l) => void (s.controlErr ??= l),
+  },
+  {
+    // sstp-client.c sstp_client_state_cb: the server's ABORT or DISCONNECT (sstp-state.c) ends
+    // the call, sstpc stops pppd and exits with this line.
+    name: 'sstp-aborted',
+    re: /^Connection was aborted, (.*)$/,
+    example: 'Connection was aborted, Value of attribute is incorrect',
+    on: (s, m, l) => void s.ends.push({ kind: 'pptp-peer-closed', detail: `the SSTP server aborted or disconnected the call (${m[1] ?? ''})`, line: l }),
+  },
+  {
+    // pppd-plugin/sstp-plugin.c sstp_send_notify: pppd's sstp plugin cannot reach sstpc's
+    // socket (its sstp-sock option names another path, or sstpc is gone): pppd's fatal error
+    name: 'sstp-plugin-socket',
+    re: /^Could not connect to sstp-client \(/,
+    example: 'Could not connect to sstp-client (/var/run/sstpc/sstpc-uds-sock), No such file or directory (2)',
+    on: (s, _m, l) => void (s.configErr ??= l),
   },
   // --- accel-ppp, a PPP server with its own PPP code (accel-pppd/ppp/*.c); its lines reach this
   //     table with the session prefix removed and "send/recv [" read as "sent/rcvd [" (lines.ts) ---

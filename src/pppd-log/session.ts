@@ -264,6 +264,11 @@ export function l2tpSession(s: Session): boolean {
   return /^l2tp-/.test(s.iface ?? '') || s.l2tpCall !== null || s.lines.some((l) => /^xl2tpd$/i.test(l.prog ?? '') || /pppol2tp|openl2tp|nm-l2tp|^L2TP\b|^IPSec connection|\b(?:local|remote)_(?:tunnel|session) = |^Connecting to \S+ port 1701\b/i.test(l.msg));
 }
 
+/** This pppd carries an SSTP call: sstpc's own lines, or its pppd plugin loaded. */
+export function sstpSession(s: Session): boolean {
+  return s.lines.some((l) => /^sstpc$/i.test(l.prog ?? '') || /sstp-pppd-plugin|\bsstp-sock\b|\bsstpc\b|the SSTP server/.test(l.msg));
+}
+
 /** Records an authentication failure (the first failing line is the evidence). */
 export function authFailure(s: Session, l: LogLine, detail: string): void {
   s.authResult = 'failure';

@@ -83,6 +83,8 @@ export interface Attempt {
   legacy?: boolean;
   /** The link is an L2TP call (xl2tpd's lines, the pppol2tp plugin, netifd's `l2tp-NAME`). (additive) */
   l2tp?: boolean;
+  /** The link is an SSTP call: sstpc's lines or its pppd plugin (PPP inside TLS: no GRE, no TCP 1723). (additive) */
+  sstp?: boolean;
 }
 
 /**

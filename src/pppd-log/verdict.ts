@@ -3,7 +3,7 @@
 // consequences (an auth failure is followed by a TermReq, a modem hangup, "Connection terminated").
 
 import type { EndCause, Verdict } from './types.js';
-import { SERVER_VIEW, l2tpSession, serverSide, type EndEvent, type Session } from './session.js';
+import { SERVER_VIEW, l2tpSession, serverSide, sstpSession, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
 import { HANGUP, L2TP_SECRET_REFUSED, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
 
@@ -141,7 +141,7 @@ export function decideVerdict(s: Session): Decision {
     // 3. pptp could not open (or keep) its TCP 1723 control connection.
     if (s.controlErr) {
       const refused = s.controlErr === s.serverRefused ? { cause: 'server-refused' as const } : {};
-      const what = l2tpSession(s) ? 'the L2TP tunnel could not be set up' : 'pptp control connection failed';
+      const what = l2tpSession(s) ? 'the L2TP tunnel could not be set up' : sstpSession(s) ? 'the SSTP connection could not be set up' : 'pptp control connection failed';
       return { verdict: 'control_refused', endedBy: `${what}: ${s.controlErr.msg}`, evidence: ev(s.controlErr, ended?.line), ...refused };
     }
     // macOS's plugin: a connect whose control handshake failed without an error of its own
@@ -265,7 +265,7 @@ export function decideVerdict(s: Session): Decision {
       const request = s.controlUp ? undefined : s.lines.find((l) => /control packet type is 1\b|'Start-Control-Connection-Request'/.test(l.msg));
       return {
         verdict: 'control_refused',
-        endedBy: `the server closed the PPTP control connection before PPP started (${ctrlClosed.detail})`,
+        endedBy: sstpSession(s) ? `the SSTP server ended the call before PPP started (${ctrlClosed.detail.replace(/^the SSTP server aborted or disconnected the call \((.*)\)$/, "$1")})` : `the server closed the PPTP control connection before PPP started (${ctrlClosed.detail})`,
         evidence: ev(request, ctrlClosed.line, s.lcpTimeout),
         ...(request ? { cause: 'server-refused' as const } : {}),
       };
@@ -527,6 +527,7 @@ function firstEndAfterUp(s: Session, upIdx: number): string | null {
 /** pptp's rows say the server closed the call; pptpd's and accel-ppp's (a server's log) say the client did. */
 function peerClosedWords(e: EndEvent): string {
   if (L2TP_PEER.test(e.detail)) return e.detail.replace(XL2TPD_TAG, '');
+  if (e.detail.startsWith('the SSTP server')) return e.detail;
   return e.cause === 'client-left' ? e.detail.replace(SERVER_VIEW, '') : `the server closed the PPTP call (${e.detail})`;
 }
 

@@ -183,10 +183,12 @@ describe('verdict accuracy', () => {
     // seen after deciding, not looked at: 616/671 (91.8 %); an audit of the envelopes real
     // pastes come in (HTML <br>, grep -n, cat -A, rsyslog's repeat reduction) won one: 617/671;
     // batch 38 5/5 measured frozen at 3cd1388 (before this stop's rule changes): 622/676 (92.0 %);
-    // batch 39 6/6 measured frozen at ba4a78e: 628/682 (92.1 %).
+    // batch 39 6/6 measured frozen at ba4a78e: 628/682 (92.1 %); an audit of sstp-client's
+    // sources (its own lines on the SSTP connection read) won one older held-out log that was not
+    // taken for a pppd log (a count, not looked at): 629/682 (92.2 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(628);
+    expect(table.correct).toBeGreaterThanOrEqual(629);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
     // a ceiling, never met by looking

@@ -493,6 +493,23 @@ describe("pptp.so's own 'PPTP: ' errors (OpenWrt, Asuswrt, Padavan, DD-WRT and T
   });
 });
 
+describe('sstp-client (sstpc) and the pppd it runs (sstp-client.c, its pppd plugin)', () => {
+  const sstpc = (m: string): string => `Dec  6 10:00:00 deb sstpc[800]: ${m}`;
+  it("reads sstpc's own lines: the HTTPS connection failing is the control connection's failure, the server's abort its end; hints name SSTP, not GRE", () => {
+    const http = diagnose([sstpc('Resolved vpn.example.com to 203.0.113.9'), sstpc('Connected to 203.0.113.9'), sstpc('Error: Expected HTTP code 200'), sstpc('HTTP handshake with server failed')].join('\n'));
+    expect(http.verdict).toBe('control_refused');
+    expect(http.endedBy).toMatch(/SSTP connection could not be set up/);
+    expect(http.hint).toMatch(/not as an SSTP server/);
+    const up = [sstpc('Started PPP Link Negotiation'), 'Dec  6 10:00:01 deb pppd[801]: Plugin sstp-pppd-plugin.so loaded.', 'Dec  6 10:00:01 deb pppd[801]: Connect: ppp0 <--> /dev/pts/3', 'Dec  6 10:00:02 deb pppd[801]: local  IP address 10.0.0.7', 'Dec  6 10:00:02 deb pppd[801]: remote IP address 10.0.0.1'];
+    const abort = diagnose([...up, sstpc('Connection was aborted, Value of attribute is incorrect'), 'Dec  6 10:00:30 deb pppd[801]: Modem hangup', 'Dec  6 10:00:30 deb pppd[801]: Connection terminated.'].join('\n'));
+    expect(abort.verdict).toBe('terminated_by_peer');
+    expect(abort.hint).toMatch(/crypto binding/);
+    const lcp = diagnose([...up.slice(0, 3), 'Dec  6 10:00:31 deb pppd[801]: LCP: timeout sending Config-Requests'].join('\n'));
+    expect(lcp.verdict).toBe('no_response');
+    expect(lcp.hint).not.toMatch(/GRE \(IP protocol 47\) is blocked/);
+  });
+});
+
 describe("syslog daemons' repeat reduction", () => {
   it("counts rsyslog's 'message repeated N times: [ ... ]' as the lines it stands for", () => {
     const req = 'sent [LCP ConfReq id=0x1 <asyncmap 0x0> <auth chap MS-v2> <magic 0x5f4e3d2c>]';
