@@ -932,6 +932,8 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
         return `${s.script} exited with 127 (command not found): pppd runs scripts with a restricted PATH, so use full paths (/sbin/route, /usr/sbin/iptables) or set PATH at the top of the script.`;
       }
       if (s?.exitCode === 126) return `${s.script} exited with 126: it is not executable (chmod 755) or lacks the #!/bin/sh line.`;
+      // main.c run_program: the child's execve failed ("Can't execute %s: %m"), then _exit(99)
+      if (s?.exitCode === 99 && has(attempt, /Can't execute/i)) return `pppd could not execute ${s.script} (its reason is in the line: Permission denied is a script without the execute bit, a missing #! line or a noexec mount): \`chmod 755 ${s.script}\`; no command of the script ran.`;
       if (s?.exitCode === 1 && /\/lib\/netifd\/ppp6?-up$/.test(s.script)) {
         return `${s.script} exited with 1: on OpenWrt releases whose ppp-up ends with \`[ -d /etc/ppp/ip-up.d ] && ...\` that is only /etc/ppp/ip-up.d missing (harmless if \`ifstatus\` shows the interface up); otherwise a script in /etc/ppp/ip-up.d failed: run each by hand.`;
       }

@@ -1228,7 +1228,7 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     name: 'cant-execute',
-    re: /^Can't execute (\S+)/i,
+    re: /^Can't execute ([^\s:]+)/i,
     example: "Can't execute /etc/ppp/ip-up: Permission denied",
     on: (s, m, l) => {
       if (isHookScript(m[1] ?? '')) upsertScript(s, { script: hookName(m[1] ?? ''), exitCode: 99, signal: null, line: l });

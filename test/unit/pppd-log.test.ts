@@ -510,6 +510,15 @@ describe('sstp-client (sstpc) and the pppd it runs (sstp-client.c, its pppd plug
   });
 });
 
+describe("a hook script pppd cannot execute (main.c run_program: 'Can't execute %s: %m', then _exit(99))", () => {
+  it('names the script without the colon and says chmod, not a status to debug', () => {
+    const d = diagnose(['Connect: ppp0 <--> /dev/pts/0', 'local  IP address 192.168.50.10', 'remote IP address 192.168.50.1', "Can't execute /etc/ppp/ip-up: Permission denied"].join('\n'));
+    expect(d.verdict).toBe('ip_script_failed');
+    expect(d.scriptStatus?.script).toBe('/etc/ppp/ip-up');
+    expect(d.hint).toMatch(/`chmod 755 \/etc\/ppp\/ip-up`/);
+  });
+});
+
 describe("syslog daemons' repeat reduction", () => {
   it("counts rsyslog's 'message repeated N times: [ ... ]' as the lines it stands for", () => {
     const req = 'sent [LCP ConfReq id=0x1 <asyncmap 0x0> <auth chap MS-v2> <magic 0x5f4e3d2c>]';
