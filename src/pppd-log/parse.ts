@@ -519,7 +519,6 @@ const ACCEL_CONNECT = /^connect: \S+ <--> \w+\(/;
  * both, no packet dump and no end after them is up, without addresses.
  */
 function settleAccel(s: Session): void {
-  accelMppeRefused(s);
   if (s.upLine !== null || s.authResult !== 'success' || s.ends.length > 0 || s.finished) return;
   const accel = s.lines.filter((l) => ACCEL_PROG.test(l.prog ?? ''));
   // at level 4 and up its packet dumps show IPCP, which then decides (settleIpcp)
@@ -584,6 +583,7 @@ function frontEndOf(s: Session): Attempt['frontEnd'] {
 export function toAttempt(s: Session): Attempt {
   settleLnsEnds(s);
   settleIpcp(s);
+  accelMppeRefused(s);
   settleAccel(s);
   settleHangup(s);
   const { verdict, endedBy, evidence, cause } = decideVerdict(s);
