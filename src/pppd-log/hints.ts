@@ -180,6 +180,12 @@ function deviceOf(attempt: Attempt): string {
   return 'DEVICE';
 }
 
+/** The tty and the process holding its lock (utils.c lock: "Device %s is locked by pid %d"). */
+function lockOf(attempt: Attempt): { device?: string; pid?: string } {
+  const m = attempt.evidence.map((l) => /Device (\S+) is locked by pid (\d+)/.exec(l)).find((x) => x !== null);
+  return { device: m?.[1], pid: m?.[2] };
+}
+
 /** The PPTP server as the attempt's lines name it (parse.ts), or SERVER. */
 function serverOf(attempt: Attempt): string {
   return attempt.server ?? 'SERVER';
@@ -324,14 +330,9 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
     next: () => '`logread | grep -E "netifd|pppd|chat"` around the stop (an ifdown or restart just before it)',
   },
   'device-locked': {
-    fix: (a) => {
-      const m = a.evidence.map((l) => /Device (\S+) is locked by pid (\d+)/.exec(l)).find((x) => x !== null);
-      return `Another process holds ${m?.[1] ?? 'the device'}'s lock (pid ${m?.[2] ?? 'N'}): a second pppd on the same modem, ModemManager probing it, or a terminal program; pppd never touched the line. Stop that process (or tell ModemManager to leave the port alone); a stale lock file of a process that is gone can be removed.`;
-    },
-    next: (a) => {
-      const m = a.evidence.map((l) => /Device (\S+) is locked by pid (\d+)/.exec(l)).find((x) => x !== null);
-      return `\`ps w | grep ${m?.[2] ?? 'PID'}\` and \`ls -l /var/lock/LCK..${m?.[1] ?? 'DEVICE'}\``;
-    },
+    fix: (a) =>
+      `Another process holds ${lockOf(a).device ?? 'the device'}'s lock (pid ${lockOf(a).pid ?? 'N'}): a second pppd on the same modem, ModemManager probing it, or a terminal program; pppd never touched the line. Stop that process (or tell ModemManager to leave the port alone); a stale lock file of a process that is gone can be removed.`,
+    next: (a) => `\`ps w | grep ${lockOf(a).pid ?? 'PID'}\` and \`ls -l /var/lock/LCK..${lockOf(a).device ?? 'DEVICE'}\``,
   },
   'device-open-failed': {
     fix: (a) =>
@@ -456,16 +457,18 @@ function accelNext(attempt: Attempt): string {
  * own lines say why the connection failed or ended (sstp-client.c), its peer file carries pppd's
  * options (/etc/ppp/peers/NAME, `plugin sstp-pppd-plugin.so sstp-sock ...`).
  */
+/** sstpc's words for the step of its HTTPS connection that failed (sstp-client.c), with the fix. */
+const SSTP_CONNECT_FAILURES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/certificate/i, "sstpc refused the server's TLS certificate: give it the CA that signed it (`--ca-cert`), or connect to the name the certificate holds; `--cert-warn` only to test."],
+  [/resolve host|lookup host/, 'The SSTP server name does not resolve: check the name on the sstpc command line and the DNS.'],
+  [/HTTP/, "The server answered, but not as an SSTP server (its HTTP answer to SSTP's request was not 200): the address, the port or the path (a web server or a firewall's portal on 443), or SSTP is off on it."],
+];
+
 const SSTP_FIX: Partial<Record<Verdict, { fix: (a: Attempt) => string | null; next: (a: Attempt) => string }>> = {
   control_refused: {
     fix: (a) =>
-      has(a, /certificate/i)
-        ? "sstpc refused the server's TLS certificate: give it the CA that signed it (`--ca-cert`), or connect to the name the certificate holds; `--cert-warn` only to test."
-        : has(a, /resolve host|lookup host/)
-          ? 'The SSTP server name does not resolve: check the name on the sstpc command line and the DNS.'
-          : has(a, /HTTP/)
-            ? "The server answered, but not as an SSTP server (its HTTP answer to SSTP's request was not 200): the address, the port or the path (a web server or a firewall's portal on 443), or SSTP is off on it."
-            : 'sstpc could not set up its HTTPS connection (TCP 443) to the server: the address, the server down, TCP 443 blocked on the way, or a proxy that wants credentials.',
+      SSTP_CONNECT_FAILURES.find(([re]) => has(a, re))?.[1] ??
+      'sstpc could not set up its HTTPS connection (TCP 443) to the server: the address, the server down, TCP 443 blocked on the way, or a proxy that wants credentials.',
     next: () => '`journalctl -t sstpc` (or sstpc with `--log-level 4 --log-stderr`) and `curl -vk https://SERVER/` (TLS and the certificate)',
   },
   no_response: {

@@ -67,6 +67,8 @@ const BARE_TAG = /^(pptp|pptpd|pptpgw):\s+(.*)$/;
 // the debug form's ": : " neither).
 const ACCEL_FILE = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\](?::?\s+(?:msg|error|warn|info|debug):)?\s+/;
 export const ACCEL_PROG = /^accel-(?:ppp|pppd|sstp|pptp|l2tp|pppoe|ipoe)$/i;
+/** A line accel-ppp wrote (its log file's or syslog's form). */
+export const fromAccel = (l: Pick<LogLine, 'prog'>): boolean => ACCEL_PROG.test(l.prog ?? '');
 // (Its modules' own names start global lines: "pptp: IP is out of client-ip-range ...",
 // "radius: server(1) not responding": no interface.)
 const ACCEL_SESSION = /^(?::\s+:\s+|[\w.-]*:[^\s:]*:\s+|(?!(?:pptp|l2tp|sstp|pppoe|ipoe|radius|lcp|ipcp|ipv6cp|ccp|mppe|auth|pap|chap-md5|mschap-v[12]|ppp|pppd_compat|shaper|connlimit|chap-secrets|ippool|net-snmp|cli):)[\w.-]+:\s+(?:[0-9a-f]{16}:\s+)?|:\s+)/;

@@ -7,7 +7,7 @@
 // attempt" rows) and hands each attempt to verdict.ts.
 
 import type { Attempt, Diagnosis, ParsedLog } from './types.js';
-import { ACCEL_PROG, splitLog, type LogLine } from './lines.js';
+import { fromAccel, splitLog, type LogLine } from './lines.js';
 import { l2tpSession, newSession, serverSide, sstpSession, type Session } from './session.js';
 import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
 import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
@@ -27,8 +27,17 @@ const XL2TPD_LNS_CALL = /^Call established with \S+, PID: (\d+)\b/;
 /** accel-ppp's dumps of the teardown it sends as a session ends (pptp.c ppp_finished, pptp_close; LCP's TermAck). */
 const ACCEL_TEARDOWN = /^(?:sent|rcvd) \[(?:PPTP (?:Call-Disconnect-Notify|Stop-Ctrl-Conn-(?:Request|Reply))|LCP Term(?:Ack|Req)|PPPoE PADT)\b/;
 
-/** chat's own lines that pppd's table reads (its signal, its failure's words). */
-const CHAT_ROWS: ReadonlySet<string> = new Set(['chat-signal', 'chat-failed']);
+/**
+ * Programs around pppd whose own lines, under their own tag, a few of pppd's rows read: chat's
+ * word on the dial it ran (the signal that stopped it, its failure), openfortivpn's teardown of
+ * the tunnel (rows with evidence: false, not pppd's words), sstpc's word on the SSTP connection
+ * pppd runs over.
+ */
+const PROGRAM_ROWS: ReadonlyArray<readonly [RegExp, ReadonlySet<string>]> = [
+  [/^chat$/i, new Set(['chat-signal', 'chat-failed'])],
+  [/^openfortivpn$/i, new Set(['ssl-vpn-down'])],
+  [/^sstpc$/i, new Set(['sstp-control-failed', 'sstp-aborted', 'sstp-plugin-socket'])],
+];
 
 /** Whose line it is, judged by its content: pptp's own format first, then the pppd table. */
 type Speaker = 'pppd' | 'pptp' | null;
@@ -42,18 +51,14 @@ function speakerOf(l: LogLine): Speaker {
   if (l.source === 'ignored' && /^xl2tpd$/i.test(l.prog ?? '') && ruleFor(PPPD_RULES, l.msg)?.rule.name === 'exit-status') return 'pppd';
   // xl2tpd's word on the call its pppd runs (the peer closing it, xl2tpd stopped): relayed.
   if (isXl2tpdRow(l)) return 'pppd';
-  // chat's word that the signal stopping pppd reached it while it dialed (rules.ts chat-signal)
-  if (l.source === 'ignored' && /^chat$/i.test(l.prog ?? '') && CHAT_ROWS.has(ruleFor(PPPD_RULES, l.msg.trim())?.rule.name ?? '')) return 'pppd';
+  // a program around pppd whose own words a few of pppd's rows read (PROGRAM_ROWS)
+  const rows = PROGRAM_ROWS.find(([prog]) => prog.test(l.prog ?? ''))?.[1];
+  if (rows?.has(ruleFor(PPPD_RULES, l.msg.trim())?.rule.name ?? '')) return 'pppd';
   if (l.source === 'ignored') return null;
-  // openfortivpn's own teardown lines under its tag (evidence: false rows, so not pppd's words):
-  // the front end's word that it shut the tunnel down, read on the pppd attempt it runs
-  if (/^openfortivpn$/i.test(l.prog ?? '') && ruleFor(PPPD_RULES, l.msg)?.rule.name === 'ssl-vpn-down') return 'pppd';
-  // sstpc's word on the SSTP connection it runs pppd over (rules.ts sstp-*)
-  if (/^sstpc$/i.test(l.prog ?? '') && /^sstp-/.test(ruleFor(PPPD_RULES, l.msg)?.rule.name ?? '')) return 'pppd';
   // accel-ppp runs PPP itself: its lines (its PPTP, PPPoE and L2TP dumps too) are the PPP
   // daemon's, read by pppd's table and its accel rows, never by the PPTP client's rows (its own
   // "send [PPTP Outgoing-Call-Reply ... <Result 1>]" accepts a call; pptp-linux reads a refusal).
-  if (ACCEL_PROG.test(l.prog ?? '')) return /[A-Za-z]{2}/.test(l.msg) ? 'pppd' : null;
+  if (fromAccel(l)) return /[A-Za-z]{2}/.test(l.msg) ? 'pppd' : null;
   // pptpd's own lines: only its rows about the client's control connection.
   if (l.source === 'pptpd') return ruleFor(PPTPD_RULES, l.msg) ? 'pptp' : null;
   if (pptpMessage(l.msg)) return 'pptp';
@@ -203,7 +208,7 @@ function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
   if (relayedByNetworkManager(l) && s.lines.some((p) => !relayedByNetworkManager(p) && p.msg === l.msg)) return false;
   // accel-ppp's "disconnected" ends every session: its next session line is another session
   // (the server's own teardown dumps right after it excepted).
-  if (s.finished && ACCEL_PROG.test(l.prog ?? '') && s.lines.some((x) => ACCEL_PROG.test(x.prog ?? ''))) return !ACCEL_TEARDOWN.test(l.msg);
+  if (s.finished && fromAccel(l) && s.lines.some((x) => fromAccel(x))) return !ACCEL_TEARDOWN.test(l.msg);
   if (s.finished) return isFreshLine(l.msg, speaker === 'pptp');
   if (speaker === 'pptp') return false;
   const row = ruleFor(PPPD_RULES, l.msg)?.rule.name;
@@ -520,7 +525,7 @@ const ACCEL_CONNECT = /^connect: \S+ <--> \w+\(/;
  */
 function settleAccel(s: Session): void {
   if (s.upLine !== null || s.authResult !== 'success' || s.ends.length > 0 || s.finished) return;
-  const accel = s.lines.filter((l) => ACCEL_PROG.test(l.prog ?? ''));
+  const accel = s.lines.filter((l) => fromAccel(l));
   // at level 4 and up its packet dumps show IPCP, which then decides (settleIpcp)
   if (accel.some((l) => /^(?:sent|rcvd) \[/.test(l.msg))) return;
   const connect = accel.find((l) => ACCEL_CONNECT.test(l.msg));
@@ -534,7 +539,7 @@ function settleAccel(s: Session): void {
  */
 function accelMppeRefused(s: Session): void {
   if (s.upLine !== null || s.mppeFail !== null) return;
-  const accel = s.lines.filter((l) => ACCEL_PROG.test(l.prog ?? ''));
+  const accel = s.lines.filter((l) => fromAccel(l));
   const refused = accel.findIndex((l) => /^rcvd \[(?:CCP ConfRej\b|LCP ProtoRej\b.*\b80fd\b)/i.test(l.msg));
   if (refused < 0) return;
   const after = accel.slice(refused + 1);
@@ -575,7 +580,7 @@ function frontEndOf(s: Session): Attempt['frontEnd'] {
   if (s.networkManagerStop !== null || s.lines.some((l) => NETWORK_MANAGER_RUNS_PPPD.test(l.raw))) return 'networkmanager';
   if (s.lines.some((l) => APPLE_PPPD.test(l.msg))) return 'macos';
   if (s.lines.some((l) => WVDIAL_RUNS_PPPD.test(l.raw))) return 'wvdial';
-  if (s.lines.some((l) => ACCEL_PROG.test(l.prog ?? ''))) return 'accel-ppp';
+  if (s.lines.some((l) => fromAccel(l))) return 'accel-ppp';
   return null;
 }
 

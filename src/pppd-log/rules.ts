@@ -22,6 +22,9 @@ import { formatPattern } from './source-messages.js';
  * pppd, the line hanging up after a SIGHUP, a modem on a serial line (a prefix: the details
  * that start with it say how). Code tells them apart by the end's cause (types.ts EndCause).
  */
+/** sstp-client.c sstp_client_state_cb: the server's ABORT or DISCONNECT ended the call (its reason). */
+export const SSTP_ABORTED = /^Connection was aborted, (.*)$/;
+
 /** mtpd l2tp.c: the LNS's SCCRP failed the challenge of the profile's L2TP (tunnel) secret. */
 export const L2TP_SECRET_REFUSED = /Received SCCRP without valid challenge response/;
 
@@ -348,8 +351,9 @@ function exitStatus(s: Session, code: number | null, l: LogLine): void {
       // 1 too: a default route and no `noauth` (the hint names it where the status is all there is).
       if (s.upLine === null && s.ends.length === 0 && s.configErr === null && s.noKernel === null) {
         s.ends.push({ kind: 'local-term', detail: `pppd stopped on a fatal error at start-up (${why})`, line: l, cause: 'pppd-fatal' });
-      } else if (s.upLine !== null && s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `pppd exited (${why})`, line: l });
-      break;
+        break;
+      }
+    // falls through: after the link came up, exit 1 is pppd gone like any other status
     default:
       // any other status (1 fatal, 9 the pty program, ...): pppd is gone, the link with it
       if (code !== null && s.upLine !== null && s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `pppd exited (${why})`, line: l });
@@ -1128,7 +1132,7 @@ export const PPPD_RULES: Rule[] = [
     // chat.c: "Failed (ABORT-STRING)" when an ABORT string came (exit 4+n), "alarm" and then a bare
     // "Failed" when an expect timed out (exit 3): the modem's answer to the failed dial.
     name: 'chat-failed',
-    re: /^(?:Failed(?: \((.+)\))?|alarm)$/,
+    re: /^(?:Failed(?: \(.+\))?|alarm)$/,
     example: 'Failed (NO CARRIER)',
     on: (s, _m, l) => void (s.chatSaid = l),
   },
@@ -1562,7 +1566,7 @@ export const PPPD_RULES: Rule[] = [
     // sstp-client.c sstp_client_state_cb: the server's ABORT or DISCONNECT (sstp-state.c) ends
     // the call, sstpc stops pppd and exits with this line.
     name: 'sstp-aborted',
-    re: /^Connection was aborted, (.*)$/,
+    re: SSTP_ABORTED,
     example: 'Connection was aborted, Value of attribute is incorrect',
     on: (s, m, l) => void s.ends.push({ kind: 'pptp-peer-closed', detail: `the SSTP server aborted or disconnected the call (${m[1] ?? ''})`, line: l }),
   },

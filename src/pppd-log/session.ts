@@ -2,7 +2,7 @@
 // verdict.ts. Pure data and small helpers; no parsing here.
 
 import type { AuthProtocol, EndCause, MppeInfo, ScriptStatus } from './types.js';
-import { ACCEL_PROG, type LogLine } from './lines.js';
+import { fromAccel, type LogLine } from './lines.js';
 
 /** A termination-related event, in log order. */
 export type EndKind =
@@ -246,17 +246,24 @@ export function newSession(pid: string | null): Session {
 /** Details written from a server's log (pptpd's, accel-ppp's): the peer that left is the client. */
 export const SERVER_VIEW = /^(?:pptpd|accel-ppp): /;
 
+/** What the client ended, by the server's line that saw it (PPTP's unless another names itself). */
+const CLIENT_LEFT_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/PPPoE|PADT/, 'ended the PPPoE session'],
+  [/^l2tp /i, 'ended the L2TP session'],
+  [/^sstp:/, 'closed the SSTP connection'],
+];
+
 /** A server's log saw the client close the PPTP connection (first sighting only). */
 export function clientLeft(s: Session, server: 'pptpd' | 'accel-ppp', l: LogLine, text: string): void {
   if (!s.ends.some((e) => e.kind === 'pptp-peer-closed')) {
-    const what = /PPPoE|PADT/.test(text) ? 'ended the PPPoE session' : /^l2tp /i.test(text) ? 'ended the L2TP session' : /^sstp:/.test(text) ? 'closed the SSTP connection' : 'closed the PPTP connection';
+    const what = CLIENT_LEFT_WORDS.find(([re]) => re.test(text))?.[1] ?? 'closed the PPTP connection';
     s.ends.push({ kind: 'pptp-peer-closed', detail: `${server}: the client ${what} (${text})`, line: l, cause: 'client-left' });
   }
 }
 
 /** A server's log of this call: pptpd's lines about it, or accel-ppp's own (a server that runs PPP itself). */
 export function serverSide(s: Session): boolean {
-  return s.tunnelServer !== null || s.lines.some((l) => ACCEL_PROG.test(l.prog ?? ''));
+  return s.tunnelServer !== null || s.lines.some(fromAccel);
 }
 
 /** This pppd carries an L2TP call: the pppol2tp plugin, netifd's `l2tp-NAME`, xl2tpd's word on its call. */
@@ -266,7 +273,7 @@ export function l2tpSession(s: Session): boolean {
 
 /** This pppd carries an SSTP call: sstpc's own lines, or its pppd plugin loaded. */
 export function sstpSession(s: Session): boolean {
-  return s.lines.some((l) => /^sstpc$/i.test(l.prog ?? '') || /sstp-pppd-plugin|\bsstp-sock\b|\bsstpc\b|the SSTP server/.test(l.msg));
+  return s.lines.some((l) => /^sstpc$/i.test(l.prog ?? '') || /sstp-pppd-plugin|\bsstp-sock\b|\bsstpc\b/.test(l.msg));
 }
 
 /** Records an authentication failure (the first failing line is the evidence). */

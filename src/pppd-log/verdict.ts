@@ -5,7 +5,7 @@
 import type { EndCause, Verdict } from './types.js';
 import { SERVER_VIEW, l2tpSession, serverSide, sstpSession, type EndEvent, type Session } from './session.js';
 import type { LogLine } from './lines.js';
-import { HANGUP, L2TP_SECRET_REFUSED, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
+import { HANGUP, L2TP_SECRET_REFUSED, SSTP_ABORTED, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
 
 export interface Decision {
   verdict: Verdict;
@@ -204,7 +204,8 @@ export function decideVerdict(s: Session): Decision {
     // (not where IPCP went on and ended on its own: a peer that acked or closed IPCP after the
     // refusal left for another reason, e.g. Windows's RAS 738, no address assigned)
     const ipcpWentOn = (from: LogLine, to: LogLine) => s.lines.some((l) => l.index > from.index && l.index < to.index && /^rcvd \[IPCP (?:ConfAck|TermReq)\b/.test(l.msg));
-    const refusedMppe = ((e) => (e && ourMppeRefusal && !ipcpWentOn(ourMppeRefusal, e.line) ? e : undefined))(afterRefusal(ourMppeRefusal));
+    const termAfterRefusal = afterRefusal(ourMppeRefusal);
+    const refusedMppe = ourMppeRefusal && termAfterRefusal && !ipcpWentOn(ourMppeRefusal, termAfterRefusal.line) ? termAfterRefusal : undefined;
     const garbled =
       s.ends.find((e) => e.kind === 'peer-term' && isGarbledReason(e.detail) && (ras === 'encryption' || (ras === null && s.authResult === 'success'))) ??
       afterRefusal(s.ccpUnsupportedLocal) ??
@@ -265,7 +266,7 @@ export function decideVerdict(s: Session): Decision {
       const request = s.controlUp ? undefined : s.lines.find((l) => /control packet type is 1\b|'Start-Control-Connection-Request'/.test(l.msg));
       return {
         verdict: 'control_refused',
-        endedBy: sstpSession(s) ? `the SSTP server ended the call before PPP started (${ctrlClosed.detail.replace(/^the SSTP server aborted or disconnected the call \((.*)\)$/, "$1")})` : `the server closed the PPTP control connection before PPP started (${ctrlClosed.detail})`,
+        endedBy: sstpSession(s) ? `the SSTP server ended the call before PPP started (${SSTP_ABORTED.exec(ctrlClosed.line.msg)?.[1] ?? ctrlClosed.detail})` : `the server closed the PPTP control connection before PPP started (${ctrlClosed.detail})`,
         evidence: ev(request, ctrlClosed.line, s.lcpTimeout),
         ...(request ? { cause: 'server-refused' as const } : {}),
       };
