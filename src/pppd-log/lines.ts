@@ -20,6 +20,8 @@ export interface LogLine {
   prog: string | null;
   /** Process id from a `prog[pid]:` prefix, or null. */
   pid: string | null;
+  /** The host a syslog line names before its `prog[pid]:` (a central log server's file holds several). */
+  host?: string;
 }
 
 // dmesg-style "[  123.456] " (kernel, serial consoles, `logread -t`)
@@ -40,6 +42,15 @@ const TIMESTAMPS: RegExp[] = [
 const PROG_PID = /(?:^|[\s>])([A-Za-z][\w.\-/]*)\[(\d+)\]:\s?(.*)$/;
 // A helper's own tag at the start of a message another program relayed (see splitLog).
 const RELAYED_TAG = /^([A-Za-z][\w.-]*)\[(\d+)\]: (.*)$/;
+// The words between a syslog date and `prog[pid]:`: the host, and the facility.level some
+// templates add ("gw daemon.notice pppd[2301]:", busybox's remote "192.168.1.1 pppd[..]:").
+const FACILITY_LEVEL = /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7])\.(?:emerg|alert|crit|err|error|warn|warning|notice|info|debug)$/i;
+const HOST_NAME = /^[A-Za-z0-9][\w.:-]*$/;
+/** The host of a syslog line: the one word before `prog[pid]:` after the date, not a facility. */
+function hostOf(prefix: string): string | undefined {
+  const words = prefix.trim().split(/\s+/).filter((w) => w !== '' && !FACILITY_LEVEL.test(w));
+  return words.length === 1 && HOST_NAME.test(words[0] ?? '') ? words[0] : undefined;
+}
 // `host facility.level prog: message` once a timestamp was removed.
 const PROG_NO_PID = /^(?:(?:\S+)\s+){0,2}?([A-Za-z][\w.\-/]*):\s(.*)$/;
 // Front ends that wrap pppd's output: kvpnc "debug: [pppd] ...", pptpsetup/pon echo.
@@ -708,6 +719,7 @@ export function splitLog(text: string): LogLine[] {
     const { rest, stripped } = accelFile ? { rest: line.slice(accelFile[0].length), stripped: false } : stripTimestamp(line);
     let prog: string | null = null;
     let pid: string | null = null;
+    let host: string | undefined;
     let msg = rest;
     const pp = PROG_PID.exec(rest);
     // The prog[pid] must start the line or follow a short host/facility prefix; a later
@@ -718,6 +730,7 @@ export function splitLog(text: string): LogLine[] {
       prog = pp[1] ?? null;
       pid = pp[2] ?? null;
       msg = pp[3] ?? '';
+      if (stripped) host = hostOf(rest.slice(0, pp.index));
     } else if (stripped) {
       // a logger that writes the program in brackets after the date ("2026-12-06 10:00:00.123
       // [pppd] Connect: ..."), as kvpnc does without one
@@ -793,7 +806,7 @@ export function splitLog(text: string): LogLine[] {
     // message is where, after one of its "word: " or "[...] " prefixes, a message pppd or pptp
     // prints (the rule table, their sources) or a debug packet begins.
     if (source === 'unknown' && !beginsMessage(msg)) msg = innerMessage(msg) ?? msg;
-    out.push({ index, raw: line, msg, source, prog, pid });
+    out.push({ index, raw: line, msg, source, prog, pid, ...(host !== undefined ? { host } : {}) });
   });
   const lines = expandRepeats(out);
   if (newestFirst(lines)) return lines.reverse().map((l, i) => ({ ...l, index: i }));

@@ -230,9 +230,57 @@ function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
   return s.started && row !== undefined && RESTART_ROWS.has(row);
 }
 
-/** Parses a whole log: attempts in log order (every pppd process, every persist retry). */
+/**
+ * The lines of each host, when the log is a central syslog server's file that several hosts'
+ * pppd write to at once (`grep pppd /var/log/remote.log`): each host's pppd is its own process,
+ * and identical firmware repeats pids across hosts. Null for one host's log, and for a log whose
+ * hostname changed once (early boot lines under "localhost"): only hosts whose pppd (or pptp,
+ * pptpd) lines take turns make it several hosts' log. A line without a host goes with the line
+ * before it.
+ */
+function interleavedHosts(lines: LogLine[]): Map<string, LogLine[]> | null {
+  const turns: string[] = [];
+  for (const l of lines) {
+    if (l.host === undefined || l.source === 'ignored' || l.source === 'unknown') continue;
+    if (turns[turns.length - 1] !== l.host) turns.push(l.host);
+  }
+  if (new Set(turns).size === turns.length) return null;
+  const byHost = new Map<string, LogLine[]>();
+  let host = turns[0] ?? '';
+  for (const l of lines) {
+    host = l.host ?? host;
+    let own = byHost.get(host);
+    if (!own) byHost.set(host, (own = []));
+    own.push(l);
+  }
+  return byHost;
+}
+
+/**
+ * Parses a whole log: attempts in log order (every pppd process, every persist retry). In a
+ * log of several hosts each host's lines are parsed on their own, and each attempt names its
+ * host; as in one router's logread, hosts with a PPTP tunnel come before hosts with none.
+ */
 export function parseSessions(text: string): { sessions: Session[]; isPppdLog: boolean } {
   const lines = splitLog(text);
+  const hosts = interleavedHosts(lines);
+  if (hosts === null) {
+    const { sessions, isPppdLog } = parseLines(lines);
+    return { sessions, isPppdLog };
+  }
+  const parts = [...hosts].map(([host, own]) => ({ host, ...parseLines(own) }));
+  const pptp = parts.some((p) => p.pptp);
+  // each host's attempts together, the host that logged last at the end
+  const lastIndex = (ss: Session[]): number => Math.max(-1, ...ss.flatMap((x) => x.lines.map((l) => l.index)));
+  const sessions = parts
+    .filter((p) => !pptp || p.pptp)
+    .sort((a, b) => lastIndex(a.sessions) - lastIndex(b.sessions))
+    .flatMap((p) => p.sessions.map((x) => Object.assign(x, { host: p.host })));
+  return { sessions, isPppdLog: parts.some((p) => p.isPppdLog) };
+}
+
+/** Parses one host's lines (see parseSessions); `pptp`: some of its pppd processes are PPTP's. */
+function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean; pptp: boolean } {
   const groups = new Map<string, Group>();
   const order: Group[] = [];
   let current: Group | null = null;
@@ -414,7 +462,7 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
   if (retry?.ttyGone && retry.finished && !retry.lcpRcvdAny && retry.authResult === 'none' && before && before.ends.length > 0) {
     decidesLast(sessions, before);
   }
-  return { sessions, isPppdLog: seen && sessions.length > 0 };
+  return { sessions, isPppdLog: seen && sessions.length > 0, pptp: hasPptp };
 }
 
 /** wvdial's console naming the pppd it started (wvdialer.cc start_ppp "Pid of pppd: %d"). */
@@ -616,6 +664,7 @@ export function toAttempt(s: Session): Attempt {
     legacy: s.lines.some((l) => LEGACY_DESKTOP.test(l.raw)),
     l2tp: l2tpSession(s),
     sstp: sstpSession(s),
+    ...(s.host !== undefined ? { host: s.host } : {}),
   };
 }
 
@@ -641,11 +690,12 @@ export function diagnose(text: string, context: DiagnoseContext = {}): Diagnosis
  * the hints then name it in their commands (`nc SERVER 1723`).
  */
 export function diagnoseParsed(parsed: ParsedLog, context: DiagnoseContext = {}): Diagnosis {
-  // A log captured while a persist retry is just starting ends in an attempt with no outcome
-  // yet; the one before it says what is wrong.
-  let last = parsed.attempts[parsed.attempts.length - 1];
-  const before = parsed.attempts[parsed.attempts.length - 2];
-  if (last && before && last.verdict === 'other' && last.endedBy === null) last = before;
+  // In a log of several hosts: the host that logged last, and each host's own verdict.
+  const host = parsed.attempts[parsed.attempts.length - 1]?.host;
+  const ofHost = (h: string | undefined): Attempt[] => (h === undefined ? parsed.attempts : parsed.attempts.filter((a) => a.host === h));
+  const attempts = ofHost(host);
+  let last = lastAttempt(attempts);
+  const hosts = host === undefined ? [] : [...new Set(parsed.attempts.map((a) => a.host ?? ''))].map((h) => ({ host: h, verdict: lastAttempt(ofHost(h))?.verdict ?? 'other' }));
   if (last && !last.server && context.server) last = { ...last, server: context.server };
   if (!last) {
     return {
@@ -664,7 +714,7 @@ export function diagnoseParsed(parsed: ParsedLog, context: DiagnoseContext = {})
   const failed = last.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null);
   return {
     verdict: last.verdict,
-    attempts: parsed.attempts.length,
+    attempts: attempts.length,
     auth: last.auth,
     mppe: last.mppe,
     localIp: last.localIp,
@@ -673,7 +723,18 @@ export function diagnoseParsed(parsed: ParsedLog, context: DiagnoseContext = {})
     endedBy: last.endedBy,
     hint: hintFor(last.verdict, last),
     evidence: last.evidence,
+    ...(last.host !== undefined ? { host: last.host, hosts } : {}),
   };
+}
+
+/**
+ * The attempt whose end the verdict reports: the last. A log captured while a persist retry is
+ * just starting ends in an attempt with no outcome yet; the one before it says what is wrong.
+ */
+function lastAttempt(attempts: Attempt[]): Attempt | undefined {
+  const last = attempts[attempts.length - 1];
+  const before = attempts[attempts.length - 2];
+  return last && before && last.verdict === 'other' && last.endedBy === null ? before : last;
 }
 
 function emptyAttempt(): Attempt {

@@ -40,6 +40,8 @@ export interface HookScript extends ScriptStatus {
 /** Everything gathered about one attempt before the verdict is decided. */
 export interface Session {
   pid: string | null;
+  /** The host whose lines these are, in a log of several hosts (parse.ts interleavedHosts). */
+  host?: string;
   lines: LogLine[];
   /** The link started: Connect:, or LCP packets. */
   started: boolean;

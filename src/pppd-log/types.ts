@@ -85,6 +85,8 @@ export interface Attempt {
   l2tp?: boolean;
   /** The link is an SSTP call: sstpc's lines or its pppd plugin (PPP inside TLS: no GRE, no TCP 1723). (additive) */
   sstp?: boolean;
+  /** The host that logged the attempt, in a log of several hosts (a central syslog server's). (additive) */
+  host?: string;
 }
 
 /**
@@ -176,6 +178,10 @@ export interface Diagnosis {
   endedBy: string | null;
   hint: string | null;
   evidence: string[];
+  /** The host the verdict is about, when the log holds several hosts' pppd: the one that logged last (additive; absent otherwise). */
+  host?: string;
+  /** With `host`: every host's own verdict (its last attempt's), in the order they last logged (additive). */
+  hosts?: { host: string; verdict: Verdict }[];
 }
 
 // ---- Additions by the parser (additive; the fields above are the contract). ----

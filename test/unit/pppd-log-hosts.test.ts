@@ -1,0 +1,99 @@
+// diagnose on a central syslog server's file: several routers' pppd in one log.
+import { describe, expect, it } from 'vitest';
+import { diagnose, parsePppdLog } from '../../src/pppd-log/parse.js';
+import { formatDiagnosis } from '../../src/cli/commands/diagnose.js';
+
+/** One router's pptp.so session lines (OpenWrt's netifd runs pppd: the same pid on identical firmware). */
+const start = (host: string): string[] => [
+  `Dec  6 10:00:01 ${host} pppd[2301]: Plugin pptp.so loaded.`,
+  `Dec  6 10:00:01 ${host} pppd[2301]: pppd 2.4.9 started by root, uid 0`,
+  `Dec  6 10:00:02 ${host} pppd[2301]: Using interface pptp-vpn`,
+  `Dec  6 10:00:02 ${host} pppd[2301]: Connect: pptp-vpn <--> pptp (vpn.example.com)`,
+];
+const up = (host: string, ip: string): string[] => [
+  `Dec  6 10:00:03 ${host} pppd[2301]: CHAP authentication succeeded`,
+  `Dec  6 10:00:03 ${host} pppd[2301]: MPPE 128-bit stateless compression enabled`,
+  `Dec  6 10:00:04 ${host} pppd[2301]: local  IP address ${ip}`,
+  `Dec  6 10:00:04 ${host} pppd[2301]: remote IP address 10.0.0.1`,
+];
+const lcpTimeout = (host: string): string[] => [
+  `Dec  6 10:00:32 ${host} pppd[2301]: LCP: timeout sending Config-Requests`,
+  `Dec  6 10:00:32 ${host} pppd[2301]: Connection terminated.`,
+  `Dec  6 10:00:32 ${host} pppd[2301]: Exit.`,
+];
+/** Merges hosts' lines as a log server writes them: in time order, taking turns within a second. */
+function interleave(...logs: string[][]): string {
+  const turns: string[] = [];
+  for (let i = 0; logs.some((l) => i < l.length); i++) {
+    for (const l of logs) {
+      const line = l[i];
+      if (line !== undefined) turns.push(line);
+    }
+  }
+  const time = (line: string): string => /\d\d:\d\d:\d\d/.exec(line)?.[0] ?? '';
+  return `${turns.sort((a, b) => time(a).localeCompare(time(b))).join('\n')}\n`;
+}
+
+describe('several hosts in one syslog', () => {
+  it("keeps two routers' pppd apart although their pids are the same, and reports the host that logged last", () => {
+    const log = interleave([...start('gw'), ...lcpTimeout('gw')], [...start('gw2'), ...up('gw2', '10.0.0.12')]);
+    const d = diagnose(log);
+    // gw's time-out is the last line: its attempt, not one made of both routers' lines
+    expect(d.host).toBe('gw');
+    expect(d.verdict).toBe('no_response');
+    expect(d.attempts).toBe(1);
+    expect(d.localIp).toBeNull();
+    expect(d.hosts).toEqual([
+      { host: 'gw2', verdict: 'up' },
+      { host: 'gw', verdict: 'no_response' },
+    ]);
+    expect(parsePppdLog(log).attempts.map((a) => [a.host, a.verdict])).toEqual([
+      ['gw2', 'up'],
+      ['gw', 'no_response'],
+    ]);
+    expect(formatDiagnosis(d)).toMatch(/^hosts: +gw2 up, gw no_response\nhost: +gw /);
+  });
+
+  it("gives each host's up link its own addresses", () => {
+    const log = interleave([...start('gw'), ...lcpTimeout('gw')], [...start('gw2'), ...up('gw2', '10.0.0.12'), `Dec  6 10:00:40 gw2 pppd[2301]: Script /etc/ppp/ip-up finished (pid 2400), status = 0x0`]);
+    const d = diagnose(log);
+    expect(d.host).toBe('gw2');
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '10.0.0.12', '10.0.0.1']);
+  });
+
+  it("prefers the hosts with a PPTP tunnel over a router's PPPoE WAN logged later", () => {
+    const pppoe = [
+      'Dec  6 10:00:01 edge pppd[1777]: Plugin rp-pppoe.so loaded.',
+      'Dec  6 10:00:02 edge pppd[1777]: PPP session is 4242',
+      'Dec  6 10:00:03 edge pppd[1777]: local  IP address 198.51.100.20',
+      'Dec  6 10:00:03 edge pppd[1777]: remote IP address 198.51.100.1',
+      'Dec  6 10:00:50 edge pppd[1777]: LCP terminated by peer',
+    ];
+    const d = diagnose(interleave([...start('gw'), ...lcpTimeout('gw')], pppoe));
+    expect(d.host).toBe('gw');
+    expect(d.verdict).toBe('no_response');
+  });
+
+  it('reads a hostname that changed once (early boot lines under "localhost") as one host', () => {
+    const log = `${[...start('localhost'), ...up('gw', '10.0.0.12')].join('\n')}\n`;
+    const d = diagnose(log);
+    expect(d.host).toBeUndefined();
+    expect(d.hosts).toBeUndefined();
+    expect([d.verdict, d.attempts, d.localIp]).toEqual(['up', 1, '10.0.0.12']);
+  });
+
+  it('leaves one host\'s log and logread (no host) as they were: no host field', () => {
+    const log = `${[...start('gw'), ...up('gw', '10.0.0.12')].join('\n')}\n`;
+    expect(diagnose(log)).not.toHaveProperty('host');
+    const logread = log.replace(/^Dec {2}6 (\S+) gw /gm, 'Sun Dec  6 $1 2026 daemon.notice ');
+    expect(diagnose(logread)).not.toHaveProperty('host');
+    expect(diagnose(logread).verdict).toBe('up');
+  });
+
+  it('reads the host after a facility.level and in ISO-dated lines', () => {
+    const iso = (host: string, lines: string[]): string[] => lines.map((l) => l.replace(/^Dec {2}6 (\S+) (\S+) /, `2026-12-06T$1+00:00 $2 daemon.notice `));
+    const d = diagnose(interleave(iso('gw', [...start('gw'), ...lcpTimeout('gw')]), iso('gw2', [...start('gw2'), ...up('gw2', '10.0.0.12')])));
+    expect(d.hosts?.map((h) => h.host)).toEqual(['gw2', 'gw']);
+    expect(d.verdict).toBe('no_response');
+  });
+});
