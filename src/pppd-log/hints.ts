@@ -420,6 +420,7 @@ function accelFix(verdict: Verdict, attempt: Attempt): string | null {
       return null;
     case 'auth_failed':
       if (has(attempt, /second session denied/)) return "The login was right, but `[common] single-session=deny` refused the user's second session: the user has one already (`accel-cmd show sessions match username USER`); end it, or set `single-session=replace`.";
+      if (has(attempt, /cann't negotiate authentication type/)) return "The client refused every authentication protocol this server offers (it Nak'd each one in LCP): the client allows none of `[ppp]`'s auth list (`[modules]` auth_mschap_v2, auth_mschap_v1, auth_chap_md5, auth_pap, in the order offered). Let the client use MS-CHAPv2, or load the module of the protocol it wants.";
       if (has(attempt, /mschap-v\d: timeout|chap-md5: timeout|pap: timeout/)) return "The client never answered this server's authentication challenge: it does not do the protocol offered (`[modules]` auth_mschap_v2, auth_chap_md5, auth_pap) or it left.";
       return "The client's user name or password does not match this server's secrets: accel-ppp's chap-secrets file (`[chap-secrets] chap-secrets=`, by default /etc/ppp/chap-secrets) or the RADIUS server of `[radius]` (an Access-Reject, or no answer at all: its address, secret and UDP 1812).";
     case 'no_response':
@@ -438,6 +439,13 @@ function accelFix(verdict: Verdict, attempt: Attempt): string | null {
         : 'The kernel lacks MPPE: `modprobe ppp_mppe` (OpenWrt: kmod-mppe); with `[ppp] mppe=allow` sessions go on unencrypted meanwhile.';
     case 'control_refused':
       return 'accel-ppp refused the client before PPP: its address is outside `[pptp] client-ip-range` (or the connection limits of `[connlimit]`).';
+    case 'config_error':
+      if (has(attempt, /no free IPv4 address/)) return "The server's IP pool is exhausted: every address of `[ip-pool]` (or of the RADIUS Framed-Pool the user's pool names) is taken, so IPCP closed. Widen the pool's ranges, or look for sessions that were never torn down (`accel-cmd show sessions`).";
+      return null;
+    case 'ip_script_failed':
+      return has(attempt, /ip-pre-up/)
+        ? "accel-ppp's `[pppd-compat] ip-pre-up` script exited non-zero, and accel-ppp ends the session when it does (the session never started): run it by hand as accel-ppp does (`sh -x SCRIPT IFACE none 0 LOCAL-IP PEER-IP`) to see which command fails."
+        : "An `[pppd-compat]` hook script exited non-zero (accel-ppp only logs it: the session stays up); run it by hand (`sh -x SCRIPT IFACE none 0 LOCAL-IP PEER-IP`) to see which command fails.";
     case 'idle_disconnect':
       return "The session's idle timeout ended it (`[common]`/`[ppp]` idle-timeout or the RADIUS Idle-Timeout attribute): no traffic for that long.";
     case 'stopped_locally':

@@ -1685,11 +1685,38 @@ export const PPPD_RULES: Rule[] = [
       void s.ends.push(m[1] === 'idle' ? { kind: 'idle', detail: 'idle timeout (accel-ppp idle-timeout)', line: l } : { kind: 'maxconnect', detail: 'session timeout (accel-ppp session-timeout)', line: l }),
   },
   {
-    // ppp/ppp_auth.c: the peer Nak'd or rejected the authentication protocol offered in LCP.
+    // ppp/ppp_auth.c: the peer Nak'd or rejected the authentication protocol offered in LCP
+    // (alone, no end: the next protocol in the list is offered).
     name: 'accel-auth-negotiation',
-    re: /^auth: unexcepcted configure-(?:nak|reject)$|^cann't negotiate authentication type$/,
+    re: /^auth: unexcepcted configure-(?:nak|reject)$/,
     example: 'auth: unexcepcted configure-nak',
     on: () => {},
+  },
+  {
+    // ppp/ppp_auth.c auth_recv_conf_nak(): the client Nak'd every protocol the server offers
+    // (its auth= list: pap, chap-md5, mschap-v1, mschap-v2), and LCP fails: the server's side of
+    // pppd's "peer refused to authenticate".
+    name: 'accel-auth-unagreed',
+    re: /^cann't negotiate authentication type$/,
+    example: "cann't negotiate authentication type",
+    on: (s, _m, l) => void (s.peerRefusedAuth ??= l),
+  },
+  {
+    // ppp/ipcp_opt_ipaddr.c alloc_ip(): the IP pool ([ip-pool] ranges, or RADIUS's Framed-Pool)
+    // has no address left, so IPCP closes and the session ends: the server's configuration.
+    name: 'accel-no-free-ip',
+    re: /^ppp: no free IPv4 address$/,
+    example: 'ppp: no free IPv4 address',
+    on: (s, _m, l) => void (s.configErr ??= l),
+  },
+  {
+    // extra/pppd_compat.c (verbose=1): the [pppd-compat] hook scripts' status. A non-zero
+    // ip-pre-up, which runs once IPCP agreed and before the session starts, terminates the
+    // session (ev_ses_pre_up: ap_session_terminate); ip-up's and ip-down's are only logged.
+    name: 'accel-script-finished',
+    re: /^pppd_compat: (ip-pre-up|ip-up|ip-down|ip-change) finished \((-?\d+)\)$/,
+    example: 'pppd_compat: ip-pre-up finished (256)',
+    on: (s, m, l) => scriptFinished(s, m[1] ?? '', Number(m[2]), l),
   },
   // --- OpenWrt's proto pptp handler (netifd's ppp.sh, relayed as "netifd: IFACE (PID): text"):
   //     resolveip found no address for the server, pppd is never started ---

@@ -4,7 +4,7 @@
 
 import type { EndCause, Verdict } from './types.js';
 import { SERVER_VIEW, l2tpSession, serverSide, sstpSession, type EndEvent, type Session } from './session.js';
-import type { LogLine } from './lines.js';
+import { fromAccel, type LogLine } from './lines.js';
 import { HANGUP, L2TP_SECRET_REFUSED, SSTP_ABORTED, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
 
 export interface Decision {
@@ -343,6 +343,10 @@ export function decideVerdict(s: Session): Decision {
     // signal after that stops a pppd that had already given up.
     const loop = s.ends.find((e) => e.cause === 'looped-back');
     if (loop) return { verdict: 'other', endedBy: describe(loop), evidence: ev(loop.line), cause: 'looped-back' };
+    // accel-ppp's ip-pre-up (pppd_compat.c ev_ses_pre_up) runs once IPCP agreed, before the
+    // session starts, and a non-zero status terminates the session: the script ended it.
+    const preUp = s.scripts.find((x) => x.script === 'ip-pre-up' && fromAccel(x.line) && ((x.exitCode ?? 0) !== 0 || x.signal !== null));
+    if (preUp) return { verdict: 'ip_script_failed', endedBy: `${scriptWords(preUp)}: accel-ppp ended the session before it started`, evidence: ev(preUp.line) };
     const peer = s.ends.find((e) => e.kind === 'peer-term');
     // A signal after "Connection terminated." stops a pppd that waits between attempts (persist,
     // holdoff): the attempt had ended already, for the reason before it (main.c).
@@ -477,6 +481,7 @@ export function decideVerdict(s: Session): Decision {
 const CONFIG_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
   [PPPOE_NO_DEVICE, 'the PPPoE device pppd was given is no network device the kernel knows'],
   [L2TP_SECRET_REFUSED, 'the L2TP server did not accept the tunnel secret (its challenge response)'],
+  [/^ppp: no free IPv4 address$/, "accel-ppp's IP pool has no free address for the client"],
 ];
 
 /** tty.c connect_tty's words when the connect (or init) script fails. */

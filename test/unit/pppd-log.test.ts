@@ -310,6 +310,23 @@ describe("servers' views of a call (accel-ppp and pptpd sources)", () => {
     expect(v([accel('failed to create PPTP socket (Address family not supported by protocol)', '')])).toBe('no_kernel_support');
     expect(v([accel('connect: ppp0 <--> pptp(203.0.113.7)'), accel('mppe: MPPE requested but not supported by kernel'), accel('disconnected')])).toBe('no_kernel_support');
   });
+  it('reads an exhausted IP pool, a client refusing every auth protocol and a failing ip-pre-up (accel-ppp sources)', () => {
+    const connect = accel('connect: ppp0 <--> pptp(203.0.113.7)');
+    // ppp/ipcp_opt_ipaddr.c alloc_ip: IPCP closes, the session ends: the server's pool
+    const pool = diagnose([connect, accel('alice: authentication succeeded'), accel('ppp: no free IPv4 address', 'ppp0:alice'), accel('disconnected', 'ppp0:alice')].join('\n'));
+    expect([pool.verdict, pool.endedBy]).toEqual(['config_error', "accel-ppp's IP pool has no free address for the client: ppp: no free IPv4 address"]);
+    expect(pool.hint).toMatch(/IP pool is exhausted.*\[ip-pool\]/);
+    // ppp/ppp_auth.c auth_recv_conf_nak: the client Nak'd every protocol offered
+    const nak = diagnose([connect, accel('auth: unexcepcted configure-nak'), accel("cann't negotiate authentication type"), accel('disconnected')].join('\n'));
+    expect(nak.verdict).toBe('auth_failed');
+    expect(nak.hint).toMatch(/refused every authentication protocol this server offers/);
+    expect(v([connect, accel('auth: unexcepcted configure-nak')])).not.toBe('auth_failed');
+    // extra/pppd_compat.c ev_ses_pre_up: a non-zero ip-pre-up terminates the session; ip-up's status is only logged
+    const pre = diagnose([connect, accel('alice: authentication succeeded'), accel('pppd_compat: ip-pre-up started (pid 4242)'), accel('pppd_compat: ip-pre-up finished (256)'), accel('disconnected')].join('\n'));
+    expect([pre.verdict, pre.scriptStatus?.exitCode]).toEqual(['ip_script_failed', 1]);
+    expect(pre.hint).toMatch(/\[pppd-compat\] ip-pre-up/);
+    expect(v([connect, accel('alice: authentication succeeded'), accel('pppd_compat: ip-pre-up finished (0)'), accel('disconnected')])).toBe('other');
+  });
   it('reads the default level 3 (connect and authentication succeeded only): up, and "disconnected" as the end of a session', () => {
     const l3 = [accel('connect: ppp0 <--> pptp(203.0.113.7)'), accel('alice: authentication succeeded')];
     const d = diagnose(l3.join('\n'));
