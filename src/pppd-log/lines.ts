@@ -97,7 +97,7 @@ function stripTimestamp(line0: string): { rest: string; stripped: boolean } {
   // prompt came back ("$ Terminating on signal 15", pppd run in the background).
   const prompt = PROMPT.exec(line0) ?? BARE_PROMPT.exec(line0);
   const after = prompt ? line0.slice(prompt[0].length) : line0;
-  let line = prompt && (TIMESTAMPS.some((re) => re.test(after)) || startsSourceMessage(after)) ? after : line0;
+  let line = prompt && (TIMESTAMPS.some((re) => re.test(after)) || startsMessage(after)) ? after : line0;
   // Up to two stamps: a console's or `logread -t`'s "[uptime]" next to the syslog date. Only a
   // syslog date says a "host prog: " header follows; an uptime alone may precede raw output.
   let stripped = false;

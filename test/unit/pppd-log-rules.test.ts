@@ -340,6 +340,11 @@ describe('a terminal where pppd runs in the background', () => {
     // a command typed at the prompt is no message
     expect(diagnose(['$ poff gprs', 'Connect: ppp0 <--> /dev/ttyUSB0', 'LCP: timeout sending Config-Requests'].join('\n')).verdict).toBe('no_response');
   });
+  it("peels a root prompt before a line of the rule table that is in no log call (options.c print_options' 'pppd options in effect:')", () => {
+    const dump = ['# pppd options in effect:', 'debug\t\t# (from /etc/ppp/peers/lte)', 'nodetach\t\t# (from /etc/ppp/peers/lte)', 'dump\t\t# (from /etc/ppp/peers/lte)'];
+    // however many option lines follow: a longer paste is no less a pppd log
+    for (let k = 1; k <= dump.length; k++) expect(parsePppdLog(dump.slice(0, k).join('\n')).isPppdLog, `${k} lines`).toBe(true);
+  });
 });
 
 describe('messages a poster retyped by hand', () => {
