@@ -95,9 +95,9 @@ export function corpusPart(name: string, source: string): CorpusPart {
   // it is tuned now.
   // A third batch (`field3-*`) was gathered after the last rule change: held out as a whole.
   if (name.startsWith('field3-')) return 'held-out';
-  // Batches 4 to 39 (`field4-*` ... `field39-*`) were split by the same hash rule when
+  // Batches 4 to 40 (`field4-*` ... `field40-*`) were split by the same hash rule when
   // gathered, before they were measured or any rule changed for them.
-  if (!/^field(?:[4-9]|1[0-9]|2[0-9]|3[0-9])?-/.test(name)) return 'tuned';
+  if (!/^field(?:[4-9]|1[0-9]|2[0-9]|3[0-9]|40)?-/.test(name)) return 'tuned';
   const h = createHash('sha256').update(corpusFamily(name, source)).digest('hex').slice(0, 8);
   return Number.parseInt(h, 16) % 3 === 0 ? 'held-out' : 'tuned';
 }

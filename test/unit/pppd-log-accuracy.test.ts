@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   confusionTable,
+  corpusFamily,
   corpusPart,
   diagnose,
   formatConfusionTable,
@@ -19,6 +20,8 @@ const dir = path.join(import.meta.dirname, '..', 'fixtures', 'pppd-logs');
 
 interface Case extends AccuracyCase {
   part: CorpusPart;
+  /** What the hash rule draws: a log, or the first log of the post or poster it came with. */
+  family: string;
   localIp?: string | null;
   remoteIp?: string | null;
 }
@@ -43,6 +46,7 @@ function load(): Case[] {
         localIp: expected.localIp,
         remoteIp: expected.remoteIp,
         part: corpusPart(name, source),
+        family: corpusFamily(name, source),
       };
     });
 }
@@ -67,11 +71,14 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-', 'field38-', 'field39-']) {
-      const batch = all.filter((c) => c.name.startsWith(prefix));
-      // a hash of the family, so about a third: batch 14's families drew 27 of 93 (29 %), batch
-      // 29's (a thread's posters' runs share one) 13 of 58 (22 %)
-      expect(heldOut.filter((c) => c.name.startsWith(prefix)).length, prefix).toBeGreaterThanOrEqual(Math.min(Math.floor(batch.length / 3) - 1, Math.floor(batch.length / 5)));
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-', 'field38-', 'field39-', 'field40-']) {
+      // The hash draws families (a post's or a poster's runs share one), each with a chance of a
+      // third: batch 14 drew 27 of 93 logs (29 %), batch 29 13 of 58 (22 %), batch 40 2 of its
+      // 16 families (a chance of 6 % for 2 or fewer). Fewer than one family in eight held out
+      // (a chance under 2 % at 16 families) says the rule broke.
+      const families = new Set(all.filter((c) => c.name.startsWith(prefix)).map((c) => c.family));
+      const held = new Set(heldOut.filter((c) => c.name.startsWith(prefix)).map((c) => c.family));
+      expect(held.size, prefix).toBeGreaterThanOrEqual(Math.floor(families.size / 8));
     }
   });
 });
@@ -126,6 +133,7 @@ describe('verdict accuracy', () => {
       ['batch 37 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field37-'))],
       ['batch 38 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field38-'))],
       ['batch 39 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field39-'))],
+      ['batch 40 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field40-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -185,10 +193,11 @@ describe('verdict accuracy', () => {
     // batch 38 5/5 measured frozen at 3cd1388 (before this stop's rule changes): 622/676 (92.0 %);
     // batch 39 6/6 measured frozen at ba4a78e: 628/682 (92.1 %); an audit of sstp-client's
     // sources (its own lines on the SSTP connection read) won one older held-out log that was not
-    // taken for a pppd log (a count, not looked at): 629/682 (92.2 %).
+    // taken for a pppd log (a count, not looked at): 629/682 (92.2 %). Stop 33: batch 40 3/3
+    // measured frozen at 66288ab (before this stop's rule changes): 632/685 (92.3 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(629);
+    expect(table.correct).toBeGreaterThanOrEqual(632);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
     // a ceiling, never met by looking
