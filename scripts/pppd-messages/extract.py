@@ -21,7 +21,8 @@ import sys
 CALL = re.compile(r'\b(fatal|error|warn|notice|info|dbglog|syslog|log|option_error)\s*\(')
 PPPD_FILES = re.compile(
     r'pppd/(main|auth|lcp|fsm|ipcp|ipv6cp|ccp|chap-new|chap|chap_ms|eap|upap|sys-linux|tty|options|utils'
-    r'|plugins/pppoe/plugin|plugins/pppoe/discovery|plugins/pppol2tp/pppol2tp|plugins/pppoatm/pppoatm)\.c$')
+    r'|multilink|plugins/pppoe/plugin|plugins/pppoe/discovery|plugins/pppol2tp/pppol2tp|plugins/pppol2tp/openl2tp'
+    r'|plugins/pppoatm/pppoatm|plugins/radius/\w+|plugins/winbind|plugins/passwordfd|plugins/passprompt|plugins/minconn)\.c$')
 PPTP_FILES = re.compile(r'(?:^|/)(pptp|pptp_ctrl|pptp_callmgr|pptp_gre)\.c$')
 PPTPD_FILES = re.compile(r'(?:^|/)(ctrlpacket|pptpctrl)\.c$')
 CONV = re.compile(r'%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?(ll|l|h|z)?[diuxXsqvBIPmcf]|%%')

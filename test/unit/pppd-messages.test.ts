@@ -40,7 +40,7 @@ const PREFIXES: [string, (m: string, prog: string) => string][] = [
 describe('source message enumeration', () => {
   it('lists the messages of every source file the doc names, from both pppd versions', () => {
     const files = new Set(tsv.map((r) => `${r[1].replace(/-[\d.]+$/, '')} ${r[2].split(':')[0]}`));
-    for (const f of ['ppp pppd/main.c', 'ppp pppd/auth.c', 'ppp pppd/lcp.c', 'ppp pppd/ipcp.c', 'ppp pppd/ccp.c', 'ppp pppd/chap_ms.c', 'ppp pppd/sys-linux.c', 'ppp pppd/tty.c', 'ppp pppd/options.c', 'pptp pptp_ctrl.c', 'pptpd ctrlpacket.c', 'pptpd pptpctrl.c']) {
+    for (const f of ['ppp pppd/main.c', 'ppp pppd/auth.c', 'ppp pppd/lcp.c', 'ppp pppd/ipcp.c', 'ppp pppd/ccp.c', 'ppp pppd/chap_ms.c', 'ppp pppd/sys-linux.c', 'ppp pppd/tty.c', 'ppp pppd/options.c', 'ppp pppd/multilink.c', 'ppp pppd/plugins/radius/sendserver.c', 'ppp pppd/plugins/winbind.c', 'ppp pppd/plugins/passwordfd.c', 'pptp pptp_ctrl.c', 'pptpd ctrlpacket.c', 'pptpd pptpctrl.c']) {
       expect(files, f).toContain(f);
     }
     expect(new Set(tsv.map((r) => r[1]))).toEqual(new Set(['ppp-2.4.9', 'ppp-2.5.2', 'pptp-1.10.0', 'pptpd-1.4.0']));
