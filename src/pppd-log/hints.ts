@@ -104,6 +104,8 @@ const PPTPD_NO_PPPD = /MGR: PPP binary /i;
 const DNS_FAILURE = /gethostbyname|getaddrinfo|Unknown host|resolve|Name or service|HOST NOT FOUND|No address associated|Temporary failure in name resolution/i;
 
 /** pptp.so's, accel-ppp's and pptpd's PPTP socket the kernel refused (rules.ts no-pptp-socket). */
+/** pppoatm.c: the kernel refused the ATM PVC socket (no ATM core) or the PPP backend (no pppoatm module). */
+const PPPOA_KERNEL = /\bfailed to create socket: (?:Address family|Protocol) not supported|\bioctl\(ATM_SETBACKEND\)/;
 const PPTP_SOCKET = /PPTP socket/i;
 /** The pppoe plugin's PPPoX socket the kernel refused (the same row). */
 const PPPOE_SOCKET = /Failed to create PPPoE socket/i;
@@ -329,6 +331,16 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
       "chat was stopped by a signal while it dialed, before the modem connected: pppd passes on a stop it was told (netifd's ifdown or restart, `poff`, Ctrl-C, a front end's time-out), or chat was killed by hand. If nobody meant to stop it, find what did in the lines around it; if the dial always takes longer than that, the modem is not getting a connection (signal, APN, number).",
     next: () => '`logread | grep -E "netifd|pppd|chat"` around the stop (an ifdown or restart just before it)',
   },
+  'pppoa-circuit': {
+    fix: () =>
+      "pppd's PPPoA plugin could not connect its ATM circuit (the VPI.VCI it was given): no ATM device exists (the DSL modem's driver or firmware is not loaded) or the DSL line has no sync. Check the modem's DSL status first, then that `option vpi`/`option vci` (and `option encaps`) match the ISP's values.",
+    next: () => '`cat /proc/net/atm/devices`, `dmesg | grep -i -e atm -e dsl` and `/etc/init.d/dsl_control status`',
+  },
+  'ifname-taken': {
+    fix: () =>
+      'The interface name pppd was to use already exists: an earlier pppd of the same interface has not exited yet (a quick restart), a leftover interface of a killed one is still there, or two interfaces are given the same name (`ifname`). pppd closed the link before LCP; with netifd or `persist` it fails the same way until the name is free. Stop the stale pppd (by its pid) or remove the leftover interface, or give the interface another name.',
+    next: (a) => `\`ip link show ${/(?:interface|name its interface) (\S+):/.exec(a.endedBy ?? '')?.[1] ?? 'NAME'}\` and \`ps w | grep pppd\``,
+  },
   'device-locked': {
     fix: (a) =>
       `Another process holds ${lockOf(a).device ?? 'the device'}'s lock (pid ${lockOf(a).pid ?? 'N'}): a second pppd on the same modem, ModemManager probing it, or a terminal program; pppd never touched the line. Stop that process (or tell ModemManager to leave the port alone); a stale lock file of a process that is gone can be removed.`,
@@ -350,6 +362,9 @@ export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   const onServer = attempt.side === 'server' && attempt.frontEnd !== 'accel-ppp';
   const lns = onServer && (attempt.l2tp === true || has(attempt, XL2TPD_WORDS)) ? LNS_SIDE[verdict] : undefined;
   if (lns) return `${lns.fix} Next on the server: ${lns.next}`;
+  // (radius.so and winbind.so verify a peer: this pppd is the server, whatever else the log shows)
+  const backend = authBackendFix(verdict, attempt);
+  if (backend) return `${backend.fix} Next on the server: ${backend.next}`;
   const server = onServer && attempt.cause !== 'client-left' ? SERVER_SIDE[verdict] : undefined;
   if (server) return `${server.fix} Next on the server: ${server.next}`;
   const where = attempt.frontEnd ? FRONT_ENDS[attempt.frontEnd] : ON_THE_ROUTER;
@@ -407,6 +422,41 @@ const SERVER_SIDE: Partial<Record<Verdict, { fix: string; next: string }>> = {
     next: '`logread -e pptpd` around the stop',
   },
 };
+
+/**
+ * A server's pppd whose radius.so or winbind.so plugin verifies the clients (their
+ * chap_verify_hook: /etc/ppp/chap-secrets is never read): a failed login or missing MPPE keys are
+ * that back end's, and the plugin's own line before the failure says which part failed.
+ */
+function authBackendFix(verdict: Verdict, attempt: Attempt): { fix: string; next: string } | null {
+  if (verdict !== 'auth_failed' && verdict !== 'mppe_failed') return null;
+  if (attempt.authBackend === 'radius') {
+    const next = "`grep -v '^#' /etc/radiusclient/servers`, `grep -e authserver -e dictionary /etc/radiusclient/radiusclient.conf` and `radtest USER PASSWORD SERVER 0 SECRET` from this server";
+    if (verdict === 'mppe_failed') {
+      return { fix: "The RADIUS server's Access-Accept carried no MPPE keys (MS-MPPE-Send-Key/Recv-Key), so pppd had none for MPPE (ccp.c: \"keys are not available\"): make the RADIUS server send them (FreeRADIUS: the mschap module's `use_mppe = yes`) and let the client log in with MS-CHAPv2.", next };
+    }
+    const fixes: [RegExp, string][] = [
+      [/no reply from RADIUS server/, "The RADIUS server never answered pppd's radius plugin (rc_send_server): the client's password was never judged. Check that the server named in /etc/radiusclient/servers and radiusclient.conf is up, UDP 1812 reaches it from here, and it lists this box as a client (FreeRADIUS: clients.conf)."],
+      [/invalid reply digest/, "The RADIUS server answered, but with another shared secret than this box's (rc_check_reply: the reply's digest does not match): make the secret for it in /etc/radiusclient/servers the one the RADIUS server has for this client."],
+      [/couldn't find RADIUS server/, "The radius plugin has no shared secret for the RADIUS server radiusclient.conf names (rc_find_server): add a line `SERVER SECRET` for it to /etc/radiusclient/servers."],
+      [/Can't read|can't open|couldn't open dictionary|can't read/, "The radius plugin could not read one of its own files (the line names it: radiusclient.conf, the dictionary, the servers or map file): install or fix it, or point `radius-config-file` at the right one."],
+      [/rc_avpair_new: unknown attribute/, "The radius plugin's dictionary lacks attributes it needs for the request (the line gives their numbers; MS-CHAP's are Microsoft's, vendor 311, in dictionary.microsoft): include that file in the dictionary radiusclient.conf names, or the RADIUS server gets no MS-CHAP response to judge."],
+      [/RADIUS: (?:bad|wrong)/, "The RADIUS server accepted the login but its Access-Accept carries an attribute this pppd refuses (the line names it: a Framed-IP-Address it may not use, a wrong Service-Type or Framed-Protocol): fix the user's reply attributes on the RADIUS server."],
+    ];
+    const fix = fixes.find(([re]) => has(attempt, re))?.[1] ?? "The RADIUS server rejected the client's login (pppd's radius plugin judges it, /etc/ppp/chap-secrets is not read): the RADIUS server's own log says why (FreeRADIUS: `freeradius -X`): the user, the password, or the account's policy.";
+    return { fix, next };
+  }
+  if (attempt.authBackend === 'winbind') {
+    const next = '`wbinfo -t` (the trust with the domain), `wbinfo -a USER%PASSWORD` and `grep ntlm_auth /etc/ppp/pptpd-options`';
+    if (verdict === 'mppe_failed' || has(attempt, /Did not get user session key|NT session key/)) {
+      return { fix: "ntlm_auth accepted the password but returned no usable NT session key, which MPPE needs: the `ntlm_auth-helper` line must ask for it (`--require-membership-of=...` aside, ntlm_auth needs access to winbindd's privileged pipe: run pppd as root, the pipe's group right).", next };
+    }
+    if (has(attempt, /Reading winbind reply failed/)) return { fix: 'ntlm_auth could not reach winbindd: winbind is not running, or this server is not joined to the domain (`net ads testjoin`).', next };
+    if (has(attempt, /NT_STATUS_|unrecognised input from ntlm_auth/)) return { fix: "The Windows domain refused the login (ntlm_auth's answer in the line: NT_STATUS_WRONG_PASSWORD, _ACCOUNT_LOCKED_OUT, _ACCOUNT_DISABLED, _PASSWORD_EXPIRED...): the account's state in Active Directory, not this server's files.", next };
+    return { fix: "The Windows domain, asked through winbind's ntlm_auth, did not accept the client (pppd's winbind plugin judges it, /etc/ppp/chap-secrets is not read): the user's password or account state in the domain, or an `ntlm_auth-helper` that names a program not there (`ntlm_auth --version`).", next };
+  }
+  return null;
+}
 
 /**
  * accel-ppp's own log (a server with its own PPP code, no pppd): the client is the peer, the fix
@@ -544,7 +594,7 @@ const LNS_SIDE: Partial<Record<Verdict, { fix: string; next: string }>> = {
 function networkManagerFix(verdict: Verdict, attempt: Attempt): string | null {
   switch (verdict) {
     case 'auth_failed': {
-      if (has(attempt, PLUGIN_GAVE_NO_PASSWORD) || has(attempt, MUTUAL_AUTH_FAILED) || has(attempt, /No response to PAP authenticate-requests/i)) return null;
+      if (has(attempt, PLUGIN_GAVE_NO_PASSWORD) || has(attempt, MUTUAL_AUTH_FAILED) || has(attempt, /No response to PAP authenticate-requests|CHAP authentication timed out|EAP: timeout waiting for Request/i)) return null;
       const code = mschapError(attempt);
       return `${code ? `Authentication refused: ${code}.` : 'Authentication failed: the server rejected the user name or the password.'} NetworkManager gives pppd the connection's own user name and password: check vpn.data \`user\` (the Windows domain in \`domain\`, or as DOMAIN\\user; some servers want user@domain) and the password in vpn.secrets.`;
     }
@@ -723,6 +773,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       if (has(attempt, PPTP_SOCKET)) return '`lsmod | grep -e pptp -e gre` and `opkg list-installed | grep -e kmod-pptp -e kmod-gre`';
       if (has(attempt, PPPOE_SOCKET)) return '`lsmod | grep pppo` and `opkg list-installed | grep -e kmod-pppoe -e kmod-pppox`';
       if (has(attempt, /PPPoL2TP kernel driver not installed|No PPPoL2TP support/i)) return '`lsmod | grep l2tp` and `opkg list-installed | grep -e kmod-pppol2tp -e kmod-l2tp`';
+      if (has(attempt, PPPOA_KERNEL)) return '`lsmod | grep -e pppoatm -e atm` and `opkg list-installed | grep -e kmod-pppoa -e kmod-atm`';
       return has(attempt, /MPPE/i) ? '`lsmod | grep mppe` and `opkg list-installed | grep kmod-mppe`' : '`lsmod | grep ppp` and `ls -l /dev/ppp`';
     case 'config_error':
       if (has(attempt, PPPOE_NO_DEVICE)) return `\`ip link\` (the devices there are) and \`uci get network.${name}.device\``;
@@ -770,6 +821,15 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, /Unsupported protocol 'Compression Control Protocol'/i)) {
         return 'This pppd runs without CCP (`noccp`) but the server wants MPPE: remove `noccp` and add `require-mppe-128` (mainline pppd since 2.4.2: Debian, Ubuntu, CentOS, OpenWrt 24.10+) or `mppe required,no40,no56,stateless` (pppd with the MPPE-MPPC patch: OpenWrt up to 23.05, DD-WRT, Tomato).';
       }
+      // ccp.c ccp_init/ccp_lowerup (2.4.9: "MPPE required, but auth done in both directions."):
+      // MS-CHAP ran both ways because this pppd also demanded that the server authenticate
+      if (has(attempt, /auth done in both directions/i)) {
+        return 'MPPE is required, but MS-CHAP ran in both directions, and pppd cannot take the keys from two authentications: this pppd also asked the server to authenticate itself. Add `noauth` to the peer file (a PPTP client does not authenticate the server).';
+      }
+      // ccp.c: MPPE is required, and the authentication gave pppd no keys (only MS-CHAP does)
+      if (has(attempt, /keys are not available/i)) {
+        return 'MPPE is required but pppd has no keys for it: MPPE keys come only from MS-CHAP (v1/v2), and this link authenticated with another protocol (PAP, CHAP-MD5, EAP) or a plugin authenticated without handing over keys. Authenticate with MS-CHAPv2 (`refuse-pap`, `refuse-chap`, `refuse-eap`).';
+      }
       if (has(attempt, /auth not performed|MS-CHAP/i) && has(attempt, /MPPE required/i)) {
         return 'MPPE keys come from MS-CHAP: authenticate with MS-CHAPv2 (`refuse-pap`, `refuse-chap`, `refuse-eap`) or drop the MPPE requirement.';
       }
@@ -816,6 +876,14 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       // upap.c upap_timeout: the Authenticate-Requests went unanswered; nothing was rejected
       if (has(attempt, /No response to PAP authenticate-requests/i)) {
         return "The server never answered pppd's PAP requests (upap.c: no Ack, no Nak): its authentication back end (RADIUS) is not answering, or the server expects another protocol; the password was not rejected.";
+      }
+      // eap.c eap_client_timeout: the server agreed to EAP in LCP, then sent no Request
+      if (has(attempt, /EAP: timeout waiting for Request/i)) {
+        return "The server agreed to EAP and then never sent an EAP Request (eap.c: pppd's wait timed out): nothing was rejected. Add `refuse-eap` so the server falls back to MS-CHAPv2, or look at the server's EAP back end (RADIUS).";
+      }
+      // chap-new.c chap_timeout (the client's side): no Challenge, or no Success/Failure, came
+      if (has(attempt, /CHAP authentication timed out/i)) {
+        return "The server never finished CHAP (chap-new.c: no Challenge or no Success/Failure within `chap-timeout`, 60 s): its authentication back end (RADIUS) is not answering or the server is stuck; the password was not judged. If the server is only slow, raise `chap-timeout`.";
       }
       if (attempt.auth.protocol === 'PAP') {
         return 'PAP authentication was refused (the server\'s "Remote message" says why when it sends one): check the user name and password (OpenWrt: `option username` / `option password` of the interface; else /etc/ppp/pap-secrets and the `user` option).';
@@ -879,6 +947,10 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, PPPOE_SOCKET)) {
         return 'The kernel lacks PPPoE sockets (pppd\'s pppoe.so plugin): install kmod-pppoe (with kmod-pppox) and load pppoe.';
       }
+      // pppoatm.c: the ATM PVC socket (no ATM core) or the ATM_SETBACKEND ioctl (no pppoatm module)
+      if (has(attempt, PPPOA_KERNEL)) {
+        return 'The kernel lacks PPP over ATM (pppd\'s pppoatm.so, PPPoA on a DSL line): install kmod-pppoa (with kmod-atm and the DSL modem\'s driver) and load pppoatm.';
+      }
       if (has(attempt, /\bSocket\(\) (?:Protocol|Address family) not supported/)) {
         return 'The kernel refused a PPPoX socket (Android\'s mtpd: no PPTP/L2TP PPPoX driver in this kernel); on OpenWrt the same is kmod-pptp (and kmod-gre) for PPTP, kmod-pppol2tp for L2TP.';
       }
@@ -887,6 +959,16 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       // mtpd l2tp.c: the SCCRP's challenge response did not match the profile's L2TP secret
       if (has(attempt, L2TP_SECRET_REFUSED)) {
         return "The VPN profile's L2TP secret does not match the server's tunnel secret (xl2tpd's `challenge` with its auth file): make them the same, or leave the profile's empty where the server uses none (it is not the IPsec pre-shared key).";
+      }
+      // passwordfd.c pwfd_passwd: `passwordfd N` was given, nothing could be read on that fd
+      if (has(attempt, /Can't read secret from fd/)) {
+        return "pppd's passwordfd plugin read no password on the file descriptor its `passwordfd N` option names: the script or front end that runs pppd gave the option without writing the password to that descriptor (or closed it). Fix the caller, or drop `plugin passwordfd.so` and keep the password in /etc/ppp/chap-secrets (pap-secrets).";
+      }
+      // options.c: a word that is no option is taken for the device only when a channel knows
+      // it; a network interface's name is one only once the PPPoE plugin (rp-pppoe.so/pppoe.so)
+      // is loaded: Debian's dsl-provider and pppoeconf files name the plugin first.
+      if (has(attempt, /unrecognized option '(?:eth|en[opsx]|wl|nas|br-|lan|wan|dsl|ptm|vlan)[\w.:@-]*'/)) {
+        return "pppd took a network interface's name for an option: it reads one as the device only once the PPPoE plugin is loaded. Put `plugin rp-pppoe.so` (ppp 2.5: `plugin pppoe.so`) before the interface name in the peer file; do not remove the name.";
       }
       if (has(attempt, PPPOE_NO_DEVICE)) {
         return "The kernel's PPPoE driver knows no network device of the name pppd's pppoe plugin was given (errno 19): an alias such as eth0:1, a misspelt name, or a USB NIC that went away; discovery may still have worked on it. Name the device itself (OpenWrt: the `device` of the wan interface, e.g. eth0.2 or wan).";

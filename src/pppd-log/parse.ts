@@ -665,6 +665,7 @@ export function toAttempt(s: Session): Attempt {
     l2tp: l2tpSession(s),
     sstp: sstpSession(s),
     ...(s.host !== undefined ? { host: s.host } : {}),
+    ...(s.authPlugin ? { authBackend: s.authPlugin } : {}),
   };
 }
 

@@ -599,6 +599,35 @@ export const PPPD_RULES: Rule[] = [
         s.nonPptpLink ??= l;
         s.tunnelServer ??= l;
       }
+      // radius.so (with radrealms.so) and winbind.so verify the client themselves (their
+      // chap_verify_hook): chap-secrets plays no part
+      const judge = /(?:^|\/)(radius|radrealms|winbind)\.so$/.exec(m[1] ?? '')?.[1];
+      if (judge) s.authPlugin = judge === 'winbind' ? 'winbind' : 'radius';
+    },
+  },
+  {
+    // plugins/radius (radius.c, radrealms.c; the radiusclient library's sendserver.c, config.c,
+    // dict.c): the plugin's start, and why it could not judge the client (no reply, a shared
+    // secret that does not match, its own files missing or wrong)
+    name: 'radius-plugin',
+    re: /^(?:RADIUS (?:Realms )?plugin initialized|(rc_send_server: no reply from RADIUS server|rc_check_reply: received invalid reply digest|rc_find_server: couldn't find RADIUS server|rc_read_config: can't open|rc_read_dictionary: couldn't open dictionary|rc_read_mapfile: can't read|rc_avpair_new: unknown attribute|RADIUS: (?:Can't read|bad|wrong))\b)/,
+    example: 'rc_send_server: no reply from RADIUS server radius.lan:1812',
+    on: (s, m, l) => {
+      s.authPlugin = 'radius';
+      if (m[1]) s.authPluginSaid ??= l;
+    },
+  },
+  {
+    // plugins/winbind.c run_ntlm_auth: Samba's ntlm_auth judges the client against the Windows
+    // domain; its own answer ("unrecognised input from ntlm_auth helper - NT_STATUS_...: ...")
+    // or winbindd not answering it says why the login failed
+    name: 'winbind-plugin',
+    re: /^(?:WINBIND plugin initialized|(Winbind has declined authentication for user|unrecognised input from ntlm_auth helper|Reading winbind reply failed|Did not get user session key|NT session key for user was not 16 bytes|pppd\/winbind: could not)\b)/,
+    example: 'unrecognised input from ntlm_auth helper - NT_STATUS_WRONG_PASSWORD: The attempted logon is invalid.',
+    on: (s, m, l) => {
+      s.authPlugin = 'winbind';
+      // (its "declined" only repeats that the login failed; the line before it says why)
+      if (m[1] && !/^Winbind has declined/.test(l.msg.trim())) s.authPluginSaid ??= l;
     },
   },
   { name: 'pptp-plugin', re: /^PPTP plugin version/, example: 'PPTP plugin version 1.00', fresh: true, on: () => {} },
@@ -684,7 +713,9 @@ export const PPPD_RULES: Rule[] = [
     // pppd's pptp.so (2.5) and accel-ppp's ctrl/pptp/pptp.c (without the "PPTP: "): the kernel
     // has no PPTP sockets (pptp module missing). A PPPoX socket whose bind() the kernel does not
     // implement (EOPNOTSUPP: sock_no_bind) is one without working PPTP support either.
-    re: /(?:^|PPTP: )failed to (?:create|bind) PPTP socket \((?:Address family not supported|Protocol not supported|Protocol not available|Operation not supported)|^Failed to create PPPoE socket: (?:Address family not supported|Protocol not supported)/i,
+    // So is pppoatm.so's ATM PVC socket (connect_pppoatm: no ATM core in the kernel) or its
+    // ATM_SETBACKEND ioctl (set_line_discipline_pppoatm: no pppoatm backend module): PPPoA.
+    re: /(?:^|PPTP: )failed to (?:create|bind) PPTP socket \((?:Address family not supported|Protocol not supported|Protocol not available|Operation not supported)|^Failed to create PPPoE socket: (?:Address family not supported|Protocol not supported)|^failed to create socket: (?:Address family not supported|Protocol not supported)|^ioctl\(ATM_SETBACKEND\): /i,
     example: 'PPTP: failed to create PPTP socket (Address family not supported by protocol)',
     on: (s, _m, l) => void (s.noKernel ??= l),
   },
@@ -693,6 +724,48 @@ export const PPPD_RULES: Rule[] = [
     re: /MPPE required,? but kernel has no support|kernel (?:has no|lacks) (?:MPPE|support for MPPE)|Couldn't (?:load|find) (?:MPPE|ppp_mppe)|MPPE .*not (?:available|supported) in (?:the )?kernel/i,
     example: 'MPPE required, but kernel has no support.',
     on: (s, _m, l) => void (s.mppeKernel ??= l),
+  },
+  {
+    // pppoatm.c connect_pppoatm(): the ATM PVC (VPI.VCI) would not connect: no ATM device (the
+    // DSL modem's driver or firmware not loaded), or the line is down. pppd exits (fatal).
+    name: 'pppoa-connect',
+    re: /^connect\((\d+\.\d+(?:\.\d+)?)\): (.+)$/,
+    example: 'connect(8.35): No such device',
+    on: (s, m, l) => {
+      s.nonPptpLink ??= l;
+      if (s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `pppd could not open the ATM circuit ${m[1] ?? ''} (PPPoA): ${m[2] ?? ''}`, line: l, cause: 'pppoa-circuit' });
+    },
+  },
+  {
+    // sys-linux.c make_ppp_unit() (2.4: SIOCSIFNAME) and make_ppp_unit_rtnetlink() (2.5): the
+    // interface name pppd was given (`ifname`, netifd's pppoe-wan, pptp-vpn) is taken, so the
+    // channel is closed and the attempt ends before LCP: an earlier pppd of the same interface
+    // still holds it, or another interface has the name.
+    name: 'ifname-taken',
+    re: /^Couldn't (?:rename interface \S+ to (\S+)|create ppp interface (\S+)): (.+)$/,
+    example: "Couldn't create ppp interface pppoe-wan: File exists",
+    on: (s, m, l) => {
+      if (s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `pppd could not name its interface ${m[1] ?? m[2] ?? ''}: ${m[3] ?? ''}`, line: l, cause: 'ifname-taken' });
+    },
+  },
+  {
+    // passwordfd.c: the program that runs pppd gave `passwordfd N` but no password on that
+    // descriptor: pppd's options are wrong (it exits 2).
+    name: 'passwordfd-unread',
+    re: /^Can't read secret from fd\s*$/,
+    example: "Can't read secret from fd",
+    on: (s, _m, l) => void (s.configErr ??= l),
+  },
+  {
+    // multilink.c mp_join_bundle(): this link joined a bundle another pppd runs: no IPCP here,
+    // the link carries the bundle's traffic (its addresses are the bundle's).
+    name: 'multilink-attached',
+    re: /^Link attached to (\S+)$/,
+    example: 'Link attached to ppp0',
+    on: (s, m, l) => {
+      s.upLine ??= l;
+      s.iface ??= m[1] ?? null;
+    },
   },
   // --- pptp.so plugin (control connection inside pppd) ---
   {

@@ -69,6 +69,10 @@ export interface Session {
   eapUnsupported: LogLine | null;
   noAuthSecret: LogLine | null;
   peerRefusedAuth: LogLine | null;
+  /** A plugin that judges the client instead of chap-secrets (radius.so, winbind.so), on a server. */
+  authPlugin: 'radius' | 'winbind' | null;
+  /** That plugin's own word on why it could not judge (RADIUS unanswered, ntlm_auth's answer). */
+  authPluginSaid: LogLine | null;
   ccpAckRcvd: string | null;
   ccpAckSent: string | null;
   mppe: MppeInfo | null;
@@ -191,6 +195,8 @@ export function newSession(pid: string | null): Session {
     eapUnsupported: null,
     noAuthSecret: null,
     peerRefusedAuth: null,
+    authPlugin: null,
+    authPluginSaid: null,
     ccpAckRcvd: null,
     ccpAckSent: null,
     mppe: null,

@@ -87,6 +87,8 @@ export interface Attempt {
   sstp?: boolean;
   /** The host that logged the attempt, in a log of several hosts (a central syslog server's). (additive) */
   host?: string;
+  /** A server's pppd verifies clients with a plugin, not chap-secrets (radius.so, winbind.so). (additive) */
+  authBackend?: 'radius' | 'winbind';
 }
 
 /**
@@ -126,6 +128,8 @@ export interface Attempt {
  * - `echo-lost-line`: LCP echoes went unanswered on a modem's line or a network link (PPPoE, PPPoA), not a tunnel;
  * - `pptp-call-not-up`: LCP went unanswered and pptp's own lines never show its call set up;
  * - `max-connect`: pppd's own `maxconnect` limit ended the link (auth.c connect_time_expired);
+ * - `pppoa-circuit`: pppd's PPPoA plugin could not open the ATM circuit (VPI.VCI): no ATM device, DSL down;
+ * - `ifname-taken`: the interface name pppd was to use exists already (a stale pppd, two interfaces with one name);
  * - `networkmanager-stopped`: NetworkManager's VPN plugin sent the signal that stopped pppd (nm-pptp-service.c real_disconnect).
  */
 export type EndCause =
@@ -143,6 +147,8 @@ export type EndCause =
   | 'pppd-not-run'
   | 'device-open-failed'
   | 'device-locked'
+  | 'pppoa-circuit'
+  | 'ifname-taken'
   | 'dial-stopped'
   | 'connect-script-failed'
   | 'ncp-timeout'

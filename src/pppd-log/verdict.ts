@@ -29,7 +29,7 @@ function firstEnd(s: Session, after: number, kinds?: EndEvent['kind'][]): EndEve
 }
 
 /** Ends told in their own words, not as a link terminated: pppd never ran, never opened its line, died of its own fatal error, or the kernel or the modem refused the connection first. */
-const NOTHING_TERMINATED: ReadonlySet<EndCause> = new Set(['pppd-not-run', 'device-open-failed', 'device-locked', 'dial-stopped', 'pppoe-socket', 'dial-failed', 'dial-carrier-lost', 'pppd-fatal']);
+const NOTHING_TERMINATED: ReadonlySet<EndCause> = new Set(['pppd-not-run', 'device-open-failed', 'device-locked', 'dial-stopped', 'pppoe-socket', 'dial-failed', 'dial-carrier-lost', 'pppd-fatal', 'pppoa-circuit', 'ifname-taken']);
 
 function describe(e: EndEvent): string {
   switch (e.kind) {
@@ -190,7 +190,7 @@ export function decideVerdict(s: Session): Decision {
       return {
         verdict: 'auth_failed',
         endedBy: `authentication failed${why}${rasWords}`,
-        evidence: ev(s.authFail, s.noAuthSecret, s.peerRefusedAuth, peerAuthTerm?.line, ras === 'auth' ? s.rasError?.line : null),
+        evidence: ev(s.authPluginSaid, s.authFail, s.noAuthSecret, s.peerRefusedAuth, peerAuthTerm?.line, ras === 'auth' ? s.rasError?.line : null),
       };
     }
     // 6. MPPE could not be agreed (seed Troubleshooting), incl. the binary TermReq Windows sends.

@@ -1795,3 +1795,59 @@ describe("wvdial's word on a pppd whose link was up", () => {
     expect(diagnose([...up, '--> Script /etc/ppp/ip-up failed (return value: 0x1 )'].join('\n')).verdict).toBe('ip_script_failed');
   });
 });
+
+describe("pppd's plugins and its interface (audits 33a and 33b, from ppp 2.4.9 and 2.5.2's sources)", () => {
+  const at = (lines: string[], prog = 'pppd[900]'): string => lines.map((m) => `Sun Dec  6 10:00:00 2026 daemon.notice ${prog}: ${m}`).join('\n');
+  const d = (lines: string[]) => diagnose(at(lines));
+  it('reads PPPoA without kernel support (pppoatm.c: no ATM core, no pppoatm backend) as no_kernel_support, with kmod-pppoa', () => {
+    for (const line of ['failed to create socket: Address family not supported by protocol', 'ioctl(ATM_SETBACKEND): Invalid argument']) {
+      const r = d(['Plugin pppoatm.so loaded.', 'pppd 2.4.9 started by root, uid 0', line, 'Exit.']);
+      expect(r.verdict, line).toBe('no_kernel_support');
+      expect(r.hint).toMatch(/kmod-pppoa.*lsmod \| grep -e pppoatm -e atm/);
+    }
+  });
+  it("reads an ATM circuit that would not connect and an interface name that is taken as ends of their own, before LCP", () => {
+    const pvc = d(['Plugin pppoatm.so loaded.', 'connect(8.35): No such device', 'Exit.']);
+    expect([pvc.verdict, pvc.endedBy]).toEqual(['other', 'pppd could not open the ATM circuit 8.35 (PPPoA): No such device']);
+    expect(pvc.hint).toMatch(/\/proc\/net\/atm\/devices/);
+    for (const line of ["Couldn't create ppp interface pppoe-wan: File exists", "Couldn't rename interface ppp0 to pppoe-wan: File exists"]) {
+      const r = d(['Connected to 00:11:22:33:44:55 via interface eth0.2', line, 'Exit.']);
+      expect([r.verdict, r.endedBy], line).toEqual(['other', 'pppd could not name its interface pppoe-wan: File exists']);
+      expect(r.hint).toMatch(/`ip link show pppoe-wan` and `ps w \| grep pppd`/);
+    }
+  });
+  it("reads passwordfd's unread descriptor as config_error and a link that joined a multilink bundle as up", () => {
+    const fd = d(['Plugin passwordfd.so loaded.', "Can't read secret from fd"]);
+    expect(fd.verdict).toBe('config_error');
+    expect(fd.hint).toMatch(/passwordfd N/);
+    expect(d(['Starting negotiation on /dev/ttyUSB1', 'CHAP authentication succeeded', 'Link attached to ppp0']).verdict).toBe('up');
+  });
+  it('names the RADIUS or winbind back end, not chap-secrets, when a server plugin judged the client', () => {
+    const start = ['Plugin radius.so loaded.', 'RADIUS plugin initialized.', 'Connect: ppp0 <--> /dev/pts/1'];
+    const noReply = d([...start, 'rc_send_server: no reply from RADIUS server radius.lan:1812', 'Peer bob failed CHAP authentication', 'Connection terminated.']);
+    expect(noReply.verdict).toBe('auth_failed');
+    expect(noReply.evidence[0]).toMatch(/no reply from RADIUS server/);
+    expect(noReply.hint).toMatch(/never answered.*UDP 1812.*Next on the server: .*radtest/);
+    expect(noReply.hint).not.toMatch(/chap-secrets \(/);
+    expect(d([...start, 'rc_check_reply: received invalid reply digest from RADIUS server', 'Peer bob failed CHAP authentication']).hint).toMatch(/shared secret/);
+    expect(d([...start, 'Peer bob failed CHAP authentication']).hint).toMatch(/RADIUS server rejected the client's login.*freeradius -X/);
+    expect(d([...start, 'MPPE required, but keys are not available.  Possible plugin problem?']).hint).toMatch(/Access-Accept carried no MPPE keys/);
+    const wb = d(['Plugin winbind.so loaded.', 'Connect: ppp0 <--> /dev/pts/1', 'unrecognised input from ntlm_auth helper - NT_STATUS_WRONG_PASSWORD: The attempted logon is invalid.', 'Winbind has declined authentication for user!', 'Peer bob failed CHAP authentication']);
+    expect(wb.verdict).toBe('auth_failed');
+    expect(wb.hint).toMatch(/Windows domain refused the login.*wbinfo -t/);
+  });
+  it("says a CHAP or EAP time-out is the server's silence, not a refused password; and MPPE's key troubles what they are", () => {
+    const chap = d(['Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication timed out', 'Connection terminated.']);
+    expect(chap.verdict).toBe('auth_failed');
+    expect(chap.hint).toMatch(/never finished CHAP.*chap-timeout/);
+    expect(chap.hint).not.toMatch(/the server says/);
+    expect(d(['Connect: ppp0 <--> /dev/pts/1', 'EAP: timeout waiting for Request from peer']).hint).toMatch(/refuse-eap/);
+    expect(d(['Connect: ppp0 <--> /dev/pts/1', 'MPPE required, but auth done in both directions.']).hint).toMatch(/noauth/);
+    expect(d(['Connect: ppp0 <--> /dev/pts/1', 'MPPE required, but keys are not available.  Possible plugin problem?']).hint).toMatch(/only from MS-CHAP/);
+  });
+  it("tells a network interface's name taken for an option to load the PPPoE plugin, not to drop the name", () => {
+    const r = diagnose("Dec  6 10:00:00 box pppd[12]: In file /etc/ppp/peers/dsl-provider: unrecognized option 'eth0'");
+    expect(r.verdict).toBe('config_error');
+    expect(r.hint).toMatch(/plugin rp-pppoe\.so/);
+  });
+});
