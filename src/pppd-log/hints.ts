@@ -367,7 +367,8 @@ export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   if (backend) return `${backend.fix} Next on the server: ${backend.next}`;
   const server = onServer && attempt.cause !== 'client-left' ? SERVER_SIDE[verdict] : undefined;
   if (server) return `${server.fix} Next on the server: ${server.next}`;
-  const where = attempt.frontEnd ? FRONT_ENDS[attempt.frontEnd] : ON_THE_ROUTER;
+  // (a server's log whose hint is the common one still says where: on the server)
+  const where = attempt.frontEnd ? FRONT_ENDS[attempt.frontEnd] : onServer ? { ...ON_THE_ROUTER, label: 'Next on the server' } : ON_THE_ROUTER;
   const hint = where.fix(verdict, attempt) ?? fixFor(verdict, attempt);
   return hint === null ? null : `${hint} ${where.label}: ${where.next(verdict, attempt)}`;
 }

@@ -1845,6 +1845,13 @@ describe("pppd's plugins and its interface (audits 33a and 33b, from ppp 2.4.9 a
     expect(d(['Connect: ppp0 <--> /dev/pts/1', 'MPPE required, but auth done in both directions.']).hint).toMatch(/noauth/);
     expect(d(['Connect: ppp0 <--> /dev/pts/1', 'MPPE required, but keys are not available.  Possible plugin problem?']).hint).toMatch(/only from MS-CHAP/);
   });
+  it("takes pppd's words as the authenticator for a server's log, where no pptpd line says so (audit 33b)", () => {
+    const text = at(['Connect: ppp0 <--> /dev/pts/1', 'Peer bob failed CHAP authentication', 'Connection terminated.']);
+    expect(parsePppdLog(text).attempts[0]?.side).toBe('server');
+    expect(diagnose(text).hint).toMatch(/^A client failed this server's authentication.*Next on the server: /);
+    // a client's own failure stays a client's
+    expect(parsePppdLog(at(['Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication failed: E=691 Authentication failure'])).attempts[0]?.side).toBe('client');
+  });
   it("tells a network interface's name taken for an option to load the PPPoE plugin, not to drop the name", () => {
     const r = diagnose("Dec  6 10:00:00 box pppd[12]: In file /etc/ppp/peers/dsl-provider: unrecognized option 'eth0'");
     expect(r.verdict).toBe('config_error');
