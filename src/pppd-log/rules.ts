@@ -968,7 +968,8 @@ export const PPPD_RULES: Rule[] = [
   {
     name: 'peer-auth-ok',
     // chap-new.c / upap.c on the authenticating side (a server): the client passed.
-    re: /^(?:CHAP|PAP|EAP) peer authentication succeeded for/i,
+    // (2.5's auth.c auth_peer_success: "Peer %q authenticated with %s")
+    re: /^(?:CHAP|PAP|EAP) peer authentication succeeded for|^Peer \S+ authenticated with /i,
     example: 'CHAP peer authentication succeeded for vpnuser',
     on: (s, _m, l) => {
       authSuccess(s, l);
@@ -1620,7 +1621,7 @@ export const PPPD_RULES: Rule[] = [
     name: 'pppd-notices',
     // main.c, auth.c, fsm.c, lcp.c, ccp.c, ipcp.c, ipv6cp.c, tty.c notices that describe a step,
     // not a cause (the cause is logged on its own line).
-    re: /^(?:Link terminated\.|Starting negotiation on |Last channel has disconnected|Warning: couldn't open ppp database|Received bad configure-(?:ack|nak|rej)|\S+: Rcvd Code-Reject for |Protocol-Reject for unsupported protocol|appear to have received our own echo-reply|Peer \S+ authenticated with |(?:Local|Remote) LL address changed to|Lost compression sync|Compression disabled by peer|Serial port initialized|Serial link disconnected)/,
+    re: /^(?:Link terminated\.|Starting negotiation on |Last channel has disconnected|Warning: couldn't open ppp database|Received bad configure-(?:ack|nak|rej)|\S+: Rcvd Code-Reject for |Protocol-Reject for unsupported protocol|appear to have received our own echo-reply|(?:Local|Remote) LL address changed to|Lost compression sync|Compression disabled by peer|Serial port initialized|Serial link disconnected)/,
     example: 'Link terminated.',
     on: () => {},
   },

@@ -1849,6 +1849,9 @@ describe("pppd's plugins and its interface (audits 33a and 33b, from ppp 2.4.9 a
     const text = at(['Connect: ppp0 <--> /dev/pts/1', 'Peer bob failed CHAP authentication', 'Connection terminated.']);
     expect(parsePppdLog(text).attempts[0]?.side).toBe('server');
     expect(diagnose(text).hint).toMatch(/^A client failed this server's authentication.*Next on the server: /);
+    // ppp 2.5's word on a client that passed (auth.c auth_peer_success)
+    const passed = parsePppdLog(at(['Connect: ppp0 <--> /dev/pts/1', 'Peer alice authenticated with MS-CHAP-v2'])).attempts[0];
+    expect([passed?.side, passed?.auth.result]).toEqual(['server', 'success']);
     // a client's own failure stays a client's
     expect(parsePppdLog(at(['Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication failed: E=691 Authentication failure'])).attempts[0]?.side).toBe('client');
   });
