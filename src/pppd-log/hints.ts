@@ -40,7 +40,7 @@ const MSCHAP_TEXT_CODES: ReadonlyArray<readonly [RegExp, string]> = [
  * -l2tp's, nm-pptp-pppd-plugin.c get_credentials: "passwd-hook: could not get secrets") returned
  * none; chap-new.c chap_respond then answers the challenge with an empty secret.
  */
-const PLUGIN_GAVE_NO_PASSWORD = /Unable to obtain (?:CHAP|EAP-TLS) password .* from plugin|passwd-hook: could not get secrets/i;
+const PLUGIN_GAVE_NO_PASSWORD = /Unable to obtain (?:CHAP|EAP-TLS) password .* from plugin|(?:passwd-hook|nm-ppp-plugin): could not get secrets/i;
 
 /**
  * chap_ms.c chapms2_check_success: the server sent Success, but its authenticator response
@@ -106,6 +106,13 @@ const DNS_FAILURE = /gethostbyname|getaddrinfo|Unknown host|resolve|Name or serv
 /** pptp.so's, accel-ppp's and pptpd's PPTP socket the kernel refused (rules.ts no-pptp-socket). */
 /** pppoatm.c: the kernel refused the ATM PVC socket (no ATM core) or the PPP backend (no pppoatm module). */
 const PPPOA_KERNEL = /\bfailed to create socket: (?:Address family|Protocol) not supported|\bioctl\(ATM_SETBACKEND\)/;
+/** ipcp.c ipcp_up's ends where the two sides did agree, or one had nothing to agree on. */
+const IPCP_DISAGREE: [RegExp, string][] = [
+  // sifaddr/sifup failed: the kernel refused the address or the interface (the ioctl line before says why)
+  [/Interface configuration failed|Interface failed to come up/i, 'IPCP agreed on the addresses, but the kernel refused to configure the interface with them (the ioctl line before it names the call: an address or route that exists on another interface already, a netdevice problem): nothing is wrong with the peer. Look for the address on another interface.'],
+  // the peer assigned no address and pppd had none of its own (noipdefault)
+  [/Could not determine local IP address/i, "The peer assigned this side no IP address and pppd had none of its own (`noipdefault`, or no local address in the options): the server's address pool or the account's address on the server is the fix; else give pppd a local address (`LOCAL:` in the options). On a server (pptpd) it is the server's own address: `localip` in pptpd.conf."],
+];
 const PPTP_SOCKET = /PPTP socket/i;
 /** The pppoe plugin's PPPoX socket the kernel refused (the same row). */
 const PPPOE_SOCKET = /Failed to create PPPoE socket/i;
@@ -136,6 +143,27 @@ function managerOnly(attempt: Attempt): boolean {
  */
 /** A front end's report of pppd's exit status 1 (EXIT_FATAL_ERROR): pppd's own words are elsewhere. */
 const FATAL_STATUS_ONLY = /\bFatal pppd error\b|\bexit(?:ed with error)? (?:code|status)(?: =)? 1\b/i;
+
+/** pppd's own fatal errors (main.c fatal(), exit 1) whose fix is not the PPP driver's, and the default. */
+const PPPD_FATAL: { re: RegExp; fix: string; next: string }[] = [
+  {
+    re: FATAL_STATUS_ONLY,
+    fix: "pppd quit at start-up with exit status 1 (a fatal error) before it used the line; its reason went to syslog, not to the program that ran it. Most often it is auth.c's check: a default route exists and the peer file lacks `noauth` (\"The remote system is required to authenticate itself\"): add `noauth`. Else pppd's syslog line names the call that failed.",
+    next: "`grep pppd /var/log/syslog | tail -n 20` (or `logread -e pppd`: pppd's own reason) and `grep -n -e noauth -e '^auth' /etc/ppp/options /etc/ppp/peers/*`",
+  },
+  {
+    // pppol2tp.c setdevname_pppol2tp: the descriptor the L2TP daemon passed (pppol2tp N) is no
+    // PPPoL2TP session socket: the daemon's fault, or a daemon and plugin that do not match
+    re: /Given FD for PPPoL2TP socket invalid|Socket of not a PPPoX socket/i,
+    fix: "The L2TP daemon that started pppd (xl2tpd in kernel mode, openl2tpd) passed it a descriptor that is no PPPoL2TP session socket: a daemon and pppd plugin that do not match, or the daemon's kernel mode half set up; ppp itself is fine.",
+    next: '`logread -e xl2tpd` (or the daemon\'s own log) and its kernel-mode setting',
+  },
+];
+const PPPD_FATAL_DEFAULT = {
+  fix: "pppd stopped on a fatal error of its own (main.c fatal(), then exit 1): the message names the system call or the kernel ioctl that failed. Out of memory, file descriptors or privileges, or the kernel's PPP driver refused the call (ppp and kmod-ppp from different builds, a plugin for another pppd): reinstall ppp and the kernel's PPP modules together, and read the kernel log.",
+  next: '`dmesg | tail -n 30` and `logread -e pppd` (the call that failed, and what the kernel said about it)',
+};
+const pppdFatal = (a: Attempt): { fix: string; next: string } => PPPD_FATAL.find(({ re }) => has(a, re)) ?? PPPD_FATAL_DEFAULT;
 
 const PEER_WOULD_NOT_AUTHENTICATE = /peer refused to authenticate|authenticat\w* itself|peer failed \(or refused\) to authenticate|\bexit(?:ed with error)? (?:code|status)(?: =)? 11\b/i;
 
@@ -218,7 +246,8 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
     next: () => '`logread -e openfortivpn` (or `journalctl -u openfortivpn@NAME`) before the teardown',
   },
   'ipcp-disagree': {
-    fix: () =>
+    fix: (a) =>
+      IPCP_DISAGREE.find(([re]) => has(a, re))?.[1] ??
       'The two ends did not agree on IP addresses (ipcp.c): let the server assign them with `ipcp-accept-local ipcp-accept-remote` and no fixed local address (`noipdefault`), or fix the address the server expects.',
     next: (a) => `\`ifstatus ${tunnelName(a)}\` and \`uci show network.${tunnelName(a)}\` (a fixed address, or pppd_options)`,
   },
@@ -244,14 +273,8 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
     fix: () => 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.',
   },
   'pppd-fatal': {
-    fix: (a) =>
-      has(a, FATAL_STATUS_ONLY)
-        ? "pppd quit at start-up with exit status 1 (a fatal error) before it used the line; its reason went to syslog, not to the program that ran it. Most often it is auth.c's check: a default route exists and the peer file lacks `noauth` (\"The remote system is required to authenticate itself\"): add `noauth`. Else pppd's syslog line names the call that failed."
-        : "pppd stopped on a fatal error of its own (main.c fatal(), then exit 1): the message names the system call or the kernel ioctl that failed. Out of memory, file descriptors or privileges, or the kernel's PPP driver refused the call (ppp and kmod-ppp from different builds, a plugin for another pppd): reinstall ppp and the kernel's PPP modules together, and read the kernel log.",
-    next: (a) =>
-      has(a, FATAL_STATUS_ONLY)
-        ? "`grep pppd /var/log/syslog | tail -n 20` (or `logread -e pppd`: pppd's own reason) and `grep -n -e noauth -e '^auth' /etc/ppp/options /etc/ppp/peers/*`"
-        : '`dmesg | tail -n 30` and `logread -e pppd` (the call that failed, and what the kernel said about it)',
+    fix: (a) => pppdFatal(a).fix,
+    next: (a) => pppdFatal(a).next,
   },
   'dial-carrier-lost': {
     fix: () =>
@@ -878,6 +901,11 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, /No response to PAP authenticate-requests/i)) {
         return "The server never answered pppd's PAP requests (upap.c: no Ack, no Nak): its authentication back end (RADIUS) is not answering, or the server expects another protocol; the password was not rejected.";
       }
+      // chap-new.c chap_protrej / upap.c upap_protrej: the server Protocol-Rejected the protocol
+      // itself (it agreed to it in LCP, then does not speak it): no password was judged
+      if (has(attempt, /(?:CHAP|PAP|EAP) authentication failed due to protocol-reject/i)) {
+        return "The server Protocol-Rejected the authentication protocol itself (it agreed to it in LCP, then does not speak it): no password was judged. Let pppd use the protocol the server does (remove the `refuse-*` or `require-*` option that excludes it; PPTP servers want MS-CHAPv2).";
+      }
       // eap.c eap_client_timeout: the server agreed to EAP in LCP, then sent no Request
       if (has(attempt, /EAP: timeout waiting for Request/i)) {
         return "The server agreed to EAP and then never sent an EAP Request (eap.c: pppd's wait timed out): nothing was rejected. Add `refuse-eap` so the server falls back to MS-CHAPv2, or look at the server's EAP back end (RADIUS).";
@@ -914,6 +942,14 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (attempt.cause === 'l2tp-no-ppp') {
         return "No PPP frame came back over the L2TP call: xl2tpd's control messages reached the LNS (UDP 1701) but PPP did not pass, so the LNS's pppd failed to start (its own log says why) or the data packets are dropped on the way (the IPsec policy must cover UDP 1701 both ways; NAT-T needs UDP 4500). No GRE or TCP 1723 is involved.";
+      }
+      // fsm.c: the peer did answer, with a Configure-Nak/Reject pppd could not parse
+      if (has(attempt, /Received bad configure-(?:ack|nak|rej)/i)) {
+        return "The peer did answer LCP, but with Configure-Nak/Reject packets pppd could not parse and threw away (\"Received bad configure-nak\"), so pppd's requests were never settled: a buggy peer, or an option it handles badly (mru, asyncmap, an auth protocol). Compare the peer's rcvd ConfNak with pppd's ConfReq in a `debug` log, and drop the option it chokes on.";
+      }
+      // pppoatm.so: LCP went unanswered over an ATM circuit (PPPoA on a DSL line)
+      if (attempt.cause === 'lcp-unanswered-line' && (/^pppoa-/.test(attempt.iface ?? '') || has(attempt, /<-->\s*\d+\.\d+(?:\.\d+)?\s*$/))) {
+        return "Nothing answered LCP over the ATM circuit (PPPoA): the VPI/VCI or the encapsulation does not match the ISP's (OpenWrt: `option vpi`, `option vci`, `option encaps` vc or llc), or the DSL line has no sync.";
       }
       if (attempt.cause === 'lcp-unanswered-line') {
         return "The peer never answered LCP on this line (a modem's or a PPPoE/PPPoA link, not PPTP): the modem did not connect to a PPP service (APN, number, chat script), or the line's far end speaks no PPP; pppd's `debug` shows whether anything came back.";

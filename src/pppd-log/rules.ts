@@ -606,6 +606,15 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   {
+    // NetworkManager's pppd plugins (nm-pppd-plugin.c get_credentials for mobile broadband and
+    // PPPoE, the VPN plugins' passwd hook): NetworkManager gave them no password, so pppd answers
+    // with an empty one and the server's refusal follows
+    name: 'plugin-no-password',
+    re: /^(?:nm-ppp-plugin|passwd-hook|nm-\w+-ppp-plugin): could not get secrets/,
+    example: 'nm-ppp-plugin: could not get secrets: No agents were available for this request.',
+    on: (s, _m, l) => void (s.authPluginSaid ??= l),
+  },
+  {
     // plugins/radius (radius.c, radrealms.c; the radiusclient library's sendserver.c, config.c,
     // dict.c): the plugin's start, and why it could not judge the client (no reply, a shared
     // secret that does not match, its own files missing or wrong)

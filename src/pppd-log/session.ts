@@ -71,7 +71,8 @@ export interface Session {
   peerRefusedAuth: LogLine | null;
   /** A plugin that judges the client instead of chap-secrets (radius.so, winbind.so), on a server. */
   authPlugin: 'radius' | 'winbind' | null;
-  /** That plugin's own word on why it could not judge (RADIUS unanswered, ntlm_auth's answer). */
+  /** A plugin's own word on the login: why the judging one could not judge (RADIUS unanswered,
+   *  ntlm_auth's answer), or the password plugin having none (NetworkManager's). */
   authPluginSaid: LogLine | null;
   ccpAckRcvd: string | null;
   ccpAckSent: string | null;

@@ -21,6 +21,12 @@ function ev(...lines: (LogLine | null | undefined)[]): string[] {
   return out;
 }
 
+/** pppoatm.so's device in pppd's Connect line: an ATM circuit's VPI.VCI ("Connect: ppp0 <--> 8.35"). */
+const ATM_CIRCUIT = /<-->\s*\d+\.\d+(?:\.\d+)?\s*$/;
+/** An unanswered LCP's evidence: the ATM circuit it ran on (PPPoA: its VPI.VCI is what to check). */
+const lcpCircuit = (s: Session): LogLine | null => (s.networkLink && ATM_CIRCUIT.test(s.networkLink.msg) ? s.networkLink : null);
+/** fsm.c threw away a Nak or Reject it could not parse: the peer did answer, unreadably. */
+const lcpBadAnswer = (s: Session): LogLine | undefined => s.lines.find((l) => /^Received bad configure-(?:ack|nak|rej)/i.test(l.msg));
 const AUTH_REASON = /authenticat|E=\d{3}|password|login incorrect|access denied|not authorized|\bdial-?in\b/i;
 const MPPE_REASON = /MPPE|MPPC|encrypt/i;
 
@@ -276,7 +282,7 @@ export function decideVerdict(s: Session): Decision {
       return {
         verdict: 'no_response',
         endedBy: 'no answer to LCP Config-Requests',
-        evidence: ev(s.lines.find((l) => /sent \[LCP ConfReq/.test(l.msg)), s.lcpTimeout),
+        evidence: ev(lcpCircuit(s), lcpBadAnswer(s), s.lines.find((l) => /sent \[LCP ConfReq/.test(l.msg)), s.lcpTimeout),
         ...lineCause(s),
       };
     }
@@ -336,7 +342,7 @@ export function decideVerdict(s: Session): Decision {
       };
     }
     if (s.lcpTimeout) {
-      return { verdict: 'no_response', endedBy: 'LCP negotiation never completed', evidence: ev(s.lcpTimeout), ...lineCause(s) };
+      return { verdict: 'no_response', endedBy: 'LCP negotiation never completed', evidence: ev(lcpCircuit(s), lcpBadAnswer(s), s.lcpTimeout), ...lineCause(s) };
     }
     // lcp.c: our own Configure-Requests came back (a modem echoing, a line looped back): pppd
     // closes LCP itself ("Loopback detected", which the loop sends back as a TermReq too); a

@@ -1855,6 +1855,30 @@ describe("pppd's plugins and its interface (audits 33a and 33b, from ppp 2.4.9 a
     // a client's own failure stays a client's
     expect(parsePppdLog(at(['Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication failed: E=691 Authentication failure'])).attempts[0]?.side).toBe('client');
   });
+  it('gives LCP, IPCP and fatal ends the hint their own lines call for (audits 33a to 33c)', () => {
+    const lcp = ['sent [LCP ConfReq id=0x1 <mru 1492> <magic 0x1>]', 'LCP: timeout sending Config-Requests', 'Connection terminated.'];
+    // fsm.c threw away a Nak it could not parse: the peer did answer
+    const bad = d(['Connect: ppp0 <--> /dev/pts/1', 'Received bad configure-nak: 01 04 05 78', ...lcp]);
+    expect(bad.verdict).toBe('no_response');
+    expect(bad.evidence.some((l) => /Received bad configure-nak/.test(l))).toBe(true);
+    expect(bad.hint).toMatch(/did answer LCP/);
+    // PPPoA: the circuit's VPI.VCI and encapsulation, not GRE, not an APN
+    const pppoa = d(['Plugin pppoatm.so loaded.', 'Connect: pppoa-wan <--> 8.35', ...lcp]);
+    expect(pppoa.hint).toMatch(/ATM circuit \(PPPoA\).*option vpi/);
+    expect(pppoa.hint).not.toMatch(/GRE|APN/);
+    // ipcp.c ipcp_up: the kernel refused the address; the peer assigned none
+    const up = ['Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication succeeded'];
+    expect(d([...up, 'ioctl(SIOCSIFADDR): File exists (line 2711)', 'Interface configuration failed']).hint).toMatch(/kernel refused to configure the interface/);
+    expect(d([...up, 'Could not determine local IP address']).hint).toMatch(/assigned this side no IP address/);
+    // chap-new.c chap_protrej: the protocol itself refused
+    expect(d([...up.slice(0, 1), 'CHAP authentication failed due to protocol-reject']).hint).toMatch(/Protocol-Rejected the authentication protocol itself/);
+    // pppol2tp.c: the L2TP daemon's descriptor
+    expect(d(['Plugin pppol2tp.so loaded.', 'Given FD for PPPoL2TP socket invalid (Bad file descriptor)']).hint).toMatch(/L2TP daemon that started pppd/);
+    // NetworkManager's own pppd plugin had no password to give (mobile broadband, PPPoE)
+    const nm = d(['Plugin /usr/lib/pppd/2.4.9/nm-pppd-plugin.so loaded.', 'nm-ppp-plugin: could not get secrets: No agents were available for this request.', 'No secret found for PAP login', 'PAP authentication failed']);
+    expect(nm.verdict).toBe('auth_failed');
+    expect(nm.hint).toMatch(/No password reached pppd.*nmcli --ask/);
+  });
   it("tells a network interface's name taken for an option to load the PPPoE plugin, not to drop the name", () => {
     const r = diagnose("Dec  6 10:00:00 box pppd[12]: In file /etc/ppp/peers/dsl-provider: unrecognized option 'eth0'");
     expect(r.verdict).toBe('config_error');
