@@ -808,7 +808,7 @@ export function splitLog(text: string): LogLine[] {
     if (source === 'unknown' && !beginsMessage(msg)) msg = innerMessage(msg) ?? msg;
     out.push({ index, raw: line, msg, source, prog, pid, ...(host !== undefined ? { host } : {}) });
   });
-  const lines = expandRepeats(out);
+  const lines = expandRepeats(dropCopies(out));
   if (newestFirst(lines)) return lines.reverse().map((l, i) => ({ ...l, index: i }));
   const blocks = rotatedFiles(lines);
   return blocks ? blocks.flat().map((l, i) => ({ ...l, index: i })) : lines;
@@ -853,6 +853,16 @@ function rotatedFiles(lines: LogLine[]): LogLine[][] | null {
   const sorted = [...blocks].sort((a, b) => (a.first ?? 0) - (b.first ?? 0));
   for (let i = 1; i < sorted.length; i++) if ((sorted[i - 1]?.last ?? 0) >= (sorted[i]?.first ?? 0)) return null;
   return sorted.map((b) => b.lines);
+}
+
+/**
+ * A dated line written twice in a row, to the letter: pppd under a service manager that keeps its
+ * stdout as well as its syslog (a systemd unit or a netctl profile without `nolog`, `updetach`
+ * before it detaches) has each message in the journal twice, in the same second under the same
+ * tag. The copy is no second message (retransmitted packets differ in time, or in their id).
+ */
+function dropCopies(lines: LogLine[]): LogLine[] {
+  return lines.filter((l, i) => i === 0 || l.raw !== lines[i - 1]?.raw || timeKey(l.raw) === null);
 }
 
 // rsyslog's repeat reduction (RepeatedMsgReduction, on in Ubuntu's rsyslog.conf): "message

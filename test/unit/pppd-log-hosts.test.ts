@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, parsePppdLog } from '../../src/pppd-log/parse.js';
 import { formatDiagnosis } from '../../src/cli/commands/diagnose.js';
+import { splitLog } from '../../src/pppd-log/lines.js';
 
 /** One router's pptp.so session lines (OpenWrt's netifd runs pppd: the same pid on identical firmware). */
 const start = (host: string): string[] => [
@@ -97,3 +98,14 @@ describe('several hosts in one syslog', () => {
     expect(d.verdict).toBe('no_response');
   });
 });
+
+describe('a journal that holds each of pppd\'s lines twice', () => {
+  it('reads a dated line written twice in a row, to the letter, once (a unit without `nolog`: syslog and stdout)', () => {
+    const once = ['pppd 2.4.9 started by root, uid 0', 'Using interface ppp0', 'Connect: ppp0 <--> /dev/ttyUSB0', 'PAP authentication failed', 'Connection terminated.'].map((m) => `Dec  6 10:00:01 box pppd[77]: ${m}`);
+    const d = diagnose(`${once.flatMap((l) => [l, l]).join('\n')}\n`);
+    expect([d.verdict, d.attempts]).toEqual(['auth_failed', 1]);
+    // undated output's repeats are left alone (a terminal, `journalctl -o cat`): no time says they are one
+    expect(splitLog(['sent [LCP ConfReq id=0x1 <magic 0x5>]', 'sent [LCP ConfReq id=0x1 <magic 0x5>]'].join('\n'))).toHaveLength(2);
+  });
+});
+
