@@ -450,3 +450,31 @@ describe('pppd log metamorphic robustness (tuned part only)', () => {
     expect(cases.length).toBeGreaterThan(100);
   });
 });
+
+// A central syslog server's file: two routers' logs, each under its own host name, their lines
+// taking turns. Each host's own verdict (Diagnosis.hosts) must be the one its log gets alone.
+describe('two routers in one central syslog (tuned part only)', () => {
+  const SYSLOG = /^([A-Z][a-z]{2}\s+\d+\s+\d\d:\d\d:\d\d)\s+\S+\s+(\S+\[\d+\]:.*)$/;
+  const syslogCases = cases.filter((c) => {
+    const ls = lines(c.text).filter((l) => l.trim() !== '');
+    return ls.length >= 3 && ls.every((l) => SYSLOG.test(l));
+  });
+  const rehost = (c: Case, host: string): string[] => lines(c.text).filter((l) => l.trim() !== '').map((l) => l.replace(SYSLOG, `$1 ${host} $2`));
+  it("gives each host the verdict its own log gets, wherever the hosts' pppd lines take turns", () => {
+    const bad: string[] = [];
+    let split = 0;
+    for (let i = 0; i + 1 < syslogCases.length; i += 2) {
+      const [a, b] = [syslogCases[i], syslogCases[i + 1]] as [Case, Case];
+      const [la, lb] = [rehost(a, 'gw-a'), rehost(b, 'gw-b')];
+      const alone = { 'gw-a': diagnose(la.join('\n')).verdict, 'gw-b': diagnose(lb.join('\n')).verdict };
+      const mixed = Array.from({ length: Math.max(la.length, lb.length) }, (_, k) => [la[k], lb[k]]).flat().filter((l): l is string => l !== undefined);
+      const hosts = diagnose(mixed.join('\n')).hosts;
+      if (!hosts) continue;
+      split++;
+      for (const h of hosts) if (h.verdict !== alone[h.host as 'gw-a' | 'gw-b']) bad.push(`${a.name} + ${b.name}: ${h.host} ${alone[h.host as 'gw-a' | 'gw-b']} -> ${h.verdict}`);
+    }
+    console.log(`TWO HOSTS: ${split} of ${Math.floor(syslogCases.length / 2)} pairs read host by host, ${bad.length} with another verdict${bad.length ? `\n  ${bad.join('\n  ')}` : ''}`);
+    expect(split).toBeGreaterThan(50);
+    expect(bad).toEqual([]);
+  });
+});
