@@ -83,6 +83,13 @@ describe('corpus split', () => {
   });
 });
 
+describe('labels', () => {
+  it("give an `up` log's addresses as dotted quads or not at all (masked addresses: the keys are left out), tuned part", () => {
+    const masked = tuned.filter((c) => [c.localIp, c.remoteIp].some((v) => v != null && !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(v)));
+    expect(masked.map((c) => c.name)).toEqual([]);
+  });
+});
+
 describe('verdict accuracy', () => {
   it('tuned part: every case as labelled, every up address right (table printed)', () => {
     const table = confusionTable(tuned);
@@ -200,7 +207,9 @@ describe('verdict accuracy', () => {
     expect(table.correct).toBeGreaterThanOrEqual(632);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
-    // a ceiling, never met by looking
+    // a ceiling, never met by looking. (Stop 33, a content-blind check of the labels' format: one
+    // of the four is a label whose addresses are masked text, not dotted quads, where the corpus
+    // convention omits the keys; held-out labels are not edited after they were measured.)
     expect(addr.wrong.length).toBeLessThanOrEqual(4);
   });
 
