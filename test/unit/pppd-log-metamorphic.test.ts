@@ -478,3 +478,24 @@ describe('two routers in one central syslog (tuned part only)', () => {
     expect(bad).toEqual([]);
   });
 });
+
+// A paste cut anywhere keeps what it had: once its first lines are a pppd log, every longer
+// prefix of it is one too (a later line never makes the earlier ones someone else's).
+describe('a pppd log cut short (tuned part only)', () => {
+  it('is a pppd log at every length from the first length at which it is one', () => {
+    const bad: string[] = [];
+    for (const c of cases) {
+      const ls = lines(c.text);
+      let was = false;
+      for (let k = 1; k <= ls.length && bad.length < 20; k++) {
+        const is = parsePppdLog(ls.slice(0, k).join('\n')).isPppdLog;
+        if (was && !is) {
+          bad.push(`${c.name}: a pppd log at ${k - 1} lines, not at ${k}`);
+          break;
+        }
+        was ||= is;
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});
