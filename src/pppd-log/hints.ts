@@ -3,7 +3,8 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, EndCause, Verdict } from './types.js';
-import { FAILED_TO_OPEN, L2TP_SECRET_REFUSED, NM_DEVICE_DOWN, PPPOE_NO_DEVICE, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
+import { ATM_CIRCUIT, FAILED_TO_OPEN, IFNAME_TAKEN, L2TP_SECRET_REFUSED, NM_DEVICE_DOWN, PLUGIN_NO_PASSWORD, PPPOA_KERNEL, PPPOE_NO_DEVICE, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
+import { splitLog } from './lines.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
 const MSCHAP_ERRORS: Record<string, string> = {
@@ -40,7 +41,7 @@ const MSCHAP_TEXT_CODES: ReadonlyArray<readonly [RegExp, string]> = [
  * -l2tp's, nm-pptp-pppd-plugin.c get_credentials: "passwd-hook: could not get secrets") returned
  * none; chap-new.c chap_respond then answers the challenge with an empty secret.
  */
-const PLUGIN_GAVE_NO_PASSWORD = /Unable to obtain (?:CHAP|EAP-TLS) password .* from plugin|(?:passwd-hook|nm-ppp-plugin): could not get secrets/i;
+const PLUGIN_GAVE_NO_PASSWORD = new RegExp(`${PLUGIN_NO_PASSWORD.source.replace(/^\^/, '')}|Unable to obtain (?:CHAP|EAP-TLS) password .* from plugin`, 'i');
 
 /**
  * chap_ms.c chapms2_check_success: the server sent Success, but its authenticator response
@@ -104,16 +105,14 @@ const PPTPD_NO_PPPD = /MGR: PPP binary /i;
 const DNS_FAILURE = /gethostbyname|getaddrinfo|Unknown host|resolve|Name or service|HOST NOT FOUND|No address associated|Temporary failure in name resolution/i;
 
 /** pptp.so's, accel-ppp's and pptpd's PPTP socket the kernel refused (rules.ts no-pptp-socket). */
-/** pppoatm.c: the kernel refused the ATM PVC socket (no ATM core) or the PPP backend (no pppoatm module). */
-const PPPOA_KERNEL = /\bfailed to create socket: (?:Address family|Protocol) not supported|\bioctl\(ATM_SETBACKEND\)/;
-/** ipcp.c ipcp_up's ends where the two sides did agree, or one had nothing to agree on. */
-const IPCP_DISAGREE: [RegExp, string][] = [
+const PPTP_SOCKET = /PPTP socket/i;
+/** ipcp.c ipcp_up's ends where the addresses were agreed but could not be used, or one side had none. */
+const IPCP_UP_FAILED: [RegExp, string][] = [
   // sifaddr/sifup failed: the kernel refused the address or the interface (the ioctl line before says why)
   [/Interface configuration failed|Interface failed to come up/i, 'IPCP agreed on the addresses, but the kernel refused to configure the interface with them (the ioctl line before it names the call: an address or route that exists on another interface already, a netdevice problem): nothing is wrong with the peer. Look for the address on another interface.'],
   // the peer assigned no address and pppd had none of its own (noipdefault)
   [/Could not determine local IP address/i, "The peer assigned this side no IP address and pppd had none of its own (`noipdefault`, or no local address in the options): the server's address pool or the account's address on the server is the fix; else give pppd a local address (`LOCAL:` in the options). On a server (pptpd) it is the server's own address: `localip` in pptpd.conf."],
 ];
-const PPTP_SOCKET = /PPTP socket/i;
 /** The pppoe plugin's PPPoX socket the kernel refused (the same row). */
 const PPPOE_SOCKET = /Failed to create PPPoE socket/i;
 
@@ -166,6 +165,17 @@ const PPPD_FATAL_DEFAULT = {
 const pppdFatal = (a: Attempt): { fix: string; next: string } => PPPD_FATAL.find(({ re }) => has(a, re)) ?? PPPD_FATAL_DEFAULT;
 
 const PEER_WOULD_NOT_AUTHENTICATE = /peer refused to authenticate|authenticat\w* itself|peer failed \(or refused\) to authenticate|\bexit(?:ed with error)? (?:code|status)(?: =)? 11\b/i;
+
+/** One of the evidence lines' messages (its prefix off) matches a row's anchored pattern. */
+function says(attempt: Attempt, re: RegExp): RegExpExecArray | null {
+  for (const raw of attempt.evidence) {
+    for (const l of splitLog(raw)) {
+      const m = re.exec(l.msg);
+      if (m) return m;
+    }
+  }
+  return null;
+}
 
 function has(attempt: Attempt, re: RegExp): boolean {
   return attempt.evidence.some((l) => re.test(l)) || attempt.lcp.received.some((l) => re.test(l)) || attempt.lcp.sent.some((l) => re.test(l));
@@ -247,7 +257,7 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
   },
   'ipcp-disagree': {
     fix: (a) =>
-      IPCP_DISAGREE.find(([re]) => has(a, re))?.[1] ??
+      IPCP_UP_FAILED.find(([re]) => has(a, re))?.[1] ??
       'The two ends did not agree on IP addresses (ipcp.c): let the server assign them with `ipcp-accept-local ipcp-accept-remote` and no fixed local address (`noipdefault`), or fix the address the server expects.',
     next: (a) => `\`ifstatus ${tunnelName(a)}\` and \`uci show network.${tunnelName(a)}\` (a fixed address, or pppd_options)`,
   },
@@ -362,7 +372,10 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
   'ifname-taken': {
     fix: () =>
       'The interface name pppd was to use already exists: an earlier pppd of the same interface has not exited yet (a quick restart), a leftover interface of a killed one is still there, or two interfaces are given the same name (`ifname`). pppd closed the link before LCP; with netifd or `persist` it fails the same way until the name is free. Stop the stale pppd (by its pid) or remove the leftover interface, or give the interface another name.',
-    next: (a) => `\`ip link show ${/(?:interface|name its interface) (\S+):/.exec(a.endedBy ?? '')?.[1] ?? 'NAME'}\` and \`ps w | grep pppd\``,
+    next: (a) => {
+      const m = says(a, IFNAME_TAKEN);
+      return `\`ip link show ${m?.[1] ?? m?.[2] ?? 'NAME'}\` and \`ps w | grep pppd\``;
+    },
   },
   'device-locked': {
     fix: (a) =>
@@ -390,8 +403,7 @@ export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   if (backend) return `${backend.fix} Next on the server: ${backend.next}`;
   const server = onServer && attempt.cause !== 'client-left' ? SERVER_SIDE[verdict] : undefined;
   if (server) return `${server.fix} Next on the server: ${server.next}`;
-  // (a server's log whose hint is the common one still says where: on the server)
-  const where = attempt.frontEnd ? FRONT_ENDS[attempt.frontEnd] : onServer ? { ...ON_THE_ROUTER, label: 'Next on the server' } : ON_THE_ROUTER;
+  const where = placeOf(attempt, onServer);
   const hint = where.fix(verdict, attempt) ?? fixFor(verdict, attempt);
   return hint === null ? null : `${hint} ${where.label}: ${where.next(verdict, attempt)}`;
 }
@@ -407,6 +419,14 @@ interface HintPlace {
 }
 
 const ON_THE_ROUTER: HintPlace = { fix: () => null, next: nextCommand, label: 'Next on the router' };
+/** A server's log whose hint is the common one (the server's own tables had none): it still says where. */
+const ON_THE_SERVER: HintPlace = { ...ON_THE_ROUTER, label: 'Next on the server' };
+
+/** Where the admin acts: the front end's place, else the server's or the router's. */
+function placeOf(attempt: Attempt, onServer: boolean): HintPlace {
+  if (attempt.frontEnd) return FRONT_ENDS[attempt.frontEnd];
+  return onServer ? ON_THE_SERVER : ON_THE_ROUTER;
+}
 
 /** The front ends that run pppd for a user and write its options (Attempt.frontEnd). */
 const FRONT_ENDS: Record<NonNullable<Attempt['frontEnd']>, HintPlace> = {
@@ -447,40 +467,58 @@ const SERVER_SIDE: Partial<Record<Verdict, { fix: string; next: string }>> = {
   },
 };
 
+/** winbind.c run_ntlm_auth: the plugin asks ntlm_auth for the session key (Request-User-Session-Key) and got none. */
+const SESSION_KEY_MISSING =
+  "ntlm_auth accepted the password but returned no NT session key, although winbind's plugin asked for it; MPPE needs that key. Most often ntlm_auth cannot use winbindd's privileged pipe: run it as root or put it in the winbindd_priv group.";
+
 /**
  * A server's pppd whose radius.so or winbind.so plugin verifies the clients (their
  * chap_verify_hook: /etc/ppp/chap-secrets is never read): a failed login or missing MPPE keys are
  * that back end's, and the plugin's own line before the failure says which part failed.
  */
 function authBackendFix(verdict: Verdict, attempt: Attempt): { fix: string; next: string } | null {
-  if (verdict !== 'auth_failed' && verdict !== 'mppe_failed') return null;
-  if (attempt.authBackend === 'radius') {
-    const next = "`grep -v '^#' /etc/radiusclient/servers`, `grep -e authserver -e dictionary /etc/radiusclient/radiusclient.conf` and `radtest USER PASSWORD SERVER 0 SECRET` from this server";
-    if (verdict === 'mppe_failed') {
-      return { fix: "The RADIUS server's Access-Accept carried no MPPE keys (MS-MPPE-Send-Key/Recv-Key), so pppd had none for MPPE (ccp.c: \"keys are not available\"): make the RADIUS server send them (FreeRADIUS: the mschap module's `use_mppe = yes`) and let the client log in with MS-CHAPv2.", next };
-    }
-    const fixes: [RegExp, string][] = [
-      [/no reply from RADIUS server/, "The RADIUS server never answered pppd's radius plugin (rc_send_server): the client's password was never judged. Check that the server named in /etc/radiusclient/servers and radiusclient.conf is up, UDP 1812 reaches it from here, and it lists this box as a client (FreeRADIUS: clients.conf)."],
-      [/invalid reply digest/, "The RADIUS server answered, but with another shared secret than this box's (rc_check_reply: the reply's digest does not match): make the secret for it in /etc/radiusclient/servers the one the RADIUS server has for this client."],
-      [/couldn't find RADIUS server/, "The radius plugin has no shared secret for the RADIUS server radiusclient.conf names (rc_find_server): add a line `SERVER SECRET` for it to /etc/radiusclient/servers."],
-      [/Can't read|can't open|couldn't open dictionary|can't read/, "The radius plugin could not read one of its own files (the line names it: radiusclient.conf, the dictionary, the servers or map file): install or fix it, or point `radius-config-file` at the right one."],
-      [/rc_avpair_new: unknown attribute/, "The radius plugin's dictionary lacks attributes it needs for the request (the line gives their numbers; MS-CHAP's are Microsoft's, vendor 311, in dictionary.microsoft): include that file in the dictionary radiusclient.conf names, or the RADIUS server gets no MS-CHAP response to judge."],
-      [/RADIUS: (?:bad|wrong)/, "The RADIUS server accepted the login but its Access-Accept carries an attribute this pppd refuses (the line names it: a Framed-IP-Address it may not use, a wrong Service-Type or Framed-Protocol): fix the user's reply attributes on the RADIUS server."],
-    ];
-    const fix = fixes.find(([re]) => has(attempt, re))?.[1] ?? "The RADIUS server rejected the client's login (pppd's radius plugin judges it, /etc/ppp/chap-secrets is not read): the RADIUS server's own log says why (FreeRADIUS: `freeradius -X`): the user, the password, or the account's policy.";
-    return { fix, next };
-  }
-  if (attempt.authBackend === 'winbind') {
-    const next = '`wbinfo -t` (the trust with the domain), `wbinfo -a USER%PASSWORD` and `grep ntlm_auth /etc/ppp/pptpd-options`';
-    if (verdict === 'mppe_failed' || has(attempt, /Did not get user session key|NT session key/)) {
-      return { fix: "ntlm_auth accepted the password but returned no usable NT session key, which MPPE needs: the `ntlm_auth-helper` line must ask for it (`--require-membership-of=...` aside, ntlm_auth needs access to winbindd's privileged pipe: run pppd as root, the pipe's group right).", next };
-    }
-    if (has(attempt, /Reading winbind reply failed/)) return { fix: 'ntlm_auth could not reach winbindd: winbind is not running, or this server is not joined to the domain (`net ads testjoin`).', next };
-    if (has(attempt, /NT_STATUS_|unrecognised input from ntlm_auth/)) return { fix: "The Windows domain refused the login (ntlm_auth's answer in the line: NT_STATUS_WRONG_PASSWORD, _ACCOUNT_LOCKED_OUT, _ACCOUNT_DISABLED, _PASSWORD_EXPIRED...): the account's state in Active Directory, not this server's files.", next };
-    return { fix: "The Windows domain, asked through winbind's ntlm_auth, did not accept the client (pppd's winbind plugin judges it, /etc/ppp/chap-secrets is not read): the user's password or account state in the domain, or an `ntlm_auth-helper` that names a program not there (`ntlm_auth --version`).", next };
-  }
-  return null;
+  const backend = attempt.authBackend ? AUTH_BACKENDS[attempt.authBackend] : undefined;
+  if (!backend) return null;
+  // an MPPE failure is the back end's only where its keys were missing; else MPPE's own hints hold
+  const rows = verdict === 'auth_failed' ? backend.auth : verdict === 'mppe_failed' ? backend.keys : [];
+  const fix = rows.find(({ re }) => re === null || has(attempt, re))?.fix;
+  return fix ? { fix, next: backend.next } : null;
 }
+
+/** What a server's authentication plugin's own line says, in order; a null `re` is the default. */
+interface BackendRow {
+  re: RegExp | null;
+  fix: string;
+}
+
+const AUTH_BACKENDS: Record<'radius' | 'winbind', { auth: BackendRow[]; keys: BackendRow[]; next: string }> = {
+  radius: {
+    auth: [
+      { re: /no reply from RADIUS server/, fix: "The RADIUS server never answered pppd's radius plugin (rc_send_server): the client's password was never judged. Check that the server named in /etc/radiusclient/servers and radiusclient.conf is up, UDP 1812 reaches it from here, and it lists this box as a client (FreeRADIUS: clients.conf)." },
+      { re: /invalid reply digest/, fix: "The RADIUS server answered, but with another shared secret than this box's (rc_check_reply: the reply's digest does not match): make the secret for it in /etc/radiusclient/servers the one the RADIUS server has for this client." },
+      { re: /couldn't find RADIUS server/, fix: 'The radius plugin has no shared secret for the RADIUS server radiusclient.conf names (rc_find_server): add a line `SERVER SECRET` for it to /etc/radiusclient/servers.' },
+      { re: /(?:can't|couldn't) (?:read|open)/i, fix: 'The radius plugin could not read one of its own files (the line names it: radiusclient.conf, the dictionary, the servers or map file): install or fix it, or point `radius-config-file` at the right one.' },
+      { re: /rc_avpair_new: unknown attribute/, fix: "The radius plugin's dictionary lacks attributes it needs for the request (the line gives their numbers; MS-CHAP's are Microsoft's, vendor 311, in dictionary.microsoft): include that file in the dictionary radiusclient.conf names, or the RADIUS server gets no MS-CHAP response to judge." },
+      { re: /RADIUS: (?:bad|wrong)/, fix: "The RADIUS server accepted the login but its Access-Accept carries an attribute this pppd refuses (the line names it: a Framed-IP-Address it may not use, a wrong Service-Type or Framed-Protocol): fix the user's reply attributes on the RADIUS server." },
+      { re: null, fix: "The RADIUS server rejected the client's login (pppd's radius plugin judges it, /etc/ppp/chap-secrets is not read): the RADIUS server's own log says why (FreeRADIUS: `freeradius -X`): the user, the password, or the account's policy." },
+    ],
+    keys: [
+      { re: /keys are not available/, fix: "The RADIUS server's Access-Accept carried no MPPE keys (MS-MPPE-Send-Key/Recv-Key), so pppd had none for MPPE (ccp.c: \"keys are not available\"): make the RADIUS server send them (FreeRADIUS: the mschap module's `use_mppe = yes`) and let the client log in with MS-CHAPv2." },
+    ],
+    next: "`grep -v '^#' /etc/radiusclient/servers`, `grep -e authserver -e dictionary /etc/radiusclient/radiusclient.conf` and `radtest USER PASSWORD SERVER 0 SECRET` from this server",
+  },
+  winbind: {
+    auth: [
+      { re: /Did not get user session key|NT session key/, fix: SESSION_KEY_MISSING },
+      { re: /NT_STATUS_|unrecognised input from ntlm_auth/, fix: "The Windows domain refused the login (ntlm_auth's answer in the line: NT_STATUS_WRONG_PASSWORD, _ACCOUNT_LOCKED_OUT, _ACCOUNT_DISABLED, _PASSWORD_EXPIRED...): the account's state in Active Directory, not this server's files." },
+      { re: null, fix: "The Windows domain, asked through winbind's ntlm_auth, did not accept the client (pppd's winbind plugin judges it, /etc/ppp/chap-secrets is not read): the user's password or account state in the domain, winbindd not running or this server not joined (`wbinfo -t`), or an `ntlm_auth-helper` that names a program not there (`ntlm_auth --version`)." },
+    ],
+    keys: [
+      { re: /Did not get user session key|NT session key|keys are not available/, fix: SESSION_KEY_MISSING },
+    ],
+    next: '`wbinfo -t` (the trust with the domain), `wbinfo -a USER%PASSWORD` and `grep ntlm_auth /etc/ppp/pptpd-options`',
+  },
+};
 
 /**
  * accel-ppp's own log (a server with its own PPP code, no pppd): the client is the peer, the fix
@@ -797,7 +835,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       if (has(attempt, PPTP_SOCKET)) return '`lsmod | grep -e pptp -e gre` and `opkg list-installed | grep -e kmod-pptp -e kmod-gre`';
       if (has(attempt, PPPOE_SOCKET)) return '`lsmod | grep pppo` and `opkg list-installed | grep -e kmod-pppoe -e kmod-pppox`';
       if (has(attempt, /PPPoL2TP kernel driver not installed|No PPPoL2TP support/i)) return '`lsmod | grep l2tp` and `opkg list-installed | grep -e kmod-pppol2tp -e kmod-l2tp`';
-      if (has(attempt, PPPOA_KERNEL)) return '`lsmod | grep -e pppoatm -e atm` and `opkg list-installed | grep -e kmod-pppoa -e kmod-atm`';
+      if (says(attempt, PPPOA_KERNEL)) return '`lsmod | grep -e pppoatm -e atm` and `opkg list-installed | grep -e kmod-pppoa -e kmod-atm`';
       return has(attempt, /MPPE/i) ? '`lsmod | grep mppe` and `opkg list-installed | grep kmod-mppe`' : '`lsmod | grep ppp` and `ls -l /dev/ppp`';
     case 'config_error':
       if (has(attempt, PPPOE_NO_DEVICE)) return `\`ip link\` (the devices there are) and \`uci get network.${name}.device\``;
@@ -880,11 +918,21 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
     }
     case 'auth_failed': {
       const code = mschapError(attempt);
+      // passwordfd.c pwfd_passwd: read() on the `passwordfd N` descriptor failed
+      if (has(attempt, /Can't read secret from fd/)) {
+        return "No password reached pppd: the descriptor its `passwordfd N` option names was not open for pppd (passwordfd.c could not read it), so pppd answered with an empty password and the refusal follows from that. The script or front end that runs pppd must open that descriptor with the password on it; or drop `plugin passwordfd.so` and keep the password in /etc/ppp/chap-secrets (pap-secrets).";
+      }
       if (has(attempt, PLUGIN_GAVE_NO_PASSWORD)) {
         return "No password reached pppd: its plugin's password hook gave none, so pppd answered the server's challenge with an empty secret and the server's refusal (E=691) follows from that, not from a wrong password. With NetworkManager its pppd plugin got no secret from it (a VPN's plugin logs \"passwd-hook: could not get secrets\"): the password is stored for one user only or \"ask every time\", and no secret agent was there to ask (started at boot, over ssh, by nmcli without --ask). Store it for all users, or start the connection with `nmcli --ask connection up NAME`.";
       }
       if (has(attempt, MUTUAL_AUTH_FAILED)) {
         return "The server accepted the login, but its MS-CHAPv2 authenticator response did not match the one this password gives, so pppd refused the server: the two sides hold different passwords (a server that lets any password in), or the answer did not come from the real server. Compare the password on both sides; if they match, distrust the path to the server.";
+      }
+      // a pppd that judged its peer ("Peer USER failed CHAP authentication", auth.c
+      // auth_peer_fail; auth.c check_passwd's "no PAP secret found for USER") runs on the server's
+      // side, also where no pptpd line is in the paste
+      if (has(attempt, /\bPeer \S.* failed (?:CHAP|PAP|EAP|MS-CHAP\S*) (?:authentication|Session verification)|\b(?:PAP|(?:MS-?)?CHAP) peer authentication failed for |\bno (?:PAP|CHAP) secret found for (?!authenticating us)/)) {
+        return "This pppd authenticated its peer and the peer failed (\"Peer USER failed ... authentication\"): it runs on the server's side (pptpd, pppoe-server, an LNS), and the client's user name or password does not match this server's secrets (/etc/ppp/chap-secrets or pap-secrets: the client's name in the first field, this server's `name` or * in the second), or a plugin that judges logins (RADIUS) refused it.";
       }
       if (has(attempt, /No (?:CHAP |PAP |EAP )?secret found|couldn't find any suitable secret|No auth is possible/i)) {
         return 'pppd found no password for this peer: the `name` in the peer file must match the first field of /etc/ppp/chap-secrets (DOMAIN\\\\Username) and `remotename` the second; /etc/ppp/chap-secrets may still be the read-only /rom symlink.';
@@ -945,10 +993,10 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       // fsm.c: the peer did answer, with a Configure-Nak/Reject pppd could not parse
       if (has(attempt, /Received bad configure-(?:ack|nak|rej)/i)) {
-        return "The peer did answer LCP, but with Configure-Nak/Reject packets pppd could not parse and threw away (\"Received bad configure-nak\"), so pppd's requests were never settled: a buggy peer, or an option it handles badly (mru, asyncmap, an auth protocol). Compare the peer's rcvd ConfNak with pppd's ConfReq in a `debug` log, and drop the option it chokes on.";
+        return "The peer did answer LCP, but with Configure-Ack/Nak/Reject packets pppd could not match to its request and threw away (\"Received bad configure-...\"), so pppd's requests were never settled: a buggy peer, or an option it handles badly (mru, asyncmap, an auth protocol). Compare the peer's rcvd ConfNak with pppd's ConfReq in a `debug` log, and drop the option it chokes on.";
       }
       // pppoatm.so: LCP went unanswered over an ATM circuit (PPPoA on a DSL line)
-      if (attempt.cause === 'lcp-unanswered-line' && (/^pppoa-/.test(attempt.iface ?? '') || has(attempt, /<-->\s*\d+\.\d+(?:\.\d+)?\s*$/))) {
+      if (attempt.cause === 'lcp-unanswered-line' && (/^pppoa-/.test(attempt.iface ?? '') || says(attempt, ATM_CIRCUIT) !== null)) {
         return "Nothing answered LCP over the ATM circuit (PPPoA): the VPI/VCI or the encapsulation does not match the ISP's (OpenWrt: `option vpi`, `option vci`, `option encaps` vc or llc), or the DSL line has no sync.";
       }
       if (attempt.cause === 'lcp-unanswered-line') {
@@ -985,7 +1033,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
         return 'The kernel lacks PPPoE sockets (pppd\'s pppoe.so plugin): install kmod-pppoe (with kmod-pppox) and load pppoe.';
       }
       // pppoatm.c: the ATM PVC socket (no ATM core) or the ATM_SETBACKEND ioctl (no pppoatm module)
-      if (has(attempt, PPPOA_KERNEL)) {
+      if (says(attempt, PPPOA_KERNEL)) {
         return 'The kernel lacks PPP over ATM (pppd\'s pppoatm.so, PPPoA on a DSL line): install kmod-pppoa (with kmod-atm and the DSL modem\'s driver) and load pppoatm.';
       }
       if (has(attempt, /\bSocket\(\) (?:Protocol|Address family) not supported/)) {
@@ -996,10 +1044,6 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       // mtpd l2tp.c: the SCCRP's challenge response did not match the profile's L2TP secret
       if (has(attempt, L2TP_SECRET_REFUSED)) {
         return "The VPN profile's L2TP secret does not match the server's tunnel secret (xl2tpd's `challenge` with its auth file): make them the same, or leave the profile's empty where the server uses none (it is not the IPsec pre-shared key).";
-      }
-      // passwordfd.c pwfd_passwd: `passwordfd N` was given, nothing could be read on that fd
-      if (has(attempt, /Can't read secret from fd/)) {
-        return "pppd's passwordfd plugin read no password on the file descriptor its `passwordfd N` option names: the script or front end that runs pppd gave the option without writing the password to that descriptor (or closed it). Fix the caller, or drop `plugin passwordfd.so` and keep the password in /etc/ppp/chap-secrets (pap-secrets).";
       }
       // options.c: a word that is no option is taken for the device only when a channel knows
       // it; a network interface's name is one only once the PPPoE plugin (rp-pppoe.so/pppoe.so)

@@ -9,8 +9,8 @@
 import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { fromAccel, splitLog, type LogLine } from './lines.js';
 import { l2tpSession, newSession, serverSide, sstpSession, type Session } from './session.js';
-import { isPptpSourceMessage, isSourceMessage } from './source-messages.js';
-import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { isPptpSourceMessage, isSharedSourceMessage, isSourceMessage } from './source-messages.js';
+import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, isSharedPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -62,7 +62,7 @@ function speakerOf(l: LogLine): Speaker {
   // pptpd's own lines: only its rows about the client's control connection.
   if (l.source === 'pptpd') return ruleFor(PPTPD_RULES, l.msg) ? 'pptp' : null;
   if (pptpMessage(l.msg)) return 'pptp';
-  if (isPppdMessage(l.msg)) return 'pppd';
+  if (isPppdMessage(l.msg) && !(l.prog !== null && l.source !== 'pppd' && isSharedPppdMessage(l.msg))) return 'pppd';
   if (isBarePptpMessage(l.msg)) return 'pptp';
   // Every message pppd and pptp print has words: a tagged line without one is binary noise a
   // front end relayed (wvdial's "pppd: \uFFFD\uFFFD[06][08]", the modem's PPP frames on its pty).
@@ -233,22 +233,22 @@ function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
 /**
  * The lines of each host, when the log is a central syslog server's file that several hosts'
  * pppd write to at once (`grep pppd /var/log/remote.log`): each host's pppd is its own process,
- * and identical firmware repeats pids across hosts. Null for one host's log, and for a log whose
- * hostname changed once (early boot lines under "localhost"): only hosts whose pppd (or pptp,
- * pptpd) lines take turns make it several hosts' log. A line without a host goes with the line
- * before it.
+ * and identical firmware repeats pids across hosts. Null for one host's log. A router's name can
+ * change under a running pppd (early boot lines under "localhost", a sender's address that
+ * flips): a pid that goes on under another name without starting again there is that router's
+ * one process, so those names are one host. Only hosts whose pppd (or pptp, pptpd) lines then
+ * take turns make it several hosts' log. A line without a host goes with the line before it.
  */
 function interleavedHosts(lines: LogLine[]): Map<string, LogLine[]> | null {
+  const spoken = lines.filter((l): l is LogLine & { host: string } => l.host !== undefined && l.source !== 'ignored' && l.source !== 'unknown');
+  const router = sameRouter(spoken);
   const turns: string[] = [];
-  for (const l of lines) {
-    if (l.host === undefined || l.source === 'ignored' || l.source === 'unknown') continue;
-    if (turns[turns.length - 1] !== l.host) turns.push(l.host);
-  }
+  for (const l of spoken) if (turns[turns.length - 1] !== router(l.host)) turns.push(router(l.host));
   if (new Set(turns).size === turns.length) return null;
   const byHost = new Map<string, LogLine[]>();
   let host = turns[0] ?? '';
   for (const l of lines) {
-    host = l.host ?? host;
+    host = l.host === undefined ? host : router(l.host);
     let own = byHost.get(host);
     if (!own) byHost.set(host, (own = []));
     own.push(l);
@@ -256,10 +256,42 @@ function interleavedHosts(lines: LogLine[]): Map<string, LogLine[]> | null {
   return byHost;
 }
 
+/** pppd's words once per process, at its start (main.c "pppd %s started by", the plugins it loads first). */
+const PROCESS_START: ReadonlySet<string> = new Set(['started', 'plugin']);
+
+/**
+ * Which names are one router: a pid that shows under several names and starts (pppd's start
+ * lines) under at most one of them is one process, renamed; the name it ends under names the
+ * router. Two routers' pppd with one pid each start under their own names.
+ */
+function sameRouter(spoken: (LogLine & { host: string })[]): (host: string) => string {
+  const parent = new Map<string, string>();
+  const find = (h: string): string => {
+    let r = h;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r) ?? r;
+    return r;
+  };
+  const byPid = new Map<string, { hosts: Set<string>; started: Set<string>; last: string }>();
+  for (const l of spoken) {
+    if (l.pid === null) continue;
+    const p = byPid.get(l.pid) ?? { hosts: new Set<string>(), started: new Set<string>(), last: l.host };
+    p.hosts.add(l.host);
+    p.last = l.host;
+    if (PROCESS_START.has(ruleFor(PPPD_RULES, l.msg)?.rule.name ?? '')) p.started.add(l.host);
+    byPid.set(l.pid, p);
+  }
+  for (const p of byPid.values()) {
+    if (p.hosts.size < 2 || p.started.size > 1) continue;
+    for (const h of p.hosts) if (find(h) !== find(p.last)) parent.set(find(h), find(p.last));
+  }
+  return find;
+}
+
 /**
  * Parses a whole log: attempts in log order (every pppd process, every persist retry). In a
  * log of several hosts each host's lines are parsed on their own, and each attempt names its
- * host; as in one router's logread, hosts with a PPTP tunnel come before hosts with none.
+ * host. The attempts of hosts with a PPTP tunnel come last (the verdict is theirs, as in one
+ * router's logread), the host that logged last at the end of each kind.
  */
 export function parseSessions(text: string): { sessions: Session[]; isPppdLog: boolean } {
   const lines = splitLog(text);
@@ -268,13 +300,9 @@ export function parseSessions(text: string): { sessions: Session[]; isPppdLog: b
     const { sessions, isPppdLog } = parseLines(lines);
     return { sessions, isPppdLog };
   }
-  const parts = [...hosts].map(([host, own]) => ({ host, ...parseLines(own) }));
-  const pptp = parts.some((p) => p.pptp);
-  // each host's attempts together, the host that logged last at the end
-  const lastIndex = (ss: Session[]): number => Math.max(-1, ...ss.flatMap((x) => x.lines.map((l) => l.index)));
+  const parts = [...hosts].map(([host, own]) => ({ host, last: own[own.length - 1]?.index ?? -1, ...parseLines(own) }));
   const sessions = parts
-    .filter((p) => !pptp || p.pptp)
-    .sort((a, b) => lastIndex(a.sessions) - lastIndex(b.sessions))
+    .sort((a, b) => Number(a.pptp) - Number(b.pptp) || a.last - b.last)
     .flatMap((p) => p.sessions.map((x) => Object.assign(x, { host: p.host })));
   return { sessions, isPppdLog: parts.some((p) => p.isPppdLog) };
 }
@@ -356,7 +384,8 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     const pppoeChild = fromPppoe && current !== null && !current.sessions.some((x) => x.lines.some((y) => y.source === 'pptp'));
     if (pppoeChild && speaker === null) speaker = 'pppd';
     if (speaker === null) {
-      if (l.source !== 'pptpd' && isSourceMessage(l.msg)) known.push(l);
+      // (words other programs print too count under pppd's tag or none only)
+      if (l.source !== 'pptpd' && isSourceMessage(l.msg) && !(l.prog !== null && l.source !== 'pppd' && isSharedSourceMessage(l.msg))) known.push(l);
       continue;
     }
     // pptpd's rows tell about its pppd's session: a paste of them alone is a PPTP server's log.

@@ -64,6 +64,11 @@ export interface Rule {
    * peer has closed"), and front ends print the bare text.
    */
   bare?: boolean;
+  /**
+   * Words other programs print too (the radiusclient library other daemons link, ntlm_auth's
+   * NT status text, a bare `connect(...)`): the line is pppd's only under pppd's tag or none.
+   */
+  shared?: boolean;
   on: (s: Session, m: RegExpExecArray, l: LogLine) => void;
 }
 
@@ -508,6 +513,20 @@ const FATAL_ERRORS = new RegExp(
     .join('|')})\\s*$`,
 );
 
+/** pppoatm.c: the kernel refused the ATM PVC socket (no ATM core) or the PPP backend (no pppoatm module). */
+export const PPPOA_KERNEL = /^failed to create socket: (?:Address family|Protocol) not supported|^ioctl\(ATM_SETBACKEND\): /;
+/** pppoatm.so's device in pppd's Connect line: an ATM circuit's VPI.VCI ("Connect: ppp0 <--> 8.35"). */
+export const ATM_CIRCUIT = /<-->\s*\d+\.\d+(?:\.\d+)?\s*$/;
+/** This pppd runs the pppoatm plugin (its Connect line names a VPI.VCI, or the plugin's lines are there). */
+const runsPppoa = (s: Session): boolean => s.lines.some((l) => /pppoatm|PPPoATM/.test(l.msg) || ATM_CIRCUIT.test(l.msg));
+/** sys-linux.c: the interface name is taken (2.4's rename, 2.5's rtnetlink create): its name in 1 or 2. */
+export const IFNAME_TAKEN = /^Couldn't (?:rename interface \S+ to (\S+)|create ppp interface (\S+)): File exists$/;
+/**
+ * NetworkManager's pppd plugins had no password to give (nm-pppd-plugin.c for mobile broadband
+ * and PPPoE; the VPN plugins' passwd hook): NetworkManager gave them none.
+ */
+export const PLUGIN_NO_PASSWORD = /^(?:nm-ppp-plugin|passwd-hook|nm-\w+-ppp-plugin): could not get secrets/;
+
 /** lcp.c lcp_reqci(): the peer asked pppd to authenticate and pppd has no protocol to do it with. */
 export const NO_AUTH_POSSIBLE = /^No auth is possible$/;
 /** chap-new.c chap_respond(): a warning, after which pppd answers the challenge with an empty secret. */
@@ -610,7 +629,7 @@ export const PPPD_RULES: Rule[] = [
     // PPPoE, the VPN plugins' passwd hook): NetworkManager gave them no password, so pppd answers
     // with an empty one and the server's refusal follows
     name: 'plugin-no-password',
-    re: /^(?:nm-ppp-plugin|passwd-hook|nm-\w+-ppp-plugin): could not get secrets/,
+    re: PLUGIN_NO_PASSWORD,
     example: 'nm-ppp-plugin: could not get secrets: No agents were available for this request.',
     on: (s, _m, l) => void (s.authPluginSaid ??= l),
   },
@@ -619,6 +638,7 @@ export const PPPD_RULES: Rule[] = [
     // dict.c): the plugin's start, and why it could not judge the client (no reply, a shared
     // secret that does not match, its own files missing or wrong)
     name: 'radius-plugin',
+    shared: true,
     re: /^(?:RADIUS (?:Realms )?plugin initialized|(rc_send_server: no reply from RADIUS server|rc_check_reply: received invalid reply digest|rc_find_server: couldn't find RADIUS server|rc_read_config: can't open|rc_read_dictionary: couldn't open dictionary|rc_read_mapfile: can't read|rc_avpair_new: unknown attribute|RADIUS: (?:Can't read|bad|wrong))\b)/,
     example: 'rc_send_server: no reply from RADIUS server radius.lan:1812',
     on: (s, m, l) => {
@@ -628,15 +648,26 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     // plugins/winbind.c run_ntlm_auth: Samba's ntlm_auth judges the client against the Windows
-    // domain; its own answer ("unrecognised input from ntlm_auth helper - NT_STATUS_...: ...")
-    // or winbindd not answering it says why the login failed
+    // domain; the plugin's own words on its answer (a key it does not know, no session key, its
+    // helper not run)
     name: 'winbind-plugin',
-    re: /^(?:WINBIND plugin initialized|(Winbind has declined authentication for user|unrecognised input from ntlm_auth helper|Reading winbind reply failed|Did not get user session key|NT session key for user was not 16 bytes|pppd\/winbind: could not)\b)/,
-    example: 'unrecognised input from ntlm_auth helper - NT_STATUS_WRONG_PASSWORD: The attempted logon is invalid.',
+    re: /^(?:WINBIND plugin initialized|(Winbind has declined authentication for user|unrecognised input from ntlm_auth helper|Did not get user session key|NT session key for user was not 16 bytes|pppd\/winbind: could not)\b)/,
+    example: 'Did not get user session key, despite being authenticated!',
     on: (s, m, l) => {
       s.authPlugin = 'winbind';
-      // (its "declined" only repeats that the login failed; the line before it says why)
+      // (its "declined" only repeats that the login failed; the line after it says why)
       if (m[1] && !/^Winbind has declined/.test(l.msg.trim())) s.authPluginSaid ??= l;
+    },
+  },
+  {
+    // winbind.c winbind_chap_verify: ntlm_auth's own "Error:"/"Authentication-Error:" text, logged
+    // bare (notice(error_string)): the domain's answer, such as NT_STATUS_WRONG_PASSWORD
+    name: 'winbind-ntlm-error',
+    shared: true,
+    re: /^NT_STATUS_[A-Z_]+\b/,
+    example: 'NT_STATUS_WRONG_PASSWORD: Wrong Password (0xc000006a)',
+    on: (s, _m, l) => {
+      if (s.authPlugin === 'winbind') s.authPluginSaid ??= l;
     },
   },
   { name: 'pptp-plugin', re: /^PPTP plugin version/, example: 'PPTP plugin version 1.00', fresh: true, on: () => {} },
@@ -724,9 +755,21 @@ export const PPPD_RULES: Rule[] = [
     // implement (EOPNOTSUPP: sock_no_bind) is one without working PPTP support either.
     // So is pppoatm.so's ATM PVC socket (connect_pppoatm: no ATM core in the kernel) or its
     // ATM_SETBACKEND ioctl (set_line_discipline_pppoatm: no pppoatm backend module): PPPoA.
-    re: /(?:^|PPTP: )failed to (?:create|bind) PPTP socket \((?:Address family not supported|Protocol not supported|Protocol not available|Operation not supported)|^Failed to create PPPoE socket: (?:Address family not supported|Protocol not supported)|^failed to create socket: (?:Address family not supported|Protocol not supported)|^ioctl\(ATM_SETBACKEND\): /i,
+    re: /(?:^|PPTP: )failed to (?:create|bind) PPTP socket \((?:Address family not supported|Protocol not supported|Protocol not available|Operation not supported)|^Failed to create PPPoE socket: (?:Address family not supported|Protocol not supported)/i,
     example: 'PPTP: failed to create PPTP socket (Address family not supported by protocol)',
     on: (s, _m, l) => void (s.noKernel ??= l),
+  },
+  {
+    // pppoatm.c connect_pppoatm / set_line_discipline_pppoatm: the ATM PVC socket (no ATM core in
+    // the kernel) or its ATM_SETBACKEND ioctl (no pppoatm backend module): PPPoA. Its wording is
+    // any program's, so only under pppd's tag or where this pppd runs the pppoatm plugin.
+    name: 'no-pppoa-kernel',
+    re: PPPOA_KERNEL,
+    shared: true,
+    example: 'failed to create socket: Address family not supported by protocol',
+    on: (s, _m, l) => {
+      if (l.source === 'pppd' || runsPppoa(s)) s.noKernel ??= l;
+    },
   },
   {
     name: 'no-mppe-kernel',
@@ -739,39 +782,48 @@ export const PPPD_RULES: Rule[] = [
     // DSL modem's driver or firmware not loaded), or the line is down. pppd exits (fatal).
     name: 'pppoa-connect',
     re: /^connect\((\d+\.\d+(?:\.\d+)?)\): (.+)$/,
+    shared: true,
     example: 'connect(8.35): No such device',
     on: (s, m, l) => {
+      // (before LCP, under pppd's tag or by a pppd that runs the pppoatm plugin: any program's
+      // connect() says the same; its plugin line may be under the pid before pppd detached)
+      if ((l.source !== 'pppd' && !runsPppoa(s)) || s.upLine !== null || s.ends.length > 0) return;
       s.nonPptpLink ??= l;
-      if (s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `pppd could not open the ATM circuit ${m[1] ?? ''} (PPPoA): ${m[2] ?? ''}`, line: l, cause: 'pppoa-circuit' });
+      s.ends.push({ kind: 'local-term', detail: `pppd could not open the ATM circuit ${m[1] ?? ''} (PPPoA): ${m[2] ?? ''}`, line: l, cause: 'pppoa-circuit' });
     },
   },
   {
     // sys-linux.c make_ppp_unit() (2.4: SIOCSIFNAME) and make_ppp_unit_rtnetlink() (2.5): the
     // interface name pppd was given (`ifname`, netifd's pppoe-wan, pptp-vpn) is taken, so the
     // channel is closed and the attempt ends before LCP: an earlier pppd of the same interface
-    // still holds it, or another interface has the name.
+    // still holds it, or another interface has the name. (2.5 falls back to the ioctl on any
+    // other error: only EEXIST ends the attempt there.)
     name: 'ifname-taken',
-    re: /^Couldn't (?:rename interface \S+ to (\S+)|create ppp interface (\S+)): (.+)$/,
+    re: IFNAME_TAKEN,
     example: "Couldn't create ppp interface pppoe-wan: File exists",
     on: (s, m, l) => {
-      if (s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `pppd could not name its interface ${m[1] ?? m[2] ?? ''}: ${m[3] ?? ''}`, line: l, cause: 'ifname-taken' });
+      if (s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `pppd could not name its interface ${m[1] ?? m[2] ?? ''}: File exists`, line: l, cause: 'ifname-taken' });
     },
   },
   {
-    // passwordfd.c: the program that runs pppd gave `passwordfd N` but no password on that
-    // descriptor: pppd's options are wrong (it exits 2).
+    // passwordfd.c pwfd_passwd: read() on the `passwordfd N` descriptor failed (it was not open
+    // for pppd: an error(), not fatal); pppd goes on with no password ("Unable to obtain ...
+    // password ... from plugin") and the login fails: the plugin's word on why
     name: 'passwordfd-unread',
     re: /^Can't read secret from fd\s*$/,
     example: "Can't read secret from fd",
-    on: (s, _m, l) => void (s.configErr ??= l),
+    on: (s, _m, l) => void (s.authPluginSaid ??= l),
   },
   {
     // multilink.c mp_join_bundle(): this link joined a bundle another pppd runs: no IPCP here,
     // the link carries the bundle's traffic (its addresses are the bundle's).
     name: 'multilink-attached',
     re: /^Link attached to (\S+)$/,
+    shared: true,
     example: 'Link attached to ppp0',
     on: (s, m, l) => {
+      // (pppd's own line, on a link that negotiated multilink: its LCP's <mrru>, or pppd's tag)
+      if (l.source !== 'pppd' && !s.lines.some((x) => /<mrru /.test(x.msg))) return;
       s.upLine ??= l;
       s.iface ??= m[1] ?? null;
     },
@@ -1797,7 +1849,8 @@ export const PPPD_RULES: Rule[] = [
     // ip-pre-up, which runs once IPCP agreed and before the session starts, terminates the
     // session (ev_ses_pre_up: ap_session_terminate); ip-up's and ip-down's are only logged.
     name: 'accel-script-finished',
-    re: /^pppd_compat: (ip-pre-up|ip-up|ip-down|ip-change) finished \((-?\d+)\)$/,
+    // Only ip-pre-up's is recorded: a failed ip-up ends nothing here, so it decides no verdict.
+    re: /^pppd_compat: (ip-pre-up) finished \((-?\d+)\)$/,
     example: 'pppd_compat: ip-pre-up finished (256)',
     on: (s, m, l) => scriptFinished(s, m[1] ?? '', Number(m[2]), l),
   },
@@ -2336,6 +2389,11 @@ export function isBarePptpMessage(msg: string): boolean {
 export function isPppdMessage(msg: string): boolean {
   const hit = ruleFor(PPPD_RULES, msg);
   return hit !== null && hit.rule.evidence !== false;
+}
+
+/** A message whose words other programs print too (a `shared` row): pppd's only under its own tag or none. */
+export function isSharedPppdMessage(msg: string): boolean {
+  return ruleFor(PPPD_RULES, msg)?.rule.shared === true;
 }
 
 /** After a finished attempt, does this line start a new one? */

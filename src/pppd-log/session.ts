@@ -272,15 +272,8 @@ export function clientLeft(s: Session, server: 'pptpd' | 'accel-ppp', l: LogLine
 
 /** A server's log of this call: pptpd's lines about it, or accel-ppp's own (a server that runs PPP itself). */
 export function serverSide(s: Session): boolean {
-  return s.tunnelServer !== null || s.lines.some(fromAccel) || s.lines.some((l) => l.source !== 'pptp' && AUTHENTICATOR.test(l.msg));
+  return s.tunnelServer !== null || s.lines.some(fromAccel);
 }
-
-/**
- * pppd's words as the authenticator, on its peer's login (auth.c auth_peer_fail/auth_peer_success,
- * 2.5's "Peer %q authenticated with %s", upap.c's PAP checks): the pppd that verifies its peer is
- * the server's (pptpd's, pppoe-server's, an LNS's), also where no server line is in the paste.
- */
-const AUTHENTICATOR = /^Peer \S.* failed (?:CHAP|PAP|EAP|MS-CHAP\S*) (?:authentication|Session verification)|^Peer \S+ authenticated with |^(?:PAP|(?:MS-?)?CHAP) peer authentication (?:failed|succeeded) for /i;
 
 /** This pppd carries an L2TP call: the pppol2tp plugin, netifd's `l2tp-NAME`, xl2tpd's word on its call. */
 export function l2tpSession(s: Session): boolean {

@@ -42,6 +42,22 @@ const ALL = byFirstWord(
   '\\s*$',
 );
 
+/**
+ * The sources' formats that other programs print too: the radiusclient library pppd's radius
+ * plugin carries (radiusclient-ng, freeradius-client in VoIP and VPN daemons), passprompt's
+ * words on a child, multilink's "sending SIGHUP to process".
+ */
+const SHARED_REF = /plugins\/radius\/(?!radius\.c|radattr\.c|radrealms\.c)|plugins\/passprompt\.c|multilink\.c:sendhup/;
+const SHARED = byFirstWord(
+  SOURCE_MESSAGES.filter(([, , ref]) => SHARED_REF.test(ref)).map(([, , , fmt]) => ({ word: firstLiteral(fmt), pattern: formatPattern(fmt) })),
+  '\\s*$',
+);
+
+/** Whether a message is one of those formats: it makes a log pppd's only under pppd's tag or none. */
+export function isSharedSourceMessage(msg: string): boolean {
+  return SHARED(msg.trim());
+}
+
 /** Whether a message (prefixes removed) is one pppd or pptp prints, by their sources. */
 export function isSourceMessage(msg: string): boolean {
   return ALL(msg.trim());

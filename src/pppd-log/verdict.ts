@@ -5,7 +5,7 @@
 import type { EndCause, Verdict } from './types.js';
 import { SERVER_VIEW, l2tpSession, serverSide, sstpSession, type EndEvent, type Session } from './session.js';
 import { fromAccel, type LogLine } from './lines.js';
-import { HANGUP, L2TP_SECRET_REFUSED, SSTP_ABORTED, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
+import { ATM_CIRCUIT, HANGUP, L2TP_SECRET_REFUSED, SSTP_ABORTED, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
 
 export interface Decision {
   verdict: Verdict;
@@ -21,8 +21,6 @@ function ev(...lines: (LogLine | null | undefined)[]): string[] {
   return out;
 }
 
-/** pppoatm.so's device in pppd's Connect line: an ATM circuit's VPI.VCI ("Connect: ppp0 <--> 8.35"). */
-const ATM_CIRCUIT = /<-->\s*\d+\.\d+(?:\.\d+)?\s*$/;
 /** An unanswered LCP's evidence: the ATM circuit it ran on (PPPoA: its VPI.VCI is what to check). */
 const lcpCircuit = (s: Session): LogLine | null => (s.networkLink && ATM_CIRCUIT.test(s.networkLink.msg) ? s.networkLink : null);
 /** fsm.c threw away a Nak or Reject it could not parse: the peer did answer, unreadably. */

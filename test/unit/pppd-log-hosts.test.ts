@@ -73,6 +73,49 @@ describe('several hosts in one syslog', () => {
     const d = diagnose(interleave([...start('gw'), ...lcpTimeout('gw')], pppoe));
     expect(d.host).toBe('gw');
     expect(d.verdict).toBe('no_response');
+    // every host keeps its own verdict, the PPPoE-only one too
+    expect(d.hosts).toEqual([
+      { host: 'edge', verdict: 'terminated_by_peer' },
+      { host: 'gw', verdict: 'no_response' },
+    ]);
+  });
+
+  it("keeps one router's log one host when its name changes under a running pppd (a reboot's early lines, a sender address that flips)", () => {
+    // the new pppd starts while the name is still "localhost", and goes on as "gw"
+    const rebooted = [
+      ...start('gw'),
+      'Dec  6 10:00:30 gw pppd[2301]: No response to 4 echo-requests',
+      'Dec  6 10:00:30 gw pppd[2301]: Serial link appears to be disconnected.',
+      'Dec  6 10:00:31 gw pppd[2301]: Connection terminated.',
+      'Dec  6 10:05:01 localhost pppd[1200]: Plugin pptp.so loaded.',
+      'Dec  6 10:05:01 localhost pppd[1200]: pppd 2.4.9 started by root, uid 0',
+      'Dec  6 10:05:02 gw pppd[1200]: Connect: pptp-vpn <--> pptp (vpn.example.com)',
+      'Dec  6 10:05:32 gw pppd[1200]: LCP: timeout sending Config-Requests',
+    ];
+    const d = diagnose(`${rebooted.join('\n')}\n`);
+    expect(d.hosts).toBeUndefined();
+    expect(d.verdict).toBe('no_response');
+    // busybox syslogd sends no name: the server writes the sender's address, which may change
+    // (the link up, its traffic leaves through the tunnel: the sender's address changes; back when it is down)
+    const flipped = [
+      ...[...start('gw'), ...up('gw', '10.0.0.12')].map((l) => l.replace(' gw ', ' 192.0.2.1 ')),
+      'Dec  6 10:09:00 10.0.0.12 pppd[2301]: No response to 4 echo-requests',
+      'Dec  6 10:09:00 10.0.0.12 pppd[2301]: Serial link appears to be disconnected.',
+      'Dec  6 10:09:01 192.0.2.1 pppd[2301]: Connection terminated.',
+    ];
+    const f = diagnose(`${flipped.join('\n')}\n`);
+    expect(f.hosts).toBeUndefined();
+    expect(f.verdict).toBe('link_dead');
+  });
+
+  it('reads a central log of well over a hundred thousand lines (no argument list as long as the log)', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 140_000; i++) {
+      lines.push(`Dec  6 10:00:01 gw pppd[2301]: rcvd [LCP EchoRep id=0x${(i % 256).toString(16)} magic=0x1]`);
+      if (i % 1000 === 0) lines.push('Dec  6 10:00:01 gw2 pppd[2302]: rcvd [LCP EchoRep id=0x1 magic=0x1]');
+    }
+    const d = diagnose(lines.join('\n'));
+    expect(d.hosts?.map((h) => h.host).sort()).toEqual(['gw', 'gw2']);
   });
 
   it('reads a hostname that changed once (early boot lines under "localhost") as one host', () => {

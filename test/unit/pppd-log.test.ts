@@ -326,6 +326,8 @@ describe("servers' views of a call (accel-ppp and pptpd sources)", () => {
     expect([pre.verdict, pre.scriptStatus?.exitCode]).toEqual(['ip_script_failed', 1]);
     expect(pre.hint).toMatch(/\[pppd-compat\] ip-pre-up/);
     expect(v([connect, accel('alice: authentication succeeded'), accel('pppd_compat: ip-pre-up finished (0)'), accel('disconnected')])).toBe('other');
+    // ip-up's status is only logged (ev_ses_started does not look at it): it decides nothing
+    expect(v([connect, accel('alice: authentication succeeded'), accel('pppd_compat: ip-up finished (256)')])).toBe('up');
   });
   it('reads the default level 3 (connect and authentication succeeded only): up, and "disconnected" as the end of a session', () => {
     const l3 = [accel('connect: ppp0 <--> pptp(203.0.113.7)'), accel('alice: authentication succeeded')];
@@ -1816,11 +1818,28 @@ describe("pppd's plugins and its interface (audits 33a and 33b, from ppp 2.4.9 a
       expect(r.hint).toMatch(/`ip link show pppoe-wan` and `ps w \| grep pppd`/);
     }
   });
-  it("reads passwordfd's unread descriptor as config_error and a link that joined a multilink bundle as up", () => {
-    const fd = d(['Plugin passwordfd.so loaded.', "Can't read secret from fd"]);
-    expect(fd.verdict).toBe('config_error');
-    expect(fd.hint).toMatch(/passwordfd N/);
+  it("reads passwordfd's unread descriptor as the password missing (an error, not fatal) and a link that joined a multilink bundle as up", () => {
+    const fd = d(['Plugin passwordfd.so loaded.', 'Connect: ppp0 <--> /dev/pts/1', "Can't read secret from fd", 'Unable to obtain CHAP password for vpn on vpn from plugin', 'CHAP authentication failed']);
+    expect(fd.verdict).toBe('auth_failed');
+    expect(fd.evidence[0]).toMatch(/Can't read secret from fd/);
+    expect(fd.hint).toMatch(/`passwordfd N` option names was not open/);
+    expect(d(['Plugin passwordfd.so loaded.', "Can't read secret from fd"]).verdict).not.toBe('config_error');
     expect(d(['Starting negotiation on /dev/ttyUSB1', 'CHAP authentication succeeded', 'Link attached to ppp0']).verdict).toBe('up');
+  });
+  it("does not take other programs' lines in the words of the new rows for pppd's (review 33: 1.8, 1.9)", () => {
+    const up = ['Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication succeeded', 'local  IP address 10.0.0.2', 'remote IP address 10.0.0.1'];
+    const other = (line: string): string => `Sun Dec  6 10:00:01 2026 daemon.err ${line}`;
+    expect(diagnose(`${at(up)}\n${other('umdns[1234]: failed to create socket: Protocol not supported')}`).verdict).toBe('up');
+    expect(diagnose(`${at(up)}\n${other('foo[1234]: connect(1.2): Connection refused')}`).verdict).toBe('up');
+    const lcp = at(['Connect: ppp0 <--> /dev/pts/1', 'LCP: timeout sending Config-Requests']);
+    expect(diagnose(`${lcp}\n${other('bar[1]: Link attached to bond0')}`).verdict).toBe('no_response');
+    // the radiusclient library's words from another daemon, a generic word of a plugin's: no pppd log
+    for (const line of ['kamailio[812]: rc_send_server: no reply from RADIUS server 10.0.0.5:1812', 'foo[1]: sending SIGHUP to process 1234']) {
+      expect(parsePppdLog(other(line)).isPppdLog, line).toBe(false);
+    }
+    // pppd's own (its tag, or none): still a pppd log
+    expect(parsePppdLog(other('pppd[812]: rc_send_server: no reply from RADIUS server 10.0.0.5:1812')).isPppdLog).toBe(true);
+    expect(parsePppdLog('rc_send_server: no reply from RADIUS server 10.0.0.5:1812').isPppdLog).toBe(true);
   });
   it('names the RADIUS or winbind back end, not chap-secrets, when a server plugin judged the client', () => {
     const start = ['Plugin radius.so loaded.', 'RADIUS plugin initialized.', 'Connect: ppp0 <--> /dev/pts/1'];
@@ -1832,9 +1851,15 @@ describe("pppd's plugins and its interface (audits 33a and 33b, from ppp 2.4.9 a
     expect(d([...start, 'rc_check_reply: received invalid reply digest from RADIUS server', 'Peer bob failed CHAP authentication']).hint).toMatch(/shared secret/);
     expect(d([...start, 'Peer bob failed CHAP authentication']).hint).toMatch(/RADIUS server rejected the client's login.*freeradius -X/);
     expect(d([...start, 'MPPE required, but keys are not available.  Possible plugin problem?']).hint).toMatch(/Access-Accept carried no MPPE keys/);
-    const wb = d(['Plugin winbind.so loaded.', 'Connect: ppp0 <--> /dev/pts/1', 'unrecognised input from ntlm_auth helper - NT_STATUS_WRONG_PASSWORD: The attempted logon is invalid.', 'Winbind has declined authentication for user!', 'Peer bob failed CHAP authentication']);
+    // winbind.c winbind_chap_verify: ntlm_auth's Authentication-Error text, logged bare
+    const wb = d(['Plugin winbind.so loaded.', 'Connect: ppp0 <--> /dev/pts/1', 'Winbind has declined authentication for user!', 'NT_STATUS_WRONG_PASSWORD: Wrong Password (0xc000006a)', 'Peer bob failed CHAP authentication']);
     expect(wb.verdict).toBe('auth_failed');
+    expect(wb.evidence[0]).toMatch(/NT_STATUS_WRONG_PASSWORD/);
     expect(wb.hint).toMatch(/Windows domain refused the login.*wbinfo -t/);
+    // an MPPE failure that is not about keys keeps MPPE's own hint on such a server
+    const mppe = d([...start, 'MPPE required but peer negotiation failed']);
+    expect(mppe.verdict).toBe('mppe_failed');
+    expect(mppe.hint).not.toMatch(/RADIUS|Access-Accept/);
   });
   it("says a CHAP or EAP time-out is the server's silence, not a refused password; and MPPE's key troubles what they are", () => {
     const chap = d(['Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication timed out', 'Connection terminated.']);
@@ -1842,18 +1867,18 @@ describe("pppd's plugins and its interface (audits 33a and 33b, from ppp 2.4.9 a
     expect(chap.hint).toMatch(/never finished CHAP.*chap-timeout/);
     expect(chap.hint).not.toMatch(/the server says/);
     expect(d(['Connect: ppp0 <--> /dev/pts/1', 'EAP: timeout waiting for Request from peer']).hint).toMatch(/refuse-eap/);
-    expect(d(['Connect: ppp0 <--> /dev/pts/1', 'MPPE required, but auth done in both directions.']).hint).toMatch(/noauth/);
+    // (a 2.5 client that also checked the server logs that it did: auth.c auth_peer_success)
+    expect(d(['Connect: ppp0 <--> /dev/pts/1', 'Peer vpn authenticated with MS-CHAP-v2', 'MPPE required, but auth done in both directions.']).hint).toMatch(/noauth/);
     expect(d(['Connect: ppp0 <--> /dev/pts/1', 'MPPE required, but keys are not available.  Possible plugin problem?']).hint).toMatch(/only from MS-CHAP/);
   });
-  it("takes pppd's words as the authenticator for a server's log, where no pptpd line says so (audit 33b)", () => {
+  it("reads pppd's words as the authenticator (the peer failed this pppd's check) as the server's side of the login (audit 33b)", () => {
     const text = at(['Connect: ppp0 <--> /dev/pts/1', 'Peer bob failed CHAP authentication', 'Connection terminated.']);
-    expect(parsePppdLog(text).attempts[0]?.side).toBe('server');
-    expect(diagnose(text).hint).toMatch(/^A client failed this server's authentication.*Next on the server: /);
-    // ppp 2.5's word on a client that passed (auth.c auth_peer_success)
-    const passed = parsePppdLog(at(['Connect: ppp0 <--> /dev/pts/1', 'Peer alice authenticated with MS-CHAP-v2'])).attempts[0];
-    expect([passed?.side, passed?.auth.result]).toEqual(['server', 'success']);
-    // a client's own failure stays a client's
-    expect(parsePppdLog(at(['Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication failed: E=691 Authentication failure'])).attempts[0]?.side).toBe('client');
+    expect(diagnose(text).hint).toMatch(/^This pppd authenticated its peer and the peer failed/);
+    expect(d(['Connect: ppp0 <--> /dev/pts/1', 'no PAP secret found for bob', 'PAP peer authentication failed for bob']).hint).toMatch(/^This pppd authenticated its peer/);
+    // ppp 2.5's word on a peer that passed (auth.c auth_peer_success)
+    expect(parsePppdLog(at(['Connect: ppp0 <--> /dev/pts/1', 'Peer alice authenticated with MS-CHAP-v2'])).attempts[0]?.auth.result).toBe('success');
+    // a client's own failure keeps the client's hint
+    expect(d(['Connect: ppp0 <--> /dev/pts/1', 'CHAP authentication failed: E=691 Authentication failure']).hint).not.toMatch(/authenticated its peer/);
   });
   it('gives LCP, IPCP and fatal ends the hint their own lines call for (audits 33a to 33c)', () => {
     const lcp = ['sent [LCP ConfReq id=0x1 <mru 1492> <magic 0x1>]', 'LCP: timeout sending Config-Requests', 'Connection terminated.'];
