@@ -85,6 +85,9 @@ export function corpusFamily(name: string, source: string): string {
   return DERIVED_FROM.exec(source)?.[1] ?? name;
 }
 
+/** The latest batch split by the hash rule (`field41-*`): a new batch raises it when it is merged. */
+const LAST_HASHED_BATCH = 41;
+
 /**
  * Logs gathered for issue 14 (`field-*`) are held out when the SHA-256 of their family name,
  * read as a number, is divisible by 3: a third, fixed before any rule was changed. Older cases
@@ -95,9 +98,12 @@ export function corpusPart(name: string, source: string): CorpusPart {
   // it is tuned now.
   // A third batch (`field3-*`) was gathered after the last rule change: held out as a whole.
   if (name.startsWith('field3-')) return 'held-out';
-  // Batches 4 to 40 (`field4-*` ... `field40-*`) were split by the same hash rule when
-  // gathered, before they were measured or any rule changed for them.
-  if (!/^field(?:[4-9]|1[0-9]|2[0-9]|3[0-9]|40)?-/.test(name)) return 'tuned';
+  // Batches 4 to LAST_HASHED_BATCH (`field4-*` ...) were split by the same hash rule when
+  // gathered, before they were measured or any rule changed for them; so was the first
+  // (`field-*`).
+  const batch = /^field(\d*)-/.exec(name)?.[1];
+  const hashed = batch === '' || (batch !== undefined && Number(batch) >= 4 && Number(batch) <= LAST_HASHED_BATCH);
+  if (!hashed) return 'tuned';
   const h = createHash('sha256').update(corpusFamily(name, source)).digest('hex').slice(0, 8);
   return Number.parseInt(h, 16) % 3 === 0 ? 'held-out' : 'tuned';
 }

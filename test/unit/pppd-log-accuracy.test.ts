@@ -71,11 +71,12 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-', 'field38-', 'field39-', 'field40-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-', 'field38-', 'field39-', 'field40-', 'field41-']) {
       // The hash draws families (a post's or a poster's runs share one), each with a chance of a
       // third: batch 14 drew 27 of 93 logs (29 %), batch 29 13 of 58 (22 %), batch 40 2 of its
       // 16 families (a chance of 6 % for 2 or fewer). Fewer than one family in eight held out
-      // (a chance under 2 % at 16 families) says the rule broke.
+      // (a chance under 2 % at 16 families) says the rule broke; a small batch can draw none
+      // (batch 10: none of 5, a chance of 13 %), so the whole corpus's share is checked below.
       const families = new Set(all.filter((c) => c.name.startsWith(prefix)).map((c) => c.family));
       const held = new Set(heldOut.filter((c) => c.name.startsWith(prefix)).map((c) => c.family));
       expect(held.size, prefix).toBeGreaterThanOrEqual(Math.floor(families.size / 8));
@@ -87,6 +88,17 @@ describe('labels', () => {
   it("give an `up` log's addresses as dotted quads or not at all (masked addresses: the keys are left out), tuned part", () => {
     const masked = tuned.filter((c) => [c.localIp, c.remoteIp].some((v) => v != null && !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(v)));
     expect(masked.map((c) => c.name)).toEqual([]);
+  });
+});
+
+describe('the hash rule over every split batch', () => {
+  it('holds out about a third of their families', () => {
+    const split = all.filter((c) => /^field(?:\d*)-/.test(c.name) && !/^field[23]-/.test(c.name));
+    const families = new Set(split.map((c) => c.family));
+    const held = new Set(split.filter((c) => c.part === 'held-out').map((c) => c.family));
+    // about 1,760 families (a third give or take 1 %): a share outside 28-39 % is a broken rule
+    expect(held.size / families.size).toBeGreaterThan(0.28);
+    expect(held.size / families.size).toBeLessThan(0.39);
   });
 });
 
@@ -141,6 +153,7 @@ describe('verdict accuracy', () => {
       ['batch 38 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field38-'))],
       ['batch 39 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field39-'))],
       ['batch 40 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field40-'))],
+      ['batch 41 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field41-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -201,10 +214,11 @@ describe('verdict accuracy', () => {
     // batch 39 6/6 measured frozen at ba4a78e: 628/682 (92.1 %); an audit of sstp-client's
     // sources (its own lines on the SSTP connection read) won one older held-out log that was not
     // taken for a pppd log (a count, not looked at): 629/682 (92.2 %). Stop 33: batch 40 3/3
-    // measured frozen at 66288ab (before this stop's rule changes): 632/685 (92.3 %).
+    // measured frozen at 66288ab (before this stop's rule changes): 632/685 (92.3 %); batch 41
+    // 3/5 measured frozen at 66288ab: 635/690 (92.0 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(632);
+    expect(table.correct).toBeGreaterThanOrEqual(635);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
     // a ceiling, never met by looking. (Stop 33, a content-blind check of the labels' format: one
