@@ -184,9 +184,9 @@ export interface Diagnosis {
   endedBy: string | null;
   hint: string | null;
   evidence: string[];
-  /** The host the verdict is about, when the log holds several hosts' pppd: the one that logged last (additive; absent otherwise). */
+  /** The host the verdict is about, when the log holds several hosts' pppd: the last to log among those with a PPTP tunnel, else among all (additive; absent otherwise). */
   host?: string;
-  /** With `host`: every host's own verdict (its last attempt's), in the order they last logged (additive). */
+  /** With `host`: every host's own verdict (its last attempt's): hosts without a PPTP tunnel first, each kind in the order they last logged (additive). */
   hosts?: { host: string; verdict: Verdict }[];
 }
 

@@ -36,7 +36,7 @@ export function formatDiagnosis(d: Diagnosis, file?: string): string {
   if (file) out.push(`${file}:`);
   if (d.host) {
     out.push(`hosts:     ${(d.hosts ?? []).map((h) => `${h.host} ${h.verdict}`).join(', ')}`);
-    out.push(`host:      ${d.host}  (the log holds several hosts' pppd: below is the one that logged last)`);
+    out.push(`host:      ${d.host}  (the log holds several hosts' pppd: below is the last to log, a PPTP tunnel's first)`);
   }
   out.push(`verdict:   ${d.verdict}${d.attempts > 1 ? `  (last of ${d.attempts} attempts)` : ''}`);
   const auth = d.auth.protocol || d.auth.result !== 'none' ? `${d.auth.protocol ?? 'unknown'} ${d.auth.result}${d.auth.error ? ` (${d.auth.error})` : ''}` : 'not seen';
