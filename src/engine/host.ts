@@ -230,7 +230,7 @@ class HostRun {
       if (!run) this.setTunnels([tunnelWithoutLog(t.name, 'other', 'the router printed no result for this tunnel')]);
       else {
         // the pppd just started runs the configuration applied now: its server is the inventory's
-        const server = this.host.tunnels.find((x) => x.name === t.name)?.server || undefined;
+        const server = this.inventoryServer(t.name);
         const r = run.timedOut ? tunnelTimedOut(t.name, run.log, timeoutSec, t.manager) : tunnelFromLog(t.name, run.log, run.alive, server);
         if (run.netifdError && r.verdict !== 'up' && r.hint === null) r.hint = `netifd: ${run.netifdError}`;
         if (run.takenDown) r.hint = withTakenDown(r.hint, t.name);
@@ -322,10 +322,15 @@ class HostRun {
     this.emitStep('changed', `stopped ${running.join(', ')}`);
   }
 
+  /** The server the inventory gives a tunnel (for hints whose pppd lines name none). */
+  private inventoryServer(name: string): string | undefined {
+    return this.host.tunnels.find((x) => x.name === name)?.server || undefined;
+  }
+
   private async showStatus(): Promise<void> {
     this.step = 'status';
     const statuses = await readStatus(this.l, this.selectedTunnels.map((t) => ({ name: t.name, manager: t.manager })));
-    this.setTunnels(statuses.map(tunnelStatus));
+    this.setTunnels(statuses.map((s) => tunnelStatus(s, this.inventoryServer(s.name))));
     this.emitStep('ok', summarizeTunnels([...this.tunnels.values()]));
   }
 

@@ -87,10 +87,14 @@ export function withTakenDown(hint: string | null, name: string): string {
   return hint ? `${hint}; ${takenDownNote(name)}` : takenDownNote(name);
 }
 
-/** What `status` reports for one tunnel: its verdict plus running, interface and since. */
-export function tunnelStatus(s: TunnelStatus): TunnelResult {
-  if (s.manager === 'netifd') return netifdTunnelStatus(s);
-  const tr = s.alive ? withPeerRoute(tunnelFromLog(s.name, s.log, true), s.iface ?? undefined, s.peer ?? undefined) : tunnelFromLog(s.name, s.log, false);
+/**
+ * What `status` reports for one tunnel: its verdict plus running, interface and since. `server`
+ * is the inventory's: it fills the hint's commands (`nc SERVER 1723`) where pppd's lines name no
+ * server (pptp.so names it only once connected); a server the lines name wins.
+ */
+export function tunnelStatus(s: TunnelStatus, server?: string): TunnelResult {
+  if (s.manager === 'netifd') return netifdTunnelStatus(s, server);
+  const tr = s.alive ? withPeerRoute(tunnelFromLog(s.name, s.log, true, server), s.iface ?? undefined, s.peer ?? undefined) : tunnelFromLog(s.name, s.log, false, server);
   if (!s.alive && tr.verdict === 'up') tr.verdict = 'other';
   // Nothing to judge: say so rather than leave a bare "other".
   if (!s.alive && s.log.trim() === '' && tr.hint === null) {
@@ -124,10 +128,10 @@ export const NETIFD_ERROR_VERDICTS: Readonly<Record<string, Verdict>> = {
  * hand-run tunnel. netifd's error codes are evidence; one decides the verdict only when pppd's
  * lines say nothing definite (rotated out) and the code means exactly one verdict.
  */
-function netifdTunnelStatus(s: TunnelStatus): TunnelResult {
+function netifdTunnelStatus(s: TunnelStatus, server?: string): TunnelResult {
   const u = s.netifd ?? null;
   const running = u?.up === true;
-  const tr = tunnelFromLog(s.name, s.log, s.alive);
+  const tr = tunnelFromLog(s.name, s.log, s.alive, server);
   if (tr.verdict === 'other' && running) {
     // netifd reports the interface up (pppd's ip-up ran) while pppd's lines say nothing definite:
     // they have rotated out of logread's ring buffer

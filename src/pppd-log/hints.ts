@@ -1016,7 +1016,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, NO_ROUTE_TO_SERVER)) {
         return "The router has no route to the PPTP server (pptp.so looks the route up before it sends anything): its WAN, the connection the tunnel runs over, is down or has no default route yet; nothing reached the server or port 1723.";
       }
-      return 'pptp could not open its control connection (TCP 1723): wrong server address, server down, or port 1723 blocked/refused on the way. Check the address and that `nc SERVER 1723` connects.';
+      return `pptp could not open its control connection (TCP 1723): wrong server address, server down, or port 1723 blocked/refused on the way. Check the address and that \`nc ${serverOf(attempt)} 1723\` connects.`;
     case 'no_kernel_support':
       if (has(attempt, /MPPE/i)) {
         return 'The kernel lacks MPPE: install kmod-mppe (and kmod-crypto), then load ppp_mppe (or ppp_mppe_mppc, sha1, arc4 on White Russian) and list it in /etc/modules.';

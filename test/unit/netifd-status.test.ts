@@ -110,3 +110,19 @@ for (const sh of shells()) {
     }, 30_000);
   });
 }
+
+describe("status hints name the inventory's server where pppd's lines name none", () => {
+  const base: TunnelStatus = { name: 'office', manager: 'netifd', netifd: null, pidFile: false, pid: null, alive: false, iface: null, since: null, now: null, log: '', fromAttempt: false, stdout: '', syslog: '' };
+  // the lab's refused control connection, its server's address taken out of pptp's lines
+  const unnamed = log('lab-control_refused').replace(/ to 198\.51\.100\.1/, '');
+  it('fills `nc SERVER 1723` with the server the inventory gives the tunnel', () => {
+    const t = tunnelStatus({ ...base, log: unnamed }, 'vpn.example.com');
+    expect(t.verdict).toBe('control_refused');
+    expect(t.hint).toMatch(/`nc vpn\.example\.com 1723`/);
+    expect(t.hint).not.toMatch(/SERVER/);
+    expect(tunnelStatus({ ...base, manager: 'pppd', log: unnamed }, 'vpn.example.com').hint).toMatch(/`nc vpn\.example\.com 1723`/);
+  });
+  it("keeps the server pppd's lines name", () => {
+    expect(tunnelStatus({ ...base, log: log('lab-control_refused') }, 'vpn.example.com').hint).toMatch(/`nc 198\.51\.100\.1 1723`/);
+  });
+});

@@ -1528,7 +1528,7 @@ describe('NetworkManager-pptp and NetworkManager-l2tp journals (audit31b)', () =
     // main.c handle_events: a signal while up
     ['stopped_locally', [...up, pppd('Terminating on signal 15'), pppd('Connection terminated.')], "NetworkManager's VPN plugin stops it", 'connection-deactivate'],
     // pptp_callmgr.c callmgr_main: TCP 1723 refused
-    ['control_refused', [...start, pptp('fatal[callmgr_main:pptp_callmgr.c:134]: Could not open control connection to 203.0.113.10'), pppd('Modem hangup')], 'nc SERVER 1723', '`nc -zv 203.0.113.10 1723`'],
+    ['control_refused', [...start, pptp('fatal[callmgr_main:pptp_callmgr.c:134]: Could not open control connection to 203.0.113.10'), pppd('Modem hangup')], 'that `nc 203.0.113.10 1723` connects', '`nc -zv 203.0.113.10 1723`'],
     // fsm.c fsm_timeout: LCP unanswered (GRE)
     ['no_response', [...start, pptp('log[ctrlp_disp:pptp_ctrl.c:938]: Outgoing call established (call ID 0, peer\'s call ID 34).'), pppd('LCP: timeout sending Config-Requests'), pppd('Connection terminated.')], 'GRE', 'nf_nat_pptp'],
   ] as const)('gives %s under NetworkManager a hint without router files or commands', (verdict, lines, fix, next) => {
