@@ -3,8 +3,9 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, EndCause, Verdict } from './types.js';
-import { ATM_CIRCUIT, FAILED_TO_OPEN, IFNAME_TAKEN, L2TP_SECRET_REFUSED, NM_DEVICE_DOWN, PLUGIN_NO_PASSWORD, PPPOA_KERNEL, PPPOE_NO_DEVICE, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
+import { ATM_CIRCUIT, DEVICE_LOCKED, FAILED_TO_OPEN, IFNAME_TAKEN, L2TP_SECRET_REFUSED, NM_DEVICE_DOWN, PLUGIN_NO_PASSWORD, PPPOA_KERNEL, PPPOE_NO_DEVICE, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
 import { splitLog } from './lines.js';
+import { scriptFailed } from './session.js';
 
 /** MS-CHAP error codes servers send in "E=nnn" (RFC 2759 / RAS error numbers). */
 const MSCHAP_ERRORS: Record<string, string> = {
@@ -41,7 +42,9 @@ const MSCHAP_TEXT_CODES: ReadonlyArray<readonly [RegExp, string]> = [
  * -l2tp's, nm-pptp-pppd-plugin.c get_credentials: "passwd-hook: could not get secrets") returned
  * none; chap-new.c chap_respond then answers the challenge with an empty secret.
  */
-const PLUGIN_GAVE_NO_PASSWORD = new RegExp(`${PLUGIN_NO_PASSWORD.source.replace(/^\^/, '')}|Unable to obtain (?:CHAP|EAP-TLS) password .* from plugin`, 'i');
+function pluginGaveNoPassword(attempt: Attempt): boolean {
+  return says(attempt, PLUGIN_NO_PASSWORD) !== null || has(attempt, /Unable to obtain (?:CHAP|EAP-TLS) password .* from plugin/i);
+}
 
 /**
  * chap_ms.c chapms2_check_success: the server sent Success, but its authenticator response
@@ -222,7 +225,7 @@ function deviceOf(attempt: Attempt): string {
 
 /** The tty and the process holding its lock (utils.c lock: "Device %s is locked by pid %d"). */
 function lockOf(attempt: Attempt): { device?: string; pid?: string } {
-  const m = attempt.evidence.map((l) => /Device (\S+) is locked by pid (\d+)/.exec(l)).find((x) => x !== null);
+  const m = says(attempt, DEVICE_LOCKED);
   return { device: m?.[1], pid: m?.[2] };
 }
 
@@ -656,7 +659,7 @@ const LNS_SIDE: Partial<Record<Verdict, { fix: string; next: string }>> = {
 function networkManagerFix(verdict: Verdict, attempt: Attempt): string | null {
   switch (verdict) {
     case 'auth_failed': {
-      if (has(attempt, PLUGIN_GAVE_NO_PASSWORD) || has(attempt, MUTUAL_AUTH_FAILED) || has(attempt, /No response to PAP authenticate-requests|CHAP authentication timed out|EAP: timeout waiting for Request/i)) return null;
+      if (pluginGaveNoPassword(attempt) || has(attempt, MUTUAL_AUTH_FAILED) || has(attempt, /No response to PAP authenticate-requests|CHAP authentication timed out|EAP: timeout waiting for Request/i)) return null;
       const code = mschapError(attempt);
       return `${code ? `Authentication refused: ${code}.` : 'Authentication failed: the server rejected the user name or the password.'} NetworkManager gives pppd the connection's own user name and password: check vpn.data \`user\` (the Windows domain in \`domain\`, or as DOMAIN\\user; some servers want user@domain) and the password in vpn.secrets.`;
     }
@@ -849,7 +852,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       if (attempt.cause === 'client-left') return '`logread | grep -E "pptpd|pppd"` around the hang-up, and the client\'s own log';
       return '`logread -e pppd` for the reason the server gave, then the server\'s own log';
     case 'ip_script_failed': {
-      const s = attempt.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null)?.script ?? '/etc/ppp/ip-up';
+      const s = attempt.scripts.find(scriptFailed)?.script ?? '/etc/ppp/ip-up';
       return `\`sh -x ${s} ${attempt.iface ?? 'IFACE'} /dev/null 0 ${attempt.localIp ?? 'LOCAL'} ${attempt.remoteIp ?? 'REMOTE'} ${name}\``;
     }
     case 'idle_disconnect':
@@ -922,7 +925,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       if (has(attempt, /Can't read secret from fd/)) {
         return "No password reached pppd: the descriptor its `passwordfd N` option names was not open for pppd (passwordfd.c could not read it), so pppd answered with an empty password and the refusal follows from that. The script or front end that runs pppd must open that descriptor with the password on it; or drop `plugin passwordfd.so` and keep the password in /etc/ppp/chap-secrets (pap-secrets).";
       }
-      if (has(attempt, PLUGIN_GAVE_NO_PASSWORD)) {
+      if (pluginGaveNoPassword(attempt)) {
         return "No password reached pppd: its plugin's password hook gave none, so pppd answered the server's challenge with an empty secret and the server's refusal (E=691) follows from that, not from a wrong password. With NetworkManager its pppd plugin got no secret from it (a VPN's plugin logs \"passwd-hook: could not get secrets\"): the password is stored for one user only or \"ask every time\", and no secret agent was there to ask (started at boot, over ssh, by nmcli without --ask). Store it for all users, or start the connection with `nmcli --ask connection up NAME`.";
       }
       if (has(attempt, MUTUAL_AUTH_FAILED)) {
@@ -1101,7 +1104,7 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       return serverReasonFix(attempt) ?? 'The server closed the connection: check the server log for the reason (session limit, idle or session timeout, policy); the reason it sent is in the evidence.';
     case 'ip_script_failed': {
-      const s = attempt.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null);
+      const s = attempt.scripts.find(scriptFailed);
       if (s?.exitCode === 127) {
         return `${s.script} exited with 127 (command not found): pppd runs scripts with a restricted PATH, so use full paths (/sbin/route, /usr/sbin/iptables) or set PATH at the top of the script.`;
       }

@@ -8,7 +8,7 @@
 
 import type { Attempt, Diagnosis, ParsedLog } from './types.js';
 import { fromAccel, splitLog, type LogLine } from './lines.js';
-import { l2tpSession, newSession, serverSide, sstpSession, type Session } from './session.js';
+import { l2tpSession, newSession, scriptFailed, serverSide, sstpSession, type Session } from './session.js';
 import { isPptpSourceMessage, isSharedSourceMessage, isSourceMessage } from './source-messages.js';
 import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, isSharedPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
@@ -39,6 +39,13 @@ const PROGRAM_ROWS: ReadonlyArray<readonly [RegExp, ReadonlySet<string>]> = [
   [/^sstpc$/i, new Set(['sstp-control-failed', 'sstp-aborted', 'sstp-plugin-socket'])],
 ];
 
+/**
+ * Words other programs print too (a `shared` row of the table, or a catalogue format from the
+ * radiusclient library or a generic plugin message) under another program's tag: that program's
+ * line, not pppd's. Under pppd's tag, or with none, they are pppd's.
+ */
+const othersLine = (l: LogLine): boolean => l.prog !== null && l.source !== 'pppd' && (isSharedPppdMessage(l.msg) || isSharedSourceMessage(l.msg));
+
 /** Whose line it is, judged by its content: pptp's own format first, then the pppd table. */
 type Speaker = 'pppd' | 'pptp' | null;
 
@@ -62,7 +69,7 @@ function speakerOf(l: LogLine): Speaker {
   // pptpd's own lines: only its rows about the client's control connection.
   if (l.source === 'pptpd') return ruleFor(PPTPD_RULES, l.msg) ? 'pptp' : null;
   if (pptpMessage(l.msg)) return 'pptp';
-  if (isPppdMessage(l.msg) && !(l.prog !== null && l.source !== 'pppd' && isSharedPppdMessage(l.msg))) return 'pppd';
+  if (isPppdMessage(l.msg) && !othersLine(l)) return 'pppd';
   if (isBarePptpMessage(l.msg)) return 'pptp';
   // Every message pppd and pptp print has words: a tagged line without one is binary noise a
   // front end relayed (wvdial's "pppd: \uFFFD\uFFFD[06][08]", the modem's PPP frames on its pty).
@@ -365,10 +372,11 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     const nm = pppVpn ? nmVpnLine(l0) : null;
     const l = nm ?? l0;
     const attemptRuns = current?.sessions[current.sessions.length - 1]?.finished === false;
+    const fromXl2tpd = /^xl2tpd$/i.test(l.prog ?? '');
     // xl2tpd (a LAC) setting up a call while no pppd runs: the next pppd runs on it
-    if (!attemptRuns && /^xl2tpd$/i.test(l.prog ?? '') && XL2TPD_CALL.test(l.msg)) l2tpCall = l;
+    if (!attemptRuns && fromXl2tpd && XL2TPD_CALL.test(l.msg)) l2tpCall = l;
     // xl2tpd as the LNS names the pppd it started for a client's call (a server's log)
-    const lns = /^xl2tpd$/i.test(l.prog ?? '') ? XL2TPD_LNS_CALL.exec(l.msg) : null;
+    const lns = fromXl2tpd ? XL2TPD_LNS_CALL.exec(l.msg) : null;
     if (lns?.[1]) lnsCalls.set(lns[1], l);
     if (nm && !attemptRuns && NM_WHILE_RUNNING_ROWS.has(ruleFor(NM_RULES, nm.msg)?.rule.name ?? '')) continue;
     let speaker = nm ? 'pppd' : speakerOf(l);
@@ -384,8 +392,7 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     const pppoeChild = fromPppoe && current !== null && !current.sessions.some((x) => x.lines.some((y) => y.source === 'pptp'));
     if (pppoeChild && speaker === null) speaker = 'pppd';
     if (speaker === null) {
-      // (words other programs print too count under pppd's tag or none only)
-      if (l.source !== 'pptpd' && isSourceMessage(l.msg) && !(l.prog !== null && l.source !== 'pppd' && isSharedSourceMessage(l.msg))) known.push(l);
+      if (l.source !== 'pptpd' && isSourceMessage(l.msg) && !othersLine(l)) known.push(l);
       continue;
     }
     // pptpd's rows tell about its pppd's session: a paste of them alone is a PPTP server's log.
@@ -741,7 +748,7 @@ export function diagnoseParsed(parsed: ParsedLog, context: DiagnoseContext = {})
       evidence: [],
     };
   }
-  const failed = last.scripts.find((x) => (x.exitCode ?? 0) !== 0 || x.signal !== null);
+  const failed = last.scripts.find(scriptFailed);
   return {
     verdict: last.verdict,
     attempts: attempts.length,

@@ -517,8 +517,13 @@ const FATAL_ERRORS = new RegExp(
 export const PPPOA_KERNEL = /^failed to create socket: (?:Address family|Protocol) not supported|^ioctl\(ATM_SETBACKEND\): /;
 /** pppoatm.so's device in pppd's Connect line: an ATM circuit's VPI.VCI ("Connect: ppp0 <--> 8.35"). */
 export const ATM_CIRCUIT = /<-->\s*\d+\.\d+(?:\.\d+)?\s*$/;
-/** This pppd runs the pppoatm plugin (its Connect line names a VPI.VCI, or the plugin's lines are there). */
-const runsPppoa = (s: Session): boolean => s.lines.some((l) => /pppoatm|PPPoATM/.test(l.msg) || ATM_CIRCUIT.test(l.msg));
+/**
+ * pppoatm.so's line: under pppd's tag, or where this pppd runs the pppoatm plugin (its Connect
+ * line names a VPI.VCI, or the plugin's lines are there); its wording is any program's.
+ */
+const pppoaSays = (s: Session, l: LogLine): boolean => l.source === 'pppd' || s.lines.some((x) => /pppoatm|PPPoATM/.test(x.msg) || ATM_CIRCUIT.test(x.msg));
+/** utils.c lock(): "Device %s is locked by pid %d" (the tty, the process holding its lock). */
+export const DEVICE_LOCKED = /^Device (\S+) is locked by pid (\d+)/;
 /** sys-linux.c: the interface name is taken (2.4's rename, 2.5's rtnetlink create): its name in 1 or 2. */
 export const IFNAME_TAKEN = /^Couldn't (?:rename interface \S+ to (\S+)|create ppp interface (\S+)): File exists$/;
 /**
@@ -768,7 +773,7 @@ export const PPPD_RULES: Rule[] = [
     shared: true,
     example: 'failed to create socket: Address family not supported by protocol',
     on: (s, _m, l) => {
-      if (l.source === 'pppd' || runsPppoa(s)) s.noKernel ??= l;
+      if (pppoaSays(s, l)) s.noKernel ??= l;
     },
   },
   {
@@ -787,7 +792,7 @@ export const PPPD_RULES: Rule[] = [
     on: (s, m, l) => {
       // (before LCP, under pppd's tag or by a pppd that runs the pppoatm plugin: any program's
       // connect() says the same; its plugin line may be under the pid before pppd detached)
-      if ((l.source !== 'pppd' && !runsPppoa(s)) || s.upLine !== null || s.ends.length > 0) return;
+      if (!pppoaSays(s, l) || s.upLine !== null || s.ends.length > 0) return;
       s.nonPptpLink ??= l;
       s.ends.push({ kind: 'local-term', detail: `pppd could not open the ATM circuit ${m[1] ?? ''} (PPPoA): ${m[2] ?? ''}`, line: l, cause: 'pppoa-circuit' });
     },
@@ -1653,7 +1658,7 @@ export const PPPD_RULES: Rule[] = [
     // utils.c lock(): another process (a second pppd, ModemManager, a terminal program) holds
     // the tty's UUCP lock file; pppd exits 6 without touching the line
     name: 'device-locked',
-    re: /^Device (\S+) is locked by pid (\d+)/,
+    re: DEVICE_LOCKED,
     example: 'Device ttyUSB0 is locked by pid 1234',
     on: (s, m, l) => {
       if (s.ends.length === 0) s.ends.push({ kind: 'local-term', detail: `${m[1] ?? 'the device'} is locked by another process (pid ${m[2] ?? '?'})`, line: l, cause: 'device-locked' });
@@ -1848,11 +1853,11 @@ export const PPPD_RULES: Rule[] = [
     // extra/pppd_compat.c (verbose=1): the [pppd-compat] hook scripts' status. A non-zero
     // ip-pre-up, which runs once IPCP agreed and before the session starts, terminates the
     // session (ev_ses_pre_up: ap_session_terminate); ip-up's and ip-down's are only logged.
-    name: 'accel-script-finished',
     // Only ip-pre-up's is recorded: a failed ip-up ends nothing here, so it decides no verdict.
-    re: /^pppd_compat: (ip-pre-up) finished \((-?\d+)\)$/,
+    name: 'accel-ip-pre-up',
+    re: /^pppd_compat: ip-pre-up finished \((-?\d+)\)$/,
     example: 'pppd_compat: ip-pre-up finished (256)',
-    on: (s, m, l) => scriptFinished(s, m[1] ?? '', Number(m[2]), l),
+    on: (s, m, l) => scriptFinished(s, 'ip-pre-up', Number(m[1]), l),
   },
   // --- OpenWrt's proto pptp handler (netifd's ppp.sh, relayed as "netifd: IFACE (PID): text"):
   //     resolveip found no address for the server, pppd is never started ---

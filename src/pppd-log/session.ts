@@ -33,6 +33,9 @@ export interface EndEvent {
   cause?: EndCause;
 }
 
+/** A hook script's status that is a failure: a non-zero exit, or killed by a signal. */
+export const scriptFailed = (x: ScriptStatus): boolean => (x.exitCode ?? 0) !== 0 || x.signal !== null;
+
 export interface HookScript extends ScriptStatus {
   line: LogLine;
 }

@@ -3,7 +3,7 @@
 // consequences (an auth failure is followed by a TermReq, a modem hangup, "Connection terminated").
 
 import type { EndCause, Verdict } from './types.js';
-import { SERVER_VIEW, l2tpSession, serverSide, sstpSession, type EndEvent, type Session } from './session.js';
+import { SERVER_VIEW, l2tpSession, scriptFailed, serverSide, sstpSession, type EndEvent, type Session } from './session.js';
 import { fromAccel, type LogLine } from './lines.js';
 import { ATM_CIRCUIT, HANGUP, L2TP_SECRET_REFUSED, SSTP_ABORTED, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
 
@@ -58,7 +58,7 @@ function describe(e: EndEvent): string {
  */
 function failedScript(s: Session) {
   return s.scripts.find(
-    (x) => !/(?:^|[-_/])(?:ip|ipv6|ip6|ppp|ppp6)-?down/.test(x.script) && ((x.exitCode !== null && x.exitCode !== 0) || x.signal !== null),
+    (x) => !/(?:^|[-_/])(?:ip|ipv6|ip6|ppp|ppp6)-?down/.test(x.script) && scriptFailed(x),
   );
 }
 
@@ -349,7 +349,7 @@ export function decideVerdict(s: Session): Decision {
     if (loop) return { verdict: 'other', endedBy: describe(loop), evidence: ev(loop.line), cause: 'looped-back' };
     // accel-ppp's ip-pre-up (pppd_compat.c ev_ses_pre_up) runs once IPCP agreed, before the
     // session starts, and a non-zero status terminates the session: the script ended it.
-    const preUp = s.scripts.find((x) => x.script === 'ip-pre-up' && fromAccel(x.line) && ((x.exitCode ?? 0) !== 0 || x.signal !== null));
+    const preUp = s.scripts.find((x) => x.script === 'ip-pre-up' && fromAccel(x.line) && scriptFailed(x));
     if (preUp) return { verdict: 'ip_script_failed', endedBy: `${scriptWords(preUp)}: accel-ppp ended the session before it started`, evidence: ev(preUp.line) };
     const peer = s.ends.find((e) => e.kind === 'peer-term');
     // A signal after "Connection terminated." stops a pppd that waits between attempts (persist,
