@@ -537,7 +537,8 @@ function firstEndAfterUp(s: Session, upIdx: number): string | null {
 /** pptp's rows say the server closed the call; pptpd's and accel-ppp's (a server's log) say the client did. */
 function peerClosedWords(e: EndEvent): string {
   if (L2TP_PEER.test(e.detail)) return e.detail.replace(XL2TPD_TAG, '');
-  if (e.detail.startsWith('the SSTP server')) return e.detail;
+  // (sstpc's own line: the row's words name the SSTP server already)
+  if (SSTP_ABORTED.test(e.line.msg)) return e.detail;
   return e.cause === 'client-left' ? e.detail.replace(SERVER_VIEW, '') : `the server closed the PPTP call (${e.detail})`;
 }
 
