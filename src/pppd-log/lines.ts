@@ -65,6 +65,10 @@ const IGNORED_PROGS =
 // A shell prompt in front of a line `tail -f` printed ("root@gw:~# Dec 20 10:35:27 gw daemon...").
 const PROMPT = /^[\w.@:~/-]+[#$]\s+(?=\S)/;
 const BARE_PROMPT = /^[#$]\s+(?=\S)/;
+// busybox ash's default prompt ('\w \$ ': the working directory, a blank, # for root): "~ # ",
+// "/ # ". Taken only before a message or a stamp (stripTimestamp), as "/dev/ttyUSB3 # (from
+// command line)" in pppd's options dump has the same form.
+const ASH_PROMPT = /^(?:~|\/)[\w.~/-]* [#$]\s+(?=\S)/;
 // pppd's own prefix on a terminal: "pppd: ", "/usr/sbin/pppd: " (options.c, sys-linux.c errors).
 const PPPD_TERMINAL = /^(?:\/\S*\/)?pppd:\s+(.*)$/;
 // The PPTP programs' tag alone in front of a message, without date or pid (firmware log pages).
@@ -95,7 +99,7 @@ function stripTimestamp(line0: string): { rest: string; stripped: boolean } {
   if (lf) return { rest: line0.slice(lf[0].length), stripped: false };
   // A prompt before a syslog line, or before a message pppd printed on the terminal after the
   // prompt came back ("$ Terminating on signal 15", pppd run in the background).
-  const prompt = PROMPT.exec(line0) ?? BARE_PROMPT.exec(line0);
+  const prompt = PROMPT.exec(line0) ?? ASH_PROMPT.exec(line0) ?? BARE_PROMPT.exec(line0);
   const after = prompt ? line0.slice(prompt[0].length) : line0;
   let line = prompt && (TIMESTAMPS.some((re) => re.test(after)) || startsMessage(after)) ? after : line0;
   // Up to two stamps: a console's or `logread -t`'s "[uptime]" next to the syslog date. Only a

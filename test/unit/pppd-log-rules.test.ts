@@ -345,6 +345,16 @@ describe('a terminal where pppd runs in the background', () => {
     // however many option lines follow: a longer paste is no less a pppd log
     for (let k = 1; k <= dump.length; k++) expect(parsePppdLog(dump.slice(0, k).join('\n')).isPppdLog, `${k} lines`).toBe(true);
   });
+  it("peels busybox ash's default prompt ('~ # ', '/ # ') the same way, but not an option line's '/dev/ttyUSB3 # (from command line)'", () => {
+    for (const prompt of ['~ # ', '/ # ', '/etc/ppp # ']) {
+      const dump = [`${prompt}pppd options in effect:`, 'debug # (from command line)', '/dev/ttyUSB3 # (from command line)'];
+      expect(parsePppdLog(dump.join('\n')).isPppdLog, prompt).toBe(true);
+      expect(diagnose([`${prompt}Connect: ppp0 <--> /dev/ttyUSB3`, 'LCP: timeout sending Config-Requests'].join('\n')).verdict, prompt).toBe('no_response');
+    }
+    // the option line keeps its own text: the device is not taken for a prompt
+    const lines = splitLog(['pppd options in effect:', '/dev/ttyUSB3 # (from command line)'].join('\n'));
+    expect(lines.map((l) => l.msg)).toContain('/dev/ttyUSB3 # (from command line)');
+  });
 });
 
 describe('messages a poster retyped by hand', () => {
