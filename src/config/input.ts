@@ -54,16 +54,31 @@ const vaultTag = {
   resolve: (text: string): VaultValue => new VaultValue(text),
 };
 
+export interface ParseYamlOptions {
+  /**
+   * Take a key written twice in one mapping as Ansible does (PyYAML keeps the last value, Ansible
+   * warns), noting each here as "FILE: line L: ..."; without it a duplicate key is an error.
+   */
+  duplicateKeys?: string[];
+}
+
 /**
  * Parses YAML text the way Ansible reads inventories (PyYAML, YAML 1.1: `yes`/`no` are
- * booleans, `<<` merge keys work; plain scalars resolved as PyYAML does, pyyaml-scalars.ts). Syntax errors, duplicate keys and alias bombs become
- * InputErrors with line and column.
+ * booleans, `<<` merge keys work; plain scalars resolved as PyYAML does, pyyaml-scalars.ts). Syntax errors, duplicate keys (unless
+ * `duplicateKeys` collects them) and alias bombs become InputErrors with line and column.
  */
-export function parseYaml(text: string, file: string): unknown {
+export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {}): unknown {
   let doc: Document;
   try {
     // logLevel 'error': the yaml package would otherwise print warnings (only the CLI prints).
-    doc = parseDocument(text, { version: '1.1', merge: true, customTags: (tags) => pyyamlScalars([...tags, vaultTag]), prettyErrors: true, logLevel: 'error' });
+    doc = parseDocument(text, {
+      version: '1.1',
+      merge: true,
+      uniqueKeys: opts.duplicateKeys === undefined,
+      customTags: (tags) => pyyamlScalars([...tags, vaultTag]),
+      prettyErrors: true,
+      logLevel: 'error',
+    });
   } catch (err) {
     throw new InputError([{ file, path: '', message: `YAML syntax error: ${firstLine(err)}` }], { cause: err });
   }
@@ -86,6 +101,29 @@ export function parseYaml(text: string, file: string): unknown {
         const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
         problems.push({ file, path: '', message: `unsupported YAML tag ${tag}${where}` });
       }
+    },
+    Map(_key, map) {
+      if (opts.duplicateKeys === undefined) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const k = pair.key.value;
+        if (!seen.has(k)) {
+          seen.add(k);
+          continue;
+        }
+        const pos = pair.key.range ? lineCol(text, pair.key.range[0]) : undefined;
+        opts.duplicateKeys.push(`${file}: ${pos ? `line ${pos.line}: ` : ''}key "${String(k)}" is written twice in one mapping: the last value is used (as Ansible does)`);
+      }
+    },
+    // PyYAML (Ansible) refuses a mapping or a list as a key ("found unacceptable key"): most
+    // often an unquoted `key: {{ var }}`, which YAML reads as a mapping inside a mapping.
+    Pair(_key, pair) {
+      const key = pair.key;
+      if (!isMap(key) && !isSeq(key)) return;
+      const pos = key.range ? lineCol(text, key.range[0]) : undefined;
+      const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+      problems.push({ file, path: '', message: `a ${isMap(key) ? 'mapping' : 'list'} used as a key${where}: Ansible's YAML refuses it; a value that starts with {{ must be quoted ("{{ name }}")` });
     },
   });
   if (problems.length > 0) throw new InputError(problems);

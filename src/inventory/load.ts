@@ -64,12 +64,22 @@ const SSH_CONNECTIONS = new Set(['ssh', 'paramiko', 'paramiko_ssh', 'smart', 'an
 /** Variable names whose string values are secrets: masked in `HostSpec.vars`. */
 const SECRET_VAR = /pass|secret|token|psk/i;
 
-/** `{{ name }}`, whitespace allowed: a reference to another variable of the same host. */
-const VAR_REFERENCE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
+const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+/**
+ * Ansible's env lookup, `lookup('env', 'NAME')` (either quotes): the one lookup an inventory
+ * commonly holds for an address or a password (`ansible_host: "{{ lookup('env', 'ROUTER_IP') }}"`).
+ */
+const ENV_LOOKUP = `lookup\\(\\s*['"]env['"]\\s*,\\s*['"](${NAME})['"]\\s*\\)`;
+/** One term of a plain template: another variable of the same host, or the env lookup. */
+const TERM = `\\{\\{\\s*(?:(${NAME})|${ENV_LOOKUP})\\s*\\}\\}`;
+/** `{{ name }}` or `{{ lookup('env', 'NAME') }}` as the whole value, whitespace allowed. */
+const VAR_REFERENCE = new RegExp(`^${TERM}$`);
 /** Any other Jinja: expressions, filters, lookups, statements, comments. */
 const JINJA = /\{\{|\{%|\{#/;
-/** Text whose only Jinja is plain references: "{{ inventory_hostname }}.vpn.example.com". */
-const PLAIN_REFERENCES = /^(?:[^{]|\{(?![{%#]))*\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}(?:[^{]|\{(?![{%#])|\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\})*$/;
+/** Text whose only Jinja is plain terms: "{{ inventory_hostname }}.vpn.example.com". */
+const PLAIN_REFERENCES = new RegExp(`^(?:[^{]|\\{(?![{%#]))*${TERM}(?:[^{]|\\{(?![{%#])|${TERM})*$`);
+/** Where a whole-value env lookup is a secret read on demand ({env: NAME}), not text read at load. */
+const SECRET_KEYS = new Set(['password', 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password']);
 
 /**
  * Loads, validates and resolves an inventory from one or more sources (see sources.ts for the
@@ -125,7 +135,9 @@ export async function loadInventory(sources: string | readonly string[], opts: L
 
 /** loadInventory for YAML text already in memory; `file` names it in messages and anchors relative paths. */
 export async function loadInventoryText(text: string, file: string, opts: LoadInventoryOptions = {}): Promise<Inventory> {
-  const { tree, problems } = readTree(parseYaml(text, file), file);
+  const duplicateKeys: string[] = [];
+  const { tree, problems } = readTree(parseYaml(text, file, { duplicateKeys }), file);
+  tree.warnings.push(...duplicateKeys);
   return resolveInventory(tree, [file], opts, problems);
 }
 
@@ -134,7 +146,7 @@ type Finish = (secrets: SecretResolver, problems: InputProblem[], warnings: stri
 
 function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInventoryOptions, problems: InputProblem[]): Inventory {
   const file = sources[0] ?? '<inventory>';
-  const warnings: string[] = [];
+  const warnings: string[] = [...tree.warnings];
   const hosts: HostSpec[] = [];
   const finishers = new Map<HostSpec, Finish>();
   const depths = groupDepths(tree);
@@ -163,7 +175,17 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
       ...(tree.lockedFiles.hosts.get(host.name) ?? []),
     ];
     for (const l of locked) warnings.push(`${l}: vault-encrypted and not decrypted (no or wrong vault password): its variables are left out`);
-    const built = buildHost(host.name, { file: host.file ?? file, path: host.path }, order.length > 0 ? order : ['ungrouped'], merged, locked, opts.vaultSecrets ?? [], problems, warnings);
+    const own: InputProblem[] = [];
+    const built = buildHost(host.name, { file: host.file ?? file, path: host.path }, order.length > 0 ? order : ['ungrouped'], merged, locked, { vaultSecrets: opts.vaultSecrets ?? [], env: opts.env ?? process.env }, own, warnings);
+    // A host without tunnels is never contacted (a switch or a server in a shared Ansible
+    // inventory): what pptp-fleet cannot read in its variables (a vault variable kept elsewhere,
+    // a lookup) does not stop the routers' run, as Ansible fails only the hosts it runs on. It
+    // is left out, with a warning naming file and field.
+    if (own.length > 0 && !hasTunnels(merged)) {
+      for (const p of dedupeProblems(own)) warnings.push(`${p.file}: ${p.path}: ${p.message} (host ${host.name} has no tunnels: left out)`);
+      continue;
+    }
+    problems.push(...own);
     if (built) {
       hosts.push(built.spec);
       finishers.set(built.spec, built.finish);
@@ -200,6 +222,12 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
   return inv;
 }
 
+/** Whether a host's merged variables give it tunnels (a template that names them counts). */
+function hasTunnels(vars: Map<string, VarEntry>): boolean {
+  const t = vars.get('tunnels')?.value;
+  return t !== undefined && t !== null && !(Array.isArray(t) && t.length === 0);
+}
+
 function compareGroups(a: string, b: string, depths: Map<string, number>, priorities: Map<string, number>): number {
   const d = (depths.get(a) ?? 0) - (depths.get(b) ?? 0);
   if (d !== 0) return d;
@@ -225,15 +253,24 @@ function groupPriorities(tree: InventoryTree, problems: InputProblem[]): Map<str
 
 /**
  * Resolves `{{ name }}` references in one variable's value (recursively through what they
- * name), leaving the value otherwise as is. Problems name the file and dot-path of the
- * template that is not a plain reference, or of the reference that cannot be followed.
+ * name), and `{{ lookup('env', 'NAME') }}` (a password's as `{env: NAME}`, read on demand like
+ * one; any other field's from `env` now), leaving the value otherwise as is. Problems name the
+ * file and dot-path of the template that is not a plain term, or of the term that cannot be
+ * followed.
  */
 function resolveTemplates(
   entry: VarEntry,
   vars: Map<string, VarEntry>,
   problems: InputProblem[],
   stack: string[],
+  env: NodeJS.ProcessEnv,
 ): unknown {
+  const problem = (path: PathSegment[], message: string): undefined => {
+    problems.push({ file: entry.file, path: formatPath(path), message });
+    return undefined;
+  };
+  const lookupEnv = (name: string, path: PathSegment[]): string | undefined =>
+    env[name] ?? problem(path, `"{{ lookup('env', '${name}') }}": environment variable ${name} is not set`);
   const walk = (v: unknown, path: PathSegment[]): unknown => {
     if (v instanceof VaultValue) {
       v.where ??= { file: entry.file, path: formatPath(path) };
@@ -241,14 +278,20 @@ function resolveTemplates(
     }
     if (typeof v === 'string') {
       const ref = VAR_REFERENCE.exec(v);
-      // Plain references inside text ("{{ inventory_hostname }}.vpn.example.com"): each is
-      // replaced by the variable's value as text, as Jinja renders it.
+      const secret = SECRET_KEYS.has(String(path.at(-1)));
+      // Plain terms inside text ("{{ inventory_hostname }}.vpn.example.com"): each is replaced
+      // by its value as text, as Jinja renders it.
       if (!ref && PLAIN_REFERENCES.test(v)) {
         let failed = false;
-        const text = v.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_all, name: string) => {
-          const value = walk(`{{ ${name} }}`, path);
+        const text = v.replace(new RegExp(TERM, 'g'), (_all, name: string | undefined, envName: string | undefined) => {
+          if (envName !== undefined && secret) {
+            problem(path, `a password from the environment is "{{ lookup('env', '${envName}') }}" alone, or {env: ${envName}}`);
+            failed = true;
+            return '';
+          }
+          const value = envName !== undefined ? lookupEnv(envName, path) : walk(`{{ ${name ?? ''} }}`, path);
           if (value === undefined || value instanceof VaultValue || (typeof value === 'object' && value !== null)) {
-            if (value !== undefined) problems.push({ file: entry.file, path: formatPath(path), message: `"{{ ${name} }}" inside text must be a plain value (text, number, boolean)` });
+            if (value !== undefined) problem(path, `"{{ ${name ?? ''} }}" inside text must be a plain value (text, number, boolean)`);
             failed = true;
             return '';
           }
@@ -257,25 +300,20 @@ function resolveTemplates(
         return failed ? undefined : text;
       }
       if (ref) {
+        const envName = ref[2];
+        // A password from the environment is read when a command needs it, as {env: NAME} is.
+        if (envName !== undefined) return secret ? { env: envName } : lookupEnv(envName, path);
         const name = ref[1] ?? '';
         const target = vars.get(name);
-        if (stack.includes(name)) {
-          problems.push({ file: entry.file, path: formatPath(path), message: `"{{ ${name} }}" refers back to itself (${[...stack, name].join(' -> ')})` });
-          return undefined;
-        }
-        if (target === undefined) {
-          problems.push({ file: entry.file, path: formatPath(path), message: `"{{ ${name} }}": variable "${name}" is not defined for this host` });
-          return undefined;
-        }
-        return resolveTemplates(target, vars, problems, [...stack, name]);
+        if (stack.includes(name)) return problem(path, `"{{ ${name} }}" refers back to itself (${[...stack, name].join(' -> ')})`);
+        if (target === undefined) return problem(path, `"{{ ${name} }}": variable "${name}" is not defined for this host`);
+        return resolveTemplates(target, vars, problems, [...stack, name], env);
       }
       if (JINJA.test(v)) {
-        problems.push({
-          file: entry.file,
-          path: formatPath(path),
-          message: 'Jinja templates are not evaluated: only plain references to variables, "{{ name }}" alone or inside text, are supported here (no filters, lookups or expressions)',
-        });
-        return undefined;
+        return problem(
+          path,
+          'Jinja templates are not evaluated: only plain references to variables, "{{ name }}" alone or inside text, and "{{ lookup(\'env\', \'NAME\') }}" are supported here (no filters, other lookups or expressions)',
+        );
       }
       return v;
     }
@@ -293,7 +331,7 @@ function buildHost(
   groups: string[],
   vars: Map<string, VarEntry>,
   lockedFiles: string[],
-  vaultSecrets: readonly VaultSecret[],
+  { vaultSecrets, env }: { vaultSecrets: readonly VaultSecret[]; env: NodeJS.ProcessEnv },
   problems: InputProblem[],
   warnings: string[],
 ): { spec: HostSpec; finish: Finish } | undefined {
@@ -311,7 +349,7 @@ function buildHost(
     const entry = vars.get(key);
     if (entry === undefined || key === 'ansible_group_priority') continue;
     const n = problems.length;
-    const value = resolveTemplates(entry, scope, problems, [key]);
+    const value = resolveTemplates(entry, scope, problems, [key], env);
     if (problems.length > n) continue;
     used.set(key, { ...entry, value });
     const r = HOST_VAR_SCHEMAS[key].safeParse(value, { reportInput: true });

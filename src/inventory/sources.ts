@@ -100,7 +100,7 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
   let doc: unknown;
   let yamlError: InputError | undefined;
   try {
-    doc = parseYaml(text, src);
+    doc = parseYaml(text, src, { duplicateKeys: tree.warnings });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     yamlError = err;
@@ -122,9 +122,19 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
     else problems.push(...readTree(doc, src, tree, false).problems);
     return;
   }
-  problems.push(...readIni(text, src, tree));
+  const ini = readIni(text, src, tree);
+  // Read as neither: say both, as Ansible's warnings do (a YAML file named `hosts` with an
+  // unquoted {{ }} is not an INI file with hosts named "all:").
+  if (ini.length > 0 && yamlError && startsLikeYaml(text)) problems.push(...yamlError.problems.map((p) => ({ ...p, message: `read as YAML: ${p.message}` })), ...ini.map((p) => ({ ...p, message: `read as INI: ${p.message}` })));
+  else problems.push(...ini);
 }
 
+
+/** A first line (past comments and blanks) of `---` or `name:` alone: YAML's, never an INI file's. */
+function startsLikeYaml(text: string): boolean {
+  const first = text.split(/\r?\n/).find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l)) ?? '';
+  return /^(?:---|[A-Za-z_][\w.-]*:)\s*(?:#.*)?$/.test(first);
+}
 
 /** Whether a parsed file is `ansible-inventory --list` output (it always has `_meta`) rather than a YAML inventory. */
 function isListForm(doc: unknown): boolean {
@@ -288,7 +298,7 @@ async function readVarsDirs(dir: string, tree: InventoryTree, problems: InputPro
     if (!st?.isDirectory()) continue;
     for (const name of k.names) {
       for (const file of await findVarsFiles(base, name)) {
-        const r = await readVarsFile(file, secrets);
+        const r = await readVarsFile(file, secrets, tree.warnings);
         if ('locked' in r) {
           k.locked.set(name, [...(k.locked.get(name) ?? []), file]);
           continue;
@@ -331,8 +341,8 @@ async function dirVarsFiles(dir: string): Promise<string[]> {
 
 type VarsFileResult = { vars: Map<string, VarEntry> } | { problems: InputProblem[] } | { locked: string };
 
-/** One vars file: a YAML/JSON mapping, possibly wholly vault-encrypted. */
-async function readVarsFile(file: string, secrets: readonly VaultSecret[]): Promise<VarsFileResult> {
+/** One vars file: a YAML/JSON mapping, possibly wholly vault-encrypted; what Ansible only warns about goes to `warnings`. */
+async function readVarsFile(file: string, secrets: readonly VaultSecret[], warnings: string[]): Promise<VarsFileResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -350,7 +360,7 @@ async function readVarsFile(file: string, secrets: readonly VaultSecret[]): Prom
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text, file);
+    doc = parseYaml(text, file, { duplicateKeys: warnings });
   } catch (err) {
     if (err instanceof InputError) return { problems: [...err.problems] };
     throw err;

@@ -49,6 +49,8 @@ export interface InventoryTree {
   hostFileVars: Map<string, Map<string, VarEntry>>[];
   /** Vault-encrypted vars files that could not be decrypted, by group or host they apply to. */
   lockedFiles: { groups: Map<string, string[]>; hosts: Map<string, string[]> };
+  /** What the sources hold that Ansible takes with a warning (a key written twice). */
+  warnings: string[];
 }
 
 /** An empty tree with `all` and `ungrouped`, to read sources into. */
@@ -59,6 +61,7 @@ export function emptyTree(): InventoryTree {
     groupFileVars: [],
     hostFileVars: [],
     lockedFiles: { groups: new Map(), hosts: new Map() },
+    warnings: [],
   };
   addGroup(tree, 'all', ['all']);
   addGroup(tree, 'ungrouped', ['all']);
@@ -168,8 +171,11 @@ export function readTree(doc: unknown, file: string, tree: InventoryTree = empty
       problem(path, `expected a group (a mapping with hosts, children or vars), got ${describeValue(body)}`);
       return;
     }
-    for (const [key, value] of Object.entries(body)) {
+    for (const [key, written] of Object.entries(body)) {
       const here = [...path, key];
+      // A section written as one name is that name with nothing under it, as Ansible's YAML
+      // plugin takes it ("hosts: gw.example.com", "children: branches"; "vars: x" sets x to null).
+      const value = (GROUP_KEYS as readonly string[]).includes(key) && typeof written === 'string' ? { [written]: null } : written;
       if (key === 'vars') {
         if (value === null || value === undefined) continue;
         if (!isMapping(value)) {

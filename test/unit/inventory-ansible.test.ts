@@ -33,6 +33,7 @@ const LAYOUTS: Layout[] = [
   { name: 'directory of YAML and INI files', sources: [`${L}/dir`], limits: ['all', 'office', 'lab:!o1', 'o*'] },
   { name: 'ansible-inventory --list JSON', sources: [`${L}/listjson/list.json`], ansible: [`${L}/listjson/list.sh`], limits: ['all', 'dc', 'core:!j2', 'ungrouped'] },
   { name: 'dynamic inventory script without _meta', sources: [`${L}/script/inventory.sh`], limits: ['all', 'edge', 'routers:!edge'] },
+  { name: 'forms from real inventories: one-name sections, keys written twice, group_vars without extension and as a directory', sources: [`${L}/forms/hosts.yml`], limits: ['all', 'ungrouped', 'routers', 'branch:!br-02', 'core'] },
   { name: 'several -i, later sources winning', sources: [`${L}/multi/a.yml`, `${L}/multi/b.ini`], limits: ['all', 'g', 'h:g', 'g:!m1'] },
 ];
 
@@ -68,6 +69,9 @@ function ourGroups(root: GroupNode): Record<string, { hosts: string[]; children:
     g.children.forEach(walk);
   };
   walk(root);
+  // ansible-inventory lists the hosts written under all: in ungrouped only
+  const all = out.all;
+  if (all) all.hosts = all.hosts.filter((h) => !(out.ungrouped?.hosts.includes(h) ?? false));
   return out;
 }
 

@@ -392,3 +392,103 @@ describe('YAML as Ansible reads it (YAML 1.1)', () => {
     );
   });
 });
+
+describe('a shared Ansible inventory: hosts pptp-fleet never contacts', () => {
+  const TUNNEL = '[{ name: hq, server: 127.0.0.9, username: u, password: { env: VPN_PW } }]';
+  const shared = (extra = ''): string =>
+    [
+      'all:',
+      '  children:',
+      '    routers:',
+      '      hosts:',
+      `        r1: { ansible_host: 127.0.0.1, tunnels: ${TUNNEL} }`,
+      '    switches:',
+      '      hosts:',
+      '        sw1: { ansible_host: 127.0.0.2, ansible_user: "{{ vault_switch_user }}" }',
+      `        sw2: { ansible_host: "{{ lookup('env', 'SW2_IP') }}", ansible_password: "{{ lookup('file', '/etc/sw') | trim }}" }`,
+      '        admin@sw3.example.com:',
+      extra,
+    ].join('\n');
+
+  it("leaves out a host without tunnels whose variables it cannot read, with a warning naming file and field (Ansible fails only the hosts it runs on)", async () => {
+    const inv = await loadInventoryText(shared(), 'hosts.yml', { env: {} });
+    expect(inv.hosts.map((h) => h.name)).toEqual(['r1']);
+    expect(inv.warnings).toEqual(
+      expect.arrayContaining([
+        'hosts.yml: all.children.switches.hosts.sw1.ansible_user: "{{ vault_switch_user }}": variable "vault_switch_user" is not defined for this host (host sw1 has no tunnels: left out)',
+        `hosts.yml: all.children.switches.hosts.sw2.ansible_host: "{{ lookup('env', 'SW2_IP') }}": environment variable SW2_IP is not set (host sw2 has no tunnels: left out)`,
+        'hosts.yml: all.children.switches.hosts["admin@sw3.example.com"]: host name "admin@sw3.example.com" is not an address to connect to; set ansible_host (host admin@sw3.example.com has no tunnels: left out)',
+      ]),
+    );
+  });
+
+  it('keeps every such problem an error on a host with tunnels (a router pptp-fleet manages)', async () => {
+    const text = shared().replace('ansible_host: 127.0.0.2,', `ansible_host: 127.0.0.2, tunnels: ${TUNNEL},`);
+    const err = await loadInventoryText(text, 'hosts.yml', { env: {} }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).problems.map((p) => p.path)).toEqual(['all.children.switches.hosts.sw1.ansible_user']);
+  });
+});
+
+describe("Ansible's env lookup, {{ lookup('env', 'NAME') }}", () => {
+  it('fills a field from the environment, alone or inside text', async () => {
+    const text = `all:\n  hosts:\n    r1:\n      ansible_host: "{{ lookup('env', 'R1_IP') }}"\n      ansible_user: "ops-{{ lookup(\\"env\\", \\"SITE\\") }}"\n`;
+    const inv = await loadInventoryText(text, 'hosts.yml', { env: { R1_IP: '127.0.0.7', SITE: 'ber' } });
+    expect(host(inv, 'r1')).toMatchObject({ address: '127.0.0.7', user: 'ops-ber' });
+    // the variables keep their written value, as ansible-inventory shows them
+    expect(host(inv, 'r1').vars.ansible_host).toBe("{{ lookup('env', 'R1_IP') }}");
+  });
+
+  it("reads a password from the environment only when a command needs it, as {env: NAME}", async () => {
+    const text = `all:\n  hosts:\n    r1:\n      ansible_host: 127.0.0.1\n      tunnels: [{ name: hq, server: 127.0.0.9, username: u, password: "{{ lookup('env', 'VPN_PW') }}" }]\n`;
+    const env: NodeJS.ProcessEnv = {};
+    const inv = await loadInventoryText(text, 'hosts.yml', { env });
+    // no plain-text warning: the password is not in the file
+    expect(inv.warnings).toEqual([]);
+    await expect(inv.resolveSecrets(inv.hosts)).rejects.toThrow(/environment variable VPN_PW is not set/);
+    env.VPN_PW = 's3cret';
+    const [h] = await inv.resolveSecrets(inv.hosts);
+    expect(h?.tunnels[0]?.password.reveal()).toBe('s3cret');
+  });
+
+  it('names the field whose variable is not set, and refuses the lookup inside a password\'s text', async () => {
+    const unset = await loadInventoryText(`all:\n  hosts:\n    r1:\n      ansible_host: "{{ lookup('env', 'R1_IP') }}"\n      tunnels: [{ name: hq, server: 127.0.0.9, username: u, password: "pre{{ lookup('env', 'PW') }}" }]\n`, 'hosts.yml', { env: {} }).then(
+      () => [],
+      (e: InputError) => e.problems.map((p) => [p.path, p.message]),
+    );
+    expect(unset).toEqual([
+      ['all.hosts.r1.ansible_host', `"{{ lookup('env', 'R1_IP') }}": environment variable R1_IP is not set`],
+      ['all.hosts.r1.tunnels[0].password', `a password from the environment is "{{ lookup('env', 'PW') }}" alone, or {env: PW}`],
+    ]);
+  });
+});
+
+describe('YAML forms Ansible accepts and refuses', () => {
+  it('takes a section written as one name as that name with nothing under it ("hosts: gw", "children: g")', async () => {
+    const inv = await loadInventoryText('all:\n  hosts: gw.example.com\n  children:\n    routers:\n      children: branch\n    branch:\n      hosts: r1.example.com\n', 'hosts.yml');
+    expect(inv.hosts.map((h) => [h.name, h.groups])).toEqual([
+      ['gw.example.com', ['ungrouped']],
+      ['r1.example.com', ['routers', 'branch']],
+    ]);
+  });
+
+  it('takes a key written twice with its last value and a warning, as Ansible does', async () => {
+    const inv = await loadInventoryText('all:\n  hosts:\n    r1:\n      ansible_user: a\n      ansible_user: b\n', 'hosts.yml');
+    expect(host(inv, 'r1').user).toBe('b');
+    expect(inv.warnings).toEqual(['hosts.yml: line 5: key "ansible_user" is written twice in one mapping: the last value is used (as Ansible does)']);
+  });
+
+  it('refuses an unquoted {{ }} value (a mapping used as a key), naming line and column', async () => {
+    await expect(loadInventoryText('all:\n  hosts:\n    r1:\n      ansible_user: {{ admin }}\n', 'hosts.yml')).rejects.toThrow(
+      /^hosts.yml: a mapping used as a key at line 4, column 22: Ansible's YAML refuses it; a value that starts with \{\{ must be quoted/,
+    );
+  });
+
+  it('says why a file named without an extension is neither YAML nor INI', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'inv-neither-'));
+    await writeFile(join(dir, 'hosts'), 'all:\n  hosts:\n    r1:\n      ansible_user: {{ admin }}\n');
+    const got = await loadInventory(join(dir, 'hosts')).then(() => [], (e: InputError) => e.problems.map((p) => p.message));
+    expect(got[0]).toMatch(/^read as YAML: a mapping used as a key at line 4/);
+    expect(got.slice(1).every((m) => m.startsWith('read as INI: '))).toBe(true);
+  });
+});

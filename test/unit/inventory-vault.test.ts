@@ -255,7 +255,8 @@ describe('templates in the variables pptp-fleet reads', () => {
   it.each(cases)('$name', async ({ vars, want }) => {
     const d = await mkdtemp(join(tmpdir(), 'inv-tpl-'));
     await mkdir(join(d, 'group_vars'));
-    await writeFile(join(d, 'hosts.yml'), 'all:\n  hosts:\n    r1: { ansible_host: 127.0.0.1 }\n');
+    // a router (a tunnel in the inventory's all: vars, which group_vars/all overrides)
+    await writeFile(join(d, 'hosts.yml'), 'all:\n  vars:\n    tunnels: [{ name: t, server: 127.0.0.1, username: u, password: { env: X } }]\n  hosts:\n    r1: { ansible_host: 127.0.0.1 }\n');
     await writeFile(join(d, 'group_vars', 'all.yml'), vars);
     const rel = (ps: InputProblem[]): InputProblem[] => ps.map((p) => ({ ...p, file: p.file.slice(d.length + 1) }));
     if (want.length === 0) {
