@@ -54,6 +54,26 @@ const vaultTag = {
   resolve: (text: string): VaultValue => new VaultValue(text),
 };
 
+/**
+ * Text Ansible never templates: a `!unsafe` scalar (or `{"__ansible_unsafe": ...}` in
+ * `ansible-inventory --list` output), e.g. a password holding `{{`. It is its text everywhere
+ * else (JSON, messages).
+ */
+export class UnsafeText {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
+  toString(): string {
+    return this.text;
+  }
+}
+
+const unsafeTag = {
+  tag: '!unsafe',
+  resolve: (text: string): UnsafeText => new UnsafeText(text),
+};
+
 export interface ParseYamlOptions {
   /**
    * Take a key written twice in one mapping as Ansible does (PyYAML keeps the last value, Ansible
@@ -75,7 +95,7 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
       version: '1.1',
       merge: true,
       uniqueKeys: opts.duplicateKeys === undefined,
-      customTags: (tags) => pyyamlScalars([...tags, vaultTag]),
+      customTags: (tags) => pyyamlScalars([...tags, vaultTag, unsafeTag]),
       prettyErrors: true,
       logLevel: 'error',
     });
@@ -96,7 +116,7 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
   visit(doc, {
     Node(_key, node) {
       const tag = (node as { tag?: string }).tag;
-      if (tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!') && tag !== '!vault' && (isScalar(node) || isMap(node) || isSeq(node))) {
+      if (tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!') && !((tag === '!vault' || tag === '!unsafe') && isScalar(node)) && (isScalar(node) || isMap(node) || isSeq(node))) {
         const pos = node.range ? lineCol(text, node.range[0]) : undefined;
         const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
         problems.push({ file, path: '', message: `unsupported YAML tag ${tag}${where}` });
@@ -196,6 +216,7 @@ function lineCol(text: string, offset: number): { line: number; col: number } {
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (value instanceof VaultValue) return 'an Ansible Vault value';
+  if (value instanceof UnsafeText) return describeValue(value.text);
   if (typeof value === 'string') {
     const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
     return JSON.stringify(cut);

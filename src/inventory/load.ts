@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { InputError, InternalError, type InputProblem } from '../errors.js';
 import { Secret } from '../secret.js';
-import { dedupeProblems, describeFsError, formatPath, issuesToProblems, joinPath, parseYaml, VaultValue, type PathSegment } from '../config/input.js';
+import { dedupeProblems, describeFsError, formatPath, issuesToProblems, joinPath, parseYaml, UnsafeText, VaultValue, type PathSegment } from '../config/input.js';
 import { HOST_VAR_SCHEMAS, nestedKeys, sshAddress, type HostVarName, type ParsedTunnel, type SecretRef } from './schema.js';
 import { readSources } from './sources.js';
 import { groupDepths, groupsOfHost, isMapping, readTree, type InventoryTree, type VarEntry } from './tree.js';
@@ -276,6 +276,7 @@ function resolveTemplates(
       v.where ??= { file: entry.file, path: formatPath(path) };
       return v;
     }
+    if (v instanceof UnsafeText) return v.text;
     if (typeof v === 'string') {
       const ref = VAR_REFERENCE.exec(v);
       const secret = SECRET_KEYS.has(String(path.at(-1)));
@@ -557,7 +558,7 @@ function pppdSecretProblem(value: string): string | undefined {
 
 /** A copy of `v` where every string is a Secret (values from vault-encrypted vars files). */
 function maskStrings(v: unknown, key: string): unknown {
-  if (typeof v === 'string') return new Secret(v, key);
+  if (typeof v === 'string' || v instanceof UnsafeText) return new Secret(String(v), key);
   if (Array.isArray(v)) return v.map((x) => maskStrings(x, key));
   if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskStrings(x, k)]));
   return v;
@@ -566,7 +567,7 @@ function maskStrings(v: unknown, key: string): unknown {
 /** A copy of `vars` where string values under secret-looking keys are Secrets (print as ***). */
 export function maskVars(vars: Record<string, unknown>): Record<string, unknown> {
   const walk = (v: unknown, key: string): unknown => {
-    if (typeof v === 'string' && SECRET_VAR.test(key)) return new Secret(v, key);
+    if ((typeof v === 'string' || v instanceof UnsafeText) && SECRET_VAR.test(key)) return new Secret(String(v), key);
     if (Array.isArray(v)) return v.map((x) => walk(x, ''));
     if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));

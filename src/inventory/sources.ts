@@ -19,7 +19,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve as resolvePath } from 'node:path';
 import type { InputProblem } from '../errors.js';
-import { describeFsError, describeValue, isExecutable, didYouMean, formatPath, parseYaml, VaultValue, type PathSegment } from '../config/input.js';
+import { describeFsError, describeValue, isExecutable, didYouMean, formatPath, parseYaml, UnsafeText, VaultValue, type PathSegment } from '../config/input.js';
 import { InputError } from '../errors.js';
 import { readIni } from './ini.js';
 import { addGroup, addHost, emptyTree, finishTree, GROUP_NAME, HOST_NAME, isDescendant, isMapping, linkChild, readTree, type InventoryTree, type VarEntry } from './tree.js';
@@ -228,12 +228,13 @@ export function readListForm(doc: Record<string, unknown>, file: string, tree: I
   return problems;
 }
 
-/** `ansible-inventory --list` prints vault values as `{"__ansible_vault": "$ANSIBLE_VAULT;..."}`. */
+/** `ansible-inventory --list` prints vault values as `{"__ansible_vault": "$ANSIBLE_VAULT;..."}`, `!unsafe` ones as `{"__ansible_unsafe": "..."}`. */
 function revive(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(revive);
   if (isMapping(v)) {
     const keys = Object.keys(v);
     if (keys.length === 1 && keys[0] === '__ansible_vault' && typeof v.__ansible_vault === 'string') return new VaultValue(v.__ansible_vault);
+    if (keys.length === 1 && keys[0] === '__ansible_unsafe' && typeof v.__ansible_unsafe === 'string') return new UnsafeText(v.__ansible_unsafe);
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
   }
   return v;

@@ -492,3 +492,25 @@ describe('YAML forms Ansible accepts and refuses', () => {
     expect(got.slice(1).every((m) => m.startsWith('read as INI: '))).toBe(true);
   });
 });
+
+describe("Ansible's !unsafe text (never templated)", () => {
+  it('keeps {{ in an !unsafe password as text, masked like any password, and reads it back from ansible-inventory --list JSON', async () => {
+    const yaml = "all:\n  hosts:\n    r1:\n      ansible_host: 127.0.0.1\n      ansible_password: !unsafe 'p{{ass'\n      note: !unsafe '{% raw %}'\n      tunnels: [{ name: t, server: 127.0.0.9, username: u, password: !unsafe 'x{{y' }]\n";
+    const json = JSON.stringify({
+      _meta: { hostvars: { r1: { ansible_host: '127.0.0.1', ansible_password: { __ansible_unsafe: 'p{{ass' }, note: { __ansible_unsafe: '{% raw %}' }, tunnels: [{ name: 't', server: '127.0.0.9', username: 'u', password: { __ansible_unsafe: 'x{{y' } }] } } },
+      all: { children: ['ungrouped'] },
+      ungrouped: { hosts: ['r1'] },
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'inv-unsafe-'));
+    await writeFile(join(dir, 'hosts.yml'), yaml);
+    await writeFile(join(dir, 'list.json'), json);
+    for (const file of ['hosts.yml', 'list.json']) {
+      const inv = await loadAll(join(dir, file));
+      const h = host(inv, 'r1');
+      expect(h.tunnels[0]?.password.reveal(), file).toBe('x{{y');
+      const shown = JSON.stringify(maskedHostJson(h));
+      expect(shown, file).not.toMatch(/p\{\{ass|x\{\{y/);
+      expect(shown, file).toContain('{% raw %}');
+    }
+  });
+});
