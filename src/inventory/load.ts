@@ -52,6 +52,8 @@ export interface LoadInventoryOptions {
   env?: NodeJS.ProcessEnv;
   /** Vault passwords (--vault-password-file, --vault-id); none by default. */
   vaultSecrets?: readonly VaultSecret[];
+  /** An Ansible playbook directory whose group_vars/ and host_vars/ count too (sources.ts); none by default. */
+  playbookDir?: string;
 }
 
 const DEFAULT_PORT = 22;
@@ -129,7 +131,7 @@ const SECRET_KEYS = new Set(['password', 'ansible_password', 'ansible_ssh_pass',
  */
 export async function loadInventory(sources: string | readonly string[], opts: LoadInventoryOptions = {}): Promise<Inventory> {
   const list = typeof sources === 'string' ? [sources] : [...sources];
-  const { tree, problems } = await readSources(list, { vaultSecrets: opts.vaultSecrets });
+  const { tree, problems } = await readSources(list, { vaultSecrets: opts.vaultSecrets, playbookDir: opts.playbookDir });
   return resolveInventory(tree, list, opts, problems);
 }
 

@@ -31,10 +31,17 @@ const SCRIPT_TIMEOUT_MS = 60_000;
 
 export interface ReadSourcesOptions {
   vaultSecrets?: readonly VaultSecret[];
+  /**
+   * An Ansible playbook directory: its group_vars/ and host_vars/ are one more layer, above
+   * every source's (Ansible's precedence: a playbook's group_vars/all above an inventory's,
+   * below the inventory's group_vars/GROUP; its host_vars/ above all).
+   */
+  playbookDir?: string;
 }
 
 /**
- * Reads every source into one tree, then the group_vars/host_vars next to each source.
+ * Reads every source into one tree, then the group_vars/host_vars next to each source and in
+ * the playbook directory.
  * Problems are returned, not thrown, so they are reported together with the variables' problems.
  */
 export async function readSources(sources: readonly string[], opts: ReadSourcesOptions = {}): Promise<{ tree: InventoryTree; problems: InputProblem[] }> {
@@ -53,7 +60,10 @@ export async function readSources(sources: readonly string[], opts: ReadSourcesO
     await readSource(src, st.isDirectory(), tree, problems);
   }
   finishTree(tree);
-  for (const dir of basedirs) await readVarsDirs(dir, tree, problems, opts.vaultSecrets ?? []);
+  // (the playbook directory's layer even where it is a source's directory too: Ansible then
+  // reads those files twice, and with several sources the second reading outranks the others)
+  const layers = opts.playbookDir === undefined ? basedirs : [...basedirs, opts.playbookDir];
+  for (const dir of layers) await readVarsDirs(dir, tree, problems, opts.vaultSecrets ?? []);
   return { tree, problems };
 }
 

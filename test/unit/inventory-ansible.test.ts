@@ -25,6 +25,8 @@ interface Layout {
   sources: string[];
   /** What ansible is given, when it differs (it has no static reader for --list JSON). */
   ansible?: string[];
+  /** An Ansible playbook directory (--playbook-dir for both). */
+  playbookDir?: string;
   limits: string[];
 }
 
@@ -34,6 +36,7 @@ const LAYOUTS: Layout[] = [
   { name: 'ansible-inventory --list JSON', sources: [`${L}/listjson/list.json`], ansible: [`${L}/listjson/list.sh`], limits: ['all', 'dc', 'core:!j2', 'ungrouped'] },
   { name: 'dynamic inventory script without _meta', sources: [`${L}/script/inventory.sh`], limits: ['all', 'edge', 'routers:!edge'] },
   { name: 'forms from real inventories: one-name sections, keys written twice, group_vars without extension and as a directory', sources: [`${L}/forms/hosts.yml`], limits: ['all', 'ungrouped', 'routers', 'branch:!br-02', 'core'] },
+  { name: "a playbook directory's group_vars/ and host_vars/ (--playbook-dir), ranked among the inventory's as Ansible ranks them", sources: [`${L}/playbook-dir/inv/hosts`], playbookDir: `${L}/playbook-dir`, limits: ['all', 'g', 'h'] },
   { name: 'several -i, later sources winning', sources: [`${L}/multi/a.yml`, `${L}/multi/b.ini`], limits: ['all', 'g', 'h:g', 'g:!m1'] },
 ];
 
@@ -55,8 +58,8 @@ function ansibleList(sources: string[], extra: string[] = []): Json {
   return JSON.parse(execFileSync('ansible-inventory', args, { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Json;
 }
 
-function ansibleLimit(sources: string[], pattern: string): string[] {
-  const out = execFileSync('ansible', [...sources.flatMap((s) => ['-i', s]), '--list-hosts', pattern], { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+function ansibleLimit(sources: string[], pattern: string, extra: string[] = []): string[] {
+  const out = execFileSync('ansible', [...sources.flatMap((s) => ['-i', s]), ...extra, '--list-hosts', pattern], { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   return out.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== '');
 }
 
@@ -107,10 +110,12 @@ function ourVars(inv: Inventory): Json {
 describe.skipIf(!hasAnsible)('inventories read as Debian ansible-inventory reads them', () => {
   describe.each(LAYOUTS)('$name', (layout) => {
     const theirSources = layout.ansible ?? layout.sources;
+    const extra = layout.playbookDir === undefined ? [] : ['--playbook-dir', layout.playbookDir];
+    const load = (): Promise<Inventory> => loadInventory(layout.sources, layout.playbookDir === undefined ? {} : { playbookDir: layout.playbookDir });
 
     it('the same hosts, groups and merged variables', async () => {
-      const inv = await loadInventory(layout.sources);
-      const list = ansibleList(theirSources);
+      const inv = await load();
+      const list = ansibleList(theirSources, extra);
       const hostvars = (list._meta as { hostvars: Json }).hostvars;
       expect(inv.hosts.map((h) => h.name).sort()).toEqual(Object.keys(hostvars).sort());
       expect(normalize(ourVars(inv))).toEqual(normalize(hostvars));
@@ -118,9 +123,9 @@ describe.skipIf(!hasAnsible)('inventories read as Debian ansible-inventory reads
     });
 
     it.each(layout.limits)('--limit %s selects the same hosts as ansible --list-hosts', async (pattern) => {
-      const inv = await loadInventory(layout.sources);
+      const inv = await load();
       const ours = selectHosts(inv, pattern).map((h) => h.name);
-      expect(ours.sort()).toEqual(ansibleLimit(theirSources, pattern).sort());
+      expect(ours.sort()).toEqual(ansibleLimit(theirSources, pattern, extra).sort());
     });
   });
 });

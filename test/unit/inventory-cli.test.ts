@@ -35,6 +35,21 @@ describe('pptp-fleet inventory', () => {
     expect(err).toMatch(/^warning: .*tunnels\[2\]\.password: password written in plain text/);
   });
 
+  it("reads the current directory's group_vars/ and host_vars/ as ansible-inventory does (its playbook directory), or --playbook-dir's", async () => {
+    const L = 'test/fixtures/inventory/layouts/playbook-dir';
+    const varsOf = (out: string): Record<string, unknown> | undefined => (JSON.parse(out) as { hosts: { name: string; vars: Record<string, unknown> }[] }).hosts.find((h) => h.name === 'r1')?.vars;
+    const here = process.cwd();
+    try {
+      process.chdir(L);
+      expect(varsOf((await run('-i', 'inv/hosts', '--list')).out)).toMatchObject({ a: 'pb_all', e: 'pb_g', f: 'pb_host', hv: 'inv_host' });
+    } finally {
+      process.chdir(here);
+    }
+    // from elsewhere, the inventory's own only, unless --playbook-dir names the directory
+    expect(varsOf((await run('-i', `${L}/inv/hosts`, '--list')).out)).toMatchObject({ a: 'inv_all', e: 'inv_g', f: 'inv_host' });
+    expect(varsOf((await run('-i', `${L}/inv/hosts`, '--playbook-dir', L, '--list')).out)).toMatchObject({ a: 'pb_all', e: 'pb_g', f: 'pb_host' });
+  });
+
   it('-i is repeatable: later sources add hosts and win on variables', async () => {
     const L = 'test/fixtures/inventory/layouts/multi';
     const { out } = await run('-i', `${L}/a.yml`, '-i', `${L}/b.ini`, '--list');

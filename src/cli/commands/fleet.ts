@@ -42,6 +42,7 @@ export const DEFAULT_PLAYBOOK = path.join(packageRoot, 'playbooks', 'pptp-client
 export interface FleetFlags {
   inventory?: string[];
   vaultPasswordFile?: string[];
+  playbookDir?: string;
   vaultId?: string[];
   limit?: string;
   forks?: string;
@@ -76,6 +77,7 @@ function commonOptions(cmd: Command): Command {
   return cmd
     .option('-i, --inventory <source>', 'inventory: YAML, INI, ansible-inventory JSON, script or directory (repeatable)', collect, [])
     .option('--vault-password-file <file>', 'Ansible Vault password file, or a script printing it (repeatable)', collect, [])
+    .option('--playbook-dir <dir>', "an Ansible playbook directory whose group_vars/ and host_vars/ count too (default: the current directory, as ansible-inventory)")
     .option('--vault-id <[label@]file>', 'Ansible Vault id: password file with an optional label (repeatable)', collect, [])
     .option('-l, --limit <pattern>', "hosts to act on, Ansible pattern: 'r001', 'branches:&wr', 'all:!r007', 'r0*'")
     .option('-f, --forks <n>', 'hosts at once (default 20)')
@@ -259,7 +261,7 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   const reportJson = opts.reportJson;
   const junitFile = opts.junit;
 
-  const inventory = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags) });
+  const inventory = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags), playbookDir: flags.playbookDir ?? process.cwd() });
   if (inventory.hosts.length === 0) {
     throw new InputError([{ file: sources.join(', '), path: '', message: 'the inventory has no hosts' }]);
   }

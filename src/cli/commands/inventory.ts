@@ -12,6 +12,7 @@ interface InventoryFlags {
   inventory?: string[];
   vaultPasswordFile?: string[];
   vaultId?: string[];
+  playbookDir?: string;
   limit?: string;
   list?: boolean;
   graph?: boolean;
@@ -54,6 +55,7 @@ export function registerInventory(program: Command): void {
     .option('-i, --inventory <source>', 'inventory: YAML, INI, ansible-inventory JSON, script or directory (repeatable)', collect, [])
     .option('--vault-password-file <file>', 'Ansible Vault password file, or a script printing it (repeatable)', collect, [])
     .option('--vault-id <[label@]file>', 'Ansible Vault id: password file with an optional label (repeatable)', collect, [])
+    .option('--playbook-dir <dir>', "an Ansible playbook directory whose group_vars/ and host_vars/ count too (default: the current directory, as ansible-inventory)")
     .option('-l, --limit <pattern>', 'host pattern: group, host, glob, ~regex, a:b, a:&b, a:!b')
     .option('--list', 'print hosts with merged variables as JSON (secrets masked)')
     .option('--graph', 'print the group tree like ansible-inventory --graph')
@@ -66,7 +68,7 @@ export function registerInventory(program: Command): void {
       if (sources.length === 0) {
         throw new InputError([{ file: 'inventory', path: '', message: 'no inventory: pass -i SOURCE or set "inventory" in .pptp-fleetrc' }]);
       }
-      const inv = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags) });
+      const inv = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags), playbookDir: flags.playbookDir ?? process.cwd() });
       for (const w of inv.warnings) process.stderr.write(`warning: ${w}\n`);
       const hosts = selectHosts(inv, await expandLimitFiles(flags.limit));
       if (flags.list) {
