@@ -103,6 +103,8 @@ const NO_ROUTE_TO_SERVER = /PPTP: (?:connect failed \((?:Network is unreachable|
 
 /** pptpmanager.c: the `ppp` program pptpd.conf names cannot be run. */
 const PPTPD_NO_PPPD = /MGR: PPP binary /i;
+/** fsm.c's time-out of CCP, the protocol that carries MPPE (rules.ts config-timeout). */
+const CCP_TIMEOUT = /\bCCP: timeout sending Conf/i;
 
 /** pptp's and pptp.so's words for a server name that did not resolve (pptp.c get_ip_address: gethostbyname before 1.8, getaddrinfo's gai_strerror since). */
 const DNS_FAILURE = /gethostbyname|getaddrinfo|Unknown host|resolve|Name or service|HOST NOT FOUND|No address associated|Temporary failure in name resolution/i;
@@ -252,7 +254,8 @@ function serverRefused(attempt: Attempt): string {
  * attempt (carrier-lost before the link came up, gre-socket's program, a pty closed on an up
  * link) keeps its own branch in fixFor/nextCommand.
  */
-const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; next?: (a: Attempt) => string }>> = {
+/** `other` by its cause: the fix, and the next command where the cause has its own (undefined: the verdict's). */
+const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; next?: (a: Attempt) => string | undefined }>> = {
   'front-end-stopped': {
     fix: () =>
       "openfortivpn shut the tunnel down and closed pppd's pty, so pppd could not tell why: openfortivpn's own lines just before \"Cancelling threads...\" say it (a Ctrl-C or a signal, the gateway closing the TLS connection, a read or SSL error).",
@@ -280,7 +283,11 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
     next: () => '`ls -l /dev/ttyUSB* /dev/ttyACM*` (try the modem\'s other port) and `logread | grep -E "chat|pppd"` (did the dial answer CONNECT?)',
   },
   unfinished: {
-    fix: () => 'The log stops while the link was being set up (authentication had succeeded): take the log again after the attempt ended, or a minute later.',
+    fix: (a) =>
+      has(a, CCP_TIMEOUT)
+        ? "The log stops after authentication with CCP (compression, which carries MPPE) unanswered by the peer: where MPPE is required (`mppe required`, `require-mppe-128`), pppd starts IPCP only once CCP is up, so the link hangs here with no IP address until something ends it. The server does not offer MPPE: enable it there (pptpd's `require-mppe-128`), or drop the requirement on this side if the tunnel may run unencrypted."
+        : 'The log stops while the link was being set up (authentication had succeeded): take the log again after the attempt ended, or a minute later.',
+    next: (a) => (has(a, CCP_TIMEOUT) ? '`logread -e pppd | grep -e CCP -e MPPE` (add `debug` to see the CCP exchange)' : undefined),
   },
   'pppd-crashed': {
     fix: () => 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.',
@@ -751,8 +758,8 @@ function wvdialFix(verdict: Verdict, attempt: Attempt): string | null {
 
 function wvdialNext(verdict: Verdict, attempt: Attempt): string {
   // a dialer's own cause (the modem's answers, the port) keeps its next step
-  const byCause = verdict === 'other' && attempt.cause ? OTHER_BY_CAUSE[attempt.cause]?.next : undefined;
-  if (byCause) return byCause(attempt);
+  const byCause = verdict === 'other' && attempt.cause ? OTHER_BY_CAUSE[attempt.cause]?.next?.(attempt) : undefined;
+  if (byCause !== undefined) return byCause;
   const syslog = '`grep -e pppd -e chat /var/log/syslog | tail -n 50` (pppd\'s own lines, which wvdial\'s console leaves out)';
   return verdict === 'auth_failed' ? `\`sudo grep -v '^#' /etc/wvdial.conf\` and ${syslog}` : syslog;
 }
@@ -861,8 +868,8 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       if (has(attempt, DISCOVERY_INTERRUPTED)) return '`logread | grep -E "netifd|pppd"` (what restarted the interface) and `ip link` (the WAN port\'s link)';
       return `\`ifstatus ${name}\` and \`logread -e pppd\` around the stop`;
     case 'other': {
-      const byCause = attempt.cause ? OTHER_BY_CAUSE[attempt.cause] : undefined;
-      if (byCause?.next) return byCause.next(attempt);
+      const byCauseNext = attempt.cause ? OTHER_BY_CAUSE[attempt.cause]?.next?.(attempt) : undefined;
+      if (byCauseNext !== undefined) return byCauseNext;
       if (silentAfterAuth(attempt)) return "`debug` back in /etc/ppp/options.pptp, `ifup NAME`, then `logread -e pppd | grep -e CCP -e TermReq`".replace('NAME', name);
       if (has(attempt, PPTPD_NO_PPPD)) return "`grep -n '^ppp' /etc/pptpd.conf` and `ls -l /usr/sbin/pppd`";
       if (managerOnly(attempt)) return '`netstat -ltn | grep 1723` on the server, then `logread | grep -E "pptpd|pppd"` while a client connects';

@@ -1223,8 +1223,10 @@ export const PPPD_RULES: Rule[] = [
     on: (s, m, l) => {
       const proto = (m[1] ?? '').toUpperCase();
       if (proto === 'LCP') s.lcpTimeout ??= l;
-      // An IPv6CP (or CCP) timeout leaves IPCP running: it ends nothing.
-      else if (!/^(?:IPV6CP|IP6CP|CCP)$/.test(proto)) s.otherTimeout ??= l;
+      // An IPv6CP (or CCP) timeout leaves IPCP running: it ends nothing (CCP's is kept for the
+      // hint of a link that then never came up).
+      else if (proto === 'CCP') s.ccpTimeout ??= l;
+      else if (!/^(?:IPV6CP|IP6CP)$/.test(proto)) s.otherTimeout ??= l;
     },
   },
   // --- scripts (main.c: "Script %s finished (pid %d), status = 0x%x") ---

@@ -101,6 +101,11 @@ export interface Session {
   /** The access concentrator's error tag in a PADO or PADS (discovery.c: it answered, and refused). */
   acError: LogLine | null;
   otherTimeout: LogLine | null;
+  /**
+   * CCP's Config-Requests went unanswered: harmless without MPPE, but with MPPE required pppd
+   * starts IPCP only once CCP is up (auth.c start_networks), so the link then hangs with no IP.
+   */
+  ccpTimeout: LogLine | null;
   localIp: string | null;
   remoteIp: string | null;
   dns: string[];
@@ -220,6 +225,7 @@ export function newSession(pid: string | null): Session {
     discoveryTimeout: null,
     acError: null,
     otherTimeout: null,
+    ccpTimeout: null,
     localIp: null,
     remoteIp: null,
     dns: [],

@@ -393,7 +393,7 @@ export function decideVerdict(s: Session): Decision {
     return {
       verdict: 'other',
       endedBy: cause ? describe(cause) : unfinished ? UNFINISHED_AFTER_AUTH : null,
-      evidence: ev(s.otherTimeout, cause !== undefined && cause === hangup ? s.serialLine : null, cause?.line, s.lines[s.lines.length - 1]),
+      evidence: ev(s.otherTimeout, unfinished ? s.ccpTimeout : null, cause !== undefined && cause === hangup ? s.serialLine : null, cause?.line, s.lines[s.lines.length - 1]),
       ...(unfinished ? { cause: 'unfinished' as const } : causeOf(cause)),
     };
   }

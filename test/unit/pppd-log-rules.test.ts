@@ -349,11 +349,26 @@ describe('a terminal where pppd runs in the background', () => {
     for (const prompt of ['~ # ', '/ # ', '/etc/ppp # ']) {
       const dump = [`${prompt}pppd options in effect:`, 'debug # (from command line)', '/dev/ttyUSB3 # (from command line)'];
       expect(parsePppdLog(dump.join('\n')).isPppdLog, prompt).toBe(true);
-      expect(diagnose([`${prompt}Connect: ppp0 <--> /dev/ttyUSB3`, 'LCP: timeout sending Config-Requests'].join('\n')).verdict, prompt).toBe('no_response');
+      expect(splitLog(`${prompt}Connect: ppp0 <--> /dev/ttyUSB3`)[0]?.msg, prompt).toBe('Connect: ppp0 <--> /dev/ttyUSB3');
     }
     // the option line keeps its own text: the device is not taken for a prompt
     const lines = splitLog(['pppd options in effect:', '/dev/ttyUSB3 # (from command line)'].join('\n'));
     expect(lines.map((l) => l.msg)).toContain('/dev/ttyUSB3 # (from command line)');
+  });
+});
+
+describe("CCP's time-out with MPPE required (auth.c start_networks: IPCP waits for CCP)", () => {
+  const head = ['daemon.notice pppd[2345]: Connect: ppp0 <--> /dev/pts/0', 'daemon.info pppd[2345]: CHAP authentication succeeded'];
+  it('names the unanswered CCP (MPPE) in the hint of a log that stops there, the verdict unchanged', () => {
+    const d = diagnose([...head, 'daemon.warn pppd[2345]: CCP: timeout sending Config-Requests'].join('\n'));
+    expect(d.verdict).toBe('other');
+    expect(d.evidence.some((l) => /CCP: timeout/.test(l))).toBe(true);
+    expect(d.hint).toMatch(/CCP \(compression, which carries MPPE\) unanswered/);
+    expect(d.hint).toMatch(/Next on the router: `logread -e pppd \| grep -e CCP -e MPPE`/);
+  });
+  it('keeps the plain hint where CCP did not time out', () => {
+    const d = diagnose(head.join('\n'));
+    expect(d.hint).toMatch(/^The log stops while the link was being set up/);
   });
 });
 
