@@ -76,26 +76,34 @@ const unsafeTag = {
 
 export interface ParseYamlOptions {
   /**
-   * Take a key written twice in one mapping as Ansible does (PyYAML keeps the last value, Ansible
-   * warns), noting each here as "FILE: line L: ..."; without it a duplicate key is an error.
+   * Read as Ansible reads inventories and vars files: `!unsafe` is text never templated (on a
+   * scalar, or on every string inside a list or mapping, as its constructor wraps them), and a
+   * key written twice keeps its last value, with a warning pushed here. Without it (settings,
+   * playbooks) both are errors.
    */
-  duplicateKeys?: string[];
+  ansibleWarnings?: string[];
 }
+
+/** Tags a scalar may carry, and the one Ansible's files may put on a list or mapping too. */
+const SCALAR_TAGS = new Set(['!vault', '!unsafe']);
+const ANSIBLE_TAGS = new Set(['!unsafe']);
 
 /**
  * Parses YAML text the way Ansible reads inventories (PyYAML, YAML 1.1: `yes`/`no` are
- * booleans, `<<` merge keys work; plain scalars resolved as PyYAML does, pyyaml-scalars.ts). Syntax errors, duplicate keys (unless
- * `duplicateKeys` collects them) and alias bombs become InputErrors with line and column.
+ * booleans, `<<` merge keys work; plain scalars resolved as PyYAML does, pyyaml-scalars.ts).
+ * Syntax errors, duplicate keys (unless `ansibleWarnings` collects them) and alias bombs become
+ * InputErrors with line and column.
  */
 export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {}): unknown {
+  const ansible = opts.ansibleWarnings;
   let doc: Document;
   try {
     // logLevel 'error': the yaml package would otherwise print warnings (only the CLI prints).
     doc = parseDocument(text, {
       version: '1.1',
       merge: true,
-      uniqueKeys: opts.duplicateKeys === undefined,
-      customTags: (tags) => pyyamlScalars([...tags, vaultTag, unsafeTag]),
+      uniqueKeys: ansible === undefined,
+      customTags: (tags) => pyyamlScalars([...tags, vaultTag, ...(ansible ? [unsafeTag] : [])]),
       prettyErrors: true,
       logLevel: 'error',
     });
@@ -111,29 +119,37 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
       }),
     );
   }
-  // Tags we do not know (`!include`, `!unsafe` ...) would silently turn into strings.
+  const at = (node: { range?: [number, number, number] | null }): string => {
+    const pos = node.range ? lineCol(text, node.range[0]) : undefined;
+    return pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+  };
+  // Tags we do not know (`!include` ...) would silently turn into strings.
   const problems: InputProblem[] = [];
   visit(doc, {
     Node(_key, node) {
       const tag = (node as { tag?: string }).tag;
-      if (tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!') && !((tag === '!vault' || tag === '!unsafe') && isScalar(node)) && (isScalar(node) || isMap(node) || isSeq(node))) {
-        const pos = node.range ? lineCol(text, node.range[0]) : undefined;
-        const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-        problems.push({ file, path: '', message: `unsupported YAML tag ${tag}${where}` });
+      if (tag === undefined || !tag.startsWith('!') || tag.startsWith('!!') || !(isScalar(node) || isMap(node) || isSeq(node))) return;
+      if (ansible && ANSIBLE_TAGS.has(tag) && !isScalar(node)) {
+        // constructor.py construct_yaml_unsafe: the list's or mapping's strings become unsafe text
+        visit(node, {
+          Scalar(key, scalar) {
+            if (key !== 'key' && typeof scalar.value === 'string') scalar.value = new UnsafeText(scalar.value);
+          },
+        });
+        return;
       }
+      if (isScalar(node) && SCALAR_TAGS.has(tag) && (ansible || !ANSIBLE_TAGS.has(tag))) return;
+      problems.push({ file, path: '', message: `unsupported YAML tag ${tag}${at(node)}` });
     },
     Map(_key, map) {
-      if (opts.duplicateKeys === undefined) return;
+      if (ansible === undefined) return;
       const seen = new Set<unknown>();
       for (const pair of map.items) {
         if (!isScalar(pair.key)) continue;
         const k = pair.key.value;
-        if (!seen.has(k)) {
-          seen.add(k);
-          continue;
-        }
-        const pos = pair.key.range ? lineCol(text, pair.key.range[0]) : undefined;
-        opts.duplicateKeys.push(`${file}: ${pos ? `line ${pos.line}: ` : ''}key "${String(k)}" is written twice in one mapping: the last value is used (as Ansible does)`);
+        const line = pair.key.range ? `line ${lineCol(text, pair.key.range[0]).line}: ` : '';
+        if (seen.has(k)) ansible.push(`${file}: ${line}key "${String(k)}" is written twice in one mapping: the last value is used`);
+        seen.add(k);
       }
     },
     // PyYAML (Ansible) refuses a mapping or a list as a key ("found unacceptable key"): most
@@ -141,9 +157,7 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
     Pair(_key, pair) {
       const key = pair.key;
       if (!isMap(key) && !isSeq(key)) return;
-      const pos = key.range ? lineCol(text, key.range[0]) : undefined;
-      const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-      problems.push({ file, path: '', message: `a ${isMap(key) ? 'mapping' : 'list'} used as a key${where}: Ansible's YAML refuses it; a value that starts with {{ must be quoted ("{{ name }}")` });
+      problems.push({ file, path: '', message: `a ${isMap(key) ? 'mapping' : 'list'} used as a key${at(key)}: Ansible's YAML refuses it; a value that starts with {{ must be quoted ("{{ name }}")` });
     },
   });
   if (problems.length > 0) throw new InputError(problems);

@@ -48,12 +48,17 @@ export interface ResolveSecretsOptions {
 }
 
 export interface LoadInventoryOptions {
-  /** Where `{env: VAR}` secrets are looked up; default `process.env`. */
+  /** Where `{env: VAR}` secrets are looked up, and `lookup('env', ...)` fields read; default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Vault passwords (--vault-password-file, --vault-id); none by default. */
   vaultSecrets?: readonly VaultSecret[];
   /** An Ansible playbook directory whose group_vars/ and host_vars/ count too (sources.ts); none by default. */
   playbookDir?: string;
+  /**
+   * The command contacts hosts without tunnels too (`ping`): their problems stay errors instead
+   * of leaving them out.
+   */
+  contactsHostsWithoutTunnels?: boolean;
 }
 
 const DEFAULT_PORT = 22;
@@ -68,29 +73,32 @@ const SECRET_VAR = /pass|secret|token|psk/i;
 
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 /**
- * Ansible's env lookup, `lookup('env', 'NAME')` (either quotes): the one lookup an inventory
- * commonly holds for an address or a password (`ansible_host: "{{ lookup('env', 'ROUTER_IP') }}"`).
+ * Ansible's env lookup, `lookup('env', 'NAME')` or `lookup('ansible.builtin.env', 'NAME')` (each
+ * string in either quotes, as Jinja pairs them): the one lookup an inventory commonly holds for an
+ * address or a password (`ansible_host: "{{ lookup('env', 'ROUTER_IP') }}"`). The name is in
+ * one of its two groups, by its quotes.
  */
-const ENV_LOOKUP = `lookup\\(\\s*['"]env['"]\\s*,\\s*['"](${NAME})['"]\\s*\\)`;
-/** One term of a plain template: another variable of the same host, or the env lookup. */
+const ENV_LOOKUP = `lookup\\(\\s*(?:'(?:ansible\\.builtin\\.)?env'|"(?:ansible\\.builtin\\.)?env")\\s*,\\s*(?:'(${NAME})'|"(${NAME})")\\s*\\)`;
+/** One term of a plain template: another variable of the same host (group 1), or the env lookup (group 2 or 3). */
 const TERM = `\\{\\{\\s*(?:(${NAME})|${ENV_LOOKUP})\\s*\\}\\}`;
-/** `{{ name }}` or `{{ lookup('env', 'NAME') }}` as the whole value, whitespace allowed. */
-const VAR_REFERENCE = new RegExp(`^${TERM}$`);
+/** A value that is one term: `{{ name }}` or `{{ lookup('env', 'NAME') }}`, whitespace allowed. */
+const WHOLE_TERM = new RegExp(`^${TERM}$`);
 /** Any other Jinja: expressions, filters, lookups, statements, comments. */
 const JINJA = /\{\{|\{%|\{#/;
 /** Text whose only Jinja is plain terms: "{{ inventory_hostname }}.vpn.example.com". */
-const PLAIN_REFERENCES = new RegExp(`^(?:[^{]|\\{(?![{%#]))*${TERM}(?:[^{]|\\{(?![{%#])|${TERM})*$`);
+const PLAIN_TERMS = new RegExp(`^(?:[^{]|\\{(?![{%#]))*${TERM}(?:[^{]|\\{(?![{%#])|${TERM})*$`);
 /** Where a whole-value env lookup is a secret read on demand ({env: NAME}), not text read at load. */
 const SECRET_KEYS = new Set(['password', 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password']);
 
 /**
  * Loads, validates and resolves an inventory from one or more sources (see sources.ts for the
  * formats: YAML, INI, `ansible-inventory --list` JSON, dynamic inventory scripts, directories,
- * and the group_vars/ and host_vars/ next to each source).
+ * and the group_vars/ and host_vars/ next to each source and in `opts.playbookDir`).
  *
  * Variable precedence is what `ansible-inventory --list` shows, weakest first:
- *   `all` in the sources < other groups in the sources < group_vars/all < group_vars/GROUP
- *   < the host in the sources < host_vars/HOST
+ *   `all` in the sources < other groups in the sources < group_vars/all < the playbook
+ *   directory's group_vars/all < group_vars/GROUP < the playbook directory's group_vars/GROUP
+ *   < the host in the sources < host_vars/HOST < the playbook directory's host_vars/HOST
  * (ansible-core's default VARIABLE_PRECEDENCE: all_inventory, groups_inventory,
  * all_plugins_inventory, groups_plugins_inventory: group_vars/all.yml beats a `[GROUP:vars]`
  * section of the inventory file),
@@ -108,9 +116,15 @@ const SECRET_KEYS = new Set(['password', 'ansible_password', 'ansible_ssh_pass',
  * Templates: in the variables pptp-fleet reads, a value that is exactly `{{ name }}` is the
  * host's variable `name` (recursively; a loop is an error), plain references inside text are
  * replaced by their values as text (`{{ inventory_hostname_short }}.vpn.example.com`; the magic
- * `inventory_hostname` and `inventory_hostname_short` are known); any other `{{ }}`, `{% %}` or
- * `{# #}` is an error naming file and dot-path (never used literally). Variables pptp-fleet
- * does not read are kept as written.
+ * `inventory_hostname` and `inventory_hostname_short` are known); `{{ lookup('env', 'NAME') }}`
+ * is read from `opts.env` (unlike Ansible, an unset one is an error, not ''), a password's as
+ * `{env: NAME}` on demand; any other `{{ }}`, `{% %}` or `{# #}` is an error naming file and
+ * dot-path (never used literally); `!unsafe` text is never templated. Variables pptp-fleet does
+ * not read are kept as written.
+ *
+ * Hosts without tunnels (a shared Ansible inventory's switches and servers) whose variables
+ * cannot be read are left out with a warning, unless `opts.contactsHostsWithoutTunnels` (ping)
+ * or their vars files could not be decrypted; a host with tunnels with a problem is an error.
  *
  * Connection aliases: `ansible_ssh_host` / `ansible_ssh_port` / `ansible_ssh_user` (pre-2.0
  * names) win over `ansible_host` / `ansible_port` / `ansible_user` (as ansible-core's ssh
@@ -137,9 +151,9 @@ export async function loadInventory(sources: string | readonly string[], opts: L
 
 /** loadInventory for YAML text already in memory; `file` names it in messages and anchors relative paths. */
 export async function loadInventoryText(text: string, file: string, opts: LoadInventoryOptions = {}): Promise<Inventory> {
-  const duplicateKeys: string[] = [];
-  const { tree, problems } = readTree(parseYaml(text, file, { duplicateKeys }), file);
-  tree.warnings.push(...duplicateKeys);
+  const warnings: string[] = [];
+  const { tree, problems } = readTree(parseYaml(text, file, { ansibleWarnings: warnings }), file);
+  tree.warnings.push(...warnings);
   return resolveInventory(tree, [file], opts, problems);
 }
 
@@ -153,6 +167,8 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
   const finishers = new Map<HostSpec, Finish>();
   const depths = groupDepths(tree);
   const priorities = groupPriorities(tree, problems);
+  const env = opts.env ?? process.env;
+  const vaultSecrets = opts.vaultSecrets ?? [];
 
   for (const host of tree.hosts.values()) {
     const member = groupsOfHost(tree, host.name);
@@ -178,12 +194,13 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
     ];
     for (const l of locked) warnings.push(`${l}: vault-encrypted and not decrypted (no or wrong vault password): its variables are left out`);
     const own: InputProblem[] = [];
-    const built = buildHost(host.name, { file: host.file ?? file, path: host.path }, order.length > 0 ? order : ['ungrouped'], merged, locked, { vaultSecrets: opts.vaultSecrets ?? [], env: opts.env ?? process.env }, own, warnings);
-    // A host without tunnels is never contacted (a switch or a server in a shared Ansible
-    // inventory): what pptp-fleet cannot read in its variables (a vault variable kept elsewhere,
-    // a lookup) does not stop the routers' run, as Ansible fails only the hosts it runs on. It
-    // is left out, with a warning naming file and field.
-    if (own.length > 0 && !hasTunnels(merged)) {
+    const built = buildHost(host.name, { file: host.file ?? file, path: host.path }, order.length > 0 ? order : ['ungrouped'], merged, locked, { vaultSecrets, env }, own, warnings);
+    // A host without tunnels is contacted only by `ping` (a switch or a server in a shared
+    // Ansible inventory): what pptp-fleet cannot read in its variables (a vault variable kept
+    // elsewhere, a lookup) does not stop the routers' run, as Ansible fails only the hosts it
+    // runs on. It is left out, with a warning naming file and field. Not a host whose vars files
+    // could not be decrypted: its tunnels may be in them.
+    if (own.length > 0 && !hasTunnels(merged) && locked.length === 0 && opts.contactsHostsWithoutTunnels !== true) {
       for (const p of dedupeProblems(own)) warnings.push(`${p.file}: ${p.path}: ${p.message} (host ${host.name} has no tunnels: left out)`);
       continue;
     }
@@ -196,8 +213,6 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
 
   const all = dedupeProblems(problems);
   if (all.length > 0) throw new InputError(all);
-  const env = opts.env ?? process.env;
-  const vaultSecrets = opts.vaultSecrets ?? [];
   const inv: Inventory = {
     file,
     sources,
@@ -256,9 +271,10 @@ function groupPriorities(tree: InventoryTree, problems: InputProblem[]): Map<str
 /**
  * Resolves `{{ name }}` references in one variable's value (recursively through what they
  * name), and `{{ lookup('env', 'NAME') }}` (a password's as `{env: NAME}`, read on demand like
- * one; any other field's from `env` now), leaving the value otherwise as is. Problems name the
- * file and dot-path of the template that is not a plain term, or of the term that cannot be
- * followed.
+ * one, also where the password names a variable that holds the lookup; any other field's from
+ * `env` now), leaving the value otherwise as is. `secret`: the chain started at a password.
+ * Problems name the file and dot-path of the template that is not a plain term, or of the term
+ * that cannot be followed.
  */
 function resolveTemplates(
   entry: VarEntry,
@@ -266,6 +282,7 @@ function resolveTemplates(
   problems: InputProblem[],
   stack: string[],
   env: NodeJS.ProcessEnv,
+  secret = false,
 ): unknown {
   const problem = (path: PathSegment[], message: string): undefined => {
     problems.push({ file: entry.file, path: formatPath(path), message });
@@ -279,49 +296,50 @@ function resolveTemplates(
       return v;
     }
     if (v instanceof UnsafeText) return v.text;
-    if (typeof v === 'string') {
-      const ref = VAR_REFERENCE.exec(v);
-      const secret = SECRET_KEYS.has(String(path.at(-1)));
-      // Plain terms inside text ("{{ inventory_hostname }}.vpn.example.com"): each is replaced
-      // by its value as text, as Jinja renders it.
-      if (!ref && PLAIN_REFERENCES.test(v)) {
-        let failed = false;
-        const text = v.replace(new RegExp(TERM, 'g'), (_all, name: string | undefined, envName: string | undefined) => {
-          if (envName !== undefined && secret) {
-            problem(path, `a password from the environment is "{{ lookup('env', '${envName}') }}" alone, or {env: ${envName}}`);
-            failed = true;
-            return '';
-          }
-          const value = envName !== undefined ? lookupEnv(envName, path) : walk(`{{ ${name ?? ''} }}`, path);
-          if (value === undefined || value instanceof VaultValue || (typeof value === 'object' && value !== null)) {
-            if (value !== undefined) problem(path, `"{{ ${name ?? ''} }}" inside text must be a plain value (text, number, boolean)`);
-            failed = true;
-            return '';
-          }
-          return value === null ? 'None' : typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value as string | number);
-        });
-        return failed ? undefined : text;
-      }
-      if (ref) {
-        const envName = ref[2];
-        // A password from the environment is read when a command needs it, as {env: NAME} is.
-        if (envName !== undefined) return secret ? { env: envName } : lookupEnv(envName, path);
-        const name = ref[1] ?? '';
-        const target = vars.get(name);
-        if (stack.includes(name)) return problem(path, `"{{ ${name} }}" refers back to itself (${[...stack, name].join(' -> ')})`);
-        if (target === undefined) return problem(path, `"{{ ${name} }}": variable "${name}" is not defined for this host`);
-        return resolveTemplates(target, vars, problems, [...stack, name], env);
-      }
-      if (JINJA.test(v)) {
-        return problem(
-          path,
-          'Jinja templates are not evaluated: only plain references to variables, "{{ name }}" alone or inside text, and "{{ lookup(\'env\', \'NAME\') }}" are supported here (no filters, other lookups or expressions)',
-        );
-      }
+    if (typeof v !== 'string') {
+      if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
+      if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
       return v;
     }
-    if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
-    if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
+    const password = secret || SECRET_KEYS.has(String(path.at(-1)));
+    const whole = WHOLE_TERM.exec(v);
+    if (whole) {
+      const [, name = '', single, double] = whole;
+      const envName = single ?? double;
+      // A password from the environment is read when a command needs it, as {env: NAME} is.
+      if (envName !== undefined) return password ? { env: envName } : lookupEnv(envName, path);
+      const target = vars.get(name);
+      if (stack.includes(name)) return problem(path, `"{{ ${name} }}" refers back to itself (${[...stack, name].join(' -> ')})`);
+      if (target === undefined) return problem(path, `"{{ ${name} }}": variable "${name}" is not defined for this host`);
+      return resolveTemplates(target, vars, problems, [...stack, name], env, password);
+    }
+    // Plain terms inside text ("{{ inventory_hostname }}.vpn.example.com"): each is replaced by
+    // its value as text, as Jinja renders it.
+    if (PLAIN_TERMS.test(v)) {
+      let failed = false;
+      const text = v.replace(new RegExp(TERM, 'g'), (_all, name: string | undefined, single: string | undefined, double: string | undefined) => {
+        const envName = single ?? double;
+        if (envName !== undefined && password) {
+          problem(path, `a password from the environment is "{{ lookup('env', '${envName}') }}" alone, or {env: ${envName}}`);
+          failed = true;
+          return '';
+        }
+        const value = envName !== undefined ? lookupEnv(envName, path) : walk(`{{ ${name ?? ''} }}`, path);
+        if (value === undefined || value instanceof VaultValue || (typeof value === 'object' && value !== null)) {
+          if (value !== undefined) problem(path, `"{{ ${name ?? ''} }}" inside text must be a plain value (text, number, boolean)`);
+          failed = true;
+          return '';
+        }
+        return value === null ? 'None' : typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value as string | number);
+      });
+      return failed ? undefined : text;
+    }
+    if (JINJA.test(v)) {
+      return problem(
+        path,
+        'Jinja templates are not evaluated: only plain references to variables, "{{ name }}" alone or inside text, and "{{ lookup(\'env\', \'NAME\') }}" are supported here (no filters, other lookups or expressions)',
+      );
+    }
     return v;
   };
   return walk(entry.value, entry.origin);
@@ -400,8 +418,9 @@ function buildHost(
     if (vars.get(key)?.encrypted) return true;
     let v = raw;
     for (let hops = 0; hops < 32 && typeof v === 'string'; hops++) {
-      const ref = VAR_REFERENCE.exec(v);
-      const target = ref ? vars.get(ref[1] ?? '') : undefined;
+      // (a variable's name is group 1; an env lookup names none)
+      const name = WHOLE_TERM.exec(v)?.[1];
+      const target = name === undefined ? undefined : vars.get(name);
       if (!target) return false;
       if (target.encrypted) return true;
       v = target.value;

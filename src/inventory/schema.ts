@@ -39,18 +39,24 @@ export function isIPv4(text: string): boolean {
 }
 
 const LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+/**
+ * A label of a name ssh connects to: an ssh_config `Host` alias or an /etc/hosts name may hold
+ * `_` (`branch_01`), which ssh and the resolver take (OpenSSH's valid_hostname refuses only
+ * shell metacharacters and blanks); a VPN server's name, written into the router's files, may not.
+ */
+const SSH_LABEL = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 
 /**
  * RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, 1-63 chars
- * each, 253 in all. Something made only of digits and dots is an address, not a name
- * (`10.0.0.300` is rejected, not looked up in DNS).
+ * each, 253 in all (`label` widens what a label may hold). Something made only of digits and
+ * dots is an address, not a name (`10.0.0.300` is rejected, not looked up in DNS).
  */
-export function isHostname(text: string): boolean {
+export function isHostname(text: string, label: RegExp = LABEL): boolean {
   const name = text.endsWith('.') ? text.slice(0, -1) : text;
   if (name.length === 0 || name.length > 253) return false;
   if (/^[0-9.]+$/.test(name)) return false;
   const labels = name.split('.');
-  if (!labels.every((l) => LABEL.test(l))) return false;
+  if (!labels.every((l) => label.test(l))) return false;
   // A numeric top-level label would make `1.2.3.4x`-style typos look like names.
   return !/^[0-9]+$/.test(labels[labels.length - 1] ?? '');
 }
@@ -178,7 +184,7 @@ export const serverAddress = z.string().refine((v) => isHostname(v) || isIPv4(v)
 });
 
 /** SSH address: host name, IPv4 or IPv6 literal. */
-export const sshAddress = z.string().refine((v) => isHostname(v) || isIPv4(v) || isIPv6(v), {
+export const sshAddress = z.string().refine((v) => isHostname(v, SSH_LABEL) || isIPv4(v) || isIPv6(v), {
   error: (iss) => `expected a hostname, IPv4 or IPv6 address, got ${describeValue(iss.input)}`,
 });
 

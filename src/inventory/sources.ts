@@ -16,7 +16,7 @@
 // no extension or .yml/.yaml/.json) is merged, later files winning. Vars files may be wholly
 // vault-encrypted.
 import { execFile } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve as resolvePath } from 'node:path';
 import type { InputProblem } from '../errors.js';
 import { describeFsError, describeValue, isExecutable, didYouMean, formatPath, parseYaml, UnsafeText, VaultValue, type PathSegment } from '../config/input.js';
@@ -63,7 +63,8 @@ export async function readSources(sources: readonly string[], opts: ReadSourcesO
   // (the playbook directory's layer even where it is a source's directory too: Ansible then
   // reads those files twice, and with several sources the second reading outranks the others)
   const layers = opts.playbookDir === undefined ? basedirs : [...basedirs, opts.playbookDir];
-  for (const dir of layers) await readVarsDirs(dir, tree, problems, opts.vaultSecrets ?? []);
+  const read = varsFileReader(opts.vaultSecrets ?? [], tree.warnings);
+  for (const dir of layers) await readVarsDirs(dir, tree, problems, read);
   return { tree, problems };
 }
 
@@ -110,7 +111,7 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
   let doc: unknown;
   let yamlError: InputError | undefined;
   try {
-    doc = parseYaml(text, src, { duplicateKeys: tree.warnings });
+    doc = parseYaml(text, src, { ansibleWarnings: tree.warnings });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     yamlError = err;
@@ -135,8 +136,12 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
   const ini = readIni(text, src, tree);
   // Read as neither: say both, as Ansible's warnings do (a YAML file named `hosts` with an
   // unquoted {{ }} is not an INI file with hosts named "all:").
-  if (ini.length > 0 && yamlError && startsLikeYaml(text)) problems.push(...yamlError.problems.map((p) => ({ ...p, message: `read as YAML: ${p.message}` })), ...ini.map((p) => ({ ...p, message: `read as INI: ${p.message}` })));
-  else problems.push(...ini);
+  if (ini.length === 0 || !yamlError || !startsLikeYaml(text)) {
+    problems.push(...ini);
+    return;
+  }
+  problems.push(...yamlError.problems.map((p) => ({ ...p, message: `read as YAML: ${p.message}` })));
+  problems.push(...ini.map((p) => ({ ...p, message: `read as INI: ${p.message}` })));
 }
 
 
@@ -293,8 +298,24 @@ async function readScript(file: string, tree: InventoryTree): Promise<InputProbl
   return problems;
 }
 
+/** A vars file's reading, and whether an earlier layer read the same file (its problems are reported once). */
+type VarsFileReader = (file: string) => Promise<{ result: VarsFileResult; again: boolean }>;
+
+/** Reads each vars file once, however many layers name it (`.` and the absolute current directory are one). */
+function varsFileReader(secrets: readonly VaultSecret[], warnings: string[]): VarsFileReader {
+  const done = new Map<string, VarsFileResult>();
+  return async (file) => {
+    const key = await realpath(file).catch(() => resolvePath(file));
+    const earlier = done.get(key);
+    if (earlier) return { result: earlier, again: true };
+    const result = await readVarsFile(file, secrets, warnings);
+    done.set(key, result);
+    return { result, again: false };
+  };
+}
+
 /** group_vars/ and host_vars/ under `dir`, for every group and host in the tree: one more layer of each. */
-async function readVarsDirs(dir: string, tree: InventoryTree, problems: InputProblem[], secrets: readonly VaultSecret[]): Promise<void> {
+async function readVarsDirs(dir: string, tree: InventoryTree, problems: InputProblem[], read: VarsFileReader): Promise<void> {
   const groupLayer = new Map<string, Map<string, VarEntry>>();
   const hostLayer = new Map<string, Map<string, VarEntry>>();
   tree.groupFileVars.push(groupLayer);
@@ -309,13 +330,13 @@ async function readVarsDirs(dir: string, tree: InventoryTree, problems: InputPro
     if (!st?.isDirectory()) continue;
     for (const name of k.names) {
       for (const file of await findVarsFiles(base, name)) {
-        const r = await readVarsFile(file, secrets, tree.warnings);
+        const { result: r, again } = await read(file);
         if ('locked' in r) {
-          k.locked.set(name, [...(k.locked.get(name) ?? []), file]);
+          if (!again) k.locked.set(name, [...(k.locked.get(name) ?? []), file]);
           continue;
         }
         if ('problems' in r) {
-          problems.push(...r.problems);
+          if (!again) problems.push(...r.problems);
           continue;
         }
         let vars = k.into.get(name);
@@ -371,7 +392,7 @@ async function readVarsFile(file: string, secrets: readonly VaultSecret[], warni
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text, file, { duplicateKeys: warnings });
+    doc = parseYaml(text, file, { ansibleWarnings: warnings });
   } catch (err) {
     if (err instanceof InputError) return { problems: [...err.problems] };
     throw err;

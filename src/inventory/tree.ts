@@ -115,10 +115,11 @@ export const GROUP_KEYS = ['hosts', 'children', 'vars'] as const;
 /** Group names: what Ansible accepts without "invalid characters" warnings, plus `-` and `.`. */
 export const GROUP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 /**
- * Host names: host names, IPv4 addresses, FQDNs. Characters that mean something in --limit
- * patterns (`, : ! & * ? [ ] ~`) and whitespace are refused, or the host could never be selected.
+ * Host names: host names, IPv4 addresses, FQDNs, in letters of any script (Ansible takes
+ * `příbor`). Characters that mean something in --limit patterns (`, : ! & * ? [ ] ~`) and
+ * whitespace are refused, or the host could never be selected.
  */
-export const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/;
+export const HOST_NAME = /^[\p{L}\p{N}_][\p{L}\p{N}_.@+-]*$/u;
 const MAX_EXPANDED_HOSTS = 10_000;
 
 /**

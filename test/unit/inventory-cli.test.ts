@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../src/errors.js';
@@ -50,6 +53,21 @@ describe('pptp-fleet inventory', () => {
     expect(varsOf((await run('-i', `${L}/inv/hosts`, '--playbook-dir', L, '--list')).out)).toMatchObject({ a: 'pb_all', e: 'pb_g', f: 'pb_host' });
   });
 
+  it('reads the files of a playbook directory that is the inventory\'s own once: each warning once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'inv-here-'));
+    await mkdir(join(dir, 'group_vars'));
+    await writeFile(join(dir, 'hosts'), '[g]\nr1 ansible_host=127.0.0.1\n');
+    await writeFile(join(dir, 'group_vars', 'all.yml'), 'x: 1\nx: 2\n');
+    const here = process.cwd();
+    process.chdir(dir);
+    const { err } = await run('-i', 'hosts', '--list').finally(() => process.chdir(here));
+    expect(err.split('\n').filter((l) => /written twice/.test(l))).toEqual(['warning: group_vars/all.yml: line 2: key "x" is written twice in one mapping: the last value is used']);
+  });
+
+  it('refuses a --playbook-dir that is not a directory (a typo would drop a layer of variables)', async () => {
+    await expect(run('-i', 'test/fixtures/inventory/patterns.yaml', '--playbook-dir', 'no/such/dir', '--list')).rejects.toThrow(InputError);
+  });
+
   it('-i is repeatable: later sources add hosts and win on variables', async () => {
     const L = 'test/fixtures/inventory/layouts/multi';
     const { out } = await run('-i', `${L}/a.yml`, '-i', `${L}/b.ini`, '--list');
@@ -61,5 +79,26 @@ describe('pptp-fleet inventory', () => {
     await expect(run('-i', 'test/fixtures/inventory/errors/typo-children.yaml', '--list')).rejects.toBeInstanceOf(InputError);
     await expect(run('-i', 'test/fixtures/inventory/patterns.yaml', '--list', '--limit', 'nosuch')).rejects.toThrow('--limit: no hosts matched "nosuch"');
     await expect(run('-i', 'test/fixtures/inventory/patterns.yaml')).rejects.toThrow('choose one of --list or --graph');
+  });
+});
+
+describe('fleet commands and hosts left out of the inventory', () => {
+  it('print why a host was left out before a --limit that names it matches nothing', async () => {
+    const { registerFleetCommands } = await import('../../src/cli/commands/fleet.js');
+    const dir = await mkdtemp(join(tmpdir(), 'inv-left-'));
+    const inv = join(dir, 'hosts.yml');
+    await writeFile(inv, 'all:\n  hosts:\n    r1: { ansible_host: 127.0.0.1, tunnels: [{ name: t, server: 127.0.0.9, username: u, password: { env: VPN_PW } }] }\n    sw2: { ansible_host: 127.0.0.2, ansible_port: 70000 }\n');
+    let err = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const program = new Command('pptp-fleet').exitOverride();
+    registerFleetCommands(program);
+    const run = program.parseAsync(['node', 'pptp-fleet', 'status', '-i', inv, '--limit', 'sw2', '--playbook-dir', dir, '-q']);
+    await expect(run).rejects.toThrow(/--limit: no hosts matched "sw2"/);
+    expect(err).toMatch(/^warning: .*hosts\.yml: all\.hosts\.sw2\.ansible_port: expected a port number \(1-65535\), got 70000 \(host sw2 has no tunnels: left out\)$/m);
+    // ping contacts hosts without tunnels: there it is the error itself
+    const ping = new Command('pptp-fleet').exitOverride();
+    registerFleetCommands(ping);
+    await expect(ping.parseAsync(['node', 'pptp-fleet', 'ping', '-i', inv, '--limit', 'sw2', '--playbook-dir', dir, '-q'])).rejects.toThrow(/sw2\.ansible_port: expected a port number/);
   });
 });

@@ -341,7 +341,7 @@ const ERRORS: { file: string; env?: NodeJS.ProcessEnv; problems: [path: string, 
       ['all.hosts.r1.tunnels[1].name', 'required, expected a string'],
       ['all.hosts.r1.ppp_options.idle', 'expected a whole number from 0 to 2147483647, got -1'],
       ['all.hosts.r1.ppp_options.mppe', 'expected a mapping, got false'],
-      ['all.hosts.r_underscore', 'host name "r_underscore" is not an address to connect to; set ansible_host'],
+      ['all.hosts["příbor"]', 'host name "příbor" is not an address to connect to; set ansible_host'],
     ],
   },
 ];
@@ -395,7 +395,7 @@ describe('YAML as Ansible reads it (YAML 1.1)', () => {
 
 describe('a shared Ansible inventory: hosts pptp-fleet never contacts', () => {
   const TUNNEL = '[{ name: hq, server: 127.0.0.9, username: u, password: { env: VPN_PW } }]';
-  const shared = (extra = ''): string =>
+  const shared = (): string =>
     [
       'all:',
       '  children:',
@@ -407,7 +407,6 @@ describe('a shared Ansible inventory: hosts pptp-fleet never contacts', () => {
       '        sw1: { ansible_host: 127.0.0.2, ansible_user: "{{ vault_switch_user }}" }',
       `        sw2: { ansible_host: "{{ lookup('env', 'SW2_IP') }}", ansible_password: "{{ lookup('file', '/etc/sw') | trim }}" }`,
       '        admin@sw3.example.com:',
-      extra,
     ].join('\n');
 
   it("leaves out a host without tunnels whose variables it cannot read, with a warning naming file and field (Ansible fails only the hosts it runs on)", async () => {
@@ -422,15 +421,38 @@ describe('a shared Ansible inventory: hosts pptp-fleet never contacts', () => {
     );
   });
 
-  it('keeps every such problem an error on a host with tunnels (a router pptp-fleet manages)', async () => {
-    const text = shared().replace('ansible_host: 127.0.0.2,', `ansible_host: 127.0.0.2, tunnels: ${TUNNEL},`);
-    const err = await loadInventoryText(text, 'hosts.yml', { env: {} }).then(() => undefined, (e: unknown) => e);
-    expect(err).toBeInstanceOf(InputError);
-    expect((err as InputError).problems.map((p) => p.path)).toEqual(['all.children.switches.hosts.sw1.ansible_user']);
+  it('keeps every such problem an error on a host with tunnels (a router pptp-fleet manages), and for ping', async () => {
+    const routers = shared()
+      .replace('ansible_host: 127.0.0.2,', `ansible_host: 127.0.0.2, tunnels: ${TUNNEL},`)
+      .replace('{ ansible_host: "{{', `{ tunnels: ${TUNNEL}, ansible_host: "{{`)
+      .replace('admin@sw3.example.com:', `admin@sw3.example.com: { tunnels: ${TUNNEL} }`);
+    const paths = async (text: string, opts: { contactsHostsWithoutTunnels?: boolean } = {}): Promise<string[]> =>
+      loadInventoryText(text, 'hosts.yml', { env: {}, ...opts }).then(
+        () => [],
+        (e: InputError) => e.problems.map((p) => p.path).sort(),
+      );
+    const all = ['all.children.switches.hosts.sw1.ansible_user', 'all.children.switches.hosts.sw2.ansible_host', 'all.children.switches.hosts.sw2.ansible_password', 'all.children.switches.hosts["admin@sw3.example.com"]'];
+    expect(await paths(routers)).toEqual(all);
+    // ping contacts hosts without tunnels: there the same inventory is exit 2 as it was
+    expect(await paths(shared(), { contactsHostsWithoutTunnels: true })).toEqual(all);
+  });
+
+  it('keeps a host whose vars files could not be decrypted (its tunnels may be in them): its problem stays an error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'inv-locked-'));
+    await mkdir(join(dir, 'host_vars'));
+    await writeFile(join(dir, 'hosts.yml'), `all:\n  hosts:\n    r1: { ansible_host: 127.0.0.1, tunnels: ${TUNNEL} }\n    r2: { ansible_host: "{{ vault_r2_ip }}" }\n`);
+    // a vault header is enough: without a password it is never decrypted
+    await writeFile(join(dir, 'host_vars', 'r2.yml'), '$ANSIBLE_VAULT;1.1;AES256\n6162\n');
+    const got = await loadInventory(join(dir, 'hosts.yml'), { env: {} }).then(
+      () => [],
+      (e: InputError) => e.problems.map((p) => [p.path, p.message]),
+    );
+    expect(got).toEqual([['all.hosts.r2.ansible_host', '"{{ vault_r2_ip }}": variable "vault_r2_ip" is not defined for this host']]);
   });
 });
 
 describe("Ansible's env lookup, {{ lookup('env', 'NAME') }}", () => {
+  const TUNNEL = '[{ name: hq, server: 127.0.0.9, username: u, password: { env: VPN_PW } }]';
   it('fills a field from the environment, alone or inside text', async () => {
     const text = `all:\n  hosts:\n    r1:\n      ansible_host: "{{ lookup('env', 'R1_IP') }}"\n      ansible_user: "ops-{{ lookup(\\"env\\", \\"SITE\\") }}"\n`;
     const inv = await loadInventoryText(text, 'hosts.yml', { env: { R1_IP: '127.0.0.7', SITE: 'ber' } });
@@ -449,6 +471,27 @@ describe("Ansible's env lookup, {{ lookup('env', 'NAME') }}", () => {
     env.VPN_PW = 's3cret';
     const [h] = await inv.resolveSecrets(inv.hosts);
     expect(h?.tunnels[0]?.password.reveal()).toBe('s3cret');
+  });
+
+  it("reads a password that names a variable holding the lookup on demand too, and takes ansible.builtin.env; Jinja's unpaired quotes are no lookup", async () => {
+    const text = [
+      'all:',
+      `  vars: { ssh_pw: "{{ lookup('ansible.builtin.env', 'SSH_PW') }}" }`,
+      '  hosts:',
+      `    r1: { ansible_host: 127.0.0.1, ansible_password: "{{ ssh_pw }}", ansible_user: "{{ lookup(\\"ansible.builtin.env\\", 'OPS') }}" }`,
+      '',
+    ].join('\n');
+    const env: NodeJS.ProcessEnv = { OPS: 'ops' };
+    const inv = await loadInventoryText(text, 'hosts.yml', { env });
+    // not read at load (SSH_PW is unset), and no plain-text warning
+    expect(inv.warnings).toEqual([]);
+    expect(host(inv, 'r1').user).toBe('ops');
+    env.SSH_PW = 'pw';
+    const [h] = await inv.resolveSecrets(inv.hosts);
+    expect(h?.sshPassword?.reveal()).toBe('pw');
+    // lookup('env", "X') is one string argument in Jinja, not the env lookup of X
+    const unpaired = `all:\n  hosts:\n    r1: { tunnels: ${TUNNEL}, ansible_host: "{{ lookup('env\\", \\"R1') }}" }\n`;
+    await expect(loadInventoryText(unpaired, 'hosts.yml', { env: { R1: '127.0.0.1' } })).rejects.toThrow(/Jinja templates are not evaluated/);
   });
 
   it('names the field whose variable is not set, and refuses the lookup inside a password\'s text', async () => {
@@ -475,7 +518,7 @@ describe('YAML forms Ansible accepts and refuses', () => {
   it('takes a key written twice with its last value and a warning, as Ansible does', async () => {
     const inv = await loadInventoryText('all:\n  hosts:\n    r1:\n      ansible_user: a\n      ansible_user: b\n', 'hosts.yml');
     expect(host(inv, 'r1').user).toBe('b');
-    expect(inv.warnings).toEqual(['hosts.yml: line 5: key "ansible_user" is written twice in one mapping: the last value is used (as Ansible does)']);
+    expect(inv.warnings).toEqual(['hosts.yml: line 5: key "ansible_user" is written twice in one mapping: the last value is used']);
   });
 
   it('refuses an unquoted {{ }} value (a mapping used as a key), naming line and column', async () => {
@@ -489,6 +532,7 @@ describe('YAML forms Ansible accepts and refuses', () => {
     await writeFile(join(dir, 'hosts'), 'all:\n  hosts:\n    r1:\n      ansible_user: {{ admin }}\n');
     const got = await loadInventory(join(dir, 'hosts')).then(() => [], (e: InputError) => e.problems.map((p) => p.message));
     expect(got[0]).toMatch(/^read as YAML: a mapping used as a key at line 4/);
+    expect(got[1]).toBe('read as INI: invalid host "all:": a trailing ":" must be followed by a port');
     expect(got.slice(1).every((m) => m.startsWith('read as INI: '))).toBe(true);
   });
 });
@@ -512,5 +556,30 @@ describe("Ansible's !unsafe text (never templated)", () => {
       expect(shown, file).not.toMatch(/p\{\{ass|x\{\{y/);
       expect(shown, file).toContain('{% raw %}');
     }
+  });
+});
+
+describe('!unsafe on a list or mapping, and outside Ansible files', () => {
+  it("makes every string in it unsafe text, as Ansible's constructor wraps them", async () => {
+    const inv = await loadInventoryText("all:\n  hosts:\n    r1:\n      ansible_host: 127.0.0.1\n      routes_note: !unsafe ['{{ a }}', 2]\n      tunnels: !unsafe [{ name: t, server: 127.0.0.9, username: u, password: 'x{{y' }]\n", 'hosts.yml');
+    const [h] = await inv.resolveSecrets(inv.hosts);
+    expect(h?.tunnels[0]?.password.reveal()).toBe('x{{y');
+    expect(JSON.parse(JSON.stringify(h?.vars.routes_note))).toEqual(['{{ a }}', 2]);
+  });
+
+  it('is an unsupported tag where Ansible does not read the file (pptp-fleet settings, playbooks)', async () => {
+    const { parseYaml } = await import('../../src/config/input.js');
+    expect(() => parseYaml('inventory: !unsafe hosts.yml\n', '.pptp-fleetrc')).toThrow(/unsupported YAML tag !unsafe at line 1/);
+    expect(() => parseYaml('a: 1\na: 2\n', '.pptp-fleetrc')).toThrow(/Map keys must be unique/);
+  });
+});
+
+describe('host names as Ansible and ssh take them', () => {
+  it('connects to a name with "_" (an ssh_config Host alias, an /etc/hosts name) and lists a name in any script', async () => {
+    const inv = await loadInventoryText('all:\n  hosts:\n    branch_01:\n    příbor: { ansible_host: 127.0.0.3 }\n', 'hosts.yml');
+    expect(inv.hosts.map((h) => [h.name, h.address])).toEqual([
+      ['branch_01', 'branch_01'],
+      ['příbor', '127.0.0.3'],
+    ]);
   });
 });

@@ -11,7 +11,7 @@ import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { loadInventory } from '../../inventory/load.js';
-import { collect, inventorySources, NO_TUNNELS, vaultSecretsFromFlags } from './inventory.js';
+import { collect, inventorySources, NO_TUNNELS, PLAYBOOK_DIR_OPTION, playbookDirFromFlag, vaultSecretsFromFlags } from './inventory.js';
 import { selectHosts } from '../../inventory/pattern.js';
 import type { Inventory } from '../../inventory/load.js';
 import type { HostSpec } from '../../inventory/types.js';
@@ -77,8 +77,8 @@ function commonOptions(cmd: Command): Command {
   return cmd
     .option('-i, --inventory <source>', 'inventory: YAML, INI, ansible-inventory JSON, script or directory (repeatable)', collect, [])
     .option('--vault-password-file <file>', 'Ansible Vault password file, or a script printing it (repeatable)', collect, [])
-    .option('--playbook-dir <dir>', "an Ansible playbook directory whose group_vars/ and host_vars/ count too (default: the current directory, as ansible-inventory)")
     .option('--vault-id <[label@]file>', 'Ansible Vault id: password file with an optional label (repeatable)', collect, [])
+    .option(...PLAYBOOK_DIR_OPTION)
     .option('-l, --limit <pattern>', "hosts to act on, Ansible pattern: 'r001', 'branches:&wr', 'all:!r007', 'r0*'")
     .option('-f, --forks <n>', 'hosts at once (default 20)')
     .option('--known-hosts <file>', 'OpenSSH known_hosts to verify routers against (default ~/.ssh/known_hosts)')
@@ -261,7 +261,16 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   const reportJson = opts.reportJson;
   const junitFile = opts.junit;
 
-  const inventory = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags), playbookDir: flags.playbookDir ?? process.cwd() });
+  const inventory = await loadInventory(sources, {
+    vaultSecrets: await vaultSecretsFromFlags(flags),
+    playbookDir: await playbookDirFromFlag(flags.playbookDir),
+    contactsHostsWithoutTunnels: command === 'ping',
+  });
+  const ui = createUi({ quiet: Boolean(flags.quiet), command, stderrOnly: reportJson === '-' });
+  // before the checks below: a host left out (its file and field in the warning) may be why a
+  // --limit matches nothing
+  const loadWarnings = inventory.warnings.length;
+  for (const w of inventory.warnings) ui.warn(w);
   if (inventory.hosts.length === 0) {
     throw new InputError([{ file: sources.join(', '), path: '', message: 'the inventory has no hosts' }]);
   }
@@ -306,8 +315,8 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
     );
   }
 
-  const ui = createUi({ quiet: Boolean(flags.quiet), command, stderrOnly: reportJson === '-' });
-  for (const w of inventory.warnings) ui.warn(w);
+  // (reading the secrets may have added notes)
+  for (const w of inventory.warnings.slice(loadWarnings)) ui.warn(w);
   for (const w of sshResolved.warnings) ui.warn(w);
 
   const abort = new AbortController();

@@ -1,4 +1,5 @@
 // `pptp-fleet inventory`: show what an inventory resolves to, without contacting anything.
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { loadSettings } from '../../config/settings.js';
@@ -20,6 +21,17 @@ interface InventoryFlags {
 
 /** Why a host is skipped, and the message when no selected host has a tunnel. */
 export const NO_TUNNELS = 'no tunnels defined for this host: are they in group_vars/ next to the inventory?';
+
+/** `--playbook-dir`, as ansible-inventory's: for `inventory` and the fleet commands. */
+export const PLAYBOOK_DIR_OPTION = ['--playbook-dir <dir>', 'an Ansible playbook directory whose group_vars/ and host_vars/ count too (default: the current directory, as ansible-inventory)'] as const;
+
+/** The playbook directory: --playbook-dir, which must be one (a typo would drop a layer of variables), else the current directory. */
+export async function playbookDirFromFlag(flag: string | undefined): Promise<string> {
+  if (flag === undefined) return process.cwd();
+  const st = await stat(flag).catch(() => undefined);
+  if (!st?.isDirectory()) throw new InputError([{ file: flag, path: '--playbook-dir', message: 'not a directory' }]);
+  return flag;
+}
 
 /** commander collector for repeatable options (`-i a -i b`). */
 export function collect(value: string, previous: string[] | undefined): string[] {
@@ -55,7 +67,7 @@ export function registerInventory(program: Command): void {
     .option('-i, --inventory <source>', 'inventory: YAML, INI, ansible-inventory JSON, script or directory (repeatable)', collect, [])
     .option('--vault-password-file <file>', 'Ansible Vault password file, or a script printing it (repeatable)', collect, [])
     .option('--vault-id <[label@]file>', 'Ansible Vault id: password file with an optional label (repeatable)', collect, [])
-    .option('--playbook-dir <dir>', "an Ansible playbook directory whose group_vars/ and host_vars/ count too (default: the current directory, as ansible-inventory)")
+    .option(...PLAYBOOK_DIR_OPTION)
     .option('-l, --limit <pattern>', 'host pattern: group, host, glob, ~regex, a:b, a:&b, a:!b')
     .option('--list', 'print hosts with merged variables as JSON (secrets masked)')
     .option('--graph', 'print the group tree like ansible-inventory --graph')
@@ -68,7 +80,7 @@ export function registerInventory(program: Command): void {
       if (sources.length === 0) {
         throw new InputError([{ file: 'inventory', path: '', message: 'no inventory: pass -i SOURCE or set "inventory" in .pptp-fleetrc' }]);
       }
-      const inv = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags), playbookDir: flags.playbookDir ?? process.cwd() });
+      const inv = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags), playbookDir: await playbookDirFromFlag(flags.playbookDir) });
       for (const w of inv.warnings) process.stderr.write(`warning: ${w}\n`);
       const hosts = selectHosts(inv, await expandLimitFiles(flags.limit));
       if (flags.list) {
