@@ -204,7 +204,9 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
       for (const p of dedupeProblems(own)) warnings.push(`${p.file}: ${p.path}: ${p.message} (host ${host.name} has no tunnels: left out)`);
       continue;
     }
-    problems.push(...own);
+    // (an undefined variable there most likely lives in the file that could not be decrypted)
+    const sealedNote = locked.length > 0 ? `; ${locked.join(', ')} could not be decrypted (no or wrong vault password)` : '';
+    problems.push(...own.map((p) => ({ ...p, message: p.message + sealedNote })));
     if (built) {
       hosts.push(built.spec);
       finishers.set(built.spec, built.finish);

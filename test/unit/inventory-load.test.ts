@@ -447,7 +447,7 @@ describe('a shared Ansible inventory: hosts pptp-fleet never contacts', () => {
       () => [],
       (e: InputError) => e.problems.map((p) => [p.path, p.message]),
     );
-    expect(got).toEqual([['all.hosts.r2.ansible_host', '"{{ vault_r2_ip }}": variable "vault_r2_ip" is not defined for this host']]);
+    expect(got).toEqual([['all.hosts.r2.ansible_host', `"{{ vault_r2_ip }}": variable "vault_r2_ip" is not defined for this host; ${join(dir, 'host_vars', 'r2.yml')} could not be decrypted (no or wrong vault password)`]]);
   });
 });
 
