@@ -488,8 +488,9 @@ const COMPOSE = /^[\w.-]+[ \t]+\|[ \t]?/;
 // A front end's log window: its own clock, and maybe its label, in front of every line it
 // relays ("[10:20:30] VPN: ", "[10:20:30.123] ").
 const FRONTEND_CLOCK = /^[ \t]*\[\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d{1,6})?\][ \t]*(?:[A-Za-z][\w.-]{0,20}:[ \t]+)?/;
-// (`grep -n`'s "12:Connect: ..." too: the number and a colon against the line's first letter)
-const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?|:(?=[A-Za-z/<>[*\t]|-?->|$))/;
+// (`grep -n`'s "12:Connect: ..." too: the number and a colon against the line's first letter,
+// or against a shell prompt's "~ # ")
+const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?|:(?=[A-Za-z/<>[*~\t]|-?->|$))/;
 // `cat -A` ends every line with "$" (and shows a tab as "^I").
 const CAT_A_END = /\$[ \t]*$/;
 // A clock alone in front of every line: moreutils' `ts '%H:%M:%S'`, a GUI's log window, a
