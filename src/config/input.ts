@@ -84,10 +84,6 @@ export interface ParseYamlOptions {
   ansibleWarnings?: string[];
 }
 
-/** Tags a scalar may carry, and the one Ansible's files may put on a list or mapping too. */
-const SCALAR_TAGS = new Set(['!vault', '!unsafe']);
-const ANSIBLE_TAGS = new Set(['!unsafe']);
-
 /**
  * Parses YAML text the way Ansible reads inventories (PyYAML, YAML 1.1: `yes`/`no` are
  * booleans, `<<` merge keys work; plain scalars resolved as PyYAML does, pyyaml-scalars.ts).
@@ -129,7 +125,7 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
     Node(_key, node) {
       const tag = (node as { tag?: string }).tag;
       if (tag === undefined || !tag.startsWith('!') || tag.startsWith('!!') || !(isScalar(node) || isMap(node) || isSeq(node))) return;
-      if (ansible && ANSIBLE_TAGS.has(tag) && !isScalar(node)) {
+      if (ansible && tag === '!unsafe' && !isScalar(node)) {
         // constructor.py construct_yaml_unsafe: the list's or mapping's strings become unsafe text
         visit(node, {
           Scalar(key, scalar) {
@@ -138,7 +134,8 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
         });
         return;
       }
-      if (isScalar(node) && SCALAR_TAGS.has(tag) && (ansible || !ANSIBLE_TAGS.has(tag))) return;
+      // a vault value anywhere; unsafe text in Ansible's files only
+      if (isScalar(node) && (tag === '!vault' || (ansible && tag === '!unsafe'))) return;
       problems.push({ file, path: '', message: `unsupported YAML tag ${tag}${at(node)}` });
     },
     Map(_key, map) {
@@ -147,8 +144,10 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
       for (const pair of map.items) {
         if (!isScalar(pair.key)) continue;
         const k = pair.key.value;
-        const line = pair.key.range ? `line ${lineCol(text, pair.key.range[0]).line}: ` : '';
-        if (seen.has(k)) ansible.push(`${file}: ${line}key "${String(k)}" is written twice in one mapping: the last value is used`);
+        if (seen.has(k)) {
+          const line = pair.key.range ? `line ${lineCol(text, pair.key.range[0]).line}: ` : '';
+          ansible.push(`${file}: ${line}key "${String(k)}" is written twice in one mapping: the last value is used`);
+        }
         seen.add(k);
       }
     },

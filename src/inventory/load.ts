@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { InputError, InternalError, type InputProblem } from '../errors.js';
+import { formatProblem, InputError, InternalError, type InputProblem } from '../errors.js';
 import { Secret } from '../secret.js';
 import { dedupeProblems, describeFsError, formatPath, issuesToProblems, joinPath, parseYaml, UnsafeText, VaultValue, type PathSegment } from '../config/input.js';
 import { HOST_VAR_SCHEMAS, nestedKeys, sshAddress, type HostVarName, type ParsedTunnel, type SecretRef } from './schema.js';
@@ -201,7 +201,7 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
     // runs on. It is left out, with a warning naming file and field. Not a host whose vars files
     // could not be decrypted: its tunnels may be in them.
     if (own.length > 0 && !hasTunnels(merged) && locked.length === 0 && opts.contactsHostsWithoutTunnels !== true) {
-      for (const p of dedupeProblems(own)) warnings.push(`${p.file}: ${p.path}: ${p.message} (host ${host.name} has no tunnels: left out)`);
+      for (const p of dedupeProblems(own)) warnings.push(`${formatProblem(p)} (host ${host.name} has no tunnels: left out)`);
       continue;
     }
     // (an undefined variable there most likely lives in the file that could not be decrypted)
@@ -579,9 +579,12 @@ function pppdSecretProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** A string value as written: plain, or `!unsafe` text. */
+const isText = (v: unknown): v is string | UnsafeText => typeof v === 'string' || v instanceof UnsafeText;
+
 /** A copy of `v` where every string is a Secret (values from vault-encrypted vars files). */
 function maskStrings(v: unknown, key: string): unknown {
-  if (typeof v === 'string' || v instanceof UnsafeText) return new Secret(String(v), key);
+  if (isText(v)) return new Secret(String(v), key);
   if (Array.isArray(v)) return v.map((x) => maskStrings(x, key));
   if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskStrings(x, k)]));
   return v;
@@ -590,7 +593,7 @@ function maskStrings(v: unknown, key: string): unknown {
 /** A copy of `vars` where string values under secret-looking keys are Secrets (print as ***). */
 export function maskVars(vars: Record<string, unknown>): Record<string, unknown> {
   const walk = (v: unknown, key: string): unknown => {
-    if ((typeof v === 'string' || v instanceof UnsafeText) && SECRET_VAR.test(key)) return new Secret(String(v), key);
+    if (isText(v) && SECRET_VAR.test(key)) return new Secret(String(v), key);
     if (Array.isArray(v)) return v.map((x) => walk(x, ''));
     if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));

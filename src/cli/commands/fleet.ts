@@ -261,10 +261,13 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   const reportJson = opts.reportJson;
   const junitFile = opts.junit;
 
+  // Only ping contacts hosts without tunnels; every other command skips them (and the inventory
+  // leaves out those whose variables it cannot read).
+  const contactsHostsWithoutTunnels = command === 'ping';
   const inventory = await loadInventory(sources, {
     vaultSecrets: await vaultSecretsFromFlags(flags),
     playbookDir: await playbookDirFromFlag(flags.playbookDir),
-    contactsHostsWithoutTunnels: command === 'ping',
+    contactsHostsWithoutTunnels,
   });
   const ui = createUi({ quiet: Boolean(flags.quiet), command, stderrOnly: reportJson === '-' });
   // before the checks below: a host left out (its file and field in the warning) may be why a
@@ -278,9 +281,9 @@ async function runCommand(command: CommandName, flags: FleetFlags): Promise<void
   // --limit @FILE: one pattern per line, as Ansible's retry files.
   const limit = await expandLimitFiles(flags.limit);
   let hosts = selectFleetHosts(inventory, sources.join(', '), { limit, tunnel: flags.tunnel }, opts.shard, failed);
-  // A host with no tunnels has nothing to do (except ping): reported skipped, never contacted;
-  // when no selected host has one, the run is an input error, not a green run that did nothing.
-  const noTunnels = command === 'ping' ? [] : hosts.filter((h) => h.tunnels.length === 0);
+  // A host with no tunnels has nothing to do: reported skipped, never contacted; when no
+  // selected host has one, the run is an input error, not a green run that did nothing.
+  const noTunnels = contactsHostsWithoutTunnels ? [] : hosts.filter((h) => h.tunnels.length === 0);
   if (noTunnels.length > 0 && noTunnels.length === hosts.length) {
     throw new InputError([{ file: sources.join(', '), path: '', message: `${NO_TUNNELS} (selected: ${hosts.length} host(s), none has a tunnel)` }]);
   }
