@@ -17,7 +17,7 @@
 import { shlexSplit } from '../shell/shlex.js';
 import type { InputProblem } from '../errors.js';
 import { describeValue, type PathSegment } from '../config/input.js';
-import { addGroup, addHost, expandHostRange, GROUP_NAME, HOST_NAME, isDescendant, linkChild, splitPort, type InventoryTree } from './tree.js';
+import { addGroup, addHost, expandHostRange, GROUP_NAME, hostNameProblem, isHostName, isDescendant, linkChild, splitPort, type InventoryTree } from './tree.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_LINE = /^([^:\]\s]+)\s*(?:#.*)?$/;
@@ -128,8 +128,8 @@ export function readIni(text: string, file: string, tree: InventoryTree): InputP
     }
     const g = addGroup(tree, group, [group]);
     for (const name of names) {
-      if (!HOST_NAME.test(name)) {
-        problem(lineNo, `invalid host name ${describeValue(name)}: use letters, digits and "_", ".", "-", "@", "+"`);
+      if (!isHostName(name)) {
+        problem(lineNo, hostNameProblem(name));
         continue;
       }
       const path: PathSegment[] = [group, 'hosts', name];

@@ -62,7 +62,13 @@ export function selectHosts(inv: Inventory, pattern: string | undefined): HostSp
       selected.push(...matched.filter((h) => !have.has(h)));
     }
   }
-  if (problems.length > 0) throw new InputError(problems);
+  if (problems.length > 0) {
+    // `routers:!fd00::5` is split on every colon, the address too (Ansible ignores the pieces)
+    if (!pattern.includes(',') && pattern.includes('::')) {
+      problems.push({ file: LIMIT, path: '', message: `"${pattern}" is split on every ":", an IPv6 address's too: separate its terms with "," (routers,!fd00::5)` });
+    }
+    throw new InputError(problems);
+  }
   if (selected.length === 0) throw new InputError([{ file: LIMIT, path: '', message: `no hosts matched "${pattern}"` }]);
   return selected;
 }
@@ -83,14 +89,21 @@ export function splitPattern(pattern: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
+/** An IPv6 group (0..ffff) or a hexadecimal range in its place, as in Ansible's addresses.py. */
+const V6 = String.raw`(?:[0-9a-f]{1,4}|\[[0-9a-f]+:[0-9a-f]+(?::[0-9]+)?\])`;
+/**
+ * How Ansible's ipv6 pattern matches: its `$` binds to the last alternative only, so a pattern
+ * that merely begins like an IPv6 address (`2001:db8::*`, `fe80::7%eth0`) counts as one.
+ */
+const IPV6_START = new RegExp(String.raw`^(?:(?:${V6}:){1,6}:|::|(?:${V6}:){7}${V6}|(?:0:){6}(?:${V6}\.){3}${V6})`, 'i');
+
 /**
  * What Ansible's parse_address(allow_ranges=True) accepts with a colon in it: an IPv6 address
  * (with a port in brackets), or a host name or range with a port (the port as splitPort finds it).
  */
 function isHostAddress(p: string): boolean {
   const { pattern, port } = splitPort(p);
-  const ipv6 = /^[0-9A-Fa-f:.]+$/.test(pattern) && (pattern.includes('::') || (pattern.match(/:/g) ?? []).length === 7);
-  return ipv6 || (port !== undefined && /^(?:[A-Za-z0-9_.-]|\[[^\]]*\])+$/.test(pattern));
+  return IPV6_START.test(pattern) || (port !== undefined && /^(?:[A-Za-z0-9_.-]|\[[^\]]*\])+$/.test(pattern));
 }
 
 class Context {

@@ -1,6 +1,7 @@
 // zod schemas for the variables pptp-fleet reads from an inventory (YAML keys in snake_case)
 // and the small validators behind them. Parsing is pure: secrets come out as SecretRefs,
 // which load.ts resolves (env / file) before anything is contacted.
+import { isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { describeValue, VaultValue } from '../config/input.js';
 import type { GlobalPppOptions, MppeSettings, TunnelManager, TunnelSpec } from './types.js';
@@ -59,11 +60,6 @@ export function isHostname(text: string, label: RegExp = LABEL): boolean {
   if (!labels.every((l) => label.test(l))) return false;
   // A numeric top-level label would make `1.2.3.4x`-style typos look like names.
   return !/^[0-9]+$/.test(labels[labels.length - 1] ?? '');
-}
-
-/** Loose IPv6 literal check (for `ansible_host`): hex groups and colons, optional zone. */
-export function isIPv6(text: string): boolean {
-  return /^[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?$/.test(text) && text.includes(':') && !text.includes(':::');
 }
 
 /** Why `text` is not an IPv4 CIDR with host bits zero, or undefined when it is one. */

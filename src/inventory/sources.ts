@@ -22,7 +22,7 @@ import type { InputProblem } from '../errors.js';
 import { describeFsError, describeValue, isExecutable, didYouMean, formatPath, parseYaml, UnsafeText, VaultValue, type PathSegment } from '../config/input.js';
 import { InputError } from '../errors.js';
 import { readIni } from './ini.js';
-import { addGroup, addHost, emptyTree, finishTree, GROUP_NAME, HOST_NAME, isDescendant, isMapping, linkChild, readTree, type InventoryTree, type VarEntry } from './tree.js';
+import { addGroup, addHost, emptyTree, finishTree, GROUP_NAME, hostNameProblem, isHostName, isDescendant, isMapping, linkChild, readTree, type InventoryTree, type VarEntry } from './tree.js';
 import { decryptVault, isVaultText, VaultError, type VaultSecret } from './vault.js';
 
 const IGNORED = /^\.|^host_vars$|^group_vars$|^vars_plugins$|(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$/;
@@ -168,7 +168,7 @@ export function readListForm(doc: Record<string, unknown>, file: string, tree: I
     problems.push({ file, path: formatPath(path), message });
   };
   const host = (g: string, name: unknown, path: PathSegment[]): void => {
-    if (typeof name !== 'string' || !HOST_NAME.test(name)) return problem(path, `invalid host name ${describeValue(name)}`);
+    if (!isHostName(name)) return problem(path, hostNameProblem(name));
     addHost(tree, addGroup(tree, g, [g]), name, path, file);
   };
   const children: [string, unknown, PathSegment[]][] = [];
@@ -230,8 +230,8 @@ export function readListForm(doc: Record<string, unknown>, file: string, tree: I
             if (vars !== null) problem(path, `expected a mapping of variables, got ${describeValue(vars)}`);
             continue;
           }
-          if (!HOST_NAME.test(name)) {
-            problem(path, `invalid host name ${describeValue(name)}`);
+          if (!isHostName(name)) {
+            problem(path, hostNameProblem(name));
             continue;
           }
           const h = tree.hosts.get(name) ?? addHost(tree, addGroup(tree, 'ungrouped', ['ungrouped']), name, path, file);

@@ -1,6 +1,7 @@
 // The group/host structure of an Ansible YAML inventory, read the way Ansible's `yaml`
 // inventory plugin reads it, keeping for every variable the YAML path where it is written.
 import type { InputProblem } from '../errors.js';
+import { isIPv6 } from 'node:net';
 import { describeValue, didYouMean, formatPath, type PathSegment } from '../config/input.js';
 
 /** One variable as written: its value and where (YAML path of the key). */
@@ -116,10 +117,20 @@ export const GROUP_KEYS = ['hosts', 'children', 'vars'] as const;
 export const GROUP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 /**
  * Host names: host names, IPv4 addresses, FQDNs, in letters of any script (Ansible takes
- * `příbor`). Characters that mean something in --limit patterns (`, : ! & * ? [ ] ~`) and
- * whitespace are refused, or the host could never be selected.
+ * `příbor`), and IPv6 addresses (`fd00::4`, `[fd00::4]:2201` with a port, as Ansible's
+ * parse_address reads them; --limit keeps such a pattern whole). Other characters that mean
+ * something in --limit patterns (`, : ! & * ? [ ] ~`) and whitespace are refused, or the host
+ * could never be selected.
  */
-export const HOST_NAME = /^[\p{L}\p{N}_][\p{L}\p{N}_.@+-]*$/u;
+const HOST_NAME = /^[\p{L}\p{N}_][\p{L}\p{N}_.@+-]*$/u;
+
+export function isHostName(name: unknown): name is string {
+  return typeof name === 'string' && (HOST_NAME.test(name) || isIPv6(name));
+}
+
+export function hostNameProblem(name: unknown): string {
+  return `invalid host name ${describeValue(name)}: use letters, digits and "_", ".", "-", "@", "+", or an IPv6 address`;
+}
 const MAX_EXPANDED_HOSTS = 10_000;
 
 /**
@@ -216,8 +227,8 @@ export function readTree(doc: unknown, file: string, tree: InventoryTree = empty
       return;
     }
     for (const name of expanded) {
-      if (!HOST_NAME.test(name)) {
-        problem(path, `invalid host name ${describeValue(name)}: use letters, digits and "_", ".", "-", "@", "+"`);
+      if (!isHostName(name)) {
+        problem(path, hostNameProblem(name));
         continue;
       }
       const h = addHost(tree, g, name, path, file, port);

@@ -575,11 +575,32 @@ describe('!unsafe on a list or mapping, and outside Ansible files', () => {
 });
 
 describe('host names as Ansible and ssh take them', () => {
+  const iniFile = async (text: string): Promise<string> => {
+    const file = join(await mkdtemp(join(tmpdir(), 'inv-')), 'hosts');
+    await writeFile(file, text);
+    return file;
+  };
+
   it('connects to a name with "_" (an ssh_config Host alias, an /etc/hosts name) and lists a name in any script', async () => {
     const inv = await loadInventoryText('all:\n  hosts:\n    branch_01:\n    příbor: { ansible_host: 127.0.0.3 }\n', 'hosts.yml');
     expect(inv.hosts.map((h) => [h.name, h.address])).toEqual([
       ['branch_01', 'branch_01'],
       ['příbor', '127.0.0.3'],
     ]);
+  });
+
+  it('connects to a host named by its IPv6 address (bare, or [address]:port as Ansible writes a port)', async () => {
+    const inv = await loadInventory(await iniFile('[routers]\n2001:db8::5\n[fd00::4]:2201\nfe80::7%eth0\ngw1 ansible_host=2001:db8::1\n'));
+    expect(inv.hosts.map((h) => [h.name, h.address, h.port])).toEqual([
+      ['2001:db8::5', '2001:db8::5', 22],
+      ['fd00::4', 'fd00::4', 2201],
+      ['fe80::7%eth0', 'fe80::7%eth0', 22],
+      ['gw1', '2001:db8::1', 22],
+    ]);
+  });
+
+  it('refuses what is not an IPv6 address, and ansible_host in brackets (ssh would look "[2001:db8::2]" up as a name)', async () => {
+    await expect(loadInventory(await iniFile('[routers]\nfd00:::4\n'))).rejects.toThrow(/line 2: invalid host name "fd00:::4": use letters, digits .*, or an IPv6 address/);
+    await expect(loadInventoryText('all:\n  hosts:\n    gw2: { ansible_host: "[2001:db8::2]" }\n', 'hosts.yml', { contactsHostsWithoutTunnels: true })).rejects.toThrow(/ansible_host: expected a hostname, IPv4 or IPv6 address, got "\[2001:db8::2\]"/);
   });
 });

@@ -58,6 +58,8 @@ describe('selectHosts (Ansible host patterns)', () => {
     ['a,b', ['no hosts matched "a"', 'no hosts matched "b"']],
     // with a comma Ansible splits on commas only: "r01:!r02" is one term naming nothing
     ['web,r01:!r02', ['no hosts matched "r01:!r02"']],
+    // an address among other terms is cut at its colons (Ansible warns and ignores the pieces)
+    ['routers:!fd00::5', ['no hosts matched "5"', 'no hosts matched "fd00"', '"routers:!fd00::5" is split on every ":", an IPv6 address\'s too: separate its terms with "," (routers,!fd00::5)']],
   ];
   for (const [pattern, messages] of NO_MATCH) {
     it(`${pattern} is an InputError: ${messages.join('; ')}`, () => {
@@ -90,6 +92,10 @@ describe('splitPattern', () => {
     ['~r(1|2),x', ['~r(1|2)', 'x']],
     ['a:!b,c', ['a:!b', 'c']],
     ['fe80::1', ['fe80::1']],
+    // Ansible's ipv6 expression anchors its end on the last alternative only: what begins like an address is one
+    ['2001:db8::*', ['2001:db8::*']],
+    ['fe80::7%eth0', ['fe80::7%eth0']],
+    ['routers:!fd00::5', ['routers', '!fd00', '5']],
     ['[::1]:22', ['[::1]:22']],
     ['h1:22', ['h1:22']],
     ['web[01:10]:2222', ['web[01:10]:2222']],
