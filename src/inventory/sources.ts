@@ -57,7 +57,7 @@ export async function readSources(sources: readonly string[], opts: ReadSourcesO
       continue;
     }
     basedirs.push(st.isDirectory() ? src : dirname(src));
-    await readSource(src, st.isDirectory(), tree, problems);
+    await readSource(src, st.isDirectory(), tree, problems, false);
   }
   finishTree(tree);
   // (the playbook directory's layer even where it is a source's directory too: Ansible then
@@ -68,7 +68,7 @@ export async function readSources(sources: readonly string[], opts: ReadSourcesO
   return { tree, problems };
 }
 
-async function readSource(src: string, isDir: boolean, tree: InventoryTree, problems: InputProblem[]): Promise<void> {
+async function readSource(src: string, isDir: boolean, tree: InventoryTree, problems: InputProblem[], inDir: boolean): Promise<void> {
   if (isDir) {
     let names: string[];
     try {
@@ -82,7 +82,7 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
       const full = join(src, name);
       const st = await stat(full).catch(() => undefined);
       if (!st) continue;
-      await readSource(full, st.isDirectory(), tree, problems);
+      await readSource(full, st.isDirectory(), tree, problems, true);
     }
     return;
   }
@@ -126,7 +126,11 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
       return;
     }
     if (isMapping(doc) && typeof doc.plugin === 'string') {
-      problems.push({ file: src, path: 'plugin', message: `inventory plugin configurations (plugin: ${doc.plugin}) are not supported; export the inventory with ansible-inventory --list > inventory.json` });
+      // In a shared directory, a cloud or CMDB plugin's hosts (aws_ec2, netbox) are left out, as
+      // Ansible skips a source its plugin cannot read. constructed and generator are refused
+      // everywhere: Ansible would run them, and their groups and vars change other sources' hosts.
+      if (inDir && !ANSIBLE_CORE_PLUGINS.has(doc.plugin)) tree.warnings.push(`${src}: plugin: ${doc.plugin} is an inventory plugin pptp-fleet cannot run: its hosts are left out (export them with ansible-inventory --list > inventory.json)`);
+      else problems.push({ file: src, path: 'plugin', message: `inventory plugin configurations (plugin: ${doc.plugin}) are not supported; export the inventory with ansible-inventory --list > inventory.json` });
       return;
     }
     if (isListForm(doc)) problems.push(...readListForm(doc as Record<string, unknown>, src, tree));
@@ -144,6 +148,9 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
   problems.push(...ini.map((p) => ({ ...p, message: `read as INI: ${p.message}` })));
 }
 
+
+/** ansible-core's plugins that work on the hosts of the other sources. */
+const ANSIBLE_CORE_PLUGINS = new Set(['constructed', 'ansible.builtin.constructed', 'generator', 'ansible.builtin.generator']);
 
 /** A first line (past comments and blanks) of `---` or `name:` alone: YAML's, never an INI file's. */
 function startsLikeYaml(text: string): boolean {

@@ -112,3 +112,28 @@ describe('which reader a file gets', () => {
     expect(Object.fromEntries(inv.hosts.map((h) => [h.name, h.port]))).toEqual(ports);
   });
 });
+
+describe('inventory plugin configurations (plugin: ...), which pptp-fleet cannot run', () => {
+  const dirWith = async (files: Record<string, string>): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), 'inv-plugin-'));
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    return dir;
+  };
+  const hosts = '[routers]\ngw1 ansible_host=127.0.0.1\n';
+
+  it("in a directory, a cloud or CMDB plugin's file is left out with a warning, as Ansible skips a source its plugin cannot read", async () => {
+    const dir = await dirWith({ hosts, 'aws_ec2.yml': 'plugin: amazon.aws.aws_ec2\nregions: [eu-west-1]\n', 'netbox.yml': 'plugin: netbox.netbox.nb_inventory\n' });
+    const inv = await loadInventory(dir);
+    expect(inv.hosts.map((h) => h.name)).toEqual(['gw1']);
+    expect(inv.warnings).toEqual([
+      `${join(dir, 'aws_ec2.yml')}: plugin: amazon.aws.aws_ec2 is an inventory plugin pptp-fleet cannot run: its hosts are left out (export them with ansible-inventory --list > inventory.json)`,
+      `${join(dir, 'netbox.yml')}: plugin: netbox.netbox.nb_inventory is an inventory plugin pptp-fleet cannot run: its hosts are left out (export them with ansible-inventory --list > inventory.json)`,
+    ]);
+  });
+
+  it('is an error given as the source itself, and for constructed anywhere (its groups and vars would change the other hosts)', async () => {
+    const dir = await dirWith({ hosts, 'zz-constructed.yml': "plugin: ansible.builtin.constructed\ngroups:\n  ams: site == 'ams'\n", 'netbox.yml': 'plugin: netbox.netbox.nb_inventory\n' });
+    await expect(loadInventory(dir)).rejects.toThrow(/zz-constructed\.yml: plugin: inventory plugin configurations \(plugin: ansible\.builtin\.constructed\) are not supported/);
+    await expect(loadInventory(join(dir, 'netbox.yml'))).rejects.toThrow(/netbox\.yml: plugin: inventory plugin configurations \(plugin: netbox\.netbox\.nb_inventory\) are not supported; export the inventory with ansible-inventory --list > inventory.json/);
+  });
+});
