@@ -469,8 +469,24 @@ function unframeLine(line: string): string {
     const tag = procid === '-' ? `${app ?? '-'}:` : `${app ?? '-'}[${procid ?? ''}]:`;
     return `${ts === '-' ? '' : `${ts ?? ''} `}${host ?? ''} ${tag} ${(msg ?? '').replace(/^\uFEFF/, '')}`;
   }
+  const router = ROUTER_SYSTEM_LOG.exec(line);
+  if (router) {
+    const [, date = '', time = '', facility = '', msg = ''] = router;
+    if (msg.trim() === '') return '';
+    const stamp = /^\d{4}-/.test(date) ? `${date}T${time} ` : /^[A-Z]/.test(date) ? `${date} ${time} ` : '';
+    return `${stamp}${facility === 'PPP' ? 'pppd' : facility.toLowerCase()}: ${msg}`;
+  }
   return line.replace(PRI, '').replace(NDMS_LEVEL, '');
 }
+
+/**
+ * A DSL router's system log page (TP-Link and other Broadcom/Realtek firmwares; numbered rows,
+ * newest first on some): "[N ]DATE TIME FACILITY LEVEL [pppN ]MESSAGE", where facility PPP is
+ * the firmware's pppd writing pppd's own words ("PPP INFO sent [PADI ...]", "PPP Information
+ * ppp0 rcvd [LCP ConfAck ...]") and DSL, DHCPD, SYSTEM... are the rest of the box. Its date may
+ * be "2017-04-21", "Nov 23" or the uptime's "1st day".
+ */
+const ROUTER_SYSTEM_LOG = /^[ \t]*(?:\d{1,5}[ \t]+)?(\d{4}-\d\d-\d\d|[A-Z][a-z]{2} {1,2}\d{1,2}|\d+(?:st|nd|rd|th) day)[ \t]+(\d\d:\d\d:\d\d)[ \t]+([A-Z][A-Z0-9_-]{1,15})[ \t]+(?:INFO|NOTICE|WARN(?:ING)?|ERR(?:OR)?|DEBUG|CRIT|Information|Notice|Warning|Error|Debug|Critical)[ \t]+(?:ppp\d+(?:[ \t]+|$))?(.*)$/;
 
 // Keenetic's NDMS log (its web page, `show log`): a level letter in brackets before the date,
 // "[I] Jul 31 03:52:43 pppd_L2TP0: ..." (I, W, E, C).

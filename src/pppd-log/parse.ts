@@ -231,6 +231,10 @@ function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
   // own end the paste may not show. (An untagged one may be another process's: rp-pppoe's
   // user-space client's of an earlier run.)
   if (row === 'pppoe-no-answer' && linkWasUp(s) && l.source === 'pppd') return true;
+  // A PADI starts PPPoE discovery, which comes before a session's PPP (RFC 2516 5): after this
+  // attempt's LCP began, ended or came up it is the next attempt (a router firmware that logs
+  // no Connect line, a debug-only log).
+  if (row === 'pppoe-padi' && (s.lcpSent.length > 0 || s.lcpRcvdAny || s.ends.length > 0 || linkWasUp(s))) return true;
   // pppd exits on an option error or a kernel without PPP: a link being set up after one is
   // another run (a front end that first ran `pptp --version`, a second `pon`).
   if ((s.configErr !== null || s.noKernel !== null) && row !== undefined && RESTART_ROWS.has(row)) return true;

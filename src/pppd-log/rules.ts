@@ -1445,6 +1445,16 @@ export const PPPD_RULES: Rule[] = [
     on: (s, _m, l) => void (s.noKernel ??= l),
   },
   {
+    // plugins/pppoe common.c pppoe_printpkt under `debug` ("Send " from if.c sendPacket); router
+    // firmwares print pppd's packet form. A PADI opens PPPoE discovery (RFC 2516 5.1): it is
+    // only ever sent to start a session, so one after an ended or an up link is a new attempt.
+    name: 'pppoe-padi',
+    re: /^(?:Send PPPOE Discovery V\d+T\d+ PADI\b|sent \[PADI\b)/,
+    example: 'Send PPPOE Discovery V1T1 PADI session 0x0 length 12',
+    fresh: true,
+    on: () => {},
+  },
+  {
     name: 'pppoe-no-answer',
     // rp-pppoe plugin discovery.c: no access concentrator answered PADI/PADR. A fresh attempt
     // after a finished one (persist): the server does not answer. After the interrupted wait

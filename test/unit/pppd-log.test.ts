@@ -1374,6 +1374,34 @@ describe('front ends and firmware that name pppd otherwise', () => {
     const text = ['[I] Feb 12 21:10:02 pppd_PPTP0: Connect: ppp0 <--> pptp (192.0.2.10)', '[W] Feb 12 21:10:33 pppd_PPTP0: LCP: timeout sending Config-Requests', '[E] Feb 12 21:10:33 ndm: Service: "PPTP0": unexpectedly stopped.'].join('\n');
     expect(diagnose(text).verdict).toBe('no_response');
   });
+  it("reads a DSL router's system log page (numbered rows, newest first, 'PPP <level> ppp0' before pppd's words) oldest first, its other rows as other programs'", () => {
+    const rows = [
+      '5 2024-02-10 09:15:21 PPP Information ppp0 sent [PAP AuthReq id=0x1 user="branch" password=<hidden>]',
+      '6 2024-02-10 09:15:21 PPP Information ppp0 rcvd [LCP ConfAck id=0x1 <mru 1492> <magic 0x1a2b3c4d>]',
+      '7 2024-02-10 09:15:20 PPP Information ppp0 sent [PADI Host-Uniq(0x00000123)]',
+      '8 2024-02-10 09:15:18 DSL Notice xDSL Enter Showtime!!',
+      '9 2024-02-10 09:14:50 PPP Error ppp0 User request',
+      '10 2024-02-10 09:14:49 PPP Information ppp0 sent [LCP TermReq id=0x2 "User request"]',
+      '11 2024-02-10 09:14:49 PPP Warning ppp0 LCP down',
+    ].join('\n');
+    expect(splitLog(rows).map((l) => [l.prog, l.msg])).toEqual([
+      ['pppd', 'LCP down'],
+      ['pppd', 'sent [LCP TermReq id=0x2 "User request"]'],
+      ['pppd', 'User request'],
+      ['dsl', 'xDSL Enter Showtime!!'],
+      ['pppd', 'sent [PADI Host-Uniq(0x00000123)]'],
+      ['pppd', 'rcvd [LCP ConfAck id=0x1 <mru 1492> <magic 0x1a2b3c4d>]'],
+      ['pppd', 'sent [PAP AuthReq id=0x1 user="branch" password=<hidden>]'],
+    ]);
+    // the PADI after the local stop opens the next attempt (the firmware logs no Connect line)
+    expect(parsePppdLog(rows).attempts).toHaveLength(2);
+  });
+  it.each(['sent [PADI Host-Uniq(0x00000124)]', 'Send PPPOE Discovery V1T1 PADI session 0x0 length 12'])("starts another attempt at a PPPoE PADI (discovery opens a session) after the link came up, in a debug-only log: %s", (padi) => {
+    const up = ['sent [LCP ConfReq id=0x1 <magic 0x1>]', 'rcvd [LCP ConfAck id=0x1 <magic 0x1>]', 'rcvd [LCP ConfReq id=0x5 <auth pap> <magic 0x2>]', 'sent [LCP ConfAck id=0x5 <auth pap> <magic 0x2>]', 'sent [PAP AuthReq id=0x1 user="branch" password=<hidden>]', 'rcvd [PAP AuthAck id=0x1 ""]', 'sent [IPCP ConfReq id=0x1 <addr 198.51.100.7>]', 'rcvd [IPCP ConfReq id=0x3 <addr 198.51.100.1>]', 'sent [IPCP ConfAck id=0x3 <addr 198.51.100.1>]', 'rcvd [IPCP ConfAck id=0x1 <addr 198.51.100.7>]'];
+    const again = [padi, 'sent [LCP ConfReq id=0x1 <magic 0x3>]', 'rcvd [LCP ConfAck id=0x1 <magic 0x3>]', 'rcvd [LCP ConfReq id=0x6 <auth pap> <magic 0x4>]', 'sent [LCP ConfAck id=0x6 <auth pap> <magic 0x4>]', 'sent [PAP AuthReq id=0x1 user="branch" password=<hidden>]', 'rcvd [PAP AuthNak id=0x1 "Authentication failure"]'];
+    expect(parsePppdLog([...up, ...again].join('\n')).attempts).toHaveLength(2);
+    expect(diagnose([...up, ...again].join('\n')).verdict).toBe('auth_failed');
+  });
   it('reads NetworkManager-pptp failing before its pppd ran as a PPTP attempt (exit 1, not "not a pppd log")', () => {
     const text = [
       "Apr  2 08:00:01 lap NetworkManager[901]: <info> VPN service 'pptp' started (org.freedesktop.NetworkManager.pptp), PID 1202",
