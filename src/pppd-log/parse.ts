@@ -88,6 +88,8 @@ const xl2tpdHit = (l: LogLine): ReturnType<typeof ruleFor> => {
   return text === null ? null : ruleFor(XL2TPD_RULES, text);
 };
 const isXl2tpdRow = (l: LogLine): boolean => xl2tpdHit(l) !== null;
+/** xl2tpd.c call_close/destroy_call: the pid of the pppd it stops. */
+const XL2TPD_STOPS_PPPD = /^Terminating pppd: sending TERM signal to pid (\d+)/;
 // A row of pppd's table that reads a front end's line, not pppd's (rules.ts FRONT_END_ROWS).
 const isFrontEndRow = (l: LogLine): boolean => l.source === 'unknown' && l.prog !== null && FRONT_END_ROWS.has(ruleFor(PPPD_RULES, l.msg)?.rule.name ?? '');
 
@@ -324,6 +326,9 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
   const order: Group[] = [];
   let current: Group | null = null;
   let pending: LogLine[] = [];
+  // xl2tpd's lines from before the paste shows any pppd line: they go to the pppd whose pid
+  // xl2tpd names as it stops it ("Terminating pppd: sending TERM signal to pid N").
+  let earlyXl2tpd: LogLine[] = [];
   let seen = false;
   let l2tpCall: LogLine | null = null;
   const lnsCalls = new Map<string, LogLine>();
@@ -382,6 +387,7 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     // xl2tpd as the LNS names the pppd it started for a client's call (a server's log)
     const lns = fromXl2tpd ? XL2TPD_LNS_CALL.exec(l.msg) : null;
     if (lns?.[1]) lnsCalls.set(lns[1], l);
+    if (current === null && fromXl2tpd) earlyXl2tpd.push(l);
     if (nm && !attemptRuns && NM_WHILE_RUNNING_ROWS.has(ruleFor(NM_RULES, nm.msg)?.rule.name ?? '')) continue;
     let speaker = nm ? 'pppd' : speakerOf(l);
     // An untagged line (a terminal, `journalctl -o cat`) or netifd's relay of pppd's stderr that
@@ -436,6 +442,10 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     }
     const g = groupFor(key, l.pid);
     current = g;
+    if (earlyXl2tpd.length > 0) {
+      if (l.pid !== null && earlyXl2tpd.some((x) => XL2TPD_STOPS_PPPD.exec(x.msg)?.[1] === l.pid)) for (const x of earlyXl2tpd) add(g, x, 'pppd');
+      earlyXl2tpd = [];
+    }
     if (pending.length > 0) {
       for (const p of pending) add(g, p, 'pptp');
       pending = [];

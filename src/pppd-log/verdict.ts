@@ -438,7 +438,8 @@ export function decideVerdict(s: Session): Decision {
       return { verdict: 'idle_disconnect', endedBy: describe(pick), evidence: ev(pick.line) };
     case 'signal':
     case 'child-signal':
-      return stoppedLocally(s, pick, s.upLine);
+      // (up without an address line: a connect time, an ip-up script; the stop is what shows it then)
+      return stoppedLocally(s, pick, s.upLine ?? s.connectTime ?? pick.line);
     case 'mppe-disabled':
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled while the link was up', evidence: ev(pick.line) };
     case 'mppe-error':
@@ -492,7 +493,7 @@ const CONFIG_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
 const CONNECT_SCRIPT = /Connect script failed|Initializer script failed/i;
 
 /**
- * A signal stopped pppd (`upLine`: the link had come up). A signal after xl2tpd gave up on its
+ * A signal stopped pppd (`upLine`: the line that shows the link had come up). A signal after xl2tpd gave up on its
  * tunnel (network.c) is xl2tpd closing the call: the L2TP peer went silent. Where NetworkManager's
  * VPN plugin logged that it killed pppd (or the xl2tpd that runs it), the signal is its (cause
  * networkmanager-stopped), and a device that went down before that is NetworkManager's reason.

@@ -470,6 +470,22 @@ describe('an L2TP client in pty mode (xl2tpd sets up the call, then starts pppd)
     // without xl2tpd a pty is pptp's
     expect(diagnose(ppp.join('\n')).hint).toMatch(/GRE \(IP protocol 47\)/);
   });
+
+  it("reads xl2tpd's tunnel time-out from before pppd's first line in the paste as the end of the pppd it names as it stops it", () => {
+    const nm = (m: string): string => `Jan 17 08:21:30 desk NetworkManager[967]: xl2tpd[9649]: ${m}`;
+    const paste = (pid: string): string =>
+      [
+        nm('Maximum retries exceeded for tunnel 37048.  Closing.'),
+        nm(`Terminating pppd: sending TERM signal to pid ${pid}`),
+        nm('Connection 833 closed to 203.0.113.9, port 1701 (Timeout)'),
+        'Jan 17 08:21:30 desk pppd[9650]: Terminating on signal 15',
+        'Jan 17 08:21:30 desk pppd[9650]: Connect time 1.5 minutes.',
+      ].join('\n');
+    // up for a minute and a half (no address lines in the paste), then the LNS went silent
+    expect(diagnose(paste('9650'))).toMatchObject({ verdict: 'link_dead', endedBy: expect.stringMatching(/^the L2TP peer stopped answering/) });
+    // xl2tpd stopping another pppd tells nothing about this one
+    expect(diagnose(paste('9777')).verdict).toBe('stopped_locally');
+  });
 });
 
 describe('rotated syslog files pasted newest first (`grep pppd /var/log/syslog*`)', () => {
