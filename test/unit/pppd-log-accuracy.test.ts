@@ -71,7 +71,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-', 'field38-', 'field39-', 'field40-', 'field41-', 'field42-', 'field43-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-', 'field38-', 'field39-', 'field40-', 'field41-', 'field42-', 'field43-', 'field44-']) {
       // The hash draws families (a post's or a poster's runs share one), each with a chance of a
       // third: batch 14 drew 27 of 93 logs (29 %), batch 29 13 of 58 (22 %), batch 40 2 of its
       // 16 families (a chance of 6 % for 2 or fewer). Fewer than one family in eight held out
@@ -156,6 +156,7 @@ describe('verdict accuracy', () => {
       ['batch 41 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field41-'))],
       ['batch 42 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field42-'))],
       ['batch 43 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field43-'))],
+      ['batch 44 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field44-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -219,10 +220,13 @@ describe('verdict accuracy', () => {
     // measured frozen at 66288ab (before this stop's rule changes): 632/685 (92.3 %); batch 41
     // 3/5 measured frozen at 66288ab: 635/690 (92.0 %). Stop 34: batch 42 6/6 measured frozen at
     // 1cc15a7 (before this stop's rule changes): 641/696 (92.1 %); batch 43 5/6 measured frozen at
-    // 0192ae8: 646/702 (92.0 %).
+    // 0192ae8: 646/702 (92.0 %). Stop 35: reading a DSL router's system log page won one older
+    // held-out log and reading xl2tpd's time-out before the paste's first pppd line lost one
+    // (both counts seen after deciding, not looked at): 646/702; batch 44 6/8 measured frozen at
+    // 8046123 (before both): 652/710 (91.8 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(646);
+    expect(table.correct).toBeGreaterThanOrEqual(652);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
     // a ceiling, never met by looking. (Stop 33, a content-blind check of the labels' format: one

@@ -354,7 +354,13 @@ const KNOWN_FAILURES: Record<string, number> = {
   // only the pids told the second pppd's hang-up from the first one's LCP time-out) and
   // (batch 35) a plog whose last pppd only started after three PADS time-outs of another
   // (field35-d-ubuntuforums-dapper-upgrade-...: its pid alone told it from them, as batch 25's)
-  "journalctl -o cat": 13,
+  // and (batch 44) a NetworkManager-l2tp paste whose xl2tpd names the pid of the pppd it stops
+  // (field44-q-pastebin-nm-l2tp-...: without pids its tunnel time-out is nobody's), a TP-Link
+  // Deco's firmware pppd with no stock message (field44-p-gist-tp-link-deco-...: only its
+  // `pppd[PID]` tag made it a pppd log) and a Broadcom firmware's "PPPoE: Terminating on signal
+  // 15." (field44-p-pastebin-broadcom-dsl-router-...: its untagged "PPPoE: " reads as a tag, the
+  // signal then as the end)
+  "journalctl -o cat": 16,
   "RFC 5424": 0,
   "busybox syslogd /var/log/messages": 0,
   // field15-ubuntu-wvdial-o2-...: only wvdial's relayed binary noise ("pppd: \uFFFD\uFFFD[06][08]")
@@ -385,8 +391,9 @@ const KNOWN_FAILURES: Record<string, number> = {
   // xl2tpd-lac-...) is 20 characters no terminal prints, whose rows are not rejoined; a line in
   // "**[FONT=...]*...*[/FONT]**" (field27-ubuntuforums-debian-dialup-...) cut inside its tag;
   // field30-freshtomato-r7000-...'s run-together first line, like field18-lucid-kvpnc-...'s; and
-  // (batch 32) the openfortivpn exit-status line of the 80-column wrap above
-  "terminal rows of 80 columns": 7,
+  // (batch 32) the openfortivpn exit-status line of the 80-column wrap above; (batch 44) a paste
+  // that already jumbled two sessions' lines mid-line (field44-p-pastebin-puppy-linux-3g-...)
+  "terminal rows of 80 columns": 8,
   "timestamps missing on some lines": 0,
   // field16-trusty-server-huawei-e1762-...: wvdial's stdout ("--> local  IP address ...") has no
   // date; with dated syslog lines put between its lines, they read as those lines' wrapped
@@ -415,9 +422,9 @@ const KNOWN_FAILURES: Record<string, number> = {
   // (and batch 25's two plogs whose last pppd only started, and batch 27's two pppd, as for
   // `journalctl -o cat`)
   // and batch 34's two pppd sharing one pptp call manager and batch 35's plog, as for
-  // `journalctl -o cat`
-  "log centre CSV export": 8,
-  "tab-separated export": 8,
+  // `journalctl -o cat`, and batch 44's xl2tpd naming its pppd's pid
+  "log centre CSV export": 9,
+  "tab-separated export": 9,
   "front end log window \"[10:20:30] VPN: \"": 0,
   "BBCode colour on every line": 0,
   'commented out "// "': 0,
