@@ -22,15 +22,17 @@ export function maskedHostJson(h: HostSpec): Record<string, unknown> {
  *     |--@eu:
  *     |  |--r001
  *
- * With `only`, hosts not in it are left out, and so are groups left with no hosts.
+ * With `only`, hosts not in it are left out, and so are groups left with no hosts unless
+ * `prune` is false.
  */
-export function renderGraph(root: GroupNode, only?: ReadonlySet<string>): string[] {
+export function renderGraph(root: GroupNode, only?: ReadonlySet<string>, prune = only !== undefined): string[] {
   const lines: string[] = [];
-  const hasHosts = (g: GroupNode): boolean => g.hosts.some((h) => only?.has(h) ?? true) || g.children.some(hasHosts);
+  const shown = (h: string): boolean => only?.has(h) ?? true;
+  const hasHosts = (g: GroupNode): boolean => g.hosts.some(shown) || g.children.some(hasHosts);
   const draw = (g: GroupNode, depth: number): void => {
     lines.push(indent(`@${g.name}:`, depth));
-    for (const c of g.children) if (!only || hasHosts(c)) draw(c, depth + 1);
-    if (g.name !== 'all') for (const h of g.hosts) if (!only || only.has(h)) lines.push(indent(h, depth + 1));
+    for (const c of g.children) if (!prune || hasHosts(c)) draw(c, depth + 1);
+    if (g.name !== 'all') for (const h of g.hosts) if (shown(h)) lines.push(indent(h, depth + 1));
   };
   draw(root, 0);
   return lines;

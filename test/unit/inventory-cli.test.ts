@@ -101,4 +101,13 @@ describe('fleet commands and hosts left out of the inventory', () => {
     registerFleetCommands(ping);
     await expect(ping.parseAsync(['node', 'pptp-fleet', 'ping', '-i', inv, '--limit', 'sw2', '--playbook-dir', dir, '-q'])).rejects.toThrow(/sw2\.ansible_port: expected a port number/);
   });
+
+  it('--graph draws the hosts --list shows: a host left out is not drawn, an empty group still is', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'inv-left-'));
+    const inv = join(dir, 'hosts.yml');
+    await writeFile(inv, 'all:\n  children:\n    core:\n      hosts:\n        r1: { ansible_host: 127.0.0.1 }\n        sw2: { ansible_host: 127.0.0.2, ansible_port: 70000 }\n    spare:\n');
+    const { out, err } = await run('-i', inv, '--graph', '--playbook-dir', dir);
+    expect(out.trimEnd().split('\n')).toEqual(['@all:', '  |--@ungrouped:', '  |--@core:', '  |  |--r1', '  |--@spare:']);
+    expect(err).toMatch(/sw2 has no tunnels: left out/);
+  });
 });

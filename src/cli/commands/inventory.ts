@@ -86,8 +86,9 @@ export function registerInventory(program: Command): void {
       if (flags.list) {
         process.stdout.write(`${JSON.stringify({ hosts: hosts.map(maskedHostJson) }, null, 2)}\n`);
       } else {
-        const only = flags.limit === undefined ? undefined : new Set(hosts.map((h) => h.name));
-        process.stdout.write(`${renderGraph(inv.groups, only).join('\n')}\n`);
+        // the hosts --list shows (a host left out with a warning is in the tree, not drawn); empty
+        // groups are drawn as ansible-inventory draws them, unless --limit selects
+        process.stdout.write(`${renderGraph(inv.groups, new Set(hosts.map((h) => h.name)), flags.limit !== undefined).join('\n')}\n`);
       }
     });
 }
