@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { formatProblem, InputError, InternalError, type InputProblem } from '../errors.js';
 import { Secret } from '../secret.js';
 import { dedupeProblems, describeFsError, formatPath, issuesToProblems, joinPath, parseYaml, UnsafeText, VaultValue, type PathSegment } from '../config/input.js';
-import { HOST_VAR_SCHEMAS, nestedKeys, sshAddress, type HostVarName, type ParsedTunnel, type SecretRef } from './schema.js';
+import { HOST_VAR_SCHEMAS, nestedKeys, SECRET_KEYS, sshAddress, type HostVarName, type ParsedTunnel, type SecretRef } from './schema.js';
 import { readSources } from './sources.js';
 import { groupDepths, groupsOfHost, isMapping, readTree, type InventoryTree, type VarEntry } from './tree.js';
 import { decryptVault, VaultError, type VaultSecret } from './vault.js';
@@ -87,8 +87,6 @@ const WHOLE_TERM = new RegExp(`^${TERM}$`);
 const JINJA = /\{\{|\{%|\{#/;
 /** Text whose only Jinja is plain terms: "{{ inventory_hostname }}.vpn.example.com". */
 const PLAIN_TERMS = new RegExp(`^(?:[^{]|\\{(?![{%#]))*${TERM}(?:[^{]|\\{(?![{%#])|${TERM})*$`);
-/** Where a whole-value env lookup is a secret read on demand ({env: NAME}), not text read at load. */
-const SECRET_KEYS = new Set(['password', 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password']);
 
 /**
  * Loads, validates and resolves an inventory from one or more sources (see sources.ts for the
@@ -303,6 +301,7 @@ function resolveTemplates(
       if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
       return v;
     }
+    // a whole-value env lookup there is a secret read on demand ({env: NAME}), not text read at load
     const password = secret || SECRET_KEYS.has(String(path.at(-1)));
     const whole = WHOLE_TERM.exec(v);
     if (whole) {

@@ -262,35 +262,39 @@ export const TUNNEL_KEYS = [
 export const tunnelManager = z.enum(['netifd', 'pppd'], { error: (iss) => `expected netifd or pppd, got ${describeValue(iss.input)}` }) as z.ZodType<TunnelManager>;
 
 /**
- * One tunnel, YAML snake_case → TunnelSpec camelCase. Defaults: mppe {required, stateless,
- * no40, no56 all true}, refuse_eap false, persist false, demand false, default_route none,
- * routes [], masquerade false, forward {outbound: true, inbound: false}, start_on_boot true,
- * state present, extra_options []. With `state: absent` only `name` is required (removing a
- * tunnel needs no server or password).
+ * A tunnel's fields. Defaults: mppe {required, stateless, no40, no56 all true}, refuse_eap
+ * false, persist false, demand false, default_route none, routes [], masquerade false, forward
+ * {outbound: true, inbound: false}, start_on_boot true, state present, extra_options [].
+ */
+const TUNNEL_FIELDS = {
+  name: tunnelName,
+  server: serverAddress.optional(),
+  username: nonEmptyText.optional(),
+  password: secretRef.optional(),
+  mppe: mppe.optional(),
+  refuse_eap: bool.default(false),
+  lcp_echo_interval: intIn(1, 3600).optional(),
+  lcp_echo_failure: intIn(1, 1000).optional(),
+  idle: intIn(0, 2_147_483_647).optional(),
+  persist: bool.default(false),
+  demand: bool.default(false),
+  default_route: z.enum(['none', 'replace'], { error: (iss) => `expected none or replace, got ${describeValue(iss.input)}` }).default('none'),
+  routes: z.array(cidr).default([]),
+  masquerade: bool.default(false),
+  forward: z.strictObject({ outbound: bool.default(true), inbound: bool.default(false) }).prefault({}),
+  start_on_boot: bool.default(true),
+  state: z.enum(['present', 'absent'], { error: (iss) => `expected present or absent, got ${describeValue(iss.input)}` }).default('present'),
+  extra_options: z.array(extraOption).default([]),
+  wan_gateway: ipv4.optional(),
+  manager: tunnelManager.optional(),
+};
+
+/**
+ * One tunnel, YAML snake_case → TunnelSpec camelCase (fields and defaults above). With
+ * `state: absent` only `name` is required (removing a tunnel needs no server or password).
  */
 export const tunnelSchema = z
-  .strictObject({
-    name: tunnelName,
-    server: serverAddress.optional(),
-    username: nonEmptyText.optional(),
-    password: secretRef.optional(),
-    mppe: mppe.optional(),
-    refuse_eap: bool.default(false),
-    lcp_echo_interval: intIn(1, 3600).optional(),
-    lcp_echo_failure: intIn(1, 1000).optional(),
-    idle: intIn(0, 2_147_483_647).optional(),
-    persist: bool.default(false),
-    demand: bool.default(false),
-    default_route: z.enum(['none', 'replace'], { error: (iss) => `expected none or replace, got ${describeValue(iss.input)}` }).default('none'),
-    routes: z.array(cidr).default([]),
-    masquerade: bool.default(false),
-    forward: z.strictObject({ outbound: bool.default(true), inbound: bool.default(false) }).prefault({}),
-    start_on_boot: bool.default(true),
-    state: z.enum(['present', 'absent'], { error: (iss) => `expected present or absent, got ${describeValue(iss.input)}` }).default('present'),
-    extra_options: z.array(extraOption).default([]),
-    wan_gateway: ipv4.optional(),
-    manager: tunnelManager.optional(),
-  })
+  .strictObject(TUNNEL_FIELDS)
   .superRefine((t, ctx) => {
     if (t.state === 'absent') return;
     for (const key of ['server', 'username', 'password'] as const) {
@@ -384,6 +388,13 @@ export const HOST_VAR_SCHEMAS = {
 } as const;
 
 export type HostVarName = keyof typeof HOST_VAR_SCHEMAS;
+
+/** The keys, of a host or of a tunnel, whose value is a password (a secretRef). */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(
+  [...Object.entries(HOST_VAR_SCHEMAS), ...Object.entries(TUNNEL_FIELDS)]
+    .filter(([, s]: [string, z.ZodType]) => s === secretRef || (s instanceof z.ZodOptional && s.unwrap() === secretRef))
+    .map(([key]) => key),
+);
 
 /** Known keys of nested mappings, by the path inside one variable, for "did you mean" hints. */
 export function nestedKeys(varName: string, path: readonly PropertyKey[]): readonly string[] {
