@@ -251,13 +251,6 @@ export const jumpHost = z.string().superRefine((v, ctx) => {
   if (p) ctx.addIssue({ code: 'custom', message: p, input: v });
 });
 
-/** YAML keys of a tunnel, for "did you mean" hints. */
-export const TUNNEL_KEYS = [
-  'name', 'server', 'username', 'password', 'mppe', 'refuse_eap', 'lcp_echo_interval', 'lcp_echo_failure',
-  'idle', 'persist', 'demand', 'default_route', 'routes', 'masquerade', 'forward', 'start_on_boot', 'state',
-  'extra_options', 'wan_gateway', 'manager',
-] as const;
-
 /** `manager`: netifd (a UCI interface) or pppd (hand-run `pppd call`). */
 export const tunnelManager = z.enum(['netifd', 'pppd'], { error: (iss) => `expected netifd or pppd, got ${describeValue(iss.input)}` }) as z.ZodType<TunnelManager>;
 
@@ -400,7 +393,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set(
 export function nestedKeys(varName: string, path: readonly PropertyKey[]): readonly string[] {
   const last = path[path.length - 1];
   if (varName === 'tunnels') {
-    if (path.length === 1) return TUNNEL_KEYS;
+    if (path.length === 1) return Object.keys(TUNNEL_FIELDS);
     if (last === 'mppe') return ['required', 'stateless', 'no40', 'no56'];
     if (last === 'forward') return ['outbound', 'inbound'];
     if (last === 'password') return ['env', 'file'];
