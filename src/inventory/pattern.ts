@@ -64,8 +64,8 @@ export function selectHosts(inv: Inventory, pattern: string | undefined): HostSp
   }
   if (problems.length > 0) {
     // `routers:!fd00::5` is split on every colon, the address too (Ansible ignores the pieces)
-    if (!pattern.includes(',') && pattern.includes('::')) {
-      problems.push({ file: LIMIT, path: '', message: `"${pattern}" is split on every ":", an IPv6 address's too: separate its terms with "," (routers,!fd00::5)` });
+    if (terms.length > 1 && !pattern.includes(',') && pattern.includes('::')) {
+      problems.push({ file: LIMIT, path: '', message: `"${pattern}" is split on every ":", an IPv6 address's too: separate its terms with ","` });
     }
     throw new InputError(problems);
   }
@@ -95,7 +95,7 @@ const V6 = String.raw`(?:[0-9a-f]{1,4}|\[[0-9a-f]+:[0-9a-f]+(?::[0-9]+)?\])`;
  * How Ansible's ipv6 pattern matches: its `$` binds to the last alternative only, so a pattern
  * that merely begins like an IPv6 address (`2001:db8::*`, `fe80::7%eth0`) counts as one.
  */
-const IPV6_START = new RegExp(String.raw`^(?:(?:${V6}:){1,6}:|::|(?:${V6}:){7}${V6}|(?:0:){6}(?:${V6}\.){3}${V6})`, 'i');
+const IPV6_START = new RegExp(String.raw`^(?:(?:${V6}:){1,6}:|::|(?:${V6}:){7}${V6}|(?:0:){6}(?:${V6}\.){3}${V6}|(?:0:){5}ffff:(?:${V6}\.){3}${V6}$)`, 'i');
 
 /**
  * What Ansible's parse_address(allow_ranges=True) accepts with a colon in it: an IPv6 address

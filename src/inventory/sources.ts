@@ -57,7 +57,7 @@ export async function readSources(sources: readonly string[], opts: ReadSourcesO
       continue;
     }
     basedirs.push(st.isDirectory() ? src : dirname(src));
-    await readSource(src, st.isDirectory(), tree, problems, false);
+    await readSource(src, tree, problems, { directory: st.isDirectory(), inDirectory: false });
   }
   finishTree(tree);
   // (the playbook directory's layer even where it is a source's directory too: Ansible then
@@ -68,8 +68,8 @@ export async function readSources(sources: readonly string[], opts: ReadSourcesO
   return { tree, problems };
 }
 
-async function readSource(src: string, isDir: boolean, tree: InventoryTree, problems: InputProblem[], inDir: boolean): Promise<void> {
-  if (isDir) {
+async function readSource(src: string, tree: InventoryTree, problems: InputProblem[], where: { directory: boolean; inDirectory: boolean }): Promise<void> {
+  if (where.directory) {
     let names: string[];
     try {
       names = (await readdir(src)).sort();
@@ -82,7 +82,7 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
       const full = join(src, name);
       const st = await stat(full).catch(() => undefined);
       if (!st) continue;
-      await readSource(full, st.isDirectory(), tree, problems, true);
+      await readSource(full, tree, problems, { directory: st.isDirectory(), inDirectory: true });
     }
     return;
   }
@@ -129,8 +129,8 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
       // In a shared directory, a cloud or CMDB plugin's hosts (aws_ec2, netbox) are left out, as
       // Ansible skips a source its plugin cannot read. constructed and generator are refused
       // everywhere: Ansible would run them, and their groups and vars change other sources' hosts.
-      if (inDir && !ANSIBLE_CORE_PLUGINS.has(doc.plugin)) tree.warnings.push(`${src}: plugin: ${doc.plugin} is an inventory plugin pptp-fleet cannot run: its hosts are left out (export them with ansible-inventory --list > inventory.json)`);
-      else problems.push({ file: src, path: 'plugin', message: `inventory plugin configurations (plugin: ${doc.plugin}) are not supported; export the inventory with ansible-inventory --list > inventory.json` });
+      if (where.inDirectory && !PLUGINS_OVER_OTHER_SOURCES.has(doc.plugin)) tree.warnings.push(`${src}: plugin: ${doc.plugin} is an inventory plugin pptp-fleet cannot run: its hosts are left out (${EXPORT_PLUGIN_HOSTS})`);
+      else problems.push({ file: src, path: 'plugin', message: `inventory plugin configurations (plugin: ${doc.plugin}) are not supported (${EXPORT_PLUGIN_HOSTS})` });
       return;
     }
     if (isListForm(doc)) problems.push(...readListForm(doc as Record<string, unknown>, src, tree));
@@ -149,8 +149,9 @@ async function readSource(src: string, isDir: boolean, tree: InventoryTree, prob
 }
 
 
-/** ansible-core's plugins that work on the hosts of the other sources. */
-const ANSIBLE_CORE_PLUGINS = new Set(['constructed', 'ansible.builtin.constructed', 'generator', 'ansible.builtin.generator']);
+/** ansible-core's plugins that rework the other sources' hosts (groups and vars from theirs). */
+const PLUGINS_OVER_OTHER_SOURCES = new Set(['constructed', 'ansible.builtin.constructed', 'generator', 'ansible.builtin.generator']);
+const EXPORT_PLUGIN_HOSTS = 'export them with ansible-inventory -i FILE --list > inventory.json';
 
 /** A first line (past comments and blanks) of `---` or `name:` alone: YAML's, never an INI file's. */
 function startsLikeYaml(text: string): boolean {

@@ -115,22 +115,24 @@ export const GROUP_KEYS = ['hosts', 'children', 'vars'] as const;
 
 /** Group names: what Ansible accepts without "invalid characters" warnings, plus `-` and `.`. */
 export const GROUP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-/**
- * Host names: host names, IPv4 addresses, FQDNs, in letters of any script (Ansible takes
- * `příbor`), and IPv6 addresses (`fd00::4`, `[fd00::4]:2201` with a port, as Ansible's
- * parse_address reads them; --limit keeps such a pattern whole). Other characters that mean
- * something in --limit patterns (`, : ! & * ? [ ] ~`) and whitespace are refused, or the host
- * could never be selected.
- */
 const HOST_NAME = /^[\p{L}\p{N}_][\p{L}\p{N}_.@+-]*$/u;
 
+/**
+ * An inventory host's name: a host name, IPv4 address or FQDN, in letters of any script (Ansible
+ * takes `příbor`), or an IPv6 address (`fd00::4`, `fe80::7%eth0`; with a port `[fd00::4]:2201`,
+ * as Ansible's parse_address reads them; --limit takes the address alone as one term). Other
+ * characters that mean something in --limit patterns (`, : ! & * ? [ ] ~`) and whitespace are
+ * refused, or the host could never be selected.
+ */
 export function isHostName(name: unknown): name is string {
   return typeof name === 'string' && (HOST_NAME.test(name) || isIPv6(name));
 }
 
+/** The error for a name isHostName refuses. */
 export function hostNameProblem(name: unknown): string {
   return `invalid host name ${describeValue(name)}: use letters, digits and "_", ".", "-", "@", "+", or an IPv6 address`;
 }
+
 const MAX_EXPANDED_HOSTS = 10_000;
 
 /**
@@ -342,7 +344,7 @@ export function isMapping(v: unknown): v is Record<string, unknown> {
  * does); anything else (an IPv6 address without brackets, a range alone) has no port.
  */
 export function splitPort(token: string): { pattern: string; port?: number } {
-  const v6 = /^\[([0-9A-Fa-f:.]+)\]:([0-9]+)$/.exec(token);
+  const v6 = /^\[([0-9A-Fa-f:.]+(?:%[^\]]+)?)\]:([0-9]+)$/.exec(token);
   if (v6) return { pattern: v6[1] ?? '', port: Number(v6[2]) };
   const m = /^((?:[^:[\]]|\[[^\]]*\])+):([0-9]+)$/.exec(token);
   if (m) return { pattern: m[1] ?? '', port: Number(m[2]) };

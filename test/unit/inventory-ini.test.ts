@@ -126,14 +126,16 @@ describe('inventory plugin configurations (plugin: ...), which pptp-fleet cannot
     const inv = await loadInventory(dir);
     expect(inv.hosts.map((h) => h.name)).toEqual(['gw1']);
     expect(inv.warnings).toEqual([
-      `${join(dir, 'aws_ec2.yml')}: plugin: amazon.aws.aws_ec2 is an inventory plugin pptp-fleet cannot run: its hosts are left out (export them with ansible-inventory --list > inventory.json)`,
-      `${join(dir, 'netbox.yml')}: plugin: netbox.netbox.nb_inventory is an inventory plugin pptp-fleet cannot run: its hosts are left out (export them with ansible-inventory --list > inventory.json)`,
+      `${join(dir, 'aws_ec2.yml')}: plugin: amazon.aws.aws_ec2 is an inventory plugin pptp-fleet cannot run: its hosts are left out (export them with ansible-inventory -i FILE --list > inventory.json)`,
+      `${join(dir, 'netbox.yml')}: plugin: netbox.netbox.nb_inventory is an inventory plugin pptp-fleet cannot run: its hosts are left out (export them with ansible-inventory -i FILE --list > inventory.json)`,
     ]);
   });
 
   it('is an error given as the source itself, and for constructed anywhere (its groups and vars would change the other hosts)', async () => {
     const dir = await dirWith({ hosts, 'zz-constructed.yml': "plugin: ansible.builtin.constructed\ngroups:\n  ams: site == 'ams'\n", 'netbox.yml': 'plugin: netbox.netbox.nb_inventory\n' });
     await expect(loadInventory(dir)).rejects.toThrow(/zz-constructed\.yml: plugin: inventory plugin configurations \(plugin: ansible\.builtin\.constructed\) are not supported/);
-    await expect(loadInventory(join(dir, 'netbox.yml'))).rejects.toThrow(/netbox\.yml: plugin: inventory plugin configurations \(plugin: netbox\.netbox\.nb_inventory\) are not supported; export the inventory with ansible-inventory --list > inventory.json/);
+    await expect(loadInventory(join(dir, 'netbox.yml'))).rejects.toThrow(/netbox\.yml: plugin: inventory plugin configurations \(plugin: netbox\.netbox\.nb_inventory\) are not supported \(export them with ansible-inventory -i FILE --list > inventory\.json\)/);
+    const generator = await dirWith({ hosts, 'gen.yml': 'plugin: generator\nhosts:\n  name: "{{ site }}-gw"\nlayers:\n  site: [ams, ber]\n' });
+    await expect(loadInventory(generator)).rejects.toThrow(/gen\.yml: plugin: inventory plugin configurations \(plugin: generator\)/);
   });
 });

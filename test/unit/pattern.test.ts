@@ -59,7 +59,9 @@ describe('selectHosts (Ansible host patterns)', () => {
     // with a comma Ansible splits on commas only: "r01:!r02" is one term naming nothing
     ['web,r01:!r02', ['no hosts matched "r01:!r02"']],
     // an address among other terms is cut at its colons (Ansible warns and ignores the pieces)
-    ['routers:!fd00::5', ['no hosts matched "5"', 'no hosts matched "fd00"', '"routers:!fd00::5" is split on every ":", an IPv6 address\'s too: separate its terms with "," (routers,!fd00::5)']],
+    ['routers:!fd00::5', ['no hosts matched "5"', 'no hosts matched "fd00"', '"routers:!fd00::5" is split on every ":", an IPv6 address\'s too: separate its terms with ","']],
+    // an address kept whole that names no host: no word of splitting
+    ['fd00::9', ['no hosts matched "fd00::9"']],
   ];
   for (const [pattern, messages] of NO_MATCH) {
     it(`${pattern} is an InputError: ${messages.join('; ')}`, () => {
@@ -95,6 +97,8 @@ describe('splitPattern', () => {
     // Ansible's ipv6 expression anchors its end on the last alternative only: what begins like an address is one
     ['2001:db8::*', ['2001:db8::*']],
     ['fe80::7%eth0', ['fe80::7%eth0']],
+    // ...and its one alternative anchored at the end, an IPv4-mapped address written out
+    ['0:0:0:0:0:ffff:192.0.2.3', ['0:0:0:0:0:ffff:192.0.2.3']],
     ['routers:!fd00::5', ['routers', '!fd00', '5']],
     ['[::1]:22', ['[::1]:22']],
     ['h1:22', ['h1:22']],
