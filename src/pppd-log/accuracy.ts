@@ -85,7 +85,7 @@ export function corpusFamily(name: string, source: string): string {
   return DERIVED_FROM.exec(source)?.[1] ?? name;
 }
 
-/** The latest batch split by the hash rule (`field41-*`): a new batch raises it when it is merged. */
+/** The latest batch split by the hash rule (`field44-*`): a new batch raises it when it is merged. */
 const LAST_HASHED_BATCH = 44;
 
 /**

@@ -473,10 +473,15 @@ function unframeLine(line: string): string {
   if (router) {
     const [, date = '', time = '', facility = '', msg = ''] = router;
     if (msg.trim() === '') return '';
-    const stamp = /^\d{4}-/.test(date) ? `${date}T${time} ` : /^[A-Z]/.test(date) ? `${date} ${time} ` : '';
+    const stamp = /^\d{4}-/.test(date) ? `${date}T${time} ` : /^[A-Z]/.test(date) ? `${date} ${time} ` : `${uptimeDate(date)}T${time} `;
     return `${stamp}${facility === 'PPP' ? 'pppd' : facility.toLowerCase()}: ${msg}`;
   }
   return line.replace(PRI, '').replace(NDMS_LEVEL, '');
+}
+
+/** A router's uptime day ("3rd day", no clock set) as a date that orders like it: 2000-01-03. */
+function uptimeDate(day: string): string {
+  return new Date(Date.UTC(2000, 0, Number.parseInt(day, 10))).toISOString().slice(0, 10);
 }
 
 /**

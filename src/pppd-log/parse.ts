@@ -88,8 +88,24 @@ const xl2tpdHit = (l: LogLine): ReturnType<typeof ruleFor> => {
   return text === null ? null : ruleFor(XL2TPD_RULES, text);
 };
 const isXl2tpdRow = (l: LogLine): boolean => xl2tpdHit(l) !== null;
-/** xl2tpd.c call_close/destroy_call: the pid of the pppd it stops. */
+/** call.c destroy_call (built with TRUST_PPPD_TO_DIE): the pid of the pppd xl2tpd stops. */
 const XL2TPD_STOPS_PPPD = /^Terminating pppd: sending TERM signal to pid (\d+)/;
+
+/**
+ * xl2tpd's lines from before the paste shows any pppd line (a NetworkManager-l2tp paste that
+ * starts after the link came up): the tunnel time-out of the call xl2tpd ended by stopping the
+ * pppd of `pid`, among its lines since it last stopped another pppd.
+ */
+function tunnelTimeoutBefore(early: LogLine[], pid: string | null): LogLine | undefined {
+  let from = 0;
+  for (const [i, x] of early.entries()) {
+    const stopped = XL2TPD_STOPS_PPPD.exec(x.msg)?.[1];
+    if (stopped === undefined) continue;
+    if (stopped === pid) return early.slice(from, i).find((y) => xl2tpdHit(y)?.rule.name === 'xl2tpd-tunnel-timeout');
+    from = i + 1;
+  }
+  return undefined;
+}
 // A row of pppd's table that reads a front end's line, not pppd's (rules.ts FRONT_END_ROWS).
 const isFrontEndRow = (l: LogLine): boolean => l.source === 'unknown' && l.prog !== null && FRONT_END_ROWS.has(ruleFor(PPPD_RULES, l.msg)?.rule.name ?? '');
 
@@ -326,8 +342,7 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
   const order: Group[] = [];
   let current: Group | null = null;
   let pending: LogLine[] = [];
-  // xl2tpd's lines from before the paste shows any pppd line: they go to the pppd whose pid
-  // xl2tpd names as it stops it ("Terminating pppd: sending TERM signal to pid N").
+  // xl2tpd's lines from before the paste shows any pppd line (tunnelTimeoutBefore)
   let earlyXl2tpd: LogLine[] = [];
   let seen = false;
   let l2tpCall: LogLine | null = null;
@@ -442,15 +457,15 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     }
     const g = groupFor(key, l.pid);
     current = g;
-    if (earlyXl2tpd.length > 0) {
-      if (l.pid !== null && earlyXl2tpd.some((x) => XL2TPD_STOPS_PPPD.exec(x.msg)?.[1] === l.pid)) for (const x of earlyXl2tpd) add(g, x, 'pppd');
-      earlyXl2tpd = [];
-    }
+    const timedOut = earlyXl2tpd.length > 0 ? tunnelTimeoutBefore(earlyXl2tpd, l.pid) : undefined;
+    earlyXl2tpd = [];
     if (pending.length > 0) {
       for (const p of pending) add(g, p, 'pptp');
       pending = [];
     }
     add(g, l, speaker);
+    const s = g.sessions[g.sessions.length - 1];
+    if (timedOut && s) s.l2tpTimeout ??= timedOut;
   }
   // pptpd lines about a call whose pppd never wrote (or was cut off) tell nothing about the
   // attempts that are there.

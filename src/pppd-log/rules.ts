@@ -2354,7 +2354,7 @@ export const XL2TPD_RULES: Rule[] = [
     re: /^Maximum retries exceeded for tunnel \d+/,
     example: 'Maximum retries exceeded for tunnel 38525.  Closing.',
     on: (s, _m, l) => {
-      if (!s.finished) s.l2tpTimeout ??= l;
+      if (s.started && !s.finished) s.l2tpTimeout ??= l;
     },
   },
   {

@@ -3,7 +3,7 @@
 // consequences (an auth failure is followed by a TermReq, a modem hangup, "Connection terminated").
 
 import type { EndCause, Verdict } from './types.js';
-import { SERVER_VIEW, l2tpSession, scriptFailed, serverSide, sstpSession, type EndEvent, type Session } from './session.js';
+import { SERVER_VIEW, l2tpSession, scriptFailed, serverSide, sstpSession, type EndEvent, type HookScript, type Session } from './session.js';
 import { fromAccel, type LogLine } from './lines.js';
 import { ATM_CIRCUIT, HANGUP, L2TP_SECRET_REFUSED, SSTP_ABORTED, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
 
@@ -105,7 +105,7 @@ export function decideVerdict(s: Session): Decision {
   const laterControlErr = (l: LogLine): boolean => s.controlErr !== null && s.controlErr.index > l.index;
   const up =
     s.upLine !== null ||
-    s.scripts.some((x) => /(?:^|[-_/])(?:ip|ppp)-?up/.test(x.script)) ||
+    upScript(s) !== undefined ||
     // ipcp.c runs ip-down only when it ran ip-up (ipcp_script_state == s_up); netifd's ppp-down
     // is its ip-down (and ipv6-down) script: a down script means a network protocol was up.
     s.scripts.some((x) => /(?:^|[-_/])(?:ip|ppp)-?down/.test(x.script)) ||
@@ -438,8 +438,8 @@ export function decideVerdict(s: Session): Decision {
       return { verdict: 'idle_disconnect', endedBy: describe(pick), evidence: ev(pick.line) };
     case 'signal':
     case 'child-signal':
-      // (up without an address line: a connect time, an ip-up script; the stop is what shows it then)
-      return stoppedLocally(s, pick, s.upLine ?? s.connectTime ?? pick.line);
+      // (up without an address line: a connect time, an ip-up script, else the stop itself)
+      return stoppedLocally(s, pick, s.upLine ?? upScript(s)?.line ?? s.connectTime ?? pick.line);
     case 'mppe-disabled':
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled while the link was up', evidence: ev(pick.line) };
     case 'mppe-error':
@@ -488,6 +488,11 @@ const CONFIG_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
   [L2TP_SECRET_REFUSED, 'the L2TP server did not accept the tunnel secret (its challenge response)'],
   [/^ppp: no free IPv4 address$/, "accel-ppp's IP pool has no free address for the client"],
 ];
+
+/** The ip-up (or netifd's ppp-up) script an attempt ran: ipcp.c runs it once IPCP is up. */
+function upScript(s: Session): HookScript | undefined {
+  return s.scripts.find((x) => /(?:^|[-_/])(?:ip|ppp)-?up/.test(x.script));
+}
 
 /** tty.c connect_tty's words when the connect (or init) script fails. */
 const CONNECT_SCRIPT = /Connect script failed|Initializer script failed/i;

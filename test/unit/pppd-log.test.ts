@@ -485,6 +485,16 @@ describe('an L2TP client in pty mode (xl2tpd sets up the call, then starts pppd)
     expect(diagnose(paste('9650'))).toMatchObject({ verdict: 'link_dead', endedBy: expect.stringMatching(/^the L2TP peer stopped answering/) });
     // xl2tpd stopping another pppd tells nothing about this one
     expect(diagnose(paste('9777')).verdict).toBe('stopped_locally');
+    // nor does another call's time-out before it: this call closed as its peer said goodbye
+    const lns = [
+      nm('Maximum retries exceeded for tunnel 111.  Closing.'),
+      nm('Terminating pppd: sending TERM signal to pid 5000'),
+      nm('Connection 2 closed to 198.51.100.2, port 1701 (Goodbye!)'),
+      nm('Terminating pppd: sending TERM signal to pid 9650'),
+      'Jan 17 08:21:30 desk pppd[9650]: Terminating on signal 15',
+      'Jan 17 08:21:30 desk pppd[9650]: Connect time 5.0 minutes.',
+    ].join('\n');
+    expect(diagnose(lns).verdict).toBe('stopped_locally');
   });
 });
 
@@ -1411,12 +1421,19 @@ describe('front ends and firmware that name pppd otherwise', () => {
     ]);
     // the PADI after the local stop opens the next attempt (the firmware logs no Connect line)
     expect(parsePppdLog(rows).attempts).toHaveLength(2);
+    // a page with no clock set dates its rows by uptime ("2nd day"): put in order all the same
+    const uptime = ['3 2nd day 00:00:41 PPP WARNING LCP: timeout sending Config-Requests', '4 2nd day 00:00:11 PPP INFO sent [LCP ConfReq id=0x1 <mru 1492> <magic 0x5e6f7a8b>]', '5 2nd day 00:00:10 PPP INFO sent [PADI Host-Uniq(0x00000124)]', '6 1st day 23:59:50 PPP INFO sent [LCP TermReq id=0x2 "User request"]', '7 1st day 23:59:50 PPP NOTICE LCP down'].join('\n');
+    expect(splitLog(uptime).map((l) => l.msg)[0]).toBe('LCP down');
+    expect(parsePppdLog(uptime).attempts).toHaveLength(2);
+    expect(diagnose(uptime).verdict).toBe('no_response');
   });
   it.each(['sent [PADI Host-Uniq(0x00000124)]', 'Send PPPOE Discovery V1T1 PADI session 0x0 length 12'])("starts another attempt at a PPPoE PADI (discovery opens a session) after the link came up, in a debug-only log: %s", (padi) => {
     const up = ['sent [LCP ConfReq id=0x1 <magic 0x1>]', 'rcvd [LCP ConfAck id=0x1 <magic 0x1>]', 'rcvd [LCP ConfReq id=0x5 <auth pap> <magic 0x2>]', 'sent [LCP ConfAck id=0x5 <auth pap> <magic 0x2>]', 'sent [PAP AuthReq id=0x1 user="branch" password=<hidden>]', 'rcvd [PAP AuthAck id=0x1 ""]', 'sent [IPCP ConfReq id=0x1 <addr 198.51.100.7>]', 'rcvd [IPCP ConfReq id=0x3 <addr 198.51.100.1>]', 'sent [IPCP ConfAck id=0x3 <addr 198.51.100.1>]', 'rcvd [IPCP ConfAck id=0x1 <addr 198.51.100.7>]'];
     const again = [padi, 'sent [LCP ConfReq id=0x1 <magic 0x3>]', 'rcvd [LCP ConfAck id=0x1 <magic 0x3>]', 'rcvd [LCP ConfReq id=0x6 <auth pap> <magic 0x4>]', 'sent [LCP ConfAck id=0x6 <auth pap> <magic 0x4>]', 'sent [PAP AuthReq id=0x1 user="branch" password=<hidden>]', 'rcvd [PAP AuthNak id=0x1 "Authentication failure"]'];
     expect(parsePppdLog([...up, ...again].join('\n')).attempts).toHaveLength(2);
     expect(diagnose([...up, ...again].join('\n')).verdict).toBe('auth_failed');
+    // PADIs sent again before any LCP (no PADO yet) are one attempt's discovery
+    expect(parsePppdLog([padi, padi, padi, ...again.slice(1)].join('\n')).attempts).toHaveLength(1);
   });
   it('reads NetworkManager-pptp failing before its pppd ran as a PPTP attempt (exit 1, not "not a pppd log")', () => {
     const text = [
