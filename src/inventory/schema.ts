@@ -402,6 +402,6 @@ export function nestedKeys(varName: string, path: readonly PropertyKey[]): reado
     if (path.length === 0) return PPP_OPTION_KEYS;
     if (last === 'mppe') return ['required', 'stateless', 'no40', 'no56'];
   }
-  if (varName === 'ansible_password' || varName === 'ansible_ssh_pass' || varName === 'ansible_ssh_password') return ['env', 'file'];
+  if (varName in HOST_VAR_SCHEMAS && SECRET_KEYS.has(varName)) return ['env', 'file'];
   return [];
 }

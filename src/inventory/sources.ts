@@ -148,7 +148,6 @@ async function readSource(src: string, tree: InventoryTree, problems: InputProbl
   problems.push(...ini.map((p) => ({ ...p, message: `read as INI: ${p.message}` })));
 }
 
-
 /** ansible-core's plugins that rework the other sources' hosts (groups and vars from theirs). */
 const PLUGINS_OVER_OTHER_SOURCES = new Set(['constructed', 'ansible.builtin.constructed', 'generator', 'ansible.builtin.generator']);
 const EXPORT_PLUGIN_HOSTS = 'export them with ansible-inventory -i FILE --list > inventory.json';

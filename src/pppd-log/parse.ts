@@ -457,7 +457,7 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     }
     const g = groupFor(key, l.pid);
     current = g;
-    const timedOut = earlyXl2tpd.length > 0 ? tunnelTimeoutBefore(earlyXl2tpd, l.pid) : undefined;
+    const timedOut = tunnelTimeoutBefore(earlyXl2tpd, l.pid);
     earlyXl2tpd = [];
     if (pending.length > 0) {
       for (const p of pending) add(g, p, 'pptp');

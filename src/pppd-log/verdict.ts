@@ -105,10 +105,10 @@ export function decideVerdict(s: Session): Decision {
   const laterControlErr = (l: LogLine): boolean => s.controlErr !== null && s.controlErr.index > l.index;
   const up =
     s.upLine !== null ||
-    upScript(s) !== undefined ||
+    hookScript(s, 'up') !== undefined ||
     // ipcp.c runs ip-down only when it ran ip-up (ipcp_script_state == s_up); netifd's ppp-down
     // is its ip-down (and ipv6-down) script: a down script means a network protocol was up.
-    s.scripts.some((x) => /(?:^|[-_/])(?:ip|ppp)-?down/.test(x.script)) ||
+    hookScript(s, 'down') !== undefined ||
     // ...unless the control connection failed after it: that is a later try that never came up.
     // (A GRE socket that never opened carried no frame: its echo time-out is no link that was up.)
     (tailEnd !== undefined && !laterControlErr(tailEnd.line) && s.greSocketFailed === null) ||
@@ -439,7 +439,7 @@ export function decideVerdict(s: Session): Decision {
     case 'signal':
     case 'child-signal':
       // (up without an address line: a connect time, an ip-up script, else the stop itself)
-      return stoppedLocally(s, pick, s.upLine ?? upScript(s)?.line ?? s.connectTime ?? pick.line);
+      return stoppedLocally(s, pick, s.upLine ?? hookScript(s, 'up')?.line ?? s.connectTime ?? pick.line);
     case 'mppe-disabled':
       return { verdict: 'mppe_failed', endedBy: 'MPPE was disabled while the link was up', evidence: ev(pick.line) };
     case 'mppe-error':
@@ -489,19 +489,21 @@ const CONFIG_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^ppp: no free IPv4 address$/, "accel-ppp's IP pool has no free address for the client"],
 ];
 
-/** The ip-up (or netifd's ppp-up) script an attempt ran: ipcp.c runs it once IPCP is up. */
-function upScript(s: Session): HookScript | undefined {
-  return s.scripts.find((x) => /(?:^|[-_/])(?:ip|ppp)-?up/.test(x.script));
+/** The ip-up or ip-down script (netifd's ppp-up, ppp-down) an attempt ran: ipcp.c runs them as IPCP goes up and down. */
+function hookScript(s: Session, which: 'up' | 'down'): HookScript | undefined {
+  return s.scripts.find((x) => HOOK_SCRIPT[which].test(x.script));
 }
+const HOOK_SCRIPT = { up: /(?:^|[-_/])(?:ip|ppp)-?up/, down: /(?:^|[-_/])(?:ip|ppp)-?down/ } as const;
 
 /** tty.c connect_tty's words when the connect (or init) script fails. */
 const CONNECT_SCRIPT = /Connect script failed|Initializer script failed/i;
 
 /**
- * A signal stopped pppd (`upLine`: the line that shows the link had come up). A signal after xl2tpd gave up on its
- * tunnel (network.c) is xl2tpd closing the call: the L2TP peer went silent. Where NetworkManager's
- * VPN plugin logged that it killed pppd (or the xl2tpd that runs it), the signal is its (cause
- * networkmanager-stopped), and a device that went down before that is NetworkManager's reason.
+ * A signal stopped pppd (`upLine`: the line that shows the link had come up). A signal after
+ * xl2tpd gave up on its tunnel (network.c) is xl2tpd closing the call: the L2TP peer went
+ * silent. Where NetworkManager's VPN plugin logged that it killed pppd (or the xl2tpd that runs
+ * it), the signal is its (cause networkmanager-stopped), and a device that went down before that
+ * is NetworkManager's reason.
  */
 function stoppedLocally(s: Session, sig: EndEvent, upLine: LogLine | null = null): Decision {
   if (s.l2tpTimeout !== null && s.l2tpTimeout.index < sig.line.index) {
