@@ -7,7 +7,8 @@ import { splitPort } from './tree.js';
 const LIMIT = '--limit';
 
 /**
- * Selects hosts with Ansible's pattern language (what `ansible PATTERN --list-hosts` selects):
+ * Selects hosts with Ansible's pattern language, as `--limit` does (what `ansible all --limit
+ * PATTERN --list-hosts` selects):
  *
  * - `r001` a host, `branches` a group (its hosts and its child groups' hosts), `all` or `*`;
  * - globs `web*`, `r0[0-4]?`, `r0[!5]*` (fnmatch: `*`, `?`, `[seq]`, `[!seq]`; case-sensitive;
@@ -17,8 +18,10 @@ const LIMIT = '--limit';
  *   terms starts from `all`;
  * - subscripts `group[0]`, `group[-1]`, `group[0:2]` (inclusive end, `[2:]` to the end).
  *
- * Order follows Ansible: union terms in the order written (each term's hosts in inventory
- * order, duplicates dropped), then every `&` term, then every `!` term.
+ * Terms apply as in Ansible: union terms in the order written, then every `&` term, then every
+ * `!` term. The hosts come in the order of Ansible's `all` (inventoryOrder), as `--limit`
+ * restricts `all` (a play's own `hosts: r10,r01` would run r10 first; `--limit r10,r01` runs
+ * r01 first), so `--serial` batches follow the inventory whatever order the pattern names.
  *
  * Differences from Ansible, on purpose: a comma-separated pattern may also use `:` inside each
  * comma part (`a,b:!c`; Ansible would read `b:!c` literally); `[x-y]` is an fnmatch character
@@ -29,7 +32,7 @@ const LIMIT = '--limit';
  * `undefined` selects every host.
  */
 export function selectHosts(inv: Inventory, pattern: string | undefined): HostSpec[] {
-  if (pattern === undefined) return [...inv.hosts];
+  if (pattern === undefined) return inventoryOrder(inv);
   const terms = splitPattern(pattern);
   if (terms.length === 0) throw new InputError([{ file: LIMIT, path: '', message: `no hosts matched "${pattern}" (empty pattern)` }]);
 
@@ -70,7 +73,37 @@ export function selectHosts(inv: Inventory, pattern: string | undefined): HostSp
     throw new InputError(problems);
   }
   if (selected.length === 0) throw new InputError([{ file: LIMIT, path: '', message: `no hosts matched "${pattern}"` }]);
-  return selected;
+  const chosen = new Set(selected);
+  return inventoryOrder(inv).filter((h) => chosen.has(h));
+}
+
+/**
+ * The hosts in the order Ansible's `all` lists them (inventory/group.py _get_hosts): group by
+ * group, `all`'s children in the order they were defined (ungrouped first), then their children
+ * level by level, each group's hosts in its order, a host where it first appears. (Below the
+ * first level Ansible walks a set; definition order stands in for it.)
+ */
+export function inventoryOrder(inv: Inventory): HostSpec[] {
+  const byName = new Map(inv.hosts.map((h) => [h.name, h]));
+  const seen = new Set<string>();
+  const out: HostSpec[] = [];
+  const visited = new Set([inv.groups.name]);
+  for (let level = inv.groups.children; level.length > 0; ) {
+    const next: GroupNode[] = [];
+    for (const g of level) {
+      if (visited.has(g.name)) continue;
+      visited.add(g.name);
+      for (const name of g.hosts) {
+        const h = byName.get(name);
+        if (!h || seen.has(name)) continue;
+        seen.add(name);
+        out.push(h);
+      }
+      next.push(...g.children);
+    }
+    level = next;
+  }
+  return [...out, ...inv.hosts.filter((h) => !seen.has(h.name))];
 }
 
 /**

@@ -10,7 +10,7 @@ beforeAll(async () => {
 
 const names = (pattern: string | undefined): string[] => selectHosts(inv, pattern).map((h) => h.name);
 
-// pattern → hosts, in the order Ansible would run them.
+// pattern → hosts, in the order `ansible all --limit PATTERN --list-hosts` lists them (inventory order).
 const CASES: [pattern: string | undefined, hosts: string[]][] = [
   [undefined, ['r01', 'r02', 'r03', 'r04', 'r10', 'web1', 'web2', 'db1']],
   ['all', ['r01', 'r02', 'r03', 'r04', 'r10', 'web1', 'web2', 'db1']],
@@ -25,8 +25,8 @@ const CASES: [pattern: string | undefined, hosts: string[]][] = [
   ['r?0', ['r10']],
   ['~r0(1|2)', ['r01', 'r02']],
   ['~web', ['r02', 'web1', 'web2']], // anchored at the start only, like re.match
-  ['db:web', ['db1', 'r02', 'web1', 'web2']],
-  ['db,web', ['db1', 'r02', 'web1', 'web2']],
+  ['db:web', ['r02', 'web1', 'web2', 'db1']],
+  ['db,web', ['r02', 'web1', 'web2', 'db1']],
   ['routers:&web', ['r02']],
   ['routers:!canary', ['r02', 'r04', 'r10']],
   ['!canary:routers', ['r02', 'r04', 'r10']], // exclusions apply after unions whatever the order written
@@ -36,8 +36,8 @@ const CASES: [pattern: string | undefined, hosts: string[]][] = [
   ['routers[-1]', ['r10']],
   ['routers[1:2]', ['r03', 'r04']],
   ['routers[2:]', ['r04', 'r10']],
-  ['web,r01,!r02', ['web1', 'web2', 'r01']],
-  ['r10,r01', ['r10', 'r01']],
+  ['web,r01,!r02', ['r01', 'web1', 'web2']],
+  ['r10,r01', ['r01', 'r10']],
 ];
 
 describe('selectHosts (Ansible host patterns)', () => {
