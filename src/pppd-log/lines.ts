@@ -216,7 +216,8 @@ const PPTP_HEADER_CUT = /\b(?:log|warn|fatal)\[[^\]\s]*$/;
  * pastes ("\r\r\n" line ends, some web pages) have a blank line after every line: blank lines
  * separate nothing there.
  */
-function unwrap(rawLines: string[]): { line: string; index: number }[] {
+function unwrap(rows: readonly Row[]): { line: string; index: number }[] {
+  const rawLines = rows.map((r) => r.line);
   const lines = rawLines.map((l) => l.trimEnd());
   const filled = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.trim() !== '');
   const headed = filled.filter(({ l }) => startsHeader(l)).length;
@@ -237,7 +238,7 @@ function unwrap(rawLines: string[]): { line: string; index: number }[] {
       const before = lines[prev] ?? '';
       // A command typed at a prompt carries no message to rejoin, and a poster's "# comment"
       // line (a shell comment, a root prompt) continues no message.
-      if (adjacent && !header && !PROMPT.test(before.trim()) && !/^#\s/.test(l.trim())) {
+      if (adjacent && !header && !rows[i]?.item && !PROMPT.test(before.trim()) && !/^#\s/.test(l.trim())) {
         const fits = width >= MIN_WRAP_WIDTH && before.length + 1 + firstWord(l).length > width;
         // Evaluated only when the decision needs it (a rule scan per line: most lines of most
         // logs are decided by `fits` and the header alone).
@@ -570,8 +571,9 @@ function unboxGrid(lines: string[]): string[] {
   return lines.map((l) => (GRID_BORDER.test(l) ? '' : l.replace(GRID_CELL, '$1')));
 }
 
-function stripDecoration(lines: string[]): string[] {
+function stripDecoration(lines: string[]): { lines: string[]; items: Set<number> } {
   let out = lines.map((l) => (FENCE_LINE.test(l) ? '' : l.replace(FENCE_OPEN, '').replace(FENCE_CLOSE, '')));
+  const items = new Set<number>();
   const most = (re: RegExp): boolean => {
     const filled = out.filter((l) => l.trim() !== '');
     return filled.length > 0 && filled.filter((l) => re.test(l)).length >= Math.max(1, Math.ceil(filled.length * 0.6));
@@ -579,11 +581,16 @@ function stripDecoration(lines: string[]): string[] {
   // Decorations stack ("  12\t> > text", "[123.4] > text"): peel until none is on most lines.
   for (let pass = 0; pass < 4; pass++) {
     const before = out.join('\n');
-    for (const [re, keep] of DECORATIONS) if (most(re)) out = out.map((l) => l.replace(re, keep));
+    for (const [re, keep] of DECORATIONS) {
+      if (!most(re)) continue;
+      // (marks on every line were put on the rows as they came, wrapped or not: they tell nothing)
+      if (re === LIST_MARK && !out.every((l) => l.trim() === '' || LIST_MARK.test(l))) out.forEach((l, i) => (LIST_MARK.test(l) ? items.add(i) : undefined));
+      out = out.map((l) => l.replace(re, keep));
+    }
     out = unboxGrid(dedent(out));
     if (out.join('\n') === before) break;
   }
-  return out;
+  return { lines: out, items };
 }
 
 // HTML entities of a log copied from a web page's source or a scraped forum post; pppd and pptp
@@ -718,12 +725,22 @@ const RUN_TOGETHER_HEADS = [
 // A front end that prefixes pppd's lines ("debug: [pppd] Connect: ...", kvpnc) flattened the
 // same way: cut before each further prefix once two are on one line.
 const INNER_WRAPPED = /(?<=\S)\s+(?=(?:[a-z]+:\s*)?\[(?:pppd|pptp)\]\s)/g;
-function splitRunTogether(lines: string[]): string[] {
-  return lines.flatMap((l) => {
+function splitRunTogether(rows: readonly Row[]): Row[] {
+  return rows.flatMap(({ line: l, item }) => {
     const head = RUN_TOGETHER_HEADS.find((h) => h.starts.test(l));
-    if (head) return l.split(head.inner);
-    return (l.match(INNER_WRAPPED)?.length ?? 0) >= 2 ? l.split(INNER_WRAPPED) : [l];
+    const parts = head ? l.split(head.inner) : (l.match(INNER_WRAPPED)?.length ?? 0) >= 2 ? l.split(INNER_WRAPPED) : [l];
+    return parts.map((line, k) => ({ line, item: item && k === 0 }));
   });
+}
+
+/**
+ * A line of the paste once its decoration is off. `item`: it carried a list mark ("* ", "- ",
+ * "12. ") where other lines carry none: an item starts there, so it continues no line before it
+ * (OpenRC's " * Failed to start PPP   [ !! ]" after pppd's own unmarked line on the console).
+ */
+interface Row {
+  line: string;
+  item: boolean;
 }
 
 /** The longest line read: a syslog header and a front end's prefix around pppd's 1024 bytes. */
@@ -732,8 +749,12 @@ const MAX_LINE = 4096;
 /** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
 export function splitLog(text: string): LogLine[] {
   const out: LogLine[] = [];
-  const rawLines = splitRunTogether(decodeQuotedPrintable(stripDecoration(joinJournalRecords(normalizeText(decodeEntities(stripHtml(text))).split(/\r\n|\r|\n/))).map(unframeLine).map(unrelay)));
-  unwrap(rawLines).forEach(({ line: line0, index }) => {
+  const { lines: undecorated, items } = stripDecoration(joinJournalRecords(normalizeText(decodeEntities(stripHtml(text))).split(/\r\n|\r|\n/)));
+  const framed = undecorated.map(unframeLine).map(unrelay);
+  const decoded = decodeQuotedPrintable(framed);
+  // (a mail decoded from quoted-printable has its lines joined anew: no list marks kept)
+  const rows = splitRunTogether(decoded.map((line, i) => ({ line, item: decoded === framed && items.has(i) })));
+  unwrap(rows).forEach(({ line: line0, index }) => {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
     // pppd formats a message into 1024 bytes (utils.c logit), pptp's into fewer: past
     // MAX_LINE a line holds nothing they wrote (a blob, a paste's noise), and the rows'

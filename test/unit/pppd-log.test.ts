@@ -1049,6 +1049,34 @@ describe('line framings', () => {
   });
 });
 
+describe("a console where a list-marked front end's lines surround pppd's own", () => {
+  // Gentoo's netifrc on the console (net/pppd.sh: ebegin, pppd's stderr, eend "Failed to start
+  // PPP", OpenRC's eerror): the " * " lines are items of their own, not pppd's line wrapped.
+  const console = [
+    ' * Bringing up interface ppp0',
+    ' *   Starting pppd in ppp0 ...',
+    "pppd: In file /etc/ppp/options.ppp0: unrecognized option 'lcp-echo-intervall'",
+    ' * Failed to start PPP                                                    [ !! ]',
+    ' * ERROR: net.ppp0 failed to start',
+  ];
+  it.each([
+    ['with eend', console],
+    ['without eend', console.filter((l) => !l.includes('[ !! ]'))],
+  ])('keeps pppd\'s option error a line of its own (%s)', (_, lines) => {
+    const d = diagnose(lines.join('\n'));
+    expect(d.verdict).toBe('config_error');
+    expect(d.endedBy).toBe("pppd rejected its options: In file /etc/ppp/options.ppp0: unrecognized option 'lcp-echo-intervall'");
+  });
+  it('still rejoins an unmarked continuation of a list item', () => {
+    const wrapped = [
+      '- Nov 26 23:40:40 host pppd[1]: Connect: ppp0 <--> /dev/pts/0',
+      "- Nov 26 23:40:41 host pppd[1]: In file /etc/ppp/peers/office: unrecognized option",
+      "'lcp-echo-intervall'",
+    ];
+    expect(diagnose(wrapped.join('\n')).endedBy).toContain("unrecognized option 'lcp-echo-intervall'");
+  });
+});
+
 describe('pastes from mail archives and front ends', () => {
   // A linux-ppp list message read raw: "=" as "=3D", lines cut at 76 columns by a soft "=".
   const qp = [
