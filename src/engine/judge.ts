@@ -26,7 +26,7 @@ export function tunnelWithoutLog(name: string, verdict: Verdict | 'not_checked',
  * server the tunnel's configuration names fills the hint's commands when the log does not.
  */
 export function tunnelFromLog(name: string, log: string, alive: boolean, server?: string): TunnelResult {
-  const d = diagnose(log, server ? { server } : {});
+  const d = diagnose(log, { captured: true, ...(server ? { server } : {}) });
   let verdict: Verdict = d.verdict;
   let hint = d.hint;
   if (verdict === 'up' && !alive) {

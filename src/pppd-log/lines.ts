@@ -743,18 +743,42 @@ interface Row {
   item: boolean;
 }
 
-/** The longest line read: a syslog header and a front end's prefix around pppd's 1024 bytes. */
-const MAX_LINE = 4096;
-
-/** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
-export function splitLog(text: string): LogLine[] {
-  const out: LogLine[] = [];
+/** A paste's lines, its decoration off, each line's frame read, ready to be unwrapped. */
+function pastedRows(text: string): Row[] {
   const { lines: undecorated, items } = stripDecoration(joinJournalRecords(normalizeText(decodeEntities(stripHtml(text))).split(/\r\n|\r|\n/)));
   const framed = undecorated.map(unframeLine).map(unrelay);
   const decoded = decodeQuotedPrintable(framed);
   // (a mail decoded from quoted-printable has its lines joined anew: no list marks kept)
-  const rows = splitRunTogether(decoded.map((line, i) => ({ line, item: decoded === framed && items.has(i) })));
-  unwrap(rows).forEach(({ line: line0, index }) => {
+  return splitRunTogether(decoded.map((line, i) => ({ line, item: decoded === framed && items.has(i) })));
+}
+
+/** A captured log's lines (LogOrigin), each line's frame read, blank ones left out. */
+function capturedLines(text: string): { line: string; index: number }[] {
+  return normalizeText(text)
+    .split(/\r\n|\r|\n/)
+    .map((l) => unrelay(unframeLine(l)))
+    .flatMap((line, index) => (line.trim() === '' ? [] : [{ line, index }]));
+}
+
+/** The longest line read: a syslog header and a front end's prefix around pppd's 1024 bytes. */
+const MAX_LINE = 4096;
+
+/** How a log reached the parser. */
+export interface LogOrigin {
+  /**
+   * The router's own lines as pptp-fleet read them over SSH (logread, pppd's captured output):
+   * no paste went between, so what only a paste picks up on the way (HTML, quote marks, list
+   * items, a mail's encoding, lines run together or wrapped) is not looked for. (The no-change
+   * apply parses one such log per tunnel of every router.)
+   */
+  captured?: boolean;
+}
+
+/** Splits text into lines (LF, CRLF or CR) and strips each line's prefix. */
+export function splitLog(text: string, origin: LogOrigin = {}): LogLine[] {
+  const out: LogLine[] = [];
+  const kept = origin.captured ? capturedLines(text) : unwrap(pastedRows(text));
+  kept.forEach(({ line: line0, index }) => {
     // Tabs become spaces; NULs and other control bytes (from binary garbage) become spaces.
     // pppd formats a message into 1024 bytes (utils.c logit), pptp's into fewer: past
     // MAX_LINE a line holds nothing they wrote (a blob, a paste's noise), and the rows'

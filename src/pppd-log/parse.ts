@@ -7,7 +7,7 @@
 // attempt" rows) and hands each attempt to verdict.ts.
 
 import type { Attempt, Diagnosis, ParsedLog } from './types.js';
-import { fromAccel, splitLog, type LogLine } from './lines.js';
+import { fromAccel, splitLog, type LogLine, type LogOrigin } from './lines.js';
 import { l2tpSession, newSession, scriptFailed, serverSide, sstpSession, type Session } from './session.js';
 import { isPptpSourceMessage, isSharedSourceMessage, isSourceMessage } from './source-messages.js';
 import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, isSharedPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
@@ -322,8 +322,8 @@ function sameRouter(spoken: (LogLine & { host: string })[]): (host: string) => s
  * host. The attempts of hosts with a PPTP tunnel come last (the verdict is theirs, as in one
  * router's logread), the host that logged last at the end of each kind.
  */
-export function parseSessions(text: string): { sessions: Session[]; isPppdLog: boolean } {
-  const lines = splitLog(text);
+export function parseSessions(text: string, origin: LogOrigin = {}): { sessions: Session[]; isPppdLog: boolean } {
+  const lines = splitLog(text, origin);
   const hosts = interleavedHosts(lines);
   if (hosts === null) {
     const { sessions, isPppdLog } = parseLines(lines);
@@ -735,19 +735,22 @@ export function toAttempt(s: Session): Attempt {
 }
 
 /** Parses pppd's log (raw `nodetach` output, syslog, logread, journal, NetworkManager). */
-export function parsePppdLog(text: string): ParsedLog {
-  const { sessions, isPppdLog } = parseSessions(text);
+export function parsePppdLog(text: string, origin: LogOrigin = {}): ParsedLog {
+  const { sessions, isPppdLog } = parseSessions(text, origin);
   return { attempts: isPppdLog ? sessions.map(toAttempt) : [], isPppdLog };
 }
 
-/** What the caller knows of the tunnel beyond the log: the server its configuration names. */
-export interface DiagnoseContext {
+/**
+ * What the caller knows of the tunnel beyond the log: the server its configuration names, and
+ * whether the log is the router's own lines as read over SSH (LogOrigin).
+ */
+export interface DiagnoseContext extends LogOrigin {
   server?: string;
 }
 
 /** Diagnoses a pppd log: the verdict of its last attempt, with a fix hint. */
 export function diagnose(text: string, context: DiagnoseContext = {}): Diagnosis {
-  return diagnoseParsed(parsePppdLog(text), context);
+  return diagnoseParsed(parsePppdLog(text, context), context);
 }
 
 /**

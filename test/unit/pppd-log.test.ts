@@ -1013,6 +1013,25 @@ describe('lab stand-in logs', () => {
     expect(LAB[scenario]).toContain(d.verdict);
   });
 
+  it.skipIf(labCases.length === 0).each(labCases)('lab-%s.log reads the same captured from the router as pasted', (scenario) => {
+    // apply's own reading (judge.ts: captured, no paste repairs) and diagnose's agree on a router's lines
+    const text = readFileSync(path.join(dir, `lab-${scenario}.log`), 'utf8');
+    const { verdict, localIp, remoteIp, endedBy, evidence } = diagnose(text);
+    expect(diagnose(text, { captured: true })).toMatchObject({ verdict, localIp, remoteIp, endedBy, evidence });
+  });
+
+  it('takes a captured log line by line: a router wraps nothing', () => {
+    // In a paste the short last line reads as the longest line's wrapped end; from the router it
+    // is a line of its own (a program writing to the log without a tag).
+    const text = [
+      'Nov 26 23:59:27 (none) daemon.notice pppd[3]: Connect: ppp0 <--> /dev/pts/0',
+      `Nov 26 23:59:27 (none) daemon.notice pppd[3]: Plugin pptp.so loaded. ${'x'.repeat(40)}`,
+      'tail',
+    ].join('\n');
+    expect(splitLog(text).map((l) => l.msg)).toEqual(['Connect: ppp0 <--> /dev/pts/0', `Plugin pptp.so loaded. ${'x'.repeat(40)} tail`]);
+    expect(splitLog(text, { captured: true }).map((l) => l.msg)).toEqual(['Connect: ppp0 <--> /dev/pts/0', `Plugin pptp.so loaded. ${'x'.repeat(40)}`, 'tail']);
+  });
+
   it('keeps one session across the pid change of updetach', () => {
     const text = [
       'Nov 26 23:59:27 (none) daemon.notice pppd[3]: Connect: ppp0 <--> /dev/pts/0',
