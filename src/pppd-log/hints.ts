@@ -690,6 +690,7 @@ function networkManagerFix(verdict: Verdict, attempt: Attempt): string | null {
       if (attempt.cause === 'l2tp-dead') return null;
       return "The tunnel was up and then the server stopped answering keep-alives (LCP echoes, or pptp's echo requests on TCP 1723): the path to the server broke, the server hung, or the computer's own connection dropped (NetworkManager adds the route to the server itself). If the link is just slow to answer, raise the connection's vpn.data `lcp-echo-failure` / `lcp-echo-interval`.";
     case 'stopped_locally':
+      if (attempt.cause === 'networkmanager-timeout') return networkManagerTimedOut(attempt);
       if (attempt.cause === 'networkmanager-stopped') return networkManagerStopped(attempt);
       return 'pppd was stopped by a signal on this computer: NetworkManager\'s VPN plugin stops it on a user\'s disconnect, a suspend, the underlying connection going down or its own time-out (else someone killed it); NetworkManager\'s lines just before the stop say which. Nothing in this log blames the tunnel.';
     default:
@@ -709,6 +710,25 @@ function networkManagerStopped(attempt: Attempt): string {
     return `${stopped} because the connection under it dropped (device ${device[1] ?? ''}: ${device[2] ?? ''}). The tunnel did not fail by itself; the network under it (Wi-Fi, cable, mobile link) did, and its own lines before the VPN's say why.`;
   }
   return `${stopped}: a user's disconnect (the applet, \`nmcli connection down\`), a suspend, the underlying connection going down, or NetworkManager's own time-out for a VPN that does not come up; its lines just before the stop say which.`;
+}
+
+/**
+ * NetworkManager's PPP manager stopped pppd when its time-out ran out (nm-ppp-manager.c
+ * pppd_timed_out: no IP configuration from pppd's NetworkManager plugin in 20-30 s): not a
+ * user's stop. How far the link got says where it hung.
+ */
+function networkManagerTimedOut(attempt: Attempt): string {
+  const stopped = 'NetworkManager stopped pppd because the link had not come up within its PPP time-out (20-30 s): the stop is the symptom, not the cause.';
+  if (attempt.auth.result === 'success') {
+    return `${stopped} Authentication succeeded, but IPCP never completed: the network gave no IP address (a wrong APN or access number, an account or SIM without data service, or the ISP's side hung).`;
+  }
+  if (attempt.lcp.received.length > 0) {
+    return `${stopped} The peer answered LCP, but the link got no further: its last LCP and authentication lines show where it stopped.`;
+  }
+  if (has(attempt, DISCOVERY_INTERRUPTED)) {
+    return `${stopped} No PPPoE access concentrator answered in that time (its "Timeout waiting for PAD…" is that stop): check the line to the ISP (the modem in bridge mode, the cable, the VLAN the ISP wants).`;
+  }
+  return `${stopped} Nothing in this log shows the peer (the modem's network, the ISP's concentrator) answering pppd: check the modem's registration and signal, and turn on pppd's \`debug\` to see whether its LCP requests get any answer.`;
 }
 
 /** The command to run next on the computer NetworkManager runs pppd on, for each verdict. */
@@ -733,6 +753,10 @@ function networkManagerNext(verdict: Verdict, attempt: Attempt): string {
       if (attempt.cause === 'l2tp-no-ppp') return `${journal} (xl2tpd's tunnel and call lines), and with IPsec \`sudo ip xfrm state\` (an SA for UDP 1701 each way)`;
       return `${journal} (does pptp reach "Outgoing call established"?), and on a NAT router on the way \`lsmod | grep nf_nat_pptp\``;
     case 'stopped_locally':
+      // (a modem's registration and signal: ModemManager's lines, `mmcli -m 0`)
+      if (attempt.cause === 'networkmanager-timeout') {
+        return `${journal} (pppd's and ModemManager's lines before the time-out)${attempt.legacy ? '' : ' and, for a mobile modem, `mmcli -m 0` (registration, signal)'}`;
+      }
       if (attempt.legacy) return `${journal} (NetworkManager's lines just before the stop: a deactivation, a sleep, a device's state change)`;
       return `${journal} (op="connection-deactivate": a user's disconnect; "sleep": a suspend; a device's "state change": the underlying connection)`;
     default:

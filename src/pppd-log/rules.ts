@@ -2309,6 +2309,20 @@ export const NM_RULES: Rule[] = [
     },
   },
   {
+    // nm-ppp-manager.c pppd_timed_out(): pppd's NetworkManager plugin did not hand over the
+    // link's IP configuration within NetworkManager's PPP time-out (20 s in 0.8, 30 s later),
+    // so NetworkManager stops pppd (_ppp_kill/_ppp_manager_stop: SIGTERM) and fails the device.
+    // The message is the same in every release ("ppp-manager: " in front since 1.x's _NMLOG).
+    name: 'nm-ppp-timeout',
+    re: /^(?:ppp-manager: )?pppd timed out or didn't initialize our dbus module\.?$/,
+    example: "pppd timed out or didn't initialize our dbus module",
+    on: (s, _m, l) => {
+      if (s.finished) return;
+      s.networkManagerStop ??= l;
+      s.networkManagerTimeout ??= l;
+    },
+  },
+  {
     // NetworkManager's device state machine (nm-device.c _set_state_full, 1.x "device (wlp2s0):
     // state change: activated -> failed (reason ...)"; 0.9 "(wlan0): device state change: ..."):
     // the connection under the VPN went down, and NetworkManager takes the VPN down with it.
@@ -2316,13 +2330,24 @@ export const NM_RULES: Rule[] = [
     re: NM_DEVICE_DOWN,
     example: "device (wlp2s0): state change: activated -> failed (reason 'supplicant-timeout', sys-iface-state: 'managed')",
     on: (s, _m, l) => {
-      if (!s.finished) s.deviceDown = l;
+      if (s.finished) return;
+      s.deviceDown = l;
+      // nm-ppp-mgr.c (1.42+): its timer fails the device with reason 'ppp-failed' when pppd has
+      // not reached phase running in time (the time-out itself is logged only at trace level),
+      // then NetworkManager kills pppd: the same stop as nm-ppp-timeout's
+      if (NM_PPP_FAILED.test(l.msg)) {
+        s.networkManagerStop ??= l;
+        s.networkManagerTimeout ??= l;
+      }
     },
   },
 ];
 
+/** NetworkManager failing a device because of its PPP (nm-ppp-mgr.c: reason 'ppp-failed'). */
+const NM_PPP_FAILED = /-> failed \(reason 'ppp-failed'/;
+
 /** NM_RULES rows about a pppd that runs: before its first line, or once it ended, they tell nothing. */
-export const NM_WHILE_RUNNING_ROWS: ReadonlySet<string> = new Set(['nm-stopped-pppd', 'nm-device-down']);
+export const NM_WHILE_RUNNING_ROWS: ReadonlySet<string> = new Set(['nm-stopped-pppd', 'nm-ppp-timeout', 'nm-device-down']);
 
 /**
  * Rows for xl2tpd's own lines (an L2TP daemon that starts pppd on a pty for each call, as pptpd

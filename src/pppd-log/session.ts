@@ -175,8 +175,10 @@ export interface Session {
   greSocketFailed: LogLine | null;
   /** "Connect time N minutes" with N ≥ 1: a network protocol had been up (see the connect-time row). */
   connectTime: LogLine | null;
-  /** NetworkManager's VPN plugin killed this pppd (or the xl2tpd that runs it) while it ran (rules.ts NM_RULES nm-stopped-pppd). */
+  /** NetworkManager (its VPN plugin, or its own PPP manager) killed this pppd (or the xl2tpd that runs it) while it ran (rules.ts NM_RULES nm-stopped-pppd, nm-ppp-timeout). */
   networkManagerStop: LogLine | null;
+  /** NetworkManager's own PPP time-out ran out while this pppd ran (rules.ts NM_RULES nm-ppp-timeout): the link had not come up. */
+  networkManagerTimeout: LogLine | null;
   /** A NetworkManager device went down while this pppd ran (rules.ts NM_RULES nm-device-down): the connection under the VPN. */
   deviceDown: LogLine | null;
 }
@@ -257,6 +259,7 @@ export function newSession(pid: string | null): Session {
     greSocketFailed: null,
     connectTime: null,
     networkManagerStop: null,
+    networkManagerTimeout: null,
     deviceDown: null,
   };
 }

@@ -170,7 +170,9 @@ export type EndCause =
   | 'gre-refused'
   | 'pptp-call-not-up'
   | 'max-connect'
-  | 'networkmanager-stopped';
+  | 'networkmanager-stopped'
+  /** NetworkManager's own PPP time-out ran out (its pppd plugin reported no IP configuration) and it stopped pppd. */
+  | 'networkmanager-timeout';
 
 /** The `diagnose --json` shape (issue 5). */
 export interface Diagnosis {

@@ -503,7 +503,8 @@ const CONNECT_SCRIPT = /Connect script failed|Initializer script failed/i;
  * xl2tpd gave up on its tunnel (network.c) is xl2tpd closing the call: the L2TP peer went
  * silent. Where NetworkManager's VPN plugin logged that it killed pppd (or the xl2tpd that runs
  * it), the signal is its (cause networkmanager-stopped), and a device that went down before that
- * is NetworkManager's reason.
+ * is NetworkManager's reason; where its own PPP manager's time-out ran out first, that is the
+ * reason (cause networkmanager-timeout): the link had not come up, the stop is the symptom.
  */
 function stoppedLocally(s: Session, sig: EndEvent, upLine: LogLine | null = null): Decision {
   if (s.l2tpTimeout !== null && s.l2tpTimeout.index < sig.line.index) {
@@ -514,6 +515,10 @@ function stoppedLocally(s: Session, sig: EndEvent, upLine: LogLine | null = null
   }
   const nm = s.networkManagerStop;
   if (!nm) return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(upLine, sig.line) };
+  if (nm === s.networkManagerTimeout && !upLine) {
+    const endedBy = `${describe(sig)} from NetworkManager: its PPP time-out ran out before the link came up`;
+    return { verdict: 'stopped_locally', endedBy, evidence: ev(upLine, nm, sig.line), cause: 'networkmanager-timeout' };
+  }
   const device = s.deviceDown && s.deviceDown.index < nm.index ? s.deviceDown : null;
   return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(upLine, device, nm, sig.line), cause: 'networkmanager-stopped' };
 }

@@ -1701,6 +1701,39 @@ describe('NetworkManager-pptp and NetworkManager-l2tp journals (audit31b)', () =
     });
   });
 
+  describe("NetworkManager's own PPP time-out (a modem or PPPoE: nm-ppp-manager.c pppd_timed_out, 1.42+ nm-ppp-mgr.c reason 'ppp-failed')", () => {
+    // NetworkManager runs pppd for a mobile modem with its own pppd plugin, then kills it when
+    // the link has not come up within 20-30 s: a stop by NetworkManager whose cause is the link
+    const modem = [pppd('Plugin /usr/lib/pppd/2.4.9/nm-pppd-plugin.so loaded.'), pppd('pppd 2.4.9 started by root, uid 0'), pppd('Using interface ppp0'), pppd('Connect: ppp0 <--> /dev/ttyUSB2')];
+    const stop = [pppd('Terminating on signal 15'), pppd('Connection terminated.'), pppd('Exit.')];
+    const old = nm("<warn> pppd timed out or didn't initialize our dbus module");
+    const v1 = nm("<warn>  [1733479201.0010] ppp-manager: pppd timed out or didn't initialize our dbus module");
+    const failed = nm("<info>  [1733479201.0020] device (ttyUSB2): state change: ip-config -> failed (reason 'ppp-failed', managed-type: 'full')");
+    it.each([
+      ['0.8-1.40', old],
+      ['1.x', v1],
+      ['1.42+', failed],
+    ])("reads the stop as NetworkManager's time-out, not a user's (%s)", (_, line) => {
+      const d = diagnose([...modem, line, ...stop].join('\n'));
+      expect(d.verdict).toBe('stopped_locally');
+      expect(d.endedBy).toBe('stopped by signal 15 (SIGTERM) from NetworkManager: its PPP time-out ran out before the link came up');
+      expect(d.evidence).toContain(line);
+      expect(d.hint).toMatch(/^NetworkManager stopped pppd because the link had not come up within its PPP time-out/);
+      expect(d.hint).toContain('turn on pppd\'s `debug`');
+      expect(d.hint).not.toContain('nothing is wrong');
+    });
+    it('says where the link hung: after authentication, IPCP got no address', () => {
+      const d = diagnose([...modem, pppd('CHAP authentication succeeded'), old, ...stop].join('\n'));
+      expect(d.hint).toContain('Authentication succeeded, but IPCP never completed');
+    });
+    it("leaves a stop after the link came up, and NetworkManager's plain deactivation, as they were", () => {
+      const up = [...modem, pppd('local  IP address 10.64.1.2'), pppd('remote IP address 10.64.64.64')];
+      expect(diagnose([...up, failed, ...stop].join('\n')).endedBy).toBe('stopped by signal 15 (SIGTERM)');
+      const user = nm("<info>  [1733479201.0020] device (ttyUSB2): state change: activated -> deactivating (reason 'user-requested', managed-type: 'full')");
+      expect(diagnose([...modem, user, ...stop].join('\n')).endedBy).toBe('stopped by signal 15 (SIGTERM)');
+    });
+  });
+
   it("takes xl2tpd's lines on NetworkManager's stream (nm-l2tp-service.c runs `xl2tpd -D`) for NetworkManager running pppd", () => {
     const d = diagnose(
       [
