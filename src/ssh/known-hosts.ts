@@ -155,10 +155,48 @@ function entryMatches(entry: KnownHostEntry, name: string): boolean {
   return matchPatternList(name, entry.hosts.patterns) === 1;
 }
 
+/**
+ * Where a name's entries can be: entries whose host field is plain names only (no `*`, `?` or
+ * `!`) are indexed by name (lower case, as matching is case-insensitive); hashed and wildcard
+ * entries must be tried one by one. A fleet checks hundreds of hosts against a known_hosts of
+ * hundreds of lines: without the index that is every pattern of every line for every host.
+ */
+interface KnownHostsIndex {
+  byName: Map<string, number[]>;
+  scan: number[];
+}
+const indexes = new WeakMap<readonly KnownHostEntry[], KnownHostsIndex>();
+
+function indexOf(entries: readonly KnownHostEntry[]): KnownHostsIndex {
+  let index = indexes.get(entries);
+  if (index) return index;
+  index = { byName: new Map(), scan: [] };
+  entries.forEach((e, i) => {
+    if (e.hosts.kind === 'hashed' || e.hosts.patterns.some((p) => /[*?!]/.test(p))) {
+      index.scan.push(i);
+      return;
+    }
+    for (const p of new Set(e.hosts.patterns.map((x) => x.toLowerCase()))) {
+      const at = index.byName.get(p);
+      if (at) at.push(i);
+      else index.byName.set(p, [i]);
+    }
+  });
+  indexes.set(entries, index);
+  return index;
+}
+
+/** The entries that match NAME, in file order. */
+function entriesFor(entries: readonly KnownHostEntry[], name: string): KnownHostEntry[] {
+  const { byName, scan } = indexOf(entries);
+  const named = byName.get(name.toLowerCase()) ?? [];
+  const matching = scan.filter((i) => entryMatches(entries[i] as KnownHostEntry, name));
+  return [...named, ...matching].sort((a, b) => a - b).map((i) => entries[i] as KnownHostEntry);
+}
+
 /** Plain (non-marker) entries for the host, in file order. */
 export function knownKeysFor(entries: readonly KnownHostEntry[], host: string, port: number): KnownHostEntry[] {
-  const name = knownHostsName(host, port);
-  return entries.filter((e) => e.marker === undefined && entryMatches(e, name));
+  return entriesFor(entries, knownHostsName(host, port)).filter((e) => e.marker === undefined);
 }
 
 /**
@@ -176,7 +214,7 @@ export function checkHostKey(
 ): HostKeyStatus {
   void keyType; // the blob carries its own type; kept in the signature for callers' clarity
   const name = knownHostsName(host, port);
-  const forHost = entries.filter((e) => entryMatches(e, name));
+  const forHost = entriesFor(entries, name);
   if (forHost.some((e) => e.marker === 'revoked' && e.keyBlob.equals(keyBlob))) return { status: 'revoked' };
   const plain = forHost.filter((e) => e.marker === undefined);
   if (plain.some((e) => e.keyBlob.equals(keyBlob))) return { status: 'match' };
@@ -199,8 +237,9 @@ function uniqueKeys(entries: readonly KnownHostEntry[]): KnownKey[] {
 
 /** Read and parse a known_hosts file; a missing file is an empty one. */
 export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
-  return readParsed(file, parseKnownHosts, []);
+  return readParsed(file, parseKnownHosts, NO_ENTRIES);
 }
+const NO_ENTRIES: KnownHostEntry[] = [];
 
 /**
  * Read and parse several known_hosts files into one list, in order (OpenSSH reads every
@@ -208,8 +247,13 @@ export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
  */
 export async function readKnownHostsFiles(files: readonly string[]): Promise<KnownHostEntry[]> {
   const lists = await Promise.all(files.map((f) => readKnownHosts(f)));
-  return lists.flat();
+  // The same files unchanged give the same list (the one readParsed cached per file, joined
+  // once), so a fleet's connections share one lookup index (indexOf) instead of one each.
+  if (lists.length === joined.lists.length && lists.every((l, i) => l === joined.lists[i])) return joined.entries;
+  joined = { lists, entries: lists.length === 1 ? (lists[0] as KnownHostEntry[]) : lists.flat() };
+  return joined.entries;
 }
+let joined: { lists: readonly KnownHostEntry[][]; entries: KnownHostEntry[] } = { lists: [], entries: [] };
 
 /**
  * The line appendKnownHost writes: `name type base64`, or with `salt` (HashKnownHosts yes) the

@@ -13,6 +13,7 @@ import {
   keyTypeOfBlob,
   knownHostsName,
   knownKeyTypes,
+  knownKeysFor,
   matchPatternList,
   parseKnownHosts,
   readKnownHosts,
@@ -60,6 +61,37 @@ describe('pattern lists', () => {
     ['x', ['!y'], 0],
   ] as const)('%s against %j → %i', (name, patterns, expected) => {
     expect(matchPatternList(name, patterns)).toBe(expected);
+  });
+});
+
+describe('looking a host up in a large known_hosts', () => {
+  // knownKeysFor and checkHostKey index plain names; the answer must be what trying every line
+  // in order gives (matchPatternList, the hashed form), in file order.
+  const names = Array.from({ length: 300 }, (_, i) => `r${i}.lab.example`);
+  const hashed = (name: string): string => {
+    const salt = randomBytes(20);
+    return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+  };
+  const line = (host: string, k: keyof typeof keys): string => `${host} ${keys[k]}`;
+  const text = [
+    ...names.map((n, i) => line(i % 3 === 0 ? hashed(n) : i % 3 === 1 ? n.toUpperCase() : `${n},[${n}]:2222`, 'A')),
+    line('*.lab.example,!r7.lab.example', 'B'),
+    line('r5.lab.example', 'C'),
+    `@revoked r8.lab.example ${keys.D}`,
+    line('r1?.lab.example', 'E'),
+  ].join('\n');
+  const entries = parseKnownHosts(text);
+  const byScan = (name: string): number[] =>
+    entries.filter((e) => e.marker === undefined && (e.hosts.kind === 'hashed' ? createHmac('sha1', e.hosts.salt).update(name).digest().equals(e.hosts.hash) : matchPatternList(name, e.hosts.patterns) === 1)).map((e) => e.line);
+  it.each(['r0.lab.example', 'r1.lab.example', 'R2.LAB.EXAMPLE', 'r5.lab.example', 'r7.lab.example', 'r8.lab.example', 'r12.lab.example', 'r299.lab.example', 'nowhere.example'])('finds the entries of %s that a scan of every line finds, in order', (name) => {
+    expect(knownKeysFor(entries, name, 22).map((e) => e.line)).toEqual(byScan(name));
+  });
+  it('still reads revoked, changed and unknown keys right', () => {
+    expect(checkHostKey(entries, 'r8.lab.example', 22, '', blob('D')).status).toBe('revoked');
+    expect(checkHostKey(entries, 'r5.lab.example', 22, '', blob('C')).status).toBe('match');
+    expect(checkHostKey(entries, 'r4.lab.example', 22, '', blob('C')).status).toBe('changed');
+    expect(checkHostKey(entries, 'nowhere.example', 22, '', blob('A')).status).toBe('unknown');
+    expect(checkHostKey(entries, 'r2.lab.example', 2222, '', blob('A')).status).toBe('match');
   });
 });
 
