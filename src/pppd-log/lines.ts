@@ -583,8 +583,13 @@ function stripDecoration(lines: string[]): { lines: string[]; items: Set<number>
     const before = out.join('\n');
     for (const [re, keep] of DECORATIONS) {
       if (!most(re)) continue;
-      // (marks on every line were put on the rows as they came, wrapped or not: they tell nothing)
-      if (re === LIST_MARK && !out.every((l) => l.trim() === '' || LIST_MARK.test(l))) out.forEach((l, i) => (LIST_MARK.test(l) ? items.add(i) : undefined));
+      // Where some lines carry no mark, a marked one starts an item (Row); marks on every line
+      // were put on the rows as they came, wrapped or not, and tell nothing.
+      if (re === LIST_MARK && out.some((l) => l.trim() !== '' && !LIST_MARK.test(l))) {
+        out.forEach((l, i) => {
+          if (LIST_MARK.test(l)) items.add(i);
+        });
+      }
       out = out.map((l) => l.replace(re, keep));
     }
     out = unboxGrid(dedent(out));
