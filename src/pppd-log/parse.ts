@@ -178,6 +178,33 @@ function nmVpnLine(l: LogLine): LogLine | null {
   return row !== undefined && (own.startsWith('<') || NM_VPN_SERVICE.test(own) || (l.prog === null && row === 'nm-no-secrets')) ? { ...l, msg, source: 'ignored' } : null;
 }
 
+/**
+ * Lines that are a front end's copy of one pppd logged itself: a front end that keeps pppd's
+ * stdout (netctl's `network` with `updetach`, Debian's `ifup` running `pon`) logs each of pppd's
+ * messages again under its own tag, in the same second. Such a line is that line again, not
+ * another pppd's (NetworkManager's copies are handled as relays: relayedByNetworkManager).
+ */
+function copiesOfPppdLines(lines: readonly LogLine[]): Set<LogLine> {
+  const stampOf = (l: LogLine): string | null => {
+    const at = l.prog === null ? -1 : l.raw.indexOf(`${l.prog}[`);
+    return at > 0 ? l.raw.slice(0, at) : null;
+  };
+  const own = new Set<string>();
+  for (const l of lines) {
+    const stamp = /^pppd$/i.test(l.prog ?? '') && l.pid !== null ? stampOf(l) : null;
+    if (stamp !== null) own.add(`${stamp}\u0000${l.msg}`);
+  }
+  const copies = new Set<LogLine>();
+  if (own.size === 0) return copies;
+  for (const l of lines) {
+    if (l.source !== 'unknown' || l.pid === null || /^(?:pppd|NetworkManager)$/i.test(l.prog ?? '')) continue;
+    const stamp = stampOf(l);
+    // (pppd's stderr puts its name in front: option errors, "pppd: In file ...")
+    if (stamp !== null && own.has(`${stamp}\u0000${l.msg.replace(/^pppd: /, '')}`)) copies.add(l);
+  }
+  return copies;
+}
+
 /** Rows that mean "the link is being set up again" while an attempt is still running. */
 const RESTART_ROWS = new Set(['connect', 'interface', 'channel', 'serial']);
 
@@ -392,7 +419,9 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     lines.find((l) => (/^kernel$/i.test(l.prog ?? '') || (l.prog === null && l.source === 'unknown')) && MODEM_KERNEL.test(l.msg)) ??
     lines.find((l) => l.prog === null && l.source === 'unknown' && MODEM_DIALER.test(l.msg.trim())) ??
     null;
+  const copied = copiesOfPppdLines(lines);
   for (const l0 of lines) {
+    if (copied.has(l0)) continue;
     const nm = pppVpn ? nmVpnLine(l0) : null;
     const l = nm ?? l0;
     const attemptRuns = current?.sessions[current.sessions.length - 1]?.finished === false;

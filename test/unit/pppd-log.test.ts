@@ -1096,6 +1096,40 @@ describe("a console where a list-marked front end's lines surround pppd's own", 
   });
 });
 
+describe("a front end's copies of pppd's lines under its own tag (netctl's `network`, Debian's `ifup`)", () => {
+  const at = (t: string, tag: string, m: string): string => `Dec 06 10:00:${t} box ${tag}: ${m}`;
+  it('reads each copy as the line pppd logged itself in that second, not as another pppd', () => {
+    // netctl's pppoe connection runs pppd with updetach and logs its stdout as `network[PID]`
+    const both = (t: string, m: string): string[] => [at(t, 'pppd[2345]', m), at(t, 'network[900]', m)];
+    const log = [
+      at('00', 'network[900]', "Starting network profile 'dsl'..."),
+      ...both('00', 'Plugin rp-pppoe.so loaded.'),
+      ...both('00', 'Connect: ppp0 <--> enp3s0'),
+      ...both('00', 'PAP authentication failed'),
+      ...both('03', 'Connection terminated.'),
+      ...both('03', 'Connect: ppp0 <--> enp3s0'),
+      ...both('03', 'PAP authentication failed'),
+      ...both('06', 'Connection terminated.'),
+    ];
+    const d = diagnose(log.join('\n'));
+    expect(d.verdict).toBe('auth_failed');
+    expect(d.attempts).toBe(2);
+    expect(d.evidence.every((l) => l.includes('pppd[2345]'))).toBe(true);
+  });
+  it("takes ifup's copy of pppd's stderr (\"pppd: In file ...\") for the option error pppd logged", () => {
+    const log = [
+      at('00', 'ifup[812]', "pppd: In file /etc/ppp/peers/dsl-provider: unrecognized option 'eth0'"),
+      at('00', 'pppd[2345]', "In file /etc/ppp/peers/dsl-provider: unrecognized option 'eth0'"),
+      at('00', 'ifup[812]', 'ifup: failed to bring up ppp0'),
+    ];
+    expect(diagnose(log.join('\n'))).toMatchObject({ verdict: 'config_error', attempts: 1 });
+  });
+  it('keeps a relayed line pppd did not log in that second (the copy is all there is)', () => {
+    const log = [at('00', 'pppd[2345]', 'Connect: ppp0 <--> enp3s0'), at('01', 'network[900]', 'PAP authentication failed')];
+    expect(diagnose(log.join('\n')).verdict).toBe('auth_failed');
+  });
+});
+
 describe('pastes from mail archives and front ends', () => {
   // A linux-ppp list message read raw: "=" as "=3D", lines cut at 76 columns by a soft "=".
   const qp = [
