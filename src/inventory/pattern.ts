@@ -78,17 +78,18 @@ export function selectHosts(inv: Inventory, pattern: string | undefined): HostSp
 }
 
 /**
- * The hosts in the order Ansible's `all` lists them (inventory/group.py _get_hosts): group by
- * group, `all`'s children in the order they were defined (ungrouped first), then their children
- * level by level, each group's hosts in its order, a host where it first appears. (Below the
- * first level Ansible walks a set; definition order stands in for it.)
+ * The hosts in the order Ansible's `all` lists them (inventory/group.py _get_hosts, which walks
+ * get_descendants(include_self=True, preserve_ordering=True)): group by group, the hosts written
+ * under `all` itself first, then `all`'s children in the order they were defined (ungrouped
+ * first), then their children level by level, each group's hosts in its order, a host where it
+ * first appears. (Below the first level Ansible walks a set; definition order stands in for it.)
  */
 export function inventoryOrder(inv: Inventory): HostSpec[] {
   const byName = new Map(inv.hosts.map((h) => [h.name, h]));
   const seen = new Set<string>();
   const out: HostSpec[] = [];
-  const visited = new Set([inv.groups.name]);
-  for (let level = inv.groups.children; level.length > 0; ) {
+  const visited = new Set<string>();
+  for (let level = [inv.groups]; level.length > 0; ) {
     const next: GroupNode[] = [];
     for (const g of level) {
       if (visited.has(g.name)) continue;
@@ -103,6 +104,7 @@ export function inventoryOrder(inv: Inventory): HostSpec[] {
     }
     level = next;
   }
+  // (a host no group of the tree lists, which buildHost puts in ungrouped, comes last rather than never)
   return [...out, ...inv.hosts.filter((h) => !seen.has(h.name))];
 }
 

@@ -38,6 +38,7 @@ const LAYOUTS: Layout[] = [
   { name: 'forms from real inventories: one-name sections, keys written twice, group_vars without extension and as a directory', sources: [`${L}/forms/hosts.yml`], limits: ['all', 'ungrouped', 'routers', 'branch:!br-02', 'core'] },
   { name: "a playbook directory's group_vars/ and host_vars/ (--playbook-dir), ranked among the inventory's as Ansible ranks them", sources: [`${L}/playbook-dir/inv/hosts`], playbookDir: `${L}/playbook-dir`, limits: ['all', 'g', 'h'] },
   { name: 'hosts named by IPv6 addresses (bare, [addr]:port, with a zone), selected as Ansible splits patterns', sources: [`${L}/ipv6/hosts.ini`], limits: ['all', 'fd00::4', '2001:db8::*', 'fe80::7%eth0', 'fe80::9%eth0', '0:0:0:0:0:ffff:192.0.2.3', 'v6:routers', 'fd00::4,gw1', 'routers,!2001:db8::5'] },
+  { name: "hosts written under all itself, which Ansible's all lists first", sources: [`${L}/all-hosts/hosts.yml`], limits: ['all', 'a1,z1', 'b1,u1,z2', 'h', 'g:u1'] },
   { name: 'several -i, later sources winning', sources: [`${L}/multi/a.yml`, `${L}/multi/b.ini`], limits: ['all', 'g', 'h:g', 'g:!m1'] },
 ];
 
@@ -73,9 +74,10 @@ function ourGroups(root: GroupNode): Record<string, { hosts: string[]; children:
     g.children.forEach(walk);
   };
   walk(root);
-  // ansible-inventory lists the hosts written under all: in ungrouped only
+  // ansible-inventory --list prints no hosts under all: the hosts written there are listed in
+  // their groups, or in ungrouped
   const all = out.all;
-  if (all) all.hosts = all.hosts.filter((h) => !(out.ungrouped?.hosts.includes(h) ?? false));
+  if (all) all.hosts = [];
   return out;
 }
 
