@@ -268,7 +268,7 @@ function unwrap(rows: readonly Row[]): { line: string; index: number }[] {
   const plain = findJoins(false);
   const joins = plain.size >= 2 ? findJoins(true) : plain;
   // Nothing was wrapped (nearly every log): the lines as they are, blank ones left out.
-  if (joins.size === 0) return rawLines.flatMap((line, index) => (line.trim() === '' ? [] : [{ line, index }]));
+  if (joins.size === 0) return nonBlank(rawLines);
 
   // Where a line as long as the width was broken, the break may have been at a blank (a word
   // wrapper drops it) or anywhere (a terminal): the reading that makes a message pppd prints
@@ -759,10 +759,12 @@ function pastedRows(text: string): Row[] {
 
 /** A captured log's lines (LogOrigin), each line's frame read, blank ones left out. */
 function capturedLines(text: string): { line: string; index: number }[] {
-  return normalizeText(text)
-    .split(/\r\n|\r|\n/)
-    .map((l) => unrelay(unframeLine(l)))
-    .flatMap((line, index) => (line.trim() === '' ? [] : [{ line, index }]));
+  return nonBlank(normalizeText(text).split(/\r\n|\r|\n/).map((l) => unrelay(unframeLine(l))));
+}
+
+/** LINES with their index, blank ones left out. */
+function nonBlank(lines: readonly string[]): { line: string; index: number }[] {
+  return lines.flatMap((line, index) => (line.trim() === '' ? [] : [{ line, index }]));
 }
 
 /** The longest line read: a syslog header and a front end's prefix around pppd's 1024 bytes. */

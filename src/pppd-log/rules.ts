@@ -2317,9 +2317,7 @@ export const NM_RULES: Rule[] = [
     re: /^(?:ppp-manager: )?pppd timed out or didn't initialize our dbus module\.?$/,
     example: "pppd timed out or didn't initialize our dbus module",
     on: (s, _m, l) => {
-      if (s.finished) return;
-      s.networkManagerStop ??= l;
-      s.networkManagerTimeout ??= l;
+      if (!s.finished) networkManagerTimedOut(s, l);
     },
   },
   {
@@ -2335,13 +2333,16 @@ export const NM_RULES: Rule[] = [
       // nm-ppp-mgr.c (1.42+): its timer fails the device with reason 'ppp-failed' when pppd has
       // not reached phase running in time (the time-out itself is logged only at trace level),
       // then NetworkManager kills pppd: the same stop as nm-ppp-timeout's
-      if (NM_PPP_FAILED.test(l.msg)) {
-        s.networkManagerStop ??= l;
-        s.networkManagerTimeout ??= l;
-      }
+      if (NM_PPP_FAILED.test(l.msg)) networkManagerTimedOut(s, l);
     },
   },
 ];
+
+/** NetworkManager's PPP time-out ran out while pppd ran (nm-ppp-timeout, or nm-device-down's 'ppp-failed'): the stop that follows is its. */
+function networkManagerTimedOut(s: Session, l: LogLine): void {
+  s.networkManagerStop ??= l;
+  s.networkManagerTimeout ??= l;
+}
 
 /** NetworkManager failing a device because of its PPP (nm-ppp-mgr.c: reason 'ppp-failed'). */
 const NM_PPP_FAILED = /-> failed \(reason 'ppp-failed'/;

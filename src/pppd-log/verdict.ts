@@ -517,7 +517,7 @@ function stoppedLocally(s: Session, sig: EndEvent, upLine: LogLine | null = null
   if (!nm) return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(upLine, sig.line) };
   if (nm === s.networkManagerTimeout && !upLine) {
     const endedBy = `${describe(sig)} from NetworkManager: its PPP time-out ran out before the link came up`;
-    return { verdict: 'stopped_locally', endedBy, evidence: ev(upLine, nm, sig.line), cause: 'networkmanager-timeout' };
+    return { verdict: 'stopped_locally', endedBy, evidence: ev(nm, sig.line), cause: 'networkmanager-timeout' };
   }
   const device = s.deviceDown && s.deviceDown.index < nm.index ? s.deviceDown : null;
   return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(upLine, device, nm, sig.line), cause: 'networkmanager-stopped' };

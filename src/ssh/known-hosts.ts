@@ -167,7 +167,7 @@ interface KnownHostsIndex {
 }
 const indexes = new WeakMap<readonly KnownHostEntry[], KnownHostsIndex>();
 
-function indexOf(entries: readonly KnownHostEntry[]): KnownHostsIndex {
+function lookupIndex(entries: readonly KnownHostEntry[]): KnownHostsIndex {
   let index = indexes.get(entries);
   if (index) return index;
   index = { byName: new Map(), scan: [] };
@@ -188,7 +188,7 @@ function indexOf(entries: readonly KnownHostEntry[]): KnownHostsIndex {
 
 /** The entries that match NAME, in file order. */
 function entriesFor(entries: readonly KnownHostEntry[], name: string): KnownHostEntry[] {
-  const { byName, scan } = indexOf(entries);
+  const { byName, scan } = lookupIndex(entries);
   const named = byName.get(name.toLowerCase()) ?? [];
   const matching = scan.filter((i) => entryMatches(entries[i] as KnownHostEntry, name));
   return [...named, ...matching].sort((a, b) => a - b).map((i) => entries[i] as KnownHostEntry);
@@ -248,7 +248,7 @@ const NO_ENTRIES: KnownHostEntry[] = [];
 export async function readKnownHostsFiles(files: readonly string[]): Promise<KnownHostEntry[]> {
   const lists = await Promise.all(files.map((f) => readKnownHosts(f)));
   // The same files unchanged give the same list (the one readParsed cached per file, joined
-  // once), so a fleet's connections share one lookup index (indexOf) instead of one each.
+  // once), so a fleet's connections share one lookup index (lookupIndex) instead of one each.
   if (lists.length === joined.lists.length && lists.every((l, i) => l === joined.lists[i])) return joined.entries;
   joined = { lists, entries: lists.length === 1 ? (lists[0] as KnownHostEntry[]) : lists.flat() };
   return joined.entries;
