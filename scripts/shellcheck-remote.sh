@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v shellcheck >/dev/null || { echo 'shellcheck is missing: apt-get install shellcheck (scripts/ensure-deps.sh)' >&2; exit 2; }
 shellcheck --shell=sh --severity=style src/remote/programs/*.sh
+# facts.sh runs facts-files.awk with facts-log.awk appended, as one program: each is checked as
+# that program.
+declare -A program=([facts-files.awk]='facts-files.awk facts-log.awk' [facts-log.awk]='facts-files.awk facts-log.awk')
 for f in src/remote/programs/*.awk; do
-  awk -f "$f" </dev/null >/dev/null 2>&1 || { awk -f "$f" </dev/null; echo "awk syntax error in $f" >&2; exit 1; }
+  args=()
+  for p in ${program[${f##*/}]:-${f##*/}}; do args+=(-f "src/remote/programs/$p"); done
+  awk "${args[@]}" </dev/null >/dev/null 2>&1 || { awk "${args[@]}" </dev/null; echo "awk syntax error in $f" >&2; exit 1; }
 done

@@ -180,6 +180,31 @@ for (const sh of shells()) {
       expect(f.pppd.find((p) => p.linkname === 'garbage')).toBeUndefined();
     });
 
+    it('reads the syslog once for all running pppds: each gets its own lines, at the cost of one', async () => {
+      const r = root('openwrt');
+      const names = ['office', 'branch', 'depot'];
+      const runs = (): { facts: ReturnType<typeof parseFacts>; tools: string[] } => {
+        const { shell, log } = countingShell(sh);
+        const facts = parseFacts(runScript(shell, factsScript(managedPaths(names), { root: r })).stdout);
+        return { facts, tools: readFileSync(log, 'utf8').split('\n').filter((l) => l !== '') };
+      };
+      const idle = runs();
+      expect(idle.facts.pppd).toEqual([]);
+      const started = names.map((name, unit) => ({ name, pid: startFakeDaemon(r, name, unit) }));
+      pids.push(...started.map((s) => s.pid));
+      await waitFor(() => readFileSync(join(r, 'var/log/messages'), 'utf8').split('ip-up finished').length > started.length);
+      const all = runs();
+      for (const { name, pid } of started) {
+        const p = all.facts.pppd.find((x) => x.linkname === name);
+        expect(p).toMatchObject({ pid, alive: true });
+        expect(p?.recentLog).toContain(`pppd[${pid}]: Script /etc/ppp/ip-up finished`);
+        for (const other of started.filter((o) => o.pid !== pid)) expect(p?.recentLog).not.toContain(`pppd[${other.pid}]`);
+      }
+      // three running pppds cost one logread (the fake root's is a `cat`) and no awk of their own
+      expect(all.tools.filter((t) => t === 'awk')).toHaveLength(1);
+      expect([...all.tools].sort()).toEqual([...idle.tools, 'cat'].sort());
+    });
+
     it('leaves LCP echo chatter out of a live pppd\'s lines, so a link idle for hours still shows how it came up', async () => {
       const r = root('openwrt');
       const pid = startFakeDaemon(r, 'office', 4);

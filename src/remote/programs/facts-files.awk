@@ -1,6 +1,6 @@
 # The facts' one awk for the sections that need a program (src/remote/programs/facts.sh): the
 # package database (@@packages, with the pppd package's version as ppp=), @@pppd-version, and the
-# managed files.
+# managed files; facts-log.awk, appended to it, adds the running pppds' @@pppd sections.
 #
 # Packages: PKGDB is opkg/ipkg's status file (stanzas of Package:/Version:/Status:) or apk's
 # installed database (P:/V: lines). pppd's version comes from the package that installs it (ppp
@@ -13,7 +13,7 @@
 # catches what awk cannot see (a NUL cuts busybox awk's line short, or is kept by gawk): a file
 # whose content does not hash to its md5, or holds a NUL, is reported without content. Only a
 # file without an md5 (md5sum missing) pays for its own NUL count.
-# Variables (-v): MAXC, sq (a single quote), PM, PKGDB, PPPD.
+# Variables (-v): MAXC, sq (a single quote), PM, PKGDB, PPPD; LOGN and MSGS for facts-log.awk.
 function emit(s) { OUT = OUT s "\n" }
 function pkgdone() {
   if (st == "installed" && p != "") { NAMES[++np] = p; if (p == "ppp" || p == "ppp-multilink") pv = v }
@@ -45,7 +45,7 @@ function pppdversion(   cmd, l, k) {
   while (k < 5 && (cmd | getline l) > 0) { emit("|" substr(l, 1, 200)); k++ }
   close(cmd)
 }
-BEGIN { packages(); pppdversion() }
+BEGIN { packages(); pppdversion(); livepppds() }
 function lsof(f,   i, l) {
   for (i = 1; i <= nls; i++) {
     l = LS[i]
@@ -79,12 +79,14 @@ function content(f, l,   s, r, cmd, t, nn, x, i) {
   emit("content=text"); emit("nl=" nl)
   for (i = 1; i <= nn; i++) emit("|" B[i])
 }
+# The syslog comes last: none of its lines is a section mark.
+sec == "#G" { glines++; take($0); next }
 sec == "#S" && k > 0 {
   k++
   if (k == 2) P[n] = $0; else if (k == 3) F[n] = $0; else if (k == 4) TG[n] = $0; else { TF[n] = $0; k = 0 }
   next
 }
-$0 == "#S" || $0 == "#L" || $0 == "#M" { sec = $0; next }
+$0 == "#S" || $0 == "#L" || $0 == "#M" || $0 == "#G" { sec = $0; next }
 sec == "#S" { if ($0 != "") { T[++n] = $0; k = 1 }; next }
 sec == "#L" { LS[++nls] = $0; next }
 sec == "#M" { if (substr($0, 33, 2) == "  ") MD[substr($0, 35)] = substr($0, 1, 32); next }
@@ -98,5 +100,6 @@ END {
       if (TF[i] != "") { l = lsof(TF[i]); emit("tls=" l); content(TF[i], l) }
     } else if (T[i] == "file") content(F[i], l)
   }
+  pppdsections()
   printf "%s", OUT
 }

@@ -107,8 +107,55 @@ if [ -x "$R/sbin/netifd" ] && [ -f "$R/lib/netifd/proto/ppp.sh" ]; then o netifd
 o '@@pptp-plugin'
 for _f in "$R"/usr/lib/pppd/*/pptp.so; do [ -f "$_f" ] && o "|${_f#"$R"}"; done
 
+# Running pppds, before the managed files: their log lines come from the same awk. pppd_fact
+# PIDFILE [ifname]: one pid file: ppp-LINKNAME.pid (pid, then the interface), or with `ifname`
+# IFNAME.pid (pid only: pppd's pid file by interface, the only one a pppd run by netifd has, as
+# ppp.sh gives it no linkname). A dead pppd's @@pppd section is written here; a live one's is a
+# line of LIVE (name, pid, interface, `ifname` or nothing, its captured output; tab-separated)
+# for the awk, which prints the section with the pppd's log lines.
+PIDS=' '
+LIVE=
+TAB='	'
+pppd_fact() {
+  _f=$1
+  if [ "$2" = ifname ]; then _n=${_f##*/}; else _n=${_f##*/ppp-}; fi
+  _n=${_n%.pid}
+  _p=; _i=
+  { read -r _p; read -r _i; } 2>/dev/null <"$_f"
+  _p=${_p%"$CR"}; _i=${_i%"$CR"}
+  # A pppd with both (a hand-run tunnel with `ifname`) is reported once, by its linkname.
+  case $PIDS in *" $_p "*) [ "$2" = ifname ] && return 0 ;; esac
+  PIDS="$PIDS$_p "
+  if alive "$_p"; then
+    # The pppd pptp-fleet started (recorded in .daemon) logged its negotiation to the captured
+    # output before it detached; its syslog lines after that only tell about ip-up and later.
+    _d=; _o=
+    [ -f "$R$ST$_n.daemon" ] && read -r _d 2>/dev/null <"$R$ST$_n.daemon"
+    _d=${_d%"$CR"}
+    [ "$_p" = "$_d" ] && [ -f "$R$ST$_n.out" ] && _o=$R$ST$_n.out
+    LIVE=$LIVE$_n$TAB$_p$TAB$_i$TAB$2$TAB$_o$NL
+  else
+    if [ "$2" = ifname ]; then _by="${NL}by=ifname"; else _by=; fi
+    o "@@pppd $_n"; o "pid=$_p"; o "iface=$_i"; o "alive=0$_by"
+  fi
+}
+# Every pid dir any pppd version uses (the version is what these facts tell).
+for _pd in $PIDDIRS; do
+  for _f in "$R$_pd"/ppp-*.pid; do
+    [ -f "$_f" ] && pppd_fact "$_f"
+  done
+done
+for _pd in $PIDDIRS; do
+  for _f in "$R$_pd"/pptp-*.pid; do
+    [ -f "$_f" ] && pppd_fact "$_f" ifname
+  done
+done
+# logread straight into the awk (no subshell between them); ':' prints nothing when it is missing.
+if findtool logread; then LOGREAD=$_w; else LOGREAD=:; fi
+
 # Managed files: typed with test builtins, then one ls for the links' targets, and one ls, one
-# md5sum and one awk for all of them. Lists are newline-separated, no globbing.
+# md5sum and one awk for all of them; the same awk reads the syslog for the running pppds.
+# Lists are newline-separated, no globbing.
 IFS=$NL
 set -f
 # shellcheck disable=SC2086 # PATHS is split on newlines (IFS), globbing off
@@ -140,52 +187,12 @@ done
   echo '#S'; echo "$SPEC"
   if [ -n "$LSL" ]; then echo '#L'; ls -ldn $LSL 2>/dev/null; fi
   if [ -n "$REG" ]; then echo '#M'; md5sum $REG 2>/dev/null; fi
-} </dev/null | awk -v MAXC="$MAXC" -v sq="'" -v PM="$PM" -v PKGDB="$PKGDB" -v PPPD="$PPPD" "$FILES_AWK"
+  if [ -n "$LIVE" ]; then echo '#G'; "$LOGREAD" 2>/dev/null; fi
+} </dev/null | LIVE=$LIVE awk -v MAXC="$MAXC" -v sq="'" -v PM="$PM" -v PKGDB="$PKGDB" -v PPPD="$PPPD" \
+  -v LOGN="$LOGN" -v MSGS="$R/var/log/messages" "$FILES_AWK$NL$LOG_AWK"
 set +f
 IFS=$_ifs
 
-# logread straight into awk (no subshell between them); ':' prints nothing when it is missing.
-if findtool logread; then LOGREAD=$_w; else LOGREAD=:; fi
-# pppd_fact PIDFILE [ifname]: the @@pppd section of one pid file: ppp-LINKNAME.pid (pid, then
-# the interface), or with `ifname` IFNAME.pid (pid only: pppd's pid file by interface, the only
-# one a pppd run by netifd has, as ppp.sh gives it no linkname).
-PIDS=' '
-pppd_fact() {
-  _f=$1
-  if [ "$2" = ifname ]; then _n=${_f##*/}; else _n=${_f##*/ppp-}; fi
-  _n=${_n%.pid}
-  _p=; _i=
-  { read -r _p; read -r _i; } 2>/dev/null <"$_f"
-  _p=${_p%"$CR"}; _i=${_i%"$CR"}
-  # A pppd with both (a hand-run tunnel with `ifname`) is reported once, by its linkname.
-  case $PIDS in *" $_p "*) [ "$2" = ifname ] && return 0 ;; esac
-  PIDS="$PIDS$_p "
-  if [ "$2" = ifname ]; then _by="${NL}by=ifname"; else _by=; fi
-  if alive "$_p"; then
-    # The pppd pptp-fleet started (recorded in .daemon) logged its negotiation to the captured
-    # output before it detached; its syslog lines after that only tell about ip-up and later.
-    _d=; _o=
-    [ -f "$R$ST$_n.daemon" ] && read -r _d 2>/dev/null <"$R$ST$_n.daemon"
-    _d=${_d%"$CR"}
-    [ "$_p" = "$_d" ] && [ -f "$R$ST$_n.out" ] && _o=$R$ST$_n.out
-    # The section's head goes out right before the awk that prints its lines.
-    echo "@@pppd $_n${NL}pid=$_p${NL}iface=$_i${NL}alive=1$_by"
-    "$LOGREAD" 2>/dev/null </dev/null | PF_OUT=$_o awk -v LOGN="$LOGN" -v PID="$_p" -v MSGS="$R/var/log/messages" "$LOG_AWK"
-  else
-    o "@@pppd $_n"; o "pid=$_p"; o "iface=$_i"; o "alive=0$_by"
-  fi
-}
-# Every pid dir any pppd version uses (the version is what these facts tell).
-for _pd in $PIDDIRS; do
-  for _f in "$R$_pd"/ppp-*.pid; do
-    [ -f "$_f" ] && pppd_fact "$_f"
-  done
-done
-for _pd in $PIDDIRS; do
-  for _f in "$R$_pd"/pptp-*.pid; do
-    [ -f "$_f" ] && pppd_fact "$_f" ifname
-  done
-done
 # The default route and the tunnels' peer routes: `route -n`; `ip route` (its default and
 # tunnel lines) only where route is missing or printed nothing (both read the same main table,
 # and one process less is what a converged router pays).
