@@ -330,6 +330,11 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
         ? '`ls -l /dev/ttyUSB* /dev/ttyACM*` and `dmesg | grep -i -e ttyUSB -e ttyACM -e option` (the ports the modem has), or `wvdialconf` to find the one that answers'
         : '`wvdial` again with the modem\'s answers in view (NO CARRIER, BUSY, NO DIALTONE, ERROR), and `logread | grep -E "chat|pppd"`',
   },
+  'dial-unfinished': {
+    fix: () =>
+      "The log ends while the modem was being dialed (chat's or wvdial's last line), before pppd's link started: the lines after it tell how the dial ended (the modem's CONNECT, or NO CARRIER, BUSY, ERROR, a time-out). An ERROR to an AT command is the modem refusing it: the APN line (AT+CGDCONT), the SIM's PIN, or the number.",
+    next: () => '`logread | grep -E "chat|pppd"` through the end of the dial (the modem\'s answers)',
+  },
   'connect-script-failed': {
     fix: (a) =>
       chatAnswerFix(a) ??
@@ -591,6 +596,10 @@ function accelNext(attempt: Attempt): string {
 const SSTP_CONNECT_FAILURES: ReadonlyArray<readonly [RegExp, string]> = [
   [/certificate/i, "sstpc refused the server's TLS certificate: give it the CA that signed it (`--ca-cert`), or connect to the name the certificate holds; `--cert-warn` only to test."],
   [/resolve host|lookup host/, 'The SSTP server name does not resolve: check the name on the sstpc command line and the DNS.'],
+  // sstp_client_connected: sending SSTP's HTTP request failed, before any answer (sstp-stream.c
+  // logs the SSL error first: "Unrecoverable socket error, 5" is SSL_ERROR_SYSCALL, the TCP
+  // connection closed or reset during TLS)
+  [/Could not perform HTTP handshake/, "sstpc's TLS connection to the server broke before SSTP's HTTP request got through (closed or reset during the TLS handshake): something on TCP 443 that is no SSTP server or refuses this client's TLS (version, cipher, server name), or a firewall cutting the connection."],
   [/HTTP/, "The server answered, but not as an SSTP server (its HTTP answer to SSTP's request was not 200): the address, the port or the path (a web server or a firewall's portal on 443), or SSTP is off on it."],
 ];
 

@@ -34,9 +34,9 @@ const ACCEL_TEARDOWN = /^(?:sent|rcvd) \[(?:PPTP (?:Call-Disconnect-Notify|Stop-
  * pppd runs over.
  */
 const PROGRAM_ROWS: ReadonlyArray<readonly [RegExp, ReadonlySet<string>]> = [
-  [/^chat$/i, new Set(['chat-signal', 'chat-failed'])],
+  [/^chat$/i, new Set(['chat-signal', 'chat-failed', 'chat-dialing'])],
   [/^openfortivpn$/i, new Set(['ssl-vpn-down'])],
-  [/^sstpc$/i, new Set(['sstp-control-failed', 'sstp-aborted', 'sstp-plugin-socket'])],
+  [/^sstpc$/i, new Set(['sstp-control-failed', 'sstp-aborted', 'sstp-plugin-socket', 'sstp-established'])],
 ];
 
 /**

@@ -1279,6 +1279,32 @@ export const PPPD_RULES: Rule[] = [
     on: (s, _m, l) => void (s.chatSaid = l),
   },
   {
+    // chat.c, run by pppd as its connect script (the ppp package's own program): its verbose
+    // (-v) lines while it dials, under its own tag (`plog` shows them with pppd's): the attempt's
+    // serial line, also in a paste that ends before chat's "Failed" or pppd's own words.
+    name: 'chat-dialing',
+    re: /^(?:send \(.*\)|expect \(.*\)|abort on \(.*\)|report \(.*\)|timeout set to \d+ seconds)$/,
+    example: 'expect (CONNECT)',
+    shared: true,
+    on: (s, _m, l) => {
+      onSerialLine(s, l);
+      s.dialing = l;
+    },
+  },
+  {
+    // wvdial's banner (wvdialer.cc WvDialer::WvDialer, "--> " its prefix on a terminal): a new
+    // run of the dialer, which runs pppd only once the modem connected; a paste may stop before.
+    // (Pasted after the shell's prompt line, the first line often keeps only "> " of its prefix.)
+    name: 'dialer-start',
+    re: /^(?:-*> )*WvDial: Internet dialer version \S+$/,
+    example: 'WvDial: Internet dialer version 1.61',
+    fresh: true,
+    on: (s, _m, l) => {
+      onSerialLine(s, l);
+      s.dialing = l;
+    },
+  },
+  {
     // wvdial (wvdialer.cc start_ppp) reports the pppd it starts on the modem it dialled: a run
     // whose log may stop before pppd printed a word of its own.
     name: 'dialer-started-pppd',
@@ -1705,14 +1731,26 @@ export const PPPD_RULES: Rule[] = [
   },
   // --- sstp-client (sstpc), which runs pppd on a pty (or is run by it) and logs as sstpc[PID] ---
   {
-    // sstp-client.c sstp_client_lookup / sstp_client_connect / sstp_client_connected /
+    // sstp-client.c sstp_client_lookup / sstp_client_connect / sstp_client_connected (its
+    // handshake that could not start: "Could not perform HTTP handshake with server") /
     // sstp_client_http_done / sstp_client_proxy_connected, sstp-http.c: the SSTP connection
     // (HTTPS on TCP 443) could not be set up, so no PPP was started: the control connection's
     // failure, as pptp's to TCP 1723 is.
     name: 'sstp-control-failed',
-    re: /^(?:Could not resolve host: |Could not lookup host: `|Could not connect to `|Could not connect to the server, |Could not complete connect to the client|Error: Expected HTTP code 200|HTTP handshake with server failed|Verification of server certificate failed|Proxy asked for credentials, none provided)/,
+    re: /^(?:Could not resolve host: |Could not lookup host: `|Could not connect to `|Could not connect to the server, |Could not complete connect to the client|Could not connect to proxy server|Could not (?:perform|configure) HTTP handshake with server|Error: Expected HTTP code 200|HTTP handshake with server failed|Verification of server certificate failed|Proxy asked for credentials, none provided)/,
     example: 'HTTP handshake with server failed',
     on: (s, _m, l) => void (s.controlErr ??= l),
+  },
+  {
+    // sstp-client.c sstp_client_state_cb SSTP_CALL_ESTABLISHED: the server took sstpc's Call
+    // Connected (crypto binding with the MPPE keys), which sstpc sends once pppd authenticated
+    // (its plugin hands over the keys at pppd's auth-up notifier; with an older pppd at ip-up;
+    // without the plugin once pppd sends IPCP: sstp-pppd.c sstp_pppd_ipup): sstpc's own word that
+    // the tunnel is set up, IPCP following in the same second; also where pppd's lines are left out.
+    name: 'sstp-established',
+    re: /^Connection Established$/,
+    example: 'Connection Established',
+    on: (s, _m, l) => void (s.upLine ??= l),
   },
   {
     // sstp-client.c sstp_client_state_cb: the server's ABORT or DISCONNECT (sstp-state.c) ends

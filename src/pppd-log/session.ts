@@ -151,6 +151,8 @@ export interface Session {
   l2tpCall: LogLine | null;
   /** chat's last word on the dial it failed ("Failed (NO CARRIER)", "alarm"): chat.c's own lines. */
   chatSaid: LogLine | null;
+  /** The dialer's last line while it dialed the modem (chat's send/expect, wvdial's banner). */
+  dialing: LogLine | null;
   /** macOS's pppd plugin began a connect ("PPTP connecting to server 'S' (A)..."). */
   appleConnecting: LogLine | null;
   /** pptp_ctrl.c ctrlp_error(): the server answered on TCP 1723 and refused the control connection or the call. */
@@ -246,6 +248,7 @@ export function newSession(pid: string | null): Session {
     l2tpTimeout: null,
     l2tpCall: null,
     chatSaid: null,
+    dialing: null,
     appleConnecting: null,
     serverRefused: null,
     ttyGone: null,

@@ -113,6 +113,7 @@ export interface Attempt {
  * - `pppoe-socket`: the kernel refused the PPPoE session socket after discovery (pppoe plugin);
  * - `dial-failed`: a dialer (wvdial) got no connection from the modem, pppd never ran;
  * - `dial-carrier-lost`: wvdial saw carrier drop after CONNECT, before it started pppd;
+ * - `dial-unfinished`: the log ends while chat or wvdial dials the modem, before pppd's link started;
  * - `pppd-fatal`: pppd stopped on a fatal error of its own (main.c fatal: a system call failed);
  * - `server-refused`: the PPTP server answered on TCP 1723 and refused the control connection or the call;
  * - `pppoe-discovery`: no PPPoE access concentrator answered discovery (PADO/PADS);
@@ -155,6 +156,7 @@ export type EndCause =
   | 'pppoe-socket'
   | 'dial-failed'
   | 'dial-carrier-lost'
+  | 'dial-unfinished'
   | 'pppd-fatal'
   | 'server-refused'
   | 'pppoe-discovery'

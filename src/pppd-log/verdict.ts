@@ -387,8 +387,15 @@ export function decideVerdict(s: Session): Decision {
     // and nothing else ended the attempt: the modem never connected (pppd exits 8). With no end
     // of its own it stays an attempt with no outcome (endedBy null), so a redial's failed dial
     // after a finished attempt leaves the verdict to that one (parse.ts diagnoseParsed).
-    if (s.ptyFailed && CONNECT_SCRIPT.test(s.ptyFailed.msg) && !negotiated && (!cause || cause.kind === 'hangup')) {
+    // chat's own "Failed"/"alarm" is that exit where the paste left pppd's line out (chat only).
+    const dialFailed = s.ptyFailed ? CONNECT_SCRIPT.test(s.ptyFailed.msg) : s.chatSaid !== null;
+    if (dialFailed && !negotiated && (!cause || cause.kind === 'hangup')) {
       return { verdict: 'other', endedBy: cause ? describe(cause) : null, evidence: ev(s.chatSaid, s.ptyFailed, cause?.line), cause: 'connect-script-failed' };
+    }
+    // The log ends while chat or wvdial dials, before pppd's link started (no "Connect:"): the
+    // dial has no outcome in these lines.
+    if (s.dialing && !s.started && !negotiated && !cause) {
+      return { verdict: 'other', endedBy: null, evidence: ev(s.dialing), cause: 'dial-unfinished' };
     }
     return {
       verdict: 'other',

@@ -555,6 +555,36 @@ describe('sstp-client (sstpc) and the pppd it runs (sstp-client.c, its pppd plug
   });
 });
 
+describe('a dial or an SSTP connection told only by the program around pppd (chat.c, wvdialer.cc, sstp-client.c)', () => {
+  const chat = (m: string): string => `May 20 20:58:35 host chat[2622]: ${m}`;
+  const dial = ['abort on (NO CARRIER)', 'send (ATZ^M)', 'expect (OK)', 'OK', ' -- got it', 'send (ATDT*99#^M)', 'expect (CONNECT)'].map(chat);
+  it("reads chat's lines alone as a pppd log: a dial cut before its outcome, or chat's failure as the connect script's", () => {
+    expect(parsePppdLog(dial.join('\n')).isPppdLog).toBe(true);
+    const cut = diagnose(dial.join('\n'));
+    expect(cut).toMatchObject({ verdict: 'other', endedBy: null });
+    expect(cut.hint).toMatch(/log ends while the modem was being dialed/);
+    expect(cut.evidence).toEqual([chat('expect (CONNECT)')]);
+    const failed = diagnose([...dial, chat('NO CARRIER'), chat('Failed (NO CARRIER)')].join('\n'));
+    expect(failed.verdict).toBe('other');
+    expect(failed.hint).toMatch(/connect script \(chat\) failed the dial/);
+    // the same words under another program's tag are not chat's
+    expect(parsePppdLog(['May 20 20:58:35 host modemd[12]: send (ATZ^M)', 'May 20 20:58:35 host modemd[12]: expect (OK)'].join('\n')).isPppdLog).toBe(false);
+  });
+  it("reads wvdial's banner as a dial starting: a paste that stops while it waits for carrier is a pppd log with no outcome", () => {
+    const d = diagnose(['--> WvDial: Internet dialer version 1.60', '--> Initializing modem.', '--> Sending: ATZ', 'ATZ', 'OK', '--> Modem initialized.', '--> Sending: ATDT*99#', '--> Waiting for carrier.'].join('\n'));
+    expect(d).toMatchObject({ verdict: 'other', attempts: 1 });
+    expect(d.hint).toMatch(/being dialed/);
+  });
+  it("reads sstpc's 'Connection Established' as the tunnel up and 'Could not perform HTTP handshake' as its TLS connection failing", () => {
+    const sstpc = (m: string): string => `Mar 22 13:29:12 vyos sstpc[12344]: ${m}`;
+    const up = diagnose([sstpc('Connected to vpn.example.com'), sstpc('Started PPP Link Negotiation'), sstpc('Connection Established')].join('\n'));
+    expect(up).toMatchObject({ verdict: 'up', localIp: null, remoteIp: null });
+    const tls = diagnose([sstpc('Connected to 203.0.113.9'), sstpc('Unrecoverable socket error, 5'), sstpc('Could not perform HTTP handshake with server')].join('\n'));
+    expect(tls.verdict).toBe('control_refused');
+    expect(tls.hint).toMatch(/TLS connection to the server broke/);
+  });
+});
+
 describe("a hook script pppd cannot execute (main.c run_program: 'Can't execute %s: %m', then _exit(99))", () => {
   it('names the script without the colon and says chmod, not a status to debug', () => {
     const d = diagnose(['Connect: ppp0 <--> /dev/pts/0', 'local  IP address 192.168.50.10', 'remote IP address 192.168.50.1', "Can't execute /etc/ppp/ip-up: Permission denied"].join('\n'));
@@ -629,7 +659,8 @@ describe('batch 13 rules (both directions)', () => {
     expect(v(['--> Pid of pppd: 4394', '--> Using interface ppp0', '--> The PPP daemon has died: A modem hung up the phone (exit code = 16)'])).toBe('other');
     expect(v(['--> The PPP daemon has died: Authentication error.', '--> We failed to authenticate ourselves to the peer.', '--> Maybe bad account or password? (exit code = 19)'])).toBe('auth_failed');
     expect(v(['--> Pid of pppd: 1592', '--> The PPP daemon has died: pppd options error (exit code = 2)'])).toBe('config_error');
-    expect(parsePppdLog('--> WvDial: Internet dialer version 1.56\n--> Initializing modem.').isPppdLog).toBe(false);
+    // wvdial's banner alone is a dial the paste cut before its outcome (stop 37: was not a pppd log)
+    expect(diagnose('--> WvDial: Internet dialer version 1.56\n--> Initializing modem.')).toMatchObject({ verdict: 'other', endedBy: null });
   });
   it("reads Android's mtpd (its PPTP client) around the phone's pppd, in logcat's threadtime form", () => {
     const mtpd = (m: string): string => `01-15 10:20:30.100  1200  1200 I mtpd    : ${m}`;
