@@ -144,14 +144,16 @@ export const shellWords = (line: string): string[] | string => shlexSplit(line, 
 
 /**
  * The value of `text` read as Python's `ast.literal_eval` reads it (numbers, strings, True,
- * False, None, lists, tuples as lists, dicts), or `text` itself when it is not a literal.
+ * False, None, lists, tuples as lists, dicts), or `text` itself when it is not a literal. A `#`
+ * after the literal starts a comment, as Python's tokenizer reads it: `[g:vars]`'s
+ * `ansible_port=2222  # dropbear` is 2222 (a `#` inside a string is the string's).
  */
 export function pythonLiteral(text: string): unknown {
   const p = new LiteralParser(text);
   try {
     const v = p.expression();
     p.ws();
-    if (!p.done()) return text;
+    if (!p.done() && !p.atComment()) return text;
     return v;
   } catch {
     return text;
@@ -168,6 +170,10 @@ class LiteralParser {
 
   ws(): void {
     while (this.i < this.s.length && /[ \t]/.test(this.s[this.i] ?? '')) this.i++;
+  }
+
+  atComment(): boolean {
+    return this.s[this.i] === '#';
   }
 
   private fail(): never {

@@ -9,10 +9,11 @@ import { InputError } from '../errors.js';
 import { splitPattern } from './pattern.js';
 
 /**
- * The pattern with every `@FILE` term replaced by FILE's lines (joined with commas), or the
- * pattern unchanged when it has no such term. Errors name the file: InputError, exit 2.
+ * The pattern with every `@FILE` term replaced by FILE's lines (joined with commas, a comma
+ * last), or the pattern unchanged when it has no such term. Errors name the file: InputError,
+ * exit 2.
  *
- * @example await expandLimitFiles('@failed.retry,!r007') // 'r001,r003,!r007'
+ * @example await expandLimitFiles('@failed.retry,!r007') // 'r001,r003,!r007,'
  */
 export async function expandLimitFiles(pattern: string | undefined): Promise<string | undefined> {
   if (pattern === undefined || !pattern.includes('@')) return pattern;
@@ -37,5 +38,7 @@ export async function expandLimitFiles(pattern: string | undefined): Promise<str
     if (lines.length === 0) throw new InputError([{ file, path: '--limit', message: 'the limit file lists no host (one host or pattern per line expected)' }]);
     out.push(...lines);
   }
-  return out.join(',');
+  // Each line is one pattern, never split again (Ansible's InventoryManager.subset): the comma
+  // keeps a single line's `routers:!r3` whole too (splitPattern drops the empty last term).
+  return `${out.join(',')},`;
 }

@@ -31,6 +31,11 @@ export interface Inventory {
   hosts: HostSpec[];
   /** The group tree rooted at `all` (a group under several parents appears under each). */
   groups: GroupNode;
+  /**
+   * Every group's name in the order the sources created it (Ansible's inventory.groups, which
+   * `--limit` subscripts walk); absent: the tree's order from `all`.
+   */
+  groupOrder?: readonly string[];
   /** Things the caller should show but that do not stop a run (e.g. plain-text passwords). */
   warnings: string[];
   /**
@@ -218,6 +223,7 @@ function resolveInventory(tree: InventoryTree, sources: string[], opts: LoadInve
     sources,
     hosts,
     groups: groupTree(tree),
+    groupOrder: [...tree.groups.keys()],
     warnings: [...new Set(warnings)],
     async resolveSecrets(selected: readonly HostSpec[], ropts: ResolveSecretsOptions = {}): Promise<HostSpec[]> {
       const secrets = new SecretResolver(env, vaultSecrets);

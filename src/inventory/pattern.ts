@@ -72,7 +72,10 @@ export function selectHosts(inv: Inventory, pattern: string | undefined): HostSp
     }
     throw new InputError(problems);
   }
-  if (selected.length === 0) throw new InputError([{ file: LIMIT, path: '', message: `no hosts matched "${pattern}"` }]);
+  if (selected.length === 0) {
+    const leftOut = ctx.leftOut.size > 0 ? ` (it matched only hosts left out of the inventory, see the warnings: ${[...ctx.leftOut].join(', ')})` : '';
+    throw new InputError([{ file: LIMIT, path: '', message: `no hosts matched "${pattern}"${leftOut}` }]);
+  }
   const chosen = new Set(selected);
   return inventoryOrder(inv).filter((h) => chosen.has(h));
 }
@@ -86,26 +89,31 @@ export function selectHosts(inv: Inventory, pattern: string | undefined): HostSp
  */
 export function inventoryOrder(inv: Inventory): HostSpec[] {
   const byName = new Map(inv.hosts.map((h) => [h.name, h]));
+  const out = groupHostNames(inv.groups).flatMap((name) => byName.get(name) ?? []);
+  const seen = new Set(out);
+  // (a host no group of the tree lists, which buildHost puts in ungrouped, comes last rather than never)
+  return [...out, ...inv.hosts.filter((h) => !seen.has(h))];
+}
+
+/**
+ * A group's hosts as Ansible's Group.get_hosts lists them (inventory/group.py _get_hosts over
+ * get_descendants(include_self=True, preserve_ordering=True)): its own hosts, then its
+ * children's level by level, each name once. Names, left-out hosts' too (load.ts).
+ */
+function groupHostNames(root: GroupNode): string[] {
   const seen = new Set<string>();
-  const out: HostSpec[] = [];
   const visited = new Set<string>();
-  for (let level = [inv.groups]; level.length > 0; ) {
+  for (let level = [root]; level.length > 0; ) {
     const next: GroupNode[] = [];
     for (const g of level) {
       if (visited.has(g.name)) continue;
       visited.add(g.name);
-      for (const name of g.hosts) {
-        const h = byName.get(name);
-        if (!h || seen.has(name)) continue;
-        seen.add(name);
-        out.push(h);
-      }
+      for (const name of g.hosts) seen.add(name);
       next.push(...g.children);
     }
     level = next;
   }
-  // (a host no group of the tree lists, which buildHost puts in ungrouped, comes last rather than never)
-  return [...out, ...inv.hosts.filter((h) => !seen.has(h.name))];
+  return [...seen];
 }
 
 /**
@@ -145,6 +153,15 @@ class Context {
   readonly hostByName = new Map<string, HostSpec>();
   readonly groupNames: string[] = [];
   private readonly members = new Map<string, Set<string>>();
+  private readonly nodes = new Map<string, GroupNode>();
+  /**
+   * Every host name, left-out hosts' too (load.ts: a host without tunnels whose variables it
+   * cannot read): in `all`'s order (Group.get_hosts), and in the order the sources created them.
+   */
+  private readonly allHosts: string[];
+  private readonly hostOrder: string[];
+  /** Left-out hosts a term matched (named when the selection is empty). */
+  readonly leftOut = new Set<string>();
 
   constructor(private readonly inv: Inventory) {
     for (const h of inv.hosts) this.hostByName.set(h.name, h);
@@ -153,13 +170,24 @@ class Context {
       if (cached) return cached;
       const set = new Set(node.hosts);
       this.members.set(node.name, set);
+      this.nodes.set(node.name, node);
       this.groupNames.push(node.name);
       for (const c of node.children) for (const h of walk(c)) set.add(h);
       return set;
     };
     walk(inv.groups);
     // Every host is in `all`, whatever the tree says.
-    this.members.set('all', new Set(inv.hosts.map((h) => h.name)));
+    const listed = groupHostNames(inv.groups);
+    const hosts = inv.hosts.map((h) => h.name);
+    this.allHosts = [...new Set([...listed, ...hosts])];
+    this.hostOrder = [...new Set([...hosts, ...listed])];
+    this.members.set('all', new Set(this.allHosts));
+    // Subscripts walk the groups in the order the sources created them, as Ansible's
+    // _enumerate_matches walks inventory.groups.
+    if (inv.groupOrder) {
+      const known = new Set(this.groupNames);
+      this.groupNames = [...inv.groupOrder.filter((g) => known.has(g)), ...this.groupNames.filter((g) => !inv.groupOrder?.includes(g))];
+    }
   }
 
   /** Hosts of one term (without its & or !), or a message when it names nothing. */
@@ -172,23 +200,19 @@ class Context {
       return `invalid regular expression "${expr}": ${err instanceof Error ? err.message : String(err)}`;
     }
     const groups = this.groupNames.filter(test);
-    const wanted = new Set<string>();
-    for (const g of groups) for (const h of this.members.get(g) ?? []) wanted.add(h);
     const special = expr.startsWith('~') || /[.?*[]/.test(expr);
-    let hostMatches = 0;
-    if (groups.length === 0 || special) {
-      for (const h of this.inv.hosts) {
-        if (test(h.name)) {
-          wanted.add(h.name);
-          hostMatches++;
-        }
-      }
-    }
-    if (groups.length === 0 && hostMatches === 0) return `no hosts matched "${term}"`;
-    const hosts = this.inv.hosts.filter((h) => wanted.has(h.name));
-    if (!subscript) return hosts;
-    const picked = applySubscript(hosts, subscript);
-    return picked ?? `no hosts matched the subscripted pattern "${term}" (it has ${hosts.length} hosts)`;
+    const named = groups.length === 0 || special ? this.hostOrder.filter(test) : [];
+    if (groups.length === 0 && named.length === 0) return `no hosts matched "${term}"`;
+    // Ansible's list (inventory/manager.py _enumerate_matches): each matching group's hosts in
+    // its own order (Group.get_hosts), group after group without removing repeats, then the
+    // hosts matched by name; a subscript picks from that list, and only then are repeats
+    // dropped. Left-out hosts count in it, and are dropped from what it picks.
+    const list = [...groups.flatMap((g) => (g === 'all' ? this.allHosts : groupHostNames(this.nodes.get(g) ?? { name: g, hosts: [], children: [] }))), ...named];
+    const picked = subscript ? applySubscript(list, subscript) : list;
+    if (picked === undefined) return `no hosts matched the subscripted pattern "${term}" (it has ${list.length} hosts)`;
+    const names = [...new Set(picked)];
+    for (const name of names) if (!this.hostByName.has(name)) this.leftOut.add(name);
+    return names.flatMap((name) => this.hostByName.get(name) ?? []);
   }
 }
 

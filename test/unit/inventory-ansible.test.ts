@@ -39,6 +39,7 @@ const LAYOUTS: Layout[] = [
   { name: "a playbook directory's group_vars/ and host_vars/ (--playbook-dir), ranked among the inventory's as Ansible ranks them", sources: [`${L}/playbook-dir/inv/hosts`], playbookDir: `${L}/playbook-dir`, limits: ['all', 'g', 'h'] },
   { name: 'hosts named by IPv6 addresses (bare, [addr]:port, with a zone), selected as Ansible splits patterns', sources: [`${L}/ipv6/hosts.ini`], limits: ['all', 'fd00::4', '2001:db8::*', 'fe80::7%eth0', 'fe80::9%eth0', '0:0:0:0:0:ffff:192.0.2.3', 'v6:routers', 'fd00::4,gw1', 'routers,!2001:db8::5'] },
   { name: "hosts written under all itself, which Ansible's all lists first", sources: [`${L}/all-hosts/hosts.yml`], limits: ['all', 'a1,z1', 'b1,u1,z2', 'h', 'g:u1'] },
+  { name: "subscripts over a group's own order (its hosts, then its children's), not the file's; [g:vars] with trailing comments", sources: [`${L}/subscripts/hosts.ini`], limits: ['routers[0]', 'routers[0:1]', 'routers[-1]', 'r*[3]', 'all[0]', 'emea[0]', 'emea[1]', 'emea[-1]', '*[0]', 'canary[0]:emea[2]'] },
   { name: 'several -i, later sources winning', sources: [`${L}/multi/a.yml`, `${L}/multi/b.ini`], limits: ['all', 'g', 'h:g', 'g:!m1'] },
 ];
 

@@ -102,6 +102,23 @@ describe('fleet commands and hosts left out of the inventory', () => {
     await expect(ping.parseAsync(['node', 'pptp-fleet', 'ping', '-i', inv, '--limit', 'sw2', '--playbook-dir', dir, '-q'])).rejects.toThrow(/sw2\.ansible_port: expected a port number/);
   });
 
+  it("counts a left-out host in --limit as Ansible does: subscripts keep their place, `!` excludes it, naming only it says why", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'inv-left-'));
+    const inv = join(dir, 'hosts.yml');
+    const router = (n: number): string => `    r${n}: { ansible_host: 10.0.0.${n}, tunnels: [{ name: t, server: 127.0.0.9, username: u, password: { env: VPN_PW } }] }\n`;
+    await writeFile(inv, `site:\n  hosts:\n    sw1: { ansible_host: 127.0.0.2, ansible_port: 70000 }\n${router(1)}${router(2)}`);
+    const hosts = async (limit: string): Promise<string[]> => {
+      const { out } = await run('-i', inv, '--list', '--limit', limit, '--playbook-dir', dir);
+      return (JSON.parse(out) as { hosts: { name: string }[] }).hosts.map((h) => h.name);
+    };
+    // ansible -i hosts.yml all --limit 'site[1]' --list-hosts: r1 (sw1 is site[0])
+    expect(await hosts('site[1]')).toEqual(['r1']);
+    expect(await hosts('site[0:1]')).toEqual(['r1']);
+    expect(await hosts('site:!sw1')).toEqual(['r1', 'r2']);
+    expect(await hosts('all:!sw*')).toEqual(['r1', 'r2']);
+    await expect(run('-i', inv, '--list', '--limit', 'sw1', '--playbook-dir', dir)).rejects.toThrow(/no hosts matched "sw1" \(it matched only hosts left out of the inventory, see the warnings: sw1\)/);
+  });
+
   it('--graph draws the hosts --list shows: a host left out is not drawn, an empty group still is', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'inv-left-'));
     const inv = join(dir, 'hosts.yml');

@@ -53,6 +53,14 @@ describe('--limit @FILE selects what ansible --list-hosts selects', () => {
     expect(ours.length).toBeGreaterThan(0);
   });
 
+  it('keeps a line whole, a single line too: `branches:!r3` in the file is one pattern, which Ansible matches to no host', async () => {
+    const one = file('one-line.retry', 'branches:!r3\n');
+    expect(await expandLimitFiles(`@${one}`)).toBe('branches:!r3,');
+    const inv = await loadInventory(inventory);
+    expect(() => selectHosts(inv, 'branches:!r3,')).toThrow(/no hosts matched/);
+    expect(() => ansibleHosts(`@${one}`)).toThrow();
+  });
+
   it('a pattern without @ is returned unchanged', async () => {
     expect(await expandLimitFiles('r1:&hq')).toBe('r1:&hq');
     expect(await expandLimitFiles(undefined)).toBeUndefined();
