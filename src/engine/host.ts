@@ -221,10 +221,13 @@ class HostRun {
     const viaNetifd = plan.start.filter((t) => t.manager === 'netifd');
     // netifd restarts an interface whose section the apply's `network reload` changed: wait for
     // that attempt instead of starting another; `ifup` the others that must restart (netifdUps).
-    const runs = [
-      ...(byPppd.length > 0 ? await startTunnels(this.l, 'tunnels-up', byPppd, timeoutSec, this.facts.pppdVersion) : []),
-      ...(viaNetifd.length > 0 ? await startNetifdTunnels(this.l, 'tunnels-up', netifdUps(viaNetifd, this.facts, this.changes), timeoutSec) : []),
-    ];
+    // (netifd's first: its program may restart the network, which a hand-run tunnel started
+    // before would not survive)
+    const netifdRuns = viaNetifd.length > 0 ? await startNetifdTunnels(this.l, 'tunnels-up', netifdUps(viaNetifd, this.facts, this.changes), timeoutSec) : [];
+    const runs = [...netifdRuns, ...(byPppd.length > 0 ? await startTunnels(this.l, 'tunnels-up', byPppd, timeoutSec, this.facts.pppdVersion) : [])];
+    if (runs.some((r) => r.netifdRestarted !== undefined)) {
+      this.emitStep('start', 'netifd restarted to load the pptp protocol (ppp-mod-pptp was installed after netifd started): every interface went down for a moment');
+    }
     for (const t of plan.start) {
       const run = runs.find((x) => x.name === t.name);
       if (!run) this.setTunnels([tunnelWithoutLog(t.name, 'other', 'the router printed no result for this tunnel')]);
@@ -233,6 +236,11 @@ class HostRun {
         const server = this.inventoryServer(t.name);
         const r = run.timedOut ? tunnelTimedOut(t.name, run.log, timeoutSec, t.manager) : tunnelFromLog(t.name, run.log, run.alive, server);
         if (run.netifdError && r.verdict !== 'up' && r.hint === null) r.hint = `netifd: ${run.netifdError}`;
+        // netifd without the pptp protocol (proto.c: INVALID_PROTO, then interface_set_up's
+        // NO_DEVICE): the restart failed to load it, or there was no get_proto_handlers to ask
+        if ((run.netifdRestarted === 'failed' || run.netifdError === 'INVALID_PROTO' || run.netifdError === 'NO_DEVICE') && r.verdict !== 'up') {
+          r.hint = 'netifd has no pptp protocol: ppp-mod-pptp is missing, or was installed after netifd started and netifd did not restart; `ls /usr/lib/pppd/*/pptp.so`, then `/etc/init.d/network restart` (every interface goes down for a moment)';
+        }
         if (run.takenDown) r.hint = withTakenDown(r.hint, t.name);
         this.setTunnels([r]);
       }

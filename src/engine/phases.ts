@@ -124,7 +124,8 @@ export async function startTunnels(link: HostLink, step: HostStep, tunnels: Arra
 
 /** Brings netifd tunnels up (`ifup`) and waits up to timeoutSec each for netifd's outcome. */
 export async function startNetifdTunnels(link: HostLink, step: HostStep, tunnels: NetifdUp[], timeoutSec: number): Promise<TunnelRun[]> {
-  const r = await link.exec(step, NETIFD_UP_COMMAND, gzipOutputFor(tunnels.length, netifdUpScript(tunnels, timeoutSec, link.root)), (timeoutSec + 30) * 1000);
+  // (+20 s: a network restart for netifd's pptp protocol may come first, tunnels-netifd.sh proto_pptp)
+  const r = await link.exec(step, NETIFD_UP_COMMAND, gzipOutputFor(tunnels.length, netifdUpScript(tunnels, timeoutSec, link.root)), (timeoutSec + 50) * 1000);
   return parseTunnelsUpOutput(r.stdout);
 }
 

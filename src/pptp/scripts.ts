@@ -155,6 +155,8 @@ export interface TunnelRun {
   netifdError?: string;
   /** netifd tunnels: the attempt failed or timed out and the program took the interface down (`ifdown`). */
   takenDown?: boolean;
+  /** netifd was restarted first to load the pptp protocol (tunnels-netifd.sh proto_pptp), every interface going down for a moment: `done` it has it now, `failed` still not. */
+  netifdRestarted?: 'done' | 'failed';
 }
 
 export interface TunnelStop {
@@ -259,6 +261,7 @@ export function parseTunnelsUpOutput(stdout: string): TunnelRun[] {
       syslog: sys,
       ...(kv(head, 'netifd_error') ? { netifdError: kv(head, 'netifd_error') } : {}),
       ...(kv(head, 'down') === '1' ? { takenDown: true } : {}),
+      ...(kv(head, 'netifd_restarted') === '1' ? { netifdRestarted: 'done' as const } : kv(head, 'netifd_restarted') === 'failed' ? { netifdRestarted: 'failed' as const } : {}),
     };
   });
 }

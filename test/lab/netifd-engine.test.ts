@@ -101,6 +101,14 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
     }
   }, 120_000);
 
+  it('restarted netifd once per router, in the first apply: its pptp protocol came with the plugin the apply installed', async () => {
+    for (const name of NETIFD) {
+      expect(await sh(name, 'ubus call network get_proto_handlers'), name).toContain('"pptp"');
+      const restarts = (await sh(name, 'logread')).split('\n').filter((l) => /pptp-fleet: netifd has no pptp protocol/.test(l));
+      expect(restarts, name).toHaveLength(1);
+    }
+  });
+
   it('status reads netifd tunnels too: running, pptp-office, up', async () => {
     const { report } = await runCliReport(lab, ['status'], 'status');
     for (const name of NETIFD) expect(hostOf(report, name).tunnels[0], name).toMatchObject({ verdict: 'up', running: true, iface: 'pptp-office' });

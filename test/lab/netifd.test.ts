@@ -70,8 +70,11 @@ let password = '';
 beforeAll(async () => {
   lab = await startLab({ routers: 5, firmware: [['openwrt-24', 2], ['whiterussian', 1], ['openwrt-19', 1], ['openwrt-apk', 1]] });
   password = (await readFile(lab.passwordPath, 'utf8')).replace(/\n$/, '');
+  // netifd loads the pptp protocol only when it starts: restarted after the plugin is installed
+  // (procd starts the new netifd after the init script returned)
   for (const name of ['r001', 'r002']) {
-    await exec(name, 'opkg update >/dev/null && opkg install ppp-mod-pptp >/dev/null');
+    await exec(name, 'opkg update >/dev/null && opkg install ppp-mod-pptp >/dev/null && /etc/init.d/network restart');
+    await waitFor(`${name}: netifd with pptp`, async () => (await exec(name, 'ubus call network get_proto_handlers')).includes('"pptp"'), 15_000);
   }
 }, 180_000);
 
@@ -180,7 +183,7 @@ describe('netifd stand-in on 24.10', () => {
   }, 60_000);
 });
 
-describe('netifd stand-in on 19.07 (ppp 2.4.7, MPPE-MPPC dialect) and 25.x (apk, ppp 2.5)', () => {
+describe('netifd stand-in on 19.07 (ppp 2.4.7, MPPE-MPPC dialect) and 25.x (apk, ppp 2.5): the pptp protocol once netifd restarted', () => {
   for (const [name, install, mppe, fixOptions] of [
     ['r004', 'opkg update >/dev/null && opkg install ppp-mod-pptp >/dev/null', 'mppe required,no40,no56,stateless', false],
     ['r005', 'apk update >/dev/null && apk add ppp-mod-pptp >/dev/null', 'require-mppe-128', true],
@@ -190,6 +193,18 @@ describe('netifd stand-in on 19.07 (ppp 2.4.7, MPPE-MPPC dialect) and 25.x (apk,
       await exec(name, WRITE_CHAP, CHAP(password));
       if (fixOptions) await exec(name, 'cat > /etc/ppp/options.pptp', OPTIONS_PPTP);
       await exec(name, 'uci batch', OFFICE.replace("'require-mppe-128 refuse-eap'", `'remotename office ${mppe} refuse-eap'`));
+      // netifd started before the plugin was installed: no pptp protocol until it restarts
+      // (openwrt/netifd main.c proto_shell_init; proto.c proto_attach_interface attaches the
+      // device-less "none" protocol, so interface_set_up reports NO_DEVICE)
+      await exec(name, 'ifup office');
+      expect(await exec(name, 'ubus call network get_proto_handlers')).not.toContain('"pptp"');
+      expect(await status(name, 'office')).toMatchObject({ up: false, errors: [{ subsystem: 'interface', code: 'NO_DEVICE' }] });
+      await exec(name, 'ubus call network reload');
+      expect((await status(name, 'office')).errors?.[0]?.code).toBe('NO_DEVICE');
+      // both return before the new netifd runs (procd starts it; netifd_restart's 1 s timer)
+      await exec(name, name === 'r004' ? '/etc/init.d/network restart' : 'ubus call network restart');
+      expect(await exec(name, 'ubus call network get_proto_handlers')).not.toContain('"pptp"');
+      await waitFor(`${name}: netifd with pptp`, async () => (await exec(name, 'ubus call network get_proto_handlers')).includes('"pptp"'), 15_000);
       await exec(name, 'ifup office');
       await waitFor(`${name} office up`, async () => (await status(name, 'office')).up, 30_000);
       expect((await status(name, 'office')).l3_device).toBe('pptp-office');

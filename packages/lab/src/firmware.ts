@@ -487,6 +487,7 @@ function firewallInit(fw: 'fw3' | 'fw4'): string {
 
 // /etc/init.d/network as netifd's package ships it, less the switch and wifi parts: start runs
 // netifd (which brings up every autostart interface), reload is `ubus call network reload`.
+// procd starts the service after the init script returned: netifd comes a moment later.
 const NETWORK_INIT = `#!/bin/sh /etc/rc.common
 # netifd
 START=20
@@ -494,7 +495,7 @@ STOP=90
 USE_PROCD=1
 
 start_service() {
-\t/sbin/netifd
+\t( sleep 1; exec /sbin/netifd ) </dev/null >/dev/null 2>&1 &
 }
 
 reload_service() {

@@ -10,8 +10,8 @@
 LC_ALL=C; export LC_ALL
 _ifs=$IFS
 # Output is gathered in $O and written once at the end (sections may come in any order), and
-# the awks print once at their END: every write is an SSH channel packet from the router, and
-# one per line made ~280 of them. Only the first line and the pppd sections go out as they come.
+# the one awk prints once at its END: every write is an SSH channel packet from the router, and
+# one per line made ~280 of them. Only the first line and the awk's output go out as they come.
 # o TEXT: one line of output.
 o() { O=$O$1$NL; }
 # lines TEXT [first|default]: TEXT's lines framed with '|' by builtins (a pipe into sed would cost
@@ -133,6 +133,8 @@ pppd_fact() {
     [ -f "$R$ST$_n.daemon" ] && read -r _d 2>/dev/null <"$R$ST$_n.daemon"
     _d=${_d%"$CR"}
     [ "$_p" = "$_d" ] && [ -f "$R$ST$_n.out" ] && _o=$R$ST$_n.out
+      # (a name with a tab or a line break would shift the record's fields: such a pid file is skipped)
+    case $_n$_i in *"$TAB"*|*"$NL"*) return 0 ;; esac
     LIVE=$LIVE$_n$TAB$_p$TAB$_i$TAB$2$TAB$_o$NL
   else
     if [ "$2" = ifname ]; then _by="${NL}by=ifname"; else _by=; fi

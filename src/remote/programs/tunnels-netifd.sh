@@ -98,7 +98,34 @@ failed() {
   return $_fr
 }
 
+# proto_pptp: makes netifd load ppp.sh's pptp protocol when it has not. netifd loads its protocol
+# handlers once, when it starts (openwrt/netifd main.c: proto_shell_init before config_init_all;
+# a reload is config_init_all alone), and ppp.sh adds pptp only where ppp-mod-pptp's pptp.so is
+# installed then: on a router that got the plugin after netifd started (a first apply installs
+# it) a pptp interface never starts (INVALID_PROTO, then NO_DEVICE) until netifd restarts. The
+# restart takes every interface down and up again (Wi-Fi, LAN, WAN: a PPPoE or LTE WAN dials
+# again, and an SSH session over it may not survive), so it runs only when netifd lacks pptp;
+# once it has it, a reboot included, it keeps it. procd starts the new netifd after the init
+# script returns: its answer counts once it lists pptp. An answer without a handler list (an old
+# netifd without get_proto_handlers) is left alone. RESTARTED: 1 restarted and pptp is there,
+# failed restarted and still no pptp, 0 no restart.
+RESTARTED=0
+proto_pptp() {
+  _h=$(tool ubus call network get_proto_handlers 2>/dev/null </dev/null)
+  case $_h in *'"ppp"'*) ;; *) return 0 ;; esac
+  case $_h in *'"pptp"'*) return 0 ;; esac
+  tool logger -t pptp-fleet "netifd has no pptp protocol (ppp-mod-pptp was installed after it started): restarting the network" </dev/null 2>/dev/null
+  "$R/etc/init.d/network" restart </dev/null >/dev/null 2>&1
+  RESTARTED=failed
+  _g=0
+  while [ "$_g" -lt 20 ]; do
+    sleep 1; _g=$((_g + 1))
+    case $(tool ubus call network get_proto_handlers 2>/dev/null </dev/null) in *'"pptp"'*) RESTARTED=1; return 0 ;; esac
+  done
+}
+
 up() {
+  proto_pptp
   # syslog's length before the attempts: their "Using interface" lines come after it
   _mark=$(syslog | wc -l)
   for _t in $TUNNELS; do
@@ -161,7 +188,8 @@ up() {
     # A pppd that exited between two scans is still found by the line pppd logs when it
     # creates its interface (OpenWrt's ifname patch: "Using interface pptp-IFACE").
     sed -n "s/.*pppd\[\([0-9]*\)\]: Using interface pptp-$_i\$/\1/p" "$W/log" >>"$W/$_n.pids"
-    sort -u "$W/$_n.pids" -o "$W/$_n.pids" 2>/dev/null
+    # (no `sort -o`: OpenWrt's busybox, built without FEATURE_SORT_BIG, ignores it and prints to stdout)
+    sort -u "$W/$_n.pids" >"$W/$_n.p3" 2>/dev/null && mv "$W/$_n.p3" "$W/$_n.pids"
     _o=$(cat "$W/$_n.old" 2>/dev/null)
     [ -n "$_o" ] && grep -vx "$_o" "$W/$_n.pids" >"$W/$_n.p2" 2>/dev/null && mv "$W/$_n.p2" "$W/$_n.pids"
     if [ "$(cat "$W/$_n.action")" = started ] && [ ! -s "$W/$_n.pids" ]; then _lone=$_n; _nl=$((_nl + 1)); fi
@@ -190,6 +218,7 @@ up() {
       echo fgpid=
       # netifd's name for pppd's exit status (ppp.sh: AUTH_TOPEER_FAILED, CONNECT_FAILED, ...)
       echo "netifd_error=$(printf '%s\n' "$_s" | sed -n 's/.*"code": *"\([A-Z_]*\)".*/\1/p' | tail -n 1)"
+      echo "netifd_restarted=$RESTARTED"
     } >"$W/$_n.head"
     {
       echo '@@stdout'
