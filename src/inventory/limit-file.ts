@@ -36,6 +36,9 @@ export async function expandLimitFiles(pattern: string | undefined): Promise<str
     }
     const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
     if (lines.length === 0) throw new InputError([{ file, path: '--limit', message: 'the limit file lists no host (one host or pattern per line expected)' }]);
+    // Ansible takes a line with a comma for one pattern, which matches no host: never split it
+    const comma = text.split('\n').findIndex((l) => l.includes(','));
+    if (comma >= 0) throw new InputError([{ file, path: `--limit, line ${comma + 1}`, message: 'a line holds a comma: one host or pattern per line expected (Ansible reads the line as one pattern, which names no host)' }]);
     out.push(...lines);
   }
   // Each line is one pattern, never split again (Ansible's InventoryManager.subset): the comma

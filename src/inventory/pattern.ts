@@ -42,15 +42,18 @@ export function selectHosts(inv: Inventory, pattern: string | undefined): HostSp
   const ordered = [...(regular.length > 0 ? regular : ['all']), ...terms.filter((t) => t.startsWith('&')), ...terms.filter((t) => t.startsWith('!'))];
 
   let selected: HostSpec[] = [];
+  // what the union and & terms chose, before any ! term removed hosts
+  let chosenBeforeNot: number | undefined;
   for (const term of ordered) {
     const op = term.startsWith('&') ? '&' : term.startsWith('!') ? '!' : '';
+    if (op === '!') chosenBeforeNot ??= selected.length;
     const body = op === '' ? term : term.slice(1);
     const exact = op === '' ? ctx.hostByName.get(body) : undefined;
     let matched: HostSpec[];
     if (exact) {
       matched = [exact];
     } else {
-      const r = ctx.matchOne(body);
+      const r = ctx.matchOne(body, op === '!');
       if (typeof r === 'string') {
         problems.push({ file: LIMIT, path: '', message: r });
         continue;
@@ -73,7 +76,8 @@ export function selectHosts(inv: Inventory, pattern: string | undefined): HostSp
     throw new InputError(problems);
   }
   if (selected.length === 0) {
-    const leftOut = ctx.leftOut.size > 0 ? ` (it matched only hosts left out of the inventory, see the warnings: ${[...ctx.leftOut].join(', ')})` : '';
+    const onlyLeftOut = ctx.leftOut.size > 0 && (chosenBeforeNot ?? 0) === 0;
+    const leftOut = onlyLeftOut ? ` (it matched only hosts left out of the inventory, see the warnings: ${[...ctx.leftOut].join(', ')})` : '';
     throw new InputError([{ file: LIMIT, path: '', message: `no hosts matched "${pattern}"${leftOut}` }]);
   }
   const chosen = new Set(selected);
@@ -190,8 +194,8 @@ class Context {
     }
   }
 
-  /** Hosts of one term (without its & or !), or a message when it names nothing. */
-  matchOne(term: string): HostSpec[] | string {
+  /** Hosts of one term (without its & or !), or a message when it names nothing; `excluding`: a `!` term's. */
+  matchOne(term: string, excluding = false): HostSpec[] | string {
     const { expr, subscript } = splitSubscript(term);
     let test: (name: string) => boolean;
     try {
@@ -211,7 +215,7 @@ class Context {
     const picked = subscript ? applySubscript(list, subscript) : list;
     if (picked === undefined) return `no hosts matched the subscripted pattern "${term}" (it has ${list.length} hosts)`;
     const names = [...new Set(picked)];
-    for (const name of names) if (!this.hostByName.has(name)) this.leftOut.add(name);
+    if (!excluding) for (const name of names) if (!this.hostByName.has(name)) this.leftOut.add(name);
     return names.flatMap((name) => this.hostByName.get(name) ?? []);
   }
 }

@@ -57,7 +57,7 @@ export async function readSources(sources: readonly string[], opts: ReadSourcesO
       continue;
     }
     basedirs.push(st.isDirectory() ? src : dirname(src));
-    await readSource(src, tree, problems, { directory: st.isDirectory(), inDirectory: false });
+    await readSource(src, tree, problems, { directory: st.isDirectory(), inDirectory: false }, opts.vaultSecrets ?? []);
   }
   finishTree(tree);
   // (the playbook directory's layer even where it is a source's directory too: Ansible then
@@ -68,7 +68,7 @@ export async function readSources(sources: readonly string[], opts: ReadSourcesO
   return { tree, problems };
 }
 
-async function readSource(src: string, tree: InventoryTree, problems: InputProblem[], where: { directory: boolean; inDirectory: boolean }): Promise<void> {
+async function readSource(src: string, tree: InventoryTree, problems: InputProblem[], where: { directory: boolean; inDirectory: boolean }, secrets: readonly VaultSecret[]): Promise<void> {
   if (where.directory) {
     let names: string[];
     try {
@@ -82,7 +82,7 @@ async function readSource(src: string, tree: InventoryTree, problems: InputProbl
       const full = join(src, name);
       const st = await stat(full).catch(() => undefined);
       if (!st) continue;
-      await readSource(full, tree, problems, { directory: st.isDirectory(), inDirectory: true });
+      await readSource(full, tree, problems, { directory: st.isDirectory(), inDirectory: true }, secrets);
     }
     return;
   }
@@ -93,7 +93,7 @@ async function readSource(src: string, tree: InventoryTree, problems: InputProbl
     problems.push({ file: src, path: '', message: `cannot read inventory: ${describeFsError(err)}` });
     return;
   }
-  const text = buf.toString('utf8');
+  let text = buf.toString('utf8');
   const executable = await isExecutable(src);
   if (text.startsWith('#!') && !executable) {
     problems.push({ file: src, path: '', message: 'a dynamic inventory script (it starts with #!) that is not executable: chmod +x it' });
@@ -103,9 +103,16 @@ async function readSource(src: string, tree: InventoryTree, problems: InputProbl
     problems.push(...(await readScript(src, tree)));
     return;
   }
+  // A vault-encrypted inventory file is read decrypted, as Ansible's loader reads it
+  // (parsing/dataloader.py _decrypt_if_vault_data, used by its ini and yaml plugins).
   if (isVaultText(text)) {
-    problems.push({ file: src, path: '', message: 'an inventory source cannot be vault-encrypted (only group_vars/host_vars files and values)' });
-    return;
+    try {
+      text = decryptVault(text, secrets);
+    } catch (err) {
+      if (!(err instanceof VaultError)) throw err;
+      problems.push({ file: src, path: '', message: `a vault-encrypted inventory that cannot be decrypted: ${err.message}` });
+      return;
+    }
   }
   const ext = extname(src).toLowerCase();
   let doc: unknown;
@@ -169,13 +176,15 @@ const LIST_GROUP_KEYS = ['hosts', 'children', 'vars'] as const;
  * `ansible-inventory --list` / dynamic inventory JSON: `{GROUP: {hosts: [..], vars: {..},
  * children: [..]} | [hosts..], _meta: {hostvars: {HOST: {..}}}}`.
  */
-export function readListForm(doc: Record<string, unknown>, file: string, tree: InventoryTree): InputProblem[] {
+export function readListForm(doc: Record<string, unknown>, file: string, tree: InventoryTree, opts: { script?: boolean } = {}): InputProblem[] {
   const problems: InputProblem[] = [];
   const problem = (path: PathSegment[], message: string): void => {
     problems.push({ file, path: formatPath(path), message });
   };
+  const listed = new Set<string>();
   const host = (g: string, name: unknown, path: PathSegment[]): void => {
     if (!isHostName(name)) return problem(path, hostNameProblem(name));
+    listed.add(name);
     addHost(tree, addGroup(tree, g, [g]), name, path, file);
   };
   const children: [string, unknown, PathSegment[]][] = [];
@@ -241,6 +250,12 @@ export function readListForm(doc: Record<string, unknown>, file: string, tree: I
             problem(path, hostNameProblem(name));
             continue;
           }
+          // Ansible's script plugin gives _meta's variables only to the hosts the script's groups
+          // list (plugins/inventory/script.py parse: `for host in self._hosts`): another is no host.
+          if (opts.script === true && !listed.has(name)) {
+            tree.warnings.push(`${file}: _meta.hostvars.${name}: no group of the script lists this host: left out, as Ansible leaves it out`);
+            continue;
+          }
           const h = tree.hosts.get(name) ?? addHost(tree, addGroup(tree, 'ungrouped', ['ungrouped']), name, path, file);
           for (const [k, v] of Object.entries(vars)) h.vars.set(k, { value: revive(v), origin: [...path, k], file });
         }
@@ -284,7 +299,7 @@ async function readScript(file: string, tree: InventoryTree): Promise<InputProbl
     return [{ file, path: '', message: (err as Error).message }];
   }
   if (!isMapping(doc)) return [{ file, path: '', message: `dynamic inventory --list printed ${describeValue(doc)}, expected a JSON object of groups` }];
-  const problems = readListForm(doc, file, tree);
+  const problems = readListForm(doc, file, tree, { script: true });
   if (!('_meta' in doc)) {
     const names = new Set<string>();
     for (const [g, body] of Object.entries(doc)) {

@@ -1747,10 +1747,13 @@ export const PPPD_RULES: Rule[] = [
     // (its plugin hands over the keys at pppd's auth-up notifier; with an older pppd at ip-up;
     // without the plugin once pppd sends IPCP: sstp-pppd.c sstp_pppd_ipup): sstpc's own word that
     // the tunnel is set up, IPCP following in the same second; also where pppd's lines are left out.
+    // It is the link up only where nothing after it ends or fails the attempt (verdict.ts).
     name: 'sstp-established',
     re: /^Connection Established$/,
     example: 'Connection Established',
-    on: (s, _m, l) => void (s.upLine ??= l),
+    // (openvpn and others print these words too: sstpc's line only under its tag, pppd's or none)
+    shared: true,
+    on: (s, _m, l) => void (s.sstpUp ??= l),
   },
   {
     // sstp-client.c sstp_client_state_cb: the server's ABORT or DISCONNECT (sstp-state.c) ends

@@ -153,6 +153,8 @@ export interface Session {
   chatSaid: LogLine | null;
   /** The dialer's last line while it dialed the modem (chat's send/expect, wvdial's banner). */
   dialing: LogLine | null;
+  /** sstpc's "Connection Established": SSTP set up after pppd authenticated (rules.ts sstp-established). */
+  sstpUp: LogLine | null;
   /** macOS's pppd plugin began a connect ("PPTP connecting to server 'S' (A)..."). */
   appleConnecting: LogLine | null;
   /** pptp_ctrl.c ctrlp_error(): the server answered on TCP 1723 and refused the control connection or the call. */
@@ -249,6 +251,7 @@ export function newSession(pid: string | null): Session {
     l2tpCall: null,
     chatSaid: null,
     dialing: null,
+    sstpUp: null,
     appleConnecting: null,
     serverRefused: null,
     ttyGone: null,

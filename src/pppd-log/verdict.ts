@@ -99,6 +99,9 @@ export function authFailureWasWarning(s: Session): boolean {
 
 /** Decides the verdict of one attempt. */
 export function decideVerdict(s: Session): Decision {
+  // sstpc's word that the tunnel is set up is the link up where none of pppd's lines after it
+  // ends the attempt or times IPCP out (those tell more than sstpc's line).
+  if (s.upLine === null && s.sstpUp !== null && s.ends.length === 0 && s.otherTimeout === null && s.authResult !== 'failure') s.upLine = s.sstpUp;
   // Logs pasted into forums are often only the tail: echo timeouts, idle hang-ups, ip-up runs
   // only happen on a link that was up, even when the IPCP lines are cut off.
   const tailEnd = s.ends.find((e) => e.kind === 'echo' || e.kind === 'idle');
@@ -388,7 +391,9 @@ export function decideVerdict(s: Session): Decision {
     // of its own it stays an attempt with no outcome (endedBy null), so a redial's failed dial
     // after a finished attempt leaves the verdict to that one (parse.ts diagnoseParsed).
     // chat's own "Failed"/"alarm" is that exit where the paste left pppd's line out (chat only).
-    const dialFailed = s.ptyFailed ? CONNECT_SCRIPT.test(s.ptyFailed.msg) : s.chatSaid !== null;
+    // (only before the link started: a disconnect script's chat, or a failed dial before a redial
+    // that connected, is no connect script failing the attempt)
+    const dialFailed = s.ptyFailed ? CONNECT_SCRIPT.test(s.ptyFailed.msg) : s.chatSaid !== null && !s.started;
     if (dialFailed && !negotiated && (!cause || cause.kind === 'hangup')) {
       return { verdict: 'other', endedBy: cause ? describe(cause) : null, evidence: ev(s.chatSaid, s.ptyFailed, cause?.line), cause: 'connect-script-failed' };
     }

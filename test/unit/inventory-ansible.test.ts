@@ -35,6 +35,7 @@ const LAYOUTS: Layout[] = [
   { name: 'directory of YAML and INI files', sources: [`${L}/dir`], limits: ['all', 'office', 'lab:!o1', 'o*'] },
   { name: 'ansible-inventory --list JSON', sources: [`${L}/listjson/list.json`], ansible: [`${L}/listjson/list.sh`], limits: ['all', 'dc', 'core:!j2', 'ungrouped'] },
   { name: 'dynamic inventory script without _meta', sources: [`${L}/script/inventory.sh`], limits: ['all', 'edge', 'routers:!edge'] },
+  { name: "dynamic inventory script whose _meta has variables for hosts no group lists (Ansible's script plugin leaves them out)", sources: [`${L}/script-meta/inventory.sh`], limits: ['all', 'routers', 'm*'] },
   { name: 'forms from real inventories: one-name sections, keys written twice, group_vars without extension and as a directory', sources: [`${L}/forms/hosts.yml`], limits: ['all', 'ungrouped', 'routers', 'branch:!br-02', 'core'] },
   { name: "a playbook directory's group_vars/ and host_vars/ (--playbook-dir), ranked among the inventory's as Ansible ranks them", sources: [`${L}/playbook-dir/inv/hosts`], playbookDir: `${L}/playbook-dir`, limits: ['all', 'g', 'h'] },
   { name: 'hosts named by IPv6 addresses (bare, [addr]:port, with a zone), selected as Ansible splits patterns', sources: [`${L}/ipv6/hosts.ini`], limits: ['all', 'fd00::4', '2001:db8::*', 'fe80::7%eth0', 'fe80::9%eth0', '0:0:0:0:0:ffff:192.0.2.3', 'v6:routers', 'fd00::4,gw1', 'routers,!2001:db8::5'] },

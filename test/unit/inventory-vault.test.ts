@@ -181,6 +181,19 @@ describe.skipIf(!hasVault)('vault (fixtures made by Debian ansible-vault)', () =
     await expect(readVaultSecrets({ passwordFiles: [join(dir, 'nope')] })).rejects.toThrow(/--vault-password-file: cannot read vault password file .*nope.*: no such file or directory/);
   });
 
+  it('reads an inventory file that is vault-encrypted as a whole, as ansible-inventory does; without the password it names the file', async () => {
+    const hosts = join(dir, 'encrypted-hosts');
+    await writeFile(hosts, '[routers]\nv1 ansible_host=10.0.0.1\n[routers:vars]\nsite=vaulted\n');
+    vault(['encrypt', '--vault-password-file', pwFile, hosts]);
+    expect(await readFile(hosts, 'utf8')).toMatch(/^\$ANSIBLE_VAULT;1\.1;AES256/);
+    const i = await loadInventory([hosts], { vaultSecrets: await secrets() });
+    expect(i.hosts.map((h) => [h.name, h.address, h.vars.site])).toEqual([['v1', '10.0.0.1', 'vaulted']]);
+    const theirs = JSON.parse(execFileSync('ansible-inventory', ['-i', hosts, '--vault-password-file', pwFile, '--host', 'v1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Record<string, unknown>;
+    expect(theirs).toMatchObject({ ansible_host: '10.0.0.1', site: 'vaulted' });
+    const none = await problems(loadInventory([hosts]));
+    expect(none).toEqual([{ file: hosts, path: '', message: 'a vault-encrypted inventory that cannot be decrypted: no vault password given (use --vault-password-file or --vault-id)' }]);
+  });
+
   it('a tampered payload fails its HMAC check instead of decrypting to garbage', async () => {
     const text = await readFile(join(inv, 'host_vars', 'b2.yml'), 'utf8');
     const lines = text.split('\n');

@@ -61,6 +61,12 @@ describe('--limit @FILE selects what ansible --list-hosts selects', () => {
     expect(() => ansibleHosts(`@${one}`)).toThrow();
   });
 
+  it('refuses a line with a comma, naming the file and the line: Ansible reads it as one pattern, which names no host', async () => {
+    const comma = file('comma.retry', 'r1\nr2,r4\n');
+    await expect(expandLimitFiles(`@${comma}`)).rejects.toThrow(/comma\.retry: --limit, line 2: a line holds a comma/);
+    expect(() => ansibleHosts(`@${comma}`)).not.toContain('r4');
+  });
+
   it('a pattern without @ is returned unchanged', async () => {
     expect(await expandLimitFiles('r1:&hq')).toBe('r1:&hq');
     expect(await expandLimitFiles(undefined)).toBeUndefined();

@@ -583,6 +583,17 @@ describe('a dial or an SSTP connection told only by the program around pppd (cha
     expect(tls.verdict).toBe('control_refused');
     expect(tls.hint).toMatch(/TLS connection to the server broke/);
   });
+  it("does not take those words where they are not the dialer's or sstpc's, or where pppd's own lines say more (review 37)", () => {
+    // another program's "Connection Established" is none of pppd's
+    expect(parsePppdLog('Mar 22 13:29:12 host openvpn[99]: Connection Established').isPppdLog).toBe(false);
+    // sstpc's line after authentication, then IPCP timing out: not up
+    const sstpc = (m: string): string => `Mar 22 13:29:15 vyos sstpc[12344]: ${m}`;
+    const ipcp = diagnose([sstpc('Started PPP Link Negotiation'), 'Mar 22 13:29:13 vyos pppd[2620]: CHAP authentication succeeded', sstpc('Connection Established'), 'Mar 22 13:29:45 vyos pppd[2620]: IPCP: timeout sending Config-Requests'].join('\n'));
+    expect(ipcp.verdict).not.toBe('up');
+    // chat failed a dial, the redial connected and the modem hung up later: no connect script failing the attempt
+    const redial = diagnose([chat('Failed (NO CARRIER)'), 'May 20 20:59:35 host chat[2700]: send (ATDT*99#^M)', 'May 20 20:59:36 host pppd[2600]: Serial connection established.', 'May 20 20:59:36 host pppd[2600]: Connect: ppp0 <--> /dev/ttyUSB0', 'May 20 21:10:36 host pppd[2600]: Modem hangup'].join('\n'));
+    expect(redial.hint).not.toMatch(/connect script \(chat\) failed the dial/);
+  });
 });
 
 describe("a hook script pppd cannot execute (main.c run_program: 'Can't execute %s: %m', then _exit(99))", () => {
