@@ -206,6 +206,12 @@ function onSerialLine(s: Session, l: LogLine): void {
   s.serialLine ??= l;
 }
 
+/** A dialer's line while it dials the modem (chat, wvdial): the attempt runs on a serial line. */
+function onDialing(s: Session, l: LogLine): void {
+  onSerialLine(s, l);
+  s.dialing = l;
+}
+
 /**
  * The connect program failed before PPP started: the transport never came up. pptp runs as a
  * pty program, never as the connect script, so a dialer (chat) failed, not TCP 1723.
@@ -1286,10 +1292,7 @@ export const PPPD_RULES: Rule[] = [
     re: /^(?:send \(.*\)|expect \(.*\)|abort on \(.*\)|report \(.*\)|timeout set to \d+ seconds)$/,
     example: 'expect (CONNECT)',
     shared: true,
-    on: (s, _m, l) => {
-      onSerialLine(s, l);
-      s.dialing = l;
-    },
+    on: (s, _m, l) => onDialing(s, l),
   },
   {
     // wvdial's banner (wvdialer.cc WvDialer::WvDialer, "--> " its prefix on a terminal): a new
@@ -1299,10 +1302,7 @@ export const PPPD_RULES: Rule[] = [
     re: /^(?:-*> )*WvDial: Internet dialer version \S+$/,
     example: 'WvDial: Internet dialer version 1.61',
     fresh: true,
-    on: (s, _m, l) => {
-      onSerialLine(s, l);
-      s.dialing = l;
-    },
+    on: (s, _m, l) => onDialing(s, l),
   },
   {
     // wvdial (wvdialer.cc start_ppp) reports the pppd it starts on the modem it dialled: a run
