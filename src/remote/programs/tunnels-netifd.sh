@@ -148,6 +148,12 @@ up() {
         fi ;;
       ensure:*'"pending": true'*) echo started >"$W/$_n.action"; rm -f "$R$MARK$_n"; continue ;;
     esac
+    # netifd just restarted (proto_pptp) starts every autostart interface itself, with the
+    # configuration written now: an ifup (down, then up) would stop that first attempt (and no
+    # pppd from before the restart is left to tell apart)
+    if [ "$RESTARTED" = 1 ]; then
+      case $_s in *'"autostart": true'*) echo started >"$W/$_n.action"; rm -f "$R$MARK$_n"; continue ;; esac
+    fi
     echo started >"$W/$_n.action"
     rm -f "$R$MARK$_n"
     # A restart's old pppd is not part of the new attempt.
