@@ -155,8 +155,7 @@ function isHostAddress(p: string): boolean {
 
 class Context {
   readonly hostByName = new Map<string, HostSpec>();
-  readonly groupNames: string[] = [];
-  private readonly members = new Map<string, Set<string>>();
+  /** Every group's node by name, in the order the sources created them (Ansible's inventory.groups). */
   private readonly nodes = new Map<string, GroupNode>();
   /**
    * Every host name, left-out hosts' too (load.ts: a host without tunnels whose variables it
@@ -169,29 +168,25 @@ class Context {
 
   constructor(private readonly inv: Inventory) {
     for (const h of inv.hosts) this.hostByName.set(h.name, h);
-    const walk = (node: GroupNode): Set<string> => {
-      const cached = this.members.get(node.name);
-      if (cached) return cached;
-      const set = new Set(node.hosts);
-      this.members.set(node.name, set);
-      this.nodes.set(node.name, node);
-      this.groupNames.push(node.name);
-      for (const c of node.children) for (const h of walk(c)) set.add(h);
-      return set;
+    const found = new Map<string, GroupNode>();
+    const walk = (node: GroupNode): void => {
+      if (found.has(node.name)) return;
+      found.set(node.name, node);
+      node.children.forEach(walk);
     };
     walk(inv.groups);
+    // Terms walk the groups in the order the sources created them, as Ansible's
+    // _enumerate_matches walks inventory.groups (the tree's order where that is not known).
+    for (const g of inv.groupOrder ?? []) {
+      const node = found.get(g);
+      if (node) this.nodes.set(g, node);
+    }
+    for (const [g, node] of found) if (!this.nodes.has(g)) this.nodes.set(g, node);
     // Every host is in `all`, whatever the tree says.
     const listed = groupHostNames(inv.groups);
     const hosts = inv.hosts.map((h) => h.name);
     this.allHosts = [...new Set([...listed, ...hosts])];
     this.hostOrder = [...new Set([...hosts, ...listed])];
-    this.members.set('all', new Set(this.allHosts));
-    // Subscripts walk the groups in the order the sources created them, as Ansible's
-    // _enumerate_matches walks inventory.groups.
-    if (inv.groupOrder) {
-      const known = new Set(this.groupNames);
-      this.groupNames = [...inv.groupOrder.filter((g) => known.has(g)), ...this.groupNames.filter((g) => !inv.groupOrder?.includes(g))];
-    }
   }
 
   /** Hosts of one term (without its & or !), or a message when it names nothing; `excluding`: a `!` term's. */
@@ -203,7 +198,7 @@ class Context {
     } catch (err) {
       return `invalid regular expression "${expr}": ${err instanceof Error ? err.message : String(err)}`;
     }
-    const groups = this.groupNames.filter(test);
+    const groups = [...this.nodes.values()].filter((g) => test(g.name));
     const special = expr.startsWith('~') || /[.?*[]/.test(expr);
     const named = groups.length === 0 || special ? this.hostOrder.filter(test) : [];
     if (groups.length === 0 && named.length === 0) return `no hosts matched "${term}"`;
@@ -211,7 +206,7 @@ class Context {
     // its own order (Group.get_hosts), group after group without removing repeats, then the
     // hosts matched by name; a subscript picks from that list, and only then are repeats
     // dropped. Left-out hosts count in it, and are dropped from what it picks.
-    const list = [...groups.flatMap((g) => (g === 'all' ? this.allHosts : groupHostNames(this.nodes.get(g) ?? { name: g, hosts: [], children: [] }))), ...named];
+    const list = [...groups.flatMap((g) => (g.name === 'all' ? this.allHosts : groupHostNames(g))), ...named];
     const picked = subscript ? applySubscript(list, subscript) : list;
     if (picked === undefined) return `no hosts matched the subscripted pattern "${term}" (it has ${list.length} hosts)`;
     const names = [...new Set(picked)];
