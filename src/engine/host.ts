@@ -7,7 +7,8 @@
 // (verdicts, rollback, status) in judge.ts; this file only keeps the run's state.
 import type { Facts } from '../facts/types.js';
 import type { HostSpec, TunnelSpec } from '../inventory/types.js';
-import { planStep, tunnelsToRestart } from '../plan/plan.js';
+import type { PlaybookStep } from '../playbook/types.js';
+import { networkRestart, planStep, tunnelsToRestart } from '../plan/plan.js';
 import { describeChange, type Change } from '../plan/types.js';
 import type { HostResult, TunnelResult } from '../report/types.js';
 import type { RunContext } from './context.js';
@@ -151,7 +152,7 @@ class HostRun {
         }
         case 'tunnels-up':
           await this.flush('tunnels-up');
-          await this.tunnelsUp(s.timeoutSec);
+          await this.tunnelsUp(s);
           break;
         case 'verify':
           await this.flush('verify');
@@ -203,11 +204,14 @@ class HostRun {
     this.step = next;
   }
 
-  private async tunnelsUp(timeoutSec: number): Promise<void> {
+  private async tunnelsUp(step: Extract<PlaybookStep, { kind: 'tunnels-up' }>): Promise<void> {
+    const timeoutSec = step.timeoutSec;
     const present = this.presentTunnels;
     if (this.ctx.check) {
       this.setTunnels(present.map((t) => tunnelWithoutLog(t.name, 'not_checked', null)));
-      this.emitStep('skipped', 'check mode');
+      // The router as this run found it: the install the packages step plans has not happened.
+      const restart = this.plan(planStep(step, this.host, this.initialFacts));
+      this.emitStep('skipped', ['check mode', ...restart.map((c) => `${c.kind} ${c.target}: ${c.reason}`)].join('; '));
       return;
     }
     const plan = planTunnelsUp(present, this.facts, new Set(tunnelsToRestart(this.host, this.facts, this.changes)));
@@ -226,6 +230,8 @@ class HostRun {
     const netifdRuns = viaNetifd.length > 0 ? await startNetifdTunnels(this.l, 'tunnels-up', netifdUps(viaNetifd, this.facts, this.changes), timeoutSec) : [];
     const runs = [...netifdRuns, ...(byPppd.length > 0 ? await startTunnels(this.l, 'tunnels-up', byPppd, timeoutSec, this.facts.pppdVersion) : [])];
     if (runs.some((r) => r.netifdRestarted !== undefined)) {
+      // What happened, planned or not (a plugin installed by hand without a restart): in the report's changes.
+      this.plan([networkRestart('netifd had no pptp protocol (ppp-mod-pptp was installed after it started): every interface went down for a moment')]);
       this.emitStep('start', 'netifd restarted to load the pptp protocol (ppp-mod-pptp was installed after netifd started): every interface went down for a moment');
     }
     for (const t of plan.start) {

@@ -109,6 +109,9 @@ export function unsupportedFirmware(facts: Pick<Facts, 'release' | 'banner'>): s
   );
 }
 
+/** The package of pppd's pptp.so plugin (OpenWrt >= 12.09), whose netifd protocol ppp.sh adds. */
+export const PPTP_PLUGIN_PACKAGE = 'ppp-mod-pptp';
+
 /**
  * Packages a PPTP client needs. White Russian: the seed's `pptp kmod-mppe kmod-crypto` plus
  * what its RC5 note says ipkg pulls in (`kmod-gre kmod-ppp ppp`), listed so a partial install
@@ -116,7 +119,7 @@ export function unsupportedFirmware(facts: Pick<Facts, 'release' | 'banner'>): s
  */
 export function requiredPackages(facts: Facts): string[] {
   if (facts.packageManager === 'ipkg') return ['pptp', 'kmod-mppe', 'kmod-crypto', 'kmod-gre', 'kmod-ppp', 'ppp'];
-  return ['ppp', 'ppp-mod-pptp', 'kmod-pptp', 'kmod-gre', 'kmod-mppe'];
+  return ['ppp', PPTP_PLUGIN_PACKAGE, 'kmod-pptp', 'kmod-gre', 'kmod-mppe'];
 }
 
 /**

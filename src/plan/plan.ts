@@ -29,6 +29,7 @@ import {
   firewallChains,
   initScriptPath,
   mppeDialect,
+  PPTP_PLUGIN_PACKAGE,
   rcdLinkPath,
   requiredModules,
   requiredPackages,
@@ -57,8 +58,8 @@ export function plannerPaths(tunnelNames: string[]): string[] {
 }
 
 /**
- * Changes that bring `host` to the state `step` asks for. Runtime steps (tunnels-up, verify,
- * tunnels-down) have none: the engine runs them. Tunnels with `state: absent` are taken out
+ * Changes that bring `host` to the state `step` asks for. Runtime steps (verify, tunnels-down)
+ * have none, tunnels-up at most a network restart (planNetworkRestart): the engine runs them. Tunnels with `state: absent` are taken out
  * by every step that owns some of their files. Throws HostError when the router cannot be
  * brought there (no package manager, a password pppd cannot read, content not gathered).
  */
@@ -81,6 +82,7 @@ export function planStep(step: PlaybookStep, host: HostSpec, facts: Facts): Chan
       case 'remove':
         return planRemove(host, facts);
       case 'tunnels-up':
+        return planNetworkRestart(host, facts);
       case 'verify':
       case 'tunnels-down':
         return [];
@@ -92,6 +94,21 @@ export function planStep(step: PlaybookStep, host: HostSpec, facts: Facts): Chan
     throw err;
   }
 }
+
+/**
+ * The network restart the tunnels-up step will run with FACTS from before this run's install:
+ * netifd loads its protocol handlers only when it starts, so a ppp-mod-pptp installed now leaves
+ * it without pptp until `/etc/init.d/network restart` (tunnels-netifd.sh proto_pptp). A plugin
+ * installed earlier by hand and never followed by a restart is found only when the step asks
+ * netifd; the run's report lists that restart too (engine/host.ts).
+ */
+export function planNetworkRestart(host: HostSpec, facts: Facts): Change[] {
+  if (!facts.netifd || facts.packages.includes(PPTP_PLUGIN_PACKAGE) || netifdOn(host, facts).length === 0) return [];
+  return [networkRestart(`${PPTP_PLUGIN_PACKAGE} is installed after netifd started: netifd has pptp only after a restart (every interface goes down for a moment)`)];
+}
+
+/** The network restart change, with REASON. */
+export const networkRestart = (reason: string): Change => ({ kind: 'network-restart', resource: 'service', target: 'network', reason });
 
 const present = (host: HostSpec): TunnelSpec[] => host.tunnels.filter((t) => t.state === 'present');
 const absent = (host: HostSpec): TunnelSpec[] => host.tunnels.filter((t) => t.state === 'absent');

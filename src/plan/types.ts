@@ -27,6 +27,12 @@ export type Change =
   | { kind: 'enable-service'; resource: 'service'; target: string; reason: string }
   | { kind: 'disable-service'; resource: 'service'; target: string; reason: string }
   | { kind: 'tunnel-restart'; resource: 'tunnel'; target: string; reason: string }
+  /**
+   * `/etc/init.d/network restart` so that netifd loads the pptp protocol of a ppp-mod-pptp
+   * installed after it started: every interface goes down for a moment. Run by the tunnels-up
+   * step (tunnels-netifd.sh proto_pptp, which asks netifd first), never by an apply script.
+   */
+  | { kind: 'network-restart'; resource: 'service'; target: string; reason: string }
   | { kind: 'tunnel-stop'; resource: 'tunnel'; target: string; reason: string }
   /**
    * `uci revert CONFIG.SECTION` for each of our sections with pending (uncommitted) changes that

@@ -16,6 +16,7 @@ const WR = 'r005';
 let lab: Lab;
 let password = '';
 let first: { code: number | null; out: string; report: Report };
+let check: { code: number | null; out: string; report: Report };
 
 const router = (name: string): LabRouter => {
   const r = lab.routers.find((x) => x.name === name);
@@ -39,6 +40,8 @@ beforeAll(async () => {
     manager: 'auto',
   });
   password = (await readFile(lab.passwordPath, 'utf8')).trim();
+  const dry = await runCliReport(lab, ['apply', '--check', '--forks', '5'], 'check');
+  check = { code: dry.r.code, out: dry.r.stdout + dry.r.stderr, report: dry.report };
   const { r, report } = await runCliReport(lab, ['apply', '--forks', '5'], 'first');
   first = { code: r.code, out: r.stdout + r.stderr, report };
 }, 240_000);
@@ -102,6 +105,12 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
   }, 120_000);
 
   it('restarted netifd once per router, in the first apply: its pptp protocol came with the plugin the apply installed', async () => {
+    const restart = { resource: 'service', target: 'network', action: 'network-restart' };
+    // --check says so beforehand, the run's report afterwards; White Russian has no netifd
+    expect(check.code, check.out).toBe(0);
+    for (const h of check.report.hosts) expect(h.changes.some((c) => c.action === 'network-restart'), h.name).toBe(h.name !== WR);
+    for (const h of first.report.hosts) expect(h.changes.filter((c) => c.action === 'network-restart'), h.name).toEqual(h.name === WR ? [] : [restart]);
+    expect(check.out).toMatch(/r001 tunnels-up skipped \(check mode; network-restart network: ppp-mod-pptp is installed after netifd started/);
     for (const name of NETIFD) {
       expect(await sh(name, 'ubus call network get_proto_handlers'), name).toContain('"pptp"');
       const restarts = (await sh(name, 'logread')).split('\n').filter((l) => /pptp-fleet: netifd has no pptp protocol/.test(l));

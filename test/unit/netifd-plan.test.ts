@@ -158,6 +158,26 @@ describe('planner, netifd mode', () => {
   });
 });
 
+describe('tunnels-up: the network restart netifd needs for a pptp protocol installed after it started', () => {
+  const up = { kind: 'tunnels-up', timeoutSec: 30 } as const;
+  const without = (f: Facts): Facts => ({ ...f, packages: f.packages.filter((p) => p !== 'ppp-mod-pptp') });
+  for (const fw of NETIFD_FW) {
+    it(`${fw}: planned when this run installs ppp-mod-pptp for a netifd tunnel, not once it is there`, () => {
+      expect(kinds(planStep({ kind: 'packages' }, host(), without(netifdFactsFor(fw))))).toContain('install ppp-mod-pptp');
+      const [restart, ...rest] = planStep(up, host(), without(netifdFactsFor(fw)));
+      expect(rest).toEqual([]);
+      expect(restart).toMatchObject({ kind: 'network-restart', resource: 'service', target: 'network' });
+      expect(restart?.reason).toMatch(/ppp-mod-pptp is installed after netifd started: .*every interface goes down/);
+      expect(planStep(up, host(), netifdFactsFor(fw))).toEqual([]);
+    });
+  }
+  it('none for tunnels the tool runs with pppd, for absent tunnels, or without netifd', () => {
+    expect(planStep(up, host([tunnel({ manager: 'pppd' })]), without(netifdFactsFor('openwrt')))).toEqual([]);
+    expect(planStep(up, host([tunnel({ state: 'absent' })]), without(netifdFactsFor('openwrt')))).toEqual([]);
+    expect(planStep(up, host(), without(factsFor('openwrt')))).toEqual([]);
+  });
+});
+
 describe('migration between managers', () => {
   it('pppd → netifd: the hand-run pppd stops before anything starts netifd\'s; peer, boot script and arms go', () => {
     const old = run(host([tunnel({ manager: 'pppd' })]), netifdFactsFor('openwrt-24'));
