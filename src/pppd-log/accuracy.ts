@@ -2,7 +2,7 @@
 // No test framework here, so scripts/verdict-accuracy.mjs can run it from dist/.
 
 import { createHash } from 'node:crypto';
-import { diagnose } from './parse.js';
+import { diagnose, parsePppdLog } from './parse.js';
 import { VERDICTS, type Verdict } from './types.js';
 
 export interface AccuracyCase {
@@ -11,24 +11,32 @@ export interface AccuracyCase {
   expected: Verdict;
 }
 
+/**
+ * What `diagnose` gave a case: a verdict, or NOT_PPPD_LOG where the log was not taken for a pppd
+ * log (the CLI then exits 2 and prints no verdict): a miss, whatever verdict was labelled.
+ */
+export const NOT_PPPD_LOG = 'not_pppd_log';
+export type Outcome = Verdict | typeof NOT_PPPD_LOG;
+const OUTCOMES: readonly Outcome[] = [...VERDICTS, NOT_PPPD_LOG];
+
 export interface ConfusionTable {
   /** rows[expected][got] = count. */
-  rows: Record<Verdict, Record<Verdict, number>>;
+  rows: Record<Verdict, Record<Outcome, number>>;
   total: number;
   correct: number;
-  misses: { name: string; expected: Verdict; got: Verdict }[];
+  misses: { name: string; expected: Verdict; got: Outcome }[];
 }
 
-/** Runs `diagnose` on every case and counts expected × got. */
+/** Runs `diagnose` on every case and counts expected × got, a log not taken for a pppd log as a miss. */
 export function confusionTable(cases: readonly AccuracyCase[]): ConfusionTable {
-  const rows = Object.fromEntries(VERDICTS.map((e) => [e, Object.fromEntries(VERDICTS.map((g) => [g, 0]))])) as Record<
+  const rows = Object.fromEntries(VERDICTS.map((e) => [e, Object.fromEntries(OUTCOMES.map((g) => [g, 0]))])) as Record<
     Verdict,
-    Record<Verdict, number>
+    Record<Outcome, number>
   >;
   const misses: ConfusionTable['misses'] = [];
   let correct = 0;
   for (const c of cases) {
-    const got = diagnose(c.text).verdict;
+    const got: Outcome = parsePppdLog(c.text).isPppdLog ? diagnose(c.text).verdict : NOT_PPPD_LOG;
     rows[c.expected][got] += 1;
     if (got === c.expected) correct += 1;
     else misses.push({ name: c.name, expected: c.expected, got });
@@ -36,7 +44,7 @@ export function confusionTable(cases: readonly AccuracyCase[]): ConfusionTable {
   return { rows, total: cases.length, correct, misses };
 }
 
-const SHORT: Record<Verdict, string> = {
+const SHORT: Record<Outcome, string> = {
   up: 'up',
   mppe_failed: 'mppe',
   auth_failed: 'auth',
@@ -51,17 +59,18 @@ const SHORT: Record<Verdict, string> = {
   idle_disconnect: 'idle',
   stopped_locally: 'stopped',
   other: 'other',
+  not_pppd_log: 'exit2',
 };
 
-/** The table as text: one row per expected verdict that occurs, one column per verdict. */
+/** The table as text: one row per expected verdict that occurs, one column per verdict and one for exit 2. */
 export function formatConfusionTable(t: ConfusionTable): string {
-  const head = ['expected \\ got'.padEnd(28), ...VERDICTS.map((v) => SHORT[v].padStart(8))].join('');
+  const head = ['expected \\ got'.padEnd(28), ...OUTCOMES.map((v) => SHORT[v].padStart(8))].join('');
   const lines = [head];
   for (const e of VERDICTS) {
     const row = t.rows[e];
-    const n = VERDICTS.reduce((a, g) => a + row[g], 0);
+    const n = OUTCOMES.reduce((a, g) => a + row[g], 0);
     if (n === 0) continue;
-    lines.push([e.padEnd(28), ...VERDICTS.map((g) => (row[g] === 0 ? '.' : String(row[g])).padStart(8))].join(''));
+    lines.push([e.padEnd(28), ...OUTCOMES.map((g) => (row[g] === 0 ? '.' : String(row[g])).padStart(8))].join(''));
   }
   const pct = t.total === 0 ? 0 : (100 * t.correct) / t.total;
   lines.push(`${t.correct}/${t.total} correct (${pct.toFixed(1)}%)`);

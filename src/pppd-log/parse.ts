@@ -726,6 +726,15 @@ function frontEndOf(s: Session): Attempt['frontEnd'] {
   return null;
 }
 
+/**
+ * sstpc's word that the tunnel is set up ("Connection Established") is the link up where none
+ * of pppd's lines after it ends the attempt, times IPCP out or fails authentication (those tell
+ * more than sstpc's line). After settleHangup, which may add the attempt's end.
+ */
+function settleSstp(s: Session): void {
+  if (s.upLine === null && s.sstpUp !== null && s.ends.length === 0 && s.otherTimeout === null && s.authResult !== 'failure') s.upLine = s.sstpUp;
+}
+
 /** Session → the contract's Attempt (verdict included). */
 export function toAttempt(s: Session): Attempt {
   settleLnsEnds(s);
@@ -733,6 +742,7 @@ export function toAttempt(s: Session): Attempt {
   accelMppeRefused(s);
   settleAccel(s);
   settleHangup(s);
+  settleSstp(s);
   const { verdict, endedBy, evidence, cause } = decideVerdict(s);
   let mppe = s.mppe;
   if (!mppe && s.ccpAckRcvd && s.ccpAckSent) mppe = mppeFromOption(s.ccpAckRcvd);

@@ -98,10 +98,7 @@ export function authFailureWasWarning(s: Session): boolean {
 }
 
 /** Decides the verdict of one attempt. */
-export function decideVerdict(s: Session): Decision {
-  // sstpc's word that the tunnel is set up is the link up where none of pppd's lines after it
-  // ends the attempt or times IPCP out (those tell more than sstpc's line).
-  if (s.upLine === null && s.sstpUp !== null && s.ends.length === 0 && s.otherTimeout === null && s.authResult !== 'failure') s.upLine = s.sstpUp;
+export function decideVerdict(s: Readonly<Session>): Decision {
   // Logs pasted into forums are often only the tail: echo timeouts, idle hang-ups, ip-up runs
   // only happen on a link that was up, even when the IPCP lines are cut off.
   const tailEnd = s.ends.find((e) => e.kind === 'echo' || e.kind === 'idle');

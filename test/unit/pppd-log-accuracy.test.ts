@@ -107,9 +107,13 @@ describe('verdict accuracy', () => {
     const table = confusionTable(tuned);
     const addr = addresses(tuned);
     console.log(`TUNED PART\n${formatConfusionTable(table)}\nup addresses right: ${addr.right}/${addr.total}`);
-    // the tuned cases the rules do not get, each with its reason (known-misses.json)
+    // the tuned cases the rules do not get, each with its reason (known-misses.json), and the
+    // logs with no line of pppd's (no-pppd-line.json): not taken for pppd logs, so the CLI exits
+    // 2 and shows no verdict, a miss whatever their label (strict counting, since stop 38)
     const known = JSON.parse(readFileSync(path.join(dir, 'known-misses.json'), 'utf8')) as Record<string, string>;
-    expect(table.misses.map((m) => m.name).sort()).toEqual(Object.keys(known).sort());
+    const noPppd = JSON.parse(readFileSync(path.join(dir, 'no-pppd-line.json'), 'utf8')) as Record<string, string>;
+    expect(table.misses.map((m) => m.name).sort()).toEqual([...new Set([...Object.keys(known), ...Object.keys(noPppd)])].sort());
+    for (const m of table.misses) if (m.name in noPppd) expect(m.got, m.name).toBe('not_pppd_log');
     expect(addr.wrong).toEqual([]);
   });
 
@@ -224,9 +228,12 @@ describe('verdict accuracy', () => {
     // held-out log and reading xl2tpd's time-out before the paste's first pppd line lost one
     // (both counts seen after deciding, not looked at): 646/702; batch 44 6/8 measured frozen at
     // 8046123 (before both): 652/710 (91.8 %).
+    // Stop 38: counted strictly, a log not taken for a pppd log is a miss (the CLI exits 2 and
+    // shows no verdict), where until then its default verdict could match the label: 7 held-out
+    // logs so counted before were right only by that default, 645/710 (90.8 %), same rules.
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(652);
+    expect(table.correct).toBeGreaterThanOrEqual(645);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
     // a ceiling, never met by looking. (Stop 33, a content-blind check of the labels' format: one
@@ -259,5 +266,10 @@ describe('verdict accuracy', () => {
     expect(t.rows.auth_failed.no_response).toBe(1);
     expect(t.correct).toBe(1);
     expect(formatConfusionTable(t)).toMatch(/1\/2 correct/);
+    // a log that is no pppd log is a miss even where the default verdict matches the label
+    const u = confusionTable([{ name: 'c', text: 'Dec  7 10:00:01 host sshd[42]: Accepted publickey for root', expected: 'other' }]);
+    expect(u.correct).toBe(0);
+    expect(u.misses).toEqual([{ name: 'c', expected: 'other', got: 'not_pppd_log' }]);
+    expect(formatConfusionTable(u)).toMatch(/exit2/);
   });
 });
