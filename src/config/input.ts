@@ -1,7 +1,7 @@
 // Reading user input files (inventory, playbook, settings): YAML with line/column errors,
 // dot-paths for messages, zod issues turned into InputProblems, "did you mean" hints.
 import { access, constants, readFile } from 'node:fs/promises';
-import { isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type InputProblem } from '../errors.js';
 import { pyyamlScalars } from './pyyaml-scalars.js';
@@ -82,6 +82,11 @@ export interface ParseYamlOptions {
    * playbooks) both are errors.
    */
   ansibleWarnings?: string[];
+  /**
+   * Filled with the keys of the top-level mapping whose value holds an anchor that an alias
+   * elsewhere uses (`x-defaults: &d {ansible_user: admin}`): a place kept for YAML anchors.
+   */
+  anchorHolders?: Set<string>;
 }
 
 /**
@@ -139,6 +144,20 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
       problems.push({ file, path: '', message: `unsupported YAML tag ${tag}${at(node)}` });
     },
     Map(_key, map) {
+      // PyYAML (flatten_mapping) applies every `<<` of a mapping in order, a later one winning
+      // where two merge the same key; the `yaml` package keeps the first one's: give it the
+      // merges last first. (A key written in the mapping itself wins on both sides.)
+      const merges = map.items.flatMap((pair, i) => (isScalar(pair.key) && typeof pair.key.value === 'symbol' && pair.key.value.description === '<<' ? [i] : []));
+      if (merges.length > 1) {
+        const reversed = merges.map((i) => map.items[i]).reverse();
+        merges.forEach((i, k) => {
+          const pair = reversed[k];
+          if (pair) map.items[i] = pair;
+        });
+        const second = reversed[0]?.key as { range?: [number, number, number] | null } | undefined;
+        const line = second?.range ? `line ${lineCol(text, second.range[0]).line}: ` : '';
+        ansible?.push(`${file}: ${line}"<<" is written twice in one mapping: where both merge the same key, the last one's value is used`);
+      }
       if (ansible === undefined) return;
       const seen = new Set<unknown>();
       for (const pair of map.items) {
@@ -160,6 +179,22 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
     },
   });
   if (problems.length > 0) throw new InputError(problems);
+  if (opts.anchorHolders && isMap(doc.contents)) {
+    const aliased = new Set<string>();
+    visit(doc, { Alias: (_key, alias) => void aliased.add(alias.source) });
+    for (const pair of doc.contents.items) {
+      if (!isNode(pair.value)) continue;
+      let holds = false;
+      visit(pair.value, {
+        Node(_key, node) {
+          const anchor = (node as { anchor?: string }).anchor;
+          if (anchor !== undefined && aliased.has(anchor)) holds = true;
+          return holds ? visit.BREAK : undefined;
+        },
+      });
+      if (holds && isScalar(pair.key)) opts.anchorHolders.add(String(pair.key.value));
+    }
+  }
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
@@ -234,7 +269,7 @@ export function describeValue(value: unknown): string {
     const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
     return JSON.stringify(cut);
   }
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Date) return 'a date';
   if (typeof value === 'object') return 'a mapping';

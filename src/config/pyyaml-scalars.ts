@@ -4,23 +4,69 @@
 // inventories: `y`/`n` are strings to PyYAML, `1e3` and `1.0e3` are strings (a float needs a dot
 // and a signed exponent), `09` is a string (not octal, not decimal), `00:11:22` is a string (a
 // base-60 number starts with 1-9), and a date is printed by ansible-inventory as its ISO text.
-import type { ScalarTag, Tags } from 'yaml';
+// Python's ints are exact: one past 2^53 is a bigint here. `!!int`/`!!float` written out are
+// constructed as PyYAML constructs them, and `!!omap`/`!!pairs` are lists of [key, value].
+import { isMap, isSeq, YAMLSeq, type CollectionTag, type ScalarTag, type Tags } from 'yaml';
 
 const BOOL = 'tag:yaml.org,2002:bool';
 const INT = 'tag:yaml.org,2002:int';
 const FLOAT = 'tag:yaml.org,2002:float';
 const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
+const OMAP = 'tag:yaml.org,2002:omap';
+const PAIRS = 'tag:yaml.org,2002:pairs';
 
-/** Sum of base-60 digits, most significant first (PyYAML's construct_yaml_int/float). */
-function sexagesimal(text: string, parse: (s: string) => number): number {
-  return text.split(':').reduce((acc, part) => acc * 60 + parse(part), 0);
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * An integer as a number, or as a bigint past 2^53 where a number would lose digits (Python's
+ * ints are exact: ansible-inventory prints `serial: 12345678901234567890` as written).
+ */
+export function exactInteger(n: bigint): number | bigint {
+  return n >= -SAFE && n <= SAFE ? Number(n) : n;
 }
 
-function signed(text: string): { sign: number; body: string } {
+function signed(text: string): { negative: boolean; body: string } {
   const t = text.replace(/_/g, '');
-  if (t.startsWith('-')) return { sign: -1, body: t.slice(1) };
-  if (t.startsWith('+')) return { sign: 1, body: t.slice(1) };
-  return { sign: 1, body: t };
+  if (t.startsWith('-')) return { negative: true, body: t.slice(1) };
+  if (t.startsWith('+')) return { negative: false, body: t.slice(1) };
+  return { negative: false, body: t };
+}
+
+/** PyYAML's construct_yaml_int, exact (a bigint past 2^53), or undefined where Python's int() fails. */
+function pyInt(text: string): number | bigint | undefined {
+  const { negative, body } = signed(text);
+  let n: bigint;
+  if (body === '0') return 0;
+  if (/^0b[01]+$/.test(body) || /^0x[0-9a-fA-F]+$/.test(body)) n = BigInt(body);
+  else if (body.startsWith('0')) {
+    // int(value, 8), which also takes a 0o prefix
+    const m = /^0o?([0-7]+)$/.exec(body);
+    if (!m) return undefined;
+    n = BigInt(`0o${m[1] ?? ''}`);
+  } else if (/^[0-9]+(?::[0-9]+)+$/.test(body)) n = body.split(':').reduce((acc, part) => acc * 60n + BigInt(part), 0n);
+  else if (/^[0-9]+$/.test(body)) n = BigInt(body);
+  else return undefined;
+  return exactInteger(negative ? -n : n);
+}
+
+/** Python's float() of a string (a sign, digits, an exponent, inf, nan), or undefined where it fails. */
+function pythonFloat(text: string): number | undefined {
+  const m = /^\s*([-+]?)(?:((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[-+]?[0-9]+)?)|(inf(?:inity)?)|(nan))\s*$/i.exec(text);
+  if (!m) return undefined;
+  const sign = m[1] === '-' ? -1 : 1;
+  if (m[4] !== undefined) return NaN;
+  return sign * (m[3] !== undefined ? Infinity : Number(m[2]));
+}
+
+/** PyYAML's construct_yaml_float (`!!float 12` is 12.0, a number), or undefined where it fails. */
+function pyFloat(text: string): number | undefined {
+  const { negative, body } = signed(text.toLowerCase());
+  const sign = negative ? -1 : 1;
+  if (body === '.inf') return sign * Infinity;
+  if (body === '.nan') return NaN;
+  const parts = body.split(':').map(pythonFloat);
+  if (parts.some((p) => p === undefined)) return undefined;
+  return sign * (parts as number[]).reduce((acc, p) => acc * 60 + p, 0);
 }
 
 /** PyYAML's bool: yes/true/on and no/false/off in three casings each, never y/n. */
@@ -35,19 +81,11 @@ const trueTag = boolTag(true, ['yes', 'true', 'on']);
 const falseTag = boolTag(false, ['no', 'false', 'off']);
 
 const intTag: ScalarTag = {
-  identify: (v) => typeof v === 'number' && Number.isInteger(v),
+  identify: (v) => (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint',
   default: true,
   tag: INT,
   test: /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
-  resolve(text) {
-    const { sign, body } = signed(text);
-    if (body === '0') return 0;
-    if (body.startsWith('0b')) return sign * parseInt(body.slice(2), 2);
-    if (body.startsWith('0x')) return sign * parseInt(body.slice(2), 16);
-    if (body.startsWith('0')) return sign * parseInt(body, 8);
-    if (body.includes(':')) return sign * sexagesimal(body, (s) => parseInt(s, 10));
-    return sign * parseInt(body, 10);
-  },
+  resolve: (text) => pyInt(text) ?? text,
 };
 
 const floatTag: ScalarTag = {
@@ -55,14 +93,53 @@ const floatTag: ScalarTag = {
   default: true,
   tag: FLOAT,
   test: /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
-  resolve(text) {
-    const { sign, body } = signed(text.toLowerCase());
-    if (body === '.inf') return sign * Infinity;
-    if (body === '.nan') return NaN;
-    if (body.includes(':')) return sign * sexagesimal(body, (s) => parseFloat(s));
-    return sign * parseFloat(body);
-  },
+  resolve: (text) => pyFloat(text) ?? text,
 };
+
+/**
+ * `!!int TEXT` and `!!float TEXT` written out: PyYAML constructs them whatever the text looks
+ * like (`!!float 12` is 12.0, `!!int "0x10"` is 16), and fails where Python's int() or float()
+ * does (Ansible then cannot read the file). Not used for plain scalars (no `test`).
+ */
+const explicitTag = (tag: string, construct: (text: string) => number | bigint | undefined, what: string): ScalarTag => ({
+  identify: () => false,
+  default: false,
+  tag,
+  resolve(text, onError) {
+    const v = construct(text);
+    if (v === undefined) onError(`${JSON.stringify(text)} is not ${what}`);
+    return v ?? text;
+  },
+});
+
+/**
+ * `!!omap` and `!!pairs`: PyYAML makes a list of (key, value) pairs, which Ansible shows as a
+ * list of two-item lists (`!!omap [a: 1]` is [["a", 1]]); the `yaml` package's would be a Map.
+ */
+const pairsTag = (tag: string): CollectionTag => ({
+  collection: 'seq',
+  default: false,
+  tag,
+  identify: () => false,
+  resolve(seq, onError) {
+    const out = new YAMLSeq();
+    if (!isSeq(seq)) {
+      onError('expected a sequence of one-key mappings');
+      return out;
+    }
+    for (const item of seq.items) {
+      const pair = isMap(item) && item.items.length === 1 ? item.items[0] : undefined;
+      if (!pair) {
+        onError('expected a mapping of one key for each item');
+        continue;
+      }
+      const tuple = new YAMLSeq();
+      tuple.items = [pair.key, pair.value];
+      out.items.push(tuple);
+    }
+    return out;
+  },
+});
 
 const TIMESTAMP_RE =
   /^(?:([0-9]{4})-([0-9]{2})-([0-9]{2})|([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/;
@@ -102,6 +179,11 @@ const timestampTag: ScalarTag = {
  */
 export function pyyamlScalars(tags: Tags): Tags {
   const replaced = new Set([BOOL, INT, FLOAT, TIMESTAMP]);
-  const kept = tags.filter((t) => !(typeof t === 'object' && 'tag' in t && replaced.has(t.tag) && 'test' in t && t.test instanceof RegExp));
-  return [...kept, trueTag, falseTag, intTag, floatTag, timestampTag];
+  const kept = tags.filter(
+    (t) => !(typeof t === 'object' && 'tag' in t && ((replaced.has(t.tag) && 'test' in t && t.test instanceof RegExp) || t.tag === OMAP || t.tag === PAIRS)),
+  );
+  return [
+    ...kept, trueTag, falseTag, intTag, floatTag, timestampTag,
+    explicitTag(INT, pyInt, 'an integer'), explicitTag(FLOAT, pyFloat, 'a float'), pairsTag(OMAP), pairsTag(PAIRS),
+  ];
 }

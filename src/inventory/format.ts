@@ -1,5 +1,6 @@
 // How `pptp-fleet inventory` shows an inventory: JSON with secrets masked, and a tree like
 // `ansible-inventory --graph`. Pure: returns text, the CLI prints it.
+import { randomUUID } from 'node:crypto';
 import type { GroupNode } from './load.js';
 import type { HostSpec } from './types.js';
 
@@ -10,7 +11,39 @@ import type { HostSpec } from './types.js';
  * Example: maskedHostJson(h).tunnels[0].password === '***'
  */
 export function maskedHostJson(h: HostSpec): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(h)) as Record<string, unknown>;
+  return jsonValue(h) as Record<string, unknown>;
+}
+
+/**
+ * `v` as JSON carries it (each toJSON applied, so secrets are `***`; undefined members left
+ * out), except that a bigint, an inventory integer past 2^53, stays one: JSON.stringify would
+ * throw on it, and a number would lose its last digits.
+ */
+export function jsonValue(v: unknown, key = ''): unknown {
+  const value: unknown = typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function' ? (v as { toJSON: (k: string) => unknown }).toJSON(key) : v;
+  if (Array.isArray(value)) return value.map((x, i) => jsonValue(x, String(i)) ?? null);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(value)) {
+      const y = jsonValue(x, k);
+      if (y !== undefined) out[k] = y;
+    }
+    return out;
+  }
+  if (typeof value === 'function' || typeof value === 'symbol') return undefined;
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  return value;
+}
+
+/**
+ * JSON text of `v` (JSON.stringify's, `indent` spaces), a bigint written as its digits, as
+ * ansible-inventory writes Python's ints: `{"serial": 12345678901234567890}`.
+ */
+export function jsonText(v: unknown, indent?: number): string {
+  // a mark no inventory text holds, replaced by the digits once the text is written
+  const mark = `bigint-${randomUUID()}:`;
+  const text = JSON.stringify(jsonValue(v), (_k, x: unknown) => (typeof x === 'bigint' ? `${mark}${x}` : x), indent);
+  return text.replaceAll(new RegExp(`"${mark}(-?[0-9]+)"`, 'g'), '$1');
 }
 
 /**

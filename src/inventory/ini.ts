@@ -17,6 +17,7 @@
 import { shlexSplit } from '../shell/shlex.js';
 import type { InputProblem } from '../errors.js';
 import { describeValue, type PathSegment } from '../config/input.js';
+import { exactInteger } from '../config/pyyaml-scalars.js';
 import { addGroup, addHost, expandHostRange, GROUP_NAME, hostNameProblem, isHostName, isDescendant, linkChild, splitPort, type InventoryTree } from './tree.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
@@ -34,6 +35,13 @@ export function readIni(text: string, file: string, tree: InventoryTree): InputP
   let group = 'ungrouped';
   // 'skip': the lines of a section already reported as malformed.
   let state: 'hosts' | 'vars' | 'children' | 'skip' = 'hosts';
+  // Ansible's ini plugin keeps a byte order mark as part of the first line (Python's strip()
+  // leaves U+FEFF): `[routers]` is then no section and the file fails, or a first host is named
+  // "\ufeffr1". Never what was meant.
+  if (text.startsWith('\ufeff')) {
+    problem(1, 'the file starts with a UTF-8 byte order mark (BOM), which Ansible\'s INI reader takes as part of the first line: save the file without it');
+    return problems;
+  }
 
   const define = (name: string): void => {
     addGroup(tree, name, [name]);
@@ -221,9 +229,10 @@ class LiteralParser {
       return str;
     }
     if (c === '-' || c === '+') {
+      // Python 3.11's literal_eval takes one sign before a number, and no second one: `--1` and
+      // `-(-1)` stay text.
       this.i++;
-      const v = this.value();
-      if (typeof v !== 'number') this.fail();
+      const v = this.signedOperand();
       return c === '-' ? -v : v;
     }
     const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.i))?.[0];
@@ -244,7 +253,18 @@ class LiteralParser {
     return this.num();
   }
 
-  private num(): number {
+  /** What may follow a sign: a number, maybe in parentheses (`-(1)` is -1). */
+  private signedOperand(): number | bigint {
+    this.ws();
+    if (this.s[this.i] !== '(') return this.num();
+    this.i++;
+    const v = this.signedOperand();
+    if (!this.eat(')')) this.fail();
+    return v;
+  }
+
+  /** A number; an integer past 2^53 is a bigint (Python's ints are exact). */
+  private num(): number | bigint {
     const rest = this.s.slice(this.i);
     const m =
       /^0[xX](?:_?[0-9a-fA-F])+/.exec(rest) ?? /^0[oO](?:_?[0-7])+/.exec(rest) ?? /^0[bB](?:_?[01])+/.exec(rest) ??
@@ -255,9 +275,8 @@ class LiteralParser {
     const t = m[0].replace(/_/g, '');
     this.i += m[0].length;
     if (/^[0-9A-Za-z_.]/.test(this.s[this.i] ?? ' ')) this.fail();
-    if (/^0[xX]/.test(t)) return parseInt(t.slice(2), 16);
-    if (/^0[oO]/.test(t)) return parseInt(t.slice(2), 8);
-    if (/^0[bB]/.test(t)) return parseInt(t.slice(2), 2);
+    if (/^0[xXoObB]/.test(t)) return exactInteger(BigInt(t.toLowerCase()));
+    if (/^[0-9]+$/.test(t)) return exactInteger(BigInt(t));
     return Number(t);
   }
 
@@ -321,7 +340,7 @@ class LiteralParser {
       const k = this.value();
       if (!this.eat(':')) this.fail();
       const v = this.value();
-      if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean') this.fail();
+      if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'bigint' && typeof k !== 'boolean') this.fail();
       out[String(k)] = v;
       if (this.eat('}')) return out;
       if (!this.eat(',')) this.fail();

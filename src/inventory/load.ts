@@ -155,7 +155,8 @@ export async function loadInventory(sources: string | readonly string[], opts: L
 /** loadInventory for YAML text already in memory; `file` names it in messages and anchors relative paths. */
 export async function loadInventoryText(text: string, file: string, opts: LoadInventoryOptions = {}): Promise<Inventory> {
   const warnings: string[] = [];
-  const { tree, problems } = readTree(parseYaml(text, file, { ansibleWarnings: warnings }), file);
+  const anchorHolders = new Set<string>();
+  const { tree, problems } = readTree(parseYaml(text, file, { ansibleWarnings: warnings, anchorHolders }), file, undefined, true, anchorHolders);
   tree.warnings.push(...warnings);
   return resolveInventory(tree, [file], opts, problems);
 }

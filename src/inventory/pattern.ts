@@ -16,7 +16,9 @@ const LIMIT = '--limit';
  * - `~r0(1|2)` a regular expression, anchored at the start like Python's `re.match`;
  * - `a:b` or `a,b` union, `a:&b` intersection, `a:!b` exclusion; a pattern with only `&`/`!`
  *   terms starts from `all`;
- * - subscripts `group[0]`, `group[-1]`, `group[0:2]` (inclusive end, `[2:]` to the end).
+ * - subscripts `group[0]`, `group[-1]`, `group[0:2]` (inclusive end, `[2:]` to the end; as in
+ *   Ansible 2.14, `[0-2]` is `[0:2]`, with a warning, and `[1:0]` is `[1]`), so a term ending in
+ *   `[digits]` is never a glob: `r0[2-4]` is hosts 2 to 4 of a group `r0`, `r0[2-4]*` the glob.
  *
  * Terms apply as in Ansible: union terms in the order written, then every `&` term, then every
  * `!` term. The hosts come in the order of Ansible's `all` (inventoryOrder), as `--limit`
@@ -24,10 +26,10 @@ const LIMIT = '--limit';
  * r01 first), so `--serial` batches follow the inventory whatever order the pattern names.
  *
  * Differences from Ansible, on purpose: a comma-separated pattern may also use `:` inside each
- * comma part (`a,b:!c`; Ansible would read `b:!c` literally); `[x-y]` is an fnmatch character
- * class, not the removed `[x-y]` subscript; a term matching no host or group name is an error,
- * not a warning (a typo in `!canary` must not roll out to the canaries), and so is a pattern
- * selecting nothing. Errors: InputError `--limit: no hosts matched "X"`.
+ * comma part (`a,b:!c`; Ansible would read `b:!c` literally); a term matching no host or group
+ * name is an error, not a warning (a typo in `!canary` must not roll out to the canaries), and
+ * so is a pattern selecting nothing. Errors: InputError `--limit: no hosts matched "X"`; what Ansible only
+ * warns about (`[x-y]`) is added to `inv.warnings`.
  *
  * `undefined` selects every host.
  */
@@ -53,7 +55,7 @@ export function selectHosts(inv: Inventory, pattern: string | undefined): HostSp
     if (exact) {
       matched = [exact];
     } else {
-      const r = ctx.matchOne(body, op === '!');
+      const r = ctx.matchOne(body, op === '!', inv.warnings);
       if (typeof r === 'string') {
         problems.push({ file: LIMIT, path: '', message: r });
         continue;
@@ -190,8 +192,10 @@ class Context {
   }
 
   /** Hosts of one term (without its & or !), or a message when it names nothing; `excluding`: a `!` term's. */
-  matchOne(term: string, excluding = false): HostSpec[] | string {
-    const { expr, subscript } = splitSubscript(term);
+  matchOne(term: string, excluding = false, warnings?: string[]): HostSpec[] | string {
+    const found: string[] = [];
+    const { expr, subscript } = splitSubscript(term, found);
+    for (const w of found) if (!warnings?.includes(w)) warnings?.push(w);
     let test: (name: string) => boolean;
     try {
       test = compileTerm(expr);
@@ -217,13 +221,23 @@ class Context {
 
 type Subscript = { index: number } | { start: number; end: number | undefined };
 
-function splitSubscript(term: string): { expr: string; subscript?: Subscript } {
+/**
+ * A term's subscript as Ansible 2.14 reads it (inventory/manager.py PATTERN_WITH_SUBSCRIPT and
+ * _split_subscript): `[i]`, `[x:y]`, `[x:]`, and `[x-y]` read as `[x:y]` (Ansible warns that
+ * it "has been removed"; `warnings` gets that). An end of 0 picks the start alone, as
+ * _apply_subscript's `if end:` does: `[1:0]` is `[1]`.
+ */
+function splitSubscript(term: string, warnings?: string[]): { expr: string; subscript?: Subscript } {
   if (term.startsWith('~')) return { expr: term };
-  const m = /^(.+)\[(?:(-?[0-9]+)|([0-9]+):([0-9]*))\]$/.exec(term);
+  const m = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/.exec(term);
   if (!m) return { expr: term };
   const expr = m[1] ?? term;
   if (m[2] !== undefined) return { expr, subscript: { index: Number(m[2]) } };
-  return { expr, subscript: { start: Number(m[3]), end: m[4] ? Number(m[4]) : undefined } };
+  const start = Number(m[3]);
+  if (m[4] === '-') warnings?.push(`--limit: "${term}": write [x:y] (inclusive) instead of [x-y], which Ansible reads the same way but calls removed`);
+  if (m[5] === '') return { expr, subscript: { start, end: undefined } };
+  const end = Number(m[5]);
+  return { expr, subscript: end === 0 ? { index: start } : { start, end } };
 }
 
 function applySubscript<T>(items: T[], s: Subscript): T[] | undefined {

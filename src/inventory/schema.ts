@@ -201,10 +201,22 @@ const portNumber = z.int({ error: (iss) => `expected a port number (1-65535), go
   .min(1, { error: (iss) => `expected a port number (1-65535), got ${describeValue(iss.input)}` })
   .max(65535, { error: (iss) => `expected a port number (1-65535), got ${describeValue(iss.input)}` });
 
-function intIn(min: number, max: number): z.ZodType<number> {
+function intIn(min: number, max: number): z.ZodNumber {
   const msg = (iss: { input?: unknown }): string => `expected a whole number from ${min} to ${max}, got ${describeValue(iss.input)}`;
   return z.int({ error: msg }).min(min, { error: msg }).max(max, { error: msg });
 }
+
+/**
+ * `ansible_group_priority`: Ansible takes `int(value)` (Group.set_variable), so a string of
+ * digits counts too (`"5"`, as a YAML inventory often quotes it; Python's int() also takes
+ * blanks around it, a sign and `_` between digits).
+ */
+const groupPriority = byType<number>('a whole number', (v) => {
+  const range = intIn(-1_000_000, 1_000_000);
+  if (typeof v === 'number') return range;
+  if (typeof v === 'string' && /^\s*[-+]?[0-9]+(?:_[0-9]+)*\s*$/.test(v)) return z.string().transform((t) => Number(t.replace(/_/g, ''))).pipe(range);
+  return undefined;
+});
 
 const bool = z.boolean({ error: (iss) => `expected true or false, got ${describeValue(iss.input)}` });
 
@@ -377,7 +389,7 @@ export const HOST_VAR_SCHEMAS = {
   manager: tunnelManager,
   tunnels: tunnelsSchema,
   ppp_options: pppOptionsSchema,
-  ansible_group_priority: intIn(-1_000_000, 1_000_000),
+  ansible_group_priority: groupPriority,
 } as const;
 
 export type HostVarName = keyof typeof HOST_VAR_SCHEMAS;

@@ -1,7 +1,9 @@
 // Reads inventory sources (`-i`, repeatable) the way `ansible-inventory` does:
 //
-// - a YAML file (`.yml`, `.yaml`, or no extension holding a YAML mapping);
-// - an INI file (anything else that is not YAML: Ansible's ini plugin rules, see ini.ts);
+// - a YAML file (`.yml`, `.yaml`, `.json`, or no extension, holding a YAML mapping: Ansible's
+//   yaml plugin takes no other name);
+// - an INI file (anything else, a `.yml` file holding INI too: Ansible's ini plugin rules, see
+//   ini.ts);
 // - a JSON file in `ansible-inventory --list` form (`_meta.hostvars`, groups with host lists);
 // - an executable (or `#!` script): a dynamic inventory, run with `--list` (and `--host H` per
 //   host when its output has no `_meta`);
@@ -21,6 +23,8 @@ import { dirname, extname, join, resolve as resolvePath } from 'node:path';
 import type { InputProblem } from '../errors.js';
 import { describeFsError, describeValue, isExecutable, didYouMean, formatPath, parseYaml, UnsafeText, VaultValue, type PathSegment } from '../config/input.js';
 import { InputError } from '../errors.js';
+import { parse as parseYamlPackage } from 'yaml';
+import { exactInteger } from '../config/pyyaml-scalars.js';
 import { readIni } from './ini.js';
 import { addGroup, addHost, emptyTree, finishTree, GROUP_NAME, hostNameProblem, isHostName, isDescendant, isMapping, linkChild, readTree, type InventoryTree, type VarEntry } from './tree.js';
 import { decryptVault, isVaultText, VaultError, type VaultSecret } from './vault.js';
@@ -114,44 +118,62 @@ async function readSource(src: string, tree: InventoryTree, problems: InputProbl
       return;
     }
   }
-  const ext = extname(src).toLowerCase();
+  // Ansible's yaml plugin takes only these names (verify_file: Python's splitext, case and all);
+  // any other goes to its ini plugin.
+  const ext = extname(src);
+  const yamlName = ext === '' || YAML_EXTS.has(ext);
   let doc: unknown;
   let yamlError: InputError | undefined;
+  const anchorHolders = new Set<string>();
   try {
-    doc = parseYaml(text, src, { ansibleWarnings: tree.warnings });
+    doc = parseYaml(text, src, { ansibleWarnings: yamlName ? tree.warnings : [], anchorHolders });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     yamlError = err;
   }
-  // Without a YAML extension, a file that reads as a YAML mapping but not as a YAML inventory
-  // (`r1:2222` alone) is tried as INI, as Ansible falls back from its yaml to its ini plugin.
   const yamlLike = yamlError === undefined && isMapping(doc);
-  const iniFallback = !YAML_EXTS.has(ext) && yamlLike && !('_meta' in (doc as object)) && readTree(doc, src, emptyTree(), false).problems.length > 0 && readIni(text, src, emptyTree()).length === 0;
-  if (YAML_EXTS.has(ext) || (yamlLike && !iniFallback)) {
-    if (yamlError) {
-      problems.push(...yamlError.problems);
+  if (yamlName && (yamlLike || (ext !== '' && yamlError === undefined && (doc === null || doc === undefined)))) {
+    // Without an extension, a file that reads as a YAML mapping but not as a YAML inventory
+    // (`r1:2222` alone) is tried as INI, as Ansible falls back from its yaml to its ini plugin.
+    const iniFallback = ext === '' && isMapping(doc) && !('_meta' in doc) && readTree(doc, src, emptyTree(), false, anchorHolders).problems.length > 0 && readIni(text, src, emptyTree()).length === 0;
+    if (!iniFallback) {
+      if (isMapping(doc) && typeof doc.plugin === 'string') {
+        // In a shared directory, a cloud or CMDB plugin's hosts (aws_ec2, netbox) are left out, as
+        // Ansible skips a source its plugin cannot read. constructed and generator are refused
+        // everywhere: Ansible would run them, and their groups and vars change other sources' hosts.
+        if (where.inDirectory && !PLUGINS_OVER_OTHER_SOURCES.has(doc.plugin)) tree.warnings.push(`${src}: plugin: ${doc.plugin} is an inventory plugin pptp-fleet cannot run: its hosts are left out (${EXPORT_PLUGIN_HOSTS})`);
+        else problems.push({ file: src, path: 'plugin', message: `inventory plugin configurations (plugin: ${doc.plugin}) are not supported (${EXPORT_PLUGIN_HOSTS})` });
+        return;
+      }
+      // (an empty .yml is an error, "the inventory is empty", where Ansible's ini plugin reads no host)
+      if (isListForm(doc)) problems.push(...readListForm(doc as Record<string, unknown>, src, tree));
+      else problems.push(...readTree(doc, src, tree, false, anchorHolders).problems);
       return;
     }
-    if (isMapping(doc) && typeof doc.plugin === 'string') {
-      // In a shared directory, a cloud or CMDB plugin's hosts (aws_ec2, netbox) are left out, as
-      // Ansible skips a source its plugin cannot read. constructed and generator are refused
-      // everywhere: Ansible would run them, and their groups and vars change other sources' hosts.
-      if (where.inDirectory && !PLUGINS_OVER_OTHER_SOURCES.has(doc.plugin)) tree.warnings.push(`${src}: plugin: ${doc.plugin} is an inventory plugin pptp-fleet cannot run: its hosts are left out (${EXPORT_PLUGIN_HOSTS})`);
-      else problems.push({ file: src, path: 'plugin', message: `inventory plugin configurations (plugin: ${doc.plugin}) are not supported (${EXPORT_PLUGIN_HOSTS})` });
-      return;
-    }
-    if (isListForm(doc)) problems.push(...readListForm(doc as Record<string, unknown>, src, tree));
-    else problems.push(...readTree(doc, src, tree, false).problems);
+  }
+  // What is not a YAML mapping (or not in a file the yaml plugin takes) is read as INI, as
+  // Ansible's ini plugin reads it after the yaml plugin failed: INI text in hosts.yml too.
+  const ini = readIni(text, src, tree);
+  if (ini.length === 0) return;
+  if (!yamlName && yamlLike) {
+    problems.push({ file: src, path: '', message: `YAML in a file named "*${ext}": Ansible reads YAML inventories only from files ending in .yml, .yaml or .json, or with no extension, and reads this one as INI, which fails (${ini[0]?.path ?? ''}: ${ini[0]?.message ?? ''}): rename it` });
     return;
   }
-  const ini = readIni(text, src, tree);
   // Read as neither: say both, as Ansible's warnings do (a YAML file named `hosts` with an
-  // unquoted {{ }} is not an INI file with hosts named "all:").
-  if (ini.length === 0 || !yamlError || !startsLikeYaml(text)) {
+  // unquoted {{ }} is not an INI file with hosts named "all:"); a file that starts like YAML
+  // and is named .yml (or reads as YAML, a list) gets its YAML problems only, one named `hosts`
+  // that does not its INI ones.
+  const asYaml = !yamlName ? [] : (yamlError?.problems ?? readTree(doc, src, emptyTree(), false, anchorHolders).problems);
+  const yamlStart = startsLikeYaml(text);
+  if (asYaml.length === 0 || (ext === '' && !yamlStart)) {
     problems.push(...ini);
     return;
   }
-  problems.push(...yamlError.problems.map((p) => ({ ...p, message: `read as YAML: ${p.message}` })));
+  if (ext !== '' && (yamlStart || yamlError === undefined)) {
+    problems.push(...asYaml);
+    return;
+  }
+  problems.push(...asYaml.map((p) => ({ ...p, message: `read as YAML: ${p.message}` })));
   problems.push(...ini.map((p) => ({ ...p, message: `read as INI: ${p.message}` })));
 }
 
@@ -171,6 +193,9 @@ function isListForm(doc: unknown): boolean {
 }
 
 const LIST_GROUP_KEYS = ['hosts', 'children', 'vars'] as const;
+
+/** A dynamic inventory's group written with none of hosts, children and vars: a host (script.py _parse_group). */
+const isSimpleHost = (body: Record<string, unknown>): boolean => !LIST_GROUP_KEYS.some((k) => k in body);
 
 /**
  * `ansible-inventory --list` / dynamic inventory JSON: `{GROUP: {hosts: [..], vars: {..},
@@ -199,9 +224,24 @@ export function readListForm(doc: Record<string, unknown>, file: string, tree: I
       body.forEach((h, i) => host(name, h, [name, i]));
       continue;
     }
-    if (body === null || body === undefined) continue;
+    if (body === null || body === undefined) {
+      // (the script plugin fails on it: "bad data for the host list")
+      if (opts.script === true) problem([name], 'expected a group (hosts, children, vars) or a list of hosts, got nothing');
+      continue;
+    }
     if (!isMapping(body)) {
       problem([name], `expected a group (hosts, children, vars) or a list of hosts, got ${describeValue(body)}`);
+      continue;
+    }
+    if (opts.script === true && isSimpleHost(body)) {
+      // The script plugin's short form: a "group" with none of hosts, children and vars is one
+      // host of that name in a group of that name, its keys the group's variables ("web": {}
+      // is the host web). A key that looks like a typo of them stays an error.
+      const typos = Object.keys(body).filter((k) => didYouMean(k, LIST_GROUP_KEYS) !== '');
+      for (const key of typos) problem([name, key], `unknown group key "${key}"${didYouMean(key, LIST_GROUP_KEYS)}: a group has only hosts, children and vars`);
+      if (typos.length > 0) continue;
+      host(name, name, [name]);
+      for (const [k, v] of Object.entries(body)) g.vars.set(k, { value: revive(v), origin: [name, k], file });
       continue;
     }
     for (const [key, value] of Object.entries(body)) {
@@ -287,7 +327,7 @@ async function readScript(file: string, tree: InventoryTree): Promise<InputProbl
       });
     });
     try {
-      return JSON.parse(out) as unknown;
+      return parseJsonExact(out);
     } catch {
       throw new Error(`dynamic inventory ${args.join(' ')} did not print JSON`);
     }
@@ -303,7 +343,7 @@ async function readScript(file: string, tree: InventoryTree): Promise<InputProbl
   if (!('_meta' in doc)) {
     const names = new Set<string>();
     for (const [g, body] of Object.entries(doc)) {
-      const hosts = Array.isArray(body) ? body : isMapping(body) && Array.isArray(body.hosts) ? body.hosts : [];
+      const hosts = Array.isArray(body) ? body : isMapping(body) && Array.isArray(body.hosts) ? body.hosts : isMapping(body) && isSimpleHost(body) ? [g] : [];
       for (const h of hosts) if (typeof h === 'string' && tree.groups.get(g)?.hosts.includes(h)) names.add(h);
     }
     for (const name of names) {
@@ -318,6 +358,25 @@ async function readScript(file: string, tree: InventoryTree): Promise<InputProbl
     }
   }
   return problems;
+}
+
+/**
+ * JSON as Python's json.loads reads it, integers past 2^53 exact (bigints, pyyaml-scalars.ts),
+ * as the script plugin passes them on: JSON.parse, read again digit by digit only when it
+ * found such a number. Throws on text that is not JSON.
+ */
+export function parseJsonExact(text: string): unknown {
+  const fast = JSON.parse(text) as unknown;
+  const inexact = (v: unknown): boolean =>
+    typeof v === 'number' ? Number.isInteger(v) && !Number.isSafeInteger(v) : typeof v === 'object' && v !== null && Object.values(v).some(inexact);
+  if (!inexact(fast)) return fast;
+  const exact = (v: unknown): unknown => {
+    if (typeof v === 'bigint') return exactInteger(v);
+    if (Array.isArray(v)) return v.map(exact);
+    if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exact(x)]));
+    return v;
+  };
+  return exact(parseYamlPackage(text, { schema: 'json', intAsBigInt: true, uniqueKeys: false }));
 }
 
 /** A vars file's reading, and whether an earlier layer read the same file (its problems are reported once). */

@@ -141,13 +141,14 @@ const MAX_EXPANDED_HOSTS = 10_000;
  * - Top level: group names; `all` is the root, any other top-level group becomes a child of
  *   `all` unless it is also listed under some `children:` (as Ansible reconciles it).
  * - A group: `hosts:` (mapping host → vars or nothing), `children:` (mapping group → group),
- *   `vars:`. Any other key is an error (a typo like `chidlren` must not drop hosts).
+ *   `vars:`. Any other key is an error (a typo like `chidlren` must not drop hosts), except in
+ *   a top-level key that only holds YAML anchors (`anchorHolders`, from parseYaml).
  * - A group or host written in several places is one group or host; its vars are merged,
  *   later definitions (in file order) overriding earlier ones.
  * - Host names may use Ansible ranges: `r[01:20]`, `r[a:f]`, `r[0:20:5]`.
  * - Hosts in no group but `all` are put in `ungrouped`.
  */
-export function readTree(doc: unknown, file: string, tree: InventoryTree = emptyTree(), finish = true): { tree: InventoryTree; problems: InputProblem[] } {
+export function readTree(doc: unknown, file: string, tree: InventoryTree = emptyTree(), finish = true, anchorHolders: ReadonlySet<string> = new Set()): { tree: InventoryTree; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
   const problem = (path: PathSegment[], message: string): void => {
     problems.push({ file, path: formatPath(path), message });
@@ -238,7 +239,17 @@ export function readTree(doc: unknown, file: string, tree: InventoryTree = empty
     }
   };
 
-  for (const [name, body] of Object.entries(doc)) readGroup(name, body, [name], undefined);
+  for (const [name, body] of Object.entries(doc)) {
+    // A top-level key kept for YAML anchors (`x-defaults: &d {ansible_user: admin}`, aliased
+    // below as `<<: *d`) is no typo: Ansible makes it an empty group (warning about its keys),
+    // or skips it when it is no mapping; so do we, silently. One holding hosts, children or vars
+    // is a group like any other.
+    if (anchorHolders.has(name) && !(isMapping(body) && GROUP_KEYS.some((k) => k in body))) {
+      if (isMapping(body) && GROUP_NAME.test(name)) addGroup(tree, name, [name]);
+      continue;
+    }
+    readGroup(name, body, [name], undefined);
+  }
   if (finish) finishTree(tree);
   return { tree, problems };
 }
@@ -318,6 +329,9 @@ export function expandHostRange(pattern: string): string[] | string {
     if (b > e) return `host range [${range}] runs backwards`;
     if ((e - b) / step >= MAX_EXPANDED_HOSTS) return `host range [${range}] is too large (at most ${MAX_EXPANDED_HOSTS} hosts)`;
     const width = beg.length > 1 && beg.startsWith('0') ? beg.length : 0;
+    // Ansible refuses [01:3] ("host range must specify equal-length begin and end formats"):
+    // db01..db3 or db01..db03 would be a guess
+    if (width > 0 && end.length !== width) return `host range [${range}] in ${describeValue(pattern)}: a start written with leading zeros needs an end of the same width ([${beg.padStart(Math.max(width, end.length), '0')}:${end.padStart(Math.max(width, end.length), '0')}]), as Ansible requires`;
     for (let i = b; i <= e; i += step) items.push(String(i).padStart(width, '0'));
   } else if (/^[a-z]$/.test(beg) && /^[a-z]$/.test(end) || /^[A-Z]$/.test(beg) && /^[A-Z]$/.test(end)) {
     const b = beg.charCodeAt(0);
@@ -339,12 +353,14 @@ export function isMapping(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * `host:2222` → port 2222; `[::1]:22` → ::1 and 22; `r[01:20]:2222` → the range and 2222 (the
+ * `host:2222` → port 2222; `[::1]:22` → ::1 and 22 (`[fd00::[1:2]]:22`: a range of them);
+ * `r[01:20]:2222` → the range and 2222 (the
  * port is split off before ranges are expanded, as Ansible's `parse_address(allow_ranges=True)`
  * does); anything else (an IPv6 address without brackets, a range alone) has no port.
  */
 export function splitPort(token: string): { pattern: string; port?: number } {
-  const v6 = /^\[([0-9A-Fa-f:.]+(?:%[^\]]+)?)\]:([0-9]+)$/.exec(token);
+  // (Ansible's bracketed_hostport: an IPv6 address, maybe with ranges, `[fd00::[1:2]]:2200`)
+  const v6 = /^\[((?:[0-9A-Fa-f:.]|\[[0-9A-Fa-f]+:[0-9A-Fa-f]+(?::[0-9]+)?\])+(?:%[^\]]+)?)\]:([0-9]+)$/.exec(token);
   if (v6) return { pattern: v6[1] ?? '', port: Number(v6[2]) };
   const m = /^((?:[^:[\]]|\[[^\]]*\])+):([0-9]+)$/.exec(token);
   if (m) return { pattern: m[1] ?? '', port: Number(m[2]) };

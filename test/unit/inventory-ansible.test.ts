@@ -4,6 +4,9 @@
 // variables and --limit selections as `pptp-fleet inventory`.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { InputError } from '../../src/errors.js';
+import { jsonValue } from '../../src/inventory/format.js';
 import { loadInventory, type GroupNode, type Inventory } from '../../src/inventory/load.js';
 import { selectHosts } from '../../src/inventory/pattern.js';
 
@@ -42,6 +45,18 @@ const LAYOUTS: Layout[] = [
   { name: "hosts written under all itself, which Ansible's all lists first", sources: [`${L}/all-hosts/hosts.yml`], limits: ['all', 'a1,z1', 'b1,u1,z2', 'h', 'g:u1'] },
   { name: "subscripts over a group's own order (its hosts, then its children's), not the file's; [g:vars] with trailing comments", sources: [`${L}/subscripts/hosts.ini`], limits: ['routers[0]', 'routers[0:1]', 'routers[-1]', 'r*[3]', 'all[0]', 'emea[0]', 'emea[1]', 'emea[-1]', '*[0]', 'canary[0]:emea[2]'] },
   { name: 'several -i, later sources winning', sources: [`${L}/multi/a.yml`, `${L}/multi/b.ini`], limits: ['all', 'g', 'h:g', 'g:!m1'] },
+  { name: 'rare YAML: keys kept for anchors, two merge keys, !!float, !!omap, !!pairs, integers past 2^53, a priority written as a string', sources: [`${L}/yaml-rare/hosts.yml`], limits: ['all', 'aa', 'zz:!r2', 'aa[1:0]'] },
+  { name: "rare INI: a second sign, integers past 2^53, IPv6 ranges with a port, a priority written as a string; Ansible 2.14's [1:0] and [x-y] subscripts", sources: [`${L}/ini-rare/hosts.ini`], limits: ['all', 'routers', 'fd00::1', 'routers[1:0]', 'routers[0-1]', 'routers[2-]', 'fd0*[1-2]'] },
+  { name: "INI in a file named .yml (Ansible's yaml plugin fails, its ini plugin reads it)", sources: [`${L}/ini-in-yml/hosts.yml`], limits: ['all', 'routers[1]'] },
+  { name: "a dynamic inventory using the script plugin's short form (\"web\": {} is the host web)", sources: [`${L}/script-short/inventory.sh`], limits: ['all', 'web', 'routers:!db'] },
+];
+
+/** Sources Ansible cannot read: pptp-fleet refuses them too, saying why (exit 2). */
+const REFUSED: { name: string; source: string; message: RegExp }[] = [
+  { name: 'an INI file saved with a UTF-8 byte order mark', source: `${L}/refused/bom.ini`, message: /line 1: the file starts with a UTF-8 byte order mark \(BOM\)/ },
+  { name: 'YAML in a file named .txt (Ansible reads it as INI)', source: `${L}/refused/yaml.txt`, message: /YAML in a file named "\*\.txt": .*reads this one as INI, which fails \(line 2: .*\): rename it/ },
+  { name: 'a host range [01:3] (begin and end of different widths)', source: `${L}/refused/range.ini`, message: /line 2: host range \[01:3\] in "db\[01:3\]": a start written with leading zeros needs an end of the same width \(\[01:03\]\)/ },
+  { name: "a dynamic inventory's group written null", source: `${L}/refused/script-null.sh`, message: /routers: expected a group \(hosts, children, vars\) or a list of hosts, got nothing/ },
 ];
 
 type Json = Record<string, unknown>;
@@ -59,7 +74,18 @@ function normalize(v: unknown, key = ''): unknown {
 
 function ansibleList(sources: string[], extra: string[] = []): Json {
   const args = [...sources.flatMap((s) => ['-i', s]), '--list', ...extra];
-  return JSON.parse(execFileSync('ansible-inventory', args, { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Json;
+  return exactJson(execFileSync('ansible-inventory', args, { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Json;
+}
+
+/** JSON with Python's exact integers: one past 2^53 a bigint (JSON.parse would drop its last digits). */
+function exactJson(text: string): unknown {
+  const exact = (v: unknown): unknown => {
+    if (typeof v === 'bigint') return v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+    if (Array.isArray(v)) return v.map(exact);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exact(x)]));
+    return v;
+  };
+  return exact(parseYaml(text, { schema: 'json', intAsBigInt: true }));
 }
 
 function ansibleLimit(sources: string[], pattern: string, extra: string[] = []): string[] {
@@ -95,21 +121,17 @@ function theirGroups(list: Json): Record<string, { hosts: string[]; children: st
   return out;
 }
 
-/** pptp-fleet's groups, leaving out the empty ones ansible-inventory --list does not print (it always prints ungrouped). */
+/**
+ * pptp-fleet's groups as ansible-inventory --list prints them (cli/inventory.py json_inventory):
+ * a group with neither hosts nor children has no entry of its own (ungrouped always has one),
+ * though its parent still lists it among its children.
+ */
 function nonEmpty(groups: Record<string, { hosts: string[]; children: string[] }>): Record<string, { hosts: string[]; children: string[] }> {
-  const full = (name: string): boolean => {
-    const g = groups[name];
-    return name === 'ungrouped' || (g !== undefined && (g.hosts.length > 0 || g.children.some(full)));
-  };
-  return Object.fromEntries(
-    Object.entries(groups)
-      .filter(([n]) => n === 'all' || full(n))
-      .map(([n, g]) => [n, { hosts: g.hosts, children: g.children.filter((c) => full(c)) }]),
-  );
+  return Object.fromEntries(Object.entries(groups).filter(([n, g]) => n === 'all' || n === 'ungrouped' || g.hosts.length > 0 || g.children.length > 0));
 }
 
 function ourVars(inv: Inventory): Json {
-  return Object.fromEntries(inv.hosts.map((h) => [h.name, JSON.parse(JSON.stringify(h.vars)) as unknown]));
+  return Object.fromEntries(inv.hosts.map((h) => [h.name, jsonValue(h.vars)]));
 }
 
 describe.skipIf(!hasAnsible)('inventories read as Debian ansible-inventory reads them', () => {
@@ -122,6 +144,8 @@ describe.skipIf(!hasAnsible)('inventories read as Debian ansible-inventory reads
       const inv = await load();
       const list = ansibleList(theirSources, extra);
       const hostvars = (list._meta as { hostvars: Json }).hostvars;
+      // (a host without variables has no hostvars entry, only its groups list it)
+      for (const [g, body] of Object.entries(list)) if (g !== '_meta') for (const h of (body as { hosts?: string[] }).hosts ?? []) hostvars[h] ??= {};
       expect(inv.hosts.map((h) => h.name).sort()).toEqual(Object.keys(hostvars).sort());
       expect(normalize(ourVars(inv))).toEqual(normalize(hostvars));
       expect(nonEmpty(ourGroups(inv.groups))).toEqual(theirGroups(list));
@@ -132,5 +156,16 @@ describe.skipIf(!hasAnsible)('inventories read as Debian ansible-inventory reads
       // in the same order: --serial batches follow it
       expect(selectHosts(inv, pattern).map((h) => h.name)).toEqual(ansibleLimit(theirSources, pattern, extra));
     });
+  });
+});
+
+describe.skipIf(!hasAnsible)('sources Debian ansible-inventory cannot read are refused, saying why', () => {
+  it.each(REFUSED)('$name', async ({ source, message }) => {
+    // (ansible-inventory only warns and lists nothing, unless unparsed sources are failures)
+    expect(() => ansibleList([source], [])).not.toThrow();
+    expect(() => execFileSync('ansible-inventory', ['-i', source, '--list'], { env: { ...ANSIBLE_ENV, ANSIBLE_INVENTORY_UNPARSED_FAILED: '1' }, stdio: 'ignore' })).toThrow();
+    const err = await loadInventory([source]).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toMatch(message);
   });
 });

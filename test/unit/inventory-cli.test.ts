@@ -38,6 +38,14 @@ describe('pptp-fleet inventory', () => {
     expect(err).toMatch(/^warning: .*tunnels\[2\]\.password: password written in plain text/);
   });
 
+  it('--list prints an integer past 2^53 with every digit, as ansible-inventory does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'inv-bigint-'));
+    await writeFile(join(dir, 'hosts.ini'), '[g]\nr1 ansible_host=127.0.0.1 serial=12345678901234567890 small=7\n');
+    const { out } = await run('-i', join(dir, 'hosts.ini'), '--list');
+    expect(out).toContain('"serial": 12345678901234567890,');
+    expect(out).toContain('"small": 7');
+  });
+
   it("reads the current directory's group_vars/ and host_vars/ as ansible-inventory does (its playbook directory), or --playbook-dir's", async () => {
     const L = 'test/fixtures/inventory/layouts/playbook-dir';
     const varsOf = (out: string): Record<string, unknown> | undefined => (JSON.parse(out) as { hosts: { name: string; vars: Record<string, unknown> }[] }).hosts.find((h) => h.name === 'r1')?.vars;

@@ -17,6 +17,8 @@ const LITERALS: [string, unknown][] = [
   ['{{ x }}', '{{ x }}'], ['abc', 'abc'], ["'a' 'b'", 'ab'], ['[1,]', [1]], ['5.', 5], ['.5', 0.5], ['+3', 3],
   ['1.2.3.4', '1.2.3.4'], ['2222', 2222], ['[unclosed', '[unclosed'],
   // a tuple without parentheses, string prefixes, Python's escapes
+  ['--1', '--1'], ['+-1', '+-1'], ['-(-1)', '-(-1)'], ['-(1)', -1], ['- 1', -1], ['-True', '-True'],
+  ['12345678901234567890', 12345678901234567890n], ['-0x1FFFFFFFFFFFFFFFFF', -590295810358705651711n],
   ['80,443', [80, 443]], ['True,', [true]], ["'a', 'b'", ['a', 'b']], ['8.8.8.8,1.1.1.1', '8.8.8.8,1.1.1.1'], ['1,,2', '1,,2'],
   ["u'x'", 'x'], ["b'x'", 'x'], ["r'a\\b'", 'a\\b'], ["'\\x41\\101\\u00e9'", 'AAé'], ["'a\\qb'", 'a\\qb'], ["f'x'", "f'x'"],
 ];
@@ -62,6 +64,8 @@ describe('malformed INI: file, line and what is wrong, all at once', () => {
     ['[g]\nr1:\n', [{ file: 'hosts', path: 'line 2', message: 'invalid host "r1:": a trailing ":" must be followed by a port' }]],
     ['[g]\nr1\n[g:vars]\njust words\n', [{ file: 'hosts', path: 'line 4', message: 'expected key=value, got "just words"' }]],
     ['[g ]\n', [{ file: 'hosts', path: 'line 1', message: 'invalid section "[g ]": no spaces or other characters are allowed in a section name' }]],
+    // (Ansible reads this one, with a host named "\ufeff": never what was meant)
+    ['\ufeff# hosts\n[g]\nr1\n', [{ file: 'hosts', path: 'line 1', message: "the file starts with a UTF-8 byte order mark (BOM), which Ansible's INI reader takes as part of the first line: save the file without it" }]],
     // (a router: a host without tunnels is left out with a warning instead, inventory-load.test.ts)
     ['[g]\nr1 ansible_port=seventy tunnels=\'[{"name": "t", "server": "127.0.0.1", "username": "u", "password": {"env": "X"}}]\'\n', [{ file: 'hosts', path: 'g.hosts.r1.ansible_port', message: 'expected a port number (1-65535), got "seventy"' }]],
   ] as [string, InputProblem[]][])('%j', async (text, want) => {

@@ -386,6 +386,31 @@ describe('YAML as Ansible reads it (YAML 1.1)', () => {
     expect(inv.hosts[0]).toMatchObject({ user: 'admin', sshLegacyAlgorithms: true });
   });
 
+  it('takes a top-level key kept for YAML anchors; a typo elsewhere, or one whose anchor nothing uses, stays an error', async () => {
+    const inv = await loadInventoryText('x-defaults: &d { ansible_user: admin }\nx-port: &p 2201\nall:\n  hosts:\n    r1: { <<: *d, ansible_port: *p }\n', 'hosts.yml');
+    expect(inv.hosts.map((h) => [h.name, h.user, h.port])).toEqual([['r1', 'admin', 2201]]);
+    // the mapping is an empty group, as in Ansible; the scalar no group
+    expect(inv.groups.children.map((g) => g.name)).toEqual(['ungrouped', 'x-defaults']);
+    expect(inv.warnings).toEqual([]);
+    await expect(loadInventoryText('x-defaults: &d { hots: { r1: } }\nall:\n  hosts:\n    r2:\n', 'hosts.yml')).rejects.toThrow(
+      'hosts.yml: x-defaults.hots: unknown group key "hots" (did you mean "hosts"?)',
+    );
+    await expect(loadInventoryText('routers: &r\n  hosts: { r1: }\n  chidlren: { eu: }\nall:\n  vars: { x: *r }\n', 'hosts.yml')).rejects.toThrow(
+      'hosts.yml: routers.chidlren: unknown group key "chidlren" (did you mean "children"?)',
+    );
+  });
+
+  it('keeps integers past 2^53 exact, and a port or priority that large is an error naming it', async () => {
+    const inv = await loadInventoryText('all:\n  hosts:\n    r1: { serial: 12345678901234567890 }\n', 'hosts.yml');
+    expect(host(inv, 'r1').vars.serial).toBe(12345678901234567890n);
+    await expect(loadInventoryText('all:\n  hosts:\n    r1: { ansible_port: 12345678901234567890 }\n', 'hosts.yml', { contactsHostsWithoutTunnels: true })).rejects.toThrow(
+      'hosts.yml: all.hosts.r1.ansible_port: expected a port number (1-65535), got 12345678901234567890',
+    );
+    await expect(loadInventoryText('all:\n  children:\n    g:\n      vars: { ansible_group_priority: "x" }\n      hosts: { r1: }\n', 'hosts.yml')).rejects.toThrow(
+      'hosts.yml: all.children.g.vars.ansible_group_priority: expected a whole number, got "x"',
+    );
+  });
+
   it('rejects tags it cannot honour instead of reading them as strings', async () => {
     await expect(loadInventoryText('all:\n  hosts:\n    r1: !include other.yaml\n', 'inline.yaml')).rejects.toThrow(
       /^inline.yaml: unsupported YAML tag !include at line 3, column \d+$/,

@@ -20,7 +20,7 @@ const CASES: [pattern: string | undefined, hosts: string[]][] = [
   ['canary', ['r03']],
   ['ungrouped', ['r01']],
   ['web*', ['r02', 'web1', 'web2']], // the glob matches group "web" and hosts web1, web2
-  ['r0[2-4]', ['r02', 'r03', 'r04']],
+  ['r0[2-4]*', ['r02', 'r03', 'r04']], // a character class: a term ending in [2-4] is a subscript (below)
   ['r0[!2]', ['r01', 'r03', 'r04']],
   ['r?0', ['r10']],
   ['~r0(1|2)', ['r01', 'r02']],
@@ -36,11 +36,19 @@ const CASES: [pattern: string | undefined, hosts: string[]][] = [
   ['routers[-1]', ['r10']],
   ['routers[1:2]', ['r03', 'r04']],
   ['routers[2:]', ['r04', 'r10']],
+  ['routers[1:0]', ['r03']], // Ansible 2.14: an end of 0 picks the start alone
+  ['routers[0-1]', ['r02', 'r03']], // Ansible 2.14's old [x-y] form, with a warning (below)
   ['web,r01,!r02', ['r01', 'web1', 'web2']],
   ['r10,r01', ['r01', 'r10']],
 ];
 
 describe('selectHosts (Ansible host patterns)', () => {
+  it('warns about the [x-y] subscript as Ansible 2.14 does, in the inventory\'s warnings', async () => {
+    const own = await loadInventory('test/fixtures/inventory/patterns.yaml');
+    expect(selectHosts(own, 'routers[1-2]').map((h) => h.name)).toEqual(['r03', 'r04']);
+    expect(own.warnings).toEqual(['--limit: "routers[1-2]": write [x:y] (inclusive) instead of [x-y], which Ansible reads the same way but calls removed']);
+  });
+
   for (const [pattern, hosts] of CASES) {
     it(`${String(pattern)} → ${hosts.join(' ')}`, () => {
       expect(names(pattern)).toEqual(hosts);
@@ -51,6 +59,8 @@ describe('selectHosts (Ansible host patterns)', () => {
     ['nosuch', ['no hosts matched "nosuch"']],
     ['routers:!typo', ['no hosts matched "typo"']],
     ['r0[0-4]?', ['no hosts matched "r0[0-4]?"']],
+    // Ansible 2.14 reads a final [2-4] as the subscript [2:4] of "r0", which names nothing
+    ['r0[2-4]', ['no hosts matched "r0[2-4]"']],
     ['empty', ['no hosts matched "empty"']], // the group exists but selects nothing
     ['routers:&db', ['no hosts matched "routers:&db"']],
     ['db[3]', ['no hosts matched the subscripted pattern "db[3]" (it has 1 hosts)']],

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { loadSettings } from '../../config/settings.js';
-import { maskedHostJson, renderGraph } from '../../inventory/format.js';
+import { jsonText, maskedHostJson, renderGraph } from '../../inventory/format.js';
 import { loadInventory } from '../../inventory/load.js';
 import { selectHosts } from '../../inventory/pattern.js';
 import { readVaultSecrets, type VaultSecret } from '../../inventory/vault.js';
@@ -81,10 +81,13 @@ export function registerInventory(program: Command): void {
         throw new InputError([{ file: 'inventory', path: '', message: 'no inventory: pass -i SOURCE or set "inventory" in .pptp-fleetrc' }]);
       }
       const inv = await loadInventory(sources, { vaultSecrets: await vaultSecretsFromFlags(flags), playbookDir: await playbookDirFromFlag(flags.playbookDir) });
+      const loadWarnings = inv.warnings.length;
       for (const w of inv.warnings) process.stderr.write(`warning: ${w}\n`);
       const hosts = selectHosts(inv, await expandLimitFiles(flags.limit));
+      // (--limit's own, `[0-1]`)
+      for (const w of inv.warnings.slice(loadWarnings)) process.stderr.write(`warning: ${w}\n`);
       if (flags.list) {
-        process.stdout.write(`${JSON.stringify({ hosts: hosts.map(maskedHostJson) }, null, 2)}\n`);
+        process.stdout.write(`${jsonText({ hosts: hosts.map(maskedHostJson) }, 2)}\n`);
       } else {
         // the hosts --list shows (a host left out with a warning is in the tree, not drawn); empty
         // groups are drawn as ansible-inventory draws them, unless --limit selects
