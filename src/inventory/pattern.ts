@@ -25,9 +25,9 @@ const LIMIT = '--limit';
  * restricts `all` (a play's own `hosts: r10,r01` would run r10 first; `--limit r10,r01` runs
  * r01 first), so `--serial` batches follow the inventory whatever order the pattern names.
  *
- * Differences from Ansible, on purpose: a comma-separated pattern may also use `:` inside each
- * comma part (`a,b:!c`; Ansible would read `b:!c` literally); a term matching no host or group
- * name is an error, not a warning (a typo in `!canary` must not roll out to the canaries), and
+ * Differences from Ansible, on purpose: a term matching no host or group name (a comma part is
+ * one term, `:` inside it included, as in Ansible: `a,b:!c` names a host `b:!c`) is an error,
+ * not a warning (a typo in `!canary` must not roll out to the canaries), and
  * so is a pattern selecting nothing. Errors: InputError `--limit: no hosts matched "X"`; what Ansible only
  * warns about (`[x-y]`) is added to `inv.warnings`.
  *
