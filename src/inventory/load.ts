@@ -31,11 +31,8 @@ export interface Inventory {
   hosts: HostSpec[];
   /** The group tree rooted at `all` (a group under several parents appears under each). */
   groups: GroupNode;
-  /**
-   * Every group's name in the order the sources created it (Ansible's inventory.groups, which
-   * `--limit` subscripts walk); absent: the tree's order from `all`.
-   */
-  groupOrder?: readonly string[];
+  /** Every group's name in the order the sources created it (Ansible's inventory.groups, which `--limit` subscripts walk). */
+  groupOrder: readonly string[];
   /** Things the caller should show but that do not stop a run (e.g. plain-text passwords). */
   warnings: string[];
   /**

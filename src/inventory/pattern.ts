@@ -178,12 +178,11 @@ class Context {
     };
     walk(inv.groups);
     // Terms walk the groups in the order the sources created them, as Ansible's
-    // _enumerate_matches walks inventory.groups (the tree's order where that is not known).
-    for (const g of inv.groupOrder ?? []) {
+    // _enumerate_matches walks inventory.groups.
+    for (const g of inv.groupOrder) {
       const node = found.get(g);
       if (node) this.nodes.set(g, node);
     }
-    for (const [g, node] of found) if (!this.nodes.has(g)) this.nodes.set(g, node);
     // Every host is in `all`, whatever the tree says.
     const listed = groupHostNames(inv.groups);
     const hosts = inv.hosts.map((h) => h.name);
