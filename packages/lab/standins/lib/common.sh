@@ -55,7 +55,7 @@ kernel_lock() {
 		if [ -n "$_kl_p" ] && [ ! -d "/proc/$_kl_p" ]; then rm -rf "$STATE/.kernel-lock"; continue; fi
 		_kl_n=$((_kl_n + 1))
 		[ "$_kl_n" -gt 3000 ] && break
-		sleep 0.01
+		/bin/busybox sleep 0.01
 	done
 	echo "$_kl_me" >"$STATE/.kernel-lock/pid" 2>/dev/null
 }
