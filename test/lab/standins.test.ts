@@ -447,8 +447,10 @@ describe('logread and logger', () => {
   it('logread shows only the ring: the newest 64 KB (16 KB on white russian); older pppd lines are gone', async () => {
     for (const [fw, ring] of [['openwrt', 65536], ['whiterussian', 16384]] as const) {
       const r = await router(fw);
-      const filler = Array.from({ length: 1200 }, (_, i) => `Jan  1 00:00:02 (none) user.notice noise: filler line ${i} of the log ring\n`).join('');
-      await writeFile(join(r.root, 'lab/state/syslog'), `Jan  1 00:00:01 (none) daemon.err pppd[9]: MS-CHAP authentication failed: E=691\n${filler}`);
+      // each in its firmware's format: on OpenWrt a line without logd's ctime stamp continues the entry before it
+      const stamp = (s: string): string => (fw === 'whiterussian' ? `Jan  1 00:00:0${s} (none)` : `Thu Jan  1 00:00:0${s} 1970`);
+      const filler = Array.from({ length: 1200 }, (_, i) => `${stamp('2')} user.notice noise: filler line ${i} of the log ring\n`).join('');
+      await writeFile(join(r.root, 'lab/state/syslog'), `${stamp('1')} daemon.err pppd[9]: MS-CHAP authentication failed: E=691\n${filler}`);
       const res = await sh(r, 'logger -t fleet last; logread | wc -c; logread | grep -c E=691; logread | tail -n 1 | grep -c "fleet: last"');
       const [size, found, newest] = res.stdout.trim().split('\n');
       expect(newest, fw).toBe('1');
@@ -456,6 +458,21 @@ describe('logread and logger', () => {
       expect(Number(size), fw).toBeGreaterThan(ring - 200);
       expect(found, fw).toBe('0');
     }
+  });
+
+  it('openwrt: a multi-line message is one logd entry, its prefix on the first line only; a per-pid grep keeps that line', async () => {
+    const r = await router('openwrt');
+    const res = await sh(
+      r,
+      "sed -i '/^ppp_generic$/d' /lab/state/modules; pppd nodetach 2>/dev/null; echo rc=$?; logread -l 1 | wc -l; logread -e README | wc -l; logread | grep -c 'pppd\\['; logread | grep 'pppd\\['",
+    );
+    const [rc, entry, matched, prefixed, line] = res.stdout.split('\n');
+    expect(rc).toBe('rc=4');
+    expect(entry?.trim()).toBe('6');
+    expect(matched?.trim()).toBe('6');
+    expect(prefixed).toBe('1');
+    expect(line).toMatch(/ daemon\.err pppd\[\d+\]: This system lacks kernel support for PPP\. {2}This could be because$/);
+    expect(await file(r, 'lab/state/syslog')).toMatch(/could be because\nthe PPP kernel module could not be loaded, or because PPP was not\n/);
   });
 
   it('white russian logread uses the busybox syslogd format and has no -e', async () => {
