@@ -1,5 +1,5 @@
 // Router output that can grow with the number of tunnels (facts, the packages step's re-gathered
-// facts, tunnels-up, status) leaves the router gzip-compressed when there are several tunnels
+// facts, tunnels-up, tunnels-down, status) leaves the router gzip-compressed when there are several tunnels
 // and the router has gzip: dropbear on OpenWrt 18.06+ drops sessions whose command output
 // exceeds about 14 KB, and with three tunnels the facts alone come to ~18 KB of text (~4 KB
 // compressed). With one tunnel the output stays plain text (~8 KB), and a router without gzip

@@ -273,7 +273,7 @@ done
 for d in ${kills.join(' ')}; do
   restore
   /bin/sh -s -- pptp-fleet:apply < /tmp/pf-captured >/dev/null 2>&1 &
-  p=$!; usleep $((d * 1000)); kill -9 $p 2>/dev/null; wait $p 2>/dev/null
+  p=$!; /bin/busybox usleep $((d * 1000)); kill -9 $p 2>/dev/null; wait $p 2>/dev/null
   echo "@ kill $d"; state
 done
 restore
@@ -563,7 +563,7 @@ restore
       // Provision both, then replace their tools with garbage printers.
       const pre = await applyWith(lab, { reportName: 'garbage-pre', args: ['--limit', 'r014,r015'] });
       expect(pre.code, pre.stdout).toBe(0);
-      const garbage = `#!/bin/sh\nhead -c 102400 /dev/urandom | od -An -tx1 -v | head -c 102400\necho\nexit 0\n`;
+      const garbage = `#!/bin/sh\nhead -c 102400 /dev/urandom | /bin/busybox od -An -tx1 -v | head -c 102400\necho\nexit 0\n`;
       const line = `#!/bin/sh\nhead -c 102400 /dev/zero | tr '\\\\000' 'x'\nexit 0\n`;
       await writeFile(routerPath(lab, 'r014', 'usr/sbin/pppd'), line, { mode: 0o755 });
       await writeFile(routerPath(lab, 'r015', 'sbin/lsmod'), garbage, { mode: 0o755 });

@@ -188,7 +188,7 @@ describe('a small lab (whiterussian ok, openwrt slow, openwrt ssh_hang, openwrt 
   });
 
   it('runs commands inside the router rootfs, not on the host', async () => {
-    const r = await ssh(lab, 'r001', 'cat /lab/firmware; hostname; echo made > /tmp/pf-infra-marker; ls /proc | grep -c "^[0-9]"');
+    const r = await ssh(lab, 'r001', 'cat /lab/firmware; cat /proc/sys/kernel/hostname; echo made > /tmp/pf-infra-marker; ls /proc | grep -c "^[0-9]"');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const [firmware, hostname, pidCount] = r.stdout.trim().split('\n');

@@ -68,7 +68,7 @@ describe('secrets on a 5-router lab with a hostile password', () => {
       await routerExec(
         lab,
         r,
-        '( while [ ! -f /tmp/pf-watch-stop ]; do ls -lna /etc/ppp/ /etc/ppp/peers/ 2>/dev/null; usleep 1000; done > /tmp/pf-watch.log 2>&1; : > /tmp/pf-watch-done ) </dev/null >/dev/null 2>&1 &',
+        '( while [ ! -f /tmp/pf-watch-stop ]; do ls -lna /etc/ppp/ /etc/ppp/peers/ 2>/dev/null; /bin/busybox usleep 1000; done > /tmp/pf-watch.log 2>&1; : > /tmp/pf-watch-done ) </dev/null >/dev/null 2>&1 &',
       );
     }
     for (const rt of lab.routers) {

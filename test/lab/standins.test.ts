@@ -208,6 +208,40 @@ describe('populateRootfs', () => {
   });
 });
 
+// OpenWrt's busybox config (package/utils/busybox/Config-defaults.in) leaves out applets and
+// features Debian's busybox has: the lab's routers must fail where a real one fails.
+describe('busybox as OpenWrt builds it', () => {
+  it('has no stat, od, usleep, timeout or hostname applet', async () => {
+    const r = await router('openwrt');
+    const res = await sh(r, 'for a in stat od usleep timeout hostname md5sum sha256sum gzip hexdump; do command -v $a >/dev/null && echo "$a"; done; echo end');
+    expect(res.stdout).toBe('md5sum\nsha256sum\ngzip\nhexdump\nend\n');
+  });
+
+  it('sleep takes whole seconds only (FLOAT_DURATION off): "sleep 0.2" fails with exit 1', async () => {
+    for (const fw of ['openwrt-19', 'openwrt', 'openwrt-apk', 'whiterussian'] as const) {
+      const r = await router(fw);
+      const res = await sh(r, 'sleep 0.2; echo rc=$?; sleep 0 0s; echo rc=$?; sleep 1ms; echo rc=$?');
+      expect(res.stdout, fw).toBe('rc=1\nrc=0\nrc=1\n');
+      expect(res.stderr, fw).toBe("sleep: invalid number '0.2'\nsleep: invalid number '1ms'\n");
+    }
+  });
+
+  it('sort without FEATURE_SORT_BIG: -o FILE prints to stdout and leaves FILE alone, -t/-k are ignored, -g is refused', async () => {
+    const r = await router('openwrt');
+    const res = await sh(
+      r,
+      "printf 'b\\na\\nb\\n' >/tmp/x; sort -u /tmp/x -o /tmp/x; echo rc=$?; cat /tmp/x; printf 'a:2\\nb:1\\n' | sort -t: -k2; printf '2\\n1\\n' | sort -g; echo rc=$?; printf '1\\n' | sort -g; printf 'c\\nb\\nb\\n' | sort -ru",
+    );
+    expect(res.stdout).toBe('a\nb\nrc=0\nb\na\nb\na:2\nb:1\nrc=2\n1\nc\nb\n');
+    expect(res.stderr).toBe('sort: unknown sort type\n');
+  });
+
+  it('tr without FEATURE_TR_CLASSES takes "[:lower:]" for its characters', async () => {
+    const r = await router('openwrt');
+    expect((await sh(r, "echo lower | tr '[:lower:]' '[:upper:]'; echo ab | tr a-b A-B; printf 'x\\000y' | tr -d '\\000'")).stdout).toBe('upper\nAB\nxy');
+  });
+});
+
 describe('package managers', () => {
   it('opkg refuses to install before "opkg update", like a fresh router with empty /var/opkg-lists', async () => {
     const r = await router('openwrt');
@@ -237,7 +271,7 @@ describe('package managers', () => {
 
   it('opkg fails while another opkg holds /var/lock/opkg.lock, and works once it is released', async () => {
     const r = await router('openwrt-24');
-    const res = await sh(r, '/lab/bin/hold-lock 5 & sleep 0.3; opkg update; echo rc=$?; kill $!; wait; opkg update >/dev/null; echo rc=$?');
+    const res = await sh(r, '/lab/bin/hold-lock 5 & /bin/busybox sleep 0.3; opkg update; echo rc=$?; kill $!; wait; opkg update >/dev/null; echo rc=$?');
     expect(res.stderr).toContain('Could not lock /var/lock/opkg.lock: Resource temporarily unavailable.');
     expect(res.stdout).toContain('rc=255\n');
     expect(res.stdout).toMatch(/rc=0\n$/);
@@ -280,7 +314,7 @@ describe('package managers', () => {
     const bad = await sh(r, 'apk add nonexistent');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('ERROR: unable to select packages:\n  nonexistent (no such package):\n');
-    const locked = await sh(r, '/lab/bin/hold-lock 5 & sleep 0.3; apk add kmod-mppe; echo rc=$?; kill $!');
+    const locked = await sh(r, '/lab/bin/hold-lock 5 & /bin/busybox sleep 0.3; apk add kmod-mppe; echo rc=$?; kill $!');
     expect(locked.stderr).toContain('ERROR: Unable to lock database');
     expect(locked.stdout).toContain('rc=99\n');
     const down = await router('openwrt-apk', 'feed_down');
@@ -413,8 +447,10 @@ describe('logread and logger', () => {
   it('logread shows only the ring: the newest 64 KB (16 KB on white russian); older pppd lines are gone', async () => {
     for (const [fw, ring] of [['openwrt', 65536], ['whiterussian', 16384]] as const) {
       const r = await router(fw);
-      const filler = Array.from({ length: 1200 }, (_, i) => `Jan  1 00:00:02 (none) user.notice noise: filler line ${i} of the log ring\n`).join('');
-      await writeFile(join(r.root, 'lab/state/syslog'), `Jan  1 00:00:01 (none) daemon.err pppd[9]: MS-CHAP authentication failed: E=691\n${filler}`);
+      // each in its firmware's format: on OpenWrt a line without logd's ctime stamp continues the entry before it
+      const stamp = (s: string): string => (fw === 'whiterussian' ? `Jan  1 00:00:0${s} (none)` : `Thu Jan  1 00:00:0${s} 1970`);
+      const filler = Array.from({ length: 1200 }, (_, i) => `${stamp('2')} user.notice noise: filler line ${i} of the log ring\n`).join('');
+      await writeFile(join(r.root, 'lab/state/syslog'), `${stamp('1')} daemon.err pppd[9]: MS-CHAP authentication failed: E=691\n${filler}`);
       const res = await sh(r, 'logger -t fleet last; logread | wc -c; logread | grep -c E=691; logread | tail -n 1 | grep -c "fleet: last"');
       const [size, found, newest] = res.stdout.trim().split('\n');
       expect(newest, fw).toBe('1');
@@ -422,6 +458,21 @@ describe('logread and logger', () => {
       expect(Number(size), fw).toBeGreaterThan(ring - 200);
       expect(found, fw).toBe('0');
     }
+  });
+
+  it('openwrt: a multi-line message is one logd entry, its prefix on the first line only; a per-pid grep keeps that line', async () => {
+    const r = await router('openwrt');
+    const res = await sh(
+      r,
+      "sed -i '/^ppp_generic$/d' /lab/state/modules; pppd nodetach 2>/dev/null; echo rc=$?; logread -l 1 | wc -l; logread -e README | wc -l; logread | grep -c 'pppd\\['; logread | grep 'pppd\\['",
+    );
+    const [rc, entry, matched, prefixed, line] = res.stdout.split('\n');
+    expect(rc).toBe('rc=4');
+    expect(entry?.trim()).toBe('6');
+    expect(matched?.trim()).toBe('6');
+    expect(prefixed).toBe('1');
+    expect(line).toMatch(/ daemon\.err pppd\[\d+\]: This system lacks kernel support for PPP\. {2}This could be because$/);
+    expect(await file(r, 'lab/state/syslog')).toMatch(/could be because\nthe PPP kernel module could not be loaded, or because PPP was not\n/);
   });
 
   it('white russian logread uses the busybox syslogd format and has no -e', async () => {
@@ -446,9 +497,9 @@ const pidDir = (fw: Firmware): string => (fw === 'openwrt-24' || fw === 'openwrt
 const isFw4 = (fw: Firmware): boolean => fw === 'openwrt' || fw === 'openwrt-24' || fw === 'openwrt-apk';
 
 // Shell snippets that wait (up to 10 s) instead of sleeping a fixed time.
-const WAIT_IP_UP = 'i=0; until grep -q "ip-up finished" /lab/state/syslog || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; ';
+const WAIT_IP_UP = 'i=0; until grep -q "ip-up finished" /lab/state/syslog || [ $i -ge 100 ]; do /bin/busybox sleep 0.1; i=$((i+1)); done; ';
 const killAndWait = (fw: Firmware): string =>
-  `kill $(head -n 1 ${pidDir(fw)}/ppp-office.pid); i=0; until grep -q "Exit\\.$" /lab/state/syslog || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; sleep 0.1; `;
+  `kill $(head -n 1 ${pidDir(fw)}/ppp-office.pid); i=0; until grep -q "Exit\\.$" /lab/state/syslog || [ $i -ge 100 ]; do /bin/busybox sleep 0.1; i=$((i+1)); done; /bin/busybox sleep 0.1; `;
 const KILL_AND_WAIT = killAndWait('openwrt');
 
 const IP_UP_FULL = `#!/bin/sh
@@ -768,7 +819,7 @@ describe('field facts: pid files and interface names', () => {
           // a second pppd for the same ifname cannot rename its unit
           // (it wrote the linkname pid file at start and removes it as it dies, as pppd's main() does)
           `pppd call office updetach logfd 1 | grep rename; echo rc=$?; ls ${d}; kill $(cat ${d}/pptp-office.pid); ` +
-          `i=0; while [ -e ${d}/pptp-office.pid ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; ls ${d}; echo end`,
+          `i=0; while [ -e ${d}/pptp-office.pid ] && [ $i -lt 100 ]; do /bin/busybox sleep 0.1; i=$((i+1)); done; ls ${d}; echo end`,
       );
       const [rc, pid, ifn, pid2, inVarRun, ifc, routes, rename, rc2, left, ...rest] = res.stdout.split('\n');
       expect(rc).toBe('rc=0');

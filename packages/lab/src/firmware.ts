@@ -385,6 +385,10 @@ function standinPlacements(firmware: Firmware): Record<string, string> {
     '/sbin/logread': 'bin/logread',
     '/usr/bin/logger': 'bin/logger',
     '/bin/uname': 'bin/uname',
+    // busybox applets as OpenWrt's config builds them (see APPLETS in rootfs.ts)
+    '/bin/sleep': 'bin/sleep',
+    '/usr/bin/sort': 'bin/sort',
+    '/usr/bin/tr': 'bin/tr',
     [p.packageManagerPath]: 'bin/pkg',
   };
   // 22.03+ (firewall4 on nftables) ship no iptables at all

@@ -64,10 +64,22 @@ const BASE_DIRS = [
 /**
  * Harmless busybox applets, placed where OpenWrt places them. No ps (tests read /proc), no
  * networking applets, and nothing the stand-ins provide (insmod, route, logread, logger...).
+ *
+ * The lab runs Debian's full busybox, OpenWrt a trimmed one: only applets that OpenWrt's default
+ * busybox config enables are linked (openwrt/openwrt package/utils/busybox/Config-defaults.in,
+ * read at 012feaa6 and ed3da775: STAT, OD, USLEEP, TIMEOUT and HOSTNAME are `n`, so there is no
+ * stat, od, usleep, timeout or hostname). Deviation, named: features that config turns off
+ * inside an applet the lab's busybox has on. sleep, sort and tr are therefore not links but thin
+ * wrappers laid by the firmware layer (standins/bin/sleep, sort, tr) that behave as OpenWrt's
+ * applets: no fractional sleep (FLOAT_DURATION=n), sort without FEATURE_SORT_BIG (-o, -k, -t
+ * ignored; -g, -M refused), tr without FEATURE_TR_CLASSES. Other trimmed features are not
+ * modelled (DATE_NANO `date +%N`, FEATURE_SH_READ_FRAC `read -t 0.5`, FIND_DELETE/FIND_EXEC_PLUS,
+ * XARGS_SUPPORT_REPL_STR/PARALLEL, CATN/CATV...): router programs must not use them. The stand-ins
+ * time themselves with `/bin/busybox sleep`, so only the product's scripts meet OpenWrt's sleep.
  */
 const APPLETS: Readonly<Record<'bin' | 'usr/bin', readonly string[]>> = {
-  bin: ['sh', 'ash', 'cat', 'ls', 'mkdir', 'mv', 'rm', 'rmdir', 'chmod', 'chown', 'ln', 'grep', 'egrep', 'sed', 'sleep', 'kill', 'date', 'echo', 'touch', 'cp', 'hostname', 'uname', 'true', 'false', 'mktemp', 'sync', 'usleep', 'gzip', 'gunzip', 'zcat'],
-  'usr/bin': ['readlink', 'md5sum', 'sha256sum', 'awk', 'head', 'tail', 'wc', 'cut', 'tr', 'sort', 'uniq', 'printf', 'test', '[', '[[', 'find', 'xargs', 'basename', 'dirname', 'env', 'id', 'expr', 'seq', 'tee', 'stat', 'od', 'hexdump', 'which'],
+  bin: ['sh', 'ash', 'cat', 'ls', 'mkdir', 'mv', 'rm', 'rmdir', 'chmod', 'chown', 'ln', 'grep', 'egrep', 'sed', 'kill', 'date', 'echo', 'touch', 'cp', 'uname', 'true', 'false', 'mktemp', 'sync', 'gzip', 'gunzip', 'zcat'],
+  'usr/bin': ['readlink', 'md5sum', 'sha256sum', 'awk', 'head', 'tail', 'wc', 'cut', 'uniq', 'printf', 'test', '[', '[[', 'find', 'xargs', 'basename', 'dirname', 'env', 'id', 'expr', 'seq', 'tee', 'hexdump', 'which'],
 };
 
 /**
@@ -75,7 +87,7 @@ const APPLETS: Readonly<Record<'bin' | 'usr/bin', readonly string[]>> = {
  * verified on a White Russian image): routers without gzip are where output goes uncompressed.
  */
 const MISSING_ON: Readonly<Partial<Record<Firmware, readonly string[]>>> = {
-  whiterussian: ['sha256sum', 'stat', 'gzip', 'gunzip', 'zcat'],
+  whiterussian: ['sha256sum', 'gzip', 'gunzip', 'zcat'],
 };
 
 /**

@@ -13,10 +13,10 @@ peer_of() {
   tool route -n 2>/dev/null | awk -v i="$1" '$NF == i && $3 == "255.255.255.255" && $4 ~ /H/ { print $1; exit }' | grep . ||
     tool ip route show dev "$1" 2>/dev/null | awk '/scope link/ && $1 ~ /^[0-9.]+$/ { print $1; exit }'
 }
-# stop_begin NAME PID: records the pppd a stop is about to end and its syslog line count so far.
+# stop_begin NAME PID: records the pppd a stop is about to end and the last syslog line it logged so far.
 stop_begin() {
   echo "$2" >"$W/$1.pid"
-  syslog | grep -c "pppd\[$2\]" >"$W/$1.before"
+  syslog | grep "pppd\[$2\]" | tail -n 1 >"$W/$1.before"
 }
 # stop_end NAME OK: records whether the stop ended it (OK 0: it did).
 stop_end() { if [ "$2" = 0 ]; then echo 1 >"$W/$1.stopped"; else echo 0 >"$W/$1.stopped"; fi; }
@@ -28,8 +28,8 @@ stop_report() {
   if [ -n "$_p" ]; then
     echo was=1; echo "pid=$_p"; echo "stopped=$(cat "$W/$1.stopped" 2>/dev/null)"
     echo '@@syslog'
-    _b=$(cat "$W/$1.before" 2>/dev/null); _b=${_b:-0}
-    syslog | grep "pppd\[$_p\]" | sed -n "$((_b + 1)),\$p" | tail -n 60 | pfx
+    _b=$(cat "$W/$1.before" 2>/dev/null)
+    syslog | grep "pppd\[$_p\]" | after "$_b" | tail -n 60 | pfx
   else
     echo was=0; echo pid=; echo stopped=1
     echo '@@syslog'

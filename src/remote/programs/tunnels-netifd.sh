@@ -90,7 +90,7 @@ failed() {
   _fe=$(errs "$2")
   [ -n "$_fe" ] && [ "$_fe" != "$(cat "$W/$1.err0")" ] && return 0
   _op=$(cat "$W/$1.old" 2>/dev/null)
-  syslog | sed -n "$((_mark + 1)),\$s/.*pppd\[\([0-9]*\)\]: Using interface pptp-$(cat "$W/$1.iface")\$/\1/p" >"$W/$1.seen"
+  syslog | after "$_mark" | sed -n "s/.*pppd\[\([0-9]*\)\]: Using interface pptp-$(cat "$W/$1.iface")\$/\1/p" >"$W/$1.seen"
   # (alive uses _k, the caller's loop counter, for its own)
   _fk=$_k _fr=1
   while read -r _fp; do [ -z "$_fp" ] || [ "$_fp" = "$_op" ] || alive "$_fp" || { _fr=0; break; }; done <"$W/$1.seen"
@@ -126,8 +126,8 @@ proto_pptp() {
 
 up() {
   proto_pptp
-  # syslog's length before the attempts: their "Using interface" lines come after it
-  _mark=$(syslog | wc -l)
+  # syslog's last line before the attempts: their "Using interface" lines come after it
+  _mark=$(syslog | tail -n 1)
   for _t in $TUNNELS; do
     _n=${_t%%:*}; _i=${_t#*:}; _m=${_i#*:}; _i=${_i%%:*}
     # This attempt supersedes the one an earlier run took the interface down after.
@@ -187,7 +187,7 @@ up() {
   done
   # Came up: give ppp-up a moment to log "Script /lib/netifd/ppp-up finished".
   sleep 1
-  syslog | sed -n "$((_mark + 1)),\$p" >"$W/log"
+  syslog | after "$_mark" >"$W/log"
   _lone=; _nl=0
   for _t in $TUNNELS; do
     _n=${_t%%:*}; _i=$(cat "$W/$_n.iface")

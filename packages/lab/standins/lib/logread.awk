@@ -20,18 +20,27 @@ BEGIN {
 		}
 	}
 	# The log is a ring buffer: ubox logd keeps 64 KB by default, busybox syslogd -C 16 KB. Older
-	# lines are gone; the oldest kept line may be cut, so it is dropped: a line is shown when it
+	# records are gone; the oldest kept one may be cut, so it is dropped: a record is shown when it
 	# starts after the first byte of the newest RING bytes (as `tail -c RING | sed 1d` shows them).
+	# A record is a line, with the lines after it that do not start with logd's ctime stamp: a
+	# multi-line message is one logd entry, prefixed once (see lab_log in common.sh). logd drops
+	# and -l counts whole entries; -e matches an entry as a whole.
 	RING = wr ? 16384 : 65536
+	STAMP = "^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ 0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [0-9][0-9][0-9][0-9] "
 	total = 0; head = 1; last = 0
 	while ((getline line < SYSLOG) > 0) {
-		last++; L[last] = line; OFF[last] = total
+		if (!wr && last > 0 && line !~ STAMP) {
+			# (the rest of an entry the ring dropped goes with it)
+			if (last >= head) L[last] = L[last] "\n" line
+		} else {
+			last++; L[last] = line; OFF[last] = total
+		}
 		total += length(line) + 1
 		while (total > RING && head <= last && OFF[head] <= total - RING) { delete L[head]; delete OFF[head]; head++ }
 	}
 	close(SYSLOG)
 	if (last == 0) printf "" >> SYSLOG
-	# -e keeps the lines matching the extended regular expression, -l N the last N of those.
+	# -e keeps the records matching the extended regular expression, -l N the last N of those.
 	k = 0
 	for (j = head; j <= last; j++) if (!havepat || L[j] ~ pattern) M[++k] = L[j]
 	first = (n != "" && n < k) ? k - n + 1 : 1
