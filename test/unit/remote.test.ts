@@ -49,6 +49,22 @@ describe('embedded programs', () => {
   });
 });
 
+describe('after MARK (common.sh): the log lines after the last one equal to MARK', () => {
+  const after = (mark: string, input: string): string => {
+    const res = spawnSync('/bin/sh', ['-c', `${PROGRAMS['common.sh']}\nafter "$1"`, 'sh', mark], { input, encoding: 'utf8' });
+    expect(res.status, res.stderr).toBe(0);
+    return res.stdout;
+  };
+  it('takes MARK as it is, backslashes included (a user name LAB\\fleet in a pppd line)', () => {
+    expect(after('sent name = "LAB\\fleet"', 'a\nsent name = "LAB\\fleet"\nb\nc\n')).toBe('b\nc\n');
+  });
+  it('after the last copy of MARK; every line where the ring dropped it or MARK is empty', () => {
+    expect(after('x', 'x\na\nx\nb\n')).toBe('b\n');
+    expect(after('gone', 'a\nb\n')).toBe('a\nb\n');
+    expect(after('', 'a\nb\n')).toBe('a\nb\n');
+  });
+});
+
 describe('boot script pid files', () => {
   const t = { name: 'office', demand: true, routes: ['10.20.0.0/16'] } as unknown as TunnelSpec;
   for (const [version, dir] of [['2.4.9', '/var/run'], ['2.5.1', '/var/run/pppd']] as const) {
