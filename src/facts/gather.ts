@@ -28,8 +28,14 @@ import { PROGRAMS, commonVars, program } from '../remote/program.js';
 /** What the router's audit log shows: the script itself arrives on stdin. */
 export const FACTS_COMMAND = '/bin/sh -s -- pptp-fleet:facts';
 
-/** Files larger than this are reported (type, mode, md5) without content. */
+/**
+ * Files larger than this are reported (type, mode, md5) without content, and the planner cannot
+ * edit them: 8 KB while the output is plain text (one tunnel: dropbear's ~14 KB, see
+ * shell/compress.ts), 64 KB once it is compressed (ip-up and ip-down grow by an arm of ~1 KB
+ * per hand-run tunnel: 8 of them passed 8 KB).
+ */
 export const MAX_CONTENT_BYTES = 8192;
+export const MAX_CONTENT_BYTES_COMPRESSED = 65536;
 
 export interface FactsScriptOptions {
   /**
@@ -41,6 +47,8 @@ export interface FactsScriptOptions {
   logLines?: number;
   /** netifd interface names whose /etc/config/network sections are reported (render/netifd.ts netifdInterface). */
   interfaces?: string[];
+  /** Files larger than this are reported without content (default MAX_CONTENT_BYTES). */
+  maxContentBytes?: number;
 }
 
 /**
@@ -69,7 +77,7 @@ export function factsScript(paths: string[], options: FactsScriptOptions = {}): 
     {
       ...commonVars(root),
       LOGN: logLines,
-      MAXC: MAX_CONTENT_BYTES,
+      MAXC: options.maxContentBytes ?? MAX_CONTENT_BYTES,
       PATHS: paths.join('\n'),
       LOCKS: PACKAGE_LOCK_FILES.join('\n'),
       ST: TUNNEL_STATE_PREFIX,

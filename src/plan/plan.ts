@@ -19,7 +19,7 @@ import { SYSUPGRADE_CONF, renderSysupgradeConf } from '../render/sysupgrade.js';
 import { byNetifd, handRunPppd, hasNetifdInterface, tunnelPppd } from './manager.js';
 import { uciChanges } from '../resources/uci.js';
 import { blockChanges } from '../resources/managed-block.js';
-import { currentContent, fileChanges, fileFact, type DesiredFile, type MaskSpec } from '../resources/file.js';
+import { currentContent, fileChanges, fileFact, NOT_GATHERED, type DesiredFile, type MaskSpec } from '../resources/file.js';
 import { moduleChanges } from '../resources/module.js';
 import { packageChanges } from '../resources/package.js';
 import { ResourceError } from '../resources/problem.js';
@@ -129,7 +129,7 @@ function why(facts: Facts, path: string, what: string): string {
 
 function mustRead(facts: Facts, path: string): string | null {
   const c = currentContent(facts, path);
-  if (c === undefined) throw new ResourceError(`${path}: its content was not gathered, cannot plan its changes`);
+  if (c === undefined) throw new ResourceError(`${path}: its content was not gathered (${NOT_GATHERED}), cannot plan its changes`);
   return c;
 }
 

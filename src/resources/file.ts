@@ -1,5 +1,6 @@
 // Whole files: compare content (or md5), mode and symlink state; write, chmod, delete or nothing.
 import { createHash } from 'node:crypto';
+import { MAX_CONTENT_BYTES, MAX_CONTENT_BYTES_COMPRESSED } from '../facts/gather.js';
 import type { FileFact, Facts } from '../facts/types.js';
 import type { Change } from '../plan/types.js';
 import { maskChapSecrets, maskSecrets } from '../render/mask.js';
@@ -32,6 +33,9 @@ export const normalizeMode = (mode: string): string => mode.replace(/^0+(?=\d)/,
 export function fileFact(facts: Facts, path: string): FileFact {
   return facts.files[path] ?? { path, type: 'missing' };
 }
+
+/** Why a file's content can be missing from the facts, for error messages. */
+export const NOT_GATHERED = `larger than the facts report, ${MAX_CONTENT_BYTES / 1024} KB with one tunnel and ${MAX_CONTENT_BYTES_COMPRESSED / 1024} KB with more, or not text`;
 
 /**
  * What `path` holds now: its text (through a symlink), null when missing, undefined when it

@@ -4,7 +4,7 @@ import type { Facts } from '../facts/types.js';
 import type { Change } from '../plan/types.js';
 import { bare, editBlocks, type BlockEdit } from '../render/blocks.js';
 import { pppdReadWords } from '../render/pppd-words.js';
-import { currentContent, fileChanges, type MaskSpec } from './file.js';
+import { currentContent, fileChanges, NOT_GATHERED, type MaskSpec } from './file.js';
 import { ResourceError } from './problem.js';
 
 export interface DesiredBlocks {
@@ -39,7 +39,7 @@ export function insertPoint(insert: DesiredBlocks['insert']): BlockEdit['insertA
  */
 export function blockChanges(desired: DesiredBlocks, facts: Facts): Change[] {
   const before = currentContent(facts, desired.path);
-  if (before === undefined) throw new ResourceError(`${desired.path}: its content was not gathered, cannot edit its managed blocks`);
+  if (before === undefined) throw new ResourceError(`${desired.path}: its content was not gathered (${NOT_GATHERED}), cannot edit its managed blocks`);
   if (before === null && desired.blocks.length === 0) return [];
   const start = before ?? desired.initial ?? '';
   const after = editBlocks(start, { set: desired.blocks, remove: desired.remove, insertAt: insertPoint(desired.insert) });
