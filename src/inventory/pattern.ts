@@ -204,7 +204,11 @@ class Context {
     const groups = [...this.nodes.values()].filter((g) => test(g.name));
     const special = expr.startsWith('~') || /[.?*[]/.test(expr);
     const named = groups.length === 0 || special ? this.hostOrder.filter(test) : [];
-    if (groups.length === 0 && named.length === 0) return `no hosts matched "${term}"`;
+    if (groups.length === 0 && named.length === 0) {
+      // a term ending in [N], [x:y] or [x-y] is a subscript, never a glob (splitSubscript): say so
+      const read = subscript ? ` (read as Ansible reads it: a subscript of "${expr}", which names no group or host; a character class is written ${term}*)` : '';
+      return `no hosts matched "${term}"${read}`;
+    }
     // Ansible's list (inventory/manager.py _enumerate_matches): each matching group's hosts in
     // its own order (Group.get_hosts), group after group without removing repeats, then the
     // hosts matched by name; a subscript picks from that list, and only then are repeats

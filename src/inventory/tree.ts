@@ -242,9 +242,11 @@ export function readTree(doc: unknown, file: string, tree: InventoryTree = empty
   for (const [name, body] of Object.entries(doc)) {
     // A top-level key kept for YAML anchors (`x-defaults: &d {ansible_user: admin}`, aliased
     // below as `<<: *d`) is no typo: Ansible makes it an empty group (warning about its keys),
-    // or skips it when it is no mapping; so do we, silently. One holding hosts, children or vars
-    // is a group like any other.
-    if (anchorHolders.has(name) && !(isMapping(body) && GROUP_KEYS.some((k) => k in body))) {
+    // or skips it when it is no mapping; so do we, silently. One holding hosts, children or vars,
+    // or a key that looks like a typo of them (`hsots:` holding the anchor), is a group like any
+    // other: its typo is an error, not hosts silently dropped.
+    const groupLike = isMapping(body) && Object.keys(body).some((k) => (GROUP_KEYS as readonly string[]).includes(k) || didYouMean(k, GROUP_KEYS) !== '');
+    if (anchorHolders.has(name) && !groupLike) {
       if (isMapping(body) && GROUP_NAME.test(name)) addGroup(tree, name, [name]);
       continue;
     }

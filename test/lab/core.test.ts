@@ -336,7 +336,9 @@ describe('orchestrator core on a 53-router lab', () => {
       ['r01*', ['r010', 'r011', 'r012', 'r013', 'r014', 'r015', 'r016', 'r017', 'r018', 'r019']],
       ['r001,r050', ['r001', 'r050']],
       ['~^r05[1-3]$', ['r051', 'r052', 'r053']],
-      ['r00[1-3]', ['r001', 'r002', 'r003']],
+      // a character class needs a glob after it: a term ending in [1-3] is a subscript, as in Ansible
+      ['r00[1-3]*', ['r001', 'r002', 'r003']],
+      ['all[1:3]', ['r002', 'r003', 'r004']],
       ['r04*:!r045:!r049', ['r040', 'r041', 'r042', 'r043', 'r044', 'r046', 'r047', 'r048']],
     ];
     for (const [pattern, names] of limits) {

@@ -168,4 +168,12 @@ describe.skipIf(!hasAnsible)('sources Debian ansible-inventory cannot read are r
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).message).toMatch(message);
   });
+
+  it('a dynamic inventory\'s "all" written {}: Ansible stops on the loop its short form makes, we refuse it', async () => {
+    const source = `${L}/refused/script-all.sh`;
+    expect(() => execFileSync('ansible-inventory', ['-i', source, '--list'], { env: ANSIBLE_ENV, stdio: 'pipe' })).toThrow(/recursive dependency loop/);
+    const err = await loadInventory([source]).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toMatch(/all: expected a group \(hosts, children, vars\): the short form .* would make "all" a host/);
+  });
 });

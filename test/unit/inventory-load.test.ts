@@ -398,6 +398,10 @@ describe('YAML as Ansible reads it (YAML 1.1)', () => {
     await expect(loadInventoryText('routers: &r\n  hosts: { r1: }\n  chidlren: { eu: }\nall:\n  vars: { x: *r }\n', 'hosts.yml')).rejects.toThrow(
       'hosts.yml: routers.chidlren: unknown group key "chidlren" (did you mean "children"?)',
     );
+    // a typo whose own value holds the anchor another host uses: an error, not r1 dropped
+    await expect(loadInventoryText('routers:\n  hsots:\n    r1: &v { ansible_host: 192.0.2.1 }\nothers:\n  hosts:\n    r2: *v\n', 'hosts.yml')).rejects.toThrow(
+      'hosts.yml: routers.hsots: unknown group key "hsots" (did you mean "hosts"?)',
+    );
   });
 
   it('keeps integers past 2^53 exact, and a port or priority that large is an error naming it', async () => {

@@ -60,7 +60,7 @@ describe('selectHosts (Ansible host patterns)', () => {
     ['routers:!typo', ['no hosts matched "typo"']],
     ['r0[0-4]?', ['no hosts matched "r0[0-4]?"']],
     // Ansible 2.14 reads a final [2-4] as the subscript [2:4] of "r0", which names nothing
-    ['r0[2-4]', ['no hosts matched "r0[2-4]"']],
+    ['r0[2-4]', ['no hosts matched "r0[2-4]" (read as Ansible reads it: a subscript of "r0", which names no group or host; a character class is written r0[2-4]*)']],
     ['empty', ['no hosts matched "empty"']], // the group exists but selects nothing
     ['routers:&db', ['no hosts matched "routers:&db"']],
     ['db[3]', ['no hosts matched the subscripted pattern "db[3]" (it has 1 hosts)']],
