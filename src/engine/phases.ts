@@ -1,7 +1,7 @@
 // The host pipeline's round trips: each phase sends one script over the transport and returns
 // what the router said, parsed. No decisions here (judge.ts) and no state (host.ts).
 import { HostError } from '../errors.js';
-import { FACTS_COMMAND, MAX_CONTENT_BYTES, MAX_CONTENT_BYTES_COMPRESSED, factsScript } from '../facts/gather.js';
+import { FACTS_COMMAND, MAX_CONTENT_BYTES, MAX_CONTENT_BYTES_COMPRESSED, MAX_TOTAL_CONTENT_BYTES_COMPRESSED, factsScript } from '../facts/gather.js';
 import { parseFacts } from '../facts/parse.js';
 import type { Facts } from '../facts/types.js';
 import { APPLY_COMMAND, applyScript, parseApplyOutput } from '../apply/script.js';
@@ -62,8 +62,8 @@ function factsScriptFor(names: string[], root: string): string {
     // Every tunnel's possible netifd interface: its manager is known only once the facts are.
     const interfaces = [...new Set(names.map(netifdInterface))];
     // (the output is compressed from COMPRESS_FROM_TUNNELS tunnels on: gzipOutputFor at both callers)
-    const maxContentBytes = names.length >= COMPRESS_FROM_TUNNELS ? MAX_CONTENT_BYTES_COMPRESSED : MAX_CONTENT_BYTES;
-    script = factsScript(plannerPaths(names), { ...(root ? { root } : {}), interfaces, maxContentBytes });
+    const limits = names.length >= COMPRESS_FROM_TUNNELS ? { maxContentBytes: MAX_CONTENT_BYTES_COMPRESSED, maxTotalContentBytes: MAX_TOTAL_CONTENT_BYTES_COMPRESSED } : { maxContentBytes: MAX_CONTENT_BYTES };
+    script = factsScript(plannerPaths(names), { ...(root ? { root } : {}), interfaces, ...limits });
     factsScripts.set(key, script);
   }
   return script;

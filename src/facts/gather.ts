@@ -30,12 +30,14 @@ export const FACTS_COMMAND = '/bin/sh -s -- pptp-fleet:facts';
 
 /**
  * Files larger than this are reported (type, mode, md5) without content, and the planner cannot
- * edit them: 8 KB while the output is plain text (one tunnel: dropbear's ~14 KB, see
- * shell/compress.ts), 64 KB once it is compressed (ip-up and ip-down grow by an arm of ~1 KB
- * per hand-run tunnel: 8 of them passed 8 KB).
+ * edit them: 8 KB for a router with one tunnel, whose output is plain text (dropbear's ~14 KB,
+ * see shell/compress.ts); from two tunnels on (output compressed where the router has gzip) 64 KB
+ * a file and 48 KB for all files together, about 5-7 KB compressed: ip-up and ip-down grow by an
+ * arm of ~1 KB per hand-run tunnel, and 8 of them passed 8 KB.
  */
 export const MAX_CONTENT_BYTES = 8192;
 export const MAX_CONTENT_BYTES_COMPRESSED = 65536;
+export const MAX_TOTAL_CONTENT_BYTES_COMPRESSED = 49152;
 
 export interface FactsScriptOptions {
   /**
@@ -49,6 +51,8 @@ export interface FactsScriptOptions {
   interfaces?: string[];
   /** Files larger than this are reported without content (default MAX_CONTENT_BYTES). */
   maxContentBytes?: number;
+  /** Files whose content would take all files' content past this are reported without it (default: no limit). */
+  maxTotalContentBytes?: number;
 }
 
 /**
@@ -78,6 +82,7 @@ export function factsScript(paths: string[], options: FactsScriptOptions = {}): 
       ...commonVars(root),
       LOGN: logLines,
       MAXC: options.maxContentBytes ?? MAX_CONTENT_BYTES,
+      MAXT: options.maxTotalContentBytes ?? 0,
       PATHS: paths.join('\n'),
       LOCKS: PACKAGE_LOCK_FILES.join('\n'),
       ST: TUNNEL_STATE_PREFIX,

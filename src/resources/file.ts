@@ -1,6 +1,6 @@
 // Whole files: compare content (or md5), mode and symlink state; write, chmod, delete or nothing.
 import { createHash } from 'node:crypto';
-import { MAX_CONTENT_BYTES, MAX_CONTENT_BYTES_COMPRESSED } from '../facts/gather.js';
+import { MAX_CONTENT_BYTES, MAX_CONTENT_BYTES_COMPRESSED, MAX_TOTAL_CONTENT_BYTES_COMPRESSED } from '../facts/gather.js';
 import type { FileFact, Facts } from '../facts/types.js';
 import type { Change } from '../plan/types.js';
 import { maskChapSecrets, maskSecrets } from '../render/mask.js';
@@ -35,7 +35,7 @@ export function fileFact(facts: Facts, path: string): FileFact {
 }
 
 /** Why a file's content can be missing from the facts, for error messages. */
-export const NOT_GATHERED = `larger than the facts report, ${MAX_CONTENT_BYTES / 1024} KB with one tunnel and ${MAX_CONTENT_BYTES_COMPRESSED / 1024} KB with more, or not text`;
+export const NOT_GATHERED = `larger than the facts report: ${MAX_CONTENT_BYTES / 1024} KB with one tunnel; with more, ${MAX_CONTENT_BYTES_COMPRESSED / 1024} KB a file and ${MAX_TOTAL_CONTENT_BYTES_COMPRESSED / 1024} KB for all together; or not text`;
 
 /**
  * What `path` holds now: its text (through a symlink), null when missing, undefined when it

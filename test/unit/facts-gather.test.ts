@@ -366,6 +366,22 @@ for (const sh of shells()) {
       expect(f['/etc/pf/nul']?.content).toBeUndefined();
     });
 
+    it('with limits: a file up to maxContentBytes, all files together up to maxTotalContentBytes, in path order', () => {
+      const r = root('openwrt');
+      mkdirSync(join(r, 'etc/pf'), { recursive: true });
+      const files = { '/etc/pf/a': 'a'.repeat(9000) + '\n', '/etc/pf/b': 'b'.repeat(9000) + '\n', '/etc/pf/c': 'c\n', '/etc/pf/d': 'd'.repeat(20000) + '\n' };
+      for (const [p, c] of Object.entries(files)) writeFileSync(join(r, p), c);
+      const facts = (opts: { maxContentBytes?: number; maxTotalContentBytes?: number }): Record<string, string | undefined> => {
+        const f = parseFacts(runScript(sh, factsScript(Object.keys(files), { root: r, ...opts })).stdout).files;
+        return Object.fromEntries(Object.keys(files).map((p) => [p, f[p]?.content === undefined ? undefined : `${f[p]?.content?.length}`]));
+      };
+      // the default: 8 KB a file, no total
+      expect(facts({})).toEqual({ '/etc/pf/a': undefined, '/etc/pf/b': undefined, '/etc/pf/c': '2', '/etc/pf/d': undefined });
+      expect(facts({ maxContentBytes: 65536 })).toEqual({ '/etc/pf/a': '9001', '/etc/pf/b': '9001', '/etc/pf/c': '2', '/etc/pf/d': '20001' });
+      // b would take the total past 12000: no content; the small c still fits after it
+      expect(facts({ maxContentBytes: 65536, maxTotalContentBytes: 12000 })).toEqual({ '/etc/pf/a': '9001', '/etc/pf/b': undefined, '/etc/pf/c': '2', '/etc/pf/d': undefined });
+    });
+
     it('runs no command hidden in a path, and globs nothing', () => {
       const r = root('openwrt');
       const marker = join(r, 'pwned');

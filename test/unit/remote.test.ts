@@ -49,7 +49,7 @@ describe('embedded programs', () => {
   });
 });
 
-describe('after MARK (common.sh): the log lines after the last one equal to MARK', () => {
+describe('after MARK (common.sh): the log lines after the last one that contains MARK', () => {
   const after = (mark: string, input: string): string => {
     const res = spawnSync('/bin/sh', ['-c', `${PROGRAMS['common.sh']}\nafter "$1"`, 'sh', mark], { input, encoding: 'utf8' });
     expect(res.status, res.stderr).toBe(0);
@@ -57,6 +57,10 @@ describe('after MARK (common.sh): the log lines after the last one equal to MARK
   };
   it('takes MARK as it is, backslashes included (a user name LAB\\fleet in a pppd line)', () => {
     expect(after('sent name = "LAB\\fleet"', 'a\nsent name = "LAB\\fleet"\nb\nc\n')).toBe('b\nc\n');
+  });
+  it('finds the mark tunnels-up logs inside logd\'s line (stamp, priority, tag before it)', () => {
+    const log = 'Mon Dec  7 12:00:01 2026 daemon.err pppd[100]: See README.linux\nMon Dec  7 12:00:02 2026 user.notice pptp-fleet: tunnels-up 4242: attempts begin\nSee README.linux\nz\n';
+    expect(after('tunnels-up 4242: attempts begin', log)).toBe('See README.linux\nz\n');
   });
   it('after the last copy of MARK; every line where the ring dropped it or MARK is empty', () => {
     expect(after('x', 'x\na\nx\nb\n')).toBe('b\n');

@@ -26,11 +26,11 @@ findtool() {
 pfx() { sed 's/^/|/'; }
 # syslog: the system log (logread, else /var/log/messages).
 syslog() { tool logread 2>/dev/null || cat "$R/var/log/messages" 2>/dev/null; }
-# after MARK: the lines of stdin after the last one equal to MARK (a log line read earlier), all
-# of them when none is: the ring dropped it. A line count is no mark: logd keeps a 64 KB ring, and
-# once it is full (a router that has run a while) each new line pushes an old one out. (MARK
-# through the environment: awk -v would read its backslashes as escapes, as in `LAB\fleet`.)
-after() { PF_MARK=$1 awk '{ L[++n] = $0; if (ENVIRON["PF_MARK"] != "" && $0 == ENVIRON["PF_MARK"]) k = n } END { for (i = k + 1; i <= n; i++) print L[i] }'; }
+# after MARK: the lines of stdin after the last one that contains MARK, all of them when none
+# does: the ring dropped it. A line count is no mark: logd keeps a 64 KB ring, and once it is full
+# (a router that has run a while) each new line pushes an old one out. (MARK through the
+# environment: awk -v would read its backslashes as escapes, as in `LAB\fleet`.)
+after() { PF_MARK=$1 awk '{ L[++n] = $0; if (ENVIRON["PF_MARK"] != "" && index($0, ENVIRON["PF_MARK"])) k = n } END { for (i = k + 1; i <= n; i++) print L[i] }'; }
 
 # pidfile_of NAME: _pf=NAME's pid file: in PIDDIR, the dir of this router's pppd version; when
 # the caller does not know the version (PIDDIR empty: `status` reads no facts), in whichever of

@@ -13,7 +13,7 @@
 # catches what awk cannot see (a NUL cuts busybox awk's line short, or is kept by gawk): a file
 # whose content does not hash to its md5, or holds a NUL, is reported without content. Only a
 # file without an md5 (md5sum missing) pays for its own NUL count.
-# Variables (-v): MAXC, sq (a single quote), PM, PKGDB, PPPD; LOGN and MSGS for facts-log.awk.
+# Variables (-v): MAXC (a file's content limit), MAXT (all files' content together, 0: none), sq (a single quote), PM, PKGDB, PPPD; LOGN and MSGS for facts-log.awk.
 function emit(s) { OUT = OUT s "\n" }
 function pkgdone() {
   if (st == "installed" && p != "") { NAMES[++np] = p; if (p == "ppp" || p == "ppp-multilink") pv = v }
@@ -64,7 +64,7 @@ function content(f, l,   s, r, cmd, t, nn, x, i) {
   emit("md5=" MD[f])
   s = size(l)
   if (s !~ /^[0-9]+$/) { emit("content=binary"); return }
-  if (s + 0 >= MAXC + 0) { emit("content=too-large"); return }
+  if (s + 0 >= MAXC + 0 || (MAXT + 0 > 0 && SENT + s > MAXT + 0)) { emit("content=too-large"); return }
   if (MD[f] == "") {
     r = ""; cmd = "tr -d " sq "\\000" sq " <" q(f) " | wc -c"
     cmd | getline r; close(cmd)
@@ -76,6 +76,7 @@ function content(f, l,   s, r, cmd, t, nn, x, i) {
   if (t == s + 0) nl = 1
   else if (t == s + 1) nl = 0
   else { emit("content=binary"); return }
+  SENT += s
   emit("content=text"); emit("nl=" nl)
   for (i = 1; i <= nn; i++) emit("|" B[i])
 }

@@ -1,12 +1,12 @@
 # shellcheck shell=sh
 # The facts round trip: prints everything the planner needs in the framed format
 # (src/remote/frame.ts) that src/facts/parse.ts reads back. See src/facts/gather.ts.
-# Header: R, NL, CR, PIDDIRS (every dir pppd keeps pid files in, space-separated), LOGN (syslog lines per alive pppd), MAXC (content size limit),
+# Header: R, NL, CR, PIDDIRS (every dir pppd keeps pid files in, space-separated), LOGN (syslog lines per alive pppd), MAXC (content size limit), MAXT (total content limit, 0: none),
 # PATHS (managed paths, one a line), LOCKS (package manager lock files, one a line),
 # ST (prefix of the tool's per-tunnel state files: ST-NAME.out, .daemon),
 # FILES_AWK and LOG_AWK (the programs facts-files.awk and facts-log.awk), NETIFS (the netifd
 # interface names of the host's tunnels, one a line: their /etc/config/network sections).
-# shellcheck disable=SC2154 # R, NL, CR, PIDDIRS, LOGN, MAXC, PATHS, LOCKS, ST, *_AWK, NETIFS: header
+# shellcheck disable=SC2154 # R, NL, CR, PIDDIRS, LOGN, MAXC, MAXT, PATHS, LOCKS, ST, *_AWK, NETIFS: header
 LC_ALL=C; export LC_ALL
 _ifs=$IFS
 # Output is gathered in $O and written once at the end (sections may come in any order), and
@@ -190,7 +190,7 @@ done
   if [ -n "$LSL" ]; then echo '#L'; ls -ldn $LSL 2>/dev/null; fi
   if [ -n "$REG" ]; then echo '#M'; md5sum $REG 2>/dev/null; fi
   if [ -n "$LIVE" ]; then echo '#G'; "$LOGREAD" 2>/dev/null; fi
-} </dev/null | LIVE=$LIVE awk -v MAXC="$MAXC" -v sq="'" -v PM="$PM" -v PKGDB="$PKGDB" -v PPPD="$PPPD" \
+} </dev/null | LIVE=$LIVE awk -v MAXC="$MAXC" -v MAXT="$MAXT" -v sq="'" -v PM="$PM" -v PKGDB="$PKGDB" -v PPPD="$PPPD" \
   -v LOGN="$LOGN" -v MSGS="$R/var/log/messages" "$FILES_AWK$NL$LOG_AWK"
 set +f
 IFS=$_ifs

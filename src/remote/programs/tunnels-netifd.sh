@@ -114,6 +114,11 @@ proto_pptp() {
   _h=$(tool ubus call network get_proto_handlers 2>/dev/null </dev/null)
   case $_h in *'"ppp"'*) ;; *) return 0 ;; esac
   case $_h in *'"pptp"'*) return 0 ;; esac
+  # A restart loads only what ppp.sh then finds, with this very test (it fails where two pppd
+  # version dirs match too): without ppp-mod-pptp's plugin it brings no pptp, and would take every
+  # interface down on every run for nothing (the tunnel's hint says what is missing).
+  # shellcheck disable=SC2144
+  [ -f "$R"/usr/lib/pppd/*/pptp.so ] 2>/dev/null || return 0
   tool logger -t pptp-fleet "netifd has no pptp protocol (ppp-mod-pptp was installed after it started): restarting the network" </dev/null 2>/dev/null
   "$R/etc/init.d/network" restart </dev/null >/dev/null 2>&1
   RESTARTED=failed
@@ -126,8 +131,11 @@ proto_pptp() {
 
 up() {
   proto_pptp
-  # syslog's last line before the attempts: their "Using interface" lines come after it
-  _mark=$(syslog | tail -n 1)
+  # A line of our own before the attempts: their "Using interface" lines come after it. (The log's
+  # last line is no mark: a multi-line message's continuation lines carry no stamp or pid, and a
+  # pppd netifd retries prints them again word for word.)
+  _mark="tunnels-up $$: attempts begin"
+  tool logger -t pptp-fleet "$_mark" </dev/null 2>/dev/null
   for _t in $TUNNELS; do
     _n=${_t%%:*}; _i=${_t#*:}; _m=${_i#*:}; _i=${_i%%:*}
     # This attempt supersedes the one an earlier run took the interface down after.
@@ -146,16 +154,15 @@ up() {
         if [ -z "$_sp" ] || [ "$_old" != "$_sp" ]; then
           echo kept >"$W/$_n.action"; echo 0 >"$W/$_n.rc"; echo "$_old" >"$W/$_n.pids"; rm -f "$R$MARK$_n"; continue
         fi ;;
-      ensure:*'"pending": true'*) echo started >"$W/$_n.action"; rm -f "$R$MARK$_n"; continue ;;
     esac
-    # netifd just restarted (proto_pptp) starts every autostart interface itself, with the
-    # configuration written now: an ifup (down, then up) would stop that first attempt (and no
-    # pppd from before the restart is left to tell apart)
-    if [ "$RESTARTED" = 1 ]; then
-      case $_s in *'"autostart": true'*) echo started >"$W/$_n.action"; rm -f "$R$MARK$_n"; continue ;; esac
-    fi
     echo started >"$W/$_n.action"
     rm -f "$R$MARK$_n"
+    # netifd's own attempt is under way: an interface pending after the reload, or any autostart
+    # one once netifd just restarted (proto_pptp), with the configuration written now. An ifup
+    # (down, then up) would stop that first attempt (and no pppd from before the restart is left
+    # to tell apart).
+    case $_m:$_s in ensure:*'"pending": true'*) continue ;; esac
+    case $RESTARTED:$_s in 1:*'"autostart": true'*) continue ;; esac
     # A restart's old pppd is not part of the new attempt.
     echo "$_old" >"$W/$_n.old"
     _o=$(tool ifup "$_i" </dev/null 2>&1)
