@@ -150,7 +150,7 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
       return [...uciBatchLines(c, root, fail), ok];
     case 'network-restart':
       // The tunnels-up step restarts the network when netifd lacks pptp (tunnels-netifd.sh).
-      throw new Error('network-restart is run by the tunnels-up step, not by an apply script');
+      throw new Error('internal error: network-restart is run by the tunnels-up step, never by an apply script');
     case 'uci-revert':
       return [`pf_uci_revert ${t} ${shQuote(root ? `${root}/etc/config` : '')} ${[c.target, ...c.sections].map(shQuote).join(' ')}`, ok];
   }

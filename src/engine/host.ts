@@ -37,7 +37,7 @@ import { handRunPppd, hasNetifdInterface } from '../plan/manager.js';
 import type { NetifdUpMode } from '../pptp/netifd-tunnels.js';
 import { netifdInterface } from '../render/netifd.js';
 import { uciConfigs } from './rollback.js';
-import type { TunnelStop } from '../pptp/scripts.js';
+import type { TunnelRun, TunnelStop } from '../pptp/scripts.js';
 
 /** Run the context's playbook on one host and describe what happened. */
 export async function runHost(host: HostSpec, batch: number, ctx: RunContext): Promise<HostResult> {
@@ -204,13 +204,22 @@ class HostRun {
     this.step = next;
   }
 
+  /**
+   * The network restart the tunnels-up step will run (planNetworkRestart), judged from the router
+   * as this run found it, before the install, for the tunnels it starts (--tunnel): only where
+   * the playbook installs the packages (without the plugin the program restarts nothing).
+   */
+  private predictedRestart(step: Extract<PlaybookStep, { kind: 'tunnels-up' }>): Change[] {
+    if (!this.ctx.playbook.steps.some((s) => s.kind === 'packages')) return [];
+    return planStep(step, { ...this.host, tunnels: this.selectedTunnels }, this.initialFacts);
+  }
+
   private async tunnelsUp(step: Extract<PlaybookStep, { kind: 'tunnels-up' }>): Promise<void> {
     const timeoutSec = step.timeoutSec;
     const present = this.presentTunnels;
     if (this.ctx.check) {
       this.setTunnels(present.map((t) => tunnelWithoutLog(t.name, 'not_checked', null)));
-      // The router as this run found it: the install the packages step plans has not happened.
-      const restart = this.plan(planStep(step, this.host, this.initialFacts));
+      const restart = this.plan(this.predictedRestart(step));
       this.emitStep('skipped', ['check mode', ...restart.map((c) => `${c.kind} ${c.target}: ${c.reason}`)].join('; '));
       return;
     }
@@ -227,7 +236,14 @@ class HostRun {
     // that attempt instead of starting another; `ifup` the others that must restart (netifdUps).
     // (netifd's first: its program may restart the network, which a hand-run tunnel started
     // before would not survive)
-    const netifdRuns = viaNetifd.length > 0 ? await startNetifdTunnels(this.l, 'tunnels-up', netifdUps(viaNetifd, this.facts, this.changes), timeoutSec) : [];
+    let netifdRuns: TunnelRun[] = [];
+    try {
+      if (viaNetifd.length > 0) netifdRuns = await startNetifdTunnels(this.l, 'tunnels-up', netifdUps(viaNetifd, this.facts, this.changes), timeoutSec);
+    } catch (err) {
+      // An SSH session over the WAN may not survive the restart: the report still says it may have run.
+      this.plan(this.predictedRestart(step).map((c) => networkRestart(`${c.reason}; it may have run before the session was lost`)));
+      throw err;
+    }
     const runs = [...netifdRuns, ...(byPppd.length > 0 ? await startTunnels(this.l, 'tunnels-up', byPppd, timeoutSec, this.facts.pppdVersion) : [])];
     if (runs.some((r) => r.netifdRestarted !== undefined)) {
       // What happened, planned or not (a plugin installed by hand without a restart): in the report's changes.

@@ -4,6 +4,7 @@
 // and changes nothing; after `lab reboot` netifd brings it back by itself. White Russian keeps
 // the hand-run pppd, whose boot script brings it back too.
 import { access, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labReboot, type Lab, type LabRouter } from '../../packages/lab/src/index.js';
@@ -17,6 +18,7 @@ let lab: Lab;
 let password = '';
 let first: { code: number | null; out: string; report: Report };
 let check: { code: number | null; out: string; report: Report };
+let checkBare: { code: number | null; out: string; report: Report };
 
 const router = (name: string): LabRouter => {
   const r = lab.routers.find((x) => x.name === name);
@@ -42,6 +44,11 @@ beforeAll(async () => {
   password = (await readFile(lab.passwordPath, 'utf8')).trim();
   const dry = await runCliReport(lab, ['apply', '--check', '--forks', '5'], 'check');
   check = { code: dry.r.code, out: dry.r.stdout + dry.r.stderr, report: dry.report };
+  // without a packages step nothing installs the plugin, and the program restarts nothing
+  const noPackages = path.join(lab.dir, 'no-packages.yaml');
+  await writeFile(noPackages, 'name: no packages\nsteps:\n  - pppd-files\n  - routing\n  - tunnels-up: { timeout: 30 }\n');
+  const bare = await runCliReport(lab, ['apply', '--check', '-p', noPackages, '--limit', 'r001'], 'check-bare');
+  checkBare = { code: bare.r.code, out: bare.r.stdout + bare.r.stderr, report: bare.report };
   const { r, report } = await runCliReport(lab, ['apply', '--forks', '5'], 'first');
   first = { code: r.code, out: r.stdout + r.stderr, report };
 }, 240_000);
@@ -111,6 +118,8 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
     for (const h of check.report.hosts) expect(h.changes.some((c) => c.action === 'network-restart'), h.name).toBe(h.name !== WR);
     for (const h of first.report.hosts) expect(h.changes.filter((c) => c.action === 'network-restart'), h.name).toEqual(h.name === WR ? [] : [restart]);
     expect(check.out).toMatch(/r001 tunnels-up skipped \(check mode; network-restart network: ppp-mod-pptp is installed after netifd started/);
+    expect(checkBare.code, checkBare.out).toBe(0);
+    expect(hostOf(checkBare.report, 'r001').changes.filter((c) => c.action === 'network-restart')).toEqual([]);
     for (const name of NETIFD) {
       expect(await sh(name, 'ubus call network get_proto_handlers'), name).toContain('"pptp"');
       const restarts = (await sh(name, 'logread')).split('\n').filter((l) => /pptp-fleet: netifd has no pptp protocol/.test(l));
