@@ -2,7 +2,7 @@
 // No test framework here, so scripts/verdict-accuracy.mjs can run it from dist/.
 
 import { createHash } from 'node:crypto';
-import { diagnose, parsePppdLog } from './parse.js';
+import { diagnoseParsed, parsePppdLog } from './parse.js';
 import { VERDICTS, type Verdict } from './types.js';
 
 export interface AccuracyCase {
@@ -36,7 +36,8 @@ export function confusionTable(cases: readonly AccuracyCase[]): ConfusionTable {
   const misses: ConfusionTable['misses'] = [];
   let correct = 0;
   for (const c of cases) {
-    const got: Outcome = parsePppdLog(c.text).isPppdLog ? diagnose(c.text).verdict : NOT_PPPD_LOG;
+    const parsed = parsePppdLog(c.text);
+    const got: Outcome = parsed.isPppdLog ? diagnoseParsed(parsed).verdict : NOT_PPPD_LOG;
     rows[c.expected][got] += 1;
     if (got === c.expected) correct += 1;
     else misses.push({ name: c.name, expected: c.expected, got });

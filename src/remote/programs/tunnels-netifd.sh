@@ -136,6 +136,9 @@ up() {
   # pppd netifd retries prints them again word for word.)
   _mark="tunnels-up $$: attempts begin"
   tool logger -t pptp-fleet "$_mark" </dev/null 2>/dev/null
+  # No such line (no logger, no logd): the last line is the mark. Never all of the log: an
+  # earlier attempt's "Using interface" pids would end this attempt (failed).
+  syslog | grep -qF "$_mark" || _mark=$(syslog | tail -n 1)
   for _t in $TUNNELS; do
     _n=${_t%%:*}; _i=${_t#*:}; _m=${_i#*:}; _i=${_i%%:*}
     # This attempt supersedes the one an earlier run took the interface down after.
