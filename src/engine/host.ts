@@ -39,6 +39,9 @@ import { netifdInterface } from '../render/netifd.js';
 import { uciConfigs } from './rollback.js';
 import type { TunnelRun, TunnelStop } from '../pptp/scripts.js';
 
+/** A change as a step line shows it: `network-restart network: REASON`. */
+const withReason = (c: Change): string => `${c.kind} ${c.target}: ${c.reason}`;
+
 /** Run the context's playbook on one host and describe what happened. */
 export async function runHost(host: HostSpec, batch: number, ctx: RunContext): Promise<HostResult> {
   const started = Date.now();
@@ -220,7 +223,7 @@ class HostRun {
     if (this.ctx.check) {
       this.setTunnels(present.map((t) => tunnelWithoutLog(t.name, 'not_checked', null)));
       const restart = this.plan(this.predictedRestart(step));
-      this.emitStep('skipped', ['check mode', ...restart.map((c) => `${c.kind} ${c.target}: ${c.reason}`)].join('; '));
+      this.emitStep('skipped', ['check mode', ...restart.map(withReason)].join('; '));
       return;
     }
     const plan = planTunnelsUp(present, this.facts, new Set(tunnelsToRestart(this.host, this.facts, this.changes)));
@@ -247,8 +250,8 @@ class HostRun {
     const runs = [...netifdRuns, ...(byPppd.length > 0 ? await startTunnels(this.l, 'tunnels-up', byPppd, timeoutSec, this.facts.pppdVersion) : [])];
     if (runs.some((r) => r.netifdRestarted !== undefined)) {
       // What happened, planned or not (a plugin installed by hand without a restart): in the report's changes.
-      this.plan([networkRestart('netifd had no pptp protocol (ppp-mod-pptp was installed after it started): every interface went down for a moment')]);
-      this.emitStep('start', 'netifd restarted to load the pptp protocol (ppp-mod-pptp was installed after netifd started): every interface went down for a moment');
+      const restart = this.plan([networkRestart('netifd had no pptp protocol (ppp-mod-pptp was installed after it started): every interface went down for a moment')]);
+      this.emitStep('start', restart.map(withReason).join('; '));
     }
     for (const t of plan.start) {
       const run = runs.find((x) => x.name === t.name);

@@ -1,7 +1,7 @@
 // The host pipeline's round trips: each phase sends one script over the transport and returns
 // what the router said, parsed. No decisions here (judge.ts) and no state (host.ts).
 import { HostError } from '../errors.js';
-import { FACTS_COMMAND, MAX_CONTENT_BYTES, MAX_CONTENT_BYTES_COMPRESSED, MAX_TOTAL_CONTENT_BYTES_COMPRESSED, factsScript } from '../facts/gather.js';
+import { FACTS_COMMAND, contentLimits, factsScript } from '../facts/gather.js';
 import { parseFacts } from '../facts/parse.js';
 import type { Facts } from '../facts/types.js';
 import { APPLY_COMMAND, applyScript, parseApplyOutput } from '../apply/script.js';
@@ -24,7 +24,7 @@ import {
 import { NETIFD_UP_COMMAND, netifdUpScript, type NetifdUp } from '../pptp/netifd-tunnels.js';
 import { netifdInterface } from '../render/netifd.js';
 import type { TunnelManager } from '../inventory/types.js';
-import { COMPRESS_FROM_TUNNELS, gzipOutputFor } from '../shell/compress.js';
+import { compressesOutput, gzipOutputFor } from '../shell/compress.js';
 import type { ExecResult, Transport } from '../transport.js';
 import type { HostStep } from './events.js';
 import { firstLine } from './judge.js';
@@ -61,9 +61,8 @@ function factsScriptFor(names: string[], root: string): string {
   if (script === undefined) {
     // Every tunnel's possible netifd interface: its manager is known only once the facts are.
     const interfaces = [...new Set(names.map(netifdInterface))];
-    // (the output is compressed from COMPRESS_FROM_TUNNELS tunnels on: gzipOutputFor at both callers)
-    const limits = names.length >= COMPRESS_FROM_TUNNELS ? { maxContentBytes: MAX_CONTENT_BYTES_COMPRESSED, maxTotalContentBytes: MAX_TOTAL_CONTENT_BYTES_COMPRESSED } : { maxContentBytes: MAX_CONTENT_BYTES };
-    script = factsScript(plannerPaths(names), { ...(root ? { root } : {}), interfaces, ...limits });
+    // (both callers send it through gzipOutputFor(names.length, ...))
+    script = factsScript(plannerPaths(names), { ...(root ? { root } : {}), interfaces, ...contentLimits(compressesOutput(names.length)) });
     factsScripts.set(key, script);
   }
   return script;

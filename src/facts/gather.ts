@@ -39,6 +39,11 @@ export const MAX_CONTENT_BYTES = 8192;
 export const MAX_CONTENT_BYTES_COMPRESSED = 65536;
 export const MAX_TOTAL_CONTENT_BYTES_COMPRESSED = 49152;
 
+/** The content limits for facts whose output goes out COMPRESSED or as plain text. */
+export function contentLimits(compressed: boolean): Pick<FactsScriptOptions, 'maxContentBytes' | 'maxTotalContentBytes'> {
+  return compressed ? { maxContentBytes: MAX_CONTENT_BYTES_COMPRESSED, maxTotalContentBytes: MAX_TOTAL_CONTENT_BYTES_COMPRESSED } : { maxContentBytes: MAX_CONTENT_BYTES };
+}
+
 export interface FactsScriptOptions {
   /**
    * Tests only: a directory prefixed to every absolute path the script reads (a fake router

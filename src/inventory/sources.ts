@@ -233,12 +233,12 @@ export function readListForm(doc: Record<string, unknown>, file: string, tree: I
       problem([name], `expected a group (hosts, children, vars) or a list of hosts, got ${describeValue(body)}`);
       continue;
     }
-    // (`"all": {}` would be a host named all in ungrouped: Ansible stops on the loop it makes)
-    if (opts.script === true && name === 'all' && isSimpleHost(body)) {
-      problem([name], 'expected a group (hosts, children, vars): the short form (a group with none of them) would make "all" a host, which Ansible refuses (a recursive dependency loop)');
-      continue;
-    }
     if (opts.script === true && isSimpleHost(body)) {
+      // (`"all": {}` would be a host named all in ungrouped: Ansible stops on the loop it makes)
+      if (name === 'all') {
+        problem([name], 'expected a group (hosts, children, vars): the short form (a group with none of them) would make "all" a host, which Ansible refuses (a recursive dependency loop)');
+        continue;
+      }
       // The script plugin's short form: a "group" with none of hosts, children and vars is one
       // host of that name in a group of that name, its keys the group's variables ("web": {}
       // is the host web). A key that looks like a typo of them stays an error.

@@ -31,7 +31,10 @@ export function gzipOutput(script: string, options: CompressOptions = {}): strin
   return `pf_body() {\n${script}\n}\n${header({ R: root })}${PROGRAMS['gzip-output.sh']}`;
 }
 
+/** Whether a program for COUNT tunnels sends its output compressed (gzipOutputFor), where the router has gzip. */
+export const compressesOutput = (count: number): boolean => count >= COMPRESS_FROM_TUNNELS;
+
 /** gzipOutput(script) when COUNT tunnels make the output large, else SCRIPT unchanged. */
 export function gzipOutputFor(count: number, script: string): string {
-  return count >= COMPRESS_FROM_TUNNELS ? gzipOutput(script) : script;
+  return compressesOutput(count) ? gzipOutput(script) : script;
 }

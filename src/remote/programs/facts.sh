@@ -133,7 +133,7 @@ pppd_fact() {
     [ -f "$R$ST$_n.daemon" ] && read -r _d 2>/dev/null <"$R$ST$_n.daemon"
     _d=${_d%"$CR"}
     [ "$_p" = "$_d" ] && [ -f "$R$ST$_n.out" ] && _o=$R$ST$_n.out
-      # (a name with a tab or a line break would shift the record's fields: such a pid file is skipped)
+    # (a name with a tab or a line break would shift the record's fields: such a pid file is skipped)
     case $_n$_i in *"$TAB"*|*"$NL"*) return 0 ;; esac
     LIVE=$LIVE$_n$TAB$_p$TAB$_i$TAB$2$TAB$_o$NL
   else
