@@ -211,10 +211,10 @@ function intIn(min: number, max: number): z.ZodNumber {
  * digits counts too (`"5"`, as a YAML inventory often quotes it; Python's int() also takes
  * blanks around it, a sign and `_` between digits).
  */
+const priorityRange = intIn(-1_000_000, 1_000_000);
 const groupPriority = byType<number>('a whole number', (v) => {
-  const range = intIn(-1_000_000, 1_000_000);
-  if (typeof v === 'number') return range;
-  if (typeof v === 'string' && /^\s*[-+]?[0-9]+(?:_[0-9]+)*\s*$/.test(v)) return z.string().transform((t) => Number(t.replace(/_/g, ''))).pipe(range);
+  if (typeof v === 'number') return priorityRange;
+  if (typeof v === 'string' && /^\s*[-+]?[0-9]+(?:_[0-9]+)*\s*$/.test(v)) return z.string().transform((t) => Number(t.replace(/_/g, ''))).pipe(priorityRange);
   return undefined;
 });
 

@@ -2,7 +2,7 @@
 // inventory plugin reads it, keeping for every variable the YAML path where it is written.
 import type { InputProblem } from '../errors.js';
 import { isIPv6 } from 'node:net';
-import { describeValue, didYouMean, formatPath, type PathSegment } from '../config/input.js';
+import { describeValue, didYouMean, formatPath, suggest, type PathSegment } from '../config/input.js';
 
 /** One variable as written: its value and where (YAML path of the key). */
 export interface VarEntry {
@@ -245,7 +245,8 @@ export function readTree(doc: unknown, file: string, tree: InventoryTree = empty
     // or skips it when it is no mapping; so do we, silently. One holding hosts, children or vars,
     // or a key that looks like a typo of them (`hsots:` holding the anchor), is a group like any
     // other: its typo is an error, not hosts silently dropped.
-    const groupLike = isMapping(body) && Object.keys(body).some((k) => (GROUP_KEYS as readonly string[]).includes(k) || didYouMean(k, GROUP_KEYS) !== '');
+    // (suggest: the key itself, or the one it is a typo of)
+    const groupLike = isMapping(body) && Object.keys(body).some((k) => suggest(k, GROUP_KEYS) !== undefined);
     if (anchorHolders.has(name) && !groupLike) {
       if (isMapping(body) && GROUP_NAME.test(name)) addGroup(tree, name, [name]);
       continue;
