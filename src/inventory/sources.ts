@@ -145,7 +145,13 @@ async function readSource(src: string, tree: InventoryTree, problems: InputProbl
         else problems.push({ file: src, path: 'plugin', message: `inventory plugin configurations (plugin: ${doc.plugin}) are not supported (${EXPORT_PLUGIN_HOSTS})` });
         return;
       }
-      // (an empty .yml is an error, "the inventory is empty", where Ansible's ini plugin reads no host)
+      // An empty .yml (nothing, or comments only) in a directory holds no host, as Ansible's ini
+      // plugin reads it after its yaml plugin refused it ("Parsed empty YAML file"): a placeholder
+      // among the others. Named alone it is an error ("the inventory is empty"): nothing to do.
+      if ((doc === null || doc === undefined) && where.inDirectory) {
+        tree.warnings.push(`${src}: empty, no hosts from it`);
+        return;
+      }
       if (isListForm(doc)) problems.push(...readListForm(doc as Record<string, unknown>, src, tree));
       else problems.push(...readTree(doc, src, tree, false, anchorHolders).problems);
       return;
