@@ -838,11 +838,15 @@ export function diagnoseParsed(parsed: ParsedLog, context: DiagnoseContext = {})
 /**
  * The attempt whose end the verdict reports: the last. A log captured while a persist retry is
  * just starting ends in an attempt with no outcome yet; the one before it says what is wrong.
+ * Unless the retry already heard the peer's LCP where the attempt before never did: whatever
+ * ended that one (no answer, a stop while waiting for the peer) is not where the retry stands,
+ * and the retry's own state (no outcome yet) is the news.
  */
 function lastAttempt(attempts: Attempt[]): Attempt | undefined {
   const last = attempts[attempts.length - 1];
   const before = attempts[attempts.length - 2];
-  return last && before && last.verdict === 'other' && last.endedBy === null ? before : last;
+  if (!last || !before || last.verdict !== 'other' || last.endedBy !== null) return last;
+  return last.lcp.received.length > 0 && before.lcp.received.length === 0 ? last : before;
 }
 
 function emptyAttempt(): Attempt {

@@ -317,8 +317,11 @@ const KNOWN_FAILURES: Record<string, number> = {
   "HTML entities": 0,
   "cat -n line numbers": 0,
   // a mail's wrapped or quoted-printable lines numbered one by one (grep numbers the file's
-  // lines, not a mail's soft-broken rows), and a paste whose every line carries trailing blanks
-  "grep -n line numbers": 3,
+  // lines, not a mail's soft-broken rows), and a paste whose every line carries trailing blanks;
+  // and a DSL router's numbered, newest-first log page (field44-p-pastebin-tp-link-...): "1:302 2017-04-21
+  // 14:04:11 PPP Information ..." is no router row, so its order is not turned and its unfinished
+  // last attempt (which heard the peer, stop 39) is not told from the one before
+  "grep -n line numbers": 4,
   "cat -A line ends": 0,
   "HTML <br> line ends": 0,
   "[code] fence": 0,
@@ -397,8 +400,10 @@ const KNOWN_FAILURES: Record<string, number> = {
   "timestamps missing on some lines": 0,
   // field16-trusty-server-huawei-e1762-...: wvdial's stdout ("--> local  IP address ...") has no
   // date; with dated syslog lines put between its lines, they read as those lines' wrapped
-  // tails. A program's stdout and syslog are never one stream like that.
-  "other daemons interleaved": 1,
+  // tails. A program's stdout and syslog are never one stream like that. And the DSL router's
+  // log page (field44-p-pastebin-tp-link-...), whose rows, with syslog lines between them, are no
+  // longer read as one newest-first page (as for grep -n)
+  "other daemons interleaved": 2,
   // field34-ubuntuforums-kubuntu-1010-...: two pppd share one pptp call manager; the cut takes
   // the second pppd's start away, and its "Modem hangup" joins the first one's LCP time-out
   "cut off at the beginning": 1,
@@ -414,8 +419,9 @@ const KNOWN_FAILURES: Record<string, number> = {
   "docker compose logs": 0,
   // a reStructuredText line block ("    |  --> pppd: ...", field29-rst-slackware-huawei-ec152-...)
   // inside Docker's JSON "log" field, and a docs page's ASCII grid table around each line
-  // (field30-github-docs-gemalto-pls8-...): a page's markup no container prints
-  "Docker json-file log": 2,
+  // (field30-github-docs-gemalto-pls8-...): a page's markup no container prints; and a DSL
+  // router's web log page in a container's output (field44-p-pastebin-tp-link-..., as for grep -n)
+  "Docker json-file log": 3,
   // the exports, like `journalctl -o cat`, drop the pids that alone told two pppd apart
   // (synthetic-logread-pppoe-wan-and-pptp, field21-ubuntuforums-edgy-pppoeconf-...,
   // field22-lkml-slackware-rp-pppoe-...: a restart under a new pid read as the old attempt's tail)

@@ -1248,6 +1248,27 @@ describe('what a cut or mangled paste still tells', () => {
     ].join('\n');
     expect(diagnose(text).verdict).toBe('no_response');
   });
+  it('leaves the verdict to an unfinished retry that already heard the peer where the attempt before never did', () => {
+    const first = [
+      'daemon.notice pppd[2201]: pppd 2.4.9 started by root, uid 0',
+      'daemon.notice pppd[2201]: Connect: pptp-vpn <--> pptp (203.0.113.7)',
+      'daemon.debug pppd[2201]: sent [LCP ConfReq id=0x1 <mru 1400> <magic 0x1a2b3c4d>]',
+      'daemon.warn pppd[2201]: LCP: timeout sending Config-Requests',
+      'daemon.notice pppd[2201]: Connection terminated.',
+      'daemon.info pppd[2201]: Exit.',
+      'daemon.notice pppd[2260]: pppd 2.4.9 started by root, uid 0',
+      'daemon.notice pppd[2260]: Connect: pptp-vpn <--> pptp (203.0.113.7)',
+      'daemon.debug pppd[2260]: sent [LCP ConfReq id=0x1 <mru 1400> <magic 0x5e6f7a8b>]',
+    ];
+    // the retry has said nothing new: the time-out before it is what is wrong
+    expect(diagnose(first.join('\n')).verdict).toBe('no_response');
+    // the retry got the server's LCP (GRE passes now): the time-out no longer describes the link
+    const heard = [...first, 'daemon.debug pppd[2260]: rcvd [LCP ConfReq id=0x1 <mru 1400> <auth chap MS-v2> <magic 0x0badcafe>]'];
+    expect(diagnose(heard.join('\n')).verdict).toBe('other');
+    // the attempt before had heard the peer too (it failed later on): it still decides
+    const both = [...first.slice(0, 3), 'daemon.debug pppd[2201]: rcvd [LCP ConfReq id=0x1 <mru 1400> <auth chap MS-v2> <magic 0x0badcafe>]', 'daemon.err pppd[2201]: MS-CHAP authentication failed: E=691 Authentication failure', 'daemon.err pppd[2201]: CHAP authentication failed', ...first.slice(4), heard[heard.length - 1]!];
+    expect(diagnose(both.join('\n')).verdict).toBe('auth_failed');
+  });
   it("does not take a front end's report of pppd's exit after pppd's own end for a signal", () => {
     const text = ['Connect: ppp0 <--> /dev/pts/0', 'Modem hangup', 'Connection terminated.', 'pptpconfig: pppd process terminated by signal 16 (failed)'].join('\n');
     expect(diagnose(text).verdict).not.toBe('stopped_locally');
