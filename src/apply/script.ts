@@ -149,8 +149,9 @@ function step(c: Change, opts: ApplyScriptOptions): string[] {
     case 'uci-batch':
       return [...uciBatchLines(c, root, fail), ok];
     case 'network-restart':
-      // The tunnels-up step restarts the network when netifd lacks pptp (tunnels-netifd.sh).
-      throw new Error('internal error: network-restart is run by the tunnels-up step, never by an apply script');
+    case 'interface-restore':
+      // The tunnels-up step restarts the network when netifd lacks pptp, and brings back what it took down (tunnels-netifd.sh).
+      throw new Error(`internal error: ${c.kind} is run by the tunnels-up step, never by an apply script`);
     case 'uci-revert':
       return [`pf_uci_revert ${t} ${shQuote(root ? `${root}/etc/config` : '')} ${[c.target, ...c.sections].map(shQuote).join(' ')}`, ok];
   }

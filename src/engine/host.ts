@@ -8,7 +8,7 @@
 import type { Facts } from '../facts/types.js';
 import type { HostSpec, TunnelSpec } from '../inventory/types.js';
 import type { PlaybookStep } from '../playbook/types.js';
-import { networkRestart, planStep, tunnelsToRestart } from '../plan/plan.js';
+import { interfaceRestore, networkRestart, planStep, tunnelsToRestart } from '../plan/plan.js';
 import { describeChange, type Change } from '../plan/types.js';
 import type { HostResult, TunnelResult } from '../report/types.js';
 import type { RunContext } from './context.js';
@@ -249,8 +249,13 @@ class HostRun {
     }
     const runs = [...netifdRuns, ...(byPppd.length > 0 ? await startTunnels(this.l, 'tunnels-up', byPppd, timeoutSec, this.facts.pppdVersion) : [])];
     if (runs.some((r) => r.netifdRestarted !== undefined)) {
-      // What happened, planned or not (a plugin installed by hand without a restart): in the report's changes.
-      const restart = this.plan([networkRestart('netifd had no pptp protocol (ppp-mod-pptp was installed after it started): every interface went down for a moment')]);
+      // What happened, planned or not (a plugin installed by hand without a restart): in the report's changes,
+      // with the interfaces the program brought back after it (up before, auto 0: the new netifd left them down).
+      const restored = runs.find((r) => r.netifdRestored !== undefined)?.netifdRestored ?? [];
+      const restart = this.plan([
+        networkRestart('netifd had no pptp protocol (ppp-mod-pptp was installed after it started): every interface went down for a moment'),
+        ...restored.map(interfaceRestore),
+      ]);
       this.emitStep('start', restart.map(withReason).join('; '));
     }
     for (const t of plan.start) {

@@ -109,6 +109,13 @@ export function planNetworkRestart(host: HostSpec, facts: Facts): Change[] {
 
 /** The network restart change, with REASON. */
 export const networkRestart = (reason: string): Change => ({ kind: 'network-restart', resource: 'service', target: 'network', reason });
+/** `ifup IFACE` after the network restart: up before it, `auto 0`, so the new netifd left it down. */
+export const interfaceRestore = (iface: string): Change => ({
+  kind: 'interface-restore',
+  resource: 'service',
+  target: iface,
+  reason: "up before the network restart and `option auto '0'`: the new netifd left it down, ifup brought it back",
+});
 
 const present = (host: HostSpec): TunnelSpec[] => host.tunnels.filter((t) => t.state === 'present');
 const absent = (host: HostSpec): TunnelSpec[] => host.tunnels.filter((t) => t.state === 'absent');

@@ -33,6 +33,12 @@ export type Change =
    * step (tunnels-netifd.sh proto_pptp, which asks netifd first), never by an apply script.
    */
   | { kind: 'network-restart'; resource: 'service'; target: string; reason: string }
+  /**
+   * `ifup IFACE` after that restart: an interface that was up before it and that the new netifd
+   * leaves down (kept `option auto '0'`, brought up by hand). Run by the tunnels-up step with the
+   * restart (tunnels-netifd.sh restore), never by an apply script; reported after the fact.
+   */
+  | { kind: 'interface-restore'; resource: 'service'; target: string; reason: string }
   | { kind: 'tunnel-stop'; resource: 'tunnel'; target: string; reason: string }
   /**
    * `uci revert CONFIG.SECTION` for each of our sections with pending (uncommitted) changes that

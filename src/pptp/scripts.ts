@@ -157,6 +157,8 @@ export interface TunnelRun {
   takenDown?: boolean;
   /** netifd was restarted first to load the pptp protocol (tunnels-netifd.sh proto_pptp), every interface going down for a moment: `done` it has it now, `failed` still not. */
   netifdRestarted?: 'done' | 'failed';
+  /** The interfaces that were up before that restart and that the program brought back with `ifup` (auto 0 ones the new netifd left down). */
+  netifdRestored?: string[];
 }
 
 export interface TunnelStop {
@@ -262,6 +264,7 @@ export function parseTunnelsUpOutput(stdout: string): TunnelRun[] {
       ...(kv(head, 'netifd_error') ? { netifdError: kv(head, 'netifd_error') } : {}),
       ...(kv(head, 'down') === '1' ? { takenDown: true } : {}),
       ...(kv(head, 'netifd_restarted') === '1' ? { netifdRestarted: 'done' as const } : kv(head, 'netifd_restarted') === 'failed' ? { netifdRestarted: 'failed' as const } : {}),
+      ...(kv(head, 'netifd_restored') ? { netifdRestored: kv(head, 'netifd_restored').split(' ').filter((x) => x !== '') } : {}),
     };
   });
 }

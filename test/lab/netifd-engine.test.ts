@@ -2,7 +2,8 @@
 // 25.x) `apply` makes `office` a netifd interface (proto pptp) in a firewall zone, with the
 // password in neither /etc/config/network nor any process's command line; a rerun is one exec
 // and changes nothing; after `lab reboot` netifd brings it back by itself. White Russian keeps
-// the hand-run pppd, whose boot script brings it back too.
+// the hand-run pppd, whose boot script brings it back too. The first apply's network restart
+// (netifd's pptp protocol) brings back an interface the admin keeps `auto 0` and had up.
 import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
@@ -19,6 +20,8 @@ let password = '';
 let first: { code: number | null; out: string; report: Report };
 let check: { code: number | null; out: string; report: Report };
 let checkBare: { code: number | null; out: string; report: Report };
+/** r003's `lte` (auto 0, brought up by hand) before the first apply. */
+let lteBefore = '';
 
 const router = (name: string): LabRouter => {
   const r = lab.routers.find((x) => x.name === name);
@@ -31,6 +34,9 @@ const sh = async (name: string, command: string): Promise<string> => {
   return r.stdout;
 };
 const ifaceUp = async (name: string): Promise<boolean> => /"up": true/.test(await sh(name, 'ubus call network.interface.office status'));
+/** An admin's own interfaces on DEV, kept `option auto '0'`: a backup link (lte) and a spare. */
+const adminIfaces = (dev: string): string =>
+  ['lte', 'spare'].map((n, i) => `set network.${n}=interface\nset network.${n}.proto='static'\nset network.${n}.device='${dev}'\nset network.${n}.ipaddr='10.99.${i}.1'\nset network.${n}.netmask='255.255.255.0'\nset network.${n}.auto='0'\n`).join('') + 'commit network\n';
 const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 /** Every process's command line on the router, arguments joined by spaces. */
 const cmdlines = (name: string): Promise<string> => sh(name, "for f in /proc/[0-9]*/cmdline; do tr '\\000' ' ' < \"$f\" 2>/dev/null; echo; done");
@@ -42,6 +48,11 @@ beforeAll(async () => {
     manager: 'auto',
   });
   password = (await readFile(lab.passwordPath, 'utf8')).trim();
+  // r003: lte up by hand (ifup sets netifd's autostart true), spare left down
+  const batch = await routerExec(lab, router('r003'), 'uci batch', adminIfaces((await sh('r003', 'uci get network.lan.device')).trim()));
+  if (batch.exitCode !== 0) throw new Error(`uci batch: ${batch.stderr}`);
+  await sh('r003', 'ifup lte');
+  lteBefore = await sh('r003', 'ubus call network.interface.lte status');
   const dry = await runCliReport(lab, ['apply', '--check', '--forks', '5'], 'check');
   check = { code: dry.r.code, out: dry.r.stdout + dry.r.stderr, report: dry.report };
   // without a packages step nothing installs the plugin, and the program restarts nothing
@@ -124,6 +135,19 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
       expect(await sh(name, 'ubus call network get_proto_handlers'), name).toContain('"pptp"');
       const restarts = (await sh(name, 'logread')).split('\n').filter((l) => /pptp-fleet: netifd has no pptp protocol/.test(l));
       expect(restarts, name).toHaveLength(1);
+    }
+  });
+
+  it('the restart brings back the auto 0 interface that was up (ifup), not the one that was down, and says so', async () => {
+    expect(lteBefore).toMatch(/"up": true,\s*"pending": false,\s*"available": true,\s*"autostart": true/);
+    expect(await sh('r003', 'ubus call network.interface.lte status')).toMatch(/"up": true/);
+    expect(await sh('r003', 'ubus call network.interface.spare status')).toMatch(/"up": false,\s*"pending": false,\s*"available": true,\s*"autostart": false/);
+    expect(await sh('r003', 'logread')).toMatch(/pptp-fleet: brought back up after the network restart \(up before it, auto 0\): lte$/m);
+    // in the report, after the restart; the other routers had no such interface
+    for (const h of first.report.hosts) {
+      const changes = h.changes.filter((c) => c.action === 'network-restart' || c.action === 'interface-restore').map((c) => `${c.action} ${c.target}`);
+      if (h.name === 'r003') expect(changes).toEqual(['network-restart network', 'interface-restore lte']);
+      else expect(changes.filter((c) => c.startsWith('interface-restore')), h.name).toEqual([]);
     }
   });
 

@@ -2,6 +2,7 @@
 // busybox ash when available) against a fake root whose ubus/ifup/ifdown are
 // test/fixtures/tunnels/fake-netifd.sh: which interfaces it brings up, which pppds' lines it
 // judges, and its output read by the pppd programs' parsers.
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,10 +11,10 @@ import { netifdUpScript } from '../../src/pptp/netifd-tunnels.js';
 import { parseTunnelsDownOutput, parseTunnelsStatusOutput, parseTunnelsUpOutput, tunnelsDownScript, tunnelsStatusScript } from '../../src/pptp/scripts.js';
 import type { TunnelResult } from '../../src/report/types.js';
 import { runScriptAsync, shells } from '../fixtures/facts/fakeroot.js';
-import { netifdRoot as fakeNetifdRoot, removeNetifdRoots } from '../fixtures/tunnels/fake-netifd.js';
+import { netifdRoot as fakeNetifdRoot, removeNetifdRoots, type FakeIfaceMode } from '../fixtures/tunnels/fake-netifd.js';
 
 const roots: string[] = [];
-const netifdRoot = (modes: Record<string, 'ok' | 'auth' | 'refused' | 'slow'>): string => fakeNetifdRoot(roots, modes);
+const netifdRoot = (modes: Record<string, FakeIfaceMode>): string => fakeNetifdRoot(roots, modes);
 
 const calls = (r: string): string[] => (existsSync(join(r, 'fake/calls')) ? readFileSync(join(r, 'fake/calls'), 'utf8').trim().split('\n') : []);
 
@@ -134,6 +135,31 @@ for (const sh of shells()) {
       expect(slow).toMatchObject({ action: 'started', timedOut: true });
       expect(calls(r)).toEqual(['ifup stale', 'ifdown stale', 'ifup stale', 'ifdown stale', 'ifup stale', 'ifdown stale']);
     }, 40_000);
+
+    it('a network restart for the pptp protocol: an interface up by hand with auto 0 is brought back with ifup, one down stays down, netifd starts the rest', async () => {
+      // (a name no other test's pppd has: the program reads every process of the machine)
+      const r = netifdRoot({ fresh: 'ok', wan: 'static', lte: 'static', spare: 'static' });
+      // netifd started before ppp-mod-pptp: no pptp handler, the tunnel's interface without a device
+      writeFileSync(join(r, 'fake/protos'), 'ppp\n');
+      writeFileSync(join(r, 'fake/fresh.state'), 'down');
+      writeFileSync(join(r, 'fake/fresh.errors'), 'interface NO_DEVICE\n');
+      writeFileSync(join(r, 'fake/wan.state'), 'up');
+      writeFileSync(join(r, 'fake/spare.state'), 'down');
+      for (const i of ['lte', 'spare']) writeFileSync(join(r, 'fake', `${i}.auto0`), '');
+      // the admin's `ifup lte` (option auto '0'): up, and autostart true until netifd restarts
+      expect(spawnSync('/bin/sh', [join(r, 'sbin/ifup'), 'lte']).status).toBe(0);
+      const ubus = (i: string): string => spawnSync('/bin/sh', [join(r, 'bin/ubus'), 'call', `network.interface.${i}`, 'status'], { encoding: 'utf8' }).stdout;
+      expect(ubus('lte')).toMatch(/"up": true,\s*"pending": false,\s*"autostart": true/);
+      const before = calls(r).length;
+      const out = await runScriptAsync(sh, netifdUpScript([{ name: 'fresh', mode: 'ensure' }], 10, r));
+      expect(out.stderr).toBe('');
+      const [fresh] = parseTunnelsUpOutput(out.stdout);
+      expect(fresh).toMatchObject({ exitCode: 0, netifdRestarted: 'done', netifdRestored: ['lte'] });
+      // netifd started fresh and wan itself (autostart): no ifup over them; spare was down before
+      expect(calls(r).slice(before)).toEqual(['network restart', 'ifup lte']);
+      expect(ubus('lte')).toMatch(/"up": true/);
+      expect(ubus('spare')).toMatch(/"up": false,\s*"pending": false,\s*"autostart": false/);
+    }, 30_000);
 
     it('down: ifdown, the pppd gone, its last lines reported', async () => {
       const r = netifdRoot({ office: 'ok' });
