@@ -248,6 +248,8 @@ class HostRun {
       throw err;
     }
     const runs = [...netifdRuns, ...(byPppd.length > 0 ? await startTunnels(this.l, 'tunnels-up', byPppd, timeoutSec, this.facts.pppdVersion) : [])];
+    // The restart also goes on the step's last line: plain output (CI logs) shows no start lines.
+    let restartNote = '';
     if (runs.some((r) => r.netifdRestarted !== undefined)) {
       // What happened, planned or not (a plugin installed by hand without a restart): in the report's changes,
       // with the interfaces the program brought back after it (up before, auto 0: the new netifd left them down).
@@ -256,7 +258,8 @@ class HostRun {
         networkRestart('netifd had no pptp protocol (ppp-mod-pptp was installed after it started): every interface went down for a moment'),
         ...restored.map(interfaceRestore),
       ]);
-      this.emitStep('start', restart.map(withReason).join('; '));
+      restartNote = restart.map(withReason).join('; ');
+      this.emitStep('start', restartNote);
     }
     for (const t of plan.start) {
       const run = runs.find((x) => x.name === t.name);
@@ -277,7 +280,7 @@ class HostRun {
     }
     this.tunnelsActed = true;
     const all = [...this.tunnels.values()];
-    this.emitStep(all.some((t) => t.verdict !== 'up') ? 'failed' : 'changed', summarizeTunnels(all));
+    this.emitStep(all.some((t) => t.verdict !== 'up') ? 'failed' : 'changed', [restartNote, summarizeTunnels(all)].filter((x) => x !== '').join('; '));
   }
 
   private async verify(): Promise<void> {

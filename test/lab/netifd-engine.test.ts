@@ -149,6 +149,9 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
       if (h.name === 'r003') expect(changes).toEqual(['network-restart network', 'interface-restore lte']);
       else expect(changes.filter((c) => c.startsWith('interface-restore')), h.name).toEqual([]);
     }
+    // the plain output (a CI log: no start lines) says it on the step's last line, reasons and all
+    expect(first.out).toMatch(/r003 tunnels-up changed \(network-restart network: netifd had no pptp protocol .*; interface-restore lte: up before the network restart/);
+    expect(first.out).toMatch(/r001 tunnels-up changed \(network-restart network: netifd had no pptp protocol/);
   });
 
   it('status reads netifd tunnels too: running, pptp-office, up', async () => {
