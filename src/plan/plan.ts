@@ -114,7 +114,7 @@ export const interfaceRestore = (iface: string): Change => ({
   kind: 'interface-restore',
   resource: 'service',
   target: iface,
-  reason: "up before the network restart and `option auto '0'`: the new netifd left it down, ifup brought it back",
+  reason: "option auto '0', up by hand before the network restart: brought back with ifup",
 });
 
 const present = (host: HostSpec): TunnelSpec[] => host.tunnels.filter((t) => t.state === 'present');

@@ -142,7 +142,7 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
     expect(lteBefore).toMatch(/"up": true,\s*"pending": false,\s*"available": true,\s*"autostart": true/);
     expect(await sh('r003', 'ubus call network.interface.lte status')).toMatch(/"up": true/);
     expect(await sh('r003', 'ubus call network.interface.spare status')).toMatch(/"up": false,\s*"pending": false,\s*"available": true,\s*"autostart": false/);
-    expect(await sh('r003', 'logread')).toMatch(/pptp-fleet: brought back up after the network restart \(up before it, auto 0\): lte$/m);
+    expect(await sh('r003', 'logread')).toMatch(/pptp-fleet: brought back up after the network restart \(auto 0, up by hand before it\): lte$/m);
     // in the report, after the restart; the other routers had no such interface
     for (const h of first.report.hosts) {
       const changes = h.changes.filter((c) => c.action === 'network-restart' || c.action === 'interface-restore').map((c) => `${c.action} ${c.target}`);
@@ -150,7 +150,7 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
       else expect(changes.filter((c) => c.startsWith('interface-restore')), h.name).toEqual([]);
     }
     // the plain output (a CI log: no start lines) says it on the step's last line, reasons and all
-    expect(first.out).toMatch(/r003 tunnels-up changed \(network-restart network: netifd had no pptp protocol .*; interface-restore lte: up before the network restart/);
+    expect(first.out).toMatch(/r003 tunnels-up changed \(network-restart network: netifd had no pptp protocol .*; interface-restore lte: option auto '0', up by hand before the network restart: brought back with ifup/);
     expect(first.out).toMatch(/r001 tunnels-up changed \(network-restart network: netifd had no pptp protocol/);
   });
 

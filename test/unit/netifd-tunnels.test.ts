@@ -138,25 +138,31 @@ for (const sh of shells()) {
 
     it('a network restart for the pptp protocol: an interface up by hand with auto 0 is brought back with ifup, one down stays down, netifd starts the rest', async () => {
       // (a name no other test's pppd has: the program reads every process of the machine)
-      const r = netifdRoot({ fresh: 'ok', wan: 'static', lte: 'static', spare: 'static' });
+      const r = netifdRoot({ fresh: 'ok', wan: 'static', lte: 'static', spare: 'static', dial: 'slow', sim: 'static' });
       // netifd started before ppp-mod-pptp: no pptp handler, the tunnel's interface without a device
       writeFileSync(join(r, 'fake/protos'), 'ppp\n');
       writeFileSync(join(r, 'fake/fresh.state'), 'down');
       writeFileSync(join(r, 'fake/fresh.errors'), 'interface NO_DEVICE\n');
       writeFileSync(join(r, 'fake/wan.state'), 'up');
+      // sim (auto): up before; the new netifd starts it and its protocol blocks its restarts
+      // (autostart false too): not the admin's auto 0, so no ifup overrides the block
+      writeFileSync(join(r, 'fake/sim.state'), 'up');
+      writeFileSync(join(r, 'fake/sim.blocks'), '');
       writeFileSync(join(r, 'fake/spare.state'), 'down');
-      for (const i of ['lte', 'spare']) writeFileSync(join(r, 'fake', `${i}.auto0`), '');
-      // the admin's `ifup lte` (option auto '0'): up, and autostart true until netifd restarts
-      expect(spawnSync('/bin/sh', [join(r, 'sbin/ifup'), 'lte']).status).toBe(0);
+      for (const i of ['lte', 'spare', 'dial']) writeFileSync(join(r, 'fake', `${i}.auto0`), '');
+      // the admin's `ifup lte` and `ifup dial` (option auto '0'): autostart true until netifd
+      // restarts; lte is up, dial still dialling
+      for (const i of ['lte', 'dial']) expect(spawnSync('/bin/sh', [join(r, 'sbin/ifup'), i]).status).toBe(0);
       const ubus = (i: string): string => spawnSync('/bin/sh', [join(r, 'bin/ubus'), 'call', `network.interface.${i}`, 'status'], { encoding: 'utf8' }).stdout;
       expect(ubus('lte')).toMatch(/"up": true,\s*"pending": false,\s*"autostart": true/);
+      expect(ubus('dial')).toMatch(/"up": false,\s*"pending": true,\s*"autostart": true/);
       const before = calls(r).length;
       const out = await runScriptAsync(sh, netifdUpScript([{ name: 'fresh', mode: 'ensure' }], 10, r));
       expect(out.stderr).toBe('');
       const [fresh] = parseTunnelsUpOutput(out.stdout);
-      expect(fresh).toMatchObject({ exitCode: 0, netifdRestarted: 'done', netifdRestored: ['lte'] });
+      expect(fresh).toMatchObject({ exitCode: 0, netifdRestarted: 'done', netifdRestored: ['dial', 'lte'] });
       // netifd started fresh and wan itself (autostart): no ifup over them; spare was down before
-      expect(calls(r).slice(before)).toEqual(['network restart', 'ifup lte']);
+      expect(calls(r).slice(before)).toEqual(['network restart', 'ifup dial', 'ifup lte']);
       expect(ubus('lte')).toMatch(/"up": true/);
       expect(ubus('spare')).toMatch(/"up": false,\s*"pending": false,\s*"autostart": false/);
     }, 30_000);

@@ -108,8 +108,8 @@ failed() {
 # once it has it, a reboot included, it keeps it. procd starts the new netifd after the init
 # script returns: its answer counts once it lists pptp. An answer without a handler list (an old
 # netifd without get_proto_handlers) is left alone. RESTARTED: 1 restarted and pptp is there,
-# failed restarted and still no pptp, 0 no restart. The interfaces that were up before it and that
-# the new netifd leaves down are brought back (restore).
+# failed restarted and still no pptp, 0 no restart. The `auto 0` interfaces an admin had brought
+# up by hand, which the new netifd leaves down, are brought back (restore).
 RESTARTED=0
 proto_pptp() {
   _h=$(tool ubus call network get_proto_handlers 2>/dev/null </dev/null)
@@ -120,7 +120,7 @@ proto_pptp() {
   # interface down on every run for nothing (the tunnel's hint says what is missing).
   # shellcheck disable=SC2144
   [ -f "$R"/usr/lib/pppd/*/pptp.so ] 2>/dev/null || return 0
-  up_ifaces >"$W/up-before"
+  started_ifaces >"$W/started-before"
   tool logger -t pptp-fleet "netifd has no pptp protocol (ppp-mod-pptp was installed after it started): restarting the network" </dev/null 2>/dev/null
   "$R/etc/init.d/network" restart </dev/null >/dev/null 2>&1
   RESTARTED=failed
@@ -132,38 +132,42 @@ proto_pptp() {
   restore
 }
 
-# up_ifaces: the logical interfaces netifd has up, one a line (`ubus list` names every interface
-# it knows; no jsonfilter needed: the status test is ustat's, as everywhere here).
-up_ifaces() {
+# started_ifaces: the logical interfaces netifd keeps up, one a line: autostart true, set by
+# `auto` or by an `ifup` (up now, or dialling again, or waiting for its device); `ubus list` names
+# every interface it knows; no jsonfilter needed: the status test is ustat's, as everywhere here.
+started_ifaces() {
   tool ubus list 'network.interface.*' 2>/dev/null </dev/null | while read -r _o; do
     _i=${_o#network.interface.}
     case $_i in '' | *[!A-Za-z0-9_.-]*) continue ;; esac
-    case $(ustat "$_i" </dev/null) in *'"up": true'*) echo "$_i" ;; esac
+    case $(ustat "$_i" </dev/null) in *'"autostart": true'*) echo "$_i" ;; esac
   done
 }
-# restore: after the restart, `ifup` each interface of W/up-before that the new netifd neither has
-# up nor is setting up nor will start by itself, but the tunnels of this run (up() starts them).
-# The restart's `ifdown -a` and the new netifd leave an interface the admin keeps `option auto '0'`
-# and brought up by hand (a backup LTE link, a test VPN) down: `ifup` had set its autostart true
-# (interface_set_up), and a starting netifd sets it from the config again (interface_alloc:
-# `auto`, default true; openwrt/netifd interface.c), so netifd's answer now, autostart false, is
-# exactly those. Whichever netifd answers (also one still without pptp: RESTARTED=failed), the
-# interfaces went down. RESTORED: the names brought back, space-separated.
+# restore: after the restart, `ifup` each interface of W/started-before that the config keeps
+# `option auto '0'` and that the new netifd neither has up nor is setting up nor will start by
+# itself, but the tunnels of this run (up() starts them). The restart's `ifdown -a` and the new
+# netifd leave an interface the admin keeps auto 0 and brought up by hand (a backup LTE link, a
+# test VPN) down: `ifup` had set its autostart true (interface_set_up), and a starting netifd sets
+# it from the config again (interface_alloc: `auto`, default true; openwrt/netifd interface.c).
+# autostart false alone is not enough: a protocol that blocks its own restarts (ppp's exit 2, an
+# `authfail`, a SIM's PIN) sets it too, and an ifup would override that on purpose; nor is an
+# interface with errors brought back. Whichever netifd answers (also one still without pptp:
+# RESTARTED=failed), the interfaces went down. RESTORED: the names brought back, space-separated.
 RESTORED=
 restore() {
   while read -r _i; do
     _own=
     for _t in $TUNNELS; do _ti=${_t#*:}; [ "${_ti%%:*}" = "$_i" ] && _own=1; done
     [ -n "$_own" ] && continue
+    [ "$(tool uci -q get "network.$_i.auto" </dev/null)" = 0 ] || continue
     case $(ustat "$_i" </dev/null) in
-      *'"up": true'* | *'"pending": true'*) continue ;;
+      *'"up": true'* | *'"pending": true'* | *'"errors"'*) continue ;;
       *'"autostart": false'*) ;;
       *) continue ;;
     esac
     tool ifup "$_i" </dev/null >/dev/null 2>&1
     RESTORED="${RESTORED:+$RESTORED }$_i"
-  done <"$W/up-before"
-  [ -z "$RESTORED" ] || tool logger -t pptp-fleet "brought back up after the network restart (up before it, auto 0): $RESTORED" </dev/null 2>/dev/null
+  done <"$W/started-before"
+  [ -z "$RESTORED" ] || tool logger -t pptp-fleet "brought back up after the network restart (auto 0, up by hand before it): $RESTORED" </dev/null 2>/dev/null
 }
 
 up() {
