@@ -148,7 +148,7 @@ async function readSource(src: string, tree: InventoryTree, problems: InputProbl
       // An empty .yml (nothing, or comments only) in a directory holds no host, as Ansible's ini
       // plugin reads it after its yaml plugin refused it ("Parsed empty YAML file"): a placeholder
       // among the others. Named alone it is an error ("the inventory is empty"): nothing to do.
-      if ((doc === null || doc === undefined) && where.inDirectory) {
+      if (where.inDirectory && isBlankYaml(text)) {
         tree.warnings.push(`${src}: empty, no hosts from it`);
         return;
       }
@@ -186,6 +186,11 @@ async function readSource(src: string, tree: InventoryTree, problems: InputProbl
 /** ansible-core's plugins that rework the other sources' hosts (groups and vars from theirs). */
 const PLUGINS_OVER_OTHER_SOURCES = new Set(['constructed', 'ansible.builtin.constructed', 'generator', 'ansible.builtin.generator']);
 const EXPORT_PLUGIN_HOSTS = 'export them with ansible-inventory -i FILE --list > inventory.json';
+
+/** Text with no YAML node at all: blank lines, comments, `---` and `...` (not `~` or `null`, which Ansible's ini plugin reads as a host). */
+function isBlankYaml(text: string): boolean {
+  return text.split(/\r?\n/).every((l) => /^\s*(?:#.*)?$/.test(l) || /^(?:---|\.\.\.)\s*(?:#.*)?$/.test(l));
+}
 
 /** A first line (past comments and blanks) of `---` or `name:` alone: YAML's, never an INI file's. */
 function startsLikeYaml(text: string): boolean {
