@@ -28,7 +28,8 @@ export function tunnelWithoutLog(name: string, verdict: Verdict | 'not_checked',
 export function tunnelFromLog(name: string, log: string, alive: boolean, server?: string): TunnelResult {
   const d = diagnose(log, { captured: true, ...(server ? { server } : {}) });
   let verdict: Verdict = d.verdict;
-  let hint = d.hint;
+  // (an up tunnel's hint is what `diagnose` tells a reader of a pasted log; a fleet report lists only problems)
+  let hint = d.verdict === 'up' ? null : d.hint;
   if (verdict === 'up' && !alive) {
     verdict = 'other';
     hint = 'pppd is no longer running although its log shows the link came up';

@@ -404,7 +404,7 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
   },
 };
 
-/** A fix hint for a verdict, or null for `up`. */
+/** A fix hint for a verdict (for `up`, what to look at when traffic still does not pass), with the next command to run. */
 export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   // pptpd's pppd on a server; accel-ppp has a hint place of its own
   const sstp = attempt.sstp === true && attempt.side !== 'server' ? SSTP_FIX[verdict] : undefined;
@@ -420,7 +420,19 @@ export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   if (server) return `${server.fix} Next on the server: ${server.next}`;
   const where = placeOf(attempt, onServer);
   const hint = where.fix(verdict, attempt) ?? fixFor(verdict, attempt);
-  return hint === null ? null : `${hint} ${where.label}: ${where.next(verdict, attempt)}`;
+  if (hint === null) return null;
+  // the front ends' next commands look for why a link ended; an up link's interface and routes are next
+  const next = verdict === 'up' && attempt.frontEnd !== 'accel-ppp' ? upNext(attempt) : where.next(verdict, attempt);
+  return `${hint} ${where.label}: ${next}`;
+}
+
+/** Where an up link's addresses and routes show: netifd's interface (`ifstatus`), else the ppp interface itself. */
+function upNext(attempt: Attempt): string {
+  const iface = attempt.iface;
+  if (attempt.frontEnd === 'macos') return iface ? `\`ifconfig ${iface}\` and \`netstat -rn -f inet | grep ${iface}\`` : '`ifconfig` and `netstat -rn -f inet`';
+  const name = tunnelName(attempt);
+  if (iface && name !== 'NAME') return `\`ifstatus ${name}\` (its addresses and routes) and \`ip route | grep ${iface}\``;
+  return iface ? `\`ip addr show ${iface}\` and \`ip route | grep ${iface}\`` : '`ifstatus NAME` (its addresses and routes) and `ip route`';
 }
 
 /**
@@ -915,7 +927,8 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
 function fixFor(verdict: Verdict, attempt: Attempt): string | null {
   switch (verdict) {
     case 'up':
-      return null;
+      // Nothing to fix in PPP; what an admin checks next when traffic still does not pass.
+      return 'The link is up (IPCP completed): nothing to fix in PPP. If traffic still does not pass, the routes through the tunnel and the firewall zone holding its interface are next.';
     case 'mppe_failed': {
       if (has(attempt, /Refusing MPPE stateful/i)) {
         return 'The server only offers stateful MPPE: allow it with `mppe-stateful` (the require-mppe-128 syntax of mainline pppd) or drop `stateless` from `mppe required,...` (MPPE-MPPC pppd).';

@@ -6,7 +6,7 @@
 // logs under another tag — groups lines into attempts (by process, then by the table's "fresh
 // attempt" rows) and hands each attempt to verdict.ts.
 
-import type { Attempt, Diagnosis, ParsedLog } from './types.js';
+import type { Attempt, Diagnosis, ParsedLog, Verdict } from './types.js';
 import { fromAccel, splitLog, type LogLine, type LogOrigin } from './lines.js';
 import { l2tpSession, newSession, scriptFailed, serverSide, sstpSession, type Session } from './session.js';
 import { isPptpSourceMessage, isSharedSourceMessage, isSourceMessage } from './source-messages.js';
@@ -838,15 +838,27 @@ export function diagnoseParsed(parsed: ParsedLog, context: DiagnoseContext = {})
 /**
  * The attempt whose end the verdict reports: the last. A log captured while a persist retry is
  * just starting ends in an attempt with no outcome yet; the one before it says what is wrong.
- * Unless the retry already heard the peer's LCP where the attempt before never did: whatever
- * ended that one (no answer, a stop while waiting for the peer) is not where the retry stands,
- * and the retry's own state (no outcome yet) is the news.
+ * Unless the retry already heard the peer's LCP where the attempt before never heard the peer
+ * at all: whatever ended that one (no answer, a stop while waiting for the peer) is not where
+ * the retry stands, and the retry's own state (no outcome yet) is the news.
  */
 function lastAttempt(attempts: Attempt[]): Attempt | undefined {
   const last = attempts[attempts.length - 1];
   const before = attempts[attempts.length - 2];
   if (!last || !before || last.verdict !== 'other' || last.endedBy !== null) return last;
-  return last.lcp.received.length > 0 && before.lcp.received.length === 0 ? last : before;
+  return last.lcp.received.length > 0 && !heardPeer(before) ? last : before;
+}
+
+// Verdicts only a peer's answer gives (its authentication, encryption, termination, echoes).
+const PEER_VERDICTS: ReadonlySet<Verdict> = new Set(['up', 'mppe_failed', 'auth_failed', 'eap_refused_or_unsupported', 'link_dead', 'terminated_by_peer', 'ip_script_failed', 'idle_disconnect']);
+
+/**
+ * Whether an attempt shows anything from the peer: an LCP frame it received (`debug` lines), an
+ * authentication result, MPPE, addresses, or a verdict only an answer gives. Without `debug`
+ * (or with its frames cut off a paste) the rest still tells.
+ */
+function heardPeer(a: Attempt): boolean {
+  return a.lcp.received.length > 0 || a.auth.result !== 'none' || a.mppe !== null || a.localIp !== null || a.remoteIp !== null || PEER_VERDICTS.has(a.verdict);
 }
 
 function emptyAttempt(): Attempt {

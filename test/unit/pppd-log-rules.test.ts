@@ -1001,12 +1001,13 @@ describe('hints', () => {
     expect(diagnose('anon warn[open_inetsock:pptp_callmgr.c:329]: connect: Connection refused\nanon fatal[callmgr_main:pptp_callmgr.c:127]: Could not open control connection to 192.0.2.9').hint).toMatch(/^pptp could not open its control connection/);
   });
   const base = parsePppdLog('Connect: pptp-office <--> pptp (192.0.2.9)\nlocal  IP address 10.0.0.2\nremote IP address 10.0.0.1').attempts[0]!;
-  it('name the next command to run on the router for every verdict but up', () => {
-    for (const v of VERDICTS.filter((x) => x !== 'up')) {
+  it('name the next command to run on the router for every verdict, up included', () => {
+    for (const v of VERDICTS) {
       const h = hintFor(v, base) ?? '';
       expect(h, v).toMatch(/Next on the router: `[^`]+`/);
     }
-    expect(hintFor('up', base)).toBeNull();
+    // up: netifd's interface pptp-office is the tunnel office
+    expect(hintFor('up', base)).toMatch(/Next on the router: `ifstatus office` \(its addresses and routes\) and `ip route \| grep pptp-office`$/);
   });
 
   it('never ask OpenWrt\'s logread for two -e patterns (ubox log/logread.c compiles each -e into the one regex: only the last filters)', () => {

@@ -77,8 +77,8 @@ describe('pppd log corpus', () => {
     expect(parsePppdLog(text).isPppdLog).toBe(true);
     const d = diagnose(text);
     expect(d).toMatchObject(expected);
-    if (d.verdict === 'up') expect(d.hint).toBeNull();
-    else expect(d.hint).toEqual(expect.any(String));
+    // every verdict's hint, up's too, names the next command to run
+    expect(d.hint).toMatch(/`[^`\n]+`/);
     expect(d.evidence.length).toBeGreaterThan(0);
   });
 });
@@ -874,8 +874,8 @@ describe('decoders', () => {
 
 describe('hintFor', () => {
   const base = parsePppdLog(readFileSync(path.join(dir, 'seed-sample-up.log'), 'utf8')).attempts[0]!;
-  it('has no hint for up and one for every other verdict', () => {
-    expect(hintFor('up', base)).toBeNull();
+  it('has a hint for every verdict (up: where its addresses and routes show)', () => {
+    expect(hintFor('up', base)).toMatch(/^The link is up .* Next on the router: `(?:ifstatus|ip addr show) /);
     for (const v of VERDICTS.filter((x) => x !== 'up')) expect(hintFor(v, base), v).toEqual(expect.any(String));
   });
 
@@ -1268,6 +1268,9 @@ describe('what a cut or mangled paste still tells', () => {
     // the attempt before had heard the peer too (it failed later on): it still decides
     const both = [...first.slice(0, 3), 'daemon.debug pppd[2201]: rcvd [LCP ConfReq id=0x1 <mru 1400> <auth chap MS-v2> <magic 0x0badcafe>]', 'daemon.err pppd[2201]: MS-CHAP authentication failed: E=691 Authentication failure', 'daemon.err pppd[2201]: CHAP authentication failed', ...first.slice(4), heard[heard.length - 1]!];
     expect(diagnose(both.join('\n')).verdict).toBe('auth_failed');
+    // so it did without `debug` (no rcvd lines): its authentication failure was the peer's answer
+    const plain = [...first.slice(0, 2), 'daemon.err pppd[2201]: MS-CHAP authentication failed: E=691 Authentication failure', 'daemon.err pppd[2201]: CHAP authentication failed', ...first.slice(4), heard[heard.length - 1]!];
+    expect(diagnose(plain.join('\n')).verdict).toBe('auth_failed');
   });
   it("does not take a front end's report of pppd's exit after pppd's own end for a signal", () => {
     const text = ['Connect: ppp0 <--> /dev/pts/0', 'Modem hangup', 'Connection terminated.', 'pptpconfig: pppd process terminated by signal 16 (failed)'].join('\n');
