@@ -160,6 +160,12 @@ describe('faults on a 15-router lab', () => {
       // the lab inventory, which v1 equals), r012 (full disk: applies v1 itself first), r013 (changed
       // host key: refused before any command). r005, r010, r011 and r015 must stay fresh (first installs).
       const SWEEP = ['r001', 'r009', 'r012', 'r013'];
+      // netifd's routers keep the tunnels in UCI: a cut leaves each of these files as it was before
+      // the cut or as the rerun's converged run has it (uci commit writes whole files). Not the
+      // versions of the first runs: a tunnel dropped from the inventory keeps its sections (only
+      // state: absent removes them), and a section rewritten moves to the end of its file.
+      const UCI = ['etc/config/network', 'etc/config/firewall'];
+      let uciCut = 0; // cuts that left a UCI file changed (the check above is not only of untouched files)
       const limitOf = (names: string[]): string[] => ['--limit', [...names, 'r002'].join(',')];
       const rootfs = (name: string): string => router(lab, name).rootfs;
       const old = await writeInventory(lab, path.join(work, 'v1.yaml'), {}, v1);
@@ -211,13 +217,15 @@ describe('faults on a 15-router lab', () => {
           return p ? [{ name, ...p, tag: `${name} K=${p.k} (${p.point})` }] : [];
         });
         const limit = limitOf(cuts.map((c) => c.name));
+        const preUci = new Map<string, Snapshot>();
+        for (const c of cuts) preUci.set(c.name, await snapshot(rootfs(c.name), UCI));
         for (const c of cuts) px.get(c.name)!.plan = { cutAfterBytes: c.k };
         const cut = await applyWith(lab, { inventory, knownHosts, reportName: `sweep-cut-${round}`, args: [...limit, '--retries', '0'] });
         for (const c of cuts) px.get(c.name)!.plan = {};
         const h2 = hostOf(cut.report, 'r002');
         // Judge every cut host as the CLI left it, before any assertion can stop the round.
-        const seen: Array<(typeof cuts)[number] & { h: ReturnType<typeof hostOf>; mid: Snapshot; temps: Awaited<ReturnType<typeof leftoverTemps>> }> = [];
-        for (const c of cuts) seen.push({ ...c, h: hostOf(cut.report, c.name), mid: await snapshot(rootfs(c.name), FILES), temps: await leftoverTemps(rootfs(c.name)) });
+        const seen: Array<(typeof cuts)[number] & { h: ReturnType<typeof hostOf>; mid: Snapshot; midUci: Snapshot; temps: Awaited<ReturnType<typeof leftoverTemps>> }> = [];
+        for (const c of cuts) seen.push({ ...c, h: hostOf(cut.report, c.name), mid: await snapshot(rootfs(c.name), FILES), midUci: await snapshot(rootfs(c.name), UCI), temps: await leftoverTemps(rootfs(c.name)) });
         for (const { tag, h, temps } of seen) {
           outcomes.push(`${tag}: ${h.status} at ${h.step ?? '-'}: ${h.error ?? ''}; ${temps.length} temp file(s) left`);
           console.log(outcomes.at(-1));
@@ -238,8 +246,10 @@ describe('faults on a 15-router lab', () => {
 
         const rerun = await applyWith(lab, { inventory: direct, reportName: `sweep-rerun-${round}`, args: limit });
         expect(rerun.code, `round ${round} rerun: ${rerun.stdout}${rerun.stderr}`).toBe(0);
-        for (const { name, tag } of cuts) {
+        for (const { name, tag, midUci } of seen) {
           expect(await snapshot(rootfs(name), FILES), `${tag} rerun`).toEqual(newSnap.get(name));
+          expect(mixedFiles(preUci.get(name)!, midUci, await snapshot(rootfs(name), UCI)), `${tag}: UCI files`).toEqual([]);
+          if (UCI.some((f) => midUci[f] !== preUci.get(name)![f])) uciCut++;
           expect(await snapshot(rootfs(name), MARKERS), `${tag}: restart markers consumed by the rerun`).toEqual(
             Object.fromEntries(MARKERS.map((m) => [m, 'missing'])),
           );
@@ -260,6 +270,8 @@ describe('faults on a 15-router lab', () => {
         expect(reset.code, `round ${round} reset: ${reset.stdout}`).toBe(0);
         for (const { name, tag } of cuts) expect(await snapshot(rootfs(name), FILES), `${tag} reset`).toEqual(oldSnap.get(name));
       }
+      console.log(`UCI files changed at ${uciCut} cut points`);
+      expect(uciCut, 'cut points after the config script committed UCI').toBeGreaterThan(0);
       const scripts = SWEEP.map((name) => `${name} ${JSON.stringify(scriptsOf.get(name))}`).join('; ');
       console.log(`cut sweep over ${count} points on ${SWEEP.length} routers (scripts at ${scripts}):\n${outcomes.join('\n')}`);
     },
