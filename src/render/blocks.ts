@@ -51,6 +51,21 @@ export function findBlocks(lines: string[]): BlockSpan[] {
   return spans;
 }
 
+/**
+ * Index of the first line outside every managed block (and no marker) that IS_RECORD takes for a
+ * record, or the number of lines: where a new block goes to come before what others wrote,
+ * never inside a block of ours (a block put inside another goes with it when that one is
+ * rewritten or removed).
+ */
+export function firstRecordOutsideBlocks(lines: string[], isRecord: (line: string) => boolean): number {
+  const inside = new Set<number>();
+  for (const s of findBlocks(lines)) for (let i = s.begin; i <= s.end; i++) inside.add(i);
+  const i = lines.findIndex((l, k) => !inside.has(k) && !MARKER_LINE.test(l) && isRecord(l));
+  return i < 0 ? lines.length : i;
+}
+
+const MARKER_LINE = /^[ \t]*# (?:BEGIN|END) pptp-fleet /;
+
 /** Body lines (with endings) of block `id`, or null when the file has no such block. */
 export function blockBody(text: string, id: string): string | null {
   const lines = splitLines(text);

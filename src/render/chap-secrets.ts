@@ -1,6 +1,6 @@
 // /etc/ppp/chap-secrets: one managed block per tunnel, every other line kept byte for byte.
 import type { TunnelSpec } from '../inventory/types.js';
-import { bare, editBlocks } from './blocks.js';
+import { bare, editBlocks, firstRecordOutsideBlocks } from './blocks.js';
 import { pppdQuote, pppdReadWords } from './pppd-words.js';
 
 export const CHAP_SECRETS = '/etc/ppp/chap-secrets';
@@ -49,9 +49,6 @@ export function renderChapSecrets(existing: string, entries: ChapEntry[], remove
   return editBlocks(existing, {
     set: entries.map((e) => ({ id: e.name, body: chapSecretLine(e, e.password) })),
     remove,
-    insertAt: (lines) => {
-      const first = lines.findIndex((l) => pppdReadWords(bare(l)).length > 0 && !/^[ \t]*# (BEGIN|END) pptp-fleet /.test(l));
-      return first < 0 ? lines.length : first;
-    },
+    insertAt: (lines) => firstRecordOutsideBlocks(lines, (l) => pppdReadWords(bare(l)).length > 0),
   });
 }

@@ -2,7 +2,7 @@
 // options.pptp): only our BEGIN/END pptp-fleet blocks change, every other byte stays.
 import type { Facts } from '../facts/types.js';
 import type { Change } from '../plan/types.js';
-import { bare, editBlocks, type BlockEdit } from '../render/blocks.js';
+import { bare, editBlocks, firstRecordOutsideBlocks, type BlockEdit } from '../render/blocks.js';
 import { pppdReadWords } from '../render/pppd-words.js';
 import { currentContent, fileChanges, NOT_GATHERED, type MaskSpec } from './file.js';
 import { ResourceError } from './problem.js';
@@ -22,14 +22,10 @@ export interface DesiredBlocks {
   mask?: MaskSpec;
 }
 
-const MARKER = /^[ \t]*# (BEGIN|END) pptp-fleet /;
 
 export function insertPoint(insert: DesiredBlocks['insert']): BlockEdit['insertAt'] {
   if (insert === 'end') return (lines) => lines.length;
-  return (lines) => {
-    const i = lines.findIndex((l) => !MARKER.test(l) && pppdReadWords(bare(l)).length > 0);
-    return i < 0 ? lines.length : i;
-  };
+  return (lines) => firstRecordOutsideBlocks(lines, (l) => pppdReadWords(bare(l)).length > 0);
 }
 
 /**

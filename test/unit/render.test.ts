@@ -86,6 +86,16 @@ describe('renderChapSecrets', () => {
     expect(changed).toBe('# BEGIN pptp-fleet office\nLAB\\\\fleet office new *\n# END pptp-fleet office\na b c *\n');
     expect(renderChapSecrets(changed, [{ ...entry, password: 'new' }], ['lab'])).toBe(changed);
   });
+  it('adds a second tunnel next to the first, never inside its block: rewriting the first keeps it', () => {
+    // the first tunnel's record is the file's only record: the new block goes after its END, not before that record (between its markers)
+    const one = renderChapSecrets('# Secrets for authentication using CHAP\n', [entry], []);
+    const two = renderChapSecrets(one, [entry, { ...entry, name: 'office2' }], []);
+    expect(two).toBe(
+      '# Secrets for authentication using CHAP\n# BEGIN pptp-fleet office\nLAB\\\\fleet office "pa ss#\\"" *\n# END pptp-fleet office\n# BEGIN pptp-fleet office2\nLAB\\\\fleet office2 "pa ss#\\"" *\n# END pptp-fleet office2\n',
+    );
+    // office's password changes and office2 is not in this run's list: office2's secret stays
+    expect(renderChapSecrets(two, [{ ...entry, password: 'new' }], [])).toContain('# BEGIN pptp-fleet office2\nLAB\\\\fleet office2 "pa ss#\\"" *\n# END pptp-fleet office2\n');
+  });
 });
 
 describe('renderOptionsPptp', () => {

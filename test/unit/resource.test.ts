@@ -36,6 +36,19 @@ for (const [kind, fn] of Object.entries(kinds)) {
   });
 }
 
+describe('managed-block: a second tunnel', () => {
+  it("goes after the first one's block, never between its markers (before-first-record: the first record is inside it)", () => {
+    const text = '# Secrets for authentication using CHAP\n# BEGIN pptp-fleet office\nLAB\\\\fleet office pw1 *\n# END pptp-fleet office\n';
+    const f = { ...emptyRouter(), files: { '/etc/ppp/chap-secrets': { path: '/etc/ppp/chap-secrets', type: 'file' as const, mode: '600', md5: 'x', content: text } } };
+    const blocks = [
+      { id: 'office', body: 'LAB\\\\fleet office pw1 *\n' },
+      { id: 'office2', body: 'LAB\\\\fleet office2 pw2 *\n' },
+    ];
+    const [c] = blockChanges({ path: '/etc/ppp/chap-secrets', mode: '600', blocks, remove: [], insert: 'before-first-record', reason: 'r' }, f);
+    expect(c?.kind === 'write-file' ? c.content : c).toBe(`${text}# BEGIN pptp-fleet office2\nLAB\\\\fleet office2 pw2 *\n# END pptp-fleet office2\n`);
+  });
+});
+
 describe('resource errors', () => {
   it('package: no package manager', () => {
     expect(() => packageChanges({ packages: ['ppp'] }, { ...emptyRouter(), packageManager: null })).toThrow(ResourceError);
