@@ -162,8 +162,8 @@ describe('faults on a 15-router lab', () => {
       const SWEEP = ['r001', 'r009', 'r012', 'r013'];
       // netifd's routers keep the tunnels in UCI: a cut leaves each of these files as it was before
       // the cut or as the rerun's converged run has it (uci commit writes whole files). Not the
-      // versions of the first runs: a tunnel dropped from the inventory keeps its sections (only
-      // state: absent removes them), and a section rewritten moves to the end of its file.
+      // versions of the first runs: our batch deletes and sets a changed section again, which puts
+      // it at the end of its file, so after v1 → v2 → v1 the same sections stand in another order.
       const UCI = ['etc/config/network', 'etc/config/firewall'];
       let uciCut = 0; // cuts that left a UCI file changed (the check above is not only of untouched files)
       const limitOf = (names: string[]): string[] => ['--limit', [...names, 'r002'].join(',')];
