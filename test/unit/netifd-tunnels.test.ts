@@ -149,7 +149,8 @@ for (const sh of shells()) {
       writeFileSync(join(r, 'fake/sim.state'), 'up');
       writeFileSync(join(r, 'fake/sim.blocks'), '');
       writeFileSync(join(r, 'fake/spare.state'), 'down');
-      for (const i of ['lte', 'spare', 'dial']) writeFileSync(join(r, 'fake', `${i}.auto0`), '');
+      for (const i of ['lte', 'spare']) writeFileSync(join(r, 'fake', `${i}.auto0`), '');
+      writeFileSync(join(r, 'fake', 'dial.auto0'), 'false'); // `option auto 'false'`: libuci's other false
       // the admin's `ifup lte` and `ifup dial` (option auto '0'): autostart true until netifd
       // restarts; lte is up, dial still dialling
       for (const i of ['lte', 'dial']) expect(spawnSync('/bin/sh', [join(r, 'sbin/ifup'), i]).status).toBe(0);

@@ -158,7 +158,8 @@ restore() {
     _own=
     for _t in $TUNNELS; do _ti=${_t#*:}; [ "${_ti%%:*}" = "$_i" ] && _own=1; done
     [ -n "$_own" ] && continue
-    [ "$(tool uci -q get "network.$_i.auto" </dev/null)" = 0 ] || continue
+    # (libuci's uci_to_blob reads a bool as 1/true or 0/false; any other word leaves the default)
+    case $(tool uci -q get "network.$_i.auto" </dev/null) in 0 | false) ;; *) continue ;; esac
     case $(ustat "$_i" </dev/null) in
       *'"up": true'* | *'"pending": true'* | *'"errors"'*) continue ;;
       *'"autostart": false'*) ;;
