@@ -420,16 +420,16 @@ export function hintFor(verdict: Verdict, attempt: Attempt): string | null {
   if (server) return `${server.fix} Next on the server: ${server.next}`;
   const where = placeOf(attempt, onServer);
   const hint = where.fix(verdict, attempt) ?? fixFor(verdict, attempt);
-  if (hint === null) return null;
-  // the front ends' next commands look for why a link ended; an up link's interface and routes are next
-  const next = verdict === 'up' && attempt.frontEnd !== 'accel-ppp' ? upNext(attempt) : where.next(verdict, attempt);
-  return `${hint} ${where.label}: ${next}`;
+  return hint === null ? null : `${hint} ${where.label}: ${where.next(verdict, attempt)}`;
 }
 
-/** Where an up link's addresses and routes show: netifd's interface (`ifstatus`), else the ppp interface itself. */
+/**
+ * Where an up link's addresses and routes show on Linux and OpenWrt (each place's next command
+ * for `up`; the other verdicts' look for why a link ended): netifd's interface (`ifstatus`),
+ * else the ppp interface itself.
+ */
 function upNext(attempt: Attempt): string {
   const iface = attempt.iface;
-  if (attempt.frontEnd === 'macos') return iface ? `\`ifconfig ${iface}\` and \`netstat -rn -f inet | grep ${iface}\`` : '`ifconfig` and `netstat -rn -f inet`';
   const name = tunnelName(attempt);
   if (iface && name !== 'NAME') return `\`ifstatus ${name}\` (its addresses and routes) and \`ip route | grep ${iface}\``;
   return iface ? `\`ip addr show ${iface}\` and \`ip route | grep ${iface}\`` : '`ifstatus NAME` (its addresses and routes) and `ip route`';
@@ -757,6 +757,7 @@ function networkManagerNext(verdict: Verdict, attempt: Attempt): string {
   // pppd, pptp and xl2tpd run under NetworkManager's unit: its journal holds their lines too;
   // before systemd (NetworkManager 0.x) they are in syslog, and the connection's settings in
   // the connection editor or its keyfile, not in `nmcli connection show`.
+  if (verdict === 'up') return upNext(attempt);
   const journal = attempt.legacy ? '`grep -e NetworkManager -e pppd -e pptp /var/log/syslog | tail -n 80`' : '`journalctl -u NetworkManager --since -10min`';
   const settings = (what: string, grep: string): string =>
     attempt.legacy
@@ -802,6 +803,7 @@ function wvdialFix(verdict: Verdict, attempt: Attempt): string | null {
 }
 
 function wvdialNext(verdict: Verdict, attempt: Attempt): string {
+  if (verdict === 'up') return upNext(attempt);
   // a dialer's own cause (the modem's answers, the port) keeps its next step
   const byCause = verdict === 'other' && attempt.cause ? OTHER_BY_CAUSE[attempt.cause]?.next?.(attempt) : undefined;
   if (byCause !== undefined) return byCause;
@@ -851,6 +853,7 @@ function macFix(verdict: Verdict, attempt: Attempt): string | null {
 }
 
 function macNext(verdict: Verdict, attempt: Attempt): string {
+  if (verdict === 'up') return attempt.iface ? `\`ifconfig ${attempt.iface}\` and \`netstat -rn -f inet | grep ${attempt.iface}\`` : '`ifconfig` and `netstat -rn -f inet`';
   const log = '`tail -n 60 /var/log/ppp.log` (Console.app shows it too)';
   if (verdict === 'control_refused' && has(attempt, /Host '[^']*' not found/)) return `\`host ${serverOf(attempt)}\` and ${log}`;
   if (verdict === 'control_refused' && !has(attempt, /L2TP|IPSec/)) return `\`nc -vz ${serverOf(attempt)} 1723\` and ${log}`;
@@ -864,7 +867,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
   const server = serverOf(attempt);
   switch (verdict) {
     case 'up':
-      return `\`ifstatus ${name}\``;
+      return upNext(attempt);
     case 'mppe_failed':
       return "`lsmod | grep mppe` and `grep -i mppe /etc/ppp/options.pptp`";
     case 'auth_failed':
