@@ -51,6 +51,13 @@ export function findBlocks(lines: string[]): BlockSpan[] {
   return spans;
 }
 
+/** Indexes of the lines inside every complete managed block, markers included. */
+function insideBlocks(lines: string[]): Set<number> {
+  const inside = new Set<number>();
+  for (const s of findBlocks(lines)) for (let i = s.begin; i <= s.end; i++) inside.add(i);
+  return inside;
+}
+
 /**
  * Index of the first line outside every managed block (and no marker) that IS_RECORD takes for a
  * record, or the number of lines: where a new block goes to come before what others wrote,
@@ -58,13 +65,10 @@ export function findBlocks(lines: string[]): BlockSpan[] {
  * rewritten or removed).
  */
 export function firstRecordOutsideBlocks(lines: string[], isRecord: (line: string) => boolean): number {
-  const inside = new Set<number>();
-  for (const s of findBlocks(lines)) for (let i = s.begin; i <= s.end; i++) inside.add(i);
-  const i = lines.findIndex((l, k) => !inside.has(k) && !MARKER_LINE.test(l) && isRecord(l));
+  const inside = insideBlocks(lines);
+  const i = lines.findIndex((l, k) => !inside.has(k) && !BEGIN_RE.test(bare(l)) && !END_RE.test(bare(l)) && isRecord(l));
   return i < 0 ? lines.length : i;
 }
-
-const MARKER_LINE = /^[ \t]*# (?:BEGIN|END) pptp-fleet /;
 
 /** Body lines (with endings) of block `id`, or null when the file has no such block. */
 export function blockBody(text: string, id: string): string | null {
@@ -129,7 +133,6 @@ export function editBlocks(text: string, edit: BlockEdit): string {
 /** Text outside every managed block (what people wrote). */
 export function unmanagedText(text: string): string {
   const lines = splitLines(text);
-  const inside = new Set<number>();
-  for (const s of findBlocks(lines)) for (let i = s.begin; i <= s.end; i++) inside.add(i);
+  const inside = insideBlocks(lines);
   return lines.filter((_, i) => !inside.has(i)).join('');
 }

@@ -49,6 +49,9 @@ export function renderChapSecrets(existing: string, entries: ChapEntry[], remove
   return editBlocks(existing, {
     set: entries.map((e) => ({ id: e.name, body: chapSecretLine(e, e.password) })),
     remove,
-    insertAt: (lines) => firstRecordOutsideBlocks(lines, (l) => pppdReadWords(bare(l)).length > 0),
+    insertAt: beforeFirstRecord,
   });
 }
+
+/** Where new blocks go: before the first record (a line pppd reads words from) outside our blocks. */
+export const beforeFirstRecord = (lines: string[]): number => firstRecordOutsideBlocks(lines, (l) => pppdReadWords(bare(l)).length > 0);

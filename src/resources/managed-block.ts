@@ -2,8 +2,8 @@
 // options.pptp): only our BEGIN/END pptp-fleet blocks change, every other byte stays.
 import type { Facts } from '../facts/types.js';
 import type { Change } from '../plan/types.js';
-import { bare, editBlocks, firstRecordOutsideBlocks, type BlockEdit } from '../render/blocks.js';
-import { pppdReadWords } from '../render/pppd-words.js';
+import { editBlocks, type BlockEdit } from '../render/blocks.js';
+import { beforeFirstRecord } from '../render/chap-secrets.js';
 import { currentContent, fileChanges, NOT_GATHERED, type MaskSpec } from './file.js';
 import { ResourceError } from './problem.js';
 
@@ -22,10 +22,8 @@ export interface DesiredBlocks {
   mask?: MaskSpec;
 }
 
-
 export function insertPoint(insert: DesiredBlocks['insert']): BlockEdit['insertAt'] {
-  if (insert === 'end') return (lines) => lines.length;
-  return (lines) => firstRecordOutsideBlocks(lines, (l) => pppdReadWords(bare(l)).length > 0);
+  return insert === 'end' ? (lines) => lines.length : beforeFirstRecord;
 }
 
 /**
