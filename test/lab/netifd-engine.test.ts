@@ -34,9 +34,10 @@ const sh = async (name: string, command: string): Promise<string> => {
   return r.stdout;
 };
 const ifaceUp = async (name: string): Promise<boolean> => /"up": true/.test(await sh(name, 'ubus call network.interface.office status'));
-/** An admin's own interfaces on DEV, kept `option auto '0'`: a backup link (lte) and a spare. */
+/** An admin's own interfaces on DEV, kept `option auto '0'`: a backup link (lte), a spare, and one disabled (old). */
 const adminIfaces = (dev: string): string =>
-  ['lte', 'spare'].map((n, i) => `set network.${n}=interface\nset network.${n}.proto='static'\nset network.${n}.device='${dev}'\nset network.${n}.ipaddr='10.99.${i}.1'\nset network.${n}.netmask='255.255.255.0'\nset network.${n}.auto='0'\n`).join('') + 'commit network\n';
+  ['lte', 'spare', 'old'].map((n, i) => `set network.${n}=interface\nset network.${n}.proto='static'\nset network.${n}.device='${dev}'\nset network.${n}.ipaddr='10.99.${i}.1'\nset network.${n}.netmask='255.255.255.0'\nset network.${n}.auto='0'\n`).join('') +
+  "set network.old.disabled='1'\ncommit network\n";
 const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 /** Every process's command line on the router, arguments joined by spaces. */
 const cmdlines = (name: string): Promise<string> => sh(name, "for f in /proc/[0-9]*/cmdline; do tr '\\000' ' ' < \"$f\" 2>/dev/null; echo; done");
@@ -143,6 +144,10 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
     expect(await sh('r003', 'ubus call network.interface.lte status')).toMatch(/"up": true/);
     expect(await sh('r003', 'ubus call network.interface.spare status')).toMatch(/"up": false,\s*"pending": false,\s*"available": true,\s*"autostart": false/);
     expect(await sh('r003', 'logread')).toMatch(/pptp-fleet: brought back up after the network restart \(auto 0, up by hand before it\): lte$/m);
+    // a disabled interface has no netifd object (config.c config_parse_interface skips it)
+    const objects = await sh('r003', "ubus list 'network.interface.*'");
+    expect(objects).toMatch(/^network\.interface\.lte$/m);
+    expect(objects).not.toMatch(/^network\.interface\.old$/m);
     // in the report, after the restart; the other routers had no such interface
     for (const h of first.report.hosts) {
       const changes = h.changes.filter((c) => c.action === 'network-restart' || c.action === 'interface-restore').map((c) => `${c.action} ${c.target}`);
