@@ -39,7 +39,12 @@ export function formatDiagnosis(d: Diagnosis, file?: string): string {
     out.push(`host:      ${d.host}  (the log holds several hosts' pppd: below is the last to log, a PPTP tunnel's first)`);
   }
   out.push(`verdict:   ${d.verdict}${d.attempts > 1 ? `  (last of ${d.attempts} attempts)` : ''}`);
-  const auth = d.auth.protocol || d.auth.result !== 'none' ? `${d.auth.protocol ?? 'unknown'} ${d.auth.result}${d.auth.error ? ` (${d.auth.error})` : ''}` : 'not seen';
+  // pppd's "CHAP authentication succeeded" is the same for CHAP-MD5, MS-CHAP and MS-CHAPv2
+  // (chap-new.c): without the LCP lines the protocol is not in the log, which is not "unknown"
+  const auth =
+    d.auth.protocol || d.auth.result !== 'none'
+      ? `${d.auth.protocol ? `${d.auth.protocol} ` : ''}${d.auth.result}${d.auth.error ? ` (${d.auth.error})` : ''}${d.auth.protocol ? '' : ' (which protocol, the log does not say)'}`
+      : 'not seen';
   out.push(`auth:      ${auth}`);
   out.push(
     `mppe:      ${d.mppe ? `${d.mppe.bits ?? '?'}-bit ${d.mppe.stateless ? 'stateless' : 'stateful'}${d.mppe.compression ? ' + MPPC compression' : ''}` : 'not negotiated'}`,
