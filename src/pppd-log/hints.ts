@@ -292,6 +292,11 @@ const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; ne
   'pppd-crashed': {
     fix: () => 'pppd itself crashed: update the ppp package (and its pptp plugin) or report the crash with the full log.',
   },
+  'ppp-unit-refused': {
+    fix: () =>
+      "The kernel has PPP (this pppd had a PPP channel or unit before), but its PPP driver refused the new unit: the last unit was not released (pppd's \"Couldn't release PPP unit\" before it), or a kernel bug in the driver (an old or development kernel). Installing modules will not help: reload ppp_generic once no pppd runs, or reboot; if it comes back after every hang-up, update the kernel.",
+    next: () => '`dmesg | grep -i ppp` and `ls /sys/class/net | grep ppp` (units left behind)',
+  },
   'pppd-fatal': {
     fix: (a) => pppdFatal(a).fix,
     next: (a) => pppdFatal(a).next,
@@ -1156,7 +1161,14 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       return 'The tunnel was up and then stopped answering LCP echoes: often the route to the server went through ppp0 (delete it in ip-up with full paths) or the path drops GRE intermittently; raise `lcp-echo-failure` / `lcp-echo-interval` if the link is just slow.';
     case 'terminated_by_peer':
       if (attempt.cause === 'client-left') {
-        return 'This is the server side (pptpd): the client hung up (it closed TCP 1723 and pptpd stopped its pppd). Nothing failed here; if the client did not mean to leave, its own log says why.';
+        // Nothing of PPP in the call (no LCP frame from the client, no authentication, no
+        // address): a client that gives up that early usually timed out its LCP (10 Config-
+        // Requests 3 s apart, pppd's defaults), its GRE never reaching this server.
+        const early = attempt.lcp.received.length === 0 && attempt.auth.result === 'none' && attempt.localIp === null && attempt.remoteIp === null;
+        const why = early
+          ? ' It left before PPP got anywhere (no LCP frame from it, no authentication, no address here): a client that gives up about 30 s after "Connect:" timed out its LCP, so its GRE (IP protocol 47) is not getting through (a NAT or firewall without PPTP passthrough); add `debug` to pptpd-options to see whether its LCP frames arrive.'
+          : '';
+        return `This is the server side (pptpd): the client hung up (it closed TCP 1723 and pptpd stopped its pppd). Nothing failed here; if the client did not mean to leave, its own log says why.${why}`;
       }
       return serverReasonFix(attempt) ?? 'The server closed the connection: check the server log for the reason (session limit, idle or session timeout, policy); the reason it sent is in the evidence.';
     case 'ip_script_failed': {

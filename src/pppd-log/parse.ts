@@ -210,6 +210,9 @@ const RESTART_ROWS = new Set(['connect', 'interface', 'channel', 'serial']);
 
 // ---------- grouping ----------
 
+/** Lines of an attempt that only a link on a kernel PPP unit logs (main.c print_link_stats, sys-linux.c PPPIOCDETACH). */
+const KERNEL_HAD_PPP = /^(?:Connect time [\d.]+ minutes|Sent \d+ bytes, received \d+ bytes|Couldn't release PPP unit)/;
+
 interface Group {
   key: string;
   pid: string | null;
@@ -395,7 +398,10 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
       return;
     }
     if (!s || startsNew(s, l, speaker)) {
+      const before = s;
       s = newSession(g.pid);
+      // the same process had PPP from the kernel in its attempt before (persist, demand)
+      if (before) s.kernelPpp = before.kernelPpp ?? before.lines.find((x) => KERNEL_HAD_PPP.test(x.msg)) ?? null;
       s.l2tpCall = l2tpCall;
       l2tpCall = null;
       g.sessions.push(s);

@@ -600,6 +600,8 @@ export const PPPD_RULES: Rule[] = [
     fresh: true,
     on: (s, m, l) => {
       s.started = true;
+      // tty.c/sys-linux.c print it once the channel is attached to a unit: the kernel has PPP
+      if (m[1]) s.kernelPpp ??= l;
       if (m[1]) s.iface = m[1];
       if (SERIAL_DEVICE.test(m[2] ?? '')) onSerialLine(s, l);
       // A network interface (the PPPoE plugin's ppp_devnam: "eth0.2", "veth-client") or an ATM
@@ -610,8 +612,19 @@ export const PPPD_RULES: Rule[] = [
       }
     },
   },
-  { name: 'interface', re: /^Using interface (\S+)/, example: 'Using interface pptp-vpn', fresh: true, on: (s, m) => (s.iface = m[1] ?? s.iface) },
-  { name: 'channel', re: /^using channel \d+/, example: 'using channel 2', fresh: true, on: () => {} },
+  {
+    name: 'interface',
+    re: /^Using interface (\S+)/,
+    example: 'Using interface pptp-vpn',
+    fresh: true,
+    on: (s, m, l) => {
+      s.iface = m[1] ?? s.iface;
+      // sys-linux.c prints it once the kernel made the unit: the kernel has PPP
+      s.kernelPpp ??= l;
+    },
+  },
+  // sys-linux.c generic_establish_ppp(): PPPIOCGCHAN gave the tty's PPP channel: the kernel has PPP
+  { name: 'channel', re: /^using channel \d+/, example: 'using channel 2', fresh: true, on: (s, _m, l) => void (s.kernelPpp ??= l) },
   { name: 'serial', re: /^Serial connection established/, example: 'Serial connection established.', fresh: true, on: () => {} },
   { name: 'started', re: /^pppd [\d.]+\S* started by/, example: 'pppd 2.4.7 started by root, uid 0', fresh: true, on: () => {} },
   // options.c print_options(), with the `dump` option (main.c, before "started by"): the head
@@ -757,7 +770,13 @@ export const PPPD_RULES: Rule[] = [
     re: /lacks kernel support for PPP|Couldn't open the \/dev\/ppp device|\/dev\/ppp: No such (?:file|device)|unable to open the \/dev\/ppp device|You need to create the \/dev\/ppp device node|mknod \/dev\/ppp c 108 0|Please load the ppp_generic kernel module|Kernel doesn't support ppp_generic|PPP driver version .* (?:too old|out of date)|Couldn't set tty to PPP discipline|lacks PPP kernel support|Couldn't determine if PPP is supported|couldn't verify kernel driver version|Couldn't create new ppp unit|Couldn't attach to PPP unit|Couldn't open \/dev\/ppp:|Linux kernel does not support PPPoE|PPPoL2TP kernel driver not installed|No PPPo(?:ATM|L2TP) support on this OS|^Failed to open (?:PPTP socket|L2TP (?:control|data) socket):/i,
     example: 'Please load the ppp_generic kernel module.',
     fresh: true,
-    on: (s, _m, l) => void (s.noKernel ??= l),
+    on: (s, _m, l) => {
+      // make_ppp_unit()/generic_establish_ppp() (PPPIOCNEWUNIT, PPPIOCATTACH) failing in a
+      // process the kernel gave PPP before is the driver's state (a unit not released, a kernel
+      // bug), not missing support.
+      if (s.kernelPpp && UNIT_IOCTL.test(l.msg)) s.unitRefused ??= l;
+      else s.noKernel ??= l;
+    },
   },
   {
     name: 'no-pptp-socket',
@@ -2140,6 +2159,9 @@ export const PPTP_RULES: Rule[] = [
 ];
 
 /** pptpmanager.c's and pptpd.c's lines as pptpd starts (row pptpd-manager; hints.ts reads a log that ends on them). */
+/** sys-linux.c's failures to make or attach a PPP unit on /dev/ppp (the no-ppp-kernel row reads them apart). */
+export const UNIT_IOCTL = /Couldn't (?:create new ppp unit|attach to PPP unit)/i;
+
 export const PPTPD_MANAGER = /^MGR: (?:Manager process started|Maximum of \d+ connections available|connections limit \(\d+\) reached)/i;
 
 /**
@@ -2168,12 +2190,26 @@ export const PPTPD_RULES: Rule[] = [
     on: (s, m, l) => clientLeft(s, 'pptpd', l, m.input),
   },
   {
-    // pptpctrl.c: pptpd waits for its pppd after closing the pty (the call is over). It says
-    // the pppd is pptpd's, not why the call ended: pptpd reaps after its pppd exits too.
+    // pptpctrl.c pptp_handle_ctrl_connection(): pptpd read end-of-file or an error on pppd's
+    // pty: its pppd had gone (exited, or died) before pptpd ended the call.
+    name: 'pptpd-pty-failed',
+    re: /^(?:CTRL: PTY read or GRE write failed|GRE: read\(fd=\d+.*\) from PTY failed)/i,
+    example: 'CTRL: PTY read or GRE write failed (pty,gre)=(6,7)',
+    on: (s, _m, l) => void (s.pptpdPtyFailed ??= l),
+  },
+  {
+    // pptpctrl.c: pptpd waits for its pppd once its control loop has ended the call. Every way
+    // out of that loop logs why (an error, "Session timed out", "Exiting on signal") except the
+    // client's Call-Clear-Request, which pptpd logs only with its debug on. So "Reaping" while
+    // this pppd still runs, with no reason from pptpd before it, is the client clearing the
+    // call; after its pppd went (pptpd read EOF on the pty), it says nothing more.
     name: 'pptpd-reaping',
     re: /^CTRL: Reaping child PPP\[\d+\]/i,
     example: 'CTRL: Reaping child PPP[4257]',
-    on: () => {},
+    on: (s, m, l) => {
+      if (s.pptpdPtyFailed || s.finished || s.ends.length > 0) return;
+      clientLeft(s, 'pptpd', l, `${m[0]} with no error from pptpd before it: the client cleared the call, which pptpd logs only with debug`);
+    },
   },
   {
     name: 'pptpd-gre-failed',
@@ -2362,6 +2398,18 @@ export const NM_RULES: Rule[] = [
     },
   },
   {
+    // nm-vpn-connection.c ip_config_timeout (0.6 nm-vpn-service.c "VPN Activation (NAME) Stage 4
+    // of 4 ..."): the VPN plugin did not hand NetworkManager the tunnel's IP configuration in
+    // time, so NetworkManager fails the VPN (reason CONNECT_TIMEOUT) and the plugin stops its
+    // pppd (SIGTERM): NetworkManager's own time-out, as nm-ppp-timeout's.
+    name: 'nm-vpn-config-timeout',
+    re: /^VPN (?:connection(?: '.*')?:?|Activation \(.*\) Stage 4 of 4) \(IP4? Config Get\) timeout exceeded\.?$/,
+    example: "VPN connection 'foovpn' (IP Config Get) timeout exceeded.",
+    on: (s, _m, l) => {
+      if (!s.finished) networkManagerTimedOut(s, l);
+    },
+  },
+  {
     // NetworkManager's device state machine (nm-device.c _set_state_full, 1.x "device (wlp2s0):
     // state change: activated -> failed (reason ...)"; 0.9 "(wlan0): device state change: ..."):
     // the connection under the VPN went down, and NetworkManager takes the VPN down with it.
@@ -2389,7 +2437,7 @@ function networkManagerTimedOut(s: Session, l: LogLine): void {
 const NM_PPP_FAILED = /-> failed \(reason 'ppp-failed'/;
 
 /** NM_RULES rows about a pppd that runs: before its first line, or once it ended, they tell nothing. */
-export const NM_WHILE_RUNNING_ROWS: ReadonlySet<string> = new Set(['nm-stopped-pppd', 'nm-ppp-timeout', 'nm-device-down']);
+export const NM_WHILE_RUNNING_ROWS: ReadonlySet<string> = new Set(['nm-stopped-pppd', 'nm-ppp-timeout', 'nm-vpn-config-timeout', 'nm-device-down']);
 
 /**
  * Rows for xl2tpd's own lines (an L2TP daemon that starts pppd on a pty for each call, as pptpd

@@ -177,6 +177,16 @@ export interface Session {
   ipcpReqs: Map<string, string | null>;
   /** pptp could not open its raw GRE socket (not root): a local failure before any PPTP traffic. */
   greSocketFailed: LogLine | null;
+  /** pptpd read end-of-file or an error on its pppd's pty (rules.ts pptpd-pty-failed): that pppd had gone first. */
+  pptpdPtyFailed: LogLine | null;
+  /**
+   * The kernel gave this pppd process a PPP channel or unit before (rules.ts kernel-ppp: "using
+   * channel N", "Using interface ppp0", its "Connect:", an earlier attempt of the same process
+   * that had a link): the kernel has PPP, whatever a later ioctl says.
+   */
+  kernelPpp: LogLine | null;
+  /** sys-linux.c could not make or attach a PPP unit where the kernel had PPP (kernelPpp): the driver's state, not missing support. */
+  unitRefused: LogLine | null;
   /** "Connect time N minutes" with N ≥ 1: a network protocol had been up (see the connect-time row). */
   connectTime: LogLine | null;
   /** NetworkManager (its VPN plugin, or its own PPP manager) killed this pppd (or the xl2tpd that runs it) while it ran (rules.ts NM_RULES nm-stopped-pppd, nm-ppp-timeout). */
@@ -263,6 +273,9 @@ export function newSession(pid: string | null): Session {
     ipcpRemote: null,
     ipcpReqs: new Map(),
     greSocketFailed: null,
+    pptpdPtyFailed: null,
+    kernelPpp: null,
+    unitRefused: null,
     connectTime: null,
     networkManagerStop: null,
     networkManagerTimeout: null,

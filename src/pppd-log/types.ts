@@ -131,6 +131,7 @@ export interface Attempt {
  * - `max-connect`: pppd's own `maxconnect` limit ended the link (auth.c connect_time_expired);
  * - `pppoa-circuit`: pppd's PPPoA plugin could not open the ATM circuit (VPI.VCI): no ATM device, DSL down;
  * - `ifname-taken`: the interface name pppd was to use exists already (a stale pppd, two interfaces with one name);
+ * - `ppp-unit-refused`: the kernel, which had given this pppd PPP before, would not make or attach a new unit;
  * - `networkmanager-stopped`: NetworkManager's VPN plugin sent the signal that stopped pppd (nm-pptp-service.c real_disconnect).
  */
 export type EndCause =
@@ -173,6 +174,8 @@ export type EndCause =
   | 'pptp-call-not-up'
   | 'max-connect'
   | 'networkmanager-stopped'
+  /** The kernel, which had given this pppd PPP before, would not make or attach a new PPP unit (sys-linux.c). */
+  | 'ppp-unit-refused'
   /** NetworkManager's own PPP time-out ran out (its pppd plugin reported no IP configuration) and it stopped pppd. */
   | 'networkmanager-timeout';
 

@@ -137,6 +137,15 @@ export function decideVerdict(s: Readonly<Session>): Decision {
   if (s.noKernel) {
     return { verdict: 'no_kernel_support', endedBy: `kernel support missing: ${s.noKernel.msg}`, evidence: ev(s.noKernel) };
   }
+  // 2a. The kernel had PPP (this process had a channel or a unit), then refused a new unit.
+  if (s.unitRefused) {
+    return {
+      verdict: 'other',
+      endedBy: `the kernel's PPP driver would not give pppd a new unit (${s.unitRefused.msg}), though it had PPP before (${s.kernelPpp?.msg ?? ''})`,
+      evidence: ev(s.kernelPpp, s.unitRefused),
+      cause: 'ppp-unit-refused',
+    };
+  }
   if (s.mppeKernel) {
     return { verdict: 'no_kernel_support', endedBy: `kernel lacks MPPE: ${s.mppeKernel.msg}`, evidence: ev(s.mppeKernel, s.mppeFail) };
   }

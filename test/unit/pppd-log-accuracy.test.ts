@@ -231,9 +231,14 @@ describe('verdict accuracy', () => {
     // Stop 38: counted strictly, a log not taken for a pppd log is a miss (the CLI exits 2 and
     // shows no verdict), where until then its default verdict could match the label: 7 held-out
     // logs so counted before were right only by that default, 645/710 (90.8 %), same rules.
+    // Stop 40: reading pptpd's silent "Reaping child" as the client's Call-Clear (pptpctrl.c),
+    // a unit refused by a kernel that had PPP as no missing support (sys-linux.c), and
+    // NetworkManager's VPN IP-configuration time-out (nm-vpn-connection.c), all from tuned logs
+    // and the sources, won one held-out verdict (a count seen after deciding, not looked at):
+    // 646/710 (91.0 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(645);
+    expect(table.correct).toBeGreaterThanOrEqual(646);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
     // a ceiling, never met by looking. (Stop 33, a content-blind check of the labels' format: one

@@ -362,8 +362,10 @@ const KNOWN_FAILURES: Record<string, number> = {
   // Deco's firmware pppd with no stock message (field44-p-gist-tp-link-deco-...: only its
   // `pppd[PID]` tag made it a pppd log) and a Broadcom firmware's "PPPoE: Terminating on signal
   // 15." (field44-p-pastebin-broadcom-dsl-router-...: its untagged "PPPoE: " reads as a tag, the
-  // signal then as the end)
-  "journalctl -o cat": 16,
+  // signal then as the end); and (stop 40) field16-raspbian-pptpd-server-... again, now that
+  // its tagged "CTRL: Reaping child PPP[N]" tells the client cleared the call: untagged, the line
+  // is no longer pptpd's
+  "journalctl -o cat": 17,
   "RFC 5424": 0,
   "busybox syslogd /var/log/messages": 0,
   // field15-ubuntu-wvdial-o2-...: only wvdial's relayed binary noise ("pppd: \uFFFD\uFFFD[06][08]")

@@ -1234,6 +1234,61 @@ describe('what a cut or mangled paste still tells', () => {
     // a SIGHUP that did not hang the pty up is somebody's stop
     expect(diagnose(client.replace(/.*Modem hangup\n/, '')).verdict).toBe('stopped_locally');
   });
+  it('reads a new PPP unit refused by a kernel that gave this pppd PPP before as the driver, not missing kernel support', () => {
+    const first = [
+      'Jun 18 12:25:01 host pppd[431]: Serial connection established.',
+      'Jun 18 12:25:01 host pppd[431]: Using interface ppp0',
+      'Jun 18 12:25:01 host pppd[431]: Connect: ppp0 <--> /dev/ttyS1',
+      'Jun 18 13:01:30 host pppd[431]: Modem hangup',
+      'Jun 18 13:01:30 host pppd[431]: Connection terminated.',
+      'Jun 18 13:01:30 host pppd[431]: Connect time 36.4 minutes.',
+      "Jun 18 13:01:30 host pppd[431]: Couldn't release PPP unit: Invalid argument",
+    ];
+    const redial = ['Jun 18 13:02:24 host pppd[431]: Serial connection established.', "Jun 18 13:02:24 host pppd[431]: Couldn't create new ppp unit: Inappropriate ioctl for device", 'Jun 18 13:02:24 host pppd[431]: Hangup (SIGHUP)'];
+    const d = diagnose([...first, ...redial].join('\n'));
+    expect(d.verdict).toBe('other');
+    expect(d.endedBy).toMatch(/would not give pppd a new unit .* though it had PPP before \(Using interface ppp0\)/);
+    expect(d.hint).toMatch(/reload ppp_generic/);
+    // the same process's earlier attempt only in its statistics (the paste starts at its end)
+    expect(diagnose([...first.slice(3), ...redial].join('\n')).verdict).toBe('other');
+    // a channel in the same attempt (sys-linux.c PPPIOCGCHAN) is the kernel's PPP too
+    expect(diagnose([redial[0], 'Jun 18 13:02:24 host pppd[431]: using channel 1179', ...redial.slice(1)].join('\n')).verdict).toBe('other');
+    // with nothing before it, the same failure is the kernel's missing PPP
+    expect(diagnose(redial.join('\n')).verdict).toBe('no_kernel_support');
+    // another process's link says nothing of this one's kernel
+    expect(diagnose([...first, ...redial.map((l) => l.replace('[431]', '[977]'))].join('\n')).verdict).toBe('no_kernel_support');
+  });
+  it("reads pptpd reaping a pppd that still runs, with no reason before it, as the client clearing the call (pptpctrl.c logs Call-Clear only with debug)", () => {
+    const call = [
+      'Nov 14 09:11:08 gw pptpd[19287]: CTRL: Client 203.0.113.7 control connection started',
+      'Nov 14 09:11:09 gw pptpd[19287]: CTRL: Starting call (launching pppd, opening GRE)',
+      'Nov 14 09:11:09 gw pppd[19288]: Plugin /usr/lib/pptpd/pptpd-logwtmp.so loaded.',
+      'Nov 14 09:11:09 gw pppd[19288]: Connect: ppp0 <--> /dev/pts/1',
+    ];
+    const reaped = [
+      'Nov 14 09:11:38 gw pptpd[19287]: CTRL: Reaping child PPP[19288]',
+      'Nov 14 09:11:38 gw pppd[19288]: Modem hangup',
+      'Nov 14 09:11:38 gw pppd[19288]: Connection terminated.',
+      'Nov 14 09:11:38 gw pppd[19288]: Exit.',
+    ];
+    const d = diagnose([...call, ...reaped].join('\n'));
+    expect(d.verdict).toBe('terminated_by_peer');
+    expect(d.endedBy).toMatch(/^pptpd: the client .*Reaping child PPP\[19288\] with no error/);
+    // nothing of PPP before the client left: the hint points at GRE
+    expect(d.hint).toMatch(/GRE \(IP protocol 47\)/);
+    // pptpd read end-of-file on the pty first: its pppd had gone, the client cleared nothing
+    const ptyGone = [
+      'Nov 14 09:11:38 gw pptpd[19287]: GRE: read(fd=6,buffer=805a540,len=8196) from PTY failed: status = -1 error = Input/output error',
+      'Nov 14 09:11:38 gw pptpd[19287]: CTRL: PTY read or GRE write failed (pty,gre)=(6,7)',
+    ];
+    expect(diagnose([...call, ...ptyGone, ...reaped].join('\n')).verdict).not.toBe('terminated_by_peer');
+    // pppd ended first (its own "Exit." before pptpd reaped it): pptpd's reaping tells nothing
+    const pppdFirst = [...call, ...reaped.slice(1), reaped[0]!];
+    expect(diagnose(pppdFirst.join('\n')).endedBy).not.toMatch(/Reaping/);
+    // a reason pptpd logged (its echo time-out) is the end, not a silent clear
+    const timedOut = diagnose([...call, 'Nov 14 09:11:38 gw pptpd[19287]: CTRL: Session timed out, ending call', ...reaped].join('\n'));
+    expect(timedOut.endedBy).toMatch(/stopped answering PPTP echo/);
+  });
   it('leaves the verdict to the attempt before a restart on a line already gone', () => {
     const text = [
       'pppd[9917]: Connect: ppp0 <--> /dev/ttyS0',
@@ -1809,10 +1864,13 @@ describe('NetworkManager-pptp and NetworkManager-l2tp journals (audit31b)', () =
     const old = nm("<warn> pppd timed out or didn't initialize our dbus module");
     const v1 = nm("<warn>  [1733479201.0010] ppp-manager: pppd timed out or didn't initialize our dbus module");
     const failed = nm("<info>  [1733479201.0020] device (ttyUSB2): state change: ip-config -> failed (reason 'ppp-failed', managed-type: 'full')");
+    // nm-vpn-connection.c ip_config_timeout: a VPN plugin's pppd that gave no IP configuration in time
+    const vpn = nm("<warn> VPN connection 'work' (IP Config Get) timeout exceeded.");
     it.each([
       ['0.8-1.40', old],
       ['1.x', v1],
       ['1.42+', failed],
+      ["a VPN's IP configuration", vpn],
     ])("reads the stop as NetworkManager's time-out, not a user's (%s)", (_, line) => {
       const d = diagnose([...modem, line, ...stop].join('\n'));
       expect(d.verdict).toBe('stopped_locally');
