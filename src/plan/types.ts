@@ -75,8 +75,10 @@ export interface ChangeSummary {
   resource: Change['resource'];
   target: string;
   action: Change['kind'];
+  /** Why the planner made the change, in its own words (paths, tunnel names, modes: never content). Absent in reports written before it was added. */
+  reason?: string;
 }
 
 export function describeChange(c: Change): ChangeSummary {
-  return { resource: c.resource, target: c.target, action: c.kind };
+  return { resource: c.resource, target: c.target, action: c.kind, reason: c.reason };
 }

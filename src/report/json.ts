@@ -92,7 +92,7 @@ export function buildReport(input: ReportInput): Report {
   const hosts: ReportHost[] = input.hosts.map((h) => ({
     name: h.name,
     status: h.status,
-    changes: h.changes.map((c) => ({ resource: c.resource, target: c.target, action: c.action })),
+    changes: h.changes.map((c) => ({ resource: c.resource, target: c.target, action: c.action, ...(c.reason !== undefined ? { reason: c.reason } : {}) })),
     tunnels: h.tunnels.map((t) => {
       const out: ReportTunnel = { name: t.name, verdict: t.verdict, localIp: t.localIp, remoteIp: t.remoteIp, hint: t.hint };
       if (t.previousVerdict !== undefined) out.previousVerdict = t.previousVerdict;
@@ -235,7 +235,7 @@ export const reportSchema = z.object({
     z.object({
       name: z.string().min(1),
       status: z.enum(['ok', 'changed', 'failed', 'unreachable', 'skipped']),
-      changes: z.array(z.object({ resource: z.string(), target: z.string(), action: z.string() })),
+      changes: z.array(z.object({ resource: z.string(), target: z.string(), action: z.string(), reason: z.string().optional() })),
       tunnels: z.array(
         z.object({
           name: z.string(),

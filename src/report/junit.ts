@@ -75,7 +75,7 @@ function systemOut(h: ReportHost): string | null {
   const lines: string[] = [];
   if (h.changes.length > 0) {
     lines.push(`changes (${h.changes.length}):`);
-    for (const c of h.changes) lines.push(`  ${c.action} ${c.resource} ${c.target}`);
+    for (const c of h.changes) lines.push(`  ${c.action} ${c.resource} ${c.target}${c.reason ? `: ${c.reason}` : ''}`);
   }
   if (h.tunnels.length > 0) {
     lines.push('tunnels:');

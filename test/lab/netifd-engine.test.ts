@@ -124,7 +124,8 @@ describe('netifd interfaces by default on OpenWrt, pppd on White Russian', () =>
   }, 120_000);
 
   it('restarted netifd once per router, in the first apply: its pptp protocol came with the plugin the apply installed', async () => {
-    const restart = { resource: 'service', target: 'network', action: 'network-restart' };
+    // the report says why (the planner's reason), as the step line does
+    const restart = { resource: 'service', target: 'network', action: 'network-restart', reason: expect.stringMatching(/ppp-mod-pptp (?:is|was) installed after (?:netifd|it) started/) as unknown as string };
     // --check says so beforehand, the run's report afterwards; White Russian has no netifd
     expect(check.code, check.out).toBe(0);
     for (const h of check.report.hosts) expect(h.changes.some((c) => c.action === 'network-restart'), h.name).toBe(h.name !== WR);

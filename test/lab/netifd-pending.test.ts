@@ -69,7 +69,7 @@ describe('netifd apply with pending uci changes', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const r1 = hostOf(run.report, 'r001');
     expect(r1.status, JSON.stringify(r1)).toBe('changed');
-    expect(r1.changes).toContainEqual({ resource: 'uci', target: 'network', action: 'uci-batch' });
+    expect(r1.changes).toContainEqual(expect.objectContaining({ resource: 'uci', target: 'network', action: 'uci-batch' }));
     expect(r1.tunnels.map((t) => t.verdict)).toEqual(r1.tunnels.map(() => 'up'));
     expect(await sh('r001', 'uci changes network')).toBe('');
     expect(await network('r001')).toContain("config interface 'office'");
@@ -90,8 +90,8 @@ describe('netifd apply with pending uci changes', () => {
     expect(r1.status, JSON.stringify(r1)).toBe('changed');
     expect(r1.changes).toEqual(
       expect.arrayContaining([
-        { resource: 'uci', target: 'network', action: 'uci-revert' },
-        { resource: 'uci', target: 'firewall', action: 'uci-revert' },
+        { resource: 'uci', target: 'network', action: 'uci-revert', reason: expect.stringMatching(/^uncommitted changes of .* left by an interrupted run$/) as unknown as string },
+        { resource: 'uci', target: 'firewall', action: 'uci-revert', reason: expect.stringMatching(/^uncommitted changes of .* left by an interrupted run$/) as unknown as string },
       ]),
     );
     expect(r1.changes).toHaveLength(2);

@@ -229,9 +229,9 @@ describe('buildJUnit', () => {
     expect(r001?.children[0]?.text).toBe(
       [
         'changes (3):',
-        '  install package pptp',
-        '  write-file file /etc/ppp/peers/office',
-        '  tunnel-restart tunnel office',
+        '  install package pptp: not installed: pptp',
+        '  write-file file /etc/ppp/peers/office: peer file of tunnel office: out of date',
+        '  tunnel-restart tunnel office: its configuration changed',
         'tunnels:',
         '  office: up 192.168.77.10 -> 192.168.77.1',
       ].join('\n'),

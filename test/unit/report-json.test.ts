@@ -15,9 +15,9 @@ const rolloutHosts: HostResult[] = [
     name: 'r001',
     status: 'changed',
     changes: [
-      { resource: 'package', target: 'pptp', action: 'install' },
-      { resource: 'file', target: '/etc/ppp/peers/office', action: 'write-file' },
-      { resource: 'tunnel', target: 'office', action: 'tunnel-restart' },
+      { resource: 'package', target: 'pptp', action: 'install', reason: 'not installed: pptp' },
+      { resource: 'file', target: '/etc/ppp/peers/office', action: 'write-file', reason: 'peer file of tunnel office: out of date' },
+      { resource: 'tunnel', target: 'office', action: 'tunnel-restart', reason: 'its configuration changed' },
     ],
     tunnels: [{ name: 'office', verdict: 'up', localIp: '192.168.77.10', remoteIp: '192.168.77.1', hint: null }],
     sshExecs: 3,
@@ -87,6 +87,9 @@ describe('buildReport', () => {
       hint: 'check the username and password in /etc/ppp/chap-secrets', previousVerdict: 'auth_failed',
     });
     expect(r.hosts[0]?.tunnels[0]).not.toHaveProperty('previousVerdict');
+    // each change says why (the planner's words), where the host's result has it
+    expect(r.hosts[0]?.changes[2]).toEqual({ resource: 'tunnel', target: 'office', action: 'tunnel-restart', reason: 'its configuration changed' });
+    expect(r.hosts[1]?.changes[0]).not.toHaveProperty('reason');
   });
 
   it('passes its own read-back schema', () => {
