@@ -2204,10 +2204,11 @@ export const PPTPD_RULES: Rule[] = [
     // this pppd still runs, with no reason from pptpd before it, is the client clearing the
     // call; after its pppd went (pptpd read EOF on the pty), it says nothing more.
     name: 'pptpd-reaping',
-    re: /^CTRL: Reaping child PPP\[\d+\]/i,
+    re: /^CTRL: Reaping child PPP\[(\d+)\]/i,
     example: 'CTRL: Reaping child PPP[4257]',
     on: (s, m, l) => {
-      if (s.pptpdPtyFailed || s.finished || s.ends.length > 0) return;
+      // (the pppd it names: another call's, where a server's calls interleave, tells nothing of this one)
+      if (s.pptpdPtyFailed || s.finished || s.ends.length > 0 || (s.pid !== null && m[1] !== s.pid)) return;
       clientLeft(s, 'pptpd', l, `${m[0]} with no error from pptpd before it: the client cleared the call, which pptpd logs only with debug`);
     },
   },

@@ -1285,6 +1285,8 @@ describe('what a cut or mangled paste still tells', () => {
     // pppd ended first (its own "Exit." before pptpd reaped it): pptpd's reaping tells nothing
     const pppdFirst = [...call, ...reaped.slice(1), reaped[0]!];
     expect(diagnose(pppdFirst.join('\n')).endedBy).not.toMatch(/Reaping/);
+    // pptpd reaping another call's pppd (a server's calls interleave) says nothing of this one
+    expect(diagnose([...call, reaped[0]!.replace('PPP[19288]', 'PPP[19301]')].join('\n')).verdict).not.toBe('terminated_by_peer');
     // a reason pptpd logged (its echo time-out) is the end, not a silent clear
     const timedOut = diagnose([...call, 'Nov 14 09:11:38 gw pptpd[19287]: CTRL: Session timed out, ending call', ...reaped].join('\n'));
     expect(timedOut.endedBy).toMatch(/stopped answering PPTP echo/);
