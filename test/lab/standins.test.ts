@@ -692,7 +692,8 @@ describe('pppd', () => {
     const nok = await sh(r, 'pppd call office updetach');
     expect(nok.code).toBe(4);
     expect(nok.stderr).toMatch(/^pppd: This system lacks kernel support for PPP\. {2}This could be because\n/);
-    expect(await pppLog(r)).toContain(' daemon.err pppd[2]: See README.linux file in the ppp distribution for more details.\n');
+    // one syslog message with newlines, one line on White Russian: busybox 1.00's syslogd makes each newline a space
+    expect(await pppLog(r)).toMatch(/ daemon\.err pppd\[2\]: This system lacks kernel support for PPP\. {2}This could be because the PPP kernel module .* See README\.linux file in the ppp distribution for more details\.\n$/);
     await saveFixture('no_kernel_support', await pppLog(r));
     expect(await sh(r, 'pppd call nope')).toMatchObject({ code: 2, stderr: "pppd: Can't open options file /etc/ppp/peers/nope: No such file or directory\n" });
     const o = await router('openwrt');

@@ -15,22 +15,16 @@ LAB_NL='
 # it as one entry and logread prints it with one printf, so only its first line carries the
 # prefix (openwrt/ubox log/syslog.c log_add strips only the trailing newline; log/logread.c
 # prints "%s %s.%s%s %s\n"); the lab's logread (lib/logread.awk) reads such lines as one entry.
-# White Russian: busybox syslogd turns each newline into a space (sysklogd/syslogd.c
-# split_escape_and_log), one line; the lab still writes a line per line there, prefix and all
-# (a deviation kept because test/lab/standins.test.ts saves that log as a parser fixture).
+# White Russian: busybox 1.00 syslogd turns each newline of a message into a space
+# (sysklogd/syslogd.c serveConnection: `else if (c == '\n') *q++ = ' ';`), so such a message
+# is one line there.
 lab_log() {
 	_prio=$1 _tag=$2
 	shift 2
 	if [ "$FW" = whiterussian ]; then
 		# busybox 1.00 syslogd: "Mmm dd hh:mm:ss HOST fac.prio tag: msg"
 		_stamp="$(date '+%b %e %H:%M:%S') (none)"
-		case $* in
-			*"$LAB_NL"*)
-				printf '%s\n' "$*" | while IFS= read -r _line; do
-					printf '%s %s %s: %s\n' "$_stamp" "$_prio" "$_tag" "$_line"
-				done >>"$SYSLOG"
-				return 0 ;;
-		esac
+		case $* in *"$LAB_NL"*) set -- "$(printf '%s' "$*" | tr '\n' ' ')" ;; esac
 	else
 		# OpenWrt logd as printed by logread: ctime date, then fac.prio
 		_stamp=$(date '+%a %b %e %H:%M:%S %Y')
