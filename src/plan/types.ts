@@ -75,7 +75,7 @@ export interface ChangeSummary {
   resource: Change['resource'];
   target: string;
   action: Change['kind'];
-  /** Why the planner made the change, in its own words (paths, tunnel names, modes: never content). Absent in reports written before it was added. */
+  /** Why the planner made the change, in its own words (paths, tunnel names, modes; never a secret). Absent in reports written before it was added. */
   reason?: string;
 }
 

@@ -3,7 +3,7 @@
 // (which MPPE side failed, which MS-CHAP error...) and fills in the interface and server names.
 
 import type { Attempt, EndCause, Verdict } from './types.js';
-import { ATM_CIRCUIT, DEVICE_LOCKED, FAILED_TO_OPEN, IFNAME_TAKEN, L2TP_SECRET_REFUSED, NM_DEVICE_DOWN, PLUGIN_NO_PASSWORD, PPPOA_KERNEL, PPPOE_NO_DEVICE, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
+import { ATM_CIRCUIT, DEVICE_LOCKED, FAILED_TO_OPEN, IFNAME_TAKEN, L2TP_SECRET_REFUSED, NM_DEVICE_DOWN, NM_VPN_CONFIG_TIMEOUT, PLUGIN_NO_PASSWORD, PPPOA_KERNEL, PPPOE_NO_DEVICE, PPPOE_WORDS, PPTPD_MANAGER, REMOTE_MUST_AUTH } from './rules.js';
 import { splitLog } from './lines.js';
 import { scriptFailed } from './session.js';
 
@@ -743,7 +743,17 @@ function networkManagerStopped(attempt: Attempt): string {
  * pppd_timed_out: no IP configuration from pppd's NetworkManager plugin in 20-30 s): not a
  * user's stop. How far the link got says where it hung.
  */
+/** The time-out that stopped pppd was NetworkManager's VPN one (nm-vpn-connection.c), not its PPP manager's for a modem or PPPoE. */
+const vpnConfigTimedOut = (attempt: Attempt): boolean => attempt.evidence.some((e) => NM_VPN_CONFIG_TIMEOUT.test(e.replace(/^.*?(?=VPN (?:connection|Activation))/, '')));
+
 function networkManagerTimedOut(attempt: Attempt): string {
+  if (vpnConfigTimedOut(attempt)) {
+    // nm-vpn-connection.c: a VPN (PPTP, L2TP) whose plugin handed over no IP configuration in time
+    const vpn = "NetworkManager failed the VPN because its plugin handed over no IP configuration within NetworkManager's VPN time-out, and stopped pppd: the stop is the symptom, not the cause.";
+    if (attempt.auth.result === 'success') return `${vpn} Authentication succeeded, but IPCP never completed: the server gave no address (its address pool, or MPPE it requires that was not agreed: CCP's lines with \`debug\`).`;
+    if (attempt.lcp.received.length > 0) return `${vpn} The server answered LCP, but the link got no further: its last LCP and authentication lines show where it stopped.`;
+    return `${vpn} Nothing in this log shows the server answering pppd: over PPTP, GRE (IP protocol 47) blocked on the way or a NAT router without the PPTP helper is the usual reason; turn on pppd's \`debug\` (the VPN's Advanced... options) to see whether its LCP requests get any answer.`;
+  }
   const stopped = 'NetworkManager stopped pppd because the link had not come up within its PPP time-out (20-30 s): the stop is the symptom, not the cause.';
   if (attempt.auth.result === 'success') {
     return `${stopped} Authentication succeeded, but IPCP never completed: the network gave no IP address (a wrong APN or access number, an account or SIM without data service, or the ISP's side hung).`;
@@ -781,6 +791,9 @@ function networkManagerNext(verdict: Verdict, attempt: Attempt): string {
       return `${journal} (does pptp reach "Outgoing call established"?), and on a NAT router on the way \`lsmod | grep nf_nat_pptp\``;
     case 'stopped_locally':
       // (a modem's registration and signal: ModemManager's lines, `mmcli -m 0`)
+      if (attempt.cause === 'networkmanager-timeout' && vpnConfigTimedOut(attempt)) {
+        return `${journal} (pptp's or xl2tpd's lines and pppd's before the time-out: did the call get set up, did the server answer?)`;
+      }
       if (attempt.cause === 'networkmanager-timeout') {
         return `${journal} (pppd's and ModemManager's lines before the time-out)${attempt.legacy ? '' : ' and, for a mobile modem, `mmcli -m 0` (registration, signal)'}`;
       }
@@ -1161,12 +1174,12 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       return 'The tunnel was up and then stopped answering LCP echoes: often the route to the server went through ppp0 (delete it in ip-up with full paths) or the path drops GRE intermittently; raise `lcp-echo-failure` / `lcp-echo-interval` if the link is just slow.';
     case 'terminated_by_peer':
       if (attempt.cause === 'client-left') {
-        // Nothing of PPP in the call (no LCP frame from the client, no authentication, no
-        // address): a client that gives up that early usually timed out its LCP (10 Config-
+        // No authentication and no address in the call (received LCP frames show only with
+        // `debug`): a client that gives up that early often timed out its LCP (10 Config-
         // Requests 3 s apart, pppd's defaults), its GRE never reaching this server.
         const early = attempt.lcp.received.length === 0 && attempt.auth.result === 'none' && attempt.localIp === null && attempt.remoteIp === null;
         const why = early
-          ? ' It left before PPP got anywhere (no LCP frame from it, no authentication, no address here): a client that gives up about 30 s after "Connect:" timed out its LCP, so its GRE (IP protocol 47) is not getting through (a NAT or firewall without PPTP passthrough); add `debug` to pptpd-options to see whether its LCP frames arrive.'
+          ? ' It left before authentication (none in this log, nor an address): if that is about 30 s after "Connect:", its LCP timed out, most often because its GRE (IP protocol 47) does not get through (a NAT or firewall without PPTP passthrough); `debug` in pptpd-options shows whether its LCP frames arrive.'
           : '';
         return `This is the server side (pptpd): the client hung up (it closed TCP 1723 and pptpd stopped its pppd). Nothing failed here; if the client did not mean to leave, its own log says why.${why}`;
       }

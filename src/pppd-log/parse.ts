@@ -8,9 +8,9 @@
 
 import type { Attempt, Diagnosis, ParsedLog, Verdict } from './types.js';
 import { fromAccel, splitLog, type LogLine, type LogOrigin } from './lines.js';
-import { l2tpSession, newSession, scriptFailed, serverSide, sstpSession, type Session } from './session.js';
+import { clientLeft, l2tpSession, newSession, scriptFailed, serverSide, sstpSession, type Session } from './session.js';
 import { isPptpSourceMessage, isSharedSourceMessage, isSourceMessage } from './source-messages.js';
-import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, isSharedPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
+import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_REAPING, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, isSharedPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
 
@@ -210,8 +210,9 @@ const RESTART_ROWS = new Set(['connect', 'interface', 'channel', 'serial']);
 
 // ---------- grouping ----------
 
-/** Lines of an attempt that only a link on a kernel PPP unit logs (main.c print_link_stats, sys-linux.c PPPIOCDETACH). */
-const KERNEL_HAD_PPP = /^(?:Connect time [\d.]+ minutes|Sent \d+ bytes, received \d+ bytes|Couldn't release PPP unit)/;
+/** Rows of the lines only a link on a kernel PPP unit logs (main.c print_link_stats), and sys-linux.c's PPPIOCDETACH failing on the unit it had. */
+const KERNEL_HAD_PPP: ReadonlySet<string> = new Set(['connect-time', 'link-stats']);
+const UNIT_RELEASE = /^Couldn't release PPP unit/;
 
 interface Group {
   key: string;
@@ -283,9 +284,9 @@ function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
   // attempt's LCP began, ended or came up it is the next attempt (a router firmware that logs
   // no Connect line, a debug-only log).
   if (row === 'pppoe-padi' && (s.lcpSent.length > 0 || s.lcpRcvdAny || s.ends.length > 0 || linkWasUp(s))) return true;
-  // pppd exits on an option error or a kernel without PPP: a link being set up after one is
-  // another run (a front end that first ran `pptp --version`, a second `pon`).
-  if ((s.configErr !== null || s.noKernel !== null) && row !== undefined && RESTART_ROWS.has(row)) return true;
+  // pppd exits on an option error or a kernel without PPP (or one refusing its unit): a link
+  // being set up after one is another run (a front end that first ran `pptp --version`, a second `pon`).
+  if ((s.configErr !== null || s.noKernel !== null || s.unitRefused !== null) && row !== undefined && RESTART_ROWS.has(row)) return true;
   return s.started && row !== undefined && RESTART_ROWS.has(row);
 }
 
@@ -400,8 +401,12 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     if (!s || startsNew(s, l, speaker)) {
       const before = s;
       s = newSession(g.pid);
-      // the same process had PPP from the kernel in its attempt before (persist, demand)
-      if (before) s.kernelPpp = before.kernelPpp ?? before.lines.find((x) => KERNEL_HAD_PPP.test(x.msg)) ?? null;
+      // the same process had PPP from the kernel in its attempt before (persist, demand): not
+      // after its "Exit.", nor for a process that starts here (a pid used again)
+      const rowOf = (x: LogLine): string | undefined => ruleFor(PPPD_RULES, x.msg)?.rule.name;
+      if (before && rowOf(l) !== 'started' && !before.lines.some((x) => rowOf(x) === 'exit')) {
+        s.kernelPpp = before.kernelPpp ?? before.lines.find((x) => KERNEL_HAD_PPP.has(rowOf(x) ?? '') || UNIT_RELEASE.test(x.msg)) ?? null;
+      }
       s.l2tpCall = l2tpCall;
       l2tpCall = null;
       g.sessions.push(s);
@@ -544,6 +549,17 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     .flatMap((g) => g.sessions)
     .filter((s) => s.lines.length > 0)
     .sort((a, b) => (a.lines[0]?.index ?? 0) - (b.lines[0]?.index ?? 0));
+  // pptpd's reaping of a pppd may sit in another call's attempt, or after this pppd's last line
+  // (by the pid it names; where the lines carry no pid, the one among the attempt's own lines)
+  for (const s of sessions) {
+    const reaping = (l: LogLine): boolean => l.source === 'pptpd' && PPTPD_REAPING.test(l.msg);
+    const reap = s.pid === null ? s.lines.find(reaping) : lines.find((l) => reaping(l) && PPTPD_REAPING.exec(l.msg)?.[1] === s.pid);
+    if (reap === undefined) continue;
+    // pptpd reaps its own children: this pppd is a PPTP server's, on pptpd's pty
+    s.tunnelServer ??= reap;
+    s.nonPptpLink ??= reap;
+    s.callCleared = callCleared(reap, lines, reap.pid === null ? (s.lines[0]?.index ?? 0) : 0);
+  }
   // A few lines of another process inside a running attempt (a leftover pppoe's "Timeout waiting
   // for PADO packets" while pppd's link dies) are no later attempt: the one around them is last.
   const last = sessions[sessions.length - 1];
@@ -733,6 +749,44 @@ function frontEndOf(s: Session): Attempt['frontEnd'] {
 }
 
 /**
+ * pptpctrl.c pptp_handle_ctrl_connection() ends a call for a reason it logs (an error, EOF on TCP
+ * 1723, "Session timed out", a failed pty read when its pppd went first) but for the client's
+ * Call-Clear-Request, which it logs only with debug; then it closes pppd's pty and logs
+ * "Reaping child PPP[pid]". That line for a pppd (`reap`), with no reason before it from the same
+ * control process (pptpd forks one per client; without pids, since the attempt's first line,
+ * `from`), is the client clearing the call, or pptpd
+ * stopped by a signal that interrupted its select() (silent too: settleCallClear tells them apart
+ * by pppd's own lines).
+ */
+function callCleared(reap: LogLine, lines: readonly LogLine[], from: number): LogLine | null {
+  const said = lines.some((l) => l.index >= from && l.index < reap.index && l.source === 'pptpd' && l.pid === reap.pid && PPTPD_REASON.test(l.msg));
+  return said ? null : reap;
+}
+/** pptpctrl.c's and pptpgre.c's words for why pptpd ended a call (any of them before its reaping). */
+const PPTPD_REASON = /fail|error|EOF|timed out|Exiting on signal|Request to close|Received (?:CALL CLR|STOP CTRL)|collapsed|syncronization|aborting/i;
+
+/**
+ * The client cleared the call (callCleared) where pppd's own lines end on its pty closing under
+ * it ("Hangup (SIGHUP)", "Modem hangup", and what a link going down prints) or on nothing, in
+ * whatever order the two programs' lines reached syslog: pppd failed nothing itself (no
+ * time-out, no authentication or option failure) and got no signal of its own (a stop of pptpd
+ * and pppd together, `systemctl stop pptpd` or a reboot, is nobody's clear). After settleHangup,
+ * which tells pptpd's pty closing from a signal.
+ */
+function settleCallClear(s: Session): void {
+  const reap = s.callCleared;
+  if (reap === null || s.tunnelServer === null) return;
+  const failed = s.lcpTimeout ?? s.otherTimeout ?? s.configErr ?? s.noKernel ?? s.mppeFail ?? (s.authResult === 'failure' ? s.authFail : null);
+  if (failed !== null || s.ends.some((e) => e.kind !== 'hangup' && e.kind !== 'terminated' && e.kind !== 'mppe-disabled')) return;
+  // without pids the reaping may be another call's: only one this pppd's hang-up follows is its
+  if (s.pid === null && !s.ends.some((e) => e.kind === 'hangup' && e.line.index > reap.index)) return;
+  clientLeft(s, 'pptpd', reap, `${reap.msg} with no reason from pptpd before it: the client cleared the call, which pptpd logs only with debug`);
+  // the clear comes before the hang-up it caused, whichever line syslog got first
+  const clear = s.ends.pop();
+  if (clear) s.ends.unshift(clear);
+}
+
+/**
  * sstpc's word that the tunnel is set up ("Connection Established") is the link up where none
  * of pppd's lines after it ends the attempt, times IPCP out or fails authentication (those tell
  * more than sstpc's line). After settleHangup, which may add the attempt's end.
@@ -748,6 +802,7 @@ export function toAttempt(s: Session): Attempt {
   accelMppeRefused(s);
   settleAccel(s);
   settleHangup(s);
+  settleCallClear(s);
   settleSstp(s);
   const { verdict, endedBy, evidence, cause } = decideVerdict(s);
   let mppe = s.mppe;

@@ -578,6 +578,10 @@ export const SSL_VPN_TEARDOWN = String.raw`Cancelling threads|Cleanup, joining t
  * (parse.ts), not with an attempt of its own.
  */
 export const FRONT_END_ROWS: ReadonlySet<string> = new Set(['ssl-vpn-up', 'ssl-vpn-down', 'sstp-control-failed', 'sstp-aborted', 'sstp-plugin-socket']);
+
+/** sys-linux.c's failures to make or attach a PPP unit on /dev/ppp (the no-ppp-kernel row reads them apart). */
+const UNIT_IOCTL = /Couldn't (?:create new ppp unit|attach to PPP unit)/i;
+
 /**
  * Rows that read a front end's report on a pppd that has exited (its exit status or the signal
  * that killed it): printed after pppd's own last words (wvdialer.cc hangup(): "Disconnecting at
@@ -600,7 +604,7 @@ export const PPPD_RULES: Rule[] = [
     fresh: true,
     on: (s, m, l) => {
       s.started = true;
-      // tty.c/sys-linux.c print it once the channel is attached to a unit: the kernel has PPP
+      // auth.c start_link prints it once the channel is attached to a unit: the kernel has PPP
       if (m[1]) s.kernelPpp ??= l;
       if (m[1]) s.iface = m[1];
       if (SERIAL_DEVICE.test(m[2] ?? '')) onSerialLine(s, l);
@@ -619,7 +623,7 @@ export const PPPD_RULES: Rule[] = [
     fresh: true,
     on: (s, m, l) => {
       s.iface = m[1] ?? s.iface;
-      // sys-linux.c prints it once the kernel made the unit: the kernel has PPP
+      // main.c set_ifunit prints it once the kernel made the unit: the kernel has PPP
       s.kernelPpp ??= l;
     },
   },
@@ -2158,10 +2162,10 @@ export const PPTP_RULES: Rule[] = [
   { name: 'pptp-start', re: /The synchronous pptp option|Start-Control-Connection-Request/i, example: 'The synchronous pptp option is NOT activated', fresh: true, on: () => {} },
 ];
 
-/** pptpmanager.c's and pptpd.c's lines as pptpd starts (row pptpd-manager; hints.ts reads a log that ends on them). */
-/** sys-linux.c's failures to make or attach a PPP unit on /dev/ppp (the no-ppp-kernel row reads them apart). */
-export const UNIT_IOCTL = /Couldn't (?:create new ppp unit|attach to PPP unit)/i;
+/** pptpctrl.c's line as it waits for the call's pppd: the pid of that pppd (row pptpd-reaping; parse.ts callCleared). */
+export const PPTPD_REAPING = /^CTRL: Reaping child PPP\[(\d+)\]/i;
 
+/** pptpmanager.c's and pptpd.c's lines as pptpd starts (row pptpd-manager; hints.ts reads a log that ends on them). */
 export const PPTPD_MANAGER = /^MGR: (?:Manager process started|Maximum of \d+ connections available|connections limit \(\d+\) reached)/i;
 
 /**
@@ -2190,27 +2194,12 @@ export const PPTPD_RULES: Rule[] = [
     on: (s, m, l) => clientLeft(s, 'pptpd', l, m.input),
   },
   {
-    // pptpctrl.c pptp_handle_ctrl_connection(): pptpd read end-of-file or an error on pppd's
-    // pty: its pppd had gone (exited, or died) before pptpd ended the call.
-    name: 'pptpd-pty-failed',
-    re: /^(?:CTRL: PTY read or GRE write failed|GRE: read\(fd=\d+.*\) from PTY failed)/i,
-    example: 'CTRL: PTY read or GRE write failed (pty,gre)=(6,7)',
-    on: (s, _m, l) => void (s.pptpdPtyFailed ??= l),
-  },
-  {
-    // pptpctrl.c: pptpd waits for its pppd once its control loop has ended the call. Every way
-    // out of that loop logs why (an error, "Session timed out", "Exiting on signal") except the
-    // client's Call-Clear-Request, which pptpd logs only with its debug on. So "Reaping" while
-    // this pppd still runs, with no reason from pptpd before it, is the client clearing the
-    // call; after its pppd went (pptpd read EOF on the pty), it says nothing more.
+    // pptpctrl.c: pptpd waits for its pppd after its control loop ended the call. It says the
+    // pppd is pptpd's; why the call ended, parse.ts settles from the whole log (callCleared).
     name: 'pptpd-reaping',
-    re: /^CTRL: Reaping child PPP\[(\d+)\]/i,
+    re: PPTPD_REAPING,
     example: 'CTRL: Reaping child PPP[4257]',
-    on: (s, m, l) => {
-      // (the pppd it names: another call's, where a server's calls interleave, tells nothing of this one)
-      if (s.pptpdPtyFailed || s.finished || s.ends.length > 0 || (s.pid !== null && m[1] !== s.pid)) return;
-      clientLeft(s, 'pptpd', l, `${m[0]} with no error from pptpd before it: the client cleared the call, which pptpd logs only with debug`);
-    },
+    on: () => {},
   },
   {
     name: 'pptpd-gre-failed',
@@ -2302,6 +2291,9 @@ export const PPTPD_RULES: Rule[] = [
     on: (s, _m, l) => void (s.controlErr ??= l),
   },
 ];
+
+/** NetworkManager's VPN time-out for the plugin's IP configuration (row nm-vpn-config-timeout; hints.ts tells it from the PPP manager's). */
+export const NM_VPN_CONFIG_TIMEOUT = /^VPN (?:connection(?: '.*')?:?|Activation \(.*\) Stage 4(?: of 4)?) \(IP4? Config Get\) timeout exceeded\.?$/;
 
 /** NetworkManager's line for a device that went down (the nm-device-down row; hints.ts reads it in the evidence): its name and its new state. */
 export const NM_DEVICE_DOWN = /\((?!ppp\d)([^)]+)\): (?:device )?state change: \S+ -> (failed|unavailable|disconnected)\b/;
@@ -2404,7 +2396,7 @@ export const NM_RULES: Rule[] = [
     // time, so NetworkManager fails the VPN (reason CONNECT_TIMEOUT) and the plugin stops its
     // pppd (SIGTERM): NetworkManager's own time-out, as nm-ppp-timeout's.
     name: 'nm-vpn-config-timeout',
-    re: /^VPN (?:connection(?: '.*')?:?|Activation \(.*\) Stage 4 of 4) \(IP4? Config Get\) timeout exceeded\.?$/,
+    re: NM_VPN_CONFIG_TIMEOUT,
     example: "VPN connection 'foovpn' (IP Config Get) timeout exceeded.",
     on: (s, _m, l) => {
       if (!s.finished) networkManagerTimedOut(s, l);

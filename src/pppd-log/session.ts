@@ -177,12 +177,16 @@ export interface Session {
   ipcpReqs: Map<string, string | null>;
   /** pptp could not open its raw GRE socket (not root): a local failure before any PPTP traffic. */
   greSocketFailed: LogLine | null;
-  /** pptpd read end-of-file or an error on its pppd's pty (rules.ts pptpd-pty-failed): that pppd had gone first. */
-  pptpdPtyFailed: LogLine | null;
   /**
-   * The kernel gave this pppd process a PPP channel or unit before (rules.ts kernel-ppp: "using
-   * channel N", "Using interface ppp0", its "Connect:", an earlier attempt of the same process
-   * that had a link): the kernel has PPP, whatever a later ioctl says.
+   * pptpd's "Reaping child PPP[pid]" for this pppd with no reason from its control process before
+   * it (parse.ts callCleared): the client's Call-Clear, which pptpd logs only with debug.
+   */
+  callCleared: LogLine | null;
+  /**
+   * The kernel gave this pppd process a PPP channel or unit before (rules.ts rows channel,
+   * interface and connect: "using channel N", "Using interface ppp0", its "Connect:"; parse.ts:
+   * an earlier attempt of the same process that had a link): the kernel has PPP, whatever a
+   * later ioctl says.
    */
   kernelPpp: LogLine | null;
   /** sys-linux.c could not make or attach a PPP unit where the kernel had PPP (kernelPpp): the driver's state, not missing support. */
@@ -273,7 +277,7 @@ export function newSession(pid: string | null): Session {
     ipcpRemote: null,
     ipcpReqs: new Map(),
     greSocketFailed: null,
-    pptpdPtyFailed: null,
+    callCleared: null,
     kernelPpp: null,
     unitRefused: null,
     connectTime: null,

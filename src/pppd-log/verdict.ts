@@ -5,7 +5,7 @@
 import type { EndCause, Verdict } from './types.js';
 import { SERVER_VIEW, l2tpSession, scriptFailed, serverSide, sstpSession, type EndEvent, type HookScript, type Session } from './session.js';
 import { fromAccel, type LogLine } from './lines.js';
-import { ATM_CIRCUIT, HANGUP, L2TP_SECRET_REFUSED, SSTP_ABORTED, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
+import { ATM_CIRCUIT, HANGUP, L2TP_SECRET_REFUSED, SSTP_ABORTED, NM_VPN_CONFIG_TIMEOUT, NO_AUTH_POSSIBLE, NO_CHAP_SECRET, PPPOE_NO_DEVICE, PPPOE_WORDS, rasKind } from './rules.js';
 
 export interface Decision {
   verdict: Verdict;
@@ -138,10 +138,10 @@ export function decideVerdict(s: Readonly<Session>): Decision {
     return { verdict: 'no_kernel_support', endedBy: `kernel support missing: ${s.noKernel.msg}`, evidence: ev(s.noKernel) };
   }
   // 2a. The kernel had PPP (this process had a channel or a unit), then refused a new unit.
-  if (s.unitRefused) {
+  if (s.unitRefused && s.kernelPpp) {
     return {
       verdict: 'other',
-      endedBy: `the kernel's PPP driver would not give pppd a new unit (${s.unitRefused.msg}), though it had PPP before (${s.kernelPpp?.msg ?? ''})`,
+      endedBy: `the kernel's PPP driver would not give pppd a new unit (${s.unitRefused.msg}), though it had PPP before (${s.kernelPpp.msg})`,
       evidence: ev(s.kernelPpp, s.unitRefused),
       cause: 'ppp-unit-refused',
     };
@@ -534,7 +534,8 @@ function stoppedLocally(s: Session, sig: EndEvent, upLine: LogLine | null = null
   const nm = s.networkManagerStop;
   if (!nm) return { verdict: 'stopped_locally', endedBy: describe(sig), evidence: ev(upLine, sig.line) };
   if (nm === s.networkManagerTimeout && !upLine) {
-    const endedBy = `${describe(sig)} from NetworkManager: its PPP time-out ran out before the link came up`;
+    const which = NM_VPN_CONFIG_TIMEOUT.test(nm.msg) ? 'VPN' : 'PPP';
+    const endedBy = `${describe(sig)} from NetworkManager: its ${which} time-out ran out before the link came up`;
     return { verdict: 'stopped_locally', endedBy, evidence: ev(nm, sig.line), cause: 'networkmanager-timeout' };
   }
   const device = s.deviceDown && s.deviceDown.index < nm.index ? s.deviceDown : null;

@@ -235,10 +235,12 @@ describe('verdict accuracy', () => {
     // a unit refused by a kernel that had PPP as no missing support (sys-linux.c), and
     // NetworkManager's VPN IP-configuration time-out (nm-vpn-connection.c), all from tuned logs
     // and the sources, won one held-out verdict (a count seen after deciding, not looked at):
-    // 646/710 (91.0 %).
+    // 646/710; the review's corrections of the first reading (a pptpd stopped by a signal is
+    // silent too, so pppd's own SIGTERM keeps it a local stop; each call by pptpd's control
+    // pid; either order of the two programs' lines) lost it again: 645/710 (90.8 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(646);
+    expect(table.correct).toBeGreaterThanOrEqual(645);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
     // a ceiling, never met by looking. (Stop 33, a content-blind check of the labels' format: one

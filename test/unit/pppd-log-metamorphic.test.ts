@@ -407,8 +407,10 @@ const KNOWN_FAILURES: Record<string, number> = {
   // longer read as one newest-first page (as for grep -n)
   "other daemons interleaved": 2,
   // field34-ubuntuforums-kubuntu-1010-...: two pppd share one pptp call manager; the cut takes
-  // the second pppd's start away, and its "Modem hangup" joins the first one's LCP time-out
-  "cut off at the beginning": 1,
+  // the second pppd's start away, and its "Modem hangup" joins the first one's LCP time-out;
+  // (stop 40) field16-raspbian-pptpd-server-...: the cut leaves pppd's end and pptpd's reaping
+  // after ifplugd(ppp0)'s "Using interface ppp0/00:00:..." lines, taken for an attempt's start
+  "cut off at the beginning": 2,
   "clock alone in front of every line (ts '%.T')": 0,
   "Kubernetes CRI log file": 0,
   "Markdown inline code on every line": 0,

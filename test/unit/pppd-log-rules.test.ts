@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { NM_RULES, PPPD_RULES, PPTPD_RULES, PPTP_RULES, XL2TPD_RULES, isFreshLine, isPppdMessage, ruleFor } from '../../src/pppd-log/rules.js';
 import { diagnose, hintFor, parsePppdLog, VERDICTS } from '../../src/pppd-log/index.js';
 import { splitLog } from '../../src/pppd-log/lines.js';
-import { registerDiagnose } from '../../src/cli/commands/diagnose.js';
+import { formatDiagnosis, registerDiagnose } from '../../src/cli/commands/diagnose.js';
 
 describe('rule table', () => {
   it('has unique row names', () => {
@@ -1088,5 +1088,17 @@ describe('pptp-fleet diagnose on the files admins have', () => {
     }
     const bad = await runDiagnose(Buffer.from([0x1f, 0x8b, 0x07, 0x00, 0x41]));
     expect([bad.code, bad.err]).toEqual([2, expect.stringMatching(/cannot read: gzip data that cannot be decompressed/)]);
+  });
+});
+
+describe("pptp-fleet diagnose's report", () => {
+  const link = ['pppd[2301]: Using interface pptp-vpn', 'pppd[2301]: Connect: pptp-vpn <--> pptp (vpn.example.com)'];
+  it('says the log does not name the protocol where "CHAP authentication succeeded" or an E= code alone tells (auth.c names the protocol, not the digest)', () => {
+    const up = ['pppd[2301]: CHAP authentication succeeded', 'pppd[2301]: local  IP address 10.0.0.12', 'pppd[2301]: remote IP address 10.0.0.1'];
+    expect(formatDiagnosis(diagnose([...link, ...up].join('\n')))).toMatch(/^auth: +success \(the log does not name the protocol\)$/m);
+    const acked = 'pppd[2301]: sent [LCP ConfAck id=0x1 <auth chap MS-v2> <magic 0x1>]';
+    expect(formatDiagnosis(diagnose([...link, acked, ...up].join('\n')))).toMatch(/^auth: +MS-CHAPv2 success$/m);
+    const refused = diagnose([...link, 'pppd[2301]: CHAP authentication failed: E=691 Authentication failure'].join('\n'));
+    expect(formatDiagnosis(refused)).toMatch(/^auth: +failure \(E=691; the log does not name the protocol\)$/m);
   });
 });

@@ -1255,41 +1255,61 @@ describe('what a cut or mangled paste still tells', () => {
     expect(diagnose([redial[0], 'Jun 18 13:02:24 host pppd[431]: using channel 1179', ...redial.slice(1)].join('\n')).verdict).toBe('other');
     // with nothing before it, the same failure is the kernel's missing PPP
     expect(diagnose(redial.join('\n')).verdict).toBe('no_kernel_support');
-    // another process's link says nothing of this one's kernel
+    // another process's link says nothing of this one's kernel: a pid used again after "Exit.", a
+    // process that starts anew under it
     expect(diagnose([...first, ...redial.map((l) => l.replace('[431]', '[977]'))].join('\n')).verdict).toBe('no_kernel_support');
+    expect(diagnose([...first, 'Jun 18 13:01:31 host pppd[431]: Exit.', ...redial].join('\n')).verdict).toBe('no_kernel_support');
+    expect(diagnose([...first, 'Jun 18 13:02:20 host pppd[431]: pppd 2.4.1 started by root, uid 0', ...redial].join('\n')).verdict).toBe('no_kernel_support');
+    // a refused unit ends its attempt: a redial that then gets a unit is the link up
+    const again = ['Jun 18 13:03:30 host pppd[431]: Serial connection established.', 'Jun 18 13:03:30 host pppd[431]: Using interface ppp0', 'Jun 18 13:03:30 host pppd[431]: Connect: ppp0 <--> /dev/ttyS1', 'Jun 18 13:03:33 host pppd[431]: local  IP address 10.1.2.3', 'Jun 18 13:03:33 host pppd[431]: remote IP address 10.1.2.1'];
+    expect(diagnose([...first, ...redial, ...again].join('\n')).verdict).toBe('up');
   });
-  it("reads pptpd reaping a pppd that still runs, with no reason before it, as the client clearing the call (pptpctrl.c logs Call-Clear only with debug)", () => {
-    const call = [
-      'Nov 14 09:11:08 gw pptpd[19287]: CTRL: Client 203.0.113.7 control connection started',
-      'Nov 14 09:11:09 gw pptpd[19287]: CTRL: Starting call (launching pppd, opening GRE)',
-      'Nov 14 09:11:09 gw pppd[19288]: Plugin /usr/lib/pptpd/pptpd-logwtmp.so loaded.',
-      'Nov 14 09:11:09 gw pppd[19288]: Connect: ppp0 <--> /dev/pts/1',
+  describe("pptpd reaping a pppd with no reason before it: the client's Call-Clear (pptpctrl.c logs it only with debug)", () => {
+    const at = (t: string, prog: string, msg: string): string => `Nov 14 09:11:${t} gw ${prog}: ${msg}`;
+    const call = (ctrl: number, pppd: number, t = '09'): string[] => [
+      at(t, `pptpd[${ctrl}]`, 'CTRL: Client 203.0.113.7 control connection started'),
+      at(t, `pptpd[${ctrl}]`, 'CTRL: Starting call (launching pppd, opening GRE)'),
+      at(t, `pppd[${pppd}]`, 'Plugin /usr/lib/pptpd/pptpd-logwtmp.so loaded.'),
+      at(t, `pppd[${pppd}]`, `Connect: ppp0 <--> /dev/pts/1`),
     ];
-    const reaped = [
-      'Nov 14 09:11:38 gw pptpd[19287]: CTRL: Reaping child PPP[19288]',
-      'Nov 14 09:11:38 gw pppd[19288]: Modem hangup',
-      'Nov 14 09:11:38 gw pppd[19288]: Connection terminated.',
-      'Nov 14 09:11:38 gw pppd[19288]: Exit.',
-    ];
-    const d = diagnose([...call, ...reaped].join('\n'));
-    expect(d.verdict).toBe('terminated_by_peer');
-    expect(d.endedBy).toMatch(/^pptpd: the client .*Reaping child PPP\[19288\] with no error/);
-    // nothing of PPP before the client left: the hint points at GRE
-    expect(d.hint).toMatch(/GRE \(IP protocol 47\)/);
-    // pptpd read end-of-file on the pty first: its pppd had gone, the client cleared nothing
-    const ptyGone = [
-      'Nov 14 09:11:38 gw pptpd[19287]: GRE: read(fd=6,buffer=805a540,len=8196) from PTY failed: status = -1 error = Input/output error',
-      'Nov 14 09:11:38 gw pptpd[19287]: CTRL: PTY read or GRE write failed (pty,gre)=(6,7)',
-    ];
-    expect(diagnose([...call, ...ptyGone, ...reaped].join('\n')).verdict).not.toBe('terminated_by_peer');
-    // pppd ended first (its own "Exit." before pptpd reaped it): pptpd's reaping tells nothing
-    const pppdFirst = [...call, ...reaped.slice(1), reaped[0]!];
-    expect(diagnose(pppdFirst.join('\n')).endedBy).not.toMatch(/Reaping/);
-    // pptpd reaping another call's pppd (a server's calls interleave) says nothing of this one
-    expect(diagnose([...call, reaped[0]!.replace('PPP[19288]', 'PPP[19301]')].join('\n')).verdict).not.toBe('terminated_by_peer');
-    // a reason pptpd logged (its echo time-out) is the end, not a silent clear
-    const timedOut = diagnose([...call, 'Nov 14 09:11:38 gw pptpd[19287]: CTRL: Session timed out, ending call', ...reaped].join('\n'));
-    expect(timedOut.endedBy).toMatch(/stopped answering PPTP echo/);
+    const reap = (ctrl: number, pppd: number): string => at('38', `pptpd[${ctrl}]`, `CTRL: Reaping child PPP[${pppd}]`);
+    const hangup = (pppd: number): string[] => [at('38', `pppd[${pppd}]`, 'Hangup (SIGHUP)'), at('38', `pppd[${pppd}]`, 'Modem hangup'), at('38', `pppd[${pppd}]`, 'Connection terminated.'), at('38', `pppd[${pppd}]`, 'Exit.')];
+    const cleared = /^pptpd: the client .*Reaping child PPP\[201\] with no reason/;
+
+    it('reads it, whichever of the two programs logged first', () => {
+      const d = diagnose([...call(200, 201), reap(200, 201), ...hangup(201)].join('\n'));
+      expect([d.verdict, d.endedBy]).toEqual(['terminated_by_peer', expect.stringMatching(cleared)]);
+      // no authentication, no address before the client left: the hint says what that often is
+      expect(d.hint).toMatch(/GRE \(IP protocol 47\)/);
+      const late = diagnose([...call(200, 201), ...hangup(201), reap(200, 201)].join('\n'));
+      expect([late.verdict, late.endedBy]).toEqual(['terminated_by_peer', expect.stringMatching(cleared)]);
+    });
+    it('reads it after the link was up, before the hang-up it caused', () => {
+      const up = [at('10', 'pppd[201]', 'MPPE 128-bit stateless compression enabled'), at('10', 'pppd[201]', 'local  IP address 10.0.0.1'), at('10', 'pppd[201]', 'remote IP address 10.0.0.2')];
+      const down = [at('38', 'pppd[201]', 'Hangup (SIGHUP)'), at('38', 'pppd[201]', 'Modem hangup'), at('38', 'pppd[201]', 'Connect time 0.5 minutes.'), at('38', 'pppd[201]', 'MPPE disabled'), at('38', 'pppd[201]', 'Connection terminated.')];
+      const d = diagnose([...call(200, 201), ...up, reap(200, 201), ...down].join('\n'));
+      expect([d.verdict, d.endedBy]).toEqual(['terminated_by_peer', expect.stringMatching(/^the client closed the PPTP connection \(CTRL: Reaping child PPP\[201\]/)]);
+    });
+    it('leaves a call pptpd ended for a reason it logged, or that its pppd ended first, as it was', () => {
+      // its pppd went first: LCP timed out, pptpd then read end-of-file on the pty
+      const gone = [at('38', 'pppd[201]', 'LCP: timeout sending Config-Requests'), at('38', 'pppd[201]', 'Connection terminated.'), at('38', 'pppd[201]', 'Exit.'), at('38', 'pptpd[200]', 'GRE: read(fd=6,buffer=805a540,len=8196) from PTY failed: status = -1 error = Input/output error'), at('38', 'pptpd[200]', 'CTRL: PTY read or GRE write failed (pty,gre)=(6,7)'), reap(200, 201)];
+      expect(diagnose([...call(200, 201), ...gone].join('\n')).verdict).toBe('no_response');
+      // pptpd's own echo time-out
+      const timedOut = diagnose([...call(200, 201), at('38', 'pptpd[200]', 'CTRL: Session timed out, ending call'), reap(200, 201), ...hangup(201)].join('\n'));
+      expect(timedOut.endedBy).toMatch(/stopped answering PPTP echo/);
+    });
+    it('leaves pptpd and pppd stopped together (systemctl stop pptpd, a reboot: pptpd\'s select() interrupted, silent) a local stop', () => {
+      const stop = [reap(200, 201), at('38', 'pppd[201]', 'Terminating on signal 15'), at('38', 'pppd[201]', 'Connection terminated.'), at('38', 'pppd[201]', 'Exit.')];
+      expect(diagnose([...call(200, 201), ...stop].join('\n')).verdict).toBe('stopped_locally');
+    });
+    it("reads each call by pptpd's own process: another call's reaping says nothing of this one, an earlier call's reason does not hide this one's clear", () => {
+      // another client's call (pptpd[300]) reaps its pppd while pppd[201] runs on
+      expect(diagnose([...call(200, 201), reap(300, 301)].join('\n')).verdict).not.toBe('terminated_by_peer');
+      // call 1 ended on its pppd (pptpd[100] read EOF on the pty after pppd[101]'s "Exit."), then call 2 is cleared
+      const first = [...call(100, 101, '01'), at('02', 'pppd[101]', 'Modem hangup'), at('02', 'pppd[101]', 'Exit.'), at('02', 'pptpd[100]', 'CTRL: PTY read or GRE write failed (pty,gre)=(6,7)'), at('02', 'pptpd[100]', 'CTRL: Reaping child PPP[101]')];
+      const d = diagnose([...first, ...call(200, 201), reap(200, 201), ...hangup(201)].join('\n'));
+      expect([d.verdict, d.endedBy]).toEqual(['terminated_by_peer', expect.stringMatching(cleared)]);
+    });
   });
   it('leaves the verdict to the attempt before a restart on a line already gone', () => {
     const text = [
@@ -1866,13 +1886,10 @@ describe('NetworkManager-pptp and NetworkManager-l2tp journals (audit31b)', () =
     const old = nm("<warn> pppd timed out or didn't initialize our dbus module");
     const v1 = nm("<warn>  [1733479201.0010] ppp-manager: pppd timed out or didn't initialize our dbus module");
     const failed = nm("<info>  [1733479201.0020] device (ttyUSB2): state change: ip-config -> failed (reason 'ppp-failed', managed-type: 'full')");
-    // nm-vpn-connection.c ip_config_timeout: a VPN plugin's pppd that gave no IP configuration in time
-    const vpn = nm("<warn> VPN connection 'work' (IP Config Get) timeout exceeded.");
     it.each([
       ['0.8-1.40', old],
       ['1.x', v1],
       ['1.42+', failed],
-      ["a VPN's IP configuration", vpn],
     ])("reads the stop as NetworkManager's time-out, not a user's (%s)", (_, line) => {
       const d = diagnose([...modem, line, ...stop].join('\n'));
       expect(d.verdict).toBe('stopped_locally');
@@ -1881,6 +1898,16 @@ describe('NetworkManager-pptp and NetworkManager-l2tp journals (audit31b)', () =
       expect(d.hint).toMatch(/^NetworkManager stopped pppd because the link had not come up within its PPP time-out/);
       expect(d.hint).toContain('turn on pppd\'s `debug`');
       expect(d.hint).not.toContain('nothing is wrong');
+    });
+    it("reads a VPN's time-out for its IP configuration (nm-vpn-connection.c) as NetworkManager's, with a VPN's hint, not a modem's", () => {
+      const pptp = [pppd('Plugin /usr/lib/pppd/2.4.5/nm-pptp-pppd-plugin.so loaded.'), pppd('pppd 2.4.5 started by root, uid 0'), pppd('Using interface ppp0'), pppd('Connect: ppp0 <--> /dev/pts/3')];
+      for (const line of [nm("<warn> VPN connection 'work' (IP Config Get) timeout exceeded."), nm('<info> VPN Activation (work) Stage 4 of 4 (IP Config Get) timeout exceeded.')]) {
+        const d = diagnose([...pptp, line, ...stop].join('\n'));
+        expect([d.verdict, d.endedBy], line).toEqual(['stopped_locally', 'stopped by signal 15 (SIGTERM) from NetworkManager: its VPN time-out ran out before the link came up']);
+        expect(d.hint).toMatch(/^NetworkManager failed the VPN because its plugin handed over no IP configuration/);
+        expect(d.hint).toContain('GRE (IP protocol 47)');
+        expect(d.hint).not.toMatch(/modem|mmcli/);
+      }
     });
     it('says where the link hung: after authentication, IPCP got no address', () => {
       const d = diagnose([...modem, pppd('CHAP authentication succeeded'), old, ...stop].join('\n'));

@@ -40,11 +40,10 @@ export function formatDiagnosis(d: Diagnosis, file?: string): string {
   }
   out.push(`verdict:   ${d.verdict}${d.attempts > 1 ? `  (last of ${d.attempts} attempts)` : ''}`);
   // pppd's "CHAP authentication succeeded" is the same for CHAP-MD5, MS-CHAP and MS-CHAPv2
-  // (chap-new.c): without the LCP lines the protocol is not in the log, which is not "unknown"
-  const auth =
-    d.auth.protocol || d.auth.result !== 'none'
-      ? `${d.auth.protocol ? `${d.auth.protocol} ` : ''}${d.auth.result}${d.auth.error ? ` (${d.auth.error})` : ''}${d.auth.protocol ? '' : ' (which protocol, the log does not say)'}`
-      : 'not seen';
+  // (auth.c auth_withpeer_success names the protocol, not the digest): without the LCP lines
+  // the protocol is not in the log, which is not "unknown"
+  const notes = [d.auth.error, d.auth.protocol ? null : 'the log does not name the protocol'].filter((n) => n !== null);
+  const auth = d.auth.protocol || d.auth.result !== 'none' ? `${d.auth.protocol ? `${d.auth.protocol} ` : ''}${d.auth.result}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}` : 'not seen';
   out.push(`auth:      ${auth}`);
   out.push(
     `mppe:      ${d.mppe ? `${d.mppe.bits ?? '?'}-bit ${d.mppe.stateless ? 'stateless' : 'stateful'}${d.mppe.compression ? ' + MPPC compression' : ''}` : 'not negotiated'}`,
