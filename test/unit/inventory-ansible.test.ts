@@ -47,6 +47,7 @@ const LAYOUTS: Layout[] = [
   { name: 'several -i, later sources winning', sources: [`${L}/multi/a.yml`, `${L}/multi/b.ini`], limits: ['all', 'g', 'h:g', 'g:!m1'] },
   { name: 'rare YAML: keys kept for anchors, two merge keys, !!float, !!omap, !!pairs, integers past 2^53, a priority written as a string', sources: [`${L}/yaml-rare/hosts.yml`], limits: ['all', 'aa', 'zz:!r2', 'aa[1:0]'] },
   { name: "rare INI: a second sign, integers past 2^53, IPv6 ranges with a port, a priority written as a string; Ansible 2.14's [1:0] and [x-y] subscripts", sources: [`${L}/ini-rare/hosts.ini`], limits: ['all', 'routers', 'fd00::1', 'routers[1:0]', 'routers[0-1]', 'routers[2-]', 'fd0*[1-2]'] },
+  { name: 'host ranges whose start is past their end (ansible-core names no host, the group stays), INI and YAML', sources: [`${L}/ranges/hosts.ini`, `${L}/ranges/hosts.yml`], limits: ['all', 'edge', 'core'] },
   { name: "INI in a file named .yml (Ansible's yaml plugin fails, its ini plugin reads it)", sources: [`${L}/ini-in-yml/hosts.yml`], limits: ['all', 'routers[1]'] },
   { name: "a dynamic inventory using the script plugin's short form (\"web\": {} is the host web)", sources: [`${L}/script-short/inventory.sh`], limits: ['all', 'web', 'routers:!db'] },
 ];
