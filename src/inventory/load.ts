@@ -65,7 +65,7 @@ export interface LoadInventoryOptions {
 
 const DEFAULT_PORT = 22;
 const DEFAULT_USER = 'root';
-const DEFAULT_GROUP_PRIORITY = 1;
+const DEFAULT_GROUP_PRIORITY = 1n;
 
 /** ansible-core's connection plugins that speak SSH; a host with any other is not a router pptp-fleet reaches. */
 const SSH_CONNECTIONS = new Set(['ssh', 'paramiko', 'paramiko_ssh', 'smart', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh']);
@@ -249,17 +249,18 @@ function hasTunnels(vars: Map<string, VarEntry>): boolean {
   return t !== undefined && t !== null && !(Array.isArray(t) && t.length === 0);
 }
 
-function compareGroups(a: string, b: string, depths: Map<string, number>, priorities: Map<string, number>): number {
+function compareGroups(a: string, b: string, depths: Map<string, number>, priorities: Map<string, bigint>): number {
   const d = (depths.get(a) ?? 0) - (depths.get(b) ?? 0);
   if (d !== 0) return d;
-  const p = (priorities.get(a) ?? DEFAULT_GROUP_PRIORITY) - (priorities.get(b) ?? DEFAULT_GROUP_PRIORITY);
-  if (p !== 0) return p;
+  const pa = priorities.get(a) ?? DEFAULT_GROUP_PRIORITY;
+  const pb = priorities.get(b) ?? DEFAULT_GROUP_PRIORITY;
+  if (pa !== pb) return pa < pb ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `ansible_group_priority` from each group's own vars (it is not inherited). */
-function groupPriorities(tree: InventoryTree, problems: InputProblem[]): Map<string, number> {
-  const out = new Map<string, number>();
+function groupPriorities(tree: InventoryTree, problems: InputProblem[]): Map<string, bigint> {
+  const out = new Map<string, bigint>();
   for (const g of tree.groups.values()) {
     // Only an inventory source sets a group's priority (Group.set_variable); in group_vars/ files
     // it is a plain variable that orders nothing.

@@ -207,14 +207,23 @@ function intIn(min: number, max: number): z.ZodNumber {
 }
 
 /**
- * `ansible_group_priority`: Ansible takes `int(value)` (Group.set_variable), so a string of
- * digits counts too (`"5"`, as a YAML inventory often quotes it; Python's int() also takes
- * blanks around it, a sign and `_` between digits).
+ * `ansible_group_priority`: ansible-core takes `int(value)` (Group.set_variable), so a float
+ * counts truncated toward zero (2.7 is 2, -0.5 is 0), a boolean as 1 or 0, an integer of any
+ * size as itself, and a string of digits too (`"5"`, as a YAML inventory often quotes it;
+ * Python's int() also takes blanks around it, a sign and `_` between digits). What int()
+ * refuses (nothing, a list, a mapping, "1.5", an infinite float) makes ansible-core drop the
+ * whole source. A bigint: priorities are compared exactly, as Python's ints are.
  */
-const priorityRange = intIn(-1_000_000, 1_000_000);
-const groupPriority = byType<number>('a whole number', (v) => {
-  if (typeof v === 'number') return priorityRange;
-  if (typeof v === 'string' && /^\s*[-+]?[0-9]+(?:_[0-9]+)*\s*$/.test(v)) return z.string().transform((t) => Number(t.replace(/_/g, ''))).pipe(priorityRange);
+const groupPriority = byType<bigint>('a whole number', (v) => {
+  if (typeof v === 'bigint') return z.bigint();
+  if (typeof v === 'boolean') return z.boolean().transform((b) => (b ? 1n : 0n));
+  if (typeof v === 'number') {
+    return z
+      .number()
+      .refine(Number.isFinite, { error: (iss) => `expected a whole number, got ${describeValue(iss.input)} (Python's int() cannot convert it)` })
+      .transform((n) => BigInt(Math.trunc(n)));
+  }
+  if (typeof v === 'string' && /^\s*[-+]?[0-9]+(?:_[0-9]+)*\s*$/.test(v)) return z.string().transform((t) => BigInt(t.trim().replace(/_/g, '')));
   return undefined;
 });
 

@@ -48,6 +48,7 @@ const LAYOUTS: Layout[] = [
   { name: 'rare YAML: keys kept for anchors, two merge keys, !!float, !!omap, !!pairs, integers past 2^53, a priority written as a string', sources: [`${L}/yaml-rare/hosts.yml`], limits: ['all', 'aa', 'zz:!r2', 'aa[1:0]'] },
   { name: "rare INI: a second sign, integers past 2^53, IPv6 ranges with a port, a priority written as a string; Ansible 2.14's [1:0] and [x-y] subscripts", sources: [`${L}/ini-rare/hosts.ini`], limits: ['all', 'routers', 'fd00::1', 'routers[1:0]', 'routers[0-1]', 'routers[2-]', 'fd0*[1-2]'] },
   { name: 'host ranges whose start is past their end (ansible-core names no host, the group stays), INI and YAML', sources: [`${L}/ranges/hosts.ini`, `${L}/ranges/hosts.yml`], limits: ['all', 'edge', 'core'] },
+  { name: "ansible_group_priority as ansible-core's int() takes it: floats truncated, booleans 1 and 0, no upper bound, a string with blanks", sources: [`${L}/priorities/hosts.yml`, `${L}/priorities/hosts.ini`], limits: ['all'] },
   { name: "INI in a file named .yml (Ansible's yaml plugin fails, its ini plugin reads it)", sources: [`${L}/ini-in-yml/hosts.yml`], limits: ['all', 'routers[1]'] },
   { name: "a dynamic inventory using the script plugin's short form (\"web\": {} is the host web)", sources: [`${L}/script-short/inventory.sh`], limits: ['all', 'web', 'routers:!db'] },
 ];
@@ -57,6 +58,7 @@ const REFUSED: { name: string; source: string; message: RegExp }[] = [
   { name: 'an INI file saved with a UTF-8 byte order mark', source: `${L}/refused/bom.ini`, message: /line 1: the file starts with a UTF-8 byte order mark \(BOM\)/ },
   { name: 'YAML in a file named .txt (Ansible reads it as INI)', source: `${L}/refused/yaml.txt`, message: /YAML in a file named "\*\.txt": .*reads this one as INI, which fails \(line 2: .*\): rename it/ },
   { name: 'a host range [01:3] (begin and end of different widths)', source: `${L}/refused/range.ini`, message: /line 2: host range \[01:3\] in "db\[01:3\]": a start written with leading zeros needs an end of the same width \(\[01:03\]\)/ },
+  { name: 'an ansible_group_priority that Python\'s int() refuses ("1.5")', source: `${L}/refused/priority.yml`, message: /g\.vars\.ansible_group_priority: expected a whole number, got "1\.5"/ },
   { name: "a dynamic inventory's group written null", source: `${L}/refused/script-null.sh`, message: /routers: expected a group \(hosts, children, vars\) or a list of hosts, got nothing/ },
 ];
 
