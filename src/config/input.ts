@@ -1,7 +1,7 @@
 // Reading user input files (inventory, playbook, settings): YAML with line/column errors,
 // dot-paths for messages, zod issues turned into InputProblems, "did you mean" hints.
 import { access, constants, readFile } from 'node:fs/promises';
-import { isMap, isNode, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type InputProblem } from '../errors.js';
 import { pyyamlScalars } from './pyyaml-scalars.js';
@@ -169,6 +169,7 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
         }
         seen.add(k);
       }
+      if (merges.length > 0) mergeWarnings(map, doc, text, file, ansible);
     },
     // PyYAML (Ansible) refuses a mapping or a list as a key ("found unacceptable key"): most
     // often an unquoted `key: {{ var }}`, which YAML reads as a mapping inside a mapping.
@@ -199,6 +200,60 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     throw new InputError([{ file, path: '', message: `YAML error: ${firstLine(err)}` }], { cause: err });
+  }
+}
+
+/** Whether a mapping entry is a YAML merge key (`<<`), as the `yaml` package marks it. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+}
+
+/**
+ * The keys of `map` in the order PyYAML's flatten_mapping leaves them (constructor.py): the
+ * keys of every `<<` source in the order the `<<` entries are written (a list's sources last
+ * first, each source flattened in turn, its own duplicates kept), then the keys written in the
+ * mapping. `merged` tells which came through a `<<`.
+ */
+function flattenedKeys(map: YAMLMap, doc: Document, stack: ReadonlySet<YAMLMap> = new Set()): { key: unknown; node: Node; merged: boolean }[] {
+  if (stack.has(map)) return [];
+  const inner = new Set(stack).add(map);
+  const source = (n: unknown): YAMLMap | undefined => {
+    const v = isAlias(n) ? n.resolve(doc) : n;
+    return isMap(v) ? (v as YAMLMap) : undefined;
+  };
+  const merged: { key: unknown; node: Node; merged: boolean }[] = [];
+  const own: { key: unknown; node: Node; merged: boolean }[] = [];
+  for (const pair of map.items) {
+    if (isMergeKey(pair.key)) {
+      const v = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+      const sources = isSeq(v) ? v.items.map(source).reverse() : [source(v)];
+      for (const m of sources) if (m) merged.push(...flattenedKeys(m, doc, inner).map((k) => ({ ...k, merged: true })));
+    } else if (isScalar(pair.key)) own.push({ key: pair.key.value, node: pair.key, merged: false });
+  }
+  return [...merged, ...own];
+}
+
+/**
+ * ansible-core's YAML constructor warns of every key it meets twice once `<<` merges are laid
+ * out (AnsibleConstructor.construct_mapping: "found a duplicate dict key ... Using last defined
+ * value only"), so a key written in a mapping that a `<<` also brings is one, and so is a key two
+ * `<<` sources bring. Pushed to `warnings`, one per mapping and key.
+ */
+function mergeWarnings(map: YAMLMap, doc: Document, text: string, file: string, warnings: string[]): void {
+  const keys = flattenedKeys(map, doc);
+  const byKey = new Map<unknown, { node: Node; merged: boolean }[]>();
+  for (const k of keys) byKey.set(k.key, [...(byKey.get(k.key) ?? []), k]);
+  const lineOf = (n: Node | undefined): string => (n?.range ? `line ${lineCol(text, n.range[0]).line}: ` : '');
+  // (the first `<<` written: the visitor may have put several in reverse order)
+  const mergeKey = map.items
+    .map((pair) => pair.key)
+    .filter((k): k is Node => isMergeKey(k))
+    .sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0))[0];
+  for (const [key, found] of byKey) {
+    if (found.length < 2 || !found.some((f) => f.merged)) continue;
+    const written = found.filter((f) => !f.merged).at(-1);
+    if (written) warnings.push(`${file}: ${lineOf(written.node)}key "${String(key)}" is written in the mapping and also merged in by "<<": the value written here is used (ansible-core warns of a duplicate key)`);
+    else warnings.push(`${file}: ${lineOf(mergeKey)}key "${String(key)}" is merged in by more than one "<<" source: the first source of a "<<" list, or the last "<<", gives its value (ansible-core warns of a duplicate key)`);
   }
 }
 

@@ -2,7 +2,7 @@
 // directory, `ansible-inventory --list` JSON, dynamic script, several -i), `ansible-inventory
 // --list` and `ansible --list-hosts PATTERN` must give the same hosts, groups, merged
 // variables and --limit selections as `pptp-fleet inventory`.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../src/errors.js';
@@ -49,6 +49,7 @@ const LAYOUTS: Layout[] = [
   { name: "rare INI: a second sign, integers past 2^53, IPv6 ranges with a port, a priority written as a string; Ansible 2.14's [1:0] and [x-y] subscripts", sources: [`${L}/ini-rare/hosts.ini`], limits: ['all', 'routers', 'fd00::1', 'routers[1:0]', 'routers[0-1]', 'routers[2-]', 'fd0*[1-2]'] },
   { name: 'host ranges whose start is past their end (ansible-core names no host, the group stays), INI and YAML', sources: [`${L}/ranges/hosts.ini`, `${L}/ranges/hosts.yml`], limits: ['all', 'edge', 'core'] },
   { name: "ansible_group_priority as ansible-core's int() takes it: floats truncated, booleans 1 and 0, no upper bound, a string with blanks", sources: [`${L}/priorities/hosts.yml`, `${L}/priorities/hosts.ini`], limits: ['all'] },
+  { name: 'YAML merge keys (<<) overridden in the mapping or given twice, in an inventory and a group_vars file', sources: [`${L}/merge-keys/hosts.yml`], limits: ['all'] },
   { name: "INI in a file named .yml (Ansible's yaml plugin fails, its ini plugin reads it)", sources: [`${L}/ini-in-yml/hosts.yml`], limits: ['all', 'routers[1]'] },
   { name: "a dynamic inventory using the script plugin's short form (\"web\": {} is the host web)", sources: [`${L}/script-short/inventory.sh`], limits: ['all', 'web', 'routers:!db'] },
 ];
@@ -159,6 +160,22 @@ describe.skipIf(!hasAnsible)('inventories read as Debian ansible-inventory reads
       // in the same order: --serial batches follow it
       expect(selectHosts(inv, pattern).map((h) => h.name)).toEqual(ansibleLimit(theirSources, pattern, extra));
     });
+  });
+});
+
+describe.skipIf(!hasAnsible)('warnings where ansible-core warns', () => {
+  it('a key that a YAML merge key (<<) also brings: a warning for each mapping and key ansible-core warns of', async () => {
+    const source = `${L}/merge-keys/hosts.yml`;
+    // ansible-core: "While constructing a mapping from FILE, line L, column C, found a duplicate dict key (K)"
+    const { stderr } = spawnSync('ansible-inventory', ['-i', source, '--list'], { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const theirs = [...stderr.replace(/\s+/g, ' ').matchAll(/merge-keys\/(\S+), line (\d+), column \d+, found a duplicate dict key \((\w+)\)/g)].map((m) => `${m[1] ?? ''} ${m[3] ?? ''}`);
+    const inv = await loadInventory([source]);
+    const ours = inv.warnings.flatMap((w) => {
+      const m = /merge-keys\/(\S+): line \d+: key "(\w+)" is (?:written in the mapping and also merged in|merged in by more than one)/.exec(w);
+      return m ? [`${m[1] ?? ''} ${m[2] ?? ''}`] : [];
+    });
+    expect(theirs.length).toBe(7);
+    expect(ours.sort()).toEqual(theirs.sort());
   });
 });
 
