@@ -4,7 +4,7 @@ import { access, constants, readFile } from 'node:fs/promises';
 import { isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type InputProblem } from '../errors.js';
-import { pyyamlScalars } from './pyyaml-scalars.js';
+import { PyFloat, pyyamlScalars } from './pyyaml-scalars.js';
 
 /** A path segment: a mapping key or a sequence index. */
 export type PathSegment = string | number;
@@ -78,8 +78,9 @@ export interface ParseYamlOptions {
   /**
    * Read as Ansible reads inventories and vars files: `!unsafe` is text never templated (on a
    * scalar, or on every string inside a list or mapping, as its constructor wraps them), and a
-   * key written twice keeps its last value, with a warning pushed here. Without it (settings,
-   * playbooks) both are errors.
+   * key written twice keeps its last value, with a warning pushed here, and a float is a
+   * PyFloat (Python's float: `12.0` stays one). Without it (settings, playbooks) the first two
+   * are errors and a float is a number.
    */
   ansibleWarnings?: string[];
   /**
@@ -104,7 +105,7 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
       version: '1.1',
       merge: true,
       uniqueKeys: ansible === undefined,
-      customTags: (tags) => pyyamlScalars([...tags, vaultTag, ...(ansible ? [unsafeTag] : [])]),
+      customTags: (tags) => pyyamlScalars([...tags, vaultTag, ...(ansible ? [unsafeTag] : [])], { pythonFloats: ansible !== undefined }),
       prettyErrors: true,
       logLevel: 'error',
     });
@@ -324,7 +325,7 @@ export function describeValue(value: unknown): string {
     const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
     return JSON.stringify(cut);
   }
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value instanceof PyFloat) return String(value);
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Date) return 'a date';
   if (typeof value === 'object') return 'a mapping';

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { formatProblem, InputError, InternalError, type InputProblem } from '../errors.js';
 import { Secret } from '../secret.js';
 import { dedupeProblems, describeFsError, formatPath, issuesToProblems, joinPath, parseYaml, UnsafeText, VaultValue, type PathSegment } from '../config/input.js';
+import { plainNumbers, PyFloat } from '../config/pyyaml-scalars.js';
 import { HOST_VAR_SCHEMAS, nestedKeys, SECRET_KEYS, sshAddress, type HostVarName, type ParsedTunnel, type SecretRef } from './schema.js';
 import { readSources } from './sources.js';
 import { groupDepths, groupsOfHost, isMapping, readTree, type InventoryTree, type VarEntry } from './tree.js';
@@ -266,7 +267,7 @@ function groupPriorities(tree: InventoryTree, problems: InputProblem[]): Map<str
     // it is a plain variable that orders nothing.
     const entry = g.vars.get('ansible_group_priority');
     if (!entry) continue;
-    const r = HOST_VAR_SCHEMAS.ansible_group_priority.safeParse(entry.value, { reportInput: true });
+    const r = HOST_VAR_SCHEMAS.ansible_group_priority.safeParse(plainNumbers(entry.value), { reportInput: true });
     if (r.success) out.set(g.name, r.data);
     else problems.push(...issuesToProblems(r.error.issues, entry.file, formatPath(entry.origin)));
   }
@@ -331,12 +332,13 @@ function resolveTemplates(
           return '';
         }
         const value = envName !== undefined ? lookupEnv(envName, path) : walk(`{{ ${name ?? ''} }}`, path);
-        if (value === undefined || value instanceof VaultValue || (typeof value === 'object' && value !== null)) {
+        if (value === undefined || value instanceof VaultValue || (typeof value === 'object' && value !== null && !(value instanceof PyFloat))) {
           if (value !== undefined) problem(path, `"{{ ${name ?? ''} }}" inside text must be a plain value (text, number, boolean)`);
           failed = true;
           return '';
         }
-        return value === null ? 'None' : typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value as string | number);
+        // as Jinja writes Python's values: None, True, 12.0 (a PyFloat's text is its repr)
+        return value === null ? 'None' : typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value as string | number | PyFloat);
       });
       return failed ? undefined : text;
     }
@@ -379,7 +381,8 @@ function buildHost(
     const value = resolveTemplates(entry, scope, problems, [key], env);
     if (problems.length > n) continue;
     used.set(key, { ...entry, value });
-    const r = HOST_VAR_SCHEMAS[key].safeParse(value, { reportInput: true });
+    // (a float is a number to the schemas: `ansible_port: 22.0` is port 22, as ansible-core's int option reads it)
+    const r = HOST_VAR_SCHEMAS[key].safeParse(plainNumbers(value), { reportInput: true });
     if (r.success) parsed[key] = r.data;
     else problems.push(...issuesToProblems(r.error.issues, entry.file, formatPath(entry.origin), (p) => nestedKeys(key, p)));
   }

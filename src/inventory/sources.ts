@@ -23,8 +23,8 @@ import { dirname, extname, join, resolve as resolvePath } from 'node:path';
 import type { InputProblem } from '../errors.js';
 import { describeFsError, describeValue, isExecutable, didYouMean, formatPath, parseYaml, UnsafeText, VaultValue, type PathSegment } from '../config/input.js';
 import { InputError } from '../errors.js';
-import { parse as parseYamlPackage } from 'yaml';
-import { exactInteger } from '../config/pyyaml-scalars.js';
+import { parse as parseYamlPackage, type ScalarTag } from 'yaml';
+import { exactInteger, PyFloat } from '../config/pyyaml-scalars.js';
 import { readIni } from './ini.js';
 import { addGroup, addHost, emptyTree, finishTree, GROUP_NAME, hostNameProblem, isHostName, isDescendant, isMapping, linkChild, readTree, type InventoryTree, type VarEntry } from './tree.js';
 import { decryptVault, isVaultText, VaultError, type VaultSecret } from './vault.js';
@@ -377,22 +377,33 @@ async function readScript(file: string, tree: InventoryTree): Promise<InputProbl
 }
 
 /**
- * JSON as Python's json.loads reads it, integers past 2^53 exact (bigints, pyyaml-scalars.ts),
- * as the script plugin passes them on: JSON.parse, read again digit by digit only when it
- * found such a number. Throws on text that is not JSON.
+ * JSON as Python's json.loads reads it, as the script plugin passes it on: integers past 2^53
+ * exact (bigints, pyyaml-scalars.ts), and a number written with a point or an exponent a
+ * float (PyFloat: `12.0` is not 12). JSON.parse, read again token by token only when the text
+ * has such a number. Throws on text that is not JSON.
  */
 export function parseJsonExact(text: string): unknown {
   const fast = JSON.parse(text) as unknown;
   const inexact = (v: unknown): boolean =>
     typeof v === 'number' ? Number.isInteger(v) && !Number.isSafeInteger(v) : typeof v === 'object' && v !== null && Object.values(v).some(inexact);
-  if (!inexact(fast)) return fast;
+  // (a number token outside strings with a point or an exponent: a float)
+  const floats = [...text.matchAll(/"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/g)].some((m) => !m[0].startsWith('"') && /[.eE]/.test(m[0]));
+  if (!floats && !inexact(fast)) return fast;
   const exact = (v: unknown): unknown => {
     if (typeof v === 'bigint') return exactInteger(v);
     if (Array.isArray(v)) return v.map(exact);
     if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exact(x)]));
     return v;
   };
-  return exact(parseYamlPackage(text, { schema: 'json', intAsBigInt: true, uniqueKeys: false }));
+  const FLOAT = 'tag:yaml.org,2002:float';
+  return exact(
+    parseYamlPackage(text, {
+      schema: 'json',
+      intAsBigInt: true,
+      uniqueKeys: false,
+      customTags: (tags) => tags.map((t): typeof t => (typeof t === 'object' && t.tag === FLOAT && !('collection' in t && t.collection) ? ({ ...t, resolve: (str: string) => new PyFloat(parseFloat(str)) } as ScalarTag) : t)),
+    }),
+  );
 }
 
 /** A vars file's reading, and whether an earlier layer read the same file (its problems are reported once). */

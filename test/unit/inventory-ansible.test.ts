@@ -4,11 +4,12 @@
 // variables and --limit selections as `pptp-fleet inventory`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../src/errors.js';
 import { jsonValue } from '../../src/inventory/format.js';
 import { loadInventory, type GroupNode, type Inventory } from '../../src/inventory/load.js';
 import { selectHosts } from '../../src/inventory/pattern.js';
+import { PyFloat } from '../../src/config/pyyaml-scalars.js';
+import { pyJson } from '../support/py-json.js';
 
 const L = 'test/fixtures/inventory/layouts';
 const hasAnsible = (() => {
@@ -50,6 +51,7 @@ const LAYOUTS: Layout[] = [
   { name: 'host ranges whose start is past their end (ansible-core names no host, the group stays), INI and YAML', sources: [`${L}/ranges/hosts.ini`, `${L}/ranges/hosts.yml`], limits: ['all', 'edge', 'core'] },
   { name: "ansible_group_priority as ansible-core's int() takes it: floats truncated, booleans 1 and 0, no upper bound, a string with blanks", sources: [`${L}/priorities/hosts.yml`, `${L}/priorities/hosts.ini`], limits: ['all'] },
   { name: 'YAML merge keys (<<) overridden in the mapping or given twice, in an inventory and a group_vars file', sources: [`${L}/merge-keys/hosts.yml`], limits: ['all'] },
+  { name: 'floats kept as Python floats (12.0, 1e+16, 1e-05) from YAML, INI and a dynamic inventory\'s JSON', sources: [`${L}/floats/hosts.yml`, `${L}/floats/hosts.ini`, `${L}/floats/inventory.sh`], limits: ['all'] },
   { name: "INI in a file named .yml (Ansible's yaml plugin fails, its ini plugin reads it)", sources: [`${L}/ini-in-yml/hosts.yml`], limits: ['all', 'routers[1]'] },
   { name: "a dynamic inventory using the script plugin's short form (\"web\": {} is the host web)", sources: [`${L}/script-short/inventory.sh`], limits: ['all', 'web', 'routers:!db'] },
 ];
@@ -68,6 +70,7 @@ type Json = Record<string, unknown>;
 /** Ansible shows vault values as {__ansible_vault: ...}; pptp-fleet as ***; secret-looking keys are *** in pptp-fleet. */
 function normalize(v: unknown, key = ''): unknown {
   if (typeof v === 'string' && /pass|secret|token|psk/i.test(key)) return '***';
+  if (v instanceof PyFloat) return v;
   if (Array.isArray(v)) return v.map((x) => normalize(x));
   if (typeof v === 'object' && v !== null) {
     if ('__ansible_vault' in v) return '***';
@@ -78,18 +81,8 @@ function normalize(v: unknown, key = ''): unknown {
 
 function ansibleList(sources: string[], extra: string[] = []): Json {
   const args = [...sources.flatMap((s) => ['-i', s]), '--list', ...extra];
-  return exactJson(execFileSync('ansible-inventory', args, { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Json;
-}
-
-/** JSON with Python's exact integers: one past 2^53 a bigint (JSON.parse would drop its last digits). */
-function exactJson(text: string): unknown {
-  const exact = (v: unknown): unknown => {
-    if (typeof v === 'bigint') return v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-    if (Array.isArray(v)) return v.map(exact);
-    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exact(x)]));
-    return v;
-  };
-  return exact(parseYaml(text, { schema: 'json', intAsBigInt: true }));
+  // (Python's exact integers, one past 2^53 a bigint, and its floats, PyFloats: 12.0 is not 12)
+  return pyJson(execFileSync('ansible-inventory', args, { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Json;
 }
 
 function ansibleLimit(sources: string[], pattern: string, extra: string[] = []): string[] {
@@ -160,6 +153,17 @@ describe.skipIf(!hasAnsible)('inventories read as Debian ansible-inventory reads
       // in the same order: --serial batches follow it
       expect(selectHosts(inv, pattern).map((h) => h.name)).toEqual(ansibleLimit(theirSources, pattern, extra));
     });
+  });
+});
+
+describe.skipIf(!hasAnsible)('templates as Ansible renders them', () => {
+  it('a float inside text is written as Jinja writes it ("f{{ n }}" with n 1.0 is f1.0)', async () => {
+    const source = `${L}/floats/hosts.yml`;
+    const out = execFileSync('ansible', ['-i', source, 'r1', '-m', 'debug', '-a', 'msg={{ ansible_host }}'], { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const theirs = (/"msg": "([^"]*)"/.exec(out) ?? [])[1];
+    expect(theirs).toBe('f1.0.example.com');
+    const inv = await loadInventory([source]);
+    expect(inv.hosts.find((h) => h.name === 'r1')?.address).toBe(theirs);
   });
 });
 
