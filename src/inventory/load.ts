@@ -353,6 +353,20 @@ function resolveTemplates(
   return walk(entry.value, entry.origin);
 }
 
+/**
+ * Ansible's connection options of type string that pptp-fleet reads: ansible-core turns a number
+ * or a boolean there into its text (config ensure_type 'string': `ansible_ssh_pass=123456` in
+ * INI is the int 123456, and the ssh connection logs in with "123456").
+ */
+const ANSIBLE_TEXT_VARS: ReadonlySet<string> = new Set(['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'ansible_user', 'ansible_ssh_user']);
+
+/** A scalar as Python's str() writes it (1.0 is "1.0", True is "True"); anything else as it is. */
+function pythonText(v: unknown): unknown {
+  if (typeof v === 'number' || typeof v === 'bigint' || v instanceof PyFloat) return String(v);
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return v;
+}
+
 /** Validates the merged vars of one host into a HostSpec; problems go to `problems`. */
 function buildHost(
   name: string,
@@ -378,8 +392,9 @@ function buildHost(
     const entry = vars.get(key);
     if (entry === undefined || key === 'ansible_group_priority') continue;
     const n = problems.length;
-    const value = resolveTemplates(entry, scope, problems, [key], env);
+    const resolved = resolveTemplates(entry, scope, problems, [key], env);
     if (problems.length > n) continue;
+    const value = ANSIBLE_TEXT_VARS.has(key) ? pythonText(resolved) : resolved;
     used.set(key, { ...entry, value });
     // (a float is a number to the schemas: `ansible_port: 22.0` is port 22, as ansible-core's int option reads it)
     const r = HOST_VAR_SCHEMAS[key].safeParse(plainNumbers(value), { reportInput: true });
@@ -589,6 +604,9 @@ function pppdSecretProblem(value: string): string | undefined {
 /** A string value as written: plain, or `!unsafe` text. */
 const isText = (v: unknown): v is string | UnsafeText => typeof v === 'string' || v instanceof UnsafeText;
 
+/** A value that can be a secret: text, or a number (`ansible_ssh_pass=123456` is the int 123456). */
+const isSecretScalar = (v: unknown): boolean => isText(v) || typeof v === 'number' || typeof v === 'bigint' || v instanceof PyFloat;
+
 /** A copy of `v` where every string is a Secret (values from vault-encrypted vars files). */
 function maskStrings(v: unknown, key: string): unknown {
   if (isText(v)) return new Secret(String(v), key);
@@ -597,10 +615,10 @@ function maskStrings(v: unknown, key: string): unknown {
   return v;
 }
 
-/** A copy of `vars` where string values under secret-looking keys are Secrets (print as ***). */
+/** A copy of `vars` where text and numbers under secret-looking keys are Secrets (print as ***). */
 export function maskVars(vars: Record<string, unknown>): Record<string, unknown> {
   const walk = (v: unknown, key: string): unknown => {
-    if (isText(v) && SECRET_VAR.test(key)) return new Secret(String(v), key);
+    if (isSecretScalar(v) && SECRET_VAR.test(key)) return new Secret(String(pythonText(v)), key);
     if (Array.isArray(v)) return v.map((x) => walk(x, ''));
     if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));

@@ -142,12 +142,15 @@ export function jumpHostProblem(text: string): string | undefined {
  * user meant (a string with a newline says "newline", not "expected a mapping").
  */
 function byType<T>(expected: string, pick: (v: unknown) => z.ZodType<T> | undefined, vaultOk = false): z.ZodType<T> {
+  // (a password's value is never shown: a number or a boolean is named by its type only)
+  const described = (v: unknown): string =>
+    !vaultOk ? describeValue(v) : typeof v === 'number' || typeof v === 'bigint' ? 'a number: a password made of digits is written in quotes' : typeof v === 'boolean' ? 'true or false' : describeValue(v);
   return z.unknown().transform((value, ctx): T => {
     const schema = value instanceof VaultValue && !vaultOk ? undefined : pick(value);
     if (schema === undefined) {
       const message = value instanceof VaultValue
         ? 'an Ansible Vault value is accepted only for passwords'
-        : value === undefined ? `required, expected ${expected}` : `expected ${expected}, got ${describeValue(value)}`;
+        : value === undefined ? `required, expected ${expected}` : `expected ${expected}, got ${described(value)}`;
       ctx.issues.push({ code: 'custom', message, input: value, path: [] });
       return z.NEVER;
     }

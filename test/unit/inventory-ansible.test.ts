@@ -52,6 +52,7 @@ const LAYOUTS: Layout[] = [
   { name: "ansible_group_priority as ansible-core's int() takes it: floats truncated, booleans 1 and 0, no upper bound, a string with blanks", sources: [`${L}/priorities/hosts.yml`, `${L}/priorities/hosts.ini`], limits: ['all'] },
   { name: 'YAML merge keys (<<) overridden in the mapping or given twice, in an inventory and a group_vars file', sources: [`${L}/merge-keys/hosts.yml`], limits: ['all'] },
   { name: 'floats kept as Python floats (12.0, 1e+16, 1e-05) from YAML, INI and a dynamic inventory\'s JSON', sources: [`${L}/floats/hosts.yml`, `${L}/floats/hosts.ini`, `${L}/floats/inventory.sh`], limits: ['all'] },
+  { name: 'passwords and users written as numbers (ansible_ssh_pass=123456): ansible-core takes their text, the hosts are there', sources: [`${L}/numeric-passwords/hosts.ini`, `${L}/numeric-passwords/hosts.yml`], limits: ['all'] },
   { name: "INI in a file named .yml (Ansible's yaml plugin fails, its ini plugin reads it)", sources: [`${L}/ini-in-yml/hosts.yml`], limits: ['all', 'routers[1]'] },
   { name: "a dynamic inventory using the script plugin's short form (\"web\": {} is the host web)", sources: [`${L}/script-short/inventory.sh`], limits: ['all', 'web', 'routers:!db'] },
 ];
@@ -69,7 +70,8 @@ type Json = Record<string, unknown>;
 
 /** Ansible shows vault values as {__ansible_vault: ...}; pptp-fleet as ***; secret-looking keys are *** in pptp-fleet. */
 function normalize(v: unknown, key = ''): unknown {
-  if (typeof v === 'string' && /pass|secret|token|psk/i.test(key)) return '***';
+  // (a password may be a number: ansible_ssh_pass=123456)
+  if ((typeof v === 'string' || typeof v === 'number' || v instanceof PyFloat) && /pass|secret|token|psk/i.test(key)) return '***';
   if (v instanceof PyFloat) return v;
   if (Array.isArray(v)) return v.map((x) => normalize(x));
   if (typeof v === 'object' && v !== null) {
