@@ -126,7 +126,9 @@ async function readSource(src: string, tree: InventoryTree, problems: InputProbl
   let yamlError: InputError | undefined;
   const anchorHolders = new Set<string>();
   try {
-    doc = parseYaml(text, src, { ansibleWarnings: yamlName ? tree.warnings : [], anchorHolders });
+    // (Ansible's yaml plugin loads the file as JSON first, as its DataLoader loads every file)
+    const json = yamlName ? jsonFirst(text) : undefined;
+    doc = json !== undefined ? json.value : parseYaml(text, src, { ansibleWarnings: yamlName ? tree.warnings : [], anchorHolders });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     yamlError = err;
@@ -406,6 +408,22 @@ export function parseJsonExact(text: string): unknown {
   );
 }
 
+/**
+ * A file's data as ansible-core's DataLoader reads it when the text is JSON (parsing/utils/yaml.py
+ * from_yaml tries json.loads before YAML, for inventory and vars files alike): `1e3` is the
+ * float 1000.0 (YAML 1.1 has it a string), a key given twice keeps its last value without a
+ * warning, and `{"__ansible_vault": ...}` is a vault value (AnsibleJSONDecoder). Undefined for
+ * text that is not JSON, which is YAML's to read.
+ */
+function jsonFirst(text: string): { value: unknown } | undefined {
+  try {
+    JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return { value: revive(parseJsonExact(text)) };
+}
+
 /** A vars file's reading, and whether an earlier layer read the same file (its problems are reported once). */
 type VarsFileReader = (file: string) => Promise<{ result: VarsFileResult; again: boolean }>;
 
@@ -500,7 +518,8 @@ async function readVarsFile(file: string, secrets: readonly VaultSecret[], warni
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text, file, { ansibleWarnings: warnings });
+    const json = jsonFirst(text);
+    doc = json !== undefined ? json.value : parseYaml(text, file, { ansibleWarnings: warnings });
   } catch (err) {
     if (err instanceof InputError) return { problems: [...err.problems] };
     throw err;

@@ -53,6 +53,7 @@ const LAYOUTS: Layout[] = [
   { name: 'YAML merge keys (<<) overridden in the mapping or given twice, in an inventory and a group_vars file', sources: [`${L}/merge-keys/hosts.yml`], limits: ['all'] },
   { name: 'floats kept as Python floats (12.0, 1e+16, 1e-05) from YAML, INI and a dynamic inventory\'s JSON', sources: [`${L}/floats/hosts.yml`, `${L}/floats/hosts.ini`, `${L}/floats/inventory.sh`], limits: ['all'] },
   { name: 'passwords and users written as numbers (ansible_ssh_pass=123456): ansible-core takes their text, the hosts are there', sources: [`${L}/numeric-passwords/hosts.ini`, `${L}/numeric-passwords/hosts.yml`], limits: ['all'] },
+  { name: "inventory and vars files that are JSON, read as json.loads reads them (ansible-core's DataLoader tries JSON first): 1e3 is a float, a key twice keeps the last", sources: [`${L}/json/hosts.json`, `${L}/json/flow.yml`], limits: ['all'] },
   { name: "INI in a file named .yml (Ansible's yaml plugin fails, its ini plugin reads it)", sources: [`${L}/ini-in-yml/hosts.yml`], limits: ['all', 'routers[1]'] },
   { name: "a dynamic inventory using the script plugin's short form (\"web\": {} is the host web)", sources: [`${L}/script-short/inventory.sh`], limits: ['all', 'web', 'routers:!db'] },
 ];
