@@ -1,10 +1,10 @@
 // Reading user input files (inventory, playbook, settings): YAML with line/column errors,
 // dot-paths for messages, zod issues turned into InputProblems, "did you mean" hints.
 import { access, constants, readFile } from 'node:fs/promises';
-import { isMap, isNode, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type InputProblem } from '../errors.js';
-import { pyyamlScalars } from './pyyaml-scalars.js';
+import { PyFloat, pyyamlScalars } from './pyyaml-scalars.js';
 
 /** A path segment: a mapping key or a sequence index. */
 export type PathSegment = string | number;
@@ -78,8 +78,9 @@ export interface ParseYamlOptions {
   /**
    * Read as Ansible reads inventories and vars files: `!unsafe` is text never templated (on a
    * scalar, or on every string inside a list or mapping, as its constructor wraps them), and a
-   * key written twice keeps its last value, with a warning pushed here. Without it (settings,
-   * playbooks) both are errors.
+   * key written twice keeps its last value, with a warning pushed here, and a float is a
+   * PyFloat (Python's float: `12.0` stays one). Without it (settings, playbooks) the first two
+   * are errors and a float is a number.
    */
   ansibleWarnings?: string[];
   /**
@@ -104,7 +105,7 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
       version: '1.1',
       merge: true,
       uniqueKeys: ansible === undefined,
-      customTags: (tags) => pyyamlScalars([...tags, vaultTag, ...(ansible ? [unsafeTag] : [])]),
+      customTags: (tags) => pyyamlScalars([...tags, vaultTag, ...(ansible ? [unsafeTag] : [])], { pythonFloats: ansible !== undefined }),
       prettyErrors: true,
       logLevel: 'error',
     });
@@ -169,6 +170,7 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
         }
         seen.add(k);
       }
+      if (merges.length > 0) mergeWarnings(map, doc, text, file, ansible);
     },
     // PyYAML (Ansible) refuses a mapping or a list as a key ("found unacceptable key"): most
     // often an unquoted `key: {{ var }}`, which YAML reads as a mapping inside a mapping.
@@ -199,6 +201,60 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     throw new InputError([{ file, path: '', message: `YAML error: ${firstLine(err)}` }], { cause: err });
+  }
+}
+
+/** Whether a mapping entry is a YAML merge key (`<<`), as the `yaml` package marks it. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+}
+
+/**
+ * The keys of `map` in the order PyYAML's flatten_mapping leaves them (constructor.py): the
+ * keys of every `<<` source in the order the `<<` entries are written (a list's sources last
+ * first, each source flattened in turn, its own duplicates kept), then the keys written in the
+ * mapping. `merged` tells which came through a `<<`.
+ */
+function flattenedKeys(map: YAMLMap, doc: Document, stack: ReadonlySet<YAMLMap> = new Set()): { key: unknown; node: Node; merged: boolean }[] {
+  if (stack.has(map)) return [];
+  const inner = new Set(stack).add(map);
+  const source = (n: unknown): YAMLMap | undefined => {
+    const v = isAlias(n) ? n.resolve(doc) : n;
+    return isMap(v) ? (v as YAMLMap) : undefined;
+  };
+  const merged: { key: unknown; node: Node; merged: boolean }[] = [];
+  const own: { key: unknown; node: Node; merged: boolean }[] = [];
+  for (const pair of map.items) {
+    if (isMergeKey(pair.key)) {
+      const v = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+      const sources = isSeq(v) ? v.items.map(source).reverse() : [source(v)];
+      for (const m of sources) if (m) merged.push(...flattenedKeys(m, doc, inner).map((k) => ({ ...k, merged: true })));
+    } else if (isScalar(pair.key)) own.push({ key: pair.key.value, node: pair.key, merged: false });
+  }
+  return [...merged, ...own];
+}
+
+/**
+ * ansible-core's YAML constructor warns of every key it meets twice once `<<` merges are laid
+ * out (AnsibleConstructor.construct_mapping: "found a duplicate dict key ... Using last defined
+ * value only"), so a key written in a mapping that a `<<` also brings is one, and so is a key two
+ * `<<` sources bring. Pushed to `warnings`, one per mapping and key.
+ */
+function mergeWarnings(map: YAMLMap, doc: Document, text: string, file: string, warnings: string[]): void {
+  const keys = flattenedKeys(map, doc);
+  const byKey = new Map<unknown, { node: Node; merged: boolean }[]>();
+  for (const k of keys) byKey.set(k.key, [...(byKey.get(k.key) ?? []), k]);
+  const lineOf = (n: Node | undefined): string => (n?.range ? `line ${lineCol(text, n.range[0]).line}: ` : '');
+  // (the first `<<` written: the visitor may have put several in reverse order)
+  const mergeKey = map.items
+    .map((pair) => pair.key)
+    .filter((k): k is Node => isMergeKey(k))
+    .sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0))[0];
+  for (const [key, found] of byKey) {
+    if (found.length < 2 || !found.some((f) => f.merged)) continue;
+    const written = found.filter((f) => !f.merged).at(-1);
+    if (written) warnings.push(`${file}: ${lineOf(written.node)}key "${String(key)}" is written in the mapping and also merged in by "<<": the value written here is used (ansible-core warns of a duplicate key)`);
+    else warnings.push(`${file}: ${lineOf(mergeKey)}key "${String(key)}" is merged in by more than one "<<" source: the first source of a "<<" list, or the last "<<", gives its value (ansible-core warns of a duplicate key)`);
   }
 }
 
@@ -269,7 +325,7 @@ export function describeValue(value: unknown): string {
     const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
     return JSON.stringify(cut);
   }
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value instanceof PyFloat) return String(value);
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Date) return 'a date';
   if (typeof value === 'object') return 'a mapping';

@@ -4,8 +4,9 @@
 // inventories: `y`/`n` are strings to PyYAML, `1e3` and `1.0e3` are strings (a float needs a dot
 // and a signed exponent), `09` is a string (not octal, not decimal), `00:11:22` is a string (a
 // base-60 number starts with 1-9), and a date is printed by ansible-inventory as its ISO text.
-// Python's ints are exact: one past 2^53 is a bigint here. `!!int`/`!!float` written out are
-// constructed as PyYAML constructs them, and `!!omap`/`!!pairs` are lists of [key, value].
+// Python's ints are exact: one past 2^53 is a bigint here, and a float stays one (PyFloat:
+// `12.0` is not the integer 12, ansible-inventory prints it 12.0). `!!int`/`!!float` written out
+// are constructed as PyYAML constructs them, and `!!omap`/`!!pairs` are lists of [key, value].
 import { isMap, isSeq, YAMLSeq, type CollectionTag, type ScalarTag, type Tags } from 'yaml';
 
 const BOOL = 'tag:yaml.org,2002:bool';
@@ -16,6 +17,67 @@ const OMAP = 'tag:yaml.org,2002:omap';
 const PAIRS = 'tag:yaml.org,2002:pairs';
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A Python float read from an inventory (YAML `12.0`, `!!float 12`, `1.5e+3`; INI `12.0`; a
+ * script's JSON `12.0`): JavaScript has one number type, Python two, and Ansible shows them
+ * apart (`12.0`, not `12`; `1e+16`, `1e-05`). Its text is Python's repr; as a number (valueOf,
+ * toJSON) it is `value`. Schemas see plain numbers (plainNumbers); printed JSON and text in
+ * templates use repr (format.ts jsonText, load.ts).
+ *
+ * Example: String(new PyFloat(12)) === '12.0', JSON.stringify(new PyFloat(12)) === '12'
+ */
+export class PyFloat {
+  constructor(readonly value: number) {}
+
+  valueOf(): number {
+    return this.value;
+  }
+
+  toJSON(): number {
+    return this.value;
+  }
+
+  toString(): string {
+    return pythonFloatRepr(this.value);
+  }
+}
+
+/**
+ * Python's repr of a float (and str, and how Jinja and json.dumps write it): the shortest
+ * digits that read back the same (as JavaScript's), written in fixed notation from 1e-4 up to
+ * below 1e16 with at least one digit after the point, else as d.ddde±XX.
+ *
+ * Example: pythonFloatRepr(12) === '12.0', pythonFloatRepr(1e16) === '1e+16', pythonFloatRepr(1e-5) === '1e-05'
+ */
+export function pythonFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  // toExponential() without a precision gives the shortest round-trip digits
+  const [mant = '', expText = '0'] = Math.abs(x).toExponential().split('e');
+  const digits = mant.replace('.', '');
+  const e = Number(expText);
+  const sign = x < 0 ? '-' : '';
+  if (e < -4 || e >= 16) {
+    const m = digits.length > 1 ? `${digits[0] ?? ''}.${digits.slice(1)}` : digits;
+    return `${sign}${m}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  if (e < 0) return `${sign}0.${'0'.repeat(-e - 1)}${digits}`;
+  const whole = digits.slice(0, e + 1).padEnd(e + 1, '0');
+  const frac = digits.slice(e + 1);
+  return `${sign}${whole}.${frac === '' ? '0' : frac}`;
+}
+
+/** `v` with every PyFloat inside it a plain number (what schemas check: `ansible_port: 22.0` is 22). */
+export function plainNumbers(v: unknown): unknown {
+  if (v instanceof PyFloat) return v.value;
+  if (Array.isArray(v)) return v.map(plainNumbers);
+  if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainNumbers(x)]));
+  }
+  return v;
+}
 
 /**
  * An integer as a number, or as a bigint past 2^53 where a number would lose digits (Python's
@@ -88,20 +150,28 @@ const intTag: ScalarTag = {
   resolve: (text) => pyInt(text) ?? text,
 };
 
-const floatTag: ScalarTag = {
-  identify: (v) => typeof v === 'number',
+const FLOAT_TEST = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/** PyYAML's float resolver; with `python`, a PyFloat (inventories), else a plain number. */
+const floatTag = (python: boolean): ScalarTag => ({
+  identify: (v) => v instanceof PyFloat || typeof v === 'number',
   default: true,
   tag: FLOAT,
-  test: /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
-  resolve: (text) => pyFloat(text) ?? text,
-};
+  test: FLOAT_TEST,
+  resolve: (text) => {
+    const v = pyFloat(text);
+    return v === undefined ? text : python ? new PyFloat(v) : v;
+  },
+  // (a float used as a mapping key is named by its text: a host `12.0:` is "12.0", as in Python)
+  stringify: ({ value }) => (value instanceof PyFloat ? value.toString() : String(value)),
+});
 
 /**
  * `!!int TEXT` and `!!float TEXT` written out: PyYAML constructs them whatever the text looks
  * like (`!!float 12` is 12.0, `!!int "0x10"` is 16), and fails where Python's int() or float()
  * does (Ansible then cannot read the file). Not used for plain scalars (no `test`).
  */
-const explicitTag = (tag: string, construct: (text: string) => number | bigint | undefined, what: string): ScalarTag => ({
+const explicitTag = (tag: string, construct: (text: string) => number | bigint | PyFloat | undefined, what: string): ScalarTag => ({
   identify: () => false,
   default: false,
   tag,
@@ -175,15 +245,22 @@ const timestampTag: ScalarTag = {
 
 /**
  * The `yaml` package's YAML 1.1 tags with the scalar resolvers replaced by PyYAML's: pass as
- * `customTags` (after any custom tags of one's own) with `version: '1.1'`.
+ * `customTags` (after any custom tags of one's own) with `version: '1.1'`. `pythonFloats`:
+ * floats are PyFloats (what Ansible reads), not plain numbers (pptp-fleet's own files).
  */
-export function pyyamlScalars(tags: Tags): Tags {
+export function pyyamlScalars(tags: Tags, opts: { pythonFloats?: boolean } = {}): Tags {
+  const python = opts.pythonFloats === true;
   const replaced = new Set([BOOL, INT, FLOAT, TIMESTAMP]);
   const kept = tags.filter(
     (t) => !(typeof t === 'object' && 'tag' in t && ((replaced.has(t.tag) && 'test' in t && t.test instanceof RegExp) || t.tag === OMAP || t.tag === PAIRS)),
   );
   return [
-    ...kept, trueTag, falseTag, intTag, floatTag, timestampTag,
-    explicitTag(INT, pyInt, 'an integer'), explicitTag(FLOAT, pyFloat, 'a float'), pairsTag(OMAP), pairsTag(PAIRS),
+    ...kept, trueTag, falseTag, intTag, floatTag(python), timestampTag,
+    explicitTag(INT, pyInt, 'an integer'),
+    explicitTag(FLOAT, (text) => {
+      const v = pyFloat(text);
+      return v === undefined || !python ? v : new PyFloat(v);
+    }, 'a float'),
+    pairsTag(OMAP), pairsTag(PAIRS),
   ];
 }

@@ -1,6 +1,7 @@
 // How `pptp-fleet inventory` shows an inventory: JSON with secrets masked, and a tree like
 // `ansible-inventory --graph`. Pure: returns text, the CLI prints it.
 import { randomUUID } from 'node:crypto';
+import { PyFloat } from '../config/pyyaml-scalars.js';
 import type { GroupNode } from './load.js';
 import type { HostSpec } from './types.js';
 
@@ -17,9 +18,11 @@ export function maskedHostJson(h: HostSpec): Record<string, unknown> {
 /**
  * `v` as JSON carries it (each toJSON applied, so secrets are `***`; undefined members left
  * out), except that a bigint, an inventory integer past 2^53, stays one: JSON.stringify would
- * throw on it, and a number would lose its last digits.
+ * throw on it, and a number would lose its last digits; and a PyFloat (a Python float) stays
+ * one, for jsonText to write as Python does (`12.0`). An infinite or NaN float is null.
  */
 export function jsonValue(v: unknown, key = ''): unknown {
+  if (v instanceof PyFloat) return Number.isFinite(v.value) ? v : null;
   const value: unknown = typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function' ? (v as { toJSON: (k: string) => unknown }).toJSON(key) : v;
   if (Array.isArray(value)) return value.map((x, i) => jsonValue(x, String(i)) ?? null);
   if (typeof value === 'object' && value !== null) {
@@ -36,14 +39,24 @@ export function jsonValue(v: unknown, key = ''): unknown {
 }
 
 /**
- * JSON text of `v` (JSON.stringify's, `indent` spaces), a bigint written as its digits, as
- * ansible-inventory writes Python's ints: `{"serial": 12345678901234567890}`.
+ * JSON text of `v` (JSON.stringify's, `indent` spaces), a bigint written as its digits and a
+ * PyFloat as Python's repr, as ansible-inventory writes Python's ints and floats:
+ * `{"serial": 12345678901234567890, "mtu": 1400.0, "big": 1e+16}`.
  */
 export function jsonText(v: unknown, indent?: number): string {
-  // a mark no inventory text holds, replaced by the digits once the text is written
-  const mark = `bigint-${randomUUID()}:`;
-  const text = JSON.stringify(jsonValue(v), (_k, x: unknown) => (typeof x === 'bigint' ? `${mark}${x}` : x), indent);
-  return text.replaceAll(new RegExp(`"${mark}(-?[0-9]+)"`, 'g'), '$1');
+  // a mark no inventory text holds, replaced by the number once the text is written
+  const mark = `number-${randomUUID()}:`;
+  const text = JSON.stringify(
+    jsonValue(v),
+    function (this: Record<string, unknown>, k: string, x: unknown): unknown {
+      // (the holder's own member: JSON.stringify has already turned a PyFloat into its number)
+      const own = this[k];
+      if (own instanceof PyFloat) return `${mark}${own.toString()}`;
+      return typeof x === 'bigint' ? `${mark}${x}` : x;
+    },
+    indent,
+  );
+  return text.replaceAll(new RegExp(`"${mark}(-?[0-9][0-9.e+-]*)"`, 'g'), '$1');
 }
 
 /**

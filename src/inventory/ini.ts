@@ -10,14 +10,14 @@
 //   branches
 //
 // Host lines are split like a POSIX shell (quotes, backslashes, `#` comments); values are then
-// read as Python literals (`ast.literal_eval`: 22 → number, True → boolean, [..] → list,
+// read as Python literals (`ast.literal_eval`: 22 → number, 1.0 → PyFloat, True → boolean, [..] → list,
 // '..' → string), anything else stays a string (`010`, `yes`, `{{ x }}` are strings).
 // `[g:vars]` for a group never defined, or a `[g:children]` entry naming a group never
 // defined, is an error, as in Ansible. Lines starting with `#` or `;` are comments.
 import { shlexSplit } from '../shell/shlex.js';
 import type { InputProblem } from '../errors.js';
 import { describeValue, type PathSegment } from '../config/input.js';
-import { exactInteger } from '../config/pyyaml-scalars.js';
+import { exactInteger, PyFloat } from '../config/pyyaml-scalars.js';
 import { addGroup, addHost, expandHostRange, GROUP_NAME, hostNameProblem, isHostName, isDescendant, linkChild, splitPort, type InventoryTree } from './tree.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
@@ -233,7 +233,8 @@ class LiteralParser {
       // `-(-1)` stay text.
       this.i++;
       const v = this.signedOperand();
-      return c === '-' ? -v : v;
+      if (c === '+') return v;
+      return v instanceof PyFloat ? new PyFloat(-v.value) : -v;
     }
     const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.i))?.[0];
     // String prefixes: u'' and b'' read as plain strings (Ansible turns bytes into text), r''
@@ -254,7 +255,7 @@ class LiteralParser {
   }
 
   /** What may follow a sign: a number, maybe in parentheses (`-(1)` is -1). */
-  private signedOperand(): number | bigint {
+  private signedOperand(): number | bigint | PyFloat {
     this.ws();
     if (this.s[this.i] !== '(') return this.num();
     this.i++;
@@ -263,8 +264,8 @@ class LiteralParser {
     return v;
   }
 
-  /** A number; an integer past 2^53 is a bigint (Python's ints are exact). */
-  private num(): number | bigint {
+  /** A number; an integer past 2^53 is a bigint (Python's ints are exact), a float a PyFloat (`12.0` is not 12). */
+  private num(): number | bigint | PyFloat {
     const rest = this.s.slice(this.i);
     const m =
       /^0[xX](?:_?[0-9a-fA-F])+/.exec(rest) ?? /^0[oO](?:_?[0-7])+/.exec(rest) ?? /^0[bB](?:_?[01])+/.exec(rest) ??
@@ -277,7 +278,7 @@ class LiteralParser {
     if (/^[0-9A-Za-z_.]/.test(this.s[this.i] ?? ' ')) this.fail();
     if (/^0[xXoObB]/.test(t)) return exactInteger(BigInt(t.toLowerCase()));
     if (/^[0-9]+$/.test(t)) return exactInteger(BigInt(t));
-    return Number(t);
+    return new PyFloat(Number(t));
   }
 
   private str(raw = false): string {
@@ -340,7 +341,7 @@ class LiteralParser {
       const k = this.value();
       if (!this.eat(':')) this.fail();
       const v = this.value();
-      if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'bigint' && typeof k !== 'boolean') this.fail();
+      if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'bigint' && typeof k !== 'boolean' && !(k instanceof PyFloat)) this.fail();
       out[String(k)] = v;
       if (this.eat('}')) return out;
       if (!this.eat(',')) this.fail();

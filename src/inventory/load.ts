@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { formatProblem, InputError, InternalError, type InputProblem } from '../errors.js';
 import { Secret } from '../secret.js';
 import { dedupeProblems, describeFsError, formatPath, issuesToProblems, joinPath, parseYaml, UnsafeText, VaultValue, type PathSegment } from '../config/input.js';
+import { plainNumbers, PyFloat } from '../config/pyyaml-scalars.js';
 import { HOST_VAR_SCHEMAS, nestedKeys, SECRET_KEYS, sshAddress, type HostVarName, type ParsedTunnel, type SecretRef } from './schema.js';
 import { readSources } from './sources.js';
 import { groupDepths, groupsOfHost, isMapping, readTree, type InventoryTree, type VarEntry } from './tree.js';
@@ -65,7 +66,7 @@ export interface LoadInventoryOptions {
 
 const DEFAULT_PORT = 22;
 const DEFAULT_USER = 'root';
-const DEFAULT_GROUP_PRIORITY = 1;
+const DEFAULT_GROUP_PRIORITY = 1n;
 
 /** ansible-core's connection plugins that speak SSH; a host with any other is not a router pptp-fleet reaches. */
 const SSH_CONNECTIONS = new Set(['ssh', 'paramiko', 'paramiko_ssh', 'smart', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh']);
@@ -249,23 +250,24 @@ function hasTunnels(vars: Map<string, VarEntry>): boolean {
   return t !== undefined && t !== null && !(Array.isArray(t) && t.length === 0);
 }
 
-function compareGroups(a: string, b: string, depths: Map<string, number>, priorities: Map<string, number>): number {
+function compareGroups(a: string, b: string, depths: Map<string, number>, priorities: Map<string, bigint>): number {
   const d = (depths.get(a) ?? 0) - (depths.get(b) ?? 0);
   if (d !== 0) return d;
-  const p = (priorities.get(a) ?? DEFAULT_GROUP_PRIORITY) - (priorities.get(b) ?? DEFAULT_GROUP_PRIORITY);
-  if (p !== 0) return p;
+  const pa = priorities.get(a) ?? DEFAULT_GROUP_PRIORITY;
+  const pb = priorities.get(b) ?? DEFAULT_GROUP_PRIORITY;
+  if (pa !== pb) return pa < pb ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `ansible_group_priority` from each group's own vars (it is not inherited). */
-function groupPriorities(tree: InventoryTree, problems: InputProblem[]): Map<string, number> {
-  const out = new Map<string, number>();
+function groupPriorities(tree: InventoryTree, problems: InputProblem[]): Map<string, bigint> {
+  const out = new Map<string, bigint>();
   for (const g of tree.groups.values()) {
     // Only an inventory source sets a group's priority (Group.set_variable); in group_vars/ files
     // it is a plain variable that orders nothing.
     const entry = g.vars.get('ansible_group_priority');
     if (!entry) continue;
-    const r = HOST_VAR_SCHEMAS.ansible_group_priority.safeParse(entry.value, { reportInput: true });
+    const r = HOST_VAR_SCHEMAS.ansible_group_priority.safeParse(plainNumbers(entry.value), { reportInput: true });
     if (r.success) out.set(g.name, r.data);
     else problems.push(...issuesToProblems(r.error.issues, entry.file, formatPath(entry.origin)));
   }
@@ -330,12 +332,13 @@ function resolveTemplates(
           return '';
         }
         const value = envName !== undefined ? lookupEnv(envName, path) : walk(`{{ ${name ?? ''} }}`, path);
-        if (value === undefined || value instanceof VaultValue || (typeof value === 'object' && value !== null)) {
+        if (value === undefined || value instanceof VaultValue || (typeof value === 'object' && value !== null && !(value instanceof PyFloat))) {
           if (value !== undefined) problem(path, `"{{ ${name ?? ''} }}" inside text must be a plain value (text, number, boolean)`);
           failed = true;
           return '';
         }
-        return value === null ? 'None' : typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value as string | number);
+        // as Jinja writes Python's values: None, True, 12.0 (a PyFloat's text is its repr)
+        return value === null ? 'None' : typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value as string | number | PyFloat);
       });
       return failed ? undefined : text;
     }
@@ -348,6 +351,20 @@ function resolveTemplates(
     return v;
   };
   return walk(entry.value, entry.origin);
+}
+
+/**
+ * Ansible's connection options of type string that pptp-fleet reads: ansible-core turns a number
+ * or a boolean there into its text (config ensure_type 'string': `ansible_ssh_pass=123456` in
+ * INI is the int 123456, and the ssh connection logs in with "123456").
+ */
+const ANSIBLE_TEXT_VARS: ReadonlySet<string> = new Set(['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'ansible_user', 'ansible_ssh_user']);
+
+/** A scalar as Python's str() writes it (1.0 is "1.0", True is "True"); anything else as it is. */
+function pythonText(v: unknown): unknown {
+  if (typeof v === 'number' || typeof v === 'bigint' || v instanceof PyFloat) return String(v);
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return v;
 }
 
 /** Validates the merged vars of one host into a HostSpec; problems go to `problems`. */
@@ -375,10 +392,12 @@ function buildHost(
     const entry = vars.get(key);
     if (entry === undefined || key === 'ansible_group_priority') continue;
     const n = problems.length;
-    const value = resolveTemplates(entry, scope, problems, [key], env);
+    const resolved = resolveTemplates(entry, scope, problems, [key], env);
     if (problems.length > n) continue;
+    const value = ANSIBLE_TEXT_VARS.has(key) ? pythonText(resolved) : resolved;
     used.set(key, { ...entry, value });
-    const r = HOST_VAR_SCHEMAS[key].safeParse(value, { reportInput: true });
+    // (a float is a number to the schemas: `ansible_port: 22.0` is port 22, as ansible-core's int option reads it)
+    const r = HOST_VAR_SCHEMAS[key].safeParse(plainNumbers(value), { reportInput: true });
     if (r.success) parsed[key] = r.data;
     else problems.push(...issuesToProblems(r.error.issues, entry.file, formatPath(entry.origin), (p) => nestedKeys(key, p)));
   }
@@ -585,6 +604,9 @@ function pppdSecretProblem(value: string): string | undefined {
 /** A string value as written: plain, or `!unsafe` text. */
 const isText = (v: unknown): v is string | UnsafeText => typeof v === 'string' || v instanceof UnsafeText;
 
+/** A value that can be a secret: text, or a number (`ansible_ssh_pass=123456` is the int 123456). */
+const isSecretScalar = (v: unknown): boolean => isText(v) || typeof v === 'number' || typeof v === 'bigint' || v instanceof PyFloat;
+
 /** A copy of `v` where every string is a Secret (values from vault-encrypted vars files). */
 function maskStrings(v: unknown, key: string): unknown {
   if (isText(v)) return new Secret(String(v), key);
@@ -593,10 +615,10 @@ function maskStrings(v: unknown, key: string): unknown {
   return v;
 }
 
-/** A copy of `vars` where string values under secret-looking keys are Secrets (print as ***). */
+/** A copy of `vars` where text and numbers under secret-looking keys are Secrets (print as ***). */
 export function maskVars(vars: Record<string, unknown>): Record<string, unknown> {
   const walk = (v: unknown, key: string): unknown => {
-    if (isText(v) && SECRET_VAR.test(key)) return new Secret(String(v), key);
+    if (isSecretScalar(v) && SECRET_VAR.test(key)) return new Secret(String(pythonText(v)), key);
     if (Array.isArray(v)) return v.map((x) => walk(x, ''));
     if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));

@@ -142,12 +142,15 @@ export function jumpHostProblem(text: string): string | undefined {
  * user meant (a string with a newline says "newline", not "expected a mapping").
  */
 function byType<T>(expected: string, pick: (v: unknown) => z.ZodType<T> | undefined, vaultOk = false): z.ZodType<T> {
+  // (a password's value is never shown: a number or a boolean is named by its type only)
+  const described = (v: unknown): string =>
+    !vaultOk ? describeValue(v) : typeof v === 'number' || typeof v === 'bigint' ? 'a number: a password made of digits is written in quotes' : typeof v === 'boolean' ? 'true or false' : describeValue(v);
   return z.unknown().transform((value, ctx): T => {
     const schema = value instanceof VaultValue && !vaultOk ? undefined : pick(value);
     if (schema === undefined) {
       const message = value instanceof VaultValue
         ? 'an Ansible Vault value is accepted only for passwords'
-        : value === undefined ? `required, expected ${expected}` : `expected ${expected}, got ${describeValue(value)}`;
+        : value === undefined ? `required, expected ${expected}` : `expected ${expected}, got ${described(value)}`;
       ctx.issues.push({ code: 'custom', message, input: value, path: [] });
       return z.NEVER;
     }
@@ -207,14 +210,23 @@ function intIn(min: number, max: number): z.ZodNumber {
 }
 
 /**
- * `ansible_group_priority`: Ansible takes `int(value)` (Group.set_variable), so a string of
- * digits counts too (`"5"`, as a YAML inventory often quotes it; Python's int() also takes
- * blanks around it, a sign and `_` between digits).
+ * `ansible_group_priority`: ansible-core takes `int(value)` (Group.set_variable), so a float
+ * counts truncated toward zero (2.7 is 2, -0.5 is 0), a boolean as 1 or 0, an integer of any
+ * size as itself, and a string of digits too (`"5"`, as a YAML inventory often quotes it;
+ * Python's int() also takes blanks around it, a sign and `_` between digits). What int()
+ * refuses (nothing, a list, a mapping, "1.5", an infinite float) makes ansible-core drop the
+ * whole source. A bigint: priorities are compared exactly, as Python's ints are.
  */
-const priorityRange = intIn(-1_000_000, 1_000_000);
-const groupPriority = byType<number>('a whole number', (v) => {
-  if (typeof v === 'number') return priorityRange;
-  if (typeof v === 'string' && /^\s*[-+]?[0-9]+(?:_[0-9]+)*\s*$/.test(v)) return z.string().transform((t) => Number(t.replace(/_/g, ''))).pipe(priorityRange);
+const groupPriority = byType<bigint>('a whole number', (v) => {
+  if (typeof v === 'bigint') return z.bigint();
+  if (typeof v === 'boolean') return z.boolean().transform((b) => (b ? 1n : 0n));
+  if (typeof v === 'number') {
+    return z
+      .number()
+      .refine(Number.isFinite, { error: (iss) => `expected a whole number, got ${describeValue(iss.input)} (Python's int() cannot convert it)` })
+      .transform((n) => BigInt(Math.trunc(n)));
+  }
+  if (typeof v === 'string' && /^\s*[-+]?[0-9]+(?:_[0-9]+)*\s*$/.test(v)) return z.string().transform((t) => BigInt(t.trim().replace(/_/g, '')));
   return undefined;
 });
 

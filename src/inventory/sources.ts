@@ -23,8 +23,8 @@ import { dirname, extname, join, resolve as resolvePath } from 'node:path';
 import type { InputProblem } from '../errors.js';
 import { describeFsError, describeValue, isExecutable, didYouMean, formatPath, parseYaml, UnsafeText, VaultValue, type PathSegment } from '../config/input.js';
 import { InputError } from '../errors.js';
-import { parse as parseYamlPackage } from 'yaml';
-import { exactInteger } from '../config/pyyaml-scalars.js';
+import { parse as parseYamlPackage, type ScalarTag } from 'yaml';
+import { exactInteger, PyFloat } from '../config/pyyaml-scalars.js';
 import { readIni } from './ini.js';
 import { addGroup, addHost, emptyTree, finishTree, GROUP_NAME, hostNameProblem, isHostName, isDescendant, isMapping, linkChild, readTree, type InventoryTree, type VarEntry } from './tree.js';
 import { decryptVault, isVaultText, VaultError, type VaultSecret } from './vault.js';
@@ -126,7 +126,9 @@ async function readSource(src: string, tree: InventoryTree, problems: InputProbl
   let yamlError: InputError | undefined;
   const anchorHolders = new Set<string>();
   try {
-    doc = parseYaml(text, src, { ansibleWarnings: yamlName ? tree.warnings : [], anchorHolders });
+    // (Ansible's yaml plugin loads the file as JSON first, as its DataLoader loads every file)
+    const json = yamlName ? jsonFirst(text) : undefined;
+    doc = json !== undefined ? json.value : parseYaml(text, src, { ansibleWarnings: yamlName ? tree.warnings : [], anchorHolders });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     yamlError = err;
@@ -377,22 +379,49 @@ async function readScript(file: string, tree: InventoryTree): Promise<InputProbl
 }
 
 /**
- * JSON as Python's json.loads reads it, integers past 2^53 exact (bigints, pyyaml-scalars.ts),
- * as the script plugin passes them on: JSON.parse, read again digit by digit only when it
- * found such a number. Throws on text that is not JSON.
+ * JSON as Python's json.loads reads it, as the script plugin passes it on: integers past 2^53
+ * exact (bigints, pyyaml-scalars.ts), and a number written with a point or an exponent a
+ * float (PyFloat: `12.0` is not 12). JSON.parse, read again token by token only when the text
+ * has such a number. Throws on text that is not JSON.
  */
 export function parseJsonExact(text: string): unknown {
   const fast = JSON.parse(text) as unknown;
   const inexact = (v: unknown): boolean =>
     typeof v === 'number' ? Number.isInteger(v) && !Number.isSafeInteger(v) : typeof v === 'object' && v !== null && Object.values(v).some(inexact);
-  if (!inexact(fast)) return fast;
+  // (a number token outside strings with a point or an exponent: a float)
+  const floats = [...text.matchAll(/"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/g)].some((m) => !m[0].startsWith('"') && /[.eE]/.test(m[0]));
+  if (!floats && !inexact(fast)) return fast;
   const exact = (v: unknown): unknown => {
     if (typeof v === 'bigint') return exactInteger(v);
     if (Array.isArray(v)) return v.map(exact);
     if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exact(x)]));
     return v;
   };
-  return exact(parseYamlPackage(text, { schema: 'json', intAsBigInt: true, uniqueKeys: false }));
+  const FLOAT = 'tag:yaml.org,2002:float';
+  return exact(
+    parseYamlPackage(text, {
+      schema: 'json',
+      intAsBigInt: true,
+      uniqueKeys: false,
+      customTags: (tags) => tags.map((t): typeof t => (typeof t === 'object' && t.tag === FLOAT && !('collection' in t && t.collection) ? ({ ...t, resolve: (str: string) => new PyFloat(parseFloat(str)) } as ScalarTag) : t)),
+    }),
+  );
+}
+
+/**
+ * A file's data as ansible-core's DataLoader reads it when the text is JSON (parsing/utils/yaml.py
+ * from_yaml tries json.loads before YAML, for inventory and vars files alike): `1e3` is the
+ * float 1000.0 (YAML 1.1 has it a string), a key given twice keeps its last value without a
+ * warning, and `{"__ansible_vault": ...}` is a vault value (AnsibleJSONDecoder). Undefined for
+ * text that is not JSON, which is YAML's to read.
+ */
+function jsonFirst(text: string): { value: unknown } | undefined {
+  try {
+    JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return { value: revive(parseJsonExact(text)) };
 }
 
 /** A vars file's reading, and whether an earlier layer read the same file (its problems are reported once). */
@@ -489,7 +518,8 @@ async function readVarsFile(file: string, secrets: readonly VaultSecret[], warni
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text, file, { ansibleWarnings: warnings });
+    const json = jsonFirst(text);
+    doc = json !== undefined ? json.value : parseYaml(text, file, { ansibleWarnings: warnings });
   } catch (err) {
     if (err instanceof InputError) return { problems: [...err.problems] };
     throw err;

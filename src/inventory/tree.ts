@@ -314,6 +314,7 @@ export function groupsOfHost(tree: InventoryTree, host: string): Set<string> {
 /**
  * Expands Ansible host ranges: `web[01:03]` → web01, web02, web03 (width kept),
  * `db-[a:c]` → db-a, db-b, db-c, `r[0:10:5]` → r0, r5, r10. Several ranges multiply.
+ * `r[3:1]` names none (Python's range(3, 2) is empty; letters backwards are Ansible's error).
  * Returns the names, or a message saying what is wrong.
  */
 export function expandHostRange(pattern: string): string[] | string {
@@ -329,12 +330,13 @@ export function expandHostRange(pattern: string): string[] | string {
   if (/^[0-9]*$/.test(beg) && /^[0-9]+$/.test(end)) {
     const b = beg === '' ? 0 : Number(beg);
     const e = Number(end);
-    if (b > e) return `host range [${range}] runs backwards`;
     if ((e - b) / step >= MAX_EXPANDED_HOSTS) return `host range [${range}] is too large (at most ${MAX_EXPANDED_HOSTS} hosts)`;
     const width = beg.length > 1 && beg.startsWith('0') ? beg.length : 0;
     // Ansible refuses [01:3] ("host range must specify equal-length begin and end formats"):
     // db01..db3 or db01..db03 would be a guess
     if (width > 0 && end.length !== width) return `host range [${range}] in ${describeValue(pattern)}: a start written with leading zeros needs an end of the same width ([${beg.padStart(Math.max(width, end.length), '0')}:${end.padStart(Math.max(width, end.length), '0')}]), as Ansible requires`;
+    // A start past the end names no host, as Python's range(3, 2) is empty: Ansible defines the
+    // group (and any other host on the line's group) and adds nobody for r[3:1]
     for (let i = b; i <= e; i += step) items.push(String(i).padStart(width, '0'));
   } else if (/^[a-z]$/.test(beg) && /^[a-z]$/.test(end) || /^[A-Z]$/.test(beg) && /^[A-Z]$/.test(end)) {
     const b = beg.charCodeAt(0);

@@ -15,6 +15,8 @@ import { loadInventory } from '../../src/inventory/load.js';
 import { selectHosts } from '../../src/inventory/pattern.js';
 import { InputError } from '../../src/errors.js';
 import { sample } from '../fixtures/property.js';
+import { jsonText, jsonValue } from '../../src/inventory/format.js';
+import { pyJson } from '../support/py-json.js';
 
 const run = promisify(execFile);
 const hasAnsible = await run('ansible-inventory', ['--version']).then(
@@ -147,7 +149,8 @@ type Vars = Record<string, unknown>;
 async function theirs(sources: string[]): Promise<Record<string, Vars> | 'ansible-failed'> {
   try {
     const { stdout } = await run('ansible-inventory', [...sources.flatMap((x) => ['-i', x]), '--list'], { env: ANSIBLE_ENV, maxBuffer: 1 << 24 });
-    const list = JSON.parse(stdout) as Record<string, { hosts?: string[]; hostvars?: Record<string, Vars> }>;
+    // (Python's floats kept: 1.5e+3 is 1500.0, not the integer 1500)
+    const list = pyJson(stdout) as Record<string, { hosts?: string[]; hostvars?: Record<string, Vars> }>;
     const out: Record<string, Vars> = { ...(list._meta?.hostvars ?? {}) };
     // Hosts without variables are in no _meta entry, only in their groups.
     for (const [g, body] of Object.entries(list)) if (g !== '_meta') for (const h of body.hosts ?? []) out[h] ??= {};
@@ -160,7 +163,7 @@ async function theirs(sources: string[]): Promise<Record<string, Vars> | 'ansibl
 async function ours(sources: string[]): Promise<Record<string, Vars> | string> {
   try {
     const inv = await loadInventory(sources);
-    return Object.fromEntries(inv.hosts.map((h) => [h.name, JSON.parse(JSON.stringify(h.vars)) as Vars]));
+    return Object.fromEntries(inv.hosts.map((h) => [h.name, jsonValue(h.vars) as Vars]));
   } catch (err) {
     if (err instanceof InputError) return `input error: ${err.message}`;
     throw err;
@@ -205,8 +208,9 @@ describe.skipIf(!hasAnsible)('random inventories read as ansible-inventory reads
           const names = (o: Record<string, Vars>): string => Object.keys(o).sort().join(',');
           if (names(a) !== names(b)) return void failures.push(`${dir}: hosts differ: ansible ${names(a)}, pptp-fleet ${names(b)}`);
           for (const h of Object.keys(a)) {
-            const x = JSON.stringify(sorted(a[h] ?? {}));
-            const y = JSON.stringify(sorted(b[h] ?? {}));
+            // as ansible-inventory writes them: 1500.0 and 1500 differ
+            const x = jsonText(sorted(a[h] ?? {}));
+            const y = jsonText(sorted(b[h] ?? {}));
             if (x !== y) return void failures.push(`${dir}: variables of ${h} differ: ansible ${x}, pptp-fleet ${y}`);
           }
           rmSync(dir, { recursive: true });

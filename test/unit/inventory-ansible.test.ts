@@ -2,13 +2,14 @@
 // directory, `ansible-inventory --list` JSON, dynamic script, several -i), `ansible-inventory
 // --list` and `ansible --list-hosts PATTERN` must give the same hosts, groups, merged
 // variables and --limit selections as `pptp-fleet inventory`.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../src/errors.js';
 import { jsonValue } from '../../src/inventory/format.js';
 import { loadInventory, type GroupNode, type Inventory } from '../../src/inventory/load.js';
 import { selectHosts } from '../../src/inventory/pattern.js';
+import { PyFloat } from '../../src/config/pyyaml-scalars.js';
+import { pyJson } from '../support/py-json.js';
 
 const L = 'test/fixtures/inventory/layouts';
 const hasAnsible = (() => {
@@ -47,6 +48,12 @@ const LAYOUTS: Layout[] = [
   { name: 'several -i, later sources winning', sources: [`${L}/multi/a.yml`, `${L}/multi/b.ini`], limits: ['all', 'g', 'h:g', 'g:!m1'] },
   { name: 'rare YAML: keys kept for anchors, two merge keys, !!float, !!omap, !!pairs, integers past 2^53, a priority written as a string', sources: [`${L}/yaml-rare/hosts.yml`], limits: ['all', 'aa', 'zz:!r2', 'aa[1:0]'] },
   { name: "rare INI: a second sign, integers past 2^53, IPv6 ranges with a port, a priority written as a string; Ansible 2.14's [1:0] and [x-y] subscripts", sources: [`${L}/ini-rare/hosts.ini`], limits: ['all', 'routers', 'fd00::1', 'routers[1:0]', 'routers[0-1]', 'routers[2-]', 'fd0*[1-2]'] },
+  { name: 'host ranges whose start is past their end (ansible-core names no host, the group stays), INI and YAML', sources: [`${L}/ranges/hosts.ini`, `${L}/ranges/hosts.yml`], limits: ['all', 'edge', 'core'] },
+  { name: "ansible_group_priority as ansible-core's int() takes it: floats truncated, booleans 1 and 0, no upper bound, a string with blanks", sources: [`${L}/priorities/hosts.yml`, `${L}/priorities/hosts.ini`], limits: ['all'] },
+  { name: 'YAML merge keys (<<) overridden in the mapping or given twice, in an inventory and a group_vars file', sources: [`${L}/merge-keys/hosts.yml`], limits: ['all'] },
+  { name: 'floats kept as Python floats (12.0, 1e+16, 1e-05) from YAML, INI and a dynamic inventory\'s JSON', sources: [`${L}/floats/hosts.yml`, `${L}/floats/hosts.ini`, `${L}/floats/inventory.sh`], limits: ['all'] },
+  { name: 'passwords and users written as numbers (ansible_ssh_pass=123456): ansible-core takes their text, the hosts are there', sources: [`${L}/numeric-passwords/hosts.ini`, `${L}/numeric-passwords/hosts.yml`], limits: ['all'] },
+  { name: "inventory and vars files that are JSON, read as json.loads reads them (ansible-core's DataLoader tries JSON first): 1e3 is a float, a key twice keeps the last", sources: [`${L}/json/hosts.json`, `${L}/json/flow.yml`], limits: ['all'] },
   { name: "INI in a file named .yml (Ansible's yaml plugin fails, its ini plugin reads it)", sources: [`${L}/ini-in-yml/hosts.yml`], limits: ['all', 'routers[1]'] },
   { name: "a dynamic inventory using the script plugin's short form (\"web\": {} is the host web)", sources: [`${L}/script-short/inventory.sh`], limits: ['all', 'web', 'routers:!db'] },
 ];
@@ -56,6 +63,7 @@ const REFUSED: { name: string; source: string; message: RegExp }[] = [
   { name: 'an INI file saved with a UTF-8 byte order mark', source: `${L}/refused/bom.ini`, message: /line 1: the file starts with a UTF-8 byte order mark \(BOM\)/ },
   { name: 'YAML in a file named .txt (Ansible reads it as INI)', source: `${L}/refused/yaml.txt`, message: /YAML in a file named "\*\.txt": .*reads this one as INI, which fails \(line 2: .*\): rename it/ },
   { name: 'a host range [01:3] (begin and end of different widths)', source: `${L}/refused/range.ini`, message: /line 2: host range \[01:3\] in "db\[01:3\]": a start written with leading zeros needs an end of the same width \(\[01:03\]\)/ },
+  { name: 'an ansible_group_priority that Python\'s int() refuses ("1.5")', source: `${L}/refused/priority.yml`, message: /g\.vars\.ansible_group_priority: expected a whole number, got "1\.5"/ },
   { name: "a dynamic inventory's group written null", source: `${L}/refused/script-null.sh`, message: /routers: expected a group \(hosts, children, vars\) or a list of hosts, got nothing/ },
 ];
 
@@ -63,7 +71,9 @@ type Json = Record<string, unknown>;
 
 /** Ansible shows vault values as {__ansible_vault: ...}; pptp-fleet as ***; secret-looking keys are *** in pptp-fleet. */
 function normalize(v: unknown, key = ''): unknown {
-  if (typeof v === 'string' && /pass|secret|token|psk/i.test(key)) return '***';
+  // (a password may be a number: ansible_ssh_pass=123456)
+  if ((typeof v === 'string' || typeof v === 'number' || v instanceof PyFloat) && /pass|secret|token|psk/i.test(key)) return '***';
+  if (v instanceof PyFloat) return v;
   if (Array.isArray(v)) return v.map((x) => normalize(x));
   if (typeof v === 'object' && v !== null) {
     if ('__ansible_vault' in v) return '***';
@@ -74,18 +84,8 @@ function normalize(v: unknown, key = ''): unknown {
 
 function ansibleList(sources: string[], extra: string[] = []): Json {
   const args = [...sources.flatMap((s) => ['-i', s]), '--list', ...extra];
-  return exactJson(execFileSync('ansible-inventory', args, { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Json;
-}
-
-/** JSON with Python's exact integers: one past 2^53 a bigint (JSON.parse would drop its last digits). */
-function exactJson(text: string): unknown {
-  const exact = (v: unknown): unknown => {
-    if (typeof v === 'bigint') return v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-    if (Array.isArray(v)) return v.map(exact);
-    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exact(x)]));
-    return v;
-  };
-  return exact(parseYaml(text, { schema: 'json', intAsBigInt: true }));
+  // (Python's exact integers, one past 2^53 a bigint, and its floats, PyFloats: 12.0 is not 12)
+  return pyJson(execFileSync('ansible-inventory', args, { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Json;
 }
 
 function ansibleLimit(sources: string[], pattern: string, extra: string[] = []): string[] {
@@ -156,6 +156,33 @@ describe.skipIf(!hasAnsible)('inventories read as Debian ansible-inventory reads
       // in the same order: --serial batches follow it
       expect(selectHosts(inv, pattern).map((h) => h.name)).toEqual(ansibleLimit(theirSources, pattern, extra));
     });
+  });
+});
+
+describe.skipIf(!hasAnsible)('templates as Ansible renders them', () => {
+  it('a float inside text is written as Jinja writes it ("f{{ n }}" with n 1.0 is f1.0)', async () => {
+    const source = `${L}/floats/hosts.yml`;
+    const out = execFileSync('ansible', ['-i', source, 'r1', '-m', 'debug', '-a', 'msg={{ ansible_host }}'], { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const theirs = (/"msg": "([^"]*)"/.exec(out) ?? [])[1];
+    expect(theirs).toBe('f1.0.example.com');
+    const inv = await loadInventory([source]);
+    expect(inv.hosts.find((h) => h.name === 'r1')?.address).toBe(theirs);
+  });
+});
+
+describe.skipIf(!hasAnsible)('warnings where ansible-core warns', () => {
+  it('a key that a YAML merge key (<<) also brings: a warning for each mapping and key ansible-core warns of', async () => {
+    const source = `${L}/merge-keys/hosts.yml`;
+    // ansible-core: "While constructing a mapping from FILE, line L, column C, found a duplicate dict key (K)"
+    const { stderr } = spawnSync('ansible-inventory', ['-i', source, '--list'], { env: ANSIBLE_ENV, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const theirs = [...stderr.replace(/\s+/g, ' ').matchAll(/merge-keys\/(\S+), line (\d+), column \d+, found a duplicate dict key \((\w+)\)/g)].map((m) => `${m[1] ?? ''} ${m[3] ?? ''}`);
+    const inv = await loadInventory([source]);
+    const ours = inv.warnings.flatMap((w) => {
+      const m = /merge-keys\/(\S+): line \d+: key "(\w+)" is (?:written in the mapping and also merged in|merged in by more than one)/.exec(w);
+      return m ? [`${m[1] ?? ''} ${m[2] ?? ''}`] : [];
+    });
+    expect(theirs.length).toBe(7);
+    expect(ours.sort()).toEqual(theirs.sort());
   });
 });
 

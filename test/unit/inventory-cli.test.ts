@@ -72,6 +72,12 @@ describe('pptp-fleet inventory', () => {
     expect(err.split('\n').filter((l) => /written twice/.test(l))).toEqual(['warning: group_vars/all.yml: line 2: key "x" is written twice in one mapping: the last value is used']);
   });
 
+  it('a key that a YAML merge key (<<) also brings is a warning on stderr, as ansible-core warns of it', async () => {
+    const { err } = await run('-i', 'test/fixtures/inventory/layouts/merge-keys/hosts.yml', '--list');
+    expect(err).toContain('warning: test/fixtures/inventory/layouts/merge-keys/hosts.yml: line 17: key "x" is written in the mapping and also merged in by "<<": the value written here is used (ansible-core warns of a duplicate key)');
+    expect(err).toContain('warning: test/fixtures/inventory/layouts/merge-keys/group_vars/all.yml: line 5: key "zone" is written in the mapping and also merged in by "<<"');
+  });
+
   it('refuses a --playbook-dir that is not a directory (a typo would drop a layer of variables)', async () => {
     await expect(run('-i', 'test/fixtures/inventory/patterns.yaml', '--playbook-dir', 'no/such/dir', '--list')).rejects.toThrow(InputError);
   });

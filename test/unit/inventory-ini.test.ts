@@ -7,14 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { InputError, type InputProblem } from '../../src/errors.js';
 import { pythonLiteral, shellWords } from '../../src/inventory/ini.js';
 import { loadInventory } from '../../src/inventory/load.js';
+import { PyFloat } from '../../src/config/pyyaml-scalars.js';
 
 // Expected values produced by `python3 -c 'import ast; print(ast.literal_eval(V))'` (a
-// ValueError/SyntaxError there means the text stays a string, as in Ansible's ini plugin).
+// ValueError/SyntaxError there means the text stays a string, as in Ansible's ini plugin; a
+// float is a PyFloat: 12.0 is not the integer 12).
 const LITERALS: [string, unknown][] = [
-  ['1', 1], ['010', '010'], ['0', 0], ['00', 0], ['-4', -4], ['1.5', 1.5], ['1e3', 1000], ['0x1F', 31],
+  ['1', 1], ['010', '010'], ['0', 0], ['00', 0], ['-4', -4], ['1.5', new PyFloat(1.5)], ['1e3', new PyFloat(1000)], ['12.0', new PyFloat(12)], ['-1.5', new PyFloat(-1.5)], ['0x1F', 31],
   ['True', true], ['yes', 'yes'], ['None', null], ["'q'", 'q'], ['"a b"', 'a b'], ["[1, 'a']", [1, 'a']],
   ["{'a': 1, 'b': [True, None]}", { a: 1, b: [true, null] }], ['(1,2)', [1, 2]], ['(1)', 1], ['1_000', 1000],
-  ['{{ x }}', '{{ x }}'], ['abc', 'abc'], ["'a' 'b'", 'ab'], ['[1,]', [1]], ['5.', 5], ['.5', 0.5], ['+3', 3],
+  ['{{ x }}', '{{ x }}'], ['abc', 'abc'], ["'a' 'b'", 'ab'], ['[1,]', [1]], ['5.', new PyFloat(5)], ['.5', new PyFloat(0.5)], ['+3', 3],
   ['1.2.3.4', '1.2.3.4'], ['2222', 2222], ['[unclosed', '[unclosed'],
   // a tuple without parentheses, string prefixes, Python's escapes
   ['--1', '--1'], ['+-1', '+-1'], ['-(-1)', '-(-1)'], ['-(1)', -1], ['- 1', -1], ['-True', '-True'],

@@ -502,6 +502,25 @@ describe("Ansible's env lookup, {{ lookup('env', 'NAME') }}", () => {
     expect(h?.tunnels[0]?.password.reveal()).toBe('s3cret');
   });
 
+  it('a password or user written as a number is its text, as ansible-core takes it, and is never shown; a tunnel password must be text, its value unsaid', async () => {
+    const ini = join(await mkdtemp(join(tmpdir(), 'inv-numpw-')), 'hosts');
+    await writeFile(ini, "[g]\nr1 ansible_host=127.0.0.1 ansible_ssh_pass=123456 ansible_user=1000\nr2 ansible_host=127.0.0.2 ansible_password='0042'\n");
+    const inv = await loadInventory(ini);
+    expect(host(inv, 'r1').user).toBe('1000');
+    // a number is a literal password like any other: a warning, and masked in --list
+    expect(inv.warnings.filter((w) => /plain text/.test(w))).toHaveLength(2);
+    expect(JSON.stringify(maskedHostJson(host(inv, 'r1')))).not.toContain('123456');
+    const [r1, r2] = await inv.resolveSecrets([host(inv, 'r1'), host(inv, 'r2')]);
+    expect(r1?.sshPassword?.reveal()).toBe('123456');
+    // (shlex took the quotes off: the Python literal 0042 is not an int, the text stays)
+    expect(r2?.sshPassword?.reveal()).toBe('0042');
+    const tunnel = `all:\n  hosts:\n    r1: { ansible_host: 127.0.0.1, tunnels: [{ name: office, server: vpn.example.com, username: u, password: 987654 }] }\n`;
+    const err = await loadInventoryText(tunnel, 'hosts.yml').then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toContain('all.hosts.r1.tunnels[0].password: expected {env: VAR}, {file: PATH}, a vault value or a string, got a number: a password made of digits is written in quotes');
+    expect((err as InputError).message).not.toContain('987654');
+  });
+
   it("reads a password that names a variable holding the lookup on demand too, and takes ansible.builtin.env; Jinja's unpaired quotes are no lookup", async () => {
     const text = [
       'all:',

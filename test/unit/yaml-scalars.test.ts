@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseYaml } from '../../src/config/input.js';
+import { PyFloat, pythonFloatRepr } from '../../src/config/pyyaml-scalars.js';
 
 const SPELLINGS = [
   '1', '-0', '+12', '010', '09', '0b101', '0x1F', '0o10', '1_000', '1__0', '12:30', '190:20:30', '00:11:22', '00:11:22:33:44:55',
@@ -56,5 +57,34 @@ describe.skipIf(!hasPyYaml)('YAML scalars as PyYAML (Ansible) reads them', () =>
       return v;
     });
     expect(Object.fromEntries(SPELLINGS.map((s, i) => [s, ours[i]]))).toEqual(Object.fromEntries(SPELLINGS.map((s, i) => [s, theirs[i]])));
+  });
+});
+
+describe.skipIf(!hasPyYaml)("floats in inventories are Python's floats", () => {
+  it('in an inventory or vars file (Ansible\'s reading) a number is an int or a float as python3-yaml types it, a float written as repr writes it', () => {
+    const PY_TYPES = String.raw`
+import json, sys, yaml
+out = []
+for s in json.load(sys.stdin):
+    v = yaml.safe_load('k: ' + s)['k']
+    out.append(type(v).__name__ + ':' + repr(v) if type(v) in (int, float) else None)
+print(json.dumps(out))
+`;
+    const theirs = JSON.parse(execFileSync('python3', ['-c', PY_TYPES], { input: JSON.stringify(SPELLINGS), encoding: 'utf8' })) as (string | null)[];
+    const ours = SPELLINGS.map((s) => {
+      const v = (parseYaml(`k: ${s}`, 'hosts.yml', { ansibleWarnings: [] }) as { k: unknown }).k;
+      if (v instanceof PyFloat) return `float:${String(v)}`;
+      return typeof v === 'number' || typeof v === 'bigint' ? `int:${String(v)}` : null;
+    });
+    expect(Object.fromEntries(SPELLINGS.map((s, i) => [s, ours[i]]))).toEqual(Object.fromEntries(SPELLINGS.map((s, i) => [s, theirs[i]])));
+  });
+
+  it("pythonFloatRepr writes a double as Python's repr does (fixed from 1e-4 to below 1e16, else d.ddde±XX)", () => {
+    const values = [12, 12.5, 1e16, 1e15, 9999999999999998, 1e-5, 1e-4, 0.1, 1 / 3, 2 / 3, 1.5e300, 5e-324, 1.7976931348623157e308, -0, 0, -1e-7, 1e21, 1e22, 123.456, 0.000123, 2 ** 53 + 2, 123456789.125, 1e15 + 0.5, -2.5e-10, 100, NaN, Infinity, -Infinity];
+    const PY_REPR = 'import json, sys\nprint(json.dumps([repr(float(x)) for x in json.load(sys.stdin)]))';
+    // (JSON has no NaN or infinities: sent as Python's spellings, float() reads them)
+    const input = JSON.stringify(values.map((v) => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : Object.is(v, -0) ? '-0.0' : v)));
+    const theirs = JSON.parse(execFileSync('python3', ['-c', PY_REPR], { input, encoding: 'utf8' })) as string[];
+    expect(values.map(pythonFloatRepr)).toEqual(theirs);
   });
 });
