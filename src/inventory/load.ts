@@ -338,7 +338,7 @@ function resolveTemplates(
           return '';
         }
         // as Jinja writes Python's values: None, True, 12.0 (a PyFloat's text is its repr)
-        return value === null ? 'None' : typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value as string | number | PyFloat);
+        return value === null ? 'None' : String(pythonText(value));
       });
       return failed ? undefined : text;
     }

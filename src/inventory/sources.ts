@@ -416,12 +416,13 @@ export function parseJsonExact(text: string): unknown {
  * text that is not JSON, which is YAML's to read.
  */
 function jsonFirst(text: string): { value: unknown } | undefined {
+  let data: unknown;
   try {
-    JSON.parse(text);
+    data = parseJsonExact(text);
   } catch {
     return undefined;
   }
-  return { value: revive(parseJsonExact(text)) };
+  return { value: revive(data) };
 }
 
 /** A vars file's reading, and whether an earlier layer read the same file (its problems are reported once). */

@@ -210,10 +210,6 @@ const RESTART_ROWS = new Set(['connect', 'interface', 'channel', 'serial']);
 
 // ---------- grouping ----------
 
-/** Rows of the lines only a link on a kernel PPP unit logs (main.c print_link_stats), and sys-linux.c's PPPIOCDETACH failing on the unit it had. */
-const KERNEL_HAD_PPP: ReadonlySet<string> = new Set(['connect-time', 'link-stats']);
-const UNIT_RELEASE = /^Couldn't release PPP unit/;
-
 interface Group {
   key: string;
   pid: string | null;
@@ -403,10 +399,7 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
       s = newSession(g.pid);
       // the same process had PPP from the kernel in its attempt before (persist, demand): not
       // after its "Exit.", nor for a process that starts here (a pid used again)
-      const rowOf = (x: LogLine): string | undefined => ruleFor(PPPD_RULES, x.msg)?.rule.name;
-      if (before && rowOf(l) !== 'started' && !before.lines.some((x) => rowOf(x) === 'exit')) {
-        s.kernelPpp = before.kernelPpp ?? before.lines.find((x) => KERNEL_HAD_PPP.has(rowOf(x) ?? '') || UNIT_RELEASE.test(x.msg)) ?? null;
-      }
+      if (before && !before.exited && ruleFor(PPPD_RULES, l.msg)?.rule.name !== 'started') s.kernelPpp = before.kernelPpp;
       s.l2tpCall = l2tpCall;
       l2tpCall = null;
       g.sessions.push(s);
@@ -551,9 +544,13 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     .sort((a, b) => (a.lines[0]?.index ?? 0) - (b.lines[0]?.index ?? 0));
   // pptpd's reaping of a pppd may sit in another call's attempt, or after this pppd's last line
   // (by the pid it names; where the lines carry no pid, the one among the attempt's own lines)
+  const reaps = new Map<string, LogLine>();
+  for (const l of lines) {
+    const pid = l.source === 'pptpd' ? PPTPD_REAPING.exec(l.msg)?.[1] : undefined;
+    if (pid !== undefined && !reaps.has(pid)) reaps.set(pid, l);
+  }
   for (const s of sessions) {
-    const reaping = (l: LogLine): boolean => l.source === 'pptpd' && PPTPD_REAPING.test(l.msg);
-    const reap = s.pid === null ? s.lines.find(reaping) : lines.find((l) => reaping(l) && PPTPD_REAPING.exec(l.msg)?.[1] === s.pid);
+    const reap = s.pid === null ? s.lines.find((l) => l.source === 'pptpd' && PPTPD_REAPING.test(l.msg)) : reaps.get(s.pid);
     if (reap === undefined) continue;
     // pptpd reaps its own children: this pppd is a PPTP server's, on pptpd's pty
     s.tunnelServer ??= reap;

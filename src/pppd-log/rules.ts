@@ -1240,6 +1240,8 @@ export const PPPD_RULES: Rule[] = [
     // time shows that link over, also when a filter kept only these lines.
     on: (s, m, l) => {
       if (Number(m[1]) >= 1) s.connectTime ??= l;
+      // only a link on a kernel PPP unit has a connect time: the kernel has PPP
+      s.kernelPpp ??= l;
       if (!s.ends.some((e) => e.kind === 'terminated')) s.ends.push({ kind: 'terminated', detail: 'the link went down (pppd printed its connect time)', line: l });
     },
   },
@@ -1612,7 +1614,15 @@ export const PPPD_RULES: Rule[] = [
       s.finished = true;
     },
   },
-  { name: 'exit', re: /^Exit\.?$/, example: 'Exit.', on: (s) => void (s.finished = true) },
+  {
+    name: 'exit',
+    re: /^Exit\.?$/,
+    example: 'Exit.',
+    on: (s) => {
+      s.finished = true;
+      s.exited = true;
+    },
+  },
   {
     // sys-linux.c restore_tty()/set_up_tty() on a tty whose fd is no longer valid: a restart
     // (`persist`, a dial-in's next call) on a line that hung up under it.
@@ -1653,7 +1663,10 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   // --- pppd's, but carrying nothing the verdict needs (they still make the text a pppd log) ---
-  { name: 'link-stats', re: /^Sent \d+ bytes, received \d+ bytes/, example: 'Sent 36219320 bytes, received 1371467319 bytes.', on: () => {} },
+  // main.c print_link_stats(): the unit's byte counts (PPPIOCGIDLE/SIOCGPPPSTATS): the kernel has PPP
+  { name: 'link-stats', re: /^Sent \d+ bytes, received \d+ bytes/, example: 'Sent 36219320 bytes, received 1371467319 bytes.', on: (s, _m, l) => void (s.kernelPpp ??= l) },
+  // sys-linux.c generic_disestablish_ppp(): PPPIOCDETACH failed on the unit this pppd had: the kernel has PPP
+  { name: 'unit-release', re: /^Couldn't release PPP unit/, example: "Couldn't release PPP unit: Invalid argument", on: (s, _m, l) => void (s.kernelPpp ??= l) },
   {
     // ipcp.c ipcp_up(): the proxy ARP entry (sys-linux.c sifproxyarp, whose warning this is) is
     // made once the interface has its addresses, just before "local  IP address": IPCP is up.

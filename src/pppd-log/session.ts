@@ -184,11 +184,12 @@ export interface Session {
   callCleared: LogLine | null;
   /**
    * The kernel gave this pppd process a PPP channel or unit before (rules.ts rows channel,
-   * interface and connect: "using channel N", "Using interface ppp0", its "Connect:"; parse.ts:
-   * an earlier attempt of the same process that had a link): the kernel has PPP, whatever a
-   * later ioctl says.
+   * interface, connect, connect-time, link-stats and unit-release; parse.ts carries it to the
+   * process's next attempt): the kernel has PPP, whatever a later ioctl says.
    */
   kernelPpp: LogLine | null;
+  /** pppd said "Exit.": the process is gone, a later attempt under its pid is another process's. */
+  exited: boolean;
   /** sys-linux.c could not make or attach a PPP unit where the kernel had PPP (kernelPpp): the driver's state, not missing support. */
   unitRefused: LogLine | null;
   /** "Connect time N minutes" with N ≥ 1: a network protocol had been up (see the connect-time row). */
@@ -279,6 +280,7 @@ export function newSession(pid: string | null): Session {
     greSocketFailed: null,
     callCleared: null,
     kernelPpp: null,
+    exited: false,
     unitRefused: null,
     connectTime: null,
     networkManagerStop: null,
