@@ -173,7 +173,7 @@ describe('verdict accuracy', () => {
       `HELD-OUT PART: ${table.correct}/${table.total} verdicts right (${pct.toFixed(1)}%), up addresses right: ${addr.right}/${addr.total}`,
     );
     expect(table.total).toBeGreaterThan(0);
-    // README, "Parser accuracy": batch 1 13/14, batch 3 12/12 (11/12 before the Unicode fix),
+    // docs/pppd-log.md, "Accuracy": batch 1 13/14, batch 3 12/12 (11/12 before the Unicode fix),
     // batch 4 2/3 (measured frozen, unchanged since), batch 5 2/2, batch 6 1/2 (measured frozen),
     // batch 7 8/8 (measured frozen; 3 of the 8 only by default then: not taken for pppd logs,
     // so strictly 5/8, until the accel-ppp rows of the tuned side), batch 8 10/11 (measured
