@@ -792,9 +792,30 @@ function settleSstp(s: Session): void {
   if (s.upLine === null && s.sstpUp !== null && s.ends.length === 0 && s.otherTimeout === null && s.authResult !== 'failure') s.upLine = s.sstpUp;
 }
 
+/**
+ * "IPCP terminated by peer" / "IPV6CP terminated by peer" (fsm.c fsm_rtermreq) closes one network
+ * protocol. pppd takes the link down only when none is left open (auth.c np_finished ->
+ * lcp_close "No network protocols running"), and then "Connection terminated." (or the peer's
+ * own LCP Terminate-Request, a hang-up) follows. Where the peer closed IPv6CP on a link whose
+ * IPv4 stays up (OpenWrt's netifd then reports the IPv6 side lost) nothing follows: no end of
+ * the link. So an NCP's close is the attempt's end where the link goes down after it (the next
+ * end, not a stop of pppd's own), or where it was the only protocol the log shows up: IPCP with
+ * no IPv6CP up, IPv6CP on an IPv6-only link.
+ */
+function settleNcpEnds(s: Session): void {
+  const ipv4Up = s.localIp !== null || s.ipcpAckRcvd !== null;
+  s.ends = s.ends.filter((e, i) => {
+    if (!e.ncp) return true;
+    const next = s.ends.slice(i + 1).find((n) => !n.ncp);
+    if (next) return next.kind === 'terminated' || next.kind === 'hangup' || next.kind === 'peer-term' || (next.kind === 'local-term' && /No network protocols/i.test(next.detail));
+    return e.ncp === 'IPCP' ? s.ipv6Up === null : s.ipv6Up !== null && !ipv4Up;
+  });
+}
+
 /** Session → the contract's Attempt (verdict included). */
 export function toAttempt(s: Session): Attempt {
   settleLnsEnds(s);
+  settleNcpEnds(s);
   settleIpcp(s);
   accelMppeRefused(s);
   settleAccel(s);

@@ -1127,7 +1127,7 @@ export const PPPD_RULES: Rule[] = [
         if (/MPPE|MPPC|encrypt/i.test(reason)) s.mppeFail ??= l;
         return;
       }
-      s.ends.push({ kind: 'peer-term', detail: m[1] === 'LCP' ? reason : `${m[1]}${reason ? `: ${reason}` : ''}`, line: l });
+      s.ends.push({ kind: 'peer-term', detail: m[1] === 'LCP' ? reason : `${m[1]}${reason ? `: ${reason}` : ''}`, line: l, ...(m[1] === 'IPCP' || m[1] === 'IPV6CP' ? { ncp: m[1] } : {}) });
       if (m[1] === 'LCP') noteRasError(s, reason, l);
       if (/MPPE|MPPC|encrypt/i.test(reason)) s.mppeFail ??= l;
     },

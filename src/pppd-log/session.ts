@@ -31,6 +31,12 @@ export interface EndEvent {
    * verdict.ts and hints.ts to ask instead of reading `detail`.
    */
   cause?: EndCause;
+  /**
+   * The peer closed one network protocol (IPCP or IPv6CP), not the link: pppd ends the link only
+   * when no protocol is left open (auth.c np_finished: lcp_close "No network protocols running").
+   * parse.ts keeps it as the attempt's end only where the link goes down with it.
+   */
+  ncp?: 'IPCP' | 'IPV6CP';
 }
 
 /** A hook script's status that is a failure: a non-zero exit, or killed by a signal. */

@@ -287,6 +287,19 @@ describe('messages pppd carries on after (from its sources)', () => {
     // IPCP giving up on the addresses does close the link
     expect(v([...up.slice(0, 3), 'Peer refused to agree to our IP address', 'Connection terminated.'])).toBe('other');
   });
+  it('reads the peer closing one network protocol as the end of the link only when the link goes down with it (auth.c np_finished)', () => {
+    const ll = ['local  LL address fe80::1', 'remote LL address fe80::2'];
+    // IPv6CP closed on a dual-stack link: IPv4 stays up (openwrt/openwrt#9998)
+    expect(v([...up, ...ll, 'IPV6CP terminated by peer'])).toBe('up');
+    expect(v(['IPV6CP terminated by peer', "netifd: Interface 'wan' has lost the connection"])).toBe('other');
+    // the last protocol closed: pppd closes LCP ("No network protocols running") and the link ends
+    expect(v([...up, 'IPCP terminated by peer', 'Connection terminated.'])).toBe('terminated_by_peer');
+    expect(v([...up, 'IPCP terminated by peer'])).toBe('terminated_by_peer');
+    expect(v([...up.slice(0, 3), ...ll, 'IPV6CP terminated by peer'])).toBe('terminated_by_peer');
+    expect(v([...up, ...ll, 'IPV6CP terminated by peer', 'sent [LCP TermReq id=0x2 "No network protocols running"]', 'Connection terminated.'])).toBe('terminated_by_peer');
+    // a stop of pppd's own after the peer closed IPv6CP is that stop
+    expect(v([...up, ...ll, 'IPV6CP terminated by peer', 'Terminating on signal 15', 'Connection terminated.'])).toBe('stopped_locally');
+  });
   it("reads an options file pppd may do without as a warning, one it must read as a configuration error", () => {
     expect(v(["Warning: can't open options file /root/.ppprc: Permission denied", ...up])).toBe('up');
     expect(v(["Can't open options file /etc/ppp/peers/vpn: No such file or directory"])).toBe('config_error');
