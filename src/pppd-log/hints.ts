@@ -787,7 +787,7 @@ function networkManagerNext(verdict: Verdict, attempt: Attempt): string {
     case 'control_refused':
       return `\`nc -zv ${serverOf(attempt)} 1723\` (it must connect) and ${journal}`;
     case 'no_response':
-      if (attempt.cause === 'l2tp-no-ppp') return `${journal} (xl2tpd's tunnel and call lines), and with IPsec \`sudo ip xfrm state\` (an SA for UDP 1701 each way)`;
+      if (attempt.cause === 'l2tp-no-ppp' || attempt.cause === 'l2tp-unanswered') return `${journal} (xl2tpd's tunnel and call lines), and with IPsec \`sudo ip xfrm state\` (an SA for UDP 1701 each way)`;
       return `${journal} (does pptp reach "Outgoing call established"?), and on a NAT router on the way \`lsmod | grep nf_nat_pptp\``;
     case 'stopped_locally':
       // (a modem's registration and signal: ModemManager's lines, `mmcli -m 0`)
@@ -896,7 +896,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       if (attempt.cause === 'pppoe-ac-refused') return `\`logread -e pppd | grep -e PADO -e PADS\` (the concentrator's words) and \`uci show network.${name} | grep -e service -e ac -e username\``;
       if (attempt.cause === 'pppoe-discovery') return `\`ifstatus ${name}\` and \`logread -e pppd\` (PADI/PADO), and the WAN port's link: \`ip link\``;
       if (attempt.cause === 'lcp-unanswered-line') return '`logread | grep -E "pppd|chat"` (the dial and the first LCP lines)';
-      if (attempt.cause === 'l2tp-no-ppp') return '`logread | grep -E "xl2tpd|pppd"` (the tunnel and call lines), and with IPsec `ip xfrm state` (an SA for UDP 1701 each way)';
+      if (attempt.cause === 'l2tp-no-ppp' || attempt.cause === 'l2tp-unanswered') return '`logread | grep -E "xl2tpd|pppd"` (the tunnel and call lines), and with IPsec `ip xfrm state` (an SA for UDP 1701 each way)';
       if (attempt.cause === 'pptp-call-not-up') return `\`logread -e pptp\` (does it reach "Outgoing call established"?), then \`nc -zv ${server} 1723\``;
       return "`lsmod | grep -e gre -e pptp` here, and on every NAT router on the way `lsmod | grep nf_nat_pptp`";
     case 'control_refused':
@@ -1064,6 +1064,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       }
       if (attempt.cause === 'pppoe-discovery') {
         return "No PPPoE access concentrator answered discovery (PADI sent, no PADO or PADS): the WAN cable, the modem's bridge mode or the ISP's VLAN (OpenWrt: the `device` of the wan interface, e.g. eth0.7), or the ISP's side is down; a `service`/`ac` name that matches no concentrator gets no answer either.";
+      }
+      if (attempt.cause === 'l2tp-unanswered') {
+        return "The L2TP peer never answered xl2tpd's control messages, or stopped answering them (xl2tpd gave up after its retries): UDP 1701 to the peer is blocked or goes to the wrong address, or, on an L2TP/IPsec server (which takes UDP 1701 only inside IPsec), the IPsec SA is not up (IKE on UDP 500, NAT-T on UDP 4500). No GRE or TCP 1723 is involved.";
       }
       if (attempt.cause === 'l2tp-no-ppp') {
         return "No PPP frame came back over the L2TP call: xl2tpd's control messages reached the LNS (UDP 1701) but PPP did not pass, so the LNS's pppd failed to start (its own log says why) or the data packets are dropped on the way (the IPsec policy must cover UDP 1701 both ways; NAT-T needs UDP 4500). No GRE or TCP 1723 is involved.";

@@ -13,6 +13,7 @@ import { isPptpSourceMessage, isSharedSourceMessage, isSourceMessage } from './s
 import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_REAPING, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, isSharedPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
+import { readXl2tpdAlone, xl2tpdLines } from './xl2tpd.js';
 
 export { hintFor };
 export { authFromOption, mppeFromOption, decodeScriptStatus } from './rules.js';
@@ -512,6 +513,20 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     const g = groupFor('raw', null);
     for (const l of known) add(g, l, 'pppd');
     seen = true;
+  }
+  // xl2tpd's lines alone, no line of pppd's: an L2TP call that never got to pppd, or a pppd
+  // that logs elsewhere (xl2tpd.ts)
+  if (order.length === 0) {
+    const own = xl2tpdLines(lines);
+    const reading = readXl2tpdAlone(own);
+    if (reading) {
+      const s = newSession(reading.evidence.pid);
+      s.lines.push(...own);
+      s.started = true;
+      s.xl2tpdAlone = reading;
+      groupFor('raw', null).sessions.push(s);
+      seen = true;
+    }
   }
   mergeDialerViews(groups);
   // the pppd an LNS started for a client: this log is the server's

@@ -1012,7 +1012,9 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     name: 'no-secret',
-    re: /No (?:CHAP |PAP |EAP |MS-CHAP )?secret found|no (?:PAP|CHAP) secret|couldn't find any suitable secret|No secret for|^Unable to obtain (?:CHAP|EAP-TLS) password/i,
+    // (not xl2tpd's tunnel secret, control.c handle_challenge's "no secret found for us='A' and
+    // them='B'" and control_finish's "No secret for authenticating to 'B'": read by xl2tpd.ts)
+    re: /^(?!(?:handle_challenge: )?no secret found for us=|(?:control_finish: )?No secret for authenticating to ')(?:.*?)(?:No (?:CHAP |PAP |EAP |MS-CHAP )?secret found|no (?:PAP|CHAP) secret|couldn't find any suitable secret|No secret for|^Unable to obtain (?:CHAP|EAP-TLS) password)/i,
     example: 'No CHAP secret found for authenticating us to vpn',
     on: (s, _m, l) => {
       s.noAuthSecret ??= l;

@@ -3,6 +3,7 @@
 
 import type { AuthProtocol, EndCause, MppeInfo, ScriptStatus } from './types.js';
 import { fromAccel, type LogLine } from './lines.js';
+import type { Xl2tpdReading } from './xl2tpd.js';
 
 /** A termination-related event, in log order. */
 export type EndKind =
@@ -155,6 +156,8 @@ export interface Session {
    * "Call established with H, Local: ..." and then starts pppd, whose Connect line names only a pty).
    */
   l2tpCall: LogLine | null;
+  /** A log of xl2tpd's lines alone (no line of pppd's): what they say of the last call (xl2tpd.ts). */
+  xl2tpdAlone: Xl2tpdReading | null;
   /** chat's last word on the dial it failed ("Failed (NO CARRIER)", "alarm"): chat.c's own lines. */
   chatSaid: LogLine | null;
   /** The dialer's last line while it dialed the modem (chat's send/expect, wvdial's banner). */
@@ -270,6 +273,7 @@ export function newSession(pid: string | null): Session {
     ptyFrontEnd: null,
     l2tpTimeout: null,
     l2tpCall: null,
+    xl2tpdAlone: null,
     chatSaid: null,
     dialing: null,
     sstpUp: null,

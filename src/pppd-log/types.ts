@@ -165,6 +165,8 @@ export type EndCause =
   | 'lcp-unanswered-line'
   | 'echo-lost-line'
   | 'l2tp-no-ppp'
+  /** xl2tpd's control messages went unanswered: the L2TP tunnel itself never came up, or went silent (xl2tpd.ts). */
+  | 'l2tp-unanswered'
   | 'l2tp-dead'
   | 'looped-back'
   | 'gre-oversized'

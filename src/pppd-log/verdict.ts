@@ -125,6 +125,11 @@ export function decideVerdict(s: Readonly<Session>): Decision {
       s.ends.some((e) => e.line.index < l.index && e.kind !== 'mppe-disabled' && e.kind !== 'terminated'));
   const firstTerm = s.ends.find((e) => e.kind !== 'terminated' && e.kind !== 'hangup' && !(e.kind === 'mppe-disabled' && closing(e.line)));
   const ended = s.ends[0];
+  // 0. xl2tpd's lines alone: their word on the call is all there is (xl2tpd.ts).
+  if (s.xl2tpdAlone) {
+    const { verdict, endedBy, evidence, cause } = s.xl2tpdAlone;
+    return { verdict, endedBy, evidence: ev(s.l2tpCall, evidence), ...(cause ? { cause } : {}) };
+  }
 
   // 1. pppd refused its own options: nothing else happened.
   if (s.configErr) {

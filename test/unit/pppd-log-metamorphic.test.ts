@@ -286,11 +286,11 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   { name: 'commented out "// "', fn: (t) => lines(t).map((l) => `// ${l}`).join('\n') },
   { name: 'commented out "# "', fn: (t) => lines(t).map((l) => `# ${l}`).join('\n') },
   // Markdown inline code around each line instead of a fence
-  // (not to a paste already in backticks on every line: the transform would leave nothing)
+  // (not to a paste that has backticks already: the transform leaves such lines out)
   {
     name: 'Markdown inline code on every line',
-    fn: (t) => lines(t).filter((l) => l.trim() !== '' && !l.includes('`')).map((l) => `\`${l}\``).join('\n'),
-    applies: (t) => lines(t).some((l) => l.trim() !== '' && !l.includes('`')),
+    fn: (t) => lines(t).filter((l) => l.trim() !== '').map((l) => `\`${l}\``).join('\n'),
+    applies: (t) => !t.includes('`'),
   },
   {
     name: 'cut off at the beginning',
@@ -364,8 +364,9 @@ const KNOWN_FAILURES: Record<string, number> = {
   // 15." (field44-p-pastebin-broadcom-dsl-router-...: its untagged "PPPoE: " reads as a tag, the
   // signal then as the end); and (stop 40) field16-raspbian-pptpd-server-... again, now that
   // its tagged "CTRL: Reaping child PPP[N]" tells the client cleared the call: untagged, the line
-  // is no longer pptpd's
-  "journalctl -o cat": 17,
+  // is no longer pptpd's; and (stop 41) accel-ppp's two SSTP lines (field45-s-github-issue-accel-ppp-
+  // sstp-server-...): without "accel-pppd[PID]:" their ":: recv [SSTP ...]" is no program's
+  "journalctl -o cat": 18,
   "RFC 5424": 0,
   "busybox syslogd /var/log/messages": 0,
   // field15-ubuntu-wvdial-o2-...: only wvdial's relayed binary noise ("pppd: \uFFFD\uFFFD[06][08]")

@@ -2251,3 +2251,36 @@ describe("pppd's plugins and its interface (audits 33a and 33b, from ppp 2.4.9 a
     expect(r.hint).toMatch(/plugin rp-pppoe\.so/);
   });
 });
+
+describe("xl2tpd's lines alone (xl2tpd's control.c, network.c, call.c)", () => {
+  const text = (lines: string[]): string => lines.map((l) => `Jun  1 10:00:00 gw xl2tpd[812]: ${l}`).join('\n');
+  const d = (lines: string[]) => diagnose(text(lines));
+  const lac = ['Connecting to host 203.0.113.9, port 1701'];
+  it('reads the tunnel the peer never answered as no_response, once, with the L2TP hint', () => {
+    const timedOut = [...lac, 'Maximum retries exceeded for tunnel 22298.  Closing.', 'Connection 0 closed to 203.0.113.9, port 1701 (Timeout)', 'Unable to deliver closing message for tunnel 22298. Destroying anyway.'];
+    const r = d(timedOut);
+    expect([r.verdict, parsePppdLog(text(timedOut)).attempts.at(-1)?.cause]).toEqual(['no_response', 'l2tp-unanswered']);
+    expect(r.evidence.join('\n')).toContain('Maximum retries exceeded');
+    expect(r.hint).toMatch(/never answered xl2tpd's control messages/);
+    expect(r.hint).toMatch(/ip xfrm state/);
+  });
+  it('reads a missing tunnel secret as config_error, the peer closing the call or the tunnel as terminated_by_peer, a signal as a local stop', () => {
+    expect(d([...lac, "handle_challenge: no secret found for us='gw' and them='LNS'", "control_finish: No secret for authenticating to 'LNS'", 'Connection 1 closed to 203.0.113.9, port 1701 (No secret key on our end)']).verdict).toBe('config_error');
+    const call = ['Connection established to 203.0.113.9, 1701.  Local: 33444, Remote: 9 (ref=0/0).  LNS session is \'default\'', 'Call established with 203.0.113.9, Local: 33421, Remote: 9552, Serial: 1'];
+    expect(d([...call, 'control_finish: Connection closed to 203.0.113.9, serial 1 ()', 'Terminating pppd: sending TERM signal to pid 762']).verdict).toBe('terminated_by_peer');
+    expect(d([...call, 'control_finish: Connection closed to 203.0.113.9, port 1701 (Goodbye!), Local: 33444, Remote: 9']).verdict).toBe('terminated_by_peer');
+    expect(d([...call, 'death_handler: Fatal signal 15 received']).verdict).toBe('stopped_locally');
+  });
+  it('reads a call set up with no end as other, a new tunnel after an end as leaving that end the answer, and start-up lines alone as no pppd log', () => {
+    const call = ['Call established with 203.0.113.9, Local: 33421, Remote: 9552, Serial: 1'];
+    expect(d(call).verdict).toBe('other');
+    expect(d([...lac, 'Maximum retries exceeded for tunnel 1.  Closing.', ...lac]).verdict).toBe('no_response');
+    expect(parsePppdLog(['xl2tpd version xl2tpd-1.3.12 started on gw PID:812', 'Listening on IP address 0.0.0.0, port 1701'].map((l) => `xl2tpd[812]: ${l}`).join('\n')).isPppdLog).toBe(false);
+  });
+  it("reads xl2tpd's untagged lines (a container's stdout) and leaves logs with pppd's lines to pppd's rows", () => {
+    expect(diagnose(['Maximum retries exceeded for tunnel 5391.  Closing.', 'xl2tpd[1]: Connection 1 closed to 198.51.100.4, port 1701 (Timeout)'].join('\n')).verdict).toBe('no_response');
+    // a pppd that came up and was then stopped by xl2tpd after its tunnel time-out: the link died
+    const withPppd = ['Jun  1 09:59:00 gw pppd[900]: Connect: ppp0 <--> /dev/pts/1', 'Jun  1 10:00:00 gw pppd[900]: local  IP address 10.0.0.2', 'Jun  1 10:00:00 gw pppd[900]: remote IP address 10.0.0.1', 'Jun  1 10:05:00 gw xl2tpd[812]: Maximum retries exceeded for tunnel 7.  Closing.', 'Jun  1 10:05:00 gw xl2tpd[812]: Terminating pppd: sending TERM signal to pid 900', 'Jun  1 10:05:00 gw pppd[900]: Terminating on signal 15'];
+    expect(diagnose(withPppd.join('\n')).verdict).toBe('link_dead');
+  });
+});
