@@ -895,7 +895,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
     case 'no_response':
       if (attempt.cause === 'pppoe-ac-refused') return `\`logread -e pppd | grep -e PADO -e PADS\` (the concentrator's words) and \`uci show network.${name} | grep -e service -e ac -e username\``;
       if (attempt.cause === 'pppoe-discovery') return `\`ifstatus ${name}\` and \`logread -e pppd\` (PADI/PADO), and the WAN port's link: \`ip link\``;
-      if (attempt.cause === 'lcp-unanswered-line') return '`logread | grep -E "pppd|chat"` (the dial and the first LCP lines)';
+      if (attempt.cause === 'lcp-unanswered-line' || attempt.cause === 'peer-sent-text') return '`logread | grep -E "pppd|chat"` (the dial and the first LCP lines)';
       if (attempt.cause === 'l2tp-no-ppp' || attempt.cause === 'l2tp-unanswered') return '`logread | grep -E "xl2tpd|pppd"` (the tunnel and call lines), and with IPsec `ip xfrm state` (an SA for UDP 1701 each way)';
       if (attempt.cause === 'pptp-call-not-up') return `\`logread -e pptp\` (does it reach "Outgoing call established"?), then \`nc -zv ${server} 1723\``;
       return "`lsmod | grep -e gre -e pptp` here, and on every NAT router on the way `lsmod | grep nf_nat_pptp`";
@@ -1078,6 +1078,9 @@ function fixFor(verdict: Verdict, attempt: Attempt): string | null {
       // pppoatm.so: LCP went unanswered over an ATM circuit (PPPoA on a DSL line)
       if (attempt.cause === 'lcp-unanswered-line' && (/^pppoa-/.test(attempt.iface ?? '') || says(attempt, ATM_CIRCUIT) !== null)) {
         return "Nothing answered LCP over the ATM circuit (PPPoA): the VPI/VCI or the encapsulation does not match the ISP's (OpenWrt: `option vpi`, `option vci`, `option encaps` vc or llc), or the DSL line has no sync.";
+      }
+      if (attempt.cause === 'peer-sent-text') {
+        return "The other end sent text, never a PPP frame (pppd found every byte 7-bit: \"not 8-bit clean\"): it waits for a text login first (an ISP's login prompt: answer it in the chat script, or ask the ISP for PAP/CHAP), or the modem is still in command mode or set to 7-bit/parity. `debug` in the peer file, and chat's `-v`, show what came.";
       }
       if (attempt.cause === 'lcp-unanswered-line') {
         return "The peer never answered LCP on this line (a modem's or a PPPoE/PPPoA link, not PPTP): the modem did not connect to a PPP service (APN, number, chat script), or the line's far end speaks no PPP; pppd's `debug` shows whether anything came back.";

@@ -1742,7 +1742,17 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   { name: 'set-mru-failed', re: /^Couldn't set PPP MRU/, example: "Couldn't set PPP MRU: Transport endpoint is not connected", on: () => {} },
-  { name: 'not-8bit-clean', re: /^Receive serial link is not 8-bit clean|^Problem: all had bit 7 set to [01]/, example: 'Receive serial link is not 8-bit clean:', on: () => {} },
+  // sys-linux.c clean_check() (sys-bsd.c, sys-solaris.c alike), run as the link is torn down: every
+  // byte received had bit 7 the same, so what came was 7-bit text, never a PPP frame (a login
+  // prompt, a modem's messages, a line at the wrong parity). Linux says "Receive serial link is
+  // not 8-bit clean:" then "Problem: all had bit 7 set to 0"; the BSDs "Serial link is not 8-bit
+  // clean:" then "All received characters had bit 7 set to 0".
+  {
+    name: 'not-8bit-clean',
+    re: /^(?:Receive )?serial link is not 8-bit clean|^Problem: all had bit 7 set to [01]|^All received characters had bit 7 set to [01]/i,
+    example: 'Receive serial link is not 8-bit clean:',
+    on: (s, _m, l) => void (s.sevenBitPeer ??= l),
+  },
   {
     // main.c with `demand`: traffic woke the dormant pppd and the link starts now. ipcp.c
     // ip_demand_conf() had printed "local  IP address" / "remote IP address" for the made-up

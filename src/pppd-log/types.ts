@@ -167,6 +167,8 @@ export type EndCause =
   | 'l2tp-no-ppp'
   /** xl2tpd's control messages went unanswered: the L2TP tunnel itself never came up, or went silent (xl2tpd.ts). */
   | 'l2tp-unanswered'
+  /** Only 7-bit characters came from the peer, no PPP frame (pppd's 8-bit clean check). */
+  | 'peer-sent-text'
   | 'l2tp-dead'
   | 'looped-back'
   | 'gre-oversized'

@@ -353,6 +353,17 @@ export function decideVerdict(s: Readonly<Session>): Decision {
         cause: 'pptp-quit',
       };
     }
+    // pppd's 8-bit clean check at the link's end: the peer sent text, never a PPP frame, so LCP
+    // was never answered, whether pppd's LCP timed out first or the line hung up (a stop of
+    // pppd's own ends it differently)
+    if (s.sevenBitPeer && !negotiated && !s.ends.some((e) => e.kind === 'signal' || e.kind === 'child-signal')) {
+      return {
+        verdict: 'no_response',
+        endedBy: 'the peer sent only text (7-bit characters), never a PPP frame: LCP was never answered',
+        evidence: ev(s.lcpTimeout, hangup?.line, s.sevenBitPeer),
+        cause: 'peer-sent-text',
+      };
+    }
     if (s.lcpTimeout) {
       return { verdict: 'no_response', endedBy: 'LCP negotiation never completed', evidence: ev(lcpCircuit(s), lcpBadAnswer(s), s.lcpTimeout), ...lineCause(s) };
     }

@@ -71,7 +71,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-', 'field38-', 'field39-', 'field40-', 'field41-', 'field42-', 'field43-', 'field44-', 'field45-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-', 'field38-', 'field39-', 'field40-', 'field41-', 'field42-', 'field43-', 'field44-', 'field45-', 'field46-']) {
       // The hash draws families (a post's or a poster's runs share one), each with a chance of a
       // third: batch 14 drew 27 of 93 logs (29 %), batch 29 13 of 58 (22 %), batch 40 2 of its
       // 16 families (a chance of 6 % for 2 or fewer). Fewer than one family in eight held out
@@ -161,6 +161,8 @@ describe('verdict accuracy', () => {
       ['batch 42 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field42-'))],
       ['batch 43 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field43-'))],
       ['batch 44 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field44-'))],
+      ['batch 45 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field45-'))],
+      ['batch 46 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field46-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -240,10 +242,11 @@ describe('verdict accuracy', () => {
     // pid; either order of the two programs' lines) lost it again: 645/710 (90.8 %).
     // Stop 41: batch 45's 9 held-out logs, 7 right as measured frozen: 652/719; reading xl2tpd's
     // lines alone (xl2tpd.ts, from the tuned side's five xl2tpd-only logs and xl2tpd's sources)
-    // won one more (a count, not looked at): 653/719 (90.8 %).
+    // won one more (a count, not looked at): 653/719 (90.8 %). Batch 46's 7 held-out logs, 6
+    // right as measured frozen at b968daa: 659/726 (90.8 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(653);
+    expect(table.correct).toBeGreaterThanOrEqual(659);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
     // a ceiling, never met by looking. (Stop 33, a content-blind check of the labels' format: one

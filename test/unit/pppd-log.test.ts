@@ -287,6 +287,17 @@ describe('messages pppd carries on after (from its sources)', () => {
     // IPCP giving up on the addresses does close the link
     expect(v([...up.slice(0, 3), 'Peer refused to agree to our IP address', 'Connection terminated.'])).toBe('other');
   });
+  it("reads pppd's 8-bit clean check (the peer sent text, no PPP frame) as LCP never answered, whatever ended the line, but not over a stop (sys-linux.c, sys-bsd.c clean_check)", () => {
+    const dial = ['Serial connection established.', 'Using interface ppp0', 'Connect: ppp0 <--> /dev/tty03'];
+    // NetBSD's words, after the modem hung up
+    const bsd = [...dial, 'Modem hangup', 'Connection terminated.', 'Serial link is not 8-bit clean:', 'All received characters had bit 7 set to 0'];
+    expect(v(bsd)).toBe('no_response');
+    expect(diagnose(bsd.join('\n')).hint).toMatch(/sent text, never a PPP frame/);
+    expect(v([...dial, 'Modem hangup', 'Connection terminated.'])).toBe('other');
+    // Linux's words, after LCP timed out
+    expect(v([...dial, 'LCP: timeout sending Config-Requests', 'Connection terminated.', 'Receive serial link is not 8-bit clean:', 'Problem: all had bit 7 set to 0'])).toBe('no_response');
+    expect(v([...dial, 'Terminating on signal 2', 'Connection terminated.', 'Receive serial link is not 8-bit clean:', 'Problem: all had bit 7 set to 0'])).toBe('stopped_locally');
+  });
   it('reads the peer closing one network protocol as the end of the link only when the link goes down with it (auth.c np_finished)', () => {
     const ll = ['local  LL address fe80::1', 'remote LL address fe80::2'];
     // IPv6CP closed on a dual-stack link: IPv4 stays up (openwrt/openwrt#9998)
