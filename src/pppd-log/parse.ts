@@ -821,7 +821,8 @@ function settleNcpEnds(s: Session): void {
   const ipv4Up = s.localIp !== null || s.ipcpAckRcvd !== null;
   s.ends = s.ends.filter((e, i) => {
     if (!e.ncp) return true;
-    const next = s.ends.slice(i + 1).find((n) => !n.ncp);
+    // (ccp.c's "MPPE disabled" as CCP goes down with the link is no end of its own)
+    const next = s.ends.slice(i + 1).find((n) => !n.ncp && n.kind !== 'mppe-disabled');
     if (next) return next.kind === 'terminated' || next.kind === 'hangup' || next.kind === 'peer-term' || (next.kind === 'local-term' && /No network protocols/i.test(next.detail));
     return e.ncp === 'IPCP' ? s.ipv6Up === null : s.ipv6Up !== null && !ipv4Up;
   });

@@ -306,6 +306,9 @@ describe('messages pppd carries on after (from its sources)', () => {
     // the last protocol closed: pppd closes LCP ("No network protocols running") and the link ends
     expect(v([...up, 'IPCP terminated by peer', 'Connection terminated.'])).toBe('terminated_by_peer');
     expect(v([...up, 'IPCP terminated by peer'])).toBe('terminated_by_peer');
+    // ccp.c's "MPPE disabled" as CCP goes down with the link is that close, not MPPE failing
+    expect(v([...up, 'IPCP terminated by peer', 'MPPE disabled', 'Connection terminated.'])).toBe('terminated_by_peer');
+    expect(v([...up, 'IPCP terminated by peer', 'MPPE disabled'])).toBe('terminated_by_peer');
     expect(v([...up.slice(0, 3), ...ll, 'IPV6CP terminated by peer'])).toBe('terminated_by_peer');
     expect(v([...up, ...ll, 'IPV6CP terminated by peer', 'sent [LCP TermReq id=0x2 "No network protocols running"]', 'Connection terminated.'])).toBe('terminated_by_peer');
     // a stop of pppd's own after the peer closed IPv6CP is that stop
