@@ -466,7 +466,40 @@ const FRONT_ENDS: Record<NonNullable<Attempt['frontEnd']>, HintPlace> = {
   wvdial: { fix: wvdialFix, next: wvdialNext, label: 'Next' },
   macos: { fix: macFix, next: macNext, label: 'Next on the Mac' },
   'accel-ppp': { fix: accelFix, next: (_v, a) => accelNext(a), label: 'Next on the server' },
+  xl2tpd: { fix: xl2tpdFix, next: () => XL2TPD_NEXT, label: 'Next' },
 };
+
+/**
+ * A log of xl2tpd's lines alone (xl2tpd.ts): the L2TP tunnel and call are all it shows, their
+ * fixes are in xl2tpd's configuration (xl2tpd.conf's [lac]/[lns] sections, its auth file) or on
+ * the peer, and how PPP went is in pppd's own lines elsewhere. Null where the common hint holds
+ * (the tunnel unanswered: cause l2tp-unanswered).
+ */
+function xl2tpdFix(verdict: Verdict, attempt: Attempt): string | null {
+  const client = attempt.cause === 'client-left';
+  switch (verdict) {
+    case 'config_error':
+      if (has(attempt, /Denied connection to unauthorized peer/)) return "This L2TP server refused a client none of its [lns] sections allows: add the client's address to a section's `ip range` (or `lac`), in xl2tpd.conf.";
+      return "xl2tpd's tunnel authentication failed for want of a secret: with `challenge = yes` on either end, both ends need the same secret for each other's host names in xl2tpd's auth file (`auth file = /etc/xl2tpd/l2tp-secrets`: `them us secret`), or turn `challenge` off on both. It is not the IPsec pre-shared key.";
+    case 'control_refused':
+      if (attempt.cause === 'server-refused') return "The L2TP server refused the tunnel (\"No Authorization\"): none of its [lns] sections allows this client's address (`ip range`, `lac`); its admin must add it.";
+      return "The L2TP server's name in the [lac] section's `lns` does not resolve: put its address there, or fix this machine's DNS (`nslookup NAME`).";
+    case 'link_dead':
+      return "The L2TP peer stopped answering xl2tpd's hellos after the tunnel was up: its network dropped, a NAT mapping or the IPsec SA expired (UDP 1701 inside it; NAT-T on UDP 4500), or it left without a StopCCN.";
+    case 'terminated_by_peer':
+      return client
+        ? "The L2TP client closed its call or tunnel (a Call-Disconnect-Notify or StopCCN): nothing failed on this server; if the client did not mean to leave, its own log says why (its pppd's authentication or IPCP)."
+        : "The L2TP server closed the call or tunnel (a Call-Disconnect-Notify or StopCCN; the reason xl2tpd shows in parentheses is the server's): the server's log says why, most often its pppd refusing the login or the addresses.";
+    case 'stopped_locally':
+      return "xl2tpd was stopped, or told to disconnect the call, on this machine (a restart, `xl2tpd-control disconnect NAME`, a shutdown): not the peer.";
+    case 'other':
+      return "xl2tpd set up the L2TP call; how PPP went is in pppd's own lines, which this log does not hold (the pppd xl2tpd starts logs to syslog).";
+    default:
+      return null;
+  }
+}
+
+const XL2TPD_NEXT = '`logread | grep -E "xl2tpd|pppd"` (Debian: `journalctl -u xl2tpd -t pppd`), and with IPsec `ip xfrm state` (an SA for UDP 1701 each way)';
 
 /**
  * A server's log (pptpd or accel-ppp ran this pppd for a client): its peer is the client, and

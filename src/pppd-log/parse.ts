@@ -752,6 +752,8 @@ function serverNamed(s: Session): string | null {
 
 /** The program that runs this pppd for the user, where its lines show it (Attempt.frontEnd). */
 function frontEndOf(s: Session): Attempt['frontEnd'] {
+  // xl2tpd's lines alone: what xl2tpd says is all the log holds (xl2tpd.ts)
+  if (s.xl2tpdAlone) return 'xl2tpd';
   // NetworkManager's VPN plugin saying it stopped this pppd is NetworkManager's word too
   if (s.networkManagerStop !== null || s.lines.some((l) => NETWORK_MANAGER_RUNS_PPPD.test(l.raw))) return 'networkmanager';
   if (s.lines.some((l) => APPLE_PPPD.test(l.msg))) return 'macos';
@@ -812,10 +814,11 @@ function settleSstp(s: Session): void {
  * protocol. pppd takes the link down only when none is left open (auth.c np_finished ->
  * lcp_close "No network protocols running"), and then "Connection terminated." (or the peer's
  * own LCP Terminate-Request, a hang-up) follows. Where the peer closed IPv6CP on a link whose
- * IPv4 stays up (OpenWrt's netifd then reports the IPv6 side lost) nothing follows: no end of
- * the link. So an NCP's close is the attempt's end where the link goes down after it (the next
- * end, not a stop of pppd's own), or where it was the only protocol the log shows up: IPCP with
- * no IPv6CP up, IPv6CP on an IPv6-only link.
+ * IPv4 stays up (OpenWrt's netifd then reports the IPv6 side lost), the link goes on, and a
+ * hang-up hours later is that hang-up. So an NCP's close is no end while the other protocol the
+ * log shows up stays open; otherwise it is the attempt's end where the link goes down after it
+ * (the next end, not a stop of pppd's own), or where it was the only protocol up (IPCP with no
+ * IPv6CP up, IPv6CP on an IPv6-only link) and the log ends.
  */
 function settleNcpEnds(s: Session): void {
   const ipv4Up = s.localIp !== null || s.ipcpAckRcvd !== null;
@@ -823,8 +826,14 @@ function settleNcpEnds(s: Session): void {
     if (!e.ncp) return true;
     // (ccp.c's "MPPE disabled" as CCP goes down with the link is no end of its own)
     const next = s.ends.slice(i + 1).find((n) => !n.ncp && n.kind !== 'mppe-disabled');
-    if (next) return next.kind === 'terminated' || next.kind === 'hangup' || next.kind === 'peer-term' || (next.kind === 'local-term' && /No network protocols/i.test(next.detail));
-    return e.ncp === 'IPCP' ? s.ipv6Up === null : s.ipv6Up !== null && !ipv4Up;
+    // pppd's own "No network protocols running" next: every protocol had closed
+    if (next?.kind === 'local-term' && /No network protocols/i.test(next.detail)) return true;
+    // the other protocol is up and stays open: this close cannot end the link (auth.c counts
+    // every network protocol opened), whatever ends it later
+    const otherUp = e.ncp === 'IPCP' ? s.ipv6Up !== null : ipv4Up;
+    if (otherUp && !s.ends.some((o) => o.ncp !== undefined && o.ncp !== e.ncp)) return false;
+    if (next) return next.kind === 'terminated' || next.kind === 'hangup' || next.kind === 'peer-term';
+    return e.ncp === 'IPCP' || s.ipv6Up !== null;
   });
 }
 

@@ -1012,9 +1012,11 @@ export const PPPD_RULES: Rule[] = [
   },
   {
     name: 'no-secret',
-    // (not xl2tpd's tunnel secret, control.c handle_challenge's "no secret found for us='A' and
-    // them='B'" and control_finish's "No secret for authenticating to 'B'": read by xl2tpd.ts)
-    re: /^(?!(?:handle_challenge: )?no secret found for us=|(?:control_finish: )?No secret for authenticating to ')(?:.*?)(?:No (?:CHAP |PAP |EAP |MS-CHAP )?secret found|no (?:PAP|CHAP) secret|couldn't find any suitable secret|No secret for|^Unable to obtain (?:CHAP|EAP-TLS) password)/i,
+    // (not xl2tpd's tunnel secret, aaa.c handle_challenge's "no secret found for us='A' and
+    // them='B'" and control_finish's "No secret for 'B'", "No secret for authenticating to 'B'",
+    // "No secret key for authenticating 'B'", names in single quotes where pppd's %q has double
+    // quotes: read by xl2tpd.ts)
+    re: /^(?!(?:handle_challenge: )?no secret found for us=|(?:control_finish: )?No secret (?:key )?for (?:authenticating )?(?:to )?')(?:.*?)(?:No (?:CHAP |PAP |EAP |MS-CHAP )?secret found|no (?:PAP|CHAP) secret|couldn't find any suitable secret|No secret for|^Unable to obtain (?:CHAP|EAP-TLS) password)/i,
     example: 'No CHAP secret found for authenticating us to vpn',
     on: (s, _m, l) => {
       s.noAuthSecret ??= l;
@@ -1742,16 +1744,19 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   { name: 'set-mru-failed', re: /^Couldn't set PPP MRU/, example: "Couldn't set PPP MRU: Transport endpoint is not connected", on: () => {} },
-  // sys-linux.c clean_check() (sys-bsd.c, sys-solaris.c alike), run as the link is torn down: every
-  // byte received had bit 7 the same, so what came was 7-bit text, never a PPP frame (a login
-  // prompt, a modem's messages, a line at the wrong parity). Linux says "Receive serial link is
-  // not 8-bit clean:" then "Problem: all had bit 7 set to 0"; the BSDs "Serial link is not 8-bit
-  // clean:" then "All received characters had bit 7 set to 0".
+  // sys-linux.c clean_check() (sys-bsd.c, sys-solaris.c alike), run as the link is torn down,
+  // names what every received byte had in common: Linux "Receive serial link is not 8-bit
+  // clean:" then "Problem: all had bit 7 set to 0" (or "set to 1", "odd parity", "even parity");
+  // the BSDs "Serial link is not 8-bit clean:" then "All received characters had bit 7 set to 0".
+  // Bit 7 always 0 is 7-bit text, never a PPP frame (a login prompt, a modem's messages); the
+  // others are a line at the wrong speed or parity (noise), which tells no more than the end.
   {
     name: 'not-8bit-clean',
-    re: /^(?:Receive )?serial link is not 8-bit clean|^Problem: all had bit 7 set to [01]|^All received characters had bit 7 set to [01]/i,
+    re: /^(?:Receive )?serial link is not 8-bit clean|^Problem: all had (?:bit 7 set to ([01])|\w+ parity)|^All received characters had (?:bit 7 set to ([01])|\w+ parity)/i,
     example: 'Receive serial link is not 8-bit clean:',
-    on: (s, _m, l) => void (s.sevenBitPeer ??= l),
+    on: (s, m, l) => {
+      if ((m[1] ?? m[2]) === '0') s.sevenBitPeer ??= l;
+    },
   },
   {
     // main.c with `demand`: traffic woke the dormant pppd and the link starts now. ipcp.c

@@ -74,7 +74,7 @@ export interface Attempt {
    * that writes pppd's secrets from wvdial.conf and relays a few of its lines), or accel-ppp (a
    * server that runs PPP itself, no pppd: its log, accel-ppp.conf and RADIUS hold the fix). (additive)
    */
-  frontEnd?: 'networkmanager' | 'macos' | 'wvdial' | 'accel-ppp' | null;
+  frontEnd?: 'networkmanager' | 'macos' | 'wvdial' | 'accel-ppp' | 'xl2tpd' | null;
   /**
    * The front end is of the years before systemd and nmcli's connection editing (NetworkManager
    * 0.x with pppd 2.4.5 or older, the Ubuntu 8.04-14.04 logs of forum pastes): no journalctl,
@@ -167,6 +167,8 @@ export type EndCause =
   | 'l2tp-no-ppp'
   /** xl2tpd's control messages went unanswered: the L2TP tunnel itself never came up, or went silent (xl2tpd.ts). */
   | 'l2tp-unanswered'
+  /** xl2tpd has no tunnel secret for the peer, or refused a peer its [lns] sections do not allow (xl2tpd.ts). */
+  | 'l2tp-secret'
   /** Only 7-bit characters came from the peer, no PPP frame (pppd's 8-bit clean check). */
   | 'peer-sent-text'
   | 'l2tp-dead'

@@ -99,6 +99,11 @@ export function authFailureWasWarning(s: Session): boolean {
 
 /** Decides the verdict of one attempt. */
 export function decideVerdict(s: Readonly<Session>): Decision {
+  // 0. xl2tpd's lines alone: their word on the call is all there is (xl2tpd.ts).
+  if (s.xl2tpdAlone) {
+    const { verdict, endedBy, evidence, cause } = s.xl2tpdAlone;
+    return { verdict, endedBy, evidence: ev(evidence), ...(cause ? { cause } : {}) };
+  }
   // Logs pasted into forums are often only the tail: echo timeouts, idle hang-ups, ip-up runs
   // only happen on a link that was up, even when the IPCP lines are cut off.
   const tailEnd = s.ends.find((e) => e.kind === 'echo' || e.kind === 'idle');
@@ -125,11 +130,6 @@ export function decideVerdict(s: Readonly<Session>): Decision {
       s.ends.some((e) => e.line.index < l.index && e.kind !== 'mppe-disabled' && e.kind !== 'terminated'));
   const firstTerm = s.ends.find((e) => e.kind !== 'terminated' && e.kind !== 'hangup' && !(e.kind === 'mppe-disabled' && closing(e.line)));
   const ended = s.ends[0];
-  // 0. xl2tpd's lines alone: their word on the call is all there is (xl2tpd.ts).
-  if (s.xl2tpdAlone) {
-    const { verdict, endedBy, evidence, cause } = s.xl2tpdAlone;
-    return { verdict, endedBy, evidence: ev(s.l2tpCall, evidence), ...(cause ? { cause } : {}) };
-  }
 
   // 1. pppd refused its own options: nothing else happened.
   if (s.configErr) {
@@ -290,6 +290,8 @@ export function decideVerdict(s: Readonly<Session>): Decision {
       };
     }
     // 7. LCP never answered: GRE (IP protocol 47) does not get through.
+    const sevenBit = peerSentText(s);
+    if (sevenBit) return sevenBit;
     if (s.lcpTimeout && !s.lcpAckRcvd) {
       return {
         verdict: 'no_response',
@@ -351,17 +353,6 @@ export function decideVerdict(s: Readonly<Session>): Decision {
         endedBy: PPTP_QUIT,
         evidence: ev(s.lines.find((l) => /Connect:\s*\S+\s*<-->/.test(l.msg)), s.ptyFailed, h),
         cause: 'pptp-quit',
-      };
-    }
-    // pppd's 8-bit clean check at the link's end: the peer sent text, never a PPP frame, so LCP
-    // was never answered, whether pppd's LCP timed out first or the line hung up (a stop of
-    // pppd's own ends it differently)
-    if (s.sevenBitPeer && !negotiated && !s.ends.some((e) => e.kind === 'signal' || e.kind === 'child-signal')) {
-      return {
-        verdict: 'no_response',
-        endedBy: 'the peer sent only text (7-bit characters), never a PPP frame: LCP was never answered',
-        evidence: ev(s.lcpTimeout, hangup?.line, s.sevenBitPeer),
-        cause: 'peer-sent-text',
       };
     }
     if (s.lcpTimeout) {
@@ -522,6 +513,21 @@ const CONFIG_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
   [L2TP_SECRET_REFUSED, 'the L2TP server did not accept the tunnel secret (its challenge response)'],
   [/^ppp: no free IPv4 address$/, "accel-ppp's IP pool has no free address for the client"],
 ];
+
+/**
+ * pppd's 8-bit clean check at the link's end found every byte from the peer 7-bit (rules.ts
+ * not-8bit-clean): the peer sent text, never a PPP frame, so LCP was never answered, whether
+ * pppd's LCP timed out first or the line hung up; a stop of pppd's own ends it differently.
+ */
+function peerSentText(s: Readonly<Session>): Decision | null {
+  if (!s.sevenBitPeer || s.lcpRcvdAny || s.authResult !== 'none' || s.ends.some((e) => e.kind === 'signal' || e.kind === 'child-signal')) return null;
+  return {
+    verdict: 'no_response',
+    endedBy: 'the peer sent only text (7-bit characters), never a PPP frame: LCP was never answered',
+    evidence: ev(s.lcpTimeout, s.ends.find((e) => e.kind === 'hangup')?.line, s.sevenBitPeer),
+    cause: 'peer-sent-text',
+  };
+}
 
 /** The ip-up or ip-down script (netifd's ppp-up, ppp-down) an attempt ran: ipcp.c runs them as IPCP goes up and down. */
 function hookScript(s: Session, which: 'up' | 'down'): HookScript | undefined {

@@ -295,7 +295,10 @@ describe('messages pppd carries on after (from its sources)', () => {
     expect(diagnose(bsd.join('\n')).hint).toMatch(/sent text, never a PPP frame/);
     expect(v([...dial, 'Modem hangup', 'Connection terminated.'])).toBe('other');
     // Linux's words, after LCP timed out
-    expect(v([...dial, 'LCP: timeout sending Config-Requests', 'Connection terminated.', 'Receive serial link is not 8-bit clean:', 'Problem: all had bit 7 set to 0'])).toBe('no_response');
+    const linux = [...dial, 'LCP: timeout sending Config-Requests', 'Connection terminated.', 'Receive serial link is not 8-bit clean:', 'Problem: all had bit 7 set to 0'];
+    expect([v(linux), parsePppdLog(linux.join('\n')).attempts.at(-1)?.cause]).toEqual(['no_response', 'peer-sent-text']);
+    // bit 7 always 1, or one parity: noise on the line (wrong speed or parity), not text
+    expect(parsePppdLog([...dial, 'Modem hangup', 'Connection terminated.', 'Receive serial link is not 8-bit clean:', 'Problem: all had bit 7 set to 1'].join('\n')).attempts.at(-1)?.cause).not.toBe('peer-sent-text');
     expect(v([...dial, 'Terminating on signal 2', 'Connection terminated.', 'Receive serial link is not 8-bit clean:', 'Problem: all had bit 7 set to 0'])).toBe('stopped_locally');
   });
   it('reads the peer closing one network protocol as the end of the link only when the link goes down with it (auth.c np_finished)', () => {
@@ -311,6 +314,8 @@ describe('messages pppd carries on after (from its sources)', () => {
     expect(v([...up, 'IPCP terminated by peer', 'MPPE disabled'])).toBe('terminated_by_peer');
     expect(v([...up.slice(0, 3), ...ll, 'IPV6CP terminated by peer'])).toBe('terminated_by_peer');
     expect(v([...up, ...ll, 'IPV6CP terminated by peer', 'sent [LCP TermReq id=0x2 "No network protocols running"]', 'Connection terminated.'])).toBe('terminated_by_peer');
+    // IPv4 stays up after the peer closed IPv6CP: a hang-up hours later is that hang-up
+    expect(v([...up, ...ll, 'IPV6CP terminated by peer', 'Modem hangup', 'Connection terminated.'])).not.toBe('terminated_by_peer');
     // a stop of pppd's own after the peer closed IPv6CP is that stop
     expect(v([...up, ...ll, 'IPV6CP terminated by peer', 'Terminating on signal 15', 'Connection terminated.'])).toBe('stopped_locally');
   });
@@ -2290,6 +2295,34 @@ describe("xl2tpd's lines alone (xl2tpd's control.c, network.c, call.c)", () => {
     expect(d(call).verdict).toBe('other');
     expect(d([...lac, 'Maximum retries exceeded for tunnel 1.  Closing.', ...lac]).verdict).toBe('no_response');
     expect(parsePppdLog(['xl2tpd version xl2tpd-1.3.12 started on gw PID:812', 'Listening on IP address 0.0.0.0, port 1701'].map((l) => `xl2tpd[812]: ${l}`).join('\n')).isPppdLog).toBe(false);
+  });
+  it('reads a tunnel that died after the call was up as link_dead, a call that came up after an end as the answer, a restart alone as no call (review 41)', () => {
+    const up = [...lac, "Connection established to 203.0.113.9, 1701.  Local: 1, Remote: 2 (ref=0/0).", 'Call established with 203.0.113.9, Local: 3, Remote: 4, Serial: 1'];
+    const timeout = ['Maximum retries exceeded for tunnel 1.  Closing.', 'Connection 1 closed to 203.0.113.9, port 1701 (Timeout)'];
+    expect(d([...up, ...timeout]).verdict).toBe('link_dead');
+    expect(d([...lac, ...timeout, ...up]).verdict).toBe('other');
+    // a signal ends a call in progress, not xl2tpd's own restart, nor a tunnel already ended
+    expect(parsePppdLog(text(['death_handler: Fatal signal 15 received', 'xl2tpd version xl2tpd-1.3.12 started on gw PID:812', 'Listening on IP address 0.0.0.0, port 1701'])).isPppdLog).toBe(false);
+    expect(d([...lac, ...timeout, 'death_handler: Fatal signal 15 received']).verdict).toBe('no_response');
+  });
+  it("reads the LNS's refusal and xl2tpd's other wordings from control.c, and a server's own log as the client leaving, each with xl2tpd's hint", () => {
+    const refused = d([...lac, 'control_finish: Connection closed to 203.0.113.9, port 1701 (No Authorization), Local: 1, Remote: 2']);
+    expect(refused.verdict).toBe('control_refused');
+    expect(refused.hint).toMatch(/\[lns\] sections/);
+    expect(d(['Host name lookup failed for vpn.example.org.']).verdict).toBe('control_refused');
+    const secret = d(["control_finish: No secret for 'lac1'", 'Connection 1 closed to 198.51.100.7, port 1701 (No secret on our side)']);
+    expect(secret.verdict).toBe('config_error');
+    expect(secret.hint).toMatch(/l2tp-secrets/);
+    // untagged, as `journalctl -o cat` prints it: not pppd's "No secret" (auth_failed)
+    expect(diagnose("Connecting to host 203.0.113.9, port 1701\ncontrol_finish: No secret for 'lac1'").verdict).toBe('config_error');
+    const lnsLog = d(["Connection established to 198.51.100.7, 500.  Local: 1, Remote: 2 (ref=0/0).  LNS session is 'default'", 'Call established with 198.51.100.7, PID: 3100, Unix: 0', 'control_finish: Connection closed to 198.51.100.7, serial 1 ()']);
+    expect([lnsLog.verdict, lnsLog.endedBy]).toEqual(['terminated_by_peer', 'the L2TP client closed the call (Call-Disconnect-Notify)']);
+    expect(d([...lac, 'lac_disconnect: Disconnecting from 203.0.113.9, Local: 1, Remote: 2, Serial: 3 (Goodbye!)']).verdict).toBe('stopped_locally');
+  });
+  it("takes no other program's untagged lines for xl2tpd's (iperf3's \"Connecting to host\", a SIP call, a proxy's closed connection)", () => {
+    expect(parsePppdLog('Connecting to host 10.0.0.2, port 5201\n[  5] local 10.0.0.1 port 40000 connected to 10.0.0.2 port 5201').isPppdLog).toBe(false);
+    expect(parsePppdLog('Call established with sip:alice@example.com, codec PCMU').isPppdLog).toBe(false);
+    expect(parsePppdLog('Connection closed to 10.0.0.5, port 8080 (EOF)').isPppdLog).toBe(false);
   });
   it("reads xl2tpd's untagged lines (a container's stdout) and leaves logs with pppd's lines to pppd's rows", () => {
     expect(diagnose(['Maximum retries exceeded for tunnel 5391.  Closing.', 'xl2tpd[1]: Connection 1 closed to 198.51.100.4, port 1701 (Timeout)'].join('\n')).verdict).toBe('no_response');
