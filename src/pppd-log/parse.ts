@@ -297,7 +297,8 @@ function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
  * take turns make it several hosts' log. A line without a host goes with the line before it.
  */
 function interleavedHosts(lines: LogLine[]): Map<string, LogLine[]> | null {
-  const spoken = lines.filter((l): l is LogLine & { host: string } => l.host !== undefined && l.source !== 'ignored' && l.source !== 'unknown');
+  // (xl2tpd's own lines too: a central log of routers whose only word on a call is xl2tpd's)
+  const spoken = lines.filter((l): l is LogLine & { host: string } => l.host !== undefined && ((l.source !== 'ignored' && l.source !== 'unknown') || /^xl2tpd$/i.test(l.prog ?? '')));
   const router = sameRouter(spoken);
   const turns: string[] = [];
   for (const l of spoken) if (turns[turns.length - 1] !== router(l.host)) turns.push(router(l.host));

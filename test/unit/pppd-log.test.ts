@@ -2319,6 +2319,17 @@ describe("xl2tpd's lines alone (xl2tpd's control.c, network.c, call.c)", () => {
     expect([lnsLog.verdict, lnsLog.endedBy]).toEqual(['terminated_by_peer', 'the L2TP client closed the call (Call-Disconnect-Notify)']);
     expect(d([...lac, 'lac_disconnect: Disconnecting from 203.0.113.9, Local: 1, Remote: 2, Serial: 3 (Goodbye!)']).verdict).toBe('stopped_locally');
   });
+  it("gives each router of a central syslog its own reading of its xl2tpd lines", () => {
+    const at = (host: string, pid: number, l: string): string => `Jun  1 10:00:00 ${host} xl2tpd[${pid}]: ${l}`;
+    const log = [
+      at('r1', 812, 'Connecting to host 203.0.113.9, port 1701'),
+      at('r2', 900, 'Connecting to host 203.0.113.9, port 1701'),
+      at('r2', 900, 'Connection established to 203.0.113.9, 1701.  Local: 1, Remote: 2 (ref=0/0).'),
+      at('r2', 900, 'Call established with 203.0.113.9, Local: 3, Remote: 4, Serial: 1'),
+      at('r1', 812, 'Maximum retries exceeded for tunnel 1.  Closing.'),
+    ];
+    expect(diagnose(log.join('\n')).hosts?.map((h) => [h.host, h.verdict])).toEqual([['r2', 'other'], ['r1', 'no_response']]);
+  });
   it("takes no other program's untagged lines for xl2tpd's (iperf3's \"Connecting to host\", a SIP call, a proxy's closed connection)", () => {
     expect(parsePppdLog('Connecting to host 10.0.0.2, port 5201\n[  5] local 10.0.0.1 port 40000 connected to 10.0.0.2 port 5201').isPppdLog).toBe(false);
     expect(parsePppdLog('Call established with sip:alice@example.com, codec PCMU').isPppdLog).toBe(false);
