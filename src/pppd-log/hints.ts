@@ -256,6 +256,13 @@ function serverRefused(attempt: Attempt): string {
  */
 /** `other` by its cause: the fix, and the next command where the cause has its own (undefined: the verdict's). */
 const OTHER_BY_CAUSE: Partial<Record<EndCause, { fix: (a: Attempt) => string; next?: (a: Attempt) => string | undefined }>> = {
+  'ncp-closed': {
+    fix: (a) =>
+      has(a, /IPV6CP terminated/i)
+        ? "The peer closed IPv6CP only (its Terminate-Request): pppd keeps the link while IPCP (IPv4) is open, with the IPv6 side down. OpenWrt's netifd may report the interface's IPv6 lost (openwrt/openwrt#9998). Where IPv6 is not used over this link, `option ipv6 '0'` (pppd's `noipv6`) stops pppd offering it."
+        : 'The peer closed IPCP only (its Terminate-Request) while IPv6CP stays open: IPv4 over this link is down, the link goes on. The server side decides why (its address pool, a policy).',
+    next: (a) => `\`ifstatus ${tunnelName(a)}\` (the addresses the interface still has) and \`logread -e pppd\` around the close`,
+  },
   'front-end-stopped': {
     fix: () =>
       "openfortivpn shut the tunnel down and closed pppd's pty, so pppd could not tell why: openfortivpn's own lines just before \"Cancelling threads...\" say it (a Ctrl-C or a signal, the gateway closing the TLS connection, a read or SSL error).",

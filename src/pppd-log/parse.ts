@@ -832,9 +832,14 @@ function settleNcpEnds(s: Session): void {
     // the other protocol is up and stays open: this close cannot end the link (auth.c counts
     // every network protocol opened), whatever ends it later
     const otherUp = e.ncp === 'IPCP' ? s.ipv6Up !== null : ipv4Up;
-    if (otherUp && !s.ends.some((o) => o.ncp !== undefined && o.ncp !== e.ncp)) return false;
-    if (next) return next.kind === 'terminated' || next.kind === 'hangup' || next.kind === 'peer-term';
-    return e.ncp === 'IPCP' || s.ipv6Up !== null;
+    const keep =
+      otherUp && !s.ends.some((o) => o.ncp !== undefined && o.ncp !== e.ncp)
+        ? false
+        : next
+          ? next.kind === 'terminated' || next.kind === 'hangup' || next.kind === 'peer-term'
+          : e.ncp === 'IPCP' || s.ipv6Up !== null;
+    if (!keep) s.ncpClosed = e.line;
+    return keep;
   });
 }
 

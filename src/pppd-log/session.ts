@@ -158,6 +158,8 @@ export interface Session {
   l2tpCall: LogLine | null;
   /** pppd's check at the link's end found only 7-bit characters from the peer: text, no PPP frame (sys-linux.c clean_check). */
   sevenBitPeer: LogLine | null;
+  /** The peer closed one network protocol while the other stayed open (parse.ts settleNcpEnds): no end of the link. */
+  ncpClosed: LogLine | null;
   /** A log of xl2tpd's lines alone (no line of pppd's): what they say of the last call (xl2tpd.ts). */
   xl2tpdAlone: Xl2tpdReading | null;
   /** chat's last word on the dial it failed ("Failed (NO CARRIER)", "alarm"): chat.c's own lines. */
@@ -276,6 +278,7 @@ export function newSession(pid: string | null): Session {
     l2tpTimeout: null,
     l2tpCall: null,
     xl2tpdAlone: null,
+    ncpClosed: null,
     sevenBitPeer: null,
     chatSaid: null,
     dialing: null,

@@ -171,6 +171,8 @@ export type EndCause =
   | 'l2tp-secret'
   /** Only 7-bit characters came from the peer, no PPP frame (pppd's 8-bit clean check). */
   | 'peer-sent-text'
+  /** The peer closed one network protocol (IPCP or IPv6CP) and the link went on (parse.ts settleNcpEnds). */
+  | 'ncp-closed'
   | 'l2tp-dead'
   | 'looped-back'
   | 'gre-oversized'

@@ -415,6 +415,10 @@ export function decideVerdict(s: Readonly<Session>): Decision {
     if (s.dialing && !s.started && !negotiated && !cause) {
       return { verdict: 'other', endedBy: null, evidence: ev(s.dialing), cause: 'dial-unfinished' };
     }
+    // the peer closed one network protocol and nothing ended the link after it (settleNcpEnds)
+    if (s.ncpClosed && !cause && !unfinished) {
+      return { verdict: 'other', endedBy: `the peer closed one network protocol only (${s.ncpClosed.msg}); the link itself did not end in this log`, evidence: ev(s.ncpClosed), cause: 'ncp-closed' };
+    }
     return {
       verdict: 'other',
       endedBy: cause ? describe(cause) : unfinished ? UNFINISHED_AFTER_AUTH : null,

@@ -305,7 +305,10 @@ describe('messages pppd carries on after (from its sources)', () => {
     const ll = ['local  LL address fe80::1', 'remote LL address fe80::2'];
     // IPv6CP closed on a dual-stack link: IPv4 stays up (openwrt/openwrt#9998)
     expect(v([...up, ...ll, 'IPV6CP terminated by peer'])).toBe('up');
-    expect(v(['IPV6CP terminated by peer', "netifd: Interface 'wan' has lost the connection"])).toBe('other');
+    const v6only = ['IPV6CP terminated by peer', "netifd: Interface 'wan' has lost the connection"];
+    expect(v(v6only)).toBe('other');
+    expect(parsePppdLog(v6only.join('\n')).attempts.at(-1)?.cause).toBe('ncp-closed');
+    expect(diagnose(v6only.join('\n')).hint).toMatch(/closed IPv6CP only.*option ipv6 '0'/);
     // the last protocol closed: pppd closes LCP ("No network protocols running") and the link ends
     expect(v([...up, 'IPCP terminated by peer', 'Connection terminated.'])).toBe('terminated_by_peer');
     expect(v([...up, 'IPCP terminated by peer'])).toBe('terminated_by_peer');
