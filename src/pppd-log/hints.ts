@@ -473,7 +473,7 @@ const FRONT_ENDS: Record<NonNullable<Attempt['frontEnd']>, HintPlace> = {
   wvdial: { fix: wvdialFix, next: wvdialNext, label: 'Next' },
   macos: { fix: macFix, next: macNext, label: 'Next on the Mac' },
   'accel-ppp': { fix: accelFix, next: (_v, a) => accelNext(a), label: 'Next on the server' },
-  xl2tpd: { fix: xl2tpdFix, next: () => XL2TPD_NEXT, label: 'Next' },
+  xl2tpd: { fix: xl2tpdFix, next: () => L2TP_NEXT, label: 'Next' },
 };
 
 /**
@@ -506,7 +506,8 @@ function xl2tpdFix(verdict: Verdict, attempt: Attempt): string | null {
   }
 }
 
-const XL2TPD_NEXT = '`logread | grep -E "xl2tpd|pppd"` (Debian: `journalctl -u xl2tpd -t pppd`), and with IPsec `ip xfrm state` (an SA for UDP 1701 each way)';
+/** Where an L2TP call's tunnel and call lines are, and the IPsec SA under it (a router's next command). */
+const L2TP_NEXT = '`logread | grep -E "xl2tpd|pppd"` (the tunnel and call lines), and with IPsec `ip xfrm state` (an SA for UDP 1701 each way)';
 
 /**
  * A server's log (pptpd or accel-ppp ran this pppd for a client): its peer is the client, and
@@ -936,7 +937,7 @@ function nextCommand(verdict: Verdict, attempt: Attempt): string {
       if (attempt.cause === 'pppoe-ac-refused') return `\`logread -e pppd | grep -e PADO -e PADS\` (the concentrator's words) and \`uci show network.${name} | grep -e service -e ac -e username\``;
       if (attempt.cause === 'pppoe-discovery') return `\`ifstatus ${name}\` and \`logread -e pppd\` (PADI/PADO), and the WAN port's link: \`ip link\``;
       if (attempt.cause === 'lcp-unanswered-line' || attempt.cause === 'peer-sent-text') return '`logread | grep -E "pppd|chat"` (the dial and the first LCP lines)';
-      if (attempt.cause === 'l2tp-no-ppp' || attempt.cause === 'l2tp-unanswered') return '`logread | grep -E "xl2tpd|pppd"` (the tunnel and call lines), and with IPsec `ip xfrm state` (an SA for UDP 1701 each way)';
+      if (attempt.cause === 'l2tp-no-ppp' || attempt.cause === 'l2tp-unanswered') return L2TP_NEXT;
       if (attempt.cause === 'pptp-call-not-up') return `\`logread -e pptp\` (does it reach "Outgoing call established"?), then \`nc -zv ${server} 1723\``;
       return "`lsmod | grep -e gre -e pptp` here, and on every NAT router on the way `lsmod | grep nf_nat_pptp`";
     case 'control_refused':

@@ -8,12 +8,12 @@
 
 import type { Attempt, Diagnosis, ParsedLog, Verdict } from './types.js';
 import { fromAccel, splitLog, type LogLine, type LogOrigin } from './lines.js';
-import { clientLeft, l2tpSession, newSession, scriptFailed, serverSide, sstpSession, type Session } from './session.js';
+import { clientLeft, l2tpSession, newSession, scriptFailed, serverSide, sstpSession, type EndEvent, type Session } from './session.js';
 import { isPptpSourceMessage, isSharedSourceMessage, isSourceMessage } from './source-messages.js';
 import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_REAPING, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, isSharedPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
-import { readXl2tpdAlone, xl2tpdLines } from './xl2tpd.js';
+import { XL2TPD_LNS_CALL, readXl2tpdAlone, xl2tpdLines, xl2tpdText } from './xl2tpd.js';
 
 export { hintFor };
 export { authFromOption, mppeFromOption, decodeScriptStatus } from './rules.js';
@@ -22,8 +22,6 @@ export type { EndEvent, EndKind, HookScript, Session } from './session.js';
 /** xl2tpd (a LAC) setting up the call its pppd will run on (control.c, xl2tpd.c). */
 const XL2TPD_CALL = /^(?:Call established with \S+, Local: |Calling on tunnel \d+|Connecting to host \S+, port 1701|Connection established to \S+, 1701)/;
 
-/** xl2tpd as the LNS (control.c control_finish on an ICCN): "Call established with H, PID: N, Unix: ...". */
-const XL2TPD_LNS_CALL = /^Call established with \S+, PID: (\d+)\b/;
 
 /** accel-ppp's dumps of the teardown it sends as a session ends (pptp.c ppp_finished, pptp_close; LCP's TermAck). */
 const ACCEL_TEARDOWN = /^(?:sent|rcvd) \[(?:PPTP (?:Call-Disconnect-Notify|Stop-Ctrl-Conn-(?:Request|Reply))|LCP Term(?:Ack|Req)|PPPoE PADT)\b/;
@@ -80,10 +78,6 @@ function speakerOf(l: LogLine): Speaker {
   return null;
 }
 
-// Tagged xl2tpd, or untagged (`journalctl -o cat`): its messages name their C function first
-// ("death_handler: Fatal signal 15 received", which without that name reads as pppd's crash).
-const xl2tpdText = (l: LogLine): string | null =>
-  l.source === 'ignored' && /^xl2tpd$/i.test(l.prog ?? '') ? l.msg : l.prog === null && l.source === 'unknown' ? l.raw.trim() : null;
 const xl2tpdHit = (l: LogLine): ReturnType<typeof ruleFor> => {
   const text = xl2tpdText(l);
   return text === null ? null : ruleFor(XL2TPD_RULES, text);
@@ -298,7 +292,7 @@ function startsNew(s: Session, l: LogLine, speaker: 'pppd' | 'pptp'): boolean {
  */
 function interleavedHosts(lines: LogLine[]): Map<string, LogLine[]> | null {
   // (xl2tpd's own lines too: a central log of routers whose only word on a call is xl2tpd's)
-  const spoken = lines.filter((l): l is LogLine & { host: string } => l.host !== undefined && ((l.source !== 'ignored' && l.source !== 'unknown') || /^xl2tpd$/i.test(l.prog ?? '')));
+  const spoken = lines.filter((l): l is LogLine & { host: string } => l.host !== undefined && ((l.source !== 'ignored' && l.source !== 'unknown') || xl2tpdText(l) !== null));
   const router = sameRouter(spoken);
   const turns: string[] = [];
   for (const l of spoken) if (turns[turns.length - 1] !== router(l.host)) turns.push(router(l.host));
@@ -523,7 +517,6 @@ function parseLines(lines: LogLine[]): { sessions: Session[]; isPppdLog: boolean
     if (reading) {
       const s = newSession(reading.evidence.pid);
       s.lines.push(...own);
-      s.started = true;
       s.xl2tpdAlone = reading;
       groupFor('raw', null).sessions.push(s);
       seen = true;
@@ -822,25 +815,26 @@ function settleSstp(s: Session): void {
  * IPv6CP up, IPv6CP on an IPv6-only link) and the log ends.
  */
 function settleNcpEnds(s: Session): void {
-  const ipv4Up = s.localIp !== null || s.ipcpAckRcvd !== null;
   s.ends = s.ends.filter((e, i) => {
-    if (!e.ncp) return true;
-    // (ccp.c's "MPPE disabled" as CCP goes down with the link is no end of its own)
-    const next = s.ends.slice(i + 1).find((n) => !n.ncp && n.kind !== 'mppe-disabled');
-    // pppd's own "No network protocols running" next: every protocol had closed
-    if (next?.kind === 'local-term' && /No network protocols/i.test(next.detail)) return true;
-    // the other protocol is up and stays open: this close cannot end the link (auth.c counts
-    // every network protocol opened), whatever ends it later
-    const otherUp = e.ncp === 'IPCP' ? s.ipv6Up !== null : ipv4Up;
-    const keep =
-      otherUp && !s.ends.some((o) => o.ncp !== undefined && o.ncp !== e.ncp)
-        ? false
-        : next
-          ? next.kind === 'terminated' || next.kind === 'hangup' || next.kind === 'peer-term'
-          : e.ncp === 'IPCP' || s.ipv6Up !== null;
-    if (!keep) s.ncpClosed = e.line;
-    return keep;
+    if (!e.ncp || ncpEndsLink(s, e, s.ends.slice(i + 1))) return true;
+    s.ncpClosed = e.line;
+    return false;
   });
+}
+
+/** Whether the peer's close of network protocol `e.ncp` ended the link, given the ends after it. */
+function ncpEndsLink(s: Session, e: EndEvent, later: readonly EndEvent[]): boolean {
+  // (ccp.c's "MPPE disabled" as CCP goes down with the link is no end of its own)
+  const next = later.find((n) => !n.ncp && n.kind !== 'mppe-disabled');
+  // pppd's own "No network protocols running": every protocol had closed
+  if (next?.kind === 'local-term' && /No network protocols/i.test(next.detail)) return true;
+  // the other protocol is up and stays open: this close cannot end the link (auth.c counts
+  // every network protocol opened), whatever ends it later
+  const otherUp = e.ncp === 'IPCP' ? s.ipv6Up !== null : s.localIp !== null || s.ipcpAckRcvd !== null;
+  if (otherUp && !s.ends.some((o) => o.ncp !== undefined && o.ncp !== e.ncp)) return false;
+  if (next) return next.kind === 'terminated' || next.kind === 'hangup' || next.kind === 'peer-term';
+  // the log ends: the only protocol up closed
+  return e.ncp === 'IPCP' || s.ipv6Up !== null;
 }
 
 /** Session → the contract's Attempt (verdict included). */

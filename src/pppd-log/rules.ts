@@ -16,6 +16,7 @@ import type { LogLine } from './lines.js';
 import { authFailure, authSuccess, clientLeft, markUp, upsertScript, type Session } from './session.js';
 import { SOURCE_MESSAGES } from './messages.gen.js';
 import { formatPattern } from './source-messages.js';
+import { XL2TPD_FATAL_SIGNAL, XL2TPD_PEER_CLOSED, XL2TPD_RETRIES } from './xl2tpd.js';
 
 /**
  * How a hang-up reads (an end's detail, then the attempt's endedBy): pptp's pty closing under
@@ -2475,7 +2476,7 @@ export const NM_WHILE_RUNNING_ROWS: ReadonlySet<string> = new Set(['nm-stopped-p
 export const XL2TPD_RULES: Rule[] = [
   {
     name: 'xl2tpd-peer-closed',
-    re: /^control_finish: Connection closed to (\S+), (serial|port) \d+ \((.*?)\)/,
+    re: XL2TPD_PEER_CLOSED,
     example: 'control_finish: Connection closed to 54.250.126.25, serial 1 ()',
     on: (s, m, l) => {
       if (!s.started || s.finished) return;
@@ -2489,7 +2490,7 @@ export const XL2TPD_RULES: Rule[] = [
     // stops pppd with SIGTERM (TRUST_PPPD_TO_DIE). Another tunnel's time-out (a second connect
     // failing) leaves this pppd running: only the signal that follows makes it this one's end.
     name: 'xl2tpd-tunnel-timeout',
-    re: /^Maximum retries exceeded for tunnel \d+/,
+    re: XL2TPD_RETRIES,
     example: 'Maximum retries exceeded for tunnel 38525.  Closing.',
     on: (s, _m, l) => {
       if (s.started && !s.finished) s.l2tpTimeout ??= l;
@@ -2497,7 +2498,7 @@ export const XL2TPD_RULES: Rule[] = [
   },
   {
     name: 'xl2tpd-stopped',
-    re: /^death_handler: Fatal signal (\d+) received/,
+    re: XL2TPD_FATAL_SIGNAL,
     example: 'death_handler: Fatal signal 15 received',
     on: (s, m, l) => {
       if (s.started && !s.finished) s.ends.push({ kind: 'signal', detail: `signal ${m[1] ?? ''}${signalName(Number(m[1]))} to xl2tpd, which closed pppd's pty`, line: l });

@@ -18,6 +18,27 @@
 import type { EndCause, Verdict } from './types.js';
 import type { LogLine } from './lines.js';
 
+// ---------- xl2tpd's messages (rules.ts XL2TPD_RULES and parse.ts read them too) ----------
+
+/** control.c control_finish: the peer's Call-Disconnect-Notify ("..., serial N (msg)") or StopCCN ("..., port N (msg), Local: .."). */
+export const XL2TPD_PEER_CLOSED = /^control_finish: Connection closed to (\S+), (serial|port) \d+ \((.*?)\)/;
+/** network.c control_xmit: a control message unacknowledged past its retries (older versions put the function's name first). */
+export const XL2TPD_RETRIES = /^(?:control_xmit: )?Maximum retries exceeded for tunnel \d+/;
+/** xl2tpd.c death_handler: xl2tpd stopped by a signal. */
+export const XL2TPD_FATAL_SIGNAL = /^death_handler: Fatal signal (\d+) received/;
+/** control.c control_finish on an ICCN, on an LNS: "Call established with H, PID: N, Unix: ..." (the pppd it started). */
+export const XL2TPD_LNS_CALL = /^Call established with \S+, PID: (\d+)\b/;
+
+/**
+ * xl2tpd's text of a line: tagged xl2tpd, or untagged (`journalctl -o cat`, a container's
+ * stdout) as written, since its messages name their C function first ("death_handler: Fatal
+ * signal 15 received", which without that name reads as pppd's crash). Null for other programs.
+ */
+export const xl2tpdText = (l: LogLine): string | null =>
+  l.source === 'ignored' && /^xl2tpd$/i.test(l.prog ?? '') ? l.msg : l.prog === null && l.source === 'unknown' ? l.raw.trim() : null;
+
+// ---------- a log of xl2tpd's lines alone ----------
+
 /** What xl2tpd's lines alone say of the last call they show. */
 export interface Xl2tpdReading {
   verdict: Verdict;
@@ -26,75 +47,96 @@ export interface Xl2tpdReading {
   cause?: EndCause;
 }
 
-type Row = readonly [RegExp, Verdict, string, EndCause?];
+interface End {
+  re: RegExp;
+  verdict: Verdict;
+  endedBy: (m: RegExpExecArray) => string;
+  cause?: EndCause;
+}
 
-/** A function-name prefix xl2tpd's log lines carry (`%s: ` with __FUNCTION__), which a paste may have lost. */
-const FN = (name: string): string => `(?:${name}: )?`;
-
-/** xl2tpd's messages that end a tunnel or a call, with what each says. */
-const ENDS: readonly Row[] = [
+/** xl2tpd's messages that end a tunnel or a call, with what each says (first match wins). */
+const ENDS: readonly End[] = [
   // aaa.c handle_challenge, control.c control_finish on an SCCRQ (LNS: "No secret for 'NAME'",
   // closing "No secret on our side") or an SCCRP (LAC: "No secret for authenticating to 'NAME'",
   // "No secret key for authenticating 'NAME'", closing "No secret key on our end/side")
-  [
-    new RegExp(`^(?:${FN('handle_challenge')}no secret found for us=|${FN('control_finish')}No secret (?:key )?for (?:authenticating )?(?:to )?'|Connection \\d+ closed to \\S+, port \\d+ \\(No secret (?:key )?on our (?:end|side)\\))`),
-    'config_error',
-    'xl2tpd has no tunnel secret for this peer (the `challenge` of its section needs an entry in its auth file, l2tp-secrets)',
-    'l2tp-secret',
-  ],
+  {
+    re: /^(?:handle_challenge: no secret found for us=|control_finish: No secret (?:key )?for (?:authenticating )?(?:to )?'|Connection \d+ closed to \S+, port \d+ \(No secret (?:key )?on our (?:end|side)\))/,
+    verdict: 'config_error',
+    endedBy: () => 'xl2tpd has no tunnel secret for this peer (the `challenge` of its section needs an entry in its auth file, l2tp-secrets)',
+    cause: 'l2tp-secret',
+  },
   // control.c control_finish on an SCCRQ from a peer no [lns] section allows (logged with debug only)
-  [new RegExp(`^${FN('control_finish')}Denied connection to unauthorized peer\\b`), 'config_error', 'the L2TP server refused a peer its [lns] sections do not allow (`ip range`, `lac`)', 'l2tp-secret'],
+  {
+    re: /^control_finish: Denied connection to unauthorized peer\b/,
+    verdict: 'config_error',
+    endedBy: () => 'the L2TP server refused a peer its [lns] sections do not allow (`ip range`, `lac`)',
+    cause: 'l2tp-secret',
+  },
   // the LNS answered our SCCRQ with a StopCCN saying so (get_lns failed: set_error "No Authorization")
-  [new RegExp(`^${FN('control_finish')}Connection closed to \\S+, port \\d+ \\(No Authorization\\)`), 'control_refused', 'the L2TP server refused the tunnel (No Authorization: none of its [lns] sections allows this client)', 'server-refused'],
+  {
+    re: /^control_finish: Connection closed to \S+, port \d+ \(No Authorization\)/,
+    verdict: 'control_refused',
+    endedBy: () => 'the L2TP server refused the tunnel (No Authorization: none of its [lns] sections allows this client)',
+    cause: 'server-refused',
+  },
   // xl2tpd.c l2tp_call: the peer's name in the [lac] section does not resolve
-  [/^Host name lookup failed for \S+/, 'control_refused', "the L2TP server's name does not resolve (the [lac] section's `lns`)"],
-  // network.c control_xmit (older versions prefixed the function name), then call.c call_close
-  [
-    new RegExp(`^(?:${FN('control_xmit')}Maximum retries exceeded for tunnel \\d+|Connection \\d+ closed to \\S+(?: \\S+)*, port \\d+ \\(Timeout\\))`),
-    'no_response',
-    'the L2TP peer did not answer: xl2tpd gave up on the tunnel after its retries',
-    'l2tp-unanswered',
-  ],
-  [new RegExp(`^${FN('control_finish')}Connection closed to \\S+, serial \\d+ \\(`), 'terminated_by_peer', 'the L2TP peer closed the call (Call-Disconnect-Notify)'],
-  [new RegExp(`^${FN('control_finish')}Connection closed to \\S+, port \\d+ \\(`), 'terminated_by_peer', 'the L2TP peer closed the tunnel (Stop-Control-Connection-Notification)'],
+  { re: /^Host name lookup failed for \S+/, verdict: 'control_refused', endedBy: () => "the L2TP server's name does not resolve (the [lac] section's `lns`)" },
+  // network.c control_xmit, then call.c call_close's own close of the tunnel
+  {
+    re: new RegExp(`${XL2TPD_RETRIES.source}|^Connection \\d+ closed to \\S+(?: \\S+)*, port \\d+ \\(Timeout\\)`),
+    verdict: 'no_response',
+    endedBy: () => 'the L2TP peer did not answer: xl2tpd gave up on the tunnel after its retries',
+    cause: 'l2tp-unanswered',
+  },
+  {
+    re: XL2TPD_PEER_CLOSED,
+    verdict: 'terminated_by_peer',
+    endedBy: (m) => `the L2TP peer closed ${m[2] === 'serial' ? 'the call (Call-Disconnect-Notify)' : 'the tunnel (Stop-Control-Connection-Notification)'}`,
+  },
   // xl2tpd.c lac_disconnect: `xl2tpd-control disconnect NAME` (or "d NAME" on its control pipe)
-  [new RegExp(`^${FN('lac_disconnect')}Disconnecting from \\S+, Local: \\d+, Remote: \\d+`), 'stopped_locally', 'xl2tpd was told to disconnect the call (xl2tpd-control)'],
-  [new RegExp(`^${FN('death_handler')}Fatal signal (\\d+) received`), 'stopped_locally', 'xl2tpd was stopped by a signal'],
+  { re: /^Disconnecting from \S+, Local: \d+, Remote: \d+/, verdict: 'stopped_locally', endedBy: () => 'xl2tpd was told to disconnect the call (xl2tpd-control)' },
+  { re: XL2TPD_FATAL_SIGNAL, verdict: 'stopped_locally', endedBy: () => 'xl2tpd was stopped by a signal' },
 ];
 
-/** Rows of ENDS that end a call in progress only: without one, or after the call ended, they are xl2tpd's own life. */
-const WHILE_CALL: ReadonlySet<string> = new Set(['stopped_locally']);
+/** The first of ENDS that a text is, with its match. */
+function endOf(text: string): [End, RegExpExecArray] | null {
+  for (const end of ENDS) {
+    const m = end.re.exec(text);
+    if (m) return [end, m];
+  }
+  return null;
+}
 
 /** The peer answered: a tunnel (SCCRP/SCCCN) or a call (ICRP/ICCN) came up. */
 const ANSWERED = /^(?:Connection established to \S+, \d+\.\s+Local: \d+, Remote: \d+|Call established with \S+, (?:Local|PID): )/;
 
 /** xl2tpd's lines that show a tunnel or a call being set up (a log of them is about a call). */
-const SETUP = new RegExp(`^(?:Connecting to host \\S+, port \\d+|${FN('get_call')}allocating new tunnel for host\\b|${FN('control_finish')}Peer requested tunnel \\d+ twice)|${ANSWERED.source}`);
+const SETUP = new RegExp(`^(?:Connecting to host \\S+, port \\d+|get_call: allocating new tunnel for host\\b|control_finish: Peer requested tunnel \\d+ twice)|${ANSWERED.source}`);
 
 /** An LNS's own log: it names the session the client's tunnel took, or the pppd it started for a call. */
-const LNS_SIDE = /LNS session is '|^Call established with \S+, PID: \d+/;
+const LNS_SIDE = new RegExp(`LNS session is '|${XL2TPD_LNS_CALL.source}`);
 
 /**
- * xl2tpd's messages in the exact words only it writes, for a line with no program name (a
- * container's stdout, `journalctl -o cat`): the bare "Connecting to host ..." (iperf3 prints that
- * too), "Call established with ..." or "Connection closed to ..." of other programs stay theirs.
+ * xl2tpd's messages in words only it writes, for an untagged line: other programs' "Connecting
+ * to host H, port P" (iperf3), "Call established with ..." or "Connection closed to ..." stay theirs.
  */
 const OWN = new RegExp(
   [
-    `^${FN('control_xmit')}Maximum retries exceeded for tunnel \\d+\\.\\s+Closing`,
+    XL2TPD_RETRIES.source,
     '^Connection \\d+ closed to \\S+(?: \\S+)*, port \\d+ \\(',
     '^Unable to deliver closing message for tunnel \\d+',
     '^Connecting to host \\S+, port 1701\\b',
     ANSWERED.source,
-    '^control_finish: ',
-    '^(?:handle_challenge: )?no secret found for us=',
-    `^${FN('get_call')}allocating new tunnel for host\\b`,
+    '^(?:control_finish|handle_challenge|get_call|death_handler): ',
   ].join('|'),
 );
 
 /** The lines xl2tpd wrote: under its tag, or untagged in words only it writes. */
 export function xl2tpdLines(lines: readonly LogLine[]): LogLine[] {
-  return lines.filter((l) => /^xl2tpd$/i.test(l.prog ?? '') || (l.prog === null && OWN.test(l.msg.trim())));
+  return lines.filter((l) => {
+    const text = xl2tpdText(l);
+    return text !== null && (l.prog !== null || OWN.test(text));
+  });
 }
 
 /**
@@ -103,39 +145,40 @@ export function xl2tpdLines(lines: readonly LogLine[]): LogLine[] {
  * pppd's lines: verdict.ts stoppedLocally); a call that came up after the last end, with no end
  * of its own yet, is the answer then (`other`: pppd's lines, elsewhere, tell the rest), as is a
  * call set up with no end at all; a new tunnel still unanswered leaves the end before it the
- * answer, as for pppd's unfinished retries. On an LNS's own log the peer closing is the client
+ * answer, as for pppd's unfinished retries. A stop (a signal, a disconnect) ends a call in
+ * progress only, not xl2tpd's own restart. On an LNS's own log the peer closing is the client
  * leaving. Null when xl2tpd's lines show no tunnel or call (its start-up, its stop alone).
  */
 export function readXl2tpdAlone(own: readonly LogLine[]): Xl2tpdReading | null {
-  let last: { row: Row; reading: Xl2tpdReading } | null = null;
+  let last: Xl2tpdReading | null = null;
   let setup: LogLine | null = null;
   let answered: LogLine | null = null;
-  const lns = own.some((l) => LNS_SIDE.test(l.msg.trim()));
+  let lastEnd: End | null = null;
+  const after = (l: LogLine | null): l is LogLine => l !== null && (last === null || l.index > last.evidence.index);
+  const lns = own.some((l) => LNS_SIDE.test(xl2tpdText(l) ?? ''));
   for (const l of own) {
-    const msg = l.msg.trim();
-    const row = ENDS.find(([re]) => re.test(msg));
-    if (!row) {
-      if (SETUP.test(msg)) setup = l;
-      if (ANSWERED.test(msg)) answered = l;
+    const text = xl2tpdText(l) ?? '';
+    const hit = endOf(text);
+    if (!hit) {
+      if (SETUP.test(text)) setup = l;
+      if (ANSWERED.test(text)) answered = l;
       continue;
     }
-    // a signal or a disconnect ends a call in progress, not xl2tpd's own restart
-    const inCall = setup !== null && (last === null || setup.index > last.reading.evidence.index);
-    if (WHILE_CALL.has(row[1]) && !inCall) continue;
+    const [end, m] = hit;
+    const inCall = after(setup);
+    if (end.verdict === 'stopped_locally' && !inCall) continue;
     // one end told twice (network.c's retries, then call_close's "Connection N closed ...
     // (Timeout)"; "No secret for authenticating", then the close it causes): its first line
-    if (last !== null && last.row[1] === row[1] && !inCall) continue;
-    let reading: Xl2tpdReading = { verdict: row[1], endedBy: row[2], evidence: l, ...(row[3] ? { cause: row[3] } : {}) };
-    const wasUp = answered !== null && (last === null || answered.index > last.reading.evidence.index);
-    if (row[3] === 'l2tp-unanswered' && wasUp) {
-      reading = { verdict: 'link_dead', endedBy: 'the L2TP peer stopped answering: xl2tpd gave up on the tunnel after its retries', evidence: l, cause: 'l2tp-dead' };
-    } else if (row[1] === 'terminated_by_peer' && lns) {
-      reading = { ...reading, endedBy: row[2].replace('the L2TP peer', 'the L2TP client'), cause: 'client-left' };
-    }
-    last = { row, reading };
+    if (end === lastEnd && !inCall) continue;
+    lastEnd = end;
+    const reading: Xl2tpdReading = { verdict: end.verdict, endedBy: end.endedBy(m), evidence: l, ...(end.cause ? { cause: end.cause } : {}) };
+    if (end.cause === 'l2tp-unanswered' && after(answered)) {
+      last = { verdict: 'link_dead', endedBy: 'the L2TP peer stopped answering: xl2tpd gave up on the tunnel after its retries', evidence: l, cause: 'l2tp-dead' };
+    } else if (end.verdict === 'terminated_by_peer' && lns) {
+      last = { ...reading, endedBy: reading.endedBy.replace('the L2TP peer', 'the L2TP client'), cause: 'client-left' };
+    } else last = reading;
   }
-  const pending = answered !== null && (last === null || answered.index > last.reading.evidence.index) ? answered : null;
-  const open = pending ?? (last === null ? setup : null);
+  const open = after(answered) ? answered : last === null ? setup : null;
   if (open) return { verdict: 'other', endedBy: "xl2tpd set up the L2TP call; pppd's own lines (how PPP went) are not in this log", evidence: open };
-  return last?.reading ?? null;
+  return last;
 }

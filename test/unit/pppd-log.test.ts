@@ -2320,7 +2320,7 @@ describe("xl2tpd's lines alone (xl2tpd's control.c, network.c, call.c)", () => {
     expect(diagnose("Connecting to host 203.0.113.9, port 1701\ncontrol_finish: No secret for 'lac1'").verdict).toBe('config_error');
     const lnsLog = d(["Connection established to 198.51.100.7, 500.  Local: 1, Remote: 2 (ref=0/0).  LNS session is 'default'", 'Call established with 198.51.100.7, PID: 3100, Unix: 0', 'control_finish: Connection closed to 198.51.100.7, serial 1 ()']);
     expect([lnsLog.verdict, lnsLog.endedBy]).toEqual(['terminated_by_peer', 'the L2TP client closed the call (Call-Disconnect-Notify)']);
-    expect(d([...lac, 'lac_disconnect: Disconnecting from 203.0.113.9, Local: 1, Remote: 2, Serial: 3 (Goodbye!)']).verdict).toBe('stopped_locally');
+    expect(d([...lac, 'Disconnecting from 203.0.113.9, Local: 1, Remote: 2']).verdict).toBe('stopped_locally');
   });
   it("gives each router of a central syslog its own reading of its xl2tpd lines", () => {
     const at = (host: string, pid: number, l: string): string => `Jun  1 10:00:00 ${host} xl2tpd[${pid}]: ${l}`;
