@@ -286,7 +286,7 @@ const TRANSFORMS: { name: string; fn: (t: string) => string; applies?: (t: strin
   { name: 'commented out "// "', fn: (t) => lines(t).map((l) => `// ${l}`).join('\n') },
   { name: 'commented out "# "', fn: (t) => lines(t).map((l) => `# ${l}`).join('\n') },
   // Markdown inline code around each line instead of a fence
-  // (not to a paste that has backticks already: the transform leaves such lines out)
+  // (not to a paste that has backticks already: wrapping its lines in more would change their text)
   {
     name: 'Markdown inline code on every line',
     fn: (t) => lines(t).filter((l) => l.trim() !== '').map((l) => `\`${l}\``).join('\n'),
