@@ -243,9 +243,15 @@ function unwrap(rows: readonly Row[]): { line: string; index: number }[] {
         // Evaluated only when the decision needs it (a rule scan per line: most lines of most
         // logs are decided by `fits` and the header alone).
         const message = (): boolean => beginsMessage(l.trim()) || innerMessage(l.trim()) !== null;
-        // Two pieces that make one message pppd prints only together were one line.
-        const whole = (): boolean =>
-          !isSourceMessage(messageOf(before)) && (isSourceMessage(messageOf(`${before} ${l.trim()}`)) || isSourceMessage(messageOf(before + l.trim())));
+        // Two pieces that make one message pppd prints only together were one line: a header
+        // cut from its message too. (Not a piece with words of its own that messageOf drops
+        // as a prefix, such as a lone "#" of wvdial's relayed binary noise: the message is then
+        // the line's own.)
+        const together = (joined: string): boolean => {
+          const m = messageOf(joined);
+          return isSourceMessage(m) && (m !== messageOf(l) || messageOf(before) === '');
+        };
+        const whole = (): boolean => !isSourceMessage(messageOf(before)) && (together(`${before} ${l.trim()}`) || together(before + l.trim()));
         // pptp's "log[func:file.c:N]: " header (util.c) cut inside its brackets: the rest of it
         // starts the next row, whatever message follows.
         const cutHeader = PPTP_HEADER_CUT.test(before) && /^[^\s\]]*\]:/.test(l.trim());
@@ -511,8 +517,8 @@ const COMPOSE = /^[\w.-]+[ \t]+\|[ \t]?/;
 // relays ("[10:20:30] VPN: ", "[10:20:30.123] ").
 const FRONTEND_CLOCK = /^[ \t]*\[\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d{1,6})?\][ \t]*(?:[A-Za-z][\w.-]{0,20}:[ \t]+)?/;
 // (`grep -n`'s "12:Connect: ..." too: the number and a colon against the line's first letter,
-// or against a shell prompt's "~ # ")
-const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?|:(?=[A-Za-z/<>[*~\t]|-?->|$))/;
+// a shell prompt's "~ # " or a terminal's echoed "^C")
+const LINE_NUMBER = /^[ \t]*\d{1,6}(?:\t|: | \| ?|:(?=[A-Za-z/<>[*~\t]|\^C|-?->|$))/;
 // `cat -A` ends every line with "$" (and shows a tab as "^I").
 const CAT_A_END = /\$[ \t]*$/;
 // A clock alone in front of every line: moreutils' `ts '%H:%M:%S'`, a GUI's log window, a
@@ -703,16 +709,19 @@ export function normalizeText(text: string): string {
 // flaky"; "WvDial<*1>: ..." in its WvLog form) and gnome-ppp's log window around wvdial
 // ("GNOME PPP: STDERR: --> ..."). The modem's own echo between them has no "-->": per line.
 const RELAY = /^[ \t]*(?:GNOME PPP: (?:STDERR|STDOUT): ?)?(?:(?:--?> ?)+|Wv[A-Za-z]+<[^>\s]*>: ?)?/;
-const unrelay = (line0: string): string => {
+const relayed = (line0: string): string => {
   // wvdial run in the background (`wvdial &`) writes its next line after the shell's prompt
   // ("root@box:~# --> local  IP address ..."): the prompt is the terminal's, not the message's.
   const p = PROMPT.exec(line0);
   const line = p && /^(?:--?> ?)+\S/.test(line0.slice(p[0].length)) ? line0.slice(p[0].length) : line0;
   const m = RELAY.exec(line);
-  // A terminal echoes the Ctrl-C that stopped `pon ... nodetach` in front of pppd's next line
-  // ("^CTerminating on signal 2").
-  return (m && m[0].trim() !== '' ? line.slice(m[0].length) : line).replace(/^\^C(?=[A-Z])/, '');
+  return m && m[0].trim() !== '' ? line.slice(m[0].length) : line;
 };
+// A terminal echoes the Ctrl-C that stopped `pon ... nodetach` (or wvdial) in front of the next
+// line printed ("^CTerminating on signal 2", "^CCaught signal 2: ..."): a line of its own, never
+// the wrapped rest of the one before.
+const CTRL_C_ECHO = /^\^C(?=[A-Z])/;
+const unrelay = (line0: string): string => relayed(line0).replace(CTRL_C_ECHO, '');
 
 // A web page or a chat that lost a paste's line breaks runs syslog lines together: "... opening
 // GRE) Jan  2 07:26:11 fr pppd[1605]: Plugin ... Jan  2 07:26:11 fr pptpd[1604]: GRE: ...". A
@@ -751,10 +760,11 @@ interface Row {
 /** A paste's lines, its decoration off, each line's frame read, ready to be unwrapped. */
 function pastedRows(text: string): Row[] {
   const { lines: undecorated, items } = stripDecoration(joinJournalRecords(normalizeText(decodeEntities(stripHtml(text))).split(/\r\n|\r|\n/)));
-  const framed = undecorated.map(unframeLine).map(unrelay);
+  const unframed = undecorated.map(unframeLine);
+  const framed = unframed.map(unrelay);
   const decoded = decodeQuotedPrintable(framed);
   // (a mail decoded from quoted-printable has its lines joined anew: no list marks kept)
-  return splitRunTogether(decoded.map((line, i) => ({ line, item: decoded === framed && items.has(i) })));
+  return splitRunTogether(decoded.map((line, i) => ({ line, item: decoded === framed && (items.has(i) || CTRL_C_ECHO.test(relayed(unframed[i] ?? ''))) })));
 }
 
 /** A captured log's lines (LogOrigin), each line's frame read, blank ones left out. */

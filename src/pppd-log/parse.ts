@@ -9,7 +9,7 @@
 import type { Attempt, Diagnosis, ParsedLog, Verdict } from './types.js';
 import { fromAccel, splitLog, type LogLine, type LogOrigin } from './lines.js';
 import { clientLeft, l2tpSession, newSession, scriptFailed, serverSide, sstpSession, type EndEvent, type Session } from './session.js';
-import { isPptpSourceMessage, isSharedSourceMessage, isSourceMessage } from './source-messages.js';
+import { SOURCE_HEADS, cutMessage, isPptpSourceMessage, isSharedSourceMessage, isSourceMessage } from './source-messages.js';
 import { FRONT_END_ROWS, POST_MORTEM_ROWS, HANGUP, SSL_VPN_TEARDOWN, NM_RULES, NM_WHILE_RUNNING_ROWS, PPPD_RULES, PPTP_RULES, PPTPD_REAPING, PPTPD_RULES, XL2TPD_RULES, SIGHUP, connectsWithoutPty, isBarePptpMessage, isFreshLine, isPppdMessage, isSharedPppdMessage, pptpMessage, ruleFor, mppeFromOption } from './rules.js';
 import { authFailureWasWarning, decideVerdict } from './verdict.js';
 import { hintFor } from './hints.js';
@@ -346,7 +346,7 @@ function sameRouter(spoken: (LogLine & { host: string })[]): (host: string) => s
  * router's logread), the host that logged last at the end of each kind.
  */
 export function parseSessions(text: string, origin: LogOrigin = {}): { sessions: Session[]; isPppdLog: boolean } {
-  const lines = splitLog(text, origin);
+  const lines = mendCutEnd(splitLog(text, origin));
   const hosts = interleavedHosts(lines);
   if (hosts === null) {
     const { sessions, isPppdLog } = parseLines(lines);
@@ -357,6 +357,22 @@ export function parseSessions(text: string, origin: LogOrigin = {}): { sessions:
     .sort((a, b) => Number(a.pptp) - Number(b.pptp) || a.last - b.last)
     .flatMap((p) => p.sessions.map((x) => Object.assign(x, { host: p.host })));
   return { sessions, isPppdLog: parts.some((p) => p.isPppdLog) };
+}
+
+// The message texts a cut last line is completed from: the sources' literal heads and the lines
+// the rules were written from ("CHAP authentication succeeded": chap-new.c prints the method
+// through a conversion).
+const CUT_HEADS: readonly string[] = [...SOURCE_HEADS, ...[...PPPD_RULES, ...PPTP_RULES].map((r) => r.example)];
+
+/**
+ * A paste (or a stored copy of one) may end in the middle of a word of its last line: that
+ * line's message, when its words begin exactly one of the sources' messages, is that message
+ * ("CHAP authentication succeede"). Only the last line can be cut so.
+ */
+function mendCutEnd(lines: LogLine[]): LogLine[] {
+  const last = lines[lines.length - 1];
+  const whole = last && last.source !== 'ignored' ? cutMessage(last.msg, CUT_HEADS) : null;
+  return last && whole ? [...lines.slice(0, -1), { ...last, msg: whole }] : lines;
 }
 
 /** Parses one host's lines (see parseSessions); `pptp`: some of its pppd processes are PPTP's. */

@@ -13,7 +13,7 @@
 
 import type { AuthProtocol, MppeInfo } from './types.js';
 import type { LogLine } from './lines.js';
-import { authFailure, authSuccess, clientLeft, markUp, upsertScript, type Session } from './session.js';
+import { CONNECT_TIME_END, authFailure, authSuccess, clientLeft, markUp, upsertScript, type Session } from './session.js';
 import { SOURCE_MESSAGES } from './messages.gen.js';
 import { formatPattern } from './source-messages.js';
 import { XL2TPD_FATAL_SIGNAL, XL2TPD_PEER_CLOSED, XL2TPD_RETRIES } from './xl2tpd.js';
@@ -1247,7 +1247,7 @@ export const PPPD_RULES: Rule[] = [
       if (Number(m[1]) >= 1) s.connectTime ??= l;
       // only a link on a kernel PPP unit has a connect time: the kernel has PPP
       s.kernelPpp ??= l;
-      if (!s.ends.some((e) => e.kind === 'terminated')) s.ends.push({ kind: 'terminated', detail: 'the link went down (pppd printed its connect time)', line: l });
+      if (!s.ends.some((e) => e.kind === 'terminated')) s.ends.push({ kind: 'terminated', detail: CONNECT_TIME_END, line: l });
     },
   },
   // --- timeouts (fsm.c: "%s: timeout sending Config-Requests") ---
@@ -1281,6 +1281,20 @@ export const PPPD_RULES: Rule[] = [
     on: (s, m, l) => {
       const n = Number(m[1]);
       s.ends.push({ kind: 'signal', detail: `signal ${n}${signalName(n)} (pppd killed)`, line: l });
+    },
+  },
+  {
+    // wvdial.cc signalhandler: wvdial caught SIGINT (Ctrl-C), SIGTERM or SIGHUP and hangs up:
+    // it stops its pppd (wvdialer.cc hangup: SIGTERM) and prints "Disconnecting at ...". On a
+    // link that was up with nothing else ending it, the paste's end there (pppd's own
+    // "Terminating on signal 15" not shown) is the link stopped on purpose; while still dialing
+    // it tells nothing of the dial (labels read that dial, not the stop).
+    name: 'wvdial-caught-signal',
+    re: /^Caught signal #?(\d+):\s+Attempting to exit gracefully/,
+    example: 'Caught signal 2:  Attempting to exit gracefully...',
+    on: (s, m, l) => {
+      const n = Number(m[1]);
+      if (s.upLine !== null && s.ends.length === 0) s.ends.push({ kind: 'signal', detail: `wvdial (it caught signal ${n}${signalName(n)} and stops its pppd)`, line: l });
     },
   },
   {
@@ -2175,7 +2189,12 @@ export const PPTP_RULES: Rule[] = [
       // "read error: %s", pptp_write_some and pptp_send_ctrl_packet "write error: %s"): the
       // call manager then shuts down and pptp's pty closes under pppd. (EBADF is pptp writing to
       // a connection it had closed itself: bookkeeping after another end.)
-      if (/^pptp_(?:read_some|write_some|send_ctrl_packet)\b/.test(where) && /^(?:read|write) error: (?!Bad file descriptor)/.test(m.input)) return void controlFailed(s, l, m.input);
+      // On a connection already set up (the server's Start-Control-Connection-Reply came) the
+      // error ends a connection that worked: it was not refused.
+      if (/^pptp_(?:read_some|write_some|send_ctrl_packet)\b/.test(where) && /^(?:read|write) error: (?!Bad file descriptor)/.test(m.input)) {
+        if (!s.controlUp) return void controlFailed(s, l, m.input);
+        return void s.ends.push({ kind: 'pptp-link-error', detail: `pptp: ${m.input}`, line: l });
+      }
       if (levelOf(l) === 'log') return;
       // pptp_gre.c decaps_hdlc() reads pppd's pty: EIO there is pppd having closed it, printed
       // after pppd's own end ("pppd may have shutdown, see pppd log"): its consequence.

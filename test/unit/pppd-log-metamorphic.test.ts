@@ -317,11 +317,13 @@ const KNOWN_FAILURES: Record<string, number> = {
   "HTML entities": 0,
   "cat -n line numbers": 0,
   // a mail's wrapped or quoted-printable lines numbered one by one (grep numbers the file's
-  // lines, not a mail's soft-broken rows), and a paste whose every line carries trailing blanks;
-  // and a DSL router's numbered, newest-first log page (field44-p-pastebin-tp-link-...): "1:302 2017-04-21
+  // lines, not a mail's soft-broken rows); and a DSL router's numbered, newest-first log page
+  // (field44-p-pastebin-tp-link-...): "1:302 2017-04-21
   // 14:04:11 PPP Information ..." is no router row, so its order is not turned and its unfinished
-  // last attempt (which heard the peer, stop 39) is not told from the one before
-  "grep -n line numbers": 4,
+  // last attempt (which heard the peer, stop 39) is not told from the one before. (Stop 42: a
+  // terminal's echoed "^C" after grep's number, "32:^CCaught signal 2: ...", is read as the
+  // number and a line of its own, field24-ubuntuforums-kubuntu-3-ireland-... right again.)
+  "grep -n line numbers": 3,
   "cat -A line ends": 0,
   "HTML <br> line ends": 0,
   "[code] fence": 0,
@@ -381,13 +383,13 @@ const KNOWN_FAILURES: Record<string, number> = {
   // one 130-character line of pppd's exit status (the man page's sentence for 0); cut in rows,
   // neither half is the sentence, and the rest is openfortivpn's own (no pppd log then)
   "wrapped at 80 columns": 1,
-  // wvdial's console (field25-ubuntuforums-phone-acm0-gprs-wvdial-...): the relayed binary noise
-  // lines "WvDial<*1>: pppd: [10]...[06][08]" that the 72-column wrap leaves short read as a mail's
-  // wrapped rows, and "Terminating on signal 15" is joined onto one of them; a first line a page
-  // already ran five syslog records into (field30-freshtomato-r7000-...), cut into rows whose
-  // joins fall inside the address (as for the terminal rows)
-  // and (batch 32) the openfortivpn exit-status line of the 80-column wrap above
-  "wrapped at 72 columns": 3,
+  // a first line a page already ran five syslog records into (field30-freshtomato-r7000-...), cut
+  // into rows whose joins fall inside the address (as for the terminal rows)
+  // and (batch 32) the openfortivpn exit-status line of the 80-column wrap above. (Stop 42:
+  // wvdial's console, field25-ubuntuforums-phone-acm0-gprs-wvdial-..., whose relayed binary noise
+  // rows took the echoed "^CTerminating on signal 15" as their wrapped tail, is right again: a
+  // line a terminal's "^C" begins continues none.)
+  "wrapped at 72 columns": 2,
   // BBCode a poster put around lines ("[COLOR=...]...[/COLOR]", "[FONT=...]") cut in two by the
   // transform's 80 columns (field13-intrepid-nm-pptp-windows-server-font-tags-...,
   // field17-intrepid-usb-modem-...): a terminal shows no BBCode, a forum adds it around whole lines;

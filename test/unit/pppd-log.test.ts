@@ -19,6 +19,7 @@ import { splitLog } from '../../src/pppd-log/lines.js';
 import { FATAL_OPTION_FORMATS, rasErrorOf } from '../../src/pppd-log/rules.js';
 import { SOURCE_MESSAGES } from '../../src/pppd-log/messages.gen.js';
 import { PPTP_QUIT } from '../../src/pppd-log/verdict.js';
+import { cutMessage } from '../../src/pppd-log/source-messages.js';
 
 /** How diagnose says the last attempt ended. */
 const endedBy = (lines: string[]): string | null => diagnose(lines.join('\n')).endedBy;
@@ -1237,6 +1238,19 @@ describe('pastes from mail archives and front ends', () => {
 });
 
 describe('what a cut or mangled paste still tells', () => {
+  it('makes whole a last line cut inside a word when one message of the sources or the rules begins so, and no other line', () => {
+    const stopped = ['Jan 08 14:05:36 h pppd[100]: Connect: ppp0 <--> /dev/ttyUSB0', 'Jan 08 14:05:36 h pppd[100]: local  IP address 10.1.2.3', 'Jan 08 14:05:36 h pppd[100]: remote IP address 10.64.64.64', 'Jan 08 14:05:36 h pppd[100]: Terminating on signal 15', 'Jan 08 14:05:37 h pppd[100]: Exit.'];
+    const redial = ['Jan 08 14:05:46 h pppd[200]: pppd 2.4.5 started by u, uid 500', 'Jan 08 14:05:46 h pppd[200]: Connect: ppp0 <--> /dev/ttyUSB0'];
+    // the redial had authenticated when the log ends: it is getting further than the stopped link
+    expect(diagnose([...stopped, ...redial, 'Jan 08 14:05:46 h pppd[200]: CHAP authentication succeede'].join('\n')).verdict).toBe('other');
+    // cut at a word's end, or too short to tell: nothing is made up
+    expect(diagnose([...stopped, ...redial, 'Jan 08 14:05:46 h pppd[200]: CHAP authentication'].join('\n')).verdict).toBe('stopped_locally');
+    expect(cutMessage('CHAP authentication succeede', ['CHAP authentication succeeded', 'CHAP authentication succeeded: Welcome'])).toBe('CHAP authentication succeeded');
+    expect(cutMessage('LCP: timeout sendi', ['LCP: timeout sending Config-Requests'])).toBe('LCP: timeout sending');
+    expect(cutMessage('Remote message: Acc', ['Remote message: Access denied', 'Remote message: Accounting'])).toBeNull();
+    expect(cutMessage('peer refused to authent')).toBe('peer refused to authenticate');
+    expect(cutMessage('Connect: pp')).toBeNull();
+  });
   it("takes proxy ARP's warning for IPCP up (ipcp_up() makes the entry just before printing the addresses)", () => {
     const text = ['Connect: ppp0 <--> /dev/pts/3', 'CHAP authentication succeeded', 'MPPE 128-bit stateless compression enabled', 'Cannot determine ethernet address for proxy ARP'].join('\n');
     expect(diagnose(text).verdict).toBe('up');
@@ -1726,6 +1740,15 @@ describe("NetworkManager's words for pppd's exit status (nm-ppp-manager.c)", () 
 });
 
 describe("pptp's call manager", () => {
+  it('reads a socket error on a control connection the server had set up as that connection ending, not as one refused', () => {
+    const at = (m: string): string => `Jun  5 15:10:21 h pptp[10116]: anon log[${m}`;
+    const setUp = [at("ctrlp_disp:pptp_ctrl.c:738]: Received Start Control Connection Reply"), at('ctrlp_disp:pptp_ctrl.c:772]: Client connection established.'), at("ctrlp_disp:pptp_ctrl.c:896]: Outgoing call established (call ID 0, peer's call ID 9472).")];
+    const broken = [at('pptp_send_ctrl_packet:pptp_ctrl.c:599]: write error: Broken pipe'), at('call_callback:pptp_callmgr.c:77]: Closing connection')];
+    const d = diagnose([...setUp, ...broken].join('\n'));
+    expect([d.verdict, d.endedBy]).toEqual(['other', 'pptp: write error: Broken pipe']);
+    // the same error before the server ever answered: the connection did not work
+    expect(diagnose([at("ctrlp_rep:pptp_ctrl.c:251]: Sent control packet type is 1 'Start-Control-Connection-Request'"), ...broken].join('\n')).verdict).toBe('control_refused');
+  });
   it("reads its 'Invalid IP address' for a server it cannot use as the control connection failing", () => {
     expect(diagnose('pptp[12]: anon fatal[callmgr_main:pptp_callmgr.c:130]: Invalid IP address: vpn.example').verdict).toBe('control_refused');
   });
@@ -2127,6 +2150,25 @@ describe("rp-pppoe's user-space client under pppd's pty", () => {
 
 // wvdial 1.61 (wvdialer.cc, wvdialmon.cc): its console's word on pppd after the link was up
 describe("wvdial's word on a pppd whose link was up", () => {
+  const dialled = ['--> Carrier detected.  Starting PPP immediately.', '--> Starting pppd at Sun Apr 20 13:23:15 2008', '--> Pid of pppd: 2153', '--> Using interface ppp0'];
+  const noise = ['--> pppd: \uFFFD[0c]# `', '--> #'];
+  it('reads the addresses between relayed binary noise whose newline left a lone "#" row (batch 47)', () => {
+    const d = diagnose([...dialled, ...noise, ...noise, ...noise, '--> local  IP address 10.0.18.23', ...noise, '--> remote IP address 10.64.64.64', ...noise].join('\n'));
+    expect([d.verdict, d.localIp, d.remoteIp]).toEqual(['up', '10.0.18.23', '10.64.64.64']);
+  });
+  it("reads wvdial's Ctrl-C on an up link as a local stop, its echoed ^C starting a line of its own (wvdial.cc signalhandler; batch 47)", () => {
+    const up = [...dialled, '--> pppd: p[18]z', '--> local  IP address 115.241.2.120', '--> pppd: p[18]z', '--> remote IP address 220.224.141.145', '--> pppd: p[18]z'];
+    expect(diagnose([...up, '^CCaught signal 2:  Attempting to exit gracefully...'].join('\n')).verdict).toBe('stopped_locally');
+    // while the modem still dials, the stop says nothing of the dial
+    expect(diagnose(['--> Modem initialized.', '--> Sending: ATDT*99#', '--> Waiting for carrier.', '^CCaught signal 2:  Attempting to exit gracefully...'].join('\n')).verdict).not.toBe('stopped_locally');
+  });
+  it('reads addresses after pppd printed its connect time, with nothing else ending the link, as IPCP up again (ipcp.c ipcp_down prints it too; batch 47)', () => {
+    const first = ['--> local  IP address 10.32.129.229', '--> remote IP address 203.78.47.18', '--> primary   DNS address 10.11.12.13'];
+    const again = ['--> Connect time 0.1 minutes.', '--> local  IP address 10.32.129.229', '--> remote IP address 203.78.47.18', '--> primary   DNS address 202.140.96.51'];
+    expect(diagnose([...dialled, ...first, ...again].join('\n')).verdict).toBe('up');
+    // with only the connect time after the addresses, the link went down
+    expect(diagnose([...dialled, ...first, '--> Connect time 0.1 minutes.'].join('\n')).verdict).not.toBe('up');
+  });
   const up = ['--> Carrier detected.  Starting PPP immediately.', '--> Starting pppd at Sun Dec  6 16:00:00 2026', '--> Pid of pppd: 2345', '--> Using interface ppp0', '--> local  IP address 10.64.12.34', '--> remote IP address 10.64.64.64'];
   it("reads 'The PPP daemon has died' with a status no row names as the link gone, not up", () => {
     const d = diagnose([...up, '--> Disconnecting at Sun Dec  6 16:34:05 2026', '--> The PPP daemon has died: Fatal pppd error (exit code = 1)'].join('\n'));
@@ -2299,10 +2341,10 @@ describe("xl2tpd's lines alone (xl2tpd's control.c, network.c, call.c)", () => {
     expect(d([...lac, 'Maximum retries exceeded for tunnel 1.  Closing.', ...lac]).verdict).toBe('no_response');
     expect(parsePppdLog(['xl2tpd version xl2tpd-1.3.12 started on gw PID:812', 'Listening on IP address 0.0.0.0, port 1701'].map((l) => `xl2tpd[812]: ${l}`).join('\n')).isPppdLog).toBe(false);
   });
-  it('reads a tunnel that died after the call was up as link_dead, a call that came up after an end as the answer, a restart alone as no call (review 41)', () => {
+  it('reads a tunnel that timed out after the call was up as the peer not answering (no pppd line shows the link up), a call that came up after an end as the answer, a restart alone as no call (review 41, batch 47)', () => {
     const up = [...lac, "Connection established to 203.0.113.9, 1701.  Local: 1, Remote: 2 (ref=0/0).", 'Call established with 203.0.113.9, Local: 3, Remote: 4, Serial: 1'];
     const timeout = ['Maximum retries exceeded for tunnel 1.  Closing.', 'Connection 1 closed to 203.0.113.9, port 1701 (Timeout)'];
-    expect(d([...up, ...timeout]).verdict).toBe('link_dead');
+    expect(d([...up, ...timeout]).verdict).toBe('no_response');
     expect(d([...lac, ...timeout, ...up]).verdict).toBe('other');
     // a signal ends a call in progress, not xl2tpd's own restart, nor a tunnel already ended
     expect(parsePppdLog(text(['death_handler: Fatal signal 15 received', 'xl2tpd version xl2tpd-1.3.12 started on gw PID:812', 'Listening on IP address 0.0.0.0, port 1701'])).isPppdLog).toBe(false);
