@@ -346,7 +346,8 @@ function sameRouter(spoken: (LogLine & { host: string })[]): (host: string) => s
  * router's logread), the host that logged last at the end of each kind.
  */
 export function parseSessions(text: string, origin: LogOrigin = {}): { sessions: Session[]; isPppdLog: boolean } {
-  const lines = mendCutEnd(splitLog(text, origin));
+  // (the router's own lines, read over SSH, are whole)
+  const lines = origin.captured ? splitLog(text, origin) : mendCutEnd(splitLog(text, origin));
   const hosts = interleavedHosts(lines);
   if (hosts === null) {
     const { sessions, isPppdLog } = parseLines(lines);

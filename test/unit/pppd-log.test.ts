@@ -1242,7 +1242,10 @@ describe('what a cut or mangled paste still tells', () => {
     const stopped = ['Jan 08 14:05:36 h pppd[100]: Connect: ppp0 <--> /dev/ttyUSB0', 'Jan 08 14:05:36 h pppd[100]: local  IP address 10.1.2.3', 'Jan 08 14:05:36 h pppd[100]: remote IP address 10.64.64.64', 'Jan 08 14:05:36 h pppd[100]: Terminating on signal 15', 'Jan 08 14:05:37 h pppd[100]: Exit.'];
     const redial = ['Jan 08 14:05:46 h pppd[200]: pppd 2.4.5 started by u, uid 500', 'Jan 08 14:05:46 h pppd[200]: Connect: ppp0 <--> /dev/ttyUSB0'];
     // the redial had authenticated when the log ends: it is getting further than the stopped link
-    expect(diagnose([...stopped, ...redial, 'Jan 08 14:05:46 h pppd[200]: CHAP authentication succeede'].join('\n')).verdict).toBe('other');
+    const cut = [...stopped, ...redial, 'Jan 08 14:05:46 h pppd[200]: CHAP authentication succeede'].join('\n');
+    expect(diagnose(cut).verdict).toBe('other');
+    // the router's own lines (read over SSH) are whole: nothing to mend there
+    expect(diagnose(cut, { captured: true }).verdict).toBe('stopped_locally');
     // cut at a word's end, or too short to tell: nothing is made up
     expect(diagnose([...stopped, ...redial, 'Jan 08 14:05:46 h pppd[200]: CHAP authentication'].join('\n')).verdict).toBe('stopped_locally');
     expect(cutMessage('CHAP authentication succeede', ['CHAP authentication succeeded', 'CHAP authentication succeeded: Welcome'])).toBe('CHAP authentication succeeded');
