@@ -717,10 +717,10 @@ const relayed = (line0: string): string => {
   const m = RELAY.exec(line);
   return m && m[0].trim() !== '' ? line.slice(m[0].length) : line;
 };
-// A terminal echoes the Ctrl-C that stopped `pon ... nodetach` (or wvdial) in front of the next
-// line printed ("^CTerminating on signal 2", "^CCaught signal 2: ..."): a line of its own, never
+// A terminal echoes the Ctrl-C that stopped `pon ... nodetach` (or wvdial), once per press, in
+// front of the next line printed ("^CTerminating on signal 2", "^CCaught signal 2: ..."): a line of its own, never
 // the wrapped rest of the one before.
-const CTRL_C_ECHO = /^\^C(?=[A-Z])/;
+const CTRL_C_ECHO = /^(?:\^C)+(?=[A-Z])/;
 const unrelay = (line0: string): string => relayed(line0).replace(CTRL_C_ECHO, '');
 
 // A web page or a chat that lost a paste's line breaks runs syslog lines together: "... opening

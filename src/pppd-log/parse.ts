@@ -367,8 +367,10 @@ const CUT_HEADS: readonly string[] = [...SOURCE_HEADS, ...[...PPPD_RULES, ...PPT
 
 /**
  * A paste (or a stored copy of one) may end in the middle of a word of its last line: that
- * line's message, when its words begin exactly one of the sources' messages, is that message
- * ("CHAP authentication succeede"). Only the last line can be cut so.
+ * line's message is made whole when the known messages it begins agree on the rest of the word
+ * ("CHAP authentication succeede", source-messages.ts cutMessage). Only the last line read is
+ * tried: for a paste turned newest-first, or pppd's lines after pptp's "log[...]: " prefix, the
+ * cut line is not mended.
  */
 function mendCutEnd(lines: LogLine[]): LogLine[] {
   const last = lines[lines.length - 1];

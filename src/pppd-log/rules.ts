@@ -13,7 +13,7 @@
 
 import type { AuthProtocol, MppeInfo } from './types.js';
 import type { LogLine } from './lines.js';
-import { CONNECT_TIME_END, authFailure, authSuccess, clientLeft, markUp, upsertScript, type Session } from './session.js';
+import { authFailure, authSuccess, clientLeft, markUp, upsertScript, type Session } from './session.js';
 import { SOURCE_MESSAGES } from './messages.gen.js';
 import { formatPattern } from './source-messages.js';
 import { XL2TPD_FATAL_SIGNAL, XL2TPD_PEER_CLOSED, XL2TPD_RETRIES } from './xl2tpd.js';
@@ -1247,7 +1247,7 @@ export const PPPD_RULES: Rule[] = [
       if (Number(m[1]) >= 1) s.connectTime ??= l;
       // only a link on a kernel PPP unit has a connect time: the kernel has PPP
       s.kernelPpp ??= l;
-      if (!s.ends.some((e) => e.kind === 'terminated')) s.ends.push({ kind: 'terminated', detail: CONNECT_TIME_END, line: l });
+      if (!s.ends.some((e) => e.kind === 'terminated')) s.ends.push({ kind: 'terminated', detail: 'the link went down (pppd printed its connect time)', line: l, connectTime: true });
     },
   },
   // --- timeouts (fsm.c: "%s: timeout sending Config-Requests") ---
@@ -2189,10 +2189,11 @@ export const PPTP_RULES: Rule[] = [
       // "read error: %s", pptp_write_some and pptp_send_ctrl_packet "write error: %s"): the
       // call manager then shuts down and pptp's pty closes under pppd. (EBADF is pptp writing to
       // a connection it had closed itself: bookkeeping after another end.)
-      // On a connection already set up (the server's Start-Control-Connection-Reply came) the
-      // error ends a connection that worked: it was not refused.
+      // On a call already set up ("Outgoing call established": the server accepted the control
+      // connection and the call) the error ends a connection that worked: it was not refused.
+      // (Before the call, as for a bare EOF then, the server would not keep the connection.)
       if (/^pptp_(?:read_some|write_some|send_ctrl_packet)\b/.test(where) && /^(?:read|write) error: (?!Bad file descriptor)/.test(m.input)) {
-        if (!s.controlUp) return void controlFailed(s, l, m.input);
+        if (!s.callUp) return void controlFailed(s, l, m.input);
         return void s.ends.push({ kind: 'pptp-link-error', detail: `pptp: ${m.input}`, line: l });
       }
       if (levelOf(l) === 'log') return;

@@ -38,6 +38,12 @@ export interface EndEvent {
    * parse.ts keeps it as the attempt's end only where the link goes down with it.
    */
   ncp?: 'IPCP' | 'IPV6CP';
+  /**
+   * Only pppd's connect time told it (main.c print_link_stats): printed where the link ended,
+   * and also where IPCP alone went down (ipcp.c ipcp_down), so markUp lets addresses after it
+   * stand as IPCP up again.
+   */
+  connectTime?: true;
 }
 
 /** A hook script's status that is a failure: a non-zero exit, or killed by a signal. */
@@ -354,16 +360,13 @@ export function authSuccess(s: Session, l: LogLine): void {
   s.authOk ??= l;
 }
 
-/** How an attempt ended that shows only pppd's connect time (rules.ts, row connect-time). */
-export const CONNECT_TIME_END = 'the link went down (pppd printed its connect time)';
-
 /** The link is up once IPCP printed an address (ipcp.c "local/remote IP address"). */
 export function markUp(s: Session, l: LogLine, notice = false): void {
   // ipcp.c ipcp_down() prints the connect time too (print_link_stats) when only IPCP went down:
   // the peer renegotiating IPCP (a 3G network sending its real DNS servers after placeholders)
   // on a link LCP kept open. Addresses after it, with nothing else ending the link, are IPCP up
   // again on the same link.
-  if (s.ends.length > 0 && s.ends.every((e) => e.kind === 'terminated' && e.detail === CONNECT_TIME_END)) s.ends.length = 0;
+  if (s.ends.length > 0 && s.ends.every((e) => e.connectTime === true)) s.ends.length = 0;
   // ipcp.c ipcp_up() prints "local  IP address" and "remote IP address" one after the other
   // once IPCP is up: either line is the link up (a paste cut between them still is), also when
   // a poster deleted the address from it (`notice`: the line is ipcp.c's own, blanked).

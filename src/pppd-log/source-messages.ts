@@ -111,16 +111,17 @@ export const SOURCE_HEADS: readonly string[] = [...new Set(SOURCE_MESSAGES.map((
  * The message a line that a paste cut off in the middle of a word was: the cut text made whole
  * up to the end of its last word, when every known message text that the cut text begins
  * (`heads`: the sources' literal heads, lines the rules were written from) goes on with the same
- * letters; null when the text is not cut inside a word, is shorter than 16 characters, or is
- * ambiguous. Only literal text is restored: what a conversion prints (a name, an address)
- * cannot be.
+ * letters; null when the text is not cut inside a word of letters, is shorter than 16
+ * characters, or is ambiguous. Only letters are restored: what a conversion prints (a name, an
+ * address, a pid) cannot be.
  * @example cutMessage('CHAP authentication succeede', ['CHAP authentication succeeded']) // 'CHAP authentication succeeded'
  */
 export function cutMessage(msg: string, heads: readonly string[] = SOURCE_HEADS): string | null {
   const cut = msg.trim();
-  if (cut.length < 16 || !/\w$/.test(cut) || isSourceMessage(cut)) return null;
-  // the rest of the cut word, from every head that goes on where the cut fell
-  const rests = new Set(heads.filter((h) => h.length > cut.length && h.startsWith(cut)).map((h) => /^\w*/.exec(h.slice(cut.length))?.[0] ?? ''));
+  if (cut.length < 16 || !/[A-Za-z]$/.test(cut) || isSourceMessage(cut)) return null;
+  // the rest of the cut word, from every head that goes on where the cut fell (letters only: a
+  // number in a head is one example's value, not the message's text)
+  const rests = new Set(heads.filter((h) => h.length > cut.length && h.startsWith(cut)).map((h) => /^[A-Za-z]*/.exec(h.slice(cut.length))?.[0] ?? ''));
   const [rest] = [...rests];
   return rests.size === 1 && rest ? cut + rest : null;
 }

@@ -143,8 +143,8 @@ export function xl2tpdLines(lines: readonly LogLine[]): LogLine[] {
  * The reading of a log whose only lines about a connection are xl2tpd's: the last tunnel or call
  * end they show. A tunnel time-out is the peer not answering (no_response) also when the peer
  * had answered the tunnel and the call before: without pppd's lines nothing says the PPP link
- * ever came up (the labelling convention for xl2tpd stopping pppd, SPLIT.md; link_dead only
- * where pppd's own lines show the link up: verdict.ts); a call that came up after the last end, with no end
+ * ever came up (SPLIT.md's labelling convention for xl2tpd's lines alone; link_dead only where
+ * pppd's own lines show the link up: verdict.ts); a call that came up after the last end, with no end
  * of its own yet, is the answer then (`other`: pppd's lines, elsewhere, tell the rest), as is a
  * call set up with no end at all; a new tunnel still unanswered leaves the end before it the
  * answer, as for pppd's unfinished retries. A stop (a signal, a disconnect) ends a call in
@@ -174,7 +174,9 @@ export function readXl2tpdAlone(own: readonly LogLine[]): Xl2tpdReading | null {
     if (end === lastEnd && !inCall) continue;
     lastEnd = end;
     const reading: Xl2tpdReading = { verdict: end.verdict, endedBy: end.endedBy(m), evidence: l, ...(end.cause ? { cause: end.cause } : {}) };
-    if (end.verdict === 'terminated_by_peer' && lns) {
+    if (end.cause === 'l2tp-unanswered' && after(answered)) {
+      last = { ...reading, endedBy: 'the L2TP peer stopped answering: xl2tpd gave up on the tunnel after its retries' };
+    } else if (end.verdict === 'terminated_by_peer' && lns) {
       last = { ...reading, endedBy: reading.endedBy.replace('the L2TP peer', 'the L2TP client'), cause: 'client-left' };
     } else last = reading;
   }

@@ -1253,6 +1253,12 @@ describe('what a cut or mangled paste still tells', () => {
     expect(cutMessage('Remote message: Acc', ['Remote message: Access denied', 'Remote message: Accounting'])).toBeNull();
     expect(cutMessage('peer refused to authent')).toBe('peer refused to authenticate');
     expect(cutMessage('Connect: pp')).toBeNull();
+    // only letters: a number in a head is one example's value
+    expect(cutMessage('--> Pid of pppd: 780', ['--> Pid of pppd: 7809'])).toBeNull();
+    expect(cutMessage('PPTP connect errno = 6', ['PPTP connect errno = 61 Connection refused'])).toBeNull();
+    // a cut-looking line before the last is left as it is
+    const middle = parsePppdLog(['Jan 08 14:05:46 h pppd[200]: Connect: ppp0 <--> /dev/ttyUSB0', 'Jan 08 14:05:46 h pppd[200]: CHAP authentication succeede', 'Jan 08 14:05:47 h pppd[200]: Terminating on signal 15'].join('\n'));
+    expect(middle.attempts[0]?.auth.result).toBe('none');
   });
   it("takes proxy ARP's warning for IPCP up (ipcp_up() makes the entry just before printing the addresses)", () => {
     const text = ['Connect: ppp0 <--> /dev/pts/3', 'CHAP authentication succeeded', 'MPPE 128-bit stateless compression enabled', 'Cannot determine ethernet address for proxy ARP'].join('\n');
@@ -1749,8 +1755,10 @@ describe("pptp's call manager", () => {
     const broken = [at('pptp_send_ctrl_packet:pptp_ctrl.c:599]: write error: Broken pipe'), at('call_callback:pptp_callmgr.c:77]: Closing connection')];
     const d = diagnose([...setUp, ...broken].join('\n'));
     expect([d.verdict, d.endedBy]).toEqual(['other', 'pptp: write error: Broken pipe']);
-    // the same error before the server ever answered: the connection did not work
+    // the same error before the server ever answered, or after its reply but before the call was
+    // set up (as a bare EOF then): the server would not keep the connection
     expect(diagnose([at("ctrlp_rep:pptp_ctrl.c:251]: Sent control packet type is 1 'Start-Control-Connection-Request'"), ...broken].join('\n')).verdict).toBe('control_refused');
+    expect(diagnose([...setUp.slice(0, 2), at("ctrlp_rep:pptp_ctrl.c:251]: Sent control packet type is 7 'Outgoing-Call-Request'"), ...broken].join('\n')).verdict).toBe('control_refused');
   });
   it("reads its 'Invalid IP address' for a server it cannot use as the control connection failing", () => {
     expect(diagnose('pptp[12]: anon fatal[callmgr_main:pptp_callmgr.c:130]: Invalid IP address: vpn.example').verdict).toBe('control_refused');
@@ -2163,7 +2171,10 @@ describe("wvdial's word on a pppd whose link was up", () => {
     const up = [...dialled, '--> pppd: p[18]z', '--> local  IP address 115.241.2.120', '--> pppd: p[18]z', '--> remote IP address 220.224.141.145', '--> pppd: p[18]z'];
     expect(diagnose([...up, '^CCaught signal 2:  Attempting to exit gracefully...'].join('\n')).verdict).toBe('stopped_locally');
     // while the modem still dials, the stop says nothing of the dial
-    expect(diagnose(['--> Modem initialized.', '--> Sending: ATDT*99#', '--> Waiting for carrier.', '^CCaught signal 2:  Attempting to exit gracefully...'].join('\n')).verdict).not.toBe('stopped_locally');
+    const dialing = diagnose(['--> Modem initialized.', '--> Sending: ATDT*99#', '--> Waiting for carrier.', '^CCaught signal 2:  Attempting to exit gracefully...'].join('\n'));
+    expect([dialing.verdict, dialing.endedBy]).toEqual(['other', null]);
+    // a terminal echoes every press
+    expect(diagnose([...up, '^C^CCaught signal 2:  Attempting to exit gracefully...'].join('\n')).verdict).toBe('stopped_locally');
   });
   it('reads addresses after pppd printed its connect time, with nothing else ending the link, as IPCP up again (ipcp.c ipcp_down prints it too; batch 47)', () => {
     const first = ['--> local  IP address 10.32.129.229', '--> remote IP address 203.78.47.18', '--> primary   DNS address 10.11.12.13'];
