@@ -368,14 +368,17 @@ const CUT_HEADS: readonly string[] = [...SOURCE_HEADS, ...[...PPPD_RULES, ...PPT
 /**
  * A paste (or a stored copy of one) may end in the middle of a word of its last line: that
  * line's message is made whole when the known messages it begins agree on the rest of the word
- * ("CHAP authentication succeede", source-messages.ts cutMessage). Only the last line read is
- * tried: for a paste turned newest-first, or pppd's lines after pptp's "log[...]: " prefix, the
- * cut line is not mended.
+ * ("CHAP authentication succeede", source-messages.ts cutMessage; pptp's text after its
+ * "anon log[...]: " prefix too). Only the last line read is tried: for a paste turned
+ * newest-first the cut line is not mended.
  */
 function mendCutEnd(lines: LogLine[]): LogLine[] {
   const last = lines[lines.length - 1];
-  const whole = last && last.source !== 'ignored' ? cutMessage(last.msg, CUT_HEADS) : null;
-  return last && whole ? [...lines.slice(0, -1), { ...last, msg: whole }] : lines;
+  if (!last || last.source === 'ignored') return lines;
+  // pptp's text after its "anon log[func:file.c:N]: " prefix (util.c)
+  const text = pptpMessage(last.msg)?.text ?? last.msg.trim();
+  const whole = cutMessage(text, CUT_HEADS);
+  return whole ? [...lines.slice(0, -1), { ...last, msg: last.msg.trim().slice(0, -text.length) + whole }] : lines;
 }
 
 /** Parses one host's lines (see parseSessions); `pptp`: some of its pppd processes are PPTP's. */

@@ -1259,6 +1259,9 @@ describe('what a cut or mangled paste still tells', () => {
     // a cut-looking line before the last is left as it is
     const middle = parsePppdLog(['Jan 08 14:05:46 h pppd[200]: Connect: ppp0 <--> /dev/ttyUSB0', 'Jan 08 14:05:46 h pppd[200]: CHAP authentication succeede', 'Jan 08 14:05:47 h pppd[200]: Terminating on signal 15'].join('\n'));
     expect(middle.attempts[0]?.auth.result).toBe('none');
+    // pptp's text after its "anon log[...]: " prefix
+    const sccrq = "Jun  5 15:10:21 h pptp[10116]: anon log[ctrlp_rep:pptp_ctrl.c:251]: Sent control packet type is 1 'Start-Control-Connection-Request'";
+    expect(diagnose([sccrq, 'Jun  5 15:10:21 h pptp[10116]: anon log[pptp_read_some:pptp_ctrl.c:544]: read returned zero, peer has clo'].join('\n')).endedBy).toMatch(/peer has closed\)$/);
   });
   it("takes proxy ARP's warning for IPCP up (ipcp_up() makes the entry just before printing the addresses)", () => {
     const text = ['Connect: ppp0 <--> /dev/pts/3', 'CHAP authentication succeeded', 'MPPE 128-bit stateless compression enabled', 'Cannot determine ethernet address for proxy ARP'].join('\n');
