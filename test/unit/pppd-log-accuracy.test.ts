@@ -71,7 +71,7 @@ describe('corpus split', () => {
     const listed = [...readFileSync(path.join(dir, 'SPLIT.md'), 'utf8').matchAll(/^- `([^`]+)`$/gm)].map((m) => m[1]);
     // SPLIT.md lists them batch by batch; `field11-` sorts before `field3-`
     expect(heldOut.map((c) => c.name).sort()).toEqual([...listed].sort());
-    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-', 'field38-', 'field39-', 'field40-', 'field41-', 'field42-', 'field43-', 'field44-', 'field45-', 'field46-', 'field47-']) {
+    for (const prefix of ['field-', 'field4-', 'field5-', 'field6-', 'field7-', 'field8-', 'field9-', 'field10-', 'field11-', 'field12-', 'field13-', 'field14-', 'field15-', 'field16-', 'field17-', 'field18-', 'field19-', 'field20-', 'field21-', 'field22-', 'field23-', 'field24-', 'field25-', 'field26-', 'field27-', 'field28-', 'field29-', 'field30-', 'field31-', 'field32-', 'field33-', 'field34-', 'field35-', 'field36-', 'field37-', 'field38-', 'field39-', 'field40-', 'field41-', 'field42-', 'field43-', 'field44-', 'field45-', 'field46-', 'field47-', 'field48-']) {
       // The hash draws families (a post's or a poster's runs share one), each with a chance of a
       // third: batch 14 drew 27 of 93 logs (29 %), batch 29 13 of 58 (22 %), batch 40 2 of its
       // 16 families (a chance of 6 % for 2 or fewer). Fewer than one family in eight held out
@@ -164,6 +164,7 @@ describe('verdict accuracy', () => {
       ['batch 45 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field45-'))],
       ['batch 46 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field46-'))],
       ['batch 47 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field47-'))],
+      ['batch 48 (hash-split part, measured frozen)', heldOut.filter((c) => c.name.startsWith('field48-'))],
     ] as const) {
       const t = confusionTable(part);
       const a = addresses(part);
@@ -245,10 +246,11 @@ describe('verdict accuracy', () => {
     // lines alone (xl2tpd.ts, from the tuned side's five xl2tpd-only logs and xl2tpd's sources)
     // won one more (a count, not looked at): 653/719 (90.8 %). Batch 46's 7 held-out logs, 6
     // right as measured frozen at b968daa: 659/726 (90.8 %).
-    // Stop 42: batch 47's 43 held-out logs, 39 right as measured frozen at e02b7c0: 698/769 (90.8 %).
+    // Stop 42: batch 47's 43 held-out logs, 39 right as measured frozen at e02b7c0: 698/769 (90.8 %);
+    // batch 48's 44, all right as measured frozen at e8d5100: 742/813 (91.3 %).
     // Under the 0.95 target. A floor in cases, so a change that loses
     // held-out cases fails here; never met by tuning on them.
-    expect(table.correct).toBeGreaterThanOrEqual(698);
+    expect(table.correct).toBeGreaterThanOrEqual(742);
     // every held-out `up` log's addresses right from stop 24 until batch 17, one of whose logs
     // was wrong when measured frozen, two of batch 24's and one of batch 35's (not looked at):
     // a ceiling, never met by looking. (Stop 33, a content-blind check of the labels' format: one

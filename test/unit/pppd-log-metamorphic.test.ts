@@ -331,10 +331,11 @@ const KNOWN_FAILURES: Record<string, number> = {
   // wvdial consoles (field31-ubuntuforums-hardy-dell-e1505-..., field31-ja-rpi2-fs01bu-soracom-...)
   // whose relayed "--> pppd: ..." and "--> Warning: ..." lines alone carry a program name: the
   // transform frames those lines only, as for OpenWrt logread below; no journal holds a wvdial
-  // console's stdout framed line by line like that, and the original pastes are read right
-  "journalctl -o short-iso": 1,
-  "journalctl -o short-iso (systemd >= 250)": 1,
-  "journalctl -o short-precise": 2,
+  // console's stdout framed line by line like that, and the original pastes are read right;
+  // and (batch 48) a later run of the same Dell E1505 thread (field48-a-ubuntuforums-hardy-dell-e1505-...)
+  "journalctl -o short-iso": 2,
+  "journalctl -o short-iso (systemd >= 250)": 2,
+  "journalctl -o short-precise": 3,
   "journalctl colours": 0,
   "journalctl -o verbose": 0,
   "journalctl -o json-pretty": 0,
