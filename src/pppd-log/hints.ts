@@ -885,11 +885,13 @@ function macFix(verdict: Verdict, attempt: Attempt): string | null {
     case 'control_refused':
       if (has(attempt, /Host '[^']*' not found/)) return "The server name does not resolve from the Mac: check the VPN's Server Address and the Mac's DNS; no connection was tried.";
       if (has(attempt, /IPSec connection failed <IKE Error/)) return "IKE refused the Mac (the error in the line): the shared secret or the certificate in the VPN's Authentication Settings does not match the server's IPsec settings.";
-      if (has(attempt, /IPSec connection failed/)) return 'IKE got no answer: UDP 500 and 4500 are blocked on the way (or not forwarded by the NAT router in front of the server), or the server\'s IPsec is down.';
-      if (has(attempt, /L2TP cannot connect to the server/)) return "The L2TP server did not answer the tunnel request on UDP 1701 (after IPsec, where it is used): its L2TP daemon (xl2tpd) is down or not listening, or UDP 1701 does not get through.";
       if (has(attempt, /PPTP connect errno = 61\b/)) return 'The server refused TCP 1723 (errno 61, connection refused): nothing listens on it there, or a firewall rejects it: check the server address and that the PPTP service runs.';
       if (has(attempt, /PPTP connect errno = 60\b/)) return 'TCP 1723 got no answer (errno 60, timed out): a firewall drops it on the way or the server is down.';
       if (has(attempt, /PPTP connect errno = (?:65|51)\b|cannot get our local address/)) return 'The Mac has no route to the server (no route to host / network unreachable): its own network connection is down or does not reach that address.';
+      return null;
+    case 'no_response':
+      if (has(attempt, /IPSec connection failed/)) return 'IKE got no answer: UDP 500 and 4500 are blocked on the way (or not forwarded by the NAT router in front of the server), or the server\'s IPsec is down.';
+      if (has(attempt, /L2TP cannot connect to the server/)) return "The L2TP server did not answer the tunnel request on UDP 1701 (after IPsec, where it is used): its L2TP daemon (xl2tpd) is down or not listening, or UDP 1701 does not get through.";
       return null;
     case 'config_error':
       if (has(attempt, /(?:L2TP|PPTP): (?:no |incorrect |cannot configure secure transport|No remote address)/)) {

@@ -199,8 +199,8 @@ describe('batch 10 rules', () => {
 
 describe('batch 11 rules (both directions)', () => {
   const v = (lines: string[]): string => diagnose(lines.join('\n')).verdict;
-  it("reads macOS's L2TP/PPTP plugin failing to reach the server as a control connection that never opened", () => {
-    expect(v(['Wed Jan  6 01:23:00 2021 : L2TP sent SCCRQ', 'Wed Jan  6 01:23:20 2021 : L2TP cannot connect to the server'])).toBe('control_refused');
+  it("reads macOS's L2TP plugin's unanswered tunnel request as the peer never answering (as xl2tpd's), its unknown host as no connection", () => {
+    expect(v(['Wed Jan  6 01:23:00 2021 : L2TP sent SCCRQ', 'Wed Jan  6 01:23:20 2021 : L2TP cannot connect to the server'])).toBe('no_response');
     expect(v(["L2TP: Host 'vpn.example.com' not found..."])).toBe('control_refused');
     expect(parsePppdLog('L2TP sent SCCRQ').isPppdLog).toBe(false);
   });
@@ -2076,6 +2076,11 @@ describe("macOS's pppd PPTP and L2TP plugins (Apple ppp)", () => {
     expect(d.endedBy).toMatch(/L2TP tunnel could not be set up/);
     expect(d.hint).toMatch(/shared secret or the certificate/);
     expect(d.hint).not.toMatch(/1723/);
+    // no IKE error: IKE got no answer, the L2TP peer never answered (stop 42, as xl2tpd's time-out)
+    const silentLog = mac(["L2TP connecting to server 'vpn.example.com' (203.0.113.5)...", 'IPSec connection started', 'IPSec phase 1 client started', 'IPSec connection failed']);
+    expect(diagnose(silentLog).verdict).toBe('no_response');
+    expect(parsePppdLog(silentLog).attempts.at(-1)?.cause).toBe('l2tp-unanswered');
+    expect(diagnose(silentLog).hint).toMatch(/UDP 500 and 4500/);
   });
   it('reads "PPTP hangup" on an up link as the server closing it', () => {
     expect(diagnose(mac([...upSession, 'PPTP error when reading socket : EOF', 'PPTP hangup', 'Connection terminated.'])).verdict).toBe('terminated_by_peer');
