@@ -60,6 +60,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: stri
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // a CLI that exits without reading its input closes the pipe first: its status tells
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => void (e.code === 'EPIPE' || reject(e)));
     child.stdin.end(input ?? '');
   });
 }

@@ -86,6 +86,8 @@ function sh(r: Router, cmd: string, stdin = ''): Promise<Result> {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    // a command that exits without reading its input closes the pipe first: its status tells
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => void (e.code === 'EPIPE' || reject(e)));
     child.stdin.end(stdin);
   });
 }
