@@ -491,8 +491,6 @@ function xl2tpdFix(verdict: Verdict, attempt: Attempt): string | null {
     case 'control_refused':
       if (attempt.cause === 'server-refused') return "The L2TP server refused the tunnel (\"No Authorization\"): none of its [lns] sections allows this client's address (`ip range`, `lac`); its admin must add it.";
       return "The L2TP server's name in the [lac] section's `lns` does not resolve: put its address there, or fix this machine's DNS (`nslookup NAME`).";
-    case 'link_dead':
-      return "The L2TP peer stopped answering xl2tpd's hellos after the tunnel was up: its network dropped, a NAT mapping or the IPsec SA expired (UDP 1701 inside it; NAT-T on UDP 4500), or it left without a StopCCN.";
     case 'terminated_by_peer':
       return client
         ? "The L2TP client closed its call or tunnel (a Call-Disconnect-Notify or StopCCN): nothing failed on this server; if the client did not mean to leave, its own log says why (its pppd's authentication or IPCP)."

@@ -760,11 +760,11 @@ interface Row {
 /** A paste's lines, its decoration off, each line's frame read, ready to be unwrapped. */
 function pastedRows(text: string): Row[] {
   const { lines: undecorated, items } = stripDecoration(joinJournalRecords(normalizeText(decodeEntities(stripHtml(text))).split(/\r\n|\r|\n/)));
-  const unframed = undecorated.map(unframeLine);
-  const framed = unframed.map(unrelay);
+  const unrelayed = undecorated.map(unframeLine).map(relayed);
+  const framed = unrelayed.map((l) => l.replace(CTRL_C_ECHO, ''));
   const decoded = decodeQuotedPrintable(framed);
   // (a mail decoded from quoted-printable has its lines joined anew: no list marks kept)
-  return splitRunTogether(decoded.map((line, i) => ({ line, item: decoded === framed && (items.has(i) || CTRL_C_ECHO.test(relayed(unframed[i] ?? ''))) })));
+  return splitRunTogether(decoded.map((line, i) => ({ line, item: decoded === framed && (items.has(i) || CTRL_C_ECHO.test(unrelayed[i] ?? '')) })));
 }
 
 /** A captured log's lines (LogOrigin), each line's frame read, blank ones left out. */

@@ -867,9 +867,9 @@ export const PPPD_RULES: Rule[] = [
   {
     name: 'pptp-plugin-connect',
     // ...and macOS's pppd L2TP/PPTP plugins (Apple ppp Drivers/*-plugin/main.c): "L2TP: Host '%s'
-    // not found...", and "L2TP cannot connect to the server" when the tunnel setup (SCCRQ) got
-    // no answer: the control connection never opened.
-    re: /^PPTP: (?:Unknown host|connect failed|failed to connect PPTP socket|failed to bind PPTP socket|failed to add host route)|Call manager exited with error|Could not launch call manager|Could not open control connection|^(?:L2TP|PPTP):? (?:cannot connect to the server|Host '[^']*' not found)/i,
+    // not found...", and PPTP's "cannot connect to the server": the control connection never
+    // opened. (L2TP's "cannot connect to the server" is its tunnel request unanswered: below.)
+    re: /^PPTP: (?:Unknown host|connect failed|failed to connect PPTP socket|failed to bind PPTP socket|failed to add host route)|Call manager exited with error|Could not launch call manager|Could not open control connection|^PPTP:? cannot connect to the server|^(?:L2TP|PPTP):? Host '[^']*' not found/i,
     example: 'PPTP: Unknown host vpn.example.com',
     on: (s, _m, l) => void (s.controlErr ??= l),
   },
@@ -915,11 +915,18 @@ export const PPPD_RULES: Rule[] = [
     },
   },
   {
-    // l2tp_trigger_ipsec: racoon gave no answer, or IKE failed (shared secret, certificate)
-    name: 'apple-ipsec-failed',
-    re: /^IPSec connection failed/,
+    // l2tp_trigger_ipsec: racoon gave no answer ("IPSec connection failed" alone), or IKE failed
+    // (shared secret, certificate: the IKE error follows); l2tp.c l2tp_outgoing_call: no SCCRP
+    // to the tunnel request ("L2TP cannot connect to the server", EXIT_L2TP_NOANSWER). An
+    // unanswered set-up is the L2TP peer never answering, as xl2tpd's tunnel time-out is
+    // (verdict.ts: no_response); an IKE error is the server refusing.
+    name: 'apple-l2tp-setup-failed',
+    re: /^IPSec connection failed(\s*<IKE Error)?|^L2TP:? cannot connect to the server/i,
     example: 'IPSec connection failed <IKE Error 23 (0x17) Authentication Failed>',
-    on: (s, _m, l) => void (s.controlErr ??= l),
+    on: (s, m, l) => {
+      if (!m[1]) s.l2tpUnanswered ??= l;
+      s.controlErr ??= l;
+    },
   },
   {
     // the VPN's own settings lack what the plugin needs (l2tp_connect, pptp_connect)

@@ -178,6 +178,8 @@ export interface Session {
   appleConnecting: LogLine | null;
   /** pptp_ctrl.c ctrlp_error(): the server answered on TCP 1723 and refused the control connection or the call. */
   serverRefused: LogLine | null;
+  /** macOS's L2TP plugin: IKE or the tunnel request (SCCRQ) got no answer (l2tp.c, main.c l2tp_trigger_ipsec). */
+  l2tpUnanswered: LogLine | null;
   /** sys-linux.c could not flush or set its tty: the fd is gone, the line hung up under it. */
   ttyGone: LogLine | null;
   /** The pty program could not be run at all (exit status 127/126: not found, not executable). */
@@ -291,6 +293,7 @@ export function newSession(pid: string | null): Session {
     sstpUp: null,
     appleConnecting: null,
     serverRefused: null,
+    l2tpUnanswered: null,
     ttyGone: null,
     ptyNotRun: null,
     ipv6Up: null,

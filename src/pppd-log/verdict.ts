@@ -160,8 +160,8 @@ export function decideVerdict(s: Readonly<Session>): Decision {
     if (s.controlErr) {
       // macOS's L2TP plugin: IKE or the tunnel request (SCCRQ) got no answer. The L2TP peer
       // never answered, as xl2tpd's tunnel time-out says it (xl2tpd.ts): UDP 500/4500 or 1701
-      // blocked on the way, the way GRE is for PPTP. (An IKE error is the server refusing.)
-      if (APPLE_L2TP_UNANSWERED.test(s.controlErr.msg)) {
+      // blocked on the way, the way GRE is for PPTP.
+      if (s.controlErr === s.l2tpUnanswered) {
         return { verdict: 'no_response', endedBy: `the L2TP server did not answer: ${s.controlErr.msg}`, evidence: ev(s.controlErr), cause: 'l2tp-unanswered' };
       }
       const refused = s.controlErr === s.serverRefused ? { cause: 'server-refused' as const } : {};
@@ -605,9 +605,6 @@ function peerClosedWords(e: EndEvent): string {
   if (SSTP_ABORTED.test(e.line.msg)) return e.detail;
   return e.cause === 'client-left' ? e.detail.replace(SERVER_VIEW, '') : `the server closed the PPTP call (${e.detail})`;
 }
-
-/** macOS's L2TP plugin's words when IKE or the tunnel request went unanswered (l2tp.c, main.c). */
-const APPLE_L2TP_UNANSWERED = /^(?:IPSec connection failed(?!\s*<IKE Error)|L2TP:? cannot connect to the server)/;
 
 /** endedBy of an attempt the log ends in after authentication succeeded (cause `unfinished`). */
 export const UNFINISHED_AFTER_AUTH = 'the log ends after authentication succeeded, before the link came up';
