@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument, type Document } from 'yaml';
 import { labUp, labDown, type Lab } from '../../packages/lab/src/index.js';
+import { endStdin } from '../fixtures/stdin.js';
 import type { Report, ReportHost, ReportTunnel } from '../../src/report/json.js';
 
 export type { Report, ReportHost, ReportTunnel };
@@ -60,9 +61,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: stri
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    // a CLI that exits without reading its input closes the pipe first: its status tells
-    child.stdin.on('error', (e: NodeJS.ErrnoException) => void (e.code === 'EPIPE' || reject(e)));
-    child.stdin.end(input ?? '');
+    endStdin(child, input ?? '');
   });
 }
 

@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBusybox } from '../../packages/lab/src/deps.js';
+import { endStdin } from '../fixtures/stdin.js';
 import { run } from '../../packages/lab/src/exec.js';
 import { populateRootfs } from '../../packages/lab/src/firmware.js';
 import { lanClientCheck, routerNetState } from '../../packages/lab/src/lanclient.js';
@@ -86,9 +87,7 @@ function sh(r: Router, cmd: string, stdin = ''): Promise<Result> {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    // a command that exits without reading its input closes the pipe first: its status tells
-    child.stdin.on('error', (e: NodeJS.ErrnoException) => void (e.code === 'EPIPE' || reject(e)));
-    child.stdin.end(stdin);
+    endStdin(child, stdin);
   });
 }
 
